@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: installs the Debian packages the tests read
+# (real data, ffmpeg, mosquitto), then builds every module and runs its tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+exec mvn -B -ntp verify "$@"
