@@ -1,0 +1,61 @@
+package dev.winnow.flink.types;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One camera frame as it travels through a job. A Flink POJO: public fields and a no-argument
+ * constructor let Flink serialize it without Kryo.
+ */
+public class Frame {
+    public String cameraId;
+    /** Position of the frame in its camera's stream, starting at 0. */
+    public long seq;
+    /** Capture time, epoch milliseconds; the event time of the frame. */
+    public long timestampMillis;
+    public FrameEncoding encoding;
+    public int width;
+    public int height;
+    public byte[] data;
+    /** People in the frame when a label is known (sample data, evaluation); -1 when unknown. */
+    public int labelCount = -1;
+
+    public Frame() {}
+
+    public Frame(String cameraId, long seq, long timestampMillis, FrameEncoding encoding,
+                 int width, int height, byte[] data) {
+        this.cameraId = cameraId;
+        this.seq = seq;
+        this.timestampMillis = timestampMillis;
+        this.encoding = encoding;
+        this.width = width;
+        this.height = height;
+        this.data = data;
+    }
+
+    public int sizeBytes() {
+        return data == null ? 0 : data.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof Frame)) return false;
+        Frame f = (Frame) o;
+        return seq == f.seq && timestampMillis == f.timestampMillis && width == f.width
+                && height == f.height && labelCount == f.labelCount
+                && Objects.equals(cameraId, f.cameraId) && encoding == f.encoding
+                && Arrays.equals(data, f.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(cameraId, seq, timestampMillis);
+    }
+
+    @Override
+    public String toString() {
+        return "Frame{" + cameraId + "#" + seq + " @" + timestampMillis + " " + encoding + " "
+                + width + "x" + height + ", " + sizeBytes() + " B}";
+    }
+}

@@ -1,0 +1,20 @@
+package dev.winnow.flink.types;
+
+/** Occupancy of one zone over one window, with the staffing it calls for. */
+public class ZoneCount {
+    public String zone;
+    public long windowStartMillis;
+    public long windowEndMillis;
+    public double meanCount;
+    public int maxCount;
+    public boolean overcrowded;
+    public int staffRecommended;
+
+    public ZoneCount() {}
+
+    @Override
+    public String toString() {
+        return "ZoneCount{" + zone + " [" + windowStartMillis + "," + windowEndMillis + ") mean=" + meanCount
+                + " max=" + maxCount + " overcrowded=" + overcrowded + " staff=" + staffRecommended + "}";
+    }
+}
