@@ -1,0 +1,25 @@
+package dev.winnow.runtime.graph;
+
+/** Element type of an activation tensor, which decides the arena bank it lives in. */
+public enum ElementType {
+    FLOAT32(4),
+    INT8(1);
+
+    private final int bytes;
+
+    ElementType(int bytes) {
+        this.bytes = bytes;
+    }
+
+    public int bytes() {
+        return bytes;
+    }
+
+    public static ElementType parse(String name) {
+        switch (name) {
+            case "float32": return FLOAT32;
+            case "int8": return INT8;
+            default: throw new IllegalArgumentException("unsupported activation dtype '" + name + "' (float32 or int8)");
+        }
+    }
+}

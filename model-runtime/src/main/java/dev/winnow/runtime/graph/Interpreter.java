@@ -1,0 +1,97 @@
+package dev.winnow.runtime.graph;
+
+/**
+ * Runs a graph on its own arena. One interpreter per thread (a Flink subtask holds one); after
+ * construction, {@link #invoke()} and the input/output copies allocate nothing.
+ */
+public final class Interpreter {
+    private final Graph graph;
+    private final Arena arena;
+    private final Op[] ops;
+
+    public Interpreter(Graph graph) {
+        this.graph = graph;
+        this.arena = graph.plan().newArena();
+        this.ops = graph.ops().toArray(new Op[0]);
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    /** The arena, for callers that write an input tensor in place (see {@link #inputOffset}). */
+    public Arena arena() {
+        return arena;
+    }
+
+    public int inputOffset(int i) {
+        return graph.inputOffset(i);
+    }
+
+    public int outputOffset(int i) {
+        return graph.outputOffset(i);
+    }
+
+    public TensorSpec inputSpec(int i) {
+        return graph.inputs().get(i);
+    }
+
+    public TensorSpec outputSpec(int i) {
+        return graph.outputs().get(i);
+    }
+
+    /** Copies {@code src} into graph input {@code i}, quantizing when that input is int8. */
+    public void setInput(int i, float[] src, int srcOffset) {
+        TensorSpec t = graph.inputs().get(i);
+        int n = t.elementCount();
+        if (srcOffset < 0 || src.length - srcOffset < n) {
+            throw new IllegalArgumentException("input " + t + " needs " + n + " values, got " + (src.length - srcOffset));
+        }
+        int off = graph.inputOffset(i);
+        if (t.type() == ElementType.FLOAT32) {
+            System.arraycopy(src, srcOffset, arena.f, off, n);
+        } else {
+            float inv = 1f / t.scale();
+            int zp = t.zeroPoint();
+            byte[] b = arena.b;
+            for (int k = 0; k < n; k++) {
+                int q = Math.round(src[srcOffset + k] * inv) + zp;
+                b[off + k] = (byte) Math.max(-128, Math.min(127, q));
+            }
+        }
+    }
+
+    /** Runs every op once, in order. */
+    public void invoke() {
+        for (Op op : ops) op.invoke(arena);
+    }
+
+    /** Copies graph output {@code i} into {@code dst}, dequantizing when that output is int8. */
+    public void getOutput(int i, float[] dst, int dstOffset) {
+        TensorSpec t = graph.outputs().get(i);
+        int n = t.elementCount();
+        if (dstOffset < 0 || dst.length - dstOffset < n) {
+            throw new IllegalArgumentException("output " + t + " has " + n + " values, room for " + (dst.length - dstOffset));
+        }
+        int off = graph.outputOffset(i);
+        if (t.type() == ElementType.FLOAT32) {
+            System.arraycopy(arena.f, off, dst, dstOffset, n);
+        } else {
+            float s = t.scale();
+            int zp = t.zeroPoint();
+            for (int k = 0; k < n; k++) dst[dstOffset + k] = (arena.b[off + k] - zp) * s;
+        }
+    }
+
+    /** Convenience for single-input, single-output models. */
+    public float[] predict(float[] input, float[] output) {
+        setInput(0, input, 0);
+        invoke();
+        getOutput(0, output, 0);
+        return output;
+    }
+
+    public long arenaBytes() {
+        return arena.bytes();
+    }
+}
