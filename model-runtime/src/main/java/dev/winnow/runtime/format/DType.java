@@ -1,0 +1,34 @@
+package dev.winnow.runtime.format;
+
+/** The element type a tensor decodes to. The numeric ids are the on-disk values. */
+public enum DType {
+    FLOAT32(1, 4),
+    INT8(2, 1),
+    INT16(3, 2),
+    INT32(4, 4),
+    UINT8(5, 1),
+    /** One bit per element, +1 or -1. */
+    BINARY(6, 0);
+
+    private final int id;
+    private final int bytes;
+
+    DType(int id, int bytes) {
+        this.id = id;
+        this.bytes = bytes;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** Bytes per element when stored raw; 0 for bit-packed binary. */
+    public int bytes() {
+        return bytes;
+    }
+
+    static DType of(int id, long offset) throws ModelFormatException {
+        for (DType t : values()) if (t.id == id) return t;
+        throw ModelFormatException.at(offset, "unknown dtype " + id);
+    }
+}

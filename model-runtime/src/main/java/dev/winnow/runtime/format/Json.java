@@ -1,0 +1,287 @@
+package dev.winnow.runtime.format;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A strict, bounded JSON reader and a deterministic writer for artifact metadata. Values map to
+ * {@code Map<String, Object>} (insertion-ordered), {@code List<Object>}, {@code String},
+ * {@code Long} (integers), {@code Double}, {@code Boolean} and {@code null}.
+ *
+ * <p>The runtime has no dependencies, and metadata comes from untrusted files, so this parser is
+ * iterative-safe by a depth limit, rejects duplicate keys and trailing garbage, and reports every
+ * problem as a {@link ModelFormatException} with the character offset.
+ */
+public final class Json {
+    public static final int MAX_DEPTH = 64;
+
+    private final String s;
+    private int pos;
+
+    private Json(String s) {
+        this.s = s;
+    }
+
+    /** Parses one JSON value filling the whole text. */
+    public static Object parse(String text) throws ModelFormatException {
+        Json p = new Json(text);
+        p.ws();
+        Object v = p.value(0);
+        p.ws();
+        if (p.pos != text.length()) throw p.error("unexpected trailing characters");
+        return v;
+    }
+
+    /** Parses a JSON object. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String text) throws ModelFormatException {
+        Object v = parse(text);
+        if (!(v instanceof Map)) throw new ModelFormatException("metadata: expected a JSON object");
+        return (Map<String, Object>) v;
+    }
+
+    private ModelFormatException error(String what) {
+        return new ModelFormatException("metadata JSON: " + what + " at character " + pos);
+    }
+
+    private void ws() {
+        while (pos < s.length()) {
+            char c = s.charAt(pos);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') pos++;
+            else break;
+        }
+    }
+
+    private Object value(int depth) throws ModelFormatException {
+        if (depth > MAX_DEPTH) throw error("nesting deeper than " + MAX_DEPTH);
+        if (pos >= s.length()) throw error("unexpected end");
+        char c = s.charAt(pos);
+        switch (c) {
+            case '{': return object(depth);
+            case '[': return array(depth);
+            case '"': return string();
+            case 't': return literal("true", Boolean.TRUE);
+            case 'f': return literal("false", Boolean.FALSE);
+            case 'n': return literal("null", null);
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) return number();
+                throw error("unexpected character '" + c + "'");
+        }
+    }
+
+    private Object literal(String word, Object v) throws ModelFormatException {
+        if (!s.startsWith(word, pos)) throw error("expected " + word);
+        pos += word.length();
+        return v;
+    }
+
+    private Map<String, Object> object(int depth) throws ModelFormatException {
+        pos++;
+        Map<String, Object> m = new LinkedHashMap<>();
+        ws();
+        if (pos < s.length() && s.charAt(pos) == '}') {
+            pos++;
+            return m;
+        }
+        while (true) {
+            ws();
+            if (pos >= s.length() || s.charAt(pos) != '"') throw error("expected a string key");
+            String key = string();
+            ws();
+            expect(':');
+            ws();
+            Object v = value(depth + 1);
+            if (m.containsKey(key)) throw error("duplicate key '" + key + "'");
+            m.put(key, v);
+            ws();
+            if (pos >= s.length()) throw error("unterminated object");
+            char c = s.charAt(pos++);
+            if (c == '}') return m;
+            if (c != ',') throw error("expected ',' or '}'");
+        }
+    }
+
+    private List<Object> array(int depth) throws ModelFormatException {
+        pos++;
+        List<Object> list = new ArrayList<>();
+        ws();
+        if (pos < s.length() && s.charAt(pos) == ']') {
+            pos++;
+            return list;
+        }
+        while (true) {
+            ws();
+            list.add(value(depth + 1));
+            ws();
+            if (pos >= s.length()) throw error("unterminated array");
+            char c = s.charAt(pos++);
+            if (c == ']') return list;
+            if (c != ',') throw error("expected ',' or ']'");
+        }
+    }
+
+    private void expect(char c) throws ModelFormatException {
+        if (pos >= s.length() || s.charAt(pos) != c) throw error("expected '" + c + "'");
+        pos++;
+    }
+
+    private String string() throws ModelFormatException {
+        pos++;
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            if (pos >= s.length()) throw error("unterminated string");
+            char c = s.charAt(pos++);
+            if (c == '"') return sb.toString();
+            if (c < 0x20) throw error("control character in string");
+            if (c != '\\') {
+                sb.append(c);
+                continue;
+            }
+            if (pos >= s.length()) throw error("unterminated escape");
+            char e = s.charAt(pos++);
+            switch (e) {
+                case '"': sb.append('"'); break;
+                case '\\': sb.append('\\'); break;
+                case '/': sb.append('/'); break;
+                case 'b': sb.append('\b'); break;
+                case 'f': sb.append('\f'); break;
+                case 'n': sb.append('\n'); break;
+                case 'r': sb.append('\r'); break;
+                case 't': sb.append('\t'); break;
+                case 'u':
+                    if (pos + 4 > s.length()) throw error("short \\u escape");
+                    int cp = 0;
+                    for (int i = 0; i < 4; i++) {
+                        int d = Character.digit(s.charAt(pos++), 16);
+                        if (d < 0) throw error("bad hex digit in \\u escape");
+                        cp = cp * 16 + d;
+                    }
+                    sb.append((char) cp);
+                    break;
+                default: throw error("bad escape '\\" + e + "'");
+            }
+        }
+    }
+
+    private Object number() throws ModelFormatException {
+        int start = pos;
+        if (s.charAt(pos) == '-') pos++;
+        int intStart = pos;
+        while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+        if (pos == intStart) throw error("digit expected");
+        if (s.charAt(intStart) == '0' && pos - intStart > 1) throw error("leading zero");
+        boolean integral = true;
+        if (pos < s.length() && s.charAt(pos) == '.') {
+            integral = false;
+            pos++;
+            int fs = pos;
+            while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+            if (pos == fs) throw error("digit expected after '.'");
+        }
+        if (pos < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+            integral = false;
+            pos++;
+            if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) pos++;
+            int es = pos;
+            while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+            if (pos == es) throw error("digit expected in exponent");
+        }
+        String lit = s.substring(start, pos);
+        if (integral && pos - start <= 18) return Long.parseLong(lit);
+        double d = Double.parseDouble(lit);
+        if (Double.isInfinite(d)) throw error("number out of range");
+        return d;
+    }
+
+    /** Writes a value as compact JSON; maps keep their iteration order, so output is deterministic. */
+    public static String write(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, value);
+        return sb.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void write(StringBuilder sb, Object v) {
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof String) {
+            quote(sb, (String) v);
+        } else if (v instanceof Boolean) {
+            sb.append(v);
+        } else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (!Double.isFinite(d)) throw new IllegalArgumentException("JSON cannot hold " + d);
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append((long) d).append(".0");
+            else sb.append(d);
+        } else if (v instanceof Number) {
+            sb.append(((Number) v).longValue());
+        } else if (v instanceof Map) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) v).entrySet()) {
+                if (!first) sb.append(',');
+                first = false;
+                quote(sb, e.getKey());
+                sb.append(':');
+                write(sb, e.getValue());
+            }
+            sb.append('}');
+        } else if (v instanceof List) {
+            sb.append('[');
+            boolean first = true;
+            for (Object o : (List<Object>) v) {
+                if (!first) sb.append(',');
+                first = false;
+                write(sb, o);
+            }
+            sb.append(']');
+        } else if (v instanceof int[]) {
+            List<Object> l = new ArrayList<>();
+            for (int x : (int[]) v) l.add((long) x);
+            write(sb, l);
+        } else if (v instanceof float[]) {
+            List<Object> l = new ArrayList<>();
+            for (float x : (float[]) v) l.add((double) x);
+            write(sb, l);
+        } else {
+            throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON");
+        }
+    }
+
+    private static void quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                    else sb.append(c);
+            }
+        }
+        sb.append('"');
+    }
+
+    /** Deep-unmodifiable view, so a parsed tree can be shared by an immutable model. */
+    @SuppressWarnings("unchecked")
+    static Object freeze(Object v) {
+        if (v instanceof Map) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) v).entrySet()) m.put(e.getKey(), freeze(e.getValue()));
+            return Collections.unmodifiableMap(m);
+        }
+        if (v instanceof List) {
+            List<Object> l = new ArrayList<>();
+            for (Object o : (List<Object>) v) l.add(freeze(o));
+            return Collections.unmodifiableList(l);
+        }
+        return v;
+    }
+}
