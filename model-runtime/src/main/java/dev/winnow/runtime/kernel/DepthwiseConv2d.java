@@ -1,0 +1,140 @@
+package dev.winnow.runtime.kernel;
+
+import dev.winnow.runtime.kernel.simd.DepthwiseSimd;
+import dev.winnow.runtime.quant.FixedPoint;
+import dev.winnow.runtime.quant.QuantParams;
+
+/**
+ * Depthwise convolution: each input channel convolved with its own {@code multiplier} filters;
+ * output channel {@code c * multiplier + j}. Filters are {@code [kH][kW][inC*multiplier]}, channels
+ * fastest, which is already the layout the inner loop wants.
+ */
+public final class DepthwiseConv2d {
+    private DepthwiseConv2d() {}
+
+    /** Geometry's outC must be inC * multiplier. */
+    public static long macs(ConvGeometry g) {
+        return (long) g.outH() * g.outW() * g.outC() * g.kH() * g.kW();
+    }
+
+    static int multiplier(ConvGeometry g) {
+        if (g.outC() % g.inC() != 0) throw new IllegalArgumentException("depthwise: output channels " + g.outC() + " not a multiple of input channels " + g.inC());
+        return g.outC() / g.inC();
+    }
+
+    public static final class Float32 {
+        private final ConvGeometry g;
+        private final float[] w;
+        private final float[] bias;
+        private final float min;
+        private final float max;
+        private final int mult;
+        private final boolean vector;
+
+        public Float32(ConvGeometry g, float[] filter, float[] bias, Activation act) {
+            this(g, filter, bias, act, VectorSupport.available());
+        }
+
+        public Float32(ConvGeometry g, float[] filter, float[] bias, Activation act, boolean vector) {
+            this.g = g;
+            this.mult = multiplier(g);
+            if (filter.length != g.kH() * g.kW() * g.outC()) throw new IllegalArgumentException("depthwise filter size does not match the geometry");
+            this.w = filter.clone();
+            this.bias = bias == null ? new float[g.outC()] : bias.clone();
+            this.min = act.min;
+            this.max = act.max;
+            this.vector = vector && mult == 1;
+        }
+
+        public void run(float[] in, int inOff, float[] out, int outOff) {
+            if (vector) {
+                DepthwiseSimd.depthwise(g, w, bias, min, max, in, inOff, out, outOff);
+                return;
+            }
+            final int outC = g.outC(), inC = g.inC(), inW = g.inW(), kW = g.kW();
+            for (int oh = 0; oh < g.outH(); oh++) {
+                int ih0 = oh * g.strideH() - g.padTop();
+                for (int ow = 0; ow < g.outW(); ow++) {
+                    int iw0 = ow * g.strideW() - g.padLeft();
+                    int o = outOff + (oh * g.outW() + ow) * outC;
+                    System.arraycopy(bias, 0, out, o, outC);
+                    for (int kh = 0; kh < g.kH(); kh++) {
+                        int ih = ih0 + kh;
+                        if (ih < 0 || ih >= g.inH()) continue;
+                        for (int kw = 0; kw < kW; kw++) {
+                            int iw = iw0 + kw;
+                            if (iw < 0 || iw >= inW) continue;
+                            int xb = inOff + (ih * inW + iw) * inC;
+                            int wb = (kh * kW + kw) * outC;
+                            if (mult == 1) {
+                                for (int c = 0; c < outC; c++) out[o + c] += in[xb + c] * w[wb + c];
+                            } else {
+                                for (int c = 0; c < outC; c++) out[o + c] += in[xb + c / mult] * w[wb + c];
+                            }
+                        }
+                    }
+                    for (int c = 0; c < outC; c++) out[o + c] = Math.min(max, Math.max(min, out[o + c]));
+                }
+            }
+        }
+    }
+
+    public static final class Int8 {
+        private final ConvGeometry g;
+        private final byte[] w;
+        private final int[] bias;
+        private final int[] mul;
+        private final int[] shift;
+        private final int inZp;
+        private final int outZp;
+        private final int qmin;
+        private final int qmax;
+        private final int mult;
+
+        /** {@code filterScales} has one scale per output channel (the filter's last axis). */
+        public Int8(ConvGeometry g, byte[] filter, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
+            this.g = g;
+            this.mult = multiplier(g);
+            if (filter.length != g.kH() * g.kW() * g.outC()) throw new IllegalArgumentException("depthwise filter size does not match the geometry");
+            this.w = filter.clone();
+            this.bias = bias == null ? new int[g.outC()] : bias.clone();
+            this.mul = new int[g.outC()];
+            this.shift = new int[g.outC()];
+            for (int c = 0; c < g.outC(); c++) {
+                FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) in.scale() * filterScales[c] / out.scale());
+                mul[c] = m.multiplier();
+                shift[c] = m.shift();
+            }
+            this.inZp = in.zeroPoint();
+            this.outZp = out.zeroPoint();
+            this.qmin = act.qmin(out);
+            this.qmax = act.qmax(out);
+        }
+
+        public void run(byte[] in, int inOff, byte[] out, int outOff) {
+            final int outC = g.outC(), inC = g.inC(), inW = g.inW(), kW = g.kW();
+            for (int oh = 0; oh < g.outH(); oh++) {
+                int ih0 = oh * g.strideH() - g.padTop();
+                for (int ow = 0; ow < g.outW(); ow++) {
+                    int iw0 = ow * g.strideW() - g.padLeft();
+                    int o = outOff + (oh * g.outW() + ow) * outC;
+                    for (int c = 0; c < outC; c++) {
+                        int acc = bias[c];
+                        int ic = c / mult;
+                        for (int kh = 0; kh < g.kH(); kh++) {
+                            int ih = ih0 + kh;
+                            if (ih < 0 || ih >= g.inH()) continue;
+                            for (int kw = 0; kw < kW; kw++) {
+                                int iw = iw0 + kw;
+                                if (iw < 0 || iw >= inW) continue;
+                                acc += (in[inOff + (ih * inW + iw) * inC + ic] - inZp) * w[(kh * kW + kw) * outC + c];
+                            }
+                        }
+                        int v = FixedPoint.multiplyByQuantizedMultiplier(acc, mul[c], shift[c]) + outZp;
+                        out[o + c] = (byte) FixedPoint.clamp(v, qmin, qmax);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.winnow.runtime.kernel;
+
+import static dev.winnow.runtime.testing.Tensors.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.runtime.testing.ReferenceOps;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Float kernels, on both the plain and the Vector API path, against the double-precision reference. */
+class FloatKernelsTest {
+    /** float32 accumulation over K terms of size ~1: relative error grows like K * 2^-24. */
+    private static double tol(int k, double scale) {
+        return 1e-5 * Math.max(1, scale) * Math.sqrt(k) + 1e-6;
+    }
+
+    @Test
+    void vectorPathIsPresentInTests() {
+        assertTrue(VectorSupport.modulepresent(), "tests run with --add-modules jdk.incubator.vector");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void conv2dMatchesReference(boolean vector) {
+        Random r = new Random(11);
+        int[][] kernels = {{1, 1}, {3, 3}, {5, 5}, {3, 1}};
+        for (int trial = 0; trial < 40; trial++) {
+            int h = 1 + r.nextInt(13), w = 1 + r.nextInt(13), c = 1 + r.nextInt(9), oc = 1 + r.nextInt(37);
+            int[] k = kernels[trial % kernels.length];
+            int s = 1 + r.nextInt(2);
+            boolean same = r.nextBoolean() || h < k[0] || w < k[1];
+            ConvGeometry g = same ? ConvGeometry.same(h, w, c, oc, k[0], k[1], s, s) : ConvGeometry.valid(h, w, c, oc, k[0], k[1], s, s);
+            Activation act = Activation.values()[trial % 3];
+            float[] x = gaussian(r, h * w * c, 1), f = gaussian(r, oc * k[0] * k[1] * c, 0.5), b = gaussian(r, oc, 0.5);
+            float[] out = new float[g.outputSize() + 7];
+            new Conv2d.Float32(g, f, b, act, vector).run(padded(x, 3), 3, out, 7);
+            double[] ref = ReferenceOps.conv2d(toDouble(x), h, w, c, toDouble(f), toDouble(b), oc, k[0], k[1], s, s,
+                    g.padTop(), g.padLeft(), g.outH(), g.outW(), act.min, act.max);
+            assertTrue(maxAbsDiff(out, 7, ref) < tol(k[0] * k[1] * c, 1), "trial " + trial + " " + g);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void depthwiseMatchesReference(boolean vector) {
+        Random r = new Random(12);
+        for (int trial = 0; trial < 40; trial++) {
+            int h = 1 + r.nextInt(12), w = 1 + r.nextInt(12), c = 1 + r.nextInt(40), mult = trial % 3 == 0 ? 2 : 1;
+            int k = trial % 2 == 0 ? 3 : 5, s = 1 + r.nextInt(2);
+            ConvGeometry g = ConvGeometry.same(h, w, c, c * mult, k, k, s, s);
+            float[] x = gaussian(r, h * w * c, 1), f = gaussian(r, k * k * c * mult, 0.5), b = gaussian(r, c * mult, 0.5);
+            float[] out = new float[g.outputSize()];
+            new DepthwiseConv2d.Float32(g, f, b, Activation.RELU6, vector).run(x, 0, out, 0);
+            double[] ref = ReferenceOps.depthwise(toDouble(x), h, w, c, mult, toDouble(f), toDouble(b), k, k, s, s,
+                    g.padTop(), g.padLeft(), g.outH(), g.outW(), 0, 6);
+            assertTrue(maxAbsDiff(out, 0, ref) < tol(k * k, 1), "trial " + trial);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void denseMatchesReference(boolean vector) {
+        Random r = new Random(13);
+        for (int trial = 0; trial < 40; trial++) {
+            int in = 1 + r.nextInt(300), out = 1 + r.nextInt(23);
+            float[] x = gaussian(r, in, 1), wt = gaussian(r, in * out, 0.3), b = gaussian(r, out, 1);
+            float[] y = new float[out + 1];
+            new Dense.Float32(in, out, wt, b, Activation.NONE, vector).run(padded(x, 5), 5, y, 1);
+            double[] ref = ReferenceOps.dense(toDouble(x), toDouble(wt), toDouble(b), in, out, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+            assertTrue(maxAbsDiff(y, 1, ref) < tol(in, 1), "trial " + trial);
+        }
+    }
+
+    @Test
+    void vectorAndScalarPathsAgree() {
+        Random r = new Random(14);
+        ConvGeometry g = ConvGeometry.same(17, 23, 5, 37, 3, 3, 1, 1);
+        float[] x = gaussian(r, g.inputSize(), 1), f = gaussian(r, 37 * 9 * 5, 0.5), b = gaussian(r, 37, 1);
+        float[] a = new float[g.outputSize()], v = new float[g.outputSize()];
+        new Conv2d.Float32(g, f, b, Activation.NONE, false).run(x, 0, a, 0);
+        new Conv2d.Float32(g, f, b, Activation.NONE, true).run(x, 0, v, 0);
+        for (int i = 0; i < a.length; i++) assertEquals(a[i], v[i], 1e-5, "element " + i);
+    }
+
+    @Test
+    void poolsMatchReference() {
+        Random r = new Random(15);
+        for (int trial = 0; trial < 30; trial++) {
+            int h = 1 + r.nextInt(11), w = 1 + r.nextInt(11), c = 1 + r.nextInt(6), k = 2 + r.nextInt(2), s = 1 + r.nextInt(2);
+            ConvGeometry g = ConvGeometry.same(h, w, c, c, k, k, s, s);
+            float[] x = gaussian(r, h * w * c, 1);
+            float[] mx = new float[g.outputSize()], av = new float[g.outputSize()];
+            Pool2d.maxFloat32(g, x, 0, mx, 0);
+            Pool2d.avgFloat32(g, x, 0, av, 0);
+            assertEquals(0, maxAbsDiff(mx, 0, ReferenceOps.pool(toDouble(x), h, w, c, k, k, s, s, g.padTop(), g.padLeft(), g.outH(), g.outW(), true)), 1e-7);
+            assertEquals(0, maxAbsDiff(av, 0, ReferenceOps.pool(toDouble(x), h, w, c, k, k, s, s, g.padTop(), g.padLeft(), g.outH(), g.outW(), false)), 1e-5);
+            float[] ga = new float[c];
+            Pool2d.globalAvgFloat32(h, w, c, x, 0, ga, 0);
+            double[] gref = ReferenceOps.pool(toDouble(x), h, w, c, h, w, 1, 1, 0, 0, 1, 1, false);
+            assertEquals(0, maxAbsDiff(ga, 0, gref), 1e-5);
+        }
+    }
+
+    @Test
+    void elementwiseAddConcatAndSoftmax() {
+        Random r = new Random(16);
+        float[] a = gaussian(r, 500, 4), b = gaussian(r, 500, 4), y = new float[500];
+        Add.float32(500, a, 0, b, 0, y, 0, Activation.RELU);
+        for (int i = 0; i < 500; i++) assertEquals(Math.max(0, (double) a[i] + b[i]), y[i], 1e-6);
+        for (Elementwise.Function fn : Elementwise.Function.values()) {
+            Elementwise.float32(fn, 500, a, 0, y, 0);
+            for (int i = 0; i < 500; i++) {
+                double x = a[i];
+                double ref = fn == Elementwise.Function.RELU ? Math.max(0, x) : fn == Elementwise.Function.RELU6 ? Math.min(6, Math.max(0, x))
+                        : fn == Elementwise.Function.SIGMOID ? 1 / (1 + Math.exp(-x)) : Math.tanh(x);
+                assertEquals(ref, y[i], 3e-7, fn + " at " + x);
+            }
+        }
+        float[] logits = gaussian(r, 40, 5), p = new float[40];
+        Softmax.float32(4, 10, logits, 0, p, 0);
+        for (int row = 0; row < 4; row++) {
+            double[] ref = ReferenceOps.softmax(toDouble(java.util.Arrays.copyOfRange(logits, row * 10, row * 10 + 10)));
+            assertEquals(0, maxAbsDiff(p, row * 10, ref), 1e-6);
+        }
+        float[] c1 = gaussian(r, 6 * 2, 1), c2 = gaussian(r, 6 * 3, 1), both = new float[12 + 18];
+        System.arraycopy(c1, 0, both, 0, 12);
+        System.arraycopy(c2, 0, both, 12, 18);
+        float[] cat = new float[30];
+        Concat.float32(6, new int[] {2, 3}, both, new int[] {0, 12}, cat, 0);
+        for (int px = 0; px < 6; px++) {
+            assertEquals(c1[px * 2 + 1], cat[px * 5 + 1]);
+            assertEquals(c2[px * 3 + 2], cat[px * 5 + 4]);
+        }
+    }
+
+    @Test
+    void fastMathErrorsAreWithinTheirStatedBounds() {
+        double expRel = 0, sigAbs = 0, tanhAbs = 0;
+        for (double x = -30; x <= 30; x += 1e-4) {
+            float f = (float) x;
+            expRel = Math.max(expRel, Math.abs(FastMath.exp(f) - Math.exp(f)) / Math.exp(f));
+            sigAbs = Math.max(sigAbs, Math.abs(FastMath.sigmoid(f) - 1 / (1 + Math.exp(-f))));
+            tanhAbs = Math.max(tanhAbs, Math.abs(FastMath.tanh(f) - Math.tanh(f)));
+        }
+        assertTrue(expRel < 3e-7, "exp relative error " + expRel);
+        assertTrue(sigAbs < 3e-7, "sigmoid absolute error " + sigAbs);
+        assertTrue(tanhAbs < 3e-7, "tanh absolute error " + tanhAbs);
+        assertEquals(0f, FastMath.exp(-200f));
+        assertEquals(Float.POSITIVE_INFINITY, FastMath.exp(200f));
+        assertTrue(Float.isNaN(FastMath.exp(Float.NaN)));
+    }
+
+    static float[] padded(float[] x, int front) {
+        float[] p = new float[x.length + front + 3];
+        System.arraycopy(x, 0, p, front, x.length);
+        return p;
+    }
+}

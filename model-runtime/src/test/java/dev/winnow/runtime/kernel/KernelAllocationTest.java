@@ -1,0 +1,54 @@
+package dev.winnow.runtime.kernel;
+
+import static dev.winnow.runtime.testing.Tensors.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.winnow.runtime.quant.QuantParams;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** After warm-up the hot kernels, on the path this JVM chooses (see VectorSupport), allocate nothing per call. */
+class KernelAllocationTest {
+
+    @Test
+    void hotKernelsAllocateNothingAfterWarmUp() {
+        Random r = new Random(51);
+        ConvGeometry g = ConvGeometry.same(20, 24, 8, 16, 3, 3, 1, 1);
+        float[] x = gaussian(r, g.inputSize(), 1), y = new float[g.outputSize()];
+        Conv2d.Float32 convV = new Conv2d.Float32(g, gaussian(r, 16 * 9 * 8, 1), null, Activation.RELU, VectorSupport.available());
+        Conv2d.Float32 convS = new Conv2d.Float32(g, gaussian(r, 16 * 9 * 8, 1), null, Activation.RELU, false);
+        ConvGeometry dg = ConvGeometry.same(20, 24, 8, 8, 3, 3, 1, 1);
+        DepthwiseConv2d.Float32 dw = new DepthwiseConv2d.Float32(dg, gaussian(r, 9 * 8, 1), null, Activation.NONE, VectorSupport.available());
+        Dense.Float32 dense = new Dense.Float32(64, 10, gaussian(r, 640, 1), null, Activation.NONE, VectorSupport.available());
+        QuantParams q = QuantParams.forRange(-2, 2);
+        byte[] xq = new byte[g.inputSize()], yq = new byte[g.outputSize()];
+        float[] ws = new float[16];
+        java.util.Arrays.fill(ws, 0.01f);
+        Conv2d.Int8 convQ = new Conv2d.Int8(g, new byte[16 * 9 * 8], ws, null, q, q, Activation.NONE);
+        BinaryDense bin = BinaryDense.fromFloat(256, 32, gaussian(r, 256 * 32, 1), null, Activation.NONE);
+        long[] bits = new long[4];
+        Runnable[] kernels = {
+            () -> convV.run(x, 0, y, 0),
+            () -> convS.run(x, 0, y, 0),
+            () -> dw.run(x, 0, y, 0),
+            () -> dense.run(x, 0, y, 0),
+            () -> convQ.run(xq, 0, yq, 0),
+            () -> bin.run(bits, 0, BinaryPacking.pack(x, 0, 256, bits, 0), y, 0),
+            () -> Softmax.float32(1, 10, y, 0, y, 10),
+        };
+        StringBuilder report = new StringBuilder();
+        long overhead = 0;
+        for (int i = 0; i < 5; i++) { // what reading the counter itself costs
+            long a = allocatedBytes();
+            overhead = allocatedBytes() - a;
+        }
+        for (int k = 0; k < kernels.length; k++) {
+            for (int i = 0; i < 20_000; i++) kernels[k].run(); // C2 compiles and scalar-replaces the vector objects
+            long before = allocatedBytes();
+            for (int i = 0; i < 200; i++) kernels[k].run();
+            long bytes = allocatedBytes() - before - overhead;
+            if (bytes != 0) report.append("kernel ").append(k).append(": ").append(bytes).append(" B; ");
+        }
+        assertEquals("", report.toString(), "bytes allocated by 200 calls after warm-up");
+    }
+}

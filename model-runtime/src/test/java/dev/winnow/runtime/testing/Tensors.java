@@ -1,0 +1,44 @@
+package dev.winnow.runtime.testing;
+
+import java.util.Random;
+
+/** Random tensors and conversions between float and double arrays for kernel tests. */
+public final class Tensors {
+    private Tensors() {}
+
+    public static float[] gaussian(Random r, int n, double sigma) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextGaussian() * sigma);
+        return a;
+    }
+
+    public static float[] uniform(Random r, int n, double lo, double hi) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (lo + (hi - lo) * r.nextDouble());
+        return a;
+    }
+
+    public static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) d[i] = a[i];
+        return d;
+    }
+
+    public static double maxAbsDiff(float[] a, int off, double[] ref) {
+        double m = 0;
+        for (int i = 0; i < ref.length; i++) m = Math.max(m, Math.abs(a[off + i] - ref[i]));
+        return m;
+    }
+
+    public static double maxAbs(double[] a) {
+        double m = 0;
+        for (double v : a) m = Math.max(m, Math.abs(v));
+        return m;
+    }
+
+    /** Bytes allocated so far by the current thread (HotSpot's per-thread allocation counter). */
+    public static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+}
