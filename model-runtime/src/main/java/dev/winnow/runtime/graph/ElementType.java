@@ -3,7 +3,9 @@ package dev.winnow.runtime.graph;
 /** Element type of an activation tensor, which decides the arena bank it lives in. */
 public enum ElementType {
     FLOAT32(4),
-    INT8(1);
+    INT8(1),
+    /** Bit-packed signs in 64-bit words; only for scratch of the binary (XNOR) kernels. */
+    BITS64(8);
 
     private final int bytes;
 

@@ -77,10 +77,12 @@ public final class Graph {
         }
         int[] scratchF = new int[ops.size()];
         int[] scratchB = new int[ops.size()];
+        int[] scratchL = new int[ops.size()];
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
             scratchF[i] = op.scratchFloats() > 0 ? addScratch(requests, op, ElementType.FLOAT32, op.scratchFloats(), i) : -1;
             scratchB[i] = op.scratchBytes() > 0 ? addScratch(requests, op, ElementType.INT8, op.scratchBytes(), i) : -1;
+            scratchL[i] = op.scratchLongs() > 0 ? addScratch(requests, op, ElementType.BITS64, op.scratchLongs(), i) : -1;
         }
         MemoryPlan plan = MemoryPlanner.plan(requests);
 
@@ -92,7 +94,8 @@ public final class Graph {
             for (int k = 0; k < outOff.length; k++) outOff[k] = plan.offset(bufferOf.get(op.output(k).name()));
             op.bind(inOff, outOff,
                     scratchF[i] < 0 ? -1 : plan.offset(scratchF[i]),
-                    scratchB[i] < 0 ? -1 : plan.offset(scratchB[i]));
+                    scratchB[i] < 0 ? -1 : plan.offset(scratchB[i]),
+                    scratchL[i] < 0 ? -1 : plan.offset(scratchL[i]));
         }
         List<TensorSpec> outs = new ArrayList<>();
         int[] inputOffsets = new int[graphInputs.size()];
@@ -117,7 +120,7 @@ public final class Graph {
     }
 
     private static int addScratch(List<BufferRequest> requests, Op op, ElementType bank, int elements, int index) {
-        requests.add(new BufferRequest("scratch:" + op.name(), bank, elements, index, index));
+        requests.add(new BufferRequest("scratch:" + bank + ":" + op.name(), bank, elements, index, index));
         return requests.size() - 1;
     }
 

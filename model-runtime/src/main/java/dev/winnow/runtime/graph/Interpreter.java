@@ -50,7 +50,7 @@ public final class Interpreter {
         int off = graph.inputOffset(i);
         if (t.type() == ElementType.FLOAT32) {
             System.arraycopy(src, srcOffset, arena.f, off, n);
-        } else {
+        } else if (t.type() == ElementType.INT8) {
             float inv = 1f / t.scale();
             int zp = t.zeroPoint();
             byte[] b = arena.b;
@@ -76,7 +76,7 @@ public final class Interpreter {
         int off = graph.outputOffset(i);
         if (t.type() == ElementType.FLOAT32) {
             System.arraycopy(arena.f, off, dst, dstOffset, n);
-        } else {
+        } else if (t.type() == ElementType.INT8) {
             float s = t.scale();
             int zp = t.zeroPoint();
             for (int k = 0; k < n; k++) dst[dstOffset + k] = (arena.b[off + k] - zp) * s;

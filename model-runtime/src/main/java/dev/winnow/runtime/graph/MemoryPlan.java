@@ -8,12 +8,14 @@ public final class MemoryPlan {
     private final int[] offsets;
     private final int floatBankElements;
     private final int byteBankElements;
+    private final int longBankElements;
 
-    MemoryPlan(List<BufferRequest> requests, int[] offsets, int floatBankElements, int byteBankElements) {
+    MemoryPlan(List<BufferRequest> requests, int[] offsets, int floatBankElements, int byteBankElements, int longBankElements) {
         this.requests = List.copyOf(requests);
         this.offsets = offsets.clone();
         this.floatBankElements = floatBankElements;
         this.byteBankElements = byteBankElements;
+        this.longBankElements = longBankElements;
     }
 
     /** Offset, in elements of its bank, of the i-th requested buffer. */
@@ -37,9 +39,13 @@ public final class MemoryPlan {
         return byteBankElements;
     }
 
-    /** Peak arena RAM: both banks. */
+    public int longBankElements() {
+        return longBankElements;
+    }
+
+    /** Peak arena RAM: all banks. */
     public long arenaBytes() {
-        return 4L * floatBankElements + byteBankElements;
+        return 4L * floatBankElements + byteBankElements + 8L * longBankElements;
     }
 
     /** What the same buffers would need if none shared memory; the planner's saving is the difference. */

@@ -21,11 +21,12 @@ public final class MemoryPlanner {
         int[] offsets = new int[n];
         int floatTop = placeBank(requests, ElementType.FLOAT32, offsets);
         int byteTop = placeBank(requests, ElementType.INT8, offsets);
-        return new MemoryPlan(requests, offsets, floatTop, byteTop);
+        int longTop = placeBank(requests, ElementType.BITS64, offsets);
+        return new MemoryPlan(requests, offsets, floatTop, byteTop, longTop);
     }
 
     private static int placeBank(List<BufferRequest> requests, ElementType bank, int[] offsets) {
-        int align = ALIGN_BYTES / bank.bytes();
+        int align = Math.max(1, ALIGN_BYTES / bank.bytes());
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             if (requests.get(i).bank() == bank) order.add(i);

@@ -16,6 +16,7 @@ public abstract class Op {
     /** Offsets of this op's float and byte scratch, or -1 when it asked for none. */
     protected int scratchF = -1;
     protected int scratchB = -1;
+    protected int scratchL = -1;
     private boolean bound;
 
     protected Op(String name, TensorSpec[] inputs, TensorSpec[] outputs) {
@@ -45,6 +46,11 @@ public abstract class Op {
         return 0;
     }
 
+    /** 64-bit words of bit-packed scratch needed during {@link #invoke}. */
+    public int scratchLongs() {
+        return 0;
+    }
+
     /** Runs the op on the arena. Must not allocate. */
     public abstract void invoke(Arena arena);
 
@@ -68,12 +74,13 @@ public abstract class Op {
         return outputs.length;
     }
 
-    final void bind(int[] inOffsets, int[] outOffsets, int scratchFloatOffset, int scratchByteOffset) {
+    final void bind(int[] inOffsets, int[] outOffsets, int scratchFloatOffset, int scratchByteOffset, int scratchLongOffset) {
         if (bound) throw new IllegalStateException("op " + name + " is already bound to a plan");
         System.arraycopy(inOffsets, 0, in, 0, in.length);
         System.arraycopy(outOffsets, 0, out, 0, out.length);
         this.scratchF = scratchFloatOffset;
         this.scratchB = scratchByteOffset;
+        this.scratchL = scratchLongOffset;
         this.bound = true;
     }
 

@@ -1,0 +1,57 @@
+package dev.winnow.runtime.ops;
+
+import dev.winnow.runtime.format.ModelFormatException;
+import dev.winnow.runtime.format.TensorData;
+import dev.winnow.runtime.graph.Arena;
+import dev.winnow.runtime.graph.ElementType;
+import dev.winnow.runtime.graph.NodeContext;
+import dev.winnow.runtime.graph.Op;
+import dev.winnow.runtime.graph.TensorSpec;
+import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.DepthwiseConv2d;
+
+/** The {@code depthwise_conv2d} node. */
+final class DepthwiseOp extends Op {
+    private final ConvGeometry g;
+    private final DepthwiseConv2d.Float32 f32;
+    private final DepthwiseConv2d.Int8 i8;
+    private final long params;
+
+    private DepthwiseOp(NodeContext n, TensorSpec in, TensorSpec out, ConvGeometry g, DepthwiseConv2d.Float32 f32, DepthwiseConv2d.Int8 i8, long params) {
+        super(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out});
+        this.g = g;
+        this.f32 = f32;
+        this.i8 = i8;
+        this.params = params;
+    }
+
+    static Op create(NodeContext n) throws ModelFormatException {
+        TensorSpec in = n.inputs(1)[0];
+        TensorSpec out = n.outputs(1)[0];
+        if (in.rank() != 3) throw n.error("input must be HWC");
+        TensorData filter = n.weight("filter");
+        int mult = n.integer("multiplier", 1, 1, 64);
+        int oc = in.dim(2) * mult;
+        if (filter.rank() != 3 || filter.dim(2) != oc) throw n.error("filter must be [kH, kW, " + oc + "]");
+        ConvGeometry g = ConvOp.geometry(n, in, oc, filter.dim(0), filter.dim(1));
+        n.expectShape(out, g.outH(), g.outW(), oc);
+        n.expectType(out, in.type());
+        long params = filter.elementCount() + oc;
+        if (in.type() == ElementType.FLOAT32) {
+            return new DepthwiseOp(n, in, out, g, new DepthwiseConv2d.Float32(g, filter.toFloatArray(), Weights.floatBias(n, oc), ConvOp.parseActivation(n)), null, params);
+        }
+        float[] scales = Weights.channelScales(n, filter, oc);
+        return new DepthwiseOp(n, in, out, g, null, new DepthwiseConv2d.Int8(g, filter.toInt8Array(), scales,
+                Weights.int32Bias(n, oc, in.scale(), scales), Weights.params(in), Weights.params(out), ConvOp.parseActivation(n)), params);
+    }
+
+    @Override public String type() { return "depthwise_conv2d"; }
+    @Override public long macs() { return DepthwiseConv2d.macs(g); }
+    @Override public long parameterCount() { return params; }
+
+    @Override
+    public void invoke(Arena a) {
+        if (f32 != null) f32.run(a.f, in[0], a.f, out[0]);
+        else i8.run(a.b, in[0], a.b, out[0]);
+    }
+}
