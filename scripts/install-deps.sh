@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Idempotent: installs the Debian packages Winnow's tests and examples read. apt-get only.
+# Idempotent: installs the Debian packages that Winnow's tests and examples read, with apt-get only.
+# Modules add their packages to PACKAGES as they start reading them (real data sets, ffmpeg, mosquitto).
 set -euo pipefail
-need=()
-for pkg in "$@" ${WINNOW_APT_PACKAGES:-}; do need+=("$pkg"); done
-# the packages below are added by the modules that read them
-need+=(ffmpeg opencv-doc dataset-fashion-mnist)
+PACKAGES=()
+for pkg in "$@"; do PACKAGES+=("$pkg"); done
 missing=()
-for pkg in "${need[@]}"; do
+for pkg in "${PACKAGES[@]+"${PACKAGES[@]}"}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
