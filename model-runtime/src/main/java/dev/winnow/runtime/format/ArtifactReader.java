@@ -188,11 +188,9 @@ public final class ArtifactReader {
             scales[i] = r.f32("scale");
             if (!(scales[i] > 0) || !Float.isFinite(scales[i])) throw ModelFormatException.at(r.position() - 4, "tensor '" + name + "': scale " + scales[i] + " is not finite and positive");
         }
-        int lo = dtype == DType.INT8 ? -128 : dtype == DType.UINT8 ? 0 : dtype == DType.INT16 ? -32768 : Integer.MIN_VALUE;
-        int hi = dtype == DType.INT8 ? 127 : dtype == DType.UINT8 ? 255 : dtype == DType.INT16 ? 32767 : Integer.MAX_VALUE;
         for (int i = 0; i < count; i++) {
             zps[i] = r.i32("zero point");
-            if (zps[i] < lo || zps[i] > hi) throw ModelFormatException.at(r.position() - 4, "tensor '" + name + "': zero point " + zps[i] + " outside the range of " + dtype);
+            if (!dtype.holds(zps[i])) throw ModelFormatException.at(r.position() - 4, "tensor '" + name + "': zero point " + zps[i] + " outside the range of " + dtype);
         }
         return kind == QUANT_PER_TENSOR ? QuantizationInfo.perTensor(scales[0], zps[0]) : QuantizationInfo.perAxis(axis, scales, zps);
     }

@@ -27,6 +27,16 @@ public enum DType {
         return bytes;
     }
 
+    /** Whether {@code v} is a value of this type (zero points must be). Float and binary hold any. */
+    public boolean holds(long v) {
+        switch (this) {
+            case INT8: return v >= -128 && v <= 127;
+            case UINT8: return v >= 0 && v <= 255;
+            case INT16: return v >= -32768 && v <= 32767;
+            default: return true;
+        }
+    }
+
     static DType of(int id, long offset) throws ModelFormatException {
         for (DType t : values()) if (t.id == id) return t;
         throw ModelFormatException.at(offset, "unknown dtype " + id);

@@ -13,11 +13,11 @@ class KernelAllocationTest {
     @Test
     void hotKernelsAllocateNothingAfterWarmUp() {
         Random r = new Random(51);
-        ConvGeometry g = ConvGeometry.same(20, 24, 8, 16, 3, 3, 1, 1);
+        ConvGeometry g = ConvGeometry.same(10, 12, 8, 16, 3, 3, 1, 1);
         float[] x = gaussian(r, g.inputSize(), 1), y = new float[g.outputSize()];
         Conv2d.Float32 convV = new Conv2d.Float32(g, gaussian(r, 16 * 9 * 8, 1), null, Activation.RELU, VectorSupport.available());
         Conv2d.Float32 convS = new Conv2d.Float32(g, gaussian(r, 16 * 9 * 8, 1), null, Activation.RELU, false);
-        ConvGeometry dg = ConvGeometry.same(20, 24, 8, 8, 3, 3, 1, 1);
+        ConvGeometry dg = ConvGeometry.same(10, 12, 8, 8, 3, 3, 1, 1);
         DepthwiseConv2d.Float32 dw = new DepthwiseConv2d.Float32(dg, gaussian(r, 9 * 8, 1), null, Activation.NONE, VectorSupport.available());
         Dense.Float32 dense = new Dense.Float32(64, 10, gaussian(r, 640, 1), null, Activation.NONE, VectorSupport.available());
         QuantParams q = QuantParams.forRange(-2, 2);

@@ -1,0 +1,142 @@
+package dev.winnow.runtime.family;
+
+import dev.winnow.runtime.kernel.FastMath;
+
+/**
+ * The FastGRNN cell (Kusupati et al., NeurIPS 2018):
+ * <pre>
+ *   pre = W x + U h          (low rank: W = W2 W1, U = U2 U1)
+ *   z   = sigmoid(pre + bg)
+ *   h~  = tanh(pre + bh)
+ *   h   = z ⊙ h + (sigmoid(ζ)(1 − z) + sigmoid(ν)) ⊙ h~
+ * </pre>
+ * Matrices are [out][in] row-major (EdgeML's C layout; the PyTorch .npy files are [in][out] and
+ * are transposed on import). ζ and ν are given after the sigmoid. Immutable; the state and the
+ * intermediate vectors live in caller-provided arrays, so stepping allocates nothing.
+ */
+public final class FastGrnnCell {
+    private final int input;
+    private final int hidden;
+    private final int wRank;
+    private final int uRank;
+    private final float[] w1, w2, u1, u2;
+    private final float[] bg, bh;
+    private final float zeta;
+    private final float nu;
+
+    /**
+     * @param w full-rank W [hidden][input], or null when {@code w1}/{@code w2} give it in low rank
+     * @param w1 [wRank][input] and {@code w2} [hidden][wRank] (low rank), or null
+     */
+    public FastGrnnCell(int input, int hidden, float[] w, float[] w1, float[] w2, float[] u, float[] u1, float[] u2,
+                        float[] bg, float[] bh, float sigmoidZeta, float sigmoidNu) {
+        this.input = input;
+        this.hidden = hidden;
+        if (w != null) {
+            check(w, hidden * input, "W");
+            this.w1 = w.clone();
+            this.w2 = null;
+            this.wRank = 0;
+        } else {
+            this.wRank = w1.length / input;
+            check(w1, wRank * input, "W1");
+            check(w2, hidden * wRank, "W2");
+            this.w1 = w1.clone();
+            this.w2 = w2.clone();
+        }
+        if (u != null) {
+            check(u, hidden * hidden, "U");
+            this.u1 = u.clone();
+            this.u2 = null;
+            this.uRank = 0;
+        } else {
+            this.uRank = u1.length / hidden;
+            check(u1, uRank * hidden, "U1");
+            check(u2, hidden * uRank, "U2");
+            this.u1 = u1.clone();
+            this.u2 = u2.clone();
+        }
+        check(bg, hidden, "bg");
+        check(bh, hidden, "bh");
+        this.bg = bg.clone();
+        this.bh = bh.clone();
+        this.zeta = sigmoidZeta;
+        this.nu = sigmoidNu;
+    }
+
+    private static void check(float[] a, int n, String what) {
+        if (a == null || a.length != n || n == 0) {
+            throw new IllegalArgumentException("FastGRNN " + what + " must have " + n + " values, has " + (a == null ? "none" : a.length));
+        }
+    }
+
+    public int input() { return input; }
+    public int hidden() { return hidden; }
+
+    /** Floats of scratch one step needs. */
+    public int scratchSize() {
+        return hidden + Math.max(wRank, uRank);
+    }
+
+    public long parameters() {
+        long w = w2 == null ? (long) hidden * input : (long) wRank * (input + hidden);
+        long u = u2 == null ? (long) hidden * hidden : (long) uRank * 2 * hidden;
+        return w + u + 2L * hidden + 2;
+    }
+
+    public long macsPerStep() {
+        long w = w2 == null ? (long) hidden * input : (long) wRank * (input + hidden);
+        long u = u2 == null ? (long) hidden * hidden : (long) uRank * 2 * hidden;
+        return w + u + 4L * hidden;
+    }
+
+    /** One step: reads x at {@code xOff}, updates the state at {@code hOff} in place. */
+    public void step(float[] x, int xOff, float[] h, int hOff, float[] s, int sOff) {
+        final int pre = sOff, tmp = sOff + hidden;
+        project(w1, w2, wRank, input, x, xOff, s, pre, tmp, false);
+        project(u1, u2, uRank, hidden, h, hOff, s, pre, tmp, true);
+        for (int i = 0; i < hidden; i++) {
+            float p = s[pre + i];
+            float z = FastMath.sigmoid(p + bg[i]);
+            float c = FastMath.tanh(p + bh[i]);
+            h[hOff + i] = z * h[hOff + i] + (zeta * (1f - z) + nu) * c;
+        }
+    }
+
+    /** s[pre..] (+)= M v, with M full or low rank (M = M2 M1). */
+    private void project(float[] m1, float[] m2, int rank, int cols, float[] v, int vOff, float[] s, int pre, int tmp, boolean accumulate) {
+        if (m2 == null) {
+            for (int r = 0; r < hidden; r++) {
+                float acc = accumulate ? s[pre + r] : 0f;
+                int b = r * cols;
+                for (int c = 0; c < cols; c++) acc += m1[b + c] * v[vOff + c];
+                s[pre + r] = acc;
+            }
+            return;
+        }
+        for (int k = 0; k < rank; k++) {
+            float acc = 0f;
+            int b = k * cols;
+            for (int c = 0; c < cols; c++) acc += m1[b + c] * v[vOff + c];
+            s[tmp + k] = acc;
+        }
+        for (int r = 0; r < hidden; r++) {
+            float acc = accumulate ? s[pre + r] : 0f;
+            int b = r * rank;
+            for (int k = 0; k < rank; k++) acc += m2[b + k] * s[tmp + k];
+            s[pre + r] = acc;
+        }
+    }
+
+    /**
+     * Runs {@code steps} inputs spaced {@code stride} floats apart from a zero state, forwards or
+     * backwards; the final state is left in {@code h}.
+     */
+    public void run(float[] x, int xOff, int steps, int stride, boolean backward, float[] h, int hOff, float[] s, int sOff) {
+        java.util.Arrays.fill(h, hOff, hOff + hidden, 0f);
+        for (int t = 0; t < steps; t++) {
+            int k = backward ? steps - 1 - t : t;
+            step(x, xOff + k * stride, h, hOff, s, sOff);
+        }
+    }
+}
