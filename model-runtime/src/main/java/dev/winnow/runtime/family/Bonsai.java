@@ -1,0 +1,121 @@
+package dev.winnow.runtime.family;
+
+import dev.winnow.runtime.kernel.FastMath;
+
+/**
+ * Bonsai (Kumar, Goyal, Varma, ICML 2017): a sparse projection x̂ = Z·[(x − μ)/σ, 1] / D̂, then one
+ * root-to-leaf path of a shallow tree, taking the left child 2p+1 when θ_p·x̂ > 0; the score is the
+ * sum over the path's nodes of (W_i x̂) ⊙ tanh(σ V_i x̂). Z is stored sparse (row-compressed), as the
+ * model's size budget assumes. Immutable; {@link #predict} allocates nothing.
+ */
+public final class Bonsai {
+    private final int features;      // D, before the appended bias feature
+    private final int projection;    // D̂
+    private final int classes;       // L (1 for binary)
+    private final int depth;
+    private final float sigma;
+    private final float[] mean, invStd; // length D + 1
+    private final int[] zRowStart, zCol;
+    private final float[] zVal;
+    private final float[] w, v, theta;
+
+    /**
+     * @param z dense [D̂][D+1] (zeros are dropped), w and v [L·nodes][D̂], theta [internal][D̂],
+     *          mean and std of length D+1 (the appended bias feature has mean 0, std 1)
+     */
+    public Bonsai(int features, int projection, int classes, int depth, float sigma,
+                  float[] mean, float[] std, float[] z, float[] w, float[] v, float[] theta) {
+        int dim = features + 1;
+        int internal = (1 << depth) - 1, nodes = 2 * internal + 1;
+        check(mean, dim, "mean");
+        check(std, dim, "std");
+        check(z, projection * dim, "Z");
+        check(w, classes * nodes * projection, "W");
+        check(v, classes * nodes * projection, "V");
+        check(theta, Math.max(1, internal) * projection, "theta");
+        if (depth < 0 || depth > 12) throw new IllegalArgumentException("Bonsai depth must be in [0, 12], is " + depth);
+        this.features = features;
+        this.projection = projection;
+        this.classes = classes;
+        this.depth = depth;
+        this.sigma = sigma;
+        this.mean = mean.clone();
+        this.invStd = new float[dim];
+        for (int i = 0; i < dim; i++) invStd[i] = 1f / (Math.abs(std[i]) < 1e-6f ? 1f : std[i]);
+        int nnz = 0;
+        for (float f : z) if (f != 0f) nnz++;
+        zRowStart = new int[projection + 1];
+        zCol = new int[nnz];
+        zVal = new float[nnz];
+        int k = 0;
+        for (int r = 0; r < projection; r++) {
+            zRowStart[r] = k;
+            for (int c = 0; c < dim; c++) {
+                float f = z[r * dim + c];
+                if (f != 0f) {
+                    zCol[k] = c;
+                    zVal[k++] = f;
+                }
+            }
+        }
+        zRowStart[projection] = k;
+        this.w = w.clone();
+        this.v = v.clone();
+        this.theta = theta.clone();
+    }
+
+    private static void check(float[] a, int n, String what) {
+        if (a == null || a.length != n) throw new IllegalArgumentException("Bonsai " + what + " must have " + n + " values, has " + (a == null ? "none" : a.length));
+    }
+
+    public int features() { return features; }
+    public int classes() { return classes; }
+    public int projection() { return projection; }
+    public int depth() { return depth; }
+    public int zNonZeros() { return zVal.length; }
+
+    /** Floats of scratch: the normalised input (D+1) and the projection (D̂). */
+    public int scratchSize() {
+        return features + 1 + projection;
+    }
+
+    public long parameters() {
+        return (long) zVal.length + w.length + v.length + theta.length + 2L * (features + 1);
+    }
+
+    public long macs() {
+        long pathNodes = depth + 1;
+        return (features + 1) + zVal.length + pathNodes * 2L * classes * projection + (long) depth * projection;
+    }
+
+    /** Writes the class scores (L values) of the raw features at {@code xOff}. */
+    public void predict(float[] x, int xOff, float[] scores, int sOff, float[] s, int scratchOff) {
+        final int dim = features + 1, xn = scratchOff, proj = scratchOff + dim;
+        for (int i = 0; i < features; i++) s[xn + i] = (x[xOff + i] - mean[i]) * invStd[i];
+        s[xn + features] = (1f - mean[features]) * invStd[features];
+        float invProj = 1f / projection;
+        for (int r = 0; r < projection; r++) {
+            float acc = 0f;
+            for (int k = zRowStart[r]; k < zRowStart[r + 1]; k++) acc += zVal[k] * s[xn + zCol[k]];
+            s[proj + r] = acc * invProj;
+        }
+        java.util.Arrays.fill(scores, sOff, sOff + classes, 0f);
+        int node = 0;
+        for (int level = 0; ; level++) {
+            for (int l = 0; l < classes; l++) {
+                int row = (node * classes + l) * projection;
+                float wx = 0f, vx = 0f;
+                for (int j = 0; j < projection; j++) {
+                    float p = s[proj + j];
+                    wx += w[row + j] * p;
+                    vx += v[row + j] * p;
+                }
+                scores[sOff + l] += wx * FastMath.tanh(sigma * vx);
+            }
+            if (level == depth) break;
+            float t = 0f;
+            for (int j = 0; j < projection; j++) t += theta[node * projection + j] * s[proj + j];
+            node = t > 0 ? 2 * node + 1 : 2 * node + 2;
+        }
+    }
+}
