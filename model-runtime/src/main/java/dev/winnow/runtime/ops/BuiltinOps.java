@@ -1,5 +1,6 @@
 package dev.winnow.runtime.ops;
 
+import dev.winnow.runtime.family.FamilyOps;
 import dev.winnow.runtime.graph.OpFactory;
 import dev.winnow.runtime.graph.OpRegistry;
 import java.util.HashMap;
@@ -26,6 +27,10 @@ public final class BuiltinOps {
         m.put("dequantize", n -> QuantizeOp.create(n, false));
         m.put("binary_dense", BinaryOps.DenseNode::create);
         m.put("binary_conv2d", BinaryOps.ConvNode::create);
+        m.put("bonsai", FamilyOps::bonsai);
+        m.put("protonn", FamilyOps::protoNn);
+        m.put("fastgrnn", FamilyOps::fastGrnn);
+        m.put("rnnpool", FamilyOps::rnnPool);
         return m;
     }
 }

@@ -1,0 +1,159 @@
+package dev.winnow.runtime.family;
+
+import dev.winnow.runtime.format.ModelFormatException;
+import dev.winnow.runtime.format.TensorData;
+import dev.winnow.runtime.graph.Arena;
+import dev.winnow.runtime.graph.ElementType;
+import dev.winnow.runtime.graph.NodeContext;
+import dev.winnow.runtime.graph.Op;
+import dev.winnow.runtime.graph.TensorSpec;
+
+/** Graph nodes for the model families: {@code bonsai}, {@code protonn}, {@code fastgrnn}, {@code rnnpool}. */
+public final class FamilyOps {
+    private FamilyOps() {}
+
+    private static float[] floats(NodeContext n, String role, long count) throws ModelFormatException {
+        return n.weight(role, count).toFloatArray();
+    }
+
+    private static TensorSpec floatIn(NodeContext n) throws ModelFormatException {
+        TensorSpec in = n.inputs(1)[0];
+        n.expectType(in, ElementType.FLOAT32);
+        return in;
+    }
+
+    public static Op bonsai(NodeContext n) throws ModelFormatException {
+        TensorSpec in = floatIn(n);
+        TensorSpec out = n.outputs(1)[0];
+        int d = in.elementCount();
+        int depth = n.integer("depth", 0, 0, 12);
+        int proj = n.integer("projection", 0, 1, 4096);
+        int classes = n.integer("classes", 0, 1, 4096);
+        float sigma = n.number("sigma", 1f);
+        int internal = (1 << depth) - 1, nodes = 2 * internal + 1;
+        n.expectShape(out, classes);
+        Bonsai b = new Bonsai(d, proj, classes, depth, sigma, floats(n, "mean", d + 1), floats(n, "std", d + 1),
+                floats(n, "Z", (long) proj * (d + 1)), floats(n, "W", (long) classes * nodes * proj),
+                floats(n, "V", (long) classes * nodes * proj), floats(n, "theta", (long) Math.max(1, internal) * proj));
+        return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
+            @Override public String type() { return "bonsai"; }
+            @Override public long macs() { return b.macs(); }
+            @Override public long parameterCount() { return b.parameters(); }
+            @Override public int scratchFloats() { return b.scratchSize(); }
+            @Override public void invoke(Arena a) { b.predict(a.f, in[0], a.f, out[0], a.f, scratchF); }
+        };
+    }
+
+    public static Op protoNn(NodeContext n) throws ModelFormatException {
+        TensorSpec in = floatIn(n);
+        TensorSpec out = n.outputs(1)[0];
+        TensorData w = n.weight("W"), b = n.weight("B"), z = n.weight("Z");
+        if (w.rank() != 2 || b.rank() != 2 || z.rank() != 2) throw n.error("W, B and Z must be matrices");
+        int d = in.elementCount(), proj = w.dim(0), m = b.dim(0), classes = z.dim(1);
+        if (w.dim(1) != d || b.dim(1) != proj || z.dim(0) != m) throw n.error("W [d̂, D], B [m, d̂], Z [m, L] do not fit together");
+        n.expectShape(out, classes);
+        ProtoNn p = new ProtoNn(d, proj, m, classes, w.toFloatArray(), b.toFloatArray(), z.toFloatArray(), n.number("gamma", 1f));
+        return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
+            @Override public String type() { return "protonn"; }
+            @Override public long macs() { return p.macs(); }
+            @Override public long parameterCount() { return p.parameters(); }
+            @Override public int scratchFloats() { return p.scratchSize(); }
+            @Override public void invoke(Arena a) { p.predict(a.f, in[0], a.f, out[0], a.f, scratchF); }
+        };
+    }
+
+    /** A FastGRNN cell from weights under {@code prefix} (W or W1/W2, U or U1/U2, bg, bh, zeta, nu; ζ and ν raw). */
+    static FastGrnnCell cell(NodeContext n, String prefix, int input, int hidden) throws ModelFormatException {
+        boolean lowW = !n.hasWeight(prefix + "W"), lowU = !n.hasWeight(prefix + "U");
+        float[] w = lowW ? null : floats(n, prefix + "W", (long) hidden * input);
+        float[] w1 = lowW ? n.weight(prefix + "W1").toFloatArray() : null;
+        float[] w2 = lowW ? n.weight(prefix + "W2").toFloatArray() : null;
+        float[] u = lowU ? null : floats(n, prefix + "U", (long) hidden * hidden);
+        float[] u1 = lowU ? n.weight(prefix + "U1").toFloatArray() : null;
+        float[] u2 = lowU ? n.weight(prefix + "U2").toFloatArray() : null;
+        float zeta = sigmoid(floats(n, prefix + "zeta", 1)[0]);
+        float nu = sigmoid(floats(n, prefix + "nu", 1)[0]);
+        return new FastGrnnCell(input, hidden, w, w1, w2, u, u1, u2, floats(n, prefix + "bg", hidden), floats(n, prefix + "bh", hidden), zeta, nu);
+    }
+
+    private static float sigmoid(float x) {
+        return (float) (1 / (1 + Math.exp(-x)));
+    }
+
+    /** Sequence [T, D] → final hidden state, then an optional fully connected layer to class scores. */
+    public static Op fastGrnn(NodeContext n) throws ModelFormatException {
+        TensorSpec in = floatIn(n);
+        TensorSpec out = n.outputs(1)[0];
+        if (in.rank() != 2) throw n.error("input must be a sequence [T, D]");
+        int steps = in.dim(0), d = in.dim(1);
+        int hidden = n.integer("hidden", 0, 1, 4096);
+        boolean backward = n.string("direction", "forward").equals("backward");
+        FastGrnnCell cell = cell(n, "", d, hidden);
+        float[] mean = n.hasWeight("mean") ? floats(n, "mean", (long) steps * d) : null;
+        float[] invStd = null;
+        if (n.hasWeight("std")) {
+            float[] std = floats(n, "std", (long) steps * d);
+            invStd = new float[std.length];
+            for (int i = 0; i < std.length; i++) invStd[i] = 1f / std[i];
+        }
+        float[] fc = n.hasWeight("fc") ? n.weight("fc").toFloatArray() : null;
+        int classes = fc == null ? hidden : fc.length / hidden;
+        if (fc != null && fc.length != classes * hidden) throw n.error("fc must be [classes, hidden]");
+        float[] fcBias = fc != null && n.hasWeight("fc_bias") ? floats(n, "fc_bias", classes) : new float[classes];
+        n.expectShape(out, classes);
+        final float[] mu = mean, is = invStd, w = fc;
+        final int seqLen = steps * d;
+        return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
+            @Override public String type() { return "fastgrnn"; }
+            @Override public long macs() { return steps * cell.macsPerStep() + (w == null ? 0 : (long) classes * hidden); }
+            @Override public long parameterCount() { return cell.parameters() + (w == null ? 0 : (long) classes * (hidden + 1)); }
+            @Override public int scratchFloats() { return seqLen + hidden + cell.scratchSize(); }
+
+            @Override
+            public void invoke(Arena a) {
+                float[] f = a.f;
+                int x = scratchF, h = scratchF + seqLen, s = h + hidden;
+                for (int i = 0; i < seqLen; i++) {
+                    float v = f[in[0] + i];
+                    if (mu != null) v -= mu[i];
+                    if (is != null) v *= is[i];
+                    f[x + i] = v;
+                }
+                cell.run(f, x, steps, d, backward, f, h, f, s);
+                if (w == null) {
+                    System.arraycopy(f, h, f, out[0], hidden);
+                    return;
+                }
+                for (int c = 0; c < classes; c++) {
+                    float acc = fcBias[c];
+                    for (int j = 0; j < hidden; j++) acc += w[c * hidden + j] * f[h + j];
+                    f[out[0] + c] = acc;
+                }
+            }
+        };
+    }
+
+    /** RNNPool layer over an HWC map: weights {@code rnn1.*} and {@code rnn2.*}. */
+    public static Op rnnPool(NodeContext n) throws ModelFormatException {
+        TensorSpec in = floatIn(n);
+        TensorSpec out = n.outputs(1)[0];
+        if (in.rank() != 3) throw n.error("input must be HWC");
+        int patch = n.integer("patch", 0, 1, 64), stride = n.integer("stride", 0, 1, 64);
+        int h1 = n.integer("hidden1", 0, 1, 256), h2 = n.integer("hidden2", 0, 1, 256);
+        RnnPool pool = new RnnPool(cell(n, "rnn1.", in.dim(2), h1), cell(n, "rnn2.", h1, h2), patch, patch);
+        RnnPoolLayer layer;
+        try {
+            layer = new RnnPoolLayer(pool, in.dim(0), in.dim(1), stride, n.integer("pad_output", 0, 0, 1) == 1);
+        } catch (IllegalArgumentException e) {
+            throw n.error(e.getMessage());
+        }
+        n.expectShape(out, layer.outH(), layer.outW(), layer.outC());
+        return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
+            @Override public String type() { return "rnnpool"; }
+            @Override public long macs() { return layer.macs(); }
+            @Override public long parameterCount() { return pool.rnn1().parameters() + pool.rnn2().parameters(); }
+            @Override public int scratchFloats() { return layer.scratchSize(); }
+            @Override public void invoke(Arena a) { layer.run(a.f, in[0], a.f, out[0], a.f, scratchF); }
+        };
+    }
+}
