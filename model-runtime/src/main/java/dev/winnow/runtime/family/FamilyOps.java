@@ -133,6 +133,24 @@ public final class FamilyOps {
         };
     }
 
+    /** GRU over a sequence [T, D] → final hidden state; weights W [3h, D], U [3h, h], b [3h]. */
+    public static Op gru(NodeContext n) throws ModelFormatException {
+        TensorSpec in = floatIn(n);
+        TensorSpec out = n.outputs(1)[0];
+        if (in.rank() != 2) throw n.error("input must be a sequence [T, D]");
+        int steps = in.dim(0), d = in.dim(1), hidden = n.integer("hidden", 0, 1, 4096);
+        boolean backward = n.string("direction", "forward").equals("backward");
+        GruCell cell = new GruCell(d, hidden, floats(n, "W", 3L * hidden * d), floats(n, "U", 3L * hidden * hidden), floats(n, "b", 3L * hidden));
+        n.expectShape(out, hidden);
+        return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
+            @Override public String type() { return "gru"; }
+            @Override public long macs() { return steps * cell.macsPerStep(); }
+            @Override public long parameterCount() { return cell.parameters(); }
+            @Override public int scratchFloats() { return cell.scratchSize(); }
+            @Override public void invoke(Arena a) { cell.run(a.f, in[0], steps, d, backward, a.f, out[0], a.f, scratchF); }
+        };
+    }
+
     /** RNNPool layer over an HWC map: weights {@code rnn1.*} and {@code rnn2.*}. */
     public static Op rnnPool(NodeContext n) throws ModelFormatException {
         TensorSpec in = floatIn(n);

@@ -92,6 +92,11 @@ public final class NodeContext {
         return ((Number) v).floatValue();
     }
 
+    /** An attribute as parsed JSON, or null; for structured values the op validates itself. */
+    public Object raw(String key) {
+        return attrs.get(key);
+    }
+
     /** An attribute given as one integer or a pair [a, b]. */
     public int[] pair(String key, int dflt, int min, int max) throws ModelFormatException {
         Object v = attrs.get(key);

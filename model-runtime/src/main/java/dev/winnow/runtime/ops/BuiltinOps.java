@@ -27,6 +27,8 @@ public final class BuiltinOps {
         m.put("dequantize", n -> QuantizeOp.create(n, false));
         m.put("binary_dense", BinaryOps.DenseNode::create);
         m.put("binary_conv2d", BinaryOps.ConvNode::create);
+        m.put("detect", DetectOp::create);
+        m.put("gru", FamilyOps::gru);
         m.put("bonsai", FamilyOps::bonsai);
         m.put("protonn", FamilyOps::protoNn);
         m.put("fastgrnn", FamilyOps::fastGrnn);

@@ -1,0 +1,64 @@
+package dev.winnow.runtime.ops;
+
+import dev.winnow.runtime.format.ModelFormatException;
+import dev.winnow.runtime.graph.Arena;
+import dev.winnow.runtime.graph.ElementType;
+import dev.winnow.runtime.graph.NodeContext;
+import dev.winnow.runtime.graph.Op;
+import dev.winnow.runtime.graph.TensorSpec;
+import dev.winnow.runtime.kernel.Detection;
+import java.util.List;
+
+/**
+ * The {@code detect} node: scores [H,W,A] and boxes [H,W,4A] in; detections [max, 5] and a count [1]
+ * out. Float inputs (dequantize an int8 head first).
+ */
+final class DetectOp extends Op {
+    private final Detection det;
+
+    private DetectOp(NodeContext n, TensorSpec[] ins, TensorSpec[] outs, Detection det) {
+        super(n.name(), ins, outs);
+        this.det = det;
+    }
+
+    static Op create(NodeContext n) throws ModelFormatException {
+        TensorSpec[] ins = n.inputs(2);
+        TensorSpec[] outs = n.outputs(2);
+        for (TensorSpec t : ins) n.expectType(t, ElementType.FLOAT32);
+        for (TensorSpec t : outs) n.expectType(t, ElementType.FLOAT32);
+        TensorSpec scores = ins[0], boxes = ins[1];
+        if (scores.rank() != 3 || boxes.rank() != 3) throw n.error("scores and boxes must be [H, W, A] and [H, W, 4A]");
+        int a = scores.dim(2);
+        if (boxes.dim(0) != scores.dim(0) || boxes.dim(1) != scores.dim(1) || boxes.dim(2) != 4 * a) throw n.error("boxes must be [H, W, 4A]");
+        int[] input = n.pair("input_size", 0, 1, 1 << 16);
+        int max = n.integer("max_detections", 20, 1, 1000);
+        float[] anchors = anchors(n, a);
+        n.expectShape(outs[0], max, 5);
+        n.expectShape(outs[1], 1);
+        Detection det = new Detection(scores.dim(0), scores.dim(1), anchors, input[0], input[1],
+                n.number("score_threshold", 0.5f), n.number("iou_threshold", 0.45f), max);
+        return new DetectOp(n, ins, outs, det);
+    }
+
+    private static float[] anchors(NodeContext n, int a) throws ModelFormatException {
+        Object v = n.raw("anchors");
+        if (!(v instanceof List) || ((List<?>) v).size() != 2 * a) throw n.error("anchors must list " + a + " (w, h) pairs, flattened");
+        float[] out = new float[2 * a];
+        for (int i = 0; i < out.length; i++) {
+            Object e = ((List<?>) v).get(i);
+            if (!(e instanceof Number) || !(((Number) e).doubleValue() > 0)) throw n.error("anchor sizes must be positive numbers");
+            out[i] = ((Number) e).floatValue();
+        }
+        return out;
+    }
+
+    @Override public String type() { return "detect"; }
+    @Override public long macs() { return 10L * det.candidates(); }
+    @Override public long parameterCount() { return 0; }
+    @Override public int scratchFloats() { return det.scratchSize(); }
+
+    @Override
+    public void invoke(Arena a) {
+        a.f[out[1]] = det.run(a.f, in[0], a.f, in[1], a.f, out[0], a.f, scratchF);
+    }
+}

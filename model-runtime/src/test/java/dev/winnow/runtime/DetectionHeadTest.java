@@ -1,0 +1,118 @@
+package dev.winnow.runtime;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.runtime.format.Metadata;
+import dev.winnow.runtime.graph.Interpreter;
+import dev.winnow.runtime.kernel.Detection;
+import dev.winnow.runtime.testing.ReferenceOps;
+import dev.winnow.runtime.testing.Tensors;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DetectionHeadTest {
+
+    @Test
+    void nmsKeepsTheBestOfOverlappingBoxesAndSeparateOnes() {
+        // 4x4 grid over 64x64 pixels, one 16x32 anchor
+        Detection det = new Detection(4, 4, new float[] {16, 32}, 64, 64, 0.5f, 0.45f, 5);
+        float[] scores = new float[16], boxes = new float[64];
+        java.util.Arrays.fill(scores, -6f);
+        scores[5] = 3f;       // cell (1,1): strong
+        scores[6] = 2f;       // cell (1,2), shifted left by half a cell onto (1,1): overlaps, suppressed
+        boxes[4 * 6] = -1f;
+        scores[15] = 1f;      // cell (3,3): separate, kept
+        float[] out = new float[25], s = new float[det.scratchSize()];
+        int n = det.run(scores, 0, boxes, 0, out, 0, s, 0);
+        assertEquals(2, n);
+        assertEquals((float) (1 / (1 + Math.exp(-3))), out[4], 1e-6);
+        assertEquals(24 - 8, out[0], 1e-5);   // centre x 24, width 16
+        assertEquals(24 - 16, out[1], 1e-5);  // centre y 24, height 32
+        assertEquals(16, out[2], 1e-4);
+        assertEquals(32, out[3], 1e-4);
+        assertEquals((float) (1 / (1 + Math.exp(-1))), out[9], 1e-6);
+        for (int i = 10; i < 25; i++) assertEquals(0f, out[i]);
+    }
+
+    @Test
+    void matchesAReferenceGreedyNms() {
+        Random r = new Random(81);
+        for (int trial = 0; trial < 50; trial++) {
+            Detection det = new Detection(6, 8, new float[] {10, 20, 20, 10}, 48, 64, 0.3f, 0.4f, 10);
+            float[] scores = Tensors.gaussian(r, 6 * 8 * 2, 2), boxes = Tensors.gaussian(r, 6 * 8 * 8, 0.4);
+            float[] out = new float[50];
+            int n = det.run(scores, 0, boxes, 0, out, 0, new float[det.scratchSize()], 0);
+            List<float[]> cands = new ArrayList<>();
+            for (int k = 0; k < 96; k++) {
+                double sc = 1 / (1 + Math.exp(-scores[k]));
+                if (sc < 0.3) continue;
+                int cell = k / 2, a = k % 2, i = cell / 8, j = cell % 8;
+                double w = (a == 0 ? 10 : 20) * Math.exp(boxes[4 * k + 2]), h = (a == 0 ? 20 : 10) * Math.exp(boxes[4 * k + 3]);
+                cands.add(new float[] {(float) ((j + 0.5 + boxes[4 * k]) * 8 - w / 2), (float) ((i + 0.5 + boxes[4 * k + 1]) * 8 - h / 2), (float) w, (float) h, (float) sc});
+            }
+            cands.sort(Comparator.comparingDouble((float[] c) -> -c[4]));
+            List<float[]> kept = new ArrayList<>();
+            for (float[] c : cands) {
+                if (kept.size() == 10) break;
+                boolean ok = true;
+                for (float[] k : kept) if (Detection.iou(c, 0, k, 0) >= 0.4f) ok = false;
+                if (ok) kept.add(c);
+            }
+            assertEquals(kept.size(), n, "trial " + trial);
+            for (int q = 0; q < n; q++) for (int f = 0; f < 5; f++) assertEquals(kept.get(q)[f], out[5 * q + f], 1e-3, "trial " + trial);
+        }
+    }
+
+    @Test
+    void mbConvDetectorGraphRunsWithoutAllocating() throws Exception {
+        Random r = new Random(82);
+        GraphBuilder g = new GraphBuilder().tensor("image", new int[] {16, 24, 8}).input("image");
+        CnnBlocks.MbConvWeights same = weights(r, 8, 4, 8), down = weights(r, 8, 2, 16);
+        String a = CnnBlocks.mbConv(g, "b1", "image", 16, 24, 8, 4, 8, 1, same);
+        String b = CnnBlocks.mbConv(g, "b2", a, 16, 24, 8, 2, 16, 2, down);
+        g.tensor("scores", new int[] {8, 12, 1}).tensor("boxes", new int[] {8, 12, 4}).tensor("dets", new int[] {5, 5}).tensor("count", new int[] {1});
+        g.node("conv2d", "head.score", List.of(b), List.of("scores"), Map.of("filter", "hs.f"), null)
+                .node("conv2d", "head.box", List.of(b), List.of("boxes"), Map.of("filter", "hb.f"), null)
+                .node("detect", "detect", List.of("scores", "boxes"), List.of("dets", "count"), null,
+                        Map.of("anchors", List.of(12.0, 24.0), "input_size", List.of(16L, 24L), "score_threshold", 0.5, "max_detections", 5L))
+                .weightFloat("hs.f", new int[] {1, 1, 1, 16}, Tensors.gaussian(r, 16, 1)).weightFloat("hb.f", new int[] {4, 1, 1, 16}, Tensors.gaussian(r, 64, 0.1))
+                .output("dets").output("count");
+        Model m = Model.load(g.toBytes(Metadata.builder("tiny-detector", "cnn").input("image", new int[] {16, 24, 8}, "float32", "HWC", null)));
+        Interpreter it = m.newInterpreter();
+        float[] x = Tensors.uniform(r, 16 * 24 * 8, 0, 1), dets = new float[25], count = new float[1];
+        it.setInput(0, x, 0);
+        it.invoke();
+        it.getOutput(0, dets, 0);
+        it.getOutput(1, count, 0);
+        assertTrue(count[0] >= 0 && count[0] <= 5);
+        // the first block's residual: output = input + project(...), check one element against the reference ops
+        double[] e = ReferenceOps.conv2d(Tensors.toDouble(x), 16, 24, 8, Tensors.toDouble(same.expand()), Tensors.toDouble(same.expandBias()), 32, 1, 1, 1, 1, 0, 0, 16, 24, 0, 6);
+        double[] d = ReferenceOps.depthwise(e, 16, 24, 32, 1, Tensors.toDouble(same.depthwise()), Tensors.toDouble(same.depthwiseBias()), 3, 3, 1, 1, 1, 1, 16, 24, 0, 6);
+        double[] p = ReferenceOps.conv2d(d, 16, 24, 32, Tensors.toDouble(same.project()), Tensors.toDouble(same.projectBias()), 8, 1, 1, 1, 1, 0, 0, 16, 24, -1e9, 1e9);
+        assertTrue(m.report().toTable().contains("b1.residual"));
+        float[] expected = new float[p.length];
+        for (int i = 0; i < p.length; i++) expected[i] = (float) (x[i] + p[i]);
+        GraphBuilder only = new GraphBuilder().tensor("image", new int[] {16, 24, 8}).input("image");
+        String o = CnnBlocks.mbConv(only, "b1", "image", 16, 24, 8, 4, 8, 1, same);
+        only.output(o);
+        float[] got = Model.load(only.toBytes(Metadata.builder("mb", "cnn").input("image", new int[] {16, 24, 8}, "float32", "HWC", null)))
+                .newInterpreter().predict(x, new float[p.length]);
+        for (int i = 0; i < p.length; i++) assertEquals(expected[i], got[i], 1e-4);
+        for (int i = 0; i < 5000; i++) it.invoke();
+        long a0 = Tensors.allocatedBytes();
+        long overhead = Tensors.allocatedBytes() - a0;
+        long before = Tensors.allocatedBytes();
+        for (int i = 0; i < 200; i++) it.invoke();
+        assertEquals(0, Tensors.allocatedBytes() - before - overhead, "detector graph allocates nothing per frame");
+    }
+
+    private static CnnBlocks.MbConvWeights weights(Random r, int in, int t, int out) {
+        int mid = in * t;
+        return new CnnBlocks.MbConvWeights(Tensors.gaussian(r, mid * in, 0.3), Tensors.gaussian(r, mid, 0.1),
+                Tensors.gaussian(r, 9 * mid, 0.3), Tensors.gaussian(r, mid, 0.1), Tensors.gaussian(r, out * mid, 0.3), Tensors.gaussian(r, out, 0.1));
+    }
+}
