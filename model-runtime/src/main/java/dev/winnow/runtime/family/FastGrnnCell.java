@@ -73,6 +73,15 @@ public final class FastGrnnCell {
     public int input() { return input; }
     public int hidden() { return hidden; }
 
+    /** The cell's weights as given ([out][in]; W2/U2 null when full rank), for quantized variants. */
+    public record Weights(int input, int hidden, int wRank, int uRank, float[] w1, float[] w2, float[] u1, float[] u2,
+                          float[] bg, float[] bh, float zeta, float nu) {}
+
+    public Weights weights() {
+        return new Weights(input, hidden, wRank, uRank, w1.clone(), w2 == null ? null : w2.clone(), u1.clone(),
+                u2 == null ? null : u2.clone(), bg.clone(), bh.clone(), zeta, nu);
+    }
+
     /** Floats of scratch one step needs. */
     public int scratchSize() {
         return hidden + Math.max(wRank, uRank);

@@ -1,0 +1,147 @@
+package dev.winnow.runtime.family;
+
+import dev.winnow.runtime.quant.Q15;
+
+/**
+ * FastGRNN in 16-bit fixed point (SeeDot style): weights and biases are Q15 with a power-of-two
+ * scale per matrix, inputs arrive in Q(inFrac), the state lives in Q14 (|h| ≤ ζ + ν ≤ 2), products
+ * accumulate in 64-bit integers and are shifted to the pre-activation format Q11 (±16).
+ *
+ * <p>The gate non-linearities are either EdgeML's piecewise-linear quantSigm/quantTanh (the model
+ * must have been trained with them) or, for models trained with the smooth functions, a 257-point
+ * table of sigmoid over [−8, 8] in Q15 with linear interpolation (max error 2.5e-5, plus the Q15
+ * step 3e-5); tanh(x) = 2·sigmoid(2x) − 1.
+ */
+public final class Q15FastGrnnCell {
+    public enum Gates { PIECEWISE, SMOOTH }
+
+    static final int PRE_FRAC = 11;
+    static final int H_FRAC = 14;
+    private static final int LUT_FRAC = 4; // table step 1/16 over [-8, 8]
+    private static final short[] SIGMOID = sigmoidTable();
+
+    private final int input, hidden, inFrac;
+    private final Gates gates;
+    private final short[] w1, w2, u1, u2;
+    private final int w1Frac, w2Frac, u1Frac, u2Frac;
+    private final int wRank, uRank;
+    private final short[] bg, bh;
+    private final int bFrac;
+    private final short zeta, nu; // Q15
+
+    public Q15FastGrnnCell(FastGrnnCell.Weights f, int inFrac, Gates gates) {
+        this.input = f.input();
+        this.hidden = f.hidden();
+        this.inFrac = inFrac;
+        this.gates = gates;
+        this.wRank = f.wRank();
+        this.uRank = f.uRank();
+        this.w1Frac = Q15.fracBitsFor(f.w1());
+        this.w1 = Q15.quantize(f.w1(), w1Frac);
+        this.w2Frac = f.w2() == null ? 0 : Q15.fracBitsFor(f.w2());
+        this.w2 = f.w2() == null ? null : Q15.quantize(f.w2(), w2Frac);
+        this.u1Frac = Q15.fracBitsFor(f.u1());
+        this.u1 = Q15.quantize(f.u1(), u1Frac);
+        this.u2Frac = f.u2() == null ? 0 : Q15.fracBitsFor(f.u2());
+        this.u2 = f.u2() == null ? null : Q15.quantize(f.u2(), u2Frac);
+        float[] both = new float[2 * hidden];
+        System.arraycopy(f.bg(), 0, both, 0, hidden);
+        System.arraycopy(f.bh(), 0, both, hidden, hidden);
+        this.bFrac = Math.min(PRE_FRAC, Q15.fracBitsFor(both));
+        this.bg = Q15.quantize(f.bg(), bFrac);
+        this.bh = Q15.quantize(f.bh(), bFrac);
+        this.zeta = Q15.quantize(f.zeta(), 15);
+        this.nu = Q15.quantize(f.nu(), 15);
+    }
+
+    private static short[] sigmoidTable() {
+        short[] t = new short[257];
+        for (int i = 0; i <= 256; i++) t[i] = Q15.quantize(1 / (1 + Math.exp(-(i / 16.0 - 8))), 15);
+        return t;
+    }
+
+    public int hidden() { return hidden; }
+    public int input() { return input; }
+    public int inputFrac() { return inFrac; }
+    public static int stateFrac() { return H_FRAC; }
+
+    /** Integers of scratch (pre-activation and the low-rank temporary, as longs' worth of ints). */
+    public int scratchSize() {
+        return hidden + Math.max(wRank, uRank);
+    }
+
+    /** sigmoid of a Q11 value, Q15 result. */
+    static int sigmoidQ15(int pre, Gates gates) {
+        if (gates == Gates.PIECEWISE) {
+            // quantSigm = clip((x + 1) / 2, 0, 1)
+            long v = ((long) pre << (15 - PRE_FRAC)) / 2 + (1 << 14);
+            return (int) Math.max(0, Math.min(1 << 15, v)) ;
+        }
+        // position in the table in Q(PRE_FRAC): (pre + 8) * 16
+        long pos = ((long) pre + (8L << PRE_FRAC)) << LUT_FRAC; // Q11 units of table steps
+        if (pos <= 0) return SIGMOID[0];
+        long idx = pos >> PRE_FRAC;
+        if (idx >= 256) return SIGMOID[256] == Short.MAX_VALUE ? 1 << 15 : SIGMOID[256];
+        int frac = (int) (pos & ((1 << PRE_FRAC) - 1));
+        int a = SIGMOID[(int) idx], b = SIGMOID[(int) idx + 1];
+        return a + (int) Q15.shift((long) (b - a) * frac, PRE_FRAC);
+    }
+
+    /** tanh of a Q11 value, Q15 result. */
+    static int tanhQ15(int pre, Gates gates) {
+        if (gates == Gates.PIECEWISE) {
+            long v = (long) pre << (15 - PRE_FRAC);
+            return (int) Math.max(-(1 << 15), Math.min(1 << 15, v));
+        }
+        return 2 * sigmoidQ15(2 * pre, gates) - (1 << 15);
+    }
+
+    /** One step: x in Q(inFrac) at xOff; state h in Q14 updated in place; s is int scratch. */
+    public void step(short[] x, int xOff, short[] h, int hOff, int[] s, int sOff) {
+        final int pre = sOff, tmp = sOff + hidden;
+        project(w1, w1Frac, w2, w2Frac, wRank, input, x, xOff, inFrac, s, pre, tmp, false);
+        project(u1, u1Frac, u2, u2Frac, uRank, hidden, h, hOff, H_FRAC, s, pre, tmp, true);
+        for (int i = 0; i < hidden; i++) {
+            int p = s[pre + i];
+            int z = sigmoidQ15(p + (int) Q15.shift(bg[i], bFrac - PRE_FRAC), gates);
+            int c = tanhQ15(p + (int) Q15.shift(bh[i], bFrac - PRE_FRAC), gates);
+            long keep = (long) z * h[hOff + i];                                   // Q15 · Q14 = Q29
+            long gate = Q15.shift((long) zeta * ((1 << 15) - z), 15) + nu;          // Q15
+            long update = gate * c;                                                // Q30
+            h[hOff + i] = Q15.saturate(Q15.shift(keep, 15) + Q15.shift(update, 16));
+        }
+    }
+
+    /** pre (+)= M v in Q11, for M full or M = M2·M1. */
+    private void project(short[] m1, int f1, short[] m2, int f2, int rank, int cols, short[] v, int vOff, int vFrac,
+                         int[] s, int pre, int tmp, boolean accumulate) {
+        if (m2 == null) {
+            for (int r = 0; r < hidden; r++) {
+                long acc = 0;
+                int b = r * cols;
+                for (int c = 0; c < cols; c++) acc += (long) m1[b + c] * v[vOff + c];
+                int val = (int) Q15.shift(acc, f1 + vFrac - PRE_FRAC);
+                s[pre + r] = accumulate ? s[pre + r] + val : val;
+            }
+            return;
+        }
+        for (int k = 0; k < rank; k++) {
+            long acc = 0;
+            int b = k * cols;
+            for (int c = 0; c < cols; c++) acc += (long) m1[b + c] * v[vOff + c];
+            s[tmp + k] = (int) Q15.shift(acc, f1 + vFrac - PRE_FRAC);  // Q11
+        }
+        for (int r = 0; r < hidden; r++) {
+            long acc = 0;
+            int b = r * rank;
+            for (int k = 0; k < rank; k++) acc += (long) m2[b + k] * s[tmp + k];
+            int val = (int) Q15.shift(acc, f2);
+            s[pre + r] = accumulate ? s[pre + r] + val : val;
+        }
+    }
+
+    public void run(short[] x, int xOff, int steps, int stride, short[] h, int hOff, int[] s, int sOff) {
+        java.util.Arrays.fill(h, hOff, hOff + hidden, (short) 0);
+        for (int t = 0; t < steps; t++) step(x, xOff + t * stride, h, hOff, s, sOff);
+    }
+}
