@@ -73,6 +73,17 @@ public final class Bonsai {
     public int projection() { return projection; }
     public int depth() { return depth; }
     public int zNonZeros() { return zVal.length; }
+    public float sigma() { return sigma; }
+
+    /** Dense copies of the parameters, for the quantized variants. */
+    public record Weights(float[] mean, float[] invStd, float[] z, float[] w, float[] v, float[] theta) {}
+
+    public Weights weights() {
+        int dim = features + 1;
+        float[] z = new float[projection * dim];
+        for (int r = 0; r < projection; r++) for (int k = zRowStart[r]; k < zRowStart[r + 1]; k++) z[r * dim + zCol[k]] = zVal[k];
+        return new Weights(mean.clone(), invStd.clone(), z, w.clone(), v.clone(), theta.clone());
+    }
 
     /** Floats of scratch: the normalised input (D+1) and the projection (D̂). */
     public int scratchSize() {
