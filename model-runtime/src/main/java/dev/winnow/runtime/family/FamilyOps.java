@@ -7,6 +7,7 @@ import dev.winnow.runtime.graph.ElementType;
 import dev.winnow.runtime.graph.NodeContext;
 import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
+import dev.winnow.runtime.quant.QuantParams;
 
 /** Graph nodes for the model families: {@code bonsai}, {@code protonn}, {@code fastgrnn}, {@code rnnpool}. */
 public final class FamilyOps {
@@ -35,6 +36,25 @@ public final class FamilyOps {
         Bonsai b = new Bonsai(d, proj, classes, depth, sigma, floats(n, "mean", d + 1), floats(n, "std", d + 1),
                 floats(n, "Z", (long) proj * (d + 1)), floats(n, "W", (long) classes * nodes * proj),
                 floats(n, "V", (long) classes * nodes * proj), floats(n, "theta", (long) Math.max(1, internal) * proj));
+        String arithmetic = n.string("arithmetic", "float");
+        if (!arithmetic.equals("float")) {
+            QuantizedBonsai.Mode mode;
+            switch (arithmetic) {
+                case "int8": mode = QuantizedBonsai.Mode.INT8; break;
+                case "q15": mode = QuantizedBonsai.Mode.Q15; break;
+                default: throw n.error("arithmetic must be float, int8 or q15");
+            }
+            // int8 weights stored per row with scale max/127 requantize to the very same integers
+            QuantizedBonsai q = new QuantizedBonsai(b, mode);
+            return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
+                @Override public String type() { return "bonsai"; }
+                @Override public long macs() { return b.macs(); }
+                @Override public long parameterCount() { return b.parameters(); }
+                @Override public int scratchFloats() { return q.scratchFloats(); }
+                @Override public int scratchShorts() { return q.scratchInts(); }
+                @Override public void invoke(Arena a) { q.predict(a.f, in[0], a.f, out[0], a.f, scratchF, a.s, scratchS); }
+            };
+        }
         return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
             @Override public String type() { return "bonsai"; }
             @Override public long macs() { return b.macs(); }
@@ -151,10 +171,14 @@ public final class FamilyOps {
         };
     }
 
-    /** RNNPool layer over an HWC map: weights {@code rnn1.*} and {@code rnn2.*}. */
+    /**
+     * RNNPool layer over an HWC map: weights {@code rnn1.*} and {@code rnn2.*}. With an int8 input
+     * the layer runs its cells in Q15 and writes an int8 output.
+     */
     public static Op rnnPool(NodeContext n) throws ModelFormatException {
-        TensorSpec in = floatIn(n);
+        TensorSpec in = n.inputs(1)[0];
         TensorSpec out = n.outputs(1)[0];
+        n.expectType(out, in.type());
         if (in.rank() != 3) throw n.error("input must be HWC");
         int patch = n.integer("patch", 0, 1, 64), stride = n.integer("stride", 0, 1, 64);
         int h1 = n.integer("hidden1", 0, 1, 256), h2 = n.integer("hidden2", 0, 1, 256);
@@ -166,6 +190,18 @@ public final class FamilyOps {
             throw n.error(e.getMessage());
         }
         n.expectShape(out, layer.outH(), layer.outW(), layer.outC());
+        if (in.type() == ElementType.INT8) {
+            Int8RnnPoolLayer q = new Int8RnnPoolLayer(layer, in.dim(0), in.dim(1), stride, n.integer("pad_output", 0, 0, 1) == 1,
+                    new QuantParams(in.scale(), in.zeroPoint()), new QuantParams(out.scale(), out.zeroPoint()));
+            return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
+                @Override public String type() { return "rnnpool"; }
+                @Override public long macs() { return layer.macs(); }
+                @Override public long parameterCount() { return pool.rnn1().parameters() + pool.rnn2().parameters(); }
+                @Override public int scratchShorts() { return q.scratchShorts(); }
+                @Override public int scratchInts() { return q.scratchInts(); }
+                @Override public void invoke(Arena a) { q.run(a.b, in[0], a.b, out[0], a.s, scratchS, a.i, scratchI); }
+            };
+        }
         return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
             @Override public String type() { return "rnnpool"; }
             @Override public long macs() { return layer.macs(); }

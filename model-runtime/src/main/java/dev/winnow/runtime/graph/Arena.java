@@ -5,8 +5,8 @@ package dev.winnow.runtime.graph;
  * model lives here, at offsets the {@link MemoryPlan} fixed when the model was loaded.
  *
  * <p>Java cannot view one byte array as floats without going through a VarHandle or a ByteBuffer on
- * every access, which costs the float kernels their speed; so the arena has typed banks, one for
- * float32 tensors, one for int8 tensors and one of 64-bit words for bit-packed signs, each planned with the same lifetime-based greedy
+ * every access, which costs the float kernels their speed; so the arena has typed banks — float32 and
+ * int8 for tensors, and 64-bit words, Q15 shorts and int32 for kernel scratch — each planned with the same lifetime-based greedy
  * planner. Peak RAM is the sum of the banks.
  */
 public final class Arena {
@@ -16,14 +16,20 @@ public final class Arena {
     public final byte[] b;
     /** Bit-packed bank for the XNOR kernels' binarized inputs. */
     public final long[] l;
+    /** Q15 bank for the 16-bit fixed-point kernels. */
+    public final short[] s;
+    /** int32 bank for fixed-point accumulators. */
+    public final int[] i;
 
     Arena(MemoryPlan plan) {
-        this.f = new float[plan.floatBankElements()];
-        this.b = new byte[plan.byteBankElements()];
-        this.l = new long[plan.longBankElements()];
+        this.f = new float[plan.bankElements(ElementType.FLOAT32)];
+        this.b = new byte[plan.bankElements(ElementType.INT8)];
+        this.l = new long[plan.bankElements(ElementType.BITS64)];
+        this.s = new short[plan.bankElements(ElementType.INT16)];
+        this.i = new int[plan.bankElements(ElementType.INT32)];
     }
 
     public long bytes() {
-        return 4L * f.length + b.length + 8L * l.length;
+        return 4L * f.length + b.length + 8L * l.length + 2L * s.length + 4L * i.length;
     }
 }

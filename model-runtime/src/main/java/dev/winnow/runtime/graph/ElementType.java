@@ -5,7 +5,11 @@ public enum ElementType {
     FLOAT32(4),
     INT8(1),
     /** Bit-packed signs in 64-bit words; only for scratch of the binary (XNOR) kernels. */
-    BITS64(8);
+    BITS64(8),
+    /** Q15 fixed point; scratch of the 16-bit family kernels. */
+    INT16(2),
+    /** int32 accumulators; scratch of the fixed-point family kernels. */
+    INT32(4);
 
     private final int bytes;
 

@@ -75,14 +75,14 @@ public final class Graph {
             bufferOf.put(t.name(), requests.size());
             requests.add(new BufferRequest(t.name(), t.type(), t.elementCount(), first.get(t), last.get(t)));
         }
-        int[] scratchF = new int[ops.size()];
-        int[] scratchB = new int[ops.size()];
-        int[] scratchL = new int[ops.size()];
+        ElementType[] banks = ElementType.values();
+        int[][] scratchRequest = new int[ops.size()][banks.length];
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
-            scratchF[i] = op.scratchFloats() > 0 ? addScratch(requests, op, ElementType.FLOAT32, op.scratchFloats(), i) : -1;
-            scratchB[i] = op.scratchBytes() > 0 ? addScratch(requests, op, ElementType.INT8, op.scratchBytes(), i) : -1;
-            scratchL[i] = op.scratchLongs() > 0 ? addScratch(requests, op, ElementType.BITS64, op.scratchLongs(), i) : -1;
+            for (ElementType bank : banks) {
+                int n = op.scratch(bank);
+                scratchRequest[i][bank.ordinal()] = n > 0 ? addScratch(requests, op, bank, n, i) : -1;
+            }
         }
         MemoryPlan plan = MemoryPlanner.plan(requests);
 
@@ -92,10 +92,9 @@ public final class Graph {
             int[] outOff = new int[op.outputCount()];
             for (int k = 0; k < inOff.length; k++) inOff[k] = plan.offset(bufferOf.get(op.input(k).name()));
             for (int k = 0; k < outOff.length; k++) outOff[k] = plan.offset(bufferOf.get(op.output(k).name()));
-            op.bind(inOff, outOff,
-                    scratchF[i] < 0 ? -1 : plan.offset(scratchF[i]),
-                    scratchB[i] < 0 ? -1 : plan.offset(scratchB[i]),
-                    scratchL[i] < 0 ? -1 : plan.offset(scratchL[i]));
+            int[] scratch = new int[banks.length];
+            for (int b = 0; b < banks.length; b++) scratch[b] = scratchRequest[i][b] < 0 ? -1 : plan.offset(scratchRequest[i][b]);
+            op.bind(inOff, outOff, scratch);
         }
         List<TensorSpec> outs = new ArrayList<>();
         int[] inputOffsets = new int[graphInputs.size()];

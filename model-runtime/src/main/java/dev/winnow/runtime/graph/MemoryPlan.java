@@ -6,16 +6,17 @@ import java.util.List;
 public final class MemoryPlan {
     private final List<BufferRequest> requests;
     private final int[] offsets;
-    private final int floatBankElements;
-    private final int byteBankElements;
-    private final int longBankElements;
+    private final int[] bankElements;
 
-    MemoryPlan(List<BufferRequest> requests, int[] offsets, int floatBankElements, int byteBankElements, int longBankElements) {
+    MemoryPlan(List<BufferRequest> requests, int[] offsets, int[] bankElements) {
         this.requests = List.copyOf(requests);
         this.offsets = offsets.clone();
-        this.floatBankElements = floatBankElements;
-        this.byteBankElements = byteBankElements;
-        this.longBankElements = longBankElements;
+        this.bankElements = bankElements.clone();
+    }
+
+    /** Size of one bank, in its elements. */
+    public int bankElements(ElementType bank) {
+        return bankElements[bank.ordinal()];
     }
 
     /** Offset, in elements of its bank, of the i-th requested buffer. */
@@ -32,20 +33,18 @@ public final class MemoryPlan {
     }
 
     public int floatBankElements() {
-        return floatBankElements;
+        return bankElements(ElementType.FLOAT32);
     }
 
     public int byteBankElements() {
-        return byteBankElements;
-    }
-
-    public int longBankElements() {
-        return longBankElements;
+        return bankElements(ElementType.INT8);
     }
 
     /** Peak arena RAM: all banks. */
     public long arenaBytes() {
-        return 4L * floatBankElements + byteBankElements + 8L * longBankElements;
+        long sum = 0;
+        for (ElementType t : ElementType.values()) sum += (long) bankElements[t.ordinal()] * t.bytes();
+        return sum;
     }
 
     /** What the same buffers would need if none shared memory; the planner's saving is the difference. */

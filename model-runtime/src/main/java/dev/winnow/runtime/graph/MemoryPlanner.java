@@ -19,10 +19,9 @@ public final class MemoryPlanner {
     public static MemoryPlan plan(List<BufferRequest> requests) {
         int n = requests.size();
         int[] offsets = new int[n];
-        int floatTop = placeBank(requests, ElementType.FLOAT32, offsets);
-        int byteTop = placeBank(requests, ElementType.INT8, offsets);
-        int longTop = placeBank(requests, ElementType.BITS64, offsets);
-        return new MemoryPlan(requests, offsets, floatTop, byteTop, longTop);
+        int[] tops = new int[ElementType.values().length];
+        for (ElementType bank : ElementType.values()) tops[bank.ordinal()] = placeBank(requests, bank, offsets);
+        return new MemoryPlan(requests, offsets, tops);
     }
 
     private static int placeBank(List<BufferRequest> requests, ElementType bank, int[] offsets) {

@@ -17,6 +17,8 @@ public abstract class Op {
     protected int scratchF = -1;
     protected int scratchB = -1;
     protected int scratchL = -1;
+    protected int scratchS = -1;
+    protected int scratchI = -1;
     private boolean bound;
 
     protected Op(String name, TensorSpec[] inputs, TensorSpec[] outputs) {
@@ -51,6 +53,27 @@ public abstract class Op {
         return 0;
     }
 
+    /** Q15 shorts of scratch needed during {@link #invoke}. */
+    public int scratchShorts() {
+        return 0;
+    }
+
+    /** int32 scratch needed during {@link #invoke}. */
+    public int scratchInts() {
+        return 0;
+    }
+
+    /** Scratch in one bank, for the planner. */
+    public final int scratch(ElementType bank) {
+        switch (bank) {
+            case FLOAT32: return scratchFloats();
+            case INT8: return scratchBytes();
+            case BITS64: return scratchLongs();
+            case INT16: return scratchShorts();
+            default: return scratchInts();
+        }
+    }
+
     /** Runs the op on the arena. Must not allocate. */
     public abstract void invoke(Arena arena);
 
@@ -74,13 +97,16 @@ public abstract class Op {
         return outputs.length;
     }
 
-    final void bind(int[] inOffsets, int[] outOffsets, int scratchFloatOffset, int scratchByteOffset, int scratchLongOffset) {
+    /** {@code scratch[bank.ordinal()]} is the op's scratch offset in that bank, or -1. */
+    final void bind(int[] inOffsets, int[] outOffsets, int[] scratch) {
         if (bound) throw new IllegalStateException("op " + name + " is already bound to a plan");
         System.arraycopy(inOffsets, 0, in, 0, in.length);
         System.arraycopy(outOffsets, 0, out, 0, out.length);
-        this.scratchF = scratchFloatOffset;
-        this.scratchB = scratchByteOffset;
-        this.scratchL = scratchLongOffset;
+        this.scratchF = scratch[ElementType.FLOAT32.ordinal()];
+        this.scratchB = scratch[ElementType.INT8.ordinal()];
+        this.scratchL = scratch[ElementType.BITS64.ordinal()];
+        this.scratchS = scratch[ElementType.INT16.ordinal()];
+        this.scratchI = scratch[ElementType.INT32.ordinal()];
         this.bound = true;
     }
 
