@@ -1,0 +1,281 @@
+package dev.winnow.registry;
+
+import dev.winnow.runtime.format.Artifact;
+import dev.winnow.runtime.format.ArtifactReader;
+import dev.winnow.runtime.format.ModelFormatException;
+import java.io.IOException;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A versioned model registry over a {@link BlobStore}. The store holds content-addressed artifacts
+ * ({@code blobs/sha256/<hex>.wnm}) and the event log ({@code events/<sequence>.json}); every change
+ * is one event file created exclusively under the store's writer lock, so that file is the commit
+ * point: a crash before it leaves the old state (at most an unreferenced blob), after it the new one.
+ * Versions, aliases and archive marks are the replay of the log, refreshed from the store before
+ * every write and read, so several processes can share one store.
+ */
+public final class ModelRegistry {
+    private static final long MAX_ARTIFACT_BYTES = 64L << 20;
+
+    private final BlobStore store;
+    private final List<PublicKey> trusted;
+    private final Clock clock;
+    private final Object stateLock = new Object();
+    private final Map<String, List<ModelVersion>> versions = new TreeMap<>();
+    private final Map<String, Map<String, Integer>> aliases = new TreeMap<>();
+    private final List<RegistryEvent> log = new ArrayList<>();
+
+    /** @param trusted Ed25519 keys whose signatures are accepted; empty to accept unsigned artifacts */
+    public ModelRegistry(BlobStore store, Collection<PublicKey> trusted, Clock clock) throws IOException, RegistryException {
+        this.store = store;
+        this.trusted = List.copyOf(trusted);
+        this.clock = clock;
+        refresh();
+    }
+
+    public ModelRegistry(BlobStore store) throws IOException, RegistryException {
+        this(store, List.of(), Clock.systemUTC());
+    }
+
+    static String eventKey(long seq) {
+        return String.format("events/%016d.json", seq);
+    }
+
+    static String blobKey(String sha256) {
+        return "blobs/sha256/" + sha256 + ".wnm";
+    }
+
+    /** Reads the events other writers appended since the last look. */
+    public void refresh() throws IOException, RegistryException {
+        synchronized (stateLock) {
+            while (true) {
+                Optional<byte[]> next = store.get(eventKey(log.size() + 1));
+                if (next.isEmpty()) return;
+                apply(RegistryEvent.fromJson(next.get()));
+            }
+        }
+    }
+
+    private void apply(RegistryEvent e) throws RegistryException {
+        if (e.sequence() != log.size() + 1) throw new RegistryException(RegistryException.Kind.STORAGE, "event log out of order at " + e.sequence());
+        switch (e.type()) {
+            case PUBLISH:
+                versions.computeIfAbsent(e.model(), k -> new ArrayList<>()).add(new ModelVersion(e.model(), e.version(), e.sha256(), e.size(),
+                        e.family(), e.metrics(), e.tags(), e.actor(), e.timeMillis(), false));
+                break;
+            case ALIAS_SET:
+                aliases.computeIfAbsent(e.model(), k -> new TreeMap<>()).put(e.alias(), e.version());
+                break;
+            case ALIAS_REMOVED:
+                aliases.getOrDefault(e.model(), new TreeMap<>()).remove(e.alias());
+                break;
+            case ARCHIVE: {
+                List<ModelVersion> vs = versions.get(e.model());
+                vs.set(e.version() - 1, vs.get(e.version() - 1).archive());
+                break;
+            }
+            default:
+                throw new IllegalStateException();
+        }
+        log.add(e);
+    }
+
+    /** Appends an event under the writer lock; the caller has validated it against refreshed state. */
+    private RegistryEvent commit(RegistryEvent e) throws IOException, RegistryException {
+        if (!store.putIfAbsent(eventKey(e.sequence()), e.toJson())) {
+            throw new RegistryException(RegistryException.Kind.CONFLICT, "event " + e.sequence() + " was written by another writer");
+        }
+        synchronized (stateLock) {
+            apply(e);
+        }
+        return e;
+    }
+
+    /**
+     * Verifies and stores an artifact as the model's next version. Nothing changes if the artifact
+     * is corrupt, or untrusted while a trust list is set.
+     */
+    public ModelVersion publish(String model, byte[] artifact, String uploader, Map<String, String> tags) throws IOException, RegistryException {
+        Names.model(model);
+        if (artifact.length > MAX_ARTIFACT_BYTES) throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "artifact exceeds " + MAX_ARTIFACT_BYTES + " bytes");
+        Artifact a = verify(artifact);
+        String sha = a.sha256Hex();
+        if (!store.exists(blobKey(sha))) store.put(blobKey(sha), artifact);
+        RegistryEvent e = store.locked(() -> {
+            refresh();
+            int version;
+            synchronized (stateLock) {
+                version = versions.getOrDefault(model, List.of()).size() + 1;
+            }
+            return commit(new RegistryEvent(log.size() + 1, RegistryEvent.Type.PUBLISH, model, version, null, 0, sha, artifact.length,
+                    a.metadata().family(), a.metadata().metrics(), tags, uploader, clock.millis()));
+        });
+        return version(model, e.version());
+    }
+
+    private Artifact verify(byte[] artifact) throws RegistryException {
+        Artifact a;
+        try {
+            a = ArtifactReader.read(artifact);
+        } catch (ModelFormatException e) {
+            throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "not a valid artifact: " + e.getMessage(), e);
+        }
+        if (!trusted.isEmpty() && !a.verifySignedBy(trusted)) {
+            throw new RegistryException(RegistryException.Kind.UNTRUSTED,
+                    a.signature().isPresent() ? "artifact is signed by a key not in the trust list" : "artifact is unsigned and a trust list is set");
+        }
+        return a;
+    }
+
+    /** Points {@code alias} at a version (not archived); returns the event. */
+    public RegistryEvent setAlias(String model, String alias, int version, String actor) throws IOException, RegistryException {
+        Names.model(model);
+        Names.alias(alias);
+        return store.locked(() -> {
+            refresh();
+            ModelVersion v = version(model, version);
+            if (v.archived()) throw new RegistryException(RegistryException.Kind.CONFLICT, model + ":" + version + " is archived");
+            Integer previous = aliasTarget(model, alias);
+            return commit(new RegistryEvent(log.size() + 1, RegistryEvent.Type.ALIAS_SET, model, version, alias,
+                    previous == null ? 0 : previous, v.sha256(), v.size(), v.family(), null, null, actor, clock.millis()));
+        });
+    }
+
+    public RegistryEvent removeAlias(String model, String alias, String actor) throws IOException, RegistryException {
+        Names.model(model);
+        Names.alias(alias);
+        return store.locked(() -> {
+            refresh();
+            Integer previous = aliasTarget(model, alias);
+            if (previous == null) throw new RegistryException(RegistryException.Kind.NOT_FOUND, "no alias " + model + "@" + alias);
+            return commit(new RegistryEvent(log.size() + 1, RegistryEvent.Type.ALIAS_REMOVED, model, previous, alias, previous,
+                    null, 0, null, null, null, actor, clock.millis()));
+        });
+    }
+
+    /** Archives a version; an alias still pointing at it must be moved first. */
+    public RegistryEvent archive(String model, int version, String actor) throws IOException, RegistryException {
+        Names.model(model);
+        return store.locked(() -> {
+            refresh();
+            ModelVersion v = version(model, version);
+            if (v.archived()) throw new RegistryException(RegistryException.Kind.CONFLICT, model + ":" + version + " is already archived");
+            synchronized (stateLock) {
+                for (Map.Entry<String, Integer> a : aliases.getOrDefault(model, Map.of()).entrySet()) {
+                    if (a.getValue() == version) throw new RegistryException(RegistryException.Kind.CONFLICT, "alias " + a.getKey() + " still points at version " + version);
+                }
+            }
+            return commit(new RegistryEvent(log.size() + 1, RegistryEvent.Type.ARCHIVE, model, version, null, 0, v.sha256(), 0, null, null, null, actor, clock.millis()));
+        });
+    }
+
+    /** Moves an alias back to the version it pointed at before its last move. */
+    public RegistryEvent rollback(String model, String alias, String actor) throws IOException, RegistryException {
+        refresh();
+        int previous = 0;
+        synchronized (stateLock) {
+            for (int i = log.size() - 1; i >= 0; i--) {
+                RegistryEvent e = log.get(i);
+                if (e.model().equals(model) && alias.equals(e.alias()) && e.type() == RegistryEvent.Type.ALIAS_SET) {
+                    previous = e.previousVersion();
+                    break;
+                }
+            }
+        }
+        if (previous == 0) throw new RegistryException(RegistryException.Kind.CONFLICT, model + "@" + alias + " has no earlier version to roll back to");
+        return setAlias(model, alias, previous, actor);
+    }
+
+    public List<String> models() throws IOException, RegistryException {
+        refresh();
+        synchronized (stateLock) {
+            return List.copyOf(versions.keySet());
+        }
+    }
+
+    public List<ModelVersion> versions(String model) throws IOException, RegistryException {
+        Names.model(model);
+        refresh();
+        synchronized (stateLock) {
+            List<ModelVersion> vs = versions.get(model);
+            if (vs == null) throw new RegistryException(RegistryException.Kind.NOT_FOUND, "unknown model '" + model + "'");
+            return List.copyOf(vs);
+        }
+    }
+
+    public ModelVersion version(String model, int version) throws RegistryException {
+        synchronized (stateLock) {
+            List<ModelVersion> vs = versions.get(model);
+            if (vs == null) throw new RegistryException(RegistryException.Kind.NOT_FOUND, "unknown model '" + model + "'");
+            if (version < 1 || version > vs.size()) throw new RegistryException(RegistryException.Kind.NOT_FOUND, "model '" + model + "' has no version " + version);
+            return vs.get(version - 1);
+        }
+    }
+
+    public Map<String, Integer> aliases(String model) throws IOException, RegistryException {
+        versions(model);
+        synchronized (stateLock) {
+            return Map.copyOf(aliases.getOrDefault(model, Map.of()));
+        }
+    }
+
+    private Integer aliasTarget(String model, String alias) {
+        synchronized (stateLock) {
+            return aliases.getOrDefault(model, Map.of()).get(alias);
+        }
+    }
+
+    /** Resolves {@code name@alias} or {@code name:version} (or a bare name, meaning the latest version). */
+    public ModelVersion resolve(String reference) throws IOException, RegistryException {
+        refresh();
+        ModelReference ref = ModelReference.parse(reference);
+        if (ref.alias() != null) {
+            Integer v = aliasTarget(ref.model(), ref.alias());
+            if (v == null) {
+                version(ref.model(), 1); // unknown model gets its own message
+                throw new RegistryException(RegistryException.Kind.NOT_FOUND, "no alias " + reference);
+            }
+            return version(ref.model(), v);
+        }
+        if (ref.version() > 0) return version(ref.model(), ref.version());
+        List<ModelVersion> vs = versions(ref.model());
+        return vs.get(vs.size() - 1);
+    }
+
+    /** The artifact bytes of a version, verified against its digest (and the trust list) on every read. */
+    public byte[] artifact(ModelVersion v) throws IOException, RegistryException {
+        byte[] b = store.get(blobKey(v.sha256()))
+                .orElseThrow(() -> new RegistryException(RegistryException.Kind.STORAGE, "artifact of " + v.model() + ":" + v.version() + " is missing from the store"));
+        Artifact a;
+        try {
+            a = ArtifactReader.read(b);
+        } catch (ModelFormatException e) {
+            throw new RegistryException(RegistryException.Kind.STORAGE, "stored artifact of " + v.model() + ":" + v.version() + " is corrupt: " + e.getMessage(), e);
+        }
+        if (!a.sha256Hex().equals(v.sha256())) throw new RegistryException(RegistryException.Kind.STORAGE, "stored artifact does not match its digest");
+        if (!trusted.isEmpty() && !a.verifySignedBy(trusted)) throw new RegistryException(RegistryException.Kind.UNTRUSTED, "stored artifact is not signed by a trusted key");
+        return b;
+    }
+
+    /** Events with sequence numbers above {@code after}, at most {@code max}. */
+    public List<RegistryEvent> events(long after, int max) throws IOException, RegistryException {
+        refresh();
+        synchronized (stateLock) {
+            int from = (int) Math.max(0, Math.min(after, log.size()));
+            return List.copyOf(log.subList(from, Math.min(log.size(), from + Math.max(0, max))));
+        }
+    }
+
+    public long lastSequence() {
+        synchronized (stateLock) {
+            return log.size();
+        }
+    }
+}

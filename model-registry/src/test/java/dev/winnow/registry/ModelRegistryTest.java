@@ -1,0 +1,93 @@
+package dev.winnow.registry;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.runtime.format.Ed25519Keys;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelRegistryTest {
+    @TempDir Path dir;
+
+    @Test
+    void publishAliasRollbackArchiveAndTheChangeFeed() throws Exception {
+        ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir));
+        ModelVersion v1 = r.publish("detector", TestArtifacts.model("detector", 1), "alice", Map.of("data", "vtest"));
+        ModelVersion v2 = r.publish("detector", TestArtifacts.model("detector", 2), "bob", Map.of());
+        assertEquals(1, v1.version());
+        assertEquals(2, v2.version());
+        assertEquals("bonsai", v1.family());
+        assertEquals(0.901, v1.metrics().get("accuracy"), 1e-9);
+        assertEquals("vtest", v1.tags().get("data"));
+        r.setAlias("detector", "production", 1, "ops");
+        assertEquals(1, r.resolve("detector@production").version());
+        r.setAlias("detector", "production", 2, "ops");
+        assertEquals(2, r.resolve("detector@production").version());
+        assertEquals(2, r.resolve("detector").version());
+        assertEquals(1, r.resolve("detector:1").version());
+        RegistryEvent back = r.rollback("detector", "production", "ops");
+        assertEquals(1, back.version());
+        assertEquals(2, back.previousVersion());
+        assertEquals(1, r.resolve("detector@production").version());
+        assertArrayEquals(TestArtifacts.model("detector", 2), r.artifact(v2));
+
+        RegistryException e = assertThrows(RegistryException.class, () -> r.archive("detector", 1, "ops"));
+        assertEquals(RegistryException.Kind.CONFLICT, e.kind());
+        r.archive("detector", 2, "ops");
+        assertTrue(r.version("detector", 2).archived());
+        assertEquals(RegistryException.Kind.CONFLICT, assertThrows(RegistryException.class, () -> r.setAlias("detector", "canary", 2, "ops")).kind());
+        r.removeAlias("detector", "production", "ops");
+        assertEquals(Map.of(), r.aliases("detector"));
+
+        List<RegistryEvent> feed = r.events(0, 100);
+        assertEquals(List.of(RegistryEvent.Type.PUBLISH, RegistryEvent.Type.PUBLISH, RegistryEvent.Type.ALIAS_SET, RegistryEvent.Type.ALIAS_SET,
+                RegistryEvent.Type.ALIAS_SET, RegistryEvent.Type.ARCHIVE, RegistryEvent.Type.ALIAS_REMOVED), feed.stream().map(RegistryEvent::type).toList());
+        for (int i = 0; i < feed.size(); i++) assertEquals(i + 1, feed.get(i).sequence());
+        assertEquals(2, r.events(5, 10).size());
+
+        // a second registry on the same directory replays the same state
+        ModelRegistry again = new ModelRegistry(new LocalDirectoryStore(dir));
+        assertEquals(r.versions("detector"), again.versions("detector"));
+        assertEquals(7, again.lastSequence());
+    }
+
+    @Test
+    void badInputNeverChangesState() throws Exception {
+        ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir));
+        r.publish("m", TestArtifacts.model("m", 1), "a", Map.of());
+        byte[] corrupt = TestArtifacts.model("m", 2);
+        corrupt[30] ^= 1;
+        RegistryException e = assertThrows(RegistryException.class, () -> r.publish("m", corrupt, "a", Map.of()));
+        assertEquals(RegistryException.Kind.BAD_REQUEST, e.kind());
+        assertTrue(e.getMessage().contains("not a valid artifact"), e.getMessage());
+        for (String bad : new String[] {"../etc", "a/b", "", "UPPER", ".hidden", "x".repeat(65), "a..b", "nul\0"}) {
+            assertEquals(RegistryException.Kind.BAD_REQUEST, assertThrows(RegistryException.class, () -> r.publish(bad, TestArtifacts.model("m", 1), "a", Map.of())).kind(), bad);
+        }
+        assertEquals(RegistryException.Kind.NOT_FOUND, assertThrows(RegistryException.class, () -> r.resolve("nope@production")).kind());
+        assertEquals(RegistryException.Kind.NOT_FOUND, assertThrows(RegistryException.class, () -> r.resolve("m@production")).kind());
+        assertEquals(RegistryException.Kind.NOT_FOUND, assertThrows(RegistryException.class, () -> r.resolve("m:9")).kind());
+        assertEquals(RegistryException.Kind.BAD_REQUEST, assertThrows(RegistryException.class, () -> r.resolve("m:x")).kind());
+        assertEquals(RegistryException.Kind.BAD_REQUEST, assertThrows(RegistryException.class, () -> r.resolve("m@a:1")).kind());
+        assertEquals(1, r.lastSequence());
+        assertEquals(1, r.versions("m").size());
+    }
+
+    @Test
+    void trustListFailsClosedOnPublishAndLoad() throws Exception {
+        KeyPair ours = Ed25519Keys.generate(), theirs = Ed25519Keys.generate();
+        ModelRegistry open = new ModelRegistry(new LocalDirectoryStore(dir));
+        ModelVersion unsigned = open.publish("m", TestArtifacts.model("m", 1), "a", Map.of());
+        ModelRegistry strict = new ModelRegistry(new LocalDirectoryStore(dir), List.of(ours.getPublic()), Clock.systemUTC());
+        assertEquals(RegistryException.Kind.UNTRUSTED, assertThrows(RegistryException.class, () -> strict.publish("m", TestArtifacts.model("m", 2), "a", Map.of())).kind());
+        assertEquals(RegistryException.Kind.UNTRUSTED, assertThrows(RegistryException.class, () -> strict.publish("m", TestArtifacts.signed("m", 3, theirs), "a", Map.of())).kind());
+        ModelVersion good = strict.publish("m", TestArtifacts.signed("m", 4, ours), "a", Map.of());
+        assertEquals(2, good.version());
+        assertNotNull(strict.artifact(good));
+        assertEquals(RegistryException.Kind.UNTRUSTED, assertThrows(RegistryException.class, () -> strict.artifact(unsigned)).kind(), "loads fail closed too");
+    }
+}

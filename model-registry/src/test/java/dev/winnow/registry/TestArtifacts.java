@@ -1,0 +1,25 @@
+package dev.winnow.registry;
+
+import dev.winnow.runtime.format.ArtifactWriter;
+import dev.winnow.runtime.format.Metadata;
+import java.security.KeyPair;
+
+/** Small real artifacts for registry tests. */
+final class TestArtifacts {
+    private TestArtifacts() {}
+
+    static byte[] model(String name, int seed) {
+        return writer(name, seed).toBytes();
+    }
+
+    static byte[] signed(String name, int seed, KeyPair keys) {
+        return writer(name, seed).toBytesSigned(keys.getPrivate(), keys.getPublic());
+    }
+
+    private static ArtifactWriter writer(String name, int seed) {
+        ArtifactWriter w = new ArtifactWriter(Metadata.builder(name, "bonsai")
+                .input("x", new int[] {4}, "float32", "features", null).metric("accuracy", 0.9 + seed / 1000.0).build());
+        w.addFloat32("w", new int[] {4}, new float[] {seed, 1, 2, 3});
+        return w;
+    }
+}
