@@ -1,0 +1,206 @@
+package dev.winnow.registry;
+
+import dev.winnow.runtime.format.Json;
+import dev.winnow.runtime.format.ModelFormatException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Client of {@link RegistryHttpServer}. Transient failures (connection refused, timeouts, 5xx) are
+ * retried with exponential backoff; 4xx answers are final. With a cache directory, every fetched
+ * artifact and every resolved reference is kept there, so a job restarts on its last known model
+ * while the registry is unreachable.
+ */
+public final class HttpRegistryClient implements RegistryClient {
+    private final URI base;
+    private final String token;
+    private final Path cache;
+    private final List<PublicKey> trusted;
+    private final int attempts;
+    private final Duration backoff;
+    private final HttpClient http;
+
+    public HttpRegistryClient(URI base, String token, Path cacheDir, List<PublicKey> trusted, int attempts, Duration backoff) {
+        this.base = base;
+        this.token = token;
+        this.cache = cacheDir;
+        this.trusted = List.copyOf(trusted);
+        this.attempts = Math.max(1, attempts);
+        this.backoff = backoff;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public HttpRegistryClient(URI base, String token, Path cacheDir) {
+        this(base, token, cacheDir, List.of(), 4, Duration.ofMillis(200));
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Sends with retries; returns the final response (any status) or throws the last transport error. */
+    private HttpResponse<byte[]> send(HttpRequest.Builder req) throws IOException {
+        IOException last = null;
+        long delay = backoff.toMillis();
+        for (int i = 0; i < attempts; i++) {
+            try {
+                HttpResponse<byte[]> r = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() < 500) return r;
+                last = new IOException("registry answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            if (i + 1 < attempts) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+                delay = Math.min(delay * 2, 10_000);
+            }
+        }
+        throw last;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(90));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return b;
+    }
+
+    private static Map<String, Object> jsonOrThrow(HttpResponse<byte[]> r) throws RegistryException {
+        Map<String, Object> m;
+        try {
+            m = Json.parseObject(new String(r.body(), StandardCharsets.UTF_8));
+        } catch (ModelFormatException e) {
+            throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent malformed JSON (" + r.statusCode() + ")");
+        }
+        if (r.statusCode() >= 400) {
+            RegistryException.Kind kind;
+            switch (r.statusCode()) {
+                case 404: kind = RegistryException.Kind.NOT_FOUND; break;
+                case 409: kind = RegistryException.Kind.CONFLICT; break;
+                case 422: kind = RegistryException.Kind.UNTRUSTED; break;
+                default: kind = RegistryException.Kind.BAD_REQUEST;
+            }
+            throw new RegistryException(kind, r.statusCode() + ": " + m.get("error"));
+        }
+        return m;
+    }
+
+    @Override
+    public ModelVersion resolve(String reference) throws IOException, RegistryException {
+        ModelReference.parse(reference);
+        try {
+            ModelVersion v = RegistryJson.version(jsonOrThrow(send(request("/resolve?ref=" + enc(reference)).GET())));
+            if (cache != null) write(cache.resolve("refs").resolve(enc(reference) + ".json"), Json.write(RegistryJson.version(v)).getBytes(StandardCharsets.UTF_8));
+            return v;
+        } catch (IOException unreachable) {
+            Optional<ModelVersion> cached = cachedReference(reference);
+            if (cached.isPresent()) return cached.get();
+            throw unreachable;
+        }
+    }
+
+    private Optional<ModelVersion> cachedReference(String reference) {
+        if (cache == null) return Optional.empty();
+        Path f = cache.resolve("refs").resolve(enc(reference) + ".json");
+        try {
+            return Optional.of(RegistryJson.version(Json.parseObject(Files.readString(f))));
+        } catch (IOException | ModelFormatException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public byte[] fetch(ModelVersion v) throws IOException, RegistryException {
+        Path cached = cache == null ? null : cache.resolve("blobs").resolve(v.sha256() + ".wnm");
+        if (cached != null && Files.isRegularFile(cached)) {
+            byte[] b = Files.readAllBytes(cached);
+            try {
+                ArtifactVerifier.verify(b, v, trusted);
+                return b;
+            } catch (RegistryException corruptCache) {
+                Files.deleteIfExists(cached);
+            }
+        }
+        HttpResponse<byte[]> r = send(request("/models/" + enc(v.model()) + "/versions/" + v.version() + "/artifact").GET());
+        if (r.statusCode() != 200) jsonOrThrow(r);
+        ArtifactVerifier.verify(r.body(), v, trusted);
+        if (cached != null) write(cached, r.body());
+        return r.body();
+    }
+
+    @Override
+    public List<RegistryEvent> events(long after, int waitSeconds) throws IOException, RegistryException {
+        Map<String, Object> m = jsonOrThrow(send(request("/events?after=" + after + "&wait=" + waitSeconds).GET()));
+        List<RegistryEvent> out = new ArrayList<>();
+        for (Object o : (List<?>) m.get("events")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> e = (Map<String, Object>) o;
+            out.add(RegistryJson.event(e));
+        }
+        return out;
+    }
+
+    public List<String> models() throws IOException, RegistryException {
+        List<String> out = new ArrayList<>();
+        for (Object o : (List<?>) jsonOrThrow(send(request("/models").GET())).get("models")) out.add((String) o);
+        return out;
+    }
+
+    public Map<String, Object> show(String model) throws IOException, RegistryException {
+        return jsonOrThrow(send(request("/models/" + enc(model)).GET()));
+    }
+
+    public ModelVersion publish(String model, byte[] artifact, Map<String, String> tags) throws IOException, RegistryException {
+        StringBuilder q = new StringBuilder();
+        tags.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&").append("tag.").append(enc(k)).append('=').append(enc(v)));
+        return RegistryJson.version(jsonOrThrow(send(request("/models/" + enc(model) + "/versions" + q)
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(artifact)))));
+    }
+
+    public RegistryEvent setAlias(String model, String alias, int version) throws IOException, RegistryException {
+        return RegistryJson.event(jsonOrThrow(send(request("/models/" + enc(model) + "/aliases/" + enc(alias))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"version\":" + version + "}")))));
+    }
+
+    public RegistryEvent removeAlias(String model, String alias) throws IOException, RegistryException {
+        return RegistryJson.event(jsonOrThrow(send(request("/models/" + enc(model) + "/aliases/" + enc(alias)).DELETE())));
+    }
+
+    public RegistryEvent rollback(String model, String alias) throws IOException, RegistryException {
+        return RegistryJson.event(jsonOrThrow(send(request("/models/" + enc(model) + "/aliases/" + enc(alias) + "/rollback")
+                .POST(HttpRequest.BodyPublishers.noBody()))));
+    }
+
+    public RegistryEvent archive(String model, int version) throws IOException, RegistryException {
+        return RegistryJson.event(jsonOrThrow(send(request("/models/" + enc(model) + "/versions/" + version + "/archive")
+                .POST(HttpRequest.BodyPublishers.noBody()))));
+    }
+
+    private static void write(Path target, byte[] data) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+        Files.write(tmp, data);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.winnow.registry;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** JSON shapes of the HTTP API, shared by server and client. */
+final class RegistryJson {
+    private RegistryJson() {}
+
+    static Map<String, Object> version(ModelVersion v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", v.model());
+        m.put("version", (long) v.version());
+        m.put("sha256", v.sha256());
+        m.put("size", v.size());
+        m.put("family", v.family());
+        m.put("metrics", new LinkedHashMap<String, Object>(v.metrics()));
+        m.put("tags", new LinkedHashMap<String, Object>(v.tags()));
+        m.put("uploader", v.uploader());
+        m.put("published", v.publishedMillis());
+        m.put("archived", v.archived());
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    static ModelVersion version(Map<String, Object> m) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        ((Map<String, Object>) m.getOrDefault("metrics", Map.of())).forEach((k, v) -> metrics.put(k, ((Number) v).doubleValue()));
+        Map<String, String> tags = new LinkedHashMap<>();
+        ((Map<String, Object>) m.getOrDefault("tags", Map.of())).forEach((k, v) -> tags.put(k, String.valueOf(v)));
+        return new ModelVersion((String) m.get("model"), ((Number) m.get("version")).intValue(), (String) m.get("sha256"),
+                ((Number) m.get("size")).longValue(), (String) m.get("family"), metrics, tags, (String) m.get("uploader"),
+                ((Number) m.get("published")).longValue(), Boolean.TRUE.equals(m.get("archived")));
+    }
+
+    static Map<String, Object> event(RegistryEvent e) throws RegistryException {
+        try {
+            return dev.winnow.runtime.format.Json.parseObject(new String(e.toJson(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (dev.winnow.runtime.format.ModelFormatException x) {
+            throw new IllegalStateException(x);
+        }
+    }
+
+    static RegistryEvent event(Map<String, Object> m) throws RegistryException {
+        return RegistryEvent.fromJson(dev.winnow.runtime.format.Json.write(m).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static List<Object> list(List<?> items) {
+        return new ArrayList<>(items);
+    }
+}
