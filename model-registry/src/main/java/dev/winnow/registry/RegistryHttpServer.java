@@ -49,6 +49,9 @@ public final class RegistryHttpServer implements AutoCloseable {
         this.registry = registry;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.maxUpload = maxUploadBytes;
+        // The JDK server writes headers and body separately; with Nagle's algorithm on, the client's
+        // delayed ACK then holds every small response for ~40 ms. Must be set before the first server.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
         this.server = HttpServer.create(address, 64);
         this.pool = Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, "registry-http");

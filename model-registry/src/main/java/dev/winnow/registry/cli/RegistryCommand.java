@@ -1,0 +1,225 @@
+package dev.winnow.registry.cli;
+
+import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.ModelRegistry;
+import dev.winnow.registry.ModelVersion;
+import dev.winnow.registry.RegistryEvent;
+import dev.winnow.registry.RegistryException;
+import dev.winnow.registry.RegistryHttpServer;
+import dev.winnow.runtime.format.Artifact;
+import dev.winnow.runtime.format.ArtifactReader;
+import dev.winnow.runtime.format.Ed25519Keys;
+import dev.winnow.runtime.format.ModelFormatException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code winnow registry …}: publish, promote and inspect models; serve a registry over HTTP. */
+@Command(name = "registry", mixinStandardHelpOptions = true, description = "Versioned model registry: aliases, signatures, change feed.",
+        subcommands = {RegistryCommand.Serve.class, RegistryCommand.Publish.class, RegistryCommand.ListModels.class, RegistryCommand.Show.class,
+                RegistryCommand.Alias.class, RegistryCommand.Rollback.class, RegistryCommand.Events.class, RegistryCommand.Verify.class})
+public final class RegistryCommand implements Runnable {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RegistryCommand()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Base for subcommands: registry errors become one clear line and exit code 1. */
+    abstract static class Sub implements Callable<Integer> {
+        @Spec CommandLine.Model.CommandSpec spec;
+
+        PrintWriter out() { return spec.commandLine().getOut(); }
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                return execute();
+            } catch (RegistryException e) {
+                spec.commandLine().getErr().println("error: " + e.getMessage());
+                return 1;
+            }
+        }
+
+        abstract int execute() throws Exception;
+    }
+
+    static String row(ModelVersion v, Map<String, Integer> aliases) {
+        List<String> names = new ArrayList<>();
+        aliases.forEach((a, n) -> { if (n == v.version()) names.add(a); });
+        return String.format("%-8d %-14s %-10s %10d  %-20s %-10s %s%s", v.version(), v.sha256().substring(0, 12), v.family(), v.size(),
+                Instant.ofEpochMilli(v.publishedMillis()).toString().substring(0, 19), v.uploader(),
+                String.join(",", names), v.archived() ? " (archived)" : "");
+    }
+
+    @Command(name = "serve", description = "Serve a registry directory over HTTP.")
+    static final class Serve extends Sub {
+        @Option(names = "--dir", defaultValue = "registry", description = "registry directory (default: ${DEFAULT-VALUE})") Path dir;
+        @Option(names = "--host", defaultValue = "127.0.0.1") String host;
+        @Option(names = "--port", defaultValue = "8470") int port;
+        @Option(names = "--token", description = "write token (default: $WINNOW_REGISTRY_TOKEN)") String token = System.getenv("WINNOW_REGISTRY_TOKEN");
+        @Option(names = "--trust", description = "Ed25519 public key (PEM) whose signatures are accepted; repeatable") List<Path> trust = new ArrayList<>();
+        @Option(names = "--max-upload-mb", defaultValue = "64") int maxUploadMb;
+
+        @Override
+        int execute() throws Exception {
+            if (token == null) throw new CommandLine.ParameterException(spec.commandLine(), "give --token or set WINNOW_REGISTRY_TOKEN");
+            List<PublicKey> keys = new ArrayList<>();
+            for (Path p : trust) keys.add(Ed25519Keys.readPublicPem(p));
+            ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir), keys, Clock.systemUTC());
+            RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress(host, port), token, (long) maxUploadMb << 20).start();
+            out().printf("serving %s on http://%s:%d (%d trusted keys)%n", dir.toAbsolutePath(), host, s.port(), keys.size());
+            out().flush();
+            new CountDownLatch(1).await();
+            return 0;
+        }
+    }
+
+    @Command(name = "publish", description = "Publish an artifact as the next version of a model.")
+    static final class Publish extends Sub {
+        @Mixin RegistryTarget target;
+        @Parameters(index = "0", description = "model name") String model;
+        @Parameters(index = "1", description = "artifact (.wnm)") Path file;
+        @Option(names = "--tag", description = "key=value, repeatable") Map<String, String> tags = new LinkedHashMap<>();
+        @Option(names = "--alias", description = "also point this alias at the new version") String alias;
+
+        @Override
+        int execute() throws Exception {
+            RegistryTarget.Ops ops = target.open();
+            ModelVersion v = ops.publish(model, Files.readAllBytes(file), tags);
+            if (alias != null) ops.setAlias(model, alias, v.version());
+            out().printf("%-8s %-14s %-10s %10s  %-20s %-10s %s%n", "version", "sha256", "family", "bytes", "published", "by", "aliases");
+            out().println(row(v, alias == null ? Map.of() : Map.of(alias, v.version())));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the models.")
+    static final class ListModels extends Sub {
+        @Mixin RegistryTarget target;
+
+        @Override
+        int execute() throws Exception {
+            RegistryTarget.Ops ops = target.open();
+            out().printf("%-32s %8s  %s%n", "model", "versions", "aliases");
+            for (String m : ops.models()) out().printf("%-32s %8d  %s%n", m, ops.versions(m).size(), ops.aliases(m));
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Show a model's versions and aliases.")
+    static final class Show extends Sub {
+        @Mixin RegistryTarget target;
+        @Parameters(description = "model name") String model;
+
+        @Override
+        int execute() throws Exception {
+            RegistryTarget.Ops ops = target.open();
+            Map<String, Integer> aliases = ops.aliases(model);
+            out().printf("%-8s %-14s %-10s %10s  %-20s %-10s %s%n", "version", "sha256", "family", "bytes", "published", "by", "aliases");
+            for (ModelVersion v : ops.versions(model)) out().println(row(v, aliases));
+            return 0;
+        }
+    }
+
+    @Command(name = "alias", description = "Point an alias at a version, or remove it.")
+    static final class Alias extends Sub {
+        @Mixin RegistryTarget target;
+        @Parameters(index = "0") String model;
+        @Parameters(index = "1") String alias;
+        @Parameters(index = "2", arity = "0..1", description = "version (omit with --remove)") Integer version;
+        @Option(names = "--remove") boolean remove;
+
+        @Override
+        int execute() throws Exception {
+            RegistryTarget.Ops ops = target.open();
+            if (remove == (version != null)) throw new CommandLine.ParameterException(spec.commandLine(), "give a version, or --remove");
+            RegistryEvent e = remove ? ops.removeAlias(model, alias) : ops.setAlias(model, alias, version);
+            out().printf("#%d %s@%s %s%n", e.sequence(), model, alias,
+                    remove ? "removed (was " + e.previousVersion() + ")" : "-> " + e.version() + (e.previousVersion() > 0 ? " (was " + e.previousVersion() + ")" : ""));
+            return 0;
+        }
+    }
+
+    @Command(name = "rollback", description = "Move an alias back to the version it had before its last move.")
+    static final class Rollback extends Sub {
+        @Mixin RegistryTarget target;
+        @Parameters(index = "0") String model;
+        @Parameters(index = "1") String alias;
+
+        @Override
+        int execute() throws Exception {
+            RegistryEvent e = target.open().rollback(model, alias);
+            out().printf("#%d %s@%s -> %d (was %d)%n", e.sequence(), model, alias, e.version(), e.previousVersion());
+            return 0;
+        }
+    }
+
+    @Command(name = "events", description = "Print the change feed.")
+    static final class Events extends Sub {
+        @Mixin RegistryTarget target;
+        @Option(names = "--after", defaultValue = "0") long after;
+        @Option(names = "--follow", description = "keep waiting for new events") boolean follow;
+
+        @Override
+        int execute() throws Exception {
+            RegistryTarget.Ops ops = target.open();
+            out().printf("%-6s %-14s %-24s %-8s %s%n", "seq", "type", "model", "version", "alias");
+            long last = after;
+            do {
+                for (RegistryEvent e : ops.events(last, follow ? 30 : 0)) {
+                    out().printf("%-6d %-14s %-24s %-8d %s%n", e.sequence(), e.type().name().toLowerCase(), e.model(), e.version(), e.alias() == null ? "" : e.alias());
+                    last = e.sequence();
+                }
+                out().flush();
+            } while (follow);
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", description = "Check an artifact file: format, digest and, with --trust, its signature.")
+    static final class Verify extends Sub {
+        @Parameters(description = "artifact (.wnm)") Path file;
+        @Option(names = "--trust", description = "Ed25519 public key (PEM); repeatable") List<Path> trust = new ArrayList<>();
+
+        @Override
+        int execute() throws Exception {
+            Artifact a;
+            try {
+                a = ArtifactReader.read(file);
+            } catch (ModelFormatException e) {
+                spec.commandLine().getErr().println("invalid: " + e.getMessage());
+                return 2;
+            }
+            List<PublicKey> keys = new ArrayList<>();
+            for (Path p : trust) keys.add(Ed25519Keys.readPublicPem(p));
+            String sig = a.signature().isEmpty() ? "unsigned" : a.signatureIntact() ? "signed (intact)" : "signature BROKEN";
+            boolean trusted = !keys.isEmpty() && a.verifySignedBy(keys);
+            out().printf("%-24s %-10s %10s  %-16s %s%n", "model", "family", "bytes", "sha256", "signature");
+            out().printf("%-24s %-10s %10d  %-16s %s%s%n", a.metadata().name(), a.metadata().family(), a.sizeBytes(), a.sha256Hex().substring(0, 16), sig,
+                    keys.isEmpty() ? "" : trusted ? ", trusted" : ", NOT trusted");
+            return keys.isEmpty() || trusted ? 0 : 3;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.winnow.registry.cli;
+
+import dev.winnow.registry.HttpRegistryClient;
+import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.ModelRegistry;
+import dev.winnow.registry.ModelVersion;
+import dev.winnow.registry.RegistryEvent;
+import dev.winnow.registry.RegistryException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** Where a command acts: a registry directory in-process, or a registry server. */
+public final class RegistryTarget {
+    @ArgGroup(exclusive = true)
+    Where where = new Where();
+
+    static final class Where {
+        @Option(names = "--dir", description = "registry directory (default: ${DEFAULT-VALUE})", defaultValue = "registry")
+        Path dir = Path.of("registry");
+
+        @Option(names = "--url", description = "registry server, e.g. http://localhost:8470")
+        URI url;
+    }
+
+    @Option(names = "--token", description = "bearer token for writes to a server (default: $WINNOW_REGISTRY_TOKEN)")
+    String token = System.getenv("WINNOW_REGISTRY_TOKEN");
+
+    /** The operations the CLI needs, over either kind of registry. */
+    interface Ops {
+        ModelVersion publish(String model, byte[] artifact, Map<String, String> tags) throws IOException, RegistryException;
+        List<String> models() throws IOException, RegistryException;
+        List<ModelVersion> versions(String model) throws IOException, RegistryException;
+        Map<String, Integer> aliases(String model) throws IOException, RegistryException;
+        RegistryEvent setAlias(String model, String alias, int version) throws IOException, RegistryException;
+        RegistryEvent removeAlias(String model, String alias) throws IOException, RegistryException;
+        RegistryEvent rollback(String model, String alias) throws IOException, RegistryException;
+        List<RegistryEvent> events(long after, int waitSeconds) throws IOException, RegistryException;
+    }
+
+    Ops open() throws IOException, RegistryException {
+        if (where.url != null) return http(new HttpRegistryClient(where.url, token, null));
+        ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(where.dir));
+        String actor = System.getProperty("user.name", "cli");
+        return new Ops() {
+            public ModelVersion publish(String m, byte[] a, Map<String, String> t) throws IOException, RegistryException { return r.publish(m, a, actor, t); }
+            public List<String> models() throws IOException, RegistryException { return r.models(); }
+            public List<ModelVersion> versions(String m) throws IOException, RegistryException { return r.versions(m); }
+            public Map<String, Integer> aliases(String m) throws IOException, RegistryException { return r.aliases(m); }
+            public RegistryEvent setAlias(String m, String a, int v) throws IOException, RegistryException { return r.setAlias(m, a, v, actor); }
+            public RegistryEvent removeAlias(String m, String a) throws IOException, RegistryException { return r.removeAlias(m, a, actor); }
+            public RegistryEvent rollback(String m, String a) throws IOException, RegistryException { return r.rollback(m, a, actor); }
+            public List<RegistryEvent> events(long after, int wait) throws IOException, RegistryException { return r.events(after, 1000); }
+        };
+    }
+
+    private static Ops http(HttpRegistryClient c) {
+        return new Ops() {
+            public ModelVersion publish(String m, byte[] a, Map<String, String> t) throws IOException, RegistryException { return c.publish(m, a, t); }
+            public List<String> models() throws IOException, RegistryException { return c.models(); }
+            @SuppressWarnings("unchecked")
+            public List<ModelVersion> versions(String m) throws IOException, RegistryException {
+                List<ModelVersion> out = new java.util.ArrayList<>();
+                for (Object o : (List<Object>) c.show(m).get("versions")) out.add(c.resolve(m + ":" + ((Map<String, Object>) o).get("version")));
+                return out;
+            }
+            @SuppressWarnings("unchecked")
+            public Map<String, Integer> aliases(String m) throws IOException, RegistryException {
+                Map<String, Integer> out = new java.util.TreeMap<>();
+                ((Map<String, Object>) c.show(m).get("aliases")).forEach((k, v) -> out.put(k, ((Number) v).intValue()));
+                return out;
+            }
+            public RegistryEvent setAlias(String m, String a, int v) throws IOException, RegistryException { return c.setAlias(m, a, v); }
+            public RegistryEvent removeAlias(String m, String a) throws IOException, RegistryException { return c.removeAlias(m, a); }
+            public RegistryEvent rollback(String m, String a) throws IOException, RegistryException { return c.rollback(m, a); }
+            public List<RegistryEvent> events(long after, int wait) throws IOException, RegistryException { return c.events(after, wait); }
+        };
+    }
+}

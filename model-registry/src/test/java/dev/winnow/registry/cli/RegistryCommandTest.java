@@ -1,0 +1,101 @@
+package dev.winnow.registry.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.ModelRegistry;
+import dev.winnow.registry.RegistryHttpServer;
+import dev.winnow.runtime.format.ArtifactWriter;
+import dev.winnow.runtime.format.Ed25519Keys;
+import dev.winnow.runtime.format.Metadata;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RegistryCommandTest {
+    @TempDir Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = new CommandLine(new RegistryCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path artifact(String name, int seed, KeyPair keys) throws Exception {
+        ArtifactWriter w = new ArtifactWriter(Metadata.builder(name, "protonn").input("x", new int[] {2}, "float32", "features", null).build());
+        w.addFloat32("w", new int[] {2}, new float[] {seed, 1});
+        Path f = tmp.resolve(name + "-" + seed + ".wnm");
+        Files.write(f, keys == null ? w.toBytes() : w.toBytesSigned(keys.getPrivate(), keys.getPublic()));
+        return f;
+    }
+
+    @Test
+    void publishPromoteRollbackAndInspectOnADirectory() throws Exception {
+        String dir = tmp.resolve("reg").toString();
+        assertEquals(0, run("publish", "--dir", dir, "letters", artifact("letters", 1, null).toString(), "--tag", "data=uci").code());
+        Result p2 = run("publish", "--dir", dir, "letters", artifact("letters", 2, null).toString(), "--alias", "production");
+        assertEquals(0, p2.code(), p2.err());
+        assertTrue(p2.out().contains("production"), p2.out());
+        assertEquals(0, run("alias", "--dir", dir, "letters", "canary", "1").code());
+        Result show = run("show", "--dir", dir, "letters");
+        assertTrue(show.out().lines().anyMatch(l -> l.startsWith("1 ") && l.contains("canary")), show.out());
+        assertTrue(show.out().lines().anyMatch(l -> l.startsWith("2 ") && l.contains("production")), show.out());
+        assertEquals(0, run("alias", "--dir", dir, "letters", "production", "1").code());
+        Result rb = run("rollback", "--dir", dir, "letters", "production");
+        assertTrue(rb.out().contains("-> 2 (was 1)"), rb.out());
+        Result events = run("events", "--dir", dir, "--after", "2");
+        assertEquals(5, events.out().lines().count(), events.out()); // header + 4 alias events
+        Result list = run("list", "--dir", dir);
+        assertTrue(list.out().contains("letters") && list.out().contains("2"), list.out());
+        Result bad = run("alias", "--dir", dir, "letters", "production", "9");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("no version 9"), bad.err());
+        assertEquals(1, run("publish", "--dir", dir, "../escape", artifact("x", 1, null).toString()).code());
+    }
+
+    @Test
+    void verifyReportsSignatureAndTrust() throws Exception {
+        KeyPair keys = Ed25519Keys.generate();
+        Path pem = tmp.resolve("ours.pub.pem");
+        Ed25519Keys.writePem(pem, keys.getPublic());
+        Result signed = run("verify", artifact("m", 1, keys).toString(), "--trust", pem.toString());
+        assertEquals(0, signed.code());
+        assertTrue(signed.out().contains("signed (intact), trusted"), signed.out());
+        Result unsigned = run("verify", artifact("m", 2, null).toString(), "--trust", pem.toString());
+        assertEquals(3, unsigned.code());
+        Path broken = artifact("m", 3, null);
+        byte[] b = Files.readAllBytes(broken);
+        b[20] ^= 1;
+        Files.write(broken, b);
+        Result invalid = run("verify", broken.toString());
+        assertEquals(2, invalid.code());
+        assertTrue(invalid.err().startsWith("invalid: "), invalid.err());
+    }
+
+    @Test
+    void publishAndListThroughAServer() throws Exception {
+        ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(tmp.resolve("srv")));
+        try (RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress("127.0.0.1", 0), "cli-token-0123456789", 1 << 20).start()) {
+            String url = "http://127.0.0.1:" + s.port();
+            Result p = run("publish", "--url", url, "--token", "cli-token-0123456789", "remote", artifact("remote", 1, null).toString(), "--alias", "production");
+            assertEquals(0, p.code(), p.err());
+            Result list = run("list", "--url", url);
+            assertTrue(list.out().contains("remote"), list.out());
+            assertEquals(1, r.resolve("remote@production").version());
+            Result denied = run("publish", "--url", url, "--token", "wrong-token-0000000000", "remote", artifact("remote", 2, null).toString());
+            assertEquals(1, denied.code());
+            assertTrue(denied.err().contains("403"), denied.err());
+        }
+    }
+}
