@@ -1,0 +1,23 @@
+package dev.winnow.tools.cli;
+
+import dev.winnow.registry.cli.RegistryCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/** The {@code winnow} command line. */
+@Command(name = "winnow", mixinStandardHelpOptions = true, version = "winnow 0.1.0",
+        description = "Tiny models for stream processing: import, inspect, sign and publish model artifacts.",
+        subcommands = {InspectCommand.class, ImportCommand.class, KeygenCommand.class, SignCommand.class, RegistryCommand.class})
+public final class WinnowCli implements Runnable {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new WinnowCli()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
