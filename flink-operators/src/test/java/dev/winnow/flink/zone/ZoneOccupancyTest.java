@@ -1,0 +1,81 @@
+package dev.winnow.flink.zone;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.flink.types.Verdict;
+import dev.winnow.flink.types.ZoneCount;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class ZoneOccupancyTest {
+    static final ZoneConfig CONFIG = new ZoneConfig(Map.of("cam-n1", "north", "cam-n2", "north", "cam-s1", "south"),
+            Map.of("north", new ZoneConfig.Zone(5, 2), "south", new ZoneConfig.Zone(10, 4)), 10_000, 3_000);
+
+    static Verdict v(String camera, long t, int count) {
+        Verdict v = new Verdict();
+        v.cameraId = camera;
+        v.timestampMillis = t;
+        v.count = count;
+        return v;
+    }
+
+    KeyedOneInputStreamOperatorTestHarness<String, Verdict, ZoneCount> harness() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ZoneOccupancy(CONFIG)),
+                (Verdict x) -> CONFIG.zoneOf(x.cameraId), Types.STRING);
+        h.open();
+        return h;
+    }
+
+    @Test
+    void timeWeightedMeanMaxStaffingAndOvercrowding() throws Exception {
+        try (var h = harness()) {
+            // north: two cameras; occupancy 0 until 2 s, 3 until 4 s, 7 from 4 s to 8 s (above capacity 5 for 4 s), then 1
+            h.processElement(v("cam-n1", 2_000, 3), 2_000);
+            h.processElement(v("cam-n2", 4_000, 4), 4_000);
+            h.processElement(v("cam-n1", 8_000, 0), 8_000);
+            h.processElement(v("cam-n2", 8_000, 1), 8_000);
+            h.processWatermark(9_999);
+            List<ZoneCount> out = h.extractOutputValues();
+            assertEquals(1, out.size());
+            ZoneCount c = out.get(0);
+            assertEquals("north", c.zone);
+            assertEquals(0, c.windowStartMillis);
+            assertEquals(10_000, c.windowEndMillis);
+            // (3·2 s + 7·4 s + 1·2 s) / 10 s — the 4-person instant between the two updates at 8 s takes no time
+            assertEquals((3 * 2 + 7 * 4 + 1 * 2) / 10.0, c.meanCount, 1e-9);
+            assertEquals(7, c.maxCount);
+            assertTrue(c.overcrowded, "above 5 for 4 s >= 3 s");
+            assertEquals(4, c.staffRecommended); // ceil(7 / 2)
+            // next window: occupancy 1 all along, not overcrowded, one staff
+            h.processWatermark(19_999);
+            ZoneCount d = h.extractOutputValues().get(1);
+            assertEquals(1.0, d.meanCount, 1e-9);
+            assertFalse(d.overcrowded);
+            assertEquals(1, d.staffRecommended);
+        }
+    }
+
+    @Test
+    void aShortPeakIsNotOvercrowding() throws Exception {
+        try (var h = harness()) {
+            h.processElement(v("cam-s1", 1_000, 12), 1_000);
+            h.processElement(v("cam-s1", 3_000, 4), 3_000); // 2 s above capacity 10, less than 3 s
+            h.processWatermark(9_999);
+            ZoneCount c = h.extractOutputValues().get(0);
+            assertFalse(c.overcrowded);
+            assertEquals(12, c.maxCount);
+            assertEquals(3, c.staffRecommended); // ceil(12 / 4)
+        }
+    }
+
+    @Test
+    void configurationErrorsAreClear() {
+        assertThrows(IllegalArgumentException.class, () -> new ZoneConfig(Map.of("c", "nowhere"), Map.of(), 1000, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ZoneConfig.Zone(0, 1));
+        assertThrows(IllegalArgumentException.class, () -> CONFIG.zoneOf("unknown-camera"));
+    }
+}
