@@ -1,0 +1,126 @@
+package dev.winnow.flink.frames;
+
+import dev.winnow.flink.types.Frame;
+import dev.winnow.runtime.format.InputSpec;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * Turns a frame into the model's input tensor as the artifact's input spec says: decode (GRAY8,
+ * RGB24 or JPEG), convert to gray when the model takes one channel, resize bilinearly (half-pixel
+ * centres, as OpenCV's INTER_LINEAR) to the spec's H x W, then v · scale, minus mean, over std
+ * ({@code preprocess.scale}, {@code .mean}, {@code .std}, per channel or one value). Raw frames are
+ * converted without allocating; JPEG decoding goes through ImageIO, which does allocate.
+ */
+public final class FramePreprocessor implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int outH, outW, outC;
+    private final float scale;
+    private final float[] mean, invStd;
+    private transient float[] plane;
+
+    public FramePreprocessor(InputSpec spec) {
+        int[] s = spec.shape();
+        if (s.length != 3 || (s[2] != 1 && s[2] != 3) || !spec.layout().equals("HWC")) {
+            throw new IllegalArgumentException("frame models take an HWC input with 1 or 3 channels, this one takes " + spec);
+        }
+        this.outH = s[0];
+        this.outW = s[1];
+        this.outC = s[2];
+        Map<String, Object> p = spec.preprocess();
+        this.scale = p.get("scale") instanceof Number ? ((Number) p.get("scale")).floatValue() : 1f / 255;
+        this.mean = perChannel(p.get("mean"), 0f);
+        float[] std = perChannel(p.get("std"), 1f);
+        this.invStd = new float[outC];
+        for (int c = 0; c < outC; c++) invStd[c] = 1f / std[c];
+    }
+
+    private float[] perChannel(Object o, float dflt) {
+        float[] a = new float[outC];
+        java.util.Arrays.fill(a, dflt);
+        if (o instanceof Number) java.util.Arrays.fill(a, ((Number) o).floatValue());
+        else if (o instanceof List && ((List<?>) o).size() == outC) for (int c = 0; c < outC; c++) a[c] = ((Number) ((List<?>) o).get(c)).floatValue();
+        return a;
+    }
+
+    public int inputSize() {
+        return outH * outW * outC;
+    }
+
+    /** Writes the model input for {@code f} into {@code out} at {@code off}. */
+    public void apply(Frame f, float[] out, int off) throws MalformedFrameException {
+        if (f.encoding == null || f.data == null) throw new MalformedFrameException("frame without encoding or data");
+        switch (f.encoding) {
+            case GRAY8:
+                checkSize(f, 1);
+                resample(f.data, f.width, f.height, 1, out, off);
+                break;
+            case RGB24:
+                checkSize(f, 3);
+                resample(f.data, f.width, f.height, 3, out, off);
+                break;
+            default:
+                BufferedImage img;
+                try {
+                    img = ImageIO.read(new ByteArrayInputStream(f.data));
+                } catch (IOException | RuntimeException e) {
+                    throw new MalformedFrameException("JPEG of " + f.cameraId + "#" + f.seq + " does not decode: " + e.getMessage());
+                }
+                if (img == null) throw new MalformedFrameException("JPEG of " + f.cameraId + "#" + f.seq + " is not an image");
+                int w = img.getWidth(), h = img.getHeight();
+                byte[] rgb = new byte[w * h * 3];
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int p = img.getRGB(x, y), i = 3 * (y * w + x);
+                        rgb[i] = (byte) (p >> 16);
+                        rgb[i + 1] = (byte) (p >> 8);
+                        rgb[i + 2] = (byte) p;
+                    }
+                }
+                resample(rgb, w, h, 3, out, off);
+        }
+    }
+
+    private static void checkSize(Frame f, int channels) throws MalformedFrameException {
+        long need = (long) f.width * f.height * channels;
+        if (f.width < 1 || f.height < 1 || f.data.length != need) {
+            throw new MalformedFrameException("frame " + f.cameraId + "#" + f.seq + " is " + f.width + "x" + f.height + " " + f.encoding
+                    + " but carries " + f.data.length + " bytes (expected " + need + ")");
+        }
+    }
+
+    /** Gray (or RGB) plane of the source, bilinearly resampled into the output, normalised. */
+    private void resample(byte[] src, int w, int h, int srcC, float[] out, int off) {
+        if (plane == null || plane.length < w * h * outC) plane = new float[w * h * outC];
+        for (int i = 0; i < w * h; i++) {
+            if (outC == 1) {
+                plane[i] = srcC == 1 ? src[i] & 0xFF : 0.299f * (src[3 * i] & 0xFF) + 0.587f * (src[3 * i + 1] & 0xFF) + 0.114f * (src[3 * i + 2] & 0xFF);
+            } else {
+                for (int c = 0; c < 3; c++) plane[3 * i + c] = srcC == 1 ? src[i] & 0xFF : src[3 * i + c] & 0xFF;
+            }
+        }
+        float sy = (float) h / outH, sx = (float) w / outW;
+        for (int y = 0; y < outH; y++) {
+            float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
+            int y0 = Math.min((int) fy, h - 1), y1 = Math.min(y0 + 1, h - 1);
+            float wy = fy - y0;
+            for (int x = 0; x < outW; x++) {
+                float fx = Math.max(0f, (x + 0.5f) * sx - 0.5f);
+                int x0 = Math.min((int) fx, w - 1), x1 = Math.min(x0 + 1, w - 1);
+                float wx = fx - x0;
+                for (int c = 0; c < outC; c++) {
+                    float a = plane[(y0 * w + x0) * outC + c], b = plane[(y0 * w + x1) * outC + c];
+                    float d = plane[(y1 * w + x0) * outC + c], e = plane[(y1 * w + x1) * outC + c];
+                    float v = (a * (1 - wx) + b * wx) * (1 - wy) + (d * (1 - wx) + e * wx) * wy;
+                    out[off + (y * outW + x) * outC + c] = (v * scale - mean[c]) * invStd[c];
+                }
+            }
+        }
+    }
+}

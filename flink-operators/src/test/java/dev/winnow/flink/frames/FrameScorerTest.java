@@ -1,0 +1,105 @@
+package dev.winnow.flink.frames;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.flink.model.ModelSource;
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.FrameEncoding;
+import dev.winnow.flink.types.ScoredFrame;
+import dev.winnow.runtime.Model;
+import dev.winnow.runtime.testing.TinyCnn;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.StreamFlatMap;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class FrameScorerTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    static final TinyCnn CNN = new TinyCnn(3, 24, 32); // input 24x32x1, scale 1/255, labels a..d
+
+    static Frame gray(String cam, long seq, int w, int h, Random r) {
+        byte[] px = new byte[w * h];
+        r.nextBytes(px);
+        return new Frame(cam, seq, seq * 100, FrameEncoding.GRAY8, w, h, px);
+    }
+
+    @Test
+    void halfSizeResizeAveragesTwoByTwoBlocksAndScales() throws Exception {
+        FramePreprocessor p = new FramePreprocessor(Model.load(CNN.float32Artifact()).inputSpec());
+        Frame f = gray("c", 0, 64, 48, new Random(1));
+        float[] x = new float[p.inputSize()];
+        p.apply(f, x, 0);
+        for (int y = 0; y < 24; y++) {
+            for (int xx = 0; xx < 32; xx++) {
+                int a = f.data[(2 * y) * 64 + 2 * xx] & 0xFF, b = f.data[(2 * y) * 64 + 2 * xx + 1] & 0xFF;
+                int c = f.data[(2 * y + 1) * 64 + 2 * xx] & 0xFF, d = f.data[(2 * y + 1) * 64 + 2 * xx + 1] & 0xFF;
+                assertEquals((a + b + c + d) / 4.0 / 255, x[y * 32 + xx], 1e-5);
+            }
+        }
+        // RGB24 of equal channels gives the same gray
+        byte[] rgb = new byte[64 * 48 * 3];
+        for (int i = 0; i < 64 * 48; i++) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = f.data[i];
+        float[] y2 = new float[p.inputSize()];
+        p.apply(new Frame("c", 0, 0, FrameEncoding.RGB24, 64, 48, rgb), y2, 0);
+        for (int i = 0; i < y2.length; i++) assertEquals(x[i], y2[i], 1e-4);
+    }
+
+    @Test
+    void scoresMatchTheModelAndMalformedFramesAreDropped() throws Exception {
+        Random r = new Random(2);
+        ModelSource src = ModelSource.ofBytes(CNN.float32Artifact(), 7);
+        try (var h = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new FrameScorer(src, "a")))) {
+            h.open();
+            Frame good = gray("cam", 1, 64, 48, r);
+            Frame shortData = new Frame("cam", 2, 200, FrameEncoding.GRAY8, 64, 48, new byte[100]);
+            Frame garbageJpeg = new Frame("cam", 3, 300, FrameEncoding.JPEG, 64, 48, new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
+            BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_BYTE_GRAY);
+            img.getRaster().setDataElements(0, 0, 64, 48, good.data);
+            ByteArrayOutputStream jpg = new ByteArrayOutputStream();
+            ImageIO.write(img, "jpg", jpg);
+            Frame jpeg = new Frame("cam", 4, 400, FrameEncoding.JPEG, 64, 48, jpg.toByteArray());
+            for (Frame f : List.of(good, shortData, garbageJpeg, jpeg)) h.processElement(f, f.timestampMillis);
+            List<ScoredFrame> out = h.extractOutputValues();
+            assertEquals(List.of(1L, 4L), out.stream().map(s -> s.frame.seq).toList(), "the two malformed frames are dropped");
+
+            Model m = Model.load(CNN.float32Artifact());
+            FramePreprocessor p = new FramePreprocessor(m.inputSpec());
+            float[] x = new float[p.inputSize()], probs = new float[4];
+            p.apply(good, x, 0);
+            m.newInterpreter().predict(x, probs);
+            assertEquals(probs[0], out.get(0).verdict.score, 1e-6);
+            assertEquals("tiny-cnn", out.get(0).verdict.modelName);
+            assertEquals(7, out.get(0).verdict.modelVersion);
+            // JPEG is lossy: the decoded frame scores close to the raw one
+            assertEquals(out.get(0).verdict.score, out.get(1).verdict.score, 0.05);
+        }
+    }
+
+    @Test
+    void scoresEveryFrameOfAJobOnTheMiniCluster() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        Random r = new Random(3);
+        List<Frame> frames = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) frames.add(i % 50 == 7 ? new Frame("cam", i, i, FrameEncoding.GRAY8, 64, 48, new byte[3]) : gray("cam", i, 64, 48, r));
+        List<ScoredFrame> out = env.fromData(frames).flatMap(new FrameScorer(ModelSource.ofBytes(CNN.int8Artifact(List.of(new float[24 * 32])), 1), "a"))
+                .executeAndCollect(1000);
+        assertEquals(196, out.size(), "4 malformed frames dropped, the rest scored");
+        for (ScoredFrame s : out) assertEquals("tiny-cnn-int8", s.verdict.modelName);
+    }
+}
