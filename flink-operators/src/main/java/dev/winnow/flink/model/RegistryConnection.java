@@ -1,0 +1,59 @@
+package dev.winnow.flink.model;
+
+import dev.winnow.registry.HttpRegistryClient;
+import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.LocalRegistryClient;
+import dev.winnow.registry.ModelRegistry;
+import dev.winnow.registry.RegistryClient;
+import dev.winnow.registry.RegistryException;
+import dev.winnow.runtime.format.Ed25519Keys;
+import java.io.IOException;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a task reaches the model registry, serializable with the job: a registry directory (read
+ * in-process; on a cluster, a shared file system path) or a registry server URL with a local cache
+ * directory. Optional trusted Ed25519 public keys (PEM paths) make every load fail closed.
+ */
+public final class RegistryConnection implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String dir;
+    private final String url;
+    private final String cacheDir;
+    private final List<String> trustedKeyPems;
+
+    private RegistryConnection(String dir, String url, String cacheDir, List<String> trustedKeyPems) {
+        this.dir = dir;
+        this.url = url;
+        this.cacheDir = cacheDir;
+        this.trustedKeyPems = List.copyOf(trustedKeyPems);
+    }
+
+    public static RegistryConnection directory(Path dir, List<Path> trustedKeys) {
+        return new RegistryConnection(dir.toString(), null, null, trustedKeys.stream().map(Path::toString).toList());
+    }
+
+    public static RegistryConnection server(URI url, Path cacheDir, List<Path> trustedKeys) {
+        return new RegistryConnection(null, url.toString(), cacheDir == null ? null : cacheDir.toString(), trustedKeys.stream().map(Path::toString).toList());
+    }
+
+    /** Opens a client; call from a function's open(). */
+    public RegistryClient open() throws IOException, RegistryException {
+        List<PublicKey> keys = new ArrayList<>();
+        for (String p : trustedKeyPems) keys.add(Ed25519Keys.readPublicPem(Path.of(p)));
+        if (url != null) return new HttpRegistryClient(URI.create(url), null, cacheDir == null ? null : Path.of(cacheDir), keys, 5, Duration.ofMillis(200));
+        return new LocalRegistryClient(new ModelRegistry(new LocalDirectoryStore(Path.of(dir))), keys);
+    }
+
+    @Override
+    public String toString() {
+        return url != null ? "registry " + url : "registry dir " + dir;
+    }
+}

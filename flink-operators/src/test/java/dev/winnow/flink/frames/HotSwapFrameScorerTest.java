@@ -1,0 +1,152 @@
+package dev.winnow.flink.frames;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.FrameEncoding;
+import dev.winnow.flink.types.ModelUpdate;
+import dev.winnow.flink.types.ScoredFrame;
+import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.ModelRegistry;
+import dev.winnow.registry.ModelVersion;
+import dev.winnow.runtime.testing.TinyCnn;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hot swap on the operator harness: swap between records, version stamps, restore, corrupt updates. */
+class HotSwapFrameScorerTest {
+    @TempDir Path dir;
+    ModelRegistry registry;
+    final Random r = new Random(4);
+
+    @BeforeEach
+    void registry() throws Exception {
+        registry = new ModelRegistry(new LocalDirectoryStore(dir));
+        registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());
+        registry.setAlias("det", "production", 1, "test");
+    }
+
+    BroadcastOperatorTestHarness<Frame, ModelUpdate, ScoredFrame> harness(boolean onCheckpoint) throws Exception {
+        HotSwapFrameScorer fn = new HotSwapFrameScorer(RegistryConnection.directory(dir, List.of()), "det", "production", "a", onCheckpoint);
+        return new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(fn, List.of(HotSwapFrameScorer.VERSIONS)), 1, 1, 0);
+    }
+
+    Frame frame(long seq) {
+        byte[] px = new byte[64 * 48];
+        r.nextBytes(px);
+        return new Frame("cam", seq, seq * 100, FrameEncoding.GRAY8, 64, 48, px);
+    }
+
+    ModelUpdate promote(int seed) throws Exception {
+        ModelVersion v = registry.publish("det", new TinyCnn(seed, 24, 32).float32Artifact(), "test", Map.of());
+        var e = registry.setAlias("det", "production", v.version(), "test");
+        return new ModelUpdate(e.sequence(), "det", "production", v.version(), v.sha256(), e.timeMillis());
+    }
+
+    /** Feeds frames until the output is stamped with {@code version} (a bounded hang guard, not a timing assertion). */
+    static long feedUntil(BroadcastOperatorTestHarness<Frame, ModelUpdate, ScoredFrame> h, HotSwapFrameScorerTest t, long seq, int version) throws Exception {
+        for (int i = 0; i < 2000; i++) {
+            h.processElement(t.frame(seq), seq * 100);
+            seq++;
+            List<ScoredFrame> out = h.extractOutputValues();
+            if (out.get(out.size() - 1).verdict.modelVersion == version) return seq;
+            Thread.sleep(5);
+        }
+        fail("never reached version " + version);
+        return seq;
+    }
+
+    @Test
+    void swapsBetweenRecordsAndStampsEveryOutput() throws Exception {
+        try (var h = harness(false)) {
+            h.open();
+            long seq = 0;
+            for (; seq < 5; seq++) h.processElement(frame(seq), seq * 100);
+            h.processBroadcastElement(promote(2), 0);
+            seq = feedUntil(h, this, seq, 2);
+            List<ScoredFrame> out = h.extractOutputValues();
+            assertEquals(seq, out.size(), "every frame scored once");
+            int switched = 0;
+            for (int i = 0; i < out.size(); i++) {
+                assertEquals(i, out.get(i).frame.seq);
+                if (i > 0 && out.get(i).verdict.modelVersion != out.get(i - 1).verdict.modelVersion) switched++;
+            }
+            assertEquals(1, switched, "one swap, from v1 to v2, and no going back");
+            assertEquals(1, out.get(0).verdict.modelVersion);
+        }
+    }
+
+    @Test
+    void aRestoreAfterTheSwapResumesOnTheNewVersion() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(false)) {
+            h.open();
+            h.processBroadcastElement(promote(2), 0);
+            feedUntil(h, this, 0, 2);
+            snapshot = h.snapshot(1, 1000);
+        }
+        try (var h = harness(false)) {
+            h.initializeState(snapshot);
+            h.open(); // open() resolves the alias, but the restored broadcast state wins
+            registry.setAlias("det", "production", 1, "test"); // the registry moved on; the job resumes where its state says
+            h.processElement(frame(100), 10_000);
+            assertEquals(2, h.extractOutputValues().get(0).verdict.modelVersion);
+        }
+    }
+
+    @Test
+    void aCorruptOrUnloadableUpdateNeverReplacesAGoodModel() throws Exception {
+        ModelUpdate corrupted = promote(2);
+        ModelUpdate intact = promote(3);
+        registry.setAlias("det", "production", 1, "test"); // the job starts on v1
+        // version 2's stored artifact gets a flipped byte: its digest no longer matches
+        Path blob = dir.resolve("blobs/sha256/" + corrupted.sha256 + ".wnm");
+        byte[] b = Files.readAllBytes(blob);
+        b[b.length / 2] ^= 1;
+        Files.write(blob, b);
+        // version 3 is intact, but the update claims another digest (a tampered feed)
+        ModelUpdate forged = new ModelUpdate(intact.sequence + 10, "det", "production", 3, "ab".repeat(32), 0);
+        ModelUpdate missing = new ModelUpdate(intact.sequence + 11, "det", "production", 9, "cd".repeat(32), 0);
+        try (var h = harness(false)) {
+            h.open();
+            for (ModelUpdate u : List.of(corrupted, forged, missing)) {
+                h.processBroadcastElement(u, 0);
+                for (long seq = 0; seq < 20; seq++) {
+                    h.processElement(frame(seq), seq * 100);
+                    Thread.sleep(2);
+                }
+            }
+            assertEquals(60, h.extractOutputValues().size());
+            for (ScoredFrame s : h.extractOutputValues()) assertEquals(1, s.verdict.modelVersion, "v1 keeps serving");
+        }
+    }
+
+    @Test
+    void swapOnCheckpointWaitsForACompletedCheckpoint() throws Exception {
+        try (var h = harness(true)) {
+            h.open();
+            h.processBroadcastElement(promote(2), 0);
+            long seq = 0;
+            for (; seq < 30; seq++) {
+                h.processElement(frame(seq), seq * 100);
+                Thread.sleep(5);
+            }
+            for (ScoredFrame s : h.extractOutputValues()) assertEquals(1, s.verdict.modelVersion, "no checkpoint completed yet");
+            h.snapshot(7, seq * 100);
+            h.notifyOfCompletedCheckpoint(7);
+            h.processElement(frame(seq), seq * 100);
+            List<ScoredFrame> out = h.extractOutputValues();
+            assertEquals(2, out.get(out.size() - 1).verdict.modelVersion);
+        }
+    }
+}
