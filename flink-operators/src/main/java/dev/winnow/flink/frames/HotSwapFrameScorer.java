@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Scores frames with the model a registry alias points at, and follows the alias as it moves.
  *
- * <p>Model updates arrive on a broadcast stream (see {@code RegistryUpdates}); the alias → version
+ * <p>Model updates arrive on a broadcast stream of {@link ModelUpdate}s; the alias → version
  * mapping lives in broadcast state, so a restore comes back on the same version. Each subtask
  * fetches and verifies the new artifact on a background thread — off the record path — and swaps
  * between two records; every output is stamped with the version that scored it. A failed load (bad
