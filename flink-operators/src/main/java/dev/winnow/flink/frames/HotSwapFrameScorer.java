@@ -16,8 +16,6 @@ import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -53,8 +51,8 @@ public class HotSwapFrameScorer extends BroadcastProcessFunction<Frame, ModelUpd
     private transient AtomicReference<FrameScoring> pending;
     private transient volatile boolean checkpointSinceReady;
     private transient boolean restoreChecked;
-    private transient Counter scored, malformed, swaps, failedSwaps;
-    private transient Histogram latency;
+    private transient FrameMetrics metrics;
+    private transient Counter swaps, failedSwaps;
 
     public HotSwapFrameScorer(RegistryConnection registry, String modelName, String alias, String positiveLabel, boolean swapOnCheckpoint) {
         this.registry = registry;
@@ -79,14 +77,10 @@ public class HotSwapFrameScorer extends BroadcastProcessFunction<Frame, ModelUpd
             t.setDaemon(true);
             return t;
         });
+        metrics = new FrameMetrics(getRuntimeContext().getMetricGroup(), () -> scoring);
         var g = getRuntimeContext().getMetricGroup().addGroup("winnow");
-        scored = g.counter("recordsScored");
-        malformed = g.counter("framesMalformed");
         swaps = g.counter("modelSwaps");
         failedSwaps = g.counter("modelSwapsFailed");
-        latency = g.histogram("inferenceLatencyNanos", new DescriptiveStatisticsHistogram(1000));
-        g.gauge("modelVersion", () -> scoring.version());
-        g.gauge("arenaBytes", () -> scoring.model().report().arenaBytes());
     }
 
     /** Loads a version; null (and a counted failure) when it cannot serve. */
@@ -141,18 +135,8 @@ public class HotSwapFrameScorer extends BroadcastProcessFunction<Frame, ModelUpd
             swaps.inc();
             LOG.info("{}@{} now v{}", modelName, alias, next.version());
         }
-        try {
-            scoring.prepare(f);
-        } catch (MalformedFrameException e) {
-            malformed.inc();
-            LOG.warn("dropping malformed frame: {}", e.getMessage());
-            return;
-        }
-        long t0 = System.nanoTime();
-        ScoredFrame s = scoring.score(f);
-        latency.update(System.nanoTime() - t0);
-        scored.inc();
-        out.collect(s);
+        ScoredFrame s = metrics.score(scoring, f);
+        if (s != null) out.collect(s);
     }
 
     @Override

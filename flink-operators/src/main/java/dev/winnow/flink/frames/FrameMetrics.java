@@ -1,0 +1,48 @@
+package dev.winnow.flink.frames;
+
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.ScoredFrame;
+import java.util.function.Supplier;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scoring step both frame scorers share, with its metrics: frames scored and malformed, an
+ * inference latency histogram, and gauges of the serving model's version and arena bytes.
+ */
+final class FrameMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(FrameMetrics.class);
+
+    private final Counter scored;
+    private final Counter malformed;
+    private final Histogram latency;
+
+    FrameMetrics(MetricGroup operatorGroup, Supplier<FrameScoring> serving) {
+        MetricGroup g = operatorGroup.addGroup("winnow");
+        scored = g.counter("recordsScored");
+        malformed = g.counter("framesMalformed");
+        latency = g.histogram("inferenceLatencyNanos", new DescriptiveStatisticsHistogram(1000));
+        g.gauge("modelVersion", () -> serving.get().version());
+        g.gauge("arenaBytes", () -> serving.get().model().report().arenaBytes());
+    }
+
+    /** Scores {@code f}, or counts, logs and returns null when it is malformed. */
+    ScoredFrame score(FrameScoring scoring, Frame f) {
+        try {
+            scoring.prepare(f);
+        } catch (MalformedFrameException e) {
+            malformed.inc();
+            LOG.warn("dropping malformed frame: {}", e.getMessage());
+            return null;
+        }
+        long t0 = System.nanoTime();
+        ScoredFrame s = scoring.score(f);
+        latency.update(System.nanoTime() - t0);
+        scored.inc();
+        return s;
+    }
+}
