@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Idempotent: installs the Debian packages that Winnow's tests and examples read, with apt-get only.
-# Modules add their packages to PACKAGES as they start reading them (real data sets, ffmpeg, mosquitto).
+# opencv-doc: letter-recognition.data, vtest.avi, tree.avi; dataset-fashion-mnist: the IDX files;
+# ffmpeg: decodes the clips and feeds the ffmpeg camera source; mosquitto: the MQTT broker the tests start.
 set -euo pipefail
-PACKAGES=()
+PACKAGES=(opencv-doc dataset-fashion-mnist ffmpeg mosquitto)
 for pkg in "$@"; do PACKAGES+=("$pkg"); done
 missing=()
 for pkg in "${PACKAGES[@]+"${PACKAGES[@]}"}"; do
