@@ -26,8 +26,14 @@ final class FrameMetrics {
         scored = g.counter("recordsScored");
         malformed = g.counter("framesMalformed");
         latency = g.histogram("inferenceLatencyNanos", new DescriptiveStatisticsHistogram(1000));
-        g.gauge("modelVersion", () -> serving.get().version());
-        g.gauge("arenaBytes", () -> serving.get().model().report().arenaBytes());
+        g.gauge("modelVersion", () -> {
+            FrameScoring s = serving.get();
+            return s == null ? -1 : s.version();
+        });
+        g.gauge("arenaBytes", () -> {
+            FrameScoring s = serving.get();
+            return s == null ? -1L : s.model().report().arenaBytes();
+        });
     }
 
     /** Scores {@code f}, or counts, logs and returns null when it is malformed. */

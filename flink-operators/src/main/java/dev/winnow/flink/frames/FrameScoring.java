@@ -1,5 +1,6 @@
 package dev.winnow.flink.frames;
 
+import dev.winnow.flink.model.ServingModel;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
@@ -12,7 +13,7 @@ import dev.winnow.runtime.graph.Interpreter;
  * count = boxes kept) or a classifier (one score per label: score = the probability of the positive
  * label, count 1 or 0). Not thread-safe: one per subtask.
  */
-public final class FrameScoring {
+public final class FrameScoring implements ServingModel {
     private final Model model;
     private final int version;
     private final Interpreter interpreter;
@@ -36,7 +37,9 @@ public final class FrameScoring {
         }
     }
 
+    @Override
     public Model model() { return model; }
+    @Override
     public int version() { return version; }
 
     /** Decodes and preprocesses; a malformed frame throws before the model runs. */

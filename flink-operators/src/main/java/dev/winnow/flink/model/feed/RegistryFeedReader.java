@@ -1,0 +1,156 @@
+package dev.winnow.flink.model.feed;
+
+import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.types.ModelUpdate;
+import dev.winnow.registry.RegistryClient;
+import dev.winnow.registry.RegistryEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.core.io.InputStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the registry's change feed on a thread of its own (long polls block; the task thread
+ * must not) and hands alias moves to the task thread through a queue. The checkpointed position is
+ * the last event emitted, not the last fetched, so nothing fetched but unemitted is lost on restore.
+ * An unreachable registry is logged and retried with backoff: the models already serving keep
+ * serving, so the feed never fails the job.
+ */
+final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeedSplit> {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryFeedReader.class);
+
+    private final SourceReaderContext context;
+    private final RegistryConnection connection;
+    private final String modelName;
+    private final long stopAtSequence;
+    private final Duration pollWait;
+
+    private final ConcurrentLinkedQueue<ModelUpdate> queue = new ConcurrentLinkedQueue<>();
+    private final Object signal = new Object();
+    private CompletableFuture<Void> available = new CompletableFuture<>();
+    private final AtomicLong errors = new AtomicLong();
+
+    private RegistryFeedSplit split;
+    private long emitted;
+    private Thread poller;
+    private volatile boolean running = true;
+    private volatile boolean pollerDone;
+    private volatile boolean noMoreSplits;
+
+    RegistryFeedReader(SourceReaderContext context, RegistryConnection connection, String modelName, long stopAtSequence, Duration pollWait) {
+        this.context = context;
+        this.connection = connection;
+        this.modelName = modelName;
+        this.stopAtSequence = stopAtSequence;
+        this.pollWait = pollWait;
+    }
+
+    @Override
+    public void start() {
+        var g = context.metricGroup().addGroup("winnow");
+        g.gauge("feedPosition", () -> emitted);
+        g.gauge("feedErrors", errors::get);
+        context.sendSplitRequest();
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<ModelUpdate> output) {
+        ModelUpdate u = queue.poll();
+        if (u != null) {
+            output.collect(u, u.timestampMillis);
+            emitted = u.sequence;
+            return queue.isEmpty() ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
+        }
+        if (split == null ? noMoreSplits : pollerDone && queue.isEmpty()) return InputStatus.END_OF_INPUT;
+        return InputStatus.NOTHING_AVAILABLE;
+    }
+
+    @Override
+    public CompletableFuture<Void> isAvailable() {
+        synchronized (signal) {
+            if (!queue.isEmpty() || pollerDone || (split == null && noMoreSplits)) return CompletableFuture.completedFuture(null);
+            if (available.isDone()) available = new CompletableFuture<>();
+            return available;
+        }
+    }
+
+    private void wake() {
+        synchronized (signal) {
+            available.complete(null);
+        }
+    }
+
+    @Override
+    public List<RegistryFeedSplit> snapshotState(long checkpointId) {
+        return split == null ? List.of() : List.of(new RegistryFeedSplit(emitted));
+    }
+
+    @Override
+    public void addSplits(List<RegistryFeedSplit> splits) {
+        if (splits.isEmpty()) return;
+        if (split != null || splits.size() > 1) throw new IllegalStateException("the registry feed has one split; got " + splits + " while holding " + split);
+        split = splits.get(0);
+        emitted = split.afterSequence();
+        poller = new Thread(() -> follow(split.afterSequence()), "winnow-registry-feed");
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    @Override
+    public void notifyNoMoreSplits() {
+        noMoreSplits = true;
+        wake();
+    }
+
+    private void follow(long after) {
+        long backoffMs = 100;
+        RegistryClient client = null;
+        try {
+            while (running && after < stopAtSequence) {
+                try {
+                    if (client == null) client = connection.open();
+                    int waitSeconds = (int) Math.max(1, pollWait.toSeconds());
+                    for (RegistryEvent e : client.events(after, waitSeconds)) {
+                        if (e.sequence() > stopAtSequence) break;
+                        after = e.sequence();
+                        if (e.type() == RegistryEvent.Type.ALIAS_SET && (modelName == null || modelName.equals(e.model()))) {
+                            queue.add(new ModelUpdate(e.sequence(), e.model(), e.alias(), e.version(), e.sha256(), e.timeMillis()));
+                            wake();
+                        }
+                    }
+                    backoffMs = 100;
+                } catch (Exception e) {
+                    if (!running) break;
+                    errors.incrementAndGet();
+                    LOG.warn("registry feed of {} unreachable after event {}, retrying in {} ms: {}", connection, after, backoffMs, e.toString());
+                    if (client != null) client.close();
+                    client = null;
+                    Thread.sleep(backoffMs);
+                    backoffMs = Math.min(10_000, backoffMs * 2);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (client != null) client.close();
+            pollerDone = running;
+            wake();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        running = false;
+        if (poller != null) {
+            poller.interrupt();
+            poller.join(5_000);
+        }
+    }
+}

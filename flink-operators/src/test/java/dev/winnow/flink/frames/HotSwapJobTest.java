@@ -1,0 +1,158 @@
+package dev.winnow.flink.frames;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.model.feed.RegistryFeedSource;
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.FrameEncoding;
+import dev.winnow.flink.types.ScoredFrame;
+import dev.winnow.flink.types.Verdict;
+import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.ModelRegistry;
+import dev.winnow.registry.ModelVersion;
+import dev.winnow.runtime.testing.TinyCnn;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A running job on a MiniCluster with checkpointing: the registry alias moves to a good version, then
+ * to a corrupt one, then a task fails and the job restores from a checkpoint taken after the swap.
+ * Every frame comes out exactly once, stamped with the version that scored it; no frame is ever
+ * scored by the corrupt version, and no camera goes back to the old version after the restore.
+ */
+class HotSwapJobTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    static final int FRAMES = 3000, CAMERAS = 4;
+    // test-only switches between the test thread and the job's tasks (same JVM on the MiniCluster)
+    static final AtomicBoolean ARMED = new AtomicBoolean();
+    static final AtomicBoolean FAILED = new AtomicBoolean();
+
+    @TempDir Path dir;
+
+    static Frame frame(long seq) {
+        byte[] px = new byte[64 * 48];
+        new Random(seq).nextBytes(px);
+        return new Frame("cam" + (seq % CAMERAS), seq, seq * 100, FrameEncoding.GRAY8, 64, 48, px);
+    }
+
+    /** Fails its task once, at the first record after a checkpoint that completed once the test armed it. */
+    static final class FailOnceAfterCheckpoint extends RichMapFunction<ScoredFrame, Verdict> implements CheckpointListener {
+        private transient volatile boolean checkpointSinceArmed;
+
+        @Override
+        public void open(OpenContext ctx) {
+            checkpointSinceArmed = false;
+        }
+
+        @Override
+        public Verdict map(ScoredFrame s) {
+            if (checkpointSinceArmed && FAILED.compareAndSet(false, true)) throw new IllegalStateException("injected failure after the swap");
+            return s.verdict;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long id) {
+            if (ARMED.get()) checkpointSinceArmed = true;
+        }
+    }
+
+    @Test
+    void swapsMidStreamExactlyOnceAndRestoresOnTheNewVersion() throws Exception {
+        ARMED.set(false);
+        FAILED.set(false);
+        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
+        registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());   // event 1
+        registry.setAlias("det", "production", 1, "test");                                    // event 2
+        RegistryConnection conn = RegistryConnection.directory(dir, List.of());
+
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.enableCheckpointing(200);
+
+        DataStream<Frame> frames = env.fromSource(new DataGeneratorSource<>(HotSwapJobTest::frame, FRAMES, RateLimiterStrategy.perSecond(600),
+                TypeInformation.of(Frame.class)), WatermarkStrategy.noWatermarks(), "frames")
+                .setParallelism(1); // one generator: frame order is sequence order
+        var updates = RegistryFeedSource.builder(conn).model("det").stopAtSequence(6).pollWait(Duration.ofSeconds(1)).build().broadcast(env);
+        DataStream<Verdict> verdicts = frames
+                // one camera, one scorer subtask: its stamps must then move forward only
+                .partitionCustom((camera, n) -> Integer.parseInt(camera.substring(3)) % n, f -> f.cameraId)
+                .connect(updates)
+                .process(new HotSwapFrameScorer(conn, "det", "production", "a", false))
+                .map(new FailOnceAfterCheckpoint());
+
+        List<Verdict> out = new ArrayList<>();
+        ModelVersion corrupt = null;
+        int v2Seen = 0;
+        try (CloseableIterator<Verdict> it = verdicts.executeAndCollect("hot swap")) {
+            while (it.hasNext()) {
+                Verdict v = it.next();
+                out.add(v);
+                if (v.modelVersion == 2) v2Seen++;
+                if (out.size() == 200) {
+                    registry.publish("det", new TinyCnn(2, 24, 32).float32Artifact(), "test", Map.of());  // event 3
+                    registry.setAlias("det", "production", 2, "test");                                   // event 4
+                }
+                if (v2Seen == 100 && corrupt == null) {
+                    corrupt = registry.publish("det", new TinyCnn(3, 24, 32).float32Artifact(), "test", Map.of()); // event 5
+                    Path blob = dir.resolve("blobs/sha256/" + corrupt.sha256() + ".wnm");
+                    byte[] b = Files.readAllBytes(blob);
+                    b[b.length / 2] ^= 1;
+                    Files.write(blob, b);
+                    registry.setAlias("det", "production", 3, "test");                                   // event 6
+                }
+                if (v2Seen == 300) ARMED.set(true);
+            }
+        }
+
+        assertTrue(FAILED.get(), "the injected failure happened, so the job restored from a checkpoint");
+        assertNotNull(corrupt, "the corrupt version was promoted during the run");
+        assertEquals(FRAMES, out.size(), "every frame exactly once");
+        TreeMap<Long, Verdict> bySeq = new TreeMap<>();
+        for (Verdict v : out) assertNull(bySeq.put(v.seq, v), "duplicate frame " + v.seq);
+        assertEquals(0L, bySeq.firstKey());
+        assertEquals(FRAMES - 1L, bySeq.lastKey());
+        for (int c = 0; c < CAMERAS; c++) {
+            int last = 0;
+            for (Verdict v : bySeq.values()) {
+                if (!v.cameraId.equals("cam" + c)) continue;
+                assertTrue(v.modelVersion == 1 || v.modelVersion == 2, "frame " + v.seq + " scored by v" + v.modelVersion);
+                assertTrue(v.modelVersion >= last, "cam" + c + " went back from v" + last + " to v" + v.modelVersion + " at frame " + v.seq);
+                last = v.modelVersion;
+            }
+            assertEquals(2, last, "cam" + c + " ends on v2");
+        }
+        assertEquals(1, bySeq.firstEntry().getValue().modelVersion);
+    }
+}
