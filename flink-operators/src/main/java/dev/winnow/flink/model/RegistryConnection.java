@@ -44,6 +44,12 @@ public final class RegistryConnection implements Serializable {
         return new RegistryConnection(null, url.toString(), cacheDir == null ? null : cacheDir.toString(), trustedKeys.stream().map(Path::toString).toList());
     }
 
+    /** A registry named by a location string: an {@code http(s)://} URL or a directory path. */
+    public static RegistryConnection of(String location, List<Path> trustedKeys) {
+        if (location.startsWith("http://") || location.startsWith("https://")) return server(URI.create(location), null, trustedKeys);
+        return directory(Path.of(location), trustedKeys);
+    }
+
     /** Opens a client; call from a function's open(). */
     public RegistryClient open() throws IOException, RegistryException {
         List<PublicKey> keys = new ArrayList<>();

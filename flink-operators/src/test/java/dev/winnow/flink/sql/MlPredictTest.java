@@ -1,0 +1,160 @@
+package dev.winnow.flink.sql;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.ModelRegistry;
+import dev.winnow.runtime.GraphBuilder;
+import dev.winnow.runtime.Model;
+import dev.winnow.runtime.format.Metadata;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** CREATE MODEL … WITH ('provider' = 'winnow') and ML_PREDICT, end to end on a MiniCluster. */
+class MlPredictTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir Path dir;
+    StreamTableEnvironment tEnv;
+    Model reference;
+    final Random random = new Random(11);
+    final float[][] rows = new float[40][3];
+
+    /** A real linear classifier over three features with softmax, random weights. */
+    byte[] classifier(int seed) {
+        Random r = new Random(seed);
+        float[] w = new float[2 * 3], b = new float[2];
+        for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian() * 0.1f;
+        GraphBuilder g = new GraphBuilder().tensor("x", new int[] {3}).tensor("z", new int[] {2}).tensor("y", new int[] {2}).input("x").output("y")
+                .node("dense", "fc", List.of("x"), List.of("z"), Map.of("weights", "w", "bias", "b"), null)
+                .node("softmax", "p", List.of("z"), List.of("y"), Map.of(), null)
+                .weightFloat("w", new int[] {2, 3}, w).weightFloat("b", new int[] {2}, b);
+        return g.toBytes(Metadata.builder("vib", "cnn").input("x", new int[] {3}, "float32", "features", null).labels(List.of("quiet", "vibration")));
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir.resolve("registry")));
+        registry.publish("vib", classifier(1), "test", Map.of());
+        byte[] v2 = classifier(2);
+        registry.publish("vib", v2, "test", Map.of());
+        registry.setAlias("vib", "production", 2, "test");
+        reference = Model.load(v2);
+        Files.write(dir.resolve("vib.wnm"), v2);
+
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        tEnv = StreamTableEnvironment.create(env);
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < 3; j++) rows[i][j] = (float) random.nextGaussian();
+            if (i > 0) values.append(", ");
+            values.append(String.format("('r%d', CAST(%s AS FLOAT), CAST(%s AS FLOAT), CAST(%s AS FLOAT))", i, rows[i][0], rows[i][1], rows[i][2]));
+        }
+        values.append(", ('broken', CAST(NULL AS FLOAT), CAST(1 AS FLOAT), CAST(2 AS FLOAT))");
+        tEnv.executeSql("CREATE TEMPORARY VIEW readings AS SELECT * FROM (VALUES " + values + ") AS t(id, x0, x1, x2)");
+    }
+
+    Map<String, Row> collect(String sql) throws Exception {
+        Map<String, Row> out = new HashMap<>();
+        try (CloseableIterator<Row> it = tEnv.executeSql(sql).collect()) {
+            while (it.hasNext()) {
+                Row r = it.next();
+                assertNull(out.put((String) r.getField(0), r), "one prediction per row");
+            }
+        }
+        return out;
+    }
+
+    void assertMatchesTheModel(Map<String, Row> out) {
+        assertEquals(rows.length + 1, out.size(), "every row comes out, the one with a null feature too");
+        var it = reference.newInterpreter();
+        float[] p = new float[2];
+        for (int i = 0; i < rows.length; i++) {
+            it.predict(rows[i], p);
+            int best = p[1] > p[0] ? 1 : 0;
+            Row r = out.get("r" + i);
+            assertEquals(best == 1 ? "vibration" : "quiet", r.getField(1), "row " + i);
+            assertEquals(p[best], (Float) r.getField(2), 1e-6f);
+            assertEquals(2, r.getField(3), "scored by the version the alias points at");
+        }
+        Row broken = out.get("broken");
+        assertNull(broken.getField(1));
+        assertNull(broken.getField(2));
+        assertEquals(2, broken.getField(3));
+    }
+
+    @Test
+    void mlPredictRunsTheRegistryModelInProcess() throws Exception {
+        tEnv.executeSql("CREATE TEMPORARY MODEL vib INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (label STRING, score FLOAT, model_version INT) "
+                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '" + dir.resolve("registry") + "')");
+        assertMatchesTheModel(collect("SELECT id, label, score, model_version FROM ML_PREDICT(TABLE readings, MODEL vib, DESCRIPTOR(x0, x1, x2))"));
+    }
+
+    @Test
+    void arrayFeaturesAndAnArtifactFile() throws Exception {
+        tEnv.executeSql("CREATE TEMPORARY VIEW vectors AS SELECT id, ARRAY[x0, x1, x2] AS x FROM readings");
+        tEnv.executeSql("CREATE TEMPORARY MODEL vib_file INPUT (x ARRAY<FLOAT>) OUTPUT (label STRING, score FLOAT, class_index INT, scores ARRAY<FLOAT>) "
+                + "WITH ('provider' = 'winnow', 'model' = 'vib', 'artifact' = '" + dir.resolve("vib.wnm") + "')");
+        Map<String, Row> out = collect("SELECT id, label, score, class_index, scores FROM ML_PREDICT(TABLE vectors, MODEL vib_file, DESCRIPTOR(x))");
+        assertEquals(rows.length + 1, out.size());
+        var it = reference.newInterpreter();
+        float[] p = new float[2];
+        for (int i = 0; i < rows.length; i++) {
+            it.predict(rows[i], p);
+            Row r = out.get("r" + i);
+            assertArrayEquals(p, toFloats((Float[]) r.getField(4)), 1e-6f);
+            assertEquals(p[1] > p[0] ? 1 : 0, r.getField(3));
+        }
+    }
+
+    static float[] toFloats(Float[] boxed) {
+        float[] f = new float[boxed.length];
+        for (int i = 0; i < f.length; i++) f[i] = boxed[i];
+        return f;
+    }
+
+    @Test
+    void badDeclarationsFailTheStatementWithAClearMessage() {
+        List<String> messages = new ArrayList<>();
+        tEnv.executeSql("CREATE TEMPORARY MODEL typo INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (lable STRING) "
+                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '" + dir.resolve("registry") + "')");
+        messages.add(rootMessage(assertThrows(Exception.class,
+                () -> tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE readings, MODEL typo, DESCRIPTOR(x0, x1, x2))").await())));
+        assertTrue(messages.get(0).contains("unknown OUTPUT column lable"), messages.get(0));
+
+        tEnv.executeSql("CREATE TEMPORARY MODEL conflicting INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (label STRING) "
+                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '/r', 'artifact' = '/a.wnm')");
+        messages.add(rootMessage(assertThrows(Exception.class,
+                () -> tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE readings, MODEL conflicting, DESCRIPTOR(x0, x1, x2))").await())));
+        assertTrue(messages.get(1).contains("exactly one of 'registry' and 'artifact'"), messages.get(1));
+    }
+
+    static String rootMessage(Throwable t) {
+        StringBuilder s = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) s.append(c.getMessage()).append(" | ");
+        return s.toString();
+    }
+}
