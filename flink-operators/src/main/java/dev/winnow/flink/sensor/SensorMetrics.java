@@ -1,0 +1,40 @@
+package dev.winnow.flink.sensor;
+
+import dev.winnow.flink.types.FeatureVector;
+import dev.winnow.flink.types.SensorEvent;
+import java.util.function.Supplier;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/** The classification step both sensor classifiers share, with its metrics. */
+final class SensorMetrics {
+    private final Counter scored, kept, dropped;
+    private final Histogram latency;
+
+    SensorMetrics(MetricGroup operatorGroup, Supplier<SensorScoring> serving) {
+        MetricGroup g = operatorGroup.addGroup("winnow");
+        scored = g.counter("recordsScored");
+        kept = g.counter("recordsKept");
+        dropped = g.counter("recordsDropped");
+        latency = g.histogram("inferenceLatencyNanos", new DescriptiveStatisticsHistogram(1000));
+        g.gauge("modelVersion", () -> {
+            SensorScoring s = serving.get();
+            return s == null ? -1 : s.version();
+        });
+        g.gauge("arenaBytes", () -> {
+            SensorScoring s = serving.get();
+            return s == null ? -1L : s.model().report().arenaBytes();
+        });
+    }
+
+    SensorEvent score(SensorScoring scoring, FeatureVector v) {
+        long t0 = System.nanoTime();
+        SensorEvent e = scoring.score(v);
+        latency.update(System.nanoTime() - t0);
+        scored.inc();
+        (e == null ? dropped : kept).inc();
+        return e;
+    }
+}
