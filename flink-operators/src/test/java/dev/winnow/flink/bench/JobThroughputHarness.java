@@ -1,0 +1,182 @@
+package dev.winnow.flink.bench;
+
+import dev.winnow.flink.frames.FrameScorer;
+import dev.winnow.flink.model.ModelSource;
+import dev.winnow.flink.sensor.SensorClassifier;
+import dev.winnow.flink.sensor.SensorFeatureWindow;
+import dev.winnow.flink.sensor.SensorFeatures;
+import dev.winnow.flink.types.FeatureVector;
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.FrameEncoding;
+import dev.winnow.flink.types.SensorEvent;
+import dev.winnow.flink.types.ScoredFrame;
+import dev.winnow.flink.types.SensorReading;
+import dev.winnow.runtime.GraphBuilder;
+import dev.winnow.runtime.Model;
+import dev.winnow.runtime.format.Metadata;
+import dev.winnow.runtime.testing.TinyCnn;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * Records per second of the same job with the model step and with an identity map in its place, on
+ * a local MiniCluster (parallelism 2 on this 2-core machine): a Bonsai of Letter-26 shape (random
+ * weights: speed does not depend on them) on sensor windows, and a frame model on 320x240 frames.
+ * Prints a table of the best of several alternating runs and the ratio. Not a test: timings only.
+ *
+ * <pre>mvn -q -pl flink-operators exec:java -Dexec.classpathScope=test \
+ *   -Dexec.mainClass=dev.winnow.flink.bench.JobThroughputHarness -Dexec.args="[frame-model.wnm]"</pre>
+ */
+public final class JobThroughputHarness {
+    static final int CHANNELS = 2, BANDS = 4, SENSORS = 64;
+    static final long READINGS = 2_000_000, FRAMES = 4_000;
+
+    public static void main(String[] args) throws Exception {
+        int runs = 3;
+        byte[] bonsai = bonsai(new SensorFeatures(CHANNELS, BANDS).size(), 26, 3, 28, 7);
+        Model b = Model.load(bonsai);
+        System.out.printf("Bonsai: %d features, %d classes, depth 3, projection 28; %d params, %d MACs, %d arena bytes%n",
+                b.input(0).elementCount(), b.output(0).elementCount(), b.report().parameters(), b.report().macs(), b.report().arenaBytes());
+        byte[] frameModel;
+        String frameModelName;
+        if (args.length > 0) {
+            frameModel = Files.readAllBytes(Path.of(args[0]));
+            frameModelName = args[0];
+        } else {
+            Random r = new Random(9);
+            List<float[]> calibration = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                float[] x = new float[240 * 320];
+                for (int j = 0; j < x.length; j++) x[j] = r.nextFloat();
+                calibration.add(x);
+            }
+            frameModel = new TinyCnn(5, 240, 320).int8Artifact(calibration);
+            frameModelName = "TinyCnn int8 classifier at 320x240 (pass a detector .wnm to measure it)";
+        }
+        Model f = Model.load(frameModel);
+        System.out.printf("Frame model: %s; %d MACs, %d arena bytes%n", frameModelName, f.report().macs(), f.report().arenaBytes());
+
+        double[] sensorModel = new double[runs], sensorIdentity = new double[runs], frameModelRate = new double[runs], frameIdentity = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            sensorIdentity[r] = sensorJob(null);
+            sensorModel[r] = sensorJob(bonsai);
+            frameIdentity[r] = frameJob(null);
+            frameModelRate[r] = frameJob(frameModel);
+            System.out.printf("run %d: sensors %,.0f / %,.0f readings/s, frames %,.0f / %,.0f frames/s (model / identity)%n",
+                    r + 1, sensorModel[r], sensorIdentity[r], frameModelRate[r], frameIdentity[r]);
+        }
+        System.out.println();
+        System.out.println("| job (parallelism 2, MiniCluster) | with model | with identity map | ratio |");
+        System.out.println("|---|---|---|---|");
+        row("Bonsai on sensor windows (readings/s)", best(sensorModel), best(sensorIdentity));
+        row("frame model on 320x240 frames (frames/s)", best(frameModelRate), best(frameIdentity));
+    }
+
+    static void row(String what, double model, double identity) {
+        System.out.printf("| %s | %,.0f | %,.0f | %.1f%% |%n", what, model, identity, 100 * model / identity);
+    }
+
+    static double best(double[] a) {
+        return Arrays.stream(a).max().orElse(0);
+    }
+
+    static StreamExecutionEnvironment env() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+        env.getConfig().enableObjectReuse();
+        return env;
+    }
+
+    static double sensorJob(byte[] model) throws Exception {
+        StreamExecutionEnvironment env = env();
+        DataGeneratorSource<SensorReading> source = new DataGeneratorSource<>(i -> {
+            float t = i / (float) SENSORS;
+            return new SensorReading("s" + (i % SENSORS), i * 10, new float[] {(float) Math.sin(t * 0.3), (float) Math.cos(t * 0.7 + (i % 7))});
+        }, READINGS, TypeInformation.of(SensorReading.class));
+        DataStream<FeatureVector> windows = env.fromSource(source, WatermarkStrategy.noWatermarks(), "readings")
+                .keyBy(r -> r.sensorId)
+                .countWindow(32, 16)
+                .process(new SensorFeatureWindow<>(new SensorFeatures(CHANNELS, BANDS)));
+        if (model != null) {
+            List<String> labels = Model.load(model).metadata().labels();
+            windows.flatMap(new SensorClassifier(ModelSource.ofBytes(model, 1), Set.copyOf(labels))).sinkTo(new DiscardingSink<SensorEvent>());
+        } else {
+            windows.map((MapFunction<FeatureVector, FeatureVector>) v -> v).sinkTo(new DiscardingSink<>());
+        }
+        JobExecutionResult r = env.execute("sensor throughput");
+        return READINGS * 1000.0 / r.getNetRuntime();
+    }
+
+    static double frameJob(byte[] model) throws Exception {
+        StreamExecutionEnvironment env = env();
+        Random random = new Random(3);
+        List<byte[]> pool = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            byte[] px = new byte[320 * 240];
+            random.nextBytes(px);
+            pool.add(px);
+        }
+        DataGeneratorSource<Frame> source = new DataGeneratorSource<>(i -> new Frame("cam" + (i % 4), i, i * 100, FrameEncoding.GRAY8, 320, 240, pool.get((int) (i % pool.size()))),
+                FRAMES, TypeInformation.of(Frame.class));
+        DataStream<Frame> frames = env.fromSource(source, WatermarkStrategy.noWatermarks(), "frames");
+        if (model != null) {
+            String positive = Model.load(model).metadata().labels().isEmpty() ? "person" : Model.load(model).metadata().labels().get(0);
+            frames.flatMap(new FrameScorer(ModelSource.ofBytes(model, 1), positive)).sinkTo(new DiscardingSink<ScoredFrame>());
+        } else {
+            frames.map((MapFunction<Frame, Frame>) x -> x).sinkTo(new DiscardingSink<>());
+        }
+        JobExecutionResult r = env.execute("frame throughput");
+        return FRAMES * 1000.0 / r.getNetRuntime();
+    }
+
+    /** A Bonsai tree with random weights, through the runtime's graph format like any shipped model. */
+    static byte[] bonsai(int d, int classes, int depth, int proj, long seed) {
+        Random r = new Random(seed);
+        int nodes = (1 << (depth + 1)) - 1, internal = (1 << depth) - 1;
+        float[] mean = new float[d + 1], std = new float[d + 1];
+        Arrays.fill(std, 1f);
+        List<Integer> idx = new ArrayList<>();
+        List<Float> val = new ArrayList<>();
+        for (int i = 0; i < proj * (d + 1); i++) {
+            if (r.nextDouble() < 0.3) {
+                idx.add(i);
+                val.add((float) r.nextGaussian());
+            }
+        }
+        int[] zi = idx.stream().mapToInt(Integer::intValue).toArray();
+        float[] zv = new float[val.size()];
+        for (int i = 0; i < zv.length; i++) zv[i] = val.get(i);
+        GraphBuilder g = new GraphBuilder().tensor("x", new int[] {d}).tensor("scores", new int[] {classes}).input("x").output("scores")
+                .node("bonsai", "tree", List.of("x"), List.of("scores"),
+                        Map.of("mean", "mean", "std", "std", "Z", "Z", "W", "W", "V", "V", "theta", "T"),
+                        Map.of("depth", (long) depth, "projection", (long) proj, "classes", (long) classes, "sigma", 1.0))
+                .weightFloat("mean", new int[] {d + 1}, mean).weightFloat("std", new int[] {d + 1}, std)
+                .weight(wr -> wr.addSparse("Z", new int[] {proj, d + 1}, zi, zv, false))
+                .weightFloat("W", new int[] {classes * nodes, proj}, gaussian(r, classes * nodes * proj))
+                .weightFloat("V", new int[] {classes * nodes, proj}, gaussian(r, classes * nodes * proj))
+                .weightFloat("T", new int[] {internal, proj}, gaussian(r, internal * proj));
+        List<String> labels = new ArrayList<>();
+        for (int c = 0; c < classes; c++) labels.add("class" + c);
+        return g.toBytes(Metadata.builder("sensor-bonsai", "bonsai").input("x", new int[] {d}, "float32", "features", null).labels(labels));
+    }
+
+    static float[] gaussian(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
+        return a;
+    }
+}
