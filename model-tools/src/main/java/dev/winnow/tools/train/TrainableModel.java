@@ -39,6 +39,15 @@ public interface TrainableModel {
     /** Called after each optimizer step (hard thresholding, fixed supports). */
     default void afterStep(long step, long totalSteps) {}
 
+    /** Fixes a block's support to its current non-zeros (pruned weights stay zero while fine-tuning). */
+    void fixSupport(int block);
+
+    /** Stops schedules (IHT, annealing) so further training only fine-tunes. */
+    void freezeSchedule();
+
+    /** A deep copy. */
+    TrainableModel copy();
+
     /** A short status for progress lines, e.g. σ_I and non-zeros. */
     default String status() { return ""; }
 

@@ -110,7 +110,9 @@ public final class Trainer {
                         lossSum += losses[c];
                         correctSum += correct[c][0];
                     }
-                    adam.step(params, total, 1.0);
+                    // cosine decay of the learning rate to 5% of its start over the run
+                    double lrScale = 0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * step / Math.max(1, totalSteps)));
+                    adam.step(params, total, lrScale);
                     model.afterStep(++step, totalSteps);
                 }
                 double val = o.validation() == null ? Double.NaN : accuracy(model, o.validation(), pool);
