@@ -84,7 +84,8 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.History h = Trainer.train(m, s.train(), opts);
         double trainerAcc = Trainer.accuracy(m, s.test(), th);
         String n = name != null ? name : data.data + "-" + family;
-        String command = "winnow train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        String command = "winnow " + (args.isEmpty() || !args.get(0).equals("train") ? "train " : "") + String.join(" ", args);
         ModelExport.Info info = new ModelExport.Info(n, data.data, s.train().classNames(), null, null)
                 .provenance("seed", seed).provenance("command", command).provenance("hyperparameters", hyper)
                 .metric("accuracy", trainerAcc).metric("testRows", s.test().size());
