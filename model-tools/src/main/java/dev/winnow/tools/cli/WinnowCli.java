@@ -13,7 +13,12 @@ public final class WinnowCli implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new WinnowCli()).execute(args));
+        CommandLine cl = new CommandLine(new WinnowCli());
+        int code = cl.execute(args);
+        // commands end with print(table) rather than println: flush before exiting or the last table is lost
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(code);
     }
 
     @Override

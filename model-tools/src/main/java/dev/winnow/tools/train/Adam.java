@@ -26,7 +26,7 @@ public final class Adam {
     /** One step with gradients {@code g}, at learning rate {@code lr × scale}. */
     public void step(double[][] params, double[][] g, double scale) {
         t++;
-        double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
+        double c1 = 1 - StrictMath.pow(beta1, t), c2 = 1 - StrictMath.pow(beta2, t);
         double a = lr * scale * Math.sqrt(c2) / c1;
         for (int b = 0; b < params.length; b++) {
             double[] p = params[b], gb = g[b], mb = m[b], vb = v[b];

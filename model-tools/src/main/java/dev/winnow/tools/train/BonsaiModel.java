@@ -165,7 +165,7 @@ public final class BonsaiModel implements TrainableModel {
         java.util.Arrays.fill(s.y, 0);
         s.ind[0] = 1;
         for (int q = 0; q < internal; q++) {
-            double th = Math.tanh(sigmaI * dot(theta, q, p));
+            double th = StrictMath.tanh(sigmaI * dot(theta, q, p));
             s.th[q] = th;
             s.ind[2 * q + 1] = s.ind[q] * (1 + th) / 2;
             s.ind[2 * q + 2] = s.ind[q] * (1 - th) / 2;
@@ -173,7 +173,7 @@ public final class BonsaiModel implements TrainableModel {
         for (int k = 0; k < nodes; k++) {
             for (int l = 0; l < classes; l++) {
                 int row = k * classes + l;
-                double a = dot(w, row, p), b = Math.tanh(sigma * dot(v, row, p));
+                double a = dot(w, row, p), b = StrictMath.tanh(sigma * dot(v, row, p));
                 s.a[row] = a;
                 s.b[row] = b;
                 s.y[l] += s.ind[k] * a * b;
@@ -236,7 +236,7 @@ public final class BonsaiModel implements TrainableModel {
         for (int level = 0; ; level++) {
             for (int l = 0; l < classes; l++) {
                 int row = node * classes + l;
-                out[l] += dot(w, row, s.p) * Math.tanh(cfg.sigma() * dot(v, row, s.p));
+                out[l] += dot(w, row, s.p) * StrictMath.tanh(cfg.sigma() * dot(v, row, s.p));
             }
             if (level == depth) break;
             node = dot(theta, node, s.p) > 0 ? 2 * node + 1 : 2 * node + 2;
@@ -248,7 +248,7 @@ public final class BonsaiModel implements TrainableModel {
         if (!ihtSchedule) return;
         // geometric annealing from σ_I start to end over the first two thirds, then held
         double f = Math.min(1.0, epoch / Math.max(1.0, epochs * 2.0 / 3 - 1));
-        sigmaI = cfg.sigmaIStart() * Math.pow(cfg.sigmaIEnd() / cfg.sigmaIStart(), f);
+        sigmaI = cfg.sigmaIStart() * StrictMath.pow(cfg.sigmaIEnd() / cfg.sigmaIStart(), f);
     }
 
     @Override

@@ -14,11 +14,11 @@ public enum Loss {
             for (int l = 1; l < n; l++) m = Math.max(m, y[l]);
             double s = 0;
             for (int l = 0; l < n; l++) {
-                delta[l] = Math.exp(y[l] - m);
+                delta[l] = StrictMath.exp(y[l] - m);
                 s += delta[l];
             }
             for (int l = 0; l < n; l++) delta[l] /= s;
-            double loss = Math.log(s) + m - y[label];
+            double loss = StrictMath.log(s) + m - y[label];
             delta[label] -= 1;
             return loss;
         }

@@ -151,7 +151,7 @@ public final class ProtoNnModel implements TrainableModel {
                 double dd = b[o + r] - sc.s[r];
                 d2 += dd * dd;
             }
-            double kj = Math.exp(-g2 * d2);
+            double kj = StrictMath.exp(-g2 * d2);
             sc.k[j] = kj;
             int zo = j * classes;
             for (int l = 0; l < classes; l++) sc.y[l] += z[zo + l] * kj;

@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * Mini-batch training with Adam. Each batch is cut into a fixed number of chunks whose gradients
+ * Mini-batch training with Adam (the models use StrictMath for exp and tanh, so runs repeat bit for bit on any JVM). Each batch is cut into a fixed number of chunks whose gradients
  * are computed in parallel into separate buffers and summed in chunk order, so a run is
  * reproducible from its seed whatever the number of threads. Prints one progress line per epoch.
  */
@@ -111,7 +111,7 @@ public final class Trainer {
                         correctSum += correct[c][0];
                     }
                     // cosine decay of the learning rate to 5% of its start over the run
-                    double lrScale = 0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * step / Math.max(1, totalSteps)));
+                    double lrScale = 0.05 + 0.95 * 0.5 * (1 + StrictMath.cos(Math.PI * step / Math.max(1, totalSteps)));
                     adam.step(params, total, lrScale);
                     model.afterStep(++step, totalSteps);
                 }
