@@ -2,10 +2,10 @@ package dev.winnow.tools.imports;
 
 import dev.winnow.runtime.GraphBuilder;
 import dev.winnow.runtime.format.Metadata;
+import dev.winnow.tools.model.FamilyArtifacts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,44 +43,20 @@ public final class EdgeMlImporter {
 
     /** Bonsai: W, V [L·nodes, D̂], T [internal, D̂], Z [D̂, D+1], mean and std [D+1]; σ is not in the .npy files (hyperParam is a pickle). */
     public static byte[] bonsai(Path dir, String name, float sigma) throws IOException {
-        NpyArray z = matrix(dir, "Z"), w = matrix(dir, "W"), v = matrix(dir, "V"), t = matrix(dir, "T");
+        NpyArray z = matrix(dir, "Z"), w = matrix(dir, "W"), v = matrix(dir, "V"), tt = matrix(dir, "T");
         int proj = z.dim(0), dim = z.dim(1), d = dim - 1;
-        int internal = t.dim(0), depth = Integer.numberOfTrailingZeros(internal + 1);
+        int internal = tt.dim(0), depth = Integer.numberOfTrailingZeros(internal + 1);
         if ((1 << depth) - 1 != internal) throw new NpyFormatException("T has " + internal + " rows, not 2^depth - 1");
         int nodes = 2 * internal + 1;
-        if (w.dim(0) % nodes != 0 || w.dim(1) != proj || v.dim(0) != w.dim(0) || v.dim(1) != proj || t.dim(1) != proj) {
+        if (w.dim(0) % nodes != 0 || w.dim(1) != proj || v.dim(0) != w.dim(0) || v.dim(1) != proj || tt.dim(1) != proj) {
             throw new NpyFormatException("W, V [L·" + nodes + ", " + proj + "] and T [" + internal + ", " + proj + "] do not fit Z [" + proj + ", " + dim + "]");
         }
         int classes = w.dim(0) / nodes;
         float[] mean = npy(dir, "mean").toFloats(), std = npy(dir, "std").toFloats();
         if (mean.length != dim || std.length != dim) throw new NpyFormatException("mean and std must have " + dim + " values (features + bias)");
-        GraphBuilder g = new GraphBuilder().tensor("x", new int[] {d}).tensor("scores", new int[] {classes}).input("x").output("scores");
-        Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("depth", (long) depth);
-        attrs.put("projection", (long) proj);
-        attrs.put("classes", (long) classes);
-        attrs.put("sigma", (double) sigma);
-        g.node("bonsai", "bonsai", List.of("x"), List.of("scores"),
-                Map.of("mean", "mean", "std", "std", "Z", "Z", "W", "W", "V", "V", "theta", "T"), attrs);
-        g.weightFloat("mean", new int[] {dim}, mean).weightFloat("std", new int[] {dim}, std)
-                .weightFloat("W", w.shape(), w.toFloats()).weightFloat("V", v.shape(), v.toFloats()).weightFloat("T", t.shape(), t.toFloats());
-        addMaybeSparse(g, "Z", z);
-        return g.toBytes(metadata(name, "bonsai", new int[] {d}, "features", dir));
-    }
-
-    /** Stores sparse when fewer than half the entries are non-zero (EdgeML's estimateNNZ rule). */
-    private static void addMaybeSparse(GraphBuilder g, String name, NpyArray a) {
-        float[] f = a.toFloats();
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < f.length; i++) if (f[i] != 0f) idx.add(i);
-        if (idx.size() * 2 >= f.length) {
-            g.weightFloat(name, a.shape(), f);
-            return;
-        }
-        int[] ii = idx.stream().mapToInt(Integer::intValue).toArray();
-        float[] vv = new float[ii.length];
-        for (int k = 0; k < ii.length; k++) vv[k] = f[ii[k]];
-        g.weight(w -> w.addSparse(name, a.shape(), ii, vv, false));
+        FamilyArtifacts.BonsaiTensors t = new FamilyArtifacts.BonsaiTensors(d, proj, classes, depth, sigma, mean, std,
+                z.toFloats(), w.toFloats(), v.toFloats(), tt.toFloats());
+        return FamilyArtifacts.bonsai(t, FamilyArtifacts.encodings(), metadata(name, "bonsai", new int[] {d}, "features", dir));
     }
 
     /** ProtoNN: W [D, d̂], B [d̂, m], Z [L, m], gamma. */
@@ -89,11 +65,8 @@ public final class EdgeMlImporter {
         int d = w.dim(0), proj = w.dim(1), m = b.dim(1), classes = z.dim(0);
         if (b.dim(0) != proj || z.dim(1) != m) throw new NpyFormatException("W [D, d̂], B [d̂, m], Z [L, m] do not fit together");
         double gamma = npy(dir, "gamma").scalar();
-        GraphBuilder g = new GraphBuilder().tensor("x", new int[] {d}).tensor("scores", new int[] {classes}).input("x").output("scores")
-                .node("protonn", "protonn", List.of("x"), List.of("scores"), Map.of("W", "W", "B", "B", "Z", "Z"), Map.of("gamma", gamma))
-                .weightFloat("W", new int[] {proj, d}, w.transposed()).weightFloat("B", new int[] {m, proj}, b.transposed())
-                .weightFloat("Z", new int[] {m, classes}, z.transposed());
-        return g.toBytes(metadata(name, "protonn", new int[] {d}, "features", dir));
+        FamilyArtifacts.ProtoNnTensors t = new FamilyArtifacts.ProtoNnTensors(d, proj, m, classes, w.transposed(), b.transposed(), z.transposed(), gamma);
+        return FamilyArtifacts.protoNn(t, FamilyArtifacts.encodings(), metadata(name, "protonn", new int[] {d}, "features", dir));
     }
 
     /**

@@ -1,0 +1,127 @@
+package dev.winnow.tools.cli;
+
+import dev.winnow.tools.compress.Compressor;
+import dev.winnow.tools.data.Dataset;
+import dev.winnow.tools.eval.Measured;
+import dev.winnow.tools.model.FamilyArtifacts;
+import dev.winnow.tools.model.TensorEncoding;
+import dev.winnow.tools.train.ModelExport;
+import dev.winnow.tools.train.TrainableModel;
+import dev.winnow.tools.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code winnow compress}: prune (with fine-tuning), then int8 or weight sharing, then Huffman, or a
+ * budget search; prints one row per step (bytes, parameters, MACs, peak RAM, test accuracy).
+ */
+@Command(name = "compress", description = "Compress a Bonsai or ProtoNN artifact: --prune, --int8 | --share-bits, --huffman, or --budget BYTES.")
+final class CompressCommand implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Parameters(index = "0", description = "artifact to compress (.wnm, bonsai or protonn)") Path input;
+    @Mixin DataOptions data = new DataOptions();
+    @Option(names = {"-o", "--out"}, required = true) Path out;
+    @Option(names = "--prune", defaultValue = "0", description = "fraction of each pruned matrix set to zero (magnitude pruning)") double prune;
+    @Option(names = "--prune-tensors", split = ",", description = "matrices to prune (default: bonsai Z, protonn Z)") List<String> pruneTensors;
+    @Option(names = "--fine-tune-epochs", defaultValue = "5") int fineTuneEpochs;
+    @Option(names = "--lr", defaultValue = "0.002", description = "fine-tuning learning rate") double lr;
+    @Option(names = "--batch", defaultValue = "64") int batch;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--int8", description = "post-training int8, clipping calibrated on --calibration-rows training rows") boolean int8;
+    @Option(names = "--calibration-rows", defaultValue = "2000") int calibrationRows;
+    @Option(names = "--share-bits", description = "k-means weight sharing with 2^bits centroids per matrix") Integer shareBits;
+    @Option(names = "--huffman", description = "Huffman-code every payload it shrinks") boolean huffman;
+    @Option(names = "--budget", description = "search prune ratio and bit width for the best artifact of at most this many bytes") Integer budget;
+    @Option(names = "--budget-prune", split = ",", defaultValue = "0,0.25,0.5,0.75", description = "prune ratios the budget search tries") double[] budgetPrune;
+    @Option(names = "--budget-bits", split = ",", defaultValue = "8,6,5,4,3", description = "bit widths the budget search tries (8 = int8, else codebook)") int[] budgetBits;
+    @Option(names = "--threads") Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        if (int8 && shareBits != null) throw new CommandLine.ParameterException(spec.commandLine(), "choose --int8 or --share-bits, not both");
+        byte[] in = Files.readAllBytes(input);
+        TrainableModel m = ModelExport.fromArtifact(in);
+        ModelExport.Info info = ModelExport.Info.of(dev.winnow.runtime.format.ArtifactReader.read(in).metadata());
+        Dataset.Split s = data.load();
+        int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        Dataset calibration = s.train().sample(calibrationRows, seed);
+        List<String> tensors = pruneTensors != null ? pruneTensors : List.of("Z");
+        Trainer.Options ft = new Trainer.Options(fineTuneEpochs, batch, lr, seed, th, null, line -> { o.println("  fine-tune " + line); o.flush(); });
+        List<Measured> rows = new ArrayList<>();
+        rows.add(Measured.of("input", in, s.test(), th, input.getFileName().toString()));
+        byte[] result;
+        if (budget != null) {
+            Compressor.BudgetResult r = Compressor.budget(m, s.train(), calibration, calibration, budget, budgetPrune, budgetBits, tensors,
+                    ft.progress(line -> {}), info, line -> { o.println(line); o.flush(); });
+            o.print(r.table());
+            if (r.best() == null) {
+                spec.commandLine().getErr().println("nothing tried fits in " + budget + " bytes");
+                return 1;
+            }
+            result = withMetrics(r.best().model(), r.best().encodings(), info.provenance("compression", describeSteps() + ": prune "
+                    + r.best().pruneRatio() + ", " + r.best().encoding()), s);
+            rows.add(Measured.of(String.format(Locale.ROOT, "budget: prune %.0f%% %s", 100 * r.best().pruneRatio(), r.best().encoding()), result, s.test(), th, "≤ " + budget + " B"));
+        } else {
+            TrainableModel cur = m;
+            Map<String, TensorEncoding> enc = FamilyArtifacts.encodings();
+            if (prune > 0) {
+                cur = Compressor.prune(m, tensors, prune, s.train(), ft);
+                rows.add(Measured.of(String.format(Locale.ROOT, "prune %.0f%% %s +%d ep", 100 * prune, String.join(",", tensors), fineTuneEpochs),
+                        ModelExport.toArtifact(cur, enc, info), s.test(), th, "sparse float32"));
+            }
+            if (int8) {
+                final PrintWriter log = o;
+                enc = Compressor.int8(cur, calibration, info, line -> { log.println(line); log.flush(); });
+                rows.add(Measured.of("int8 (calibrated)", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)));
+            } else if (shareBits != null) {
+                enc = Compressor.share(cur, shareBits);
+                rows.add(Measured.of("weight sharing " + shareBits + " bit", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)));
+            }
+            if (huffman) {
+                enc = Compressor.huffman(cur, enc);
+                rows.add(Measured.of("huffman", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)));
+            }
+            result = withMetrics(cur, enc, info.provenance("compression", describeSteps()), s);
+        }
+        Files.write(out, result);
+        o.print(Measured.table(rows));
+        o.println("wrote " + out + " (" + result.length + " B)");
+        return 0;
+    }
+
+    private String describeSteps() {
+        List<String> st = new ArrayList<>();
+        if (budget != null) st.add("budget " + budget);
+        if (prune > 0) st.add("prune " + prune + " " + (pruneTensors == null ? "Z" : pruneTensors) + " +" + fineTuneEpochs + " epochs");
+        if (int8) st.add("int8");
+        if (shareBits != null) st.add("codebook " + shareBits + " bit");
+        if (huffman) st.add("huffman");
+        return String.join(", ", st);
+    }
+
+    /** The artifact with its test accuracy as the "accuracy" metric (same tensors, metadata rewritten). */
+    private static byte[] withMetrics(TrainableModel m, Map<String, TensorEncoding> enc, ModelExport.Info info, Dataset.Split s) throws Exception {
+        double acc = Compressor.accuracy(ModelExport.toArtifact(m, enc, info), s.test());
+        return ModelExport.toArtifact(m, enc, info.metric("accuracy", acc).metric("testRows", s.test().size()));
+    }
+
+    static String describe(Map<String, TensorEncoding> enc) {
+        StringBuilder sb = new StringBuilder();
+        enc.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "; ").append(k).append(' ').append(v));
+        return sb.toString();
+    }
+
+}

@@ -1,0 +1,92 @@
+package dev.winnow.tools.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.runtime.Model;
+import dev.winnow.runtime.format.ArtifactReader;
+import dev.winnow.tools.train.Synthetic;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** winnow train, compress and eval on a small Letter-format file the test writes (16,400 rows so the customary split applies). */
+class TrainCompressEvalCliTest {
+    @TempDir static Path tmp;
+    static Path data, bonsai, protonn;
+
+    static WinnowCliTest.Result run(String... args) {
+        WinnowCliTest.Result r = WinnowCliTest.run(args);
+        assertEquals(0, r.code(), String.join(" ", args) + "\n" + r.out() + r.err());
+        return r;
+    }
+
+    static String[] dataArgs(String... more) {
+        String[] base = {"--data", "letter", "--data-path", data.toString(), "--train-rows", "900", "--test-rows", "300"};
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(more, 0, all, 0, more.length);
+        System.arraycopy(base, 0, all, more.length, base.length);
+        return all;
+    }
+
+    @BeforeAll
+    static void trainBoth() throws Exception {
+        data = tmp.resolve("letter.data");
+        Files.writeString(data, Synthetic.letterCsv(Synthetic.clusters(16_400, 16, 26, 7)));
+        bonsai = tmp.resolve("b.wnm");
+        protonn = tmp.resolve("p.wnm");
+        WinnowCliTest.Result b = run(dataArgs("train", "bonsai", "--seed", "3", "--epochs", "4", "--projection", "10", "--depth", "2", "--keep-z", "0.5", "--out", bonsai.toString()));
+        assertTrue(b.out().contains("epoch   4/4") && b.out().contains("ETA"), b.out());
+        assertTrue(b.out().contains("trained (float32)") && b.out().contains("peak RAM") && b.out().contains("same prediction on 300/300"), b.out());
+        WinnowCliTest.Result p = run(dataArgs("train", "protonn", "--seed", "3", "--epochs", "4", "--projection", "8", "--prototypes", "52", "--out", protonn.toString()));
+        assertTrue(p.out().contains("same prediction on 300/300"), p.out());
+    }
+
+    @Test
+    void trainedArtifactsCarryTheirProvenance() throws Exception {
+        var md = ArtifactReader.read(bonsai).metadata();
+        assertEquals("bonsai", md.family());
+        assertEquals(26, md.labels().size());
+        assertEquals(3L, ((Number) md.provenance().get("seed")).longValue());
+        assertTrue(String.valueOf(md.provenance().get("command")).startsWith("winnow train bonsai"));
+        assertTrue(md.metrics().get("accuracy") > 0.15, "well above chance (1/26) after 4 short epochs: " + md.metrics());
+    }
+
+    @Test
+    void evalPrintsPerClassTable() {
+        WinnowCliTest.Result r = run(dataArgs("eval", bonsai.toString()));
+        assertTrue(r.out().contains("most confused with") && r.out().contains("\nZ ") && r.out().contains("all "), r.out());
+        assertTrue(r.out().contains("accuracy") && r.out().contains("MACs"), r.out());
+        WinnowCliTest.Result bad = WinnowCliTest.run("eval", tmp.resolve("letter.data").toString(), "--data-path", data.toString());
+        assertEquals(2, bad.code());
+    }
+
+    @Test
+    void compressPruneInt8Huffman() throws Exception {
+        Path out = tmp.resolve("b8.wnm");
+        WinnowCliTest.Result r = run(dataArgs("compress", bonsai.toString(), "--prune", "0.5", "--fine-tune-epochs", "1", "--int8", "--huffman",
+                "--calibration-rows", "200", "-o", out.toString()));
+        for (String step : new String[] {"input", "prune 50% Z +1 ep", "int8 (calibrated)", "huffman", "calibration: W"}) assertTrue(r.out().contains(step), step + "\n" + r.out());
+        Model m = Model.load(out);
+        assertTrue(m.metadata().toJson().contains("\"arithmetic\":\"int8\""));
+        assertTrue(Files.size(out) < Files.size(bonsai));
+        assertTrue(m.metadata().metrics().containsKey("accuracy"));
+    }
+
+    @Test
+    void compressWeightSharingAndBudget() throws Exception {
+        Path shared = tmp.resolve("p4.wnm"), fit = tmp.resolve("pb.wnm");
+        WinnowCliTest.Result r = run(dataArgs("compress", protonn.toString(), "--share-bits", "4", "-o", shared.toString()));
+        assertTrue(r.out().contains("weight sharing 4 bit"), r.out());
+        int budget = (int) Files.size(shared);
+        WinnowCliTest.Result b = run(dataArgs("compress", protonn.toString(), "--budget", String.valueOf(budget), "--budget-prune", "0,0.5",
+                "--budget-bits", "8,4,3", "--fine-tune-epochs", "1", "--calibration-rows", "200", "-o", fit.toString()));
+        assertTrue(b.out().contains("<- chosen") && b.out().contains("budget: prune"), b.out());
+        assertTrue(Files.size(fit) <= budget + 64, "metric rewrite changes the size by a few bytes at most");
+        WinnowCliTest.Result none = WinnowCliTest.run(dataArgs("compress", protonn.toString(), "--budget", "200", "--budget-prune", "0", "--budget-bits", "8",
+                "-o", tmp.resolve("none.wnm").toString()));
+        assertEquals(1, none.code());
+        assertTrue(none.err().contains("nothing tried fits"), none.err());
+    }
+}
