@@ -4,6 +4,7 @@ import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 
 /** Sums a counter over all subtasks of a finished job, from an {@link InMemoryReporter} that retains metrics. */
@@ -13,9 +14,11 @@ public final class Metrics {
     public static long sumCounters(InMemoryReporter reporter, JobID job, String name) {
         long sum = 0;
         int found = 0;
-        for (Map.Entry<String, Metric> e : reporter.getMetricsByIdentifiers(job).entrySet()) {
-            if (e.getKey().endsWith("." + name) && e.getValue() instanceof Counter) {
-                sum += ((Counter) e.getValue()).getCount();
+        for (Map.Entry<MetricGroup, Map<String, Metric>> e : reporter.getMetricsByGroup().entrySet()) {
+            if (!job.toString().equals(e.getKey().getAllVariables().get("<job_id>"))) continue;
+            Metric m = e.getValue().get(name);
+            if (m instanceof Counter) {
+                sum += ((Counter) m).getCount();
                 found++;
             }
         }
