@@ -80,6 +80,8 @@ public final class MjpegCamera extends CameraSpec<MjpegCamera> {
         private volatile InputStream in;
         private byte[] delimiter;  // "--boundary"
         private boolean everConnected;
+        private boolean closing;    // the closing delimiter was read: no more parts on this connection
+        private boolean atHeaders;  // the delimiter before the next part's headers is already consumed
 
         Stream(long position, StreamContext context) {
             this.seq = position;
@@ -147,11 +149,16 @@ public final class MjpegCamera extends CameraSpec<MjpegCamera> {
             in = new BufferedInputStream(c.getInputStream(), 64 << 10);
             if (!everConnected) LOG.info("camera {}: connected to {}", cameraId, url);
             everConnected = true;
-            readToDelimiter();
         }
 
         /** Reads one part after a delimiter line; null for a part skipped as too large. */
         private byte[] readPart() throws IOException {
+            if (closing) throw new EOFException("closing boundary");
+            if (!atHeaders) {
+                readToDelimiter(); // the preamble, or the line break after the previous part's body
+                if (closing) throw new EOFException("closing boundary");
+            }
+            atHeaders = false;
             int contentLength = -1;
             String contentType = null;
             String line;
@@ -175,14 +182,13 @@ public final class MjpegCamera extends CameraSpec<MjpegCamera> {
                 if (contentLength > maxPartBytes) {
                     context.malformed().skip(where(seq) + " from " + url, "part of " + contentLength + " bytes exceeds " + maxPartBytes);
                     in.skipNBytes(contentLength);
-                    readToDelimiter();
                     return null;
                 }
                 part = in.readNBytes(contentLength);
                 if (part.length < contentLength) throw new EOFException("stream ended inside a part");
-                readToDelimiter();
             } else {
                 part = trimTrailingNewline(readToDelimiter());
+                atHeaders = true;
             }
             if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("image/jpeg")) {
                 // the JPEG check below reports it, with the declared type for context
@@ -212,7 +218,7 @@ public final class MjpegCamera extends CameraSpec<MjpegCamera> {
                 }
             }
             String rest = readLine(); // "" after a delimiter, "--" after the closing one
-            if (rest.startsWith("--")) throw new EOFException("closing boundary");
+            if (rest.startsWith("--")) closing = true;
             return Arrays.copyOf(buf, n);
         }
 
@@ -229,6 +235,8 @@ public final class MjpegCamera extends CameraSpec<MjpegCamera> {
         }
 
         private void disconnect() {
+            closing = false;
+            atHeaders = false;
             InputStream i = in;
             in = null;
             if (i != null) {
