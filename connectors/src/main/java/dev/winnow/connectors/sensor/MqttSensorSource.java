@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Sensor readings from an MQTT broker (Eclipse Paho client), one reading per message on any topic
  * matching a filter. Payloads are JSON
  * {@code {"sensorId":"s1","timestampMillis":1700000000000,"values":[0.1,0.2],"label":1}} (sensorId
- * defaults to the topic's last level, timestampMillis to the arrival time, label is optional) or one
+ * defaults to a level of the topic, the last unless {@link Builder#sensorIdTopicLevel} says otherwise; timestampMillis to the arrival time, label is optional) or one
  * CSV line {@code sensorId,timestampMillis,value1..valueN[,label]} (see {@link SensorLineFormat});
  * {@link Payload#AUTO} tells them apart by a leading {@code '{'}. Undecodable messages are counted in
  * {@value #METRIC} and skipped.
@@ -106,6 +106,15 @@ public final class MqttSensorSource extends StreamSource<SensorReading> {
             return this;
         }
 
+        /**
+         * Which topic level names the sensor when a JSON payload has no sensorId: 0 is the first
+         * level, -1 (default) the last, -2 the one before it ({@code plant/pump-7/vibration}: 1 or -2).
+         */
+        public Builder sensorIdTopicLevel(int level) {
+            s.sensorIdLevel = level;
+            return this;
+        }
+
         /** Ends after this many messages (valid or not): bounded, for tests and examples. */
         public Builder maxMessages(long n) {
             s.maxMessages = n;
@@ -137,6 +146,7 @@ public final class MqttSensorSource extends StreamSource<SensorReading> {
         Payload payload = Payload.AUTO;
         SensorLineFormat csv = SensorLineFormat.anyValues();
         long maxMessages = Long.MAX_VALUE;
+        int sensorIdLevel = -1;
 
         @Override
         public String id() {
@@ -231,6 +241,15 @@ public final class MqttSensorSource extends StreamSource<SensorReading> {
             };
         }
 
+        private String topicLevel(String topic) {
+            String[] levels = topic.split("/", -1);
+            int i = sensorIdLevel >= 0 ? sensorIdLevel : levels.length + sensorIdLevel;
+            if (i < 0 || i >= levels.length || levels[i].isEmpty()) {
+                throw new IllegalArgumentException("no sensorId in the payload and no level " + sensorIdLevel + " in topic " + topic);
+            }
+            return levels[i];
+        }
+
         SensorReading decode(String topic, byte[] body, long arrivalMillis) throws Exception {
             String text = new String(body, StandardCharsets.UTF_8).strip();
             if (text.isEmpty()) throw new IllegalArgumentException("empty payload");
@@ -247,7 +266,7 @@ public final class MqttSensorSource extends StreamSource<SensorReading> {
                 v[i] = x.floatValue();
             }
             JsonNode sid = n.get("sensorId");
-            String sensorId = sid != null && sid.isTextual() ? sid.asText() : topic.substring(topic.lastIndexOf('/') + 1);
+            String sensorId = sid != null && sid.isTextual() ? sid.asText() : topicLevel(topic);
             JsonNode ts = n.get("timestampMillis");
             if (ts != null && !ts.canConvertToLong()) throw new IllegalArgumentException("timestampMillis is not an integer");
             SensorReading r = new SensorReading(sensorId, ts == null ? arrivalMillis : ts.asLong(), v);
