@@ -1,0 +1,251 @@
+package dev.winnow.connectors.camera;
+
+import dev.winnow.connectors.source.RecordStream;
+import dev.winnow.connectors.source.StreamContext;
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.FrameEncoding;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Any video file or stream URL ffmpeg can open (RTSP, HTTP, a file), decoded by an {@code ffmpeg}
+ * child process into fixed-size GRAY8 frames on a pipe:
+ * {@code ffmpeg -i <input> -vf fps=F,scale=W:H,format=gray -f rawvideo -pix_fmt gray -}.
+ *
+ * <p>For a file, frame {@code seq} is the index of the frame in the resampled stream and event time is
+ * {@code startMillis + seq * 1000 / fps}; a restore re-runs ffmpeg and discards the frames before the
+ * checkpointed seq, so nothing is lost or repeated. The file ends the stream. For a live URL
+ * ({@code scheme://}), event time is the arrival time, numbering continues after a restore, and a
+ * broken stream is reopened after a back-off (unless {@link #reconnect(boolean)} is off). A short
+ * frame at the end of the pipe is counted in {@code malformedFrames} and skipped. If ffmpeg fails
+ * without producing a frame, the stream fails with ffmpeg's own error lines.
+ */
+public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(FfmpegCamera.class);
+
+    private final String input;
+    private final int width;
+    private final int height;
+    private final double fps;
+    private String ffmpeg = "ffmpeg";
+    private final List<String> inputOptions = new ArrayList<>();
+    private Boolean live;
+    private boolean reconnect = true;
+    private long reconnectDelayMillis = 2000;
+    private long startMillis = System.currentTimeMillis();
+
+    /**
+     * @param input  a file path or a URL (rtsp://, http://, …)
+     * @param width  output width after scaling
+     * @param height output height after scaling
+     * @param fps    output frame rate (ffmpeg drops or repeats frames to reach it)
+     */
+    public FfmpegCamera(String cameraId, String input, int width, int height, double fps) {
+        super(cameraId);
+        if (width <= 0 || height <= 0) throw new IllegalArgumentException("size " + width + "x" + height);
+        if (!(fps > 0)) throw new IllegalArgumentException("fps must be > 0");
+        this.input = input;
+        this.width = width;
+        this.height = height;
+        this.fps = fps;
+    }
+
+    public FfmpegCamera(String cameraId, Path file, int width, int height, double fps) {
+        this(cameraId, file.toString(), width, height, fps);
+    }
+
+    /** The ffmpeg executable (default {@code ffmpeg} on the PATH). */
+    public FfmpegCamera ffmpeg(String executable) {
+        this.ffmpeg = executable;
+        return this;
+    }
+
+    /** Options placed before {@code -i}, e.g. {@code -rtsp_transport tcp}. */
+    public FfmpegCamera inputOptions(String... options) {
+        inputOptions.addAll(List.of(options));
+        return this;
+    }
+
+    /** Whether the input is live (default: it has a {@code scheme://}). */
+    public FfmpegCamera live(boolean live) {
+        this.live = live;
+        return this;
+    }
+
+    public FfmpegCamera reconnect(boolean reconnect, Duration delay) {
+        this.reconnect = reconnect;
+        this.reconnectDelayMillis = delay.toMillis();
+        return this;
+    }
+
+    /** Event time of frame 0 of a file (default: when this spec was made). */
+    public FfmpegCamera startMillis(long startMillis) {
+        this.startMillis = startMillis;
+        return this;
+    }
+
+    public int frameBytes() {
+        return width * height;
+    }
+
+    boolean isLive() {
+        return live != null ? live : input.contains("://");
+    }
+
+    @Override
+    public boolean bounded() {
+        return !isLive() || maxFrames != Long.MAX_VALUE || !reconnect;
+    }
+
+    /** The command line this camera runs. */
+    public List<String> command() {
+        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error"));
+        if (input.toLowerCase(Locale.ROOT).startsWith("rtsp://") && !inputOptions.contains("-rtsp_transport")) {
+            cmd.addAll(List.of("-rtsp_transport", "tcp"));
+        }
+        cmd.addAll(inputOptions);
+        cmd.addAll(List.of("-i", input,
+                "-vf", "fps=" + fps + ",scale=" + width + ":" + height + ",format=gray",
+                "-f", "rawvideo", "-pix_fmt", "gray", "-"));
+        return cmd;
+    }
+
+    @Override
+    public RecordStream<Frame> open(long position, StreamContext context) {
+        return new Stream(position, context);
+    }
+
+    private final class Stream implements RecordStream<Frame> {
+        private final StreamContext context;
+        private final boolean liveInput = isLive();
+        private long seq;
+        private long toDiscard;
+        private volatile Process process;
+        private InputStream pipe;
+        private Thread stderrDrain;
+        private final Deque<String> stderrTail = new ArrayDeque<>();
+        private long framesThisRun;
+
+        Stream(long position, StreamContext context) {
+            this.seq = position;
+            this.toDiscard = liveInput ? 0 : position;
+            this.context = context;
+        }
+
+        @Override
+        public Positioned<Frame> next() throws IOException, InterruptedException {
+            int n = frameBytes();
+            while (seq < maxFrames && context.running()) {
+                if (process == null) start();
+                byte[] px = pipe.readNBytes(n);
+                if (px.length == n) {
+                    framesThisRun++;
+                    if (toDiscard > 0) {
+                        toDiscard--;
+                        continue;
+                    }
+                    long s = seq++;
+                    long ts = liveInput ? System.currentTimeMillis() : startMillis + (long) (s * 1000 / fps);
+                    return new Positioned<>(new Frame(cameraId, s, ts, FrameEncoding.GRAY8, width, height, px), ts, seq);
+                }
+                if (px.length > 0) {
+                    long s = seq++;
+                    context.malformed().skip(where(s) + " from " + input, "short frame: " + px.length + " of " + n + " bytes");
+                }
+                int exit = stop();
+                if (!context.running()) return null;
+                if (exit != 0 && framesThisRun == 0 && !(liveInput && reconnect)) {
+                    throw new IOException("ffmpeg exited with " + exit + " on " + input + ": " + String.join(" | ", stderrTail));
+                }
+                if (toDiscard > 0) {
+                    throw new IOException("camera " + cameraId + ": " + input + " ended before the checkpointed frame "
+                            + (seq) + " (" + toDiscard + " frames short)");
+                }
+                if (!liveInput || !reconnect) return null;
+                LOG.warn("camera {}: ffmpeg on {} ended (exit {}): {}; restarting in {} ms", cameraId, input, exit,
+                        String.join(" | ", stderrTail), reconnectDelayMillis);
+                if (!context.sleep(reconnectDelayMillis)) return null;
+            }
+            return null;
+        }
+
+        private void start() throws IOException {
+            List<String> cmd = command();
+            LOG.info("camera {}: starting {}", cameraId, String.join(" ", cmd));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            try {
+                process = pb.start();
+            } catch (IOException e) {
+                throw new IOException("cannot run " + ffmpeg + " (is ffmpeg installed? scripts/install-deps.sh installs it): "
+                        + e.getMessage(), e);
+            }
+            framesThisRun = 0;
+            stderrTail.clear();
+            pipe = process.getInputStream();
+            Process p = process;
+            stderrDrain = new Thread(() -> drain(p), "ffmpeg-stderr-" + cameraId);
+            stderrDrain.setDaemon(true);
+            stderrDrain.start();
+        }
+
+        private void drain(Process p) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    LOG.debug("camera {} ffmpeg: {}", cameraId, line);
+                    synchronized (stderrTail) {
+                        stderrTail.addLast(line);
+                        if (stderrTail.size() > 10) stderrTail.removeFirst();
+                    }
+                }
+            } catch (IOException ignored) {
+                // process gone
+            }
+        }
+
+        private int stop() throws InterruptedException {
+            Process p = process;
+            process = null;
+            if (p == null) return 0;
+            try {
+                pipe.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroy();
+                if (!p.waitFor(2, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+            }
+            if (stderrDrain != null) stderrDrain.join(1000);
+            return p.isAlive() ? -1 : p.exitValue();
+        }
+
+        @Override
+        public void close() {
+            Process p = process;
+            if (p != null) {
+                p.destroy();
+                try {
+                    if (!p.waitFor(2, TimeUnit.SECONDS)) p.destroyForcibly();
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.winnow.connectors.kafka;
+
+import dev.winnow.connectors.avro.AvroFormat;
+import dev.winnow.connectors.avro.SkipMalformedDeserializationSchema;
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.ModelUpdate;
+import dev.winnow.flink.types.RetentionEvent;
+import dev.winnow.flink.types.SensorEvent;
+import dev.winnow.flink.types.SensorReading;
+import dev.winnow.flink.types.Verdict;
+import dev.winnow.flink.types.ZoneCount;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchemaBuilder;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Kafka sources and sinks for Winnow's types, as raw Avro binary values (schemas in
+ * {@code src/main/avro}). Sources skip and count malformed records ({@code malformedRecords} metric)
+ * instead of failing. Sources start from the group's committed offsets, or the earliest when the
+ * group has none; they are unbounded unless the returned builder is made bounded:
+ *
+ * <pre>{@code
+ * KafkaSource<Frame> frames = WinnowKafka.frameSource("localhost:9092", "frames", "scorer").build();
+ * KafkaSink<Verdict> sink = WinnowKafka.verdictSink("localhost:9092", "verdicts")
+ *         .exactlyOnce("scorer-verdicts").build();
+ * }</pre>
+ *
+ * Records are keyed by camera, sensor, zone or model name so one key stays in one partition, in order.
+ */
+public final class WinnowKafka {
+    private WinnowKafka() {}
+
+    /** The broker's default {@code transaction.max.timeout.ms}; a larger producer timeout is refused. */
+    public static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+    // ---- sources ----
+
+    public static KafkaSourceBuilder<Frame> frameSource(String bootstrap, String topic, String groupId) {
+        return source(bootstrap, topic, groupId, AvroFormat.FRAME.deserializer());
+    }
+
+    public static KafkaSourceBuilder<SensorReading> sensorReadingSource(String bootstrap, String topic, String groupId) {
+        return source(bootstrap, topic, groupId, AvroFormat.SENSOR_READING.deserializer());
+    }
+
+    public static KafkaSourceBuilder<Verdict> verdictSource(String bootstrap, String topic, String groupId) {
+        return source(bootstrap, topic, groupId, AvroFormat.VERDICT.deserializer());
+    }
+
+    public static KafkaSourceBuilder<RetentionEvent> retentionEventSource(String bootstrap, String topic, String groupId) {
+        return source(bootstrap, topic, groupId, AvroFormat.RETENTION_EVENT.deserializer());
+    }
+
+    public static KafkaSourceBuilder<ZoneCount> zoneCountSource(String bootstrap, String topic, String groupId) {
+        return source(bootstrap, topic, groupId, AvroFormat.ZONE_COUNT.deserializer());
+    }
+
+    public static KafkaSourceBuilder<ModelUpdate> modelUpdateSource(String bootstrap, String topic, String groupId) {
+        return source(bootstrap, topic, groupId, AvroFormat.MODEL_UPDATE.deserializer());
+    }
+
+    public static KafkaSourceBuilder<SensorEvent> sensorEventSource(String bootstrap, String topic, String groupId) {
+        return source(bootstrap, topic, groupId, AvroFormat.SENSOR_EVENT.deserializer());
+    }
+
+    /** A source for any value format; malformed values are counted and skipped. */
+    public static <T> KafkaSourceBuilder<T> source(String bootstrap, String topic, String groupId,
+                                                   DeserializationSchema<T> valueFormat) {
+        return KafkaSource.<T>builder()
+                .setBootstrapServers(Objects.requireNonNull(bootstrap, "bootstrap"))
+                .setTopics(Objects.requireNonNull(topic, "topic"))
+                .setGroupId(Objects.requireNonNull(groupId, "groupId"))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new SkipMalformedDeserializationSchema<>(valueFormat));
+    }
+
+    // ---- sinks ----
+
+    public static SinkBuilder<Frame> frameSink(String bootstrap, String topic) {
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.FRAME.serializer(), f -> f.cameraId);
+    }
+
+    public static SinkBuilder<SensorReading> sensorReadingSink(String bootstrap, String topic) {
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.SENSOR_READING.serializer(), r -> r.sensorId);
+    }
+
+    public static SinkBuilder<Verdict> verdictSink(String bootstrap, String topic) {
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.VERDICT.serializer(), v -> v.cameraId);
+    }
+
+    public static SinkBuilder<RetentionEvent> retentionEventSink(String bootstrap, String topic) {
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.RETENTION_EVENT.serializer(), e -> e.cameraId);
+    }
+
+    public static SinkBuilder<ZoneCount> zoneCountSink(String bootstrap, String topic) {
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.ZONE_COUNT.serializer(), z -> z.zone);
+    }
+
+    public static SinkBuilder<ModelUpdate> modelUpdateSink(String bootstrap, String topic) {
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.MODEL_UPDATE.serializer(), u -> u.modelName);
+    }
+
+    public static SinkBuilder<SensorEvent> sensorEventSink(String bootstrap, String topic) {
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.SENSOR_EVENT.serializer(), e -> e.sensorId);
+    }
+
+    /**
+     * A KafkaSink with the delivery guarantee chosen by the caller: {@code NONE},
+     * {@code AT_LEAST_ONCE} (the default) or {@code EXACTLY_ONCE}, which needs a transactional-id prefix
+     * unique per job and sink, and a transaction timeout no larger than the broker's
+     * {@code transaction.max.timeout.ms} (15 minutes by default) but longer than a checkpoint interval
+     * plus a restart. Readers of an exactly-once topic must use {@code isolation.level=read_committed}.
+     */
+    public static final class SinkBuilder<T> {
+        private final String bootstrap;
+        private final String topic;
+        private final SerializationSchema<T> value;
+        private final SerializableFunction<T, String> key;
+        private DeliveryGuarantee guarantee = DeliveryGuarantee.AT_LEAST_ONCE;
+        private String transactionalIdPrefix;
+        private Duration transactionTimeout = MAX_TRANSACTION_TIMEOUT;
+        private final Properties properties = new Properties();
+
+        SinkBuilder(String bootstrap, String topic, SerializationSchema<T> value, SerializableFunction<T, String> key) {
+            this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
+            this.topic = Objects.requireNonNull(topic, "topic");
+            this.value = value;
+            this.key = key;
+        }
+
+        public SinkBuilder<T> deliveryGuarantee(DeliveryGuarantee guarantee) {
+            this.guarantee = Objects.requireNonNull(guarantee);
+            return this;
+        }
+
+        /** EXACTLY_ONCE with Kafka transactions named {@code prefix-…}. */
+        public SinkBuilder<T> exactlyOnce(String transactionalIdPrefix) {
+            this.guarantee = DeliveryGuarantee.EXACTLY_ONCE;
+            this.transactionalIdPrefix = transactionalIdPrefix;
+            return this;
+        }
+
+        public SinkBuilder<T> transactionalIdPrefix(String prefix) {
+            this.transactionalIdPrefix = prefix;
+            return this;
+        }
+
+        /** Producer {@code transaction.timeout.ms}; default and maximum 15 minutes. */
+        public SinkBuilder<T> transactionTimeout(Duration timeout) {
+            this.transactionTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** Any other producer property. */
+        public SinkBuilder<T> property(String name, String value) {
+            properties.setProperty(name, value);
+            return this;
+        }
+
+        public KafkaSink<T> build() {
+            KafkaRecordSerializationSchemaBuilder<T> records = KafkaRecordSerializationSchema.<T>builder()
+                    .setTopic(topic)
+                    .setValueSerializationSchema(value);
+            if (key != null) {
+                SerializableFunction<T, String> k = key;
+                records = records.setKeySerializationSchema(
+                        (SerializationSchema<T>) element -> {
+                            String s = k.apply(element);
+                            return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+                        });
+            }
+            KafkaSinkBuilder<T> b = KafkaSink.<T>builder()
+                    .setBootstrapServers(bootstrap)
+                    .setRecordSerializer(records.build())
+                    .setDeliveryGuarantee(guarantee)
+                    .setKafkaProducerConfig(properties);
+            if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+                if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
+                    throw new IllegalArgumentException("EXACTLY_ONCE needs a transactionalIdPrefix, unique per job and sink");
+                }
+                if (transactionTimeout.isZero() || transactionTimeout.isNegative()
+                        || transactionTimeout.compareTo(MAX_TRANSACTION_TIMEOUT) > 0) {
+                    throw new IllegalArgumentException("transaction timeout " + transactionTimeout
+                            + " must be positive and at most " + MAX_TRANSACTION_TIMEOUT
+                            + " (the broker's default transaction.max.timeout.ms)");
+                }
+                b.setTransactionalIdPrefix(transactionalIdPrefix);
+                b.setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()));
+            } else if (transactionalIdPrefix != null) {
+                b.setTransactionalIdPrefix(transactionalIdPrefix);
+            }
+            return b.build();
+        }
+    }
+}

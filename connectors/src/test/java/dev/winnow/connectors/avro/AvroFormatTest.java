@@ -1,0 +1,175 @@
+package dev.winnow.connectors.avro;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.winnow.connectors.testing.Frames;
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.FrameEncoding;
+import dev.winnow.flink.types.ModelUpdate;
+import dev.winnow.flink.types.RetentionEvent;
+import dev.winnow.flink.types.SensorEvent;
+import dev.winnow.flink.types.SensorReading;
+import dev.winnow.flink.types.Verdict;
+import dev.winnow.flink.types.ZoneCount;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.formats.avro.AvroDeserializationSchema;
+import org.apache.flink.formats.avro.AvroSerializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+class AvroFormatTest {
+
+    @Test
+    void frameRoundTripsThroughAvroAndBytes() throws Exception {
+        Frame f = Frames.gray("cam-1", 42, 1_700_000_000_123L, 16, 8);
+        f.labelCount = 3;
+        CameraFrame a = AvroConverters.toAvro(f);
+        assertEquals("cam-1", a.getCameraId());
+        assertEquals(1_700_000_000_123L, a.getTimestampMillis().toEpochMilli());
+        assertEquals(dev.winnow.connectors.avro.FrameEncoding.GRAY8, a.getEncoding());
+        assertEquals(3, a.getLabelCount());
+        assertEquals(f, AvroConverters.fromAvro(a));
+        assertEquals(f, AvroFormat.FRAME.decode(AvroFormat.FRAME.encode(f)));
+
+        Frame unlabelled = new Frame("c", 0, 5, FrameEncoding.JPEG, 32, 24, Frames.jpeg(1, 32, 24));
+        assertNull(AvroConverters.toAvro(unlabelled).getLabelCount());
+        Frame back = AvroFormat.FRAME.decode(AvroFormat.FRAME.encode(unlabelled));
+        assertEquals(unlabelled, back);
+        assertEquals(-1, back.labelCount);
+    }
+
+    @Test
+    void bytesAreRawAvroBinaryThatFlinkAvroFormatsReadAndWrite() throws Exception {
+        Frame f = Frames.gray("cam-2", 7, 99, 4, 4);
+        // what flink-avro's specific-record format reads is exactly what our POJO serializer writes
+        AvroDeserializationSchema<CameraFrame> flinkReader = AvroDeserializationSchema.forSpecific(CameraFrame.class);
+        CameraFrame a = flinkReader.deserialize(AvroFormat.FRAME.serializer().serialize(f));
+        assertEquals(f, AvroConverters.fromAvro(a));
+        // and the other way round
+        byte[] written = AvroSerializationSchema.forSpecific(CameraFrame.class).serialize(AvroConverters.toAvro(f));
+        PojoAvroDeserializationSchema<Frame> ours = AvroFormat.FRAME.deserializer();
+        assertEquals(f, ours.deserialize(written));
+        assertTrue(ours.getProducedType() instanceof PojoTypeInfo, "jobs get a Flink POJO type, not Kryo");
+    }
+
+    @Test
+    void everyOtherTypeRoundTrips() throws Exception {
+        SensorReading r = new SensorReading("s-9", 1234, new float[] {1.5f, -2f, Float.MIN_VALUE});
+        r.label = 2;
+        assertEquals(r, AvroFormat.SENSOR_READING.decode(AvroFormat.SENSOR_READING.encode(r)));
+        SensorReading unlabelled = new SensorReading("s", 1, new float[0]);
+        assertEquals(unlabelled, AvroFormat.SENSOR_READING.decode(AvroFormat.SENSOR_READING.encode(unlabelled)));
+
+        Verdict v = new Verdict();
+        v.cameraId = "cam";
+        v.seq = 5;
+        v.timestampMillis = 77;
+        v.score = 0.93f;
+        v.count = 2;
+        v.boxes = new float[] {1, 2, 3, 4, 0.9f, 5, 6, 7, 8, 0.8f};
+        v.modelName = "people";
+        v.modelVersion = 4;
+        assertEquals(v, AvroFormat.VERDICT.decode(AvroFormat.VERDICT.encode(v)));
+
+        RetentionEvent e = new RetentionEvent();
+        e.cameraId = "cam";
+        e.eventId = 3;
+        e.startMillis = 1000;
+        e.endMillis = 9000;
+        e.peakCount = 4;
+        e.peakScore = 0.75f;
+        e.framesKept = 80;
+        e.bytesKept = 123456789012L;
+        RetentionEvent e2 = AvroFormat.RETENTION_EVENT.decode(AvroFormat.RETENTION_EVENT.encode(e));
+        assertEquals(e.toString(), e2.toString());
+        assertEquals(e.peakScore, e2.peakScore);
+
+        ZoneCount z = new ZoneCount();
+        z.zone = "gate-A";
+        z.windowStartMillis = 0;
+        z.windowEndMillis = 60_000;
+        z.meanCount = 3.25;
+        z.maxCount = 9;
+        z.overcrowded = true;
+        z.staffRecommended = 2;
+        assertEquals(z.toString(), AvroFormat.ZONE_COUNT.decode(AvroFormat.ZONE_COUNT.encode(z)).toString());
+
+        ModelUpdate u = new ModelUpdate(12, "people", "production", 3, "ab".repeat(32), 555);
+        ModelUpdate u2 = AvroFormat.MODEL_UPDATE.decode(AvroFormat.MODEL_UPDATE.encode(u));
+        assertEquals(List.of(u.sequence, u.modelName, u.alias, u.version, u.sha256, u.timestampMillis),
+                List.of(u2.sequence, u2.modelName, u2.alias, u2.version, u2.sha256, u2.timestampMillis));
+        ModelUpdate pinned = new ModelUpdate(13, "people", null, 4, "cd".repeat(32), 556);
+        assertNull(AvroFormat.MODEL_UPDATE.decode(AvroFormat.MODEL_UPDATE.encode(pinned)).alias);
+
+        SensorEvent se = new SensorEvent();
+        se.sensorId = "s-1";
+        se.windowStartMillis = 10;
+        se.windowEndMillis = 20;
+        se.readings = 64;
+        se.classIndex = 1;
+        se.label = "active";
+        se.score = 0.6f;
+        se.modelName = "beaver";
+        se.modelVersion = 1;
+        assertEquals(se.toString(), AvroFormat.SENSOR_EVENT.decode(AvroFormat.SENSOR_EVENT.encode(se)).toString());
+    }
+
+    @Test
+    void malformedBytesAreRejectedWithIOException() {
+        byte[] good = AvroFormat.FRAME.encode(Frames.gray("cam", 1, 2, 4, 4));
+        List<byte[]> bad = new ArrayList<>();
+        bad.add("this is not avro at all".getBytes(StandardCharsets.UTF_8));
+        bad.add(new byte[0]);
+        bad.add(Arrays.copyOf(good, good.length - 3));                // truncated
+        bad.add(Arrays.copyOf(good, good.length + 2));                // trailing bytes
+        byte[] huge = good.clone();
+        huge[0] = (byte) 0xFF;                                         // string length varint that never ends well
+        bad.add(huge);
+        for (byte[] b : bad) {
+            assertThrows(IOException.class, () -> AvroFormat.FRAME.decode(b), () -> Arrays.toString(b));
+        }
+        // decodes as Avro but says 4x4 GRAY8 with 20 bytes: not a usable frame
+        Frame wrongSize = Frames.gray("cam", 1, 2, 4, 4);
+        wrongSize.data = new byte[20];
+        byte[] wrong = AvroFormat.FRAME.encode(wrongSize);
+        IOException e = assertThrows(IOException.class, () -> AvroFormat.FRAME.decode(wrong));
+        assertTrue(e.getMessage().contains("needs 16 bytes, got 20"), e.getMessage());
+    }
+
+    @Test
+    void kafkaWrapperCountsAndSkipsMalformedRecords() throws Exception {
+        SkipMalformedDeserializationSchema<Frame> d = new SkipMalformedDeserializationSchema<>(AvroFormat.FRAME.deserializer());
+        List<Frame> out = new ArrayList<>();
+        Collector<Frame> c = new Collector<>() {
+            @Override public void collect(Frame record) { out.add(record); }
+            @Override public void close() {}
+        };
+        Frame f = Frames.gray("cam", 3, 4, 2, 2);
+        d.deserialize(new ConsumerRecord<>("frames", 0, 10, null, AvroFormat.FRAME.encode(f)), c);
+        d.deserialize(new ConsumerRecord<>("frames", 0, 11, null, "garbage".getBytes(StandardCharsets.UTF_8)), c);
+        d.deserialize(new ConsumerRecord<>("frames", 1, 12, null, null), c);
+        d.deserialize(new ConsumerRecord<>("frames", 0, 13, null, AvroFormat.FRAME.encode(f)), c);
+        assertEquals(List.of(f, f), out);
+        assertEquals(2, d.malformedCount());
+        TypeInformation<Frame> type = d.getProducedType();
+        assertEquals(Frame.class, type.getTypeClass());
+    }
+
+    @Test
+    void frameBytesSurviveTheConverterUntouched() {
+        byte[] jpeg = Frames.jpeg(3, 40, 30);
+        Frame f = new Frame("c", 0, 0, FrameEncoding.JPEG, 40, 30, jpeg);
+        assertArrayEquals(jpeg, AvroConverters.fromAvro(AvroConverters.toAvro(f)).data);
+    }
+}

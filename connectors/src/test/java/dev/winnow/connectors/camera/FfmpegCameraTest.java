@@ -1,0 +1,156 @@
+package dev.winnow.connectors.camera;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.winnow.connectors.source.StreamSplit;
+import dev.winnow.connectors.testing.FlinkTests;
+import dev.winnow.connectors.testing.Metrics;
+import dev.winnow.connectors.testing.ReaderHarness;
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.FrameEncoding;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ffmpeg camera on a real video: OpenCV's vtest.avi (Debian opencv-doc; 795 frames, 768x576,
+ * 10 fps), decoded by the real ffmpeg (Debian ffmpeg). Both come from scripts/install-deps.sh.
+ */
+class FfmpegCameraTest {
+    static final Path VTEST = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
+    static final int W = 192;
+    static final int H = 144;
+    static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = FlinkTests.miniCluster(REPORTER);
+
+    @BeforeAll
+    static void needsFfmpegAndTheVideo() throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("ffmpeg", "-version").redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("ffmpeg is not installed: run scripts/install-deps.sh (CI installs it)", e);
+        }
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), "ffmpeg -version failed");
+        assertTrue(Files.isRegularFile(VTEST), VTEST + " is missing: run scripts/install-deps.sh (Debian package opencv-doc)");
+    }
+
+    @Test
+    void decodesEveryFrameOfARealVideoOnAMiniCluster() throws Exception {
+        StreamExecutionEnvironment env = FlinkTests.env(1, 300);
+        CameraSource source = CameraSource.of(CameraSource.ffmpeg("plaza", VTEST.toString(), W, H, 10).startMillis(5_000));
+        var it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "vtest").collectAsync();
+        JobClient job = env.executeAsync("ffmpeg");
+        List<Frame> got = new ArrayList<>();
+        it.forEachRemaining(got::add);
+        it.close();
+        job.getJobExecutionResult().get();
+
+        assertEquals(795, got.size(), "vtest.avi has 795 frames at 10 fps");
+        got.sort(Comparator.comparingLong(f -> f.seq));
+        for (int i = 0; i < got.size(); i++) {
+            Frame f = got.get(i);
+            assertEquals(i, f.seq);
+            assertEquals(5_000 + 100L * i, f.timestampMillis, "event time from the frame index at 10 fps");
+            assertEquals(FrameEncoding.GRAY8, f.encoding);
+            assertEquals(W, f.width);
+            assertEquals(H, f.height);
+            assertEquals(W * H, f.data.length);
+        }
+        // real pictures: mid-grey plaza, people moving, so consecutive frames differ but not wildly
+        double mean = mean(got.get(400).data);
+        assertTrue(mean > 60 && mean < 200, "mean brightness " + mean);
+        assertNotEquals(0, diff(got.get(100).data, got.get(110).data));
+        assertEquals(0, Metrics.sumCounters(REPORTER, job.getJobID(), CameraSource.METRIC));
+    }
+
+    @Test
+    void restoreDiscardsUpToTheCheckpointedFrameAndContinuesWithTheSamePixels() throws Exception {
+        CameraSource source = CameraSource.of(CameraSource.ffmpeg("plaza", VTEST.toString(), W, H, 10).maxFrames(60));
+        StreamSplit<Frame> start = new StreamSplit<>(source.specs().get(0), 0, 0);
+        List<Frame> uninterrupted;
+        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
+            h.addSplits(List.of(start), true);
+            assertTrue(h.pollToEnd(Duration.ofSeconds(30)));
+            uninterrupted = new ArrayList<>(h.records);
+        }
+        assertEquals(60, uninterrupted.size(), "maxFrames bounds the camera");
+
+        List<StreamSplit<Frame>> checkpoint;
+        List<Frame> resumed = new ArrayList<>();
+        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
+            h.addSplits(List.of(start), true);
+            h.pollUntil(23, Duration.ofSeconds(30));
+            checkpoint = h.snapshot(7);
+            resumed.addAll(h.records);
+        } // closing the reader kills ffmpeg mid-stream
+        assertEquals(23, checkpoint.get(0).position());
+        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
+            h.addSplits(checkpoint, true);
+            assertTrue(h.pollToEnd(Duration.ofSeconds(30)));
+            resumed.addAll(h.records);
+        }
+        assertEquals(60, resumed.size());
+        for (int i = 0; i < 60; i++) {
+            assertEquals(i, resumed.get(i).seq);
+            assertEquals(uninterrupted.get(i).timestampMillis, resumed.get(i).timestampMillis);
+            assertArrayEquals(uninterrupted.get(i).data, resumed.get(i).data, "pixels of frame " + i);
+        }
+    }
+
+    @Test
+    void aShortFrameAtTheEndIsCountedAndSkipped(@TempDir Path dir) throws Exception {
+        // stands in for ffmpeg: two and a half 8x4 frames on stdout, whatever the arguments
+        Path fake = dir.resolve("fake-ffmpeg");
+        Files.writeString(fake, "#!/bin/sh\nhead -c 80 /dev/zero\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+        CameraSource source = CameraSource.of(CameraSource.ffmpeg("fake", "input.avi", 8, 4, 5).ffmpeg(fake.toString()));
+        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
+            h.addSplits(List.of(new StreamSplit<>(source.specs().get(0), 0, 0)), true);
+            assertTrue(h.pollToEnd(Duration.ofSeconds(10)));
+            assertEquals(List.of(0L, 1L), h.records.stream().map(f -> f.seq).toList());
+            assertEquals(1, h.counter(CameraSource.METRIC));
+        }
+    }
+
+    @Test
+    void aMissingFileFailsWithFfmpegsOwnError() throws Exception {
+        CameraSource source = CameraSource.of(CameraSource.ffmpeg("nowhere", "/no/such/video.avi", W, H, 10));
+        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
+            h.addSplits(List.of(new StreamSplit<>(source.specs().get(0), 0, 0)), true);
+            Exception e = assertThrows(Exception.class, () -> h.pollToEnd(Duration.ofSeconds(10)));
+            assertTrue(e.getMessage().contains("nowhere") && e.getMessage().contains("No such file"), e.getMessage());
+        }
+    }
+
+    private static double mean(byte[] px) {
+        long s = 0;
+        for (byte b : px) s += b & 0xFF;
+        return (double) s / px.length;
+    }
+
+    private static long diff(byte[] a, byte[] b) {
+        long d = 0;
+        for (int i = 0; i < a.length; i++) d += Math.abs((a[i] & 0xFF) - (b[i] & 0xFF));
+        return d;
+    }
+}

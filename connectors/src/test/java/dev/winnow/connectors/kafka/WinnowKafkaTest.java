@@ -1,0 +1,154 @@
+package dev.winnow.connectors.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.winnow.connectors.avro.AvroFormat;
+import dev.winnow.connectors.testing.FlinkTests;
+import dev.winnow.connectors.testing.Frames;
+import dev.winnow.connectors.testing.KafkaBroker;
+import dev.winnow.connectors.testing.Metrics;
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Kafka sources and sinks against a real in-process KRaft broker and a MiniCluster. */
+class WinnowKafkaTest {
+    static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = FlinkTests.miniCluster(REPORTER);
+
+    static KafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = new KafkaBroker();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (broker != null) broker.close();
+    }
+
+    @Test
+    void framesThroughFilterIntoExactlyOnceSinkAreCommittedOnceEach() throws Exception {
+        broker.createTopic("frames-in", 2);
+        broker.createTopic("frames-out", 2);
+        int n = 4000;
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Frame f = Frames.gray("cam-" + (i % 4), i, 1_700_000_000_000L + i * 100L, 32, 24);
+            records.add(new ProducerRecord<>("frames-in", f.cameraId.getBytes(StandardCharsets.UTF_8), AvroFormat.FRAME.encode(f)));
+        }
+        broker.send("frames-in", records);
+
+        StreamExecutionEnvironment env = FlinkTests.env(2, 300);
+        KafkaSource<Frame> source = WinnowKafka.frameSource(broker.bootstrap(), "frames-in", "eo-test")
+                .setBounded(OffsetsInitializer.latest()).build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "frames")
+                .filter(f -> f.seq % 10 == 0)
+                .sinkTo(WinnowKafka.frameSink(broker.bootstrap(), "frames-out")
+                        .exactlyOnce("winnow-eo-test")
+                        .transactionTimeout(Duration.ofMinutes(1))
+                        .build());
+        env.execute("exactly-once");
+
+        List<ConsumerRecord<byte[], byte[]>> out = broker.readCommitted("frames-out", n / 10, Duration.ofSeconds(2));
+        assertEquals(n / 10, out.size(), "exactly one committed copy of each kept frame");
+        Set<Long> seqs = new TreeSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : out) {
+            Frame f = AvroFormat.FRAME.decode(r.value());
+            assertEquals(0, f.seq % 10);
+            assertEquals(f.cameraId, new String(r.key(), StandardCharsets.UTF_8), "keyed by camera");
+            assertEquals(Frames.gray(f.cameraId, f.seq, f.timestampMillis, 32, 24), f, "bytes intact");
+            assertTrue(seqs.add(f.seq), "duplicate seq " + f.seq);
+        }
+        assertEquals(0L, ((TreeSet<Long>) seqs).first());
+        assertEquals(n - 10L, ((TreeSet<Long>) seqs).last());
+    }
+
+    @Test
+    void malformedRecordsAreCountedAndSkippedNotAJobFailure() throws Exception {
+        broker.createTopic("verdicts-dirty", 1);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        int good = 0;
+        int garbage = 0;
+        for (int i = 0; i < 300; i++) {
+            if (i % 50 == 7) {
+                records.add(new ProducerRecord<>("verdicts-dirty", ("garbage #" + i).getBytes(StandardCharsets.UTF_8)));
+                garbage++;
+            } else if (i == 120) {
+                records.add(new ProducerRecord<>("verdicts-dirty", new byte[0]));
+                garbage++;
+            } else {
+                records.add(new ProducerRecord<>("verdicts-dirty", AvroFormat.VERDICT.encode(verdict(i))));
+                good++;
+            }
+        }
+        broker.send("verdicts-dirty", records);
+
+        StreamExecutionEnvironment env = FlinkTests.env(1, 0);
+        KafkaSource<Verdict> source = WinnowKafka.verdictSource(broker.bootstrap(), "verdicts-dirty", "dirty-test")
+                .setBounded(OffsetsInitializer.latest()).build();
+        List<Verdict> got = new ArrayList<>();
+        var it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "verdicts").collectAsync();
+        JobClient job = env.executeAsync("dirty");
+        it.forEachRemaining(got::add);
+        it.close();
+        job.getJobExecutionResult().get();
+        assertEquals(good, got.size());
+        Set<Long> seqs = new HashSet<>();
+        for (Verdict v : got) {
+            assertEquals(verdict((int) v.seq), v);
+            seqs.add(v.seq);
+        }
+        assertEquals(good, seqs.size());
+        assertEquals(7, garbage);
+        assertEquals(garbage, Metrics.waitForCounter(REPORTER, job.getJobID(), "malformedRecords", garbage));
+    }
+
+    @Test
+    void exactlyOnceNeedsAPrefixAndABrokerAcceptableTimeout() {
+        assertThrows(IllegalArgumentException.class,
+                () -> WinnowKafka.verdictSink("localhost:1", "t").deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WinnowKafka.verdictSink("localhost:1", "t").exactlyOnce("p").transactionTimeout(Duration.ofHours(1)).build());
+        assertTrue(e.getMessage().contains("transaction.max.timeout.ms"), e.getMessage());
+        WinnowKafka.verdictSink("localhost:1", "t").deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+        WinnowKafka.zoneCountSink("localhost:1", "t").exactlyOnce("p").build();
+    }
+
+    static Verdict verdict(int i) {
+        Verdict v = new Verdict();
+        v.cameraId = "cam-" + (i % 3);
+        v.seq = i;
+        v.timestampMillis = 1000L * i;
+        v.score = (i % 100) / 100f;
+        v.count = i % 5;
+        v.boxes = new float[] {i, i + 1, 10, 20, v.score};
+        v.modelName = "people";
+        v.modelVersion = 1 + i % 2;
+        return v;
+    }
+}
