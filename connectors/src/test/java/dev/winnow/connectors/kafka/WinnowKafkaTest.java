@@ -10,7 +10,9 @@ import dev.winnow.connectors.testing.Frames;
 import dev.winnow.connectors.testing.KafkaBroker;
 import dev.winnow.connectors.testing.Metrics;
 import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.RetentionEvent;
 import dev.winnow.flink.types.Verdict;
+import dev.winnow.flink.types.ZoneCount;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,6 +128,53 @@ class WinnowKafkaTest {
         assertEquals(good, seqs.size());
         assertEquals(7, garbage);
         assertEquals(garbage, Metrics.waitForCounter(REPORTER, job.getJobID(), "malformedRecords", garbage));
+    }
+
+    @Test
+    void eventsAndCountsToKafka() throws Exception {
+        broker.createTopic("zone-counts", 1);
+        broker.createTopic("retention-events", 1);
+        List<ZoneCount> counts = new ArrayList<>();
+        List<RetentionEvent> events = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ZoneCount z = new ZoneCount();
+            z.zone = "gate-" + (i % 3);
+            z.windowStartMillis = 60_000L * i;
+            z.windowEndMillis = 60_000L * (i + 1);
+            z.meanCount = i / 3.0;
+            z.maxCount = i;
+            z.overcrowded = i % 7 == 0;
+            z.staffRecommended = i / 10;
+            counts.add(z);
+            RetentionEvent e = new RetentionEvent();
+            e.cameraId = "cam-" + (i % 2);
+            e.eventId = i;
+            e.startMillis = 1000L * i;
+            e.endMillis = 1000L * i + 500;
+            e.peakCount = i % 4;
+            e.peakScore = i / 50f;
+            e.framesKept = i;
+            e.bytesKept = 100L * i;
+            events.add(e);
+        }
+        StreamExecutionEnvironment env = FlinkTests.env(2, 300);
+        env.fromData(counts).sinkTo(WinnowKafka.zoneCountSink(broker.bootstrap(), "zone-counts").build());
+        env.fromData(events).sinkTo(WinnowKafka.retentionEventSink(broker.bootstrap(), "retention-events")
+                .exactlyOnce("winnow-events-test").build());
+        env.execute("events-and-counts");
+
+        Set<String> gotCounts = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : broker.readCommitted("zone-counts", 50, Duration.ofMillis(500))) {
+            ZoneCount z = AvroFormat.ZONE_COUNT.decode(r.value());
+            assertEquals(z.zone, new String(r.key(), StandardCharsets.UTF_8));
+            gotCounts.add(z.toString());
+        }
+        assertEquals(counts.stream().map(ZoneCount::toString).collect(java.util.stream.Collectors.toSet()), gotCounts);
+        List<ConsumerRecord<byte[], byte[]>> ev = broker.readCommitted("retention-events", 50, Duration.ofMillis(500));
+        assertEquals(50, ev.size());
+        Set<String> gotEvents = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : ev) gotEvents.add(AvroFormat.RETENTION_EVENT.decode(r.value()).toString());
+        assertEquals(events.stream().map(RetentionEvent::toString).collect(java.util.stream.Collectors.toSet()), gotEvents);
     }
 
     @Test
