@@ -44,6 +44,18 @@ public final class ZoneConfig implements Serializable {
         return z;
     }
 
+    /** Zone names, sorted. */
+    public java.util.SortedSet<String> zoneNames() {
+        return new java.util.TreeSet<>(zones.keySet());
+    }
+
+    /** Cameras watching {@code zone}, sorted. */
+    public java.util.SortedSet<String> camerasOf(String zone) {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        cameraToZone.forEach((c, z) -> { if (z.equals(zone)) out.add(c); });
+        return out;
+    }
+
     public Zone zone(String zone) {
         return zones.get(zone);
     }

@@ -1,0 +1,34 @@
+package dev.winnow.examples.io;
+
+import dev.winnow.connectors.camera.CameraSource;
+import dev.winnow.connectors.camera.CameraSpec;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Cameras named on a command line as {@code id=where}: a folder of images (replayed), an
+ * {@code http(s)://} MJPEG stream (what IP cameras serve), or anything else ffmpeg opens (a video
+ * file, {@code rtsp://…}), scaled to the given size.
+ */
+public final class Cameras {
+    private Cameras() {}
+
+    /**
+     * @param fps         replay or capture rate; 0 replays folders as fast as the job takes frames
+     * @param startMillis event time of a replayed folder's first frame
+     */
+    public static CameraSpec<?> parse(String spec, double fps, long startMillis, int width, int height) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0 || eq == spec.length() - 1) throw new IllegalArgumentException("camera '" + spec + "': expected id=folder|video|url");
+        String id = spec.substring(0, eq), where = spec.substring(eq + 1);
+        if (where.startsWith("http://") || where.startsWith("https://")) return CameraSource.mjpeg(id, URI.create(where));
+        if (Files.isDirectory(Path.of(where))) {
+            return CameraSource.imageFolder(id, Path.of(where)).fps(fps).eventTime(startMillis, fps > 0 ? fps : 10);
+        }
+        if (!where.contains("://") && !Files.isRegularFile(Path.of(where))) {
+            throw new IllegalArgumentException("camera " + id + ": " + where + " is neither a folder, a video file nor a URL");
+        }
+        return CameraSource.ffmpeg(id, where, width, height, fps > 0 ? fps : 10).startMillis(startMillis);
+    }
+}

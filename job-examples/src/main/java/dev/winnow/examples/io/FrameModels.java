@@ -1,0 +1,49 @@
+package dev.winnow.examples.io;
+
+import dev.winnow.flink.frames.FrameScorer;
+import dev.winnow.flink.frames.HotSwapFrameScorer;
+import dev.winnow.flink.model.ModelSource;
+import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.model.feed.RegistryFeedSource;
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.ScoredFrame;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Where a job's frame model comes from: the detector bundled in the job's jar, an artifact file, or
+ * a registry alias that the job follows as it moves (hot swap through the registry's change feed).
+ */
+public final class FrameModels {
+    public static final String BUNDLED_DETECTOR = "models/person-detector-int8.wnm";
+
+    private FrameModels() {}
+
+    /**
+     * Scores frames. With {@code registry} set, {@code model} is a registry reference
+     * ({@code name@alias}) and the scorer follows it; otherwise {@code model} is an artifact path or
+     * {@code bundled}.
+     */
+    public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, String registry) throws IOException {
+        if (registry != null) {
+            int at = model.indexOf('@');
+            if (at <= 0) throw new IllegalArgumentException("with --registry, --model must be name@alias, got " + model);
+            String name = model.substring(0, at), alias = model.substring(at + 1);
+            RegistryConnection conn = RegistryConnection.of(registry, List.of());
+            var updates = RegistryFeedSource.builder(conn).model(name).build().broadcast(env);
+            return frames.connect(updates).process(new HotSwapFrameScorer(conn, name, alias, "person", false)).name("person detector " + model).uid("score");
+        }
+        return frames.flatMap(new FrameScorer(source(model), "person")).name("person detector").uid("score");
+    }
+
+    public static ModelSource source(String model) throws IOException {
+        if (model.equals("bundled")) return ModelSource.ofResource(BUNDLED_DETECTOR, 1);
+        Path p = Path.of(model);
+        if (!Files.isRegularFile(p)) throw new IOException("no model file " + model + " (use 'bundled', a .wnm path, or --registry with name@alias)");
+        return ModelSource.ofPath(p, 1);
+    }
+}

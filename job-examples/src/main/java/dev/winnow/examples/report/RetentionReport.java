@@ -1,0 +1,186 @@
+package dev.winnow.examples.report;
+
+import dev.winnow.examples.io.CsvFiles;
+import dev.winnow.flink.retention.RetentionConfig;
+import dev.winnow.flink.types.RetentionEvent;
+import dev.winnow.flink.types.ScoredFrame;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What a security-retention run kept and saved, read back from its CSV outputs: per camera frames and
+ * bytes in and kept, the share of storage saved, events, and — for frames a person labelled — how
+ * many frames with people were kept (recall) and how many empty frames were dropped.
+ */
+public final class RetentionReport {
+    /** One scored frame as the job wrote it. */
+    public record Decision(String camera, long seq, long timestampMillis, int bytes, float score, int count, int labelCount, int modelVersion) {}
+
+    public record Event(String camera, long id, long start, long end, int peakCount, float peakScore, long frames, long bytes) {}
+
+    /** Per camera and in total. */
+    public record Totals(long frames, long bytes, long keptFrames, long keptBytes, long labelledPerson, long keptPerson, long labelledEmpty, long droppedEmpty) {
+        double savedShare() {
+            return bytes == 0 ? 0 : 1 - (double) keptBytes / bytes;
+        }
+
+        String recall() {
+            return labelledPerson == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f (%d/%d)", (double) keptPerson / labelledPerson, keptPerson, labelledPerson);
+        }
+
+        String emptyDropped() {
+            return labelledEmpty == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f (%d/%d)", (double) droppedEmpty / labelledEmpty, droppedEmpty, labelledEmpty);
+        }
+    }
+
+    private final List<Decision> decisions;
+    private final Set<String> kept;
+    private final List<Event> events;
+    private final RetentionConfig config;
+
+    RetentionReport(List<Decision> decisions, Set<String> kept, List<Event> events, RetentionConfig config) {
+        this.decisions = decisions;
+        this.kept = kept;
+        this.events = events;
+        this.config = config;
+    }
+
+    public static String verdictLine(ScoredFrame s) {
+        return String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%d,%d,%d", s.frame.cameraId, s.frame.seq, s.frame.timestampMillis,
+                s.frame.data == null ? 0 : s.frame.data.length, s.verdict.score, s.verdict.count, s.frame.labelCount, s.verdict.modelVersion);
+    }
+
+    public static String eventLine(RetentionEvent e) {
+        return String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.4f,%d,%d", e.cameraId, e.eventId, e.startMillis, e.endMillis, e.peakCount, e.peakScore, e.framesKept, e.bytesKept);
+    }
+
+    public static RetentionReport read(Path out, RetentionConfig config) {
+        List<Decision> decisions = new ArrayList<>();
+        for (String[] f : CsvFiles.read(out.resolve("verdicts"))) {
+            decisions.add(new Decision(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]), Float.parseFloat(f[4]),
+                    Integer.parseInt(f[5]), Integer.parseInt(f[6]), Integer.parseInt(f[7])));
+        }
+        decisions.sort((a, b) -> a.camera.equals(b.camera) ? Long.compare(a.seq, b.seq) : a.camera.compareTo(b.camera));
+        Set<String> kept = new HashSet<>();
+        for (String[] f : CsvFiles.read(out.resolve("kept"))) kept.add(f[0] + "#" + f[1]);
+        List<Event> events = new ArrayList<>();
+        for (String[] f : CsvFiles.read(out.resolve("events"))) {
+            events.add(new Event(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Integer.parseInt(f[4]),
+                    Float.parseFloat(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7])));
+        }
+        events.sort((a, b) -> a.camera.equals(b.camera) ? Long.compare(a.start, b.start) : a.camera.compareTo(b.camera));
+        return new RetentionReport(decisions, kept, events, config);
+    }
+
+    public boolean kept(Decision d) {
+        return kept.contains(d.camera + "#" + d.seq);
+    }
+
+    public List<Event> events() {
+        return events;
+    }
+
+    public List<Decision> decisions() {
+        return decisions;
+    }
+
+    public Map<String, Totals> perCamera() {
+        Map<String, long[]> acc = new TreeMap<>();
+        for (Decision d : decisions) {
+            long[] a = acc.computeIfAbsent(d.camera, k -> new long[8]);
+            boolean k = kept(d);
+            a[0]++;
+            a[1] += d.bytes;
+            if (k) { a[2]++; a[3] += d.bytes; }
+            if (d.labelCount > 0) { a[4]++; if (k) a[5]++; }
+            if (d.labelCount == 0) { a[6]++; if (!k) a[7]++; }
+        }
+        Map<String, Totals> out = new TreeMap<>();
+        acc.forEach((c, a) -> out.put(c, new Totals(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7])));
+        return out;
+    }
+
+    public Totals total() {
+        long[] t = new long[8];
+        for (Totals c : perCamera().values()) {
+            long[] a = {c.frames, c.bytes, c.keptFrames, c.keptBytes, c.labelledPerson, c.keptPerson, c.labelledEmpty, c.droppedEmpty};
+            for (int i = 0; i < 8; i++) t[i] += a[i];
+        }
+        return new Totals(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]);
+    }
+
+    private List<List<String>> rows() {
+        List<List<String>> rows = new ArrayList<>();
+        Map<String, Totals> cams = new TreeMap<>(perCamera());
+        cams.put("all cameras", total());
+        cams.forEach((c, t) -> rows.add(List.of(c, String.valueOf(t.frames), kb(t.bytes), String.valueOf(t.keptFrames), kb(t.keptBytes),
+                String.format(Locale.ROOT, "%.1f%%", 100 * t.savedShare()), String.valueOf(events.stream().filter(e -> c.equals("all cameras") || e.camera.equals(c)).count()),
+                t.recall(), t.emptyDropped())));
+        return rows;
+    }
+
+    static final List<String> HEADER = List.of("camera", "frames in", "bytes in", "frames kept", "bytes kept", "saved", "events", "person-frame recall", "empty frames dropped");
+
+    public String summary(double seconds) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "security-retention: %d frames in %.1f s (%s)%n", total().frames, seconds, config));
+        b.append(Tables.markdown(HEADER, rows()));
+        Totals t = total();
+        b.append(String.format(Locale.ROOT, "storage saved: %.1f%% (%s of %s kept); person-frame recall %s%n", 100 * t.savedShare(), kb(t.keptBytes), kb(t.bytes), t.recall()));
+        return b.toString();
+    }
+
+    static String kb(long bytes) {
+        return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
+    }
+
+    public void writeHtml(Path file) throws IOException {
+        Html h = new Html("Winnow security-retention report");
+        Totals t = total();
+        h.paragraph(String.format(Locale.ROOT, "Storage saved: %.1f%% — %s of %s kept. Person-frame recall on labelled frames: %s. Retention: %s.",
+                100 * t.savedShare(), kb(t.keptBytes), kb(t.bytes), t.recall(), config));
+        h.table(HEADER, rows());
+        Map<String, List<Decision>> byCamera = new TreeMap<>();
+        for (Decision d : decisions) byCamera.computeIfAbsent(d.camera, k -> new ArrayList<>()).add(d);
+        for (Map.Entry<String, List<Decision>> e : byCamera.entrySet()) {
+            List<Decision> ds = e.getValue();
+            double[] x = new double[ds.size()], score = new double[ds.size()], label = new double[ds.size()];
+            boolean labelled = false;
+            for (int i = 0; i < ds.size(); i++) {
+                x[i] = (ds.get(i).timestampMillis - ds.get(0).timestampMillis) / 1000.0;
+                score[i] = ds.get(i).score;
+                label[i] = ds.get(i).labelCount > 0 ? 1 : 0;
+                labelled |= ds.get(i).labelCount >= 0;
+            }
+            SvgChart chart = new SvgChart("camera " + e.getKey() + ": person score per frame; shaded = kept", "seconds since the first frame", "score")
+                    .yRange(0, 1.05).line("person score", "#1f77b4", x, score)
+                    .rule(config.enterThreshold, "enter", "#d62728").rule(config.exitThreshold, "exit", "#ff7f0e");
+            if (labelled) chart.steps("labelled: person present", "#2ca02c", x, label);
+            double spanStart = Double.NaN;
+            for (int i = 0; i <= ds.size(); i++) {
+                boolean k = i < ds.size() && kept(ds.get(i));
+                if (k && Double.isNaN(spanStart)) spanStart = x[i];
+                if (!k && !Double.isNaN(spanStart)) {
+                    chart.shade(spanStart, x[i - 1] + (i < ds.size() ? (x[i] - x[i - 1]) : 0.2), "#9ecae1");
+                    spanStart = Double.NaN;
+                }
+            }
+            h.raw(chart.render());
+        }
+        h.heading("Events");
+        List<List<String>> ev = new ArrayList<>();
+        for (Event e : events) {
+            ev.add(List.of(e.camera, String.valueOf(e.id), String.format(Locale.ROOT, "%.1f s", (e.end - e.start) / 1000.0), String.valueOf(e.peakCount),
+                    String.format(Locale.ROOT, "%.2f", e.peakScore), String.valueOf(e.frames), kb(e.bytes)));
+        }
+        h.table(List.of("camera", "event", "length", "peak count", "peak score", "frames kept", "bytes kept"), ev);
+        h.write(file);
+    }
+}

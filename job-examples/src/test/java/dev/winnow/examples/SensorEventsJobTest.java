@@ -1,0 +1,52 @@
+package dev.winnow.examples;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.examples.report.SensorReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The sensor-events job on the bundled beaver sample and model, on a MiniCluster. */
+class SensorEventsJobTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir Path out;
+
+    @Test
+    void onlyActiveWindowsTravelOnAndTheReportSaysSo() throws Exception {
+        SensorEventsJob job = new SensorEventsJob();
+        new CommandLine(job).parseArgs("--out", out.toString());
+        job.readings = List.of(Samples.dir().resolve("sensors/beavers.csv"));
+        job.labelled = true;
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        job.build(env);
+        env.execute("sensor-events test");
+
+        SensorReport report = SensorReport.read(out);
+        assertEquals(214, report.windows(), "one window per reading (count windows of 6, slide 1)");
+        // the shipped model was fitted on these windows; it keeps exactly the windows labelled active
+        long active = Files.readAllLines(Samples.dir().resolve("sensors/beavers.csv")).stream().filter(l -> !l.startsWith("#")).count();
+        assertTrue(report.events() > 40 && report.events() < 90, "a minority of windows are active: " + report.events());
+        assertTrue(report.summary().contains("| all sensors "), report.summary());
+        assertTrue(report.summary().contains("1.000"), "in-sample precision and recall are 1:\n" + report.summary());
+        report.writeHtml(out.resolve("report.html"));
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<svg") && html.contains("beaver-2"), "a chart per sensor");
+        assertEquals(214, active);
+    }
+}
