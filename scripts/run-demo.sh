@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Builds the runtime and runs the demo: writes an int8 CNN artifact, loads it, prints its memory
-# plan and runs predictions. (The job examples take this command over once they land.)
+# Runs the main example, security-retention, on an embedded Flink MiniCluster with the bundled person
+# detector and sample frames, and prints the storage saved (report: reports/security-retention/).
+# Other jobs: scripts/run-demo.sh stadium-staffing | sensor-events [options]; --help lists options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -ntp -pl model-runtime -DskipTests package
-exec java --add-modules jdk.incubator.vector -cp model-runtime/target/classes dev.winnow.runtime.demo.RuntimeDemo "$@"
+JAR=job-examples/target/job-examples-0.1.0-SNAPSHOT-all.jar
+# Flink inside the jar (compile scope) so plain `java -jar` can start a local MiniCluster
+mvn -B -q -ntp -pl job-examples -am package -DskipTests -Dflink.scope=compile
+job=security-retention
+case "${1:-}" in security-retention|stadium-staffing|sensor-events) job=$1; shift ;; esac
+exec java --add-modules jdk.incubator.vector -jar "$JAR" "$job" "$@"

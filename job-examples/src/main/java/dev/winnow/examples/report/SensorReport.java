@@ -64,7 +64,7 @@ public final class SensorReport {
         }
         List<List<String>> rows = new ArrayList<>();
         acc.forEach((s, a) -> rows.add(List.of(s, String.valueOf(a[0]), String.valueOf(a[1]), String.format(Locale.ROOT, "%.1f%%", 100.0 * (a[0] - a[1]) / Math.max(1, a[0])),
-                a[2] == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", a[1] == 0 ? 0 : (double) a[3] / a[1]),
+                a[2] == 0 || a[1] == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) a[3] / a[1]),
                 a[4] == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) a[3] / a[4]))));
         return rows;
     }
