@@ -118,14 +118,14 @@ public final class AvroFormat<P, A extends SpecificRecord> implements Serializab
             if (bytes == null || bytes.length == 0) throw new IOException("empty record");
             decoder = DecoderFactory.get().binaryDecoder(bytes, decoder);
             try {
-                reuse = reader.read(null, decoder);
+                reuse = reader.read(null, new BoundedDecoder(decoder));
                 if (!decoder.isEnd()) throw new IOException("trailing bytes after the " + avroClass.getSimpleName() + " record");
                 return validate.apply(fromAvro.apply(reuse));
             } catch (IOException e) {
                 throw e;
-            } catch (RuntimeException | OutOfMemoryError e) {
-                // Avro reports garbage as AvroRuntimeException, ArrayIndexOutOfBounds (enum/union index),
-                // NegativeArraySize, SystemLimitException (huge lengths), ...
+            } catch (RuntimeException e) {
+                // Avro reports garbage as AvroRuntimeException, ArrayIndexOutOfBounds (enum/union index), ...
+                // (lengths beyond the record's end are refused by BoundedDecoder before any allocation)
                 throw new IOException("not a valid " + avroClass.getSimpleName() + ": " + e, e);
             }
         }

@@ -44,7 +44,7 @@ public final class SkipMalformedDeserializationSchema<T> implements KafkaRecordD
         T v;
         try {
             v = inner.deserialize(value);
-        } catch (Exception | OutOfMemoryError e) {
+        } catch (Exception e) {
             malformed.skip(where, value.length + " bytes: " + e.getMessage());
             return;
         }

@@ -136,9 +136,34 @@ class AvroFormatTest {
         byte[] huge = good.clone();
         huge[0] = (byte) 0xFF;                                         // string length varint that never ends well
         bad.add(huge);
+        // a record whose data field claims 1.5 GB: refused before anything is allocated
+        java.io.ByteArrayOutputStream hugeData = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(hugeData, null);
+        try {
+            enc.writeString("cam");
+            enc.writeLong(1);
+            enc.writeLong(2);
+            enc.writeEnum(0);
+            enc.writeInt(4);
+            enc.writeInt(4);
+            enc.writeLong(1_500_000_000L);   // bytes length
+            enc.writeFixed(new byte[16]);
+            enc.flush();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        bad.add(hugeData.toByteArray());
         for (byte[] b : bad) {
             assertThrows(IOException.class, () -> AvroFormat.FRAME.decode(b), () -> Arrays.toString(b));
         }
+        IOException tooLong = assertThrows(IOException.class, () -> AvroFormat.FRAME.decode(hugeData.toByteArray()));
+        assertTrue(tooLong.getMessage().contains("bytes length 1500000000 exceeds"), tooLong.getMessage());
+        // an array claiming more items than bytes left
+        SensorReading ok = new SensorReading("s", 1, new float[] {1, 2});
+        byte[] arr = AvroFormat.SENSOR_READING.encode(ok);
+        assertEquals(4, arr[3], "layout: len, 's', timestamp, item count 2 (zigzag 4), ...");
+        arr[3] = (byte) 0x7E;                // item count 63 for 2 floats
+        assertThrows(IOException.class, () -> AvroFormat.SENSOR_READING.decode(arr));
         // decodes as Avro but says 4x4 GRAY8 with 20 bytes: not a usable frame
         Frame wrongSize = Frames.gray("cam", 1, 2, 4, 4);
         wrongSize.data = new byte[20];
