@@ -2,11 +2,14 @@ package dev.winnow.examples;
 
 import dev.winnow.connectors.camera.CameraSource;
 import dev.winnow.connectors.camera.CameraSpec;
+import dev.winnow.connectors.camera.ImageFolderCamera;
+import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sink.RetainedFrameSink;
 import dev.winnow.examples.io.Cameras;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameLabels;
 import dev.winnow.examples.io.FrameModels;
+import dev.winnow.examples.io.KafkaOptions;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.flink.retention.RetentionConfig;
 import dev.winnow.flink.retention.RetentionFilter;
@@ -22,6 +25,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -63,11 +67,19 @@ public final class SecurityRetentionJob implements Callable<Integer> {
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
 
+    @Mixin KafkaOptions kafka = new KafkaOptions();
+
+    @Option(names = "--frames-topic", description = "read CameraFrame records from this Kafka topic instead of --camera")
+    String framesTopic;
+
+    @Option(names = "--events-topic", description = "also write RetentionEvent records to this Kafka topic (exactly once)")
+    String eventsTopic;
+
     static final long SAMPLE_START = 1_700_000_000_000L;
 
     @Override
     public Integer call() throws Exception {
-        if (cameras.isEmpty()) {
+        if (cameras.isEmpty() && framesTopic == null) {
             Path samples = Samples.dir().resolve("frames");
             cameras = List.of("plaza=" + samples.resolve("plaza"), "garden=" + samples.resolve("garden"));
             if (labels == null) labels = samples.resolve("labels.csv");
@@ -92,11 +104,18 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     /** The job graph, for {@link #call} and tests. */
     void build(StreamExecutionEnvironment env) throws Exception {
         env.enableCheckpointing(2_000);
-        List<CameraSpec<?>> specs = new ArrayList<>();
-        for (String c : cameras) specs.add(Cameras.parse(c, fps, SAMPLE_START, 320, 240));
-        DataStream<Frame> frames = env.fromSource(CameraSource.of(specs),
-                WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis),
-                "cameras").uid("cameras");
+        kafka.require("--frames-topic", framesTopic);
+        kafka.require("--events-topic", eventsTopic);
+        WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis);
+        DataStream<Frame> frames;
+        if (framesTopic != null) {
+            frames = env.fromSource(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), watermarks, "kafka " + framesTopic).uid("cameras");
+        } else {
+            List<CameraSpec<?>> specs = new ArrayList<>();
+            for (String c : cameras) specs.add(Cameras.parse(c, fps, SAMPLE_START, 320, 240));
+            for (CameraSpec<?> spec : specs) if (spec instanceof ImageFolderCamera f) f.eventTime(SAMPLE_START, eventFps);
+            frames = env.fromSource(CameraSource.of(specs), watermarks, "cameras").uid("cameras");
+        }
         if (labels != null) frames = frames.map(FrameLabels.read(labels)).name("hand labels").uid("labels");
         DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry);
         scored.sinkTo(CsvFiles.sink(out.resolve("verdicts"), "verdicts", RetentionReport::verdictLine, s -> s.frame.timestampMillis)).name("verdicts csv").uid("verdicts-csv");
@@ -106,5 +125,9 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         kept.sinkTo(CsvFiles.sink(out.resolve("kept"), "kept", s -> s.frame.cameraId + "," + s.frame.seq, s -> s.frame.timestampMillis)).name("kept csv").uid("kept-csv");
         kept.getSideOutput(RetentionFilter.EVENTS).sinkTo(CsvFiles.sink(out.resolve("events"), "events", RetentionReport::eventLine, e -> e.startMillis))
                 .name("events csv").uid("events-csv");
+        if (eventsTopic != null) {
+            kept.getSideOutput(RetentionFilter.EVENTS).sinkTo(WinnowKafka.retentionEventSink(kafka.bootstrap, eventsTopic)
+                    .exactlyOnce(kafka.transactions("security-retention", "events")).build()).name("kafka " + eventsTopic).uid("events-kafka");
+        }
     }
 }

@@ -1,7 +1,9 @@
 package dev.winnow.examples;
 
+import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sensor.CsvSensorSource;
 import dev.winnow.examples.io.CsvFiles;
+import dev.winnow.examples.io.KafkaOptions;
 import dev.winnow.examples.report.SensorReport;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.model.RegistryConnection;
@@ -16,13 +18,16 @@ import dev.winnow.flink.types.SensorEvent;
 import dev.winnow.flink.types.SensorReading;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -61,9 +66,17 @@ public final class SensorEventsJob implements Callable<Integer> {
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
 
+    @Mixin KafkaOptions kafka = new KafkaOptions();
+
+    @Option(names = "--readings-topic", description = "read SensorReading records from this Kafka topic instead of --readings")
+    String readingsTopic;
+
+    @Option(names = "--events-topic", description = "also write SensorEvent records to this Kafka topic (exactly once)")
+    String eventsTopic;
+
     @Override
     public Integer call() throws Exception {
-        if (readings == null || readings.isEmpty()) {
+        if ((readings == null || readings.isEmpty()) && readingsTopic == null) {
             readings = List.of(Samples.dir().resolve("sensors/beavers.csv"));
             if (labelled == null) labelled = true;
         }
@@ -83,9 +96,18 @@ public final class SensorEventsJob implements Callable<Integer> {
 
     void build(StreamExecutionEnvironment env) throws Exception {
         env.enableCheckpointing(2_000);
-        for (Path p : readings) if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no readings file " + p);
-        CsvSensorSource csv = CsvSensorSource.files(readings).labelled(Boolean.TRUE.equals(labelled)).build();
-        DataStream<SensorReading> rs = env.fromSource(csv, csv.watermarks(), "readings").uid("readings");
+        kafka.require("--readings-topic", readingsTopic);
+        kafka.require("--events-topic", eventsTopic);
+        DataStream<SensorReading> rs;
+        if (readingsTopic != null) {
+            rs = env.fromSource(kafka.bound(WinnowKafka.sensorReadingSource(kafka.bootstrap, readingsTopic, kafka.group)).build(),
+                    WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(Duration.ofSeconds(5)).withTimestampAssigner((r, t) -> r.timestampMillis),
+                    "kafka " + readingsTopic).uid("readings");
+        } else {
+            for (Path p : readings) if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no readings file " + p);
+            CsvSensorSource csv = CsvSensorSource.files(readings).labelled(Boolean.TRUE.equals(labelled)).build();
+            rs = env.fromSource(csv, csv.watermarks(), "readings").uid("readings");
+        }
         SensorFeatures features = new SensorFeatures(CHANNELS, BANDS);
         DataStream<FeatureVector> windows = rs.keyBy(r -> r.sensorId).countWindow(window, slide)
                 .process(new SensorFeatureWindow<>(features)).name("features").uid("features");
@@ -107,5 +129,13 @@ public final class SensorEventsJob implements Callable<Integer> {
         events.sinkTo(CsvFiles.sink(out.resolve("events"), "events",
                 e -> String.format(Locale.ROOT, "%s,%d,%d,%s,%.4f,%d", e.sensorId, e.windowStartMillis, e.windowEndMillis, e.label, e.score, e.modelVersion), e -> e.windowEndMillis))
                 .name("events csv").uid("events-csv");
+        if (eventsTopic != null) {
+            // count windows stamp their output with the global window's end (Long.MAX_VALUE), which Kafka
+            // refuses as a record timestamp: stamp events with their window's end instead
+            events.assignTimestampsAndWatermarks(WatermarkStrategy.<SensorEvent>noWatermarks().withTimestampAssigner((e, t) -> e.windowEndMillis))
+                    .name("event time = window end")
+                    .sinkTo(WinnowKafka.sensorEventSink(kafka.bootstrap, eventsTopic).exactlyOnce(kafka.transactions("sensor-events", "events")).build())
+                    .name("kafka " + eventsTopic).uid("events-kafka");
+        }
     }
 }

@@ -2,13 +2,17 @@ package dev.winnow.examples;
 
 import dev.winnow.connectors.camera.CameraSource;
 import dev.winnow.connectors.camera.CameraSpec;
+import dev.winnow.connectors.camera.ImageFolderCamera;
+import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.examples.io.Cameras;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameModels;
+import dev.winnow.examples.io.KafkaOptions;
 import dev.winnow.examples.io.ZoneFile;
 import dev.winnow.examples.report.StaffingReport;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.Verdict;
+import dev.winnow.flink.types.ZoneCount;
 import dev.winnow.flink.zone.ZoneConfig;
 import dev.winnow.flink.zone.ZoneOccupancy;
 import java.nio.file.Path;
@@ -21,6 +25,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -54,15 +59,23 @@ public final class StadiumStaffingJob implements Callable<Integer> {
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
 
+    @Mixin KafkaOptions kafka = new KafkaOptions();
+
+    @Option(names = "--frames-topic", description = "read CameraFrame records from this Kafka topic instead of --camera")
+    String framesTopic;
+
+    @Option(names = "--counts-topic", description = "also write ZoneCount records to this Kafka topic (exactly once)")
+    String countsTopic;
+
     @Override
     public Integer call() throws Exception {
-        if (cameras.isEmpty()) {
+        if (cameras.isEmpty() && framesTopic == null) {
             Path samples = Samples.dir().resolve("frames");
             cameras = List.of("north-1=" + samples.resolve("concourse/north-1"), "north-2=" + samples.resolve("concourse/north-2"),
                     "south-1=" + samples.resolve("concourse/south-1"));
             if (zones == null) zones = samples.resolve("concourse/zones.properties");
         }
-        if (zones == null) throw new IllegalArgumentException("--zones is required with --camera");
+        if (zones == null) throw new IllegalArgumentException("--zones is required with --camera or --frames-topic");
         ZoneConfig config = ZoneFile.read(zones);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
@@ -80,21 +93,33 @@ public final class StadiumStaffingJob implements Callable<Integer> {
 
     void build(StreamExecutionEnvironment env, ZoneConfig config) throws Exception {
         env.enableCheckpointing(2_000);
+        kafka.require("--frames-topic", framesTopic);
+        kafka.require("--counts-topic", countsTopic);
         long start = SecurityRetentionJob.SAMPLE_START;
-        List<CameraSpec<?>> specs = new ArrayList<>();
-        for (String c : cameras) {
-            CameraSpec<?> spec = Cameras.parse(c, fps, start, 320, 240);
-            if (!config.covers(spec.id())) throw new IllegalArgumentException("camera " + spec.id() + " is in no zone of " + zones);
-            if (spec instanceof dev.winnow.connectors.camera.ImageFolderCamera f) f.eventTime(start, eventFps);
-            specs.add(spec);
+        WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofSeconds(1)).withTimestampAssigner((f, t) -> f.timestampMillis);
+        DataStream<Frame> frames;
+        if (framesTopic != null) {
+            frames = env.fromSource(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), watermarks, "kafka " + framesTopic)
+                    .uid("cameras").filter(f -> config.covers(f.cameraId)).name("cameras in a zone");
+        } else {
+            List<CameraSpec<?>> specs = new ArrayList<>();
+            for (String c : cameras) {
+                CameraSpec<?> spec = Cameras.parse(c, fps, start, 320, 240);
+                if (!config.covers(spec.id())) throw new IllegalArgumentException("camera " + spec.id() + " is in no zone of " + zones);
+                if (spec instanceof ImageFolderCamera f) f.eventTime(start, eventFps);
+                specs.add(spec);
+            }
+            frames = env.fromSource(CameraSource.of(specs), watermarks, "cameras").uid("cameras");
         }
-        DataStream<Frame> frames = env.fromSource(CameraSource.of(specs),
-                WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofSeconds(1)).withTimestampAssigner((f, t) -> f.timestampMillis), "cameras").uid("cameras");
         DataStream<Verdict> counts = FrameModels.score(env, frames, model, registry).map(s -> s.verdict).name("counts").uid("counts");
         counts.sinkTo(CsvFiles.sink(out.resolve("counts"), "counts",
                 v -> String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%d", v.cameraId, v.seq, v.timestampMillis, v.count, v.score, v.modelVersion), v -> v.timestampMillis))
                 .name("counts csv").uid("counts-csv");
-        counts.keyBy(v -> config.zoneOf(v.cameraId)).process(new ZoneOccupancy(config)).name("zone occupancy").uid("zone-occupancy")
-                .sinkTo(CsvFiles.sink(out.resolve("zones"), "zones", StaffingReport::windowLine, c -> c.windowStartMillis)).name("zones csv").uid("zones-csv");
+        DataStream<ZoneCount> windows = counts.keyBy(v -> config.zoneOf(v.cameraId)).process(new ZoneOccupancy(config)).name("zone occupancy").uid("zone-occupancy");
+        windows.sinkTo(CsvFiles.sink(out.resolve("zones"), "zones", StaffingReport::windowLine, c -> c.windowStartMillis)).name("zones csv").uid("zones-csv");
+        if (countsTopic != null) {
+            windows.sinkTo(WinnowKafka.zoneCountSink(kafka.bootstrap, countsTopic).exactlyOnce(kafka.transactions("stadium-staffing", "counts")).build())
+                    .name("kafka " + countsTopic).uid("counts-kafka");
+        }
     }
 }

@@ -1,0 +1,92 @@
+package dev.winnow.examples;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.connectors.avro.AvroFormat;
+import dev.winnow.connectors.testing.KafkaBroker;
+import dev.winnow.examples.report.SensorReport;
+import dev.winnow.flink.types.SensorEvent;
+import dev.winnow.flink.types.SensorReading;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * sensor-events with Kafka in and out, as it runs on a cluster: the beaver readings go to a topic as
+ * Avro, the job reads them (bounded replay), and its events land exactly once in another topic, the
+ * same events as in its CSV output.
+ */
+class SensorEventsKafkaTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    static KafkaBroker broker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = new KafkaBroker();
+        broker.createTopic("readings", 2);
+        broker.createTopic("sensor-events", 1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (broker != null) broker.close();
+    }
+
+    @TempDir Path out;
+
+    @Test
+    void readingsFromKafkaEventsToKafkaExactlyOnce() throws Exception {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (String line : Files.readAllLines(Samples.dir().resolve("sensors/beavers.csv"))) {
+            if (line.startsWith("#")) continue;
+            String[] f = line.split(",");
+            SensorReading r = new SensorReading(f[0], Long.parseLong(f[1]), new float[] {Float.parseFloat(f[2])});
+            r.label = Integer.parseInt(f[3]);
+            records.add(new ProducerRecord<>("readings", f[0].getBytes(), AvroFormat.SENSOR_READING.encode(r)));
+        }
+        records.add(new ProducerRecord<>("readings", "beaver-1".getBytes(), new byte[] {1, 2, 3})); // garbage: counted and skipped
+        broker.send("readings", records);
+
+        SensorEventsJob job = new SensorEventsJob();
+        new CommandLine(job).parseArgs("--out", out.toString(), "--kafka", broker.bootstrap(), "--kafka-bounded",
+                "--readings-topic", "readings", "--events-topic", "sensor-events");
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        job.build(env);
+        env.execute("sensor-events over kafka");
+
+        SensorReport report = SensorReport.read(out);
+        assertEquals(214, report.windows());
+        List<ConsumerRecord<byte[], byte[]>> got = broker.readCommitted("sensor-events", report.events(), Duration.ofSeconds(2));
+        assertEquals(report.events(), got.size(), "every event once in Kafka");
+        Set<String> keys = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : got) {
+            SensorEvent e = AvroFormat.SENSOR_EVENT.decode(r.value());
+            assertEquals("active", e.label);
+            assertTrue(keys.add(e.sensorId + "#" + e.windowEndMillis), "no duplicates");
+        }
+        assertEquals(59, keys.size());
+    }
+}
