@@ -113,7 +113,8 @@ public class ZoneOccupancy extends KeyedProcessFunction<String, Verdict, ZoneCou
         next.max = w.occupancy;
         next.aboveSince = w.aboveSince;
         next.overcrowded = w.aboveSince >= 0 && end - w.aboveSince >= config.overcrowdedAfterMillis;
-        timers.registerEventTimeTimer(end + config.windowMillis - 1);
+        // at the end of input the watermark is Long.MAX_VALUE: every future window would be due at once
+        if (timers.currentWatermark() != Long.MAX_VALUE) timers.registerEventTimeTimer(end + config.windowMillis - 1);
         return next;
     }
 

@@ -73,6 +73,20 @@ class ZoneOccupancyTest {
     }
 
     @Test
+    void theEndOfInputClosesTheOpenWindowAndStops() throws Exception {
+        try (var h = harness()) {
+            h.processElement(v("cam-s1", 1_000, 2), 1_000);
+            h.processElement(v("cam-s1", 12_500, 3), 12_500);
+            h.processWatermark(Long.MAX_VALUE);
+            List<ZoneCount> out = h.extractOutputValues();
+            // windows [0,10) and [10,20), then nothing more: not an endless run of empty windows
+            assertEquals(2, out.size());
+            assertEquals(10_000, out.get(1).windowStartMillis);
+            assertEquals(3, out.get(1).maxCount);
+        }
+    }
+
+    @Test
     void configurationErrorsAreClear() {
         assertThrows(IllegalArgumentException.class, () -> new ZoneConfig(Map.of("c", "nowhere"), Map.of(), 1000, 0));
         assertThrows(IllegalArgumentException.class, () -> new ZoneConfig.Zone(0, 1));
