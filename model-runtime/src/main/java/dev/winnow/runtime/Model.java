@@ -54,6 +54,7 @@ public final class Model {
     public ModelReport report() { return report; }
 
     public TensorSpec input(int i) { return graph.inputs().get(i); }
+    public int inputCount() { return graph.inputs().size(); }
     public TensorSpec output(int i) { return graph.outputs().get(i); }
     public int outputCount() { return graph.outputs().size(); }
 
