@@ -27,7 +27,7 @@ public final class CameraSource extends StreamSource<Frame> {
     public static final String METRIC = "malformedFrames";
 
     private CameraSource(List<? extends CameraSpec<?>> cameras) {
-        super(cameras, TypeInformation.of(Frame.class), METRIC, "frame", 32);
+        super(cameras, TypeInformation.of(Frame.class), METRIC, "frame", 8); // frames are large: a short hand-over queue
     }
 
     public static CameraSource of(CameraSpec<?>... cameras) {

@@ -77,6 +77,7 @@ public final class WinnowKafka {
     }
 
     /** A source for any value format; malformed values are counted and skipped. */
+    @SuppressWarnings("deprecation") // the connector 5.0.0-2.2 takes only Kafka's deprecated OffsetResetStrategy here
     public static <T> KafkaSourceBuilder<T> source(String bootstrap, String topic, String groupId,
                                                    DeserializationSchema<T> valueFormat) {
         return KafkaSource.<T>builder()
