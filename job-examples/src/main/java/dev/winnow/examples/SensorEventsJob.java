@@ -130,11 +130,7 @@ public final class SensorEventsJob implements Callable<Integer> {
                 e -> String.format(Locale.ROOT, "%s,%d,%d,%s,%.4f,%d", e.sensorId, e.windowStartMillis, e.windowEndMillis, e.label, e.score, e.modelVersion), e -> e.windowEndMillis))
                 .name("events csv").uid("events-csv");
         if (eventsTopic != null) {
-            // count windows stamp their output with the global window's end (Long.MAX_VALUE), which Kafka
-            // refuses as a record timestamp: stamp events with their window's end instead
-            events.assignTimestampsAndWatermarks(WatermarkStrategy.<SensorEvent>noWatermarks().withTimestampAssigner((e, t) -> e.windowEndMillis))
-                    .name("event time = window end")
-                    .sinkTo(WinnowKafka.sensorEventSink(kafka.bootstrap, eventsTopic).exactlyOnce(kafka.transactions("sensor-events", "events")).build())
+            events.sinkTo(WinnowKafka.sensorEventSink(kafka.bootstrap, eventsTopic).exactlyOnce(kafka.transactions("sensor-events", "events")).build())
                     .name("kafka " + eventsTopic).uid("events-kafka");
         }
     }

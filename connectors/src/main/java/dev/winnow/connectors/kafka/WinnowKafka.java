@@ -91,31 +91,31 @@ public final class WinnowKafka {
     // ---- sinks ----
 
     public static SinkBuilder<Frame> frameSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.FRAME.serializer(), f -> f.cameraId);
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.FRAME.serializer(), f -> f.cameraId, f -> f.timestampMillis);
     }
 
     public static SinkBuilder<SensorReading> sensorReadingSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.SENSOR_READING.serializer(), r -> r.sensorId);
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.SENSOR_READING.serializer(), r -> r.sensorId, r -> r.timestampMillis);
     }
 
     public static SinkBuilder<Verdict> verdictSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.VERDICT.serializer(), v -> v.cameraId);
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.VERDICT.serializer(), v -> v.cameraId, v -> v.timestampMillis);
     }
 
     public static SinkBuilder<RetentionEvent> retentionEventSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.RETENTION_EVENT.serializer(), e -> e.cameraId);
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.RETENTION_EVENT.serializer(), e -> e.cameraId, e -> e.endMillis);
     }
 
     public static SinkBuilder<ZoneCount> zoneCountSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.ZONE_COUNT.serializer(), z -> z.zone);
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.ZONE_COUNT.serializer(), z -> z.zone, z -> z.windowEndMillis);
     }
 
     public static SinkBuilder<ModelUpdate> modelUpdateSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.MODEL_UPDATE.serializer(), u -> u.modelName);
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.MODEL_UPDATE.serializer(), u -> u.modelName, u -> u.timestampMillis);
     }
 
     public static SinkBuilder<SensorEvent> sensorEventSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.SENSOR_EVENT.serializer(), e -> e.sensorId);
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.SENSOR_EVENT.serializer(), e -> e.sensorId, e -> e.windowEndMillis);
     }
 
     /**
@@ -130,16 +130,22 @@ public final class WinnowKafka {
         private final String topic;
         private final SerializationSchema<T> value;
         private final SerializableFunction<T, String> key;
+        private final SerializableFunction<T, Long> eventTime;
         private DeliveryGuarantee guarantee = DeliveryGuarantee.AT_LEAST_ONCE;
         private String transactionalIdPrefix;
         private Duration transactionTimeout = MAX_TRANSACTION_TIMEOUT;
         private final Properties properties = new Properties();
 
-        SinkBuilder(String bootstrap, String topic, SerializationSchema<T> value, SerializableFunction<T, String> key) {
+        /**
+         * @param eventTime the record's own time, written as the Kafka record timestamp (the stream
+         *     timestamp may be none, or Long.MAX_VALUE after a count window, which brokers refuse)
+         */
+        SinkBuilder(String bootstrap, String topic, SerializationSchema<T> value, SerializableFunction<T, String> key, SerializableFunction<T, Long> eventTime) {
             this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
             this.topic = Objects.requireNonNull(topic, "topic");
             this.value = value;
             this.key = key;
+            this.eventTime = eventTime;
         }
 
         public SinkBuilder<T> deliveryGuarantee(DeliveryGuarantee guarantee) {
@@ -185,7 +191,7 @@ public final class WinnowKafka {
             }
             KafkaSinkBuilder<T> b = KafkaSink.<T>builder()
                     .setBootstrapServers(bootstrap)
-                    .setRecordSerializer(records.build())
+                    .setRecordSerializer(eventTime == null ? records.build() : new EventTimeRecords<>(records.build(), eventTime))
                     .setDeliveryGuarantee(guarantee)
                     .setKafkaProducerConfig(properties);
             if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {

@@ -27,15 +27,15 @@ public final class RetentionReport {
 
     /** Per camera and in total. */
     public record Totals(long frames, long bytes, long keptFrames, long keptBytes, long labelledPerson, long keptPerson, long labelledEmpty, long droppedEmpty) {
-        double savedShare() {
+        public double savedShare() {
             return bytes == 0 ? 0 : 1 - (double) keptBytes / bytes;
         }
 
-        String recall() {
+        public String recall() {
             return labelledPerson == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f (%d/%d)", (double) keptPerson / labelledPerson, keptPerson, labelledPerson);
         }
 
-        String emptyDropped() {
+        public String emptyDropped() {
             return labelledEmpty == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f (%d/%d)", (double) droppedEmpty / labelledEmpty, droppedEmpty, labelledEmpty);
         }
     }
