@@ -5,7 +5,7 @@ HOG's window is 64x128 pixels, so frames are upscaled (default 1.6x of 768x576) 
 far people; overlapping windows are merged by non-maximum suppression. Boxes are written in the
 student's 320x240 coordinates to data/detector/teacher.csv (clip,frame,x,y,w,h,score), and the
 teacher's time per frame (one thread) to data/detector/teacher-timing.txt.
-Usage: label-teacher.py [--upscale 1.6] [--workers 2] [--clips vtest,tree] [--frames a-b]
+Usage: label-teacher.py [--upscale 1.6] [--workers 2] [--clips vtest,tree] [--range a-b] [--out csv]
 """
 import argparse, csv, glob, os, sys, time
 from multiprocessing import Pool
@@ -70,6 +70,7 @@ def main():
     ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--clips', default='vtest,tree')
     ap.add_argument('--out', default=os.path.join(DATA, 'teacher.csv'))
+    ap.add_argument('--range', default=None, help='first-last frame to process (for timing runs)')
     a = ap.parse_args()
     jobs = []
     for clip in a.clips.split(','):
@@ -77,6 +78,9 @@ def main():
         files = sorted(glob.glob(os.path.join(d, '*.pgm')))
         if not files:
             sys.exit('no frames in %s: run scripts/detector/prepare-data.sh' % d)
+        if a.range:
+            lo, hi = map(int, a.range.split('-'))
+            files = [p for p in files if lo <= int(os.path.basename(p)[:-4]) <= hi]
         jobs += [(clip, p) for p in files]
     t0 = time.time()
     rows, times = [], []
