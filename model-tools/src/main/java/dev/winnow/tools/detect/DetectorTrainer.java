@@ -110,25 +110,28 @@ public final class DetectorTrainer {
                 step++;
             }
             double el = (System.nanoTime() - t0) / 1e9;
-            double[] vm = validate(net, val, 0.5f);
+            double[] vm = validate(net, val, 0.5f, 0.3f);
             System.out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f (score %.4f, box %.4f)  val count MAE %.3f at 0.5  %.0f s, ETA %.0f s%n",
                     e + 1, epochs, (sl + bl) / order.size(), sl / order.size(), bl / order.size(), vm[0], el, el / (e + 1) * (epochs - e - 1));
         }
         pool.shutdown();
         if (epochs > 0) saveParams(net, paramsOut);
 
-        // thresholds from the validation frames (cleaned labels) and the plate
-        float best = 0.5f;
+        // score and NMS IoU thresholds from the validation frames (cleaned labels)
+        float best = 0.5f, bestIou = 0.3f;
         double bestMae = Double.MAX_VALUE;
-        for (float th = 0.2f; th <= 0.8f + 1e-6; th += 0.05f) {
-            double mae = validate(net, val, th)[0];
-            if (mae < bestMae - 1e-9) {
-                bestMae = mae;
-                best = th;
+        for (float iou : new float[] {0.3f, 0.4f, 0.5f, 0.6f}) {
+            for (float th = 0.2f; th <= 0.8f + 1e-6; th += 0.05f) {
+                double mae = validate(net, val, th, iou)[0];
+                if (mae < bestMae - 1e-9) {
+                    bestMae = mae;
+                    best = th;
+                    bestIou = iou;
+                }
             }
         }
-        System.out.printf(Locale.ROOT, "score threshold %.2f (validation count MAE %.3f against the cleaned labels)%n", best, bestMae);
-        DetectorExport.Decode decode = new DetectorExport.Decode(best, 0.3f);
+        System.out.printf(Locale.ROOT, "score threshold %.2f, NMS IoU %.1f (validation count MAE %.3f against the cleaned labels)%n", best, bestIou, bestMae);
+        DetectorExport.Decode decode = new DetectorExport.Decode(best, bestIou);
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("tool", "winnow DetectorTrainer");
         prov.put("dataset", "opencv-doc vtest.avi frames 0-589 (labels: OpenCV HOG people detector, cleaned by background subtraction and temporal consistency), tree.avi 0-35, background plate");
@@ -181,11 +184,11 @@ public final class DetectorTrainer {
     }
 
     /** Count MAE on the validation frames at a score threshold (decoded as the runtime does). */
-    static double[] validate(DetectorNet net, List<Sample> val, float threshold) {
+    static double[] validate(DetectorNet net, List<Sample> val, float threshold, float iou) {
         double err = 0;
         for (Sample s : val) {
             DetectorNet.Output o = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels())));
-            int n = StudentDecoder.decode(net.cfg, o.scores().data, o.boxes().data, threshold, 0.3f).size();
+            int n = StudentDecoder.decode(net.cfg, o.scores().data, o.boxes().data, threshold, iou).size();
             err += Math.abs(n - s.boxes().size());
         }
         return new double[] {err / Math.max(1, val.size())};
