@@ -90,6 +90,7 @@ public final class DepthwiseConv2d {
         private final int qmin;
         private final int qmax;
         private final int mult;
+        private final int[] wInt;
 
         /** {@code filterScales} has one scale per output channel (the filter's last axis). */
         public Int8(ConvGeometry g, byte[] filter, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
@@ -97,6 +98,8 @@ public final class DepthwiseConv2d {
             this.mult = multiplier(g);
             if (filter.length != g.kH() * g.kW() * g.outC()) throw new IllegalArgumentException("depthwise filter size does not match the geometry");
             this.w = filter.clone();
+            this.wInt = new int[w.length];
+            for (int i = 0; i < w.length; i++) wInt[i] = w[i];
             this.bias = bias == null ? new int[g.outC()] : bias.clone();
             this.mul = new int[g.outC()];
             this.shift = new int[g.outC()];
@@ -109,6 +112,46 @@ public final class DepthwiseConv2d {
             this.outZp = out.zeroPoint();
             this.qmin = act.qmin(out);
             this.qmax = act.qmax(out);
+        }
+
+        /** int32 scratch of the channel-vector path: one accumulator per channel. */
+        public int scratchInts() {
+            return g.outC();
+        }
+
+        /**
+         * The same depthwise convolution with the channel loop innermost (contiguous, vectorisable)
+         * and accumulators in {@code s}; bit-identical to {@link #run(byte[], int, byte[], int)}.
+         */
+        public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
+            if (mult != 1) {
+                run(in, inOff, out, outOff);
+                return;
+            }
+            final int ch = g.outC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH(), zp = inZp;
+            final int[] wi = wInt;
+            for (int oh = 0; oh < g.outH(); oh++) {
+                int ih0 = oh * g.strideH() - g.padTop();
+                for (int ow = 0; ow < g.outW(); ow++) {
+                    int iw0 = ow * g.strideW() - g.padLeft();
+                    System.arraycopy(bias, 0, s, sOff, ch);
+                    for (int kh = 0; kh < kH; kh++) {
+                        int ih = ih0 + kh;
+                        if (ih < 0 || ih >= inH) continue;
+                        for (int kw = 0; kw < kW; kw++) {
+                            int iw = iw0 + kw;
+                            if (iw < 0 || iw >= inW) continue;
+                            int xb = inOff + (ih * inW + iw) * ch, wb = (kh * kW + kw) * ch;
+                            for (int c = 0; c < ch; c++) s[sOff + c] += (in[xb + c] - zp) * wi[wb + c];
+                        }
+                    }
+                    int o = outOff + (oh * g.outW() + ow) * ch;
+                    for (int c = 0; c < ch; c++) {
+                        int v = FixedPoint.multiplyByQuantizedMultiplier(s[sOff + c], mul[c], shift[c]) + outZp;
+                        out[o + c] = (byte) (v < qmin ? qmin : (v > qmax ? qmax : v));
+                    }
+                }
+            }
         }
 
         public void run(byte[] in, int inOff, byte[] out, int outOff) {

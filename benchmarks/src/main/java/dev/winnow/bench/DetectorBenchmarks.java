@@ -1,0 +1,61 @@
+package dev.winnow.bench;
+
+import dev.winnow.runtime.Model;
+import dev.winnow.runtime.graph.Interpreter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The person detector (model-tools/detector/person-detector-{float,int8}.wnm) on one 320x240 frame:
+ * set the input, run the graph (convs, RNNPool, MBConv, head, NMS), read detections and count.
+ * The frame is a decoded vtest frame when data/detector exists, otherwise a synthetic scene.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class DetectorBenchmarks {
+    @Param({"float", "int8"})
+    public String variant;
+
+    private Interpreter it;
+    private float[] frame;
+    private final float[] dets = new float[24 * 5];
+    private final float[] count = new float[1];
+
+    @Setup
+    public void setup() throws Exception {
+        Path root = Path.of(System.getProperty("winnow.root", "."));
+        it = Model.load(root.resolve("model-tools/detector/person-detector-" + variant + ".wnm")).newInterpreter();
+        frame = loadFrame(root.resolve("data/detector/vtest/small/0700.pgm"));
+    }
+
+    static float[] loadFrame(Path pgm) throws Exception {
+        float[] f = new float[240 * 320];
+        if (Files.exists(pgm)) {
+            byte[] b = Files.readAllBytes(pgm);
+            int off = b.length - f.length;
+            for (int i = 0; i < f.length; i++) f[i] = (b[off + i] & 0xff) / 255f;
+        } else {
+            for (int y = 0; y < 240; y++) for (int x = 0; x < 320; x++) f[y * 320 + x] = ((x * 7 + y * 13) % 256) / 255f;
+        }
+        return f;
+    }
+
+    @Benchmark
+    public float detect() {
+        it.setInput(0, frame, 0);
+        it.invoke();
+        it.getOutput(0, dets, 0);
+        it.getOutput(1, count, 0);
+        return count[0] + dets[4];
+    }
+}

@@ -1,0 +1,193 @@
+package dev.winnow.tools.detect;
+
+import dev.winnow.runtime.GraphBuilder;
+import dev.winnow.runtime.format.Metadata;
+import dev.winnow.runtime.quant.QuantParams;
+import dev.winnow.tools.nn.Param;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the trained student as a runtime graph: float32, or int8 by post-training quantization in
+ * the TensorFlow Lite scheme (weights symmetric per output channel, activations asymmetric per tensor
+ * from calibration ranges, int32 biases; RNNPool's cells run in Q15 inside the runtime). Outputs:
+ * {@code detections} [max, 5] (x, y, w, h, score; best first), {@code count} [1], both from the
+ * {@code detect} node (sigmoid score ≥ threshold, greedy NMS).
+ */
+public final class DetectorExport {
+    public static final int MAX_DETECTIONS = 24;
+
+    /** Thresholds the exported detect node applies. */
+    public record Decode(float scoreThreshold, float iouThreshold) {}
+
+    private DetectorExport() {}
+
+    /**
+     * Activation names in the order {@link DetectorNet#forward} lists them: stem, down, pool, then per
+     * block expand, dw, project, out; then score, box.
+     */
+    static List<String> activationNames(DetectorNet net) {
+        List<String> n = new ArrayList<>(List.of("stem", "down", "pool"));
+        for (int b = 0; b < net.blocks.size(); b++) {
+            n.add("mb" + b + ".expand");
+            n.add("mb" + b + ".dw");
+            n.add("mb" + b + ".project");
+            n.add("mb" + b + ".out");
+        }
+        n.add("score");
+        n.add("box");
+        return n;
+    }
+
+    /** Float32 graph when {@code ranges} is null; int8 with those activation ranges (min, max per activation) otherwise. */
+    public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, Object> provenance, Map<String, Double> metrics) {
+        return export(net, decode, ranges, provenance, metrics, false);
+    }
+
+    /** With {@code scoreOutput}, the float score logits [gh, gw, 1] are a third output (for tests and tools). */
+    public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, Object> provenance, Map<String, Double> metrics,
+                                boolean scoreOutput) {
+        boolean q = ranges != null;
+        DetectorNet.Config c = net.cfg;
+        int gh = c.gridH(), gw = c.gridW(), f = c.features();
+        List<String> names = activationNames(net);
+        int[][] shapes = new int[names.size()][];
+        int k = 0;
+        shapes[k++] = new int[] {DetectorNet.IN_H / 2, DetectorNet.IN_W / 2, c.c1()};
+        shapes[k++] = new int[] {DetectorNet.IN_H / 4, DetectorNet.IN_W / 4, c.c2()};
+        shapes[k++] = new int[] {gh, gw, f};
+        for (int b = 0; b < net.blocks.size(); b++) {
+            shapes[k++] = new int[] {gh, gw, f * c.expansion()};
+            shapes[k++] = new int[] {gh, gw, f * c.expansion()};
+            shapes[k++] = new int[] {gh, gw, f};
+            shapes[k++] = new int[] {gh, gw, f};
+        }
+        shapes[k++] = new int[] {gh, gw, 1};
+        shapes[k] = new int[] {gh, gw, 4};
+
+        GraphBuilder g = new GraphBuilder();
+        QuantParams inQ = new QuantParams(1f / 255f, -128);
+        Map<String, QuantParams> qp = new LinkedHashMap<>();
+        if (q) {
+            g.tensorInt8("image", new int[] {DetectorNet.IN_H, DetectorNet.IN_W, 1}, inQ);
+            qp.put("image", inQ);
+            for (int i = 0; i < names.size(); i++) {
+                QuantParams p = QuantParams.forRange(ranges[i][0], ranges[i][1]);
+                qp.put(names.get(i), p);
+                g.tensorInt8(names.get(i), shapes[i], p);
+            }
+            g.tensor("score_f", shapes[names.size() - 2]).tensor("box_f", shapes[names.size() - 1]);
+        } else {
+            g.tensor("image", new int[] {DetectorNet.IN_H, DetectorNet.IN_W, 1});
+            for (int i = 0; i < names.size(); i++) g.tensor(names.get(i), shapes[i]);
+        }
+        g.tensor("detections", new int[] {MAX_DETECTIONS, 5}).tensor("count", new int[] {1});
+
+        conv(g, q, qp, "stem", "image", "stem", net.stemW, net.stemB, 2, "relu6");
+        conv(g, q, qp, "down", "stem", "down", net.downW, net.downB, 2, "relu6");
+        Map<String, String> rw = new LinkedHashMap<>();
+        for (String cell : new String[] {"rnn1", "rnn2"}) {
+            var r = cell.equals("rnn1") ? net.rnn1 : net.rnn2;
+            String p = "pool." + cell + ".";
+            rw.put(cell + ".W", p + "W");
+            rw.put(cell + ".U", p + "U");
+            rw.put(cell + ".bg", p + "bg");
+            rw.put(cell + ".bh", p + "bh");
+            rw.put(cell + ".zeta", p + "zeta");
+            rw.put(cell + ".nu", p + "nu");
+            g.weightFloat(p + "W", new int[] {r.hidden, r.input}, r.w.w).weightFloat(p + "U", new int[] {r.hidden, r.hidden}, r.u.w)
+                    .weightFloat(p + "bg", new int[] {r.hidden}, r.bg.w).weightFloat(p + "bh", new int[] {r.hidden}, r.bh.w)
+                    .weightFloat(p + "zeta", new int[] {1}, new float[] {30f}).weightFloat(p + "nu", new int[] {1}, new float[] {-30f});
+        }
+        g.node("rnnpool", "pool", List.of("down"), List.of("pool"), rw,
+                Map.of("patch", (long) c.patch(), "stride", (long) c.patch(), "hidden1", (long) c.hidden(), "hidden2", (long) c.hidden(), "pad_output", 0L));
+        String x = "pool";
+        for (int b = 0; b < net.blocks.size(); b++) {
+            DetectorNet.Block bl = net.blocks.get(b);
+            String n = "mb" + b;
+            conv(g, q, qp, n + ".expand", x, n + ".expand", bl.expandW(), bl.expandB(), 1, "relu6");
+            depthwise(g, q, qp, n + ".dw", n + ".expand", n + ".dw", bl.dwW(), bl.dwB(), "relu6");
+            conv(g, q, qp, n + ".project", n + ".dw", n + ".project", bl.projectW(), bl.projectB(), 1, "none");
+            g.node("add", n + ".residual", List.of(x, n + ".project"), List.of(n + ".out"), null, null);
+            x = n + ".out";
+        }
+        conv(g, q, qp, "score", x, "score", net.scoreW, net.scoreB, 1, "none");
+        conv(g, q, qp, "box", x, "box", net.boxW, net.boxB, 1, "none");
+        String s = "score", bx = "box";
+        if (q) {
+            g.node("dequantize", "score.dq", List.of("score"), List.of("score_f"), null, null);
+            g.node("dequantize", "box.dq", List.of("box"), List.of("box_f"), null, null);
+            s = "score_f";
+            bx = "box_f";
+        }
+        Map<String, Object> da = new LinkedHashMap<>();
+        da.put("anchors", List.of((double) c.anchorW(), (double) c.anchorH()));
+        da.put("score_threshold", (double) decode.scoreThreshold());
+        da.put("iou_threshold", (double) decode.iouThreshold());
+        da.put("max_detections", (long) MAX_DETECTIONS);
+        da.put("input_size", new int[] {DetectorNet.IN_H, DetectorNet.IN_W});
+        g.node("detect", "detect", List.of(s, bx), List.of("detections", "count"), null, da);
+        g.input("image").output("detections").output("count");
+        if (scoreOutput) g.output(s);
+
+        Metadata.Builder m = Metadata.builder(q ? "person-detector-int8" : "person-detector-float", "cnn")
+                .description("RNNPool person detector distilled from OpenCV's HOG people detector on vtest.avi (cleaned labels); "
+                        + "outputs detections (x, y, w, h, score; 320x240 pixels) and count")
+                .input("image", new int[] {DetectorNet.IN_H, DetectorNet.IN_W, 1}, "float32", "HWC",
+                        Map.of("colorSpace", "gray", "scale", 1.0 / 255, "width", 320L, "height", 240L))
+                .labels(List.of("person"));
+        if (provenance != null) provenance.forEach(m::provenance);
+        if (metrics != null) metrics.forEach(m::metric);
+        return g.toBytes(m);
+    }
+
+    /** HWIO trainer layout → OHWI runtime layout. */
+    static float[] toOhwi(Param p) {
+        int kh = p.shape[0], kw = p.shape[1], in = p.shape[2], out = p.shape[3];
+        float[] o = new float[p.size()];
+        for (int a = 0; a < kh; a++)
+            for (int b = 0; b < kw; b++)
+                for (int i = 0; i < in; i++)
+                    for (int oc = 0; oc < out; oc++) o[((oc * kh + a) * kw + b) * in + i] = p.w[((a * kw + b) * in + i) * out + oc];
+        return o;
+    }
+
+    private static void conv(GraphBuilder g, boolean q, Map<String, QuantParams> qp, String name, String in, String out, Param w, Param b, int stride, String act) {
+        int kh = w.shape[0], kw = w.shape[1], ic = w.shape[2], oc = w.shape[3];
+        int[] shape = {oc, kh, kw, ic};
+        float[] ohwi = toOhwi(w);
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("stride", (long) stride);
+        attrs.put("padding", "same");
+        attrs.put("activation", act);
+        g.node("conv2d", name, List.of(in), List.of(out), Map.of("filter", name + ".filter", "bias", name + ".bias"), attrs);
+        if (!q) {
+            g.weightFloat(name + ".filter", shape, ohwi).weightFloat(name + ".bias", new int[] {oc}, b.w);
+            return;
+        }
+        float[] scales = QuantParams.symmetricScales(ohwi, oc);
+        g.weightInt8(name + ".filter", shape, QuantParams.quantizeSymmetric(ohwi, scales), 0, scales);
+        g.weightInt32(name + ".bias", new int[] {oc}, QuantParams.quantizeBias(b.w, qp.get(in).scale(), scales));
+    }
+
+    private static void depthwise(GraphBuilder g, boolean q, Map<String, QuantParams> qp, String name, String in, String out, Param w, Param b, String act) {
+        int ch = w.shape[2];
+        int[] shape = {w.shape[0], w.shape[1], ch};
+        g.node("depthwise_conv2d", name, List.of(in), List.of(out), Map.of("filter", name + ".filter", "bias", name + ".bias"),
+                Map.of("stride", 1L, "padding", "same", "activation", act));
+        if (!q) {
+            g.weightFloat(name + ".filter", shape, w.w).weightFloat(name + ".bias", new int[] {ch}, b.w);
+            return;
+        }
+        float[] scales = new float[ch];
+        for (int c = 0; c < ch; c++) {
+            float m = 0f;
+            for (int k = c; k < w.size(); k += ch) m = Math.max(m, Math.abs(w.w[k]));
+            scales[c] = m > 0 ? m / 127f : 1f;
+        }
+        g.weightInt8(name + ".filter", shape, QuantParams.quantizeSymmetricChannelsLast(w.w, scales), 2, scales);
+        g.weightInt32(name + ".bias", new int[] {ch}, QuantParams.quantizeBias(b.w, qp.get(in).scale(), scales));
+    }
+}

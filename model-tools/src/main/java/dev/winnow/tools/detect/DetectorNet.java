@@ -1,0 +1,115 @@
+package dev.winnow.tools.detect;
+
+import dev.winnow.tools.nn.FastGrnn;
+import dev.winnow.tools.nn.Ops;
+import dev.winnow.tools.nn.Param;
+import dev.winnow.tools.nn.RnnPoolOp;
+import dev.winnow.tools.nn.Tape;
+import dev.winnow.tools.nn.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The student: an RNNPool CNN in the style of RNNPool-Face-M4, on one 240x320 gray channel.
+ * <pre>
+ *   stem   conv 3x3/2, 1 → C1, relu6            120x160xC1
+ *   down   conv 3x3/2, C1 → C2, relu6           60x80xC2
+ *   pool   RNNPool patch P stride P, h1 = h2 = H   15x20x4H   (P = 4)
+ *   B x    MBConv (1x1 expand ×E relu6, 3x3 depthwise relu6, 1x1 project, residual)
+ *   score  conv 3x3, → 1 logit per cell; box conv 1x1 → (dx, dy, tw, th) per cell
+ * </pre>
+ * One anchor per 16x16 cell; the runtime's {@code detect} node decodes and suppresses.
+ */
+public final class DetectorNet {
+    public static final int IN_H = 240, IN_W = 320;
+
+    public record Config(int c1, int c2, int hidden, int patch, int blocks, int expansion, float anchorW, float anchorH) {
+        public static Config standard() {
+            return new Config(4, 16, 8, 4, 2, 2, 14f, 36f);
+        }
+
+        int gridH() { return IN_H / 4 / patch; }
+        int gridW() { return IN_W / 4 / patch; }
+        int features() { return 4 * hidden; }
+    }
+
+    public record Block(Param expandW, Param expandB, Param dwW, Param dwB, Param projectW, Param projectB) {}
+
+    public final Config cfg;
+    public final Param stemW, stemB, downW, downB, scoreW, scoreB, boxW, boxB;
+    public final FastGrnn rnn1, rnn2;
+    public final List<Block> blocks = new ArrayList<>();
+    private final List<Param> params = new ArrayList<>();
+
+    public DetectorNet(Config cfg, int workers, long seed) {
+        this.cfg = cfg;
+        Random r = new Random(seed);
+        int f = cfg.features();
+        stemW = add(new Param("stem.filter", new int[] {3, 3, 1, cfg.c1()}, workers).init(r, 9, Math.sqrt(2)));
+        stemB = add(new Param("stem.bias", new int[] {cfg.c1()}, workers));
+        downW = add(new Param("down.filter", new int[] {3, 3, cfg.c1(), cfg.c2()}, workers).init(r, 9 * cfg.c1(), Math.sqrt(2)));
+        downB = add(new Param("down.bias", new int[] {cfg.c2()}, workers));
+        rnn1 = new FastGrnn("pool.rnn1", cfg.c2(), cfg.hidden(), workers, r);
+        rnn2 = new FastGrnn("pool.rnn2", cfg.hidden(), cfg.hidden(), workers, r);
+        rnn1.params().forEach(this::add);
+        rnn2.params().forEach(this::add);
+        int mid = f * cfg.expansion();
+        for (int b = 0; b < cfg.blocks(); b++) {
+            String n = "mb" + b;
+            blocks.add(new Block(
+                    add(new Param(n + ".expand.filter", new int[] {1, 1, f, mid}, workers).init(r, f, Math.sqrt(2))),
+                    add(new Param(n + ".expand.bias", new int[] {mid}, workers)),
+                    add(new Param(n + ".dw.filter", new int[] {3, 3, mid}, workers).init(r, 9, Math.sqrt(2))),
+                    add(new Param(n + ".dw.bias", new int[] {mid}, workers)),
+                    add(new Param(n + ".project.filter", new int[] {1, 1, mid, f}, workers).init(r, mid, 0.5)),
+                    add(new Param(n + ".project.bias", new int[] {f}, workers))));
+        }
+        scoreW = add(new Param("score.filter", new int[] {3, 3, f, 1}, workers).init(r, 9 * f, 0.1));
+        scoreB = add(new Param("score.bias", new int[] {1}, workers).fill(-4f)); // prior ≈ 2% of cells hold a person
+        boxW = add(new Param("box.filter", new int[] {1, 1, f, 4}, workers).init(r, f, 0.1));
+        boxB = add(new Param("box.bias", new int[] {4}, workers));
+    }
+
+    private Param add(Param p) {
+        params.add(p);
+        return p;
+    }
+
+    public List<Param> params() { return params; }
+
+    public long parameterCount() {
+        long n = 0;
+        for (Param p : params) n += p.size();
+        return n;
+    }
+
+    /** Head outputs: score logits [gh, gw, 1] and box offsets [gh, gw, 4]; every intermediate on request. */
+    public record Output(Tensor scores, Tensor boxes, List<Tensor> activations) {}
+
+    /** Forward pass on a [240, 320, 1] image in [0, 1]. */
+    public Output forward(Tape t, Tensor image) {
+        List<Tensor> acts = new ArrayList<>();
+        Tensor x = Ops.relu6(t, Ops.conv2d(t, image, stemW, stemB, 3, 2));
+        acts.add(x);
+        x = Ops.relu6(t, Ops.conv2d(t, x, downW, downB, 3, 2));
+        acts.add(x);
+        x = RnnPoolOp.apply(t, x, rnn1, rnn2, cfg.patch(), cfg.patch());
+        acts.add(x);
+        for (Block b : blocks) {
+            Tensor e = Ops.relu6(t, Ops.conv2d(t, x, b.expandW(), b.expandB(), 1, 1));
+            acts.add(e);
+            Tensor d = Ops.relu6(t, Ops.depthwise(t, e, b.dwW(), b.dwB(), 3, 1));
+            acts.add(d);
+            Tensor p = Ops.conv2d(t, d, b.projectW(), b.projectB(), 1, 1);
+            acts.add(p);
+            x = Ops.add(t, x, p);
+            acts.add(x);
+        }
+        Tensor s = Ops.conv2d(t, x, scoreW, scoreB, 3, 1);
+        Tensor bx = Ops.conv2d(t, x, boxW, boxB, 1, 1);
+        acts.add(s);
+        acts.add(bx);
+        return new Output(s, bx, acts);
+    }
+}

@@ -1,0 +1,243 @@
+package dev.winnow.tools.detect;
+
+import dev.winnow.tools.nn.Adam;
+import dev.winnow.tools.nn.Param;
+import dev.winnow.tools.nn.Tape;
+import dev.winnow.tools.nn.Tensor;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Trains the student on the cleaned teacher labels (knowledge distillation from HOG), then exports
+ * the float and the int8 artifacts.
+ *
+ * <p>Training set: vtest frames 0..589 with their cleaned labels, tree.avi frames 0..35 and the
+ * background plate (both without people); validation (thresholds): vtest 590..635. The held-out
+ * stretch (636..794) is never read here. Mini-batches are split over worker threads, each with its
+ * own tape and gradient buffers; Adam with a cosine learning-rate schedule; a fixed seed gives the
+ * same shuffles, augmentations and initial weights.
+ *
+ * <pre>
+ * java -cp winnow.jar dev.winnow.tools.detect.DetectorTrainer --data data/detector --epochs 14 --threads 2 \
+ *      --out model-tools/detector/person-detector-int8.wnm --float-out data/detector/person-detector-float.wnm
+ * </pre>
+ */
+public final class DetectorTrainer {
+    static final int VAL_START = 590;
+
+    record Sample(String clip, int frame, byte[] pixels, List<float[]> boxes) {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = args(args);
+        Path data = Path.of(a.getOrDefault("data", "data/detector"));
+        int epochs = Integer.parseInt(a.getOrDefault("epochs", "14"));
+        int batch = Integer.parseInt(a.getOrDefault("batch", "8"));
+        int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
+        float lr = Float.parseFloat(a.getOrDefault("lr", "0.004"));
+        long seed = Long.parseLong(a.getOrDefault("seed", "7"));
+        Path out = Path.of(a.getOrDefault("out", "model-tools/detector/person-detector-int8.wnm"));
+        Path floatOut = Path.of(a.getOrDefault("float-out", "data/detector/person-detector-float.wnm"));
+        Path paramsOut = Path.of(a.getOrDefault("params-out", "data/detector/student.params"));
+        int limit = Integer.parseInt(a.getOrDefault("limit", "0"));
+
+        DetectorData dd = new DetectorData(data);
+        Map<String, List<float[]>> labels = DetectorData.readBoxes(data.resolve("labels.csv"));
+        List<Sample> train = new ArrayList<>(), val = new ArrayList<>();
+        for (int f = 0; f < DetectorData.HOLDOUT_START; f++) {
+            Sample s = new Sample("vtest", f, bytes(dd.load("vtest", f)), labels.getOrDefault("vtest:" + f, List.of()));
+            (f < VAL_START ? train : val).add(s);
+        }
+        for (int f = 0; f < DetectorData.TREE_TRAIN_END; f++) train.add(new Sample("tree", f, bytes(dd.load("tree", f)), List.of()));
+        byte[] plate = bytes(DetectorData.readPgm(data.resolve("plate.pgm")));
+        for (int k = 0; k < 24; k++) train.add(new Sample("plate", k, plate, List.of()));
+        if (limit > 0) train = train.subList(0, Math.min(limit, train.size()));
+        System.out.printf(Locale.ROOT, "training on %d frames (%d with people), validating on %d; %d epochs, batch %d, %d threads%n",
+                train.size(), train.stream().filter(s -> !s.boxes().isEmpty()).count(), val.size(), epochs, batch, threads);
+
+        DetectorNet net = new DetectorNet(DetectorNet.Config.standard(), threads, seed);
+        System.out.printf(Locale.ROOT, "student: %,d parameters%n", net.parameterCount());
+        Adam adam = new Adam(net.params());
+        Random rnd = new Random(seed);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        int stepsPerEpoch = (train.size() + batch - 1) / batch, total = epochs * stepsPerEpoch, step = 0;
+        long t0 = System.nanoTime();
+        if (a.containsKey("export-only")) {
+            loadParams(net, paramsOut);
+            epochs = 0;
+        }
+        for (int e = 0; e < epochs; e++) {
+            List<Sample> order = new ArrayList<>(train);
+            Collections.shuffle(order, rnd);
+            double sl = 0, bl = 0;
+            for (int s = 0; s < order.size(); s += batch) {
+                List<Sample> b = order.subList(s, Math.min(order.size(), s + batch));
+                long[] seeds = new long[b.size()];
+                for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
+                List<Future<double[]>> fs = new ArrayList<>();
+                for (int w = 0; w < threads; w++) {
+                    final int worker = w;
+                    fs.add(pool.submit(() -> {
+                        double[] acc = new double[2];
+                        for (int i = worker; i < b.size(); i += threads) {
+                            double[] l = trainOne(net, b.get(i), seeds[i], worker);
+                            acc[0] += l[0];
+                            acc[1] += l[1];
+                        }
+                        return acc;
+                    }));
+                }
+                for (Future<double[]> f : fs) {
+                    double[] l = f.get();
+                    sl += l[0];
+                    bl += l[1];
+                }
+                float progress = (float) step / total;
+                float rate = step < 30 ? lr * (step + 1) / 30f : lr * (0.03f + 0.97f * 0.5f * (1f + (float) Math.cos(Math.PI * progress)));
+                adam.step(rate, 1f / b.size(), 1e-4f);
+                step++;
+            }
+            double el = (System.nanoTime() - t0) / 1e9;
+            double[] vm = validate(net, val, 0.5f, 0.3f);
+            System.out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f (score %.4f, box %.4f)  val count MAE %.3f at 0.5  %.0f s, ETA %.0f s%n",
+                    e + 1, epochs, (sl + bl) / order.size(), sl / order.size(), bl / order.size(), vm[0], el, el / (e + 1) * (epochs - e - 1));
+        }
+        pool.shutdown();
+        if (epochs > 0) saveParams(net, paramsOut);
+
+        // score and NMS IoU thresholds from the validation frames (cleaned labels)
+        float best = 0.5f, bestIou = 0.3f;
+        double bestMae = Double.MAX_VALUE;
+        for (float iou : new float[] {0.3f, 0.4f, 0.5f, 0.6f}) {
+            for (float th = 0.2f; th <= 0.8f + 1e-6; th += 0.05f) {
+                double mae = validate(net, val, th, iou)[0];
+                if (mae < bestMae - 1e-9) {
+                    bestMae = mae;
+                    best = th;
+                    bestIou = iou;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "score threshold %.2f, NMS IoU %.1f (validation count MAE %.3f against the cleaned labels)%n", best, bestIou, bestMae);
+        DetectorExport.Decode decode = new DetectorExport.Decode(best, bestIou);
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("tool", "winnow DetectorTrainer");
+        prov.put("dataset", "opencv-doc vtest.avi frames 0-589 (labels: OpenCV HOG people detector, cleaned by background subtraction and temporal consistency), tree.avi 0-35, background plate");
+        prov.put("seed", seed);
+        prov.put("command", "scripts/detector/train.sh");
+        Map<String, Double> metrics = Map.of("val_count_mae", bestMae);
+        Files.createDirectories(floatOut.toAbsolutePath().getParent());
+        Files.write(floatOut, DetectorExport.export(net, decode, null, prov, metrics));
+        float[][] ranges = calibrate(net, train, 48, seed);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        byte[] q = DetectorExport.export(net, decode, ranges, prov, metrics);
+        Files.write(out, q);
+        System.out.printf(Locale.ROOT, "wrote %s (%,d B) and %s (%,d B)%n", floatOut, Files.size(floatOut), out, q.length);
+    }
+
+    static byte[] bytes(float[] img) {
+        byte[] b = new byte[img.length];
+        for (int i = 0; i < b.length; i++) b[i] = (byte) Math.round(img[i] * 255f);
+        return b;
+    }
+
+    static float[] floats(byte[] b) {
+        float[] f = new float[b.length];
+        for (int i = 0; i < b.length; i++) f[i] = (b[i] & 0xff) / 255f;
+        return f;
+    }
+
+    /** One augmented example: flip, gain and offset (plate samples also get sensor noise). */
+    static double[] trainOne(DetectorNet net, Sample s, long seed, int worker) {
+        Random r = new Random(seed);
+        boolean flip = r.nextBoolean();
+        float gain = 0.75f + 0.5f * r.nextFloat(), off = (r.nextFloat() - 0.5f) * 0.16f;
+        float noise = s.clip().equals("plate") ? 0.02f * r.nextFloat() : 0f;
+        int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
+        float[] img = new float[W * H];
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) {
+                int src = y * W + (flip ? W - 1 - x : x);
+                float v = (s.pixels()[src] & 0xff) / 255f * gain + off;
+                if (noise > 0) v += (float) r.nextGaussian() * noise;
+                img[y * W + x] = Math.min(1f, Math.max(0f, v));
+            }
+        List<float[]> boxes = new ArrayList<>();
+        for (float[] b : s.boxes()) boxes.add(flip ? new float[] {W - b[0] - b[2], b[1], b[2], b[3]} : b);
+        Tape t = new Tape(worker, true);
+        DetectorNet.Output o = net.forward(t, new Tensor(H, W, 1, img));
+        double[] l = DetectionLoss.apply(o.scores(), o.boxes(), boxes, net.cfg.anchorW(), net.cfg.anchorH());
+        t.backward();
+        return l;
+    }
+
+    /** Count MAE on the validation frames at a score threshold (decoded as the runtime does). */
+    static double[] validate(DetectorNet net, List<Sample> val, float threshold, float iou) {
+        double err = 0;
+        for (Sample s : val) {
+            DetectorNet.Output o = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels())));
+            int n = StudentDecoder.decode(net.cfg, o.scores().data, o.boxes().data, threshold, iou).size();
+            err += Math.abs(n - s.boxes().size());
+        }
+        return new double[] {err / Math.max(1, val.size())};
+    }
+
+    /** Activation ranges (min, max) over calibration frames, in {@link DetectorExport#activationNames} order. */
+    static float[][] calibrate(DetectorNet net, List<Sample> train, int n, long seed) {
+        List<Sample> pick = new ArrayList<>(train);
+        Collections.shuffle(pick, new Random(seed + 1));
+        float[][] r = null;
+        for (Sample s : pick.subList(0, Math.min(n, pick.size()))) {
+            List<Tensor> acts = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels()))).activations();
+            if (r == null) {
+                r = new float[acts.size()][2];
+                for (float[] m : r) {
+                    m[0] = Float.MAX_VALUE;
+                    m[1] = -Float.MAX_VALUE;
+                }
+            }
+            for (int i = 0; i < acts.size(); i++)
+                for (float v : acts.get(i).data) {
+                    r[i][0] = Math.min(r[i][0], v);
+                    r[i][1] = Math.max(r[i][1], v);
+                }
+        }
+        return r;
+    }
+
+    static void saveParams(DetectorNet net, Path p) throws IOException {
+        Files.createDirectories(p.toAbsolutePath().getParent());
+        try (DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(p)))) {
+            for (Param q : net.params()) for (float v : q.w) o.writeFloat(v);
+        }
+    }
+
+    public static void loadParams(DetectorNet net, Path p) throws IOException {
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(p)))) {
+            for (Param q : net.params()) for (int i = 0; i < q.w.length; i++) q.w[i] = in.readFloat();
+        }
+    }
+
+    static Map<String, String> args(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) throw new IllegalArgumentException("unexpected argument " + args[i]);
+            String k = args[i].substring(2);
+            if (k.contains("=")) m.put(k.substring(0, k.indexOf('=')), k.substring(k.indexOf('=') + 1));
+            else m.put(k, args[++i]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.winnow.tools.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.winnow.runtime.Model;
+import dev.winnow.runtime.graph.Interpreter;
+import dev.winnow.tools.nn.Tape;
+import dev.winnow.tools.nn.Tensor;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The exported graphs run in the runtime and agree with the trainer's forward pass. */
+class DetectorExportTest {
+    static float[] image(long seed) {
+        Random r = new Random(seed);
+        float[] img = new float[DetectorNet.IN_H * DetectorNet.IN_W];
+        // smooth random blobs, like a scene, rather than white noise
+        for (int k = 0; k < 40; k++) {
+            int cx = r.nextInt(DetectorNet.IN_W), cy = r.nextInt(DetectorNet.IN_H), rad = 5 + r.nextInt(30);
+            float v = r.nextFloat();
+            for (int y = Math.max(0, cy - rad); y < Math.min(DetectorNet.IN_H, cy + rad); y++)
+                for (int x = Math.max(0, cx - rad); x < Math.min(DetectorNet.IN_W, cx + rad); x++) img[y * DetectorNet.IN_W + x] = v;
+        }
+        return img;
+    }
+
+    @Test
+    void floatArtifactMatchesTrainerForward() throws Exception {
+        DetectorNet net = new DetectorNet(DetectorNet.Config.standard(), 1, 3);
+        net.scoreB.w[0] = 0f; // make detections likely with random weights
+        float threshold = 0.3f;
+        Model m = Model.load(DetectorExport.export(net, new DetectorExport.Decode(threshold, 0.3f), null, null, null, true));
+        for (long seed = 1; seed <= 3; seed++) {
+            float[] img = image(seed);
+            DetectorNet.Output o = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, img.clone()));
+            List<float[]> expect = StudentDecoder.decode(net.cfg, o.scores().data, o.boxes().data, threshold, 0.3f);
+            PersonDetector d = new PersonDetector(m);
+            d.run(img);
+            assertEquals(expect.size(), d.count(), "count");
+            for (int k = 0; k < expect.size(); k++)
+                for (int c = 0; c < 5; c++) assertEquals(expect.get(k)[c], d.boxes().get(k)[c], 1e-3 * Math.max(1, Math.abs(expect.get(k)[c])));
+            // the raw score map too
+            Interpreter it = m.newInterpreter();
+            it.setInput(0, img, 0);
+            it.invoke();
+            float[] sc = new float[o.scores().size()];
+            it.getOutput(2, sc, 0);
+            for (int k = 0; k < sc.length; k++) assertEquals(o.scores().data[k], sc[k], 1e-4f);
+        }
+    }
+
+    @Test
+    void int8ArtifactTracksTheFloatModel() throws Exception {
+        DetectorNet net = new DetectorNet(DetectorNet.Config.standard(), 1, 5);
+        float[][] ranges = DetectorTrainer.calibrate(net, List.of(new DetectorTrainer.Sample("x", 0, DetectorTrainer.bytes(image(9)), List.of()),
+                new DetectorTrainer.Sample("x", 1, DetectorTrainer.bytes(image(10)), List.of())), 2, 1);
+        byte[] q = DetectorExport.export(net, new DetectorExport.Decode(0.5f, 0.3f), ranges, null, null, true);
+        assertTrue(q.length < 160 * 1024, "int8 artifact " + q.length + " B");
+        Model m = Model.load(q);
+        assertTrue(m.report().arenaBytes() <= 188 * 1024, "arena " + m.report().arenaBytes());
+        Interpreter it = m.newInterpreter();
+        float[] img = image(9);
+        it.setInput(0, img, 0);
+        it.invoke();
+        DetectorNet.Output o = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, img));
+        float[] sc = new float[o.scores().size()];
+        it.getOutput(2, sc, 0);
+        double err = 0, mag = 0;
+        for (int k = 0; k < sc.length; k++) {
+            err += Math.abs(o.scores().data[k] - sc[k]);
+            mag += Math.abs(o.scores().data[k]);
+        }
+        assertTrue(err / mag < 0.1, "int8 score logits differ from float by " + err / mag + " relative");
+    }
+}
