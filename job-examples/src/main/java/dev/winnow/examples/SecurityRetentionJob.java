@@ -10,6 +10,7 @@ import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameLabels;
 import dev.winnow.examples.io.FrameModels;
 import dev.winnow.examples.io.KafkaOptions;
+import dev.winnow.examples.io.OutputDir;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.flink.retention.RetentionConfig;
 import dev.winnow.flink.retention.RetentionFilter;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -62,8 +64,8 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     @Option(names = "--post-roll", defaultValue = "PT2S") Duration postRoll;
     @Option(names = "--min-event", defaultValue = "PT0.4S") Duration minEvent;
 
-    @Option(names = "--out", defaultValue = "reports/security-retention", description = "output directory (default: ${DEFAULT-VALUE})")
-    Path out;
+    @Option(names = "--out", defaultValue = "reports/security-retention", description = "output directory or file system URI (s3://, hdfs://); default: ${DEFAULT-VALUE}")
+    String out;
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
 
@@ -90,10 +92,15 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         long t0 = System.nanoTime();
         env.execute("winnow security-retention");
         double seconds = (System.nanoTime() - t0) / 1e9;
-        RetentionReport report = RetentionReport.read(out, retention());
+        Path local = OutputDir.of(out).local();
+        if (local == null) {
+            System.out.printf(Locale.ROOT, "security-retention finished in %.1f s; outputs in %s (reports are written for local output directories)%n", seconds, out);
+            return 0;
+        }
+        RetentionReport report = RetentionReport.read(local, retention());
         System.out.print(report.summary(seconds));
-        report.writeHtml(out.resolve("report.html"));
-        System.out.println("report: " + out.resolve("report.html").toAbsolutePath());
+        report.writeHtml(local.resolve("report.html"));
+        System.out.println("report: " + local.resolve("report.html"));
         return 0;
     }
 
@@ -104,6 +111,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     /** The job graph, for {@link #call} and tests. */
     void build(StreamExecutionEnvironment env) throws Exception {
         env.enableCheckpointing(2_000);
+        OutputDir output = OutputDir.of(out);
         kafka.require("--frames-topic", framesTopic);
         kafka.require("--events-topic", eventsTopic);
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis);
@@ -118,12 +126,12 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         }
         if (labels != null) frames = frames.map(FrameLabels.read(labels)).name("hand labels").uid("labels");
         DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry);
-        scored.sinkTo(CsvFiles.sink(out.resolve("verdicts"), "verdicts", RetentionReport::verdictLine, s -> s.frame.timestampMillis)).name("verdicts csv").uid("verdicts-csv");
+        scored.sinkTo(CsvFiles.sink(output, "verdicts", RetentionReport::verdictLine, s -> s.frame.timestampMillis)).name("verdicts csv").uid("verdicts-csv");
         SingleOutputStreamOperator<ScoredFrame> kept = scored.keyBy(s -> s.frame.cameraId).process(new RetentionFilter(retention())).name("retention").uid("retention");
-        kept.map(s -> s.frame).sinkTo(RetainedFrameSink.builder(new org.apache.flink.core.fs.Path(out.resolve("retained").toUri())).build())
+        kept.map(s -> s.frame).sinkTo(RetainedFrameSink.builder(output.flink("retained")).build())
                 .name("retained frames").uid("retained-frames");
-        kept.sinkTo(CsvFiles.sink(out.resolve("kept"), "kept", s -> s.frame.cameraId + "," + s.frame.seq, s -> s.frame.timestampMillis)).name("kept csv").uid("kept-csv");
-        kept.getSideOutput(RetentionFilter.EVENTS).sinkTo(CsvFiles.sink(out.resolve("events"), "events", RetentionReport::eventLine, e -> e.startMillis))
+        kept.sinkTo(CsvFiles.sink(output, "kept", s -> s.frame.cameraId + "," + s.frame.seq, s -> s.frame.timestampMillis)).name("kept csv").uid("kept-csv");
+        kept.getSideOutput(RetentionFilter.EVENTS).sinkTo(CsvFiles.sink(output, "events", RetentionReport::eventLine, e -> e.startMillis))
                 .name("events csv").uid("events-csv");
         if (eventsTopic != null) {
             kept.getSideOutput(RetentionFilter.EVENTS).sinkTo(WinnowKafka.retentionEventSink(kafka.bootstrap, eventsTopic)

@@ -4,6 +4,7 @@ import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sensor.CsvSensorSource;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.KafkaOptions;
+import dev.winnow.examples.io.OutputDir;
 import dev.winnow.examples.report.SensorReport;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.model.RegistryConnection;
@@ -61,8 +62,8 @@ public final class SensorEventsJob implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "" + WINDOW) int window;
     @Option(names = "--slide", defaultValue = "" + SLIDE) int slide;
 
-    @Option(names = "--out", defaultValue = "reports/sensor-events", description = "output directory (default: ${DEFAULT-VALUE})")
-    Path out;
+    @Option(names = "--out", defaultValue = "reports/sensor-events", description = "output directory or file system URI (s3://, hdfs://); default: ${DEFAULT-VALUE}")
+    String out;
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
 
@@ -86,16 +87,22 @@ public final class SensorEventsJob implements Callable<Integer> {
         long t0 = System.nanoTime();
         env.execute("winnow sensor-events");
         double seconds = (System.nanoTime() - t0) / 1e9;
-        SensorReport report = SensorReport.read(out);
+        Path local = OutputDir.of(out).local();
+        if (local == null) {
+            System.out.printf(Locale.ROOT, "sensor-events finished in %.1f s; outputs in %s (reports are written for local output directories)%n", seconds, out);
+            return 0;
+        }
+        SensorReport report = SensorReport.read(local);
         System.out.printf(Locale.ROOT, "sensor-events: %d windows scored in %.1f s%n", report.windows(), seconds);
         System.out.print(report.summary());
-        report.writeHtml(out.resolve("report.html"));
-        System.out.println("report: " + out.resolve("report.html").toAbsolutePath());
+        report.writeHtml(local.resolve("report.html"));
+        System.out.println("report: " + local.resolve("report.html"));
         return 0;
     }
 
     void build(StreamExecutionEnvironment env) throws Exception {
         env.enableCheckpointing(2_000);
+        OutputDir output = OutputDir.of(out);
         kafka.require("--readings-topic", readingsTopic);
         kafka.require("--events-topic", eventsTopic);
         DataStream<SensorReading> rs;
@@ -111,7 +118,7 @@ public final class SensorEventsJob implements Callable<Integer> {
         SensorFeatures features = new SensorFeatures(CHANNELS, BANDS);
         DataStream<FeatureVector> windows = rs.keyBy(r -> r.sensorId).countWindow(window, slide)
                 .process(new SensorFeatureWindow<>(features)).name("features").uid("features");
-        windows.sinkTo(CsvFiles.sink(out.resolve("windows"), "windows",
+        windows.sinkTo(CsvFiles.sink(output, "windows",
                 v -> String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f", v.sensorId, v.windowStartMillis, v.windowEndMillis, v.label, v.features[0]), v -> v.windowEndMillis))
                 .name("windows csv").uid("windows-csv");
         DataStream<SensorEvent> events;
@@ -126,7 +133,7 @@ public final class SensorEventsJob implements Callable<Integer> {
             ModelSource source = model.equals("bundled") ? ModelSource.ofResource(BUNDLED_MODEL, 1) : ModelSource.ofPath(Path.of(model), 1);
             events = windows.flatMap(new SensorClassifier(source, relevant)).name("classifier").uid("classifier");
         }
-        events.sinkTo(CsvFiles.sink(out.resolve("events"), "events",
+        events.sinkTo(CsvFiles.sink(output, "events",
                 e -> String.format(Locale.ROOT, "%s,%d,%d,%s,%.4f,%d", e.sensorId, e.windowStartMillis, e.windowEndMillis, e.label, e.score, e.modelVersion), e -> e.windowEndMillis))
                 .name("events csv").uid("events-csv");
         if (eventsTopic != null) {

@@ -8,6 +8,7 @@ import dev.winnow.examples.io.Cameras;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameModels;
 import dev.winnow.examples.io.KafkaOptions;
+import dev.winnow.examples.io.OutputDir;
 import dev.winnow.examples.io.ZoneFile;
 import dev.winnow.examples.report.StaffingReport;
 import dev.winnow.flink.types.Frame;
@@ -54,8 +55,8 @@ public final class StadiumStaffingJob implements Callable<Integer> {
     @Option(names = "--event-fps", defaultValue = "2", description = "frame rate of the replayed folders' event-time clock (default: ${DEFAULT-VALUE})")
     double eventFps;
 
-    @Option(names = "--out", defaultValue = "reports/stadium-staffing", description = "output directory (default: ${DEFAULT-VALUE})")
-    Path out;
+    @Option(names = "--out", defaultValue = "reports/stadium-staffing", description = "output directory or file system URI (s3://, hdfs://); default: ${DEFAULT-VALUE}")
+    String out;
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
 
@@ -83,16 +84,22 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         long t0 = System.nanoTime();
         env.execute("winnow stadium-staffing");
         double seconds = (System.nanoTime() - t0) / 1e9;
-        StaffingReport report = StaffingReport.read(out, config);
+        Path local = OutputDir.of(out).local();
+        if (local == null) {
+            System.out.printf(Locale.ROOT, "stadium-staffing finished in %.1f s; outputs in %s (reports are written for local output directories)%n", seconds, out);
+            return 0;
+        }
+        StaffingReport report = StaffingReport.read(local, config);
         System.out.printf(Locale.ROOT, "stadium-staffing: %d frames from %d cameras in %.1f s%n", report.frames(), cameras.size(), seconds);
         System.out.print(report.summary());
-        report.writeHtml(out.resolve("report.html"));
-        System.out.println("report: " + out.resolve("report.html").toAbsolutePath());
+        report.writeHtml(local.resolve("report.html"));
+        System.out.println("report: " + local.resolve("report.html"));
         return 0;
     }
 
     void build(StreamExecutionEnvironment env, ZoneConfig config) throws Exception {
         env.enableCheckpointing(2_000);
+        OutputDir output = OutputDir.of(out);
         kafka.require("--frames-topic", framesTopic);
         kafka.require("--counts-topic", countsTopic);
         long start = SecurityRetentionJob.SAMPLE_START;
@@ -112,11 +119,11 @@ public final class StadiumStaffingJob implements Callable<Integer> {
             frames = env.fromSource(CameraSource.of(specs), watermarks, "cameras").uid("cameras");
         }
         DataStream<Verdict> counts = FrameModels.score(env, frames, model, registry).map(s -> s.verdict).name("counts").uid("counts");
-        counts.sinkTo(CsvFiles.sink(out.resolve("counts"), "counts",
+        counts.sinkTo(CsvFiles.sink(output, "counts",
                 v -> String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%d", v.cameraId, v.seq, v.timestampMillis, v.count, v.score, v.modelVersion), v -> v.timestampMillis))
                 .name("counts csv").uid("counts-csv");
         DataStream<ZoneCount> windows = counts.keyBy(v -> config.zoneOf(v.cameraId)).process(new ZoneOccupancy(config)).name("zone occupancy").uid("zone-occupancy");
-        windows.sinkTo(CsvFiles.sink(out.resolve("zones"), "zones", StaffingReport::windowLine, c -> c.windowStartMillis)).name("zones csv").uid("zones-csv");
+        windows.sinkTo(CsvFiles.sink(output, "zones", StaffingReport::windowLine, c -> c.windowStartMillis)).name("zones csv").uid("zones-csv");
         if (countsTopic != null) {
             windows.sinkTo(WinnowKafka.zoneCountSink(kafka.bootstrap, countsTopic).exactlyOnce(kafka.transactions("stadium-staffing", "counts")).build())
                     .name("kafka " + countsTopic).uid("counts-kafka");

@@ -20,9 +20,9 @@ import org.apache.flink.util.function.SerializableFunction;
 public final class CsvFiles {
     private CsvFiles() {}
 
-    /** CSV part files under {@code dir}, bucketed by the record's event hour (connectors' {@link CsvSinks}). */
-    public static <T> FileSink<T> sink(Path dir, String name, SerializableFunction<T, String> row, SerializableFunction<T, Long> eventTime) {
-        return CsvSinks.sink(new org.apache.flink.core.fs.Path(dir.toUri()), name, row, eventTime, ZoneOffset.UTC);
+    /** CSV part files under {@code out/name}, bucketed by the record's event hour (connectors' {@link CsvSinks}). */
+    public static <T> FileSink<T> sink(OutputDir out, String name, SerializableFunction<T, String> row, SerializableFunction<T, Long> eventTime) {
+        return CsvSinks.sink(out.flink(name), name, row, eventTime, ZoneOffset.UTC);
     }
 
     /** Every committed line under {@code dir} (in-progress and hidden files skipped), split on commas. */

@@ -1,0 +1,40 @@
+package dev.winnow.examples.io;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * Where a job writes: a local directory ({@code reports/x}, {@code file:///…}) or any Flink file
+ * system URI ({@code s3://…}, {@code hdfs://…}). Reports are read back only from local directories.
+ */
+public final class OutputDir implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String uri;
+
+    private OutputDir(String uri) {
+        this.uri = uri;
+    }
+
+    public static OutputDir of(String location) {
+        URI u = URI.create(location.replace('\\', '/'));
+        if (u.getScheme() == null || u.getScheme().length() == 1) return new OutputDir(Path.of(location).toAbsolutePath().normalize().toUri().toString());
+        return new OutputDir(u.toString());
+    }
+
+    /** A subdirectory as a Flink path, for sinks. */
+    public org.apache.flink.core.fs.Path flink(String sub) {
+        return new org.apache.flink.core.fs.Path(new org.apache.flink.core.fs.Path(uri), sub);
+    }
+
+    /** The local directory, or null when the output is on a remote file system. */
+    public Path local() {
+        return uri.startsWith("file:") ? Path.of(URI.create(uri)) : null;
+    }
+
+    @Override
+    public String toString() {
+        return uri;
+    }
+}
