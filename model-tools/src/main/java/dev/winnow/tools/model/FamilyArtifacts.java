@@ -177,16 +177,23 @@ public final class FamilyArtifacts {
         return quantize(f, rows, clip, 127);
     }
 
-    /** Symmetric integers in [−levels, levels] with scale clip·max|row|/levels (the scale FakeQuant trains against). */
+    /**
+     * Symmetric integers in [−levels, levels] with step clip·max|row|/levels. Fewer than 8 bits are
+     * stored spread over the int8 range (each level times m = ⌊127/levels⌋, the scale divided by
+     * m): the same real values, but the integer kernels then work on a grid as fine as int8's
+     * (ProtoNN requantizes its projection into B's scale), and Huffman coding still sees only
+     * 2·levels + 1 symbols. {@code FakeQuant} trains against exactly these values.
+     */
     public static Int8 quantize(float[] f, int rows, double clip, int levels) {
-        int per = f.length / rows;
+        int per = f.length / rows, mult = 127 / levels;
         float[] s = new float[rows];
         byte[] q = new byte[f.length];
         for (int r = 0; r < rows; r++) {
             float m = 0;
             for (int i = 0; i < per; i++) m = Math.max(m, Math.abs(f[r * per + i]));
-            s[r] = m > 0 ? (float) (m * clip / levels) : 1f;
-            for (int i = 0; i < per; i++) q[r * per + i] = (byte) Math.max(-levels, Math.min(levels, Math.round(f[r * per + i] / s[r])));
+            s[r] = m > 0 ? (float) (m * clip / ((double) levels * mult)) : 1f;
+            float step = s[r] * mult;
+            for (int i = 0; i < per; i++) q[r * per + i] = (byte) (mult * Math.max(-levels, Math.min(levels, Math.round(f[r * per + i] / step))));
         }
         return new Int8(q, s);
     }

@@ -18,15 +18,15 @@ public final class FakeQuant {
         double last = 1;
         switch (e.kind()) {
             case INT8: {
-                int n = e.perRow() ? rows : 1, len = e.perRow() ? per : src.length, levels = e.levels();
+                int n = e.perRow() ? rows : 1, len = e.perRow() ? per : src.length, levels = e.levels(), mult = 127 / levels;
                 for (int r = 0; r < n; r++) {
                     double m = 0;
                     for (int i = 0; i < len; i++) m = Math.max(m, Math.abs(src[r * len + i]));
-                    // the exporter computes the scale in float: do the same so training sees the stored values
-                    float s = m > 0 ? (float) ((float) m * e.clip() / levels) : 1f;
+                    // the exporter's arithmetic (FamilyArtifacts.quantize), in float, so training sees the stored values
+                    float s = m > 0 ? (float) ((float) m * e.clip() / ((double) levels * mult)) : 1f, step = s * mult;
                     for (int i = 0; i < len; i++) {
-                        long q = Math.round((float) src[r * len + i] / s);
-                        dst[r * len + i] = Math.max(-levels, Math.min(levels, q)) * s;
+                        long q = Math.round((float) src[r * len + i] / step);
+                        dst[r * len + i] = (double) (mult * Math.max(-levels, Math.min(levels, q))) * s;
                     }
                     last = s;
                 }
