@@ -77,8 +77,10 @@ public final class FamilyArtifacts {
             int8 &= int8Rows(e);
         }
         if (int8) attrs.put("arithmetic", "int8");
-        g.node("bonsai", "bonsai", List.of("x"), List.of("scores"),
-                Map.of("mean", "mean", "std", "std", "Z", "Z", "W", "W", "V", "V", "theta", "T"), attrs);
+        Map<String, String> roles = new LinkedHashMap<>(); // ordered, so the metadata (and the digest) repeat run to run
+        for (String r : List.of("mean", "std", "Z", "W", "V")) roles.put(r, r);
+        roles.put("theta", "T");
+        g.node("bonsai", "bonsai", List.of("x"), List.of("scores"), roles, attrs);
         int rows = t.classes() * t.nodes();
         add(g, "mean", new int[] {dim}, t.mean(), TensorEncoding.FLOAT);
         add(g, "std", new int[] {dim}, t.std(), TensorEncoding.FLOAT);
@@ -101,7 +103,11 @@ public final class FamilyArtifacts {
             g.tensorInt8("xq", new int[] {t.features()}, inputParams(t.inputRange())).node("quantize", "quantize", List.of("x"), List.of("xq"), null, null);
             in = "xq";
         }
-        g.node("protonn", "protonn", List.of(in), List.of("scores"), Map.of("W", "W", "B", "B", "Z", "Z"), Map.of("gamma", t.gamma()));
+        Map<String, String> roles = new LinkedHashMap<>(); // ordered, so the metadata (and the digest) repeat run to run
+        roles.put("W", "W");
+        roles.put("B", "B");
+        roles.put("Z", "Z");
+        g.node("protonn", "protonn", List.of(in), List.of("scores"), roles, Map.of("gamma", t.gamma()));
         add(g, "W", new int[] {t.projection(), t.features()}, t.w(), enc.getOrDefault("W", TensorEncoding.FLOAT));
         add(g, "B", new int[] {t.prototypes(), t.projection()}, t.b(), enc.getOrDefault("B", TensorEncoding.FLOAT));
         add(g, "Z", new int[] {t.prototypes(), t.classes()}, t.z(), enc.getOrDefault("Z", TensorEncoding.FLOAT));
