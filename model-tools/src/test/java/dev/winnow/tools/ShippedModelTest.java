@@ -8,6 +8,7 @@ import dev.winnow.tools.data.LetterData;
 import dev.winnow.tools.eval.Evaluator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,11 @@ class ShippedModelTest {
         Model m = Model.load(MODEL);
         assertEquals(26, m.metadata().labels().size());
         m.artifact().tensors().forEach(t -> assertEquals(dev.winnow.runtime.format.DType.INT8, t.dtype(), t.name()));
+        // int8 arithmetic, not only int8 storage: the protonn op takes the quantized input
+        var ops = m.report().ops();
+        assertEquals(List.of("quantize", "protonn"), ops.stream().map(o -> o.type()).toList());
+        assertTrue(ops.get(1).output().startsWith("scores"), ops.get(1).output());
+        assertTrue(m.input(0).elementCount() == 16 && m.report().arenaBytes() <= 256, "peak arena " + m.report().arenaBytes() + " B");
         Path data = LetterData.locate();
         Assumptions.assumeTrue(data != null, "opencv-doc not installed");
         Dataset test = LetterData.load(data).test();

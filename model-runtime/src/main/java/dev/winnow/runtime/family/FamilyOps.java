@@ -44,8 +44,15 @@ public final class FamilyOps {
                 case "q15": mode = QuantizedBonsai.Mode.Q15; break;
                 default: throw n.error("arithmetic must be float, int8 or q15");
             }
-            // int8 weights stored per row with scale max/127 requantize to the very same integers
-            QuantizedBonsai q = new QuantizedBonsai(b, mode);
+            QuantizedBonsai q;
+            try {
+                // int8: the stored integers and scales as they are (a float tensor is quantized per row here)
+                q = mode == QuantizedBonsai.Mode.INT8
+                        ? QuantizedBonsai.int8(b, int8Rows(n, "Z"), int8Rows(n, "W"), int8Rows(n, "V"), int8Rows(n, "theta"))
+                        : new QuantizedBonsai(b, mode);
+            } catch (IllegalArgumentException e) {
+                throw n.error(e.getMessage());
+            }
             return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
                 @Override public String type() { return "bonsai"; }
                 @Override public long macs() { return b.macs(); }
@@ -64,15 +71,84 @@ public final class FamilyOps {
         };
     }
 
+    /**
+     * An int8 weight matrix [rows][cols] with one symmetric scale per row, as stored: INT8 with
+     * per-row (axis 0) or per-tensor scales and zero point 0; BINARY as ±1 with its row's α (exact);
+     * FLOAT32 (or a codebook) quantized here with scale max|row|/127.
+     */
+    static QuantizedBonsai.Rows int8Rows(NodeContext n, String role) throws ModelFormatException {
+        TensorData t = n.weight(role);
+        int rows = t.rows(), cols = t.rowLength();
+        dev.winnow.runtime.format.QuantizationInfo qi = t.quantization();
+        float[] scales = new float[rows];
+        switch (t.dtype()) {
+            case INT8: {
+                if (qi.kind() == dev.winnow.runtime.format.QuantizationInfo.Kind.NONE) throw n.error("int8 weight '" + role + "' has no scale");
+                boolean perRow = qi.kind() == dev.winnow.runtime.format.QuantizationInfo.Kind.PER_AXIS;
+                if (perRow && qi.axis() != 0) throw n.error("int8 weight '" + role + "' must be quantized per row (axis 0) or per tensor");
+                for (int r = 0; r < rows; r++) {
+                    int k = perRow ? r : 0;
+                    if (qi.zeroPoint(k) != 0) throw n.error("int8 weight '" + role + "' must be symmetric (zero point 0)");
+                    scales[r] = qi.scale(k);
+                }
+                return new QuantizedBonsai.Rows(t.toInt8Array(), scales);
+            }
+            case BINARY: {
+                long[] words = t.toBitPackedWords();
+                int per = (cols + 63) >>> 6;
+                byte[] q = new byte[rows * cols];
+                for (int r = 0; r < rows; r++) {
+                    scales[r] = qi.kind() == dev.winnow.runtime.format.QuantizationInfo.Kind.NONE ? 1f
+                            : qi.scale(qi.kind() == dev.winnow.runtime.format.QuantizationInfo.Kind.PER_AXIS ? r : 0);
+                    for (int c = 0; c < cols; c++) q[r * cols + c] = (byte) (((words[r * per + (c >>> 6)] >>> (c & 63)) & 1) != 0 ? 1 : -1);
+                }
+                return new QuantizedBonsai.Rows(q, scales);
+            }
+            case FLOAT32:
+                return QuantizedBonsai.Rows.quantize(t.toFloatArray(), rows, cols);
+            default:
+                throw n.error("weight '" + role + "' is " + t.dtype() + "; int8 arithmetic takes INT8, BINARY or FLOAT32");
+        }
+    }
+
+    /**
+     * ProtoNN. With a float32 input it computes in float on the decoded weights. With an int8 input
+     * (asymmetric per tensor, from a {@code quantize} node whose parameters come from calibration)
+     * it runs {@link ProtoNn.Int8}: W int8 per row (or binary), B int8 per tensor, int32
+     * projection and distances, the kernel and Z in float.
+     */
     public static Op protoNn(NodeContext n) throws ModelFormatException {
-        TensorSpec in = floatIn(n);
+        TensorSpec in = n.inputs(1)[0];
         TensorSpec out = n.outputs(1)[0];
+        n.expectType(out, ElementType.FLOAT32);
         TensorData w = n.weight("W"), b = n.weight("B"), z = n.weight("Z");
         if (w.rank() != 2 || b.rank() != 2 || z.rank() != 2) throw n.error("W, B and Z must be matrices");
         int d = in.elementCount(), proj = w.dim(0), m = b.dim(0), classes = z.dim(1);
         if (w.dim(1) != d || b.dim(1) != proj || z.dim(0) != m) throw n.error("W [d̂, D], B [m, d̂], Z [m, L] do not fit together");
         n.expectShape(out, classes);
-        ProtoNn p = new ProtoNn(d, proj, m, classes, w.toFloatArray(), b.toFloatArray(), z.toFloatArray(), n.number("gamma", 1f));
+        float gamma = n.number("gamma", 1f);
+        if (in.type() == ElementType.INT8) {
+            QuantizedBonsai.Rows wq = int8Rows(n, "W");
+            dev.winnow.runtime.format.QuantizationInfo bq = b.quantization();
+            if (b.dtype() != dev.winnow.runtime.format.DType.INT8 || bq.kind() != dev.winnow.runtime.format.QuantizationInfo.Kind.PER_TENSOR || bq.zeroPoint(0) != 0) {
+                throw n.error("int8 ProtoNN needs B as int8 with one symmetric scale (per tensor), has " + b.dtype() + " " + bq);
+            }
+            ProtoNn.Int8 p;
+            try {
+                p = new ProtoNn.Int8(d, proj, m, classes, in.scale(), in.zeroPoint(), wq.values(), wq.scales(), b.toInt8Array(), bq.scale(0), z.toFloatArray(), gamma);
+            } catch (IllegalArgumentException e) {
+                throw n.error(e.getMessage());
+            }
+            return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
+                @Override public String type() { return "protonn"; }
+                @Override public long macs() { return p.macs(); }
+                @Override public long parameterCount() { return p.parameters(); }
+                @Override public int scratchInts() { return p.scratchInts(); }
+                @Override public void invoke(Arena a) { p.predict(a.b, in[0], a.f, out[0], a.i, scratchI); }
+            };
+        }
+        n.expectType(in, ElementType.FLOAT32);
+        ProtoNn p = new ProtoNn(d, proj, m, classes, w.toFloatArray(), b.toFloatArray(), z.toFloatArray(), gamma);
         return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
             @Override public String type() { return "protonn"; }
             @Override public long macs() { return p.macs(); }

@@ -6,7 +6,8 @@ import dev.winnow.runtime.quant.Q15;
 /**
  * Bonsai with integer arithmetic on the tree, in two forms:
  * <ul>
- * <li>{@link Mode#INT8}: Z, W, V and θ as int8 with a symmetric scale per row; the normalised input
+ * <li>{@link Mode#INT8}: Z, W, V and θ as int8 with a symmetric scale per row (the artifact's own
+ * integers and scales, see {@link #int8}; Z walked over its non-zeros only); the normalised input
  * and the projection are quantized per prediction (dynamic range, as TFLite's hybrid kernels do);
  * dot products accumulate in int32 and are scaled back in float; tanh is exact.</li>
  * <li>{@link Mode#Q15}: SeeDot style, everything 16-bit with power-of-two scales, 64-bit
@@ -21,12 +22,67 @@ public final class QuantizedBonsai {
     private final int d, dim, proj, classes, depth;
     private final float sigma;
     private final float[] mean, invStd;
-    private final byte[] z8, w8, v8, t8;
+    private final byte[] w8, v8, t8, zVal;
+    private final int[] zStart, zCol;
     private final float[] zs, ws, vs, ts;
     private final short[] z16, w16, v16, t16;
     private final int zf, wf, vf, tf;
 
+    /**
+     * Quantizes a float Bonsai: INT8 with a symmetric scale per row of max|row|/127 (for tests and
+     * float artifacts; artifacts that store int8 weights go through {@link #int8} and keep their own
+     * scales), or Q15 with power-of-two scales.
+     */
     public QuantizedBonsai(Bonsai b, Mode mode) {
+        this(b, mode, mode == Mode.INT8 ? rowsOf(b.weights()) : null);
+    }
+
+    /**
+     * INT8 Bonsai on the int8 values and per-row scales an artifact stores (TFLite weights: symmetric,
+     * zero point 0). Nothing is re-derived: a row whose largest value was clipped, or whose scale was
+     * learned, computes with exactly the stored integers and scale.
+     */
+    public static QuantizedBonsai int8(Bonsai b, Rows z, Rows w, Rows v, Rows theta) {
+        int dim = b.features() + 1, proj = b.projection();
+        int rows = b.classes() * (2 * ((1 << b.depth()) - 1) + 1);
+        z.check("Z", proj, dim);
+        w.check("W", rows, proj);
+        v.check("V", rows, proj);
+        theta.check("theta", Math.max(1, (1 << b.depth()) - 1), proj);
+        return new QuantizedBonsai(b, Mode.INT8, new Rows[] {z, w, v, theta});
+    }
+
+    /** An int8 matrix [rows][cols] with one symmetric scale per row. */
+    public record Rows(byte[] values, float[] scales) {
+        /** Symmetric int8 per row with scale max|row|/127. */
+        public static Rows quantize(float[] m, int rows, int cols) {
+            if (m.length != (long) rows * cols) throw new IllegalArgumentException("matrix has " + m.length + " values, not " + rows + "×" + cols);
+            float[] s = rowScales(m, cols);
+            return new Rows(quantizeRows(m, cols, s), s);
+        }
+
+        void check(String what, int rows, int cols) {
+            if (scales.length != rows || values.length != (long) rows * cols) {
+                throw new IllegalArgumentException("int8 Bonsai " + what + " must be [" + rows + "][" + cols + "] with " + rows + " row scales, has "
+                        + values.length + " values and " + scales.length + " scales");
+            }
+            for (float s : scales) if (!(s > 0) || !Float.isFinite(s)) throw new IllegalArgumentException("int8 Bonsai " + what + " has a scale that is not finite and > 0");
+        }
+    }
+
+    private static Rows[] rowsOf(Bonsai.Weights w) {
+        int dim = w.mean().length, proj = w.z().length / dim;
+        float[][] m = {w.z(), w.w(), w.v(), w.theta()};
+        int[] cols = {dim, proj, proj, proj};
+        Rows[] r = new Rows[4];
+        for (int i = 0; i < 4; i++) {
+            float[] s = rowScales(m[i], cols[i]);
+            r[i] = new Rows(quantizeRows(m[i], cols[i], s), s);
+        }
+        return r;
+    }
+
+    private QuantizedBonsai(Bonsai b, Mode mode, Rows[] int8) {
         this.mode = mode;
         this.d = b.features();
         this.dim = d + 1;
@@ -38,14 +94,31 @@ public final class QuantizedBonsai {
         this.mean = w.mean();
         this.invStd = w.invStd();
         if (mode == Mode.INT8) {
-            zs = rowScales(w.z(), dim);
-            ws = rowScales(w.w(), proj);
-            vs = rowScales(w.v(), proj);
-            ts = rowScales(w.theta(), proj);
-            z8 = quantizeRows(w.z(), dim, zs);
-            w8 = quantizeRows(w.w(), proj, ws);
-            v8 = quantizeRows(w.v(), proj, vs);
-            t8 = quantizeRows(w.theta(), proj, ts);
+            zs = int8[0].scales().clone();
+            ws = int8[1].scales().clone();
+            vs = int8[2].scales().clone();
+            ts = int8[3].scales().clone();
+            w8 = int8[1].values().clone();
+            v8 = int8[2].values().clone();
+            t8 = int8[3].values().clone();
+            // Z as its non-zeros per row (Bonsai's Z is sparse by design)
+            byte[] z = int8[0].values();
+            int nnz = 0;
+            for (byte q : z) if (q != 0) nnz++;
+            zStart = new int[proj + 1];
+            zCol = new int[nnz];
+            zVal = new byte[nnz];
+            int k = 0;
+            for (int r = 0; r < proj; r++) {
+                zStart[r] = k;
+                for (int c = 0; c < dim; c++) {
+                    if (z[r * dim + c] != 0) {
+                        zCol[k] = c;
+                        zVal[k++] = z[r * dim + c];
+                    }
+                }
+            }
+            zStart[proj] = k;
             z16 = w16 = v16 = t16 = null;
             zf = wf = vf = tf = 0;
         } else {
@@ -57,7 +130,8 @@ public final class QuantizedBonsai {
             w16 = Q15.quantize(w.w(), wf);
             v16 = Q15.quantize(w.v(), vf);
             t16 = Q15.quantize(w.theta(), tf);
-            z8 = w8 = v8 = t8 = null;
+            w8 = v8 = t8 = zVal = null;
+            zStart = zCol = null;
             zs = ws = vs = ts = null;
         }
     }
@@ -84,7 +158,7 @@ public final class QuantizedBonsai {
     public int scratchInts() { return dim + proj; }
 
     public long weightBytes() {
-        long n = mode == Mode.INT8 ? z8.length + w8.length + v8.length + t8.length : 2L * (z16.length + w16.length + v16.length + t16.length);
+        long n = mode == Mode.INT8 ? zVal.length + w8.length + v8.length + t8.length : 2L * (z16.length + w16.length + v16.length + t16.length);
         return n + (mode == Mode.INT8 ? 4L * (zs.length + ws.length + vs.length + ts.length) : 16);
     }
 
@@ -109,7 +183,7 @@ public final class QuantizedBonsai {
         float sx = quantizeInto(f, xn, dim, q, qOff);
         for (int r = 0; r < proj; r++) {
             int acc = 0;
-            for (int c = 0; c < dim; c++) acc += z8[r * dim + c] * q[qOff + c];
+            for (int k = zStart[r]; k < zStart[r + 1]; k++) acc += zVal[k] * q[qOff + zCol[k]];
             f[pr + r] = acc * zs[r] * sx / proj;
         }
         int pq = qOff + dim;

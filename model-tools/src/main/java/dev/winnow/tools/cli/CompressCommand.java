@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  * {@code winnow compress}: prune (with fine-tuning), then int8 or weight sharing, then Huffman, or a
  * budget search; prints one row per step (bytes, parameters, MACs, peak RAM, test accuracy).
  */
-@Command(name = "compress", description = "Compress a Bonsai or ProtoNN artifact: --prune, --int8 | --share-bits, --huffman, or --budget BYTES.")
+@Command(name = "compress", description = "Compress a Bonsai or ProtoNN artifact: --prune, --binarize, --int8 (with quantization-aware fine-tuning when it loses > 1 point) | --share-bits, --huffman; or a budget search: --budget BYTES and/or --max-ram BYTES.")
 final class CompressCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", description = "artifact to compress (.wnm, bonsai or protonn)") Path input;
@@ -40,10 +40,17 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64") int batch;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--int8", description = "post-training int8, clipping calibrated on --calibration-rows training rows") boolean int8;
+    @Option(names = "--bits", defaultValue = "8", description = "with --int8: integer levels of this many bits (stored as int8; default ${DEFAULT-VALUE})") int bits;
+    @Option(names = "--qat", defaultValue = "AUTO", description = "quantization-aware fine-tuning after --int8: AUTO (when post-training loses more than --qat-threshold points), ALWAYS, NEVER") Compressor.Qat qat;
+    @Option(names = "--qat-threshold", defaultValue = "1.0", description = "accuracy points post-training may lose before AUTO fine-tunes (default ${DEFAULT-VALUE})") double qatThreshold;
+    @Option(names = "--qat-epochs", defaultValue = "5") int qatEpochs;
+    @Option(names = "--qat-lr", defaultValue = "0.001") double qatLr;
+    @Option(names = "--binarize", split = ",", description = "matrices to binarize (sign × mean|row|, XNOR-Net), fine-tuned for --fine-tune-epochs") List<String> binarize;
     @Option(names = "--calibration-rows", defaultValue = "2000") int calibrationRows;
     @Option(names = "--share-bits", description = "k-means weight sharing with 2^bits centroids per matrix") Integer shareBits;
     @Option(names = "--huffman", description = "Huffman-code every payload it shrinks") boolean huffman;
     @Option(names = "--budget", description = "search prune ratio and bit width for the best artifact of at most this many bytes") Integer budget;
+    @Option(names = "--max-ram", description = "budget search: peak arena RAM of at most this many bytes") Integer maxRam;
     @Option(names = "--budget-prune", split = ",", defaultValue = "0,0.25,0.5,0.75", description = "prune ratios the budget search tries") double[] budgetPrune;
     @Option(names = "--budget-bits", split = ",", defaultValue = "8,6,5,4,3", description = "bit widths the budget search tries (8 = int8, else codebook)") int[] budgetBits;
     @Option(names = "--threads") Integer threads;
@@ -63,17 +70,19 @@ final class CompressCommand implements Callable<Integer> {
         List<Measured> rows = new ArrayList<>();
         rows.add(Measured.of("input", in, s.test(), th, input.getFileName().toString()));
         byte[] result;
-        if (budget != null) {
-            Compressor.BudgetResult r = Compressor.budget(m, s.train(), calibration, calibration, budget, budgetPrune, budgetBits, tensors,
-                    ft.progress(line -> {}), info, line -> { o.println(line); o.flush(); });
+        if (budget != null || maxRam != null) {
+            Compressor.BudgetResult r = Compressor.budget(m, s.train(), calibration, calibration, budget == null ? Integer.MAX_VALUE : budget,
+                    maxRam == null ? Long.MAX_VALUE : maxRam, budgetPrune, budgetBits, tensors, ft.progress(line -> {}), info, line -> { o.println(line); o.flush(); });
             o.print(r.table());
             if (r.best() == null) {
-                spec.commandLine().getErr().println("nothing tried fits in " + budget + " bytes");
+                spec.commandLine().getErr().println("nothing tried fits in " + (budget == null ? "" : budget + " bytes") + (budget != null && maxRam != null ? " and " : "")
+                        + (maxRam == null ? "" : maxRam + " bytes of peak RAM"));
                 return 1;
             }
             result = withMetrics(r.best().model(), r.best().encodings(), info.provenance("compression", describeSteps() + ": prune "
                     + r.best().pruneRatio() + ", " + r.best().encoding()), s);
-            rows.add(Measured.of(String.format(Locale.ROOT, "budget: prune %.0f%% %s", 100 * r.best().pruneRatio(), r.best().encoding()), result, s.test(), th, "≤ " + budget + " B"));
+            rows.add(Measured.of(String.format(Locale.ROOT, "budget: prune %.0f%% %s", 100 * r.best().pruneRatio(), r.best().encoding()), result, s.test(), th,
+                    (budget == null ? "" : "≤ " + budget + " B") + (maxRam == null ? "" : " RAM ≤ " + maxRam + " B")));
         } else {
             TrainableModel cur = m;
             Map<String, TensorEncoding> enc = FamilyArtifacts.encodings();
@@ -82,10 +91,24 @@ final class CompressCommand implements Callable<Integer> {
                 rows.add(Measured.of(String.format(Locale.ROOT, "prune %.0f%% %s +%d ep", 100 * prune, String.join(",", tensors), fineTuneEpochs),
                         ModelExport.toArtifact(cur, enc, info), s.test(), th, "sparse float32"));
             }
+            final PrintWriter log = o;
+            if (binarize != null && !binarize.isEmpty()) {
+                Compressor.Binarized b = Compressor.binarize(cur, binarize, s.train(), ft);
+                cur = b.model();
+                enc.putAll(b.encodings());
+                rows.add(Measured.of("binarize " + String.join(",", binarize) + " +" + fineTuneEpochs + " ep", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)));
+            }
             if (int8) {
-                final PrintWriter log = o;
-                enc = Compressor.int8(cur, calibration, info, line -> { log.println(line); log.flush(); });
-                rows.add(Measured.of("int8 (calibrated)", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)));
+                Map<String, dev.winnow.tools.model.TensorEncoding> start = Compressor.intBits(cur, bits);
+                start.putAll(enc); // binarized tensors stay binary
+                Trainer.Options qo = new Trainer.Options(qatEpochs, batch, qatLr, seed, th, null, line -> { log.println("  qat " + line); log.flush(); });
+                Compressor.Quantized q = Compressor.quantize(cur, start, s.train(), calibration, calibration, qat, qatThreshold / 100, qo, info,
+                        line -> { log.println(line); log.flush(); });
+                String label = bits == 8 ? "int8" : "int" + bits;
+                rows.add(Measured.of(label + " (calibrated)", ModelExport.toArtifact(q.ptqModel(), q.encodings(), info), s.test(), th, describe(q.encodings())));
+                cur = q.model();
+                enc = q.encodings();
+                if (q.qatRan()) rows.add(Measured.of(label + " + QAT " + qatEpochs + " ep", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)));
             } else if (shareBits != null) {
                 enc = Compressor.share(cur, shareBits);
                 rows.add(Measured.of("weight sharing " + shareBits + " bit", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)));
@@ -106,7 +129,8 @@ final class CompressCommand implements Callable<Integer> {
         List<String> st = new ArrayList<>();
         if (budget != null) st.add("budget " + budget);
         if (prune > 0) st.add("prune " + prune + " " + (pruneTensors == null ? "Z" : pruneTensors) + " +" + fineTuneEpochs + " epochs");
-        if (int8) st.add("int8");
+        if (binarize != null && !binarize.isEmpty()) st.add("binarize " + binarize + " +" + fineTuneEpochs + " epochs");
+        if (int8) st.add((bits == 8 ? "int8" : "int" + bits) + " (qat " + qat.name().toLowerCase(Locale.ROOT) + ")");
         if (shareBits != null) st.add("codebook " + shareBits + " bit");
         if (huffman) st.add("huffman");
         return String.join(", ", st);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code winnow sign}: add or replace an artifact's Ed25519 signature. {@code winnow registry verify} checks it. */
+/** {@code winnow sign}: add or replace an artifact's Ed25519 signature. {@code winnow verify --key} checks it. */
 @Command(name = "sign", description = "Sign an artifact with an Ed25519 key (the body and digest stay the same).")
 final class SignCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;

@@ -54,6 +54,10 @@ final class TrainCommand implements Callable<Integer> {
     // ProtoNN
     @Option(names = "--prototypes", defaultValue = "260", description = "protonn: number of prototypes m") int prototypes;
     @Option(names = "--gamma-scale", defaultValue = "1.0", description = "protonn: γ = scale / median distance to the nearest prototype (EdgeML: 2.5)") double gammaScale;
+    // Distillation
+    @Option(names = "--teacher", description = "distil from this artifact's scores (any family the runtime loads)") Path teacher;
+    @Option(names = "--temperature", defaultValue = "4", description = "with --teacher: softmax temperature T of the soft targets (default ${DEFAULT-VALUE})") double temperature;
+    @Option(names = "--alpha", defaultValue = "0.7", description = "with --teacher: weight of the soft (teacher) loss; 1 − alpha goes to the labels (default ${DEFAULT-VALUE})") double alpha;
 
     @Override
     public Integer call() throws Exception {
@@ -74,6 +78,15 @@ final class TrainCommand implements Callable<Integer> {
             ProtoNnModel.Config c = ProtoNnModel.Config.defaults(p, prototypes).gammaScale(gammaScale).loss(loss).l2(l2 == 1e-5 ? 1e-6 : l2).sparsity(keepW, keepB, keepZ);
             m = ProtoNnModel.init(s.train(), c, seed);
             hyper = String.format(Locale.ROOT, "projection %d, prototypes %d, gamma %.4f, keep W %s B %s Z %s", p, prototypes, ((ProtoNnModel) m).gamma(), keepW, keepB, keepZ);
+        }
+        if (teacher != null) {
+            Model t = Model.load(teacher);
+            float[] scores = teacherScores(t, s.train());
+            m.setSoftTargets(new dev.winnow.tools.train.SoftTargets(s.train(), scores, s.train().classes(), temperature, alpha));
+            double tAcc = Evaluator.evaluate(t, s.test(), th).accuracy();
+            hyper += String.format(Locale.ROOT, ", distilled from %s (T %s, alpha %s)", teacher.getFileName(), temperature, alpha);
+            o.printf(Locale.ROOT, "teacher %s: %s, %,d B, %,d MACs, test accuracy %.2f%%; soft targets at T = %s, alpha = %s%n", teacher.getFileName(), t.family(),
+                    Files.size(teacher), t.report().macs(), 100 * tAcc, temperature, alpha);
         }
         o.println(family + ": " + hyper);
         o.flush();
@@ -99,6 +112,21 @@ final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "trainer forward %.2f%%, runtime %.2f%%, same prediction on %d/%d test rows%n", 100 * trainerAcc, 100 * ev.accuracy(), agree, s.test().size());
         o.println("wrote " + out);
         return 0;
+    }
+
+    /** The teacher's raw output scores for every row of {@code d}, [rows][classes]. */
+    static float[] teacherScores(Model t, Dataset d) {
+        int classes = t.output(0).elementCount();
+        if (t.input(0).elementCount() != d.features()) throw new IllegalArgumentException("teacher takes " + t.input(0).elementCount() + " features, the data has " + d.features());
+        if (classes != d.classes()) throw new IllegalArgumentException("teacher has " + classes + " outputs, the data " + d.classes() + " classes");
+        float[] out = new float[d.size() * classes];
+        dev.winnow.runtime.graph.Interpreter it = t.newInterpreter();
+        for (int i = 0; i < d.size(); i++) {
+            it.setInput(0, d.x(), d.offset(i));
+            it.invoke();
+            it.getOutput(0, out, i * classes);
+        }
+        return out;
     }
 
     static int agreement(TrainableModel m, Dataset d, int[] runtimePred) {

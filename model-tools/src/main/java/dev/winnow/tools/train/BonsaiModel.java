@@ -53,6 +53,10 @@ public final class BonsaiModel implements TrainableModel {
     boolean[][] masks = new boolean[4][];
     /** Whether {@link #afterStep} runs the IHT schedule (off when fine-tuning a pruned model). */
     boolean ihtSchedule = true;
+    /** Forward values of Z, W, V, θ: the parameters, or their fake-quantized copies (quantization-aware training). */
+    double[] fz, fw, fv, ft;
+    java.util.Map<String, dev.winnow.tools.model.TensorEncoding> fakeQuant;
+    SoftTargets soft;
 
     public BonsaiModel(int features, int classes, Config cfg, float[] mean, float[] std, double[] z, double[] w, double[] v, double[] theta, double sigmaI) {
         this.cfg = cfg;
@@ -74,6 +78,42 @@ public final class BonsaiModel implements TrainableModel {
         this.v = v;
         this.theta = theta;
         this.sigmaI = sigmaI;
+        this.fz = z;
+        this.fw = w;
+        this.fv = v;
+        this.ft = theta;
+    }
+
+    @Override
+    public void setFakeQuant(java.util.Map<String, dev.winnow.tools.model.TensorEncoding> enc) {
+        if (enc == null || enc.isEmpty()) {
+            fakeQuant = null;
+            fz = z;
+            fw = w;
+            fv = v;
+            ft = theta;
+            return;
+        }
+        fakeQuant = new java.util.LinkedHashMap<>(enc);
+        fz = new double[z.length];
+        fw = new double[w.length];
+        fv = new double[v.length];
+        ft = new double[theta.length];
+        refreshFakeQuant();
+    }
+
+    void refreshFakeQuant() {
+        if (fakeQuant == null) return;
+        var f = dev.winnow.tools.model.TensorEncoding.FLOAT;
+        FakeQuant.apply(z, fz, proj, fakeQuant.getOrDefault("Z", f));
+        FakeQuant.apply(w, fw, classes * nodes, fakeQuant.getOrDefault("W", f));
+        FakeQuant.apply(v, fv, classes * nodes, fakeQuant.getOrDefault("V", f));
+        FakeQuant.apply(theta, ft, Math.max(1, internal), fakeQuant.getOrDefault("T", f));
+    }
+
+    @Override
+    public void setSoftTargets(SoftTargets t) {
+        this.soft = t;
     }
 
     /** A fresh model: normalisation from the data, Gaussian weights from the seed (as EdgeML's randn init). */
@@ -139,6 +179,7 @@ public final class BonsaiModel implements TrainableModel {
     @Override public Object newScratch() { return new Scratch(); }
 
     private void project(float[] x, int off, Scratch s) {
+        double[] z = fz;
         for (int i = 0; i < d; i++) s.xn[i] = (x[off + i] - mean[i]) / std[i];
         s.xn[d] = (1 - mean[d]) / std[d];
         for (int r = 0; r < proj; r++) {
@@ -160,6 +201,7 @@ public final class BonsaiModel implements TrainableModel {
     public double lossAndGradient(float[] x, int off, int label, double[][] g, Object scratch, int[] correct) {
         Scratch s = (Scratch) scratch;
         project(x, off, s);
+        double[] w = fw, v = fv, theta = ft;
         double sigma = cfg.sigma();
         double[] p = s.p;
         java.util.Arrays.fill(s.y, 0);
@@ -180,7 +222,7 @@ public final class BonsaiModel implements TrainableModel {
             }
         }
         if (Loss.argmax(s.y) == label) correct[0]++;
-        double loss = cfg.loss().apply(s.y, label, s.delta);
+        double loss = soft != null ? soft.loss(s.y, label, off, s.delta) : cfg.loss().apply(s.y, label, s.delta);
         if (g == null) return loss;
         double[] gz = g[0], gw = g[1], gv = g[2], gt = g[3], dp = s.dp;
         java.util.Arrays.fill(dp, 0);
@@ -231,6 +273,7 @@ public final class BonsaiModel implements TrainableModel {
     public void scores(float[] x, int off, double[] out, Object scratch) {
         Scratch s = (Scratch) scratch;
         project(x, off, s);
+        double[] w = fw, v = fv, theta = ft;
         java.util.Arrays.fill(out, 0);
         int node = 0;
         for (int level = 0; ; level++) {
@@ -264,6 +307,7 @@ public final class BonsaiModel implements TrainableModel {
             }
         }
         for (int b = 0; b < 4; b++) Sparsity.apply(ps[b], masks[b]);
+        refreshFakeQuant();
     }
 
     private boolean masksMissing(double[] keep) {
@@ -308,6 +352,8 @@ public final class BonsaiModel implements TrainableModel {
         BonsaiModel m = new BonsaiModel(d, classes, cfg, mean.clone(), std.clone(), z.clone(), w.clone(), v.clone(), theta.clone(), sigmaI);
         for (int b = 0; b < 4; b++) m.masks[b] = masks[b] == null ? null : masks[b].clone();
         m.ihtSchedule = ihtSchedule;
+        m.soft = soft;
+        m.setFakeQuant(fakeQuant);
         return m;
     }
 }

@@ -2,6 +2,7 @@ package dev.winnow.tools.train;
 
 import dev.winnow.tools.data.Dataset;
 import dev.winnow.tools.model.FamilyArtifacts;
+import dev.winnow.tools.model.TensorEncoding;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -45,6 +46,15 @@ public final class ProtoNnModel implements TrainableModel {
     final double[] w, b, z, gamma;
     final boolean[][] masks = new boolean[4][];
     boolean ihtSchedule = true;
+    /** {min, max} of the raw features, for the int8 input's parameters (null: unknown). */
+    float[] inputRange;
+    /** Forward values of W, B, Z: the parameters themselves, or their fake-quantized copies. */
+    double[] fw, fb, fz;
+    java.util.Map<String, TensorEncoding> fakeQuant;
+    /** B's scale when the projection is rounded to it (int8 arithmetic), else 0. */
+    double pScale;
+    dev.winnow.runtime.quant.QuantParams inQuant;
+    SoftTargets soft;
 
     public ProtoNnModel(int features, int classes, Config cfg, float[] mean, float[] std, double[] w, double[] b, double[] z, double gamma) {
         this.cfg = cfg;
@@ -61,6 +71,74 @@ public final class ProtoNnModel implements TrainableModel {
         this.b = b;
         this.z = z;
         this.gamma = new double[] {gamma};
+        this.fw = w;
+        this.fb = b;
+        this.fz = z;
+    }
+
+    public float[] inputRange() { return inputRange == null ? null : inputRange.clone(); }
+
+    public void inputRange(float[] range) { this.inputRange = range == null ? null : range.clone(); }
+
+    /** {min, max} over every feature of a data set. */
+    public static float[] rangeOf(Dataset d) {
+        float lo = Float.MAX_VALUE, hi = -Float.MAX_VALUE;
+        for (int i = 0; i < d.size() * d.features(); i++) {
+            lo = Math.min(lo, d.x()[i]);
+            hi = Math.max(hi, d.x()[i]);
+        }
+        return new float[] {lo, hi};
+    }
+
+    /** Folds the normalisation into W and B (as {@link #tensors()} exports them), leaving mean 0 and std 1. */
+    void foldNormalization() {
+        boolean identity = true;
+        for (int c = 0; c < d; c++) identity &= mean[c] == 0f && std[c] == 1f;
+        if (identity) return;
+        float[] w2 = exportW(), b2 = exportB();
+        for (int i = 0; i < w.length; i++) w[i] = w2[i];
+        for (int i = 0; i < b.length; i++) b[i] = b2[i];
+        java.util.Arrays.fill(mean, 0f);
+        java.util.Arrays.fill(std, 1f);
+    }
+
+    @Override
+    public void setFakeQuant(java.util.Map<String, TensorEncoding> enc) {
+        if (enc == null || enc.isEmpty()) {
+            fakeQuant = null;
+            fw = w;
+            fb = b;
+            fz = z;
+            pScale = 0;
+            inQuant = null;
+            return;
+        }
+        foldNormalization();
+        fakeQuant = new java.util.LinkedHashMap<>(enc);
+        fw = new double[w.length];
+        fb = new double[b.length];
+        fz = new double[z.length];
+        refreshFakeQuant();
+    }
+
+    void refreshFakeQuant() {
+        if (fakeQuant == null) return;
+        TensorEncoding f = TensorEncoding.FLOAT;
+        FakeQuant.apply(w, fw, proj, fakeQuant.getOrDefault("W", f));
+        double sb = FakeQuant.apply(b, fb, m, fakeQuant.getOrDefault("B", f));
+        FakeQuant.apply(z, fz, m, fakeQuant.getOrDefault("Z", f));
+        boolean int8 = inputRange != null && FamilyArtifacts.protoNnInt8(tensorsShape(), fakeQuant);
+        pScale = int8 ? sb : 0;
+        inQuant = int8 ? FamilyArtifacts.inputParams(inputRange) : null;
+    }
+
+    private FamilyArtifacts.ProtoNnTensors tensorsShape() {
+        return new FamilyArtifacts.ProtoNnTensors(d, proj, m, classes, null, null, null, gamma[0], inputRange);
+    }
+
+    @Override
+    public void setSoftTargets(SoftTargets t) {
+        this.soft = t;
     }
 
     public static ProtoNnModel init(Dataset train, Config cfg, long seed) {
@@ -112,7 +190,9 @@ public final class ProtoNnModel implements TrainableModel {
         }
         Arrays.sort(dist);
         double med = Math.max(1e-6, dist[probe / 2]);
-        return new ProtoNnModel(d, L, cfg, st.mean(), st.std(), w, b, z, cfg.gammaScale() / med);
+        ProtoNnModel model = new ProtoNnModel(d, L, cfg, st.mean(), st.std(), w, b, z, cfg.gammaScale() / med);
+        model.inputRange = rangeOf(train);
+        return model;
     }
 
     public Config config() { return cfg; }
@@ -131,16 +211,29 @@ public final class ProtoNnModel implements TrainableModel {
 
     private final class Scratch {
         final double[] xn = new double[d], s = new double[proj], k = new double[m], y = new double[classes], delta = new double[classes], ds = new double[proj];
+        final boolean[] clamped = new boolean[proj];
     }
 
     @Override public Object newScratch() { return new Scratch(); }
 
     private void forward(float[] x, int off, Scratch sc) {
-        for (int c = 0; c < d; c++) sc.xn[c] = (x[off + c] - mean[c]) / std[c];
+        double[] w = fw, b = fb, z = fz;
+        if (inQuant != null) {
+            // int8 arithmetic (normalisation folded): the kernel sees the input on its int8 grid
+            for (int c = 0; c < d; c++) sc.xn[c] = inQuant.dequantize(inQuant.quantize(x[off + c]));
+        } else {
+            for (int c = 0; c < d; c++) sc.xn[c] = (x[off + c] - mean[c]) / std[c];
+        }
         for (int r = 0; r < proj; r++) {
             double acc = 0;
             for (int c = 0; c < d; c++) acc += w[r * d + c] * sc.xn[c];
             sc.s[r] = acc;
+            if (pScale > 0) {
+                // the projection on B's grid (straight-through inside the range, no gradient where it saturates)
+                double q = FakeQuant.round(acc, pScale, dev.winnow.runtime.family.ProtoNn.Int8.P_LIMIT);
+                sc.clamped[r] = Math.abs(acc / pScale) > dev.winnow.runtime.family.ProtoNn.Int8.P_LIMIT;
+                sc.s[r] = q;
+            }
         }
         double g2 = gamma[0] * gamma[0];
         Arrays.fill(sc.y, 0);
@@ -163,9 +256,9 @@ public final class ProtoNnModel implements TrainableModel {
         Scratch sc = (Scratch) scratch;
         forward(x, off, sc);
         if (Loss.argmax(sc.y) == label) correct[0]++;
-        double loss = cfg.loss().apply(sc.y, label, sc.delta);
+        double loss = soft != null ? soft.loss(sc.y, label, off, sc.delta) : cfg.loss().apply(sc.y, label, sc.delta);
         if (g == null) return loss;
-        double[] gw = g[0], gb = g[1], gz = g[2], gg = g[3], ds = sc.ds;
+        double[] gw = g[0], gb = g[1], gz = g[2], gg = g[3], ds = sc.ds, b = fb, z = fz;
         Arrays.fill(ds, 0);
         double g2 = gamma[0] * gamma[0], dGamma = 0;
         for (int j = 0; j < m; j++) {
@@ -191,7 +284,7 @@ public final class ProtoNnModel implements TrainableModel {
         if (cfg.learnGamma()) gg[0] += dGamma;
         for (int r = 0; r < proj; r++) {
             double c = ds[r];
-            if (c == 0) continue;
+            if (c == 0 || (pScale > 0 && sc.clamped[r])) continue;
             for (int col = 0; col < d; col++) gw[r * d + col] += c * sc.xn[col];
         }
         return loss;
@@ -217,6 +310,7 @@ public final class ProtoNnModel implements TrainableModel {
             }
         }
         for (int i = 0; i < 3; i++) Sparsity.apply(ps[i], masks[i]);
+        refreshFakeQuant();
     }
 
     public void fixSupport(int block) {
@@ -265,7 +359,7 @@ public final class ProtoNnModel implements TrainableModel {
 
     /** The runtime's form (normalisation folded into W and B). */
     public FamilyArtifacts.ProtoNnTensors tensors() {
-        return new FamilyArtifacts.ProtoNnTensors(d, proj, m, classes, exportW(), exportB(), exportZ(), gamma[0]);
+        return new FamilyArtifacts.ProtoNnTensors(d, proj, m, classes, exportW(), exportB(), exportZ(), gamma[0], inputRange);
     }
 
     public static ProtoNnModel fromTensors(FamilyArtifacts.ProtoNnTensors t, Config base) {
@@ -274,6 +368,7 @@ public final class ProtoNnModel implements TrainableModel {
         float[] mean = new float[t.features()], std = new float[t.features()];
         Arrays.fill(std, 1f);
         ProtoNnModel p = new ProtoNnModel(t.features(), t.classes(), c, mean, std, toDouble(t.w()), toDouble(t.b()), toDouble(t.z()), t.gamma());
+        p.inputRange = t.inputRange();
         p.freezeSchedule();
         return p;
     }
@@ -282,6 +377,9 @@ public final class ProtoNnModel implements TrainableModel {
         ProtoNnModel c = new ProtoNnModel(d, classes, cfg, mean.clone(), std.clone(), w.clone(), b.clone(), z.clone(), gamma[0]);
         for (int i = 0; i < 4; i++) c.masks[i] = masks[i] == null ? null : masks[i].clone();
         c.ihtSchedule = ihtSchedule;
+        c.inputRange = inputRange;
+        c.soft = soft;
+        c.setFakeQuant(fakeQuant);
         return c;
     }
 }

@@ -48,6 +48,16 @@ public interface TrainableModel {
     /** A deep copy. */
     TrainableModel copy();
 
+    /**
+     * Quantization-aware training: from now on the forward pass sees every named tensor as its
+     * encoding will store it (gradients pass straight through to the float weights); null or an
+     * empty map turns it off. Tensor names as in {@code Compressor.matrices}.
+     */
+    void setFakeQuant(java.util.Map<String, dev.winnow.tools.model.TensorEncoding> encodings);
+
+    /** Distillation: train on a teacher's softened outputs mixed with the labels (null: the model's own loss). */
+    void setSoftTargets(SoftTargets targets);
+
     /** A short status for progress lines, e.g. σ_I and non-zeros. */
     default String status() { return ""; }
 

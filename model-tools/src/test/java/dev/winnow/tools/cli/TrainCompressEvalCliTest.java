@@ -89,4 +89,37 @@ class TrainCompressEvalCliTest {
         assertEquals(1, none.code());
         assertTrue(none.err().contains("nothing tried fits"), none.err());
     }
+
+    @Test
+    void compressInt8ProtoNnRunsIntegerArithmeticAndBinarizes() throws Exception {
+        Path out = tmp.resolve("p8.wnm"), bin = tmp.resolve("pbin.wnm");
+        WinnowCliTest.Result r = run(dataArgs("compress", protonn.toString(), "--int8", "--bits", "3", "--qat", "ALWAYS", "--qat-epochs", "1",
+                "--huffman", "--calibration-rows", "200", "-o", out.toString()));
+        for (String step : new String[] {"int3 (calibrated)", "int3 + QAT 1 ep", "calibration: input range", "post-training:", "quantization-aware"}) {
+            assertTrue(r.out().contains(step), step + "\n" + r.out());
+        }
+        assertEquals("quantize", Model.load(out).report().ops().get(0).type());
+        WinnowCliTest.Result b = run(dataArgs("compress", protonn.toString(), "--binarize", "W", "--fine-tune-epochs", "1", "--int8",
+                "--calibration-rows", "200", "-o", bin.toString()));
+        assertTrue(b.out().contains("binarize W +1 ep") && b.out().contains("W binary"), b.out());
+        assertEquals(dev.winnow.runtime.format.DType.BINARY, Model.load(bin).artifact().tensor("W").dtype());
+    }
+
+    @Test
+    void distillFromATeacher() throws Exception {
+        Path student = tmp.resolve("student.wnm");
+        WinnowCliTest.Result r = run(dataArgs("train", "protonn", "--seed", "3", "--epochs", "2", "--projection", "6", "--prototypes", "26",
+                "--teacher", protonn.toString(), "--temperature", "2", "--alpha", "0.5", "--out", student.toString()));
+        assertTrue(r.out().contains("soft targets at T = 2.0, alpha = 0.5"), r.out());
+        assertTrue(String.valueOf(ArtifactReader.read(student).metadata().provenance().get("hyperparameters")).contains("distilled from p.wnm"));
+    }
+
+    @Test
+    void budgetWithPeakRam() throws Exception {
+        Path fit = tmp.resolve("pram.wnm");
+        WinnowCliTest.Result b = run(dataArgs("compress", protonn.toString(), "--max-ram", "200", "--budget-prune", "0",
+                "--budget-bits", "8,4", "--calibration-rows", "200", "-o", fit.toString()));
+        assertTrue(b.out().contains("peak RAM") && b.out().contains("<- chosen") && b.out().contains("RAM ≤ 200 B"), b.out());
+        assertTrue(Model.load(fit).report().arenaBytes() <= 200);
+    }
 }
