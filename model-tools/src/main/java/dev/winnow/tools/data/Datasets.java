@@ -3,7 +3,7 @@ package dev.winnow.tools.data;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Data sets by name, for the command line: {@code letter} and {@code fashion-mnist}. */
+/** Data sets by name, for the command line: {@code letter}, {@code fashion-mnist}, or a team's own {@code csv}. */
 public final class Datasets {
     private Datasets() {}
 
@@ -12,7 +12,16 @@ public final class Datasets {
      * directory for fashion-mnist), else from where the Debian packages install it.
      */
     public static Dataset.Split load(String name, Path path) throws IOException {
+        return load(name, path, null);
+    }
+
+    /** As {@link #load(String, Path)}; {@code csv} reads {@code path} (and {@code testPath} when given, else holds out every fifth row). */
+    public static Dataset.Split load(String name, Path path, Path testPath) throws IOException {
         switch (name) {
+            case "csv": {
+                if (path == null) throw new DataFormatException("csv: pass the file with --data-path (features…,label per line)");
+                return CsvData.load(path, testPath);
+            }
             case "letter": {
                 Path f = path != null ? path : LetterData.locate();
                 if (f == null) throw new DataFormatException("letter: " + LetterData.DEBIAN + "[.gz] not found; apt-get install opencv-doc, or pass --data-path");
@@ -24,7 +33,7 @@ public final class Datasets {
                 return FashionMnist.load(d);
             }
             default:
-                throw new DataFormatException("unknown data set '" + name + "' (letter, fashion-mnist)");
+                throw new DataFormatException("unknown data set '" + name + "' (letter, fashion-mnist, csv)");
         }
     }
 }
