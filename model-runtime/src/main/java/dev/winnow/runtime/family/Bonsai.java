@@ -17,7 +17,10 @@ public final class Bonsai {
     private final float[] mean, invStd; // length D + 1
     private final int[] zRowStart, zCol;
     private final float[] zVal;
-    private final float[] w, v, theta;
+    private final float[] theta;
+    // W and V per node transposed to [node][j][class]: the path step is then, for each projection
+    // coordinate, a stride-1 multiply-add over all classes, which C2 vectorizes (SuperWord)
+    private final float[] wT, vT;
 
     /**
      * @param z dense [D̂][D+1] (zeros are dropped), w and v [L·nodes][D̂], theta [internal][D̂],
@@ -59,9 +62,17 @@ public final class Bonsai {
             }
         }
         zRowStart[projection] = k;
-        this.w = w.clone();
-        this.v = v.clone();
         this.theta = theta.clone();
+        this.wT = new float[w.length];
+        this.vT = new float[v.length];
+        for (int n = 0; n < nodes; n++) {
+            for (int l = 0; l < classes; l++) {
+                for (int j = 0; j < projection; j++) {
+                    wT[(n * projection + j) * classes + l] = w[(n * classes + l) * projection + j];
+                    vT[(n * projection + j) * classes + l] = v[(n * classes + l) * projection + j];
+                }
+            }
+        }
     }
 
     private static void check(float[] a, int n, String what) {
@@ -82,16 +93,26 @@ public final class Bonsai {
         int dim = features + 1;
         float[] z = new float[projection * dim];
         for (int r = 0; r < projection; r++) for (int k = zRowStart[r]; k < zRowStart[r + 1]; k++) z[r * dim + zCol[k]] = zVal[k];
-        return new Weights(mean.clone(), invStd.clone(), z, w.clone(), v.clone(), theta.clone());
+        int nodes = wT.length / (classes * projection);
+        float[] w = new float[wT.length], v = new float[vT.length];
+        for (int n = 0; n < nodes; n++) {
+            for (int l = 0; l < classes; l++) {
+                for (int j = 0; j < projection; j++) {
+                    w[(n * classes + l) * projection + j] = wT[(n * projection + j) * classes + l];
+                    v[(n * classes + l) * projection + j] = vT[(n * projection + j) * classes + l];
+                }
+            }
+        }
+        return new Weights(mean.clone(), invStd.clone(), z, w, v, theta.clone());
     }
 
-    /** Floats of scratch: the normalised input (D+1) and the projection (D̂). */
+    /** Floats of scratch: the normalised input (D+1), the projection (D̂), and W·z and V·z of one node (2L). */
     public int scratchSize() {
-        return features + 1 + projection;
+        return features + 1 + projection + 2 * classes;
     }
 
     public long parameters() {
-        return (long) zVal.length + w.length + v.length + theta.length + 2L * (features + 1);
+        return (long) zVal.length + wT.length + vT.length + theta.length + 2L * (features + 1);
     }
 
     public long macs() {
@@ -111,18 +132,20 @@ public final class Bonsai {
             s[proj + r] = acc * invProj;
         }
         java.util.Arrays.fill(scores, sOff, sOff + classes, 0f);
+        final int wx = proj + projection, vx = wx + classes;
         int node = 0;
         for (int level = 0; ; level++) {
-            for (int l = 0; l < classes; l++) {
-                int row = (node * classes + l) * projection;
-                float wx = 0f, vx = 0f;
-                for (int j = 0; j < projection; j++) {
-                    float p = s[proj + j];
-                    wx += w[row + j] * p;
-                    vx += v[row + j] * p;
+            java.util.Arrays.fill(s, wx, vx + classes, 0f);
+            int base = node * projection * classes;
+            for (int j = 0; j < projection; j++) {
+                float p = s[proj + j];
+                int row = base + j * classes;
+                for (int l = 0; l < classes; l++) {
+                    s[wx + l] += wT[row + l] * p;
+                    s[vx + l] += vT[row + l] * p;
                 }
-                scores[sOff + l] += wx * FastMath.tanh(sigma * vx);
             }
+            for (int l = 0; l < classes; l++) scores[sOff + l] += s[wx + l] * FastMath.tanh(sigma * s[vx + l]);
             if (level == depth) break;
             float t = 0f;
             for (int j = 0; j < projection; j++) t += theta[node * projection + j] * s[proj + j];
