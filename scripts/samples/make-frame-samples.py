@@ -75,9 +75,9 @@ overcrowded-after = PT2S
 camera.north-1 = concourse-north
 camera.north-2 = concourse-north
 camera.south-1 = concourse-south
-zone.concourse-north.capacity = 12
+zone.concourse-north.capacity = 10
 zone.concourse-north.people-per-staff = 4
-zone.concourse-south.capacity = 6
+zone.concourse-south.capacity = 5
 zone.concourse-south.people-per-staff = 3
 ''')
 total = sum(os.path.getsize(p) for p in glob.glob(os.path.join(OUT, '**', '*'), recursive=True) if os.path.isfile(p))

@@ -64,7 +64,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     @Option(names = "--post-roll", defaultValue = "PT2S") Duration postRoll;
     @Option(names = "--min-event", defaultValue = "PT0.4S") Duration minEvent;
 
-    @Option(names = "--out", defaultValue = "reports/security-retention", description = "output directory or file system URI (s3://, hdfs://); default: ${DEFAULT-VALUE}")
+    @Option(names = "--out", defaultValue = "reports/security-retention", description = "output directory (its previous outputs are replaced) or file system URI (s3://, hdfs://); default: ${DEFAULT-VALUE}")
     String out;
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
@@ -112,6 +112,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     void build(StreamExecutionEnvironment env) throws Exception {
         env.enableCheckpointing(2_000);
         OutputDir output = OutputDir.of(out);
+        output.clearLocal("verdicts", "kept", "events", "retained", "report.html");
         kafka.require("--frames-topic", framesTopic);
         kafka.require("--events-topic", eventsTopic);
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis);

@@ -62,7 +62,7 @@ public final class SensorEventsJob implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "" + WINDOW) int window;
     @Option(names = "--slide", defaultValue = "" + SLIDE) int slide;
 
-    @Option(names = "--out", defaultValue = "reports/sensor-events", description = "output directory or file system URI (s3://, hdfs://); default: ${DEFAULT-VALUE}")
+    @Option(names = "--out", defaultValue = "reports/sensor-events", description = "output directory (its previous outputs are replaced) or file system URI (s3://, hdfs://); default: ${DEFAULT-VALUE}")
     String out;
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
@@ -103,6 +103,7 @@ public final class SensorEventsJob implements Callable<Integer> {
     void build(StreamExecutionEnvironment env) throws Exception {
         env.enableCheckpointing(2_000);
         OutputDir output = OutputDir.of(out);
+        output.clearLocal("windows", "events", "report.html");
         kafka.require("--readings-topic", readingsTopic);
         kafka.require("--events-topic", eventsTopic);
         DataStream<SensorReading> rs;

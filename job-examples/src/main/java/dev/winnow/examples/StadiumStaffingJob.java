@@ -55,7 +55,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
     @Option(names = "--event-fps", defaultValue = "2", description = "frame rate of the replayed folders' event-time clock (default: ${DEFAULT-VALUE})")
     double eventFps;
 
-    @Option(names = "--out", defaultValue = "reports/stadium-staffing", description = "output directory or file system URI (s3://, hdfs://); default: ${DEFAULT-VALUE}")
+    @Option(names = "--out", defaultValue = "reports/stadium-staffing", description = "output directory (its previous outputs are replaced) or file system URI (s3://, hdfs://); default: ${DEFAULT-VALUE}")
     String out;
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
@@ -100,6 +100,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
     void build(StreamExecutionEnvironment env, ZoneConfig config) throws Exception {
         env.enableCheckpointing(2_000);
         OutputDir output = OutputDir.of(out);
+        output.clearLocal("counts", "zones", "report.html");
         kafka.require("--frames-topic", framesTopic);
         kafka.require("--counts-topic", countsTopic);
         long start = SecurityRetentionJob.SAMPLE_START;

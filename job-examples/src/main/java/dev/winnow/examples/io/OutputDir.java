@@ -33,6 +33,19 @@ public final class OutputDir implements Serializable {
         return uri.startsWith("file:") ? Path.of(URI.create(uri)) : null;
     }
 
+    /** Deletes a previous run's outputs in a local directory, so the report reads this run's only. */
+    public void clearLocal(String... subdirs) throws java.io.IOException {
+        Path dir = local();
+        if (dir == null) return;
+        for (String sub : subdirs) {
+            Path p = dir.resolve(sub);
+            if (!java.nio.file.Files.exists(p)) continue;
+            try (var files = java.nio.file.Files.walk(p)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.delete(f);
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return uri;
