@@ -11,16 +11,14 @@ import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.SensorEvent;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.SensorReading;
-import dev.winnow.runtime.GraphBuilder;
 import dev.winnow.runtime.Model;
-import dev.winnow.runtime.format.Metadata;
+import dev.winnow.runtime.testing.RandomBonsai;
 import dev.winnow.runtime.testing.TinyCnn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -145,38 +143,8 @@ public final class JobThroughputHarness {
 
     /** A Bonsai tree with random weights, through the runtime's graph format like any shipped model. */
     static byte[] bonsai(int d, int classes, int depth, int proj, long seed) {
-        Random r = new Random(seed);
-        int nodes = (1 << (depth + 1)) - 1, internal = (1 << depth) - 1;
-        float[] mean = new float[d + 1], std = new float[d + 1];
-        Arrays.fill(std, 1f);
-        List<Integer> idx = new ArrayList<>();
-        List<Float> val = new ArrayList<>();
-        for (int i = 0; i < proj * (d + 1); i++) {
-            if (r.nextDouble() < 0.3) {
-                idx.add(i);
-                val.add((float) r.nextGaussian());
-            }
-        }
-        int[] zi = idx.stream().mapToInt(Integer::intValue).toArray();
-        float[] zv = new float[val.size()];
-        for (int i = 0; i < zv.length; i++) zv[i] = val.get(i);
-        GraphBuilder g = new GraphBuilder().tensor("x", new int[] {d}).tensor("scores", new int[] {classes}).input("x").output("scores")
-                .node("bonsai", "tree", List.of("x"), List.of("scores"),
-                        Map.of("mean", "mean", "std", "std", "Z", "Z", "W", "W", "V", "V", "theta", "T"),
-                        Map.of("depth", (long) depth, "projection", (long) proj, "classes", (long) classes, "sigma", 1.0))
-                .weightFloat("mean", new int[] {d + 1}, mean).weightFloat("std", new int[] {d + 1}, std)
-                .weight(wr -> wr.addSparse("Z", new int[] {proj, d + 1}, zi, zv, false))
-                .weightFloat("W", new int[] {classes * nodes, proj}, gaussian(r, classes * nodes * proj))
-                .weightFloat("V", new int[] {classes * nodes, proj}, gaussian(r, classes * nodes * proj))
-                .weightFloat("T", new int[] {internal, proj}, gaussian(r, internal * proj));
         List<String> labels = new ArrayList<>();
         for (int c = 0; c < classes; c++) labels.add("class" + c);
-        return g.toBytes(Metadata.builder("sensor-bonsai", "bonsai").input("x", new int[] {d}, "float32", "features", null).labels(labels));
-    }
-
-    static float[] gaussian(Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
-        return a;
+        return new RandomBonsai(seed, d, proj, classes, depth, 1f, 0.3).artifact("sensor-bonsai", labels);
     }
 }

@@ -6,8 +6,8 @@ import dev.winnow.runtime.GraphBuilder;
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.format.Metadata;
 import dev.winnow.runtime.graph.Interpreter;
+import dev.winnow.runtime.testing.RandomBonsai;
 import dev.winnow.runtime.testing.Tensors;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -77,31 +77,10 @@ class FamilyArtifactTest {
     @Test
     void bonsaiArtifactWithSparseZMatchesTheFamily() throws Exception {
         Random r = new Random(8);
-        int d = 16, proj = 28, classes = 26, depth = 3, nodes = 15, internal = 7;
-        float[] mean = Tensors.gaussian(r, d + 1, 1), std = Tensors.uniform(r, d + 1, 0.5, 2);
-        mean[d] = 0;
-        std[d] = 1;
-        float[] z = Tensors.gaussian(r, proj * (d + 1), 1);
-        List<Integer> idx = new ArrayList<>();
-        List<Float> val = new ArrayList<>();
-        for (int i = 0; i < z.length; i++) {
-            if (r.nextDouble() < 0.7) z[i] = 0;
-            else { idx.add(i); val.add(z[i]); }
-        }
-        float[] w = Tensors.gaussian(r, classes * nodes * proj, 1), v = Tensors.gaussian(r, classes * nodes * proj, 1), t = Tensors.gaussian(r, internal * proj, 1);
-        int[] zi = idx.stream().mapToInt(Integer::intValue).toArray();
-        float[] zv = new float[val.size()];
-        for (int i = 0; i < zv.length; i++) zv[i] = val.get(i);
-        GraphBuilder g = new GraphBuilder().tensor("x", new int[] {d}).tensor("scores", new int[] {classes}).input("x").output("scores")
-                .node("bonsai", "tree", List.of("x"), List.of("scores"),
-                        Map.of("mean", "mean", "std", "std", "Z", "Z", "W", "W", "V", "V", "theta", "T"),
-                        Map.of("depth", (long) depth, "projection", (long) proj, "classes", (long) classes, "sigma", 1.5))
-                .weightFloat("mean", new int[] {d + 1}, mean).weightFloat("std", new int[] {d + 1}, std)
-                .weight(wr -> wr.addSparse("Z", new int[] {proj, d + 1}, zi, zv, false))
-                .weightFloat("W", new int[] {classes * nodes, proj}, w).weightFloat("V", new int[] {classes * nodes, proj}, v)
-                .weightFloat("T", new int[] {internal, proj}, t);
-        Model m = Model.load(g.toBytes(Metadata.builder("letter-bonsai", "bonsai").input("x", new int[] {d}, "float32", "features", null)));
-        Bonsai direct = new Bonsai(d, proj, classes, depth, 1.5f, mean, std, z, w, v, t);
+        int d = 16, classes = 26;
+        RandomBonsai tree = new RandomBonsai(8, d, 28, classes, 3, 1.5f, 0.3);
+        Model m = Model.load(tree.artifact("letter-bonsai", null));
+        Bonsai direct = tree.family();
         Interpreter it = m.newInterpreter();
         float[] s = new float[direct.scratchSize()];
         for (int trial = 0; trial < 100; trial++) {
@@ -110,7 +89,10 @@ class FamilyArtifactTest {
             direct.predict(x, 0, b, 0, s, 0);
             assertArrayEquals(b, a, 0f);
         }
-        assertEquals(zi.length, direct.zNonZeros());
+        long nonZeros = 0;
+        for (float f : tree.z) if (f != 0f) nonZeros++;
+        assertEquals(nonZeros, direct.zNonZeros());
+        assertTrue(nonZeros < 0.4 * tree.z.length, "Z stored sparse");
         assertTrue(m.report().macs() < 10_000, "a Letter-26 Bonsai is a few thousand MACs: " + m.report().macs());
     }
 }
