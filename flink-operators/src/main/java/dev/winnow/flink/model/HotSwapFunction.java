@@ -1,0 +1,70 @@
+package dev.winnow.flink.model;
+
+import dev.winnow.flink.types.ModelUpdate;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * A function that serves the model a registry alias points at: connect the records with the
+ * registry feed's broadcast stream ({@code RegistryFeedSource#broadcast}). {@link SwappableModel}
+ * does the following — broadcast state, background loads, swaps between records or at a completed
+ * checkpoint, restore; subclasses say how a loaded model serves and what a record becomes.
+ */
+public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends BroadcastProcessFunction<IN, ModelUpdate, OUT>
+        implements CheckpointListener {
+    private static final long serialVersionUID = 1L;
+
+    protected final RegistryConnection registry;
+    protected final String modelName;
+    protected final String alias;
+    protected final boolean swapOnCheckpoint;
+
+    private transient SwappableModel<S> model;
+
+    protected HotSwapFunction(RegistryConnection registry, String modelName, String alias, boolean swapOnCheckpoint) {
+        this.registry = registry;
+        this.modelName = modelName;
+        this.alias = alias;
+        this.swapOnCheckpoint = swapOnCheckpoint;
+    }
+
+    /** How a loaded model becomes what serves; throws to refuse a version the records do not fit. */
+    protected abstract SwappableModel.Loader<S> loader();
+
+    /** Registers the function's metrics; {@code serving} is the model serving now (null before the first record). */
+    protected abstract void registerMetrics(MetricGroup operatorGroup, Supplier<S> serving);
+
+    /** Scores one record with the serving model. */
+    protected abstract void process(S serving, IN record, Collector<OUT> out) throws Exception;
+
+    @Override
+    public void open(OpenContext ctx) throws Exception {
+        MetricGroup group = getRuntimeContext().getMetricGroup();
+        model = new SwappableModel<>(registry, modelName, alias, swapOnCheckpoint, loader(), group.addGroup("winnow"));
+        registerMetrics(group, model::current);
+    }
+
+    @Override
+    public void processBroadcastElement(ModelUpdate u, Context ctx, Collector<OUT> out) throws Exception {
+        model.onUpdate(ctx.getBroadcastState(SwappableModel.VERSIONS), u);
+    }
+
+    @Override
+    public void processElement(IN record, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
+        process(model.serving(ctx.getBroadcastState(SwappableModel.VERSIONS)), record, out);
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        if (model != null) model.checkpointComplete();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (model != null) model.close();
+    }
+}

@@ -1,0 +1,12 @@
+# Sourced by scripts that run a module's test-scope main class (harnesses, sample trainers):
+# builds the module and its upstream modules, then sets CP to its test classes, classes and every
+# dependency, Flink included.
+#   module_test_classpath <module>
+module_test_classpath() {
+  local module=$1 cp_file
+  mvn -B -q -ntp -pl "$module" -am test-compile -DskipTests
+  cp_file=$(mktemp)
+  mvn -B -q -ntp -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
+  CP="$module/target/test-classes:$module/target/classes:$(cat "$cp_file")"
+  rm -f "$cp_file"
+}
