@@ -7,6 +7,13 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -16,6 +23,12 @@ import org.apache.flink.util.Collector;
  * function emits the time-weighted mean and the maximum, whether the zone was overcrowded (above
  * capacity continuously for the configured time), and the staff it needs:
  * ceil(max occupancy / people per staff) — the peak, not the mean, because staff must cope with it.
+ *
+ * <p>Cameras of one zone arrive from different sources in no particular order, and the occupancy at
+ * an instant depends on every camera's count at that instant; so counts wait in state until the
+ * watermark passes their time and are then applied in event-time order. The result is the same on
+ * every run and after every restore. A count older than the watermark is applied at once and counted
+ * in {@code lateCounts}.
  */
 public class ZoneOccupancy extends KeyedProcessFunction<String, Verdict, ZoneCount> {
     private static final long serialVersionUID = 1L;
@@ -23,6 +36,8 @@ public class ZoneOccupancy extends KeyedProcessFunction<String, Verdict, ZoneCou
     private final ZoneConfig config;
     private transient MapState<String, Integer> latest;
     private transient ValueState<Window> window;
+    private transient MapState<Long, List<Verdict>> pending;
+    private transient Counter late;
 
     public ZoneOccupancy(ZoneConfig config) {
         this.config = config;
@@ -45,13 +60,30 @@ public class ZoneOccupancy extends KeyedProcessFunction<String, Verdict, ZoneCou
     public void open(OpenContext ctx) {
         latest = getRuntimeContext().getMapState(new MapStateDescriptor<>("latest-count", String.class, Integer.class));
         window = getRuntimeContext().getState(new ValueStateDescriptor<>("window", Window.class));
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-counts", Types.LONG, Types.LIST(TypeInformation.of(Verdict.class))));
+        late = getRuntimeContext().getMetricGroup().addGroup("winnow").counter("lateCounts");
     }
 
     @Override
     public void processElement(Verdict v, Context ctx, Collector<ZoneCount> out) throws Exception {
         long ts = v.timestampMillis;
-        ZoneConfig.Zone zone = config.zone(ctx.getCurrentKey());
+        if (ts <= ctx.timerService().currentWatermark()) {
+            late.inc();
+            apply(v, ctx.getCurrentKey(), ctx.timerService(), out);
+            return;
+        }
+        List<Verdict> at = pending.get(ts);
+        if (at == null) at = new ArrayList<>();
+        at.add(v);
+        pending.put(ts, at);
+        ctx.timerService().registerEventTimeTimer(ts);
+    }
+
+    private void apply(Verdict v, String zoneName, TimerService timers, Collector<ZoneCount> out) throws Exception {
+        ZoneConfig.Zone zone = config.zone(zoneName);
         Window w = window.value();
+        // a late count takes effect now: the past of a window already accounted for is not rewritten
+        long ts = w == null ? v.timestampMillis : Math.max(v.timestampMillis, w.lastChange);
         long start = ts - Math.floorMod(ts, config.windowMillis);
         if (w == null) {
             w = new Window();
@@ -59,9 +91,10 @@ public class ZoneOccupancy extends KeyedProcessFunction<String, Verdict, ZoneCou
             w.lastChange = start;
             w.occupancy = occupancy();
             w.max = w.occupancy;
-            ctx.timerService().registerEventTimeTimer(start + config.windowMillis - 1);
+            timers.registerEventTimeTimer(start + config.windowMillis - 1);
         }
-        while (ts >= w.start + config.windowMillis) w = roll(w, ctx.getCurrentKey(), ctx.timerService(), out);
+        while (ts >= w.start + config.windowMillis) w = roll(w, zoneName, timers, out);
+        timers.registerEventTimeTimer(w.start + config.windowMillis - 1); // idempotent; needed once the watermark is final
         advance(w, ts, zone);
         latest.put(v.cameraId, v.count);
         w.occupancy = occupancy();
@@ -93,7 +126,7 @@ public class ZoneOccupancy extends KeyedProcessFunction<String, Verdict, ZoneCou
     }
 
     /** Emits the window and opens the next one, carrying the occupancy and any ongoing overcrowding over. */
-    private Window roll(Window w, String zoneName, org.apache.flink.streaming.api.TimerService timers, Collector<ZoneCount> out) {
+    private Window roll(Window w, String zoneName, TimerService timers, Collector<ZoneCount> out) {
         long end = w.start + config.windowMillis;
         ZoneConfig.Zone z = config.zone(zoneName);
         advance(w, end, z);
@@ -120,6 +153,13 @@ public class ZoneOccupancy extends KeyedProcessFunction<String, Verdict, ZoneCou
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ZoneCount> out) throws Exception {
+        List<Verdict> due = pending.get(timestamp);
+        if (due != null) {
+            pending.remove(timestamp);
+            // counts of one instant: apply in camera order, the same on every run
+            due.sort(Comparator.comparing((Verdict v) -> v.cameraId).thenComparingLong(v -> v.seq));
+            for (Verdict v : due) apply(v, ctx.getCurrentKey(), ctx.timerService(), out);
+        }
         Window w = window.value();
         if (w == null || timestamp != w.start + config.windowMillis - 1) return;
         window.update(roll(w, ctx.getCurrentKey(), ctx.timerService(), out));

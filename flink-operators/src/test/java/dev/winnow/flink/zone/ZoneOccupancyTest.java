@@ -87,6 +87,44 @@ class ZoneOccupancyTest {
     }
 
     @Test
+    void camerasArrivingInAnyOrderGiveTheSameWindows() throws Exception {
+        java.util.List<Verdict> counts = new java.util.ArrayList<>();
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 60; i++) {
+            counts.add(v("cam-n1", 500L * i, r.nextInt(5)));
+            counts.add(v("cam-n2", 500L * i + 250, r.nextInt(5)));
+        }
+        List<ZoneCount> inOrder, shuffled;
+        try (var h = harness()) {
+            for (Verdict c : counts) h.processElement(c, c.timestampMillis);
+            h.processWatermark(Long.MAX_VALUE);
+            inOrder = h.extractOutputValues();
+        }
+        // the two cameras' streams interleave differently, each still in its own order; the watermark trails by 5 s
+        java.util.List<Verdict> n1 = counts.stream().filter(c -> c.cameraId.equals("cam-n1")).toList();
+        java.util.List<Verdict> n2 = counts.stream().filter(c -> c.cameraId.equals("cam-n2")).toList();
+        try (var h = harness()) {
+            int a = 0, b = 0;
+            while (a < n1.size() || b < n2.size()) {
+                Verdict c = (b >= n2.size() || (a < n1.size() && r.nextBoolean())) ? n1.get(a++) : n2.get(b++);
+                h.processElement(c, c.timestampMillis);
+                long wm = Math.min(a < n1.size() ? n1.get(a).timestampMillis : Long.MAX_VALUE, b < n2.size() ? n2.get(b).timestampMillis : Long.MAX_VALUE) - 5_000;
+                if (wm > 0 && wm < Long.MAX_VALUE - 5_000) h.processWatermark(wm);
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            shuffled = h.extractOutputValues();
+        }
+        assertEquals(inOrder.size(), shuffled.size());
+        assertTrue(inOrder.size() >= 3, "30 s of counts in 10 s windows");
+        for (int i = 0; i < inOrder.size(); i++) {
+            assertEquals(inOrder.get(i).windowStartMillis, shuffled.get(i).windowStartMillis);
+            assertEquals(inOrder.get(i).meanCount, shuffled.get(i).meanCount, 1e-12);
+            assertEquals(inOrder.get(i).maxCount, shuffled.get(i).maxCount);
+            assertEquals(inOrder.get(i).overcrowded, shuffled.get(i).overcrowded);
+        }
+    }
+
+    @Test
     void configurationErrorsAreClear() {
         assertThrows(IllegalArgumentException.class, () -> new ZoneConfig(Map.of("c", "nowhere"), Map.of(), 1000, 0));
         assertThrows(IllegalArgumentException.class, () -> new ZoneConfig.Zone(0, 1));
