@@ -7,11 +7,17 @@ people from the scene:
   2. every HOG box is shrunk to the person inside HOG's 64x128 window (HOG boxes carry a margin),
      then tightened to the foreground pixels in it; boxes with too little foreground are dropped
      (HOG firing on clutter: the tripod, the lamp post, the sign);
-  3. temporal consistency: a box survives only if a box overlaps it in a neighbouring frame (±2),
+  3. the camera is static, so a person's height and width grow linearly with the row of their feet:
+     both lines are fitted to the boxes that tightened to one person, and HOG windows far off that
+     size (windows around a group, the lamp post) are dropped;
+  4. temporal consistency: a box survives only if a box overlaps it in a neighbouring frame (±2),
      and a box seen in both frame t-1 and t+1 but missing at t is filled in;
-  4. person-shaped foreground blobs that no box covers (HOG misses small and far people) are added
-     when the blob persists in a neighbouring frame;
-  5. non-maximum suppression.
+  5. people the teacher misses (small far people, members of a group): every foreground blob is
+     split into people — across, by its head-and-torso width over a person's width at its foot row,
+     and in depth, by peeling a person's height off the bottom; each kept box accounts for at most one
+     part, and the parts left over that persist in a neighbouring frame are added;
+  6. near-duplicates out (same person: centres within half a person's width and feet within a
+     quarter of a height); overlapping group members all stay.
 Only training frames (vtest 0..635) are written; tree.avi frames are negatives (no boxes).
 Writes data/detector/labels.csv (clip,frame,x,y,w,h in 320x240 pixels).
 """
