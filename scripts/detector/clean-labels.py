@@ -7,11 +7,17 @@ people from the scene:
   2. every HOG box is shrunk to the person inside HOG's 64x128 window (HOG boxes carry a margin),
      then tightened to the foreground pixels in it; boxes with too little foreground are dropped
      (HOG firing on clutter: the tripod, the lamp post, the sign);
-  3. temporal consistency: a box survives only if a box overlaps it in a neighbouring frame (±2),
+  3. the camera is static, so a person's height and width grow linearly with the row of their feet:
+     both lines are fitted to the boxes that tightened to one person, and HOG windows far off that
+     size (windows around a group, the lamp post) are dropped;
+  4. temporal consistency: a box survives only if a box overlaps it in a neighbouring frame (±2),
      and a box seen in both frame t-1 and t+1 but missing at t is filled in;
-  4. person-shaped foreground blobs that no box covers (HOG misses small and far people) are added
-     when the blob persists in a neighbouring frame;
-  5. non-maximum suppression.
+  5. people the teacher misses (small far people, members of a group): every foreground blob is
+     split into people — across, by its head-and-torso width over a person's width at its foot row,
+     and in depth, by peeling a person's height off the bottom; each kept box accounts for at most one
+     part, and the parts left over that persist in a neighbouring frame are added;
+  6. near-duplicates out (same person: centres within half a person's width and feet within a
+     quarter of a height); overlapping group members all stay.
 Only training frames (vtest 0..635) are written; tree.avi frames are negatives (no boxes).
 Writes data/detector/labels.csv (clip,frame,x,y,w,h in 320x240 pixels).
 """
@@ -40,13 +46,81 @@ def cover(a, b):
     return inter / max(1e-6, a[2] * a[3])
 
 
-def nms(boxes, thr=0.4):
+def nms(boxes, thr=0.5):
+    """Drops near-duplicates only: people in a group overlap, and each of them counts."""
     boxes = sorted(boxes, key=lambda b: -b[4])
     keep = []
     for b in boxes:
-        if all(iou(b, k) < thr and cover(b, k) < 0.7 and cover(k, b) < 0.7 for k in keep):
+        if all(iou(b, k) < thr and cover(b, k) < 0.85 and cover(k, b) < 0.85 for k in keep):
             keep.append(b)
     return keep
+
+
+def same_person(a, b, wfit, hfit):
+    """Two boxes stand for one person when their centres are within half a person's width across and
+    their feet within a quarter of a person's height (people in a group stand beside or behind each other)."""
+    ya, yb = a[1] + a[3], b[1] + b[3]
+    y = max(ya, yb)
+    return abs(a[0] + a[2] / 2 - b[0] - b[2] / 2) < 0.5 * wfit(y) and abs(ya - yb) < 0.25 * hfit(y)
+
+
+def dedupe(boxes, wfit, hfit):
+    """Near-duplicates out, best score first (blob parts score 0); overlapping group members stay."""
+    keep = []
+    for b in sorted(boxes, key=lambda b: -b[4]):
+        if all(not same_person(b, k, wfit, hfit) and iou(b, k) < 0.5 for k in keep):
+            keep.append(b)
+    return keep
+
+
+def fit_geometry(singles):
+    """Least-squares lines h(foot_y) and w(foot_y) through boxes that look like one person, twice with
+    outliers (more than 25% off) dropped. The camera is static, so size grows linearly with the foot row."""
+    a = np.array(singles, dtype=np.float64)
+    fits = []
+    for col in (1, 2):
+        keep = np.ones(len(a), bool)
+        for _ in range(3):
+            k, c = np.polyfit(a[keep, 0], a[keep, col], 1)
+            keep = np.abs(a[:, col] - (k * a[:, 0] + c)) <= 0.25 * (k * a[:, 0] + c)
+        fits.append((k, c))
+    return fits
+
+
+def people_across(fg, x, y, w, h, we):
+    """How many people stand side by side in a blob: its width at head and torso height (the top 55%;
+    a walker's legs spread wider) over a person's width at that row."""
+    torso = fg[y:y + max(1, int(0.55 * h)), x:x + w]
+    cols = np.where(torso.sum(axis=0) >= 1)[0]
+    tw = cols[-1] - cols[0] + 1 if len(cols) else w
+    return int(tw / (1.3 * we)) + 1
+
+
+def split_blob(fg, x, y, w, h, hfit, wfit):
+    """People in one foreground blob: bands as wide as a person at the blob's foot row, then, inside
+    each band, people stacked in depth peeled from the bottom (a person at foot row yb is hfit(yb) tall)."""
+    yb = y + h
+    we = wfit(yb)
+    k = people_across(fg, x, y, w, h, we)
+    out = []
+    for s in range(k):
+        x0, x1 = x + int(round(s * w / k)), x + int(round((s + 1) * w / k))
+        band = fg[y:yb, x0:x1]
+        rows = np.where(band.sum(axis=1) >= max(1, 0.15 * (x1 - x0)))[0]
+        if len(rows) == 0:
+            continue
+        bottom = y + rows[-1] + 1
+        top = y + rows[0]
+        while bottom - top >= 0.5 * hfit(bottom):
+            he = hfit(bottom)
+            t = max(top, bottom - he)
+            if bottom - top < 1.45 * he:  # one person (tall walkers and heads above the fit)
+                t = top
+            out.append([float(x0), float(t), float(x1 - x0), float(bottom - t), 0.0])
+            bottom = int(t + 0.1 * he)  # the next person's feet hide behind this one's head
+            if t == top:
+                break
+    return out
 
 
 def main():
@@ -59,7 +133,7 @@ def main():
     k3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
     k5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 7))
     frames = list(range(HOLDOUT_START))
-    masks, boxes, blobs = {}, {}, {}
+    masks, boxes, singles = {}, {}, []
     for f in frames:
         im = cv2.GaussianBlur(cv2.imread(os.path.join(D, 'vtest', 'small', '%04d.pgm' % f), cv2.IMREAD_GRAYSCALE).astype(np.float32), (3, 3), 0)
         fg = (np.abs(im - plate) > 18).astype(np.uint8)
@@ -84,14 +158,28 @@ def main():
                 # trust the mask only when it looks like one person, not a merged group or a shadow
                 if 0.5 * bw <= tw <= 1.5 * bw and 0.6 * bh <= th <= 1.3 * bh:
                     bx, by, bw, bh = tx, ty, tw, th
+                    singles.append((ty + th, th, tw))
             out.append([bx, by, bw, bh, s])
         boxes[f] = out
-        n, lab, stats, _ = cv2.connectedComponentsWithStats(fg)
+    (hk, hc), (wk, wc) = fit_geometry(singles)
+    hfit = lambda yb: max(6.0, hk * yb + hc)
+    wfit = lambda yb: max(3.0, wk * yb + wc)
+    print('person size vs foot row (from %d single-person teacher boxes): h = %.3f y + %.1f, w = %.3f y + %.1f' % (len(singles), hk, hc, wk, wc))
+    # HOG windows far off the person size at their foot row (a window around a group, the lamp post) go
+    n0 = sum(len(v) for v in boxes.values())
+    for f in frames:
+        boxes[f] = [b for b in boxes[f] if 0.6 * hfit(b[1] + b[3]) <= b[3] <= 1.6 * hfit(b[1] + b[3])]
+    print('boxes off the size-vs-row line dropped: %d' % (n0 - sum(len(v) for v in boxes.values())))
+    blobs = {}
+    for f in frames:
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(masks[f])
         bl = []
         for c in range(1, n):
             x, y, w, h, area = stats[c]
-            if 14 <= h <= 90 and 5 <= w <= 40 and 1.3 <= h / w <= 5 and area >= 0.35 * w * h and area >= 60:
-                bl.append([float(x), float(y), float(w), float(h), 0.0])
+            he, we = hfit(y + h), wfit(y + h)
+            if h < 0.5 * he or w < 0.4 * we or area < max(12, 0.3 * we * he) or h < 1.0 * w / people_across(masks[f], x, y, w, h, we):
+                continue
+            bl += split_blob(masks[f], x, y, w, h, hfit, wfit)
         blobs[f] = bl
     cleaned = {}
     raw_n = kept_n = filled_n = blob_n = 0
@@ -109,13 +197,28 @@ def main():
                     if all(iou(m, k) < 0.3 for k in keep + boxes[f]):
                         keep.append(m)
                         filled_n += 1
-        for b in blobs[f]:
-            if any(cover(b, k) > 0.3 or cover(k, b) > 0.5 for k in keep):
+        # people the foreground shows that no teacher box stands for: each kept box accounts for at most
+        # one blob part (the closest that it covers or whose centre is within 0.6 of a person's width
+        # and that overlaps it in height); the parts left over are more people
+        used = [False] * len(keep)
+        for b in sorted(blobs[f], key=lambda b: b[0]):
+            we = wfit(b[1] + b[3])
+            cx = b[0] + b[2] / 2
+            best, bd = -1, 1e9
+            for i, k in enumerate(keep):
+                if used[i] or min(b[1] + b[3], k[1] + k[3]) - max(b[1], k[1]) <= 0.4 * min(b[3], k[3]):
+                    continue
+                d = abs(cx - (k[0] + k[2] / 2))
+                if (d < 0.6 * we or cover(b, k) > 0.5 or cover(k, b) > 0.5) and d < bd:
+                    best, bd = i, d
+            if best >= 0:
+                used[best] = True
                 continue
-            if any(iou(b, o) >= 0.3 for g in (f - 1, f + 1) for o in blobs.get(g, [])):
+            if any(same_person(b, o, wfit, hfit) for g in (f - 1, f + 1) for o in blobs.get(g, [])):
                 keep.append(b)
+                used.append(True)
                 blob_n += 1
-        cleaned[f] = nms(keep)
+        cleaned[f] = dedupe(keep, wfit, hfit)
     with open(os.path.join(D, 'labels.csv'), 'w', newline='') as fh:
         w = csv.writer(fh)
         w.writerow(['clip', 'frame', 'x', 'y', 'w', 'h'])

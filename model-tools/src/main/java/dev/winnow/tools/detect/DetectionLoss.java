@@ -4,9 +4,9 @@ import dev.winnow.tools.nn.Tensor;
 import java.util.List;
 
 /**
- * The detection loss on the head's per-cell outputs. Score: CenterNet's focal loss (Law and Deng;
- * Zhou et al.) — the cell holding a person's centre is positive, −(1−p)² log p; every other cell is
- * negative, −(1−Y)⁴ p² log(1−p), where Y is a Gaussian bump (σ = {@link #SIGMA} cells) around each
+ * The detection loss on the head's per-anchor outputs. Score: CenterNet's focal loss (Law and Deng;
+ * Zhou et al.) — the (sub-)cell holding a person's centre is positive, −(1−p)² log p; every other cell is
+ * negative, −(1−Y)⁴ p² log(1−p), where Y is a Gaussian bump (σ = {@link #SIGMA} sub-cells) around each
  * centre, so near misses cost little. Box: L1 on (dx, dy, tw, th) of positive cells; dx, dy are the
  * centre's offset from the cell centre in cells, tw, th the log of the size over the anchor. Both
  * terms are divided by the number of positives (at least 1). Writes the gradients into the output
@@ -18,25 +18,39 @@ public final class DetectionLoss {
 
     private DetectionLoss() {}
 
+    /** One anchor per cell when scores have one channel, else {@code scores.c} anchors side by side (subX = A). */
     public static double[] apply(Tensor scores, Tensor boxes, List<float[]> truth, float anchorW, float anchorH) {
-        final int gh = scores.h, gw = scores.w;
+        return apply(scores, boxes, truth, anchorW, anchorH, scores.c);
+    }
+
+    /**
+     * Scores [gh, gw, A] and boxes [gh, gw, 4A] with A = subX·subY anchors per cell: anchor
+     * (sy, sx) of cell (i, j) is the sub-cell (i·subY + sy, j·subX + sx) of a finer virtual grid, which
+     * is where positives, the Gaussian bump and ownership are laid out; box targets stay relative to
+     * the cell centre in cells (what the runtime's detect node decodes).
+     */
+    public static double[] apply(Tensor scores, Tensor boxes, List<float[]> truth, float anchorW, float anchorH, int subX) {
+        final int gh = scores.h, gw = scores.w, A = scores.c, subY = A / subX;
+        if (subX * subY != A || boxes.c != 4 * A) throw new IllegalArgumentException("scores " + scores + " and boxes " + boxes + " do not fit " + subX + " anchors across");
         final float cellH = (float) DetectorNet.IN_H / gh, cellW = (float) DetectorNet.IN_W / gw;
-        float[] bump = new float[gh * gw];
-        int[] owner = new int[gh * gw];
+        final int vh = gh * subY, vw = gw * subX;
+        final float vcH = cellH / subY, vcW = cellW / subX;
+        float[] bump = new float[vh * vw];
+        int[] owner = new int[vh * vw];
         java.util.Arrays.fill(owner, -1);
-        float[] ownerArea = new float[gh * gw];
+        float[] ownerArea = new float[vh * vw];
         for (int n = 0; n < truth.size(); n++) {
             float[] b = truth.get(n);
-            float cx = (b[0] + b[2] / 2) / cellW, cy = (b[1] + b[3] / 2) / cellH;
-            int j = Math.min(gw - 1, Math.max(0, (int) cx)), i = Math.min(gh - 1, Math.max(0, (int) cy));
-            if (b[2] * b[3] > ownerArea[i * gw + j]) {
-                owner[i * gw + j] = n;
-                ownerArea[i * gw + j] = b[2] * b[3];
+            float cx = (b[0] + b[2] / 2) / vcW, cy = (b[1] + b[3] / 2) / vcH;
+            int j = Math.min(vw - 1, Math.max(0, (int) cx)), i = Math.min(vh - 1, Math.max(0, (int) cy));
+            if (b[2] * b[3] > ownerArea[i * vw + j]) {
+                owner[i * vw + j] = n;
+                ownerArea[i * vw + j] = b[2] * b[3];
             }
-            for (int y = Math.max(0, i - 3); y < Math.min(gh, i + 4); y++)
-                for (int x = Math.max(0, j - 3); x < Math.min(gw, j + 4); x++) {
+            for (int y = Math.max(0, i - 3); y < Math.min(vh, i + 4); y++)
+                for (int x = Math.max(0, j - 3); x < Math.min(vw, j + 4); x++) {
                     float dy = y + 0.5f - cy, dx = x + 0.5f - cx;
-                    bump[y * gw + x] = Math.max(bump[y * gw + x], (float) Math.exp(-(dx * dx + dy * dy) / (2 * SIGMA * SIGMA)));
+                    bump[y * vw + x] = Math.max(bump[y * vw + x], (float) Math.exp(-(dx * dx + dy * dy) / (2 * SIGMA * SIGMA)));
                 }
         }
         int npos = 0;
@@ -44,16 +58,17 @@ public final class DetectionLoss {
         float norm = 1f / Math.max(1, npos);
         double sl = 0, bl = 0;
         float[] gs = scores.grad(), gb = boxes.grad();
-        for (int k = 0; k < gh * gw; k++) {
+        for (int v = 0; v < vh * vw; v++) {
+            int vi = v / vw, vj = v % vw, i = vi / subY, j = vj / subX;
+            int k = (i * gw + j) * A + (vi % subY) * subX + vj % subX;
             float s = scores.data[k];
             float p = sigmoid(s);
             p = Math.min(1f - 1e-6f, Math.max(1e-6f, p));
-            if (owner[k] >= 0) {
+            if (owner[v] >= 0) {
                 float q = 1f - p;
                 sl += -q * q * Math.log(p) * norm;
                 gs[k] += (float) ((2 * p * q * q * Math.log(p) - q * q * q) * norm);
-                float[] b = truth.get(owner[k]);
-                int i = k / gw, j = k % gw;
+                float[] b = truth.get(owner[v]);
                 float[] t = {
                     (b[0] + b[2] / 2) / cellW - (j + 0.5f),
                     (b[1] + b[3] / 2) / cellH - (i + 0.5f),
@@ -65,7 +80,7 @@ public final class DetectionLoss {
                     gb[4 * k + c] += BOX_WEIGHT * Math.signum(d) * norm;
                 }
             } else {
-                float w = 1f - bump[k];
+                float w = 1f - bump[v];
                 w = w * w * w * w;
                 sl += -w * p * p * Math.log(1 - p) * norm;
                 gs[k] += (float) (-w * (2 * p * p * (1 - p) * Math.log(1 - p) - p * p * p) * norm);

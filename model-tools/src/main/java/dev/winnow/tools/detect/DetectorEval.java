@@ -89,6 +89,16 @@ public final class DetectorEval {
         System.out.println("presence = at least one detection; precision and recall over all evaluation frames; count MAE on the "
                 + positives + " hand-counted frames, MAE all includes the frames without people; frames/s on one thread "
                 + "(teacher: HOG in python3-opencv, one thread, timed by label-teacher.py)");
+        if (a.containsKey("per-frame")) {
+            StringBuilder sb = new StringBuilder("per frame (frame: truth teacher");
+            for (Result r : results.subList(1, results.size())) sb.append(' ').append(r.name().replace("student ", ""));
+            sb.append("):");
+            for (int i = 0; i < positives; i++) {
+                sb.append(i % 8 == 0 ? "\n " : "  ").append(frames.get(i).index()).append(": ").append(frames.get(i).truth());
+                for (Result r : results) sb.append(' ').append(r.counts().get(i));
+            }
+            System.out.println(sb);
+        }
         if (!boxes.isEmpty()) writeHtml(html, frames, positives, boxes, teacher, results);
     }
 

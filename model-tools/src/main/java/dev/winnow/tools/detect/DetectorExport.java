@@ -46,7 +46,7 @@ public final class DetectorExport {
         return export(net, decode, ranges, provenance, metrics, false);
     }
 
-    /** With {@code scoreOutput}, the float score logits [gh, gw, 1] are a third output (for tests and tools). */
+    /** With {@code scoreOutput}, the float score logits [gh, gw, A] are a third output (for tests and tools). */
     public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, Object> provenance, Map<String, Double> metrics,
                                 boolean scoreOutput) {
         boolean q = ranges != null;
@@ -64,8 +64,8 @@ public final class DetectorExport {
             shapes[k++] = new int[] {gh, gw, f};
             shapes[k++] = new int[] {gh, gw, f};
         }
-        shapes[k++] = new int[] {gh, gw, 1};
-        shapes[k] = new int[] {gh, gw, 4};
+        shapes[k++] = new int[] {gh, gw, c.anchors()};
+        shapes[k] = new int[] {gh, gw, 4 * c.anchors()};
 
         GraphBuilder g = new GraphBuilder();
         QuantParams inQ = new QuantParams(1f / 255f, -128);
@@ -123,7 +123,9 @@ public final class DetectorExport {
             bx = "box_f";
         }
         Map<String, Object> da = new LinkedHashMap<>();
-        da.put("anchors", List.of((double) c.anchorW(), (double) c.anchorH()));
+        List<Double> anchors = new ArrayList<>();
+        for (float v : c.anchorSizes()) anchors.add((double) v);
+        da.put("anchors", anchors);
         da.put("score_threshold", (double) decode.scoreThreshold());
         da.put("iou_threshold", (double) decode.iouThreshold());
         da.put("max_detections", (long) MAX_DETECTIONS);

@@ -17,16 +17,38 @@ import java.util.Random;
  *   down   conv 3x3/2, C1 → C2, relu6           60x80xC2
  *   pool   RNNPool patch P stride P, h1 = h2 = H   15x20x4H   (P = 4)
  *   B x    MBConv (1x1 expand ×E relu6, 3x3 depthwise relu6, 1x1 project, residual)
- *   score  conv 3x3, → 1 logit per cell; box conv 1x1 → (dx, dy, tw, th) per cell
+ *   score  conv 3x3, → 1 logit per anchor; box conv 1x1 → (dx, dy, tw, th) per anchor
  * </pre>
- * One anchor per 16x16 cell; the runtime's {@code detect} node decodes and suppresses.
+ * {@code subX}·{@code subY} anchors per 16x16 cell (standard: 2, the cell's left and right halves);
+ * the runtime's {@code detect} node decodes and suppresses.
  */
 public final class DetectorNet {
     public static final int IN_H = 240, IN_W = 320;
 
-    public record Config(int c1, int c2, int hidden, int patch, int blocks, int expansion, float anchorW, float anchorH) {
+    /**
+     * {@code subX} x {@code subY} anchors per cell, all of size (anchorW, anchorH): anchor (sy, sx) owns the
+     * people whose centre falls in that sub-cell, so two people side by side in one 16x16 cell get a
+     * slot each. The box offsets stay relative to the cell centre, as the runtime's {@code detect} decodes.
+     */
+    public record Config(int c1, int c2, int hidden, int patch, int blocks, int expansion, float anchorW, float anchorH, int subX, int subY) {
         public static Config standard() {
-            return new Config(4, 16, 8, 4, 2, 2, 14f, 36f);
+            return new Config(4, 16, 8, 4, 2, 2, 14f, 36f, 2, 1);
+        }
+
+        /** The first student's head: one anchor per cell. */
+        public static Config oneAnchor() {
+            return new Config(4, 16, 8, 4, 2, 2, 14f, 36f, 1, 1);
+        }
+
+        public int anchors() { return subX * subY; }
+
+        float[] anchorSizes() {
+            float[] a = new float[2 * anchors()];
+            for (int k = 0; k < anchors(); k++) {
+                a[2 * k] = anchorW;
+                a[2 * k + 1] = anchorH;
+            }
+            return a;
         }
 
         int gridH() { return IN_H / 4 / patch; }
@@ -65,10 +87,11 @@ public final class DetectorNet {
                     add(new Param(n + ".project.filter", new int[] {1, 1, mid, f}, workers).init(r, mid, 0.5)),
                     add(new Param(n + ".project.bias", new int[] {f}, workers))));
         }
-        scoreW = add(new Param("score.filter", new int[] {3, 3, f, 1}, workers).init(r, 9 * f, 0.1));
-        scoreB = add(new Param("score.bias", new int[] {1}, workers).fill(-4f)); // prior ≈ 2% of cells hold a person
-        boxW = add(new Param("box.filter", new int[] {1, 1, f, 4}, workers).init(r, f, 0.1));
-        boxB = add(new Param("box.bias", new int[] {4}, workers));
+        int a = cfg.anchors();
+        scoreW = add(new Param("score.filter", new int[] {3, 3, f, a}, workers).init(r, 9 * f, 0.1));
+        scoreB = add(new Param("score.bias", new int[] {a}, workers).fill(-4f)); // prior ≈ 2% of cells hold a person
+        boxW = add(new Param("box.filter", new int[] {1, 1, f, 4 * a}, workers).init(r, f, 0.1));
+        boxB = add(new Param("box.bias", new int[] {4 * a}, workers));
     }
 
     private Param add(Param p) {
@@ -84,7 +107,7 @@ public final class DetectorNet {
         return n;
     }
 
-    /** Head outputs: score logits [gh, gw, 1] and box offsets [gh, gw, 4]; every intermediate on request. */
+    /** Head outputs: score logits [gh, gw, A] and box offsets [gh, gw, 4A]; every intermediate on request. */
     public record Output(Tensor scores, Tensor boxes, List<Tensor> activations) {}
 
     /** Forward pass on a [240, 320, 1] image in [0, 1]. */

@@ -178,7 +178,7 @@ public final class DetectorTrainer {
         for (float[] b : s.boxes()) boxes.add(flip ? new float[] {W - b[0] - b[2], b[1], b[2], b[3]} : b);
         Tape t = new Tape(worker, true);
         DetectorNet.Output o = net.forward(t, new Tensor(H, W, 1, img));
-        double[] l = DetectionLoss.apply(o.scores(), o.boxes(), boxes, net.cfg.anchorW(), net.cfg.anchorH());
+        double[] l = DetectionLoss.apply(o.scores(), o.boxes(), boxes, net.cfg.anchorW(), net.cfg.anchorH(), net.cfg.subX());
         t.backward();
         return l;
     }

@@ -10,7 +10,7 @@ final class StudentDecoder {
 
     /** Boxes (x, y, w, h, score), best first. */
     static List<float[]> decode(DetectorNet.Config c, float[] scores, float[] boxes, float threshold, float iou) {
-        Detection d = new Detection(c.gridH(), c.gridW(), new float[] {c.anchorW(), c.anchorH()}, DetectorNet.IN_H, DetectorNet.IN_W,
+        Detection d = new Detection(c.gridH(), c.gridW(), c.anchorSizes(), DetectorNet.IN_H, DetectorNet.IN_W,
                 threshold, iou, DetectorExport.MAX_DETECTIONS);
         float[] out = new float[5 * DetectorExport.MAX_DETECTIONS], s = new float[d.scratchSize()];
         int n = d.run(scores, 0, boxes, 0, out, 0, s, 0);

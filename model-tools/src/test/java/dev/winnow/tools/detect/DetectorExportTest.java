@@ -29,7 +29,7 @@ class DetectorExportTest {
     @Test
     void floatArtifactMatchesTrainerForward() throws Exception {
         DetectorNet net = new DetectorNet(DetectorNet.Config.standard(), 1, 3);
-        net.scoreB.w[0] = 0f; // make detections likely with random weights
+        java.util.Arrays.fill(net.scoreB.w, 0f); // make detections likely with random weights
         float threshold = 0.3f;
         Model m = Model.load(DetectorExport.export(net, new DetectorExport.Decode(threshold, 0.3f), null, null, null, true));
         for (long seed = 1; seed <= 3; seed++) {
