@@ -20,6 +20,9 @@ public final class FastGrnnCell {
     private final int wRank;
     private final int uRank;
     private final float[] w1, w2, u1, u2;
+    // the second low-rank factors stored [rank][hidden], so M2·t is rank stride-1 multiply-adds over
+    // the hidden units (vectorizable) rather than hidden dot products of length rank (rank is ~5)
+    private final float[] w2T, u2T;
     private final float[] bg, bh;
     private final float zeta;
     private final float nu;
@@ -56,12 +59,21 @@ public final class FastGrnnCell {
             this.u1 = u1.clone();
             this.u2 = u2.clone();
         }
+        this.w2T = transpose(this.w2, hidden, wRank);
+        this.u2T = transpose(this.u2, hidden, uRank);
         check(bg, hidden, "bg");
         check(bh, hidden, "bh");
         this.bg = bg.clone();
         this.bh = bh.clone();
         this.zeta = sigmoidZeta;
         this.nu = sigmoidNu;
+    }
+
+    private static float[] transpose(float[] m, int rows, int cols) {
+        if (m == null) return null;
+        float[] t = new float[m.length];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = m[r * cols + c];
+        return t;
     }
 
     private static void check(float[] a, int n, String what) {
@@ -102,8 +114,8 @@ public final class FastGrnnCell {
     /** One step: reads x at {@code xOff}, updates the state at {@code hOff} in place. */
     public void step(float[] x, int xOff, float[] h, int hOff, float[] s, int sOff) {
         final int pre = sOff, tmp = sOff + hidden;
-        project(w1, w2, wRank, input, x, xOff, s, pre, tmp, false);
-        project(u1, u2, uRank, hidden, h, hOff, s, pre, tmp, true);
+        project(w1, w2T, wRank, input, x, xOff, s, pre, tmp, false);
+        project(u1, u2T, uRank, hidden, h, hOff, s, pre, tmp, true);
         for (int i = 0; i < hidden; i++) {
             float p = s[pre + i];
             float z = FastMath.sigmoid(p + bg[i]);
@@ -112,9 +124,9 @@ public final class FastGrnnCell {
         }
     }
 
-    /** s[pre..] (+)= M v, with M full or low rank (M = M2 M1). */
-    private void project(float[] m1, float[] m2, int rank, int cols, float[] v, int vOff, float[] s, int pre, int tmp, boolean accumulate) {
-        if (m2 == null) {
+    /** s[pre..] (+)= M v, with M full or low rank (M = M2 M1; m2T is M2 transposed). */
+    private void project(float[] m1, float[] m2T, int rank, int cols, float[] v, int vOff, float[] s, int pre, int tmp, boolean accumulate) {
+        if (m2T == null) {
             for (int r = 0; r < hidden; r++) {
                 float acc = accumulate ? s[pre + r] : 0f;
                 int b = r * cols;
@@ -129,11 +141,11 @@ public final class FastGrnnCell {
             for (int c = 0; c < cols; c++) acc += m1[b + c] * v[vOff + c];
             s[tmp + k] = acc;
         }
-        for (int r = 0; r < hidden; r++) {
-            float acc = accumulate ? s[pre + r] : 0f;
-            int b = r * rank;
-            for (int k = 0; k < rank; k++) acc += m2[b + k] * s[tmp + k];
-            s[pre + r] = acc;
+        if (!accumulate) java.util.Arrays.fill(s, pre, pre + hidden, 0f);
+        for (int k = 0; k < rank; k++) {
+            float t = s[tmp + k];
+            int b = k * hidden;
+            for (int r = 0; r < hidden; r++) s[pre + r] += m2T[b + r] * t;
         }
     }
 
