@@ -23,6 +23,8 @@ public final class FastGrnnCell {
     // the second low-rank factors stored [rank][hidden], so M2·t is rank stride-1 multiply-adds over
     // the hidden units (vectorizable) rather than hidden dot products of length rank (rank is ~5)
     private final float[] w2T, u2T;
+    // full-rank W and U stored [in][hidden] for the same reason (null when low rank)
+    private final float[] wT, uT;
     private final float[] bg, bh;
     private final float zeta;
     private final float nu;
@@ -61,6 +63,8 @@ public final class FastGrnnCell {
         }
         this.w2T = transpose(this.w2, hidden, wRank);
         this.u2T = transpose(this.u2, hidden, uRank);
+        this.wT = this.w2 == null ? transpose(this.w1, hidden, input) : null;
+        this.uT = this.u2 == null ? transpose(this.u1, hidden, hidden) : null;
         check(bg, hidden, "bg");
         check(bh, hidden, "bh");
         this.bg = bg.clone();
@@ -114,8 +118,8 @@ public final class FastGrnnCell {
     /** One step: reads x at {@code xOff}, updates the state at {@code hOff} in place. */
     public void step(float[] x, int xOff, float[] h, int hOff, float[] s, int sOff) {
         final int pre = sOff, tmp = sOff + hidden;
-        project(w1, w2T, wRank, input, x, xOff, s, pre, tmp, false);
-        project(u1, u2T, uRank, hidden, h, hOff, s, pre, tmp, true);
+        project(w1, wT, w2T, wRank, input, x, xOff, s, pre, tmp, false);
+        project(u1, uT, u2T, uRank, hidden, h, hOff, s, pre, tmp, true);
         for (int i = 0; i < hidden; i++) {
             float p = s[pre + i];
             float z = FastMath.sigmoid(p + bg[i]);
@@ -124,14 +128,14 @@ public final class FastGrnnCell {
         }
     }
 
-    /** s[pre..] (+)= M v, with M full or low rank (M = M2 M1; m2T is M2 transposed). */
-    private void project(float[] m1, float[] m2T, int rank, int cols, float[] v, int vOff, float[] s, int pre, int tmp, boolean accumulate) {
-        if (m2T == null) {
-            for (int r = 0; r < hidden; r++) {
-                float acc = accumulate ? s[pre + r] : 0f;
-                int b = r * cols;
-                for (int c = 0; c < cols; c++) acc += m1[b + c] * v[vOff + c];
-                s[pre + r] = acc;
+    /** s[pre..] (+)= M v, with M full rank (mT, M transposed) or low rank (M = M2 M1; m2T is M2 transposed). */
+    private void project(float[] m1, float[] mT, float[] m2T, int rank, int cols, float[] v, int vOff, float[] s, int pre, int tmp, boolean accumulate) {
+        if (mT != null) {
+            if (!accumulate) java.util.Arrays.fill(s, pre, pre + hidden, 0f);
+            for (int c = 0; c < cols; c++) {
+                float x = v[vOff + c];
+                int b = c * hidden;
+                for (int r = 0; r < hidden; r++) s[pre + r] += mT[b + r] * x;
             }
             return;
         }
