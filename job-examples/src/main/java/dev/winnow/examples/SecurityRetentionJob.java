@@ -2,7 +2,6 @@ package dev.winnow.examples;
 
 import dev.winnow.connectors.camera.CameraSource;
 import dev.winnow.connectors.camera.CameraSpec;
-import dev.winnow.connectors.camera.ImageFolderCamera;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sink.RetainedFrameSink;
 import dev.winnow.examples.io.Cameras;
@@ -121,8 +120,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
             frames = env.fromSource(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), watermarks, "kafka " + framesTopic).uid("cameras");
         } else {
             List<CameraSpec<?>> specs = new ArrayList<>();
-            for (String c : cameras) specs.add(Cameras.parse(c, fps, SAMPLE_START, 320, 240));
-            for (CameraSpec<?> spec : specs) if (spec instanceof ImageFolderCamera f) f.eventTime(SAMPLE_START, eventFps);
+            for (String c : cameras) specs.add(Cameras.parse(c, fps, eventFps, SAMPLE_START, 320, 240));
             frames = env.fromSource(CameraSource.of(specs), watermarks, "cameras").uid("cameras");
         }
         if (labels != null) frames = frames.map(FrameLabels.read(labels)).name("hand labels").uid("labels");

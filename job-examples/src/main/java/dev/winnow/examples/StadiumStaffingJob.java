@@ -2,7 +2,6 @@ package dev.winnow.examples;
 
 import dev.winnow.connectors.camera.CameraSource;
 import dev.winnow.connectors.camera.CameraSpec;
-import dev.winnow.connectors.camera.ImageFolderCamera;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.examples.io.Cameras;
 import dev.winnow.examples.io.CsvFiles;
@@ -112,9 +111,8 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         } else {
             List<CameraSpec<?>> specs = new ArrayList<>();
             for (String c : cameras) {
-                CameraSpec<?> spec = Cameras.parse(c, fps, start, 320, 240);
+                CameraSpec<?> spec = Cameras.parse(c, fps, eventFps, start, 320, 240);
                 if (!config.covers(spec.id())) throw new IllegalArgumentException("camera " + spec.id() + " is in no zone of " + zones);
-                if (spec instanceof ImageFolderCamera f) f.eventTime(start, eventFps);
                 specs.add(spec);
             }
             frames = env.fromSource(CameraSource.of(specs), watermarks, "cameras").uid("cameras");

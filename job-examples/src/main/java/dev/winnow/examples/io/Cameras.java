@@ -16,15 +16,16 @@ public final class Cameras {
 
     /**
      * @param fps         replay or capture rate; 0 replays folders as fast as the job takes frames
+     * @param eventFps    frame rate of a replayed folder's event-time clock
      * @param startMillis event time of a replayed folder's first frame
      */
-    public static CameraSpec<?> parse(String spec, double fps, long startMillis, int width, int height) {
+    public static CameraSpec<?> parse(String spec, double fps, double eventFps, long startMillis, int width, int height) {
         int eq = spec.indexOf('=');
         if (eq <= 0 || eq == spec.length() - 1) throw new IllegalArgumentException("camera '" + spec + "': expected id=folder|video|url");
         String id = spec.substring(0, eq), where = spec.substring(eq + 1);
         if (where.startsWith("http://") || where.startsWith("https://")) return CameraSource.mjpeg(id, URI.create(where));
         if (Files.isDirectory(Path.of(where))) {
-            return CameraSource.imageFolder(id, Path.of(where)).fps(fps).eventTime(startMillis, fps > 0 ? fps : 10);
+            return CameraSource.imageFolder(id, Path.of(where)).fps(fps).eventTime(startMillis, eventFps);
         }
         if (!where.contains("://") && !Files.isRegularFile(Path.of(where))) {
             throw new IllegalArgumentException("camera " + id + ": " + where + " is neither a folder, a video file nor a URL");
