@@ -168,6 +168,14 @@ public final class FashionNet {
         return e;
     }
 
+    /** Metadata of an exported artifact: the image input (gray, 0..1) and the class labels. */
+    public dev.winnow.runtime.format.Metadata.Builder metadata(String name) {
+        return dev.winnow.runtime.format.Metadata.builder(name, "cnn")
+                .input("image", new int[] {inH, inW, 1}, "float32", "HWC", Map.of("colorSpace", "gray", "scale", 1.0 / 255, "width", (long) inW, "height", (long) inH))
+                .labels(classes == dev.winnow.tools.data.FashionMnist.CLASSES.size() ? dev.winnow.tools.data.FashionMnist.CLASSES
+                        : java.util.stream.IntStream.range(0, classes).mapToObj(Integer::toString).toList());
+    }
+
     static int[] shape(Tensor t) {
         return t.h == 1 && t.w == 1 ? new int[] {t.c} : new int[] {t.h, t.w, t.c};
     }

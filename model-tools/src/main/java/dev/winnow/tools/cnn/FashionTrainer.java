@@ -85,11 +85,9 @@ public final class FashionTrainer {
             List<FashionEval.Row> rows = new ArrayList<>();
             for (boolean q : new boolean[] {false, true}) {
                 String file = name + (q ? "-int8" : "-float") + ".wnm";
-                Metadata.Builder m = Metadata.builder(name + (q ? "-int8" : "-float"), "cnn")
+                Metadata.Builder m = net.metadata(name + (q ? "-int8" : "-float"))
                         .description("Fashion-MNIST classifier (" + spec + "), " + (q ? "int8 post-training quantized" : "float32")
-                                + "; output: class probabilities")
-                        .input("image", new int[] {28, 28, 1}, "float32", "HWC", Map.of("colorSpace", "gray", "scale", 1.0 / 255, "width", 28L, "height", 28L))
-                        .labels(FashionMnist.CLASSES);
+                                + "; output: class probabilities");
                 prov.forEach(m::provenance);
                 m.metric("trainer_float_test_accuracy", floatTest);
                 byte[] bytes = net.export(q ? ranges : null).builder().toBytes(m);
