@@ -170,8 +170,13 @@ public final class FashionNet {
 
     /** Metadata of an exported artifact: the image input (gray, 0..1) and the class labels. */
     public dev.winnow.runtime.format.Metadata.Builder metadata(String name) {
+        Map<String, Object> pre = new LinkedHashMap<>(); // ordered: the artifact's bytes repeat run to run
+        pre.put("colorSpace", "gray");
+        pre.put("scale", 1.0 / 255);
+        pre.put("width", (long) inW);
+        pre.put("height", (long) inH);
         return dev.winnow.runtime.format.Metadata.builder(name, "cnn")
-                .input("image", new int[] {inH, inW, 1}, "float32", "HWC", Map.of("colorSpace", "gray", "scale", 1.0 / 255, "width", (long) inW, "height", (long) inH))
+                .input("image", new int[] {inH, inW, 1}, "float32", "HWC", pre)
                 .labels(classes == dev.winnow.tools.data.FashionMnist.CLASSES.size() ? dev.winnow.tools.data.FashionMnist.CLASSES
                         : java.util.stream.IntStream.range(0, classes).mapToObj(Integer::toString).toList());
     }

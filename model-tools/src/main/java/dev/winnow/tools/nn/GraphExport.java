@@ -85,7 +85,7 @@ public final class GraphExport {
         attrs.put("stride", (long) stride);
         attrs.put("padding", "same");
         attrs.put("activation", act);
-        g.node("conv2d", name, List.of(in), List.of(out), Map.of("filter", name + ".filter", "bias", name + ".bias"), attrs);
+        g.node("conv2d", name, List.of(in), List.of(out), ordered("filter", name + ".filter", "bias", name + ".bias"), attrs);
         if (!int8) {
             g.weightFloat(name + ".filter", shape, ohwi).weightFloat(name + ".bias", new int[] {oc}, b.w);
             return this;
@@ -100,8 +100,8 @@ public final class GraphExport {
     public GraphExport depthwise(String name, String in, String out, Param w, Param b, int stride, String act) {
         int ch = w.shape[2];
         int[] shape = {w.shape[0], w.shape[1], ch};
-        g.node("depthwise_conv2d", name, List.of(in), List.of(out), Map.of("filter", name + ".filter", "bias", name + ".bias"),
-                Map.of("stride", (long) stride, "padding", "same", "activation", act));
+        g.node("depthwise_conv2d", name, List.of(in), List.of(out), ordered("filter", name + ".filter", "bias", name + ".bias"),
+                ordered("stride", (long) stride, "padding", "same", "activation", act));
         if (!int8) {
             g.weightFloat(name + ".filter", shape, w.w).weightFloat(name + ".bias", new int[] {ch}, b.w);
             return this;
@@ -120,7 +120,7 @@ public final class GraphExport {
     /** dense over the flattened input; {@code w} is [O, I]. */
     public GraphExport dense(String name, String in, String out, Param w, Param b, String act) {
         int o = w.shape[0], i = w.shape[1];
-        g.node("dense", name, List.of(in), List.of(out), Map.of("weights", name + ".weights", "bias", name + ".bias"), Map.of("activation", act));
+        g.node("dense", name, List.of(in), List.of(out), ordered("weights", name + ".weights", "bias", name + ".bias"), ordered("activation", act));
         if (!int8) {
             g.weightFloat(name + ".weights", new int[] {o, i}, w.w).weightFloat(name + ".bias", new int[] {o}, b.w);
             return this;
@@ -143,7 +143,7 @@ public final class GraphExport {
                     .weightFloat(p + "zeta", new int[] {1}, new float[] {ZETA_RAW}).weightFloat(p + "nu", new int[] {1}, new float[] {NU_RAW});
         }
         g.node("rnnpool", name, List.of(in), List.of(out), rw,
-                Map.of("patch", (long) patch, "stride", (long) stride, "hidden1", (long) rnn1.hidden, "hidden2", (long) rnn2.hidden, "pad_output", 0L));
+                ordered("patch", (long) patch, "stride", (long) stride, "hidden1", (long) rnn1.hidden, "hidden2", (long) rnn2.hidden, "pad_output", 0L));
         return this;
     }
 
@@ -156,7 +156,7 @@ public final class GraphExport {
     /** {@code max_pool2d} or {@code avg_pool2d} with SAME padding. */
     public GraphExport pool(String op, String name, String in, String out, int size, int stride) {
         g.node(op, name, List.of(in), List.of(out), null,
-                Map.of("size", List.of((long) size, (long) size), "stride", List.of((long) stride, (long) stride), "padding", "same"));
+                ordered("size", List.of((long) size, (long) size), "stride", List.of((long) stride, (long) stride), "padding", "same"));
         return this;
     }
 
@@ -164,6 +164,18 @@ public final class GraphExport {
     public GraphExport node(String op, String name, String in, String out) {
         g.node(op, name, List.of(in), List.of(out), null, null);
         return this;
+    }
+
+    /**
+     * A map in the order given. Node attributes and weight roles are written in map order, and
+     * {@code Map.of}'s order changes from one JVM to the next: ordered maps keep artifacts byte-for-byte
+     * reproducible.
+     */
+    @SuppressWarnings("unchecked")
+    static <V> Map<String, V> ordered(Object... kv) {
+        Map<String, V> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], (V) kv[i + 1]);
+        return m;
     }
 
     /** HWIO trainer layout → OHWI runtime layout. */
