@@ -12,11 +12,12 @@ WORK=${WORK:-model-tools/target/fashion}
 MODELS=${MODELS:-model-tools/models}
 EPOCHS=${EPOCHS:-8}
 THREADS=${THREADS:-2}
+EXTRA=${EXTRA:-}   # more trainer flags, e.g. a smoke test: EPOCHS=1 EXTRA="--limit 640" WORK=/tmp/f MODELS=/tmp/f/models
 mvn $MVN_FLAGS -pl model-tools -am package -DskipTests
 mkdir -p "$WORK" "$MODELS"
 cp model-tools/target/winnow.jar "$WORK/winnow.jar"   # a rebuild during training must not change the classes under it
 train() { java -cp "$WORK/winnow.jar" dev.winnow.tools.cnn.FashionTrainer --epochs "$EPOCHS" --batch 64 --lr 0.003 --seed 1 \
-  --threads "$THREADS" --calibration 1000 --work "$WORK" --out "$WORK" "$@"; }
+  --threads "$THREADS" --calibration 1000 --work "$WORK" --out "$WORK" $EXTRA "$@"; }
 if [ "${PARALLEL:-0}" = 1 ]; then
   train --name fashion-rnnpool --spec c16k3s2-r4s2h8-mb2 > "$WORK/fashion-rnnpool.log" 2>&1 &
   train --name fashion-plain --spec c16k3s2-c32k3s2-mb2 > "$WORK/fashion-plain.log" 2>&1 &
