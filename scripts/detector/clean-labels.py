@@ -3,6 +3,8 @@
 
 The camera is static, so the background plate (median of the training frames) separates moving
 people from the scene:
+  0. teacher boxes: teacher.csv (HOG on the whole frame) and, when present, teacher-far.csv (a second
+     pass on the top of the frame at a larger upscale, for the small far people);
   1. foreground mask per frame: |frame - plate| > 18 after a light blur, opened and closed;
   2. every HOG box is shrunk to the person inside HOG's 64x128 window (HOG boxes carry a margin),
      then tightened to the foreground pixels in it; boxes with too little foreground are dropped
@@ -125,10 +127,16 @@ def split_blob(fg, x, y, w, h, hfit, wfit):
 
 def main():
     teacher = {}
-    with open(os.path.join(D, 'teacher.csv')) as fh:
-        for r in csv.DictReader(fh):
-            if r['clip'] == 'vtest':
-                teacher.setdefault(int(r['frame']), []).append([float(r[k]) for k in ('x', 'y', 'w', 'h', 'score')])
+    # teacher-far.csv (optional): a second HOG pass at a larger upscale on the top of the frame, where
+    # people are too small for the first pass; its boxes go through the same checks, duplicates of the
+    # first pass's boxes are removed by the final dedupe
+    for name in ('teacher.csv', 'teacher-far.csv'):
+        if not os.path.exists(os.path.join(D, name)):
+            continue
+        with open(os.path.join(D, name)) as fh:
+            for r in csv.DictReader(fh):
+                if r['clip'] == 'vtest' and int(r['frame']) < HOLDOUT_START:
+                    teacher.setdefault(int(r['frame']), []).append([float(r[k]) for k in ('x', 'y', 'w', 'h', 'score')])
     plate = cv2.GaussianBlur(cv2.imread(os.path.join(D, 'plate.pgm'), cv2.IMREAD_GRAYSCALE).astype(np.float32), (3, 3), 0)
     k3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
     k5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 7))
