@@ -191,6 +191,18 @@ public final class DetectorTrainer {
      * offset (the border pixels extended around them), so people appear smaller, as far people do.
      */
     static double[] trainOne(DetectorNet net, Sample s, long seed, int worker, float zoom) {
+        List<float[]> boxes = new ArrayList<>();
+        float[] img = augment(s, seed, zoom, boxes);
+        int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
+        Tape t = new Tape(worker, true);
+        DetectorNet.Output o = net.forward(t, new Tensor(H, W, 1, img));
+        double[] l = DetectionLoss.apply(o.scores(), o.boxes(), boxes, net.cfg.anchorW(), net.cfg.anchorH(), net.cfg.subX());
+        t.backward();
+        return l;
+    }
+
+    /** The augmented image of {@link #trainOne}; its boxes are added to {@code boxes}. */
+    static float[] augment(Sample s, long seed, float zoom, List<float[]> boxes) {
         Random r = new Random(seed);
         boolean flip = r.nextBoolean();
         float gain = 0.75f + 0.5f * r.nextFloat(), off = (r.nextFloat() - 0.5f) * 0.16f;
@@ -220,16 +232,11 @@ public final class DetectorTrainer {
                 if (noise > 0) v += (float) r.nextGaussian() * noise;
                 img[y * W + (flip ? W - 1 - x : x)] = Math.min(1f, Math.max(0f, v));
             }
-        List<float[]> boxes = new ArrayList<>();
         for (float[] b0 : s.boxes()) {
             float[] b = {b0[0] * sc + ox, b0[1] * sc + oy, b0[2] * sc, b0[3] * sc};
             boxes.add(flip ? new float[] {W - b[0] - b[2], b[1], b[2], b[3]} : b);
         }
-        Tape t = new Tape(worker, true);
-        DetectorNet.Output o = net.forward(t, new Tensor(H, W, 1, img));
-        double[] l = DetectionLoss.apply(o.scores(), o.boxes(), boxes, net.cfg.anchorW(), net.cfg.anchorH(), net.cfg.subX());
-        t.backward();
-        return l;
+        return img;
     }
 
     /**
