@@ -3,6 +3,8 @@
 
 The camera is static, so the background plate (median of the training frames) separates moving
 people from the scene:
+  0. teacher boxes: teacher.csv (HOG on the whole frame) and, when present, teacher-far.csv (a second
+     pass on the top of the frame at a larger upscale, for the small far people);
   1. foreground mask per frame: |frame - plate| > 18 after a light blur, opened and closed;
   2. every HOG box is shrunk to the person inside HOG's 64x128 window (HOG boxes carry a margin),
      then tightened to the foreground pixels in it; boxes with too little foreground are dropped
@@ -14,20 +16,27 @@ people from the scene:
      and a box seen in both frame t-1 and t+1 but missing at t is filled in;
   5. people the teacher misses (small far people, members of a group): every foreground blob is
      split into people — across, by its head-and-torso width over a person's width at its foot row,
-     and in depth, by peeling a person's height off the bottom; each kept box accounts for at most one
-     part, and the parts left over that persist in a neighbouring frame are added;
+     and in depth, by peeling a person's height off the bottom; a part left as one person but with the
+     foreground area of 1.7 people (two walking close together, overlapping) is split into two side by
+     side; each kept box accounts for at most one part (a teacher box standing between such a pair
+     becomes the half it matched), and the parts left over that persist in a neighbouring frame are added;
   6. near-duplicates out (same person: centres within half a person's width and feet within a
      quarter of a height); overlapping group members all stay.
 Only training frames (vtest 0..635) are written; tree.avi frames are negatives (no boxes).
 Writes data/detector/labels.csv (clip,frame,x,y,w,h in 320x240 pixels).
 """
-import csv, os
+import argparse, csv, os
 import cv2
 import numpy as np
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
 D = os.path.join(ROOT, 'data', 'detector')
 HOLDOUT_START = 636
+# blob splitting: people side by side when the torso is wider than ACROSS person widths per person;
+# more than one person in depth when a band is taller than DEPTH person heights (set by --across, --depth)
+ACROSS, DEPTH = 1.3, 1.3
+# a one-person part with the foreground area of AREA people is split into two side by side (0: off; --area)
+AREA = 1.7
 
 
 def iou(a, b):
@@ -93,7 +102,7 @@ def people_across(fg, x, y, w, h, we):
     torso = fg[y:y + max(1, int(0.55 * h)), x:x + w]
     cols = np.where(torso.sum(axis=0) >= 1)[0]
     tw = cols[-1] - cols[0] + 1 if len(cols) else w
-    return int(tw / (1.3 * we)) + 1
+    return int(tw / (ACROSS * we)) + 1
 
 
 def split_blob(fg, x, y, w, h, hfit, wfit):
@@ -114,21 +123,47 @@ def split_blob(fg, x, y, w, h, hfit, wfit):
         while bottom - top >= 0.5 * hfit(bottom):
             he = hfit(bottom)
             t = max(top, bottom - he)
-            if bottom - top < 1.45 * he:  # one person (tall walkers and heads above the fit)
+            if bottom - top < DEPTH * he:  # one person (tall walkers and heads above the fit)
                 t = top
             out.append([float(x0), float(t), float(x1 - x0), float(bottom - t), 0.0])
             bottom = int(t + 0.1 * he)  # the next person's feet hide behind this one's head
             if t == top:
                 break
+    # two people walking close together, overlapping: one part, but with the foreground area of two people
+    # (a person fills about 0.6 of their box); split across, each half as tall as the part
+    if AREA > 0 and k == 1 and len(out) == 1:
+        he = hfit(yb)
+        if fg[y:yb, x:x + w].sum() >= AREA * 0.6 * we * he:
+            b = out[0]
+            out = [[b[0], b[1], b[2] / 2, b[3], -1.0], [b[0] + b[2] / 2, b[1], b[2] / 2, b[3], -1.0]]  # -1: a pair's half
     return out
 
 
 def main():
+    global ACROSS, DEPTH, AREA
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--across', type=float, default=ACROSS)
+    ap.add_argument('--depth', type=float, default=DEPTH)
+    ap.add_argument('--area', type=float, default=AREA)
+    ap.add_argument('--out', default=os.path.join(D, 'labels.csv'))
+    ap.add_argument('--no-far', action='store_true', help='ignore teacher-far.csv')
+    opt = ap.parse_args()
+    ACROSS, DEPTH, AREA = opt.across, opt.depth, opt.area
     teacher = {}
-    with open(os.path.join(D, 'teacher.csv')) as fh:
-        for r in csv.DictReader(fh):
-            if r['clip'] == 'vtest':
-                teacher.setdefault(int(r['frame']), []).append([float(r[k]) for k in ('x', 'y', 'w', 'h', 'score')])
+    # teacher-far.csv (optional): a second HOG pass at a larger upscale on the top of the frame, where
+    # people are too small for the first pass; its boxes go through the same checks, duplicates of the
+    # first pass's boxes are removed by the final dedupe
+    for name in ('teacher.csv',) if opt.no_far else ('teacher.csv', 'teacher-far.csv'):
+        if not os.path.exists(os.path.join(D, name)):
+            continue
+        with open(os.path.join(D, name)) as fh:
+            for r in csv.DictReader(fh):
+                # the far pass adds only windows smaller than the first pass's smallest (128 px at 1.6x of 768
+                # is 33.3 px of 320): at the first pass's scales it repeats it, with more false windows
+                if name == 'teacher-far.csv' and float(r['h']) >= 128 / 1.6 * 320 / 768:
+                    continue
+                if r['clip'] == 'vtest' and int(r['frame']) < HOLDOUT_START:
+                    teacher.setdefault(int(r['frame']), []).append([float(r[k]) for k in ('x', 'y', 'w', 'h', 'score')])
     plate = cv2.GaussianBlur(cv2.imread(os.path.join(D, 'plate.pgm'), cv2.IMREAD_GRAYSCALE).astype(np.float32), (3, 3), 0)
     k3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
     k5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 7))
@@ -213,13 +248,15 @@ def main():
                     best, bd = i, d
             if best >= 0:
                 used[best] = True
+                if b[4] < 0:  # a teacher box on a pair stands between them: it becomes this half
+                    keep[best] = list(b[:4]) + [keep[best][4]]
                 continue
             if any(same_person(b, o, wfit, hfit) for g in (f - 1, f + 1) for o in blobs.get(g, [])):
                 keep.append(b)
                 used.append(True)
                 blob_n += 1
         cleaned[f] = dedupe(keep, wfit, hfit)
-    with open(os.path.join(D, 'labels.csv'), 'w', newline='') as fh:
+    with open(opt.out, 'w', newline='') as fh:
         w = csv.writer(fh)
         w.writerow(['clip', 'frame', 'x', 'y', 'w', 'h'])
         for f in frames:
@@ -232,6 +269,15 @@ def main():
     ws = np.array([b[2] for v in cleaned.values() for b in v]); hs = np.array([b[3] for v in cleaned.values() for b in v])
     print('label box size (320x240 px): width median %.1f [%.1f..%.1f], height median %.1f [%.1f..%.1f]'
           % (np.median(ws), np.percentile(ws, 5), np.percentile(ws, 95), np.median(hs), np.percentile(hs, 5), np.percentile(hs, 95)))
+
+    # the labels against the hand counts of validation frames (model-tools/detector/validation-counts.csv)
+    vc = os.path.join(ROOT, 'model-tools', 'detector', 'validation-counts.csv')
+    if os.path.exists(vc):
+        with open(vc) as fh:
+            hand = {int(r['frame']): int(r['count']) for r in csv.DictReader(fh)}
+        err = [len(cleaned[f]) - c for f, c in hand.items()]
+        print('labels vs %d hand-counted validation frames: count MAE %.3f, mean error %+.3f'
+              % (len(err), np.mean(np.abs(err)), np.mean(err)))
 
 
 if __name__ == '__main__':

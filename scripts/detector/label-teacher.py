@@ -5,7 +5,9 @@ HOG's window is 64x128 pixels, so frames are upscaled (default 1.6x of 768x576) 
 far people; overlapping windows are merged by non-maximum suppression. Boxes are written in the
 student's 320x240 coordinates to data/detector/teacher.csv (clip,frame,x,y,w,h,score), and the
 teacher's time per frame (one thread) to data/detector/teacher-timing.txt.
-Usage: label-teacher.py [--upscale 1.6] [--workers 2] [--clips vtest,tree] [--range a-b] [--out csv]
+With --top R, only the top fraction R of the frame is searched (e.g. --top 0.45 --upscale 2.6 for a
+second pass that reaches the small far people by the road; clean-labels.py adds teacher-far.csv).
+Usage: label-teacher.py [--upscale 1.6] [--top 1.0] [--workers 2] [--clips vtest,tree] [--range a-b] [--out csv]
 """
 import argparse, csv, glob, os, sys, time
 from multiprocessing import Pool
@@ -43,22 +45,25 @@ _hog = None
 
 
 def detect(args):
-    path, upscale, hit = args
+    path, upscale, hit, top = args
     global _hog
     if _hog is None:
         cv2.setNumThreads(1)
         _hog = cv2.HOGDescriptor()
         _hog.setSVMDetector(cv2.HOGDescriptor_getDefaultPeopleDetector())
     img = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
+    full_w = img.shape[1]
+    if top < 1.0:
+        img = img[:int(round(top * img.shape[0]))]
     t0 = time.perf_counter()
-    f = FULL_W / img.shape[1] * upscale
+    f = FULL_W / full_w * upscale
     im = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_LINEAR)
     rects, weights = _hog.detectMultiScale(im, hitThreshold=hit, winStride=(8, 8), padding=(16, 16), scale=1.05)
     boxes = np.array(rects, dtype=np.float64).reshape(-1, 4)
     scores = np.array(weights, dtype=np.float64).ravel()
     keep = nms(boxes, scores) if len(boxes) else []
     dt = time.perf_counter() - t0
-    to320 = 320.0 / (img.shape[1] * f)
+    to320 = 320.0 / (full_w * f)
     out = [(boxes[i] * to320, scores[i]) for i in keep]
     return path, out, dt
 
@@ -66,6 +71,7 @@ def detect(args):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--upscale', type=float, default=1.6)
+    ap.add_argument('--top', type=float, default=1.0, help='search only this top fraction of the frame')
     ap.add_argument('--hit', type=float, default=0.0, help='HOG SVM hit threshold')
     ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--clips', default='vtest,tree')
@@ -85,7 +91,7 @@ def main():
     t0 = time.time()
     rows, times = [], []
     with Pool(a.workers) as pool:
-        for k, (path, out, dt) in enumerate(pool.imap(detect, [(p, a.upscale, a.hit) for _, p in jobs], chunksize=4)):
+        for k, (path, out, dt) in enumerate(pool.imap(detect, [(p, a.upscale, a.hit, a.top) for _, p in jobs], chunksize=4)):
             clip = jobs[k][0]
             frame = int(os.path.basename(path)[:-4])
             times.append(dt)

@@ -1,0 +1,43 @@
+package dev.winnow.tools.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DetectorAugmentTest {
+    /** A bright box on a dark frame: after flips, shrinking and photometric changes, the box still lies on the bright pixels. */
+    @Test
+    void boxesFollowFlipAndZoom() {
+        int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
+        float[] box = {200, 60, 20, 50};
+        byte[] px = new byte[W * H];
+        for (int y = 60; y < 110; y++) for (int x = 200; x < 220; x++) px[y * W + x] = (byte) 220;
+        DetectorTrainer.Sample s = new DetectorTrainer.Sample("vtest", 0, px, List.of(box));
+        int shrunk = 0;
+        for (long seed = 0; seed < 40; seed++) {
+            List<float[]> out = new ArrayList<>();
+            float[] img = DetectorTrainer.augment(s, seed, 0.25f, out);
+            assertEquals(1, out.size());
+            float[] b = out.get(0);
+            assertTrue(b[2] >= 0.75f * 20 - 1e-3 && b[2] <= 20 + 1e-3, "width " + b[2]);
+            assertEquals(b[2] / 20f, b[3] / 50f, 1e-4f);
+            if (b[2] < 19.9f) shrunk++;
+            double in = 0, n = 0;
+            for (int y = (int) Math.ceil(b[1]) + 1; y < (int) (b[1] + b[3]) - 1; y++)
+                for (int x = (int) Math.ceil(b[0]) + 1; x < (int) (b[0] + b[2]) - 1; x++) {
+                    in += img[y * W + x];
+                    n++;
+                }
+            double out0 = 0, m = 0;
+            for (int x = 0; x < 40; x++) {
+                out0 += img[5 * W + x];
+                m++;
+            }
+            assertTrue(in / n > out0 / m + 0.4, "seed " + seed + ": box mean " + in / n + ", background " + out0 / m);
+        }
+        assertTrue(shrunk > 5 && shrunk < 35, "shrunk " + shrunk + " of 40");
+    }
+}
