@@ -45,7 +45,7 @@ public final class JobThroughputHarness {
     static final long READINGS = 2_000_000, FRAMES = 4_000;
 
     public static void main(String[] args) throws Exception {
-        int runs = 3;
+        int runs = 5; // the first is warm-up for the JIT and the MiniCluster; the table takes the best of each
         byte[] bonsai = bonsai(new SensorFeatures(CHANNELS, BANDS).size(), 26, 3, 28, 7);
         Model b = Model.load(bonsai);
         System.out.printf("Bonsai: %d features, %d classes, depth 3, projection 28; %d params, %d MACs, %d arena bytes%n",
@@ -78,6 +78,10 @@ public final class JobThroughputHarness {
             System.out.printf("run %d: sensors %,.0f / %,.0f readings/s, frames %,.0f / %,.0f frames/s (model / identity)%n",
                     r + 1, sensorModel[r], sensorIdentity[r], frameModelRate[r], frameIdentity[r]);
         }
+        double[] paired = new double[runs - 1];
+        for (int r = 1; r < runs; r++) paired[r - 1] = sensorModel[r] / sensorIdentity[r];
+        Arrays.sort(paired);
+        System.out.printf("Bonsai job / identity job, median of runs 2-%d: %.1f%%%n", runs, 100 * (paired[(runs - 2) / 2] + paired[(runs - 1) / 2]) / 2);
         System.out.println();
         System.out.println("| job (parallelism 2, MiniCluster) | with model | with identity map | ratio |");
         System.out.println("|---|---|---|---|");
@@ -90,7 +94,7 @@ public final class JobThroughputHarness {
     }
 
     static double best(double[] a) {
-        return Arrays.stream(a).max().orElse(0);
+        return Arrays.stream(a, 1, a.length).max().orElse(0);
     }
 
     static StreamExecutionEnvironment env() {
@@ -111,7 +115,10 @@ public final class JobThroughputHarness {
                 .process(new SensorFeatureWindow<>(new SensorFeatures(CHANNELS, BANDS)));
         if (model != null) {
             List<String> labels = Model.load(model).metadata().labels();
-            windows.flatMap(new SensorClassifier(ModelSource.ofBytes(model, 1), Set.copyOf(labels))).sinkTo(new DiscardingSink<SensorEvent>());
+            // as the job is meant to run: one class in four is relevant and travels on, the rest is dropped
+            Set<String> relevant = new java.util.HashSet<>();
+            for (int i = 0; i < labels.size(); i += 4) relevant.add(labels.get(i));
+            windows.flatMap(new SensorClassifier(ModelSource.ofBytes(model, 1), relevant)).sinkTo(new DiscardingSink<SensorEvent>());
         } else {
             windows.map((MapFunction<FeatureVector, FeatureVector>) v -> v).sinkTo(new DiscardingSink<>());
         }
