@@ -58,18 +58,24 @@ class GraphExportTest {
                     .add(n + ".residual", x, n + ".project", n + ".out");
             x = n + ".out";
         }
-        e.activation("score", new int[] {gh, gw, 1}, r(ranges, "score")).activation("box", new int[] {gh, gw, 4}, r(ranges, "box"));
+        int a = c.anchors();
+        e.activation("score", new int[] {gh, gw, a}, r(ranges, "score")).activation("box", new int[] {gh, gw, 4 * a}, r(ranges, "box"));
         e.conv("score", x, "score", net.scoreW, net.scoreB, 1, "none").conv("box", x, "box", net.boxW, net.boxB, 1, "none");
         String s = "score", bx = "box";
         if (ranges != null) {
-            e.floatTensor("score_f", new int[] {gh, gw, 1}).floatTensor("box_f", new int[] {gh, gw, 4});
+            e.floatTensor("score_f", new int[] {gh, gw, a}).floatTensor("box_f", new int[] {gh, gw, 4 * a});
             e.node("dequantize", "score.dq", "score", "score_f").node("dequantize", "box.dq", "box", "box_f");
             s = "score_f";
             bx = "box_f";
         }
         e.floatTensor("detections", new int[] {DetectorExport.MAX_DETECTIONS, 5}).floatTensor("count", new int[] {1});
         Map<String, Object> da = new LinkedHashMap<>();
-        da.put("anchors", List.of((double) c.anchorW(), (double) c.anchorH()));
+        List<Double> anchors = new java.util.ArrayList<>();
+        for (int k = 0; k < a; k++) {
+            anchors.add((double) c.anchorW());
+            anchors.add((double) c.anchorH());
+        }
+        da.put("anchors", anchors);
         da.put("score_threshold", (double) decode.scoreThreshold());
         da.put("iou_threshold", (double) decode.iouThreshold());
         da.put("max_detections", (long) DetectorExport.MAX_DETECTIONS);
