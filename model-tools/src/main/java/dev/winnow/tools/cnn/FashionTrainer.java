@@ -1,17 +1,15 @@
 package dev.winnow.tools.cnn;
 
+import dev.winnow.tools.nn.Checkpoints;
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.format.Metadata;
 import dev.winnow.tools.data.Dataset;
 import dev.winnow.tools.data.FashionMnist;
 import dev.winnow.tools.nn.Adam;
 import dev.winnow.tools.nn.ClassifierOps;
-import dev.winnow.tools.nn.Param;
 import dev.winnow.tools.nn.Tape;
 import dev.winnow.tools.nn.Tensor;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +39,7 @@ public final class FashionTrainer {
     private FashionTrainer() {}
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> a = args(argv);
+        Map<String, String> a = Checkpoints.args(argv, Set.of("export-only"));
         String name = a.getOrDefault("name", "fashion-cnn");
         String spec = a.getOrDefault("spec", "c16k3s2-r4s2h8-mb2");
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "8"));
@@ -67,10 +65,10 @@ public final class FashionTrainer {
         Path paramsFile = work.resolve(name + ".params");
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            if (a.containsKey("export-only")) loadParams(net, paramsFile);
+            if (a.containsKey("export-only")) Checkpoints.load(net.params(), paramsFile);
             else {
                 train(net, train, test, pool, threads, epochs, batch, lr, wd, smoothing, shift, seed);
-                saveParams(net, paramsFile);
+                Checkpoints.save(net.params(), paramsFile);
             }
             double floatTest = accuracy(net, test, pool, threads);
             Map<String, float[]> ranges = calibrate(net, train, calibration, seed);
@@ -241,28 +239,6 @@ public final class FashionTrainer {
         return worst;
     }
 
-    static void saveParams(FashionNet net, Path p) throws IOException {
-        Files.createDirectories(p.toAbsolutePath().getParent());
-        try (DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(p)))) {
-            for (Param q : net.params()) for (float v : q.w) o.writeFloat(v);
-        }
-    }
 
-    static void loadParams(FashionNet net, Path p) throws IOException {
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(p)))) {
-            for (Param q : net.params()) for (int i = 0; i < q.w.length; i++) q.w[i] = in.readFloat();
-        }
-    }
 
-    static Map<String, String> args(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) throw new IllegalArgumentException("unexpected argument " + args[i]);
-            String k = args[i].substring(2);
-            if (k.contains("=")) m.put(k.substring(0, k.indexOf('=')), k.substring(k.indexOf('=') + 1));
-            else if (k.equals("export-only")) m.put(k, "true");
-            else m.put(k, args[++i]);
-        }
-        return m;
-    }
 }

@@ -1,6 +1,8 @@
 package dev.winnow.tools.detect;
 
+import dev.winnow.tools.nn.Checkpoints;
 import dev.winnow.runtime.Model;
+import java.util.Set;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -33,7 +35,7 @@ public final class DetectorEval {
     record Result(String name, double precision, double recall, double maePos, double maeAll, long bytes, long ram, double fps, List<Integer> counts) {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = DetectorTrainer.args(args);
+        Map<String, String> a = Checkpoints.args(args, Set.of());
         Path data = Path.of(a.getOrDefault("data", "data/detector"));
         Path labels = Path.of(a.getOrDefault("labels", "model-tools/detector/holdout-labels.csv"));
         Path int8 = Path.of(a.getOrDefault("int8", "model-tools/detector/person-detector-int8.wnm"));

@@ -1,5 +1,6 @@
 package dev.winnow.tools.detect;
 
+import dev.winnow.tools.nn.GraphExport;
 import dev.winnow.runtime.GraphBuilder;
 import dev.winnow.runtime.format.Metadata;
 import dev.winnow.runtime.quant.QuantParams;
@@ -145,21 +146,11 @@ public final class DetectorExport {
         return g.toBytes(m);
     }
 
-    /** HWIO trainer layout → OHWI runtime layout. */
-    static float[] toOhwi(Param p) {
-        int kh = p.shape[0], kw = p.shape[1], in = p.shape[2], out = p.shape[3];
-        float[] o = new float[p.size()];
-        for (int a = 0; a < kh; a++)
-            for (int b = 0; b < kw; b++)
-                for (int i = 0; i < in; i++)
-                    for (int oc = 0; oc < out; oc++) o[((oc * kh + a) * kw + b) * in + i] = p.w[((a * kw + b) * in + i) * out + oc];
-        return o;
-    }
 
     private static void conv(GraphBuilder g, boolean q, Map<String, QuantParams> qp, String name, String in, String out, Param w, Param b, int stride, String act) {
         int kh = w.shape[0], kw = w.shape[1], ic = w.shape[2], oc = w.shape[3];
         int[] shape = {oc, kh, kw, ic};
-        float[] ohwi = toOhwi(w);
+        float[] ohwi = GraphExport.toOhwi(w);
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("stride", (long) stride);
         attrs.put("padding", "same");

@@ -1,12 +1,10 @@
 package dev.winnow.tools.detect;
 
+import dev.winnow.tools.nn.Checkpoints;
 import dev.winnow.tools.nn.Adam;
-import dev.winnow.tools.nn.Param;
 import dev.winnow.tools.nn.Tape;
 import dev.winnow.tools.nn.Tensor;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +48,7 @@ public final class DetectorTrainer {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = args(args);
+        Map<String, String> a = Checkpoints.args(args, Set.of());
         Path data = Path.of(a.getOrDefault("data", "data/detector"));
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "14"));
         int batch = Integer.parseInt(a.getOrDefault("batch", "8"));
@@ -97,7 +95,7 @@ public final class DetectorTrainer {
         int stepsPerEpoch = (train.size() + batch - 1) / batch, total = epochs * stepsPerEpoch, step = 0;
         long t0 = System.nanoTime();
         if (a.containsKey("export-only")) {
-            loadParams(net, paramsOut);
+            Checkpoints.load(net.params(), paramsOut);
             epochs = 0;
         }
         for (int e = 0; e < epochs; e++) {
@@ -137,7 +135,7 @@ public final class DetectorTrainer {
                     e + 1, epochs, (sl + bl) / order.size(), sl / order.size(), bl / order.size(), vm[0], vm[1], el, el / (e + 1) * (epochs - e - 1));
         }
         pool.shutdown();
-        if (epochs > 0) saveParams(net, paramsOut);
+        if (epochs > 0) Checkpoints.save(net.params(), paramsOut);
 
         // score and NMS IoU thresholds from the validation frames: lowest count MAE against the hand counts
         // (validation-counts.csv), ties broken by the count MAE against the cleaned labels on all validation frames
@@ -282,27 +280,6 @@ public final class DetectorTrainer {
         return r;
     }
 
-    static void saveParams(DetectorNet net, Path p) throws IOException {
-        Files.createDirectories(p.toAbsolutePath().getParent());
-        try (DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(p)))) {
-            for (Param q : net.params()) for (float v : q.w) o.writeFloat(v);
-        }
-    }
 
-    public static void loadParams(DetectorNet net, Path p) throws IOException {
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(p)))) {
-            for (Param q : net.params()) for (int i = 0; i < q.w.length; i++) q.w[i] = in.readFloat();
-        }
-    }
 
-    static Map<String, String> args(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) throw new IllegalArgumentException("unexpected argument " + args[i]);
-            String k = args[i].substring(2);
-            if (k.contains("=")) m.put(k.substring(0, k.indexOf('=')), k.substring(k.indexOf('=') + 1));
-            else m.put(k, args[++i]);
-        }
-        return m;
-    }
 }

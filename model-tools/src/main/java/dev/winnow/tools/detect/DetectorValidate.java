@@ -1,6 +1,8 @@
 package dev.winnow.tools.detect;
 
+import dev.winnow.tools.nn.Checkpoints;
 import dev.winnow.runtime.Model;
+import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +19,7 @@ import java.util.Map;
  */
 public final class DetectorValidate {
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = DetectorTrainer.args(args);
+        Map<String, String> a = Checkpoints.args(args, Set.of());
         Path data = Path.of(a.getOrDefault("data", "data/detector"));
         Path counts = Path.of(a.getOrDefault("val-counts", "model-tools/detector/validation-counts.csv"));
         DetectorData dd = new DetectorData(data);
