@@ -2,6 +2,7 @@ package dev.winnow.flink.frames;
 
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
+import dev.winnow.flink.model.ServingGauges;
 import java.util.function.Supplier;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -26,14 +27,7 @@ final class FrameMetrics {
         scored = g.counter("recordsScored");
         malformed = g.counter("framesMalformed");
         latency = g.histogram("inferenceLatencyNanos", new DescriptiveStatisticsHistogram(1000));
-        g.gauge("modelVersion", () -> {
-            FrameScoring s = serving.get();
-            return s == null ? -1 : s.version();
-        });
-        g.gauge("arenaBytes", () -> {
-            FrameScoring s = serving.get();
-            return s == null ? -1L : s.model().report().arenaBytes();
-        });
+        ServingGauges.register(g, serving);
     }
 
     /** Scores {@code f}, or counts, logs and returns null when it is malformed. */

@@ -2,6 +2,7 @@ package dev.winnow.flink.sensor;
 
 import dev.winnow.flink.types.FeatureVector;
 import dev.winnow.flink.types.SensorEvent;
+import dev.winnow.flink.model.ServingGauges;
 import java.util.function.Supplier;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -19,14 +20,7 @@ final class SensorMetrics {
         kept = g.counter("recordsKept");
         dropped = g.counter("recordsDropped");
         latency = g.histogram("inferenceLatencyNanos", new DescriptiveStatisticsHistogram(1000));
-        g.gauge("modelVersion", () -> {
-            SensorScoring s = serving.get();
-            return s == null ? -1 : s.version();
-        });
-        g.gauge("arenaBytes", () -> {
-            SensorScoring s = serving.get();
-            return s == null ? -1L : s.model().report().arenaBytes();
-        });
+        ServingGauges.register(g, serving);
     }
 
     SensorEvent score(SensorScoring scoring, FeatureVector v) {
