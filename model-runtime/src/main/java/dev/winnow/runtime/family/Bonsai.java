@@ -1,12 +1,20 @@
 package dev.winnow.runtime.family;
 
 import dev.winnow.runtime.kernel.FastMath;
+import dev.winnow.runtime.kernel.VectorSupport;
+import dev.winnow.runtime.kernel.simd.BonsaiSimd;
 
 /**
  * Bonsai (Kumar, Goyal, Varma, ICML 2017): a sparse projection x̂ = Z·[(x − μ)/σ, 1] / D̂, then one
  * root-to-leaf path of a shallow tree, taking the left child 2p+1 when θ_p·x̂ > 0; the score is the
  * sum over the path's nodes of (W_i x̂) ⊙ tanh(σ V_i x̂). Z is stored sparse (row-compressed), as the
  * model's size budget assumes. Immutable; {@link #predict} allocates nothing.
+ *
+ * <p>W and V of a node are stored together per projection coordinate j as one row
+ * [W_i[·][j] | V_i[·][j]], each half padded to a multiple of 16 classes: a path step is then a sum
+ * over j of x̂_j times a row, with no reduction, which both the Vector API kernel
+ * ({@link BonsaiSimd}, whenever the JVM has the module) and the plain loop (eight accumulators in
+ * registers) keep in registers. The padding lanes hold zeros and are never read back.
  */
 public final class Bonsai {
     private final int features;      // D, before the appended bias feature
@@ -18,9 +26,11 @@ public final class Bonsai {
     private final int[] zRowStart, zCol;
     private final float[] zVal;
     private final float[] theta;
-    // W and V per node transposed to [node][j][class]: the path step is then, for each projection
-    // coordinate, a stride-1 multiply-add over all classes, which C2 vectorizes (SuperWord)
-    private final float[] wT, vT;
+    private final int half;          // classes padded to a multiple of PAD: W's share of a row, and V's
+    private final float[] wv;        // [node][j][2·half]
+    private final boolean vector;
+
+    private static final int PAD = 16;
 
     /**
      * @param z dense [D̂][D+1] (zeros are dropped), w and v [L·nodes][D̂], theta [internal][D̂],
@@ -28,6 +38,12 @@ public final class Bonsai {
      */
     public Bonsai(int features, int projection, int classes, int depth, float sigma,
                   float[] mean, float[] std, float[] z, float[] w, float[] v, float[] theta) {
+        this(features, projection, classes, depth, sigma, mean, std, z, w, v, theta, VectorSupport.fixedRegisterKernels());
+    }
+
+    /** As above, with the Vector API path chosen explicitly (for tests of both paths). */
+    public Bonsai(int features, int projection, int classes, int depth, float sigma,
+                  float[] mean, float[] std, float[] z, float[] w, float[] v, float[] theta, boolean vector) {
         int dim = features + 1;
         int internal = (1 << depth) - 1, nodes = 2 * internal + 1;
         check(mean, dim, "mean");
@@ -63,16 +79,18 @@ public final class Bonsai {
         }
         zRowStart[projection] = k;
         this.theta = theta.clone();
-        this.wT = new float[w.length];
-        this.vT = new float[v.length];
+        this.half = (classes + PAD - 1) / PAD * PAD;
+        this.wv = new float[nodes * projection * 2 * half];
         for (int n = 0; n < nodes; n++) {
-            for (int l = 0; l < classes; l++) {
-                for (int j = 0; j < projection; j++) {
-                    wT[(n * projection + j) * classes + l] = w[(n * classes + l) * projection + j];
-                    vT[(n * projection + j) * classes + l] = v[(n * classes + l) * projection + j];
+            for (int j = 0; j < projection; j++) {
+                int row = (n * projection + j) * 2 * half;
+                for (int l = 0; l < classes; l++) {
+                    wv[row + l] = w[(n * classes + l) * projection + j];
+                    wv[row + half + l] = v[(n * classes + l) * projection + j];
                 }
             }
         }
+        this.vector = vector && VectorSupport.modulepresent() && BonsaiSimd.fits(2 * half);
     }
 
     private static void check(float[] a, int n, String what) {
@@ -93,26 +111,36 @@ public final class Bonsai {
         int dim = features + 1;
         float[] z = new float[projection * dim];
         for (int r = 0; r < projection; r++) for (int k = zRowStart[r]; k < zRowStart[r + 1]; k++) z[r * dim + zCol[k]] = zVal[k];
-        int nodes = wT.length / (classes * projection);
-        float[] w = new float[wT.length], v = new float[vT.length];
+        int nodes = wv.length / (2 * half * projection);
+        float[] w = new float[nodes * classes * projection], v = new float[w.length];
         for (int n = 0; n < nodes; n++) {
-            for (int l = 0; l < classes; l++) {
-                for (int j = 0; j < projection; j++) {
-                    w[(n * classes + l) * projection + j] = wT[(n * projection + j) * classes + l];
-                    v[(n * classes + l) * projection + j] = vT[(n * projection + j) * classes + l];
+            for (int j = 0; j < projection; j++) {
+                int row = (n * projection + j) * 2 * half;
+                for (int l = 0; l < classes; l++) {
+                    w[(n * classes + l) * projection + j] = wv[row + l];
+                    v[(n * classes + l) * projection + j] = wv[row + half + l];
                 }
             }
         }
         return new Weights(mean.clone(), invStd.clone(), z, w, v, theta.clone());
     }
 
-    /** Floats of scratch: the normalised input (D+1), the projection (D̂), and W·z and V·z of one node (2L). */
+    /** True when predictions run on the Vector API kernel. */
+    public boolean vectorized() {
+        return vector;
+    }
+
+    /**
+     * Floats of scratch: the normalised input (D+1), the projection (D̂), W·x̂ | V·x̂ of one node and the
+     * running class scores (classes padded to a multiple of 16).
+     */
     public int scratchSize() {
-        return features + 1 + projection + 2 * classes;
+        return features + 1 + projection + 3 * half;
     }
 
     public long parameters() {
-        return (long) zVal.length + wT.length + vT.length + theta.length + 2L * (features + 1);
+        int nodes = wv.length / (2 * half * projection);
+        return (long) zVal.length + 2L * nodes * classes * projection + theta.length + 2L * (features + 1);
     }
 
     public long macs() {
@@ -122,34 +150,58 @@ public final class Bonsai {
 
     /** Writes the class scores (L values) of the raw features at {@code xOff}. */
     public void predict(float[] x, int xOff, float[] scores, int sOff, float[] s, int scratchOff) {
-        final int dim = features + 1, xn = scratchOff, proj = scratchOff + dim;
+        final int dim = features + 1, xn = scratchOff, proj = scratchOff + dim, acc = proj + projection, sum = acc + 2 * half;
         for (int i = 0; i < features; i++) s[xn + i] = (x[xOff + i] - mean[i]) * invStd[i];
         s[xn + features] = (1f - mean[features]) * invStd[features];
         float invProj = 1f / projection;
         for (int r = 0; r < projection; r++) {
-            float acc = 0f;
-            for (int k = zRowStart[r]; k < zRowStart[r + 1]; k++) acc += zVal[k] * s[xn + zCol[k]];
-            s[proj + r] = acc * invProj;
+            float a = 0f;
+            for (int k = zRowStart[r]; k < zRowStart[r + 1]; k++) a += zVal[k] * s[xn + zCol[k]];
+            s[proj + r] = a * invProj;
         }
-        java.util.Arrays.fill(scores, sOff, sOff + classes, 0f);
-        final int wx = proj + projection, vx = wx + classes;
+        java.util.Arrays.fill(s, sum, sum + half, 0f);
+        final int width = 2 * half;
         int node = 0;
         for (int level = 0; ; level++) {
-            java.util.Arrays.fill(s, wx, vx + classes, 0f);
-            int base = node * projection * classes;
-            for (int j = 0; j < projection; j++) {
-                float p = s[proj + j];
-                int row = base + j * classes;
-                for (int l = 0; l < classes; l++) {
-                    s[wx + l] += wT[row + l] * p;
-                    s[vx + l] += vT[row + l] * p;
-                }
+            int base = node * projection * width;
+            if (vector) {
+                BonsaiSimd.rowSums(wv, base, width, projection, s, proj, s, acc);
+                BonsaiSimd.addPathTerm(s, acc, half, sigma, s, sum);
+            } else {
+                rowSums(base, width, s, proj, acc);
+                for (int l = 0; l < classes; l++) s[sum + l] += s[acc + l] * FastMath.tanhRational(sigma * s[acc + half + l]);
             }
-            for (int l = 0; l < classes; l++) scores[sOff + l] += s[wx + l] * FastMath.tanh(sigma * s[vx + l]);
             if (level == depth) break;
             float t = 0f;
             for (int j = 0; j < projection; j++) t += theta[node * projection + j] * s[proj + j];
             node = t > 0 ? 2 * node + 1 : 2 * node + 2;
+        }
+        System.arraycopy(s, sum, scores, sOff, classes);
+    }
+
+    /** acc[c] = Σ_j wv[base + j·width + c] · x̂_j, eight columns at a time in registers (width is a multiple of 16). */
+    private void rowSums(int base, int width, float[] s, int proj, int acc) {
+        for (int c = 0; c < width; c += 8) {
+            float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+            for (int j = 0, q = base + c; j < projection; j++, q += width) {
+                float p = s[proj + j];
+                a0 += wv[q] * p;
+                a1 += wv[q + 1] * p;
+                a2 += wv[q + 2] * p;
+                a3 += wv[q + 3] * p;
+                a4 += wv[q + 4] * p;
+                a5 += wv[q + 5] * p;
+                a6 += wv[q + 6] * p;
+                a7 += wv[q + 7] * p;
+            }
+            s[acc + c] = a0;
+            s[acc + c + 1] = a1;
+            s[acc + c + 2] = a2;
+            s[acc + c + 3] = a3;
+            s[acc + c + 4] = a4;
+            s[acc + c + 5] = a5;
+            s[acc + c + 6] = a6;
+            s[acc + c + 7] = a7;
         }
     }
 }

@@ -45,8 +45,9 @@ class BonsaiProtoNnTest {
     @Test
     void hardPathEqualsTheSoftFormulaAtInfiniteSigmaI() {
         Random r = new Random(61);
-        for (int trial = 0; trial < 200; trial++) {
-            int d = 1 + r.nextInt(20), proj = 1 + r.nextInt(12), classes = 1 + r.nextInt(5), depth = r.nextInt(4);
+        for (int trial = 0; trial < 300; trial++) {
+            // up to 70 classes: one, two and several padded blocks of W|V rows
+            int d = 1 + r.nextInt(20), proj = 1 + r.nextInt(30), classes = trial % 3 == 0 ? 1 + r.nextInt(70) : 1 + r.nextInt(5), depth = r.nextInt(4);
             int internal = (1 << depth) - 1, nodes = 2 * internal + 1;
             float[] mean = Tensors.gaussian(r, d + 1, 1), std = Tensors.uniform(r, d + 1, 0.5, 2);
             mean[d] = 0;
@@ -56,12 +57,18 @@ class BonsaiProtoNnTest {
             float[] w = Tensors.gaussian(r, classes * nodes * proj, 1), v = Tensors.gaussian(r, classes * nodes * proj, 1);
             float[] theta = Tensors.gaussian(r, Math.max(1, internal) * proj, 1);
             float sigma = (float) (0.5 + r.nextDouble() * 2);
-            Bonsai b = new Bonsai(d, proj, classes, depth, sigma, mean, std, z, w, v, theta);
             float[] x = Tensors.gaussian(r, d, 2);
-            float[] y = new float[classes];
-            b.predict(x, 0, y, 0, new float[b.scratchSize()], 0);
             double[] soft = softBonsai(d, proj, classes, depth, sigma, 1e9, mean, std, z, w, v, theta, x);
-            for (int l = 0; l < classes; l++) assertEquals(soft[l], y[l], 1e-4 * Math.max(1, Math.abs(soft[l])), "trial " + trial);
+            for (boolean vector : new boolean[] {false, true}) { // the plain loop, and the Vector API kernel where this JVM has it
+                Bonsai b = new Bonsai(d, proj, classes, depth, sigma, mean, std, z, w, v, theta, vector);
+                float[] y = new float[classes + 3];
+                float[] scratch = new float[b.scratchSize() + 5];
+                java.util.Arrays.fill(scratch, Float.NaN); // scratch from a previous op must not leak into the scores
+                b.predict(x, 0, y, 3, scratch, 5);
+                for (int l = 0; l < classes; l++) {
+                    assertEquals(soft[l], y[3 + l], 1e-4 * Math.max(1, Math.abs(soft[l])), "trial " + trial + ", vector " + b.vectorized());
+                }
+            }
         }
     }
 

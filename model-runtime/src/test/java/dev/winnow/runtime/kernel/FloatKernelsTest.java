@@ -137,16 +137,20 @@ class FloatKernelsTest {
 
     @Test
     void fastMathErrorsAreWithinTheirStatedBounds() {
-        double expRel = 0, sigAbs = 0, tanhAbs = 0;
+        double expRel = 0, sigAbs = 0, tanhAbs = 0, rationalAbs = 0;
         for (double x = -30; x <= 30; x += 1e-4) {
             float f = (float) x;
             expRel = Math.max(expRel, Math.abs(FastMath.exp(f) - Math.exp(f)) / Math.exp(f));
             sigAbs = Math.max(sigAbs, Math.abs(FastMath.sigmoid(f) - 1 / (1 + Math.exp(-f))));
             tanhAbs = Math.max(tanhAbs, Math.abs(FastMath.tanh(f) - Math.tanh(f)));
+            rationalAbs = Math.max(rationalAbs, Math.abs(FastMath.tanhRational(f) - Math.tanh(f)));
         }
         assertTrue(expRel < 3e-7, "exp relative error " + expRel);
         assertTrue(sigAbs < 3e-7, "sigmoid absolute error " + sigAbs);
         assertTrue(tanhAbs < 3e-7, "tanh absolute error " + tanhAbs);
+        assertTrue(rationalAbs < 3e-7, "tanhRational absolute error " + rationalAbs);
+        assertTrue(Float.isNaN(FastMath.tanhRational(Float.NaN)));
+        assertEquals(1f, FastMath.tanhRational(Float.POSITIVE_INFINITY), 2e-7f);
         assertEquals(0f, FastMath.exp(-200f));
         assertEquals(Float.POSITIVE_INFINITY, FastMath.exp(200f));
         assertTrue(Float.isNaN(FastMath.exp(Float.NaN)));

@@ -27,6 +27,8 @@ class KernelAllocationTest {
         Conv2d.Int8 convQ = new Conv2d.Int8(g, new byte[16 * 9 * 8], ws, null, q, q, Activation.NONE);
         BinaryDense bin = BinaryDense.fromFloat(256, 32, gaussian(r, 256 * 32, 1), null, Activation.NONE);
         long[] bits = new long[4];
+        dev.winnow.runtime.family.Bonsai bonsaiV = new dev.winnow.runtime.testing.RandomBonsai(52, 16, 28, 26, 3, 1f, 0.3).family();
+        float[] bonsaiScratch = new float[bonsaiV.scratchSize()];
         Runnable[] kernels = {
             () -> convV.run(x, 0, y, 0),
             () -> convS.run(x, 0, y, 0),
@@ -35,6 +37,7 @@ class KernelAllocationTest {
             () -> convQ.run(xq, 0, yq, 0),
             () -> bin.run(bits, 0, BinaryPacking.pack(x, 0, 256, bits, 0), y, 0),
             () -> Softmax.float32(1, 10, y, 0, y, 10),
+            () -> bonsaiV.predict(x, 0, y, 0, bonsaiScratch, 0),
         };
         StringBuilder report = new StringBuilder();
         long overhead = 0;

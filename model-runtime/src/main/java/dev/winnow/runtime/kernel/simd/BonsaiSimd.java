@@ -1,0 +1,64 @@
+package dev.winnow.runtime.kernel.simd;
+
+import dev.winnow.runtime.kernel.FastMath;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels of one Bonsai path step. A node's W and V rows are stored per projection
+ * coordinate as one padded row [W classes | V classes] (see {@code Bonsai}), so W·x̂ and V·x̂ together
+ * are a sum over j of a broadcast x̂_j times that row: four vector accumulators held in registers
+ * across the whole sum, no horizontal reduction, no mask. Unlike the convolution, these accumulators
+ * stay in registers on JDK 17 too (no allocation; KernelAllocationTest).
+ */
+public final class BonsaiSimd {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private BonsaiSimd() {}
+
+    /** Whether rows of {@code width} floats split into whole vectors of this JVM's preferred shape. */
+    public static boolean fits(int width) {
+        return width % L == 0;
+    }
+
+    /** acc[c] = Σ_j rows[base + j·width + c] · x[xOff + j] for c < width; width a multiple of the lane count. */
+    public static void rowSums(float[] rows, int base, int width, int n, float[] x, int xOff, float[] acc, int accOff) {
+        int c = 0;
+        for (; c + 4 * L <= width; c += 4 * L) {
+            // four separate values, not an array of them: C2 on JDK 17 boxes vectors that alias at a loop phi
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            for (int j = 0, row = base + c; j < n; j++, row += width) {
+                FloatVector p = FloatVector.broadcast(S, x[xOff + j]);
+                a0 = FloatVector.fromArray(S, rows, row).fma(p, a0);
+                a1 = FloatVector.fromArray(S, rows, row + L).fma(p, a1);
+                a2 = FloatVector.fromArray(S, rows, row + 2 * L).fma(p, a2);
+                a3 = FloatVector.fromArray(S, rows, row + 3 * L).fma(p, a3);
+            }
+            a0.intoArray(acc, accOff + c);
+            a1.intoArray(acc, accOff + c + L);
+            a2.intoArray(acc, accOff + c + 2 * L);
+            a3.intoArray(acc, accOff + c + 3 * L);
+        }
+        for (; c < width; c += L) {
+            FloatVector a = FloatVector.zero(S);
+            for (int j = 0, row = base + c; j < n; j++, row += width) a = FloatVector.fromArray(S, rows, row).fma(FloatVector.broadcast(S, x[xOff + j]), a);
+            a.intoArray(acc, accOff + c);
+        }
+    }
+
+    /**
+     * sum[l] += acc[l] · tanh(sigma · acc[half + l]) for l < half, with {@link FastMath#tanhRational}'s
+     * arithmetic lane by lane; half a multiple of the lane count.
+     */
+    public static void addPathTerm(float[] acc, int accOff, int half, float sigma, float[] sum, int sumOff) {
+        for (int l = 0; l < half; l += L) {
+            FloatVector y = FloatVector.fromArray(S, acc, accOff + half + l).mul(sigma).max(-9f).min(9f).mul(0.5f);
+            FloatVector y2 = y.mul(y);
+            FloatVector p = y.mul(y2.add(FastMath.TANH_P2).fma(y2, FloatVector.broadcast(S, FastMath.TANH_P1)).fma(y2, FloatVector.broadcast(S, FastMath.TANH_P0)));
+            FloatVector q = y2.mul(FastMath.TANH_Q3).add(FastMath.TANH_Q2).fma(y2, FloatVector.broadcast(S, FastMath.TANH_Q1)).fma(y2, FloatVector.broadcast(S, FastMath.TANH_P0));
+            FloatVector t = p.mul(q).mul(2f).div(q.fma(q, p.mul(p)));
+            FloatVector.fromArray(S, acc, accOff + l).fma(t, FloatVector.fromArray(S, sum, sumOff + l)).intoArray(sum, sumOff + l);
+        }
+    }
+}
