@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Records per second of the same Flink job with the model step and with an identity map in its place
 # (flink-operators' JobThroughputHarness on a local MiniCluster). Optional argument: a frame model .wnm.
+# --sensor-only skips the frame jobs, --runs N sets the paired runs (the first is warm-up).
 # With --hot-swap: how long an alias move takes to reach every subtask (HotSwapLatencyHarness).
 set -euo pipefail
 cd "$(dirname "$0")/.."

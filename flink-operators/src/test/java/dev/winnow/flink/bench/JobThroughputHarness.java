@@ -35,10 +35,10 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * Records per second of the same job with the model step and with an identity map in its place, on
  * a local MiniCluster (parallelism 2 on this 2-core machine): a Bonsai of Letter-26 shape (random
  * weights: speed does not depend on them) on sensor windows, and a frame model on 320x240 frames.
- * Prints a table of the best of several alternating runs and the ratio. Not a test: timings only.
+ * Prints a table of the best of several alternating runs and the ratio, and the median of the paired
+ * ratios (more robust when something else loads the machine). Not a test: timings only.
  *
- * <pre>mvn -q -pl flink-operators exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=dev.winnow.flink.bench.JobThroughputHarness -Dexec.args="[frame-model.wnm]"</pre>
+ * <pre>scripts/job-throughput.sh [--sensor-only] [--runs N] [frame-model.wnm]</pre>
  */
 public final class JobThroughputHarness {
     static final int CHANNELS = 2, BANDS = 4, SENSORS = 64;
@@ -46,6 +46,14 @@ public final class JobThroughputHarness {
 
     public static void main(String[] args) throws Exception {
         int runs = 5; // the first is warm-up for the JIT and the MiniCluster; the table takes the best of each
+        boolean framesToo = true;
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--sensor-only")) framesToo = false;
+            else if (args[i].equals("--runs") && i + 1 < args.length) runs = Math.max(2, Integer.parseInt(args[++i]));
+            else rest.add(args[i]);
+        }
+        args = rest.toArray(new String[0]);
         byte[] bonsai = bonsai(new SensorFeatures(CHANNELS, BANDS).size(), 26, 3, 28, 7);
         Model b = Model.load(bonsai);
         System.out.printf("Bonsai: %d features, %d classes, depth 3, projection 28; %d params, %d MACs, %d arena bytes%n",
@@ -71,10 +79,18 @@ public final class JobThroughputHarness {
 
         double[] sensorModel = new double[runs], sensorIdentity = new double[runs], frameModelRate = new double[runs], frameIdentity = new double[runs];
         for (int r = 0; r < runs; r++) {
-            sensorIdentity[r] = sensorJob(null);
-            sensorModel[r] = sensorJob(bonsai);
-            frameIdentity[r] = frameJob(null);
-            frameModelRate[r] = frameJob(frameModel);
+            // alternate which of the pair goes first, so a drift in machine load favours neither
+            if (r % 2 == 0) {
+                sensorIdentity[r] = sensorJob(null);
+                sensorModel[r] = sensorJob(bonsai);
+            } else {
+                sensorModel[r] = sensorJob(bonsai);
+                sensorIdentity[r] = sensorJob(null);
+            }
+            if (framesToo) {
+                frameIdentity[r] = frameJob(null);
+                frameModelRate[r] = frameJob(frameModel);
+            }
             System.out.printf("run %d: sensors %,.0f / %,.0f readings/s, frames %,.0f / %,.0f frames/s (model / identity)%n",
                     r + 1, sensorModel[r], sensorIdentity[r], frameModelRate[r], frameIdentity[r]);
         }
@@ -83,10 +99,10 @@ public final class JobThroughputHarness {
         Arrays.sort(paired);
         System.out.printf("Bonsai job / identity job, median of runs 2-%d: %.1f%%%n", runs, 100 * (paired[(runs - 2) / 2] + paired[(runs - 1) / 2]) / 2);
         System.out.println();
-        System.out.println("| job (parallelism 2, MiniCluster) | with model | with identity map | ratio |");
+        System.out.println("| job (parallelism 2, MiniCluster), best of runs 2-" + runs + " | with model | with identity map | ratio |");
         System.out.println("|---|---|---|---|");
         row("Bonsai on sensor windows (readings/s)", best(sensorModel), best(sensorIdentity));
-        row("frame model on 320x240 frames (frames/s)", best(frameModelRate), best(frameIdentity));
+        if (framesToo) row("frame model on 320x240 frames (frames/s)", best(frameModelRate), best(frameIdentity));
     }
 
     static void row(String what, double model, double identity) {
