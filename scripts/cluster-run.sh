@@ -42,8 +42,9 @@ appender.file.fileName = ${sys:log.file}
 appender.file.layout.type = PatternLayout
 appender.file.layout.pattern = %d %-5p %c{1} - %m%n
 CONF
-# the module opens Flink's config.yaml gives every JVM (env.java.opts.all)
-OPENS="--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED"
+# the module opens Flink's config.yaml gives every JVM (env.java.opts.all), and the Vector API module
+# for Winnow's vector kernels (a cluster's config.yaml: env.java.opts.all: --add-modules jdk.incubator.vector)
+OPENS="--add-modules=jdk.incubator.vector --add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED"
 for p in java.lang java.net java.io java.nio sun.nio.ch java.lang.reflect java.text java.time java.util java.util.concurrent java.util.concurrent.atomic java.util.concurrent.locks; do
   OPENS="$OPENS --add-opens=java.base/$p=ALL-UNNAMED"
 done

@@ -1,6 +1,8 @@
 package dev.winnow.runtime.family;
 
 import dev.winnow.runtime.kernel.FastMath;
+import dev.winnow.runtime.kernel.VectorSupport;
+import dev.winnow.runtime.kernel.simd.BonsaiSimd;
 import dev.winnow.runtime.quant.Q15;
 
 /**
@@ -9,7 +11,11 @@ import dev.winnow.runtime.quant.Q15;
  * <li>{@link Mode#INT8}: Z, W, V and θ as int8 with a symmetric scale per row (the artifact's own
  * integers and scales, see {@link #int8}; Z walked over its non-zeros only); the normalised input
  * and the projection are quantized per prediction (dynamic range, as TFLite's hybrid kernels do);
- * dot products accumulate in int32 and are scaled back in float; tanh is exact.</li>
+ * dot products accumulate in int32 and are scaled back in float; tanh is {@link FastMath#tanhRational}
+ * (2e-7). W and V are stored as the float Bonsai stores them, one padded [W | V] row per node and
+ * projection coordinate, so the path step is an int32 sum of broadcast inputs times int8 rows: on the
+ * Vector API (int8 lanes widened to int32, four accumulators in registers) whenever the JVM has the
+ * module, else eight scalar accumulators.</li>
  * <li>{@link Mode#Q15}: SeeDot style, everything 16-bit with power-of-two scales, 64-bit
  * accumulation, and tanh approximated as on the device in the paper: x for |x| < 1, sign(x) beyond.</li>
  * </ul>
@@ -22,9 +28,11 @@ public final class QuantizedBonsai {
     private final int d, dim, proj, classes, depth;
     private final float sigma;
     private final float[] mean, invStd;
-    private final byte[] w8, v8, t8, zVal;
+    private final byte[] wv8, t8, zVal;   // wv8: [node][j][2·half], W classes then V classes, zero padded
     private final int[] zStart, zCol;
-    private final float[] zs, ws, vs, ts;
+    private final float[] zs, wvs, ts;    // wvs: [node][2·half], the W and V row scales in the same order
+    private final int half, nodes;
+    private final boolean vector;
     private final short[] z16, w16, v16, t16;
     private final int zf, wf, vf, tf;
 
@@ -34,7 +42,12 @@ public final class QuantizedBonsai {
      * scales), or Q15 with power-of-two scales.
      */
     public QuantizedBonsai(Bonsai b, Mode mode) {
-        this(b, mode, mode == Mode.INT8 ? rowsOf(b.weights()) : null);
+        this(b, mode, mode == Mode.INT8 ? rowsOf(b.weights()) : null, VectorSupport.fixedRegisterKernels());
+    }
+
+    /** As above, with the Vector API path chosen explicitly (for tests of both paths). */
+    public QuantizedBonsai(Bonsai b, Mode mode, boolean vector) {
+        this(b, mode, mode == Mode.INT8 ? rowsOf(b.weights()) : null, vector);
     }
 
     /**
@@ -49,7 +62,7 @@ public final class QuantizedBonsai {
         w.check("W", rows, proj);
         v.check("V", rows, proj);
         theta.check("theta", Math.max(1, (1 << b.depth()) - 1), proj);
-        return new QuantizedBonsai(b, Mode.INT8, new Rows[] {z, w, v, theta});
+        return new QuantizedBonsai(b, Mode.INT8, new Rows[] {z, w, v, theta}, VectorSupport.fixedRegisterKernels());
     }
 
     /** An int8 matrix [rows][cols] with one symmetric scale per row. */
@@ -82,7 +95,7 @@ public final class QuantizedBonsai {
         return r;
     }
 
-    private QuantizedBonsai(Bonsai b, Mode mode, Rows[] int8) {
+    private QuantizedBonsai(Bonsai b, Mode mode, Rows[] int8, boolean vector) {
         this.mode = mode;
         this.d = b.features();
         this.dim = d + 1;
@@ -93,14 +106,26 @@ public final class QuantizedBonsai {
         Bonsai.Weights w = b.weights();
         this.mean = w.mean();
         this.invStd = w.invStd();
+        this.nodes = 2 * ((1 << depth) - 1) + 1;
+        this.half = (classes + 15) / 16 * 16;
         if (mode == Mode.INT8) {
             zs = int8[0].scales().clone();
-            ws = int8[1].scales().clone();
-            vs = int8[2].scales().clone();
             ts = int8[3].scales().clone();
-            w8 = int8[1].values().clone();
-            v8 = int8[2].values().clone();
             t8 = int8[3].values().clone();
+            int width = 2 * half;
+            wv8 = new byte[nodes * proj * width];
+            wvs = new float[nodes * width];
+            for (int n = 0; n < nodes; n++) {
+                for (int l = 0; l < classes; l++) {
+                    int row = n * classes + l;
+                    wvs[n * width + l] = int8[1].scales()[row];
+                    wvs[n * width + half + l] = int8[2].scales()[row];
+                    for (int j = 0; j < proj; j++) {
+                        wv8[(n * proj + j) * width + l] = int8[1].values()[row * proj + j];
+                        wv8[(n * proj + j) * width + half + l] = int8[2].values()[row * proj + j];
+                    }
+                }
+            }
             // Z as its non-zeros per row (Bonsai's Z is sparse by design)
             byte[] z = int8[0].values();
             int nnz = 0;
@@ -121,6 +146,7 @@ public final class QuantizedBonsai {
             zStart[proj] = k;
             z16 = w16 = v16 = t16 = null;
             zf = wf = vf = tf = 0;
+            this.vector = vector && VectorSupport.modulepresent() && BonsaiSimd.fits(width);
         } else {
             zf = Q15.fracBitsFor(w.z());
             wf = Q15.fracBitsFor(w.w());
@@ -130,9 +156,10 @@ public final class QuantizedBonsai {
             w16 = Q15.quantize(w.w(), wf);
             v16 = Q15.quantize(w.v(), vf);
             t16 = Q15.quantize(w.theta(), tf);
-            w8 = v8 = t8 = zVal = null;
+            wv8 = t8 = zVal = null;
             zStart = zCol = null;
-            zs = ws = vs = ts = null;
+            zs = wvs = ts = null;
+            this.vector = false;
         }
     }
 
@@ -152,14 +179,18 @@ public final class QuantizedBonsai {
         return q;
     }
 
-    /** Scratch floats: normalised input and projection. */
-    public int scratchFloats() { return dim + proj; }
+    /** Scratch floats: normalised input, projection, one node's W·x̂ | V·x̂ and the running scores (classes padded to 16). */
+    public int scratchFloats() { return dim + proj + 3 * half; }
+
+    /** True when the int8 path step runs on the Vector API kernel. */
+    public boolean vectorized() { return vector; }
     /** Scratch bytes (int8) or shorts (Q15): quantized input and projection. */
     public int scratchInts() { return dim + proj; }
 
     public long weightBytes() {
-        long n = mode == Mode.INT8 ? zVal.length + w8.length + v8.length + t8.length : 2L * (z16.length + w16.length + v16.length + t16.length);
-        return n + (mode == Mode.INT8 ? 4L * (zs.length + ws.length + vs.length + ts.length) : 16);
+        long wvCount = 2L * nodes * classes * proj; // without the padding
+        long n = mode == Mode.INT8 ? zVal.length + wvCount + t8.length : 2L * (z16.length + w16.length + v16.length + t16.length);
+        return n + (mode == Mode.INT8 ? 4L * (zs.length + 2L * nodes * classes + ts.length) : 16);
     }
 
     public void predict(float[] x, int xOff, float[] scores, int sOff, float[] f, int fOff, short[] q, int qOff) {
@@ -188,23 +219,50 @@ public final class QuantizedBonsai {
         }
         int pq = qOff + dim;
         float sp = quantizeInto(f, pr, proj, q, pq);
-        java.util.Arrays.fill(scores, sOff, sOff + classes, 0f);
+        final int width = 2 * half, acc = pr + proj, sum = acc + width;
+        java.util.Arrays.fill(f, sum, sum + half, 0f);
         int node = 0;
         for (int level = 0; ; level++) {
-            for (int l = 0; l < classes; l++) {
-                int row = node * classes + l;
-                int wx = 0, vx = 0;
-                for (int j = 0; j < proj; j++) {
-                    int p = q[pq + j];
-                    wx += w8[row * proj + j] * p;
-                    vx += v8[row * proj + j] * p;
-                }
-                scores[sOff + l] += wx * ws[row] * sp * FastMath.tanh(sigma * vx * vs[row] * sp);
+            int base = node * proj * width;
+            if (vector) {
+                BonsaiSimd.int8RowSums(wv8, base, width, proj, q, pq, wvs, node * width, sp, f, acc);
+                BonsaiSimd.addPathTerm(f, acc, half, sigma, f, sum);
+            } else {
+                int8RowSums(base, width, q, pq, node * width, sp, f, acc);
+                for (int l = 0; l < classes; l++) f[sum + l] += f[acc + l] * FastMath.tanhRational(sigma * f[acc + half + l]);
             }
             if (level == depth) break;
             int t = 0;
             for (int j = 0; j < proj; j++) t += t8[node * proj + j] * q[pq + j];
             node = t > 0 ? 2 * node + 1 : 2 * node + 2;
+        }
+        System.arraycopy(f, sum, scores, sOff, classes);
+    }
+
+    /** The plain form of {@link BonsaiSimd#int8RowSums}: eight int32 column sums at a time in registers. */
+    private void int8RowSums(int base, int width, short[] q, int pq, int scaleOff, float sp, float[] f, int acc) {
+        for (int c = 0; c < width; c += 8) {
+            int a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+            for (int j = 0, r = base + c; j < proj; j++, r += width) {
+                int p = q[pq + j];
+                a0 += wv8[r] * p;
+                a1 += wv8[r + 1] * p;
+                a2 += wv8[r + 2] * p;
+                a3 += wv8[r + 3] * p;
+                a4 += wv8[r + 4] * p;
+                a5 += wv8[r + 5] * p;
+                a6 += wv8[r + 6] * p;
+                a7 += wv8[r + 7] * p;
+            }
+            int s = scaleOff + c, o = acc + c;
+            f[o] = a0 * wvs[s] * sp;
+            f[o + 1] = a1 * wvs[s + 1] * sp;
+            f[o + 2] = a2 * wvs[s + 2] * sp;
+            f[o + 3] = a3 * wvs[s + 3] * sp;
+            f[o + 4] = a4 * wvs[s + 4] * sp;
+            f[o + 5] = a5 * wvs[s + 5] * sp;
+            f[o + 6] = a6 * wvs[s + 6] * sp;
+            f[o + 7] = a7 * wvs[s + 7] * sp;
         }
     }
 

@@ -90,4 +90,71 @@ class QuantizedBonsaiTest {
         // Q12 projection (2.4e-4 per step) through four nodes of 16-term dot products with |w| ≲ 4
         assertTrue(worst < 0.02, "largest score error " + worst);
     }
+
+    /** Symmetric int8 of a vector as the kernel does it per prediction: scale max|v|/127, round half up. */
+    static float quantize(float[] v, int off, int n, int[] q) {
+        float m = 0;
+        for (int i = 0; i < n; i++) m = Math.max(m, Math.abs(v[off + i]));
+        float s = m > 0 ? m / 127 : 1, inv = 1 / s;
+        for (int i = 0; i < n; i++) q[i] = Math.round(v[off + i] * inv);
+        return s;
+    }
+
+    @Test
+    void int8PathOnBothKernelsEqualsTheIntegerPipelineInDouble() {
+        Random r = new Random(113);
+        int proj = 28, classes = 40; // two padded 16-class blocks per half, and a partial one
+        float[] mean = Tensors.gaussian(r, D + 1, 1), std = Tensors.uniform(r, D + 1, 0.5, 2);
+        mean[D] = 0;
+        std[D] = 1;
+        float[] zf = Tensors.gaussian(r, proj * (D + 1), 1);
+        for (int i = 0; i < zf.length; i++) if (r.nextDouble() < 0.5) zf[i] = 0;
+        Bonsai b = new Bonsai(D, proj, classes, DEPTH, 0.7f, mean, std, zf, Tensors.gaussian(r, classes * NODES * proj, 1),
+                Tensors.gaussian(r, classes * NODES * proj, 1), Tensors.gaussian(r, INTERNAL * proj, 1));
+        Bonsai.Weights w = b.weights();
+        QuantizedBonsai.Rows z = QuantizedBonsai.Rows.quantize(w.z(), proj, D + 1), wq = QuantizedBonsai.Rows.quantize(w.w(), classes * NODES, proj),
+                vq = QuantizedBonsai.Rows.quantize(w.v(), classes * NODES, proj), tq = QuantizedBonsai.Rows.quantize(w.theta(), INTERNAL, proj);
+        for (boolean vector : new boolean[] {false, true}) {
+            QuantizedBonsai q = new QuantizedBonsai(b, QuantizedBonsai.Mode.INT8, vector);
+            float[] qf = new float[q.scratchFloats() + 2];
+            short[] qs = new short[q.scratchInts() + 1];
+            java.util.Arrays.fill(qf, Float.NaN);
+            for (int k = 0; k < 200; k++) {
+                float[] x = Tensors.gaussian(r, D, 1.5), got = new float[classes + 1];
+                q.predict(x, 0, got, 1, qf, 2, qs, 1);
+                // the same integers, summed exactly, scaled and squashed in double
+                float[] xn = new float[D + 1];
+                for (int i = 0; i < D; i++) xn[i] = (x[i] - w.mean()[i]) * w.invStd()[i];
+                xn[D] = (1 - w.mean()[D]) * w.invStd()[D];
+                int[] xq = new int[D + 1], pq = new int[proj];
+                float sx = quantize(xn, 0, D + 1, xq);
+                float[] p = new float[proj];
+                for (int j = 0; j < proj; j++) {
+                    int acc = 0;
+                    for (int i = 0; i <= D; i++) acc += z.values()[j * (D + 1) + i] * xq[i];
+                    p[j] = acc * z.scales()[j] * sx / proj;
+                }
+                float sp = quantize(p, 0, proj, pq);
+                double[] ref = new double[classes];
+                int node = 0;
+                for (int level = 0; ; level++) {
+                    for (int l = 0; l < classes; l++) {
+                        int row = node * classes + l;
+                        long wx = 0, vx = 0;
+                        for (int j = 0; j < proj; j++) {
+                            wx += wq.values()[row * proj + j] * pq[j];
+                            vx += vq.values()[row * proj + j] * pq[j];
+                        }
+                        ref[l] += wx * (double) wq.scales()[row] * sp * Math.tanh(0.7 * vx * (double) vq.scales()[row] * sp);
+                    }
+                    if (level == DEPTH) break;
+                    long t = 0;
+                    for (int j = 0; j < proj; j++) t += tq.values()[node * proj + j] * pq[j];
+                    node = t > 0 ? 2 * node + 1 : 2 * node + 2;
+                }
+                double scale = Math.max(1, Tensors.maxAbs(ref));
+                for (int l = 0; l < classes; l++) assertEquals(ref[l], got[1 + l], 2e-5 * scale, "vector " + q.vectorized() + ", input " + k + ", class " + l);
+            }
+        }
+    }
 }

@@ -29,6 +29,9 @@ class KernelAllocationTest {
         long[] bits = new long[4];
         dev.winnow.runtime.family.Bonsai bonsaiV = new dev.winnow.runtime.testing.RandomBonsai(52, 16, 28, 26, 3, 1f, 0.3).family();
         float[] bonsaiScratch = new float[bonsaiV.scratchSize()];
+        dev.winnow.runtime.family.QuantizedBonsai bonsaiQ = new dev.winnow.runtime.family.QuantizedBonsai(bonsaiV, dev.winnow.runtime.family.QuantizedBonsai.Mode.INT8);
+        float[] bonsaiQf = new float[bonsaiQ.scratchFloats()];
+        short[] bonsaiQs = new short[bonsaiQ.scratchInts()];
         Runnable[] kernels = {
             () -> convV.run(x, 0, y, 0),
             () -> convS.run(x, 0, y, 0),
@@ -38,6 +41,7 @@ class KernelAllocationTest {
             () -> bin.run(bits, 0, BinaryPacking.pack(x, 0, 256, bits, 0), y, 0),
             () -> Softmax.float32(1, 10, y, 0, y, 10),
             () -> bonsaiV.predict(x, 0, y, 0, bonsaiScratch, 0),
+            () -> bonsaiQ.predict(x, 0, y, 0, bonsaiQf, 0, bonsaiQs, 0),
         };
         StringBuilder report = new StringBuilder();
         long overhead = 0;

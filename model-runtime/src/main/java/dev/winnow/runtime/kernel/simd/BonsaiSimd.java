@@ -1,7 +1,11 @@
 package dev.winnow.runtime.kernel.simd;
 
 import dev.winnow.runtime.kernel.FastMath;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
 public final class BonsaiSimd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    // as many int8 lanes as int32 lanes: one load widens into one accumulator
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(I.length() * 8));
 
     private BonsaiSimd() {}
 
@@ -45,6 +52,42 @@ public final class BonsaiSimd {
             for (int j = 0, row = base + c; j < n; j++, row += width) a = FloatVector.fromArray(S, rows, row).fma(FloatVector.broadcast(S, x[xOff + j]), a);
             a.intoArray(acc, accOff + c);
         }
+    }
+
+    /**
+     * The int8 form of {@link #rowSums}: acc[c] = (Σ_j rows[base + j·width + c] · x[xOff + j]) · scale[scaleOff + c] · xScale,
+     * the sum in int32 (int8 weights times int8-range inputs held in shorts), scaled back to float once.
+     */
+    public static void int8RowSums(byte[] rows, int base, int width, int n, short[] x, int xOff,
+                                   float[] scale, int scaleOff, float xScale, float[] acc, int accOff) {
+        int c = 0;
+        for (; c + 4 * L <= width; c += 4 * L) {
+            IntVector a0 = IntVector.zero(I), a1 = IntVector.zero(I), a2 = IntVector.zero(I), a3 = IntVector.zero(I);
+            for (int j = 0, row = base + c; j < n; j++, row += width) {
+                IntVector p = IntVector.broadcast(I, x[xOff + j]);
+                a0 = widen(rows, row).mul(p).add(a0);
+                a1 = widen(rows, row + L).mul(p).add(a1);
+                a2 = widen(rows, row + 2 * L).mul(p).add(a2);
+                a3 = widen(rows, row + 3 * L).mul(p).add(a3);
+            }
+            scaled(a0, scale, scaleOff + c, xScale, acc, accOff + c);
+            scaled(a1, scale, scaleOff + c + L, xScale, acc, accOff + c + L);
+            scaled(a2, scale, scaleOff + c + 2 * L, xScale, acc, accOff + c + 2 * L);
+            scaled(a3, scale, scaleOff + c + 3 * L, xScale, acc, accOff + c + 3 * L);
+        }
+        for (; c < width; c += L) {
+            IntVector a = IntVector.zero(I);
+            for (int j = 0, row = base + c; j < n; j++, row += width) a = widen(rows, row).mul(IntVector.broadcast(I, x[xOff + j])).add(a);
+            scaled(a, scale, scaleOff + c, xScale, acc, accOff + c);
+        }
+    }
+
+    private static IntVector widen(byte[] rows, int off) {
+        return (IntVector) ByteVector.fromArray(B, rows, off).convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    private static void scaled(IntVector a, float[] scale, int scaleOff, float xScale, float[] acc, int accOff) {
+        ((FloatVector) a.convertShape(VectorOperators.I2F, S, 0)).mul(FloatVector.fromArray(S, scale, scaleOff)).mul(xScale).intoArray(acc, accOff);
     }
 
     /**
