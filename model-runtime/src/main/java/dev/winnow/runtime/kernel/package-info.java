@@ -13,6 +13,8 @@
  *
  * <p>The float conv, depthwise and dense kernels have a second implementation on the Vector API in
  * {@code kernel.simd}, chosen by {@link dev.winnow.runtime.kernel.VectorSupport} when the JVM runs with
- * {@code --add-modules jdk.incubator.vector}.
+ * {@code --add-modules jdk.incubator.vector} on JDK 21 or later; Bonsai's float and int8 path step
+ * ({@code BonsaiSimd}) whenever the module is present, JDK 17 included, since its accumulators are
+ * a fixed handful of registers that JDK 17's C2 does not box.
  */
 package dev.winnow.runtime.kernel;
