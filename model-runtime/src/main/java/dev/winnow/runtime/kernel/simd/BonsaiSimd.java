@@ -65,29 +65,28 @@ public final class BonsaiSimd {
             IntVector a0 = IntVector.zero(I), a1 = IntVector.zero(I), a2 = IntVector.zero(I), a3 = IntVector.zero(I);
             for (int j = 0, row = base + c; j < n; j++, row += width) {
                 IntVector p = IntVector.broadcast(I, x[xOff + j]);
-                a0 = widen(rows, row).mul(p).add(a0);
-                a1 = widen(rows, row + L).mul(p).add(a1);
-                a2 = widen(rows, row + 2 * L).mul(p).add(a2);
-                a3 = widen(rows, row + 3 * L).mul(p).add(a3);
+                // widened here, not in a helper: a vector passed across a call that C2 did not inline is boxed
+                a0 = ((IntVector) ByteVector.fromArray(B, rows, row).convertShape(VectorOperators.B2I, I, 0)).mul(p).add(a0);
+                a1 = ((IntVector) ByteVector.fromArray(B, rows, row + L).convertShape(VectorOperators.B2I, I, 0)).mul(p).add(a1);
+                a2 = ((IntVector) ByteVector.fromArray(B, rows, row + 2 * L).convertShape(VectorOperators.B2I, I, 0)).mul(p).add(a2);
+                a3 = ((IntVector) ByteVector.fromArray(B, rows, row + 3 * L).convertShape(VectorOperators.B2I, I, 0)).mul(p).add(a3);
             }
-            scaled(a0, scale, scaleOff + c, xScale, acc, accOff + c);
-            scaled(a1, scale, scaleOff + c + L, xScale, acc, accOff + c + L);
-            scaled(a2, scale, scaleOff + c + 2 * L, xScale, acc, accOff + c + 2 * L);
-            scaled(a3, scale, scaleOff + c + 3 * L, xScale, acc, accOff + c + 3 * L);
+            // the int32 sums as floats; scaled in one pass below
+            ((FloatVector) a0.convertShape(VectorOperators.I2F, S, 0)).intoArray(acc, accOff + c);
+            ((FloatVector) a1.convertShape(VectorOperators.I2F, S, 0)).intoArray(acc, accOff + c + L);
+            ((FloatVector) a2.convertShape(VectorOperators.I2F, S, 0)).intoArray(acc, accOff + c + 2 * L);
+            ((FloatVector) a3.convertShape(VectorOperators.I2F, S, 0)).intoArray(acc, accOff + c + 3 * L);
         }
         for (; c < width; c += L) {
             IntVector a = IntVector.zero(I);
-            for (int j = 0, row = base + c; j < n; j++, row += width) a = widen(rows, row).mul(IntVector.broadcast(I, x[xOff + j])).add(a);
-            scaled(a, scale, scaleOff + c, xScale, acc, accOff + c);
+            for (int j = 0, row = base + c; j < n; j++, row += width) {
+                a = ((IntVector) ByteVector.fromArray(B, rows, row).convertShape(VectorOperators.B2I, I, 0)).mul(IntVector.broadcast(I, x[xOff + j])).add(a);
+            }
+            ((FloatVector) a.convertShape(VectorOperators.I2F, S, 0)).intoArray(acc, accOff + c);
         }
-    }
-
-    private static IntVector widen(byte[] rows, int off) {
-        return (IntVector) ByteVector.fromArray(B, rows, off).convertShape(VectorOperators.B2I, I, 0);
-    }
-
-    private static void scaled(IntVector a, float[] scale, int scaleOff, float xScale, float[] acc, int accOff) {
-        ((FloatVector) a.convertShape(VectorOperators.I2F, S, 0)).mul(FloatVector.fromArray(S, scale, scaleOff)).mul(xScale).intoArray(acc, accOff);
+        for (c = 0; c < width; c += L) {
+            FloatVector.fromArray(S, acc, accOff + c).mul(FloatVector.fromArray(S, scale, scaleOff + c)).mul(xScale).intoArray(acc, accOff + c);
+        }
     }
 
     /**
