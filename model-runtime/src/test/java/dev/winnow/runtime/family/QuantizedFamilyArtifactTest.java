@@ -66,12 +66,7 @@ class QuantizedFamilyArtifactTest {
             }
             assertTrue(agree >= (arithmetic.equals("q15") ? 240 : 285), arithmetic + " agrees with float on " + agree + "/300");
             float[] x = Tensors.gaussian(r, d, 1), y = new float[classes];
-            for (int i = 0; i < 20_000; i++) it.predict(x, y);
-            long a0 = Tensors.allocatedBytes();
-            long overhead = Tensors.allocatedBytes() - a0;
-            long before = Tensors.allocatedBytes();
-            for (int i = 0; i < 1000; i++) it.predict(x, y);
-            assertEquals(0, Tensors.allocatedBytes() - before - overhead, arithmetic + " predict allocates");
+            assertEquals(0, Tensors.allocationAfterWarmUp(() -> it.predict(x, y), 1000), arithmetic + " predict allocates");
             assertTrue(m.report().arenaBytes() > 0);
         }
     }

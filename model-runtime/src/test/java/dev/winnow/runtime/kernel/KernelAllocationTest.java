@@ -44,21 +44,8 @@ class KernelAllocationTest {
             () -> bonsaiQ.predict(x, 0, y, 0, bonsaiQf, 0, bonsaiQs, 0),
         };
         StringBuilder report = new StringBuilder();
-        long overhead = 0;
-        for (int i = 0; i < 5; i++) { // what reading the counter itself costs
-            long a = allocatedBytes();
-            overhead = allocatedBytes() - a;
-        }
         for (int k = 0; k < kernels.length; k++) {
-            // C2 compiles in the background and only its code scalar-replaces the vector objects: on a
-            // busy machine 20,000 calls may not be enough, so warm up in rounds until a round is clean
-            long bytes = -1;
-            for (int round = 0; round < 10 && bytes != 0; round++) {
-                for (int i = 0; i < 20_000; i++) kernels[k].run();
-                long before = allocatedBytes();
-                for (int i = 0; i < 200; i++) kernels[k].run();
-                bytes = allocatedBytes() - before - overhead;
-            }
+            long bytes = allocationAfterWarmUp(kernels[k], 200);
             if (bytes != 0) report.append("kernel ").append(k).append(": ").append(bytes).append(" B; ");
         }
         assertEquals("", report.toString(), "bytes allocated by 200 calls after warm-up");

@@ -41,4 +41,26 @@ public final class Tensors {
         return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
                 .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
+
+    /**
+     * Bytes that {@code calls} runs of {@code work} allocate once warmed up: C2 compiles in the
+     * background and only its code scalar-replaces short-lived objects (the Vector API's above all),
+     * so on a busy machine one warm-up may not be enough; warms up in rounds of 20,000 runs and
+     * returns the first round that allocates nothing, or the tenth round's bytes.
+     */
+    public static long allocationAfterWarmUp(Runnable work, int calls) {
+        long overhead = 0;
+        for (int i = 0; i < 3; i++) { // what reading the counter itself costs
+            long a = allocatedBytes();
+            overhead = allocatedBytes() - a;
+        }
+        long bytes = -1;
+        for (int round = 0; round < 10 && bytes != 0; round++) {
+            for (int i = 0; i < 20_000; i++) work.run();
+            long before = allocatedBytes();
+            for (int i = 0; i < calls; i++) work.run();
+            bytes = allocatedBytes() - before - overhead;
+        }
+        return bytes;
+    }
 }
