@@ -68,6 +68,65 @@ class DetectionHeadTest {
     }
 
     @Test
+    void centreDistanceKeepsNeighboursThatIouWouldMerge() {
+        // two people side by side, centres 10 px apart with 16 px wide boxes: IoU (6·32)/(2·16·32 − 6·32) = 0.23
+        Detection byIou = new Detection(4, 4, new float[] {16, 32}, 64, 64, 0.5f, 0.2f, 5);
+        Detection byCentre = new Detection(4, 4, new float[] {16, 32}, 64, 64, 0.5f, 0.2f, 5, 0.5f);
+        float[] scores = new float[16], boxes = new float[64];
+        java.util.Arrays.fill(scores, -6f);
+        scores[5] = 3f;                 // cell (1,1), centre (24, 24)
+        scores[6] = 2f;                 // cell (1,2), centre moved from 40 to 34: 10 px right of the first (0.625 widths)
+        boxes[4 * 6] = -6f / 16f;
+        scores[9] = 1f;                 // cell (2,1), centre moved up to (24, 30): a duplicate 6/32 = 0.19 heights below the first
+        boxes[4 * 9 + 1] = -10f / 16f;
+        float[] out = new float[25];
+        assertEquals(1, byIou.run(scores, 0, boxes, 0, out, 0, new float[byIou.scratchSize()], 0));
+        assertEquals(2, byCentre.run(scores, 0, boxes, 0, out, 0, new float[byCentre.scratchSize()], 0));
+        assertEquals(34 - 8, out[5], 1e-4);
+    }
+
+    @Test
+    void centreDistanceMatchesAReference() {
+        Random r = new Random(83);
+        for (int trial = 0; trial < 50; trial++) {
+            double radius = 0.3 + 0.6 * r.nextDouble();
+            Detection det = new Detection(6, 8, new float[] {10, 20, 20, 10}, 48, 64, 0.3f, 0.4f, 10, (float) radius);
+            float[] scores = Tensors.gaussian(r, 6 * 8 * 2, 2), boxes = Tensors.gaussian(r, 6 * 8 * 8, 0.4);
+            float[] out = new float[50];
+            int n = det.run(scores, 0, boxes, 0, out, 0, new float[det.scratchSize()], 0);
+            // reference in double precision: centres and sizes straight from the head, greedy by score
+            List<double[]> cands = new ArrayList<>();
+            for (int k = 0; k < 96; k++) {
+                double sc = 1 / (1 + Math.exp(-scores[k]));
+                if (sc < 0.3) continue;
+                int cell = k / 2, a = k % 2, i = cell / 8, j = cell % 8;
+                double w = (a == 0 ? 10 : 20) * Math.exp(boxes[4 * k + 2]), h = (a == 0 ? 20 : 10) * Math.exp(boxes[4 * k + 3]);
+                cands.add(new double[] {(j + 0.5 + boxes[4 * k]) * 8, (i + 0.5 + boxes[4 * k + 1]) * 8, w, h, sc});
+            }
+            cands.sort(Comparator.comparingDouble((double[] c) -> -c[4]));
+            List<double[]> kept = new ArrayList<>();
+            for (double[] c : cands) {
+                if (kept.size() == 10) break;
+                boolean ok = true;
+                for (double[] k : kept) {
+                    double dx = (c[0] - k[0]) / ((c[2] + k[2]) / 2), dy = (c[1] - k[1]) / ((c[3] + k[3]) / 2);
+                    if (Math.hypot(dx, dy) < radius) ok = false;
+                }
+                if (ok) kept.add(c);
+            }
+            assertEquals(kept.size(), n, "trial " + trial);
+            for (int q = 0; q < n; q++) {
+                double[] k = kept.get(q);
+                assertEquals(k[0] - k[2] / 2, out[5 * q], 1e-3, "trial " + trial);
+                assertEquals(k[1] - k[3] / 2, out[5 * q + 1], 1e-3, "trial " + trial);
+                assertEquals(k[2], out[5 * q + 2], 1e-3 * k[2]);
+                assertEquals(k[3], out[5 * q + 3], 1e-3 * k[3]);
+                assertEquals(k[4], out[5 * q + 4], 1e-5);
+            }
+        }
+    }
+
+    @Test
     void mbConvDetectorGraphRunsWithoutAllocating() throws Exception {
         Random r = new Random(82);
         GraphBuilder g = new GraphBuilder().tensor("image", new int[] {16, 24, 8}).input("image");

@@ -8,16 +8,30 @@ package dev.winnow.runtime.kernel;
  * (aw·e^tw, ah·e^th). Candidates whose sigmoid score passes the threshold are visited best first; a
  * candidate is kept when its IoU with every kept box is below the IoU threshold. Output rows are
  * (x, y, w, h, score) with (x, y) the top-left corner, best first; unused rows are zero.
+ *
+ * <p>With a centre distance r &gt; 0 the suppression test is by centres instead of IoU: a candidate is
+ * suppressed by a kept box when ((cx − cx')/w̄)² + ((cy − cy')/h̄)² &lt; r², where w̄ and h̄ are the mean
+ * width and height of the two boxes. Unlike IoU this keeps two people standing close side by side or one
+ * behind the other (their boxes overlap a lot, their centres are a fraction of a person apart), while the
+ * duplicate detections of one person, whose centres nearly coincide, are still removed.
  */
 public final class Detection {
     private final int gridH, gridW, anchors;
     private final float[] anchorWh;
-    private final float strideX, strideY, scoreThreshold, iouThreshold;
+    private final float strideX, strideY, scoreThreshold, iouThreshold, centerDistance;
     private final int maxDetections;
 
     public Detection(int gridH, int gridW, float[] anchorWh, int inputH, int inputW, float scoreThreshold, float iouThreshold, int maxDetections) {
+        this(gridH, gridW, anchorWh, inputH, inputW, scoreThreshold, iouThreshold, maxDetections, 0f);
+    }
+
+    /** {@code centerDistance} &gt; 0 suppresses by normalised centre distance instead of IoU (see the class comment). */
+    public Detection(int gridH, int gridW, float[] anchorWh, int inputH, int inputW, float scoreThreshold, float iouThreshold, int maxDetections,
+            float centerDistance) {
         if (anchorWh.length == 0 || anchorWh.length % 2 != 0) throw new IllegalArgumentException("anchors are (w, h) pairs");
         if (maxDetections < 1) throw new IllegalArgumentException("max detections must be >= 1");
+        if (!(centerDistance >= 0f)) throw new IllegalArgumentException("centre distance must be >= 0");
+        this.centerDistance = centerDistance;
         this.gridH = gridH;
         this.gridW = gridW;
         this.anchors = anchorWh.length / 2;
@@ -33,9 +47,9 @@ public final class Detection {
     public int maxDetections() { return maxDetections; }
     public int candidates() { return gridH * gridW * anchors; }
 
-    /** Floats of scratch: the decoded candidates (5 each). */
+    /** Floats of scratch: one score per candidate (a box is decoded only when its candidate is visited). */
     public int scratchSize() {
-        return 5 * candidates();
+        return candidates();
     }
 
     /**
@@ -45,21 +59,8 @@ public final class Detection {
     public int run(float[] scores, int sOff, float[] boxes, int bOff, float[] out, int outOff, float[] s, int scratchOff) {
         int n = candidates();
         for (int k = 0; k < n; k++) {
-            int cell = k / anchors, a = k % anchors, i = cell / gridW, j = cell % gridW;
             float score = FastMath.sigmoid(scores[sOff + k]);
-            int c = scratchOff + 5 * k;
-            if (score < scoreThreshold) {
-                s[c + 4] = -1f;
-                continue;
-            }
-            int b = bOff + 4 * k;
-            float w = anchorWh[2 * a] * FastMath.exp(Math.min(boxes[b + 2], 8f));
-            float h = anchorWh[2 * a + 1] * FastMath.exp(Math.min(boxes[b + 3], 8f));
-            s[c] = (j + 0.5f + boxes[b]) * strideX - w / 2;
-            s[c + 1] = (i + 0.5f + boxes[b + 1]) * strideY - h / 2;
-            s[c + 2] = w;
-            s[c + 3] = h;
-            s[c + 4] = score;
+            s[scratchOff + k] = score < scoreThreshold ? -1f : score;
         }
         java.util.Arrays.fill(out, outOff, outOff + 5 * maxDetections, 0f);
         int kept = 0;
@@ -67,28 +68,41 @@ public final class Detection {
             int best = -1;
             float bestScore = -1f;
             for (int k = 0; k < n; k++) {
-                float sc = s[scratchOff + 5 * k + 4];
+                float sc = s[scratchOff + k];
                 if (sc > bestScore) {
                     bestScore = sc;
                     best = k;
                 }
             }
             if (best < 0 || bestScore < 0f) break;
-            int c = scratchOff + 5 * best;
-            s[c + 4] = -1f; // visited
+            s[scratchOff + best] = -1f; // visited
+            // decode the candidate into the next free output row; it stays there only if no kept box suppresses it
+            int cell = best / anchors, a = best % anchors, i = cell / gridW, j = cell % gridW, b = bOff + 4 * best;
+            float w = anchorWh[2 * a] * FastMath.exp(Math.min(boxes[b + 2], 8f));
+            float h = anchorWh[2 * a + 1] * FastMath.exp(Math.min(boxes[b + 3], 8f));
+            int o = outOff + 5 * kept;
+            out[o] = (j + 0.5f + boxes[b]) * strideX - w / 2;
+            out[o + 1] = (i + 0.5f + boxes[b + 1]) * strideY - h / 2;
+            out[o + 2] = w;
+            out[o + 3] = h;
+            out[o + 4] = bestScore;
             boolean suppressed = false;
             for (int q = 0; q < kept && !suppressed; q++) {
-                suppressed = iou(s, c, out, outOff + 5 * q) >= iouThreshold;
+                suppressed = centerDistance > 0f ? near(out, o, out, outOff + 5 * q, centerDistance) : iou(out, o, out, outOff + 5 * q) >= iouThreshold;
             }
-            if (suppressed) continue;
-            int o = outOff + 5 * kept++;
-            out[o] = s[c];
-            out[o + 1] = s[c + 1];
-            out[o + 2] = s[c + 2];
-            out[o + 3] = s[c + 3];
-            out[o + 4] = bestScore;
+            if (!suppressed) kept++;
         }
+        if (kept < maxDetections) java.util.Arrays.fill(out, outOff + 5 * kept, outOff + 5 * kept + 5, 0f); // a suppressed last candidate
         return kept;
+    }
+
+    /** Whether two (x, y, w, h) boxes' centres are closer than r in units of their mean width and height. */
+    public static boolean near(float[] a, int ao, float[] b, int bo, float r) {
+        float mw = 0.5f * (a[ao + 2] + b[bo + 2]), mh = 0.5f * (a[ao + 3] + b[bo + 3]);
+        if (mw <= 0f || mh <= 0f) return false;
+        float dx = (a[ao] + 0.5f * a[ao + 2] - b[bo] - 0.5f * b[bo + 2]) / mw;
+        float dy = (a[ao + 1] + 0.5f * a[ao + 3] - b[bo + 1] - 0.5f * b[bo + 3]) / mh;
+        return dx * dx + dy * dy < r * r;
     }
 
     /** Intersection over union of two (x, y, w, h) boxes. */

@@ -35,8 +35,10 @@ final class DetectOp extends Op {
         float[] anchors = anchors(n, a);
         n.expectShape(outs[0], max, 5);
         n.expectShape(outs[1], 1);
+        float center = n.number("center_distance", 0f);
+        if (center < 0f) throw n.error("center_distance must be >= 0 (0: suppress by IoU)");
         Detection det = new Detection(scores.dim(0), scores.dim(1), anchors, input[0], input[1],
-                n.number("score_threshold", 0.5f), n.number("iou_threshold", 0.45f), max);
+                n.number("score_threshold", 0.5f), n.number("iou_threshold", 0.45f), max, center);
         return new DetectOp(n, ins, outs, det);
     }
 
