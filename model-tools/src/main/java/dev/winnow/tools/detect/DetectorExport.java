@@ -21,7 +21,12 @@ public final class DetectorExport {
     public static final int MAX_DETECTIONS = 24;
 
     /** Thresholds the exported detect node applies. */
-    public record Decode(float scoreThreshold, float iouThreshold) {}
+    /** Score threshold and suppression: by IoU, or by normalised centre distance when {@code centerDistance} &gt; 0. */
+    public record Decode(float scoreThreshold, float iouThreshold, float centerDistance) {
+        public Decode(float scoreThreshold, float iouThreshold) {
+            this(scoreThreshold, iouThreshold, 0f);
+        }
+    }
 
     private DetectorExport() {}
 
@@ -50,6 +55,12 @@ public final class DetectorExport {
     /** With {@code scoreOutput}, the float score logits [gh, gw, A] are a third output (for tests and tools). */
     public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, Object> provenance, Map<String, Double> metrics,
                                 boolean scoreOutput) {
+        return export(net, decode, ranges, provenance, metrics, scoreOutput, false);
+    }
+
+    /** With {@code boxOutput} too, the float box offsets [gh, gw, 4A] follow the scores (the trainer decodes the int8 head itself). */
+    public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, Object> provenance, Map<String, Double> metrics,
+                                boolean scoreOutput, boolean boxOutput) {
         boolean q = ranges != null;
         DetectorNet.Config c = net.cfg;
         int gh = c.gridH(), gw = c.gridW(), f = c.features();
@@ -129,11 +140,13 @@ public final class DetectorExport {
         da.put("anchors", anchors);
         da.put("score_threshold", (double) decode.scoreThreshold());
         da.put("iou_threshold", (double) decode.iouThreshold());
+        if (decode.centerDistance() > 0f) da.put("center_distance", (double) decode.centerDistance());
         da.put("max_detections", (long) MAX_DETECTIONS);
         da.put("input_size", new int[] {DetectorNet.IN_H, DetectorNet.IN_W});
         g.node("detect", "detect", List.of(s, bx), List.of("detections", "count"), null, da);
         g.input("image").output("detections").output("count");
-        if (scoreOutput) g.output(s);
+        if (scoreOutput || boxOutput) g.output(s);
+        if (boxOutput) g.output(bx);
 
         Metadata.Builder m = Metadata.builder(q ? "person-detector-int8" : "person-detector-float", "cnn")
                 .description("RNNPool person detector distilled from OpenCV's HOG people detector on vtest.avi (cleaned labels); "

@@ -40,6 +40,11 @@ public final class DetectorNet {
             return new Config(4, 16, 8, 4, 2, 2, 14f, 36f, 1, 1);
         }
 
+        /** The same network with {@code x} x {@code y} anchors per cell. */
+        public Config withAnchors(int x, int y) {
+            return new Config(c1, c2, hidden, patch, blocks, expansion, anchorW, anchorH, x, y);
+        }
+
         public int anchors() { return subX * subY; }
 
         float[] anchorSizes() {

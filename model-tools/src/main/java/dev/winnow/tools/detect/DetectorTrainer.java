@@ -35,6 +35,13 @@ import java.util.concurrent.Future;
  */
 public final class DetectorTrainer {
     static final int VAL_START = 590;
+    /** Frames left out of both training and validation on each side of a carved validation stretch. */
+    static final int GUARD = 5;
+
+    static int[] range(String r) {
+        String[] p = r.split("-");
+        return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
+    }
 
     /** Hard training frames: at least this many labelled people, or one whose feet are above this row (far away). */
     static final int CROWDED = 7, FAR_FOOT_ROW = 60;
@@ -62,16 +69,29 @@ public final class DetectorTrainer {
         int oversample = Integer.parseInt(a.getOrDefault("oversample", "1"));
         float zoom = Float.parseFloat(a.getOrDefault("zoom", "0"));
         Path valCountsPath = Path.of(a.getOrDefault("val-counts", "model-tools/detector/validation-counts.csv"));
-        Map<Integer, Integer> valCounts = Files.exists(valCountsPath) ? DetectorData.readCounts(valCountsPath) : Map.of();
+        Map<Integer, Integer> valCounts = new java.util.TreeMap<>(Files.exists(valCountsPath) ? DetectorData.readCounts(valCountsPath) : Map.of());
+        // --carve a-b: training frames a..b become validation frames too (with GUARD frames either side left out of
+        // both, as neighbouring frames are near copies); their hand counts (--carve-counts) join the validation ones
+        int[] carve = a.containsKey("carve") ? range(a.get("carve")) : new int[] {-1, -2};
+        if (carve[0] >= 0 && (carve[0] > carve[1] || carve[1] >= VAL_START)) throw new IllegalArgumentException("--carve must lie in the training frames 0-" + (VAL_START - 1));
+        if (a.containsKey("carve-counts")) valCounts.putAll(DetectorData.readCounts(Path.of(a.get("carve-counts"))));
         for (int f : valCounts.keySet())
-            if (f < VAL_START || f >= DetectorData.HOLDOUT_START) throw new IllegalArgumentException(valCountsPath + ": frame " + f + " is not a validation frame");
+            if ((f < VAL_START || f >= DetectorData.HOLDOUT_START) && (f < carve[0] || f > carve[1]))
+                throw new IllegalArgumentException("hand count for frame " + f + ": not a validation frame");
+        DetectorNet.Config cfg = DetectorNet.Config.standard();
+        if (a.containsKey("anchors")) { // --anchors XxY: anchors per cell across and down
+            String[] xy = a.get("anchors").split("x");
+            cfg = cfg.withAnchors(Integer.parseInt(xy[0]), Integer.parseInt(xy[1]));
+        }
 
         DetectorData dd = new DetectorData(data);
-        Map<String, List<float[]>> labels = DetectorData.readBoxes(data.resolve("labels.csv"));
+        Map<String, List<float[]>> labels = DetectorData.readBoxes(Path.of(a.getOrDefault("labels", data.resolve("labels.csv").toString())));
         List<Sample> train = new ArrayList<>(), val = new ArrayList<>();
         for (int f = 0; f < DetectorData.HOLDOUT_START; f++) {
+            boolean carved = f >= carve[0] && f <= carve[1];
+            if (!carved && f >= carve[0] - GUARD && f <= carve[1] + GUARD) continue;
             Sample s = new Sample("vtest", f, bytes(dd.load("vtest", f)), labels.getOrDefault("vtest:" + f, List.of()));
-            (f < VAL_START ? train : val).add(s);
+            (f < VAL_START && !carved ? train : val).add(s);
         }
         for (int f = 0; f < DetectorData.TREE_TRAIN_END; f++) train.add(new Sample("tree", f, bytes(dd.load("tree", f)), List.of()));
         byte[] plate = bytes(DetectorData.readPgm(data.resolve("plate.pgm")));
@@ -87,8 +107,8 @@ public final class DetectorTrainer {
         System.out.printf(Locale.ROOT, "training on %d frames (%d with people), validating on %d; %d epochs, batch %d, %d threads%n",
                 train.size(), train.stream().filter(s -> !s.boxes().isEmpty()).count(), val.size(), epochs, batch, threads);
 
-        DetectorNet net = new DetectorNet(DetectorNet.Config.standard(), threads, seed);
-        System.out.printf(Locale.ROOT, "student: %,d parameters%n", net.parameterCount());
+        DetectorNet net = new DetectorNet(cfg, threads, seed);
+        System.out.printf(Locale.ROOT, "student: %,d parameters, %dx%d anchors per cell%n", net.parameterCount(), cfg.subX(), cfg.subY());
         Adam adam = new Adam(net.params());
         Random rnd = new Random(seed);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -137,25 +157,69 @@ public final class DetectorTrainer {
         pool.shutdown();
         if (epochs > 0) Checkpoints.save(net.params(), paramsOut);
 
-        // score and NMS IoU thresholds from the validation frames: lowest count MAE against the hand counts
-        // (validation-counts.csv), ties broken by the count MAE against the cleaned labels on all validation frames
-        float best = 0.5f, bestIou = 0.3f;
-        double bestMae = Double.MAX_VALUE, bestHand = Double.MAX_VALUE;
-        for (float iou : new float[] {0.2f, 0.3f, 0.4f, 0.5f, 0.6f}) {
-            for (int ti = 0; ti <= 14; ti++) {
-                float th = 0.15f + 0.05f * ti;
-                double[] m = validate(net, val, th, iou, valCounts);
-                if (m[1] < bestHand - 1e-9 || (m[1] < bestHand + 1e-9 && m[0] < bestMae - 1e-9)) {
-                    bestHand = m[1];
-                    bestMae = m[0];
-                    best = th;
-                    bestIou = iou;
-                }
+        // score threshold and suppression (NMS by IoU, or by centre distance) from the validation frames: lowest count MAE
+        // against the hand counts (validation-counts.csv and any carved stretch's), ties broken by the count MAE against the
+        // cleaned labels on all validation frames
+        // on the int8 head (what ships; --select-on float for the float one): the int8 graph with its dequantized
+        // score and box tensors as extra outputs, decoded here at every setting
+        float[][] ranges = calibrate(net, train, 48, seed);
+        boolean onInt8 = !a.getOrDefault("select-on", "int8").equals("float");
+        List<float[][]> heads = new ArrayList<>();
+        dev.winnow.runtime.graph.Interpreter headRun = onInt8
+                ? dev.winnow.runtime.Model.load(DetectorExport.export(net, new DetectorExport.Decode(0.5f, 0.3f), ranges, null, null, true, true)).newInterpreter() : null;
+        int cells = net.cfg.gridH() * net.cfg.gridW() * net.cfg.anchors();
+        for (Sample s : val) {
+            if (onInt8) {
+                float[] sc = new float[cells], bx = new float[4 * cells];
+                headRun.setInput(0, floats(s.pixels()), 0);
+                headRun.invoke();
+                headRun.getOutput(2, sc, 0);
+                headRun.getOutput(3, bx, 0);
+                heads.add(new float[][] {sc, bx});
+            } else {
+                DetectorNet.Output o = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels())));
+                heads.add(new float[][] {o.scores().data.clone(), o.boxes().data.clone()});
             }
         }
-        System.out.printf(Locale.ROOT, "score threshold %.2f, NMS IoU %.1f (validation count MAE %.3f against %d hand counts, %.3f against the cleaned labels)%n",
-                best, bestIou, bestHand, valCounts.size(), bestMae);
-        DetectorExport.Decode decode = new DetectorExport.Decode(best, bestIou);
+        List<DetectorExport.Decode> grid = new ArrayList<>();
+        String nms = a.getOrDefault("nms", "both");
+        for (int ti = 0; ti <= 14; ti++) {
+            float th = 0.15f + 0.05f * ti;
+            if (!nms.equals("center")) for (float iou : new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f}) grid.add(new DetectorExport.Decode(th, iou));
+            if (!nms.equals("iou")) for (float cd : new float[] {0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 1.0f}) grid.add(new DetectorExport.Decode(th, 0.5f, cd));
+        }
+        DetectorExport.Decode decode = grid.get(0);
+        double bestMae = Double.MAX_VALUE, bestHand = Double.MAX_VALUE;
+        Map<String, double[]> perRule = new LinkedHashMap<>(); // best (hand MAE, threshold) per suppression rule, for the log
+        for (DetectorExport.Decode dc : grid) {
+            double[] m = validate(net.cfg, val, heads, dc, valCounts);
+            String rule = dc.centerDistance() > 0 ? String.format(Locale.ROOT, "centre %.1f", dc.centerDistance()) : String.format(Locale.ROOT, "IoU %.1f", dc.iouThreshold());
+            double[] pr = perRule.computeIfAbsent(rule, k -> new double[] {Double.MAX_VALUE, 0});
+            if (m[1] < pr[0] - 1e-9) {
+                pr[0] = m[1];
+                pr[1] = dc.scoreThreshold();
+            }
+            if (m[1] < bestHand - 1e-9 || (m[1] < bestHand + 1e-9 && m[0] < bestMae - 1e-9)) {
+                bestHand = m[1];
+                bestMae = m[0];
+                decode = dc;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%s head: score threshold %.2f, %s (validation count MAE %.3f against %d hand counts, %.3f against the cleaned labels)%n",
+                onInt8 ? "int8" : "float", decode.scoreThreshold(), decode.centerDistance() > 0 ? String.format(Locale.ROOT, "suppression by centre distance %.1f", decode.centerDistance())
+                        : String.format(Locale.ROOT, "NMS IoU %.1f", decode.iouThreshold()), bestHand, valCounts.size(), bestMae);
+        StringBuilder rules = new StringBuilder("  best hand-count MAE per suppression rule (at threshold):");
+        perRule.forEach((k, v) -> rules.append(String.format(Locale.ROOT, " %s: %.3f (%.2f);", k, v[0], v[1])));
+        System.out.println(rules);
+        for (DetectorExport.Decode dc : new DetectorExport.Decode[] {decode, new DetectorExport.Decode(decode.scoreThreshold(), 0.2f)}) {
+            StringBuilder per = new StringBuilder();
+            for (int i = 0; i < val.size(); i++) {
+                Integer h = valCounts.get(val.get(i).frame());
+                if (h != null) per.append(' ').append(val.get(i).frame()).append(':')
+                        .append(StudentDecoder.decode(net.cfg, heads.get(i)[0], heads.get(i)[1], dc).size()).append('/').append(h);
+            }
+            System.out.printf(Locale.ROOT, "  %s counted/hand:%s%n", dc, per);
+        }
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("tool", "winnow DetectorTrainer");
         prov.put("dataset", "opencv-doc vtest.avi frames 0-589 (labels: OpenCV HOG people detector, cleaned by background subtraction and temporal consistency), tree.avi 0-35, background plate");
@@ -164,7 +228,6 @@ public final class DetectorTrainer {
         Map<String, Double> metrics = valCounts.isEmpty() ? Map.of("val_count_mae", bestMae) : Map.of("val_count_mae", bestMae, "val_hand_count_mae", bestHand);
         Files.createDirectories(floatOut.toAbsolutePath().getParent());
         Files.write(floatOut, DetectorExport.export(net, decode, null, prov, metrics));
-        float[][] ranges = calibrate(net, train, 48, seed);
         Files.createDirectories(out.toAbsolutePath().getParent());
         byte[] q = DetectorExport.export(net, decode, ranges, prov, metrics);
         Files.write(out, q);
@@ -242,11 +305,21 @@ public final class DetectorTrainer {
      * cleaned labels on every validation frame, and against the hand counts on the frames that have one (0 when none).
      */
     static double[] validate(DetectorNet net, List<Sample> val, float threshold, float iou, Map<Integer, Integer> handCounts) {
-        double err = 0, hand = 0;
-        int nh = 0;
+        List<float[][]> heads = new ArrayList<>();
         for (Sample s : val) {
             DetectorNet.Output o = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels())));
-            int n = StudentDecoder.decode(net.cfg, o.scores().data, o.boxes().data, threshold, iou).size();
+            heads.add(new float[][] {o.scores().data, o.boxes().data});
+        }
+        return validate(net.cfg, val, heads, new DetectorExport.Decode(threshold, iou), handCounts);
+    }
+
+    /** The same on head outputs computed once ({scores, boxes} per validation frame). */
+    static double[] validate(DetectorNet.Config cfg, List<Sample> val, List<float[][]> heads, DetectorExport.Decode dc, Map<Integer, Integer> handCounts) {
+        double err = 0, hand = 0;
+        int nh = 0;
+        for (int i = 0; i < val.size(); i++) {
+            Sample s = val.get(i);
+            int n = StudentDecoder.decode(cfg, heads.get(i)[0], heads.get(i)[1], dc).size();
             err += Math.abs(n - s.boxes().size());
             Integer h = handCounts.get(s.frame());
             if (h != null) {

@@ -10,8 +10,12 @@ final class StudentDecoder {
 
     /** Boxes (x, y, w, h, score), best first. */
     static List<float[]> decode(DetectorNet.Config c, float[] scores, float[] boxes, float threshold, float iou) {
+        return decode(c, scores, boxes, new DetectorExport.Decode(threshold, iou));
+    }
+
+    static List<float[]> decode(DetectorNet.Config c, float[] scores, float[] boxes, DetectorExport.Decode dc) {
         Detection d = new Detection(c.gridH(), c.gridW(), c.anchorSizes(), DetectorNet.IN_H, DetectorNet.IN_W,
-                threshold, iou, DetectorExport.MAX_DETECTIONS);
+                dc.scoreThreshold(), dc.iouThreshold(), DetectorExport.MAX_DETECTIONS, dc.centerDistance());
         float[] out = new float[5 * DetectorExport.MAX_DETECTIONS], s = new float[d.scratchSize()];
         int n = d.run(scores, 0, boxes, 0, out, 0, s, 0);
         List<float[]> r = new ArrayList<>();

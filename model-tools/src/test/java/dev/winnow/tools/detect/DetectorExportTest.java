@@ -28,14 +28,23 @@ class DetectorExportTest {
 
     @Test
     void floatArtifactMatchesTrainerForward() throws Exception {
-        DetectorNet net = new DetectorNet(DetectorNet.Config.standard(), 1, 3);
+        matchesTrainerForward(DetectorNet.Config.standard(), new DetectorExport.Decode(0.3f, 0.3f));
+    }
+
+    @Test
+    void fourAnchorsAndCentreDistanceSuppressionMatchTrainerForward() throws Exception {
+        matchesTrainerForward(DetectorNet.Config.standard().withAnchors(2, 2), new DetectorExport.Decode(0.3f, 0.5f, 0.7f));
+    }
+
+    private static void matchesTrainerForward(DetectorNet.Config cfg, DetectorExport.Decode decode) throws Exception {
+        DetectorNet net = new DetectorNet(cfg, 1, 3);
         java.util.Arrays.fill(net.scoreB.w, 0f); // make detections likely with random weights
-        float threshold = 0.3f;
-        Model m = Model.load(DetectorExport.export(net, new DetectorExport.Decode(threshold, 0.3f), null, null, null, true));
+        Model m = Model.load(DetectorExport.export(net, decode, null, null, null, true, true));
         for (long seed = 1; seed <= 3; seed++) {
             float[] img = image(seed);
             DetectorNet.Output o = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, img.clone()));
-            List<float[]> expect = StudentDecoder.decode(net.cfg, o.scores().data, o.boxes().data, threshold, 0.3f);
+            List<float[]> expect = StudentDecoder.decode(net.cfg, o.scores().data, o.boxes().data, decode);
+            assertTrue(expect.size() > 1, "some detections to compare");
             PersonDetector d = new PersonDetector(m);
             d.run(img);
             assertEquals(expect.size(), d.count(), "count");
@@ -48,6 +57,9 @@ class DetectorExportTest {
             float[] sc = new float[o.scores().size()];
             it.getOutput(2, sc, 0);
             for (int k = 0; k < sc.length; k++) assertEquals(o.scores().data[k], sc[k], 1e-4f);
+            float[] bx = new float[o.boxes().size()];
+            it.getOutput(3, bx, 0);
+            for (int k = 0; k < bx.length; k++) assertEquals(o.boxes().data[k], bx[k], 1e-4f);
         }
     }
 
