@@ -160,10 +160,10 @@ public final class DetectorTrainer {
         // score threshold and suppression (NMS by IoU, or by centre distance) from the validation frames: lowest count MAE
         // against the hand counts (validation-counts.csv and any carved stretch's), ties broken by the count MAE against the
         // cleaned labels on all validation frames
-        // on the int8 head (what ships; --select-on float for the float one): the int8 graph with its dequantized
-        // score and box tensors as extra outputs, decoded here at every setting
+        // on the float head (default, as the shipped model was chosen) or, with --select-on int8, on the int8 head (what
+        // ships): the int8 graph with its dequantized score and box tensors as extra outputs, decoded here at every setting
         float[][] ranges = calibrate(net, train, 48, seed);
-        boolean onInt8 = !a.getOrDefault("select-on", "int8").equals("float");
+        boolean onInt8 = a.getOrDefault("select-on", "float").equals("int8");
         List<float[][]> heads = new ArrayList<>();
         dev.winnow.runtime.graph.Interpreter headRun = onInt8
                 ? dev.winnow.runtime.Model.load(DetectorExport.export(net, new DetectorExport.Decode(0.5f, 0.3f), ranges, null, null, true, true)).newInterpreter() : null;
@@ -182,12 +182,13 @@ public final class DetectorTrainer {
             }
         }
         List<DetectorExport.Decode> grid = new ArrayList<>();
-        String nms = a.getOrDefault("nms", "both");
-        for (int ti = 0; ti <= 14; ti++) {
-            float th = 0.15f + 0.05f * ti;
-            if (!nms.equals("center")) for (float iou : new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f}) grid.add(new DetectorExport.Decode(th, iou));
-            if (!nms.equals("iou")) for (float cd : new float[] {0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 1.0f}) grid.add(new DetectorExport.Decode(th, 0.5f, cd));
-        }
+        // --nms iou (default: the shipped model's grid, IoU 0.2-0.6), both (IoU 0.1-0.6 and centre distance 0.3-1.0) or center
+        String nms = a.getOrDefault("nms", "iou");
+        float[] ious = nms.equals("iou") ? new float[] {0.2f, 0.3f, 0.4f, 0.5f, 0.6f} : new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f};
+        if (!nms.equals("center"))
+            for (float iou : ious) for (int ti = 0; ti <= 14; ti++) grid.add(new DetectorExport.Decode(0.15f + 0.05f * ti, iou));
+        if (!nms.equals("iou"))
+            for (float cd : new float[] {0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 1.0f}) for (int ti = 0; ti <= 14; ti++) grid.add(new DetectorExport.Decode(0.15f + 0.05f * ti, 0.5f, cd));
         DetectorExport.Decode decode = grid.get(0);
         double bestMae = Double.MAX_VALUE, bestHand = Double.MAX_VALUE;
         Map<String, double[]> perRule = new LinkedHashMap<>(); // best (hand MAE, threshold) per suppression rule, for the log
