@@ -45,7 +45,7 @@ public final class Bonsai {
     public Bonsai(int features, int projection, int classes, int depth, float sigma,
                   float[] mean, float[] std, float[] z, float[] w, float[] v, float[] theta, boolean vector) {
         int dim = features + 1;
-        int internal = (1 << depth) - 1, nodes = 2 * internal + 1;
+        int internal = (1 << depth) - 1, nodes = nodes(depth);
         check(mean, dim, "mean");
         check(std, dim, "std");
         check(z, projection * dim, "Z");
@@ -79,7 +79,7 @@ public final class Bonsai {
         }
         zRowStart[projection] = k;
         this.theta = theta.clone();
-        this.half = (classes + PAD - 1) / PAD * PAD;
+        this.half = padded(classes);
         this.wv = new float[nodes * projection * 2 * half];
         for (int n = 0; n < nodes; n++) {
             for (int j = 0; j < projection; j++) {
@@ -90,7 +90,31 @@ public final class Bonsai {
                 }
             }
         }
-        this.vector = vector && VectorSupport.modulepresent() && BonsaiSimd.fits(2 * half);
+        this.vector = vectorPath(vector, half);
+    }
+
+    /** Nodes of a complete tree of this depth. */
+    static int nodes(int depth) {
+        return 2 * ((1 << depth) - 1) + 1;
+    }
+
+    /** Classes padded to a multiple of {@value #PAD}: W's share of a stored row, and V's. */
+    static int padded(int classes) {
+        return (classes + PAD - 1) / PAD * PAD;
+    }
+
+    /** Whether rows of W | V with halves of {@code half} classes run on the Vector API kernel when asked to. */
+    static boolean vectorPath(boolean requested, int half) {
+        return requested && VectorSupport.modulepresent() && BonsaiSimd.fits(2 * half);
+    }
+
+    /**
+     * f[sum + l] += f[acc + l] · tanh(σ · f[acc + half + l]): one node's term of the score, from its
+     * W·x̂ | V·x̂ in f[acc..] (float and int8 Bonsai alike).
+     */
+    static void addPathTerm(boolean vector, float[] f, int acc, int half, int classes, float sigma, int sum) {
+        if (vector) BonsaiSimd.addPathTerm(f, acc, half, sigma, f, sum);
+        else for (int l = 0; l < classes; l++) f[sum + l] += f[acc + l] * FastMath.tanhRational(sigma * f[acc + half + l]);
     }
 
     private static void check(float[] a, int n, String what) {
@@ -111,7 +135,7 @@ public final class Bonsai {
         int dim = features + 1;
         float[] z = new float[projection * dim];
         for (int r = 0; r < projection; r++) for (int k = zRowStart[r]; k < zRowStart[r + 1]; k++) z[r * dim + zCol[k]] = zVal[k];
-        int nodes = wv.length / (2 * half * projection);
+        int nodes = nodes(depth);
         float[] w = new float[nodes * classes * projection], v = new float[w.length];
         for (int n = 0; n < nodes; n++) {
             for (int j = 0; j < projection; j++) {
@@ -139,8 +163,7 @@ public final class Bonsai {
     }
 
     public long parameters() {
-        int nodes = wv.length / (2 * half * projection);
-        return (long) zVal.length + 2L * nodes * classes * projection + theta.length + 2L * (features + 1);
+        return (long) zVal.length + 2L * nodes(depth) * classes * projection + theta.length + 2L * (features + 1);
     }
 
     public long macs() {
@@ -164,13 +187,9 @@ public final class Bonsai {
         int node = 0;
         for (int level = 0; ; level++) {
             int base = node * projection * width;
-            if (vector) {
-                BonsaiSimd.rowSums(wv, base, width, projection, s, proj, s, acc);
-                BonsaiSimd.addPathTerm(s, acc, half, sigma, s, sum);
-            } else {
-                rowSums(base, width, s, proj, acc);
-                for (int l = 0; l < classes; l++) s[sum + l] += s[acc + l] * FastMath.tanhRational(sigma * s[acc + half + l]);
-            }
+            if (vector) BonsaiSimd.rowSums(wv, base, width, projection, s, proj, s, acc);
+            else rowSums(base, width, s, proj, acc);
+            addPathTerm(vector, s, acc, half, classes, sigma, sum);
             if (level == depth) break;
             float t = 0f;
             for (int j = 0; j < projection; j++) t += theta[node * projection + j] * s[proj + j];

@@ -57,7 +57,7 @@ public final class QuantizedBonsai {
      */
     public static QuantizedBonsai int8(Bonsai b, Rows z, Rows w, Rows v, Rows theta) {
         int dim = b.features() + 1, proj = b.projection();
-        int rows = b.classes() * (2 * ((1 << b.depth()) - 1) + 1);
+        int rows = b.classes() * Bonsai.nodes(b.depth());
         z.check("Z", proj, dim);
         w.check("W", rows, proj);
         v.check("V", rows, proj);
@@ -106,8 +106,8 @@ public final class QuantizedBonsai {
         Bonsai.Weights w = b.weights();
         this.mean = w.mean();
         this.invStd = w.invStd();
-        this.nodes = 2 * ((1 << depth) - 1) + 1;
-        this.half = (classes + 15) / 16 * 16;
+        this.nodes = Bonsai.nodes(depth);
+        this.half = Bonsai.padded(classes);
         if (mode == Mode.INT8) {
             zs = int8[0].scales().clone();
             ts = int8[3].scales().clone();
@@ -146,7 +146,7 @@ public final class QuantizedBonsai {
             zStart[proj] = k;
             z16 = w16 = v16 = t16 = null;
             zf = wf = vf = tf = 0;
-            this.vector = vector && VectorSupport.modulepresent() && BonsaiSimd.fits(width);
+            this.vector = Bonsai.vectorPath(vector, half);
         } else {
             zf = Q15.fracBitsFor(w.z());
             wf = Q15.fracBitsFor(w.w());
@@ -224,13 +224,9 @@ public final class QuantizedBonsai {
         int node = 0;
         for (int level = 0; ; level++) {
             int base = node * proj * width;
-            if (vector) {
-                BonsaiSimd.int8RowSums(wv8, base, width, proj, q, pq, wvs, node * width, sp, f, acc);
-                BonsaiSimd.addPathTerm(f, acc, half, sigma, f, sum);
-            } else {
-                int8RowSums(base, width, q, pq, node * width, sp, f, acc);
-                for (int l = 0; l < classes; l++) f[sum + l] += f[acc + l] * FastMath.tanhRational(sigma * f[acc + half + l]);
-            }
+            if (vector) BonsaiSimd.int8RowSums(wv8, base, width, proj, q, pq, wvs, node * width, sp, f, acc);
+            else int8RowSums(base, width, q, pq, node * width, sp, f, acc);
+            Bonsai.addPathTerm(vector, f, acc, half, classes, sigma, sum);
             if (level == depth) break;
             int t = 0;
             for (int j = 0; j < proj; j++) t += t8[node * proj + j] * q[pq + j];

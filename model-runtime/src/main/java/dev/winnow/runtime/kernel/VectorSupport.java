@@ -11,14 +11,15 @@ package dev.winnow.runtime.kernel;
  */
 public final class VectorSupport {
     private static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    private static final boolean AVAILABLE = decide();
+    private static final String FORCED = System.getProperty("winnow.kernels.vector");
+    private static final boolean AVAILABLE = decide(Runtime.version().feature() >= 21);
+    private static final boolean FIXED_REGISTER = decide(true);
 
     private VectorSupport() {}
 
-    private static boolean decide() {
-        String forced = System.getProperty("winnow.kernels.vector");
-        if (forced != null) return MODULE && Boolean.parseBoolean(forced);
-        return MODULE && Runtime.version().feature() >= 21;
+    /** The module is needed; the property, when set, decides; else the JDK's own default for the kernel kind. */
+    private static boolean decide(boolean byDefault) {
+        return MODULE && (FORCED == null ? byDefault : Boolean.parseBoolean(FORCED));
     }
 
     /** True when the vector kernels are chosen by default. */
@@ -33,8 +34,7 @@ public final class VectorSupport {
      * loop over one 28 x 64 node). The same property overrides it.
      */
     public static boolean fixedRegisterKernels() {
-        String forced = System.getProperty("winnow.kernels.vector");
-        return MODULE && (forced == null || Boolean.parseBoolean(forced));
+        return FIXED_REGISTER;
     }
 
     /** True when the vector kernels can be loaded at all (the module is present). */
