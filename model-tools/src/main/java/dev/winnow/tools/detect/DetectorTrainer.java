@@ -97,6 +97,11 @@ public final class DetectorTrainer {
         byte[] plate = bytes(DetectorData.readPgm(data.resolve("plate.pgm")));
         for (int k = 0; k < 24; k++) train.add(new Sample("plate", k, plate, List.of()));
         if (limit > 0) train = train.subList(0, Math.min(limit, train.size()));
+        // --paste P: copy-paste augmentation on a fraction P of the frames with people (up to --paste-max pasted each)
+        float pasteP = Float.parseFloat(a.getOrDefault("paste", "0"));
+        CopyPaste paste = pasteP > 0 ? new CopyPaste(CopyPaste.cut(train, plate), pasteP, Integer.parseInt(a.getOrDefault("paste-max", "3"))) : null;
+        if (paste != null) System.out.printf(Locale.ROOT, "copy-paste: %d people standing alone to paste, into %.0f%% of the frames with people, up to %s each%n",
+                paste.size(), 100 * pasteP, a.getOrDefault("paste-max", "3"));
         if (oversample > 1) { // crowded frames and frames with small far people are the rare, hard ones
             List<Sample> extra = new ArrayList<>();
             for (Sample s : train) if (hard(s)) for (int k = 1; k < oversample; k++) extra.add(s);
@@ -132,7 +137,7 @@ public final class DetectorTrainer {
                     fs.add(pool.submit(() -> {
                         double[] acc = new double[2];
                         for (int i = worker; i < b.size(); i += threads) {
-                            double[] l = trainOne(net, b.get(i), seeds[i], worker, zoom);
+                            double[] l = trainOne(net, b.get(i), seeds[i], worker, zoom, paste);
                             acc[0] += l[0];
                             acc[1] += l[1];
                         }
@@ -252,8 +257,9 @@ public final class DetectorTrainer {
      * {@code zoom} > 0, half the frames are shrunk by a factor in [1 − zoom, 1] and placed at a random
      * offset (the border pixels extended around them), so people appear smaller, as far people do.
      */
-    static double[] trainOne(DetectorNet net, Sample s, long seed, int worker, float zoom) {
+    static double[] trainOne(DetectorNet net, Sample s, long seed, int worker, float zoom, CopyPaste paste) {
         List<float[]> boxes = new ArrayList<>();
+        if (paste != null) s = paste.apply(s, new Random(~seed));
         float[] img = augment(s, seed, zoom, boxes);
         int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
         Tape t = new Tape(worker, true);

@@ -1,0 +1,176 @@
+package dev.winnow.tools.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Copy-paste augmentation (Ghiasi et al., "Simple Copy-Paste is a Strong Data Augmentation Method",
+ * 2021) for a static camera: people the labels hold alone are cut out of their frame by subtraction of
+ * the background plate and pasted into other training frames, mostly right beside a person already
+ * there, at that person's foot row (so at the size a person has at that depth), in front of or
+ * behind them. The pasted person's box joins the labels.
+ *
+ * <p>Why: the labels merge two people walking close into one box (the teacher's window covers
+ * both), and the clip has few frames with tight groups, so the student learns to see one person
+ * where two stand. Pasted pairs come with two correct boxes.
+ */
+public final class CopyPaste {
+    /** Foreground: at least this far from the plate (of 1). */
+    static final float FOREGROUND = 0.09f;
+    /** A label is alone when its box widened by this fraction of its width (and a tenth of its height) meets no other label. */
+    static final float ALONE_MARGIN = 0.4f;
+    /** Pasted next to a person: centres this many of that person's widths apart, at least. */
+    static final float MIN_GAP = 0.45f, MAX_GAP = 1.1f;
+    /** No label may lose more than this fraction of its box to a person pasted in front of it. */
+    static final float MAX_COVER = 0.55f;
+    /** A source and a target foot row at most this far apart (pixels); the paste is shifted to the target's row. */
+    static final float ROW_TOLERANCE = 8f;
+
+    /** A person cut from a frame: the box's pixels and how much of each is the person (0, ½ at the edge, 1). */
+    record Cutout(int x0, int y0, int w, int h, byte[] pixels, float[] alpha, float[] box) {
+        float foot() { return box[1] + box[3]; }
+    }
+
+    private final List<Cutout> cutouts;
+    private final float probability;
+    private final int maxPastes;
+
+    CopyPaste(List<Cutout> cutouts, float probability, int maxPastes) {
+        if (cutouts.isEmpty()) throw new IllegalArgumentException("no person stands alone in the training labels: nothing to paste");
+        this.cutouts = cutouts;
+        this.probability = probability;
+        this.maxPastes = maxPastes;
+    }
+
+    int size() { return cutouts.size(); }
+
+    /** Cutouts of every labelled person standing alone, whole inside the frame, and standing out from the plate. */
+    static List<Cutout> cut(List<DetectorTrainer.Sample> samples, byte[] plate) {
+        int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
+        List<Cutout> out = new ArrayList<>();
+        for (DetectorTrainer.Sample s : samples) {
+            if (!s.clip().equals("vtest")) continue;
+            List<float[]> bs = s.boxes();
+            for (float[] b : bs) {
+                if (b[3] < 14 || b[0] < 1 || b[1] < 1 || b[0] + b[2] > W - 1 || b[1] + b[3] > H - 1 || !alone(b, bs)) continue;
+                int x0 = (int) Math.floor(b[0]) - 1, y0 = (int) Math.floor(b[1]) - 1;
+                int x1 = Math.min(W, (int) Math.ceil(b[0] + b[2]) + 1), y1 = Math.min(H, (int) Math.ceil(b[1] + b[3]) + 1);
+                x0 = Math.max(0, x0);
+                y0 = Math.max(0, y0);
+                int w = x1 - x0, h = y1 - y0, fg = 0;
+                byte[] px = new byte[w * h];
+                float[] alpha = new float[w * h];
+                for (int y = 0; y < h; y++) {
+                    // a person is nearly convex along a row: fill between the row's outermost foreground pixels, so
+                    // clothes the colour of the pavement do not let the target's background show through
+                    int first = -1, last = -1;
+                    for (int x = 0; x < w; x++) {
+                        int i = (y0 + y) * W + x0 + x;
+                        px[y * w + x] = s.pixels()[i];
+                        if (Math.abs((s.pixels()[i] & 0xff) - (plate[i] & 0xff)) > FOREGROUND * 255) {
+                            if (first < 0) first = x;
+                            last = x;
+                        }
+                    }
+                    if (first < 0) continue;
+                    for (int x = first; x <= last; x++) alpha[y * w + x] = 1f;
+                    if (first > 0) alpha[y * w + first - 1] = 0.5f;
+                    if (last < w - 1) alpha[y * w + last + 1] = 0.5f;
+                    fg += last - first + 1;
+                }
+                if (fg < 0.3f * b[2] * b[3]) continue; // standing still long enough to be in the plate, or a false label
+                out.add(new Cutout(x0, y0, w, h, px, alpha, b));
+            }
+        }
+        return out;
+    }
+
+    static boolean alone(float[] b, List<float[]> all) {
+        float mx = ALONE_MARGIN * b[2], my = 0.1f * b[3];
+        for (float[] o : all) {
+            if (o == b) continue;
+            if (o[0] < b[0] + b[2] + mx && o[0] + o[2] > b[0] - mx && o[1] < b[1] + b[3] + my && o[1] + o[3] > b[1] - my) return false;
+        }
+        return true;
+    }
+
+    /**
+     * With the configured probability, a copy of {@code s} with one to {@code maxPastes} people pasted in
+     * (three in four beside a person already there, the rest anywhere on their own foot row); else {@code s}.
+     * Frames without people (tree, plate) are left alone, so the negatives stay negative.
+     */
+    DetectorTrainer.Sample apply(DetectorTrainer.Sample s, Random r) {
+        if (!s.clip().equals("vtest") || r.nextFloat() >= probability) return s;
+        int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
+        byte[] px = s.pixels().clone();
+        List<float[]> boxes = new ArrayList<>(s.boxes());
+        int want = 1 + r.nextInt(maxPastes);
+        for (int tries = 0, pasted = 0; pasted < want && tries < 12 * want; tries++) {
+            Cutout c;
+            float dx, dy;
+            boolean beside = !boxes.isEmpty() && r.nextFloat() < 0.75f;
+            if (beside) {
+                float[] t = boxes.get(r.nextInt(boxes.size()));
+                c = near(t[1] + t[3], r);
+                if (c == null) continue;
+                float gap = (MIN_GAP + (MAX_GAP - MIN_GAP) * r.nextFloat()) * 0.5f * (t[2] + c.box()[2]);
+                float cx = t[0] + t[2] / 2 + (r.nextBoolean() ? gap : -gap);
+                dx = cx - (c.box()[0] + c.box()[2] / 2);
+                dy = t[1] + t[3] - c.foot();
+            } else {
+                c = cutouts.get(r.nextInt(cutouts.size()));
+                dx = (W - c.box()[2]) * r.nextFloat() - c.box()[0];
+                dy = 0;
+            }
+            int ix = Math.round(dx), iy = Math.round(dy);
+            float[] nb = {c.box()[0] + ix, c.box()[1] + iy, c.box()[2], c.box()[3]};
+            if (nb[0] < 0 || nb[1] < 0 || nb[0] + nb[2] > W || nb[1] + nb[3] > H) continue;
+            boolean front = r.nextBoolean();
+            if (!fits(nb, boxes)) continue;
+            for (int y = 0; y < c.h(); y++) {
+                int ty = c.y0() + iy + y;
+                if (ty < 0 || ty >= H) continue;
+                for (int x = 0; x < c.w(); x++) {
+                    int tx = c.x0() + ix + x;
+                    float al = c.alpha()[y * c.w() + x];
+                    if (tx < 0 || tx >= W || al == 0f) continue;
+                    int i = ty * W + tx;
+                    // behind: only where the target frame shows its background, so the person there stays in front
+                    if (!front && inside(tx, ty, boxes)) continue;
+                    float v = al * (c.pixels()[y * c.w() + x] & 0xff) + (1 - al) * (px[i] & 0xff);
+                    px[i] = (byte) Math.round(v);
+                }
+            }
+            boxes.add(nb);
+            pasted++;
+        }
+        return new DetectorTrainer.Sample(s.clip(), s.frame(), px, boxes);
+    }
+
+    /** A random cutout whose feet were within {@link #ROW_TOLERANCE} of {@code foot}, or null after a few draws. */
+    private Cutout near(float foot, Random r) {
+        for (int k = 0; k < 64; k++) {
+            Cutout c = cutouts.get(r.nextInt(cutouts.size()));
+            if (Math.abs(c.foot() - foot) <= ROW_TOLERANCE) return c;
+        }
+        return null;
+    }
+
+    /** The new box covers at most {@link #MAX_COVER} of any label and is covered that much by none (either may be in front). */
+    static boolean fits(float[] nb, List<float[]> boxes) {
+        for (float[] o : boxes) {
+            float iw = Math.min(nb[0] + nb[2], o[0] + o[2]) - Math.max(nb[0], o[0]);
+            float ih = Math.min(nb[1] + nb[3], o[1] + o[3]) - Math.max(nb[1], o[1]);
+            if (iw <= 0 || ih <= 0) continue;
+            float inter = iw * ih;
+            if (inter > MAX_COVER * o[2] * o[3] || inter > MAX_COVER * nb[2] * nb[3]) return false;
+        }
+        return true;
+    }
+
+    private static boolean inside(int x, int y, List<float[]> boxes) {
+        for (float[] b : boxes) if (x >= b[0] && x < b[0] + b[2] && y >= b[1] && y < b[1] + b[3]) return true;
+        return false;
+    }
+}

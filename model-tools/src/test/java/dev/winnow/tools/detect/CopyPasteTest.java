@@ -1,0 +1,93 @@
+package dev.winnow.tools.detect;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CopyPasteTest {
+    static final int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
+    static final byte PLATE = (byte) 120, PERSON = (byte) 30;
+
+    static byte[] plate() {
+        byte[] p = new byte[W * H];
+        Arrays.fill(p, PLATE);
+        return p;
+    }
+
+    /** A frame of the plate with a dark person-shaped block (the box less a one-pixel rim) in each box. */
+    static DetectorTrainer.Sample frame(String clip, float[]... boxes) {
+        byte[] px = plate();
+        for (float[] b : boxes)
+            for (int y = (int) b[1] + 1; y < (int) (b[1] + b[3]) - 1; y++)
+                for (int x = (int) b[0] + 1; x < (int) (b[0] + b[2]) - 1; x++) px[y * W + x] = PERSON;
+        return new DetectorTrainer.Sample(clip, 0, px, List.of(boxes));
+    }
+
+    static double darkFraction(byte[] px, float[] b) {
+        int dark = 0, n = 0;
+        for (int y = (int) Math.ceil(b[1]) + 1; y < (int) (b[1] + b[3]) - 1; y++)
+            for (int x = (int) Math.ceil(b[0]) + 1; x < (int) (b[0] + b[2]) - 1; x++) {
+                if ((px[y * W + x] & 0xff) < 60) dark++;
+                n++;
+            }
+        return (double) dark / n;
+    }
+
+    @Test
+    void cutsOnlyPeopleStandingAloneAndApartFromThePlate() {
+        DetectorTrainer.Sample alone = frame("vtest", new float[] {100, 80, 14, 36});
+        DetectorTrainer.Sample pair = frame("vtest", new float[] {200, 80, 14, 36}, new float[] {212, 82, 14, 36});
+        // labelled, but the pixels are the plate's: a false label, or someone standing still long enough to be in the plate
+        DetectorTrainer.Sample ghost = new DetectorTrainer.Sample("vtest", 0, plate(), List.of(new float[] {50, 50, 14, 36}));
+        DetectorTrainer.Sample tree = frame("tree", new float[] {150, 80, 14, 36});
+        List<CopyPaste.Cutout> cs = CopyPaste.cut(List.of(alone, pair, ghost, tree), plate());
+        assertEquals(1, cs.size());
+        assertArrayEquals(new float[] {100, 80, 14, 36}, cs.get(0).box());
+        assertThrows(IllegalArgumentException.class, () -> new CopyPaste(List.of(), 1f, 2));
+    }
+
+    @Test
+    void pastedPeopleGetBoxesOnTheirPixelsAndLeaveEveryLabelVisible() {
+        List<CopyPaste.Cutout> cs = CopyPaste.cut(List.of(frame("vtest", new float[] {40, 100, 14, 36}), frame("vtest", new float[] {260, 96, 16, 38})), plate());
+        CopyPaste cp = new CopyPaste(cs, 1f, 3);
+        float[] target = {150, 102, 14, 36};
+        DetectorTrainer.Sample s = frame("vtest", target);
+        int beside = 0, total = 0;
+        for (long seed = 0; seed < 60; seed++) {
+            DetectorTrainer.Sample p = cp.apply(s, new Random(seed));
+            assertTrue(p.boxes().size() >= 2 && p.boxes().size() <= 4, "seed " + seed + ": " + p.boxes().size() + " boxes");
+            assertSame(target, p.boxes().get(0));
+            for (int i = 1; i < p.boxes().size(); i++) {
+                float[] b = p.boxes().get(i);
+                assertTrue(b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= W && b[1] + b[3] <= H);
+                assertTrue(darkFraction(p.pixels(), b) > 0.4, "seed " + seed + ": pasted box " + Arrays.toString(b) + " is not on a person");
+                float gap = Math.abs(b[0] + b[2] / 2 - (target[0] + target[2] / 2));
+                if (gap < 1.2f * target[2] && Math.abs(b[1] + b[3] - (target[1] + target[3])) < 1f) beside++;
+                total++;
+            }
+            // every label, old or pasted, keeps at least 1 - MAX_COVER of its person in view
+            for (float[] b : p.boxes()) assertTrue(darkFraction(p.pixels(), b) > 0.3, "seed " + seed + ": " + Arrays.toString(b) + " hidden");
+            assertArrayEquals(p.pixels(), cp.apply(s, new Random(seed)).pixels(), "the same seed pastes the same");
+        }
+        assertTrue(beside > total / 3, beside + " of " + total + " pasted beside the person, at their foot row");
+        assertArrayEquals(frame("vtest", target).pixels(), s.pixels(), "the source sample is not modified");
+    }
+
+    @Test
+    void framesWithoutPeopleStayNegative() {
+        CopyPaste cp = new CopyPaste(CopyPaste.cut(List.of(frame("vtest", new float[] {40, 100, 14, 36})), plate()), 1f, 3);
+        DetectorTrainer.Sample neg = new DetectorTrainer.Sample("plate", 0, plate(), List.of());
+        DetectorTrainer.Sample tree = new DetectorTrainer.Sample("tree", 3, plate(), List.of());
+        assertSame(neg, cp.apply(neg, new Random(1)));
+        assertSame(tree, cp.apply(tree, new Random(1)));
+        assertTrue(CopyPaste.fits(new float[] {0, 0, 10, 10}, List.of(new float[] {6, 0, 10, 10})));
+        assertTrue(!CopyPaste.fits(new float[] {0, 0, 10, 10}, List.of(new float[] {3, 0, 10, 10})));
+    }
+}
