@@ -7,13 +7,15 @@ import java.util.Random;
 /**
  * Copy-paste augmentation (Ghiasi et al., "Simple Copy-Paste is a Strong Data Augmentation Method",
  * 2021) for a static camera: people the labels hold alone are cut out of their frame by subtraction of
- * the background plate and pasted into other training frames, mostly right beside a person already
- * there, at that person's foot row (so at the size a person has at that depth), in front of or
- * behind them. The pasted person's box joins the labels.
+ * the background plate and pasted into other training frames, mostly close to a person already
+ * there: beside them at their foot row, or a step behind (hidden in part by them) or ahead (hiding
+ * them in part); always cut from a frame where their feet were on about that row, so at the size a
+ * person has at that depth. The pasted person's box joins the labels.
  *
  * <p>Why: the labels merge two people walking close into one box (the teacher's window covers
- * both), and the clip has few frames with tight groups, so the student learns to see one person
- * where two stand. Pasted pairs come with two correct boxes.
+ * both; the background subtraction sees one blob for a person walking just behind another), and
+ * the clip has few frames with tight groups, so the student learns to see one person where two
+ * stand. Pasted pairs come with two correct boxes.
  */
 public final class CopyPaste {
     /** Foreground: at least this far from the plate (of 1). */
@@ -24,6 +26,8 @@ public final class CopyPaste {
     static final float MIN_GAP = 0.45f, MAX_GAP = 1.1f;
     /** No label may lose more than this fraction of its box to a person pasted in front of it. */
     static final float MAX_COVER = 0.55f;
+    /** Pasted in depth: feet this many of the person's heights behind or ahead, centres at most this many widths across. */
+    static final float MIN_DEPTH = 0.2f, MAX_DEPTH = 0.7f, MAX_DEPTH_SHIFT = 0.6f;
     /** A source and a target foot row at most this far apart (pixels); the paste is shifted to the target's row. */
     static final float ROW_TOLERANCE = 8f;
 
@@ -97,7 +101,8 @@ public final class CopyPaste {
 
     /**
      * With the configured probability, a copy of {@code s} with one to {@code maxPastes} people pasted in
-     * (three in four beside a person already there, the rest anywhere on their own foot row); else {@code s}.
+     * (two in five beside a person already there, one in three in depth, the rest anywhere on their own foot row);
+     * else {@code s}.
      * Frames without people (tree, plate) are left alone, so the negatives stay negative.
      */
     DetectorTrainer.Sample apply(DetectorTrainer.Sample s, Random r) {
@@ -109,15 +114,27 @@ public final class CopyPaste {
         for (int tries = 0, pasted = 0; pasted < want && tries < 12 * want; tries++) {
             Cutout c;
             float dx, dy;
-            boolean beside = !boxes.isEmpty() && r.nextFloat() < 0.75f;
-            if (beside) {
+            float mode = boxes.isEmpty() ? 1f : r.nextFloat();
+            if (mode < 0.75f) {
                 float[] t = boxes.get(r.nextInt(boxes.size()));
-                c = near(t[1] + t[3], r);
-                if (c == null) continue;
-                float gap = (MIN_GAP + (MAX_GAP - MIN_GAP) * r.nextFloat()) * 0.5f * (t[2] + c.box()[2]);
-                float cx = t[0] + t[2] / 2 + (r.nextBoolean() ? gap : -gap);
+                float foot = t[1] + t[3], tcx = t[0] + t[2] / 2;
+                float targetFoot, cx;
+                if (mode < 0.4f) { // beside: the same foot row, a fraction of a width or so apart
+                    targetFoot = foot;
+                    c = near(targetFoot, r);
+                    if (c == null) continue;
+                    float gap = (MIN_GAP + (MAX_GAP - MIN_GAP) * r.nextFloat()) * 0.5f * (t[2] + c.box()[2]);
+                    cx = tcx + (r.nextBoolean() ? gap : -gap);
+                } else { // in depth: a few steps behind (smaller, hidden behind them) or ahead (in front of them)
+                    float step = (MIN_DEPTH + (MAX_DEPTH - MIN_DEPTH) * r.nextFloat()) * t[3];
+                    boolean ahead = r.nextBoolean();
+                    targetFoot = foot + (ahead ? step : -step);
+                    c = near(targetFoot, r);
+                    if (c == null) continue;
+                    cx = tcx + (2 * r.nextFloat() - 1) * MAX_DEPTH_SHIFT * 0.5f * (t[2] + c.box()[2]);
+                }
                 dx = cx - (c.box()[0] + c.box()[2] / 2);
-                dy = t[1] + t[3] - c.foot();
+                dy = targetFoot - c.foot();
             } else {
                 c = cutouts.get(r.nextInt(cutouts.size()));
                 dx = (W - c.box()[2]) * r.nextFloat() - c.box()[0];
@@ -126,8 +143,9 @@ public final class CopyPaste {
             int ix = Math.round(dx), iy = Math.round(dy);
             float[] nb = {c.box()[0] + ix, c.box()[1] + iy, c.box()[2], c.box()[3]};
             if (nb[0] < 0 || nb[1] < 0 || nb[0] + nb[2] > W || nb[1] + nb[3] > H) continue;
-            boolean front = r.nextBoolean();
             if (!fits(nb, boxes)) continue;
+            // whoever stands nearer the camera (feet lower in the frame) is in front; on the same row, either
+            float foot = nb[1] + nb[3] + (r.nextBoolean() ? 0.25f : -0.25f);
             for (int y = 0; y < c.h(); y++) {
                 int ty = c.y0() + iy + y;
                 if (ty < 0 || ty >= H) continue;
@@ -136,8 +154,7 @@ public final class CopyPaste {
                     float al = c.alpha()[y * c.w() + x];
                     if (tx < 0 || tx >= W || al == 0f) continue;
                     int i = ty * W + tx;
-                    // behind: only where the target frame shows its background, so the person there stays in front
-                    if (!front && inside(tx, ty, boxes)) continue;
+                    if (hiddenBy(tx, ty, foot, boxes)) continue;
                     float v = al * (c.pixels()[y * c.w() + x] & 0xff) + (1 - al) * (px[i] & 0xff);
                     px[i] = (byte) Math.round(v);
                 }
@@ -169,8 +186,9 @@ public final class CopyPaste {
         return true;
     }
 
-    private static boolean inside(int x, int y, List<float[]> boxes) {
-        for (float[] b : boxes) if (x >= b[0] && x < b[0] + b[2] && y >= b[1] && y < b[1] + b[3]) return true;
+    /** Whether (x, y) lies in the box of a person standing nearer than feet on row {@code foot}. */
+    private static boolean hiddenBy(int x, int y, float foot, List<float[]> boxes) {
+        for (float[] b : boxes) if (b[1] + b[3] > foot && x >= b[0] && x < b[0] + b[2] && y >= b[1] && y < b[1] + b[3]) return true;
         return false;
     }
 }

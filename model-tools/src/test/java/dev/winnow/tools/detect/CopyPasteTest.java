@@ -80,6 +80,39 @@ class CopyPasteTest {
         assertArrayEquals(frame("vtest", target).pixels(), s.pixels(), "the source sample is not modified");
     }
 
+    /** A person pasted behind someone (feet higher in the frame) is hidden by them; one pasted ahead hides part of them. */
+    @Test
+    void peoplePastedInDepthAreOccludedByWhoeverIsNearer() {
+        List<DetectorTrainer.Sample> sources = new java.util.ArrayList<>();
+        for (int foot = 100; foot <= 180; foot += 4) sources.add(frame("vtest", new float[] {40, foot - 36, 14, 36}));
+        CopyPaste cp = new CopyPaste(CopyPaste.cut(sources, plate()), 1f, 1);
+        float[] target = {150, 102, 14, 36};
+        DetectorTrainer.Sample s = frame("vtest", target);
+        int behind = 0, ahead = 0;
+        for (long seed = 0; seed < 300; seed++) {
+            DetectorTrainer.Sample p = cp.apply(s, new Random(seed));
+            if (p.boxes().size() < 2) continue;
+            float[] b = p.boxes().get(1);
+            float step = b[1] + b[3] - (target[1] + target[3]);
+            if (Math.abs(step) < 1f) continue; // beside, on the same row: either may be in front
+            boolean overlaps = b[0] < target[0] + target[2] && b[0] + b[2] > target[0] && b[1] < target[1] + target[3] && b[1] + b[3] > target[1];
+            if (!overlaps) continue;
+            byte[] before = s.pixels(), after = p.pixels();
+            int changedInTarget = 0;
+            for (int y = (int) target[1]; y < target[1] + target[3]; y++)
+                for (int x = (int) target[0]; x < target[0] + target[2]; x++) if (before[y * W + x] != after[y * W + x]) changedInTarget++;
+            if (step < 0) {
+                behind++;
+                assertEquals(0, changedInTarget, "seed " + seed + ": a person pasted behind drew over the one in front");
+            } else if (step > 0) {
+                ahead++;
+                // the pasted person has the plate's rim around it, so hiding shows as pixels of the target changed
+                assertTrue(changedInTarget > 0, "seed " + seed + ": a person pasted ahead left the one behind unhidden");
+            }
+        }
+        assertTrue(behind > 5 && ahead > 5, behind + " pasted behind, " + ahead + " ahead");
+    }
+
     @Test
     void framesWithoutPeopleStayNegative() {
         CopyPaste cp = new CopyPaste(CopyPaste.cut(List.of(frame("vtest", new float[] {40, 100, 14, 36})), plate()), 1f, 3);
