@@ -107,10 +107,25 @@ public final class CopyPaste {
      */
     DetectorTrainer.Sample apply(DetectorTrainer.Sample s, Random r) {
         if (!s.clip().equals("vtest") || r.nextFloat() >= probability) return s;
+        return paste(s, 1 + r.nextInt(maxPastes), r);
+    }
+
+    /** People per synthetic scene: at least, and at most. */
+    static final int SCENE_MIN = 4, SCENE_MAX = 12;
+
+    /**
+     * A synthetic scene: {@link #SCENE_MIN}–{@link #SCENE_MAX} people pasted on the empty plate, the first anywhere,
+     * most of the others close to someone already there. Unlike a real frame, every person in it has
+     * their own box, walking close or not.
+     */
+    DetectorTrainer.Sample scene(DetectorTrainer.Sample plate, Random r) {
+        return paste(plate, SCENE_MIN + r.nextInt(SCENE_MAX - SCENE_MIN + 1), r);
+    }
+
+    private DetectorTrainer.Sample paste(DetectorTrainer.Sample s, int want, Random r) {
         int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
         byte[] px = s.pixels().clone();
         List<float[]> boxes = new ArrayList<>(s.boxes());
-        int want = 1 + r.nextInt(maxPastes);
         for (int tries = 0, pasted = 0; pasted < want && tries < 12 * want; tries++) {
             Cutout c;
             float dx, dy;

@@ -48,6 +48,9 @@ public final class DetectorTrainer {
 
     record Sample(String clip, int frame, byte[] pixels, List<float[]> boxes) {}
 
+    /** The clip name of a synthetic scene: the plate, with people pasted in when it is drawn. */
+    static final String SYNTHETIC = "synthetic";
+
     static boolean hard(Sample s) {
         if (s.boxes().size() >= CROWDED) return true;
         for (float[] b : s.boxes()) if (b[1] + b[3] < FAR_FOOT_ROW) return true;
@@ -102,6 +105,11 @@ public final class DetectorTrainer {
         CopyPaste paste = pasteP > 0 ? new CopyPaste(CopyPaste.cut(train, plate), pasteP, Integer.parseInt(a.getOrDefault("paste-max", "3"))) : null;
         if (paste != null) System.out.printf(Locale.ROOT, "copy-paste: %d people standing alone to paste, into %.0f%% of the frames with people, up to %s each%n",
                 paste.size(), 100 * pasteP, a.getOrDefault("paste-max", "3"));
+        // --synthetic N: N scenes per epoch made of people pasted on the empty plate (needs --paste)
+        int synthetic = Integer.parseInt(a.getOrDefault("synthetic", "0"));
+        if (synthetic > 0 && paste == null) throw new IllegalArgumentException("--synthetic needs --paste");
+        for (int k = 0; k < synthetic; k++) train.add(new Sample(SYNTHETIC, k, plate, List.of()));
+        if (synthetic > 0) System.out.printf(Locale.ROOT, "synthetic scenes: %d per epoch, %d-%d people pasted on the plate each%n", synthetic, CopyPaste.SCENE_MIN, CopyPaste.SCENE_MAX);
         if (oversample > 1) { // crowded frames and frames with small far people are the rare, hard ones
             List<Sample> extra = new ArrayList<>();
             for (Sample s : train) if (hard(s)) for (int k = 1; k < oversample; k++) extra.add(s);
@@ -167,7 +175,7 @@ public final class DetectorTrainer {
         // cleaned labels on all validation frames
         // on the float head (default, as the shipped model was chosen) or, with --select-on int8, on the int8 head (what
         // ships): the int8 graph with its dequantized score and box tensors as extra outputs, decoded here at every setting
-        float[][] ranges = calibrate(net, train, 48, seed);
+        float[][] ranges = calibrate(net, train.stream().filter(s -> !s.clip().equals(SYNTHETIC)).toList(), 48, seed);
         boolean onInt8 = a.getOrDefault("select-on", "float").equals("int8");
         List<float[][]> heads = new ArrayList<>();
         dev.winnow.runtime.graph.Interpreter headRun = onInt8
@@ -259,7 +267,8 @@ public final class DetectorTrainer {
      */
     static double[] trainOne(DetectorNet net, Sample s, long seed, int worker, float zoom, CopyPaste paste) {
         List<float[]> boxes = new ArrayList<>();
-        if (paste != null) s = paste.apply(s, new Random(~seed));
+        if (s.clip().equals(SYNTHETIC)) s = paste.scene(s, new Random(~seed));
+        else if (paste != null) s = paste.apply(s, new Random(~seed));
         float[] img = augment(s, seed, zoom, boxes);
         int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
         Tape t = new Tape(worker, true);

@@ -114,6 +114,31 @@ class CopyPasteTest {
     }
 
     @Test
+    void syntheticScenesHoldOnlyPastedPeopleEachWithItsBox() {
+        List<DetectorTrainer.Sample> sources = new java.util.ArrayList<>();
+        for (int foot = 60; foot <= 230; foot += 5) sources.add(frame("vtest", new float[] {20 + 2 * foot % 250, foot - (0.24f * foot + 8), 0.065f * foot + 6, 0.24f * foot + 8}));
+        CopyPaste cp = new CopyPaste(CopyPaste.cut(sources, plate()), 0.5f, 3);
+        DetectorTrainer.Sample empty = new DetectorTrainer.Sample(DetectorTrainer.SYNTHETIC, 0, plate(), List.of());
+        int people = 0;
+        for (long seed = 0; seed < 30; seed++) {
+            DetectorTrainer.Sample s = cp.scene(empty, new Random(seed));
+            assertTrue(s.boxes().size() >= 2 && s.boxes().size() <= CopyPaste.SCENE_MAX, s.boxes().size() + " people");
+            people += s.boxes().size();
+            byte[] px = s.pixels();
+            int dark = 0;
+            for (byte b : px) if ((b & 0xff) < 60) dark++;
+            double boxed = 0;
+            for (float[] b : s.boxes()) {
+                assertTrue(darkFraction(px, b) > 0.3, "seed " + seed + ": " + Arrays.toString(b));
+                boxed += b[2] * b[3];
+            }
+            assertTrue(dark <= boxed, "seed " + seed + ": person pixels outside every box");
+        }
+        assertTrue(people >= 30 * (CopyPaste.SCENE_MIN + 1), people + " people in 30 scenes");
+        assertArrayEquals(plate(), empty.pixels(), "the plate is not drawn on");
+    }
+
+    @Test
     void framesWithoutPeopleStayNegative() {
         CopyPaste cp = new CopyPaste(CopyPaste.cut(List.of(frame("vtest", new float[] {40, 100, 14, 36})), plate()), 1f, 3);
         DetectorTrainer.Sample neg = new DetectorTrainer.Sample("plate", 0, plate(), List.of());
