@@ -10,7 +10,8 @@ import java.util.Random;
  * the background plate and pasted into other training frames, mostly close to a person already
  * there: beside them at their foot row, or a step behind (hidden in part by them) or ahead (hiding
  * them in part); always cut from a frame where their feet were on about that row, so at the size a
- * person has at that depth. The pasted person's box joins the labels.
+ * person has at that depth. Optionally (the {@code far} fraction) some go far up the frame, a nearer
+ * person shrunk to the height the cutouts show at that foot row. The pasted person's box joins the labels.
  *
  * <p>Why: the labels merge two people walking close into one box (the teacher's window covers
  * both; the background subtraction sees one blob for a person walking just behind another), and
@@ -34,17 +35,51 @@ public final class CopyPaste {
     /** A person cut from a frame: the box's pixels and how much of each is the person (0, ½ at the edge, 1). */
     record Cutout(int x0, int y0, int w, int h, byte[] pixels, float[] alpha, float[] box) {
         float foot() { return box[1] + box[3]; }
+
+        /** This cutout shrunk by {@code s} (&le; 1) about its top-left corner, pixels and alpha sampled bilinearly. */
+        Cutout scaled(float s) {
+            int sw = Math.max(1, Math.round(w * s)), sh = Math.max(1, Math.round(h * s));
+            byte[] px = new byte[sw * sh];
+            float[] al = new float[sw * sh];
+            for (int y = 0; y < sh; y++)
+                for (int x = 0; x < sw; x++) {
+                    float fx = Math.min(w - 1f, Math.max(0f, (x + 0.5f) / s - 0.5f)), fy = Math.min(h - 1f, Math.max(0f, (y + 0.5f) / s - 0.5f));
+                    int x0 = (int) fx, y0 = (int) fy, x1 = Math.min(w - 1, x0 + 1), y1 = Math.min(h - 1, y0 + 1);
+                    float ax = fx - x0, ay = fy - y0;
+                    float w00 = (1 - ax) * (1 - ay), w01 = ax * (1 - ay), w10 = (1 - ax) * ay, w11 = ax * ay;
+                    px[y * sw + x] = (byte) Math.round((pixels[y0 * w + x0] & 0xff) * w00 + (pixels[y0 * w + x1] & 0xff) * w01
+                            + (pixels[y1 * w + x0] & 0xff) * w10 + (pixels[y1 * w + x1] & 0xff) * w11);
+                    al[y * sw + x] = alpha[y0 * w + x0] * w00 + alpha[y0 * w + x1] * w01 + alpha[y1 * w + x0] * w10 + alpha[y1 * w + x1] * w11;
+                }
+            float[] b = {x0 + (box[0] - x0) * s, y0 + (box[1] - y0) * s, box[2] * s, box[3] * s};
+            return new Cutout(x0, y0, sw, sh, px, al, b);
+        }
     }
+
+    /** Far pastes land with their feet between these rows (the far paths at the top of the frame). */
+    static final float FAR_MIN_FOOT = 35f, FAR_MAX_FOOT = 100f;
 
     private final List<Cutout> cutouts;
     private final float probability;
     private final int maxPastes;
+    private final float far;
+    private final float[] heightAt;
 
     CopyPaste(List<Cutout> cutouts, float probability, int maxPastes) {
+        this(cutouts, probability, maxPastes, 0f);
+    }
+
+    /**
+     * {@code far}: the fraction of the pastes not placed next to someone that go far away (shrunk to the size at a
+     * foot row between {@link #FAR_MIN_FOOT} and {@link #FAR_MAX_FOOT}); the labels hold few far people.
+     */
+    CopyPaste(List<Cutout> cutouts, float probability, int maxPastes, float far) {
         if (cutouts.isEmpty()) throw new IllegalArgumentException("no person stands alone in the training labels: nothing to paste");
         this.cutouts = cutouts;
         this.probability = probability;
         this.maxPastes = maxPastes;
+        this.far = far;
+        this.heightAt = heightLine(cutouts);
     }
 
     int size() { return cutouts.size(); }
@@ -150,6 +185,12 @@ public final class CopyPaste {
                 }
                 dx = cx - (c.box()[0] + c.box()[2] / 2);
                 dy = targetFoot - c.foot();
+            } else if (far > 0f && r.nextFloat() < far) { // far away: a nearer person shrunk to the size at a far foot row
+                float targetFoot = FAR_MIN_FOOT + (FAR_MAX_FOOT - FAR_MIN_FOOT) * r.nextFloat();
+                c = farther(targetFoot, r);
+                if (c == null) continue;
+                dx = (W - c.box()[2]) * r.nextFloat() - c.box()[0];
+                dy = targetFoot - c.foot();
             } else {
                 c = cutouts.get(r.nextInt(cutouts.size()));
                 dx = (W - c.box()[2]) * r.nextFloat() - c.box()[0];
@@ -180,13 +221,46 @@ public final class CopyPaste {
         return new DetectorTrainer.Sample(s.clip(), s.frame(), px, boxes);
     }
 
-    /** A random cutout whose feet were within {@link #ROW_TOLERANCE} of {@code foot}, or null after a few draws. */
+    /**
+     * A random cutout of someone nearer than feet on row {@code foot}, shrunk to the height a person has there
+     * (the line through the cutouts' heights against their foot rows), or null after a few draws.
+     */
+    private Cutout farther(float foot, Random r) {
+        float h = heightAt[0] * foot + heightAt[1];
+        for (int k = 0; k < 64; k++) {
+            Cutout c = cutouts.get(r.nextInt(cutouts.size()));
+            float scale = h / c.box()[3];
+            if (c.foot() > foot && scale <= 1f && scale >= 0.4f) return c.scaled(scale);
+        }
+        return null;
+    }
+
+    /** Least-squares line h = a·foot + b through the cutouts' box heights. */
+    static float[] heightLine(List<Cutout> cs) {
+        double n = cs.size(), sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (Cutout c : cs) {
+            double x = c.foot(), y = c.box()[3];
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+        }
+        double d = n * sxx - sx * sx;
+        if (n < 2 || d <= 0) return new float[] {0f, (float) (sy / Math.max(1, n))};
+        double a = (n * sxy - sx * sy) / d;
+        return new float[] {(float) a, (float) ((sy - a * sx) / n)};
+    }
+
+    /**
+     * A random cutout whose feet were within {@link #ROW_TOLERANCE} of {@code foot}; after a few draws, with far pastes
+     * on, a nearer one shrunk to that row ({@link #farther}), else null.
+     */
     private Cutout near(float foot, Random r) {
         for (int k = 0; k < 64; k++) {
             Cutout c = cutouts.get(r.nextInt(cutouts.size()));
             if (Math.abs(c.foot() - foot) <= ROW_TOLERANCE) return c;
         }
-        return null;
+        return far > 0f ? farther(foot, r) : null; // with far pastes on, few people stood that far up: shrink a nearer one
     }
 
     /** The new box covers at most {@link #MAX_COVER} of any label and is covered that much by none (either may be in front). */

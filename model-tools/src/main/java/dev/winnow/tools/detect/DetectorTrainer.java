@@ -102,7 +102,9 @@ public final class DetectorTrainer {
         if (limit > 0) train = train.subList(0, Math.min(limit, train.size()));
         // --paste P: copy-paste augmentation on a fraction P of the frames with people (up to --paste-max pasted each)
         float pasteP = Float.parseFloat(a.getOrDefault("paste", "0"));
-        CopyPaste paste = pasteP > 0 ? new CopyPaste(CopyPaste.cut(train, plate), pasteP, Integer.parseInt(a.getOrDefault("paste-max", "3"))) : null;
+        // --paste-far F: of the pastes placed on their own (not next to someone), the fraction F go far away, shrunk
+        CopyPaste paste = pasteP > 0 ? new CopyPaste(CopyPaste.cut(train, plate), pasteP, Integer.parseInt(a.getOrDefault("paste-max", "3")),
+                Float.parseFloat(a.getOrDefault("paste-far", "0"))) : null;
         if (paste != null) System.out.printf(Locale.ROOT, "copy-paste: %d people standing alone to paste, into %.0f%% of the frames with people, up to %s each%n",
                 paste.size(), 100 * pasteP, a.getOrDefault("paste-max", "3"));
         // --synthetic N: N scenes per epoch made of people pasted on the empty plate (needs --paste)

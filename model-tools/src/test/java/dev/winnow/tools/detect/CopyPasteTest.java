@@ -115,9 +115,7 @@ class CopyPasteTest {
 
     @Test
     void syntheticScenesHoldOnlyPastedPeopleEachWithItsBox() {
-        List<DetectorTrainer.Sample> sources = new java.util.ArrayList<>();
-        for (int foot = 60; foot <= 230; foot += 5) sources.add(frame("vtest", new float[] {20 + 2 * foot % 250, foot - (0.24f * foot + 8), 0.065f * foot + 6, 0.24f * foot + 8}));
-        CopyPaste cp = new CopyPaste(CopyPaste.cut(sources, plate()), 0.5f, 3);
+        CopyPaste cp = new CopyPaste(CopyPaste.cut(perspectiveSources(), plate()), 0.5f, 3);
         DetectorTrainer.Sample empty = new DetectorTrainer.Sample(DetectorTrainer.SYNTHETIC, 0, plate(), List.of());
         int people = 0;
         for (long seed = 0; seed < 30; seed++) {
@@ -136,6 +134,37 @@ class CopyPasteTest {
         }
         assertTrue(people >= 30 * (CopyPaste.SCENE_MIN + 1), people + " people in 30 scenes");
         assertArrayEquals(plate(), empty.pixels(), "the plate is not drawn on");
+    }
+
+    /** People on the plate at heights growing linearly with the foot row, as the camera's perspective makes them. */
+    static List<DetectorTrainer.Sample> perspectiveSources() {
+        List<DetectorTrainer.Sample> sources = new java.util.ArrayList<>();
+        for (int foot = 60; foot <= 230; foot += 5) sources.add(frame("vtest", new float[] {20 + 2 * foot % 250, foot - (0.24f * foot + 8), 0.065f * foot + 6, 0.24f * foot + 8}));
+        return sources;
+    }
+
+    @Test
+    void farPastesAreNearerPeopleShrunkToTheHeightAtTheirFootRow() {
+        List<CopyPaste.Cutout> cs = CopyPaste.cut(perspectiveSources(), plate());
+        float[] line = CopyPaste.heightLine(cs);
+        assertEquals(0.24f, line[0], 0.03f);
+        CopyPaste cp = new CopyPaste(cs, 1f, 1, 1f);
+        DetectorTrainer.Sample empty = new DetectorTrainer.Sample(DetectorTrainer.SYNTHETIC, 0, plate(), List.of());
+        int far = 0;
+        for (long seed = 0; seed < 40; seed++) {
+            DetectorTrainer.Sample s = cp.scene(empty, new Random(seed));
+            float[] b = s.boxes().get(0); // the first person of a scene is placed on their own
+            float foot = b[1] + b[3];
+            assertTrue(foot >= CopyPaste.FAR_MIN_FOOT - 1 && foot <= CopyPaste.FAR_MAX_FOOT + 1, "foot row " + foot);
+            assertEquals(line[0] * foot + line[1], b[3], 1.5f, "height at foot row " + foot);
+            assertTrue(darkFraction(s.pixels(), b) > 0.3, "seed " + seed + ": shrunk person not under its box " + Arrays.toString(b));
+            far++;
+        }
+        assertEquals(40, far);
+        CopyPaste.Cutout c = cs.get(cs.size() - 1), half = c.scaled(0.5f);
+        assertEquals(Math.round(c.w() * 0.5f), half.w());
+        assertEquals(c.box()[3] / 2, half.box()[3], 1e-4f);
+        assertEquals(c.foot() - c.y0(), 2 * (half.foot() - half.y0()), 1e-3f);
     }
 
     @Test
