@@ -45,6 +45,11 @@ public final class DetectorNet {
             return new Config(c1, c2, hidden, patch, blocks, expansion, anchorW, anchorH, x, y);
         }
 
+        /** The same network with {@code blocks} MBConv blocks of expansion {@code expansion}. */
+        public Config withBlocks(int blocks, int expansion) {
+            return new Config(c1, c2, hidden, patch, blocks, expansion, anchorW, anchorH, subX, subY);
+        }
+
         public int anchors() { return subX * subY; }
 
         float[] anchorSizes() {

@@ -86,6 +86,8 @@ public final class DetectorTrainer {
             String[] xy = a.get("anchors").split("x");
             cfg = cfg.withAnchors(Integer.parseInt(xy[0]), Integer.parseInt(xy[1]));
         }
+        if (a.containsKey("blocks") || a.containsKey("expansion")) // --blocks N --expansion E: the MBConv stack
+            cfg = cfg.withBlocks(Integer.parseInt(a.getOrDefault("blocks", String.valueOf(cfg.blocks()))), Integer.parseInt(a.getOrDefault("expansion", String.valueOf(cfg.expansion()))));
 
         DetectorData dd = new DetectorData(data);
         Map<String, List<float[]>> labels = DetectorData.readBoxes(Path.of(a.getOrDefault("labels", data.resolve("labels.csv").toString())));
@@ -123,7 +125,7 @@ public final class DetectorTrainer {
                 train.size(), train.stream().filter(s -> !s.boxes().isEmpty()).count(), val.size(), epochs, batch, threads);
 
         DetectorNet net = new DetectorNet(cfg, threads, seed);
-        System.out.printf(Locale.ROOT, "student: %,d parameters, %dx%d anchors per cell%n", net.parameterCount(), cfg.subX(), cfg.subY());
+        System.out.printf(Locale.ROOT, "student: %,d parameters, %dx%d anchors per cell, %d MBConv blocks (expansion %d)%n", net.parameterCount(), cfg.subX(), cfg.subY(), cfg.blocks(), cfg.expansion());
         Adam adam = new Adam(net.params());
         Random rnd = new Random(seed);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
