@@ -127,6 +127,9 @@ public final class DetectorTrainer {
         DetectorNet net = new DetectorNet(cfg, threads, seed);
         System.out.printf(Locale.ROOT, "student: %,d parameters, %dx%d anchors per cell, %d MBConv blocks (expansion %d)%n", net.parameterCount(), cfg.subX(), cfg.subY(), cfg.blocks(), cfg.expansion());
         Adam adam = new Adam(net.params());
+        // --ema D: export the moving average of the weights over the steps (decay D per step) instead of the last weights
+        float emaDecay = Float.parseFloat(a.getOrDefault("ema", "0"));
+        dev.winnow.tools.nn.WeightAverage ema = emaDecay > 0 ? new dev.winnow.tools.nn.WeightAverage(net.params(), emaDecay) : null;
         Random rnd = new Random(seed);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         int stepsPerEpoch = (train.size() + batch - 1) / batch, total = epochs * stepsPerEpoch, step = 0;
@@ -164,6 +167,7 @@ public final class DetectorTrainer {
                 float progress = (float) step / total;
                 float rate = step < 30 ? lr * (step + 1) / 30f : lr * (0.03f + 0.97f * 0.5f * (1f + (float) Math.cos(Math.PI * progress)));
                 adam.step(rate, 1f / b.size(), 1e-4f);
+                if (ema != null) ema.update();
                 step++;
             }
             double el = (System.nanoTime() - t0) / 1e9;
@@ -172,6 +176,11 @@ public final class DetectorTrainer {
                     e + 1, epochs, (sl + bl) / order.size(), sl / order.size(), bl / order.size(), vm[0], vm[1], el, el / (e + 1) * (epochs - e - 1));
         }
         pool.shutdown();
+        if (ema != null && epochs > 0) {
+            ema.copyInto();
+            double[] vm = validate(net, val, 0.5f, 0.3f, valCounts);
+            System.out.printf(Locale.ROOT, "weights: moving average (decay %s)  val count MAE at 0.5: %.3f vs labels, %.3f vs hand counts%n", a.get("ema"), vm[0], vm[1]);
+        }
         if (epochs > 0) Checkpoints.save(net.params(), paramsOut);
 
         // score threshold and suppression (NMS by IoU, or by centre distance) from the validation frames: lowest count MAE
