@@ -59,8 +59,8 @@ public final class GraphBuilder {
         n.put("name", name == null ? op + "_" + counter++ : name);
         n.put("inputs", new ArrayList<Object>(in));
         n.put("outputs", new ArrayList<Object>(out));
-        if (weights != null && !weights.isEmpty()) n.put("weights", new LinkedHashMap<String, Object>(weights));
-        if (attrs != null && !attrs.isEmpty()) n.put("attrs", new LinkedHashMap<>(attrs));
+        if (weights != null && !weights.isEmpty()) n.put("weights", stable(weights));
+        if (attrs != null && !attrs.isEmpty()) n.put("attrs", stable(attrs));
         nodes.add(n);
         return this;
     }
@@ -104,5 +104,16 @@ public final class GraphBuilder {
 
     public byte[] toBytes(Metadata.Builder metadata) {
         return writer(metadata).toBytes();
+    }
+
+    /**
+     * A copy in the given map's order when it has one (LinkedHashMap, sorted maps), else in key order: Map.of
+     * iterates in an order salted per JVM run, and the same graph must give the same bytes and digest.
+     */
+    private static Map<String, Object> stable(Map<String, ?> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (m instanceof LinkedHashMap || m instanceof java.util.SortedMap) out.putAll(m);
+        else new java.util.TreeMap<String, Object>(m).forEach(out::put);
+        return out;
     }
 }

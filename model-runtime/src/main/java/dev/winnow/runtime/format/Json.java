@@ -221,7 +221,7 @@ public final class Json {
         } else if (v instanceof Map) {
             sb.append('{');
             boolean first = true;
-            for (Map.Entry<String, Object> e : ((Map<String, Object>) v).entrySet()) {
+            for (Map.Entry<String, Object> e : inStableOrder((Map<String, Object>) v)) {
                 if (!first) sb.append(',');
                 first = false;
                 quote(sb, e.getKey());
@@ -268,6 +268,20 @@ public final class Json {
         }
         sb.append('"');
     }
+
+    /**
+     * A map's entries in an order that depends on its content only: insertion order for the maps that keep one
+     * (LinkedHashMap, sorted maps, and the parsed trees {@link #freeze} wraps), key order for the rest. Map.of
+     * iterates in an order salted per JVM run, so without this the same model exported twice gets two digests.
+     */
+    private static Iterable<Map.Entry<String, Object>> inStableOrder(Map<String, Object> m) {
+        if (m instanceof java.util.LinkedHashMap || m instanceof java.util.SortedMap || m.getClass() == FROZEN_MAP) return m.entrySet();
+        List<Map.Entry<String, Object>> es = new ArrayList<>(m.entrySet());
+        es.sort(Map.Entry.comparingByKey());
+        return es;
+    }
+
+    private static final Class<?> FROZEN_MAP = Collections.unmodifiableMap(new LinkedHashMap<>()).getClass();
 
     /** Deep-unmodifiable view, so a parsed tree can be shared by an immutable model. */
     @SuppressWarnings("unchecked")
