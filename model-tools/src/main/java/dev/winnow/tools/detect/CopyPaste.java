@@ -23,7 +23,7 @@ public final class CopyPaste {
     static final float FOREGROUND = 0.09f;
     /** A label is alone when its box widened by this fraction of its width (and a tenth of its height) meets no other label. */
     static final float ALONE_MARGIN = 0.4f;
-    /** Pasted next to a person: centres this many of that person's widths apart, at least. */
+    /** Pasted beside a person: centres this many of the two people's mean width apart, from the least to the most. */
     static final float MIN_GAP = 0.45f, MAX_GAP = 1.1f;
     /** No label may lose more than this fraction of its box to a person pasted in front of it. */
     static final float MAX_COVER = 0.55f;
@@ -44,12 +44,12 @@ public final class CopyPaste {
             for (int y = 0; y < sh; y++)
                 for (int x = 0; x < sw; x++) {
                     float fx = Math.min(w - 1f, Math.max(0f, (x + 0.5f) / s - 0.5f)), fy = Math.min(h - 1f, Math.max(0f, (y + 0.5f) / s - 0.5f));
-                    int x0 = (int) fx, y0 = (int) fy, x1 = Math.min(w - 1, x0 + 1), y1 = Math.min(h - 1, y0 + 1);
-                    float ax = fx - x0, ay = fy - y0;
+                    int c0 = (int) fx, r0 = (int) fy, c1 = Math.min(w - 1, c0 + 1), r1 = Math.min(h - 1, r0 + 1);
+                    float ax = fx - c0, ay = fy - r0;
                     float w00 = (1 - ax) * (1 - ay), w01 = ax * (1 - ay), w10 = (1 - ax) * ay, w11 = ax * ay;
-                    px[y * sw + x] = (byte) Math.round((pixels[y0 * w + x0] & 0xff) * w00 + (pixels[y0 * w + x1] & 0xff) * w01
-                            + (pixels[y1 * w + x0] & 0xff) * w10 + (pixels[y1 * w + x1] & 0xff) * w11);
-                    al[y * sw + x] = alpha[y0 * w + x0] * w00 + alpha[y0 * w + x1] * w01 + alpha[y1 * w + x0] * w10 + alpha[y1 * w + x1] * w11;
+                    px[y * sw + x] = (byte) Math.round((pixels[r0 * w + c0] & 0xff) * w00 + (pixels[r0 * w + c1] & 0xff) * w01
+                            + (pixels[r1 * w + c0] & 0xff) * w10 + (pixels[r1 * w + c1] & 0xff) * w11);
+                    al[y * sw + x] = alpha[r0 * w + c0] * w00 + alpha[r0 * w + c1] * w01 + alpha[r1 * w + c0] * w10 + alpha[r1 * w + c1] * w11;
                 }
             float[] b = {x0 + (box[0] - x0) * s, y0 + (box[1] - y0) * s, box[2] * s, box[3] * s};
             return new Cutout(x0, y0, sw, sh, px, al, b);
