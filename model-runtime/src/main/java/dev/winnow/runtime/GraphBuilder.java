@@ -1,6 +1,7 @@
 package dev.winnow.runtime;
 
 import dev.winnow.runtime.format.ArtifactWriter;
+import dev.winnow.runtime.format.Json;
 import dev.winnow.runtime.format.Metadata;
 import dev.winnow.runtime.format.QuantizationInfo;
 import dev.winnow.runtime.quant.QuantParams;
@@ -106,14 +107,10 @@ public final class GraphBuilder {
         return writer(metadata).toBytes();
     }
 
-    /**
-     * A copy in the given map's order when it has one (LinkedHashMap, sorted maps), else in key order: Map.of
-     * iterates in an order salted per JVM run, and the same graph must give the same bytes and digest.
-     */
-    private static Map<String, Object> stable(Map<String, ?> m) {
+    /** A copy in {@link Json#inStableOrder}: the same graph gives the same bytes and digest. */
+    private static <V> Map<String, Object> stable(Map<String, V> m) {
         Map<String, Object> out = new LinkedHashMap<>();
-        if (m instanceof LinkedHashMap || m instanceof java.util.SortedMap) out.putAll(m);
-        else new java.util.TreeMap<String, Object>(m).forEach(out::put);
+        for (Map.Entry<String, V> e : Json.inStableOrder(m)) out.put(e.getKey(), e.getValue());
         return out;
     }
 }

@@ -273,10 +273,11 @@ public final class Json {
      * A map's entries in an order that depends on its content only: insertion order for the maps that keep one
      * (LinkedHashMap, sorted maps, and the parsed trees {@link #freeze} wraps), key order for the rest. Map.of
      * iterates in an order salted per JVM run, so without this the same model exported twice gets two digests.
+     * The writer walks maps in this order, and so does every builder that copies a caller's map into the tree.
      */
-    private static Iterable<Map.Entry<String, Object>> inStableOrder(Map<String, Object> m) {
-        if (m instanceof java.util.LinkedHashMap || m instanceof java.util.SortedMap || m.getClass() == FROZEN_MAP) return m.entrySet();
-        List<Map.Entry<String, Object>> es = new ArrayList<>(m.entrySet());
+    public static <V> Iterable<Map.Entry<String, V>> inStableOrder(Map<String, V> m) {
+        if (m instanceof LinkedHashMap || m instanceof java.util.SortedMap || m.getClass() == FROZEN_MAP) return m.entrySet();
+        List<Map.Entry<String, V>> es = new ArrayList<>(m.entrySet());
         es.sort(Map.Entry.comparingByKey());
         return es;
     }
