@@ -69,4 +69,19 @@ class FixedPointTest {
         assertThrows(IllegalArgumentException.class, () -> new QuantParams(0f, 0));
         assertThrows(IllegalArgumentException.class, () -> new QuantParams(1f, 200));
     }
+
+    @Test
+    void branchFreeRequantizationEqualsTheTfliteSteps() {
+        java.util.Random r = new java.util.Random(11);
+        int[] edges = {0, 1, -1, 2, -2, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE + 1, 1 << 30, -(1 << 30), 12345, -12345};
+        for (int k = 0; k < 2_000_000; k++) {
+            int x = k < edges.length * 40 ? edges[k % edges.length] : (k % 3 == 0 ? r.nextInt() : r.nextInt(1 << 20) - (1 << 19));
+            int m = k % 7 == 0 ? Integer.MIN_VALUE : (1 << 30) + r.nextInt(1 << 30);
+            int shift = r.nextInt(40) - 31;
+            if (k % 5 == 0) shift = Math.min(shift, 0);
+            int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+            int expected = FixedPoint.roundingDivideByPot(FixedPoint.saturatingRoundingDoublingHighMul(x * (1 << left), m), right);
+            assertEquals(expected, FixedPoint.multiplyByQuantizedMultiplier(x, m, shift), x + " * " + m + " shift " + shift);
+        }
+    }
 }
