@@ -1,5 +1,6 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
 import dev.winnow.runtime.kernel.simd.ConvSimd;
 import dev.winnow.runtime.quant.FixedPoint;
 import dev.winnow.runtime.quant.QuantParams;
@@ -95,16 +96,39 @@ public final class Conv2d {
         private final int outZp;
         private final int qmin;
         private final int qmax;
-        private final int[] wInt;      // the filter widened to int, OHWI: the im2col path's dot products run over it
+        private final long[] wPair;    // two output channels' filters per long (see run with scratch), OHWI order within a pair
+        private final long[] biasPair;
+        private final boolean packed;
+        private final boolean vector;
+        private final int[] wHwio;     // the filter widened to int, HWIO, for the vector path
 
         public Int8(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias,
                     QuantParams in, QuantParams out, Activation act) {
+            this(g, filterOhwi, filterScales, bias, in, out, act, VectorSupport.available());
+        }
+
+        /** With {@code vector}, the Vector API accumulates when there is a whole vector of output channels ({@link ConvInt8Simd}). */
+        public Int8(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias,
+                    QuantParams in, QuantParams out, Activation act, boolean vector) {
             this.g = g;
             if (filterOhwi.length != g.kH() * g.kW() * g.inC() * g.outC()) throw new IllegalArgumentException("filter size does not match the geometry");
             this.w = filterOhwi.clone();
-            this.wInt = new int[w.length];
-            for (int i = 0; i < w.length; i++) wInt[i] = w[i];
             this.bias = bias == null ? new int[g.outC()] : bias.clone();
+            int per = g.kH() * g.kW() * g.inC(), pairs = (g.outC() + 1) / 2;
+            long bound = 0;
+            for (int b : this.bias) bound = Math.max(bound, Math.abs((long) b));
+            // every lane sum must fit in an int for the packed path to be exact (it always does unless a bias is near 2^31)
+            this.packed = bound + (long) per * 255 * 128 < Integer.MAX_VALUE;
+            this.vector = vector && ConvInt8Simd.fits(g.outC());
+            this.wHwio = this.vector ? new int[w.length] : null;
+            if (this.vector) for (int oc = 0; oc < g.outC(); oc++) for (int i = 0; i < per; i++) wHwio[i * g.outC() + oc] = w[oc * per + i];
+            this.wPair = new long[pairs * per];
+            this.biasPair = new long[pairs];
+            for (int p = 0; p < pairs; p++) {
+                int lo = 2 * p, hi = 2 * p + 1;
+                for (int i = 0; i < per; i++) wPair[p * per + i] = pack(w[lo * per + i], hi < g.outC() ? w[hi * per + i] : 0);
+                biasPair[p] = pack(this.bias[lo], hi < g.outC() ? this.bias[hi] : 0);
+            }
             this.mult = new int[g.outC()];
             this.shift = new int[g.outC()];
             for (int oc = 0; oc < g.outC(); oc++) {
@@ -118,33 +142,96 @@ public final class Conv2d {
             this.qmax = act.qmax(out);
         }
 
-        /** int32 scratch the {@link #run(byte[], int, byte[], int, int[], int) im2col path} needs: one receptive field. */
+        /**
+         * Two int32 lanes in one long: {@code lo + hi * 2^32}. Sums of such longs are the two lanes' sums
+         * in the same form, exactly, while each lane's sum fits in an int (int8 dot products do: at most
+         * 255 * 127 per tap), so one 64-bit multiply-add does the work of two.
+         */
+        static long pack(int lo, int hi) {
+            return (long) lo + ((long) hi << 32);
+        }
+
+        static int low(long packed) {
+            return (int) packed;
+        }
+
+        static int high(long packed) {
+            return (int) ((packed - (int) packed) >> 32);
+        }
+
+        /** int32 scratch {@link #run(byte[], int, byte[], int, int[], int)} needs: one receptive field, or four pixels' accumulators. */
         public int scratchInts() {
-            return g.kH() * g.kW() * g.inC();
+            return Math.max(g.kH() * g.kW() * g.inC(), vector ? 4 * g.outC() : 0);
+        }
+
+        /** Whether this instance accumulates on the Vector API. */
+        public boolean vector() {
+            return vector;
+        }
+
+        private void runVector(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
+            final int outC = g.outC(), outW = g.outW(), sw = g.strideW(), pl = g.padLeft(), kW = g.kW(), inW = g.inW();
+            for (int oh = 0; oh < g.outH(); oh++) {
+                int ow = 0;
+                for (; ow + 4 <= outW; ow += 4) {
+                    int o = outOff + (oh * outW + ow) * outC;
+                    if (ow * sw - pl >= 0 && (ow + 3) * sw - pl + kW <= inW) {
+                        ConvInt8Simd.block4(g, wHwio, bias, inZp, in, inOff, oh, ow, s, sOff);
+                        for (int k = 0; k < 4 * outC; k++) out[o + k] = requantize(s[sOff + k], k % outC);
+                    } else {
+                        for (int p = 0; p < 4; p++) {
+                            ConvInt8Simd.single(g, wHwio, bias, inZp, in, inOff, oh, ow + p, s, sOff);
+                            for (int oc = 0; oc < outC; oc++) out[o + p * outC + oc] = requantize(s[sOff + oc], oc);
+                        }
+                    }
+                }
+                for (; ow < outW; ow++) {
+                    int o = outOff + (oh * outW + ow) * outC;
+                    ConvInt8Simd.single(g, wHwio, bias, inZp, in, inOff, oh, ow, s, sOff);
+                    for (int oc = 0; oc < outC; oc++) out[o + oc] = requantize(s[sOff + oc], oc);
+                }
+            }
         }
 
         /**
          * The same convolution, faster: each receptive field is gathered once into {@code s} with the
-         * zero point subtracted (zeros where the window leaves the input), then every output channel is
-         * one contiguous dot product. Bit-identical to {@link #run(byte[], int, byte[], int)}.
+         * zero point subtracted (zeros where the window leaves the input), then each pair of output
+         * channels is one contiguous dot product on packed longs ({@link #pack}). Integer sums do not
+         * depend on their order: bit-identical to {@link #run(byte[], int, byte[], int)}.
          */
         public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
+            if (vector) {
+                runVector(in, inOff, out, outOff, s, sOff);
+                return;
+            }
+            if (!packed) {
+                run(in, inOff, out, outOff);
+                return;
+            }
             final int outC = g.outC(), inC = g.inC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH();
             final int per = kH * kW * inC, sh = g.strideH(), sw = g.strideW(), pt = g.padTop(), pl = g.padLeft(), zp = inZp;
-            final int[] wi = wInt;
+            final int pairs = biasPair.length, rowTaps = kW * inC;
+            final long[] wp = wPair;
             for (int oh = 0; oh < g.outH(); oh++) {
                 int ih0 = oh * sh - pt;
                 for (int ow = 0; ow < g.outW(); ow++) {
                     int iw0 = ow * sw - pl;
                     int k = sOff;
+                    boolean colsInside = iw0 >= 0 && iw0 + kW <= inW;
                     for (int kh = 0; kh < kH; kh++) {
                         int ih = ih0 + kh;
                         if (ih < 0 || ih >= inH) {
-                            java.util.Arrays.fill(s, k, k + kW * inC, 0);
-                            k += kW * inC;
+                            java.util.Arrays.fill(s, k, k + rowTaps, 0);
+                            k += rowTaps;
                             continue;
                         }
                         int rowBase = inOff + ih * inW * inC;
+                        if (colsInside) { // the window's row is kW * inC contiguous input values
+                            int xb = rowBase + iw0 * inC;
+                            for (int t = 0; t < rowTaps; t++) s[k + t] = in[xb + t] - zp;
+                            k += rowTaps;
+                            continue;
+                        }
                         for (int kw = 0; kw < kW; kw++) {
                             int iw = iw0 + kw;
                             if (iw < 0 || iw >= inW) {
@@ -156,14 +243,21 @@ public final class Conv2d {
                         }
                     }
                     int o = outOff + (oh * g.outW() + ow) * outC;
-                    for (int oc = 0; oc < outC; oc++) {
-                        int acc = 0, wo = oc * per;
-                        for (int i = 0; i < per; i++) acc += s[sOff + i] * wi[wo + i];
-                        int v = FixedPoint.multiplyByQuantizedMultiplier(acc + bias[oc], mult[oc], shift[oc]) + outZp;
-                        out[o + oc] = (byte) (v < qmin ? qmin : (v > qmax ? qmax : v));
+                    for (int p = 0; p < pairs; p++) {
+                        long acc = biasPair[p];
+                        int wo = p * per;
+                        for (int i = 0; i < per; i++) acc += s[sOff + i] * wp[wo + i];
+                        int oc = 2 * p;
+                        out[o + oc] = requantize(low(acc), oc);
+                        if (oc + 1 < outC) out[o + oc + 1] = requantize(high(acc), oc + 1);
                     }
                 }
             }
+        }
+
+        private byte requantize(int acc, int oc) {
+            int v = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc]) + outZp;
+            return (byte) (v < qmin ? qmin : (v > qmax ? qmax : v));
         }
 
         public void run(byte[] in, int inOff, byte[] out, int outOff) {
