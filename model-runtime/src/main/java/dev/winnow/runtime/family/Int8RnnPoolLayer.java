@@ -42,29 +42,35 @@ public final class Int8RnnPoolLayer {
     public int outW() { return gridW + (padOutput ? 1 : 0); }
     public int outC() { return 4 * rnn2.hidden(); }
 
-    /** Shorts of scratch: the converted patch, the summaries, and the four RNN2 results. */
+    /** Shorts of scratch: one pixel in Q12, the summaries, and the four RNN2 results. */
     public int scratchShorts() {
-        return rows * cols * channels + rnn1.hidden() * Math.max(rows, cols) + outC();
+        return channels + rnn1.hidden() * Math.max(rows, cols) + outC();
     }
 
+    /** Ints of scratch: the cells' own, then RNN1's input projection of every pixel of a patch. */
     public int scratchInts() {
-        return Math.max(rnn1.scratchSize(), rnn2.scratchSize());
+        return Math.max(rnn1.scratchSize(), rnn2.scratchSize()) + rows * cols * rnn1.hidden();
     }
 
     public void run(byte[] in, int inOff, byte[] out, int outOff, short[] s, int sOff, int[] is, int isOff) {
-        final int patch = sOff, sum = sOff + rows * cols * channels, res = sum + rnn1.hidden() * Math.max(rows, cols);
+        final int pixel = sOff, sum = sOff + channels, res = sum + rnn1.hidden() * Math.max(rows, cols);
         final int h1 = rnn1.hidden(), h2 = rnn2.hidden(), oc = outC(), ow = outW();
+        // RNN1 reads each pixel of a patch twice (its row pass and its column pass): W x is computed once per pixel
+        final int wx = isOff + Math.max(rnn1.scratchSize(), rnn2.scratchSize());
         for (int i = 0; i < gridH; i++) {
             for (int j = 0; j < gridW; j++) {
                 int base = inOff + (i * stride * inW + j * stride) * channels;
                 for (int r = 0; r < rows; r++) {
-                    int src = base + r * inW * channels, dst = patch + r * cols * channels;
-                    for (int k = 0; k < cols * channels; k++) s[dst + k] = toQ12[in[src + k] + 128];
+                    for (int c = 0; c < cols; c++) {
+                        int src = base + (r * inW + c) * channels;
+                        for (int k = 0; k < channels; k++) s[pixel + k] = toQ12[in[src + k] + 128];
+                        rnn1.projectInput(s, pixel, is, wx + (r * cols + c) * h1, is, isOff);
+                    }
                 }
-                for (int r = 0; r < rows; r++) rnn1.run(s, patch + r * cols * channels, cols, channels, s, sum + r * h1, is, isOff);
+                for (int r = 0; r < rows; r++) runProjected(rnn1, is, wx + r * cols * h1, cols, h1, s, sum + r * h1, is, isOff);
                 rnn2.run(s, sum, rows, h1, s, res, is, isOff);
                 runBackward(rnn2, s, sum, rows, h1, s, res + h2, is, isOff);
-                for (int c = 0; c < cols; c++) rnn1.run(s, patch + c * channels, rows, cols * channels, s, sum + c * h1, is, isOff);
+                for (int c = 0; c < cols; c++) runProjected(rnn1, is, wx + c * h1, rows, cols * h1, s, sum + c * h1, is, isOff);
                 rnn2.run(s, sum, cols, h1, s, res + 2 * h2, is, isOff);
                 runBackward(rnn2, s, sum, cols, h1, s, res + 3 * h2, is, isOff);
                 int o = outOff + (i * ow + j) * oc;
@@ -81,6 +87,12 @@ public final class Int8RnnPoolLayer {
             }
             System.arraycopy(out, outOff + (gridH - 1) * ow * oc, out, outOff + gridH * ow * oc, ow * oc);
         }
+    }
+
+    /** A forward pass of the cell over projected inputs {@code steps} apart by {@code stride} ints. */
+    private static void runProjected(Q15FastGrnnCell cell, int[] wx, int wxOff, int steps, int stride, short[] h, int hOff, int[] s, int sOff) {
+        java.util.Arrays.fill(h, hOff, hOff + cell.hidden(), (short) 0);
+        for (int t = 0; t < steps; t++) cell.stepProjected(wx, wxOff + t * stride, h, hOff, s, sOff);
     }
 
     private static void runBackward(Q15FastGrnnCell cell, short[] x, int xOff, int steps, int stride, short[] h, int hOff, int[] s, int sOff) {

@@ -27,6 +27,7 @@ public final class Q15FastGrnnCell {
     private final int wRank, uRank;
     private final short[] bg, bh;
     private final int bFrac;
+    private final int[] bgPre, bhPre; // the biases in the pre-activation's Q11
     private final short zeta, nu; // Q15
 
     public Q15FastGrnnCell(FastGrnnCell.Weights f, int inFrac, Gates gates) {
@@ -50,6 +51,12 @@ public final class Q15FastGrnnCell {
         this.bFrac = Math.min(PRE_FRAC, Q15.fracBitsFor(both));
         this.bg = Q15.quantize(f.bg(), bFrac);
         this.bh = Q15.quantize(f.bh(), bFrac);
+        this.bgPre = new int[hidden];
+        this.bhPre = new int[hidden];
+        for (int i = 0; i < hidden; i++) {
+            bgPre[i] = (int) Q15.shift(bg[i], bFrac - PRE_FRAC);
+            bhPre[i] = (int) Q15.shift(bh[i], bFrac - PRE_FRAC);
+        }
         this.zeta = Q15.quantize(f.zeta(), 15);
         this.nu = Q15.quantize(f.nu(), 15);
     }
@@ -98,13 +105,33 @@ public final class Q15FastGrnnCell {
 
     /** One step: x in Q(inFrac) at xOff; state h in Q14 updated in place; s is int scratch. */
     public void step(short[] x, int xOff, short[] h, int hOff, int[] s, int sOff) {
+        project(w1, w1Frac, w2, w2Frac, wRank, input, x, xOff, inFrac, s, sOff, s, sOff + hidden, false);
+        finishStep(h, hOff, s, sOff);
+    }
+
+    /**
+     * The input's share of a step's pre-activation, W x in Q11, into {@code dst}: it depends on x
+     * alone, so a caller that feeds the same input to several steps (RNNPool's row and column passes,
+     * overlapping patches) computes it once. {@code s} is scratch for the low-rank product.
+     */
+    public void projectInput(short[] x, int xOff, int[] dst, int dstOff, int[] s, int sOff) {
+        project(w1, w1Frac, w2, w2Frac, wRank, input, x, xOff, inFrac, dst, dstOff, s, sOff + hidden, false);
+    }
+
+    /** {@link #step} on an input already projected by {@link #projectInput}: the same state, bit for bit. */
+    public void stepProjected(int[] wx, int wxOff, short[] h, int hOff, int[] s, int sOff) {
+        System.arraycopy(wx, wxOff, s, sOff, hidden);
+        finishStep(h, hOff, s, sOff);
+    }
+
+    /** The recurrent half and the gates, with W x already at s[sOff..]. */
+    private void finishStep(short[] h, int hOff, int[] s, int sOff) {
         final int pre = sOff, tmp = sOff + hidden;
-        project(w1, w1Frac, w2, w2Frac, wRank, input, x, xOff, inFrac, s, pre, tmp, false);
-        project(u1, u1Frac, u2, u2Frac, uRank, hidden, h, hOff, H_FRAC, s, pre, tmp, true);
+        project(u1, u1Frac, u2, u2Frac, uRank, hidden, h, hOff, H_FRAC, s, pre, s, tmp, true);
         for (int i = 0; i < hidden; i++) {
             int p = s[pre + i];
-            int z = sigmoidQ15(p + (int) Q15.shift(bg[i], bFrac - PRE_FRAC), gates);
-            int c = tanhQ15(p + (int) Q15.shift(bh[i], bFrac - PRE_FRAC), gates);
+            int z = sigmoidQ15(p + bgPre[i], gates);
+            int c = tanhQ15(p + bhPre[i], gates);
             long keep = (long) z * h[hOff + i];                                   // Q15 · Q14 = Q29
             long gate = Q15.shift((long) zeta * ((1 << 15) - z), 15) + nu;          // Q15
             long update = gate * c;                                                // Q30
@@ -114,7 +141,7 @@ public final class Q15FastGrnnCell {
 
     /** pre (+)= M v in Q11, for M full or M = M2·M1. */
     private void project(short[] m1, int f1, short[] m2, int f2, int rank, int cols, short[] v, int vOff, int vFrac,
-                         int[] s, int pre, int tmp, boolean accumulate) {
+                         int[] s, int pre, int[] t, int tmp, boolean accumulate) {
         if (m2 == null) {
             for (int r = 0; r < hidden; r++) {
                 long acc = 0;
@@ -129,12 +156,12 @@ public final class Q15FastGrnnCell {
             long acc = 0;
             int b = k * cols;
             for (int c = 0; c < cols; c++) acc += (long) m1[b + c] * v[vOff + c];
-            s[tmp + k] = (int) Q15.shift(acc, f1 + vFrac - PRE_FRAC);  // Q11
+            t[tmp + k] = (int) Q15.shift(acc, f1 + vFrac - PRE_FRAC);  // Q11
         }
         for (int r = 0; r < hidden; r++) {
             long acc = 0;
             int b = r * rank;
-            for (int k = 0; k < rank; k++) acc += (long) m2[b + k] * s[tmp + k];
+            for (int k = 0; k < rank; k++) acc += (long) m2[b + k] * t[tmp + k];
             int val = (int) Q15.shift(acc, f2);
             s[pre + r] = accumulate ? s[pre + r] + val : val;
         }
