@@ -47,6 +47,19 @@ public final class DetectorExport {
         return n;
     }
 
+    /**
+     * Raises the lower end of the score logits' calibrated range to {@code floor}, in place; returns the
+     * calibrated lower end. The int8 score tensor then spends its 256 steps on the logits that can
+     * cross a threshold: those below the floor clamp to it and decode the same (no detection).
+     */
+    static float floorScoreRange(DetectorNet net, float[][] ranges, float floor) {
+        float[] r = ranges[activationNames(net).indexOf("score")];
+        if (!(floor < r[1])) throw new IllegalArgumentException("score floor " + floor + " is not below the calibrated maximum " + r[1]);
+        float before = r[0];
+        r[0] = Math.max(r[0], floor);
+        return before;
+    }
+
     /** Float32 graph when {@code ranges} is null; int8 with those activation ranges (min, max per activation) otherwise. */
     public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, Object> provenance, Map<String, Double> metrics) {
         return export(net, decode, ranges, provenance, metrics, false);
@@ -61,7 +74,21 @@ public final class DetectorExport {
     /** With {@code boxOutput} too, the float box offsets [gh, gw, 4A] follow the scores (the trainer decodes the int8 head itself). */
     public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, Object> provenance, Map<String, Double> metrics,
                                 boolean scoreOutput, boolean boxOutput) {
+        List<String> extra = new ArrayList<>();
+        if (scoreOutput || boxOutput) extra.add(ranges != null ? "score_f" : "score");
+        if (boxOutput) extra.add(ranges != null ? "box_f" : "box");
+        return export(net, decode, ranges, Map.of(), provenance, metrics, extra);
+    }
+
+    /**
+     * The general form. {@code biasCorrection}: per layer name, amounts added to that layer's float
+     * bias before it is quantized (int8 only; {@link BiasCorrection} estimates them). {@code extraOutputs}:
+     * tensors (activation names, or score_f/box_f) listed as graph outputs after detections and count.
+     */
+    public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, float[]> biasCorrection,
+                                Map<String, Object> provenance, Map<String, Double> metrics, List<String> extraOutputs) {
         boolean q = ranges != null;
+        Map<String, float[]> bc = q ? biasCorrection : Map.of();
         DetectorNet.Config c = net.cfg;
         int gh = c.gridH(), gw = c.gridW(), f = c.features();
         List<String> names = activationNames(net);
@@ -97,8 +124,8 @@ public final class DetectorExport {
         }
         g.tensor("detections", new int[] {MAX_DETECTIONS, 5}).tensor("count", new int[] {1});
 
-        conv(g, q, qp, "stem", "image", "stem", net.stemW, net.stemB, 2, "relu6");
-        conv(g, q, qp, "down", "stem", "down", net.downW, net.downB, 2, "relu6");
+        conv(g, q, qp, bc, "stem", "image", "stem", net.stemW, net.stemB, 2, "relu6");
+        conv(g, q, qp, bc, "down", "stem", "down", net.downW, net.downB, 2, "relu6");
         Map<String, String> rw = new LinkedHashMap<>();
         for (String cell : new String[] {"rnn1", "rnn2"}) {
             var r = cell.equals("rnn1") ? net.rnn1 : net.rnn2;
@@ -119,14 +146,14 @@ public final class DetectorExport {
         for (int b = 0; b < net.blocks.size(); b++) {
             DetectorNet.Block bl = net.blocks.get(b);
             String n = "mb" + b;
-            conv(g, q, qp, n + ".expand", x, n + ".expand", bl.expandW(), bl.expandB(), 1, "relu6");
-            depthwise(g, q, qp, n + ".dw", n + ".expand", n + ".dw", bl.dwW(), bl.dwB(), "relu6");
-            conv(g, q, qp, n + ".project", n + ".dw", n + ".project", bl.projectW(), bl.projectB(), 1, "none");
+            conv(g, q, qp, bc, n + ".expand", x, n + ".expand", bl.expandW(), bl.expandB(), 1, "relu6");
+            depthwise(g, q, qp, bc, n + ".dw", n + ".expand", n + ".dw", bl.dwW(), bl.dwB(), "relu6");
+            conv(g, q, qp, bc, n + ".project", n + ".dw", n + ".project", bl.projectW(), bl.projectB(), 1, "none");
             g.node("add", n + ".residual", List.of(x, n + ".project"), List.of(n + ".out"), null, null);
             x = n + ".out";
         }
-        conv(g, q, qp, "score", x, "score", net.scoreW, net.scoreB, 1, "none");
-        conv(g, q, qp, "box", x, "box", net.boxW, net.boxB, 1, "none");
+        conv(g, q, qp, bc, "score", x, "score", net.scoreW, net.scoreB, 1, "none");
+        conv(g, q, qp, bc, "box", x, "box", net.boxW, net.boxB, 1, "none");
         String s = "score", bx = "box";
         if (q) {
             g.node("dequantize", "score.dq", List.of("score"), List.of("score_f"), null, null);
@@ -145,8 +172,7 @@ public final class DetectorExport {
         da.put("input_size", new int[] {DetectorNet.IN_H, DetectorNet.IN_W});
         g.node("detect", "detect", List.of(s, bx), List.of("detections", "count"), null, da);
         g.input("image").output("detections").output("count");
-        if (scoreOutput || boxOutput) g.output(s);
-        if (boxOutput) g.output(bx);
+        for (String t : extraOutputs) g.output(t);
 
         Metadata.Builder m = Metadata.builder(q ? "person-detector-int8" : "person-detector-float", "cnn")
                 .description("RNNPool person detector distilled from OpenCV's HOG people detector on vtest.avi (cleaned labels); "
@@ -160,7 +186,18 @@ public final class DetectorExport {
     }
 
 
-    private static void conv(GraphBuilder g, boolean q, Map<String, QuantParams> qp, String name, String in, String out, Param w, Param b, int stride, String act) {
+    /** The float bias, plus the layer's correction when there is one. */
+    private static float[] bias(Map<String, float[]> bc, String name, Param b) {
+        float[] c = bc.get(name);
+        if (c == null) return b.w;
+        if (c.length != b.w.length) throw new IllegalArgumentException(name + ": bias correction has " + c.length + " values for " + b.w.length + " channels");
+        float[] r = b.w.clone();
+        for (int i = 0; i < r.length; i++) r[i] += c[i];
+        return r;
+    }
+
+    private static void conv(GraphBuilder g, boolean q, Map<String, QuantParams> qp, Map<String, float[]> bc, String name, String in, String out,
+                             Param w, Param b, int stride, String act) {
         int kh = w.shape[0], kw = w.shape[1], ic = w.shape[2], oc = w.shape[3];
         int[] shape = {oc, kh, kw, ic};
         float[] ohwi = GraphExport.toOhwi(w);
@@ -175,10 +212,11 @@ public final class DetectorExport {
         }
         float[] scales = QuantParams.symmetricScales(ohwi, oc);
         g.weightInt8(name + ".filter", shape, QuantParams.quantizeSymmetric(ohwi, scales), 0, scales);
-        g.weightInt32(name + ".bias", new int[] {oc}, QuantParams.quantizeBias(b.w, qp.get(in).scale(), scales));
+        g.weightInt32(name + ".bias", new int[] {oc}, QuantParams.quantizeBias(bias(bc, name, b), qp.get(in).scale(), scales));
     }
 
-    private static void depthwise(GraphBuilder g, boolean q, Map<String, QuantParams> qp, String name, String in, String out, Param w, Param b, String act) {
+    private static void depthwise(GraphBuilder g, boolean q, Map<String, QuantParams> qp, Map<String, float[]> bc, String name, String in, String out,
+                                  Param w, Param b, String act) {
         int ch = w.shape[2];
         int[] shape = {w.shape[0], w.shape[1], ch};
         g.node("depthwise_conv2d", name, List.of(in), List.of(out), Map.of("filter", name + ".filter", "bias", name + ".bias"),
@@ -194,6 +232,6 @@ public final class DetectorExport {
             scales[c] = m > 0 ? m / 127f : 1f;
         }
         g.weightInt8(name + ".filter", shape, QuantParams.quantizeSymmetricChannelsLast(w.w, scales), 2, scales);
-        g.weightInt32(name + ".bias", new int[] {ch}, QuantParams.quantizeBias(b.w, qp.get(in).scale(), scales));
+        g.weightInt32(name + ".bias", new int[] {ch}, QuantParams.quantizeBias(bias(bc, name, b), qp.get(in).scale(), scales));
     }
 }

@@ -6,6 +6,7 @@ import dev.winnow.tools.nn.Param;
 import dev.winnow.tools.nn.RnnPoolOp;
 import dev.winnow.tools.nn.Tape;
 import dev.winnow.tools.nn.Tensor;
+import dev.winnow.runtime.quant.QuantParams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -120,29 +121,47 @@ public final class DetectorNet {
     /** Head outputs: score logits [gh, gw, A] and box offsets [gh, gw, 4A]; every intermediate on request. */
     public record Output(Tensor scores, Tensor boxes, List<Tensor> activations) {}
 
+    /**
+     * With activation quantization set (one {@link QuantParams} per activation, in the order
+     * {@link Output#activations} lists them), forward passes round every activation to its int8 grid,
+     * as the int8 graph will: quantization-aware training. Null turns it off.
+     */
+    public void quantizeActivations(QuantParams[] q) {
+        this.actQuant = q == null ? null : q.clone();
+    }
+
+    private QuantParams[] actQuant;
+
+    /** Records an activation, rounded to its int8 grid when quantization-aware. */
+    private Tensor act(Tape t, List<Tensor> acts, Tensor x) {
+        if (actQuant != null) x = Ops.fakeQuant(t, x, actQuant[acts.size()]);
+        acts.add(x);
+        return x;
+    }
+
     /** Forward pass on a [240, 320, 1] image in [0, 1]. */
     public Output forward(Tape t, Tensor image) {
         List<Tensor> acts = new ArrayList<>();
-        Tensor x = Ops.relu6(t, Ops.conv2d(t, image, stemW, stemB, 3, 2));
-        acts.add(x);
-        x = Ops.relu6(t, Ops.conv2d(t, x, downW, downB, 3, 2));
-        acts.add(x);
-        x = RnnPoolOp.apply(t, x, rnn1, rnn2, cfg.patch(), cfg.patch());
-        acts.add(x);
+        Tensor x = act(t, acts, Ops.relu6(t, Ops.conv2d(t, image, stemW, stemB, 3, 2)));
+        x = act(t, acts, Ops.relu6(t, Ops.conv2d(t, x, downW, downB, 3, 2)));
+        x = act(t, acts, RnnPoolOp.apply(t, x, rnn1, rnn2, cfg.patch(), cfg.patch()));
         for (Block b : blocks) {
-            Tensor e = Ops.relu6(t, Ops.conv2d(t, x, b.expandW(), b.expandB(), 1, 1));
-            acts.add(e);
-            Tensor d = Ops.relu6(t, Ops.depthwise(t, e, b.dwW(), b.dwB(), 3, 1));
-            acts.add(d);
-            Tensor p = Ops.conv2d(t, d, b.projectW(), b.projectB(), 1, 1);
-            acts.add(p);
-            x = Ops.add(t, x, p);
-            acts.add(x);
+            Tensor e = act(t, acts, Ops.relu6(t, Ops.conv2d(t, x, b.expandW(), b.expandB(), 1, 1)));
+            Tensor d = act(t, acts, Ops.relu6(t, Ops.depthwise(t, e, b.dwW(), b.dwB(), 3, 1)));
+            Tensor p = act(t, acts, Ops.conv2d(t, d, b.projectW(), b.projectB(), 1, 1));
+            x = act(t, acts, Ops.add(t, x, p));
         }
-        Tensor s = Ops.conv2d(t, x, scoreW, scoreB, 3, 1);
-        Tensor bx = Ops.conv2d(t, x, boxW, boxB, 1, 1);
-        acts.add(s);
-        acts.add(bx);
+        Tensor s = act(t, acts, Ops.conv2d(t, x, scoreW, scoreB, 3, 1));
+        Tensor bx = act(t, acts, Ops.conv2d(t, x, boxW, boxB, 1, 1));
         return new Output(s, bx, acts);
+    }
+
+    /** The convolution filters the int8 graph quantizes per output channel (RNNPool's cells run in Q15 instead). */
+    public List<Param> convFilters() {
+        List<Param> r = new ArrayList<>(List.of(stemW, downW));
+        for (Block b : blocks) r.addAll(List.of(b.expandW(), b.dwW(), b.projectW()));
+        r.add(scoreW);
+        r.add(boxW);
+        return r;
     }
 }

@@ -126,6 +126,21 @@ public final class DetectorTrainer {
 
         DetectorNet net = new DetectorNet(cfg, threads, seed);
         System.out.printf(Locale.ROOT, "student: %,d parameters, %dx%d anchors per cell, %d MBConv blocks (expansion %d)%n", net.parameterCount(), cfg.subX(), cfg.subY(), cfg.blocks(), cfg.expansion());
+        // --init P: start from these weights (fine-tuning), instead of the seeded initialisation
+        if (a.containsKey("init")) Checkpoints.load(net.params(), Path.of(a.get("init")));
+        // --qat 1: quantization-aware training. Activation ranges are fixed from the starting weights' calibration
+        // (the int8 export uses the same ranges), every activation is rounded to its int8 grid in the forward pass and
+        // the filters to theirs for each step's gradient
+        int calibration = Integer.parseInt(a.getOrDefault("calibrate", "48"));
+        List<Sample> real = train.stream().filter(s -> !s.clip().equals(SYNTHETIC)).toList();
+        boolean qat = a.getOrDefault("qat", "0").equals("1");
+        float[][] qatRanges = qat ? calibrate(net, real, calibration, seed) : null;
+        dev.winnow.tools.nn.FilterRounding rounding = qat ? new dev.winnow.tools.nn.FilterRounding(net.convFilters()) : null;
+        if (qat) {
+            net.quantizeActivations(quantParams(qatRanges));
+            System.out.printf(Locale.ROOT, "quantization-aware: %d activations on int8 grids from %d calibration frames, %d filters rounded per step%n",
+                    qatRanges.length, calibration, net.convFilters().size());
+        }
         Adam adam = new Adam(net.params());
         // --ema D: export the moving average of the weights over the steps (decay D per step) instead of the last weights
         float emaDecay = Float.parseFloat(a.getOrDefault("ema", "0"));
@@ -144,6 +159,7 @@ public final class DetectorTrainer {
             double sl = 0, bl = 0;
             for (int s = 0; s < order.size(); s += batch) {
                 List<Sample> b = order.subList(s, Math.min(order.size(), s + batch));
+                if (rounding != null) rounding.round();
                 long[] seeds = new long[b.size()];
                 for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
                 List<Future<double[]>> fs = new ArrayList<>();
@@ -164,6 +180,7 @@ public final class DetectorTrainer {
                     sl += l[0];
                     bl += l[1];
                 }
+                if (rounding != null) rounding.restore();
                 float progress = (float) step / total;
                 float rate = step < 30 ? lr * (step + 1) / 30f : lr * (0.03f + 0.97f * 0.5f * (1f + (float) Math.cos(Math.PI * progress)));
                 adam.step(rate, 1f / b.size(), 1e-4f);
@@ -189,14 +206,37 @@ public final class DetectorTrainer {
         // on the float head (default, as the shipped model was chosen) or, with --select-on int8, on the int8 head (what
         // ships): the int8 graph with its dequantized score and box tensors as extra outputs, decoded here at every setting
         // --calibrate N: training frames whose activation ranges set the int8 scales (min/max, as TensorFlow Lite's converter)
-        int calibration = Integer.parseInt(a.getOrDefault("calibrate", "48"));
-        float[][] ranges = calibrate(net, train.stream().filter(s -> !s.clip().equals(SYNTHETIC)).toList(), calibration, seed);
+        net.quantizeActivations(null);
+        float[][] ranges = qat ? qatRanges : calibrate(net, real, calibration, seed);
+        // --score-floor L: the int8 score logits cover [max(L, calibrated min), max] only. Logits far below any score
+        // threshold (sigmoid(-8) = 0.0003) decode the same when clamped, and the narrower range gives the logits
+        // near the threshold a finer grid
+        if (a.containsKey("score-floor")) {
+            float before = DetectorExport.floorScoreRange(net, ranges, Float.parseFloat(a.get("score-floor")));
+            float[] r = ranges[DetectorExport.activationNames(net).indexOf("score")];
+            System.out.printf(Locale.ROOT, "int8 score logits: range [%.3f, %.3f] (calibrated from %.3f)%n", r[0], r[1], before);
+        }
+        // --bias-correct N: N training frames (the calibration ones first) set each int8 layer's bias correction
+        int biasFrames = Integer.parseInt(a.getOrDefault("bias-correct", "0"));
+        Map<String, float[]> correction = Map.of();
+        if (biasFrames > 0) {
+            List<float[]> bf = new ArrayList<>();
+            for (Sample s : calibrationOrder(real, seed).subList(0, Math.min(biasFrames, real.size()))) bf.add(floats(s.pixels()));
+            correction = BiasCorrection.estimate(net, ranges, bf);
+            StringBuilder sb = new StringBuilder("int8 bias correction from " + bf.size() + " training frames, mean |shift| per layer:");
+            correction.forEach((k, v) -> {
+                double m = 0;
+                for (float x : v) m += Math.abs(x);
+                sb.append(String.format(Locale.ROOT, " %s %.4f;", k, m / v.length));
+            });
+            System.out.println(sb);
+        }
         boolean onInt8 = a.getOrDefault("select-on", "float").equals("int8");
         List<float[][]> heads = new ArrayList<>();
         dev.winnow.runtime.graph.Interpreter headRun = onInt8
-                ? dev.winnow.runtime.Model.load(DetectorExport.export(net, new DetectorExport.Decode(0.5f, 0.3f), ranges, null, null, true, true)).newInterpreter() : null;
+                ? dev.winnow.runtime.Model.load(DetectorExport.export(net, new DetectorExport.Decode(0.5f, 0.3f), ranges, correction, null, null, List.of("score_f", "box_f"))).newInterpreter() : null;
         int cells = net.cfg.gridH() * net.cfg.gridW() * net.cfg.anchors();
-        double[] drift = new double[2];
+        double[] drift = new double[3];
         for (Sample s : val) {
             if (onInt8) {
                 float[] sc = new float[cells], bx = new float[4 * cells];
@@ -212,6 +252,7 @@ public final class DetectorTrainer {
                     if (Math.max(pf, pq) >= 0.2f) {
                         drift[0] += Math.abs(pf - pq);
                         drift[1]++;
+                        drift[2] += pq - pf;
                     }
                 }
             } else {
@@ -219,8 +260,8 @@ public final class DetectorTrainer {
                 heads.add(new float[][] {o.scores().data.clone(), o.boxes().data.clone()});
             }
         }
-        if (onInt8) System.out.printf(Locale.ROOT, "int8 (activation ranges from %d training frames): person scores %.4f from the float head's on average, over the %d validation anchors where either is >= 0.2%n",
-                calibration, drift[0] / Math.max(1, drift[1]), (long) drift[1]);
+        if (onInt8) System.out.printf(Locale.ROOT, "int8 (activation ranges from %d training frames): person scores %.4f from the float head's on average (signed: %+.4f), over the %d validation anchors where either is >= 0.2%n",
+                calibration, drift[0] / Math.max(1, drift[1]), drift[2] / Math.max(1, drift[1]), (long) drift[1]);
         List<DetectorExport.Decode> grid = new ArrayList<>();
         // --nms iou (default: the shipped model's grid, IoU 0.2-0.6), both (IoU 0.1-0.6 and centre distance 0.3-1.0) or center
         String nms = a.getOrDefault("nms", "iou");
@@ -270,7 +311,7 @@ public final class DetectorTrainer {
         Files.createDirectories(floatOut.toAbsolutePath().getParent());
         Files.write(floatOut, DetectorExport.export(net, decode, null, prov, metrics));
         Files.createDirectories(out.toAbsolutePath().getParent());
-        byte[] q = DetectorExport.export(net, decode, ranges, prov, metrics);
+        byte[] q = DetectorExport.export(net, decode, ranges, correction, prov, metrics, List.of());
         Files.write(out, q);
         System.out.printf(Locale.ROOT, "wrote %s (%,d B) and %s (%,d B)%n", floatOut, Files.size(floatOut), out, q.length);
     }
@@ -374,9 +415,21 @@ public final class DetectorTrainer {
     }
 
     /** Activation ranges (min, max) over calibration frames, in {@link DetectorExport#activationNames} order. */
-    static float[][] calibrate(DetectorNet net, List<Sample> train, int n, long seed) {
+    static dev.winnow.runtime.quant.QuantParams[] quantParams(float[][] ranges) {
+        dev.winnow.runtime.quant.QuantParams[] q = new dev.winnow.runtime.quant.QuantParams[ranges.length];
+        for (int i = 0; i < q.length; i++) q[i] = dev.winnow.runtime.quant.QuantParams.forRange(ranges[i][0], ranges[i][1]);
+        return q;
+    }
+
+    /** The training frames in the order calibration takes them. */
+    static List<Sample> calibrationOrder(List<Sample> train, long seed) {
         List<Sample> pick = new ArrayList<>(train);
         Collections.shuffle(pick, new Random(seed + 1));
+        return pick;
+    }
+
+    static float[][] calibrate(DetectorNet net, List<Sample> train, int n, long seed) {
+        List<Sample> pick = calibrationOrder(train, seed);
         float[][] r = null;
         for (Sample s : pick.subList(0, Math.min(n, pick.size()))) {
             List<Tensor> acts = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels()))).activations();

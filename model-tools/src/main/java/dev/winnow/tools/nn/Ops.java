@@ -143,6 +143,25 @@ public final class Ops {
         return clip(t, x, 6f);
     }
 
+    /**
+     * Fake quantization (quantization-aware training): rounds x to the int8 grid of {@code q} and back,
+     * as the int8 graph stores the activation. The gradient passes straight through inside the
+     * representable range and is zero where the int8 value saturates.
+     */
+    public static Tensor fakeQuant(Tape t, Tensor x, dev.winnow.runtime.quant.QuantParams q) {
+        Tensor y = new Tensor(x.h, x.w, x.c);
+        final float lo = q.dequantize(-128), hi = q.dequantize(127);
+        for (int i = 0; i < y.data.length; i++) y.data[i] = q.dequantize(q.quantize(x.data[i]));
+        t.record(() -> {
+            float[] gy = y.grad(), gx = x.grad();
+            for (int i = 0; i < gy.length; i++) {
+                float v = x.data[i];
+                if (v >= lo && v <= hi) gx[i] += gy[i];
+            }
+        });
+        return y;
+    }
+
     public static Tensor add(Tape t, Tensor a, Tensor b) {
         Tensor y = new Tensor(a.h, a.w, a.c);
         for (int i = 0; i < y.data.length; i++) y.data[i] = a.data[i] + b.data[i];
