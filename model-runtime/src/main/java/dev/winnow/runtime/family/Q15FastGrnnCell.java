@@ -1,5 +1,7 @@
 package dev.winnow.runtime.family;
 
+import dev.winnow.runtime.kernel.VectorSupport;
+import dev.winnow.runtime.kernel.simd.Q15GrnnSimd;
 import dev.winnow.runtime.quant.Q15;
 
 /**
@@ -29,8 +31,32 @@ public final class Q15FastGrnnCell {
     private final int bFrac;
     private final int[] bgPre, bhPre; // the biases in the pre-activation's Q11
     private final short zeta, nu; // Q15
+    private final boolean vectorProducts, vectorGates;
+    private final long[] wCols, uCols;
+    /** {@link #SIGMOID} as ints with its last entry repeated (the vector path gathers idx and idx + 1), and σ at and past 8. */
+    private static final int[] SIGMOID_INT = new int[258];
+    private static final int SIGMOID_TOP;
+    static {
+        for (int i = 0; i < 258; i++) SIGMOID_INT[i] = SIGMOID[Math.min(i, 256)];
+        SIGMOID_TOP = SIGMOID[256] == Short.MAX_VALUE ? 1 << 15 : SIGMOID[256];
+    }
 
     public Q15FastGrnnCell(FastGrnnCell.Weights f, int inFrac, Gates gates) {
+        this(f, inFrac, gates, VectorSupport.fixedRegisterKernels(), VectorSupport.available());
+    }
+
+    /** Both halves of the step on the Vector API when {@code vector}, else both on plain loops. */
+    public Q15FastGrnnCell(FastGrnnCell.Weights f, int inFrac, Gates gates, boolean vector) {
+        this(f, inFrac, gates, vector, vector);
+    }
+
+    /**
+     * A full-rank cell with smooth gates whose hidden units fill whole vectors can run on the Vector API
+     * ({@link Q15GrnnSimd}; the same bits, hidden units across the lanes): the matrix products with
+     * {@code vectorProducts} (one accumulator per lane group: JDK 17 keeps it in registers), the gates
+     * with {@code vectorGates} (JDK 21+ by default: JDK 17 boxes their vectors).
+     */
+    public Q15FastGrnnCell(FastGrnnCell.Weights f, int inFrac, Gates gates, boolean vectorProducts, boolean vectorGates) {
         this.input = f.input();
         this.hidden = f.hidden();
         this.inFrac = inFrac;
@@ -59,6 +85,28 @@ public final class Q15FastGrnnCell {
         }
         this.zeta = Q15.quantize(f.zeta(), 15);
         this.nu = Q15.quantize(f.nu(), 15);
+        boolean eligible = (vectorProducts || vectorGates) && gates == Gates.SMOOTH && w2 == null && u2 == null && Q15GrnnSimd.fits(hidden);
+        this.vectorProducts = eligible && vectorProducts;
+        this.vectorGates = eligible && vectorGates && Math.max(Math.abs(nu), Math.abs(zeta + nu)) <= 65534;
+        this.wCols = this.vectorProducts ? columns(w1, hidden, input) : null;
+        this.uCols = this.vectorProducts ? columns(u1, hidden, hidden) : null;
+    }
+
+    /** A [rows][cols] matrix column-major, widened to long: the layout the vector path reads. */
+    private static long[] columns(short[] m, int rows, int cols) {
+        long[] c = new long[m.length];
+        for (int r = 0; r < rows; r++) for (int k = 0; k < cols; k++) c[k * rows + r] = m[r * cols + k];
+        return c;
+    }
+
+    /** Whether this cell's matrix products run on the Vector API. */
+    public boolean vectorProducts() {
+        return vectorProducts;
+    }
+
+    /** Whether this cell's gates run on the Vector API. */
+    public boolean vectorGates() {
+        return vectorGates;
     }
 
     private static short[] sigmoidTable() {
@@ -74,7 +122,7 @@ public final class Q15FastGrnnCell {
 
     /** Integers of scratch (pre-activation and the low-rank temporary, as longs' worth of ints). */
     public int scratchSize() {
-        return hidden + Math.max(wRank, uRank);
+        return hidden + Math.max(wRank, uRank) + (vectorGates ? Q15GrnnSimd.scratchInts() : 0);
     }
 
     /** sigmoid of a Q11 value, Q15 result. */
@@ -105,7 +153,7 @@ public final class Q15FastGrnnCell {
 
     /** One step: x in Q(inFrac) at xOff; state h in Q14 updated in place; s is int scratch. */
     public void step(short[] x, int xOff, short[] h, int hOff, int[] s, int sOff) {
-        project(w1, w1Frac, w2, w2Frac, wRank, input, x, xOff, inFrac, s, sOff, s, sOff + hidden, false);
+        projectInput(x, xOff, s, sOff, s, sOff);
         finishStep(h, hOff, s, sOff);
     }
 
@@ -115,6 +163,10 @@ public final class Q15FastGrnnCell {
      * overlapping patches) computes it once. {@code s} is scratch for the low-rank product.
      */
     public void projectInput(short[] x, int xOff, int[] dst, int dstOff, int[] s, int sOff) {
+        if (vectorProducts) {
+            Q15GrnnSimd.project(wCols, hidden, input, x, xOff, w1Frac + inFrac - PRE_FRAC, dst, dstOff, false);
+            return;
+        }
         project(w1, w1Frac, w2, w2Frac, wRank, input, x, xOff, inFrac, dst, dstOff, s, sOff + hidden, false);
     }
 
@@ -127,7 +179,12 @@ public final class Q15FastGrnnCell {
     /** The recurrent half and the gates, with W x already at s[sOff..]. */
     private void finishStep(short[] h, int hOff, int[] s, int sOff) {
         final int pre = sOff, tmp = sOff + hidden;
-        project(u1, u1Frac, u2, u2Frac, uRank, hidden, h, hOff, H_FRAC, s, pre, s, tmp, true);
+        if (vectorProducts) Q15GrnnSimd.project(uCols, hidden, hidden, h, hOff, u1Frac + H_FRAC - PRE_FRAC, s, pre, true);
+        else project(u1, u1Frac, u2, u2Frac, uRank, hidden, h, hOff, H_FRAC, s, pre, s, tmp, true);
+        if (vectorGates) {
+            Q15GrnnSimd.gates(s, pre, bgPre, bhPre, SIGMOID_INT, SIGMOID_TOP, zeta, nu, h, hOff, hidden, s, tmp + Math.max(wRank, uRank));
+            return;
+        }
         for (int i = 0; i < hidden; i++) {
             int p = s[pre + i];
             int z = sigmoidQ15(p + bgPre[i], gates);

@@ -101,13 +101,18 @@ public final class Conv2d {
         private final boolean packed;
         private final boolean vector;
         private final int[] wHwio;     // the filter widened to int, HWIO, for the vector path
+        private final int[] taps;      // input offset of each filter tap from the window's first value
 
         public Int8(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias,
                     QuantParams in, QuantParams out, Activation act) {
             this(g, filterOhwi, filterScales, bias, in, out, act, VectorSupport.available());
         }
 
-        /** With {@code vector}, the Vector API accumulates when there is a whole vector of output channels ({@link ConvInt8Simd}). */
+        /**
+         * With {@code vector}, the Vector API accumulates interior pixels when there is a whole vector of
+         * output channels ({@link ConvInt8Simd}). Its accumulators stay in registers on JDK 17 too (no
+         * allocation), but there it runs no faster than the packed loops, so by default it is JDK 21+.
+         */
         public Int8(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias,
                     QuantParams in, QuantParams out, Activation act, boolean vector) {
             this.g = g;
@@ -121,6 +126,10 @@ public final class Conv2d {
             this.packed = bound + (long) per * 255 * 128 < Integer.MAX_VALUE;
             this.vector = vector && ConvInt8Simd.fits(g.outC());
             this.wHwio = this.vector ? new int[w.length] : null;
+            this.taps = new int[per];
+            for (int kh = 0, t = 0; kh < g.kH(); kh++)
+                for (int kw = 0; kw < g.kW(); kw++)
+                    for (int ic = 0; ic < g.inC(); ic++) taps[t++] = (kh * g.inW() + kw) * g.inC() + ic;
             if (this.vector) for (int oc = 0; oc < g.outC(); oc++) for (int i = 0; i < per; i++) wHwio[i * g.outC() + oc] = w[oc * per + i];
             this.wPair = new long[pairs * per];
             this.biasPair = new long[pairs];
@@ -169,89 +178,79 @@ public final class Conv2d {
             return vector;
         }
 
-        private void runVector(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
-            final int outC = g.outC(), outW = g.outW(), sw = g.strideW(), pl = g.padLeft(), kW = g.kW(), inW = g.inW();
-            for (int oh = 0; oh < g.outH(); oh++) {
-                int ow = 0;
-                for (; ow + 4 <= outW; ow += 4) {
-                    int o = outOff + (oh * outW + ow) * outC;
-                    if (ow * sw - pl >= 0 && (ow + 3) * sw - pl + kW <= inW) {
-                        ConvInt8Simd.block4(g, wHwio, bias, inZp, in, inOff, oh, ow, s, sOff);
-                        for (int k = 0; k < 4 * outC; k++) out[o + k] = requantize(s[sOff + k], k % outC);
-                    } else {
-                        for (int p = 0; p < 4; p++) {
-                            ConvInt8Simd.single(g, wHwio, bias, inZp, in, inOff, oh, ow + p, s, sOff);
-                            for (int oc = 0; oc < outC; oc++) out[o + p * outC + oc] = requantize(s[sOff + oc], oc);
-                        }
-                    }
-                }
-                for (; ow < outW; ow++) {
-                    int o = outOff + (oh * outW + ow) * outC;
-                    ConvInt8Simd.single(g, wHwio, bias, inZp, in, inOff, oh, ow, s, sOff);
-                    for (int oc = 0; oc < outC; oc++) out[o + oc] = requantize(s[sOff + oc], oc);
-                }
-            }
-        }
-
         /**
-         * The same convolution, faster: each receptive field is gathered once into {@code s} with the
-         * zero point subtracted (zeros where the window leaves the input), then each pair of output
-         * channels is one contiguous dot product on packed longs ({@link #pack}). Integer sums do not
-         * depend on their order: bit-identical to {@link #run(byte[], int, byte[], int)}.
+         * The same convolution, faster. Each receptive field is gathered once into {@code s} with the zero
+         * point subtracted (zeros where the window leaves the input), then each pair of output channels is
+         * one contiguous dot product on packed longs ({@link #pack}). With the vector path, blocks of four
+         * output pixels whose windows lie inside the input accumulate on the Vector API instead
+         * ({@link ConvInt8Simd#interior4}). Integer sums do not depend on their order: bit-identical to
+         * {@link #run(byte[], int, byte[], int)}.
          */
         public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
-            if (vector) {
-                runVector(in, inOff, out, outOff, s, sOff);
-                return;
-            }
             if (!packed) {
                 run(in, inOff, out, outOff);
                 return;
             }
-            final int outC = g.outC(), inC = g.inC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH();
-            final int per = kH * kW * inC, sh = g.strideH(), sw = g.strideW(), pt = g.padTop(), pl = g.padLeft(), zp = inZp;
-            final int pairs = biasPair.length, rowTaps = kW * inC;
-            final long[] wp = wPair;
+            final int outC = g.outC(), inC = g.inC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH(), outW = g.outW();
+            final int sh = g.strideH(), sw = g.strideW(), pt = g.padTop(), pl = g.padLeft();
             for (int oh = 0; oh < g.outH(); oh++) {
-                int ih0 = oh * sh - pt;
-                for (int ow = 0; ow < g.outW(); ow++) {
-                    int iw0 = ow * sw - pl;
-                    int k = sOff;
-                    boolean colsInside = iw0 >= 0 && iw0 + kW <= inW;
-                    for (int kh = 0; kh < kH; kh++) {
-                        int ih = ih0 + kh;
-                        if (ih < 0 || ih >= inH) {
-                            java.util.Arrays.fill(s, k, k + rowTaps, 0);
-                            k += rowTaps;
+                int ih0 = oh * sh - pt, ow = 0;
+                if (vector && ih0 >= 0 && ih0 + kH <= inH) {
+                    for (; ow + 4 <= outW; ow += 4) {
+                        int iw0 = ow * sw - pl;
+                        if (iw0 < 0 || (ow + 3) * sw - pl + kW > inW) {
+                            for (int p = 0; p < 4; p++) pixel(in, inOff, out, outOff, oh, ow + p, s, sOff);
                             continue;
                         }
-                        int rowBase = inOff + ih * inW * inC;
-                        if (colsInside) { // the window's row is kW * inC contiguous input values
-                            int xb = rowBase + iw0 * inC;
-                            for (int t = 0; t < rowTaps; t++) s[k + t] = in[xb + t] - zp;
-                            k += rowTaps;
-                            continue;
-                        }
-                        for (int kw = 0; kw < kW; kw++) {
-                            int iw = iw0 + kw;
-                            if (iw < 0 || iw >= inW) {
-                                for (int ic = 0; ic < inC; ic++) s[k++] = 0;
-                            } else {
-                                int xb = rowBase + iw * inC;
-                                for (int ic = 0; ic < inC; ic++) s[k++] = in[xb + ic] - zp;
-                            }
-                        }
-                    }
-                    int o = outOff + (oh * g.outW() + ow) * outC;
-                    for (int p = 0; p < pairs; p++) {
-                        long acc = biasPair[p];
-                        int wo = p * per;
-                        for (int i = 0; i < per; i++) acc += s[sOff + i] * wp[wo + i];
-                        int oc = 2 * p;
-                        out[o + oc] = requantize(low(acc), oc);
-                        if (oc + 1 < outC) out[o + oc + 1] = requantize(high(acc), oc + 1);
+                        ConvInt8Simd.interior4(wHwio, bias, outC, inZp, in, inOff + (ih0 * inW + iw0) * inC, sw * inC, taps, s, sOff);
+                        int o = outOff + (oh * outW + ow) * outC;
+                        for (int p = 0, k = 0; p < 4; p++) for (int oc = 0; oc < outC; oc++, k++) out[o + k] = requantize(s[sOff + k], oc);
                     }
                 }
+                for (; ow < outW; ow++) pixel(in, inOff, out, outOff, oh, ow, s, sOff);
+            }
+        }
+
+        /** One output pixel on the packed path: its receptive field gathered into s, then a packed dot product per channel pair. */
+        private void pixel(byte[] in, int inOff, byte[] out, int outOff, int oh, int ow, int[] s, int sOff) {
+            final int outC = g.outC(), inC = g.inC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH();
+            final int per = kH * kW * inC, zp = inZp, pairs = biasPair.length, rowTaps = kW * inC;
+            final long[] wp = wPair;
+            int ih0 = oh * g.strideH() - g.padTop(), iw0 = ow * g.strideW() - g.padLeft();
+            int k = sOff;
+            boolean colsInside = iw0 >= 0 && iw0 + kW <= inW;
+            for (int kh = 0; kh < kH; kh++) {
+                int ih = ih0 + kh;
+                if (ih < 0 || ih >= inH) {
+                    java.util.Arrays.fill(s, k, k + rowTaps, 0);
+                    k += rowTaps;
+                    continue;
+                }
+                int rowBase = inOff + ih * inW * inC;
+                if (colsInside) { // the window's row is kW * inC contiguous input values
+                    int xb = rowBase + iw0 * inC;
+                    for (int t = 0; t < rowTaps; t++) s[k + t] = in[xb + t] - zp;
+                    k += rowTaps;
+                    continue;
+                }
+                for (int kw = 0; kw < kW; kw++) {
+                    int iw = iw0 + kw;
+                    if (iw < 0 || iw >= inW) {
+                        for (int ic = 0; ic < inC; ic++) s[k++] = 0;
+                    } else {
+                        int xb = rowBase + iw * inC;
+                        for (int ic = 0; ic < inC; ic++) s[k++] = in[xb + ic] - zp;
+                    }
+                }
+            }
+            int o = outOff + (oh * g.outW() + ow) * outC;
+            for (int p = 0; p < pairs; p++) {
+                long acc = biasPair[p];
+                int wo = p * per;
+                for (int i = 0; i < per; i++) acc += s[sOff + i] * wp[wo + i];
+                int oc = 2 * p;
+                out[o + oc] = requantize(low(acc), oc);
+                if (oc + 1 < outC) out[o + oc + 1] = requantize(high(acc), oc + 1);
             }
         }
 

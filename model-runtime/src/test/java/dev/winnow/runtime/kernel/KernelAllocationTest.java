@@ -32,6 +32,13 @@ class KernelAllocationTest {
         dev.winnow.runtime.family.QuantizedBonsai bonsaiQ = new dev.winnow.runtime.family.QuantizedBonsai(bonsaiV, dev.winnow.runtime.family.QuantizedBonsai.Mode.INT8);
         float[] bonsaiQf = new float[bonsaiQ.scratchFloats()];
         short[] bonsaiQs = new short[bonsaiQ.scratchInts()];
+        int[] convQs = new int[convQ.scratchInts()];
+        float[] cw = gaussian(r, 8 * 16, 0.3), cu = gaussian(r, 64, 0.3);
+        dev.winnow.runtime.family.Q15FastGrnnCell cell = new dev.winnow.runtime.family.Q15FastGrnnCell(
+                new dev.winnow.runtime.family.FastGrnnCell.Weights(16, 8, 0, 0, cw, null, cu, null, new float[8], new float[8], 1f, 0f),
+                12, dev.winnow.runtime.family.Q15FastGrnnCell.Gates.SMOOTH);
+        short[] cx = new short[16], ch = new short[8];
+        int[] cs = new int[cell.scratchSize()], cwx = new int[8];
         Runnable[] kernels = {
             () -> convV.run(x, 0, y, 0),
             () -> convS.run(x, 0, y, 0),
@@ -42,6 +49,12 @@ class KernelAllocationTest {
             () -> Softmax.float32(1, 10, y, 0, y, 10),
             () -> bonsaiV.predict(x, 0, y, 0, bonsaiScratch, 0),
             () -> bonsaiQ.predict(x, 0, y, 0, bonsaiQf, 0, bonsaiQs, 0),
+            () -> convQ.run(xq, 0, yq, 0, convQs, 0),
+            () -> cell.step(cx, 0, ch, 0, cs, 0),
+            () -> {
+                cell.projectInput(cx, 0, cwx, 0, cs, 0);
+                cell.stepProjected(cwx, 0, ch, 0, cs, 0);
+            },
         };
         StringBuilder report = new StringBuilder();
         for (int k = 0; k < kernels.length; k++) {

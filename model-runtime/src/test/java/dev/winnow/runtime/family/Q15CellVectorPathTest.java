@@ -1,0 +1,55 @@
+package dev.winnow.runtime.family;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.winnow.runtime.kernel.VectorSupport;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** The Vector API step of the Q15 cell gives the scalar step's states bit for bit, saturation included. */
+class Q15CellVectorPathTest {
+    private static float[] gaussian(Random r, int n, double std) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * std);
+        return v;
+    }
+
+    @Test
+    void vectorStepsMatchScalarSteps() {
+        Assumptions.assumeTrue(VectorSupport.modulepresent(), "tests run with --add-modules jdk.incubator.vector");
+        Random r = new Random(21);
+        int checked = 0;
+        for (int trial = 0; trial < 24; trial++) {
+            int input = new int[] {1, 3, 8, 16, 32}[trial % 5], hidden = new int[] {8, 16, 32}[trial % 3];
+            double std = new double[] {0.05, 0.5, 3, 12}[trial % 4]; // up to weights that drive the gates into saturation
+            FastGrnnCell.Weights w = new FastGrnnCell.Weights(input, hidden, 0, 0, gaussian(r, hidden * input, std), null,
+                    gaussian(r, hidden * hidden, std), null, gaussian(r, hidden, std), gaussian(r, hidden, std), (float) r.nextGaussian(), (float) r.nextGaussian());
+            Q15FastGrnnCell scalar = new Q15FastGrnnCell(w, 12, Q15FastGrnnCell.Gates.SMOOTH, false);
+            // both halves on vectors, or only the products (JDK 17's default)
+            Q15FastGrnnCell vector = new Q15FastGrnnCell(w, 12, Q15FastGrnnCell.Gates.SMOOTH, true, trial % 2 == 0);
+            if (!vector.vectorProducts()) continue; // this JVM's vectors do not divide the hidden size
+            checked++;
+            short[] x = new short[12 * input];
+            for (int i = 0; i < x.length; i++) x[i] = (short) (r.nextInt(65536) - 32768);
+            short[] ha = new short[hidden + 3], hb = new short[hidden + 3];
+            int[] sa = new int[scalar.scratchSize() + 5], sb = new int[vector.scratchSize() + 5], wx = new int[hidden + 2];
+            for (int t = 0; t < 12; t++) {
+                if (t % 2 == 0) {
+                    scalar.step(x, t * input, ha, 3, sa, 5);
+                    vector.step(x, t * input, hb, 3, sb, 5);
+                } else { // the projected form RNNPool uses
+                    scalar.projectInput(x, t * input, wx, 2, sa, 5);
+                    scalar.stepProjected(wx, 2, ha, 3, sa, 5);
+                    int[] wy = new int[hidden + 2];
+                    vector.projectInput(x, t * input, wy, 2, sb, 5);
+                    assertArrayEquals(wx, wy, "input projection, trial " + trial + " step " + t);
+                    vector.stepProjected(wy, 2, hb, 3, sb, 5);
+                }
+                assertArrayEquals(ha, hb, "state, trial " + trial + " step " + t);
+            }
+        }
+        assertTrue(checked > 0, "some cells took the vector path");
+    }
+}
