@@ -100,12 +100,14 @@ public final class Conv2d {
         private final long[] biasPair;
         private final boolean packed;
         private final boolean vector;
+        private final boolean singleChannel, rowVector;
         private final int[] wHwio;     // the filter widened to int, HWIO, for the vector path
         private final int[] taps;      // input offset of each filter tap from the window's first value
 
         public Int8(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias,
                     QuantParams in, QuantParams out, Activation act) {
-            this(g, filterOhwi, filterScales, bias, in, out, act, VectorSupport.available());
+            // the single-channel path's vector loop carries nothing across iterations: allocation-free and faster on JDK 17 too
+            this(g, filterOhwi, filterScales, bias, in, out, act, VectorSupport.available() || (g.inC() == 1 && VectorSupport.fixedRegisterKernels()));
         }
 
         /**
@@ -124,7 +126,10 @@ public final class Conv2d {
             for (int b : this.bias) bound = Math.max(bound, Math.abs((long) b));
             // every lane sum must fit in an int for the packed path to be exact (it always does unless a bias is near 2^31)
             this.packed = bound + (long) per * 255 * 128 < Integer.MAX_VALUE;
-            this.vector = vector && ConvInt8Simd.fits(g.outC());
+            // one input channel and rows wide enough: by rows (a multiply-add per tap over a whole output row)
+            this.singleChannel = g.inC() == 1 && g.outW() >= 16;
+            this.rowVector = singleChannel && vector;
+            this.vector = !singleChannel && vector && ConvInt8Simd.fits(g.outC());
             this.wHwio = this.vector ? new int[w.length] : null;
             this.taps = new int[per];
             for (int kh = 0, t = 0; kh < g.kH(); kh++)
@@ -170,7 +175,62 @@ public final class Conv2d {
 
         /** int32 scratch {@link #run(byte[], int, byte[], int, int[], int)} needs: one receptive field, or four pixels' accumulators. */
         public int scratchInts() {
+            if (singleChannel) return g.kH() * phaseInts() + g.outW();
             return Math.max(g.kH() * g.kW() * g.inC(), vector ? 4 * g.outC() : 0);
+        }
+
+        /** Ints per input row on the single-channel path: strideW phases of outW + kW values. */
+        private int phaseInts() {
+            return g.strideW() * (g.outW() + g.kW());
+        }
+
+        /**
+         * The single-input-channel convolution (a grayscale stem) by rows: each input row the window
+         * reaches is split into strideW phases with the zero point subtracted and zeros in the padding,
+         * so that for output channel oc and tap (kh, kw) the inputs of a whole output row are one
+         * contiguous run; each tap is then one multiply-add over the row ({@link #rowMultiplyAdd}).
+         */
+        private void runSingleChannel(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
+            final int outC = g.outC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH(), outW = g.outW();
+            final int sw = g.strideW(), pl = g.padLeft(), zp = inZp, phase = g.outW() + kW, rowInts = phaseInts();
+            final int acc = sOff + kH * rowInts;
+            for (int oh = 0; oh < g.outH(); oh++) {
+                int ih0 = oh * g.strideH() - g.padTop();
+                for (int kh = 0; kh < kH; kh++) {
+                    int ih = ih0 + kh, row = sOff + kh * rowInts;
+                    if (ih < 0 || ih >= inH) continue;
+                    int src = inOff + ih * inW;
+                    for (int q = 0; q < sw; q++) {
+                        int dst = row + q * phase;
+                        for (int m = 0; m < phase; m++) {
+                            int iw = sw * m + q - pl;
+                            s[dst + m] = iw >= 0 && iw < inW ? in[src + iw] - zp : 0;
+                        }
+                    }
+                }
+                int o = outOff + oh * outW * outC;
+                for (int oc = 0; oc < outC; oc++) {
+                    java.util.Arrays.fill(s, acc, acc + outW, bias[oc]);
+                    for (int kh = 0; kh < kH; kh++) {
+                        int ih = ih0 + kh;
+                        if (ih < 0 || ih >= inH) continue; // padding rows hold the zero point: nothing to add
+                        for (int kw = 0; kw < kW; kw++) {
+                            int src = sOff + kh * rowInts + (kw % sw) * phase + kw / sw;
+                            rowMultiplyAdd(s, acc, src, w[(oc * kH + kh) * kW + kw], outW);
+                        }
+                    }
+                    for (int ow = 0; ow < outW; ow++) out[o + ow * outC + oc] = requantize(s[acc + ow], oc);
+                }
+            }
+        }
+
+        /** s[acc + j] += w · s[src + j] for j < n: on the Vector API when chosen (no accumulator crosses the loop). */
+        private void rowMultiplyAdd(int[] s, int acc, int src, int w, int n) {
+            if (rowVector) {
+                ConvInt8Simd.multiplyAdd(s, acc, src, w, n);
+                return;
+            }
+            for (int j = 0; j < n; j++) s[acc + j] += w * s[src + j];
         }
 
         /** Whether this instance accumulates on the Vector API. */
@@ -187,6 +247,10 @@ public final class Conv2d {
          * {@link #run(byte[], int, byte[], int)}.
          */
         public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
+            if (singleChannel) {
+                runSingleChannel(in, inOff, out, outOff, s, sOff);
+                return;
+            }
             if (!packed) {
                 run(in, inOff, out, outOff);
                 return;

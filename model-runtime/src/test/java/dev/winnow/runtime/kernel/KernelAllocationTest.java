@@ -33,6 +33,10 @@ class KernelAllocationTest {
         float[] bonsaiQf = new float[bonsaiQ.scratchFloats()];
         short[] bonsaiQs = new short[bonsaiQ.scratchInts()];
         int[] convQs = new int[convQ.scratchInts()];
+        ConvGeometry sg = ConvGeometry.same(24, 40, 1, 4, 3, 3, 2, 2);  // a grayscale stem: the single-channel path
+        Conv2d.Int8 stem = new Conv2d.Int8(sg, new byte[4 * 9], new float[] {0.01f, 0.01f, 0.01f, 0.01f}, null, q, q, Activation.RELU6);
+        byte[] sx = new byte[sg.inputSize()], sy = new byte[sg.outputSize()];
+        int[] stemS = new int[stem.scratchInts()];
         float[] cw = gaussian(r, 8 * 16, 0.3), cu = gaussian(r, 64, 0.3);
         dev.winnow.runtime.family.Q15FastGrnnCell cell = new dev.winnow.runtime.family.Q15FastGrnnCell(
                 new dev.winnow.runtime.family.FastGrnnCell.Weights(16, 8, 0, 0, cw, null, cu, null, new float[8], new float[8], 1f, 0f),
@@ -50,6 +54,7 @@ class KernelAllocationTest {
             () -> bonsaiV.predict(x, 0, y, 0, bonsaiScratch, 0),
             () -> bonsaiQ.predict(x, 0, y, 0, bonsaiQf, 0, bonsaiQs, 0),
             () -> convQ.run(xq, 0, yq, 0, convQs, 0),
+            () -> stem.run(sx, 0, sy, 0, stemS, 0),
             () -> cell.step(cx, 0, ch, 0, cs, 0),
             () -> {
                 cell.projectInput(cx, 0, cwx, 0, cs, 0);

@@ -57,4 +57,13 @@ public final class ConvInt8Simd {
             }
         }
     }
+
+    /** a[acc + j] += w · a[src + j] for j < n (ranges that do not overlap). Nothing is carried across iterations. */
+    public static void multiplyAdd(int[] a, int acc, int src, int w, int n) {
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += L) {
+            IntVector.fromArray(S, a, src + j).mul(w).add(IntVector.fromArray(S, a, acc + j)).intoArray(a, acc + j);
+        }
+        for (; j < n; j++) a[acc + j] += w * a[src + j];
+    }
 }

@@ -29,9 +29,9 @@ public final class Q15GrnnSimd {
         return hidden % LL == 0;
     }
 
-    /** Int scratch {@link #gates} needs for its gather indices. */
+    /** Int scratch {@link #gates} needs: the two gates' pre-activations and the gather indices. */
     public static int scratchInts() {
-        return LL;
+        return 3 * LL;
     }
 
     /**
@@ -39,13 +39,16 @@ public final class Q15GrnnSimd {
      * column-major and widened to long, rounding half up as {@code Q15.shift}, a negative shift a left shift.
      */
     public static void project(long[] m, int hidden, int n, short[] v, int vOff, int shift, int[] dst, int dstOff, boolean accumulate) {
+        // no vector value is chosen by a branch: C2 on JDK 17 boxes vectors that meet at a merge point
+        final long half = shift > 0 ? 1L << (shift - 1) : 0;
+        final int right = Math.max(shift, 0), left = Math.max(-shift, 0);
         for (int g = 0; g < hidden; g += LL) {
             LongVector acc = LongVector.zero(LS);
             for (int c = 0, k = g; c < n; c++, k += hidden) acc = LongVector.fromArray(LS, m, k).mul(v[vOff + c]).add(acc);
-            acc = shift > 0 ? acc.add(1L << (shift - 1)).lanewise(VectorOperators.ASHR, shift) : acc.lanewise(VectorOperators.LSHL, -shift);
-            IntVector r = (IntVector) acc.convertShape(VectorOperators.L2I, IS, 0);
-            if (accumulate) r = r.add(IntVector.fromArray(IS, dst, dstOff + g));
-            r.intoArray(dst, dstOff + g);
+            IntVector r = (IntVector) acc.add(half).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left)
+                    .convertShape(VectorOperators.L2I, IS, 0);
+            if (accumulate) r.add(IntVector.fromArray(IS, dst, dstOff + g)).intoArray(dst, dstOff + g);
+            else r.intoArray(dst, dstOff + g);
         }
     }
 
@@ -59,10 +62,17 @@ public final class Q15GrnnSimd {
      */
     public static void gates(int[] pre, int preOff, int[] bg, int[] bh, int[] sigmoid, int top, int zeta, int nu,
                              short[] h, int hOff, int hidden, int[] idx, int idxOff) {
+        // the two sigmoids go through int scratch, not vector arguments and results: a vector that crosses a call
+        // C2 did not inline is boxed
+        final int zAt = idxOff + LL, cAt = idxOff + 2 * LL;
         for (int g = 0; g < hidden; g += LL) {
             IntVector p = IntVector.fromArray(IS, pre, preOff + g);
-            IntVector z = sigmoid(p.add(IntVector.fromArray(IS, bg, g)), sigmoid, top, idx, idxOff);
-            IntVector c = sigmoid(p.add(IntVector.fromArray(IS, bh, g)).mul(2), sigmoid, top, idx, idxOff).mul(2).sub(1 << 15);
+            p.add(IntVector.fromArray(IS, bg, g)).intoArray(idx, zAt);
+            p.add(IntVector.fromArray(IS, bh, g)).mul(2).intoArray(idx, cAt);
+            sigmoid(idx, zAt, sigmoid, top, idx, idxOff);
+            sigmoid(idx, cAt, sigmoid, top, idx, idxOff);
+            IntVector z = IntVector.fromArray(IS, idx, zAt);
+            IntVector c = IntVector.fromArray(IS, idx, cAt).mul(2).sub(1 << 15);
             IntVector hv = (IntVector) ShortVector.fromArray(SS, h, hOff + g).convertShape(VectorOperators.S2I, IS, 0);
             IntVector keep = z.mul(hv);                                                        // Q15 · Q14 = Q29
             IntVector gate = z.neg().add(1 << 15).mul(zeta).add(1 << 14).lanewise(VectorOperators.ASHR, 15).add(nu); // Q15
@@ -75,16 +85,17 @@ public final class Q15GrnnSimd {
         }
     }
 
-    /** σ of Q11 lanes in Q15: the table interpolated linearly, as the scalar cell does. */
-    private static IntVector sigmoid(IntVector x, int[] table, int top, int[] idx, int idxOff) {
+    /** σ in Q15 of the Q11 values at v[vOff..], in place: the table interpolated linearly, as the scalar cell does. */
+    private static void sigmoid(int[] v, int vOff, int[] table, int top, int[] idx, int idxOff) {
+        IntVector x = IntVector.fromArray(IS, v, vOff);
         IntVector pos = x.max(-(8 << PRE_FRAC)).min(8 << PRE_FRAC).add(8 << PRE_FRAC).lanewise(VectorOperators.LSHL, 4);
-        IntVector at = pos.lanewise(VectorOperators.ASHR, PRE_FRAC);
+        IntVector step = pos.lanewise(VectorOperators.ASHR, PRE_FRAC);
         IntVector frac = pos.and((1 << PRE_FRAC) - 1);
-        at.intoArray(idx, idxOff);
-        IntVector a = IntVector.fromArray(IS, table, 0, idx, idxOff);
-        IntVector b = IntVector.fromArray(IS, table, 1, idx, idxOff);
-        IntVector r = b.sub(a).mul(frac).add(1 << (PRE_FRAC - 1)).lanewise(VectorOperators.ASHR, PRE_FRAC).add(a);
+        step.intoArray(idx, idxOff);
+        IntVector lo = IntVector.fromArray(IS, table, 0, idx, idxOff);
+        IntVector hi = IntVector.fromArray(IS, table, 1, idx, idxOff);
+        IntVector r = hi.sub(lo).mul(frac).add(1 << (PRE_FRAC - 1)).lanewise(VectorOperators.ASHR, PRE_FRAC).add(lo);
         VectorMask<Integer> beyond = x.compare(VectorOperators.GE, 8 << PRE_FRAC);
-        return r.blend(top, beyond);
+        r.blend(top, beyond).intoArray(v, vOff);
     }
 }
