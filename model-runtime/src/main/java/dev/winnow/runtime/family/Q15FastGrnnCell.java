@@ -85,7 +85,7 @@ public final class Q15FastGrnnCell {
         }
         this.zeta = Q15.quantize(f.zeta(), 15);
         this.nu = Q15.quantize(f.nu(), 15);
-        boolean eligible = (vectorProducts || vectorGates) && gates == Gates.SMOOTH && w2 == null && u2 == null && Q15GrnnSimd.fits(hidden);
+        boolean eligible = (vectorProducts || vectorGates) && VectorSupport.modulepresent() && gates == Gates.SMOOTH && w2 == null && u2 == null && Q15GrnnSimd.fits(hidden);
         this.vectorProducts = eligible && vectorProducts;
         this.vectorGates = eligible && vectorGates && Math.max(Math.abs(nu), Math.abs(zeta + nu)) <= 65534;
         this.wCols = this.vectorProducts ? columns(w1, hidden, input) : null;

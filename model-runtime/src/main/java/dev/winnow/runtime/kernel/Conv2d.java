@@ -128,6 +128,7 @@ public final class Conv2d {
             this.packed = bound + (long) per * 255 * 128 < Integer.MAX_VALUE;
             // one input channel and rows wide enough: by rows (a multiply-add per tap over a whole output row)
             this.singleChannel = g.inC() == 1 && g.outW() >= 16;
+            vector &= VectorSupport.modulepresent();
             this.rowVector = singleChannel && vector;
             this.vector = !singleChannel && vector && ConvInt8Simd.fits(g.outC());
             this.wHwio = this.vector ? new int[w.length] : null;
