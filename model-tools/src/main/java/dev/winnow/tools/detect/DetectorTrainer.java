@@ -134,6 +134,7 @@ public final class DetectorTrainer {
         int calibration = Integer.parseInt(a.getOrDefault("calibrate", "48"));
         List<Sample> real = train.stream().filter(s -> !s.clip().equals(SYNTHETIC)).toList();
         boolean qat = a.getOrDefault("qat", "0").equals("1");
+        if (qat && !a.containsKey("init")) throw new IllegalArgumentException("--qat 1 fine-tunes trained weights: give them with --init");
         float[][] qatRanges = qat ? calibrate(net, real, calibration, seed) : null;
         dev.winnow.tools.nn.FilterRounding rounding = qat ? new dev.winnow.tools.nn.FilterRounding(net.convFilters()) : null;
         if (qat) {
