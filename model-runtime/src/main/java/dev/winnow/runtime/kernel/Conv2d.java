@@ -107,7 +107,12 @@ public final class Conv2d {
         public Int8(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias,
                     QuantParams in, QuantParams out, Activation act) {
             // the single-channel path's vector loop carries nothing across iterations: allocation-free and faster on JDK 17 too
-            this(g, filterOhwi, filterScales, bias, in, out, act, VectorSupport.available() || (g.inC() == 1 && VectorSupport.fixedRegisterKernels()));
+            this(g, filterOhwi, filterScales, bias, in, out, act, VectorSupport.available() || (byRows(g) && VectorSupport.fixedRegisterKernels()));
+        }
+
+        /** One input channel and rows wide enough: the convolution runs by rows (a multiply-add per tap over a whole output row). */
+        static boolean byRows(ConvGeometry g) {
+            return g.inC() == 1 && g.outW() >= 16;
         }
 
         /**
@@ -126,8 +131,7 @@ public final class Conv2d {
             for (int b : this.bias) bound = Math.max(bound, Math.abs((long) b));
             // every lane sum must fit in an int for the packed path to be exact (it always does unless a bias is near 2^31)
             this.packed = bound + (long) per * 255 * 128 < Integer.MAX_VALUE;
-            // one input channel and rows wide enough: by rows (a multiply-add per tap over a whole output row)
-            this.singleChannel = g.inC() == 1 && g.outW() >= 16;
+            this.singleChannel = byRows(g);
             vector &= VectorSupport.modulepresent();
             this.rowVector = singleChannel && vector;
             this.vector = !singleChannel && vector && ConvInt8Simd.fits(g.outC());
@@ -160,7 +164,7 @@ public final class Conv2d {
         /**
          * Two int32 lanes in one long: {@code lo + hi * 2^32}. Sums of such longs are the two lanes' sums
          * in the same form, exactly, while each lane's sum fits in an int (int8 dot products do: at most
-         * 255 * 127 per tap), so one 64-bit multiply-add does the work of two.
+         * 255 * 128 per tap), so one 64-bit multiply-add does the work of two.
          */
         static long pack(int lo, int hi) {
             return (long) lo + ((long) hi << 32);

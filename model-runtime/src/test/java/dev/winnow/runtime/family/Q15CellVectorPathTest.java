@@ -20,7 +20,7 @@ class Q15CellVectorPathTest {
     void vectorStepsMatchScalarSteps() {
         Assumptions.assumeTrue(VectorSupport.modulepresent(), "tests run with --add-modules jdk.incubator.vector");
         Random r = new Random(21);
-        int checked = 0;
+        int checked = 0, gated = 0;
         for (int trial = 0; trial < 24; trial++) {
             int input = new int[] {1, 3, 8, 16, 32}[trial % 5], hidden = new int[] {8, 16, 32}[trial % 3];
             double std = new double[] {0.05, 0.5, 3, 12}[trial % 4]; // up to weights that drive the gates into saturation
@@ -31,6 +31,7 @@ class Q15CellVectorPathTest {
             Q15FastGrnnCell vector = new Q15FastGrnnCell(w, 12, Q15FastGrnnCell.Gates.SMOOTH, true, trial % 2 == 0);
             if (!vector.vectorProducts()) continue; // this JVM's vectors do not divide the hidden size
             checked++;
+            if (vector.vectorGates()) gated++;
             short[] x = new short[12 * input];
             for (int i = 0; i < x.length; i++) x[i] = (short) (r.nextInt(65536) - 32768);
             short[] ha = new short[hidden + 3], hb = new short[hidden + 3];
@@ -51,5 +52,6 @@ class Q15CellVectorPathTest {
             }
         }
         assertTrue(checked > 0, "some cells took the vector path");
+        assertTrue(gated > 0, "some cells ran their gates on vectors too");
     }
 }

@@ -1,6 +1,7 @@
 package dev.winnow.runtime.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.runtime.quant.QuantParams;
 import java.util.Random;
@@ -52,16 +53,49 @@ class Int8FastPathTest {
         }
     }
 
-    /** Biases near the int range leave the packed path (its lanes could carry): still the reference bytes. */
+    /**
+     * The packed lanes at their limits, on a pointwise conv over 64 channels. Even output channels (the
+     * low lanes) read input channels 1–63, all at 255 from the zero point, through weights of −128, with
+     * a bias that brings their sums to within one tap of −2^31 (inside the packed path's bound) or past
+     * it (where only the reference loops are exact: a packed sum would carry into the next lane). Odd
+     * channels (the high lanes) read only input channel 0, random, through a weight of ±1 and a
+     * multiplier of 1, so every unit of their sums, a carry included, shows in the output.
+     */
     @Test
-    void convWithExtremeBiasFallsBackExactly() {
-        ConvGeometry g = ConvGeometry.same(6, 7, 3, 4, 3, 3, 1, 1);
-        int[] bias = {Integer.MAX_VALUE - 5, Integer.MIN_VALUE + 5, 1 << 30, -(1 << 30)};
-        Conv2d.Int8 k = new Conv2d.Int8(g, bytes(4 * 27), scales(4), bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.NONE, false);
-        byte[] in = bytes(g.inputSize()), a = new byte[g.outputSize()], b = new byte[g.outputSize()];
-        k.run(in, 0, a, 0);
-        k.run(in, 0, b, 0, new int[k.scratchInts()], 0);
-        assertArrayEquals(a, b);
+    void convPackedLanesAreExactAtTheirBound() {
+        int inC = 64, outC = 32, zp = -128;
+        ConvGeometry g = ConvGeometry.same(5, 8, inC, outC, 1, 1, 1, 1);
+        long room = Integer.MAX_VALUE - (long) inC * 255 * 128;
+        for (int trial = 0; trial < 6; trial++) {
+            byte[] in = new byte[g.inputSize()], filter = new byte[outC * inC];
+            for (int i = 0; i < in.length; i++) in[i] = (byte) (i % inC == 0 ? R.nextInt(256) - 128 : 127);
+            int[] bias = new int[outC];
+            float[] scales = new float[outC];
+            for (int oc = 0; oc < outC; oc++) {
+                if (oc % 2 == 0) {
+                    for (int ic = 1; ic < inC; ic++) filter[oc * inC + ic] = -128;
+                    bias[oc] = (int) -(trial < 3 ? room - 1 : room + 32_700 + R.nextInt(5000));
+                    scales[oc] = 1e-9f;
+                } else {
+                    int w = R.nextBoolean() ? 1 : -1;
+                    filter[oc * inC] = (byte) w;
+                    bias[oc] = w > 0 ? -128 + R.nextInt(9) : 127 - R.nextInt(9);
+                    scales[oc] = 1f;
+                }
+            }
+            QuantParams inQ = new QuantParams(1f, zp), outQ = new QuantParams(1f, 0);
+            byte[] expected = new byte[g.outputSize()];
+            new Conv2d.Int8(g, filter, scales, bias, inQ, outQ, Activation.NONE, false).run(in, 0, expected, 0);
+            java.util.Set<Byte> odd = new java.util.HashSet<>();
+            for (int i = 1; i < expected.length; i += 2) odd.add(expected[i]);
+            assertTrue(odd.size() > 50, "the high lanes' sums reach the output: " + odd.size() + " distinct bytes");
+            for (boolean vector : VectorSupport.modulepresent() ? new boolean[] {false, true} : new boolean[] {false}) {
+                Conv2d.Int8 k = new Conv2d.Int8(g, filter, scales, bias, inQ, outQ, Activation.NONE, vector);
+                byte[] got = new byte[g.outputSize()];
+                k.run(in, 0, got, 0, new int[k.scratchInts()], 0);
+                assertArrayEquals(expected, got, "trial " + trial + (trial < 3 ? " (inside the bound)" : " (past it)") + (vector ? " vector" : " scalar"));
+            }
+        }
     }
 
     @Test

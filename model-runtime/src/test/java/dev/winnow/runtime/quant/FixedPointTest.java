@@ -76,8 +76,9 @@ class FixedPointTest {
         int[] edges = {0, 1, -1, 2, -2, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE + 1, 1 << 30, -(1 << 30), 12345, -12345};
         for (int k = 0; k < 2_000_000; k++) {
             int x = k < edges.length * 40 ? edges[k % edges.length] : (k % 3 == 0 ? r.nextInt() : r.nextInt(1 << 20) - (1 << 19));
-            int m = k % 7 == 0 ? Integer.MIN_VALUE : (1 << 30) + r.nextInt(1 << 30);
-            int shift = r.nextInt(40) - 31;
+            // any multiplier (quantizeMultiplier's are in [2^30, 2^31)), any shift in [-31, 30]
+            int m = k % 7 == 0 ? Integer.MIN_VALUE : (k % 3 == 0 ? r.nextInt() : (1 << 30) + r.nextInt(1 << 30));
+            int shift = r.nextInt(62) - 31;
             if (k % 5 == 0) shift = Math.min(shift, 0);
             int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
             int expected = FixedPoint.roundingDivideByPot(FixedPoint.saturatingRoundingDoublingHighMul(x * (1 << left), m), right);

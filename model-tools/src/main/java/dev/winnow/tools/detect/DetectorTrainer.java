@@ -138,6 +138,8 @@ public final class DetectorTrainer {
         float[][] qatRanges = qat ? calibrate(net, real, calibration, seed) : null;
         dev.winnow.tools.nn.FilterRounding rounding = qat ? new dev.winnow.tools.nn.FilterRounding(net.convFilters()) : null;
         if (qat) {
+            // the score floor applies while training too: the grid the export will use
+            if (a.containsKey("score-floor")) DetectorExport.floorScoreRange(net, qatRanges, Float.parseFloat(a.get("score-floor")));
             net.quantizeActivations(quantParams(qatRanges));
             System.out.printf(Locale.ROOT, "quantization-aware: %d activations on int8 grids from %d calibration frames, %d filters rounded per step%n",
                     qatRanges.length, calibration, net.convFilters().size());
@@ -161,27 +163,30 @@ public final class DetectorTrainer {
             for (int s = 0; s < order.size(); s += batch) {
                 List<Sample> b = order.subList(s, Math.min(order.size(), s + batch));
                 if (rounding != null) rounding.round();
-                long[] seeds = new long[b.size()];
-                for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
-                List<Future<double[]>> fs = new ArrayList<>();
-                for (int w = 0; w < threads; w++) {
-                    final int worker = w;
-                    fs.add(pool.submit(() -> {
-                        double[] acc = new double[2];
-                        for (int i = worker; i < b.size(); i += threads) {
-                            double[] l = trainOne(net, b.get(i), seeds[i], worker, zoom, paste);
-                            acc[0] += l[0];
-                            acc[1] += l[1];
-                        }
-                        return acc;
-                    }));
+                try {
+                    long[] seeds = new long[b.size()];
+                    for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
+                    List<Future<double[]>> fs = new ArrayList<>();
+                    for (int w = 0; w < threads; w++) {
+                        final int worker = w;
+                        fs.add(pool.submit(() -> {
+                            double[] acc = new double[2];
+                            for (int i = worker; i < b.size(); i += threads) {
+                                double[] l = trainOne(net, b.get(i), seeds[i], worker, zoom, paste);
+                                acc[0] += l[0];
+                                acc[1] += l[1];
+                            }
+                            return acc;
+                        }));
+                    }
+                    for (Future<double[]> f : fs) {
+                        double[] l = f.get();
+                        sl += l[0];
+                        bl += l[1];
+                    }
+                } finally {
+                    if (rounding != null) rounding.restore(); // the float weights back before the update, or on a failure
                 }
-                for (Future<double[]> f : fs) {
-                    double[] l = f.get();
-                    sl += l[0];
-                    bl += l[1];
-                }
-                if (rounding != null) rounding.restore();
                 float progress = (float) step / total;
                 float rate = step < 30 ? lr * (step + 1) / 30f : lr * (0.03f + 0.97f * 0.5f * (1f + (float) Math.cos(Math.PI * progress)));
                 adam.step(rate, 1f / b.size(), 1e-4f);
@@ -190,8 +195,8 @@ public final class DetectorTrainer {
             }
             double el = (System.nanoTime() - t0) / 1e9;
             double[] vm = validate(net, val, 0.5f, 0.3f, valCounts);
-            System.out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f (score %.4f, box %.4f)  val count MAE at 0.5: %.3f vs labels, %.3f vs hand counts  %.0f s, ETA %.0f s%n",
-                    e + 1, epochs, (sl + bl) / order.size(), sl / order.size(), bl / order.size(), vm[0], vm[1], el, el / (e + 1) * (epochs - e - 1));
+            System.out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f (score %.4f, box %.4f)  val count MAE at 0.5%s: %.3f vs labels, %.3f vs hand counts  %.0f s, ETA %.0f s%n",
+                    e + 1, epochs, qat ? " (activations on int8 grids, float weights)" : "", (sl + bl) / order.size(), sl / order.size(), bl / order.size(), vm[0], vm[1], el, el / (e + 1) * (epochs - e - 1));
         }
         pool.shutdown();
         if (ema != null && epochs > 0) {

@@ -18,15 +18,18 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Q15GrnnSimd {
     private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
     private static final int LL = LS.length();
-    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, VectorShape.forBitSize(LL * 32));
-    private static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, VectorShape.forBitSize(LL * 16));
+    // as many int and short lanes as long lanes; with 128-bit vectors (2 longs) there is no 32-bit short shape,
+    // so there the cell stays on plain loops (fits is false)
+    private static final boolean USABLE = LL >= 4;
+    private static final VectorSpecies<Integer> IS = USABLE ? VectorSpecies.of(int.class, VectorShape.forBitSize(LL * 32)) : null;
+    private static final VectorSpecies<Short> SS = USABLE ? VectorSpecies.of(short.class, VectorShape.forBitSize(LL * 16)) : null;
     private static final int PRE_FRAC = 11;
 
     private Q15GrnnSimd() {}
 
-    /** Whether {@code hidden} units fill whole vectors of this JVM's preferred shape. */
+    /** Whether {@code hidden} units fill whole vectors of this JVM's preferred shape (of at least four longs). */
     public static boolean fits(int hidden) {
-        return hidden % LL == 0;
+        return USABLE && hidden % LL == 0;
     }
 
     /** Int scratch {@link #gates} needs: the two gates' pre-activations and the gather indices. */
