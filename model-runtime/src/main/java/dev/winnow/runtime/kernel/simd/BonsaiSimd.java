@@ -19,14 +19,15 @@ public final class BonsaiSimd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    // as many int8 lanes as int32 lanes: one load widens into one accumulator
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(I.length() * 8));
+    // as many int8 lanes as int32 lanes: one load widens into one accumulator. With 128-bit vectors that would
+    // be a 32-bit byte shape, which does not exist: there the Bonsai step stays on plain loops (fits is false)
+    private static final VectorSpecies<Byte> B = I.length() >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(I.length() * 8)) : null;
 
     private BonsaiSimd() {}
 
     /** Whether rows of {@code width} floats split into whole vectors of this JVM's preferred shape. */
     public static boolean fits(int width) {
-        return width % L == 0;
+        return B != null && width % L == 0;
     }
 
     /** acc[c] = Σ_j rows[base + j·width + c] · x[xOff + j] for c < width; width a multiple of the lane count. */
