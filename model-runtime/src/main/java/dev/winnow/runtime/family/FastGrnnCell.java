@@ -1,6 +1,8 @@
 package dev.winnow.runtime.family;
 
 import dev.winnow.runtime.kernel.FastMath;
+import dev.winnow.runtime.kernel.VectorSupport;
+import dev.winnow.runtime.kernel.simd.FastGrnnSimd;
 
 /**
  * The FastGRNN cell (Kusupati et al., NeurIPS 2018):
@@ -28,6 +30,7 @@ public final class FastGrnnCell {
     private final float[] bg, bh;
     private final float zeta;
     private final float nu;
+    private final boolean vectorProducts, vectorGates;
 
     /**
      * @param w full-rank W [hidden][input], or null when {@code w1}/{@code w2} give it in low rank
@@ -35,6 +38,16 @@ public final class FastGrnnCell {
      */
     public FastGrnnCell(int input, int hidden, float[] w, float[] w1, float[] w2, float[] u, float[] u1, float[] u2,
                         float[] bg, float[] bh, float sigmoidZeta, float sigmoidNu) {
+        this(input, hidden, w, w1, w2, u, u1, u2, bg, bh, sigmoidZeta, sigmoidNu, VectorSupport.available(), VectorSupport.available());
+    }
+
+    /**
+     * With {@code vectorProducts}, the matrix products run on the Vector API, hidden units across the
+     * lanes; with {@code vectorGates} the gates too ({@link FastGrnnSimd}). Both are JDK 21+ by default
+     * (JDK 17 boxed the float accumulators here). Either way the states are the plain loops' bits.
+     */
+    public FastGrnnCell(int input, int hidden, float[] w, float[] w1, float[] w2, float[] u, float[] u1, float[] u2,
+                        float[] bg, float[] bh, float sigmoidZeta, float sigmoidNu, boolean vectorProducts, boolean vectorGates) {
         this.input = input;
         this.hidden = hidden;
         if (w != null) {
@@ -71,7 +84,16 @@ public final class FastGrnnCell {
         this.bh = bh.clone();
         this.zeta = sigmoidZeta;
         this.nu = sigmoidNu;
+        boolean eligible = (vectorProducts || vectorGates) && VectorSupport.modulepresent() && FastGrnnSimd.fits(hidden);
+        this.vectorProducts = eligible && vectorProducts;
+        this.vectorGates = eligible && vectorGates;
     }
+
+    /** Whether the matrix products run on the Vector API. */
+    public boolean vectorProducts() { return vectorProducts; }
+
+    /** Whether the gates run on the Vector API. */
+    public boolean vectorGates() { return vectorGates; }
 
     private static float[] transpose(float[] m, int rows, int cols) {
         if (m == null) return null;
@@ -100,7 +122,7 @@ public final class FastGrnnCell {
 
     /** Floats of scratch one step needs. */
     public int scratchSize() {
-        return hidden + Math.max(wRank, uRank);
+        return hidden + Math.max(wRank, uRank) + (vectorGates ? FastGrnnSimd.scratchFloats() : 0);
     }
 
     public long parameters() {
@@ -120,6 +142,10 @@ public final class FastGrnnCell {
         final int pre = sOff, tmp = sOff + hidden;
         project(w1, wT, w2T, wRank, input, x, xOff, s, pre, tmp, false);
         project(u1, uT, u2T, uRank, hidden, h, hOff, s, pre, tmp, true);
+        if (vectorGates) {
+            FastGrnnSimd.gates(s, pre, bg, bh, zeta, nu, h, hOff, hidden, s, tmp + Math.max(wRank, uRank));
+            return;
+        }
         for (int i = 0; i < hidden; i++) {
             float p = s[pre + i];
             float z = FastMath.sigmoid(p + bg[i]);
@@ -130,6 +156,10 @@ public final class FastGrnnCell {
 
     /** s[pre..] (+)= M v, with M full rank (mT, M transposed) or low rank (M = M2 M1; m2T is M2 transposed). */
     private void project(float[] m1, float[] mT, float[] m2T, int rank, int cols, float[] v, int vOff, float[] s, int pre, int tmp, boolean accumulate) {
+        if (mT != null && vectorProducts) {
+            FastGrnnSimd.columns(mT, hidden, cols, v, vOff, s, pre, accumulate);
+            return;
+        }
         if (mT != null) {
             if (!accumulate) java.util.Arrays.fill(s, pre, pre + hidden, 0f);
             for (int c = 0; c < cols; c++) {
@@ -144,6 +174,10 @@ public final class FastGrnnCell {
             int b = k * cols;
             for (int c = 0; c < cols; c++) acc += m1[b + c] * v[vOff + c];
             s[tmp + k] = acc;
+        }
+        if (vectorProducts) {
+            FastGrnnSimd.columns(m2T, hidden, rank, s, tmp, s, pre, accumulate);
+            return;
         }
         if (!accumulate) java.util.Arrays.fill(s, pre, pre + hidden, 0f);
         for (int k = 0; k < rank; k++) {
