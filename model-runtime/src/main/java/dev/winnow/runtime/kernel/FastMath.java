@@ -12,11 +12,12 @@ package dev.winnow.runtime.kernel;
  * sigmoid, tanh and tanhRational 3e-7 absolute.
  */
 public final class FastMath {
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693145751953125f;
-    private static final float LN2_LO = 1.42860682030941723212e-6f;
-    private static final float ROUNDER = 12582912f; // 1.5 * 2^23
-    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+    // exp's constants, public for the vector kernels that repeat its arithmetic lane by lane (FastGrnnSimd)
+    public static final float LOG2E = 1.44269504088896341f;
+    public static final float LN2_HI = 0.693145751953125f;
+    public static final float LN2_LO = 1.42860682030941723212e-6f;
+    public static final float ROUNDER = 12582912f; // 1.5 * 2^23
+    public static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
 
     private FastMath() {}
 

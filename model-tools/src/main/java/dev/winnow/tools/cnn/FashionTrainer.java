@@ -6,6 +6,7 @@ import dev.winnow.runtime.format.Metadata;
 import dev.winnow.tools.data.Dataset;
 import dev.winnow.tools.data.FashionMnist;
 import dev.winnow.tools.nn.Adam;
+import dev.winnow.tools.nn.BatchWorkers;
 import dev.winnow.tools.nn.ClassifierOps;
 import dev.winnow.tools.nn.Tape;
 import dev.winnow.tools.nn.Tensor;
@@ -128,24 +129,10 @@ public final class FashionTrainer {
                 final int from = s * batch, to = Math.min(n, from + batch);
                 final long[] seeds = new long[to - from];
                 for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
-                List<Future<double[]>> fs = new ArrayList<>();
-                for (int w = 0; w < threads; w++) {
-                    final int worker = w;
-                    fs.add(pool.submit(() -> {
-                        double[] acc = new double[2];
-                        for (int i = from + worker; i < to; i += threads) {
-                            double[] r = trainOne(net, train, order[i], worker, smoothing, shift ? seeds[i - from] : 0);
-                            acc[0] += r[0];
-                            acc[1] += r[1];
-                        }
-                        return acc;
-                    }));
-                }
-                for (Future<double[]> f : fs) {
-                    double[] r = f.get();
-                    loss += r[0];
-                    correct += (long) r[1];
-                }
+                double[] r = BatchWorkers.sum(pool, threads, from, to,
+                        (worker, i) -> trainOne(net, train, order[i], worker, smoothing, shift ? seeds[i - from] : 0));
+                loss += r[0];
+                correct += (long) r[1];
                 seen += to - from;
                 float progress = (float) step / total;
                 float rate = step < warm ? lr * (step + 1) / warm : lr * (0.02f + 0.98f * 0.5f * (1f + (float) Math.cos(Math.PI * progress)));

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Trains the student on the cleaned teacher labels (knowledge distillation from HOG), then exports
@@ -166,24 +165,10 @@ public final class DetectorTrainer {
                 try {
                     long[] seeds = new long[b.size()];
                     for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
-                    List<Future<double[]>> fs = new ArrayList<>();
-                    for (int w = 0; w < threads; w++) {
-                        final int worker = w;
-                        fs.add(pool.submit(() -> {
-                            double[] acc = new double[2];
-                            for (int i = worker; i < b.size(); i += threads) {
-                                double[] l = trainOne(net, b.get(i), seeds[i], worker, zoom, paste);
-                                acc[0] += l[0];
-                                acc[1] += l[1];
-                            }
-                            return acc;
-                        }));
-                    }
-                    for (Future<double[]> f : fs) {
-                        double[] l = f.get();
-                        sl += l[0];
-                        bl += l[1];
-                    }
+                    double[] l = dev.winnow.tools.nn.BatchWorkers.sum(pool, threads, 0, b.size(),
+                            (worker, i) -> trainOne(net, b.get(i), seeds[i], worker, zoom, paste));
+                    sl += l[0];
+                    bl += l[1];
                 } finally {
                     if (rounding != null) rounding.restore(); // the float weights back before the update, or on a failure
                 }
@@ -196,7 +181,8 @@ public final class DetectorTrainer {
             double el = (System.nanoTime() - t0) / 1e9;
             double[] vm = validate(net, val, 0.5f, 0.3f, valCounts);
             System.out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f (score %.4f, box %.4f)  val count MAE at 0.5%s: %.3f vs labels, %.3f vs hand counts  %.0f s, ETA %.0f s%n",
-                    e + 1, epochs, qat ? " (activations on int8 grids, float weights)" : "", (sl + bl) / order.size(), sl / order.size(), bl / order.size(), vm[0], vm[1], el, el / (e + 1) * (epochs - e - 1));
+                    e + 1, epochs, (sl + bl) / order.size(), sl / order.size(), bl / order.size(), qat ? " (activations on int8 grids, float weights)" : "",
+                    vm[0], vm[1], el, el / (e + 1) * (epochs - e - 1));
         }
         pool.shutdown();
         if (ema != null && epochs > 0) {

@@ -20,11 +20,6 @@ public final class FastGrnnSimd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() >= 8 ? FloatVector.SPECIES_256
             : FloatVector.SPECIES_PREFERRED.length() >= 4 ? FloatVector.SPECIES_128 : null;
     private static final int L = S == null ? 0 : S.length();
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693145751953125f;
-    private static final float LN2_LO = 1.42860682030941723212e-6f;
-    private static final float ROUNDER = 12582912f; // 1.5 * 2^23
-    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
 
     private FastGrnnSimd() {}
 
@@ -105,10 +100,10 @@ public final class FastGrnnSimd {
     /** {@link FastMath#exp} of a[at..] lane by lane, in place, for arguments up to 88 (0 below −87.3); larger ones are the caller's. */
     private static void exp(float[] a, int at) {
         FloatVector x = FloatVector.fromArray(S, a, at);
-        FloatVector tt = x.mul(LOG2E).add(ROUNDER);
-        IntVector k = (IntVector) tt.reinterpretAsInts().sub(ROUNDER_BITS);
-        FloatVector kf = tt.sub(ROUNDER);
-        FloatVector r = x.sub(kf.mul(LN2_HI)).sub(kf.mul(LN2_LO));
+        FloatVector tt = x.mul(FastMath.LOG2E).add(FastMath.ROUNDER);
+        IntVector k = (IntVector) tt.reinterpretAsInts().sub(FastMath.ROUNDER_BITS);
+        FloatVector kf = tt.sub(FastMath.ROUNDER);
+        FloatVector r = x.sub(kf.mul(FastMath.LN2_HI)).sub(kf.mul(FastMath.LN2_LO));
         FloatVector poly = r.mul(1f / 720).add(1f / 120).mul(r).add(1f / 24).mul(r).add(1f / 6).mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
         FloatVector scale = (FloatVector) k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         VectorMask<Float> under = x.compare(VectorOperators.LT, -87.3f);
