@@ -42,16 +42,28 @@ public final class Q15GrnnSimd {
      * column-major and widened to long, rounding half up as {@code Q15.shift}, a negative shift a left shift.
      */
     public static void project(long[] m, int hidden, int n, short[] v, int vOff, int shift, int[] dst, int dstOff, boolean accumulate) {
-        // no vector value is chosen by a branch: C2 on JDK 17 boxes vectors that meet at a merge point
+        // two loops, not one with a branch around a vector: C2 has been seen to box a vector that lives across one
         final long half = shift > 0 ? 1L << (shift - 1) : 0;
         final int right = Math.max(shift, 0), left = Math.max(-shift, 0);
+        if (accumulate) projectOnto(m, hidden, n, v, vOff, half, right, left, dst, dstOff);
+        else projectInto(m, hidden, n, v, vOff, half, right, left, dst, dstOff);
+    }
+
+    private static void projectInto(long[] m, int hidden, int n, short[] v, int vOff, long half, int right, int left, int[] dst, int dstOff) {
         for (int g = 0; g < hidden; g += LL) {
             LongVector acc = LongVector.zero(LS);
             for (int c = 0, k = g; c < n; c++, k += hidden) acc = LongVector.fromArray(LS, m, k).mul(v[vOff + c]).add(acc);
-            IntVector r = (IntVector) acc.add(half).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left)
-                    .convertShape(VectorOperators.L2I, IS, 0);
-            if (accumulate) r.add(IntVector.fromArray(IS, dst, dstOff + g)).intoArray(dst, dstOff + g);
-            else r.intoArray(dst, dstOff + g);
+            acc.add(half).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left)
+                    .convertShape(VectorOperators.L2I, IS, 0).reinterpretAsInts().intoArray(dst, dstOff + g);
+        }
+    }
+
+    private static void projectOnto(long[] m, int hidden, int n, short[] v, int vOff, long half, int right, int left, int[] dst, int dstOff) {
+        for (int g = 0; g < hidden; g += LL) {
+            LongVector acc = LongVector.zero(LS);
+            for (int c = 0, k = g; c < n; c++, k += hidden) acc = LongVector.fromArray(LS, m, k).mul(v[vOff + c]).add(acc);
+            ((IntVector) acc.add(half).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left)
+                    .convertShape(VectorOperators.L2I, IS, 0)).add(IntVector.fromArray(IS, dst, dstOff + g)).intoArray(dst, dstOff + g);
         }
     }
 
