@@ -49,14 +49,19 @@ public final class Int8RnnPoolLayer {
 
     /** Ints of scratch: the cells' own, then RNN1's input projection of every pixel of a patch. */
     public int scratchInts() {
-        return Math.max(rnn1.scratchSize(), rnn2.scratchSize()) + rows * cols * rnn1.hidden();
+        return cellInts() + rows * cols * rnn1.hidden();
+    }
+
+    /** Ints of scratch the cells share, at the start of the int scratch. */
+    private int cellInts() {
+        return Math.max(rnn1.scratchSize(), rnn2.scratchSize());
     }
 
     public void run(byte[] in, int inOff, byte[] out, int outOff, short[] s, int sOff, int[] is, int isOff) {
         final int pixel = sOff, sum = sOff + channels, res = sum + rnn1.hidden() * Math.max(rows, cols);
         final int h1 = rnn1.hidden(), h2 = rnn2.hidden(), oc = outC(), ow = outW();
         // RNN1 reads each pixel of a patch twice (its row pass and its column pass): W x is computed once per pixel
-        final int wx = isOff + Math.max(rnn1.scratchSize(), rnn2.scratchSize());
+        final int wx = isOff + cellInts();
         for (int i = 0; i < gridH; i++) {
             for (int j = 0; j < gridW; j++) {
                 int base = inOff + (i * stride * inW + j * stride) * channels;

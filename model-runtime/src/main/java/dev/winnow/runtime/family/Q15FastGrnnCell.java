@@ -33,7 +33,7 @@ public final class Q15FastGrnnCell {
     private final short zeta, nu; // Q15
     private final boolean vectorProducts, vectorGates;
     private final long[] wCols, uCols;
-    /** {@link #SIGMOID} as ints with its last entry repeated (the vector path gathers idx and idx + 1), and σ at and past 8. */
+    /** {@link #SIGMOID} as ints with its last entry repeated (the vector path gathers idx and idx + 1), and σ at and past 8 (both paths). */
     private static final int[] SIGMOID_INT = new int[258];
     private static final int SIGMOID_TOP;
     static {
@@ -136,7 +136,7 @@ public final class Q15FastGrnnCell {
         long pos = ((long) pre + (8L << PRE_FRAC)) << LUT_FRAC; // Q11 units of table steps
         if (pos <= 0) return SIGMOID[0];
         long idx = pos >> PRE_FRAC;
-        if (idx >= 256) return SIGMOID[256] == Short.MAX_VALUE ? 1 << 15 : SIGMOID[256];
+        if (idx >= 256) return SIGMOID_TOP;
         int frac = (int) (pos & ((1 << PRE_FRAC) - 1));
         int a = SIGMOID[(int) idx], b = SIGMOID[(int) idx + 1];
         return a + (int) Q15.shift((long) (b - a) * frac, PRE_FRAC);

@@ -238,11 +238,6 @@ public final class Conv2d {
             for (int j = 0; j < n; j++) s[acc + j] += w * s[src + j];
         }
 
-        /** Whether this instance accumulates on the Vector API. */
-        public boolean vector() {
-            return vector;
-        }
-
         /**
          * The same convolution, faster. Each receptive field is gathered once into {@code s} with the zero
          * point subtracted (zeros where the window leaves the input), then each pair of output channels is
