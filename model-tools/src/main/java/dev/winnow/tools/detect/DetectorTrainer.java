@@ -1,7 +1,11 @@
 package dev.winnow.tools.detect;
 
 import dev.winnow.tools.nn.Checkpoints;
+import dev.winnow.runtime.quant.QuantParams;
 import dev.winnow.tools.nn.Adam;
+import dev.winnow.tools.nn.BatchWorkers;
+import dev.winnow.tools.nn.FilterRounding;
+import dev.winnow.tools.nn.WeightAverage;
 import dev.winnow.tools.nn.Tape;
 import dev.winnow.tools.nn.Tensor;
 import java.util.Set;
@@ -135,10 +139,9 @@ public final class DetectorTrainer {
         boolean qat = a.getOrDefault("qat", "0").equals("1");
         if (qat && !a.containsKey("init")) throw new IllegalArgumentException("--qat 1 fine-tunes trained weights: give them with --init");
         float[][] qatRanges = qat ? calibrate(net, real, calibration, seed) : null;
-        dev.winnow.tools.nn.FilterRounding rounding = qat ? new dev.winnow.tools.nn.FilterRounding(net.convFilters()) : null;
+        FilterRounding rounding = qat ? new FilterRounding(net.convFilters()) : null;
         if (qat) {
-            // the score floor applies while training too: the grid the export will use
-            if (a.containsKey("score-floor")) DetectorExport.floorScoreRange(net, qatRanges, Float.parseFloat(a.get("score-floor")));
+            floorScores(net, qatRanges, a); // while training too: the grid the export will use
             net.quantizeActivations(quantParams(qatRanges));
             System.out.printf(Locale.ROOT, "quantization-aware: %d activations on int8 grids from %d calibration frames, %d filters rounded per step%n",
                     qatRanges.length, calibration, net.convFilters().size());
@@ -146,7 +149,7 @@ public final class DetectorTrainer {
         Adam adam = new Adam(net.params());
         // --ema D: export the moving average of the weights over the steps (decay D per step) instead of the last weights
         float emaDecay = Float.parseFloat(a.getOrDefault("ema", "0"));
-        dev.winnow.tools.nn.WeightAverage ema = emaDecay > 0 ? new dev.winnow.tools.nn.WeightAverage(net.params(), emaDecay) : null;
+        WeightAverage ema = emaDecay > 0 ? new WeightAverage(net.params(), emaDecay) : null;
         Random rnd = new Random(seed);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         int stepsPerEpoch = (train.size() + batch - 1) / batch, total = epochs * stepsPerEpoch, step = 0;
@@ -165,7 +168,7 @@ public final class DetectorTrainer {
                 try {
                     long[] seeds = new long[b.size()];
                     for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
-                    double[] l = dev.winnow.tools.nn.BatchWorkers.sum(pool, threads, 0, b.size(),
+                    double[] l = BatchWorkers.sum(pool, threads, 0, b.size(),
                             (worker, i) -> trainOne(net, b.get(i), seeds[i], worker, zoom, paste));
                     sl += l[0];
                     bl += l[1];
@@ -200,14 +203,7 @@ public final class DetectorTrainer {
         // --calibrate N: training frames whose activation ranges set the int8 scales (min/max, as TensorFlow Lite's converter)
         net.quantizeActivations(null);
         float[][] ranges = qat ? qatRanges : calibrate(net, real, calibration, seed);
-        // --score-floor L: the int8 score logits cover [max(L, calibrated min), max] only. Logits far below any score
-        // threshold (sigmoid(-8) = 0.0003) decode the same when clamped, and the narrower range gives the logits
-        // near the threshold a finer grid
-        if (a.containsKey("score-floor")) {
-            float before = DetectorExport.floorScoreRange(net, ranges, Float.parseFloat(a.get("score-floor")));
-            float[] r = ranges[DetectorExport.activationNames(net).indexOf("score")];
-            System.out.printf(Locale.ROOT, "int8 score logits: range [%.3f, %.3f] (calibrated from %.3f)%n", r[0], r[1], before);
-        }
+        if (!qat) floorScores(net, ranges, a);
         // --bias-correct N: N training frames (the calibration ones first) set each int8 layer's bias correction
         int biasFrames = Integer.parseInt(a.getOrDefault("bias-correct", "0"));
         Map<String, float[]> correction = Map.of();
@@ -406,10 +402,22 @@ public final class DetectorTrainer {
         return new double[] {err / Math.max(1, val.size()), hand / Math.max(1, nh)};
     }
 
-    /** Activation ranges (min, max) over calibration frames, in {@link DetectorExport#activationNames} order. */
-    static dev.winnow.runtime.quant.QuantParams[] quantParams(float[][] ranges) {
-        dev.winnow.runtime.quant.QuantParams[] q = new dev.winnow.runtime.quant.QuantParams[ranges.length];
-        for (int i = 0; i < q.length; i++) q[i] = dev.winnow.runtime.quant.QuantParams.forRange(ranges[i][0], ranges[i][1]);
+    /**
+     * --score-floor L: the int8 score logits cover [max(L, calibrated min), max] only. Logits far below any score
+     * threshold (sigmoid(-8) = 0.0003) decode the same when clamped, and the narrower range gives the logits near
+     * the threshold a finer grid.
+     */
+    private static void floorScores(DetectorNet net, float[][] ranges, Map<String, String> a) {
+        if (!a.containsKey("score-floor")) return;
+        float before = DetectorExport.floorScoreRange(net, ranges, Float.parseFloat(a.get("score-floor")));
+        float[] r = ranges[DetectorExport.activationNames(net).indexOf("score")];
+        System.out.printf(Locale.ROOT, "int8 score logits: range [%.3f, %.3f] (calibrated from %.3f)%n", r[0], r[1], before);
+    }
+
+    /** The int8 grids of activation ranges (min, max). */
+    static QuantParams[] quantParams(float[][] ranges) {
+        QuantParams[] q = new QuantParams[ranges.length];
+        for (int i = 0; i < q.length; i++) q[i] = QuantParams.forRange(ranges[i][0], ranges[i][1]);
         return q;
     }
 
@@ -420,6 +428,7 @@ public final class DetectorTrainer {
         return pick;
     }
 
+    /** Activation ranges (min, max) over calibration frames, in {@link DetectorExport#activationNames} order. */
     static float[][] calibrate(DetectorNet net, List<Sample> train, int n, long seed) {
         List<Sample> pick = calibrationOrder(train, seed);
         float[][] r = null;

@@ -1,5 +1,6 @@
 package dev.winnow.tools.nn;
 
+import dev.winnow.runtime.quant.QuantParams;
 import java.util.List;
 
 /**
@@ -37,13 +38,15 @@ public final class FilterRounding {
         rounded = false;
     }
 
-    /** Symmetric int8 per channel, channel the fastest axis: w = round(w / s) * s with s = max|w| / 127. */
+    /**
+     * Symmetric int8 per channel, channel the fastest axis: w = q * s with s = max|w| / 127 and q the
+     * export's own rounding ({@link QuantParams#quantizeSymmetricChannelsLast}).
+     */
     static void roundInPlace(float[] w, int channels) {
-        float[] max = new float[channels];
-        for (int i = 0; i < w.length; i++) max[i % channels] = Math.max(max[i % channels], Math.abs(w[i]));
-        for (int i = 0; i < w.length; i++) {
-            float s = max[i % channels] / 127f;
-            if (s > 0f) w[i] = Math.max(-127, Math.min(127, Math.round(w[i] / s))) * s;
-        }
+        float[] scales = new float[channels];
+        for (int i = 0; i < w.length; i++) scales[i % channels] = Math.max(scales[i % channels], Math.abs(w[i]));
+        for (int c = 0; c < channels; c++) scales[c] = scales[c] > 0f ? scales[c] / 127f : 1e-8f; // an all-zero channel stays zero
+        byte[] q = QuantParams.quantizeSymmetricChannelsLast(w, scales);
+        for (int i = 0; i < w.length; i++) w[i] = q[i] * scales[i % channels];
     }
 }
