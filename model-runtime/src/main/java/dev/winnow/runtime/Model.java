@@ -26,7 +26,7 @@ public final class Model {
         this.artifact = artifact;
         this.graph = graph;
         Metadata m = artifact.metadata();
-        this.report = ModelReport.of(m.name(), m.family(), graph, artifact.sizeBytes());
+        this.report = ModelReport.of(m.name(), m.family(), graph, artifact);
     }
 
     public static Model load(Path file) throws IOException, ModelFormatException {
