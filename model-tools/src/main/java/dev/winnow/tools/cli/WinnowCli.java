@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** The {@code winnow} command line. */
 @Command(name = "winnow", mixinStandardHelpOptions = true, version = "winnow 0.1.0",
         description = "Tiny models for stream processing: train, compress, evaluate, import, inspect, sign and publish model artifacts.",
-        subcommands = {TrainCommand.class, dev.winnow.tools.cnn.TrainCnnCommand.class, CompressCommand.class, EvalCommand.class, InspectCommand.class, ImportCommand.class, KeygenCommand.class, SignCommand.class, VerifyCommand.class, RegistryCommand.class})
+        subcommands = {dev.winnow.tools.teacher.TeacherCommand.class, TrainCommand.class, dev.winnow.tools.cnn.TrainCnnCommand.class, CompressCommand.class, EvalCommand.class, InspectCommand.class, ImportCommand.class, KeygenCommand.class, SignCommand.class, VerifyCommand.class, RegistryCommand.class})
 public final class WinnowCli implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,59 @@
+package dev.winnow.tools.teacher;
+
+import dev.winnow.runtime.Model;
+import dev.winnow.runtime.format.ModelFormatException;
+import dev.winnow.tools.imports.tfjs.TfjsImporter;
+import dev.winnow.tools.imports.tfjs.TfjsModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Where the teacher lives: {@code models/teacher/centernet.wnm} (git-ignored), imported on first use
+ * from the TF.js files {@code scripts/teacher/fetch-model.sh} put in {@code models/teacher/centernet/}.
+ * {@code WINNOW_TEACHER} names another artifact.
+ */
+public final class TeacherModels {
+    public static final Path DEFAULT = Path.of("models", "teacher", "centernet.wnm");
+    public static final Path SOURCE = Path.of("models", "teacher", "centernet");
+    /** The graph's detections output; the heatmap and box map stay internal. */
+    public static final String DETECTIONS = "tower_0/detections";
+
+    private TeacherModels() {}
+
+    public static Path defaultPath() {
+        String env = System.getenv("WINNOW_TEACHER");
+        return env != null && !env.isBlank() ? Path.of(env) : DEFAULT;
+    }
+
+    /** The artifact at {@code wnm}; the default one is imported from {@link #SOURCE} when missing. */
+    public static Model load(Path wnm) throws IOException, ModelFormatException {
+        if (!Files.exists(wnm) && wnm.equals(DEFAULT)) {
+            if (!Files.isDirectory(SOURCE)) {
+                throw new NoSuchFileException(wnm.toString(), null, "no teacher model: run scripts/teacher/fetch-model.sh, or give --model");
+            }
+            importTo(SOURCE, wnm);
+        }
+        return Model.load(wnm);
+    }
+
+    /** Imports the CenterNet TF.js model in {@code source} to {@code wnm}, written atomically. */
+    public static void importTo(Path source, Path wnm) throws IOException {
+        TfjsImporter.Result r = TfjsImporter.translate(TfjsModel.read(source), new TfjsImporter.Options()
+                .name("centernet-teacher").outputs(List.of(DETECTIONS))
+                .description("MobileNetV3 CenterNet trained on COCO (@vladmandic/human 3.3.6, MIT), imported from TF.js; "
+                        + "detections [100,6] = x1, y1, x2, y2, score, class (0 = person) in 512x512 input pixels"));
+        Path abs = wnm.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".part");
+        try {
+            Files.write(tmp, r.artifact());
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
