@@ -2,9 +2,14 @@
 # Idempotent: installs the Debian packages that Winnow's tests and examples read, with apt-get only.
 # opencv-doc: letter-recognition.data, vtest.avi, tree.avi; dataset-fashion-mnist: the IDX files;
 # ffmpeg: decodes the clips and feeds the ffmpeg camera source; mosquitto: the MQTT broker the tests start.
+# nodejs/npm (only when no node or npm is on the PATH): fetch the teacher model, run the TF.js reference.
+# Then scripts/teacher/fetch-model.sh fetches the teacher model into models/teacher/ (git-ignored).
 set -euo pipefail
 PACKAGES=(opencv-doc dataset-fashion-mnist ffmpeg mosquitto)
 for pkg in "$@"; do PACKAGES+=("$pkg"); done
+# node may come from another apt source (e.g. a nodejs that bundles npm): ask for Debian's only if absent
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 missing=()
 for pkg in "${PACKAGES[@]+"${PACKAGES[@]}"}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -15,3 +20,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+"$(dirname "$0")/teacher/fetch-model.sh"
