@@ -71,6 +71,12 @@ public final class GraphBuilder {
         return this;
     }
 
+    /** float16 weights, given as binary16 bits (kept as stored, e.g. from a TF.js float16 manifest). */
+    public GraphBuilder weightFloat16(String name, int[] shape, short[] halfBits) {
+        writes.add(w -> w.addFloat16(name, shape, halfBits));
+        return this;
+    }
+
     /** Symmetric int8 weights with per-channel scales along {@code axis}. */
     public GraphBuilder weightInt8(String name, int[] shape, byte[] values, int axis, float[] scales) {
         writes.add(w -> w.addInt8(name, shape, values, QuantizationInfo.symmetric(axis, scales), false));

@@ -223,6 +223,10 @@ public final class ArtifactReader {
                 if (e.dtype == DType.FLOAT32) {
                     for (int i = 0; i < n; i++) if (!Float.isFinite(bb.getFloat(4 * i))) throw new ModelFormatException(t + ": element " + i + " is not finite");
                 }
+                if (e.dtype == DType.FLOAT16) {
+                    for (int i = 0; i < n; i++) if (!Float16.isFinite(bb.getShort(2 * i))) throw new ModelFormatException(t + ": element " + i + " is not finite");
+                    if (e.quant.kind() != QuantizationInfo.Kind.NONE) throw new ModelFormatException(t + ": float16 tensors carry no quantization");
+                }
                 return;
             }
             case BITPACKED: {

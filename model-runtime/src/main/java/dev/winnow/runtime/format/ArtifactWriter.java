@@ -63,6 +63,17 @@ public final class ArtifactWriter {
         return add(name, DType.FLOAT32, Codec.RAW, huffman, shape, QuantizationInfo.NONE, bb.array());
     }
 
+    /** float16 values, given as their binary16 bits ({@link Float16#fromFloat} makes them from floats). */
+    public ArtifactWriter addFloat16(String name, int[] shape, short[] halfBits) {
+        checkCount(name, shape, halfBits.length);
+        ByteBuffer bb = le(2 * halfBits.length);
+        for (short h : halfBits) {
+            if (!Float16.isFinite(h)) throw new IllegalArgumentException(name + ": non-finite value");
+            bb.putShort(h);
+        }
+        return add(name, DType.FLOAT16, Codec.RAW, false, shape, QuantizationInfo.NONE, bb.array());
+    }
+
     public ArtifactWriter addInt8(String name, int[] shape, byte[] values, QuantizationInfo quant) {
         return addInt8(name, shape, values, quant, false);
     }

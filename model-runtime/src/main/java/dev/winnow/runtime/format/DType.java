@@ -8,7 +8,9 @@ public enum DType {
     INT32(4, 4),
     UINT8(5, 1),
     /** One bit per element, +1 or -1. */
-    BINARY(6, 0);
+    BINARY(6, 0),
+    /** IEEE 754 binary16, little endian; decoded exactly to float32 ({@link Float16}). */
+    FLOAT16(7, 2);
 
     private final int id;
     private final int bytes;

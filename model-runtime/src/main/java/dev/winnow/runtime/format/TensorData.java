@@ -81,6 +81,7 @@ public final class TensorData {
             case RAW:
                 switch (dtype) {
                     case FLOAT32: for (int i = 0; i < n; i++) out[i] = bb.getFloat(4 * i); break;
+                    case FLOAT16: for (int i = 0; i < n; i++) out[i] = Float16.toFloat(bb.getShort(2 * i)); break;
                     case INT8: for (int i = 0; i < n; i++) out[i] = dequant(payload[i], i); break;
                     case UINT8: for (int i = 0; i < n; i++) out[i] = dequant(payload[i] & 0xFF, i); break;
                     case INT16: for (int i = 0; i < n; i++) out[i] = dequant(bb.getShort(2 * i), i); break;
@@ -152,6 +153,14 @@ public final class TensorData {
         ByteBuffer bb = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
         int nnz = bb.getInt(0);
         for (int j = 0; j < nnz; j++) out[bb.getInt(4 + 4 * j)] = payload[4 + 4 * nnz + j];
+        return out;
+    }
+
+    /** The binary16 bits of a FLOAT16 tensor. */
+    public short[] toFloat16Bits() {
+        requireType(DType.FLOAT16);
+        short[] out = new short[elementCount()];
+        ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
         return out;
     }
 
