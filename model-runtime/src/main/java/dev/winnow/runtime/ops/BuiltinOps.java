@@ -20,7 +20,14 @@ public final class BuiltinOps {
         m.put("max_pool2d", n -> PoolOp.create(n, PoolOp.Kind.MAX));
         m.put("avg_pool2d", n -> PoolOp.create(n, PoolOp.Kind.AVG));
         m.put("global_avg_pool", n -> PoolOp.create(n, PoolOp.Kind.GLOBAL_AVG));
-        m.put("add", AddOp::create);
+        m.put("add", ArithmeticOp::create);
+        m.put("sub", ArithmeticOp::create);
+        m.put("mul", ArithmeticOp::create);
+        m.put("hard_swish", HardSwishOp::create);
+        m.put("hard_sigmoid", HardSwishOp::create);
+        m.put("mean", MeanOp::create);
+        m.put("resize_bilinear", ResizeBilinearOp::create);
+        m.put("centernet_decode", CenterNetDecodeOp::create);
         m.put("concat", ConcatOp::create);
         for (String a : new String[] {"relu", "relu6", "sigmoid", "tanh", "softmax"}) m.put(a, ActivationOp::create);
         m.put("quantize", n -> QuantizeOp.create(n, true));
