@@ -21,3 +21,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 "$(dirname "$0")/teacher/fetch-model.sh"
+# the pinned TensorFlow.js the teacher's golden test runs as its reference (tools/tfjs-reference)
+ref="$(dirname "$0")/../tools/tfjs-reference"
+if [ ! -d "$ref/node_modules/@tensorflow/tfjs-backend-wasm" ]; then
+  (cd "$ref" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || { echo "install-deps: npm ci in tools/tfjs-reference failed"; exit 1; }
+fi

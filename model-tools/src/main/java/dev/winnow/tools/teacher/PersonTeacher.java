@@ -19,7 +19,7 @@ import java.util.Locale;
 public final class PersonTeacher {
     /** How a frame is fitted into the model's square input. */
     public enum Fit {
-        /** Scaled to fit, aspect kept, the rest of the square black (bottom and right). */
+        /** Scaled to fit, aspect kept, centred, with black bands on the two free sides. */
         LETTERBOX,
         /** Scaled to the square, aspect lost. */
         STRETCH;
@@ -77,7 +77,7 @@ public final class PersonTeacher {
         private final float[] detections = new float[maxDetections * 6];
         private int lastW = -1, lastH = -1;
         private float scaleX, scaleY;
-        private int fitW, fitH;
+        private int fitW, fitH, offX, offY;
         private int[] x0, y0;
         private float[] fx, fy;
 
@@ -93,7 +93,7 @@ public final class PersonTeacher {
                 for (int x = 0; x < fitW; x++) {
                     int xa = x0[x], xb = Math.min(xa + 1, w - 1);
                     float wx = fx[x];
-                    int o = (y * size + x) * 3;
+                    int o = ((y + offY) * size + x + offX) * 3;
                     for (int k = 0; k < 3; k++) {
                         int ch = c == 1 ? 0 : k;
                         float a = d[(ya * w + xa) * c + ch] & 0xff, b = d[(ya * w + xb) * c + ch] & 0xff;
@@ -117,8 +117,8 @@ public final class PersonTeacher {
                 int o = k * 6;
                 float score = detections[o + 4];
                 if ((int) detections[o + 5] != PERSON || !(score >= threshold)) continue;
-                out.add(new Box(clamp(detections[o] * scaleX, p.width()), clamp(detections[o + 1] * scaleY, p.height()),
-                        clamp(detections[o + 2] * scaleX, p.width()), clamp(detections[o + 3] * scaleY, p.height()), score));
+                out.add(new Box(clamp((detections[o] - offX) * scaleX, p.width()), clamp((detections[o + 1] - offY) * scaleY, p.height()),
+                        clamp((detections[o + 2] - offX) * scaleX, p.width()), clamp((detections[o + 3] - offY) * scaleY, p.height()), score));
             }
             return out;
         }
@@ -145,6 +145,8 @@ public final class PersonTeacher {
                 fitW = size;
                 fitH = size;
             }
+            offX = (size - fitW) / 2;
+            offY = (size - fitH) / 2;
             scaleX = (float) w / fitW;
             scaleY = (float) h / fitH;
             x0 = new int[fitW];

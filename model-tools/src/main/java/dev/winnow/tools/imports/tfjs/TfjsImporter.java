@@ -369,7 +369,8 @@ public final class TfjsImporter {
         String w = name;
         for (int k = 2; weightNames.contains(w); k++) w = name + "#" + k;
         weightNames.add(w);
-        g.weightFloat(w, shape, values); // FLOAT16-PENDING
+        if (half != null) g.weightFloat16(w, shape, half);
+        else g.weightFloat(w, shape, values);
         return w;
     }
 
@@ -471,8 +472,6 @@ public final class TfjsImporter {
         ConstTensor w = filter(n, 4);
         int kh = w.shape[0], kw = w.shape[1], ic = w.shape[2], oc = w.shape[3];
         if (ic != x[2]) throw n.error("the filter takes " + ic + " channels, the input has " + x[2]);
-        int[] st = strides(n);
-        String pad = padding(n);
         String actName = convActivation(n);
         if (fusedAct != null) actName = fusedAct;
         // TF keeps filters HWIO; Winnow's conv2d wants OHWI (the dot product over contiguous input channels)
@@ -493,14 +492,23 @@ public final class TfjsImporter {
         weights.put("filter", weight(n.name + "/filter", new int[] {oc, kh, kw, ic}, dst, dh));
         String b = bias(n, oc);
         if (b != null) weights.put("bias", b);
+        emitConv(n, "conv2d", x, kh, kw, oc, weights, actName, Map.of());
+    }
+
+    /** Emits a conv-like node: output shape from TF's SAME/VALID rule, stride, padding and activation attributes. */
+    private void emitConv(TfNode n, String op, int[] x, int kh, int kw, int oc, Map<String, String> weights, String actName,
+                          Map<String, Object> extra) throws TfjsFormatException {
+        int[] st = strides(n);
+        String pad = padding(n);
         int[] out = {outSize(x[0], kh, st[0], pad.equals("same")), outSize(x[1], kw, st[1], pad.equals("same")), oc};
         if (out[0] < 1 || out[1] < 1) throw n.error("the kernel is larger than the input");
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("stride", List.of((long) st[0], (long) st[1]));
         attrs.put("padding", pad);
+        attrs.putAll(extra);
         if (!actName.equals("none")) attrs.put("activation", actName);
         String name = name(n);
-        node("conv2d", n.name, List.of(tensorOf.get(TfNode.producer(n.inputs.get(0)))), name, weights, attrs);
+        node(op, n.name, List.of(tensorOf.get(TfNode.producer(n.inputs.get(0)))), name, weights, attrs);
         define(n, name, out);
     }
 
@@ -509,24 +517,13 @@ public final class TfjsImporter {
         ConstTensor w = filter(n, 4);
         int kh = w.shape[0], kw = w.shape[1], c = w.shape[2], m = w.shape[3];
         if (c != x[2]) throw n.error("the filter takes " + c + " channels, the input has " + x[2]);
-        int[] st = strides(n);
-        String pad = padding(n);
         String actName = fusedAct != null ? fusedAct : convActivation(n);
         // TF's [kH, kW, C, m] is Winnow's [kH, kW, C*m] in the same memory order (output channel c*m + j)
         Map<String, String> weights = new LinkedHashMap<>();
         weights.put("filter", weight(w.name, new int[] {kh, kw, c * m}, w.floats(), w.halfBits()));
         String b = bias(n, c * m);
         if (b != null) weights.put("bias", b);
-        int[] out = {outSize(x[0], kh, st[0], pad.equals("same")), outSize(x[1], kw, st[1], pad.equals("same")), c * m};
-        if (out[0] < 1 || out[1] < 1) throw n.error("the kernel is larger than the input");
-        Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("stride", List.of((long) st[0], (long) st[1]));
-        attrs.put("padding", pad);
-        attrs.put("multiplier", (long) m);
-        if (!actName.equals("none")) attrs.put("activation", actName);
-        String name = name(n);
-        node("depthwise_conv2d", n.name, List.of(tensorOf.get(TfNode.producer(n.inputs.get(0)))), name, weights, attrs);
-        define(n, name, out);
+        emitConv(n, "depthwise_conv2d", x, kh, kw, c * m, weights, actName, Map.of("multiplier", (long) m));
     }
 
     private void unary(TfNode n, String op) throws TfjsFormatException {

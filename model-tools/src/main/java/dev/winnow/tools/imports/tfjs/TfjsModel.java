@@ -1,5 +1,6 @@
 package dev.winnow.tools.imports.tfjs;
 
+import dev.winnow.runtime.format.Float16;
 import dev.winnow.runtime.format.Json;
 import dev.winnow.runtime.format.ModelFormatException;
 import java.io.IOException;
@@ -283,7 +284,7 @@ public final class TfjsModel {
             float[] f = new float[n];
             for (int k = 0; k < n; k++) {
                 h[k] = bb.getShort();
-                f[k] = Half.toFloat(h[k]);
+                f[k] = Float16.toFloat(h[k]);
             }
             return ConstTensor.ofFloats(e.name, e.shape, f, h);
         }
