@@ -51,6 +51,12 @@ public final class TeacherModels {
         Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".part");
         try {
             Files.write(tmp, r.artifact());
+            try {
+                // a temporary file is private (0600); the model is not a secret
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: keep what it gives
+            }
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

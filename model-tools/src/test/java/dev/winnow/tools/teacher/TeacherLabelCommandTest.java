@@ -1,0 +1,89 @@
+package dev.winnow.tools.teacher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.winnow.tools.cli.WinnowCli;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code winnow teacher label} end to end on real frames, with a corrupt and a truncated frame among them. */
+class TeacherLabelCommandTest {
+    @TempDir static Path tmp;
+    static Path model;
+
+    @BeforeAll
+    static void importTeacher() throws IOException {
+        Path source = GoldenFrames.repoRoot().resolve(TeacherModels.SOURCE);
+        if (!Files.isRegularFile(source.resolve("centernet.json"))) {
+            throw new IllegalStateException("the teacher model is missing from " + source + ": run scripts/install-deps.sh");
+        }
+        model = tmp.resolve("teacher.wnm");
+        TeacherModels.importTo(source, model);
+    }
+
+    static String[] run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = new CommandLine(new WinnowCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void labelsAFolderAndSkipsFramesThatDoNotDecode() throws Exception {
+        Path frames = Files.createDirectories(tmp.resolve("frames"));
+        Path data = Path.of("/usr/share/doc/opencv-doc/examples/data");
+        Files.copy(data.resolve("messi5.jpg"), frames.resolve("a-messi5.jpg"));
+        Files.copy(data.resolve("building.jpg"), frames.resolve("b-building.jpg"));
+        Files.write(frames.resolve("c-garbage.jpg"), "not a jpeg at all".getBytes());
+        Files.writeString(frames.resolve("d-truncated.ppm"), "P6\n640 480\n255\nabc");
+        Files.writeString(frames.resolve("e-huge.pgm"), "P5\n30000 30000\n255\n");
+        Path csv = tmp.resolve("labels.csv");
+        String[] r = run("teacher", "label", "--model", model.toString(), "--frames", frames.toString(), "--out", csv.toString(), "--boxes", "--threads", "2");
+        assertEquals("0", r[0], r[2]);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("file,count,score_max,boxes", lines.get(0));
+        assertEquals(3, lines.size(), "two frames labelled: " + lines);
+        String[] messi = lines.get(1).split(",", 4), building = lines.get(2).split(",", 4);
+        assertEquals("a-messi5.jpg", messi[0]);
+        assertTrue(Integer.parseInt(messi[1]) >= 2, "players found: " + lines.get(1));
+        assertEquals(Integer.parseInt(messi[1]), messi[3].split(";").length, "one box per person");
+        for (String box : messi[3].split(";")) {
+            String[] v = box.split(":");
+            float x1 = Float.parseFloat(v[0]), y1 = Float.parseFloat(v[1]), x2 = Float.parseFloat(v[2]), y2 = Float.parseFloat(v[3]);
+            assertTrue(0 <= x1 && x1 < x2 && x2 <= 548 && 0 <= y1 && y1 < y2 && y2 <= 342, "box inside the 548x342 frame: " + box);
+        }
+        assertEquals("0", building[1], "no person in the building photo");
+        assertTrue(r[1].contains("| 5 | 2 | 3 |"), "summary: 5 frames, 2 labelled, 3 skipped\n" + r[1]);
+        assertTrue(r[2].contains("c-garbage.jpg") && r[2].contains("d-truncated.ppm") && r[2].contains("e-huge.pgm"), r[2]);
+        assertTrue(r[2].contains("30000x30000"), "the huge header is refused by its claimed size: " + r[2]);
+    }
+
+    @Test
+    void labelsAVideoThroughFfmpeg() throws Exception {
+        Path csv = tmp.resolve("video.csv");
+        String[] r = run("teacher", "label", "--model", model.toString(), "--frames", "/usr/share/doc/opencv-doc/examples/data/vtest.avi",
+                "--out", csv.toString(), "--limit", "3", "--threads", "1");
+        assertEquals("0", r[0], r[2]);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(4, lines.size());
+        assertTrue(lines.get(1).startsWith("vtest.avi:000000,"), lines.get(1));
+        assertTrue(Integer.parseInt(lines.get(1).split(",")[1]) >= 3, "pedestrians on the plaza: " + lines.get(1));
+    }
+
+    @Test
+    void aMissingInputIsOneClearError() {
+        String[] r = run("teacher", "label", "--model", model.toString(), "--frames", tmp.resolve("nope").toString(), "--out", tmp.resolve("x.csv").toString());
+        assertFalse(r[0].equals("0"));
+        assertTrue(r[2].contains("nope"), r[2]);
+        assertFalse(Files.exists(tmp.resolve("x.csv")), "nothing written");
+    }
+}
