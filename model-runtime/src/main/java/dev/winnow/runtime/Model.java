@@ -9,6 +9,7 @@ import dev.winnow.runtime.graph.Graph;
 import dev.winnow.runtime.graph.Interpreter;
 import dev.winnow.runtime.graph.OpRegistry;
 import dev.winnow.runtime.graph.TensorSpec;
+import dev.winnow.runtime.ops.BuiltinOps;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -38,7 +39,7 @@ public final class Model {
     }
 
     public static Model fromArtifact(Artifact artifact) throws ModelFormatException {
-        return fromArtifact(artifact, OpRegistry.builtins());
+        return fromArtifact(artifact, BuiltinOps.REGISTRY);
     }
 
     public static Model fromArtifact(Artifact artifact, OpRegistry ops) throws ModelFormatException {

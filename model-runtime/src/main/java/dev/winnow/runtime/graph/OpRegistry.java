@@ -7,8 +7,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Which factory builds which op type. Immutable: {@link #builtins()} holds Winnow's operators, and
- * {@link #with} returns a new registry with extra ones (model families, user ops).
+ * The op resolver: which factory builds which op type, as TensorFlow Lite Micro's
+ * {@code MicroMutableOpResolver} lists the kernels an application links. The graph asks it for
+ * every node and knows no op itself; {@code dev.winnow.runtime.ops.BuiltinOps.REGISTRY} is the list
+ * Winnow ships. Immutable: {@link #with} returns a new resolver with extra ops (user ops).
  */
 public final class OpRegistry {
     private final Map<String, OpFactory> factories;
@@ -19,10 +21,6 @@ public final class OpRegistry {
 
     public static OpRegistry of(Map<String, OpFactory> factories) {
         return new OpRegistry(factories);
-    }
-
-    public static OpRegistry builtins() {
-        return dev.winnow.runtime.ops.BuiltinOps.REGISTRY;
     }
 
     public OpRegistry with(String type, OpFactory factory) {

@@ -16,7 +16,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import dev.winnow.flink.frames.HotSwapFrameScorer;
+import dev.winnow.flink.model.SwappableModel;
 
 /**
  * The model registry's change feed as a Flink source: every alias move becomes a {@link ModelUpdate},
@@ -25,7 +25,7 @@ import dev.winnow.flink.frames.HotSwapFrameScorer;
  *
  * <pre>{@code
  * var updates = RegistryFeedSource.builder(registry).model("person-detector").build().broadcast(env);
- * frames.connect(updates).process(new HotSwapFrameScorer(registry, "person-detector", "production", "person", false));
+ * frames.connect(updates).process(new dev.winnow.flink.frames.HotSwapFrameScorer(registry, "person-detector", "production", "person", false));
  * }</pre>
  *
  * <p>Unbounded by default; {@link Builder#stopAtSequence} makes it end after a given event, which
@@ -59,7 +59,7 @@ public final class RegistryFeedSource implements Source<ModelUpdate, RegistryFee
 
     /** The feed broadcast with the state descriptor the hot-swapping functions read. */
     public BroadcastStream<ModelUpdate> broadcast(StreamExecutionEnvironment env) {
-        return stream(env).broadcast(HotSwapFrameScorer.VERSIONS);
+        return stream(env).broadcast(SwappableModel.VERSIONS);
     }
 
     @Override
