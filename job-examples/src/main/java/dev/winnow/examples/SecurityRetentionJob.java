@@ -2,6 +2,9 @@ package dev.winnow.examples;
 
 import dev.winnow.connectors.camera.CameraSource;
 import dev.winnow.connectors.camera.CameraSpec;
+import dev.winnow.connectors.camera.FfmpegCamera;
+import dev.winnow.connectors.camera.SegmentMarkers;
+import dev.winnow.connectors.clips.ClipSink;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sink.RetainedFrameSink;
 import dev.winnow.examples.io.Cameras;
@@ -13,6 +16,9 @@ import dev.winnow.examples.io.OutputDir;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.flink.retention.RetentionConfig;
 import dev.winnow.flink.retention.RetentionFilter;
+import dev.winnow.flink.retention.SegmentKeeper;
+import dev.winnow.flink.types.ClipRequest;
+import dev.winnow.flink.types.SegmentDecision;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
 import java.nio.file.Path;
@@ -30,11 +36,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Security-camera storage reduction: frames → person detector → NVR-style retention (pre-roll,
- * post-roll, hysteresis) → only the frames around people are written, partitioned by camera and
- * hour. Writes what it decided for every frame, the kept frames' ids and the events as CSV, then a
- * report: frames and bytes in and kept, the share saved, events, and person-frame recall where a
- * person labelled frames.
+ * Security-camera storage reduction, NVR style. Analysis and storage are two paths: for video files
+ * and RTSP/HTTP streams one ffmpeg per camera decodes small grey analysis frames for the person
+ * detector and stream-copies the camera's own encoded video into short segments (spool directory);
+ * RetentionFilter (pre-roll, post-roll, hysteresis, minimum event) turns verdicts into events, the
+ * SegmentKeeper picks the segments around each event and the ClipSink joins them into one playable
+ * clip per event, {@code camera=<id>/<yyyy-MM-dd>/<HH-mm-ss>_<event>.mp4|.mkv}, with a per-camera
+ * {@code index.csv}, exactly once. Also writes verdicts, kept frame ids, events and segment decisions
+ * as CSV, then a report: video bytes kept against the camera's encoded bytes, events, clips, and
+ * person-frame recall where a person labelled frames. Image-folder cameras have no encoded stream;
+ * {@code --keep-frames} writes their kept frames as before (for training-data capture).
  */
 @Command(name = "security-retention", mixinStandardHelpOptions = true,
         description = "Keep only the frames with people in them (with pre/post roll) and report the storage saved.")
@@ -68,6 +79,15 @@ public final class SecurityRetentionJob implements Callable<Integer> {
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
 
+    @Option(names = "--segment", defaultValue = "PT4S", description = "recorded segment length, cut at the next keyframe (default: ${DEFAULT-VALUE})")
+    Duration segment;
+
+    @Option(names = "--spool", description = "local directory for recorded segments (default: <out>/.spool for a local --out, else the temp dir)")
+    Path spool;
+
+    @Option(names = "--keep-frames", description = "also write the kept decoded frames (.wfr, camera=<id>/yyyy-MM-dd--HH under frames/) for training data")
+    boolean keepFrames;
+
     @Mixin KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--frames-topic", description = "read CameraFrame records from this Kafka topic instead of --camera")
@@ -96,6 +116,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "security-retention finished in %.1f s; outputs in %s (reports are written for local output directories)%n", seconds, out);
             return 0;
         }
+        RetentionReport.writeMergedIndex(local);
         RetentionReport report = RetentionReport.read(local, retention());
         System.out.print(report.summary(seconds));
         report.writeHtml(local.resolve("report.html"));
@@ -111,7 +132,10 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     void build(StreamExecutionEnvironment env) throws Exception {
         env.enableCheckpointing(2_000);
         OutputDir output = OutputDir.of(out);
-        output.clearLocal("verdicts", "kept", "events", "retained", "report.html");
+        output.clearLocal("verdicts", "kept", "events", "segments", "frames", "retained", "report.html", "index.csv", ".spool");
+        output.clearLocalMatching("camera=");
+        Path spoolDir = spool != null ? spool : output.local() != null ? output.local().resolve(".spool")
+                : Path.of(System.getProperty("java.io.tmpdir"), "winnow-spool");
         kafka.require("--frames-topic", framesTopic);
         kafka.require("--events-topic", eventsTopic);
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis);
@@ -120,15 +144,29 @@ public final class SecurityRetentionJob implements Callable<Integer> {
             frames = env.fromSource(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), watermarks, "kafka " + framesTopic).uid("cameras");
         } else {
             List<CameraSpec<?>> specs = new ArrayList<>();
-            for (String c : cameras) specs.add(Cameras.parse(c, fps, eventFps, SAMPLE_START, 320, 240));
+            for (String c : cameras) {
+                CameraSpec<?> spec = Cameras.parse(c, fps, eventFps, SAMPLE_START, 320, 240);
+                if (spec instanceof FfmpegCamera f) f.record(spoolDir, segment);
+                specs.add(spec);
+            }
             frames = env.fromSource(CameraSource.of(specs), watermarks, "cameras").uid("cameras");
         }
+        SingleOutputStreamOperator<Frame> split = frames.process(new SegmentMarkers()).name("segment markers").uid("segment-markers");
+        frames = split;
         if (labels != null) frames = frames.map(FrameLabels.read(labels)).name("hand labels").uid("labels");
         DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry);
         scored.sinkTo(CsvFiles.sink(output, "verdicts", RetentionReport::verdictLine, s -> s.frame.timestampMillis)).name("verdicts csv").uid("verdicts-csv");
         SingleOutputStreamOperator<ScoredFrame> kept = scored.keyBy(s -> s.frame.cameraId).process(new RetentionFilter(retention())).name("retention").uid("retention");
-        kept.map(s -> s.frame).sinkTo(RetainedFrameSink.builder(output.flink("retained")).build())
-                .name("retained frames").uid("retained-frames");
+        if (keepFrames) {
+            kept.map(s -> s.frame).uid("kept-frames").sinkTo(RetainedFrameSink.builder(output.flink("frames")).build())
+                    .name("retained frames").uid("retained-frames");
+        }
+        SingleOutputStreamOperator<ClipRequest> clips = split.getSideOutput(SegmentMarkers.SEGMENTS).keyBy(s -> s.cameraId)
+                .connect(kept.getSideOutput(RetentionFilter.LIFECYCLE).keyBy(e -> e.cameraId))
+                .process(new SegmentKeeper(retention())).name("segment keeper").uid("segment-keeper");
+        clips.sinkTo(ClipSink.builder(output.flinkRoot()).workDir(spoolDir).build()).name("clips").uid("clips");
+        clips.getSideOutput(SegmentKeeper.DECISIONS).sinkTo(CsvFiles.sink(output, "segments", RetentionReport::segmentLine, d -> d.startMillis))
+                .name("segments csv").uid("segments-csv");
         kept.sinkTo(CsvFiles.sink(output, "kept", s -> s.frame.cameraId + "," + s.frame.seq, s -> s.frame.timestampMillis)).name("kept csv").uid("kept-csv");
         kept.getSideOutput(RetentionFilter.EVENTS).sinkTo(CsvFiles.sink(output, "events", RetentionReport::eventLine, e -> e.startMillis))
                 .name("events csv").uid("events-csv");

@@ -22,7 +22,8 @@ import picocli.CommandLine;
 /**
  * security-retention on the bundled sample and detector, on a MiniCluster: the plaza camera's empty
  * stretches and the garden camera are dropped, every hand-labelled frame with people is kept, and the
- * retained frames on disk are exactly the frames the job says it kept.
+ * retained frames on disk (--keep-frames) are exactly the frames the job says it kept. And on
+ * vtest.avi: the camera's own DivX 3 stream kept as playable clips with an index.
  */
 class SecurityRetentionJobTest {
     @RegisterExtension
@@ -36,7 +37,7 @@ class SecurityRetentionJobTest {
         SecurityRetentionJob job = new SecurityRetentionJob();
         Path samples = Samples.dir().resolve("frames");
         new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + samples.resolve("plaza"),
-                "--camera", "garden=" + samples.resolve("garden"), "--labels", samples.resolve("labels.csv").toString());
+                "--camera", "garden=" + samples.resolve("garden"), "--labels", samples.resolve("labels.csv").toString(), "--keep-frames");
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -66,7 +67,7 @@ class SecurityRetentionJobTest {
 
         long kept = report.decisions().stream().filter(report::kept).count();
         long onDisk = 0;
-        try (Stream<Path> files = Files.walk(out.resolve("retained"))) {
+        try (Stream<Path> files = Files.walk(out.resolve("frames"))) {
             for (Path f : files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
                 assertTrue(f.toString().contains("camera="), "partitioned by camera: " + f);
                 List<Frame> frames = FrameFiles.read(f);
@@ -77,5 +78,38 @@ class SecurityRetentionJobTest {
 
         report.writeHtml(out.resolve("report.html"));
         assertTrue(Files.readString(out.resolve("report.html")).contains("camera plaza"));
+    }
+
+    @Test
+    void vtestIsKeptAsTheCamerasOwnVideoInPlayableClips() throws Exception {
+        Path vtest = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
+        assertTrue(Files.isReadable(vtest), "apt-get install opencv-doc");
+        SecurityRetentionJob job = new SecurityRetentionJob();
+        new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + vtest, "--fps", "5");
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        conf.set(org.apache.flink.configuration.PipelineOptions.AUTO_GENERATE_UIDS, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        job.build(env);
+        env.execute("security-retention vtest");
+        RetentionReport.writeMergedIndex(out);
+        RetentionReport report = RetentionReport.read(out, job.retention());
+        RetentionReport.Video v = report.video(null);
+        assertTrue(v.sourceBytes() > 7_500_000 && v.sourceBytes() <= Files.size(vtest), "the camera's encoded bytes: " + v.sourceBytes());
+        assertFalse(report.clips().isEmpty(), "people in every frame of vtest: at least one clip");
+        for (var c : report.clips()) {
+            Path clip = out.resolve(c.clip());
+            assertTrue(c.clip().matches("camera=plaza/\\d{4}-\\d\\d-\\d\\d/\\d\\d-\\d\\d-\\d\\d_\\d+\\.mkv"), c.clip());
+            assertEquals(Files.size(clip), c.bytes());
+            Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-i", clip.toString(), "-f", "null", "-").redirectErrorStream(true).start();
+            String errors = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor());
+            assertEquals("", errors.trim(), clip + " decodes to the end");
+        }
+        assertTrue(Files.readString(out.resolve("index.csv")).lines().count() == report.clips().size() + 1);
+        report.writeHtml(out.resolve("report.html"));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("<video"));
+        System.out.print(report.summary(0));
     }
 }

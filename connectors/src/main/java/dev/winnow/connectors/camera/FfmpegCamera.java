@@ -8,7 +8,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import dev.winnow.flink.types.Segment;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -32,6 +35,17 @@ import org.slf4j.LoggerFactory;
  * broken stream is reopened after a back-off (unless {@link #reconnect(boolean)} is off). A short
  * frame at the end of the pipe is counted in {@code malformedFrames} and skipped. If ffmpeg fails
  * without producing a frame, the stream fails with ffmpeg's own error lines.
+ *
+ * <p>Recording ({@link #record(Path, Duration)}): the same ffmpeg process also writes the camera's own
+ * encoded video stream, by stream copy (no re-encode), as Matroska segments of about the segment
+ * length, each starting at a keyframe ({@code -f segment -segment_time N -reset_timestamps 1 -c copy}),
+ * into {@code <spool>/<camera>/run-<n>/}, and lists each finished segment in that run's
+ * {@code segments.csv}. The camera emits one {@link Frame#segmentMarker segment marker} per finished
+ * segment, after the frames it covers, with the segment's event time (a file's media time from
+ * {@code startMillis}; for a live input, media time from the wall clock at the run's first frame).
+ * Markers do not advance the position; after a restore a file's segments are announced again
+ * (same times) into a new run directory, which a keeper de-duplicates by start time. Only the first
+ * video stream is recorded. Spool files are not deleted by the camera.
  */
 public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
     private static final long serialVersionUID = 1L;
@@ -47,6 +61,8 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
     private boolean reconnect = true;
     private long reconnectDelayMillis = 2000;
     private long startMillis = System.currentTimeMillis();
+    private String spoolDir;
+    private double segmentSeconds = 4;
 
     /**
      * @param input  a file path or a URL (rtsp://, http://, …)
@@ -98,6 +114,21 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         return this;
     }
 
+    /**
+     * Also record the camera's encoded stream by stream copy into segments of about {@code segment}
+     * (cut at the first keyframe after it) under {@code spool/<camera>/}.
+     */
+    public FfmpegCamera record(Path spool, Duration segment) {
+        if (segment.toMillis() < 1) throw new IllegalArgumentException("segment length " + segment);
+        this.spoolDir = spool.toAbsolutePath().toString();
+        this.segmentSeconds = segment.toMillis() / 1000.0;
+        return this;
+    }
+
+    public boolean recording() {
+        return spoolDir != null;
+    }
+
     public int frameBytes() {
         return width * height;
     }
@@ -111,16 +142,27 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         return !isLive() || maxFrames != Long.MAX_VALUE || !reconnect;
     }
 
-    /** The command line this camera runs. */
+    /** The command line this camera runs (without recording). */
     public List<String> command() {
+        return command(null);
+    }
+
+    /** The command line this camera runs, recording segments into {@code runDir} when it is not null. */
+    public List<String> command(Path runDir) {
         List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error"));
         if (input.toLowerCase(Locale.ROOT).startsWith("rtsp://") && !inputOptions.contains("-rtsp_transport")) {
             cmd.addAll(List.of("-rtsp_transport", "tcp"));
         }
         cmd.addAll(inputOptions);
-        cmd.addAll(List.of("-i", input,
+        cmd.addAll(List.of("-i", input, "-map", "0:v:0",
                 "-vf", "fps=" + fps + ",scale=" + width + ":" + height + ",format=gray",
-                "-f", "rawvideo", "-pix_fmt", "gray", "-"));
+                "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"));
+        if (runDir != null) {
+            cmd.addAll(List.of("-map", "0:v:0", "-c", "copy", "-f", "segment", "-segment_time", Double.toString(segmentSeconds),
+                    "-segment_format", "matroska", "-reset_timestamps", "1",
+                    "-segment_list", runDir.resolve("segments.csv").toString(), "-segment_list_type", "csv",
+                    runDir.resolve("seg-%06d.mkv").toString()));
+        }
         return cmd;
     }
 
@@ -139,6 +181,12 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         private Thread stderrDrain;
         private final Deque<String> stderrTail = new ArrayDeque<>();
         private long framesThisRun;
+        private Path runDir;
+        private long listOffset;
+        private final Deque<Segment> markers = new ArrayDeque<>();
+        private double firstSegmentStart = Double.NaN;
+        private long runWallStart;
+        private boolean ended;
 
         Stream(long position, StreamContext context) {
             this.seq = position;
@@ -148,12 +196,26 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
 
         @Override
         public Positioned<Frame> next() throws IOException, InterruptedException {
+            while (true) {
+                Segment s = markers.poll();
+                if (s != null) return new Positioned<>(Frame.segmentMarker(s), s.startMillis, seq);
+                if (ended) return null;
+                Positioned<Frame> f = nextFrame();
+                if (f != null) {
+                    if (runDir != null) pollSegments();
+                    return f;
+                }
+                ended = true;
+            }
+        }
+
+        private Positioned<Frame> nextFrame() throws IOException, InterruptedException {
             int n = frameBytes();
             while (seq < maxFrames && context.running()) {
                 if (process == null) start();
                 byte[] px = pipe.readNBytes(n);
                 if (px.length == n) {
-                    framesThisRun++;
+                    if (framesThisRun++ == 0) runWallStart = System.currentTimeMillis();
                     if (toDiscard > 0) {
                         toDiscard--;
                         continue;
@@ -184,7 +246,17 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         }
 
         private void start() throws IOException {
-            List<String> cmd = command();
+            if (recording()) {
+                Path cam = Path.of(spoolDir, cameraId);
+                Files.createDirectories(cam);
+                long n = System.currentTimeMillis();
+                runDir = cam.resolve("run-" + n);
+                while (Files.exists(runDir)) runDir = cam.resolve("run-" + ++n);
+                Files.createDirectories(runDir);
+                listOffset = 0;
+                firstSegmentStart = Double.NaN;
+            }
+            List<String> cmd = command(runDir);
             LOG.info("camera {}: starting {}", cameraId, String.join(" ", cmd));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             try {
@@ -231,7 +303,43 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 if (!p.waitFor(2, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
             }
             if (stderrDrain != null) stderrDrain.join(1000);
+            if (runDir != null) {
+                try {
+                    pollSegments();
+                } catch (IOException e) {
+                    LOG.warn("camera {}: cannot read the segment list of {}: {}", cameraId, runDir, e.toString());
+                }
+            }
             return p.isAlive() ? -1 : p.exitValue();
+        }
+
+        /** Reads the finished segments ffmpeg has listed since the last call (complete lines only). */
+        private void pollSegments() throws IOException {
+            Path list = runDir.resolve("segments.csv");
+            if (!Files.exists(list) || Files.size(list) <= listOffset) return;
+            byte[] bytes;
+            try (RandomAccessFile f = new RandomAccessFile(list.toFile(), "r")) {
+                f.seek(listOffset);
+                bytes = new byte[(int) (f.length() - listOffset)];
+                f.readFully(bytes);
+            }
+            int end = 0;
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] != '\n') continue;
+                String line = new String(bytes, end, i - end, StandardCharsets.UTF_8).trim();
+                end = i + 1;
+                String[] parts = line.split(",");
+                if (parts.length < 3) continue;
+                double from = Double.parseDouble(parts[parts.length - 2]), to = Double.parseDouble(parts[parts.length - 1]);
+                String name = String.join(",", java.util.Arrays.copyOf(parts, parts.length - 2));
+                Path file = runDir.resolve(name);
+                if (Double.isNaN(firstSegmentStart)) firstSegmentStart = from;
+                long t0 = liveInput ? (framesThisRun > 0 ? runWallStart : System.currentTimeMillis()) - Math.round(firstSegmentStart * 1000)
+                        : startMillis;
+                markers.add(new Segment(cameraId, file.toString(), t0 + Math.round(from * 1000), t0 + Math.round(to * 1000),
+                        Files.exists(file) ? Files.size(file) : 0));
+            }
+            listOffset += end;
         }
 
         @Override

@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scoring step both frame scorers share, with its metrics: frames scored and malformed, an
+ * The scoring step both frame scorers share, with its metrics: frames scored, malformed and
+ * oversized (over the pixel budget), an
  * inference latency histogram, and gauges of the serving model's version and arena bytes.
  */
 final class FrameMetrics {
@@ -20,20 +21,26 @@ final class FrameMetrics {
 
     private final Counter scored;
     private final Counter malformed;
+    private final Counter oversized;
     private final Histogram latency;
 
     FrameMetrics(MetricGroup operatorGroup, Supplier<FrameScoring> serving) {
         MetricGroup g = operatorGroup.addGroup("winnow");
         scored = g.counter("recordsScored");
         malformed = g.counter("framesMalformed");
+        oversized = g.counter("framesOversized");
         latency = g.histogram("inferenceLatencyNanos", new DescriptiveStatisticsHistogram(1000));
         ServingGauges.register(g, serving);
     }
 
-    /** Scores {@code f}, or counts, logs and returns null when it is malformed. */
+    /** Scores {@code f}, or counts, logs and returns null when it is malformed or over the pixel budget. */
     ScoredFrame score(FrameScoring scoring, Frame f) {
         try {
             scoring.prepare(f);
+        } catch (OversizedFrameException e) {
+            oversized.inc();
+            LOG.warn("dropping oversized frame: {}", e.getMessage());
+            return null;
         } catch (MalformedFrameException e) {
             malformed.inc();
             LOG.warn("dropping malformed frame: {}", e.getMessage());

@@ -3,12 +3,16 @@ package dev.winnow.flink.frames;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.runtime.format.InputSpec;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns a frame into the model's input tensor as the artifact's input spec says: decode (GRAY8,
@@ -16,16 +20,39 @@ import javax.imageio.ImageIO;
  * centres, as OpenCV's INTER_LINEAR) to the spec's H x W, then v · scale, minus mean, over std
  * ({@code preprocess.scale}, {@code .mean}, {@code .std}, per channel or one value). Raw frames are
  * converted without allocating; JPEG decoding goes through ImageIO, which does allocate.
+ *
+ * <p>Pixel budget: a frame whose size (for JPEG, the size its frame header claims, read before any
+ * pixel is decoded) exceeds {@link #maxPixels()} is refused with an {@link OversizedFrameException}
+ * before anything of that size is allocated. Without it a greyscale JPEG whose header says
+ * 30000x30000 overflowed {@code w*h*3} (NegativeArraySizeException, the job restarting forever) and
+ * one saying 12000x12000 exhausted a 1 GB heap.
+ *
+ * <p>Not thread safe: one per subtask (it keeps its buffers in fields).
  */
 public final class FramePreprocessor implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Default pixel budget: 3840x2160 (4K UHD), about 100 MB of working buffers at three channels. */
+    public static final long DEFAULT_MAX_PIXELS = 3840L * 2160;
+
     private final int outH, outW, outC;
     private final float scale;
     private final float[] mean, invStd;
+    private final long maxPixels;
     private transient float[] plane;
+    private transient byte[] rgb;
+    private transient int[] row;
 
     public FramePreprocessor(InputSpec spec) {
+        this(spec, DEFAULT_MAX_PIXELS);
+    }
+
+    /** @param maxPixels the largest width x height accepted; larger frames throw {@link OversizedFrameException} */
+    public FramePreprocessor(InputSpec spec, long maxPixels) {
+        if (maxPixels < 1 || maxPixels > Integer.MAX_VALUE / 12) {
+            throw new IllegalArgumentException("maxPixels must be in 1.." + Integer.MAX_VALUE / 12 + ", got " + maxPixels);
+        }
+        this.maxPixels = maxPixels;
         int[] s = spec.shape();
         if (s.length != 3 || (s[2] != 1 && s[2] != 3) || !spec.layout().equals("HWC")) {
             throw new IllegalArgumentException("frame models take an HWC input with 1 or 3 channels, this one takes " + spec);
@@ -49,6 +76,10 @@ public final class FramePreprocessor implements Serializable {
         return a;
     }
 
+    public long maxPixels() {
+        return maxPixels;
+    }
+
     public int inputSize() {
         return outH * outW * outC;
     }
@@ -58,32 +89,62 @@ public final class FramePreprocessor implements Serializable {
         if (f.encoding == null || f.data == null) throw new MalformedFrameException("frame without encoding or data");
         switch (f.encoding) {
             case GRAY8:
+                checkBudget(f, f.width, f.height);
                 checkSize(f, 1);
                 resample(f.data, f.width, f.height, 1, out, off);
                 break;
             case RGB24:
+                checkBudget(f, f.width, f.height);
                 checkSize(f, 3);
                 resample(f.data, f.width, f.height, 3, out, off);
                 break;
             default:
-                BufferedImage img;
-                try {
-                    img = ImageIO.read(new ByteArrayInputStream(f.data));
-                } catch (IOException | RuntimeException e) {
-                    throw new MalformedFrameException("JPEG of " + f.cameraId + "#" + f.seq + " does not decode: " + e.getMessage());
-                }
-                if (img == null) throw new MalformedFrameException("JPEG of " + f.cameraId + "#" + f.seq + " is not an image");
-                int w = img.getWidth(), h = img.getHeight();
-                byte[] rgb = new byte[w * h * 3];
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        int p = img.getRGB(x, y), i = 3 * (y * w + x);
-                        rgb[i] = (byte) (p >> 16);
-                        rgb[i + 1] = (byte) (p >> 8);
-                        rgb[i + 2] = (byte) p;
-                    }
-                }
-                resample(rgb, w, h, 3, out, off);
+                decodeJpeg(f, out, off);
+        }
+    }
+
+    /** Reads the JPEG's frame header, checks the claimed size against the budget, then decodes. */
+    private void decodeJpeg(Frame f, float[] out, int off) throws MalformedFrameException {
+        BufferedImage img;
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
+        if (!readers.hasNext()) throw new IllegalStateException("no ImageIO JPEG reader");
+        ImageReader reader = readers.next();
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(f.data))) {
+            reader.setInput(in, true, true);
+            int w = reader.getWidth(0), h = reader.getHeight(0);   // the frame header only
+            checkBudget(f, w, h);
+            img = reader.read(0);
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedFrameException("JPEG of " + f.cameraId + "#" + f.seq + " does not decode: " + e.getMessage());
+        } finally {
+            reader.dispose();
+        }
+        if (img == null) throw new MalformedFrameException("JPEG of " + f.cameraId + "#" + f.seq + " is not an image");
+        int w = img.getWidth(), h = img.getHeight();
+        checkBudget(f, w, h);
+        if (img.getType() == BufferedImage.TYPE_BYTE_GRAY && img.getRaster().getDataBuffer() instanceof DataBufferByte
+                && ((DataBufferByte) img.getRaster().getDataBuffer()).getData().length == w * h) {
+            resample(((DataBufferByte) img.getRaster().getDataBuffer()).getData(), w, h, 1, out, off);
+            return;
+        }
+        if (rgb == null || rgb.length < w * h * 3) rgb = new byte[w * h * 3];
+        if (row == null || row.length < w) row = new int[w];
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int p = row[x], i = 3 * (y * w + x);
+                rgb[i] = (byte) (p >> 16);
+                rgb[i + 1] = (byte) (p >> 8);
+                rgb[i + 2] = (byte) p;
+            }
+        }
+        resample(rgb, w, h, 3, out, off);
+    }
+
+    private void checkBudget(Frame f, long w, long h) throws OversizedFrameException {
+        if (w < 1 || h < 1 || w * h > maxPixels) {
+            throw new OversizedFrameException("frame " + f.cameraId + "#" + f.seq + " (" + f.encoding + ") claims " + w + "x" + h
+                    + " = " + w * h + " pixels, over the budget of " + maxPixels);
         }
     }
 

@@ -9,7 +9,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Scores camera frames with an embedded model loaded once per subtask (see {@link FrameScoring}).
- * Malformed frames are counted, logged and dropped; they never fail the job. For models that follow
+ * Malformed and oversized frames are counted, logged and dropped; they never fail the job. For models that follow
  * a registry alias, use {@link HotSwapFrameScorer}.
  */
 public class FrameScorer extends RichFlatMapFunction<Frame, ScoredFrame> {
@@ -17,6 +17,7 @@ public class FrameScorer extends RichFlatMapFunction<Frame, ScoredFrame> {
 
     private final ModelSource source;
     private final String positiveLabel;
+    private long maxPixels = FramePreprocessor.DEFAULT_MAX_PIXELS;
 
     private transient FrameScoring scoring;
     private transient FrameMetrics metrics;
@@ -26,9 +27,16 @@ public class FrameScorer extends RichFlatMapFunction<Frame, ScoredFrame> {
         this.positiveLabel = positiveLabel;
     }
 
+    /** The pixel budget (default {@link FramePreprocessor#DEFAULT_MAX_PIXELS}); larger frames are counted in {@code framesOversized} and dropped. */
+    public FrameScorer maxPixels(long maxPixels) {
+        if (maxPixels < 1) throw new IllegalArgumentException("maxPixels " + maxPixels);
+        this.maxPixels = maxPixels;
+        return this;
+    }
+
     @Override
     public void open(OpenContext ctx) throws Exception {
-        scoring = new FrameScoring(source.load(), source.version(), positiveLabel);
+        scoring = new FrameScoring(source.load(), source.version(), positiveLabel, maxPixels);
         metrics = new FrameMetrics(getRuntimeContext().getMetricGroup(), () -> scoring);
     }
 

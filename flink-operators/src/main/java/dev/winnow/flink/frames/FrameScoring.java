@@ -23,10 +23,15 @@ public final class FrameScoring implements ServingModel {
     private final int positive;
 
     public FrameScoring(Model model, int version, String positiveLabel) {
+        this(model, version, positiveLabel, FramePreprocessor.DEFAULT_MAX_PIXELS);
+    }
+
+    /** @param maxPixels the pixel budget of {@link FramePreprocessor}: larger frames are refused before decoding */
+    public FrameScoring(Model model, int version, String positiveLabel, long maxPixels) {
         this.model = model;
         this.version = version;
         this.interpreter = model.newInterpreter();
-        this.preprocessor = new FramePreprocessor(model.inputSpec());
+        this.preprocessor = new FramePreprocessor(model.inputSpec(), maxPixels);
         this.input = new float[preprocessor.inputSize()];
         this.detector = model.outputCount() == 2 && model.output(0).rank() == 2 && model.output(0).dim(1) == 5;
         this.out0 = new float[model.output(0).elementCount()];

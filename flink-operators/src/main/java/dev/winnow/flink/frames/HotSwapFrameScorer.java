@@ -26,6 +26,7 @@ public class HotSwapFrameScorer extends HotSwapFunction<Frame, ScoredFrame, Fram
     public static final MapStateDescriptor<String, ModelUpdate> VERSIONS = SwappableModel.VERSIONS;
 
     private final String positiveLabel;
+    private long maxPixels = FramePreprocessor.DEFAULT_MAX_PIXELS;
 
     private transient FrameMetrics metrics;
 
@@ -34,14 +35,22 @@ public class HotSwapFrameScorer extends HotSwapFunction<Frame, ScoredFrame, Fram
         this.positiveLabel = positiveLabel;
     }
 
+    /** The pixel budget (default {@link FramePreprocessor#DEFAULT_MAX_PIXELS}); larger frames are counted in {@code framesOversized} and dropped. */
+    public HotSwapFrameScorer maxPixels(long maxPixels) {
+        if (maxPixels < 1) throw new IllegalArgumentException("maxPixels " + maxPixels);
+        this.maxPixels = maxPixels;
+        return this;
+    }
+
     @Override
     protected SwappableModel.Loader<FrameScoring> loader() {
         String positive = positiveLabel;
+        long budget = maxPixels;
         return (m, version, serving) -> {
             if (serving != null && !m.inputSpec().compatibleWith(serving.model().inputSpec())) {
                 throw new IllegalArgumentException("input spec " + m.inputSpec() + " differs from the serving model's " + serving.model().inputSpec());
             }
-            return new FrameScoring(m, version, positive);
+            return new FrameScoring(m, version, positive, budget);
         };
     }
 

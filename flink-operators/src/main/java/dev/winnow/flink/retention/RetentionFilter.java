@@ -17,7 +17,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * Keeps a camera's frames with people in them, NVR style (see {@link RetentionConfig}), and drops
  * the rest. Keyed by camera; frames of one camera must arrive in timestamp order. Kept frames go to
- * the main output, one {@link RetentionEvent} per closed event to {@link #EVENTS}.
+ * the main output, one {@link RetentionEvent} per closed event to {@link #EVENTS}, and one per
+ * started and one per closed event to {@link #LIFECYCLE}.
  *
  * <p>All of it is keyed state — the pre-roll ring of frames, the open event, the event counter —
  * so a restore from a checkpoint resumes mid-event without losing pre-roll frames or emitting a frame
@@ -27,6 +28,12 @@ public class RetentionFilter extends KeyedProcessFunction<String, ScoredFrame, S
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<RetentionEvent> EVENTS = new OutputTag<>("retention-events") {};
+    /**
+     * Both ends of every event, in order on one stream: a record when the event starts (its start
+     * includes the pre-roll; {@code endMillis == -1}) and the closed event as on {@link #EVENTS}. A
+     * segment keeper reads it to hold the camera's segments from an event's start until it closes.
+     */
+    public static final OutputTag<RetentionEvent> LIFECYCLE = new OutputTag<>("retention-event-lifecycle") {};
 
     private final RetentionConfig config;
 
@@ -49,6 +56,9 @@ public class RetentionFilter extends KeyedProcessFunction<String, ScoredFrame, S
         public float peakScore;
         public long frames;
         public long bytes;
+        public int modelVersion;
+        public long peakSeq = -1;
+        public long peakMillis;
 
         public OpenEvent() {}
     }
@@ -125,13 +135,24 @@ public class RetentionFilter extends KeyedProcessFunction<String, ScoredFrame, S
         e.lastDetection = f.frame.timestampMillis;
         ctx.timerService().registerEventTimeTimer(e.lastDetection + config.postRollMillis);
         open.update(e);
+        RetentionEvent opened = new RetentionEvent();
+        opened.cameraId = ctx.getCurrentKey();
+        opened.eventId = e.id;
+        opened.startMillis = e.start;
+        opened.endMillis = -1;
+        ctx.output(LIFECYCLE, opened);
     }
 
     private void keep(OpenEvent e, ScoredFrame f, Collector<ScoredFrame> out) {
         if (f.verdict.score >= config.exitThreshold) {
+            if (f.verdict.count > e.peakCount || e.peakSeq < 0) {
+                e.peakSeq = f.frame.seq;
+                e.peakMillis = f.frame.timestampMillis;
+            }
             e.peakCount = Math.max(e.peakCount, f.verdict.count);
             e.peakScore = Math.max(e.peakScore, f.verdict.score);
         }
+        e.modelVersion = Math.max(e.modelVersion, f.verdict.modelVersion);
         e.frames++;
         e.bytes += f.frame.sizeBytes();
         framesKept.inc();
@@ -150,7 +171,11 @@ public class RetentionFilter extends KeyedProcessFunction<String, ScoredFrame, S
         r.peakScore = e.peakScore;
         r.framesKept = e.frames;
         r.bytesKept = e.bytes;
+        r.modelVersion = e.modelVersion;
+        r.peakSeq = e.peakSeq;
+        r.peakMillis = e.peakMillis;
         ctx.output(EVENTS, r);
+        ctx.output(LIFECYCLE, r);
         eventsClosed.inc();
         open.clear();
     }

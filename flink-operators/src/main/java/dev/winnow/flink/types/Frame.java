@@ -19,6 +19,11 @@ public class Frame {
     public byte[] data;
     /** People in the frame when a label is known (sample data, evaluation); -1 when unknown. */
     public int labelCount = -1;
+    /**
+     * Set only on a segment marker: a record of a recording camera that announces a finished segment
+     * of its encoded stream instead of carrying pixels ({@code encoding} and {@code data} are null).
+     */
+    public Segment segment;
 
     public Frame() {}
 
@@ -33,6 +38,20 @@ public class Frame {
         this.data = data;
     }
 
+    /** A marker for one recorded segment of the camera's encoded stream. */
+    public static Frame segmentMarker(Segment s) {
+        Frame f = new Frame();
+        f.cameraId = s.cameraId;
+        f.seq = -1;
+        f.timestampMillis = s.startMillis;
+        f.segment = s;
+        return f;
+    }
+
+    public boolean isSegmentMarker() {
+        return segment != null;
+    }
+
     public int sizeBytes() {
         return data == null ? 0 : data.length;
     }
@@ -44,7 +63,7 @@ public class Frame {
         Frame f = (Frame) o;
         return seq == f.seq && timestampMillis == f.timestampMillis && width == f.width
                 && height == f.height && labelCount == f.labelCount
-                && Objects.equals(cameraId, f.cameraId) && encoding == f.encoding
+                && Objects.equals(cameraId, f.cameraId) && encoding == f.encoding && Objects.equals(segment, f.segment)
                 && Arrays.equals(data, f.data);
     }
 

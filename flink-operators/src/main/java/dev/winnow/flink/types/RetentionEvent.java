@@ -1,6 +1,10 @@
 package dev.winnow.flink.types;
 
-/** One recording event of a camera: people were seen from start to end, as an NVR would record it. */
+/**
+ * One recording event of a camera: people were seen from start to end, as an NVR would record it.
+ * {@link dev.winnow.flink.retention.RetentionFilter#LIFECYCLE} carries the same type when an event
+ * starts, with {@code endMillis == -1}.
+ */
 public class RetentionEvent {
     public String cameraId;
     /** Per camera, increasing from 1. */
@@ -11,6 +15,11 @@ public class RetentionEvent {
     public float peakScore;
     public long framesKept;
     public long bytesKept;
+    /** Version of the model whose verdicts opened the event (the highest one seen in it). */
+    public int modelVersion;
+    /** Sequence number and time of the frame with the most people (the event's thumbnail). */
+    public long peakSeq = -1;
+    public long peakMillis;
 
     public RetentionEvent() {}
 

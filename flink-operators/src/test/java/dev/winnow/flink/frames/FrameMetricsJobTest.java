@@ -39,9 +39,13 @@ class FrameMetricsJobTest {
             .setConfiguration(REPORTER.addToConfiguration(new Configuration())).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     static long sum(JobID job, String name) {
+        return sum(REPORTER, job, name);
+    }
+
+    static long sum(InMemoryReporter reporter, JobID job, String name) {
         long total = 0;
         int found = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> e : REPORTER.getMetricsByGroup().entrySet()) {
+        for (Map.Entry<MetricGroup, Map<String, Metric>> e : reporter.getMetricsByGroup().entrySet()) {
             if (!job.toString().equals(e.getKey().getAllVariables().get("<job_id>"))) continue;
             Metric m = e.getValue().get(name);
             if (m instanceof Counter c) { total += c.getCount(); found++; }

@@ -28,6 +28,11 @@ public final class OutputDir implements Serializable {
         return new org.apache.flink.core.fs.Path(new org.apache.flink.core.fs.Path(uri), sub);
     }
 
+    /** The output directory itself as a Flink path. */
+    public org.apache.flink.core.fs.Path flinkRoot() {
+        return new org.apache.flink.core.fs.Path(uri);
+    }
+
     /** The local directory, or null when the output is on a remote file system. */
     public Path local() {
         return uri.startsWith("file:") ? Path.of(URI.create(uri)) : null;
@@ -42,6 +47,19 @@ public final class OutputDir implements Serializable {
             if (!java.nio.file.Files.exists(p)) continue;
             try (var files = java.nio.file.Files.walk(p)) {
                 for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.delete(f);
+            }
+        }
+    }
+
+    /** Deletes a previous run's top-level entries whose names start with {@code prefix} (e.g. {@code camera=}). */
+    public void clearLocalMatching(String prefix) throws java.io.IOException {
+        Path dir = local();
+        if (dir == null || !java.nio.file.Files.isDirectory(dir)) return;
+        try (var entries = java.nio.file.Files.list(dir)) {
+            for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                try (var files = java.nio.file.Files.walk(p)) {
+                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.delete(f);
+                }
             }
         }
     }

@@ -1,7 +1,9 @@
 package dev.winnow.examples.report;
 
 import dev.winnow.examples.io.CsvFiles;
+import dev.winnow.connectors.clips.ClipIndex;
 import dev.winnow.flink.retention.RetentionConfig;
+import dev.winnow.flink.types.SegmentDecision;
 import dev.winnow.flink.types.RetentionEvent;
 import dev.winnow.flink.types.ScoredFrame;
 import java.io.IOException;
@@ -40,6 +42,18 @@ public final class RetentionReport {
         }
     }
 
+    /** One recorded segment of a camera's encoded stream and what became of it (event 0: dropped). */
+    public record SegmentRow(String camera, long start, long end, long bytes, long eventId) {}
+
+    /** The camera's encoded bytes against the clips kept, over the recorded span. */
+    public record Video(long sourceBytes, long keptSegmentBytes, long clipBytes, long clips, long keptMillis, long recordedMillis) {
+        public double savedShare() {
+            return sourceBytes == 0 ? 0 : 1 - (double) clipBytes / sourceBytes;
+        }
+    }
+
+    private List<SegmentRow> segments = List.of();
+    private List<ClipIndex.Row> clips = List.of();
     private final List<Decision> decisions;
     private final Set<String> kept;
     private final List<Event> events;
@@ -61,7 +75,54 @@ public final class RetentionReport {
         return String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.4f,%d,%d", e.cameraId, e.eventId, e.startMillis, e.endMillis, e.peakCount, e.peakScore, e.framesKept, e.bytesKept);
     }
 
-    public static RetentionReport read(Path out, RetentionConfig config) {
+    public static String segmentLine(SegmentDecision d) {
+        return d.cameraId + "," + d.startMillis + "," + d.endMillis + "," + d.bytes + "," + d.eventId;
+    }
+
+    /** Merges the per-camera clip indexes into {@code out/index.csv}. */
+    public static void writeMergedIndex(Path out) throws IOException {
+        List<ClipIndex.Row> rows = ClipIndex.readAll(new org.apache.flink.core.fs.Path(out.toUri()));
+        StringBuilder b = new StringBuilder(ClipIndex.HEADER).append('\n');
+        for (ClipIndex.Row r : rows) b.append(r.toCsv()).append('\n');
+        java.nio.file.Files.writeString(out.resolve("index.csv"), b.toString());
+    }
+
+    public static RetentionReport read(Path out, RetentionConfig config) throws IOException {
+        RetentionReport r = readFrames(out, config);
+        List<SegmentRow> segs = new ArrayList<>();
+        if (java.nio.file.Files.isDirectory(out.resolve("segments"))) {
+            for (String[] f : CsvFiles.read(out.resolve("segments"))) {
+                segs.add(new SegmentRow(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4])));
+            }
+        }
+        segs.sort((a, b) -> a.camera.equals(b.camera) ? Long.compare(a.start, b.start) : a.camera.compareTo(b.camera));
+        r.segments = segs;
+        r.clips = ClipIndex.readAll(new org.apache.flink.core.fs.Path(out.toUri()));
+        return r;
+    }
+
+    /** Video totals, one camera or all ({@code null}). */
+    public Video video(String camera) {
+        long src = 0, keptSeg = 0, keptMs = 0, recMs = 0, clipBytes = 0, n = 0;
+        for (SegmentRow s : segments) {
+            if (camera != null && !camera.equals(s.camera)) continue;
+            src += s.bytes;
+            recMs += s.end - s.start;
+            if (s.eventId > 0) { keptSeg += s.bytes; keptMs += s.end - s.start; }
+        }
+        for (ClipIndex.Row c : clips) {
+            if (camera != null && !camera.equals(c.camera())) continue;
+            clipBytes += c.bytes();
+            n++;
+        }
+        return new Video(src, keptSeg, clipBytes, n, keptMs, recMs);
+    }
+
+    public List<ClipIndex.Row> clips() {
+        return clips;
+    }
+
+    static RetentionReport readFrames(Path out, RetentionConfig config) {
         List<Decision> decisions = new ArrayList<>();
         for (String[] f : CsvFiles.read(out.resolve("verdicts"))) {
             decisions.add(new Decision(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]), Float.parseFloat(f[4]),
@@ -128,12 +189,21 @@ public final class RetentionReport {
 
     static final List<String> HEADER = List.of("camera", "frames in", "bytes in", "frames kept", "bytes kept", "saved", "events", "person-frame recall", "empty frames dropped");
 
+    private String videoLine() {
+        Video v = video(null);
+        if (v.sourceBytes == 0) return "video: no recording cameras (image folders keep frames, not video)\n";
+        return String.format(Locale.ROOT, "video: %d clips, %s kept of %s the cameras encoded (%.1f%% saved); %.0f s of %.0f s recorded kept%n",
+                v.clips, kb(v.clipBytes), kb(v.sourceBytes), 100 * v.savedShare(), v.keptMillis / 1000.0, v.recordedMillis / 1000.0);
+    }
+
     public String summary(double seconds) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "security-retention: %d frames in %.1f s (%s)%n", total().frames, seconds, config));
         b.append(Tables.markdown(HEADER, rows()));
         Totals t = total();
-        b.append(String.format(Locale.ROOT, "storage saved: %.1f%% (%s of %s kept); person-frame recall %s%n", 100 * t.savedShare(), kb(t.keptBytes), kb(t.bytes), t.recall()));
+        b.append(videoLine());
+        b.append(String.format(Locale.ROOT, "analysis frames kept: %.1f%% dropped (%s of %s decoded grey bytes); person-frame recall %s%n",
+                100 * t.savedShare(), kb(t.keptBytes), kb(t.bytes), t.recall()));
         return b.toString();
     }
 
@@ -144,8 +214,23 @@ public final class RetentionReport {
     public void writeHtml(Path file) throws IOException {
         Html h = new Html("Winnow security-retention report");
         Totals t = total();
-        h.paragraph(String.format(Locale.ROOT, "Storage saved: %.1f%% — %s of %s kept. Person-frame recall on labelled frames: %s. Retention: %s.",
-                100 * t.savedShare(), kb(t.keptBytes), kb(t.bytes), t.recall(), config));
+        h.paragraph(videoLine().trim() + String.format(Locale.ROOT, ". Person-frame recall on labelled frames: %s. Retention: %s.", t.recall(), config));
+        if (!clips.isEmpty()) {
+            StringBuilder rows = new StringBuilder("<table><tr><th>camera</th><th>event</th><th>start</th><th>duration</th><th>peak people</th>"
+                    + "<th>clip bytes</th><th>source bytes</th><th>clip</th></tr>\n");
+            for (ClipIndex.Row c : clips) {
+                String type = c.clip().endsWith(".mp4") ? "video/mp4" : "video/x-matroska";
+                rows.append("<tr><td>").append(Html.escape(c.camera())).append("</td><td>").append(c.eventId()).append("</td><td>")
+                        .append(Html.escape(c.start())).append("</td><td>")
+                        .append(String.format(Locale.ROOT, "%.1f s", (c.endMillis() - c.startMillis()) / 1000.0)).append("</td><td>")
+                        .append(c.peakCount()).append("</td><td>").append(kb(c.bytes())).append("</td><td>").append(kb(c.sourceBytes()))
+                        .append("</td><td><video controls preload=\"metadata\" width=\"320\"><source src=\"").append(Html.escape(c.clip()))
+                        .append("\" type=\"").append(type).append("\"></video><br><a href=\"").append(Html.escape(c.clip())).append("\">")
+                        .append(Html.escape(c.clip())).append("</a></td></tr>\n");
+            }
+            h.heading("Clips");
+            h.raw(rows.append("</table>\n").toString());
+        }
         h.table(HEADER, rows());
         Map<String, List<Decision>> byCamera = new TreeMap<>();
         for (Decision d : decisions) byCamera.computeIfAbsent(d.camera, k -> new ArrayList<>()).add(d);
