@@ -101,6 +101,7 @@ public final class AvroConverters {
                 .setBoxes(boxes)
                 .setModelName(v.modelName == null ? "" : v.modelName)
                 .setModelVersion(v.modelVersion)
+                .setDecidedBy(v.decidedBy == null ? dev.winnow.flink.types.Verdict.STUDENT : v.decidedBy)
                 .build();
     }
 
@@ -116,6 +117,7 @@ public final class AvroConverters {
         for (int i = 0; i < v.boxes.length; i++) v.boxes[i] = in.get(i);
         v.modelName = a.getModelName();
         v.modelVersion = a.getModelVersion();
+        v.decidedBy = a.getDecidedBy();
         return v;
     }
 

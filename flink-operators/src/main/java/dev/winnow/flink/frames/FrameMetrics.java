@@ -35,17 +35,27 @@ final class FrameMetrics {
 
     /** Scores {@code f}, or counts, logs and returns null when it is malformed or over the pixel budget. */
     ScoredFrame score(FrameScoring scoring, Frame f) {
+        return prepare(scoring, f) ? run(scoring, f) : null;
+    }
+
+    /** Decodes and preprocesses {@code f}; false (counted and logged) when it is malformed or over the pixel budget. */
+    boolean prepare(FrameScoring scoring, Frame f) {
         try {
             scoring.prepare(f);
+            return true;
         } catch (OversizedFrameException e) {
             oversized.inc();
             LOG.warn("dropping oversized frame: {}", e.getMessage());
-            return null;
+            return false;
         } catch (MalformedFrameException e) {
             malformed.inc();
             LOG.warn("dropping malformed frame: {}", e.getMessage());
-            return null;
+            return false;
         }
+    }
+
+    /** Runs the model on the frame {@link #prepare} accepted. */
+    ScoredFrame run(FrameScoring scoring, Frame f) {
         long t0 = System.nanoTime();
         ScoredFrame s = scoring.score(f);
         latency.update(System.nanoTime() - t0);

@@ -18,7 +18,10 @@ import javax.imageio.stream.ImageInputStream;
  * Turns a frame into the model's input tensor as the artifact's input spec says: decode (GRAY8,
  * RGB24 or JPEG), convert to gray when the model takes one channel, resize bilinearly (half-pixel
  * centres, as OpenCV's INTER_LINEAR) to the spec's H x W, then v · scale, minus mean, over std
- * ({@code preprocess.scale}, {@code .mean}, {@code .std}, per channel or one value). Raw frames are
+ * ({@code preprocess.scale}, {@code .mean}, {@code .std}, per channel or one value). With
+ * {@code preprocess.fit = "letterbox"} the frame is scaled to fit with its aspect kept and centred,
+ * the bands black (the CenterNet teacher is fed so); the default, {@code "stretch"}, fills the input.
+ * Raw frames are
  * converted without allocating; JPEG decoding goes through ImageIO, which does allocate.
  *
  * <p>Pixel budget: a frame whose size (for JPEG, the size its frame header claims, read before any
@@ -39,6 +42,11 @@ public final class FramePreprocessor implements Serializable {
     private final float scale;
     private final float[] mean, invStd;
     private final long maxPixels;
+    /** {@code preprocess.fit = "letterbox"}: scaled to fit with the aspect kept, centred, the rest black. */
+    private final boolean letterbox;
+    /** How the last frame was placed: input x = frame x / scaleX + offX (and likewise y). */
+    private transient float lastScaleX = 1, lastScaleY = 1;
+    private transient int lastOffX, lastOffY;
     private transient float[] plane;
     private transient byte[] rgb;
     private transient int[] row;
@@ -66,6 +74,29 @@ public final class FramePreprocessor implements Serializable {
         float[] std = perChannel(p.get("std"), 1f);
         this.invStd = new float[outC];
         for (int c = 0; c < outC; c++) invStd[c] = 1f / std[c];
+        Object fit = p.get("fit");
+        if (fit != null && !fit.equals("stretch") && !fit.equals("letterbox")) {
+            throw new IllegalArgumentException("preprocess.fit must be 'stretch' or 'letterbox', is " + fit);
+        }
+        this.letterbox = "letterbox".equals(fit);
+    }
+
+    /** A point of the model's input in the last frame's pixels (boxes back onto the frame). */
+    public float frameX(float inputX) {
+        return (inputX - lastOffX) * lastScaleX;
+    }
+
+    public float frameY(float inputY) {
+        return (inputY - lastOffY) * lastScaleY;
+    }
+
+    /** Frame pixels per input pixel of the last frame, across and down. */
+    public float scaleX() {
+        return lastScaleX;
+    }
+
+    public float scaleY() {
+        return lastScaleY;
     }
 
     private float[] perChannel(Object o, float dflt) {
@@ -166,12 +197,28 @@ public final class FramePreprocessor implements Serializable {
                 for (int c = 0; c < 3; c++) plane[3 * i + c] = srcC == 1 ? src[i] & 0xFF : src[3 * i + c] & 0xFF;
             }
         }
-        float sy = (float) h / outH, sx = (float) w / outW;
-        for (int y = 0; y < outH; y++) {
+        int fitW = outW, fitH = outH, offX = 0, offY = 0;
+        if (letterbox) {
+            double s = Math.min((double) outW / w, (double) outH / h);
+            fitW = Math.max(1, Math.min(outW, (int) Math.round(w * s)));
+            fitH = Math.max(1, Math.min(outH, (int) Math.round(h * s)));
+            offX = (outW - fitW) / 2;
+            offY = (outH - fitH) / 2;
+            for (int c = 0; c < outC; c++) {
+                float black = (0f - mean[c]) * invStd[c];
+                for (int i = c; i < outH * outW * outC; i += outC) out[off + i] = black;
+            }
+        }
+        float sy = (float) h / fitH, sx = (float) w / fitW;
+        lastScaleX = sx;
+        lastScaleY = sy;
+        lastOffX = offX;
+        lastOffY = offY;
+        for (int y = 0; y < fitH; y++) {
             float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
             int y0 = Math.min((int) fy, h - 1), y1 = Math.min(y0 + 1, h - 1);
             float wy = fy - y0;
-            for (int x = 0; x < outW; x++) {
+            for (int x = 0; x < fitW; x++) {
                 float fx = Math.max(0f, (x + 0.5f) * sx - 0.5f);
                 int x0 = Math.min((int) fx, w - 1), x1 = Math.min(x0 + 1, w - 1);
                 float wx = fx - x0;
@@ -179,7 +226,7 @@ public final class FramePreprocessor implements Serializable {
                     float a = plane[(y0 * w + x0) * outC + c], b = plane[(y0 * w + x1) * outC + c];
                     float d = plane[(y1 * w + x0) * outC + c], e = plane[(y1 * w + x1) * outC + c];
                     float v = (a * (1 - wx) + b * wx) * (1 - wy) + (d * (1 - wx) + e * wx) * wy;
-                    out[off + (y * outW + x) * outC + c] = (v * scale - mean[c]) * invStd[c];
+                    out[off + ((y + offY) * outW + x + offX) * outC + c] = (v * scale - mean[c]) * invStd[c];
                 }
             }
         }

@@ -9,9 +9,11 @@ import dev.winnow.runtime.graph.Interpreter;
 
 /**
  * One loaded frame model with its interpreter and buffers: preprocessing, one prediction and the
- * verdict. Two kinds of model: a detector (outputs [max, 5] boxes and [1] count: score = best box,
- * count = boxes kept) or a classifier (one score per label: score = the probability of the positive
- * label, count 1 or 0). Not thread-safe: one per subtask.
+ * verdict. Three kinds of model: a detector (outputs [max, 5] boxes and [1] count: score = best box,
+ * count = boxes kept); a class detector such as the CenterNet teacher (an output [k, 6] of x1, y1, x2,
+ * y2, score, class: the person class is metadata {@code personClass}, default 0, and boxes count from
+ * {@code scoreThreshold}, default 0.35); or a classifier (one score per label: score = the probability
+ * of the positive label, count 1 or 0). Not thread-safe: one per subtask.
  */
 public final class FrameScoring implements ServingModel {
     private final Model model;
@@ -20,6 +22,9 @@ public final class FrameScoring implements ServingModel {
     private final FramePreprocessor preprocessor;
     private final float[] input, out0, out1;
     private final boolean detector;
+    private final int classDetections;
+    private final int personClass;
+    private final float classThreshold;
     private final int positive;
 
     public FrameScoring(Model model, int version, String positiveLabel) {
@@ -34,12 +39,20 @@ public final class FrameScoring implements ServingModel {
         this.preprocessor = new FramePreprocessor(model.inputSpec(), maxPixels);
         this.input = new float[preprocessor.inputSize()];
         this.detector = model.outputCount() == 2 && model.output(0).rank() == 2 && model.output(0).dim(1) == 5;
+        this.classDetections = !detector && model.output(0).rank() == 2 && model.output(0).dim(1) == 6 ? model.output(0).dim(0) : 0;
+        this.personClass = number(model, "personClass", 0).intValue();
+        this.classThreshold = number(model, "scoreThreshold", 0.35).floatValue();
         this.out0 = new float[model.output(0).elementCount()];
         this.out1 = detector ? new float[1] : null;
-        this.positive = detector ? -1 : model.metadata().labels().indexOf(positiveLabel);
-        if (!detector && positive < 0) {
+        this.positive = detector || classDetections > 0 ? -1 : model.metadata().labels().indexOf(positiveLabel);
+        if (!detector && classDetections == 0 && positive < 0) {
             throw new IllegalArgumentException("model " + model.name() + " has no label '" + positiveLabel + "' among " + model.metadata().labels());
         }
+    }
+
+    private static Number number(Model m, String key, Number dflt) {
+        Object v = m.metadata().get(key);
+        return v instanceof Number ? (Number) v : dflt;
     }
 
     @Override
@@ -50,6 +63,11 @@ public final class FrameScoring implements ServingModel {
     /** Decodes and preprocesses; a malformed frame throws before the model runs. */
     public void prepare(Frame f) throws MalformedFrameException {
         preprocessor.apply(f, input, 0);
+    }
+
+    /** The prepared model input of the last {@link #prepare}d frame (read only). */
+    float[] preparedInput() {
+        return input;
     }
 
     /** Runs the model on the prepared frame. */
@@ -69,19 +87,51 @@ public final class FrameScoring implements ServingModel {
             v.count = n;
             v.score = n > 0 ? out0[4] : 0f;
             // boxes from model-input pixels to frame pixels
-            float sx = (float) f.width / model.inputSpec().shape()[1], sy = (float) f.height / model.inputSpec().shape()[0];
             v.boxes = new float[5 * n];
             for (int i = 0; i < n; i++) {
-                v.boxes[5 * i] = out0[5 * i] * sx;
-                v.boxes[5 * i + 1] = out0[5 * i + 1] * sy;
-                v.boxes[5 * i + 2] = out0[5 * i + 2] * sx;
-                v.boxes[5 * i + 3] = out0[5 * i + 3] * sy;
+                v.boxes[5 * i] = preprocessor.frameX(out0[5 * i]);
+                v.boxes[5 * i + 1] = preprocessor.frameY(out0[5 * i + 1]);
+                v.boxes[5 * i + 2] = out0[5 * i + 2] * preprocessor.scaleX();
+                v.boxes[5 * i + 3] = out0[5 * i + 3] * preprocessor.scaleY();
                 v.boxes[5 * i + 4] = out0[5 * i + 4];
             }
+        } else if (classDetections > 0) {
+            classVerdict(v);
         } else {
             v.score = out0[positive];
             v.count = v.score >= 0.5f ? 1 : 0;
         }
         return new ScoredFrame(f, v);
+    }
+
+    /** Rows [x1, y1, x2, y2, score, class] best first: the person rows at or over the threshold. */
+    private void classVerdict(Verdict v) {
+        int n = 0;
+        float best = 0;
+        for (int k = 0; k < classDetections; k++) {
+            if ((int) out0[6 * k + 5] != personClass) continue;
+            best = Math.max(best, out0[6 * k + 4]);
+            if (out0[6 * k + 4] >= classThreshold) n++;
+        }
+        v.count = n;
+        v.score = best;
+        v.boxes = new float[5 * n];
+        int i = 0;
+        for (int k = 0; k < classDetections && i < n; k++) {
+            int o = 6 * k;
+            if ((int) out0[o + 5] != personClass || out0[o + 4] < classThreshold) continue;
+            float x1 = preprocessor.frameX(out0[o]), y1 = preprocessor.frameY(out0[o + 1]);
+            v.boxes[5 * i] = x1;
+            v.boxes[5 * i + 1] = y1;
+            v.boxes[5 * i + 2] = preprocessor.frameX(out0[o + 2]) - x1;
+            v.boxes[5 * i + 3] = preprocessor.frameY(out0[o + 3]) - y1;
+            v.boxes[5 * i + 4] = out0[o + 4];
+            i++;
+        }
+    }
+
+    /** The threshold a verdict's score must reach for a person to be present. */
+    public float presenceThreshold() {
+        return classDetections > 0 ? classThreshold : detector ? 0f : 0.5f;
     }
 }

@@ -15,6 +15,16 @@ public class Verdict {
     public float[] boxes = new float[0];
     public String modelName;
     public int modelVersion;
+    /**
+     * What decided: {@link #STUDENT} (the scoring model), {@link #TEACHER} (the cascade sent the frame
+     * to the teacher, whose model name and version are then the ones above) or {@link #REUSED} (the
+     * difference detector found the frame unchanged and repeated the last verdict).
+     */
+    public String decidedBy = STUDENT;
+
+    public static final String STUDENT = "student";
+    public static final String TEACHER = "teacher";
+    public static final String REUSED = "reused";
 
     public Verdict() {}
 
@@ -25,7 +35,7 @@ public class Verdict {
         Verdict v = (Verdict) o;
         return seq == v.seq && timestampMillis == v.timestampMillis && Float.compare(score, v.score) == 0
                 && count == v.count && modelVersion == v.modelVersion && Objects.equals(cameraId, v.cameraId)
-                && Arrays.equals(boxes, v.boxes) && Objects.equals(modelName, v.modelName);
+                && Arrays.equals(boxes, v.boxes) && Objects.equals(modelName, v.modelName) && Objects.equals(decidedBy, v.decidedBy);
     }
 
     @Override
@@ -36,6 +46,6 @@ public class Verdict {
     @Override
     public String toString() {
         return "Verdict{" + cameraId + "#" + seq + " score=" + score + " count=" + count + " model="
-                + modelName + ":" + modelVersion + "}";
+                + modelName + ":" + modelVersion + (STUDENT.equals(decidedBy) ? "" : " by " + decidedBy) + "}";
     }
 }

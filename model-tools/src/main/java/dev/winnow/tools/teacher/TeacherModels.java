@@ -44,6 +44,9 @@ public final class TeacherModels {
     public static void importTo(Path source, Path wnm) throws IOException {
         TfjsImporter.Result r = TfjsImporter.translate(TfjsModel.read(source), new TfjsImporter.Options()
                 .name("centernet-teacher").outputs(List.of(DETECTIONS))
+                .preprocess("fit", "letterbox")
+                .metadata("personClass", 0L)
+                .metadata("scoreThreshold", 0.35)
                 .description("MobileNetV3 CenterNet trained on COCO (@vladmandic/human 3.3.6, MIT), imported from TF.js; "
                         + "detections [100,6] = x1, y1, x2, y2, score, class (0 = person) in 512x512 input pixels"));
         Path abs = wnm.toAbsolutePath();

@@ -47,6 +47,8 @@ public final class TfjsImporter {
         final List<String> extraOutputs = new ArrayList<>();
         List<String> labels;
         boolean fuse = true;
+        final Map<String, Object> preprocess = new LinkedHashMap<>();
+        final Map<String, Object> metadata = new LinkedHashMap<>();
 
         public Options name(String n) { this.name = n; return this; }
         public Options description(String d) { this.description = d; return this; }
@@ -57,6 +59,10 @@ public final class TfjsImporter {
         public Options labels(List<String> l) { this.labels = List.copyOf(l); return this; }
         /** Whether to fuse activations and the hard swish patterns (on by default; off for debugging). */
         public Options fuse(boolean f) { this.fuse = f; return this; }
+        /** An input preprocessing entry (e.g. {@code fit = letterbox}) beside the derived colour space, scale and size. */
+        public Options preprocess(String key, Object value) { preprocess.put(key, value); return this; }
+        /** A top-level metadata entry (e.g. {@code personClass}, {@code scoreThreshold}). */
+        public Options metadata(String key, Object value) { metadata.put(key, value); return this; }
     }
 
     /** The artifact and what the translation did, for the command's report. */
@@ -688,6 +694,7 @@ public final class TfjsImporter {
             pre.put("width", (long) inputShape[1]);
             pre.put("height", (long) inputShape[0]);
         }
+        pre.putAll(opt.preprocess);
         Metadata.Builder m = Metadata.builder(opt.name, "cnn")
                 .description(opt.description != null ? opt.description : "imported from a TensorFlow.js graph model")
                 .input(inputName == null ? "input" : inputName, inputShape == null ? new int[] {1} : inputShape, "float32", "HWC", pre)
@@ -697,6 +704,7 @@ public final class TfjsImporter {
         if (model.generatedBy != null) m.provenance("generatedBy", model.generatedBy);
         if (model.convertedBy != null) m.provenance("convertedBy", model.convertedBy);
         if (opt.labels != null) m.labels(opt.labels);
+        opt.metadata.forEach(m::put);
         return m;
     }
 }
