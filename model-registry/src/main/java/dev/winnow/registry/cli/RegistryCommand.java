@@ -4,12 +4,10 @@ import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.ModelVersion;
 import dev.winnow.registry.RegistryEvent;
-import dev.winnow.registry.RegistryException;
 import dev.winnow.registry.RegistryHttpServer;
 import dev.winnow.runtime.format.Artifact;
 import dev.winnow.runtime.format.ArtifactReader;
 import dev.winnow.runtime.format.Ed25519Keys;
-import dev.winnow.runtime.format.ModelFormatException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -38,7 +36,10 @@ public final class RegistryCommand implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new RegistryCommand()).execute(args));
+        CommandLine cl = Exits.install(new CommandLine(new RegistryCommand()), e -> false);
+        int code = cl.execute(args);
+        cl.getOut().flush();
+        System.exit(code);
     }
 
     @Override
@@ -46,7 +47,7 @@ public final class RegistryCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Base for subcommands: registry errors become one clear line and exit code 1. */
+    /** Base for subcommands; a registry refusal reaches {@link Exits}: one clear line and exit code 9. */
     abstract static class Sub implements Callable<Integer> {
         @Spec CommandLine.Model.CommandSpec spec;
 
@@ -54,12 +55,7 @@ public final class RegistryCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try {
-                return execute();
-            } catch (RegistryException e) {
-                spec.commandLine().getErr().println("error: " + e.getMessage());
-                return 1;
-            }
+            return execute();
         }
 
         abstract int execute() throws Exception;
@@ -73,7 +69,7 @@ public final class RegistryCommand implements Runnable {
                 String.join(",", names), v.archived() ? " (archived)" : "");
     }
 
-    @Command(name = "serve", description = "Serve a registry directory over HTTP.")
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve a registry directory over HTTP.")
     static final class Serve extends Sub {
         @Option(names = "--dir", defaultValue = "registry", description = "registry directory (default: ${DEFAULT-VALUE})") Path dir;
         @Option(names = "--host", defaultValue = "127.0.0.1") String host;
@@ -96,7 +92,7 @@ public final class RegistryCommand implements Runnable {
         }
     }
 
-    @Command(name = "publish", description = "Publish an artifact as the next version of a model.")
+    @Command(name = "publish", mixinStandardHelpOptions = true, description = "Publish an artifact as the next version of a model.")
     static final class Publish extends Sub {
         @Mixin RegistryTarget target;
         @Parameters(index = "0", description = "model name") String model;
@@ -115,7 +111,7 @@ public final class RegistryCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "List the models.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the models.")
     static final class ListModels extends Sub {
         @Mixin RegistryTarget target;
 
@@ -128,7 +124,7 @@ public final class RegistryCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", description = "Show a model's versions and aliases.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a model's versions and aliases.")
     static final class Show extends Sub {
         @Mixin RegistryTarget target;
         @Parameters(description = "model name") String model;
@@ -143,7 +139,7 @@ public final class RegistryCommand implements Runnable {
         }
     }
 
-    @Command(name = "alias", description = "Point an alias at a version, or remove it.")
+    @Command(name = "alias", mixinStandardHelpOptions = true, description = "Point an alias at a version, or remove it.")
     static final class Alias extends Sub {
         @Mixin RegistryTarget target;
         @Parameters(index = "0") String model;
@@ -162,7 +158,7 @@ public final class RegistryCommand implements Runnable {
         }
     }
 
-    @Command(name = "rollback", description = "Move an alias back to the version it had before its last move.")
+    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Move an alias back to the version it had before its last move.")
     static final class Rollback extends Sub {
         @Mixin RegistryTarget target;
         @Parameters(index = "0") String model;
@@ -176,7 +172,7 @@ public final class RegistryCommand implements Runnable {
         }
     }
 
-    @Command(name = "events", description = "Print the change feed.")
+    @Command(name = "events", mixinStandardHelpOptions = true, description = "Print the change feed.")
     static final class Events extends Sub {
         @Mixin RegistryTarget target;
         @Option(names = "--after", defaultValue = "0") long after;
@@ -198,20 +194,14 @@ public final class RegistryCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", description = "Check an artifact file: format, digest and, with --trust, its signature.")
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Check an artifact file: format, digest and, with --trust, its signature.")
     static final class Verify extends Sub {
         @Parameters(description = "artifact (.wnm)") Path file;
         @Option(names = "--trust", description = "Ed25519 public key (PEM); repeatable") List<Path> trust = new ArrayList<>();
 
         @Override
         int execute() throws Exception {
-            Artifact a;
-            try {
-                a = ArtifactReader.read(file);
-            } catch (ModelFormatException e) {
-                spec.commandLine().getErr().println("invalid: " + e.getMessage());
-                return 2;
-            }
+            Artifact a = ArtifactReader.read(file);   // an invalid artifact: exit 3 (Exits)
             List<PublicKey> keys = new ArrayList<>();
             for (Path p : trust) keys.add(Ed25519Keys.readPublicPem(p));
             String sig = a.signature().isEmpty() ? "unsigned" : a.signatureIntact() ? "signed (intact)" : "signature BROKEN";
@@ -219,7 +209,11 @@ public final class RegistryCommand implements Runnable {
             out().printf("%-24s %-10s %10s  %-16s %s%n", "model", "family", "bytes", "sha256", "signature");
             out().printf("%-24s %-10s %10d  %-16s %s%s%n", a.metadata().name(), a.metadata().family(), a.sizeBytes(), a.sha256Hex().substring(0, 16), sig,
                     keys.isEmpty() ? "" : trusted ? ", trusted" : ", NOT trusted");
-            return keys.isEmpty() || trusted ? 0 : 3;
+            // a broken signature fails even without --trust; with --trust, only a trusted signer passes
+            if (a.signature().isPresent() && !a.signatureIntact()) return Exits.BAD_SIGNATURE;
+            if (keys.isEmpty()) return Exits.OK;
+            if (a.signature().isEmpty()) return Exits.UNSIGNED;
+            return trusted ? Exits.OK : Exits.UNTRUSTED_KEY;
         }
     }
 }

@@ -25,7 +25,7 @@ class RegistryCommandTest {
 
     static Result run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = new CommandLine(new RegistryCommand());
+        CommandLine cl = Exits.install(new CommandLine(new RegistryCommand()), e -> false);
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);
@@ -59,9 +59,10 @@ class RegistryCommandTest {
         Result list = run("list", "--dir", dir);
         assertTrue(list.out().contains("letters") && list.out().contains("2"), list.out());
         Result bad = run("alias", "--dir", dir, "letters", "production", "9");
-        assertEquals(1, bad.code());
+        assertEquals(Exits.REGISTRY, bad.code());
         assertTrue(bad.err().contains("no version 9"), bad.err());
-        assertEquals(1, run("publish", "--dir", dir, "../escape", artifact("x", 1, null).toString()).code());
+        assertEquals(1, bad.err().strip().lines().count(), "one line: " + bad.err());
+        assertEquals(Exits.REGISTRY, run("publish", "--dir", dir, "../escape", artifact("x", 1, null).toString()).code());
     }
 
     @Test
@@ -73,14 +74,14 @@ class RegistryCommandTest {
         assertEquals(0, signed.code());
         assertTrue(signed.out().contains("signed (intact), trusted"), signed.out());
         Result unsigned = run("verify", artifact("m", 2, null).toString(), "--trust", pem.toString());
-        assertEquals(3, unsigned.code());
+        assertEquals(Exits.UNSIGNED, unsigned.code());
         Path broken = artifact("m", 3, null);
         byte[] b = Files.readAllBytes(broken);
         b[20] ^= 1;
         Files.write(broken, b);
         Result invalid = run("verify", broken.toString());
-        assertEquals(2, invalid.code());
-        assertTrue(invalid.err().startsWith("invalid: "), invalid.err());
+        assertEquals(Exits.INVALID_ARTIFACT, invalid.code());
+        assertTrue(invalid.err().startsWith("registry: invalid artifact: "), invalid.err());
     }
 
     @Test
@@ -94,7 +95,7 @@ class RegistryCommandTest {
             assertTrue(list.out().contains("remote"), list.out());
             assertEquals(1, r.resolve("remote@production").version());
             Result denied = run("publish", "--url", url, "--token", "wrong-token-0000000000", "remote", artifact("remote", 2, null).toString());
-            assertEquals(1, denied.code());
+            assertEquals(Exits.REGISTRY, denied.code());
             assertTrue(denied.err().contains("403"), denied.err());
         }
     }

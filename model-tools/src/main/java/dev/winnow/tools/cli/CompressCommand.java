@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  * {@code winnow compress}: prune (with fine-tuning), then int8 or weight sharing, then Huffman, or a
  * budget search; prints one row per step (bytes, parameters, MACs, peak RAM, test accuracy).
  */
-@Command(name = "compress", description = "Compress a Bonsai or ProtoNN artifact: --prune, --binarize, --int8 (with quantization-aware fine-tuning when it loses > 1 point) | --share-bits, --huffman; or a budget search: --budget BYTES and/or --max-ram BYTES.")
+@Command(name = "compress", mixinStandardHelpOptions = true, description = "Compress a Bonsai or ProtoNN artifact: --prune, --binarize, --int8 (with quantization-aware fine-tuning when it loses > 1 point) | --share-bits, --huffman; or a budget search: --budget BYTES and/or --max-ram BYTES.")
 final class CompressCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", description = "artifact to compress (.wnm, bonsai or protonn)") Path input;

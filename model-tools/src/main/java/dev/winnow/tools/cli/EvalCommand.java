@@ -1,7 +1,6 @@
 package dev.winnow.tools.cli;
 
 import dev.winnow.runtime.Model;
-import dev.winnow.runtime.format.ModelFormatException;
 import dev.winnow.tools.data.Dataset;
 import dev.winnow.tools.eval.Evaluator;
 import dev.winnow.tools.eval.Measured;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code winnow eval --data letter model.wnm}: test accuracy through the runtime, per class, with size, MACs and peak RAM. */
-@Command(name = "eval", description = "Evaluate an artifact on a data set's test split: accuracy, per-class table, size, MACs, peak RAM.")
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate an artifact on a data set's test split: accuracy, per-class table, size, MACs, peak RAM.")
 final class EvalCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Parameters(description = "artifact (.wnm)") Path file;
@@ -30,13 +29,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         byte[] bytes = Files.readAllBytes(file);
-        Model m;
-        try {
-            m = Model.load(bytes);
-        } catch (ModelFormatException e) {
-            spec.commandLine().getErr().println("invalid artifact: " + e.getMessage());
-            return 2;
-        }
+        Model m = Model.load(bytes);   // an invalid artifact: exit 3 (Exits)
         Dataset test = data.load().test();
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Evaluator.Evaluation ev = Evaluator.evaluate(m, test, th);

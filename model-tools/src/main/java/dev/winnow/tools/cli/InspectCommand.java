@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code winnow inspect model.wnm}: metadata, size per tensor, and the model's ops, MACs and peak RAM. */
-@Command(name = "inspect", description = "Show an artifact: metadata, tensors, ops, MACs, peak arena RAM.")
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show an artifact: metadata, tensors, ops, MACs, peak arena RAM.")
 final class InspectCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Parameters(description = "artifact (.wnm)") Path file;
@@ -21,13 +21,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        Artifact a;
-        try {
-            a = ArtifactReader.read(file);
-        } catch (ModelFormatException e) {
-            spec.commandLine().getErr().println("invalid artifact: " + e.getMessage());
-            return 2;
-        }
+        Artifact a = ArtifactReader.read(file);   // an invalid artifact: exit 3 (Exits)
         out.printf("%s  family %s  format %d.%d  %,d B  sha256 %s  %s%n", a.metadata().name(), a.metadata().family(), a.majorVersion(),
                 a.minorVersion(), a.sizeBytes(), a.sha256Hex().substring(0, 16), a.signature().isPresent() ? "signed" : "unsigned");
         out.printf("input %s   metrics %s%n%n", a.metadata().inputSpec(), a.metadata().metrics());
@@ -41,8 +35,7 @@ final class InspectCommand implements Callable<Integer> {
             try {
                 out.print(Model.fromArtifact(a).report().toTable());
             } catch (ModelFormatException e) {
-                spec.commandLine().getErr().println("graph does not load: " + e.getMessage());
-                return 2;
+                throw new ModelFormatException("graph does not load: " + e.getMessage(), e);
             }
         }
         return 0;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code winnow keygen NAME}: an Ed25519 key pair as NAME.key.pem and NAME.pub.pem. */
-@Command(name = "keygen", description = "Create an Ed25519 signing key pair (NAME.key.pem, NAME.pub.pem).")
+@Command(name = "keygen", mixinStandardHelpOptions = true, description = "Create an Ed25519 signing key pair (NAME.key.pem, NAME.pub.pem).")
 final class KeygenCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Parameters(description = "path prefix for the two files") Path prefix;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code winnow sign}: add or replace an artifact's Ed25519 signature. {@code winnow verify --key} checks it. */
-@Command(name = "sign", description = "Sign an artifact with an Ed25519 key (the body and digest stay the same).")
+@Command(name = "sign", mixinStandardHelpOptions = true, description = "Sign an artifact with an Ed25519 key (the body and digest stay the same).")
 final class SignCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Parameters(description = "artifact (.wnm), signed in place unless -o is given") Path file;
@@ -23,13 +23,8 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] signed;
-        try {
-            signed = ArtifactWriter.sign(Files.readAllBytes(file), Ed25519Keys.readPrivatePem(key), Ed25519Keys.readPublicPem(pub));
-        } catch (ModelFormatException e) {
-            spec.commandLine().getErr().println("invalid artifact: " + e.getMessage());
-            return 2;
-        }
+        // an invalid artifact throws ModelFormatException: exit 3 (Exits)
+        byte[] signed = ArtifactWriter.sign(Files.readAllBytes(file), Ed25519Keys.readPrivatePem(key), Ed25519Keys.readPublicPem(pub));
         Path target = output != null ? output : file;
         Files.write(target, signed);
         spec.commandLine().getOut().printf("signed %s with key %s%n", target, Ed25519Keys.fingerprint(Ed25519Keys.readPublicPem(pub)).substring(0, 16));

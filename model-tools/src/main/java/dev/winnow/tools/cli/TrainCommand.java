@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code winnow train bonsai|protonn}: fit a model on a data set and write its float32 artifact. */
-@Command(name = "train", description = "Train a Bonsai or ProtoNN model (Adam, mini-batches, IHT) and write a float32 .wnm artifact.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a Bonsai or ProtoNN model (Adam, mini-batches, IHT) and write a float32 .wnm artifact.")
 final class TrainCommand implements Callable<Integer> {
     enum Family { bonsai, protonn }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.concurrent.Callable;
+import dev.winnow.registry.cli.Exits;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,18 +22,19 @@ import picocli.CommandLine.Spec;
  * byte before the trailer), then its Ed25519 signature under the given key. Fails closed: only an
  * intact artifact signed by that key passes.
  */
-@Command(name = "verify", description = "Check an artifact's digest and its Ed25519 signature under a public key.",
+@Command(name = "verify", mixinStandardHelpOptions = true, description = "Check an artifact's digest and its Ed25519 signature under a public key.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:digest intact and signed by the key",
-            "1:the artifact or key file cannot be read",
             "2:usage error",
             "3:not a valid artifact, or its digest does not match its contents (corrupt or tampered)",
             "4:unsigned",
             "5:signed by a different key",
-            "6:signature does not verify (tampered signature or digest)"})
+            "6:signature does not verify (tampered signature or digest)",
+            "7:the artifact or key file cannot be read"})
 final class VerifyCommand implements Callable<Integer> {
-    static final int OK = 0, UNREADABLE = 1, INVALID = 3, UNSIGNED = 4, OTHER_KEY = 5, BAD_SIGNATURE = 6;
+    static final int OK = Exits.OK, UNREADABLE = Exits.INPUT, INVALID = Exits.INVALID_ARTIFACT, UNSIGNED = Exits.UNSIGNED,
+            OTHER_KEY = Exits.UNTRUSTED_KEY, BAD_SIGNATURE = Exits.BAD_SIGNATURE;
 
     @Spec CommandLine.Model.CommandSpec spec;
     @Parameters(description = "artifact (.wnm)") Path file;

@@ -59,7 +59,7 @@ class TrainCompressEvalCliTest {
         assertTrue(r.out().contains("most confused with") && r.out().contains("\nZ ") && r.out().contains("all "), r.out());
         assertTrue(r.out().contains("accuracy") && r.out().contains("MACs"), r.out());
         WinnowCliTest.Result bad = WinnowCliTest.run("eval", tmp.resolve("letter.data").toString(), "--data-path", data.toString());
-        assertEquals(2, bad.code());
+        assertEquals(dev.winnow.registry.cli.Exits.INVALID_ARTIFACT, bad.code(), bad.err());
     }
 
     @Test

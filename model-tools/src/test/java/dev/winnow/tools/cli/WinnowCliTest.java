@@ -19,7 +19,7 @@ class WinnowCliTest {
 
     static Result run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = new CommandLine(new WinnowCli());
+        CommandLine cl = WinnowCli.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         return new Result(cl.execute(args), out.toString(), err.toString());
@@ -48,7 +48,7 @@ class WinnowCliTest {
         Path garbage = tmp.resolve("garbage.wnm");
         Files.writeString(garbage, "not a model");
         Result bad = run("inspect", garbage.toString());
-        assertEquals(2, bad.code());
+        assertEquals(dev.winnow.registry.cli.Exits.INVALID_ARTIFACT, bad.code(), bad.err());
         assertTrue(bad.err().contains("bad magic"), bad.err());
     }
 }
