@@ -10,6 +10,7 @@ import dev.winnow.connectors.sink.RetainedFrameSink;
 import dev.winnow.examples.io.Cameras;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameLabels;
+import dev.winnow.examples.io.CascadeOptions;
 import dev.winnow.examples.io.FrameModels;
 import dev.winnow.examples.io.KafkaOptions;
 import dev.winnow.examples.io.OutputDir;
@@ -89,6 +90,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     boolean keepFrames;
 
     @Mixin KafkaOptions kafka = new KafkaOptions();
+    @Mixin CascadeOptions cascade = new CascadeOptions();
 
     @Option(names = "--frames-topic", description = "read CameraFrame records from this Kafka topic instead of --camera")
     String framesTopic;
@@ -154,7 +156,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         SingleOutputStreamOperator<Frame> split = frames.process(new SegmentMarkers()).name("segment markers").uid("segment-markers");
         frames = split;
         if (labels != null) frames = frames.map(FrameLabels.read(labels)).name("hand labels").uid("labels");
-        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry);
+        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry, cascade);
         scored.sinkTo(CsvFiles.sink(output, "verdicts", RetentionReport::verdictLine, s -> s.frame.timestampMillis)).name("verdicts csv").uid("verdicts-csv");
         SingleOutputStreamOperator<ScoredFrame> kept = scored.keyBy(s -> s.frame.cameraId).process(new RetentionFilter(retention())).name("retention").uid("retention");
         if (keepFrames) {

@@ -1,5 +1,6 @@
 package dev.winnow.examples.io;
 
+import dev.winnow.flink.frames.CascadeScorer;
 import dev.winnow.flink.frames.FrameScorer;
 import dev.winnow.flink.frames.HotSwapFrameScorer;
 import dev.winnow.flink.model.ModelSource;
@@ -29,6 +30,19 @@ public final class FrameModels {
      * {@code bundled}.
      */
     public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, String registry) throws IOException {
+        return score(env, frames, model, registry, new CascadeOptions());
+    }
+
+    /** As above, through the edge cascade (difference detector, student, teacher) when {@code cascade} asks for it. */
+    public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, String registry,
+                                                CascadeOptions cascade) throws IOException {
+        if (cascade.enabled()) {
+            if (registry != null) throw new IllegalArgumentException("the cascade (--teacher, --difference) serves a fixed student: drop --registry");
+            CascadeScorer.Builder b = CascadeScorer.builder(source(model)).difference(cascade.difference(), cascade.maxReuse());
+            Path teacher = cascade.teacher();
+            if (teacher != null) b.teacher(ModelSource.ofPath(teacher.toAbsolutePath(), 1), cascade.low(), cascade.high());
+            return frames.flatMap(b.build()).name("cascade: person detector" + (teacher != null ? " + teacher" : "")).uid("score");
+        }
         if (registry != null) {
             int at = model.indexOf('@');
             if (at <= 0) throw new IllegalArgumentException("with --registry, --model must be name@alias, got " + model);

@@ -23,7 +23,9 @@ import java.util.TreeMap;
  */
 public final class RetentionReport {
     /** One scored frame as the job wrote it. */
-    public record Decision(String camera, long seq, long timestampMillis, int bytes, float score, int count, int labelCount, int modelVersion) {}
+    /** One scored frame; {@code decidedBy} is student, teacher or reused (the edge cascade). */
+    public record Decision(String camera, long seq, long timestampMillis, int bytes, float score, int count, int labelCount, int modelVersion,
+                           String decidedBy) {}
 
     public record Event(String camera, long id, long start, long end, int peakCount, float peakScore, long frames, long bytes) {}
 
@@ -67,8 +69,9 @@ public final class RetentionReport {
     }
 
     public static String verdictLine(ScoredFrame s) {
-        return String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%d,%d,%d", s.frame.cameraId, s.frame.seq, s.frame.timestampMillis,
-                s.frame.data == null ? 0 : s.frame.data.length, s.verdict.score, s.verdict.count, s.frame.labelCount, s.verdict.modelVersion);
+        return String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%d,%d,%d,%s", s.frame.cameraId, s.frame.seq, s.frame.timestampMillis,
+                s.frame.data == null ? 0 : s.frame.data.length, s.verdict.score, s.verdict.count, s.frame.labelCount, s.verdict.modelVersion,
+                s.verdict.decidedBy);
     }
 
     public static String eventLine(RetentionEvent e) {
@@ -126,7 +129,7 @@ public final class RetentionReport {
         List<Decision> decisions = new ArrayList<>();
         for (String[] f : CsvFiles.read(out.resolve("verdicts"))) {
             decisions.add(new Decision(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]), Float.parseFloat(f[4]),
-                    Integer.parseInt(f[5]), Integer.parseInt(f[6]), Integer.parseInt(f[7])));
+                    Integer.parseInt(f[5]), Integer.parseInt(f[6]), Integer.parseInt(f[7]), f.length > 8 ? f[8] : "student"));
         }
         decisions.sort((a, b) -> a.camera.equals(b.camera) ? Long.compare(a.seq, b.seq) : a.camera.compareTo(b.camera));
         Set<String> kept = new HashSet<>();
@@ -196,6 +199,19 @@ public final class RetentionReport {
                 v.clips, kb(v.clipBytes), kb(v.sourceBytes), 100 * v.savedShare(), v.keptMillis / 1000.0, v.recordedMillis / 1000.0);
     }
 
+    /** Per camera, how many frames the student decided, the teacher decided, and the difference detector reused. */
+    public String decidedLine() {
+        java.util.Map<String, long[]> by = new java.util.TreeMap<>();
+        for (Decision d : decisions) {
+            long[] c = by.computeIfAbsent(d.camera(), k -> new long[3]);
+            c["teacher".equals(d.decidedBy()) ? 1 : "reused".equals(d.decidedBy()) ? 2 : 0]++;
+        }
+        if (by.values().stream().allMatch(c -> c[1] == 0 && c[2] == 0)) return "";
+        StringBuilder b = new StringBuilder("decided by (student / teacher / reused):");
+        by.forEach((cam, c) -> b.append(String.format(Locale.ROOT, " %s %d / %d / %d;", cam, c[0], c[1], c[2])));
+        return b.append('\n').toString();
+    }
+
     public String summary(double seconds) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "security-retention: %d frames in %.1f s (%s)%n", total().frames, seconds, config));
@@ -204,6 +220,7 @@ public final class RetentionReport {
         b.append(videoLine());
         b.append(String.format(Locale.ROOT, "analysis frames kept: %.1f%% dropped (%s of %s decoded grey bytes); person-frame recall %s%n",
                 100 * t.savedShare(), kb(t.keptBytes), kb(t.bytes), t.recall()));
+        b.append(decidedLine());
         return b.toString();
     }
 

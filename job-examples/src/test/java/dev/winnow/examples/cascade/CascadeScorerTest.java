@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * frames: unchanged frames reuse the last verdict, frames in the unsure band are decided by the
  * teacher (its name and version on the verdict), a malformed frame is dropped and the job goes on.
  */
-class CascadeScorerTest {
+public class CascadeScorerTest {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
@@ -44,7 +44,7 @@ class CascadeScorerTest {
     static ModelSource student, teacher;
     static List<Frame> vtest;
 
-    static Path root() {
+    public static Path root() {
         Path p = Path.of("").toAbsolutePath();
         while (!Files.exists(p.resolve("scripts/install-deps.sh"))) p = p.getParent();
         return p;

@@ -1,0 +1,57 @@
+package dev.winnow.examples.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Options for the edge cascade ({@code dev.winnow.flink.frames.CascadeScorer}): the teacher asked
+ * about frames the student is unsure of, and the difference detector that reuses the last verdict
+ * of an unchanged camera. Off unless {@code --teacher} or {@code --difference} is given.
+ */
+public final class CascadeOptions {
+    @Option(names = "--teacher", description = "teacher artifact for frames whose student score lies in --teacher-band "
+            + "(e.g. models/teacher/centernet.wnm, which `winnow teacher label` imports on first use)")
+    Path teacher;
+
+    @Option(names = "--teacher-band", defaultValue = "0.25:0.6", description = "low:high student scores sent to the teacher (default: ${DEFAULT-VALUE})")
+    String band;
+
+    @Option(names = "--difference", defaultValue = "0", description = "reuse the last verdict while the mean absolute difference of a "
+            + "32x24 thumbnail (grey levels 0..1) stays under this; 0 = off (default: ${DEFAULT-VALUE})")
+    float difference;
+
+    @Option(names = "--max-reuse", defaultValue = "25", description = "at most this many reused verdicts in a row (default: ${DEFAULT-VALUE})")
+    int maxReuse;
+
+    public boolean enabled() {
+        return teacher != null || difference > 0;
+    }
+
+    public Path teacher() throws IOException {
+        if (teacher != null && !Files.isRegularFile(teacher)) throw new IOException("no teacher artifact " + teacher + " (run `winnow teacher label` once, or `winnow import tfjs`)");
+        return teacher;
+    }
+
+    public float low() {
+        return bound(0);
+    }
+
+    public float high() {
+        return bound(1);
+    }
+
+    private float bound(int k) {
+        String[] p = band.split(":");
+        if (p.length != 2) throw new IllegalArgumentException("--teacher-band must be low:high, is " + band);
+        try {
+            return Float.parseFloat(p[k]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--teacher-band must be two numbers low:high, is " + band);
+        }
+    }
+
+    public float difference() { return difference; }
+    public int maxReuse() { return maxReuse; }
+}

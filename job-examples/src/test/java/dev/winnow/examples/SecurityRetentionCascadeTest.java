@@ -1,0 +1,59 @@
+package dev.winnow.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+
+
+import dev.winnow.examples.report.RetentionReport;
+import dev.winnow.flink.types.Verdict;
+import dev.winnow.tools.teacher.TeacherModels;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** security-retention through the cascade: the teacher takes the unsure frames, no person frame is lost. */
+class SecurityRetentionCascadeTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir Path out;
+    @TempDir Path models;
+
+    @Test
+    void theTeacherDecidesUnsureFramesAndEveryPersonFrameIsKept() throws Exception {
+        Path teacher = models.resolve("teacher.wnm");
+        TeacherModels.importTo(dev.winnow.examples.cascade.CascadeScorerTest.root().resolve(TeacherModels.SOURCE), teacher);
+        SecurityRetentionJob job = new SecurityRetentionJob();
+        Path samples = Samples.dir().resolve("frames");
+        new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + samples.resolve("plaza"),
+                "--camera", "garden=" + samples.resolve("garden"), "--labels", samples.resolve("labels.csv").toString(),
+                "--teacher", teacher.toString(), "--teacher-band", "0.3:0.9");
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        job.build(env);
+        env.execute("security-retention cascade test");
+
+        RetentionReport report = RetentionReport.read(out, job.retention());
+        Map<String, Integer> by = new TreeMap<>();
+        for (RetentionReport.Decision d : report.decisions()) by.merge(d.decidedBy(), 1, Integer::sum);
+        assertEquals(154, report.total().frames(), "every frame decided once: " + by);
+        assertTrue(by.getOrDefault(Verdict.TEACHER, 0) > 0, "some frames were unsure: " + by);
+        assertEquals(report.total().labelledPerson(), report.total().keptPerson(), "no frame with people lost");
+        String summary = report.summary(1);
+        assertTrue(summary.contains("decided by (student / teacher / reused)"), summary);
+        System.out.print(summary);
+    }
+}
