@@ -89,8 +89,8 @@ public class KernelBenchmarks {
     private static Runnable conv(Random r, int h, int w, int c, int oc, int k, int s, boolean vector) {
         ConvGeometry g = ConvGeometry.same(h, w, c, oc, k, k, s, s);
         Conv2d.Float32 conv = new Conv2d.Float32(g, random(r, oc * k * k * c), random(r, oc), Activation.RELU, vector);
-        float[] x = random(r, g.inputSize()), y = new float[g.outputSize()];
-        return () -> conv.run(x, 0, y, 0);
+        float[] x = random(r, g.inputSize()), y = new float[g.outputSize()], scratch = new float[conv.scratchFloats()];
+        return () -> conv.run(x, 0, y, 0, scratch, 0);
     }
 
     private static float[] random(Random r, int n) {

@@ -88,8 +88,11 @@ class ModelTest {
         assertEquals(macs, r.macs());
         assertEquals(8 * 9 + 8 + 9 * 8 + 8 + 64 + 8 + 32 + 4, r.parameters());
         assertEquals(bytes.length, r.artifactBytes());
-        // the stem output stays alive for the residual add, so three 12x16x8 maps are live at once
-        assertEquals(4L * 3 * sh * sw * 8, r.arenaBytes());
+        // the stem output stays alive for the residual add, so three 12x16x8 maps are live at once, plus at
+        // most one op's scratch (the vector convolution's gathered rows and tile, sized by this JVM's lanes)
+        long maps = 4L * 3 * sh * sw * 8, scratch = 0;
+        for (var op : Model.load(bytes).newInterpreter().graph().ops()) scratch = Math.max(scratch, 4L * op.scratchFloats());
+        assertTrue(r.arenaBytes() >= maps && r.arenaBytes() <= maps + scratch, r.arenaBytes() + " B against " + maps + " B of maps and " + scratch + " B of scratch");
         assertTrue(r.unplannedBytes() > r.arenaBytes());
         assertTrue(r.toTable().contains("peak arena"));
         Model q = Model.load(cnn.int8Artifact(images(2, 5)));

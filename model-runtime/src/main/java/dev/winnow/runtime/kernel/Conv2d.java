@@ -27,6 +27,13 @@ public final class Conv2d {
         return w;
     }
 
+    /**
+     * Float convolution. With the Vector API chosen, every geometry runs as a matrix product on
+     * {@link ConvSimd}: a pointwise convolution directly over the HWC input (pixels × input channels), any
+     * other one output row at a time over that row's receptive fields gathered into scratch (im2col, zeros in
+     * the padding). Those vector accumulators stay in registers on JDK 17 too, so the choice is
+     * {@link VectorSupport#fixedRegisterKernels()}: whenever the module is present. Otherwise plain loops.
+     */
     public static final class Float32 {
         private final ConvGeometry g;
         private final float[] w;
@@ -34,9 +41,12 @@ public final class Conv2d {
         private final float min;
         private final float max;
         private final boolean vector;
+        private final boolean gathered;  // not pointwise: rows of receptive fields are gathered into scratch
+        private final float[] packed;    // the filter packed for ConvSimd.gemm, or null
+        private final float[] packedBias;
 
         public Float32(ConvGeometry g, float[] filterOhwi, float[] bias, Activation act) {
-            this(g, filterOhwi, bias, act, VectorSupport.available());
+            this(g, filterOhwi, bias, act, VectorSupport.fixedRegisterKernels());
         }
 
         public Float32(ConvGeometry g, float[] filterOhwi, float[] bias, Activation act, boolean vector) {
@@ -46,14 +56,64 @@ public final class Conv2d {
             if (this.bias.length != g.outC()) throw new IllegalArgumentException("bias has " + this.bias.length + " values for " + g.outC() + " channels");
             this.min = act.min;
             this.max = act.max;
-            this.vector = vector;
+            this.vector = vector && VectorSupport.modulepresent();
+            this.gathered = !g.isPointwise();
+            this.packed = this.vector ? ConvSimd.pack(w, g.kH() * g.kW() * g.inC(), g.outC()) : null;
+            this.packedBias = this.vector ? ConvSimd.packBias(this.bias, g.outC()) : null;
         }
 
         public ConvGeometry geometry() { return g; }
 
+        /** Float scratch {@link #run(float[], int, float[], int, float[], int)} needs: one row of receptive fields and a tile. */
+        public int scratchFloats() {
+            if (!vector) return 0;
+            return (gathered ? g.outW() * g.kH() * g.kW() * g.inC() : 0) + ConvSimd.tileFloats(g.outC());
+        }
+
+        /** Runs with scratch of its own, allocated here when the path needs any: for tests and one-off calls. */
         public void run(float[] in, int inOff, float[] out, int outOff) {
-            if (vector) ConvSimd.conv(g, w, bias, min, max, in, inOff, out, outOff);
-            else scalar(in, inOff, out, outOff);
+            run(in, inOff, out, outOff, new float[scratchFloats()], 0);
+        }
+
+        public void run(float[] in, int inOff, float[] out, int outOff, float[] s, int sOff) {
+            if (!vector) {
+                scalar(in, inOff, out, outOff);
+                return;
+            }
+            final int k = g.kH() * g.kW() * g.inC(), outC = g.outC();
+            if (!gathered) {
+                ConvSimd.gemm(g.outH() * g.outW(), k, in, inOff, packed, packedBias, outC, min, max, out, outOff, s, sOff);
+                return;
+            }
+            final int outW = g.outW(), tile = sOff + outW * k;
+            for (int oh = 0; oh < g.outH(); oh++) {
+                gatherRow(in, inOff, oh, s, sOff);
+                ConvSimd.gemm(outW, k, s, sOff, packed, packedBias, outC, min, max, out, outOff + oh * outW * outC, s, tile);
+            }
+        }
+
+        /** The receptive fields of output row oh, one after another, in HWIO's (kh, kw, ic) order; zeros outside the input. */
+        private void gatherRow(float[] in, int inOff, int oh, float[] s, int sOff) {
+            final int inC = g.inC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH(), run = kW * inC;
+            int ih0 = oh * g.strideH() - g.padTop(), d = sOff;
+            for (int ow = 0; ow < g.outW(); ow++) {
+                int iw0 = ow * g.strideW() - g.padLeft();
+                boolean colsInside = iw0 >= 0 && iw0 + kW <= inW;
+                for (int kh = 0; kh < kH; kh++, d += run) {
+                    int ih = ih0 + kh;
+                    if (ih < 0 || ih >= inH) {
+                        java.util.Arrays.fill(s, d, d + run, 0f);
+                    } else if (colsInside) {
+                        System.arraycopy(in, inOff + (ih * inW + iw0) * inC, s, d, run);
+                    } else {
+                        for (int kw = 0; kw < kW; kw++) {
+                            int iw = iw0 + kw;
+                            if (iw < 0 || iw >= inW) java.util.Arrays.fill(s, d + kw * inC, d + (kw + 1) * inC, 0f);
+                            else System.arraycopy(in, inOff + (ih * inW + iw) * inC, s, d + kw * inC, inC);
+                        }
+                    }
+                }
+            }
         }
 
         private void scalar(float[] in, int inOff, float[] out, int outOff) {

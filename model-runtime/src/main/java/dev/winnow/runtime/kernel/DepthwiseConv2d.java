@@ -22,6 +22,12 @@ public final class DepthwiseConv2d {
         return g.outC() / g.inC();
     }
 
+    /**
+     * Float depthwise convolution. With multiplier 1 and at least one vector of channels it runs on
+     * {@link DepthwiseSimd} whenever the Vector API module is present
+     * ({@link VectorSupport#fixedRegisterKernels()}: its accumulators stay in registers on JDK 17 too);
+     * otherwise on plain loops.
+     */
     public static final class Float32 {
         private final ConvGeometry g;
         private final float[] w;
@@ -30,9 +36,12 @@ public final class DepthwiseConv2d {
         private final float max;
         private final int mult;
         private final boolean vector;
+        // the vector path's tap tables (see DepthwiseSimd): per distinct range of filter columns inside the input
+        private final int[] tapIn, tapW, colCase, colTaps;
+        private final int fullFrom, fullTo;
 
         public Float32(ConvGeometry g, float[] filter, float[] bias, Activation act) {
-            this(g, filter, bias, act, VectorSupport.available());
+            this(g, filter, bias, act, VectorSupport.fixedRegisterKernels());
         }
 
         public Float32(ConvGeometry g, float[] filter, float[] bias, Activation act, boolean vector) {
@@ -43,12 +52,43 @@ public final class DepthwiseConv2d {
             this.bias = bias == null ? new float[g.outC()] : bias.clone();
             this.min = act.min;
             this.max = act.max;
-            this.vector = vector && mult == 1;
+            this.vector = vector && mult == 1 && VectorSupport.modulepresent() && g.outC() >= DepthwiseSimd.lanes();
+            final int outW = g.outW(), kW = g.kW(), kH = g.kH(), c = g.outC();
+            colCase = new int[outW];
+            colTaps = new int[outW];
+            java.util.Map<Integer, Integer> cases = new java.util.HashMap<>();
+            int[] in = new int[kH * kW * outW], wt = new int[in.length];
+            int used = 0, from = outW, to = 0;
+            for (int ow = 0; ow < outW; ow++) {
+                int iw0 = ow * g.strideW() - g.padLeft();
+                int a = Math.max(0, -iw0), b = Math.max(a, Math.min(kW, g.inW() - iw0));
+                if (a == 0 && b == kW) {
+                    from = Math.min(from, ow);
+                    to = ow + 1;
+                }
+                Integer start = cases.get(a * (kW + 1) + b);
+                if (start == null) {
+                    start = used;
+                    cases.put(a * (kW + 1) + b, start);
+                    for (int kh = 0; kh < kH; kh++) {
+                        for (int kw = a; kw < b; kw++, used++) {
+                            in[used] = (kh * g.inW() + kw) * c;
+                            wt[used] = (kh * kW + kw) * c;
+                        }
+                    }
+                }
+                colCase[ow] = start;
+                colTaps[ow] = b - a;
+            }
+            this.tapIn = java.util.Arrays.copyOf(in, used);
+            this.tapW = java.util.Arrays.copyOf(wt, used);
+            this.fullFrom = from;
+            this.fullTo = Math.max(from, to);
         }
 
         public void run(float[] in, int inOff, float[] out, int outOff) {
             if (vector) {
-                DepthwiseSimd.depthwise(g, w, bias, min, max, in, inOff, out, outOff);
+                DepthwiseSimd.depthwise(g, w, bias, min, max, tapIn, tapW, colCase, colTaps, fullFrom, fullTo, in, inOff, out, outOff);
                 return;
             }
             final int outC = g.outC(), inC = g.inC(), inW = g.inW(), kW = g.kW();

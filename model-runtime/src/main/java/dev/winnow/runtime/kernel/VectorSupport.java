@@ -2,10 +2,12 @@ package dev.winnow.runtime.kernel;
 
 /**
  * Whether the Vector API kernels are used: the JVM must have been started with
- * {@code --add-modules jdk.incubator.vector}, and run on JDK 21 or later. On JDK 17 the incubator's
- * C2 support boxes the vector accumulators of the convolution loop (measured here: 3 MB allocated
- * and 1.9 GMAC/s per call of a 60x80x16→32 conv, against 0 B and 30 GMAC/s on JDK 25), so there the
- * plain loops are faster. {@code -Dwinnow.kernels.vector=true|false} overrides the choice.
+ * {@code --add-modules jdk.incubator.vector}. Kernels whose vector accumulators are a fixed set of
+ * registers carried through one counted loop without branches run on it whenever the module is present
+ * ({@link #fixedRegisterKernels}); the others only on JDK 21 or later ({@link #available}), because on
+ * JDK 17 C2 boxes accumulators carried through deeper loop nests or merged at branches (measured: an
+ * earlier convolution loop nest allocated 3 MB and ran at 1.9 GMAC/s per call of a 60x80x16→32 conv on
+ * JDK 17, against 0 B and 30 GMAC/s on JDK 25). {@code -Dwinnow.kernels.vector=true|false} overrides the choice.
  * Classes in {@code kernel.simd} are only touched when this says yes, so a JVM without the module
  * never loads them.
  */
@@ -29,9 +31,10 @@ public final class VectorSupport {
 
     /**
      * True when kernels whose vector accumulators are a fixed handful of registers (Bonsai's path
-     * step, {@code BonsaiSimd}) use the Vector API: whenever the module is present, JDK 17 included,
-     * where C2 keeps those in registers (measured: no allocation, 77 ns against 1 µs for the plain
-     * loop over one 28 x 64 node). The same property overrides it.
+     * step, {@code BonsaiSimd}; the float convolution's matrix product, {@code ConvSimd}) use the Vector
+     * API: whenever the module is present, JDK 17 included, where C2 keeps those in registers (measured:
+     * no allocation, 77 ns against 1 µs for the plain loop over one 28 x 64 Bonsai node; 68–86 GMAC/s for
+     * the 4x2 product block). The same property overrides it.
      */
     public static boolean fixedRegisterKernels() {
         return FIXED_REGISTER;

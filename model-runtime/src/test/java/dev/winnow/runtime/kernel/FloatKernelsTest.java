@@ -42,20 +42,62 @@ class FloatKernelsTest {
         }
     }
 
+    /**
+     * The matrix-product path's corners: output channels below, at and between whole vectors (4, 18, 24
+     * as in the teacher's heads, up to several vectors), row counts that leave 1–3 rows after the blocks
+     * of four, wide inputs, and gathered (non-pointwise) geometries with padding and stride, run through
+     * a scratch offset inside a larger array as an op does.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void convChannelCountsAndTails(boolean vector) {
+        Random r = new Random(17);
+        int[] ocs = {1, 4, 7, 15, 16, 17, 18, 24, 31, 32, 33, 48, 80, 100};
+        int[][] sizes = {{1, 1}, {1, 3}, {2, 3}, {5, 7}, {4, 4}, {9, 13}};
+        int trial = 0;
+        for (int oc : ocs) {
+            for (int[] hw : sizes) {
+                int c = trial % 3 == 0 ? 1 + r.nextInt(4) : 16 + r.nextInt(120), k = trial % 4 == 3 ? 3 : 1, s = trial % 5 == 4 ? 2 : 1;
+                boolean same = trial % 2 == 0 || hw[0] < k || hw[1] < k;
+                ConvGeometry g = same ? ConvGeometry.same(hw[0], hw[1], c, oc, k, k, s, s) : ConvGeometry.valid(hw[0], hw[1], c, oc, k, k, s, s);
+                Activation act = Activation.values()[trial % 3];
+                float[] x = gaussian(r, g.inputSize(), 1), f = gaussian(r, oc * k * k * c, 0.5), b = gaussian(r, oc, 0.5);
+                Conv2d.Float32 conv = new Conv2d.Float32(g, f, b, act, vector);
+                float[] arena = new float[5 + g.outputSize() + 3 + conv.scratchFloats()];
+                java.util.Arrays.fill(arena, Float.NaN);  // scratch must be written before it is read
+                conv.run(padded(x, 2), 2, arena, 5, arena, 5 + g.outputSize() + 3);
+                double[] ref = ReferenceOps.conv2d(toDouble(x), hw[0], hw[1], c, toDouble(f), toDouble(b), oc, k, k, s, s,
+                        g.padTop(), g.padLeft(), g.outH(), g.outW(), act.min, act.max);
+                assertTrue(maxAbsDiff(arena, 5, ref) < tol(k * k * c, 1), "trial " + trial + " " + g);
+                for (int i = 5 + g.outputSize(); i < 5 + g.outputSize() + 3; i++) assertTrue(Float.isNaN(arena[i]), "wrote past the output, trial " + trial);
+                for (int i = 0; i < 5; i++) assertTrue(Float.isNaN(arena[i]), "wrote before the output, trial " + trial);
+                trial++;
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void depthwiseMatchesReference(boolean vector) {
         Random r = new Random(12);
-        for (int trial = 0; trial < 40; trial++) {
-            int h = 1 + r.nextInt(12), w = 1 + r.nextInt(12), c = 1 + r.nextInt(40), mult = trial % 3 == 0 ? 2 : 1;
+        // channels below, at and past whole vectors (72, 120 and 200 leave half a 16-lane vector), rows
+        // from 1 pixel to 19 (edge pixels only, then blocks of four with 1–3 left), SAME and VALID
+        int[] wide = {16, 17, 24, 32, 72, 120, 200};
+        for (int trial = 0; trial < 60; trial++) {
+            int h = 1 + r.nextInt(12), w = 1 + r.nextInt(trial < 40 ? 12 : 19);
+            int c = trial < 40 ? 1 + r.nextInt(40) : wide[trial % wide.length], mult = trial % 3 == 0 ? 2 : 1;
             int k = trial % 2 == 0 ? 3 : 5, s = 1 + r.nextInt(2);
-            ConvGeometry g = ConvGeometry.same(h, w, c, c * mult, k, k, s, s);
+            boolean same = trial % 5 != 4 || h < k || w < k;
+            ConvGeometry g = same ? ConvGeometry.same(h, w, c, c * mult, k, k, s, s) : ConvGeometry.valid(h, w, c, c * mult, k, k, s, s);
+            Activation act = Activation.values()[trial % 3];
             float[] x = gaussian(r, h * w * c, 1), f = gaussian(r, k * k * c * mult, 0.5), b = gaussian(r, c * mult, 0.5);
-            float[] out = new float[g.outputSize()];
-            new DepthwiseConv2d.Float32(g, f, b, Activation.RELU6, vector).run(x, 0, out, 0);
+            float[] out = new float[g.outputSize() + 4];
+            java.util.Arrays.fill(out, Float.NaN);
+            new DepthwiseConv2d.Float32(g, f, b, act, vector).run(padded(x, 1), 1, out, 2);
             double[] ref = ReferenceOps.depthwise(toDouble(x), h, w, c, mult, toDouble(f), toDouble(b), k, k, s, s,
-                    g.padTop(), g.padLeft(), g.outH(), g.outW(), 0, 6);
-            assertTrue(maxAbsDiff(out, 0, ref) < tol(k * k, 1), "trial " + trial);
+                    g.padTop(), g.padLeft(), g.outH(), g.outW(), act.min, act.max);
+            assertTrue(maxAbsDiff(out, 2, ref) < tol(k * k, 1), "trial " + trial + " " + g);
+            assertTrue(Float.isNaN(out[0]) && Float.isNaN(out[1]) && Float.isNaN(out[g.outputSize() + 2]) && Float.isNaN(out[g.outputSize() + 3]), "wrote outside the output, trial " + trial);
         }
     }
 

@@ -15,10 +15,14 @@ class KernelAllocationTest {
         Random r = new Random(51);
         ConvGeometry g = ConvGeometry.same(10, 12, 8, 16, 3, 3, 1, 1);
         float[] x = gaussian(r, g.inputSize(), 1), y = new float[g.outputSize()];
-        Conv2d.Float32 convV = new Conv2d.Float32(g, gaussian(r, 16 * 9 * 8, 1), null, Activation.RELU, VectorSupport.available());
+        Conv2d.Float32 convV = new Conv2d.Float32(g, gaussian(r, 16 * 9 * 8, 1), null, Activation.RELU, VectorSupport.fixedRegisterKernels());
         Conv2d.Float32 convS = new Conv2d.Float32(g, gaussian(r, 16 * 9 * 8, 1), null, Activation.RELU, false);
         ConvGeometry dg = ConvGeometry.same(10, 12, 8, 8, 3, 3, 1, 1);
-        DepthwiseConv2d.Float32 dw = new DepthwiseConv2d.Float32(dg, gaussian(r, 9 * 8, 1), null, Activation.NONE, VectorSupport.available());
+        DepthwiseConv2d.Float32 dw = new DepthwiseConv2d.Float32(dg, gaussian(r, 9 * 8, 1), null, Activation.NONE, VectorSupport.fixedRegisterKernels());
+        ConvGeometry dg5 = ConvGeometry.same(11, 13, 24, 24, 5, 5, 2, 2), dg3 = ConvGeometry.same(10, 12, 40, 40, 3, 3, 1, 1);
+        DepthwiseConv2d.Float32 dw5 = new DepthwiseConv2d.Float32(dg5, gaussian(r, 25 * 24, 1), null, Activation.RELU, VectorSupport.fixedRegisterKernels());
+        DepthwiseConv2d.Float32 dw3 = new DepthwiseConv2d.Float32(dg3, gaussian(r, 9 * 40, 1), null, Activation.RELU6, VectorSupport.fixedRegisterKernels());
+        float[] dx = gaussian(r, dg3.inputSize(), 1), dy = new float[dg3.outputSize()];
         Dense.Float32 dense = new Dense.Float32(64, 10, gaussian(r, 640, 1), null, Activation.NONE, VectorSupport.available());
         QuantParams q = QuantParams.forRange(-2, 2);
         byte[] xq = new byte[g.inputSize()], yq = new byte[g.outputSize()];
@@ -43,10 +47,20 @@ class KernelAllocationTest {
                 12, dev.winnow.runtime.family.Q15FastGrnnCell.Gates.SMOOTH);
         short[] cx = new short[16], ch = new short[8];
         int[] cs = new int[cell.scratchSize()], cwx = new int[8];
+        float[] convVs = new float[convV.scratchFloats()];
+        ConvGeometry pg = ConvGeometry.same(6, 7, 24, 40, 1, 1, 1, 1), ng = ConvGeometry.same(6, 7, 24, 4, 1, 1, 1, 1);
+        Conv2d.Float32 pointwise = new Conv2d.Float32(pg, gaussian(r, 40 * 24, 1), null, Activation.RELU6, VectorSupport.fixedRegisterKernels());
+        Conv2d.Float32 narrow = new Conv2d.Float32(ng, gaussian(r, 4 * 24, 1), null, Activation.NONE, VectorSupport.fixedRegisterKernels());
+        float[] px = gaussian(r, pg.inputSize(), 1), py = new float[pg.outputSize()];
+        float[] ps = new float[Math.max(1, Math.max(pointwise.scratchFloats(), narrow.scratchFloats()))];
         Runnable[] kernels = {
-            () -> convV.run(x, 0, y, 0),
+            () -> convV.run(x, 0, y, 0, convVs, 0),
             () -> convS.run(x, 0, y, 0),
+            () -> pointwise.run(px, 0, py, 0, ps, 0),
+            () -> narrow.run(px, 0, py, 0, ps, 0),
             () -> dw.run(x, 0, y, 0),
+            () -> dw5.run(dx, 0, dy, 0),
+            () -> dw3.run(dx, 0, dy, 0),
             () -> dense.run(x, 0, y, 0),
             () -> convQ.run(xq, 0, yq, 0),
             () -> bin.run(bits, 0, BinaryPacking.pack(x, 0, 256, bits, 0), y, 0),

@@ -5,51 +5,94 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API depthwise convolution (multiplier 1): channels across the lanes; channels past the
- * last whole vector in a scalar loop (no masks, which allocate on JDK 17).
+ * Vector API depthwise convolution (multiplier 1, at least one vector of channels): channels across
+ * the lanes, four neighbouring output pixels of a row together where their windows lie inside the
+ * input (each filter vector loaded feeds four fused multiply-adds), single pixels at the edges.
+ *
+ * <p>The taps a pixel reads are one contiguous run of a tap table: the caller lists, for every
+ * distinct range of filter columns that lies inside the input, the taps in (kh, kw) order with their
+ * input and filter offsets; the filter rows inside the input are then a sub-range of it. So every
+ * accumulator runs through one counted loop without branches, the shape C2 keeps in registers on
+ * JDK 17 too (no allocation, KernelAllocationTest). Channels past the last whole vector are the vector
+ * at {@code channels − L}, recomputed with the same sums (the same values stored twice). Stateless.
  */
 public final class DepthwiseSimd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
 
     private DepthwiseSimd() {}
 
+    public static int lanes() {
+        return L;
+    }
+
+    /**
+     * @param tapIn    input offset of each tap from the window's first value, {@code (kh·inW + kw)·C}
+     * @param tapW     filter offset of each tap, {@code (kh·kW + kw)·C}
+     * @param colCase  for each output column, the start of its columns' table in tapIn/tapW
+     * @param colTaps  for each output column, its taps per filter row
+     * @param fullFrom first output column whose window lies inside the input's columns
+     * @param fullTo   one past the last such column
+     */
     public static void depthwise(ConvGeometry g, float[] w, float[] bias, float min, float max,
+                                 int[] tapIn, int[] tapW, int[] colCase, int[] colTaps, int fullFrom, int fullTo,
                                  float[] in, int inOff, float[] out, int outOff) {
-        final int c = g.outC(), inW = g.inW(), kW = g.kW();
-        final int vecC = S.loopBound(c);
+        final int c = g.outC(), inW = g.inW(), inH = g.inH(), kH = g.kH(), outW = g.outW();
+        final int nv = (c + L - 1) / L, ps = g.strideW() * c;
         for (int oh = 0; oh < g.outH(); oh++) {
             int ih0 = oh * g.strideH() - g.padTop();
-            for (int ow = 0; ow < g.outW(); ow++) {
-                int iw0 = ow * g.strideW() - g.padLeft();
-                int o = outOff + (oh * g.outW() + ow) * c;
-                for (int ch = 0; ch < vecC; ch += S.length()) {
-                    FloatVector acc = FloatVector.fromArray(S, bias, ch);
-                    for (int kh = 0; kh < g.kH(); kh++) {
-                        int ih = ih0 + kh;
-                        if (ih < 0 || ih >= g.inH()) continue;
-                        for (int kw = 0; kw < kW; kw++) {
-                            int iw = iw0 + kw;
-                            if (iw < 0 || iw >= inW) continue;
-                            FloatVector x = FloatVector.fromArray(S, in, inOff + (ih * inW + iw) * c + ch);
-                            acc = x.fma(FloatVector.fromArray(S, w, (kh * kW + kw) * c + ch), acc);
-                        }
-                    }
-                    acc.max(min).min(max).intoArray(out, o + ch);
-                }
-                for (int ch = vecC; ch < c; ch++) {
-                    float acc = bias[ch];
-                    for (int kh = 0; kh < g.kH(); kh++) {
-                        int ih = ih0 + kh;
-                        if (ih < 0 || ih >= g.inH()) continue;
-                        for (int kw = 0; kw < kW; kw++) {
-                            int iw = iw0 + kw;
-                            if (iw < 0 || iw >= inW) continue;
-                            acc += in[inOff + (ih * inW + iw) * c + ch] * w[(kh * kW + kw) * c + ch];
-                        }
-                    }
-                    out[o + ch] = Math.min(max, Math.max(min, acc));
+            int kh0 = Math.max(0, -ih0), kh1 = Math.min(kH, inH - ih0);
+            int rowBase = inOff + ih0 * inW * c, o = outOff + oh * outW * c;
+            int ow = 0;
+            for (; ow < outW; ow++) {
+                if (ow >= fullFrom && ow + 4 <= fullTo) break;
+                pixel(w, bias, min, max, tapIn, tapW, colCase[ow] + kh0 * colTaps[ow], colCase[ow] + kh1 * colTaps[ow],
+                        in, rowBase + (ow * g.strideW() - g.padLeft()) * c, out, o + ow * c, nv, c);
+            }
+            for (; ow + 4 <= fullTo; ow += 4) {
+                int t0 = colCase[ow] + kh0 * colTaps[ow], t1 = colCase[ow] + kh1 * colTaps[ow];
+                int base = rowBase + (ow * g.strideW() - g.padLeft()) * c, oo = o + ow * c;
+                for (int v = 0; v < nv; v++) {
+                    int ch = Math.min(v * L, c - L);
+                    block4(w, bias, min, max, tapIn, tapW, t0, t1, in, base + ch, ps, out, oo + ch, c, ch);
                 }
             }
+            for (; ow < outW; ow++) {
+                pixel(w, bias, min, max, tapIn, tapW, colCase[ow] + kh0 * colTaps[ow], colCase[ow] + kh1 * colTaps[ow],
+                        in, rowBase + (ow * g.strideW() - g.padLeft()) * c, out, o + ow * c, nv, c);
+            }
         }
+    }
+
+    private static void pixel(float[] w, float[] bias, float min, float max, int[] tapIn, int[] tapW, int t0, int t1,
+                              float[] in, int base, float[] out, int o, int nv, int c) {
+        for (int v = 0; v < nv; v++) {
+            int ch = Math.min(v * L, c - L);
+            FloatVector a = FloatVector.fromArray(S, bias, ch);
+            for (int t = t0; t < t1; t++) {
+                a = FloatVector.fromArray(S, in, base + tapIn[t] + ch).fma(FloatVector.fromArray(S, w, tapW[t] + ch), a);
+            }
+            a.max(min).min(max).intoArray(out, o + ch);
+        }
+    }
+
+    /** Four pixels ps apart from x (their windows' first values, channel ch), stored c apart from o. */
+    private static void block4(float[] w, float[] bias, float min, float max, int[] tapIn, int[] tapW, int t0, int t1,
+                               float[] in, int x, int ps, float[] out, int o, int c, int ch) {
+        // separate loads, not one shared value: C2 on JDK 17 boxes vectors that alias at a loop phi
+        FloatVector a0 = FloatVector.fromArray(S, bias, ch), a1 = FloatVector.fromArray(S, bias, ch);
+        FloatVector a2 = FloatVector.fromArray(S, bias, ch), a3 = FloatVector.fromArray(S, bias, ch);
+        for (int t = t0; t < t1; t++) {
+            FloatVector wv = FloatVector.fromArray(S, w, tapW[t] + ch);
+            int xi = x + tapIn[t];
+            a0 = FloatVector.fromArray(S, in, xi).fma(wv, a0);
+            a1 = FloatVector.fromArray(S, in, xi + ps).fma(wv, a1);
+            a2 = FloatVector.fromArray(S, in, xi + 2 * ps).fma(wv, a2);
+            a3 = FloatVector.fromArray(S, in, xi + 3 * ps).fma(wv, a3);
+        }
+        a0.max(min).min(max).intoArray(out, o);
+        a1.max(min).min(max).intoArray(out, o + c);
+        a2.max(min).min(max).intoArray(out, o + 2 * c);
+        a3.max(min).min(max).intoArray(out, o + 3 * c);
     }
 }
