@@ -26,3 +26,5 @@ ref="$(dirname "$0")/../tools/tfjs-reference"
 if [ ! -d "$ref/node_modules/@tensorflow/tfjs-backend-wasm" ]; then
   (cd "$ref" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || { echo "install-deps: npm ci in tools/tfjs-reference failed"; exit 1; }
 fi
+# real footage of other cameras (model-tools/detector/training-sources.csv), decoded under data/detector
+"$(dirname "$0")/data/fetch-footage.sh" >/dev/null

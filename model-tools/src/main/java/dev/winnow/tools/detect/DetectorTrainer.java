@@ -93,7 +93,10 @@ public final class DetectorTrainer {
             cfg = cfg.withBlocks(Integer.parseInt(a.getOrDefault("blocks", String.valueOf(cfg.blocks()))), Integer.parseInt(a.getOrDefault("expansion", String.valueOf(cfg.expansion()))));
 
         DetectorData dd = new DetectorData(data);
-        Map<String, List<float[]>> labels = DetectorData.readBoxes(Path.of(a.getOrDefault("labels", data.resolve("labels.csv").toString())));
+        // --labels teacher: the CenterNet teacher's boxes (data/detector/<clip>/teacher.csv); else a box CSV (clip,frame,x,y,w,h[,score])
+        String labelSource = a.getOrDefault("labels", data.resolve("labels.csv").toString());
+        Map<String, List<float[]>> labels = labelSource.equals("teacher") ? TeacherLabels.read(data, "vtest")
+                : DetectorData.readBoxes(Path.of(labelSource));
         List<Sample> train = new ArrayList<>(), val = new ArrayList<>();
         for (int f = 0; f < DetectorData.HOLDOUT_START; f++) {
             boolean carved = f >= carve[0] && f <= carve[1];
@@ -102,20 +105,39 @@ public final class DetectorTrainer {
             (f < VAL_START && !carved ? train : val).add(s);
         }
         for (int f = 0; f < DetectorData.TREE_TRAIN_END; f++) train.add(new Sample("tree", f, bytes(dd.load("tree", f)), List.of()));
-        byte[] plate = bytes(DetectorData.readPgm(data.resolve("plate.pgm")));
+        // --clips a,b: whole clips of other cameras (model-tools/detector/training-sources.csv), every frame with the teacher's boxes:
+        // people where it sees them, hard negatives where it sees none
+        for (String clip : a.getOrDefault("clips", "").split(",")) {
+            if (clip.isBlank()) continue;
+            Map<String, List<float[]>> clipLabels = TeacherLabels.read(data, clip);
+            int before = train.size();
+            for (int f = 0; Files.exists(dd.frame(clip, f)); f++) {
+                List<float[]> boxes = clipLabels.get(clip + ":" + f);
+                if (boxes != null) train.add(new Sample(clip, f, bytes(dd.load(clip, f)), boxes));
+            }
+            System.out.printf(Locale.ROOT, "clip %s: %d frames, %d with people%n", clip, train.size() - before,
+                    train.subList(before, train.size()).stream().filter(s -> !s.boxes().isEmpty()).count());
+        }
+        Path platePath = data.resolve("plate.pgm");
+        byte[] plate = Files.exists(platePath) ? bytes(DetectorData.readPgm(platePath)) : TeacherLabels.medianPlate(dd, "vtest", VAL_START, 2);
         for (int k = 0; k < 24; k++) train.add(new Sample("plate", k, plate, List.of()));
         if (limit > 0) train = train.subList(0, Math.min(limit, train.size()));
         // --paste P: copy-paste augmentation on a fraction P of the frames with people (up to --paste-max pasted each)
         float pasteP = Float.parseFloat(a.getOrDefault("paste", "0"));
         // --paste-far F: of the pastes placed on their own (not next to someone), the fraction F go far away, shrunk
-        CopyPaste paste = pasteP > 0 ? new CopyPaste(CopyPaste.cut(train, plate), pasteP, Integer.parseInt(a.getOrDefault("paste-max", "3")),
+        // people are cut out against the vtest plate, so only vtest frames give cutouts
+        CopyPaste paste = pasteP > 0 ? new CopyPaste(CopyPaste.cut(train.stream().filter(s -> s.clip().equals("vtest")).toList(), plate), pasteP, Integer.parseInt(a.getOrDefault("paste-max", "3")),
                 Float.parseFloat(a.getOrDefault("paste-far", "0"))) : null;
         if (paste != null) System.out.printf(Locale.ROOT, "copy-paste: %d people standing alone to paste, into %.0f%% of the frames with people, up to %s each%n",
                 paste.size(), 100 * pasteP, a.getOrDefault("paste-max", "3"));
         // --synthetic N: N scenes per epoch made of people pasted on the empty plate (needs --paste)
         int synthetic = Integer.parseInt(a.getOrDefault("synthetic", "0"));
         if (synthetic > 0 && paste == null) throw new IllegalArgumentException("--synthetic needs --paste");
-        for (int k = 0; k < synthetic; k++) train.add(new Sample(SYNTHETIC, k, plate, List.of()));
+        // the scenes' backgrounds: the plate, and the frames of other cameras where the teacher saw nobody (every 4th)
+        List<byte[]> backgrounds = new ArrayList<>(List.of(plate));
+        for (Sample s : train) if (!s.clip().equals("vtest") && !s.clip().equals("tree") && s.boxes().isEmpty() && s.frame() % 4 == 0) backgrounds.add(s.pixels());
+        for (int k = 0; k < synthetic; k++) train.add(new Sample(SYNTHETIC, k, backgrounds.get(k % backgrounds.size()), List.of()));
+        if (synthetic > 0 && backgrounds.size() > 1) System.out.printf(Locale.ROOT, "synthetic scenes on %d backgrounds (the plate and other cameras' empty frames)%n", backgrounds.size());
         if (synthetic > 0) System.out.printf(Locale.ROOT, "synthetic scenes: %d per epoch, %d-%d people pasted on the plate each%n", synthetic, CopyPaste.SCENE_MIN, CopyPaste.SCENE_MAX);
         if (oversample > 1) { // crowded frames and frames with small far people are the rare, hard ones
             List<Sample> extra = new ArrayList<>();

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Idempotent: brings the real footage that model-tools/detector/training-sources.csv lists from Debian
+# packages, without installing them (apt-get download + dpkg -x: only the files, none of their
+# dependencies) into data/footage/pkgs/ (git-ignored), and decodes every source into
+#   data/detector/<clip>/small/NNNN.pgm   320x240 grey, the student's input (stretched, as the Flink frame operator does)
+#   data/detector/<clip>/native/NNNN.png  the camera's own size and colour, the teacher's input
+# Frame numbers are 0-based indices into the clip; several sources may be ranges of one clip (vtest's
+# train, validation and held-out stretches), decoded into the same directory.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MANIFEST=model-tools/detector/training-sources.csv
+PKGS=data/footage/pkgs
+OUT=data/detector
+mkdir -p "$PKGS"
+command -v ffmpeg >/dev/null || { echo "fetch-footage: ffmpeg is missing (scripts/install-deps.sh installs it)"; exit 1; }
+
+# where a listed file is: installed on this machine, or extracted from the package's .deb here
+locate() { # package file
+  if [ -f "$2" ]; then echo "$2"; return; fi
+  local root="$PKGS/$1"
+  if [ ! -f "$root/.done" ]; then
+    rm -rf "$root" && mkdir -p "$root"
+    (cd "$root" && apt-get download -q "$1" >/dev/null 2>&1) || { apt-get update -qq >/dev/null && (cd "$root" && apt-get download -q "$1" >/dev/null); } \
+      || { echo "fetch-footage: cannot download Debian package $1"; exit 1; }
+    dpkg -x "$root"/*.deb "$root/x" && rm -f "$root"/*.deb && touch "$root/.done"
+  fi
+  [ -f "$root/x$2" ] || { echo "fetch-footage: $1 has no $2"; exit 1; }
+  echo "$root/x$2"
+}
+
+printf '%-14s %-22s %7s %-11s %s\n' source package frames size role
+tail -n +2 "$MANIFEST" | while IFS=, read -r source clip package version file frames role people; do
+  src=$(locate "$package" "$file")
+  ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$src" >/dev/null \
+    || { echo "fetch-footage: ffprobe cannot read $src ($source)"; exit 1; }
+  dir="$OUT/$clip"
+  if [ ! -f "$dir/.done-$source" ]; then
+    mkdir -p "$dir/small" "$dir/native"
+    select="" start=0
+    if [ "$frames" != all ]; then select="select=between(n\\,${frames%-*}\\,${frames#*-}),"; start=${frames%-*}; fi
+    # the broken tails of some clips (tree.avi) decode partly: keep what decodes
+    ffmpeg -nostdin -loglevel error -err_detect ignore_err -i "$src" -vsync passthrough -vf "${select}scale=320:240:flags=area,format=gray" \
+      -start_number "$start" "$dir/small/%04d.pgm" 2>/dev/null || true
+    ffmpeg -nostdin -loglevel error -err_detect ignore_err -i "$src" -vsync passthrough ${select:+-vf "${select%,}"} \
+      -start_number "$start" "$dir/native/%04d.png" 2>/dev/null || true
+    [ -n "$(ls "$dir/small")" ] || { echo "fetch-footage: no frame decoded from $src ($source)"; exit 1; }
+    touch "$dir/.done-$source"
+  fi
+  n=$(if [ "$frames" = all ]; then ls "$dir/small" | wc -l; else echo $(( ${frames#*-} - ${frames%-*} + 1 )); fi)
+  printf '%-14s %-22s %7d %-11s %s\n' "$source" "$package" "$n" \
+    "$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=s=x:p=0 "$src" | head -1 | sed "s/x$//")" "$role"
+done
