@@ -1,13 +1,16 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.simd.ElementwiseSimd;
 import java.util.Arrays;
 
 /**
  * Float element-wise add, subtract and multiply with NumPy broadcasting: the two shapes are aligned
  * at their last axes, and an axis of size 1 (or a missing leading axis) repeats. Plans are made once
  * per op (shapes are static); {@link #run} allocates nothing. Fast paths cover what image models do:
- * equal shapes, a scalar, and a vector along the last axis (squeeze-excite, per-channel scales).
- * Stateless after construction: thread safe.
+ * equal shapes, a scalar, and a vector along the last axis (squeeze-excite, per-channel scales);
+ * each runs contiguous runs through a loop per kind, on the Vector API when the module is present
+ * ({@link ElementwiseSimd}, nothing carried between iterations: no boxing on JDK 17), else plain loops
+ * that clamp only when the activation does. Stateless after construction: thread safe.
  */
 public final class Broadcast {
     public enum Kind { ADD, SUB, MUL }
@@ -21,13 +24,20 @@ public final class Broadcast {
     private final int[] outShape;
     private final int[] aStride, bStride;
     private final float min, max;
+    private final boolean clamp;
+    private final boolean vector;
+
+    public Broadcast(Kind kind, int[] a, int[] b, Activation act) {
+        this(kind, a, b, act, VectorSupport.fixedRegisterKernels());
+    }
 
     /**
      * @param a   shape of the left operand
      * @param b   shape of the right operand
      * @param act clamp applied to the result (none, relu, relu6)
+     * @param vector whether the fast paths run on the Vector API (needs the module)
      */
-    public Broadcast(Kind kind, int[] a, int[] b, Activation act) {
+    public Broadcast(Kind kind, int[] a, int[] b, Activation act, boolean vector) {
         this.kind = kind;
         this.outShape = shape(a, b);
         if (outShape == null) throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b) + " do not broadcast");
@@ -37,6 +47,8 @@ public final class Broadcast {
         this.n = total;
         this.min = act.min;
         this.max = act.max;
+        this.clamp = act != Activation.NONE;
+        this.vector = vector && VectorSupport.modulepresent();
         int na = count(a), nb = count(b);
         int last = outShape[rank - 1];
         if (Arrays.equals(pad(a, rank), pad(b, rank))) path = Path.SAME;
@@ -101,30 +113,66 @@ public final class Broadcast {
     public void run(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         switch (path) {
             case SAME:
-                for (int i = 0; i < n; i++) out[outOff + i] = op(a[aOff + i], b[bOff + i]);
+                runs(a, aOff, b, bOff, out, outOff, n);
                 break;
-            case SCALAR_B: {
-                float y = b[bOff];
-                for (int i = 0; i < n; i++) out[outOff + i] = op(a[aOff + i], y);
+            case SCALAR_B:
+                scalar(a, aOff, b[bOff], false, out, outOff, n);
                 break;
-            }
-            case SCALAR_A: {
-                float x = a[aOff];
-                for (int i = 0; i < n; i++) out[outOff + i] = op(x, b[bOff + i]);
+            case SCALAR_A:
+                scalar(b, bOff, a[aOff], true, out, outOff, n);
                 break;
-            }
             case ROW_B:
-                for (int i = 0; i < n; i += inner) {
-                    for (int j = 0; j < inner; j++) out[outOff + i + j] = op(a[aOff + i + j], b[bOff + j]);
-                }
+                for (int i = 0; i < n; i += inner) runs(a, aOff + i, b, bOff, out, outOff + i, inner);
                 break;
             case ROW_A:
-                for (int i = 0; i < n; i += inner) {
-                    for (int j = 0; j < inner; j++) out[outOff + i + j] = op(a[aOff + j], b[bOff + i + j]);
-                }
+                for (int i = 0; i < n; i += inner) runs(a, aOff, b, bOff + i, out, outOff + i, inner);
                 break;
             default:
                 general(a, aOff, b, bOff, out, outOff);
+        }
+    }
+
+    /** out[i] = a[i] op b[i] for i < len. */
+    private void runs(float[] a, int ao, float[] b, int bo, float[] out, int oo, int len) {
+        if (vector) {
+            ElementwiseSimd.binary(kind, a, ao, b, bo, out, oo, len, min, max);
+            return;
+        }
+        final float lo = min, hi = max;
+        switch (kind) {
+            case ADD:
+                if (clamp) for (int i = 0; i < len; i++) out[oo + i] = Math.min(hi, Math.max(lo, a[ao + i] + b[bo + i]));
+                else for (int i = 0; i < len; i++) out[oo + i] = a[ao + i] + b[bo + i];
+                break;
+            case SUB:
+                if (clamp) for (int i = 0; i < len; i++) out[oo + i] = Math.min(hi, Math.max(lo, a[ao + i] - b[bo + i]));
+                else for (int i = 0; i < len; i++) out[oo + i] = a[ao + i] - b[bo + i];
+                break;
+            default:
+                if (clamp) for (int i = 0; i < len; i++) out[oo + i] = Math.min(hi, Math.max(lo, a[ao + i] * b[bo + i]));
+                else for (int i = 0; i < len; i++) out[oo + i] = a[ao + i] * b[bo + i];
+        }
+    }
+
+    /** out[i] = x[i] op y, or y op x[i] when {@code scalarFirst}, for i < n. */
+    private void scalar(float[] x, int xo, float y, boolean scalarFirst, float[] out, int oo, int len) {
+        if (vector) {
+            ElementwiseSimd.scalar(kind, x, xo, y, scalarFirst, out, oo, len, min, max);
+            return;
+        }
+        final float lo = min, hi = max;
+        switch (kind) {
+            case ADD:
+                if (clamp) for (int i = 0; i < len; i++) out[oo + i] = Math.min(hi, Math.max(lo, x[xo + i] + y));
+                else for (int i = 0; i < len; i++) out[oo + i] = x[xo + i] + y;
+                break;
+            case SUB:
+                if (scalarFirst) for (int i = 0; i < len; i++) out[oo + i] = Math.min(hi, Math.max(lo, y - x[xo + i]));
+                else for (int i = 0; i < len; i++) out[oo + i] = Math.min(hi, Math.max(lo, x[xo + i] - y));
+                break;
+            default:
+                if (clamp) for (int i = 0; i < len; i++) out[oo + i] = Math.min(hi, Math.max(lo, x[xo + i] * y));
+                else for (int i = 0; i < len; i++) out[oo + i] = x[xo + i] * y;
         }
     }
 

@@ -72,8 +72,11 @@ public final class Conv2d {
 
         /** Runs with scratch of its own, allocated here when the path needs any: for tests and one-off calls. */
         public void run(float[] in, int inOff, float[] out, int outOff) {
-            run(in, inOff, out, outOff, new float[scratchFloats()], 0);
+            int n = scratchFloats();
+            run(in, inOff, out, outOff, n == 0 ? NO_SCRATCH : new float[n], 0);
         }
+
+        private static final float[] NO_SCRATCH = new float[0];
 
         public void run(float[] in, int inOff, float[] out, int outOff, float[] s, int sOff) {
             if (!vector) {

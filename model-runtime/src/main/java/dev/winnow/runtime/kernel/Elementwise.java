@@ -1,5 +1,6 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.simd.ElementwiseSimd;
 import dev.winnow.runtime.quant.FixedPoint;
 import dev.winnow.runtime.quant.QuantParams;
 
@@ -36,7 +37,22 @@ public final class Elementwise {
         }
     }
 
+    private static final boolean VECTOR = VectorSupport.fixedRegisterKernels();
+
     public static void float32(Function f, int n, float[] in, int inOff, float[] out, int outOff) {
+        float32(f, n, in, inOff, out, outOff, VECTOR);
+    }
+
+    /**
+     * With {@code vector} (and the module present) sigmoid runs on the Vector API as ½ + ½·tanh(x/2)
+     * ({@link ElementwiseSimd#sigmoid}, within the same 3e-7 of the true value as {@link FastMath#sigmoid});
+     * the other functions are plain loops either way.
+     */
+    public static void float32(Function f, int n, float[] in, int inOff, float[] out, int outOff, boolean vector) {
+        if (f == Function.SIGMOID && vector && VectorSupport.modulepresent()) {
+            ElementwiseSimd.sigmoid(in, inOff, out, outOff, n);
+            return;
+        }
         switch (f) {
             case RELU: for (int i = 0; i < n; i++) out[outOff + i] = Math.max(0f, in[inOff + i]); break;
             case RELU6: for (int i = 0; i < n; i++) out[outOff + i] = Math.min(6f, Math.max(0f, in[inOff + i])); break;

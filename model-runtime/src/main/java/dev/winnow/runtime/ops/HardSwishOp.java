@@ -6,16 +6,21 @@ import dev.winnow.runtime.graph.ElementType;
 import dev.winnow.runtime.graph.NodeContext;
 import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
+import dev.winnow.runtime.kernel.VectorSupport;
+import dev.winnow.runtime.kernel.simd.ElementwiseSimd;
 
 /**
  * MobileNetV3's activations on float32: {@code hard_sigmoid(x) = min(max(x + 3, 0), 6) · scale} and
  * {@code hard_swish(x) = x · hard_sigmoid(x)}. {@code scale} is 1/6 by default; an imported graph
  * passes its own constant (1/6 rounded to float16 is 0.16662598) so the fused op gives its numbers.
+ * On the Vector API whenever the module is present ({@link ElementwiseSimd#hardSwish}: the same
+ * arithmetic, nothing carried between iterations, so no boxing on JDK 17).
  */
 final class HardSwishOp extends Op {
     private final boolean swish;
     private final float scale;
     private final int n;
+    private final boolean vector = VectorSupport.fixedRegisterKernels();
 
     private HardSwishOp(NodeContext node, TensorSpec in, TensorSpec out, boolean swish, float scale) {
         super(node.name(), new TensorSpec[] {in}, new TensorSpec[] {out});
@@ -43,7 +48,9 @@ final class HardSwishOp extends Op {
     public void invoke(Arena a) {
         float[] f = a.f;
         int i0 = in[0], o0 = out[0];
-        if (swish) {
+        if (vector) {
+            ElementwiseSimd.hardSwish(swish, scale, f, i0, f, o0, n);
+        } else if (swish) {
             for (int i = 0; i < n; i++) {
                 float x = f[i0 + i];
                 f[o0 + i] = x * scale * Math.min(Math.max(x + 3f, 0f), 6f);

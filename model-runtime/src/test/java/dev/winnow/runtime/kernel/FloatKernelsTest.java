@@ -187,6 +187,25 @@ class FloatKernelsTest {
             tanhAbs = Math.max(tanhAbs, Math.abs(FastMath.tanh(f) - Math.tanh(f)));
             rationalAbs = Math.max(rationalAbs, Math.abs(FastMath.tanhRational(f) - Math.tanh(f)));
         }
+        // sigmoid on the Vector API, over the same range and past its clamps
+        int n = 600_001;
+        float[] xs = new float[n + 200], ys = new float[n + 200];
+        for (int i = 0; i < n; i++) xs[i] = (float) (-30 + i * 1e-4);
+        for (int i = 0; i < 200; i++) xs[n + i] = (i - 100) * 1.5f;
+        Elementwise.float32(Elementwise.Function.SIGMOID, xs.length, xs, 0, ys, 0, true);
+        double vecAbs = 0;
+        for (int i = 0; i < xs.length; i++) vecAbs = Math.max(vecAbs, Math.abs(ys[i] - 1 / (1 + Math.exp(-(double) xs[i]))));
+        assertTrue(vecAbs < 3e-7, "vector sigmoid absolute error " + vecAbs);
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f}, sy = new float[16 * 4];
+        float[] sx = new float[16 * 4];
+        for (int i = 0; i < sx.length; i++) sx[i] = special[i % 4];
+        Elementwise.float32(Elementwise.Function.SIGMOID, sx.length, sx, 0, sy, 0, true);
+        for (int i = 0; i < sx.length; i += 4) {
+            assertTrue(Float.isNaN(sy[i]));
+            assertEquals(1f, sy[i + 1]);
+            assertEquals(0f, sy[i + 2], 1e-38f);
+            assertEquals(0.5f, sy[i + 3]);
+        }
         assertTrue(expRel < 3e-7, "exp relative error " + expRel);
         assertTrue(sigAbs < 3e-7, "sigmoid absolute error " + sigAbs);
         assertTrue(tanhAbs < 3e-7, "tanh absolute error " + tanhAbs);

@@ -2,6 +2,7 @@ package dev.winnow.runtime.kernel;
 
 import static dev.winnow.runtime.testing.Tensors.allocationAfterWarmUp;
 import static dev.winnow.runtime.testing.Tensors.gaussian;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -51,14 +52,29 @@ class ImageOpsKernelTest {
             {{6}, {4, 5, 6}},            // row left
             {{4, 1, 6}, {5, 1}},         // general both ways
             {{2, 3, 1, 5}, {3, 4, 1}},   // rank 4 general
+            {{7, 9, 37}, {7, 9, 37}},    // runs longer than a vector, with a tail
+            {{7, 9, 40}, {1, 1, 40}},
+            {{40}, {3, 5, 40}},
+            {{11, 13, 4}, {1}},
+            {{1}, {11, 13, 4}},
         };
-        for (Broadcast.Kind kind : Broadcast.Kind.values()) {
-            for (int[][] c : cases) {
-                Broadcast k = new Broadcast(kind, c[0], c[1], Activation.NONE);
-                float[] a = gaussian(r, count(c[0]), 2), b = gaussian(r, count(c[1]), 2), y = new float[k.size()];
-                k.run(a, 0, b, 0, y, 0);
-                double[] want = broadcastReference(kind, a, c[0], b, c[1]);
-                for (int i = 0; i < want.length; i++) assertEquals(want[i], y[i], 1e-6 * Math.max(1, Math.abs(want[i])), kind + " " + java.util.Arrays.deepToString(c) + " at " + i);
+        for (boolean vector : new boolean[] {false, true}) {
+            for (Activation act : Activation.values()) {
+                for (Broadcast.Kind kind : Broadcast.Kind.values()) {
+                    for (int[][] c : cases) {
+                        Broadcast k = new Broadcast(kind, c[0], c[1], act, vector);
+                        float[] a = gaussian(r, count(c[0]), 2), b = gaussian(r, count(c[1]), 2), y = new float[k.size() + 3];
+                        java.util.Arrays.fill(y, Float.NaN);
+                        k.run(a, 0, b, 0, y, 1);
+                        double[] want = broadcastReference(kind, a, c[0], b, c[1]);
+                        String where = kind + " " + act + (vector ? " vector " : " plain ") + java.util.Arrays.deepToString(c);
+                        for (int i = 0; i < want.length; i++) {
+                            double v = Math.min(act.max, Math.max(act.min, want[i]));
+                            assertEquals(v, y[1 + i], 1e-6 * Math.max(1, Math.abs(v)), where + " at " + i);
+                        }
+                        assertTrue(Float.isNaN(y[0]) && Float.isNaN(y[k.size() + 1]), "wrote outside the output: " + where);
+                    }
+                }
             }
         }
         assertNull(Broadcast.shape(new int[] {4, 5}, new int[] {3}));
@@ -184,8 +200,12 @@ class ImageOpsKernelTest {
         CenterNetDecode d = new CenterNetDecode(16, 16, 8, 20, 3, 4f);
         float[] heat = gaussian(r, 16 * 16 * 8, 1), wh = gaussian(r, 16 * 16 * 4, 1), dets = new float[120], sv = new float[20];
         int[] si = new int[20];
+        Broadcast same = new Broadcast(Broadcast.Kind.ADD, new int[] {16, 16, 32}, new int[] {16, 16, 32}, Activation.RELU);
+        Broadcast scalar = new Broadcast(Broadcast.Kind.SUB, new int[] {1}, new int[] {16, 16, 32}, Activation.NONE);
         Runnable[] kernels = {
             () -> row.run(a, 0, b, 0, y, 0),
+            () -> same.run(a, 0, a, 0, y, 0),
+            () -> scalar.run(b, 0, a, 0, y, 0),
             () -> general.run(a, 0, b, 0, y, 0),
             () -> rs.run(a, 0, y, 0),
             () -> d.run(heat, 0, wh, 0, dets, 0, sv, 0, si, 0),

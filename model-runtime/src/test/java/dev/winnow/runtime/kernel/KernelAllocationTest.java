@@ -65,6 +65,7 @@ class KernelAllocationTest {
             () -> convQ.run(xq, 0, yq, 0),
             () -> bin.run(bits, 0, BinaryPacking.pack(x, 0, 256, bits, 0), y, 0),
             () -> Softmax.float32(1, 10, y, 0, y, 10),
+            () -> Elementwise.float32(Elementwise.Function.SIGMOID, 100, x, 0, y, 0),
             () -> bonsaiV.predict(x, 0, y, 0, bonsaiScratch, 0),
             () -> bonsaiQ.predict(x, 0, y, 0, bonsaiQf, 0, bonsaiQs, 0),
             () -> convQ.run(xq, 0, yq, 0, convQs, 0),

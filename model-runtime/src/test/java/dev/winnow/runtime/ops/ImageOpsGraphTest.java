@@ -46,13 +46,15 @@ class ImageOpsGraphTest {
     @Test
     void hardSwishUsesTheGivenScale() throws Exception {
         float s = Float16.toFloat(Float16.fromFloat(1f / 6));
-        Model m = one("hard_swish", new int[] {5}, new int[] {5}, Map.of("scale", (double) s), null, null);
-        float[] x = {-4, -1, 0, 2, 5};
-        float[] y = m.newInterpreter().predict(x, new float[5]);
-        for (int i = 0; i < 5; i++) assertEquals(x[i] * s * Math.min(Math.max(x[i] + 3, 0), 6), y[i], 1e-6);
-        Model hs = one("hard_sigmoid", new int[] {5}, new int[] {5}, null, null, null);
-        float[] z = hs.newInterpreter().predict(x, new float[5]);
-        for (int i = 0; i < 5; i++) assertEquals(Math.min(Math.max(x[i] + 3, 0), 6) / 6.0, z[i], 1e-6);
+        // 45 values: whole vectors and a tail on the Vector API path
+        float[] x = new float[45];
+        for (int i = 0; i < x.length; i++) x[i] = -5 + i * 0.25f;
+        Model m = one("hard_swish", new int[] {45}, new int[] {45}, Map.of("scale", (double) s), null, null);
+        float[] y = m.newInterpreter().predict(x, new float[45]);
+        for (int i = 0; i < x.length; i++) assertEquals(x[i] * s * Math.min(Math.max(x[i] + 3, 0), 6), y[i], 1e-6);
+        Model hs = one("hard_sigmoid", new int[] {45}, new int[] {45}, null, null, null);
+        float[] z = hs.newInterpreter().predict(x, new float[45]);
+        for (int i = 0; i < x.length; i++) assertEquals(Math.min(Math.max(x[i] + 3, 0), 6) / 6.0, z[i], 1e-6);
     }
 
     @Test
