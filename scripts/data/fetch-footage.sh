@@ -29,7 +29,26 @@ locate() { # package file
 }
 
 printf '%-14s %-22s %7s %-11s %s\n' source package frames size role
+# a file pattern (*) is a set of photos: each one frame of the clip, in name order
+stills() { # source dir pattern
+  local i=0
+  for f in $(ls $3 2>/dev/null | sort); do
+    ffmpeg -nostdin -loglevel error -y -i "$f" -vf "scale=320:240:flags=area,format=gray" "$2/small/$(printf %04d $i).pgm" </dev/null \
+      && ffmpeg -nostdin -loglevel error -y -i "$f" -vf format=rgb24 "$2/native/$(printf %04d $i).png" </dev/null && i=$((i + 1)) || true
+  done
+  [ "$i" -gt 0 ] || { echo "fetch-footage: no picture matches $3 ($1)"; exit 1; }
+}
+
 tail -n +2 "$MANIFEST" | while IFS=, read -r source clip package version file frames role people; do
+  if [[ "$file" == *"*"* ]]; then
+    dir="$OUT/$clip"
+    if [ ! -f "$dir/.done-$source" ]; then
+      [ -n "$(ls $file 2>/dev/null)" ] || { echo "fetch-footage: install Debian package $package for $file"; exit 1; }
+      mkdir -p "$dir/small" "$dir/native" && stills "$source" "$dir" "$file" && touch "$dir/.done-$source"
+    fi
+    printf '%-14s %-22s %7d %-11s %s\n' "$source" "$package" "$(ls "$dir/small" | wc -l)" photos "$role"
+    continue
+  fi
   src=$(locate "$package" "$file")
   ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$src" >/dev/null \
     || { echo "fetch-footage: ffprobe cannot read $src ($source)"; exit 1; }

@@ -117,6 +117,9 @@ public final class DetectorTrainer {
             }
             System.out.printf(Locale.ROOT, "clip %s: %d frames, %d with people%n", clip, train.size() - before,
                     train.subList(before, train.size()).stream().filter(s -> !s.boxes().isEmpty()).count());
+            // --repeat-clips N: other cameras' frames N times per epoch (there are far fewer of them than of vtest)
+            List<Sample> added = List.copyOf(train.subList(before, train.size()));
+            for (int k = 1; k < Integer.parseInt(a.getOrDefault("repeat-clips", "1")); k++) train.addAll(added);
         }
         Path platePath = data.resolve("plate.pgm");
         byte[] plate = Files.exists(platePath) ? bytes(DetectorData.readPgm(platePath)) : TeacherLabels.medianPlate(dd, "vtest", VAL_START, 2);

@@ -64,16 +64,26 @@ public final class HeldOutEvaluation {
                 if (ps) keptS++;
                 if (pt) keptT++;
                 err += Math.abs(c - t.size());
-                Integer hand = s.clip().equals("vtest") && vtestHandCounts != null ? vtestHandCounts.get(f) : null;
-                if (hand != null) {
+            }
+            // every hand-counted frame of the range, whatever the step (the teacher's figure where it labelled the frame)
+            int handTN = 0;
+            if (s.clip().equals("vtest") && vtestHandCounts != null) {
+                for (Map.Entry<Integer, Integer> h : vtestHandCounts.entrySet()) {
+                    int f = h.getKey();
+                    if (f < s.first() || f > s.last() || !Files.exists(dd.frame(s.clip(), f))) continue;
+                    det.run(dd.load(s.clip(), f));
                     handN++;
-                    handS += Math.abs(c - hand);
-                    handT += Math.abs(t.size() - hand);
+                    handS += Math.abs(det.count() - h.getValue());
+                    List<float[]> t = teacher.get(s.clip() + ":" + f);
+                    if (t != null) {
+                        handTN++;
+                        handT += Math.abs(t.size() - h.getValue());
+                    }
                 }
             }
             rows.add(new Row(s.source(), !s.people().equals("no"), n, keptT, tp + fp == 0 ? Double.NaN : (double) tp / (tp + fp),
                     tp + fn == 0 ? Double.NaN : (double) tp / (tp + fn), n == 0 ? 0 : (double) keptS / n, n == 0 ? 0 : (double) keptT / n,
-                    n == 0 ? 0 : err / n, handN == 0 ? Double.NaN : handS / handN, handN == 0 ? Double.NaN : handT / handN));
+                    n == 0 ? 0 : err / n, handN == 0 ? Double.NaN : handS / handN, handTN == 0 ? Double.NaN : handT / handTN));
         }
         return rows;
     }

@@ -79,23 +79,26 @@ class ShippedStudentHeldOutTest {
     }
 
     @Test
-    void peopleFreeVideosOfOtherCamerasAreMostlyDropped() {
-        for (String v : new String[] {"dog", "night-city", "diver"}) {
-            HeldOutEvaluation.Row r = row(v);
-            assertTrue(r.frames() > 5, v + ": frames evaluated");
-            assertTrue(r.keptStudent() <= FLOOR_KEPT_EMPTY, v + ": the student keeps " + r.keptStudent() + " of a people-free video (floor " + FLOOR_KEPT_EMPTY + ")");
+    void peopleFreeVideosOfOtherCamerasAreDroppedAsMeasured() {
+        for (var floor : KEPT_EMPTY_AT_MOST.entrySet()) {
+            HeldOutEvaluation.Row r = row(floor.getKey());
+            assertTrue(r.frames() > 5, floor.getKey() + ": frames evaluated");
+            assertTrue(r.keptStudent() <= floor.getValue(), floor.getKey() + ": the student keeps " + r.keptStudent() + " of a people-free video (floor " + floor.getValue() + ")");
         }
     }
 
     @Test
     void peopleOnTheHeldOutPlazaAreFoundAndCounted() {
         HeldOutEvaluation.Row r = row("vtest-holdout");
-        assertTrue(r.recall() >= FLOOR_RECALL_VTEST, "presence recall against the teacher " + r.recall());
-        assertTrue(r.handMaeStudent() <= FLOOR_HAND_MAE, "count MAE against the hand counts " + r.handMaeStudent());
+        assertTrue(r.recall() >= 0.98, "presence recall against the teacher " + r.recall());
+        assertTrue(r.handMaeStudent() <= HAND_MAE_AT_MOST, "count MAE against the hand counts " + r.handMaeStudent());
     }
 
-    // floors from the measured figures (README): a regression past them fails the build
-    static final double FLOOR_KEPT_EMPTY = 1.0;
-    static final double FLOOR_RECALL_VTEST = 0.0;
-    static final double FLOOR_HAND_MAE = 99;
+    /**
+     * Floors from `winnow detector evaluate` on the shipped student (model-tools/detector/README.md), with a margin
+     * for the sampled frames. The dog and night-city videos have none yet: the shipped student keeps nearly all of
+     * their frames (issue #16's goal is at most 2 %); a scene-general student that ships adds them here.
+     */
+    static final java.util.Map<String, Double> KEPT_EMPTY_AT_MOST = java.util.Map.of("diver", 0.15);
+    static final double HAND_MAE_AT_MOST = 0.95;
 }
