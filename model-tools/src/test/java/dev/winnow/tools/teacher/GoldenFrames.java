@@ -31,7 +31,9 @@ final class GoldenFrames {
             for (String line : text.split("\n")) {
                 if (line.isBlank() || line.startsWith("id,")) continue;
                 String[] f = line.split(",", 4);
-                out.add(new Frame(f[0], Path.of(f[1]), Integer.parseInt(f[2]), f[3]));
+                Path file = Path.of(f[1]);
+                // a relative path is a frame scripts/data/fetch-footage.sh decoded under the repository
+                out.add(new Frame(f[0], file.isAbsolute() ? file : repoRoot().resolve(file), Integer.parseInt(f[2]), f[3]));
             }
         }
         return out;
@@ -39,7 +41,7 @@ final class GoldenFrames {
 
     /** Decodes the frame: images directly, video frame {@code index} through ffmpeg. */
     static Picture decode(Frame f) throws IOException, InterruptedException {
-        if (!Files.isRegularFile(f.file())) throw new IOException(f.file() + " is missing: run scripts/install-deps.sh (Debian opencv-doc)");
+        if (!Files.isRegularFile(f.file())) throw new IOException(f.file() + " is missing: run scripts/install-deps.sh (Debian opencv-doc, scripts/data/fetch-footage.sh)");
         String name = f.file().getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".avi") && !name.endsWith(".mp4") && !name.endsWith(".mkv")) return FrameFiles.read(f.file());
         Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-err_detect", "ignore_err", "-i", f.file().toString(),
