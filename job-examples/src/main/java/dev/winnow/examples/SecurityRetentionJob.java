@@ -155,7 +155,13 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         }
         SingleOutputStreamOperator<Frame> split = frames.process(new SegmentMarkers()).name("segment markers").uid("segment-markers");
         frames = split;
-        if (labels != null) frames = frames.map(FrameLabels.read(labels)).name("hand labels").uid("labels");
+        if (labels != null) {
+            FrameLabels hand = FrameLabels.read(labels);
+            // one line per malformed label line (at most 10), then how many in all: the job goes on without them
+            hand.problems().stream().limit(10).forEach(p -> System.err.println("warning: " + p));
+            if (hand.problems().size() > 10) System.err.println("warning: " + hand.problems().size() + " malformed lines in " + labels + " in all");
+            frames = frames.map(hand).name("hand labels").uid("labels");
+        }
         DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry, cascade);
         scored.sinkTo(CsvFiles.sink(output, "verdicts", RetentionReport::verdictLine, s -> s.frame.timestampMillis)).name("verdicts csv").uid("verdicts-csv");
         SingleOutputStreamOperator<ScoredFrame> kept = scored.keyBy(s -> s.frame.cameraId).process(new RetentionFilter(retention())).name("retention").uid("retention");
