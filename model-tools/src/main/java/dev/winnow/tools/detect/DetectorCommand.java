@@ -10,14 +10,62 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code winnow detector}: the person-detector student. */
-@Command(name = "detector", mixinStandardHelpOptions = true, subcommands = DetectorCommand.Evaluate.class,
-        description = "The person-detector student: evaluate it against the teacher on held-out videos.")
+@Command(name = "detector", mixinStandardHelpOptions = true, subcommands = {DetectorCommand.Score.class, DetectorCommand.Evaluate.class},
+        description = "The person-detector student: score footage with it, evaluate it against the teacher on held-out videos.")
 public final class DetectorCommand implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * {@code winnow detector score}: one row per frame of a directory, video or stream,
+     * {@code file,count,score_max,present}, the frame converted as the Flink frame operator does
+     * (grey by the Rec. 601 luma weights, bilinear with half-pixel centres, stretched to the model's input).
+     */
+    @Command(name = "score", mixinStandardHelpOptions = true,
+            description = "Score every frame with a student: file,count,score_max,present (present = count >= 1).")
+    static final class Score implements Callable<Integer> {
+        @Spec CommandLine.Model.CommandSpec spec;
+        @Option(names = "--model", defaultValue = "model-tools/detector/person-detector-int8.wnm", description = "student artifact (default: ${DEFAULT-VALUE})") Path model;
+        @Option(names = "--frames", required = true, description = "a directory of frames (pgm, ppm, png, jpg, bmp), a video file or a stream URL") String frames;
+        @Option(names = "--out", required = true, description = "CSV to write") Path out;
+        @Option(names = "--fps", defaultValue = "0", description = "videos: resample to this rate (default: every frame)") double fps;
+
+        @Override
+        public Integer call() throws Exception {
+            Model m = Model.load(model);
+            int[] in = m.input(0).shape();
+            if (in.length != 3 || in[2] != 1) throw new IllegalArgumentException(model + " is not a grey-frame detector (input " + java.util.Arrays.toString(in) + ")");
+            PersonDetector det = new PersonDetector(m);
+            float[] x = new float[in[0] * in[1]];
+            long n = 0, present = 0, skipped = 0, t0 = System.nanoTime();
+            var err = spec.commandLine().getErr();
+            try (java.io.PrintWriter csv = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(out));
+                 dev.winnow.tools.teacher.FrameStream s = dev.winnow.tools.teacher.FrameStream.open(frames, fps)) {
+                csv.println("file,count,score_max,present");
+                for (dev.winnow.tools.teacher.FrameStream.Item it; (it = s.next()) != null; ) {
+                    if (it.error() != null) {
+                        skipped++;
+                        err.println("skipped: " + it.error());
+                        continue;
+                    }
+                    GreyInput.fill(it.picture(), in[1], in[0], x);
+                    det.run(x);
+                    n++;
+                    if (det.count() > 0) present++;
+                    csv.printf(java.util.Locale.ROOT, "%s,%d,%.4f,%d%n", it.name(), det.count(), det.count() > 0 ? det.score() : 0f, det.count() > 0 ? 1 : 0);
+                }
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            var o = spec.commandLine().getOut();
+            o.printf(java.util.Locale.ROOT, "| frames | skipped | with people | kept | frames/s |%n|---|---|---|---|---|%n| %d | %d | %d | %.1f%% | %.1f |%n",
+                    n, skipped, present, n == 0 ? 0 : 100.0 * present / n, n / Math.max(secs, 1e-9));
+            o.printf("wrote %s%n", out);
+            return 0;
+        }
     }
 
     /** {@code winnow detector evaluate}: per held-out video, the student beside the teacher. */

@@ -39,9 +39,6 @@ public final class TeacherLabelCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "stop after this many frames (default: all)") long limit;
     @Option(names = "--threads", description = "worker threads (default: the cores)") Integer threads;
 
-    /** One frame to label: its name and picture, or why it could not be read. */
-    private record Item(String name, Picture picture, String error) {}
-
     private record Row(String name, List<PersonTeacher.Box> boxes, String error) {}
 
     @Override
@@ -71,7 +68,7 @@ public final class TeacherLabelCommand implements Callable<Integer> {
         });
         Path abs = out.toAbsolutePath();
         if (abs.getParent() != null) Files.createDirectories(abs.getParent());
-        try (FrameSupply supply = FrameSupply.open(frames, fps);
+        try (FrameStream supply = FrameStream.open(frames, fps);
              PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out))) {
             csv.println(boxes ? "file,count,score_max,boxes" : "file,count,score_max");
             long total = limit > 0 && supply.total() > 0 ? Math.min(limit, supply.total()) : limit > 0 ? limit : supply.total();
@@ -80,10 +77,10 @@ public final class TeacherLabelCommand implements Callable<Integer> {
                 List<Future<Row>> batch = new ArrayList<>();
                 for (int k = 0; k < workers * 2; k++) {
                     if (limit > 0 && done + batch.size() >= limit) { more = false; break; }
-                    Item it = supply.next();
+                    FrameStream.Item it = supply.next();
                     if (it == null) { more = false; break; }
-                    batch.add(pool.submit(() -> it.error != null ? new Row(it.name, null, it.error)
-                            : new Row(it.name, sessions.get().detect(it.picture, threshold), null)));
+                    batch.add(pool.submit(() -> it.error() != null ? new Row(it.name(), null, it.error())
+                            : new Row(it.name(), sessions.get().detect(it.picture(), threshold), null)));
                 }
                 for (Future<Row> fr : batch) {
                     Row r;
@@ -138,60 +135,5 @@ public final class TeacherLabelCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "\r%d frames  %.1f frames/s  ", done, rate);
         }
         err.flush();
-    }
-
-    /** Frames from a directory, or from a video through ffmpeg. */
-    private interface FrameSupply extends AutoCloseable {
-        Item next() throws IOException;
-        /** Number of frames when known in advance, else 0. */
-        long total();
-        /** Why the supply ended early, or null. */
-        String error();
-        @Override void close();
-
-        static FrameSupply open(String frames, double fps) throws IOException {
-            Path p = frames.contains("://") ? null : Path.of(frames);
-            if (p != null && Files.isDirectory(p)) {
-                List<Path> files = FrameFiles.list(p);
-                if (files.isEmpty()) throw new IOException(p + ": no frame files (pgm, ppm, png, jpg, bmp)");
-                return new FrameSupply() {
-                    int k;
-                    public Item next() {
-                        if (k >= files.size()) return null;
-                        Path f = files.get(k++);
-                        try {
-                            return new Item(f.getFileName().toString(), FrameFiles.read(f), null);
-                        } catch (IOException | RuntimeException e) {
-                            return new Item(f.getFileName().toString(), null, e.getMessage());
-                        }
-                    }
-                    public long total() { return files.size(); }
-                    public String error() { return null; }
-                    public void close() {}
-                };
-            }
-            if (p != null && !Files.exists(p)) throw new java.nio.file.NoSuchFileException(frames, null, "no such frame directory or video");
-            VideoFrames v = new VideoFrames(frames, fps);
-            String base = p != null ? p.getFileName().toString() : frames;
-            return new FrameSupply() {
-                boolean ended;
-                public Item next() throws IOException {
-                    if (ended) return null;
-                    long idx = v.index();
-                    Picture pic = v.next();
-                    if (pic == null) {
-                        ended = true;
-                        return null;
-                    }
-                    return new Item(String.format(Locale.ROOT, "%s:%06d", base, idx), pic, null);
-                }
-                public long total() { return 0; }
-                public String error() {
-                    List<String> e = v.errors();
-                    return ended && v.index() == 0 && !e.isEmpty() ? "ffmpeg decoded no frame: " + e.get(0) : null;
-                }
-                public void close() { v.close(); }
-            };
-        }
     }
 }
