@@ -16,7 +16,7 @@ for dir in data/detector/*/; do
   [ -f "$dir/teacher.csv" ] || { $WINNOW teacher label --frames "$dir/native" --boxes --out "$dir/teacher.csv.part" && mv "$dir/teacher.csv.part" "$dir/teacher.csv"; }
 done
 CLIPS=$(awk -F, 'NR > 1 && $7 == "train" && $2 != "vtest" && $2 != "tree" { printf "%s%s", sep, $2; sep = "," }' model-tools/detector/training-sources.csv)
-java --add-modules jdk.incubator.vector -cp model-tools/target/winnow.jar dev.winnow.tools.detect.DetectorTrainer --data data/detector --labels teacher \
+$WINNOW detector train --data data/detector --labels teacher \
   --clips "$CLIPS" --epochs "$EPOCHS" --threads "${THREADS:-1}" --oversample 2 --anchors 2x2 --paste 0.5 --synthetic 300 --ema 0.998 --nms both \
   --select-on int8 --score-floor -8 --params-out data/detector/student.params \
   --out model-tools/detector/person-detector-int8.wnm --float-out model-tools/detector/person-detector-float.wnm "$@"

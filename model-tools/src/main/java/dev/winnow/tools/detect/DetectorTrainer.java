@@ -60,8 +60,17 @@ public final class DetectorTrainer {
         return false;
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> a = Checkpoints.args(args, Set.of());
+    /** The options of {@code winnow detector train} ({@link DetectorTrainCommand}): the same names, checked and documented there. */
+    public static void main(String[] args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "detector";
+        all[1] = "train";
+        System.arraycopy(args, 0, all, 2, args.length);
+        System.exit(dev.winnow.tools.cli.WinnowCli.commandLine().execute(all));
+    }
+
+    /** Trains and exports with options by name (without the leading dashes), as {@link DetectorTrainCommand} passes them. */
+    static void train(Map<String, String> a) throws Exception {
         Path data = Path.of(a.getOrDefault("data", "data/detector"));
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "14"));
         int batch = Integer.parseInt(a.getOrDefault("batch", "8"));
