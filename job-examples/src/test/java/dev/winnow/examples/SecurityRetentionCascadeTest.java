@@ -54,6 +54,7 @@ class SecurityRetentionCascadeTest {
         assertEquals(report.total().labelledPerson(), report.total().keptPerson(), "no frame with people lost");
         String summary = report.summary(1);
         assertTrue(summary.contains("decided by (student / teacher / reused)"), summary);
+        assertTrue(summary.contains("models: centernet-teacher v1") && summary.contains("person-detector-int8 v1"), "the report names the versions: " + summary);
         System.out.print(summary);
     }
 }

@@ -25,7 +25,7 @@ public final class RetentionReport {
     /** One scored frame as the job wrote it. */
     /** One scored frame; {@code decidedBy} is student, teacher or reused (the edge cascade). */
     public record Decision(String camera, long seq, long timestampMillis, int bytes, float score, int count, int labelCount, int modelVersion,
-                           String decidedBy) {}
+                           String decidedBy, String modelName) {}
 
     public record Event(String camera, long id, long start, long end, int peakCount, float peakScore, long frames, long bytes) {}
 
@@ -69,9 +69,9 @@ public final class RetentionReport {
     }
 
     public static String verdictLine(ScoredFrame s) {
-        return String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%d,%d,%d,%s", s.frame.cameraId, s.frame.seq, s.frame.timestampMillis,
+        return String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%d,%d,%d,%s,%s", s.frame.cameraId, s.frame.seq, s.frame.timestampMillis,
                 s.frame.data == null ? 0 : s.frame.data.length, s.verdict.score, s.verdict.count, s.frame.labelCount, s.verdict.modelVersion,
-                s.verdict.decidedBy);
+                s.verdict.decidedBy, s.verdict.modelName == null ? "" : s.verdict.modelName.replace(',', ' '));
     }
 
     public static String eventLine(RetentionEvent e) {
@@ -129,7 +129,7 @@ public final class RetentionReport {
         List<Decision> decisions = new ArrayList<>();
         for (String[] f : CsvFiles.read(out.resolve("verdicts"))) {
             decisions.add(new Decision(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]), Float.parseFloat(f[4]),
-                    Integer.parseInt(f[5]), Integer.parseInt(f[6]), Integer.parseInt(f[7]), f.length > 8 ? f[8] : "student"));
+                    Integer.parseInt(f[5]), Integer.parseInt(f[6]), Integer.parseInt(f[7]), f.length > 8 ? f[8] : "student", f.length > 9 ? f[9] : ""));
         }
         decisions.sort((a, b) -> a.camera.equals(b.camera) ? Long.compare(a.seq, b.seq) : a.camera.compareTo(b.camera));
         Set<String> kept = new HashSet<>();
@@ -199,6 +199,15 @@ public final class RetentionReport {
                 v.clips, kb(v.clipBytes), kb(v.sourceBytes), 100 * v.savedShare(), v.keptMillis / 1000.0, v.recordedMillis / 1000.0);
     }
 
+    /** Which model versions decided, and how many frames each: the report names what it rests on. */
+    public String modelsLine() {
+        java.util.Map<String, Long> by = new java.util.TreeMap<>();
+        for (Decision d : decisions) by.merge((d.modelName().isEmpty() ? "model" : d.modelName()) + " v" + d.modelVersion(), 1L, Long::sum);
+        StringBuilder b = new StringBuilder("models:");
+        by.forEach((m, n) -> b.append(' ').append(m).append(" (").append(n).append(" frames);"));
+        return b.append('\n').toString();
+    }
+
     /** Per camera, how many frames the student decided, the teacher decided, and the difference detector reused. */
     public String decidedLine() {
         java.util.Map<String, long[]> by = new java.util.TreeMap<>();
@@ -221,6 +230,7 @@ public final class RetentionReport {
         b.append(String.format(Locale.ROOT, "analysis frames kept: %.1f%% dropped (%s of %s decoded grey bytes); person-frame recall %s%n",
                 100 * t.savedShare(), kb(t.keptBytes), kb(t.bytes), t.recall()));
         b.append(decidedLine());
+        b.append(modelsLine());
         return b.toString();
     }
 
