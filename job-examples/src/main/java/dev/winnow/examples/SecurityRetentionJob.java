@@ -14,7 +14,12 @@ import dev.winnow.examples.io.CascadeOptions;
 import dev.winnow.examples.io.FrameModels;
 import dev.winnow.examples.io.KafkaOptions;
 import dev.winnow.examples.io.OutputDir;
+import dev.winnow.examples.live.LiveStatus;
+import dev.winnow.examples.live.ModelStamp;
+import dev.winnow.examples.live.ModelSwaps;
+import dev.winnow.examples.report.FrameSummary;
 import dev.winnow.examples.report.RetentionReport;
+import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.retention.RetentionConfig;
 import dev.winnow.flink.retention.RetentionFilter;
 import dev.winnow.flink.retention.SegmentKeeper;
@@ -86,6 +91,10 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     @Option(names = "--spool", description = "local directory for recorded segments (default: <out>/.spool for a local --out, else the temp dir)")
     Path spool;
 
+    @Option(names = "--status", description = "print a one-line status of the cameras this often (ISO-8601 duration; "
+            + "default PT30S when a camera is a live stream or Kafka is read unbounded, else none; PT0S = none)")
+    Duration status;
+
     @Option(names = "--keep-frames", description = "also write the kept decoded frames (.wfr, camera=<id>/yyyy-MM-dd--HH under frames/) for training data")
     boolean keepFrames;
 
@@ -99,6 +108,9 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     String eventsTopic;
 
     static final long SAMPLE_START = 1_700_000_000_000L;
+
+    /** What {@link #build} read from --labels, for the summary. */
+    String labelSummary;
 
     @Override
     public Integer call() throws Exception {
@@ -121,9 +133,18 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         RetentionReport.writeMergedIndex(local);
         RetentionReport report = RetentionReport.read(local, retention());
         System.out.print(report.summary(seconds));
+        System.out.print(FrameSummary.read(local, FrameModels.label(model, registry)).lines());
+        if (labelSummary != null) System.out.println(labelSummary);
         report.writeHtml(local.resolve("report.html"));
         System.out.println("report: " + local.resolve("report.html"));
         return 0;
+    }
+
+    /** --status, or its default: 30 s when a camera is live (a stream URL) or Kafka is read unbounded. */
+    Duration statusPeriod() {
+        if (status != null) return status.isZero() ? null : status;
+        boolean live = framesTopic != null ? !kafka.bounded : cameras.stream().anyMatch(Cameras::isLive);
+        return live ? Duration.ofSeconds(30) : null;
     }
 
     RetentionConfig retention() {
@@ -134,7 +155,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     void build(StreamExecutionEnvironment env) throws Exception {
         env.enableCheckpointing(2_000);
         OutputDir output = OutputDir.of(out);
-        output.clearLocal("verdicts", "kept", "events", "segments", "frames", "retained", "report.html", "index.csv", ".spool");
+        output.clearLocal("verdicts", "received", "kept", "events", "segments", "frames", "retained", "report.html", "index.csv", ".spool");
         output.clearLocalMatching("camera=");
         Path spoolDir = spool != null ? spool : output.local() != null ? output.local().resolve(".spool")
                 : Path.of(System.getProperty("java.io.tmpdir"), "winnow-spool");
@@ -142,8 +163,10 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         kafka.require("--events-topic", eventsTopic);
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis);
         DataStream<Frame> frames;
+        FeedStop stop = registry != null ? FeedStop.create() : null;
         if (framesTopic != null) {
-            frames = env.fromSource(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), watermarks, "kafka " + framesTopic).uid("cameras");
+            frames = env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), stop),
+                    watermarks, "kafka " + framesTopic).uid("cameras");
         } else {
             List<CameraSpec<?>> specs = new ArrayList<>();
             for (String c : cameras) {
@@ -151,18 +174,22 @@ public final class SecurityRetentionJob implements Callable<Integer> {
                 if (spec instanceof FfmpegCamera f) f.record(spoolDir, segment);
                 specs.add(spec);
             }
-            frames = env.fromSource(CameraSource.of(specs), watermarks, "cameras").uid("cameras");
+            frames = env.fromSource(FrameModels.watched(CameraSource.of(specs), stop), watermarks, "cameras").uid("cameras");
         }
         SingleOutputStreamOperator<Frame> split = frames.process(new SegmentMarkers()).name("segment markers").uid("segment-markers");
         frames = split;
         if (labels != null) {
             FrameLabels hand = FrameLabels.read(labels);
-            // one line per malformed label line (at most 10), then how many in all: the job goes on without them
-            hand.problems().stream().limit(10).forEach(p -> System.err.println("warning: " + p));
-            if (hand.problems().size() > 10) System.err.println("warning: " + hand.problems().size() + " malformed lines in " + labels + " in all");
+            labelSummary = hand.summary(labels);
             frames = frames.map(hand).name("hand labels").uid("labels");
         }
-        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry, cascade);
+        // every frame that reached the scorer, so the summary can count the ones it dropped (malformed, oversized)
+        frames.sinkTo(CsvFiles.sink(output, "received", f -> f.cameraId + "," + f.seq, f -> f.timestampMillis)).name("received csv").uid("received-csv");
+        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry, stop, cascade);
+        DataStream<ModelStamp> stamps = FrameModels.stamps(scored);
+        ModelSwaps.log(stamps, "camera");
+        Duration every = statusPeriod();
+        if (every != null) LiveStatus.log(stamps, every, "frames");
         scored.sinkTo(CsvFiles.sink(output, "verdicts", RetentionReport::verdictLine, s -> s.frame.timestampMillis)).name("verdicts csv").uid("verdicts-csv");
         SingleOutputStreamOperator<ScoredFrame> kept = scored.keyBy(s -> s.frame.cameraId).process(new RetentionFilter(retention())).name("retention").uid("retention");
         if (keepFrames) {

@@ -3,6 +3,11 @@ package dev.winnow.examples;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sensor.CsvSensorSource;
 import dev.winnow.examples.io.CsvFiles;
+import dev.winnow.examples.io.FrameModels;
+import dev.winnow.examples.live.LiveStatus;
+import dev.winnow.examples.live.ModelStamp;
+import dev.winnow.examples.live.ModelSwaps;
+import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.examples.io.KafkaOptions;
 import dev.winnow.examples.io.OutputDir;
 import dev.winnow.examples.report.SensorReport;
@@ -67,6 +72,10 @@ public final class SensorEventsJob implements Callable<Integer> {
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
 
+    @Option(names = "--status", description = "print a one-line status of the sensors this often (ISO-8601 duration; "
+            + "default PT30S when Kafka is read unbounded, else none; PT0S = none)")
+    Duration status;
+
     @Mixin KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--readings-topic", description = "read SensorReading records from this Kafka topic instead of --readings")
@@ -92,12 +101,30 @@ public final class SensorEventsJob implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "sensor-events finished in %.1f s; outputs in %s (reports are written for local output directories)%n", seconds, out);
             return 0;
         }
-        SensorReport report = SensorReport.read(local);
+        SensorReport report = SensorReport.read(local, trainedOn());
         System.out.printf(Locale.ROOT, "sensor-events: %d windows scored in %.1f s%n", report.windows(), seconds);
         System.out.print(report.summary());
         report.writeHtml(local.resolve("report.html"));
         System.out.println("report: " + local.resolve("report.html"));
         return 0;
+    }
+
+    /** The sensors the model was trained on, from its provenance {@code trainedOn}; empty when unknown (a registry model). */
+    Set<String> trainedOn() {
+        if (registry != null) return Set.of();
+        try {
+            ModelSource source = model.equals("bundled") ? ModelSource.ofResource(BUNDLED_MODEL, 1) : ModelSource.ofPath(Path.of(model), 1);
+            Object t = source.load().metadata().provenance().get("trainedOn");
+            return t == null || t.toString().isBlank() ? Set.of() : Set.of(t.toString().split(","));
+        } catch (Exception e) {
+            return Set.of();
+        }
+    }
+
+    /** --status, or its default: 30 s when Kafka is read unbounded. */
+    Duration statusPeriod() {
+        if (status != null) return status.isZero() ? null : status;
+        return readingsTopic != null && !kafka.bounded ? Duration.ofSeconds(30) : null;
     }
 
     void build(StreamExecutionEnvironment env) throws Exception {
@@ -107,14 +134,15 @@ public final class SensorEventsJob implements Callable<Integer> {
         kafka.require("--readings-topic", readingsTopic);
         kafka.require("--events-topic", eventsTopic);
         DataStream<SensorReading> rs;
+        FeedStop stop = registry != null ? FeedStop.create() : null;
         if (readingsTopic != null) {
-            rs = env.fromSource(kafka.bound(WinnowKafka.sensorReadingSource(kafka.bootstrap, readingsTopic, kafka.group)).build(),
+            rs = env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.sensorReadingSource(kafka.bootstrap, readingsTopic, kafka.group)).build(), stop),
                     WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(Duration.ofSeconds(5)).withTimestampAssigner((r, t) -> r.timestampMillis),
                     "kafka " + readingsTopic).uid("readings");
         } else {
             for (Path p : readings) if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no readings file " + p);
             CsvSensorSource csv = CsvSensorSource.files(readings).labelled(Boolean.TRUE.equals(labelled)).build();
-            rs = env.fromSource(csv, csv.watermarks(), "readings").uid("readings");
+            rs = env.fromSource(FrameModels.watched(csv, stop), csv.watermarks(), "readings").uid("readings");
         }
         SensorFeatures features = new SensorFeatures(CHANNELS, BANDS);
         DataStream<FeatureVector> windows = rs.keyBy(r -> r.sensorId).countWindow(window, slide)
@@ -127,7 +155,9 @@ public final class SensorEventsJob implements Callable<Integer> {
             int at = model.indexOf('@');
             if (at <= 0) throw new IllegalArgumentException("with --registry, --model must be name@alias, got " + model);
             RegistryConnection conn = RegistryConnection.of(registry, List.of());
-            var updates = RegistryFeedSource.builder(conn).model(model.substring(0, at)).build().stream(env).broadcast(SwappableModel.VERSIONS);
+            RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(model.substring(0, at));
+            if (stop != null) feed.stopWhen(stop);
+            var updates = feed.build().stream(env).broadcast(SwappableModel.VERSIONS);
             events = windows.connect(updates).process(new HotSwapSensorClassifier(conn, model.substring(0, at), model.substring(at + 1), relevant, false))
                     .name("classifier " + model).uid("classifier");
         } else {
@@ -135,8 +165,12 @@ public final class SensorEventsJob implements Callable<Integer> {
             events = windows.flatMap(new SensorClassifier(source, relevant)).name("classifier").uid("classifier");
         }
         events.sinkTo(CsvFiles.sink(output, "events",
-                e -> String.format(Locale.ROOT, "%s,%d,%d,%s,%.4f,%d", e.sensorId, e.windowStartMillis, e.windowEndMillis, e.label, e.score, e.modelVersion), e -> e.windowEndMillis))
-                .name("events csv").uid("events-csv");
+                e -> String.format(Locale.ROOT, "%s,%d,%d,%s,%.4f,%d,%s", e.sensorId, e.windowStartMillis, e.windowEndMillis, e.label, e.score, e.modelVersion, e.modelName),
+                e -> e.windowEndMillis)).name("events csv").uid("events-csv");
+        DataStream<ModelStamp> stamps = events.map(e -> new ModelStamp(e.sensorId, e.modelName, e.modelVersion, e.windowEndMillis, true)).name("model stamps").uid("model-stamps");
+        ModelSwaps.log(stamps, "sensor");
+        Duration every = statusPeriod();
+        if (every != null) LiveStatus.log(stamps, every, "events");
         if (eventsTopic != null) {
             events.sinkTo(WinnowKafka.sensorEventSink(kafka.bootstrap, eventsTopic).exactlyOnce(kafka.transactions("sensor-events", "events")).build())
                     .name("kafka " + eventsTopic).uid("events-kafka");

@@ -10,7 +10,12 @@ import dev.winnow.examples.io.KafkaOptions;
 import dev.winnow.examples.io.OutputDir;
 import dev.winnow.examples.io.ZoneFile;
 import dev.winnow.examples.report.StaffingReport;
+import dev.winnow.examples.live.LiveStatus;
+import dev.winnow.examples.live.ModelStamp;
+import dev.winnow.examples.live.ModelSwaps;
+import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.flink.types.ZoneCount;
 import dev.winnow.flink.zone.ZoneConfig;
@@ -59,6 +64,10 @@ public final class StadiumStaffingJob implements Callable<Integer> {
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
 
+    @Option(names = "--status", description = "print a one-line status of the cameras this often (ISO-8601 duration; "
+            + "default PT30S when a camera is a live stream or Kafka is read unbounded, else none; PT0S = none)")
+    Duration status;
+
     @Mixin KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--frames-topic", description = "read CameraFrame records from this Kafka topic instead of --camera")
@@ -96,17 +105,26 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         return 0;
     }
 
+    /** --status, or its default: 30 s when a camera is live (a stream URL) or Kafka is read unbounded. */
+    Duration statusPeriod() {
+        if (status != null) return status.isZero() ? null : status;
+        boolean live = framesTopic != null ? !kafka.bounded : cameras.stream().anyMatch(Cameras::isLive);
+        return live ? Duration.ofSeconds(30) : null;
+    }
+
     void build(StreamExecutionEnvironment env, ZoneConfig config) throws Exception {
         env.enableCheckpointing(2_000);
         OutputDir output = OutputDir.of(out);
-        output.clearLocal("counts", "zones", "report.html");
+        output.clearLocal("counts", "received", "zones", "report.html");
         kafka.require("--frames-topic", framesTopic);
         kafka.require("--counts-topic", countsTopic);
         long start = SecurityRetentionJob.SAMPLE_START;
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofSeconds(1)).withTimestampAssigner((f, t) -> f.timestampMillis);
         DataStream<Frame> frames;
+        FeedStop stop = registry != null ? FeedStop.create() : null;
         if (framesTopic != null) {
-            frames = env.fromSource(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), watermarks, "kafka " + framesTopic)
+            frames = env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), stop),
+                    watermarks, "kafka " + framesTopic)
                     .uid("cameras").filter(f -> config.covers(f.cameraId)).name("cameras in a zone");
         } else {
             List<CameraSpec<?>> specs = new ArrayList<>();
@@ -115,11 +133,18 @@ public final class StadiumStaffingJob implements Callable<Integer> {
                 if (!config.covers(spec.id())) throw new IllegalArgumentException("camera " + spec.id() + " is in no zone of " + zones);
                 specs.add(spec);
             }
-            frames = env.fromSource(CameraSource.of(specs), watermarks, "cameras").uid("cameras");
+            frames = env.fromSource(FrameModels.watched(CameraSource.of(specs), stop), watermarks, "cameras").uid("cameras");
         }
-        DataStream<Verdict> counts = FrameModels.score(env, frames, model, registry).map(s -> s.verdict).name("counts").uid("counts");
+        // every frame that reached the scorer, so the summary can count the ones it dropped (malformed, oversized)
+        frames.sinkTo(CsvFiles.sink(output, "received", f -> f.cameraId + "," + f.seq, f -> f.timestampMillis)).name("received csv").uid("received-csv");
+        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry, stop);
+        DataStream<ModelStamp> stamps = FrameModels.stamps(scored);
+        ModelSwaps.log(stamps, "camera");
+        Duration every = statusPeriod();
+        if (every != null) LiveStatus.log(stamps, every, "frames");
+        DataStream<Verdict> counts = scored.map(s -> s.verdict).name("counts").uid("counts");
         counts.sinkTo(CsvFiles.sink(output, "counts",
-                v -> String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%d", v.cameraId, v.seq, v.timestampMillis, v.count, v.score, v.modelVersion), v -> v.timestampMillis))
+                v -> String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%d,%s", v.cameraId, v.seq, v.timestampMillis, v.count, v.score, v.modelVersion, v.modelName), v -> v.timestampMillis))
                 .name("counts csv").uid("counts-csv");
         DataStream<ZoneCount> windows = counts.keyBy(v -> config.zoneOf(v.cameraId)).process(new ZoneOccupancy(config)).name("zone occupancy").uid("zone-occupancy");
         windows.sinkTo(CsvFiles.sink(output, "zones", StaffingReport::windowLine, c -> c.windowStartMillis)).name("zones csv").uid("zones-csv");

@@ -37,13 +37,16 @@ class SensorEventsJobTest {
         job.build(env);
         env.execute("sensor-events test");
 
-        SensorReport report = SensorReport.read(out);
+        SensorReport report = SensorReport.read(out, job.trainedOn());
+        assertEquals(java.util.Set.of("beaver-2"), job.trainedOn(), "the shipped model records what it was trained on");
         assertEquals(214, report.windows(), "one window per reading (count windows of 6, slide 1)");
-        // the shipped model was fitted on these windows; it keeps exactly the windows labelled active
         long active = Files.readAllLines(Samples.dir().resolve("sensors/beavers.csv")).stream().filter(l -> !l.startsWith("#")).count();
         assertTrue(report.events() > 40 && report.events() < 90, "a minority of windows are active: " + report.events());
-        assertTrue(report.summary().contains("| all sensors "), report.summary());
-        assertTrue(report.summary().contains("1.000"), "in-sample precision and recall are 1:\n" + report.summary());
+        String summary = report.summary();
+        assertTrue(summary.contains("| beaver-2 (training data) "), summary);
+        assertTrue(summary.contains("| held-out sensors (not trained on) "), summary);
+        assertTrue(summary.contains("models: beaver-activity v1 ("), summary);
+        assertTrue(summary.contains("Training data: the model was trained on beaver-2"), summary);
         report.writeHtml(out.resolve("report.html"));
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("beaver-2"), "a chart per sensor");

@@ -87,6 +87,6 @@ class SensorEventsKafkaTest {
             assertEquals("active", e.label);
             assertTrue(keys.add(e.sensorId + "#" + e.windowEndMillis), "no duplicates");
         }
-        assertEquals(59, keys.size());
+        assertEquals(60, keys.size(), "the shipped model (trained on beaver-2) keeps 60 of the 214 windows");
     }
 }

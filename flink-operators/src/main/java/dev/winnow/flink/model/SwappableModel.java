@@ -94,9 +94,6 @@ public final class SwappableModel<S extends ServingModel> {
         if (!restoreChecked) restore(state);
         S next = pending.get();
         if (next != null && (!swapOnCheckpoint || checkpointSinceReady) && pending.compareAndSet(next, null)) {
-            // one console line per swap (a person watching the job sees it without reading logs)
-            System.out.printf(java.util.Locale.ROOT, "%s: %s → v%d at %s%n", key(), serving == null ? "none" : "v" + serving.version(), next.version(),
-                    java.time.LocalTime.now().withNano(0));
             serving = next;
             swaps.inc();
             LOG.info("{} now v{}", key(), next.version());

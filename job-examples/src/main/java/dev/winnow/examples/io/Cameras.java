@@ -14,6 +14,12 @@ import java.nio.file.Path;
 public final class Cameras {
     private Cameras() {}
 
+    /** A live stream (an {@code rtsp://}, {@code http(s)://} or other URL), not a folder or file replayed. */
+    public static boolean isLive(String spec) {
+        int eq = spec.indexOf('=');
+        return eq > 0 && spec.substring(eq + 1).contains("://");
+    }
+
     /**
      * @param fps         replay or capture rate; 0 replays folders as fast as the job takes frames
      * @param eventFps    frame rate of a replayed folder's event-time clock

@@ -1,10 +1,12 @@
 package dev.winnow.examples.io;
 
+import dev.winnow.examples.live.ModelStamp;
 import dev.winnow.flink.frames.CascadeScorer;
 import dev.winnow.flink.frames.FrameScorer;
 import dev.winnow.flink.frames.HotSwapFrameScorer;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.model.feed.RegistryFeedSource;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -29,13 +32,17 @@ public final class FrameModels {
      * ({@code name@alias}) and the scorer follows it; otherwise {@code model} is an artifact path or
      * {@code bundled}.
      */
-    public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, String registry) throws IOException {
-        return score(env, frames, model, registry, new CascadeOptions());
+    public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, String registry, FeedStop stop) throws IOException {
+        return score(env, frames, model, registry, stop, new CascadeOptions());
     }
 
-    /** As above, through the edge cascade (difference detector, student, teacher) when {@code cascade} asks for it. */
+    /**
+     * As above, through the edge cascade (difference detector, student, teacher) when {@code cascade}
+     * asks for it. {@code stop} (may be null) ends the registry feed when the frames' source, which it
+     * {@link FeedStop#watch watches}, has been read to the end, so a bounded job ends.
+     */
     public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, String registry,
-                                                CascadeOptions cascade) throws IOException {
+                                                FeedStop stop, CascadeOptions cascade) throws IOException {
         if (cascade.enabled()) {
             if (registry != null) throw new IllegalArgumentException("the cascade (--teacher, --difference) serves a fixed student: drop --registry");
             CascadeScorer.Builder b = CascadeScorer.builder(source(model)).difference(cascade.difference(), cascade.maxReuse());
@@ -48,10 +55,31 @@ public final class FrameModels {
             if (at <= 0) throw new IllegalArgumentException("with --registry, --model must be name@alias, got " + model);
             String name = model.substring(0, at), alias = model.substring(at + 1);
             RegistryConnection conn = RegistryConnection.of(registry, List.of());
-            var updates = RegistryFeedSource.builder(conn).model(name).build().broadcast(env);
+            RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(name);
+            if (stop != null) feed.stopWhen(stop);
+            var updates = feed.build().broadcast(env);
             return frames.connect(updates).process(new HotSwapFrameScorer(conn, name, alias, "person", false)).name("person detector " + model).uid("score");
         }
         return frames.flatMap(new FrameScorer(source(model), "person")).name("person detector").uid("score");
+    }
+
+    /** {@code source}, watched by {@code stop} when there is one (see {@link FeedStop#watch}). */
+    public static <T> Source<T, ?, ?> watched(Source<T, ?, ?> source, FeedStop stop) {
+        return stop == null ? source : stop.watch(source);
+    }
+
+    /** What the reports call the model: the registry name, the file's name, or the bundled detector's. */
+    public static String label(String model, String registry) {
+        if (registry != null) return model.substring(0, Math.max(0, model.indexOf('@')));
+        if (model.equals("bundled")) return "person-detector";
+        String f = Path.of(model).getFileName().toString();
+        return f.endsWith(".wnm") ? f.substring(0, f.length() - 4) : f;
+    }
+
+    /** Stamps for {@link dev.winnow.examples.live.ModelSwaps} and {@link dev.winnow.examples.live.LiveStatus}. */
+    public static DataStream<ModelStamp> stamps(DataStream<ScoredFrame> scored) {
+        return scored.map(s -> new ModelStamp(s.frame.cameraId, s.verdict.modelName == null ? "model" : s.verdict.modelName,
+                s.verdict.modelVersion, s.frame.timestampMillis, s.verdict.count > 0)).name("model stamps").uid("model-stamps");
     }
 
     public static ModelSource source(String model) throws IOException {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.core.io.InputStatus;
 import org.slf4j.Logger;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * must not) and hands alias moves to the task thread through a queue. The checkpointed position is
  * the last event emitted, not the last fetched, so nothing fetched but unemitted is lost on restore.
  * An unreachable registry is logged and retried with backoff: the models already serving keep
- * serving, so the feed never fails the job.
+ * serving, so the feed never fails the job. When the enumerator says the job's data has ended
+ * ({@link FeedStop}), the reader stops following, emits what it has fetched and ends.
  */
 final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeedSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryFeedReader.class);
@@ -41,6 +43,7 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
     private long emitted;
     private Thread poller;
     private volatile boolean running = true;
+    private volatile boolean endRequested;
     private volatile boolean pollerDone;
     private volatile boolean noMoreSplits;
 
@@ -104,6 +107,13 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
     }
 
     @Override
+    public void handleSourceEvents(SourceEvent event) {
+        if (!(event instanceof RegistryFeedEnumerator.EndFeed)) return;
+        endRequested = true;
+        if (poller != null) poller.interrupt();
+    }
+
+    @Override
     public void notifyNoMoreSplits() {
         noMoreSplits = true;
         wake();
@@ -113,7 +123,7 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
         long backoffMs = 100;
         RegistryClient client = null;
         try {
-            while (running && after < stopAtSequence) {
+            while (running && !endRequested && after < stopAtSequence) {
                 try {
                     if (client == null) client = connection.open();
                     int waitSeconds = (int) Math.max(1, pollWait.toSeconds());
@@ -127,7 +137,7 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
                     }
                     backoffMs = 100;
                 } catch (Exception e) {
-                    if (!running) break;
+                    if (!running || endRequested) break;
                     errors.incrementAndGet();
                     LOG.warn("registry feed of {} unreachable after event {}, retrying in {} ms: {}", connection, after, backoffMs, e.toString());
                     if (client != null) client.close();

@@ -29,7 +29,8 @@ import dev.winnow.flink.model.SwappableModel;
  * }</pre>
  *
  * <p>Unbounded by default; {@link Builder#stopAtSequence} makes it end after a given event, which
- * tests and replays use.
+ * tests use, and {@link Builder#stopWhen} makes it end when the job's bounded data has been read
+ * (see {@link FeedStop}), so a bounded job that follows an alias still ends.
  */
 public final class RegistryFeedSource implements Source<ModelUpdate, RegistryFeedSplit, List<RegistryFeedSplit>> {
     private static final long serialVersionUID = 1L;
@@ -39,6 +40,7 @@ public final class RegistryFeedSource implements Source<ModelUpdate, RegistryFee
     private final long startAfter;
     private final long stopAtSequence;
     private final Duration pollWait;
+    private final List<FeedStop> stops;
 
     private RegistryFeedSource(Builder b) {
         this.connection = b.connection;
@@ -46,6 +48,7 @@ public final class RegistryFeedSource implements Source<ModelUpdate, RegistryFee
         this.startAfter = b.startAfter;
         this.stopAtSequence = b.stopAtSequence;
         this.pollWait = b.pollWait;
+        this.stops = List.copyOf(b.stops);
     }
 
     public static Builder builder(RegistryConnection connection) {
@@ -74,12 +77,12 @@ public final class RegistryFeedSource implements Source<ModelUpdate, RegistryFee
 
     @Override
     public SplitEnumerator<RegistryFeedSplit, List<RegistryFeedSplit>> createEnumerator(SplitEnumeratorContext<RegistryFeedSplit> ctx) {
-        return new RegistryFeedEnumerator(ctx, List.of(new RegistryFeedSplit(startAfter)));
+        return new RegistryFeedEnumerator(ctx, List.of(new RegistryFeedSplit(startAfter)), stops);
     }
 
     @Override
     public SplitEnumerator<RegistryFeedSplit, List<RegistryFeedSplit>> restoreEnumerator(SplitEnumeratorContext<RegistryFeedSplit> ctx, List<RegistryFeedSplit> unassigned) {
-        return new RegistryFeedEnumerator(ctx, unassigned);
+        return new RegistryFeedEnumerator(ctx, unassigned, stops);
     }
 
     @Override
@@ -98,6 +101,7 @@ public final class RegistryFeedSource implements Source<ModelUpdate, RegistryFee
         private long startAfter;
         private long stopAtSequence = Long.MAX_VALUE;
         private Duration pollWait = Duration.ofSeconds(5);
+        private final List<FeedStop> stops = new java.util.ArrayList<>();
 
         private Builder(RegistryConnection connection) {
             this.connection = Objects.requireNonNull(connection, "connection");
@@ -126,6 +130,15 @@ public final class RegistryFeedSource implements Source<ModelUpdate, RegistryFee
             return this;
         }
 
+        /**
+         * End the feed, after the events it has already fetched, once every one of these stops has
+         * fired: once the data sources they {@link FeedStop#watch watch} have been read to the end.
+         */
+        public Builder stopWhen(FeedStop... stops) {
+            for (FeedStop s : stops) this.stops.add(Objects.requireNonNull(s, "stop"));
+            return this;
+        }
+
         /** How long one long poll waits for a new event. */
         public Builder pollWait(Duration wait) {
             if (wait.isNegative() || wait.isZero()) throw new IllegalArgumentException("poll wait must be positive");
@@ -134,6 +147,9 @@ public final class RegistryFeedSource implements Source<ModelUpdate, RegistryFee
         }
 
         public RegistryFeedSource build() {
+            if (startAfter >= stopAtSequence) {
+                throw new IllegalArgumentException("startAfter " + startAfter + " >= stopAtSequence " + stopAtSequence + ": the feed would be empty");
+            }
             return new RegistryFeedSource(this);
         }
     }

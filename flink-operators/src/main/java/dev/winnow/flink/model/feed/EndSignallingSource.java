@@ -1,0 +1,208 @@
+package dev.winnow.flink.model.feed;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.api.java.typeutils.TypeExtractor;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SourceSplit;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/**
+ * A data source that, besides its records, fires a {@link FeedStop} once all its readers have
+ * reached the end of their input. Records, splits, watermarks and split state are the wrapped
+ * source's; only the enumerator checkpoint gains the set of finished readers.
+ */
+public final class EndSignallingSource<T, S extends SourceSplit, E> implements Source<T, S, EndSignallingSource.Checkpoint<E>>, ResultTypeQueryable<T> {
+    private static final long serialVersionUID = 1L;
+
+    /** The wrapped enumerator's checkpoint and the subtasks whose readers have finished. */
+    public record Checkpoint<E>(E inner, Set<Integer> finished) {}
+
+    /** Sent by a reader to the enumerator when its input has ended. */
+    static final class ReaderFinished implements SourceEvent {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private final Source<T, S, E> inner;
+    private final FeedStop stop;
+
+    EndSignallingSource(Source<T, S, E> inner, FeedStop stop) {
+        this.inner = inner;
+        this.stop = stop;
+    }
+
+    /** The wrapped source's record type, as {@code env.fromSource} would have found it. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public TypeInformation<T> getProducedType() {
+        if (inner instanceof ResultTypeQueryable<?> q) return (TypeInformation<T>) q.getProducedType();
+        return (TypeInformation<T>) TypeExtractor.createTypeInfo(Source.class, inner.getClass(), 0, null, null);
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return inner.getBoundedness();
+    }
+
+    @Override
+    public SourceReader<T, S> createReader(SourceReaderContext ctx) throws Exception {
+        return new Reader<>(inner.createReader(ctx), ctx);
+    }
+
+    @Override
+    public SplitEnumerator<S, Checkpoint<E>> createEnumerator(SplitEnumeratorContext<S> ctx) throws Exception {
+        return new Enumerator<>(inner.createEnumerator(ctx), ctx, stop, Set.of());
+    }
+
+    @Override
+    public SplitEnumerator<S, Checkpoint<E>> restoreEnumerator(SplitEnumeratorContext<S> ctx, Checkpoint<E> checkpoint) throws Exception {
+        return new Enumerator<>(inner.restoreEnumerator(ctx, checkpoint.inner()), ctx, stop, checkpoint.finished());
+    }
+
+    @Override
+    public SimpleVersionedSerializer<S> getSplitSerializer() {
+        return inner.getSplitSerializer();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<Checkpoint<E>> getEnumeratorCheckpointSerializer() {
+        return new CheckpointSerializer<>(inner.getEnumeratorCheckpointSerializer());
+    }
+
+    /** The wrapped reader; tells the enumerator once when it returns the end of its input. */
+    private static final class Reader<T, S extends SourceSplit> implements SourceReader<T, S> {
+        private final SourceReader<T, S> inner;
+        private final SourceReaderContext context;
+        private boolean told;
+
+        Reader(SourceReader<T, S> inner, SourceReaderContext context) {
+            this.inner = inner;
+            this.context = context;
+        }
+
+        @Override public void start() { inner.start(); }
+
+        @Override
+        public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
+            InputStatus s = inner.pollNext(output);
+            if (s == InputStatus.END_OF_INPUT && !told) {
+                told = true;
+                context.sendSourceEventToCoordinator(new ReaderFinished());
+            }
+            return s;
+        }
+
+        @Override public List<S> snapshotState(long checkpointId) { return inner.snapshotState(checkpointId); }
+        @Override public CompletableFuture<Void> isAvailable() { return inner.isAvailable(); }
+        @Override public void addSplits(List<S> splits) { inner.addSplits(splits); }
+        @Override public void notifyNoMoreSplits() { inner.notifyNoMoreSplits(); }
+        @Override public void handleSourceEvents(SourceEvent e) { inner.handleSourceEvents(e); }
+        @Override public void notifyCheckpointComplete(long id) throws Exception { inner.notifyCheckpointComplete(id); }
+        @Override public void notifyCheckpointAborted(long id) throws Exception { inner.notifyCheckpointAborted(id); }
+        @Override public void pauseOrResumeSplits(java.util.Collection<String> pause, java.util.Collection<String> resume) { inner.pauseOrResumeSplits(pause, resume); }
+        @Override public void close() throws Exception { inner.close(); }
+    }
+
+    /** The wrapped enumerator; counts finished readers and fires the stop when all have finished. */
+    private static final class Enumerator<S extends SourceSplit, E> implements SplitEnumerator<S, Checkpoint<E>> {
+        private final SplitEnumerator<S, E> inner;
+        private final SplitEnumeratorContext<S> context;
+        private final FeedStop stop;
+        private final Set<Integer> finished;
+
+        Enumerator(SplitEnumerator<S, E> inner, SplitEnumeratorContext<S> context, FeedStop stop, Set<Integer> finished) {
+            this.inner = inner;
+            this.context = context;
+            this.stop = stop;
+            this.finished = new TreeSet<>(finished);
+        }
+
+        @Override
+        public void start() {
+            inner.start();
+            check();
+        }
+
+        @Override
+        public void handleSourceEvent(int subtaskId, SourceEvent event) {
+            if (event instanceof ReaderFinished) {
+                finished.add(subtaskId);
+                check();
+            } else {
+                inner.handleSourceEvent(subtaskId, event);
+            }
+        }
+
+        private void check() {
+            if (finished.size() >= context.currentParallelism()) stop.signal(context.metricGroup());
+        }
+
+        @Override public void handleSplitRequest(int subtaskId, String host) { inner.handleSplitRequest(subtaskId, host); }
+        @Override public void addSplitsBack(List<S> splits, int subtaskId) { inner.addSplitsBack(splits, subtaskId); }
+        @Override public void addReader(int subtaskId) { inner.addReader(subtaskId); }
+        @Override public Checkpoint<E> snapshotState(long checkpointId) throws Exception { return new Checkpoint<>(inner.snapshotState(checkpointId), Set.copyOf(finished)); }
+        @Override public void notifyCheckpointComplete(long id) throws Exception { inner.notifyCheckpointComplete(id); }
+        @Override public void notifyCheckpointAborted(long id) throws Exception { inner.notifyCheckpointAborted(id); }
+        @Override public void close() throws IOException { inner.close(); }
+    }
+
+    /** Version 1: the wrapped serializer's version and bytes, then the finished subtasks. */
+    static final class CheckpointSerializer<E> implements SimpleVersionedSerializer<Checkpoint<E>> {
+        private final SimpleVersionedSerializer<E> inner;
+
+        CheckpointSerializer(SimpleVersionedSerializer<E> inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(Checkpoint<E> c) throws IOException {
+            var bytes = new ByteArrayOutputStream();
+            try (var out = new DataOutputStream(bytes)) {
+                byte[] b = inner.serialize(c.inner());
+                out.writeInt(inner.getVersion());
+                out.writeInt(b.length);
+                out.write(b);
+                out.writeInt(c.finished().size());
+                for (int s : c.finished()) out.writeInt(s);
+            }
+            return bytes.toByteArray();
+        }
+
+        @Override
+        public Checkpoint<E> deserialize(int version, byte[] b) throws IOException {
+            if (version != 1) throw new IOException("unknown end-signalling enumerator format v" + version);
+            try (var in = new DataInputStream(new ByteArrayInputStream(b))) {
+                int innerVersion = in.readInt(), n = in.readInt();
+                if (n < 0 || n > b.length) throw new IOException("bad end-signalling enumerator state: " + n + " inner bytes");
+                byte[] ib = in.readNBytes(n);
+                int k = in.readInt();
+                if (k < 0 || k > 1 << 16) throw new IOException("bad end-signalling enumerator state: " + k + " finished readers");
+                Set<Integer> finished = new TreeSet<>();
+                for (int i = 0; i < k; i++) finished.add(in.readInt());
+                return new Checkpoint<>(inner.deserialize(innerVersion, ib), finished);
+            }
+        }
+    }
+}
