@@ -85,7 +85,8 @@ public final class SecurityRetentionJob implements Callable<Integer> {
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
 
-    @Option(names = "--segment", defaultValue = "PT4S", description = "recorded segment length, cut at the next keyframe (default: ${DEFAULT-VALUE})")
+    @Option(names = "--segment", defaultValue = "PT0S", description = "recorded segment length, cut at the next keyframe; PT0S = one GOP per segment, "
+            + "so clips start at the keyframe before the pre-roll and end at the first keyframe after the post-roll (default: ${DEFAULT-VALUE})")
     Duration segment;
 
     @Option(names = "--spool", description = "local directory for recorded segments (default: <out>/.spool for a local --out, else the temp dir)")

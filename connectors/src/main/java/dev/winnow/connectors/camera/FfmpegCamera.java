@@ -38,7 +38,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Recording ({@link #record(Path, Duration)}): the same ffmpeg process also writes the camera's own
  * encoded video stream, by stream copy (no re-encode), as Matroska segments of about the segment
- * length, each starting at a keyframe ({@code -f segment -segment_time N -reset_timestamps 1 -c copy}),
+ * length, each starting at a keyframe ({@code -f segment -segment_time N -reset_timestamps 1 -c copy}).
+ * With a zero length ({@link #recordGops(Path)}) every keyframe starts a segment, so each segment is
+ * one GOP and a keeper can cut a clip at the keyframe before its pre-roll and the first keyframe after
+ * its post-roll, as DeepStream's smart record does from its ring of encoded frames. Segment times are
+ * the stream's presentation times ({@code -avoid_negative_ts disabled}: B-frame delay does not shift them),
  * into {@code <spool>/<camera>/run-<n>/}, and lists each finished segment in that run's
  * {@code segments.csv}. The camera emits one {@link Frame#segmentMarker segment marker} per finished
  * segment, after the frames it covers, with the segment's event time (a file's media time from
@@ -116,13 +120,19 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
 
     /**
      * Also record the camera's encoded stream by stream copy into segments of about {@code segment}
-     * (cut at the first keyframe after it) under {@code spool/<camera>/}.
+     * (cut at the first keyframe after it; zero: at every keyframe, one GOP per segment) under
+     * {@code spool/<camera>/}.
      */
     public FfmpegCamera record(Path spool, Duration segment) {
-        if (segment.toMillis() < 1) throw new IllegalArgumentException("segment length " + segment);
+        if (segment.isNegative()) throw new IllegalArgumentException("segment length " + segment);
         this.spoolDir = spool.toAbsolutePath().toString();
         this.segmentSeconds = segment.toMillis() / 1000.0;
         return this;
+    }
+
+    /** Records one segment per GOP: every keyframe starts a segment (see {@link #record(Path, Duration)} with zero). */
+    public FfmpegCamera recordGops(Path spool) {
+        return record(spool, Duration.ZERO);
     }
 
     public boolean recording() {
@@ -158,7 +168,9 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 "-vf", "fps=" + fps + ",scale=" + width + ":" + height + ",format=gray",
                 "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"));
         if (runDir != null) {
-            cmd.addAll(List.of("-map", "0:v:0", "-c", "copy", "-f", "segment", "-segment_time", Double.toString(segmentSeconds),
+            // segment_time below one frame: the muxer cuts at every keyframe
+            String time = segmentSeconds > 0 ? Double.toString(segmentSeconds) : "0.001";
+            cmd.addAll(List.of("-map", "0:v:0", "-c", "copy", "-avoid_negative_ts", "disabled", "-f", "segment", "-segment_time", time,
                     "-segment_format", "matroska", "-reset_timestamps", "1",
                     "-segment_list", runDir.resolve("segments.csv").toString(), "-segment_list_type", "csv",
                     runDir.resolve("seg-%06d.mkv").toString()));

@@ -101,6 +101,11 @@ class ClipPipelineTest {
     }
 
     static List<SegmentDecision> run(Path video, Path out, Path spool, Schedule schedule, Path failMarker, long throttle) throws Exception {
+        return run(video, out, spool, schedule, failMarker, throttle, Duration.ofSeconds(4));
+    }
+
+    static List<SegmentDecision> run(Path video, Path out, Path spool, Schedule schedule, Path failMarker, long throttle,
+                                     Duration segment) throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
         if (failMarker == null) {
@@ -113,7 +118,7 @@ class ClipPipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         env.enableCheckpointing(300);
-        FfmpegCamera cam = new FfmpegCamera("door", video, 160, 120, 5).startMillis(START).record(spool, Duration.ofSeconds(4));
+        FfmpegCamera cam = new FfmpegCamera("door", video, 160, 120, 5).startMillis(START).record(spool, segment);
         SingleOutputStreamOperator<Frame> all = env.fromSource(CameraSource.of(cam),
                         WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis),
                         "camera").uid("camera")
