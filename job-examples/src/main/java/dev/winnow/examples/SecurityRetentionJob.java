@@ -89,6 +89,9 @@ public final class SecurityRetentionJob implements Callable<Integer> {
             + "so clips start at the keyframe before the pre-roll and end at the first keyframe after the post-roll (default: ${DEFAULT-VALUE})")
     Duration segment;
 
+    @Option(names = "--max-frames", description = "end each camera after this many frames (a live stream otherwise runs until the job is stopped)")
+    Long maxFrames;
+
     @Option(names = "--spool", description = "local directory for recorded segments (default: <out>/.spool for a local --out, else the temp dir)")
     Path spool;
 
@@ -156,7 +159,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     void build(StreamExecutionEnvironment env) throws Exception {
         env.enableCheckpointing(2_000);
         OutputDir output = OutputDir.of(out);
-        output.clearLocal("verdicts", "received", "kept", "events", "segments", "frames", "retained", "report.html", "index.csv", ".spool");
+        output.clearLocal("verdicts", "received", "camera-status", "kept", "events", "segments", "frames", "retained", "report.html", "index.csv", ".spool");
         output.clearLocalMatching("camera=");
         Path spoolDir = spool != null ? spool : output.local() != null ? output.local().resolve(".spool")
                 : Path.of(System.getProperty("java.io.tmpdir"), "winnow-spool");
@@ -173,11 +176,14 @@ public final class SecurityRetentionJob implements Callable<Integer> {
             for (String c : cameras) {
                 CameraSpec<?> spec = Cameras.parse(c, fps, eventFps, SAMPLE_START, 320, 240);
                 if (spec instanceof FfmpegCamera f) f.record(spoolDir, segment);
+                if (maxFrames != null) spec.maxFrames(maxFrames);
                 specs.add(spec);
             }
             frames = env.fromSource(FrameModels.watched(CameraSource.of(specs), stop), watermarks, "cameras").uid("cameras");
         }
         SingleOutputStreamOperator<Frame> split = frames.process(new SegmentMarkers()).name("segment markers").uid("segment-markers");
+        split.getSideOutput(SegmentMarkers.STATUS).sinkTo(CsvFiles.sink(output, "camera-status", RetentionReport::statusLine, st -> st.toMillis))
+                .name("camera status csv").uid("camera-status-csv");
         frames = split;
         if (labels != null) {
             FrameLabels hand = FrameLabels.read(labels);
