@@ -123,4 +123,48 @@ class RtspRecordingTest {
             assertTrue(report.clips().stream().anyMatch(c -> c.endMillis() > afterGap), "recording went on after the gap: " + report.clips());
         }
     }
+
+    @Test
+    void badInputFailsItsOwnCameraWithOneClearMessageWhileTheOthersGoOn() throws Exception {
+        Path out = tmp.resolve("out");
+        Path clip = h264Clip(tmp);
+        Path good = tmp.resolve("good.mp4");
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", clip.toString(), "-t", "12", "-c", "copy", good.toString()));
+        Path garbage = tmp.resolve("garbage.mp4");
+        byte[] noise = new byte[300_000];
+        new java.util.Random(7).nextBytes(noise);
+        Files.write(garbage, noise);
+        Path mkv = tmp.resolve("full.mkv");
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", clip.toString(), "-c", "copy", mkv.toString()));
+        Path truncated = tmp.resolve("truncated.mkv");
+        Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(mkv), 400_000));
+        try (VlcRtspServer server = new VlcRtspServer(clip, tmp).start(); LogLines log = new LogLines(FfmpegCamera.class)) {
+            String missing = server.url().replace("/cam", "/nope");
+            SecurityRetentionJob job = new SecurityRetentionJob();
+            new CommandLine(job).parseArgs("--out", out.toString(), "--fps", "5", "--max-frames", "60", "--camera", "good=" + good,
+                    "--camera", "garbage=" + garbage, "--camera", "truncated=" + truncated, "--camera", "nope=" + missing);
+            Configuration conf = new Configuration();
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            env.setParallelism(2);
+            job.build(env);
+            env.execute("security-retention bad input");
+
+            RetentionReport.writeMergedIndex(out);
+            RetentionReport report = RetentionReport.read(out, job.retention());
+            String summary = report.summary(0);
+            System.out.print(summary);
+            assertTrue(summary.contains("camera garbage failed: " + garbage + " cannot be read: ") && summary.contains("Invalid data found"), summary);
+            assertTrue(summary.contains("camera truncated failed: " + truncated + " ended early after ") && summary.contains("File ended prematurely"), summary);
+            assertTrue(summary.contains("camera nope failed: " + missing + " the server refused the stream: ") && summary.contains("404"), summary);
+            for (String cam : List.of("garbage", "truncated", "nope")) {
+                assertEquals(1, log.lines.stream().filter(l -> l.startsWith("ERROR camera " + cam + " failed:")).count(), "one error line for " + cam + ": " + log.lines);
+            }
+            assertEquals(60, report.perCamera().get("good").frames(), "the good camera went on to its end");
+            assertTrue(report.perCamera().get("truncated").frames() > 0, "the truncated file's frames before the cut were scored");
+            assertFalse(report.clips().isEmpty());
+            for (var c : report.clips()) assertPlayable(out.resolve(c.clip()));
+        }
+    }
 }
