@@ -89,6 +89,12 @@ public final class SecurityRetentionJob implements Callable<Integer> {
             + "so clips start at the keyframe before the pre-roll and end at the first keyframe after the post-roll (default: ${DEFAULT-VALUE})")
     Duration segment;
 
+    @Option(names = "--keep", description = "delete a camera's clips that ended this long before its newest clip (ISO-8601, e.g. P30D; default: keep all)")
+    Duration keep;
+
+    @Option(names = "--max-bytes-per-camera", description = "delete a camera's oldest clips while its clips exceed this many bytes (default: no limit)")
+    Long maxBytesPerCamera;
+
     @Option(names = "--max-frames", description = "end each camera after this many frames (a live stream otherwise runs until the job is stopped)")
     Long maxFrames;
 
@@ -206,7 +212,8 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         SingleOutputStreamOperator<ClipRequest> clips = split.getSideOutput(SegmentMarkers.SEGMENTS).keyBy(s -> s.cameraId)
                 .connect(kept.getSideOutput(RetentionFilter.LIFECYCLE).keyBy(e -> e.cameraId))
                 .process(new SegmentKeeper(retention())).name("segment keeper").uid("segment-keeper");
-        clips.sinkTo(ClipSink.builder(output.flinkRoot()).workDir(spoolDir).build()).name("clips").uid("clips");
+        clips.sinkTo(ClipSink.builder(output.flinkRoot()).workDir(spoolDir)
+                        .retention(keep, maxBytesPerCamera == null ? Long.MAX_VALUE : maxBytesPerCamera).build()).name("clips").uid("clips");
         clips.getSideOutput(SegmentKeeper.DECISIONS).sinkTo(CsvFiles.sink(output, "segments", RetentionReport::segmentLine, d -> d.startMillis))
                 .name("segments csv").uid("segments-csv");
         kept.sinkTo(CsvFiles.sink(output, "kept", s -> s.frame.cameraId + "," + s.frame.seq, s -> s.frame.timestampMillis)).name("kept csv").uid("kept-csv");

@@ -57,6 +57,7 @@ public final class RetentionReport {
 
     private List<SegmentRow> segments = List.of();
     private List<CameraStatus> statuses = List.of();
+    private Path out;
     private List<ClipIndex.Row> clips = List.of();
     private final List<Decision> decisions;
     private final Set<String> kept;
@@ -122,6 +123,7 @@ public final class RetentionReport {
         }
         st.sort(java.util.Comparator.comparing((CameraStatus c) -> c.cameraId).thenComparingLong(c -> c.fromMillis));
         r.statuses = st;
+        r.out = out;
         return r;
     }
 
@@ -148,6 +150,33 @@ public final class RetentionReport {
 
     public List<CameraStatus> statuses() {
         return statuses;
+    }
+
+    /** Clips the retention policy deleted ({@code camera=<id>/deleted.csv}), per camera: how many, bytes, why. */
+    public String deletedLines() {
+        if (out == null || !java.nio.file.Files.isDirectory(out)) return "";
+        StringBuilder b = new StringBuilder();
+        try (var dirs = java.nio.file.Files.list(out)) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("camera=")).sorted().toList()) {
+                Path f = d.resolve("deleted.csv");
+                if (!java.nio.file.Files.isRegularFile(f)) continue;
+                List<String> lines = java.nio.file.Files.readAllLines(f);
+                long n = 0, bytes = 0;
+                Map<String, Long> why = new TreeMap<>();
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] p = line.split(",", -1);
+                    n++;
+                    bytes += Long.parseLong(p[7]);
+                    why.merge(p[p.length - 1], 1L, Long::sum);
+                }
+                b.append(String.format(Locale.ROOT, "retention: camera %s: %d clips deleted (%s):", d.getFileName().toString().substring(7), n, kb(bytes)));
+                why.forEach((w, c) -> b.append(' ').append(c).append(' ').append(w).append(';'));
+                b.append('\n');
+            }
+        } catch (IOException e) {
+            return "retention: cannot read deleted.csv: " + e.getMessage() + "\n";
+        }
+        return b.toString();
     }
 
     /** One line per camera with gaps (how many, how long, when) and one per failed camera; empty when none. */
@@ -274,6 +303,7 @@ public final class RetentionReport {
         Totals t = total();
         b.append(videoLine());
         b.append(statusLines());
+        b.append(deletedLines());
         b.append(String.format(Locale.ROOT, "analysis frames kept: %.1f%% dropped (%s of %s decoded grey bytes); person-frame recall %s%n",
                 100 * t.savedShare(), kb(t.keptBytes), kb(t.bytes), t.recall()));
         b.append(decidedLine());
