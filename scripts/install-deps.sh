@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Idempotent: installs the Debian packages that Winnow's tests and examples read, with apt-get only.
 # opencv-doc: letter-recognition.data, vtest.avi, tree.avi; dataset-fashion-mnist: the IDX files;
-# ffmpeg: decodes the clips and feeds the ffmpeg camera source; mosquitto: the MQTT broker the tests start.
+# ffmpeg: decodes the clips and feeds the ffmpeg camera source; mosquitto: the MQTT broker the tests start;
+# vlc-bin + vlc-plugin-base: the RTSP server (cvlc) RtspRecordingTest starts; chromium: renders report.html headless.
 # nodejs/npm (only when no node or npm is on the PATH): fetch the teacher model, run the TF.js reference.
 # Then scripts/teacher/fetch-model.sh fetches the teacher model into models/teacher/ (git-ignored).
 set -euo pipefail
-PACKAGES=(opencv-doc dataset-fashion-mnist ffmpeg mosquitto)
+PACKAGES=(opencv-doc dataset-fashion-mnist ffmpeg mosquitto vlc-bin vlc-plugin-base chromium)
 for pkg in "$@"; do PACKAGES+=("$pkg"); done
 # node may come from another apt source (e.g. a nodejs that bundles npm): ask for Debian's only if absent
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)

@@ -85,8 +85,18 @@ public final class SecurityRetentionJob implements Callable<Integer> {
 
     @Option(names = "--parallelism", defaultValue = "2") int parallelism;
 
-    @Option(names = "--segment", defaultValue = "PT4S", description = "recorded segment length, cut at the next keyframe (default: ${DEFAULT-VALUE})")
+    @Option(names = "--segment", defaultValue = "PT0S", description = "recorded segment length, cut at the next keyframe; PT0S = one GOP per segment, "
+            + "so clips start at the keyframe before the pre-roll and end at the first keyframe after the post-roll (default: ${DEFAULT-VALUE})")
     Duration segment;
+
+    @Option(names = "--keep", description = "delete a camera's clips that ended this long before its newest clip (ISO-8601, e.g. P30D; default: keep all)")
+    Duration keep;
+
+    @Option(names = "--max-bytes-per-camera", description = "delete a camera's oldest clips while its clips exceed this many bytes (default: no limit)")
+    Long maxBytesPerCamera;
+
+    @Option(names = "--max-frames", description = "end each camera after this many frames (a live stream otherwise runs until the job is stopped)")
+    Long maxFrames;
 
     @Option(names = "--spool", description = "local directory for recorded segments (default: <out>/.spool for a local --out, else the temp dir)")
     Path spool;
@@ -155,7 +165,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     void build(StreamExecutionEnvironment env) throws Exception {
         env.enableCheckpointing(2_000);
         OutputDir output = OutputDir.of(out);
-        output.clearLocal("verdicts", "received", "kept", "events", "segments", "frames", "retained", "report.html", "index.csv", ".spool");
+        output.clearLocal("verdicts", "received", "camera-status", "kept", "events", "segments", "frames", "retained", "report.html", "index.csv", ".spool");
         output.clearLocalMatching("camera=");
         Path spoolDir = spool != null ? spool : output.local() != null ? output.local().resolve(".spool")
                 : Path.of(System.getProperty("java.io.tmpdir"), "winnow-spool");
@@ -172,11 +182,14 @@ public final class SecurityRetentionJob implements Callable<Integer> {
             for (String c : cameras) {
                 CameraSpec<?> spec = Cameras.parse(c, fps, eventFps, SAMPLE_START, 320, 240);
                 if (spec instanceof FfmpegCamera f) f.record(spoolDir, segment);
+                if (maxFrames != null) spec.maxFrames(maxFrames);
                 specs.add(spec);
             }
             frames = env.fromSource(FrameModels.watched(CameraSource.of(specs), stop), watermarks, "cameras").uid("cameras");
         }
         SingleOutputStreamOperator<Frame> split = frames.process(new SegmentMarkers()).name("segment markers").uid("segment-markers");
+        split.getSideOutput(SegmentMarkers.STATUS).sinkTo(CsvFiles.sink(output, "camera-status", RetentionReport::statusLine, st -> st.toMillis))
+                .name("camera status csv").uid("camera-status-csv");
         frames = split;
         if (labels != null) {
             FrameLabels hand = FrameLabels.read(labels);
@@ -199,7 +212,8 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         SingleOutputStreamOperator<ClipRequest> clips = split.getSideOutput(SegmentMarkers.SEGMENTS).keyBy(s -> s.cameraId)
                 .connect(kept.getSideOutput(RetentionFilter.LIFECYCLE).keyBy(e -> e.cameraId))
                 .process(new SegmentKeeper(retention())).name("segment keeper").uid("segment-keeper");
-        clips.sinkTo(ClipSink.builder(output.flinkRoot()).workDir(spoolDir).build()).name("clips").uid("clips");
+        clips.sinkTo(ClipSink.builder(output.flinkRoot()).workDir(spoolDir)
+                        .retention(keep, maxBytesPerCamera == null ? Long.MAX_VALUE : maxBytesPerCamera).build()).name("clips").uid("clips");
         clips.getSideOutput(SegmentKeeper.DECISIONS).sinkTo(CsvFiles.sink(output, "segments", RetentionReport::segmentLine, d -> d.startMillis))
                 .name("segments csv").uid("segments-csv");
         kept.sinkTo(CsvFiles.sink(output, "kept", s -> s.frame.cameraId + "," + s.frame.seq, s -> s.frame.timestampMillis)).name("kept csv").uid("kept-csv");

@@ -112,4 +112,35 @@ class SecurityRetentionJobTest {
         assertTrue(Files.readString(out.resolve("report.html")).contains("<video"));
         System.out.print(report.summary(0));
     }
+
+    @Test
+    void aByteBudgetDeletesTheOldestClipsAndTheSummarySaysSo() throws Exception {
+        Path dir = out.resolve("src-video");
+        Files.createDirectories(dir);
+        Path vtest = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
+        Path src = dir.resolve("cam.mkv");
+        Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", vtest.toString(), "-t", "60",
+                "-c:v", "libx264", "-preset", "veryfast", "-g", "10", "-an", src.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        SecurityRetentionJob job = new SecurityRetentionJob();
+        new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "cam=" + src, "--fps", "5", "--max-bytes-per-camera", "1");
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        conf.set(org.apache.flink.configuration.PipelineOptions.AUTO_GENERATE_UIDS, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        job.build(env);
+        env.execute("security-retention budget");
+        RetentionReport report = RetentionReport.read(out, job.retention());
+        String summary = report.summary(0);
+        System.out.print(summary);
+        assertTrue(report.clips().isEmpty(), "a 1-byte budget keeps no clip in the index: " + report.clips());
+        List<String> deleted = Files.readAllLines(out.resolve("camera=cam/deleted.csv"));
+        assertTrue(deleted.size() >= 2, deleted.toString());
+        assertTrue(deleted.get(1).endsWith("over the camera's budget of 1 bytes"), deleted.get(1));
+        String clip = deleted.get(1).split(",")[6];
+        assertFalse(Files.exists(out.resolve(clip)), "the deleted clip is gone from disk");
+        assertTrue(summary.contains("retention: camera cam: " + (deleted.size() - 1) + " clips deleted"), summary);
+    }
 }

@@ -2,6 +2,7 @@ package dev.winnow.connectors.camera;
 
 import dev.winnow.connectors.source.RecordStream;
 import dev.winnow.connectors.source.StreamContext;
+import dev.winnow.flink.types.CameraStatus;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import java.io.BufferedReader;
@@ -32,13 +33,30 @@ import org.slf4j.LoggerFactory;
  * {@code startMillis + seq * 1000 / fps}; a restore re-runs ffmpeg and discards the frames before the
  * checkpointed seq, so nothing is lost or repeated. The file ends the stream. For a live URL
  * ({@code scheme://}), event time is the arrival time, numbering continues after a restore, and a
- * broken stream is reopened after a back-off (unless {@link #reconnect(boolean)} is off). A short
- * frame at the end of the pipe is counted in {@code malformedFrames} and skipped. If ffmpeg fails
- * without producing a frame, the stream fails with ffmpeg's own error lines.
+ * broken stream is reopened with exponential back-off (0.5 s doubling up to the
+ * {@link #reconnect(boolean, Duration) maximum}, unless reconnecting is off); when frames flow again
+ * the gap is logged, added to the {@code camera.<id>.gaps} and {@code gapMillis} metrics and, for a
+ * recording camera, reported as a {@link CameraStatus#GAP} {@link Frame#statusMarker status marker}.
+ * The segment that was being written when the stream broke is left out (its last frame may be cut),
+ * so a clip never holds a broken GOP. A short frame at the end of the pipe is counted in
+ * {@code malformedFrames} and skipped.
+ *
+ * <p>Bad input fails the camera, not the job: when ffmpeg cannot open the input at all (no such file,
+ * garbage or a truncated MP4, a server answering 4xx such as 404 Not Found or 401 Unauthorized) the
+ * camera logs one error line naming itself, the input and ffmpeg's reason, counts
+ * {@code camera.<id>.failed}, emits a {@link CameraStatus#FAILED} marker when recording, and ends;
+ * other cameras of the source go on. A file that ends early ({@code File ended prematurely}) keeps the
+ * frames it gave and is reported the same way. Connection errors of a live input (refused, timed out)
+ * are retried instead. When an {@code rtsp://} server refuses RTSP over TCP (461 Unsupported
+ * transport, e.g. VLC), the camera switches to UDP once and says so.
  *
  * <p>Recording ({@link #record(Path, Duration)}): the same ffmpeg process also writes the camera's own
  * encoded video stream, by stream copy (no re-encode), as Matroska segments of about the segment
- * length, each starting at a keyframe ({@code -f segment -segment_time N -reset_timestamps 1 -c copy}),
+ * length, each starting at a keyframe ({@code -f segment -segment_time N -reset_timestamps 1 -c copy}).
+ * With a zero length ({@link #recordGops(Path)}) every keyframe starts a segment, so each segment is
+ * one GOP and a keeper can cut a clip at the keyframe before its pre-roll and the first keyframe after
+ * its post-roll, as DeepStream's smart record does from its ring of encoded frames. Segment times are
+ * the stream's presentation times ({@code -avoid_negative_ts disabled}: B-frame delay does not shift them),
  * into {@code <spool>/<camera>/run-<n>/}, and lists each finished segment in that run's
  * {@code segments.csv}. The camera emits one {@link Frame#segmentMarker segment marker} per finished
  * segment, after the frames it covers, with the segment's event time (a file's media time from
@@ -59,7 +77,8 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
     private final List<String> inputOptions = new ArrayList<>();
     private Boolean live;
     private boolean reconnect = true;
-    private long reconnectDelayMillis = 2000;
+    private long reconnectDelayMillis = 8000;
+    static final long FIRST_RETRY_MILLIS = 500;
     private long startMillis = System.currentTimeMillis();
     private String spoolDir;
     private double segmentSeconds = 4;
@@ -102,6 +121,7 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         return this;
     }
 
+    /** Whether a live input is reopened when it breaks, and the longest wait between attempts (default 8 s). */
     public FfmpegCamera reconnect(boolean reconnect, Duration delay) {
         this.reconnect = reconnect;
         this.reconnectDelayMillis = delay.toMillis();
@@ -116,13 +136,19 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
 
     /**
      * Also record the camera's encoded stream by stream copy into segments of about {@code segment}
-     * (cut at the first keyframe after it) under {@code spool/<camera>/}.
+     * (cut at the first keyframe after it; zero: at every keyframe, one GOP per segment) under
+     * {@code spool/<camera>/}.
      */
     public FfmpegCamera record(Path spool, Duration segment) {
-        if (segment.toMillis() < 1) throw new IllegalArgumentException("segment length " + segment);
+        if (segment.isNegative()) throw new IllegalArgumentException("segment length " + segment);
         this.spoolDir = spool.toAbsolutePath().toString();
         this.segmentSeconds = segment.toMillis() / 1000.0;
         return this;
+    }
+
+    /** Records one segment per GOP: every keyframe starts a segment (see {@link #record(Path, Duration)} with zero). */
+    public FfmpegCamera recordGops(Path spool) {
+        return record(spool, Duration.ZERO);
     }
 
     public boolean recording() {
@@ -149,16 +175,28 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
 
     /** The command line this camera runs, recording segments into {@code runDir} when it is not null. */
     public List<String> command(Path runDir) {
+        return command(runDir, "tcp");
+    }
+
+    private boolean rtsp() {
+        return input.toLowerCase(Locale.ROOT).startsWith("rtsp://");
+    }
+
+    List<String> command(Path runDir, String rtspTransport) {
         List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error"));
-        if (input.toLowerCase(Locale.ROOT).startsWith("rtsp://") && !inputOptions.contains("-rtsp_transport")) {
-            cmd.addAll(List.of("-rtsp_transport", "tcp"));
+        if (rtsp() && !inputOptions.contains("-rtsp_transport")) {
+            cmd.addAll(List.of("-rtsp_transport", rtspTransport));
+            // a server that stops sending without a goodbye ends the run after 5 s instead of hanging
+            if (!inputOptions.contains("-timeout")) cmd.addAll(List.of("-timeout", "5000000"));
         }
         cmd.addAll(inputOptions);
         cmd.addAll(List.of("-i", input, "-map", "0:v:0",
                 "-vf", "fps=" + fps + ",scale=" + width + ":" + height + ",format=gray",
                 "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"));
         if (runDir != null) {
-            cmd.addAll(List.of("-map", "0:v:0", "-c", "copy", "-f", "segment", "-segment_time", Double.toString(segmentSeconds),
+            // segment_time below one frame: the muxer cuts at every keyframe
+            String time = segmentSeconds > 0 ? Double.toString(segmentSeconds) : "0.001";
+            cmd.addAll(List.of("-map", "0:v:0", "-c", "copy", "-avoid_negative_ts", "disabled", "-f", "segment", "-segment_time", time,
                     "-segment_format", "matroska", "-reset_timestamps", "1",
                     "-segment_list", runDir.resolve("segments.csv").toString(), "-segment_list_type", "csv",
                     runDir.resolve("seg-%06d.mkv").toString()));
@@ -183,7 +221,14 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         private long framesThisRun;
         private Path runDir;
         private long listOffset;
-        private final Deque<Segment> markers = new ArrayDeque<>();
+        private final Deque<Frame> markers = new ArrayDeque<>();
+        private String rtspTransport = "tcp";
+        private long lastFrameWall;
+        private long gapStart = -1;
+        private int attempts;
+        private long retryMillis = Math.min(FIRST_RETRY_MILLIS, reconnectDelayMillis);
+        private boolean dropLastSegment;
+        private org.apache.flink.metrics.Counter gaps, gapMillis, failed;
         private double firstSegmentStart = Double.NaN;
         private long runWallStart;
         private boolean ended;
@@ -192,17 +237,21 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
             this.seq = position;
             this.toDiscard = liveInput ? 0 : position;
             this.context = context;
+            var g = context.metricGroup().addGroup("camera", cameraId);
+            gaps = g.counter("gaps");
+            gapMillis = g.counter("gapMillis");
+            failed = g.counter("failed");
         }
 
         @Override
         public Positioned<Frame> next() throws IOException, InterruptedException {
             while (true) {
-                Segment s = markers.poll();
-                if (s != null) return new Positioned<>(Frame.segmentMarker(s), s.startMillis, seq);
+                Frame m = markers.poll();
+                if (m != null) return new Positioned<>(m, m.timestampMillis, seq);
                 if (ended) return null;
                 Positioned<Frame> f = nextFrame();
                 if (f != null) {
-                    if (runDir != null) pollSegments();
+                    if (runDir != null) pollSegments(false);
                     return f;
                 }
                 ended = true;
@@ -215,7 +264,12 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 if (process == null) start();
                 byte[] px = pipe.readNBytes(n);
                 if (px.length == n) {
-                    if (framesThisRun++ == 0) runWallStart = System.currentTimeMillis();
+                    long now = System.currentTimeMillis();
+                    if (framesThisRun++ == 0) {
+                        runWallStart = now;
+                        if (gapStart >= 0) streamBack(now);
+                    }
+                    lastFrameWall = now;
                     if (toDiscard > 0) {
                         toDiscard--;
                         continue;
@@ -228,21 +282,71 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                     long s = seq++;
                     context.malformed().skip(where(s) + " from " + input, "short frame: " + px.length + " of " + n + " bytes");
                 }
+                dropLastSegment = liveInput && context.running();
                 int exit = stop();
                 if (!context.running()) return null;
-                if (exit != 0 && framesThisRun == 0 && !(liveInput && reconnect)) {
-                    throw new IOException("ffmpeg exited with " + exit + " on " + input + ": " + String.join(" | ", stderrTail));
+                String why;
+                synchronized (stderrTail) {
+                    why = String.join(" | ", stderrTail);
+                }
+                if (framesThisRun == 0 && rtsp() && "tcp".equals(rtspTransport) && !inputOptions.contains("-rtsp_transport")
+                        && why.contains("461")) {
+                    LOG.warn("camera {}: {} refuses RTSP over TCP ({}); using UDP", cameraId, input, why);
+                    rtspTransport = "udp";
+                    continue;
+                }
+                if (framesThisRun == 0 && exit != 0 && (!liveInput || !reconnect || permanent(why))) {
+                    fail(liveInput ? "the server refused the stream: " + why : "cannot be read: " + why);
+                    return null;
+                }
+                if (!liveInput && (why.contains("ended prematurely") || why.contains("partial file"))) {
+                    fail("ended early after " + framesThisRun + " frames: " + why);
+                    return null;
                 }
                 if (toDiscard > 0) {
                     throw new IOException("camera " + cameraId + ": " + input + " ended before the checkpointed frame "
                             + (seq) + " (" + toDiscard + " frames short)");
                 }
                 if (!liveInput || !reconnect) return null;
-                LOG.warn("camera {}: ffmpeg on {} ended (exit {}): {}; restarting in {} ms", cameraId, input, exit,
-                        String.join(" | ", stderrTail), reconnectDelayMillis);
-                if (!context.sleep(reconnectDelayMillis)) return null;
+                if (framesThisRun > 0) {
+                    gapStart = lastFrameWall;
+                    attempts = 0;
+                    retryMillis = Math.min(FIRST_RETRY_MILLIS, reconnectDelayMillis);
+                }
+                attempts++;
+                LOG.warn("camera {}: ffmpeg on {} ended (exit {}): {}; reconnect attempt {} in {} ms", cameraId, input, exit,
+                        why, attempts, retryMillis);
+                if (!context.sleep(retryMillis)) return null;
+                retryMillis = Math.min(retryMillis * 2, reconnectDelayMillis);
             }
             return null;
+        }
+
+        /** ffmpeg's reasons that retrying the same input will not change: the input is not video, or the server said no. */
+        private boolean permanent(String why) {
+            return why.contains("Invalid data found") || why.contains("No such file") || why.contains("moov atom not found")
+                    || why.matches(".*Server returned 4\\d\\d.*") || why.matches(".*method \\w+ failed: 4\\d\\d.*");
+        }
+
+        private void fail(String reason) {
+            failed.inc();
+            LOG.error("camera {} failed: {} {}; this camera stops, the other cameras go on", cameraId, input, reason);
+            if (recording()) markers.add(Frame.statusMarker(CameraStatus.failed(cameraId, System.currentTimeMillis(), input + " " + reason)));
+        }
+
+        private void streamBack(long now) {
+            long gap = now - gapStart;
+            gaps.inc();
+            gapMillis.inc(gap);
+            LOG.warn("camera {}: {} is back after a {} ms gap ({} reconnect attempts); no video from {} to {}", cameraId, input, gap,
+                    attempts, java.time.Instant.ofEpochMilli(gapStart), java.time.Instant.ofEpochMilli(now));
+            if (recording()) {
+                markers.add(Frame.statusMarker(CameraStatus.gap(cameraId, gapStart, now, attempts,
+                        input + " was unavailable for " + gap + " ms")));
+            }
+            gapStart = -1;
+            attempts = 0;
+            retryMillis = Math.min(FIRST_RETRY_MILLIS, reconnectDelayMillis);
         }
 
         private void start() throws IOException {
@@ -256,7 +360,7 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 listOffset = 0;
                 firstSegmentStart = Double.NaN;
             }
-            List<String> cmd = command(runDir);
+            List<String> cmd = command(runDir, rtspTransport);
             LOG.info("camera {}: starting {}", cameraId, String.join(" ", cmd));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             try {
@@ -305,7 +409,7 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
             if (stderrDrain != null) stderrDrain.join(1000);
             if (runDir != null) {
                 try {
-                    pollSegments();
+                    pollSegments(dropLastSegment);
                 } catch (IOException e) {
                     LOG.warn("camera {}: cannot read the segment list of {}: {}", cameraId, runDir, e.toString());
                 }
@@ -314,7 +418,7 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         }
 
         /** Reads the finished segments ffmpeg has listed since the last call (complete lines only). */
-        private void pollSegments() throws IOException {
+        private void pollSegments(boolean dropLast) throws IOException {
             Path list = runDir.resolve("segments.csv");
             if (!Files.exists(list) || Files.size(list) <= listOffset) return;
             byte[] bytes;
@@ -324,6 +428,7 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 f.readFully(bytes);
             }
             int end = 0;
+            List<Segment> found = new ArrayList<>();
             for (int i = 0; i < bytes.length; i++) {
                 if (bytes[i] != '\n') continue;
                 String line = new String(bytes, end, i - end, StandardCharsets.UTF_8).trim();
@@ -336,10 +441,16 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 if (Double.isNaN(firstSegmentStart)) firstSegmentStart = from;
                 long t0 = liveInput ? (framesThisRun > 0 ? runWallStart : System.currentTimeMillis()) - Math.round(firstSegmentStart * 1000)
                         : startMillis;
-                markers.add(new Segment(cameraId, file.toString(), t0 + Math.round(from * 1000), t0 + Math.round(to * 1000),
+                found.add(new Segment(cameraId, file.toString(), t0 + Math.round(from * 1000), t0 + Math.round(to * 1000),
                         Files.exists(file) ? Files.size(file) : 0));
             }
             listOffset += end;
+            if (dropLast && !found.isEmpty()) {
+                Segment cut = found.remove(found.size() - 1);
+                LOG.warn("camera {}: leaving out segment {}: the stream broke while it was written", cameraId, cut.path);
+                Files.deleteIfExists(Path.of(cut.path));
+            }
+            for (Segment sg : found) markers.add(Frame.segmentMarker(sg));
         }
 
         @Override

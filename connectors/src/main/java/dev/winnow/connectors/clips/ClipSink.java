@@ -38,8 +38,12 @@ public final class ClipSink implements Sink<ClipRequest>, SupportsCommitter<Clip
     final String ffmpeg;
     final String ffprobe;
     final String workDir;
+    final long keepMillis;
+    final long maxBytesPerCamera;
 
     private ClipSink(Builder b) {
+        this.keepMillis = b.keep == null ? Long.MAX_VALUE : b.keep.toMillis();
+        this.maxBytesPerCamera = b.maxBytesPerCamera;
         this.base = b.base.toString();
         this.zone = b.zone;
         this.ffmpeg = b.ffmpeg;
@@ -58,7 +62,7 @@ public final class ClipSink implements Sink<ClipRequest>, SupportsCommitter<Clip
 
     @Override
     public Committer<ClipCommittable> createCommitter(CommitterInitContext context) {
-        return new ClipCommitter();
+        return new ClipCommitter(keepMillis, maxBytesPerCamera);
     }
 
     @Override
@@ -74,6 +78,8 @@ public final class ClipSink implements Sink<ClipRequest>, SupportsCommitter<Clip
         private String ffmpeg = "ffmpeg";
         private String ffprobe = "ffprobe";
         private String workDir = System.getProperty("java.io.tmpdir");
+        private java.time.Duration keep;
+        private long maxBytesPerCamera = Long.MAX_VALUE;
 
         Builder(Path base) {
             this.base = base;
@@ -98,6 +104,18 @@ public final class ClipSink implements Sink<ClipRequest>, SupportsCommitter<Clip
             return this;
         }
 
+        /**
+         * Retention per camera, applied after each commit: clips that ended more than {@code keep} before
+         * the camera's newest clip are deleted, then the oldest clips until the camera's clips fit in
+         * {@code maxBytes}. Each deletion is logged, its row leaves {@code index.csv} and goes to
+         * {@code camera=<id>/deleted.csv} with the reason. Null / {@code Long.MAX_VALUE}: no limit.
+         */
+        public Builder retention(java.time.Duration keep, long maxBytes) {
+            this.keep = keep;
+            this.maxBytesPerCamera = maxBytes;
+            return this;
+        }
+
         public ClipSink build() {
             List<String> bad = new java.util.ArrayList<>();
             if (base == null) bad.add("base path is null");
@@ -105,6 +123,8 @@ public final class ClipSink implements Sink<ClipRequest>, SupportsCommitter<Clip
             if (ffmpeg == null || ffmpeg.isBlank()) bad.add("ffmpeg is empty");
             if (ffprobe == null || ffprobe.isBlank()) bad.add("ffprobe is empty");
             if (workDir == null || workDir.isBlank()) bad.add("work directory is empty");
+            if (keep != null && (keep.isNegative() || keep.isZero())) bad.add("retention keep must be positive: " + keep);
+            if (maxBytesPerCamera <= 0) bad.add("retention byte budget must be positive: " + maxBytesPerCamera);
             if (!bad.isEmpty()) throw new IllegalArgumentException("clip sink: " + String.join("; ", bad));
             return new ClipSink(this);
         }

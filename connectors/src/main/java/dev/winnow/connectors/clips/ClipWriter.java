@@ -76,7 +76,7 @@ final class ClipWriter implements CommittingSinkWriter<ClipRequest, ClipCommitta
         java.nio.file.Path local = work.resolve(e.cameraId + "-" + e.eventId + (mp4 ? ".mp4" : ".mkv"));
         join(segs, local, mp4);
         Path target = new Path(base, rel);
-        Path inProgress = new Path(target.getParent(), "." + name + ".inprogress." + UUID.randomUUID());
+        Path inProgress = new Path(target.getParent(), "." + name + ClipCommitter.IN_PROGRESS + UUID.randomUUID());
         FileSystem fs = target.getFileSystem();
         long bytes = Files.size(local);
         try (InputStream in = Files.newInputStream(local); OutputStream out = fs.create(inProgress, FileSystem.WriteMode.NO_OVERWRITE)) {

@@ -101,6 +101,17 @@ class ClipPipelineTest {
     }
 
     static List<SegmentDecision> run(Path video, Path out, Path spool, Schedule schedule, Path failMarker, long throttle) throws Exception {
+        return run(video, out, spool, schedule, failMarker, throttle, Duration.ofSeconds(4));
+    }
+
+    static List<SegmentDecision> run(Path video, Path out, Path spool, Schedule schedule, Path failMarker, long throttle,
+                                     Duration segment) throws Exception {
+        return run(video, out.toUri().toString(), spool, schedule, failMarker, throttle, segment);
+    }
+
+    /** {@code base}: where clips go, any Flink file system URI. */
+    static List<SegmentDecision> run(Path video, String base, Path spool, Schedule schedule, Path failMarker, long throttle,
+                                     Duration segment) throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
         if (failMarker == null) {
@@ -113,7 +124,7 @@ class ClipPipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         env.enableCheckpointing(300);
-        FfmpegCamera cam = new FfmpegCamera("door", video, 160, 120, 5).startMillis(START).record(spool, Duration.ofSeconds(4));
+        FfmpegCamera cam = new FfmpegCamera("door", video, 160, 120, 5).startMillis(START).record(spool, segment);
         SingleOutputStreamOperator<Frame> all = env.fromSource(CameraSource.of(cam),
                         WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis),
                         "camera").uid("camera")
@@ -125,7 +136,7 @@ class ClipPipelineTest {
                 .connect(kept.getSideOutput(RetentionFilter.LIFECYCLE).keyBy(e -> e.cameraId))
                 .process(new SegmentKeeper(ROLLS)).uid("segment-keeper");
         DataStream<ClipRequest> toSink = failMarker != null ? clips.map(new FailOnceAfterCheckpoint(failMarker)).uid("fail-once") : clips;
-        toSink.sinkTo(ClipSink.builder(new org.apache.flink.core.fs.Path(out.toUri())).workDir(spool).build()).uid("clips");
+        toSink.sinkTo(ClipSink.builder(new org.apache.flink.core.fs.Path(base)).workDir(spool).build()).uid("clips");
         List<SegmentDecision> decisions = new ArrayList<>();
         try (var it = clips.getSideOutput(SegmentKeeper.DECISIONS).executeAndCollect("clips")) {
             it.forEachRemaining(decisions::add);
@@ -203,6 +214,10 @@ class ClipPipelineTest {
         assertEquals(List.of(1L, 2L, 3L), rows.stream().map(ClipIndex.Row::eventId).toList(), "each event exactly once: " + rows);
         List<Path> visible = visibleFiles(out);
         assertEquals(4, visible.size(), "three clips and the index, nothing else visible: " + visible);
+        try (Stream<Path> s = Files.walk(out)) {
+            List<Path> left = s.filter(p -> p.getFileName().toString().contains(".inprogress.")).toList();
+            assertEquals(List.of(), left, "the clip written before the failure and never committed is deleted on restore");
+        }
         for (ClipIndex.Row r : rows) {
             Path clip = out.resolve(r.clip());
             assertEquals(Files.size(clip), r.bytes());

@@ -49,6 +49,51 @@ final class Videos {
         return Double.parseDouble(probe);
     }
 
+    /** One encoded video packet: presentation time in seconds, size in bytes, keyframe or not. */
+    record Packet(double pts, long size, boolean key) {}
+
+    /** The video packets of a file in presentation order, from ffprobe. */
+    static List<Packet> packets(Path video) throws Exception {
+        String csv = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,size,flags",
+                "-of", "csv=p=0", video.toString()));
+        List<Packet> out = new java.util.ArrayList<>();
+        for (String line : csv.split("\n")) {
+            String[] p = line.trim().split(",");
+            if (p.length < 3 || p[0].equals("N/A")) continue;
+            out.add(new Packet(Double.parseDouble(p[0]), Long.parseLong(p[1]), p[2].startsWith("K")));
+        }
+        out.sort(java.util.Comparator.comparingDouble(Packet::pts));
+        return out;
+    }
+
+    /**
+     * The least a keyframe-cut recorder can keep: for each span {@code [from, to)} (seconds, rolls
+     * included) the encoded bytes from the last keyframe at or before {@code from} to the first
+     * keyframe at or after {@code to}, spans united so shared GOPs count once.
+     */
+    static long oracleBytes(List<Packet> packets, double[][] spans) {
+        java.util.BitSet keep = new java.util.BitSet(packets.size());
+        for (double[] span : spans) {
+            double[] cut = keyframeCut(packets, span[0], span[1]);
+            for (int i = 0; i < packets.size(); i++) if (packets.get(i).pts() >= cut[0] - 1e-6 && packets.get(i).pts() < cut[1] - 1e-6) keep.set(i);
+        }
+        long bytes = 0;
+        for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) bytes += packets.get(i).size();
+        return bytes;
+    }
+
+    /** {@code [last keyframe <= from, first keyframe >= to)} in seconds; the end of the stream when no keyframe follows. */
+    static double[] keyframeCut(List<Packet> packets, double from, double to) {
+        double start = 0, end = Double.POSITIVE_INFINITY;
+        for (Packet p : packets) {
+            if (!p.key()) continue;
+            if (p.pts() <= from + 1e-6) start = p.pts();
+            if (p.pts() >= to - 1e-6 && p.pts() < end) end = p.pts();
+        }
+        if (end == Double.POSITIVE_INFINITY) end = packets.get(packets.size() - 1).pts() + 1e-3;
+        return new double[] {start, end};
+    }
+
     static String codec(Path clip) throws Exception {
         return run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name", "-of", "csv=p=0",
                 clip.toString())).trim();

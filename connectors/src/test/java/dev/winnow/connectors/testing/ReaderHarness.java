@@ -100,6 +100,24 @@ public final class ReaderHarness<T> implements AutoCloseable {
             return counter;
         }
 
+        /** Counters of a subgroup are kept as {@code key.value.name}, e.g. {@code camera.door.gaps}. */
+        @Override
+        public org.apache.flink.metrics.MetricGroup addGroup(String key, String value) {
+            String prefix = key + "." + value + ".";
+            return new UnregisteredMetricsGroup() {
+                @Override
+                public <C extends Counter> C counter(String name, C counter) {
+                    counters.put(prefix + name, counter);
+                    return counter;
+                }
+
+                @Override
+                public Counter counter(String name) {
+                    return counter(name, new org.apache.flink.metrics.SimpleCounter());
+                }
+            };
+        }
+
         @Override public Counter getNumRecordsInErrorsCounter() { return counter("numRecordsInErrors", new org.apache.flink.metrics.SimpleCounter()); }
         @Override public void setPendingBytesGauge(Gauge<Long> g) {}
         @Override public void setPendingRecordsGauge(Gauge<Long> g) {}

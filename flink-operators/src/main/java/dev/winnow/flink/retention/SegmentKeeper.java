@@ -15,7 +15,11 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -39,9 +43,14 @@ import org.slf4j.LoggerFactory;
  * <p>All of it is keyed state, so a restore resumes with the segments and events it held. Segments
  * are identified by their start time: a source that re-announces segments after a restore (a file is
  * re-read from the start) does not create duplicates, and segments already released are ignored.
- * Not thread safe: one per subtask, as every Flink function.
+ *
+ * <p>Spool cleaning: a released segment's file is deleted once the checkpoint taken after its release
+ * completes (by then the clip writer downstream has joined every clip that needs it, and a restore
+ * cannot bring the segment back into state); a re-announced duplicate's file is deleted at once.
+ * Without checkpointing nothing is deleted. Not thread safe: one per subtask, as every Flink function.
  */
-public final class SegmentKeeper extends KeyedCoProcessFunction<String, Segment, RetentionEvent, ClipRequest> {
+public final class SegmentKeeper extends KeyedCoProcessFunction<String, Segment, RetentionEvent, ClipRequest>
+        implements CheckpointedFunction, CheckpointListener {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SegmentKeeper.class);
 
@@ -53,6 +62,10 @@ public final class SegmentKeeper extends KeyedCoProcessFunction<String, Segment,
     private transient ValueState<RetentionEvent> open;
     private transient ListState<RetentionEvent> closed;
     private transient ValueState<Long> maxEnd, releasedUpTo, endTimer;
+    /** Files of segments released since the last snapshot, then per checkpoint until it completes (task thread only). */
+    private transient List<String> releasedFiles;
+    private transient java.util.TreeMap<Long, List<String>> toDelete;
+    private transient Counter spoolFilesDeleted;
     private transient Counter segmentsKept, segmentsDropped, bytesKept, bytesDropped, clipsRequested, eventsWithoutSegments;
 
     /** A segment in state with the last event whose clip holds it (0: none yet). A Flink POJO. */
@@ -87,12 +100,45 @@ public final class SegmentKeeper extends KeyedCoProcessFunction<String, Segment,
         bytesDropped = g.counter("segmentBytesDropped");
         clipsRequested = g.counter("clipsRequested");
         eventsWithoutSegments = g.counter("eventsWithoutSegments");
+        spoolFilesDeleted = g.counter("spoolFilesDeleted");
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        releasedFiles = new ArrayList<>();
+        toDelete = new java.util.TreeMap<>();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        if (releasedFiles.isEmpty()) return;
+        toDelete.put(context.getCheckpointId(), releasedFiles);
+        releasedFiles = new ArrayList<>();
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        var done = toDelete.headMap(checkpointId, true);     // a later checkpoint subsumes earlier ones
+        for (List<String> files : done.values()) for (String f : files) deleteSpoolFile(f);
+        done.clear();
+    }
+
+    private void deleteSpoolFile(String file) {
+        try {
+            if (java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file))) spoolFilesDeleted.inc();
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("cannot delete spool segment {}: {}", file, e.toString());
+        }
     }
 
     @Override
     public void processElement1(Segment s, Context ctx, Collector<ClipRequest> out) throws Exception {
         Long released = releasedUpTo.value();
-        if (held.contains(s.startMillis) || (released != null && s.startMillis < released)) return; // re-announced
+        HeldSegment already = held.get(s.startMillis);
+        if (already != null || (released != null && s.startMillis < released)) {   // re-announced after a restore
+            if (already == null || !already.segment.path.equals(s.path)) deleteSpoolFile(s.path);
+            return;
+        }
         held.put(s.startMillis, new HeldSegment(s));
         Long m = maxEnd.value();
         if (m == null || s.endMillis > m) maxEnd.update(s.endMillis);
@@ -177,6 +223,7 @@ public final class SegmentKeeper extends KeyedCoProcessFunction<String, Segment,
             }
             ctx.output(DECISIONS, new SegmentDecision(s, event));
             gone.add(en.getKey());
+            if (releasedFiles != null) releasedFiles.add(s.path);
             upTo = Math.max(upTo, s.endMillis);
         }
         for (Long k : gone) held.remove(k);

@@ -24,6 +24,11 @@ public class Frame {
      * of its encoded stream instead of carrying pixels ({@code encoding} and {@code data} are null).
      */
     public Segment segment;
+    /**
+     * Set only on a status marker: a record of a recording camera that reports a gap in its live
+     * stream or that its input failed ({@code encoding} and {@code data} are null).
+     */
+    public CameraStatus status;
 
     public Frame() {}
 
@@ -50,6 +55,20 @@ public class Frame {
 
     public boolean isSegmentMarker() {
         return segment != null;
+    }
+
+    /** A marker for a gap in a camera's live stream or the failure of its input. */
+    public static Frame statusMarker(CameraStatus s) {
+        Frame f = new Frame();
+        f.cameraId = s.cameraId;
+        f.seq = -1;
+        f.timestampMillis = s.toMillis;
+        f.status = s;
+        return f;
+    }
+
+    public boolean isStatusMarker() {
+        return status != null;
     }
 
     public int sizeBytes() {

@@ -98,4 +98,33 @@ class SegmentKeeperTest {
             assertEquals(List.of(0L, 4_000L), out.get(0).segments.stream().map(s -> s.startMillis).toList());
         }
     }
+
+    @Test
+    void releasedSegmentFilesAreDeletedOnlyWhenTheNextCheckpointCompletesAndDuplicatesAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path spool) throws Exception {
+        java.util.List<java.nio.file.Path> files = new java.util.ArrayList<>();
+        try (var h = harness()) {
+            h.open();
+            for (long t = 0; t < 20_000; t += 4_000) {
+                java.nio.file.Path f = java.nio.file.Files.writeString(spool.resolve("seg-" + t + ".mkv"), "x");
+                files.add(f);
+                h.processElement1(new StreamRecord<>(new Segment("c", f.toString(), t, t + 4_000, 1), t));
+            }
+            h.processWatermark1(new Watermark(15_000));
+            h.processWatermark2(new Watermark(15_000));                        // releases [0,4) and [4,8)
+            assertTrue(java.nio.file.Files.exists(files.get(0)), "a restore could still need it: no checkpoint yet");
+            h.snapshot(1, 15_000);
+            assertTrue(java.nio.file.Files.exists(files.get(0)), "checkpoint 1 has not completed");
+            h.notifyOfCompletedCheckpoint(1);
+            assertFalse(java.nio.file.Files.exists(files.get(0)));
+            assertFalse(java.nio.file.Files.exists(files.get(1)));
+            assertTrue(java.nio.file.Files.exists(files.get(2)), "still held: an event may claim it");
+            java.nio.file.Path again = java.nio.file.Files.writeString(spool.resolve("run-2-seg-0.mkv"), "x");
+            h.processElement1(new StreamRecord<>(new Segment("c", again.toString(), 0, 4_000, 1), 0));
+            assertFalse(java.nio.file.Files.exists(again), "a re-announced segment's new file is a duplicate");
+            java.nio.file.Path dup = java.nio.file.Files.writeString(spool.resolve("run-2-seg-8000.mkv"), "x");
+            h.processElement1(new StreamRecord<>(new Segment("c", dup.toString(), 8_000, 12_000, 1), 8_000));
+            assertFalse(java.nio.file.Files.exists(dup));
+            assertTrue(java.nio.file.Files.exists(files.get(2)), "the held segment's own file stays");
+        }
+    }
 }

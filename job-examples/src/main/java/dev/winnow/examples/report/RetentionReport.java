@@ -3,6 +3,7 @@ package dev.winnow.examples.report;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.connectors.clips.ClipIndex;
 import dev.winnow.flink.retention.RetentionConfig;
+import dev.winnow.flink.types.CameraStatus;
 import dev.winnow.flink.types.SegmentDecision;
 import dev.winnow.flink.types.RetentionEvent;
 import dev.winnow.flink.types.ScoredFrame;
@@ -55,6 +56,8 @@ public final class RetentionReport {
     }
 
     private List<SegmentRow> segments = List.of();
+    private List<CameraStatus> statuses = List.of();
+    private Path out;
     private List<ClipIndex.Row> clips = List.of();
     private final List<Decision> decisions;
     private final Set<String> kept;
@@ -76,6 +79,12 @@ public final class RetentionReport {
 
     public static String eventLine(RetentionEvent e) {
         return String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.4f,%d,%d", e.cameraId, e.eventId, e.startMillis, e.endMillis, e.peakCount, e.peakScore, e.framesKept, e.bytesKept);
+    }
+
+    /** A camera's gap or failure; the message last, commas kept (the reader joins the tail). */
+    public static String statusLine(CameraStatus st) {
+        return st.cameraId + "," + st.kind + "," + st.fromMillis + "," + st.toMillis + "," + st.attempts + ","
+                + (st.message == null ? "" : st.message.replace('\n', ' '));
     }
 
     public static String segmentLine(SegmentDecision d) {
@@ -101,6 +110,20 @@ public final class RetentionReport {
         segs.sort((a, b) -> a.camera.equals(b.camera) ? Long.compare(a.start, b.start) : a.camera.compareTo(b.camera));
         r.segments = segs;
         r.clips = ClipIndex.readAll(new org.apache.flink.core.fs.Path(out.toUri()));
+        List<CameraStatus> st = new ArrayList<>();
+        for (String[] f : CsvFiles.read(out.resolve("camera-status"))) {
+            CameraStatus c = new CameraStatus();
+            c.cameraId = f[0];
+            c.kind = f[1];
+            c.fromMillis = Long.parseLong(f[2]);
+            c.toMillis = Long.parseLong(f[3]);
+            c.attempts = Integer.parseInt(f[4]);
+            c.message = String.join(",", java.util.Arrays.copyOfRange(f, 5, f.length));
+            st.add(c);
+        }
+        st.sort(java.util.Comparator.comparing((CameraStatus c) -> c.cameraId).thenComparingLong(c -> c.fromMillis));
+        r.statuses = st;
+        r.out = out;
         return r;
     }
 
@@ -123,6 +146,58 @@ public final class RetentionReport {
 
     public List<ClipIndex.Row> clips() {
         return clips;
+    }
+
+    public List<CameraStatus> statuses() {
+        return statuses;
+    }
+
+    /** Clips the retention policy deleted ({@code camera=<id>/deleted.csv}), per camera: how many, bytes, why. */
+    public String deletedLines() {
+        if (out == null || !java.nio.file.Files.isDirectory(out)) return "";
+        StringBuilder b = new StringBuilder();
+        try (var dirs = java.nio.file.Files.list(out)) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("camera=")).sorted().toList()) {
+                Path f = d.resolve("deleted.csv");
+                if (!java.nio.file.Files.isRegularFile(f)) continue;
+                List<String> lines = java.nio.file.Files.readAllLines(f);
+                long n = 0, bytes = 0;
+                Map<String, Long> why = new TreeMap<>();
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] p = line.split(",", -1);
+                    n++;
+                    bytes += Long.parseLong(p[7]);
+                    why.merge(p[p.length - 1], 1L, Long::sum);
+                }
+                b.append(String.format(Locale.ROOT, "retention: camera %s: %d clips deleted (%s):", d.getFileName().toString().substring(7), n, kb(bytes)));
+                why.forEach((w, c) -> b.append(' ').append(c).append(' ').append(w).append(';'));
+                b.append('\n');
+            }
+        } catch (IOException e) {
+            return "retention: cannot read deleted.csv: " + e.getMessage() + "\n";
+        }
+        return b.toString();
+    }
+
+    /** One line per camera with gaps (how many, how long, when) and one per failed camera; empty when none. */
+    public String statusLines() {
+        StringBuilder b = new StringBuilder();
+        Map<String, List<CameraStatus>> gaps = new TreeMap<>();
+        for (CameraStatus s : statuses) {
+            if (CameraStatus.GAP.equals(s.kind)) gaps.computeIfAbsent(s.cameraId, k -> new ArrayList<>()).add(s);
+            else b.append("camera ").append(s.cameraId).append(" failed: ").append(s.message).append('\n');
+        }
+        gaps.forEach((cam, list) -> {
+            long ms = list.stream().mapToLong(CameraStatus::gapMillis).sum();
+            b.append(String.format(Locale.ROOT, "camera %s: %d gap%s in its stream, %.1f s without video:", cam, list.size(),
+                    list.size() == 1 ? "" : "s", ms / 1000.0));
+            for (CameraStatus s : list) {
+                b.append(' ').append(java.time.Instant.ofEpochMilli(s.fromMillis)).append(" .. ").append(java.time.Instant.ofEpochMilli(s.toMillis))
+                        .append(" (").append(s.attempts).append(" reconnect attempts);");
+            }
+            b.append('\n');
+        });
+        return b.toString();
     }
 
     static RetentionReport readFrames(Path out, RetentionConfig config) {
@@ -227,6 +302,8 @@ public final class RetentionReport {
         b.append(Tables.markdown(HEADER, rows()));
         Totals t = total();
         b.append(videoLine());
+        b.append(statusLines());
+        b.append(deletedLines());
         b.append(String.format(Locale.ROOT, "analysis frames kept: %.1f%% dropped (%s of %s decoded grey bytes); person-frame recall %s%n",
                 100 * t.savedShare(), kb(t.keptBytes), kb(t.bytes), t.recall()));
         b.append(decidedLine());

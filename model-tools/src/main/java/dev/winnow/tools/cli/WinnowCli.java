@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
             "5:signed by a key that is not trusted", "6:signature does not verify", "7:input missing or unreadable",
             "8:input malformed (data, model files, frames, keys)", "9:registry refused or unreachable"},
         description = "Tiny models for stream processing: train, compress, evaluate, import, inspect, sign and publish model artifacts.",
-        subcommands = {dev.winnow.tools.teacher.TeacherCommand.class, dev.winnow.tools.detect.DetectorCommand.class, TrainCommand.class, dev.winnow.tools.cnn.TrainCnnCommand.class, CompressCommand.class, EvalCommand.class, InspectCommand.class, ImportCommand.class, KeygenCommand.class, SignCommand.class, VerifyCommand.class, RegistryCommand.class})
+        subcommands = {dev.winnow.tools.teacher.TeacherCommand.class, dev.winnow.tools.detect.DetectorCommand.class, TrainCommand.class, dev.winnow.tools.cnn.TrainCnnCommand.class, CompressCommand.class, EvalCommand.class, InspectCommand.class, ImportCommand.class, KeygenCommand.class, SignCommand.class, VerifyCommand.class, RegistryCommand.class, dev.winnow.tools.clips.ClipsCommand.class})
 public final class WinnowCli implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,170 @@
+package dev.winnow.examples;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.connectors.camera.FfmpegCamera;
+import dev.winnow.examples.report.RetentionReport;
+import dev.winnow.examples.testing.CountingReporter;
+import dev.winnow.examples.testing.LogLines;
+import dev.winnow.examples.testing.VlcRtspServer;
+import dev.winnow.flink.types.CameraStatus;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * security-retention recording a real RTSP server: VLC serves an H.264 clip made from vtest.avi (RTP
+ * over UDP; the camera's first TCP attempt gets 461 and it switches), the server is stopped and
+ * started again mid-run, the camera reconnects with back-off, the gap shows up as a log line, the
+ * {@code camera.cam.gaps} metric and a summary line, recording goes on after it, and every committed
+ * clip opens in ffprobe and decodes to the end.
+ */
+class RtspRecordingTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(CountingReporter.configure(new Configuration()))
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir Path tmp;
+
+    static Path h264Clip(Path dir) throws Exception {
+        Path vtest = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
+        assertTrue(Files.isReadable(vtest), "apt-get install opencv-doc");
+        Path out = dir.resolve("vtest-h264.mp4");
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", vtest.toString(), "-t", "40", "-c:v", "libx264", "-preset", "veryfast",
+                "-g", "10", "-keyint_min", "10", "-sc_threshold", "0", "-an", out.toString()));
+        return out;
+    }
+
+    static String run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timeout: " + cmd);
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+        return out;
+    }
+
+    /** ffprobe opens it and ffmpeg decodes every frame without an error. */
+    static void assertPlayable(Path clip) throws Exception {
+        run(List.of("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", clip.toString()));
+        assertEquals("", run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i", clip.toString(), "-f", "null", "-")).trim(),
+                clip + " decodes to the end");
+    }
+
+    static long segmentsListed(Path spool) throws Exception {
+        if (!Files.isDirectory(spool)) return 0;
+        try (Stream<Path> s = Files.walk(spool)) {
+            long n = 0;
+            for (Path p : s.filter(p -> p.getFileName().toString().equals("segments.csv")).toList()) n += Files.readAllLines(p).size();
+            return n;
+        }
+    }
+
+    @Test
+    void theCameraReconnectsAfterTheServerRestartsAndEveryClipPlays() throws Exception {
+        Path out = tmp.resolve("out");
+        try (VlcRtspServer server = new VlcRtspServer(h264Clip(tmp), tmp).start();
+             LogLines log = new LogLines(FfmpegCamera.class)) {
+            SecurityRetentionJob job = new SecurityRetentionJob();
+            new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "cam=" + server.url(), "--fps", "5",
+                    "--max-frames", "200", "--parallelism", "1");
+            Configuration conf = new Configuration();
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            env.setParallelism(1);
+            job.build(env);
+            JobClient client = env.executeAsync("security-retention rtsp");
+            Path spool = out.resolve(".spool");
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (segmentsListed(spool) < 8 && System.currentTimeMillis() < deadline) Thread.sleep(200);
+            assertTrue(segmentsListed(spool) >= 8, "recording from " + server.url() + " started: " + log.lines);
+            server.stop();
+            Thread.sleep(4_000);
+            server.start();
+            client.getJobExecutionResult().get(180, TimeUnit.SECONDS);
+
+            assertTrue(log.any("using UDP"), "VLC refuses RTSP over TCP; the camera says it switched: " + log.lines);
+            assertTrue(log.any("camera cam: " + server.url() + " is back after a"), "the gap is logged: " + log.lines);
+            assertTrue(log.any("reconnect attempt 2 in 1000 ms"), "back-off doubles from 0.5 s: " + log.lines);
+            assertEquals(1, CountingReporter.sum("camera.cam.gaps"), "one gap in the metric");
+            assertTrue(CountingReporter.sum("camera.cam.gapMillis") >= 4_000, "gap length in the metric");
+
+            RetentionReport.writeMergedIndex(out);
+            RetentionReport report = RetentionReport.read(out, job.retention());
+            String summary = report.summary(0);
+            System.out.print(summary);
+            List<CameraStatus> gaps = report.statuses();
+            assertEquals(1, gaps.size(), gaps.toString());
+            assertEquals(CameraStatus.GAP, gaps.get(0).kind);
+            assertTrue(summary.contains("camera cam: 1 gap in its stream"), summary);
+            long afterGap = gaps.get(0).toMillis;
+            assertTrue(report.video(null).sourceBytes() > 0);
+            assertFalse(report.clips().isEmpty(), "vtest has people throughout: clips were kept");
+            for (var c : report.clips()) {
+                assertPlayable(out.resolve(c.clip()));
+                assertEquals(Files.size(out.resolve(c.clip())), c.bytes());
+            }
+            assertTrue(report.clips().stream().anyMatch(c -> c.endMillis() > afterGap), "recording went on after the gap: " + report.clips());
+        }
+    }
+
+    @Test
+    void badInputFailsItsOwnCameraWithOneClearMessageWhileTheOthersGoOn() throws Exception {
+        Path out = tmp.resolve("out");
+        Path clip = h264Clip(tmp);
+        Path good = tmp.resolve("good.mp4");
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", clip.toString(), "-t", "12", "-c", "copy", good.toString()));
+        Path garbage = tmp.resolve("garbage.mp4");
+        byte[] noise = new byte[300_000];
+        new java.util.Random(7).nextBytes(noise);
+        Files.write(garbage, noise);
+        Path mkv = tmp.resolve("full.mkv");
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", clip.toString(), "-c", "copy", mkv.toString()));
+        Path truncated = tmp.resolve("truncated.mkv");
+        Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(mkv), 400_000));
+        try (VlcRtspServer server = new VlcRtspServer(clip, tmp).start(); LogLines log = new LogLines(FfmpegCamera.class)) {
+            String missing = server.url().replace("/cam", "/nope");
+            SecurityRetentionJob job = new SecurityRetentionJob();
+            new CommandLine(job).parseArgs("--out", out.toString(), "--fps", "5", "--max-frames", "60", "--camera", "good=" + good,
+                    "--camera", "garbage=" + garbage, "--camera", "truncated=" + truncated, "--camera", "nope=" + missing);
+            Configuration conf = new Configuration();
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            env.setParallelism(2);
+            job.build(env);
+            env.execute("security-retention bad input");
+
+            RetentionReport.writeMergedIndex(out);
+            RetentionReport report = RetentionReport.read(out, job.retention());
+            String summary = report.summary(0);
+            System.out.print(summary);
+            assertTrue(summary.contains("camera garbage failed: " + garbage + " cannot be read: ") && summary.contains("Invalid data found"), summary);
+            assertTrue(summary.contains("camera truncated failed: " + truncated + " ended early after ") && summary.contains("File ended prematurely"), summary);
+            assertTrue(summary.contains("camera nope failed: " + missing + " the server refused the stream: ") && summary.contains("404"), summary);
+            for (String cam : List.of("garbage", "truncated", "nope")) {
+                assertEquals(1, log.lines.stream().filter(l -> l.startsWith("ERROR camera " + cam + " failed:")).count(), "one error line for " + cam + ": " + log.lines);
+            }
+            assertEquals(60, report.perCamera().get("good").frames(), "the good camera went on to its end");
+            assertTrue(report.perCamera().get("truncated").frames() > 0, "the truncated file's frames before the cut were scored");
+            assertFalse(report.clips().isEmpty());
+            for (var c : report.clips()) assertPlayable(out.resolve(c.clip()));
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.winnow.tools.clips;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.tools.cli.WinnowCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code winnow clips list|export} on an output folder laid out as the clip sink writes it. */
+class ClipsCommandTest {
+    static final String HEADER = "camera,event_id,start,end,peak_count,model_version,clip,bytes,source_bytes,"
+            + "start_millis,end_millis,event_start_millis,event_end_millis,peak_seq,peak_millis";
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = WinnowCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static Path sample(Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        String[][] rows = {
+            {"door", "1", "2023-11-14T22:13:20.000", "2023-11-14T22:13:30.000", "2"},
+            {"door", "2", "2023-11-14T23:59:50.000", "2023-11-15T00:00:10.000", "1"},
+            {"yard", "1", "2023-11-15T08:00:00.000", "2023-11-15T08:00:06.000", "3"}};
+        for (String cam : List.of("door", "yard")) {
+            StringBuilder idx = new StringBuilder(HEADER).append('\n');
+            for (String[] r : rows) {
+                if (!r[0].equals(cam)) continue;
+                String rel = "camera=" + cam + "/" + r[2].substring(0, 10) + "/" + r[2].substring(11, 19).replace(':', '-') + "_" + r[1] + ".mp4";
+                Files.createDirectories(out.resolve(rel).getParent());
+                Files.writeString(out.resolve(rel), "clip " + cam + r[1]);
+                idx.append(String.join(",", r[0], r[1], r[2], r[3], r[4], "1", rel, "11", "11", "0", "0", "0", "0", "0", "0")).append('\n');
+            }
+            Files.writeString(out.resolve("camera=" + cam + "/index.csv"), idx.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void listFiltersByCameraAndClockTime(@TempDir Path tmp) throws Exception {
+        Path out = sample(tmp);
+        Result all = run("clips", "list", out.toString());
+        assertEquals(0, all.code, all.err);
+        assertTrue(all.out.contains("3 clips, 33 bytes"), all.out);
+        Result door = run("clips", "list", out.toString(), "--camera", "door", "--from", "2023-11-14T23:00", "--to", "2023-11-15");
+        assertEquals(0, door.code, door.err);
+        assertTrue(door.out.contains("camera=door/2023-11-14/23-59-50_2.mp4") && door.out.contains("1 clips"), door.out);
+        Result night = run("clips", "list", out.toString(), "--from", "2023-11-15T00:00:05");
+        assertTrue(night.out.contains("2 clips"), "a clip running past midnight overlaps: " + night.out);
+    }
+
+    @Test
+    void exportCopiesTheClipsAndTheirIndexRows(@TempDir Path tmp) throws Exception {
+        Path out = sample(tmp), dest = tmp.resolve("export");
+        Result r = run("clips", "export", out.toString(), "--camera", "door", "--into", dest.toString());
+        assertEquals(0, r.code, r.err);
+        List<String> index = Files.readAllLines(dest.resolve("index.csv"));
+        assertEquals(HEADER, index.get(0));
+        assertEquals(3, index.size(), index.toString());
+        assertEquals("clip door1", Files.readString(dest.resolve("camera=door/2023-11-14/22-13-20_1.mp4")));
+        assertFalse(Files.exists(dest.resolve("camera=yard")));
+    }
+
+    @Test
+    void badInputIsOneLineAndEverySubcommandHasHelp(@TempDir Path tmp) throws Exception {
+        Path out = sample(tmp);
+        for (String[] help : List.of(new String[] {"clips", "--help"}, new String[] {"clips", "list", "--help"}, new String[] {"clips", "export", "--help"})) {
+            Result h = run(help);
+            assertEquals(0, h.code, String.join(" ", help) + ": " + h.err);
+            assertTrue(h.out.contains("Usage: winnow clips"), h.out);
+        }
+        Result bad = run("clips", "list", out.toString(), "--from", "yesterday");
+        assertEquals(2, bad.code);
+        assertTrue(bad.err.contains("--from 'yesterday': expected yyyy-MM-ddTHH:mm[:ss] or yyyy-MM-dd"), bad.err);
+        Result none = run("clips", "list", tmp.resolve("nothing").toString());
+        assertNotEquals(0, none.code);
+        assertTrue(none.err.contains("is not a directory") && !none.err.contains("\tat "), none.err);
+        Files.writeString(out.resolve("camera=door/index.csv"), "camera,event_id\ndoor,1\n");
+        Result broken = run("clips", "list", out.toString());
+        assertNotEquals(0, broken.code);
+        assertTrue(broken.err.contains("has no column 'start'"), broken.err);
+        Result missing = run("clips", "export", out.toString());
+        assertEquals(2, missing.code, "--into is required");
+    }
+}
