@@ -2,8 +2,9 @@
 # Idempotent: brings the real footage that model-tools/detector/training-sources.csv lists from Debian
 # packages, without installing them (apt-get download + dpkg -x: only the files, none of their
 # dependencies) into data/footage/pkgs/ (git-ignored), and decodes every source into
-#   data/detector/<clip>/small/NNNN.pgm   320x240 grey, the student's input (stretched, as the Flink frame operator does)
-#   data/detector/<clip>/native/NNNN.png  the camera's own size and colour, the teacher's input
+#   data/detector/<clip>/native/NNNN.png  the camera's own size and colour
+# The teacher reads these; the student's tools convert them to its 320x240 grey input with the Flink frame
+# operator's own code (dev.winnow.runtime.image.FrameResize), so nothing here resizes.
 # Frame numbers are 0-based indices into the clip; several sources may be ranges of one clip (vtest's
 # train, validation and held-out stretches), decoded into the same directory.
 set -euo pipefail
@@ -33,8 +34,7 @@ printf '%-14s %-22s %7s %-11s %s\n' source package frames size role
 stills() { # source dir pattern
   local i=0
   for f in $(ls $3 2>/dev/null | sort); do
-    ffmpeg -nostdin -loglevel error -y -i "$f" -vf "scale=320:240:flags=area,format=gray" "$2/small/$(printf %04d $i).pgm" </dev/null \
-      && ffmpeg -nostdin -loglevel error -y -i "$f" -vf format=rgb24 "$2/native/$(printf %04d $i).png" </dev/null && i=$((i + 1)) || true
+    ffmpeg -nostdin -loglevel error -y -i "$f" -vf format=rgb24 "$2/native/$(printf %04d $i).png" </dev/null && i=$((i + 1)) || true
   done
   [ "$i" -gt 0 ] || { echo "fetch-footage: no picture matches $3 ($1)"; exit 1; }
 }
@@ -44,9 +44,9 @@ tail -n +2 "$MANIFEST" | while IFS=, read -r source clip package version file fr
     dir="$OUT/$clip"
     if [ ! -f "$dir/.done-$source" ]; then
       [ -n "$(ls $file 2>/dev/null)" ] || { echo "fetch-footage: install Debian package $package for $file"; exit 1; }
-      mkdir -p "$dir/small" "$dir/native" && stills "$source" "$dir" "$file" && touch "$dir/.done-$source"
+      mkdir -p "$dir/native" && stills "$source" "$dir" "$file" && touch "$dir/.done-$source"
     fi
-    printf '%-14s %-22s %7d %-11s %s\n' "$source" "$package" "$(ls "$dir/small" | wc -l)" photos "$role"
+    printf '%-14s %-22s %7d %-11s %s\n' "$source" "$package" "$(ls "$dir/native" | wc -l)" photos "$role"
     continue
   fi
   src=$(locate "$package" "$file")
@@ -54,18 +54,16 @@ tail -n +2 "$MANIFEST" | while IFS=, read -r source clip package version file fr
     || { echo "fetch-footage: ffprobe cannot read $src ($source)"; exit 1; }
   dir="$OUT/$clip"
   if [ ! -f "$dir/.done-$source" ]; then
-    mkdir -p "$dir/small" "$dir/native"
+    mkdir -p "$dir/native"
     select="" start=0
     if [ "$frames" != all ]; then select="select=between(n\\,${frames%-*}\\,${frames#*-}),"; start=${frames%-*}; fi
     # the broken tails of some clips (tree.avi) decode partly: keep what decodes
-    ffmpeg -nostdin -loglevel error -err_detect ignore_err -i "$src" -vsync passthrough -vf "${select}scale=320:240:flags=area,format=gray" \
-      -start_number "$start" "$dir/small/%04d.pgm" 2>/dev/null || true
     ffmpeg -nostdin -loglevel error -err_detect ignore_err -i "$src" -vsync passthrough ${select:+-vf "${select%,}"} \
       -start_number "$start" "$dir/native/%04d.png" 2>/dev/null || true
-    [ -n "$(ls "$dir/small")" ] || { echo "fetch-footage: no frame decoded from $src ($source)"; exit 1; }
+    [ -n "$(ls "$dir/native")" ] || { echo "fetch-footage: no frame decoded from $src ($source)"; exit 1; }
     touch "$dir/.done-$source"
   fi
-  n=$(if [ "$frames" = all ]; then ls "$dir/small" | wc -l; else echo $(( ${frames#*-} - ${frames%-*} + 1 )); fi)
+  n=$(if [ "$frames" = all ]; then ls "$dir/native" | wc -l; else echo $(( ${frames#*-} - ${frames%-*} + 1 )); fi)
   printf '%-14s %-22s %7d %-11s %s\n' "$source" "$package" "$n" \
     "$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=s=x:p=0 "$src" | head -1 | sed "s/x$//")" "$role"
 done

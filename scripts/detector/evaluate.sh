@@ -19,11 +19,6 @@ if [ ! -f models/teacher/centernet.wnm ] && [ ! -f models/teacher/centernet/mode
   echo "evaluate.sh: skipping the comparison with the teacher; evaluating the student $model on the 64 hand-counted held-out vtest frames only"
   exec scripts/run-demo.sh security-retention --model "$model" --out reports/detector-evaluate
 fi
-scripts/data/fetch-footage.sh >/dev/null
-[ -f model-tools/target/winnow.jar ] || mvn -q -B -o -pl model-tools -am package -DskipTests
+scripts/detector/prepare-data.sh >/dev/null
 WINNOW="java --add-modules jdk.incubator.vector -jar model-tools/target/winnow.jar"
-for clip in $(awk -F, 'NR > 1 && $7 == "holdout" { print $2 }' model-tools/detector/training-sources.csv | sort -u); do
-  dir=data/detector/$clip
-  [ -f "$dir/teacher.csv" ] || { $WINNOW teacher label --frames "$dir/native" --boxes --out "$dir/teacher.csv.part" >/dev/null && mv "$dir/teacher.csv.part" "$dir/teacher.csv"; }
-done
 $WINNOW detector evaluate "$@"

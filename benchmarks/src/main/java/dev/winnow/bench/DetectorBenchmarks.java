@@ -35,15 +35,24 @@ public class DetectorBenchmarks {
     public void setup() throws Exception {
         Path root = Path.of(System.getProperty("winnow.root", "."));
         it = Model.load(root.resolve("model-tools/detector/person-detector-" + variant + ".wnm")).newInterpreter();
-        frame = loadFrame(root.resolve("data/detector/vtest/small/0700.pgm"));
+        frame = loadFrame(root.resolve("data/detector/vtest/native/0700.png"));
     }
 
-    static float[] loadFrame(Path pgm) throws Exception {
+    /** A frame as the student's input, converted as the Flink frame operator converts it; a fixed pattern without the footage. */
+    static float[] loadFrame(Path png) throws Exception {
         float[] f = new float[240 * 320];
-        if (Files.exists(pgm)) {
-            byte[] b = Files.readAllBytes(pgm);
-            int off = b.length - f.length;
-            for (int i = 0; i < f.length; i++) f[i] = (b[off + i] & 0xff) / 255f;
+        if (Files.exists(png)) {
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+            int w = img.getWidth(), h = img.getHeight();
+            byte[] rgb = new byte[3 * w * h];
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                    int p = img.getRGB(x, y), i = 3 * (y * w + x);
+                    rgb[i] = (byte) (p >> 16);
+                    rgb[i + 1] = (byte) (p >> 8);
+                    rgb[i + 2] = (byte) p;
+                }
+            dev.winnow.runtime.image.FrameResize.greyStretch(rgb, w, h, 3, 320, 240, f, new float[w * h]);
         } else {
             for (int y = 0; y < 240; y++) for (int x = 0; x < 320; x++) f[y * 320 + x] = ((x * 7 + y * 13) % 256) / 255f;
         }

@@ -1,6 +1,5 @@
 package dev.winnow.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.openjdk.jmh.results.RunResult;
@@ -10,8 +9,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link DetectorBenchmarks} (JMH, one thread) and prints frames per second per core for the
- * float and int8 person detectors, with the teacher's (OpenCV HOG, timed by
- * scripts/detector/label-teacher.py on one thread) beside them. Run from the repository root.
+ * float and int8 person detectors on a vtest frame converted as the Flink frame operator converts it
+ * ({@code TeacherThroughput} times the CenterNet teacher). Run from the repository root.
  */
 public final class DetectorThroughput {
     public static void main(String[] args) throws Exception {
@@ -23,17 +22,6 @@ public final class DetectorThroughput {
         for (RunResult r : results) {
             double fps = r.getPrimaryResult().getScore();
             System.out.printf(Locale.ROOT, "%-34s %12.1f %10.2f%n", "student " + r.getParams().getParam("variant"), fps, 1000 / fps);
-        }
-        for (String f : new String[] {"data/detector/teacher-holdout-timing.txt", "data/detector/teacher-timing.txt"}) {
-            Path p = Path.of(f);
-            if (!Files.exists(p)) continue;
-            for (String kv : Files.readString(p).trim().split("\\s+")) {
-                if (kv.startsWith("fps=")) {
-                    double fps = Double.parseDouble(kv.substring(4));
-                    System.out.printf(Locale.ROOT, "%-34s %12.2f %10.1f   (python3-opencv, %s)%n", "teacher OpenCV HOG 1.6x upscale", fps, 1000 / fps, f);
-                }
-            }
-            break;
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.winnow.flink.frames;
 
 import dev.winnow.flink.types.Frame;
 import dev.winnow.runtime.format.InputSpec;
+import dev.winnow.runtime.image.FrameResize;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
@@ -17,7 +18,7 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Turns a frame into the model's input tensor as the artifact's input spec says: decode (GRAY8,
  * RGB24 or JPEG), convert to gray when the model takes one channel, resize bilinearly (half-pixel
- * centres, as OpenCV's INTER_LINEAR) to the spec's H x W, then v · scale, minus mean, over std
+ * centres, as OpenCV's INTER_LINEAR; {@link FrameResize}, which the trainers use too) to the spec's H x W, then v · scale, minus mean, over std
  * ({@code preprocess.scale}, {@code .mean}, {@code .std}, per channel or one value). With
  * {@code preprocess.fit = "letterbox"} the frame is scaled to fit with its aspect kept and centred,
  * the bands black (the CenterNet teacher is fed so); the default, {@code "stretch"}, fills the input.
@@ -190,13 +191,7 @@ public final class FramePreprocessor implements Serializable {
     /** Gray (or RGB) plane of the source, bilinearly resampled into the output, normalised. */
     private void resample(byte[] src, int w, int h, int srcC, float[] out, int off) {
         if (plane == null || plane.length < w * h * outC) plane = new float[w * h * outC];
-        for (int i = 0; i < w * h; i++) {
-            if (outC == 1) {
-                plane[i] = srcC == 1 ? src[i] & 0xFF : 0.299f * (src[3 * i] & 0xFF) + 0.587f * (src[3 * i + 1] & 0xFF) + 0.114f * (src[3 * i + 2] & 0xFF);
-            } else {
-                for (int c = 0; c < 3; c++) plane[3 * i + c] = srcC == 1 ? src[i] & 0xFF : src[3 * i + c] & 0xFF;
-            }
-        }
+        FrameResize.toPlane(src, w, h, srcC, outC, plane);
         int fitW = outW, fitH = outH, offX = 0, offY = 0;
         if (letterbox) {
             double s = Math.min((double) outW / w, (double) outH / h);
@@ -209,26 +204,10 @@ public final class FramePreprocessor implements Serializable {
                 for (int i = c; i < outH * outW * outC; i += outC) out[off + i] = black;
             }
         }
-        float sy = (float) h / fitH, sx = (float) w / fitW;
-        lastScaleX = sx;
-        lastScaleY = sy;
+        lastScaleX = (float) w / fitW;
+        lastScaleY = (float) h / fitH;
         lastOffX = offX;
         lastOffY = offY;
-        for (int y = 0; y < fitH; y++) {
-            float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
-            int y0 = Math.min((int) fy, h - 1), y1 = Math.min(y0 + 1, h - 1);
-            float wy = fy - y0;
-            for (int x = 0; x < fitW; x++) {
-                float fx = Math.max(0f, (x + 0.5f) * sx - 0.5f);
-                int x0 = Math.min((int) fx, w - 1), x1 = Math.min(x0 + 1, w - 1);
-                float wx = fx - x0;
-                for (int c = 0; c < outC; c++) {
-                    float a = plane[(y0 * w + x0) * outC + c], b = plane[(y0 * w + x1) * outC + c];
-                    float d = plane[(y1 * w + x0) * outC + c], e = plane[(y1 * w + x1) * outC + c];
-                    float v = (a * (1 - wx) + b * wx) * (1 - wy) + (d * (1 - wx) + e * wx) * wy;
-                    out[off + ((y + offY) * outW + x + offX) * outC + c] = (v * scale - mean[c]) * invStd[c];
-                }
-            }
-        }
+        FrameResize.resize(plane, w, h, outC, out, off, outW, fitW, fitH, offX, offY, scale, mean, invStd);
     }
 }

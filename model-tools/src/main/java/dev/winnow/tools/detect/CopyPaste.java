@@ -125,6 +125,117 @@ public final class CopyPaste {
         return out;
     }
 
+    /** Teacher boxes cropped for pasting anywhere: at least this tall (320x240 pixels) and this sure. */
+    static final float CROP_MIN_HEIGHT = 40f, CROP_MIN_SCORE = 0.5f;
+    /** The crop's edges fade over this fraction of its smaller side, so no hard seam marks the paste. */
+    static final float FEATHER = 0.12f;
+
+    /**
+     * Box crops of the people the teacher boxed on their own in frames of cameras without a plate (every
+     * clip but vtest), at least {@link #CROP_MIN_HEIGHT} tall and scored {@link #CROP_MIN_SCORE} or more:
+     * the box's pixels, opaque inside and blended into the target over the outer {@link #FEATHER} of the box.
+     */
+    static List<Cutout> crops(List<DetectorTrainer.Sample> samples) {
+        int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
+        List<Cutout> out = new ArrayList<>();
+        for (DetectorTrainer.Sample s : samples) {
+            if (s.clip().equals("vtest")) continue;
+            for (float[] b : s.boxes()) {
+                if (b[3] < CROP_MIN_HEIGHT || (b.length > 4 && b[4] < CROP_MIN_SCORE) || !alone(b, s.boxes())) continue;
+                int x0 = Math.max(0, (int) Math.floor(b[0])), y0 = Math.max(0, (int) Math.floor(b[1]));
+                int x1 = Math.min(W, (int) Math.ceil(b[0] + b[2])), y1 = Math.min(H, (int) Math.ceil(b[1] + b[3]));
+                int w = x1 - x0, h = y1 - y0;
+                if (w < 8 || h < 8) continue;
+                byte[] px = new byte[w * h];
+                float[] alpha = new float[w * h];
+                float f = Math.max(2f, FEATHER * Math.min(w, h));
+                for (int y = 0; y < h; y++)
+                    for (int x = 0; x < w; x++) {
+                        px[y * w + x] = s.pixels()[(y0 + y) * W + x0 + x];
+                        float d = Math.min(Math.min(x + 0.5f, w - x - 0.5f), Math.min(y + 0.5f, h - y - 0.5f));
+                        alpha[y * w + x] = Math.min(1f, d / f);
+                    }
+                out.add(new Cutout(x0, y0, w, h, px, alpha, new float[] {x0, y0, w, h}));
+            }
+        }
+        return out;
+    }
+
+    /** Pasted anywhere: people per scene at most, and their heights (320x240 pixels), least and most. */
+    static final int ANY_MAX = 3;
+    static final float ANY_MIN_H = 18f, ANY_MAX_H = 236f;
+    /** A cutout is enlarged at most this much (more is only blur). */
+    static final float MAX_ENLARGE = 3f;
+
+    private List<Cutout> crops = List.of();
+
+    /**
+     * The cutouts {@link #anywhere} draws from besides the plate's: box crops ({@link #crops}) of other cameras,
+     * drawn half the time (there are far fewer of them, and they hold the tall people vtest lacks).
+     */
+    CopyPaste withCrops(List<Cutout> crops) {
+        this.crops = List.copyOf(crops);
+        return this;
+    }
+
+    int crops() { return crops.size(); }
+
+    /**
+     * One to {@link #ANY_MAX} people (a plate cutout or, half the time when there are any, a box crop) pasted on a frame of another camera, anywhere and at any size: a height
+     * drawn log-uniformly in [{@link #ANY_MIN_H}, {@link #ANY_MAX_H}] (a cutout enlarged at most
+     * {@link #MAX_ENLARGE} times), one in four of the tall ones cut to its upper half (head and shoulders,
+     * as a webcam or a doorway shows a person). A person taller than the frame lets it clip them; the box is
+     * clipped with them.
+     */
+    DetectorTrainer.Sample anywhere(DetectorTrainer.Sample s, Random r) {
+        int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
+        byte[] px = s.pixels().clone();
+        List<float[]> boxes = new ArrayList<>(s.boxes());
+        int want = 1 + r.nextInt(ANY_MAX);
+        for (int tries = 0, pasted = 0; pasted < want && tries < 8 * want; tries++) {
+            List<Cutout> from = !crops.isEmpty() && r.nextBoolean() ? crops : cutouts;
+            Cutout c = from.get(r.nextInt(from.size()));
+            float target = (float) Math.exp(Math.log(ANY_MIN_H) + r.nextFloat() * Math.log(ANY_MAX_H / ANY_MIN_H));
+            float scale = Math.min(MAX_ENLARGE, target / c.box()[3]);
+            Cutout sc = c.scaled(scale);
+            if (sc.box()[3] >= 60f && r.nextFloat() < 0.25f) sc = upper(sc, 0.4f + 0.25f * r.nextFloat());
+            float bw = sc.box()[2], bh = sc.box()[3];
+            // inside the frame; a box larger than the frame covers it, sticking out on either side
+            float bx = (W - bw) * r.nextFloat(), by = (H - bh) * r.nextFloat();
+            int ix = Math.round(bx - sc.box()[0]), iy = Math.round(by - sc.box()[1]);
+            float cx0 = Math.max(0, sc.box()[0] + ix), cy0 = Math.max(0, sc.box()[1] + iy);
+            float cx1 = Math.min(W, sc.box()[0] + ix + bw), cy1 = Math.min(H, sc.box()[1] + iy + bh);
+            float[] nb = {cx0, cy0, cx1 - cx0, cy1 - cy0};
+            if (!fits(nb, boxes)) continue;
+            for (int y = 0; y < sc.h(); y++) {
+                int ty = sc.y0() + iy + y;
+                if (ty < 0 || ty >= H) continue;
+                for (int x = 0; x < sc.w(); x++) {
+                    int tx = sc.x0() + ix + x;
+                    float al = sc.alpha()[y * sc.w() + x];
+                    if (tx < 0 || tx >= W || al == 0f) continue;
+                    int i = ty * W + tx;
+                    px[i] = (byte) Math.round(al * (sc.pixels()[y * sc.w() + x] & 0xff) + (1 - al) * (px[i] & 0xff));
+                }
+            }
+            boxes.add(nb);
+            pasted++;
+        }
+        return new DetectorTrainer.Sample(s.clip(), s.frame(), px, boxes);
+    }
+
+    /** The top {@code fraction} of a cutout's box, its new lower edge faded out as the crops' edges are. */
+    static Cutout upper(Cutout c, float fraction) {
+        float[] b = c.box();
+        int keepRows = Math.max(1, Math.min(c.h(), Math.round(b[1] + b[3] * fraction - c.y0())));
+        byte[] px = java.util.Arrays.copyOf(c.pixels(), keepRows * c.w());
+        float[] al = java.util.Arrays.copyOf(c.alpha(), keepRows * c.w());
+        float f = Math.max(2f, FEATHER * Math.min(c.w(), keepRows));
+        for (int y = 0; y < keepRows; y++)
+            for (int x = 0; x < c.w(); x++) al[y * c.w() + x] *= Math.min(1f, (keepRows - y - 0.5f) / f);
+        return new Cutout(c.x0(), c.y0(), c.w(), keepRows, px, al, new float[] {b[0], b[1], b[2], c.y0() + keepRows - b[1]});
+    }
+
     static boolean alone(float[] b, List<float[]> all) {
         float mx = ALONE_MARGIN * b[2], my = 0.1f * b[3];
         for (float[] o : all) {

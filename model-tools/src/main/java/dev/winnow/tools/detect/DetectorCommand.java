@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -29,13 +30,14 @@ public final class DetectorCommand implements Runnable {
             description = "Score every frame with a student: file,count,score_max,present (present = count >= 1).")
     static final class Score implements Callable<Integer> {
         @Spec CommandLine.Model.CommandSpec spec;
-        @Option(names = "--model", defaultValue = "model-tools/detector/person-detector-int8.wnm", description = "student artifact (default: ${DEFAULT-VALUE})") Path model;
+        @Mixin DetectorOptions.Student student;
         @Option(names = "--frames", required = true, description = "a directory of frames (pgm, ppm, png, jpg, bmp), a video file or a stream URL") String frames;
         @Option(names = "--out", required = true, description = "CSV to write") Path out;
         @Option(names = "--fps", defaultValue = "0", description = "videos: resample to this rate (default: every frame)") double fps;
 
         @Override
         public Integer call() throws Exception {
+            Path model = student.model;
             Model m = Model.load(model);
             int[] in = m.input(0).shape();
             if (in.length != 3 || in[2] != 1) throw new IllegalArgumentException(model + " is not a grey-frame detector (input " + java.util.Arrays.toString(in) + ")");
@@ -74,17 +76,17 @@ public final class DetectorCommand implements Runnable {
                     "Needs scripts/data/fetch-footage.sh's frames and the teacher's labels (data/detector/<clip>/teacher.csv)."})
     static final class Evaluate implements Callable<Integer> {
         @Spec CommandLine.Model.CommandSpec spec;
-        @Option(names = "--model", defaultValue = "model-tools/detector/person-detector-int8.wnm", description = "student artifact (default: ${DEFAULT-VALUE})") Path model;
-        @Option(names = "--data", defaultValue = "data/detector", description = "decoded frames and teacher labels (default: ${DEFAULT-VALUE})") Path data;
-        @Option(names = "--manifest", defaultValue = "model-tools/detector/training-sources.csv", description = "training sources (default: ${DEFAULT-VALUE})") Path manifest;
+        @Mixin DetectorOptions.Student student;
+        @Mixin DetectorOptions.Data data;
         @Option(names = "--role", defaultValue = "holdout", description = "which sources: holdout or validation (default: ${DEFAULT-VALUE})") String role;
         @Option(names = "--hand-counts", defaultValue = "model-tools/detector/holdout-labels.csv", description = "vtest hand counts, frame,count (default: ${DEFAULT-VALUE})") Path hand;
         @Option(names = "--step", defaultValue = "1", description = "every n-th frame (default: ${DEFAULT-VALUE})") int step;
 
         @Override
         public Integer call() throws Exception {
+            Path model = student.model;
             Model m = Model.load(model);
-            List<HeldOutEvaluation.Row> rows = HeldOutEvaluation.evaluate(m, data, HeldOutEvaluation.sources(manifest, role),
+            List<HeldOutEvaluation.Row> rows = HeldOutEvaluation.evaluate(m, data.data, HeldOutEvaluation.sources(data.manifest, role),
                     DetectorData.readCounts(hand), Math.max(1, step));
             spec.commandLine().getOut().printf("%s (%s) on the %s videos%n", m.name(), model, role);
             spec.commandLine().getOut().print(HeldOutEvaluation.table(rows));

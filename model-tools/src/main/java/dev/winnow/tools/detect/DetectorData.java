@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Frames and labels under data/detector (made by scripts/detector/*): 320x240 gray PGM frames per
- * clip, and box CSVs (clip,frame,x,y,w,h[,score]) in 320x240 pixels. The held-out stretch of vtest
+ * Frames and labels under data/detector (decoded by scripts/data/fetch-footage.sh): each clip's frames
+ * at the camera's own size ({@code <clip>/native/NNNN.png}), read as the student's 320x240 grey input
+ * by the Flink frame operator's own conversion ({@link GreyInput}), and box CSVs
+ * (clip,frame,x,y,w,h[,score]) in 320x240 pixels. The held-out stretch of vtest
  * starts at {@link #HOLDOUT_START}; nothing in training reads frames from there on.
  */
 public final class DetectorData {
@@ -28,12 +30,14 @@ public final class DetectorData {
     public Path root() { return root; }
 
     public Path frame(String clip, int frame) {
-        return root.resolve(clip).resolve("small").resolve(String.format("%04d.pgm", frame));
+        return root.resolve(clip).resolve("native").resolve(String.format("%04d.png", frame));
     }
 
-    /** A 320x240 frame as floats in [0, 1]. */
+    /** A frame as the student's 320x240 grey input, floats in [0, 1], converted as a Flink job converts it. */
     public float[] load(String clip, int frame) throws IOException {
-        return readPgm(frame(clip, frame));
+        float[] out = new float[DetectorNet.IN_W * DetectorNet.IN_H];
+        GreyInput.fill(dev.winnow.tools.teacher.FrameFiles.read(frame(clip, frame)), DetectorNet.IN_W, DetectorNet.IN_H, out);
+        return out;
     }
 
     public static float[] readPgm(Path p) throws IOException {

@@ -1,25 +1,29 @@
 package dev.winnow.tools.detect;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code winnow detector train}: trains the RNNPool student and exports its float and int8
  * artifacts (scripts/detector/train.sh has the shipped options). Every option is typed and documented;
- * an unknown or mistyped one is refused with a suggestion instead of being ignored.
+ * an unknown or mistyped one is refused with a suggestion instead of being ignored. The trainer reads
+ * the options from this object ({@link DetectorTrainer#train}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the person-detector student from the teacher's labels and export float and int8 artifacts.",
                 "Data: scripts/data/fetch-footage.sh's frames under --data; labels: the CenterNet teacher's (--labels teacher)."})
 final class DetectorTrainCommand implements Callable<Integer> {
-    @Option(names = "--data", defaultValue = "data/detector", description = "decoded frames and labels (default: ${DEFAULT-VALUE})") Path data;
+    @Spec CommandSpec spec;
+    @Mixin DetectorOptions.Data data;
     @Option(names = "--labels", description = "'teacher' (data/<clip>/teacher.csv) or a box CSV clip,frame,x,y,w,h[,score] (default: <data>/labels.csv)") String labels;
-    @Option(names = "--clips", defaultValue = "", description = "other cameras' clips to train on, comma-separated (training-sources.csv role train)") String clips;
+    @Option(names = "--clips", split = ",", description = "other cameras' clips to train on, comma-separated (default with --labels teacher: the manifest's role-train clips but vtest and tree)") List<String> clips;
     @Option(names = "--repeat-clips", defaultValue = "1", description = "times per epoch the other clips' frames are seen (default: ${DEFAULT-VALUE})") int repeatClips;
     @Option(names = "--epochs", defaultValue = "14", description = "default: ${DEFAULT-VALUE}") int epochs;
     @Option(names = "--batch", defaultValue = "8", description = "default: ${DEFAULT-VALUE}") int batch;
@@ -33,73 +37,46 @@ final class DetectorTrainCommand implements Callable<Integer> {
     @Option(names = "--paste-max", defaultValue = "3", description = "people pasted per frame at most (default: ${DEFAULT-VALUE})") int pasteMax;
     @Option(names = "--paste-far", defaultValue = "0", description = "of the pastes placed alone, the fraction sent far away, shrunk (default: ${DEFAULT-VALUE})") float pasteFar;
     @Option(names = "--synthetic", defaultValue = "0", description = "synthetic crowd scenes per epoch on the plate and other cameras' empty frames (needs --paste)") int synthetic;
+    @Option(names = "--pasted", defaultValue = "0", description = "scenes per epoch of people pasted at any size on other cameras' people-free frames (needs --paste)") int pasted;
     @Option(names = "--anchors", description = "anchors per cell across x down, e.g. 2x2") String anchors;
     @Option(names = "--blocks", description = "MBConv blocks") Integer blocks;
     @Option(names = "--expansion", description = "MBConv expansion") Integer expansion;
     @Option(names = "--ema", defaultValue = "0", description = "export the moving average of the weights with this decay; 0 = off (default: ${DEFAULT-VALUE})") float ema;
-    @Option(names = "--nms", defaultValue = "iou", description = "suppression rules tried at export: iou, centre or both (default: ${DEFAULT-VALUE})") String nms;
+    @Option(names = "--nms", defaultValue = "iou", description = "suppression rules tried at export: iou, center (centre distance) or both (default: ${DEFAULT-VALUE})") String nms;
     @Option(names = "--select-on", defaultValue = "float", description = "choose the threshold on the float or int8 head (default: ${DEFAULT-VALUE})") String selectOn;
     @Option(names = "--score-floor", description = "quantize the int8 score logits over [floor, max]") Float scoreFloor;
     @Option(names = "--calibrate", defaultValue = "48", description = "frames calibrating the int8 activation ranges (default: ${DEFAULT-VALUE})") int calibrate;
     @Option(names = "--bias-correct", defaultValue = "0", description = "frames for empirical int8 bias correction; 0 = off (default: ${DEFAULT-VALUE})") int biasCorrect;
-    @Option(names = "--qat", defaultValue = "0", description = "1: quantization-aware fine-tuning (needs --init)") int qat;
+    @Option(names = "--qat", defaultValue = "0", description = "1: quantization-aware fine-tuning (needs --init); 0: off (default)") int qat;
     @Option(names = "--init", description = "start from these parameters (fine-tuning)") Path init;
-    @Option(names = "--export-only", description = "export --init's parameters without training") boolean exportOnly;
+    @Option(names = "--export-only", description = "export the parameters in --params-out without training") boolean exportOnly;
     @Option(names = "--val-counts", defaultValue = "model-tools/detector/validation-counts.csv", description = "hand counts that choose the threshold (default: ${DEFAULT-VALUE})") Path valCounts;
     @Option(names = "--carve", description = "training frames a-b also validate") String carve;
     @Option(names = "--carve-counts", description = "hand counts of the carved frames") Path carveCounts;
     @Option(names = "--params-out", defaultValue = "data/detector/student.params", description = "default: ${DEFAULT-VALUE}") Path paramsOut;
     @Option(names = "--out", defaultValue = "model-tools/detector/person-detector-int8.wnm", description = "int8 artifact (default: ${DEFAULT-VALUE})") Path out;
-    @Option(names = "--float-out", defaultValue = "data/detector/person-detector-float.wnm", description = "float artifact (default: ${DEFAULT-VALUE})") Path floatOut;
+    @Option(names = "--float-out", defaultValue = "model-tools/detector/person-detector-float.wnm", description = "float artifact (default: ${DEFAULT-VALUE})") Path floatOut;
 
     @Override
     public Integer call() throws Exception {
-        if (qat == 1 && init == null) throw new IllegalArgumentException("--qat needs --init (the activation ranges come from the starting weights)");
-        if (synthetic > 0 && paste <= 0) throw new IllegalArgumentException("--synthetic needs --paste");
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put("data", data.toString());
-        if (labels != null) a.put("labels", labels);
-        a.put("clips", clips);
-        a.put("repeat-clips", String.valueOf(repeatClips));
-        a.put("epochs", String.valueOf(epochs));
-        a.put("batch", String.valueOf(batch));
-        a.put("threads", String.valueOf(threads));
-        a.put("lr", String.valueOf(lr));
-        a.put("seed", String.valueOf(seed));
-        a.put("limit", String.valueOf(limit));
-        a.put("oversample", String.valueOf(oversample));
-        a.put("zoom", String.valueOf(zoom));
-        a.put("paste", String.valueOf(paste));
-        a.put("paste-max", String.valueOf(pasteMax));
-        a.put("paste-far", String.valueOf(pasteFar));
-        a.put("synthetic", String.valueOf(synthetic));
-        if (anchors != null) a.put("anchors", anchors);
-        if (blocks != null) a.put("blocks", String.valueOf(blocks));
-        if (expansion != null) a.put("expansion", String.valueOf(expansion));
-        a.put("ema", String.valueOf(ema));
-        a.put("nms", nms);
-        a.put("select-on", selectOn);
-        if (scoreFloor != null) a.put("score-floor", String.format(Locale.ROOT, "%s", scoreFloor));
-        a.put("calibrate", String.valueOf(calibrate));
-        a.put("bias-correct", String.valueOf(biasCorrect));
-        a.put("qat", String.valueOf(qat));
-        if (init != null) a.put("init", init.toString());
-        if (exportOnly) a.put("export-only", "1");
-        a.put("val-counts", valCounts.toString());
-        if (carve != null) a.put("carve", carve);
-        if (carveCounts != null) a.put("carve-counts", carveCounts.toString());
-        a.put("params-out", paramsOut.toString());
-        a.put("out", out.toString());
-        a.put("float-out", floatOut.toString());
+        if (qat != 0 && qat != 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--qat is 0 or 1, not " + qat);
+        if (qat == 1 && init == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--qat needs --init (the activation ranges come from the starting weights)");
+        if ((synthetic > 0 || pasted > 0) && paste <= 0) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--synthetic and --pasted need --paste");
+        if (!List.of("iou", "center", "both").contains(nms)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--nms is iou, center or both, not " + nms);
+        if (!List.of("float", "int8").contains(selectOn)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--select-on is float or int8, not " + selectOn);
+        if (anchors != null && !anchors.matches("[1-9]x[1-9]")) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--anchors is AxD (e.g. 2x2), not " + anchors);
+        // without --clips: every training clip of the manifest but vtest and tree, which are read on their own
+        if (clips == null) clips = "teacher".equals(labels) ? data.clips("train", "vtest", "tree") : List.of();
         long t0 = System.nanoTime();
-        DetectorTrainer.train(a);
-        System.out.printf(Locale.ROOT, "%n| artifact | bytes | parameters | MACs | peak arena | trained in |%n|---|---|---|---|---|---|%n");
+        DetectorTrainer.train(this);
+        var o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "%n| artifact | bytes | parameters | MACs | peak arena | trained in |%n|---|---|---|---|---|---|%n");
         for (Path p : new Path[] {floatOut, out}) {
             var r = dev.winnow.runtime.Model.load(p).report();
-            System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d B | %.0f s |%n", p, r.artifactBytes(), r.parameters(), r.macs(), r.arenaBytes(),
+            o.printf(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d B | %.0f s |%n", p, r.artifactBytes(), r.parameters(), r.macs(), r.arenaBytes(),
                     (System.nanoTime() - t0) / 1e9);
         }
-        System.out.println("held-out videos: winnow detector evaluate --model " + out);
+        o.println("held-out videos: winnow detector evaluate --model " + out);
         return 0;
     }
 }

@@ -8,7 +8,6 @@ import dev.winnow.tools.nn.FilterRounding;
 import dev.winnow.tools.nn.WeightAverage;
 import dev.winnow.tools.nn.Tape;
 import dev.winnow.tools.nn.Tensor;
-import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,19 +21,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Trains the student on the cleaned teacher labels (knowledge distillation from HOG), then exports
- * the float and the int8 artifacts.
+ * Trains the student on the CenterNet teacher's labels (knowledge distillation), then exports the
+ * float and the int8 artifacts; {@code winnow detector train} ({@link DetectorTrainCommand}) runs it.
  *
- * <p>Training set: vtest frames 0..589 with their cleaned labels, tree.avi frames 0..35 and the
- * background plate (both without people); validation (thresholds): vtest 590..635. The held-out
- * stretch (636..794) is never read here. Mini-batches are split over worker threads, each with its
- * own tape and gradient buffers; Adam with a cosine learning-rate schedule; a fixed seed gives the
- * same shuffles, augmentations and initial weights.
- *
- * <pre>
- * java -cp winnow.jar dev.winnow.tools.detect.DetectorTrainer --data data/detector --epochs 14 --threads 2 \
- *      --out model-tools/detector/person-detector-int8.wnm --float-out data/detector/person-detector-float.wnm
- * </pre>
+ * <p>Training set (model-tools/detector/training-sources.csv, role train): vtest frames 0..589,
+ * tree.avi 0..35 and vtest's background plate, and every frame of the other training clips: people
+ * where the teacher boxed them, hard negatives where it saw nobody. Copy-paste adds people: vtest's
+ * cutouts beside others and as crowds on the plate ({@code --paste}, {@code --synthetic}), and vtest's
+ * cutouts and other cameras' teacher-box crops at any size on those cameras' people-free frames
+ * ({@code --pasted}). Validation (thresholds): vtest 590..635. vtest 636..794 and the held-out videos
+ * are never read here. Every frame is read as the Flink frame operator converts it ({@link DetectorData}).
+ * Mini-batches are split over worker threads, each with its own tape and gradient buffers; Adam with a
+ * cosine learning-rate schedule; a fixed seed gives the same shuffles, augmentations and initial weights.
  */
 public final class DetectorTrainer {
     static final int VAL_START = 590;
@@ -53,6 +51,8 @@ public final class DetectorTrainer {
 
     /** The clip name of a synthetic scene: the plate, with people pasted in when it is drawn. */
     static final String SYNTHETIC = "synthetic";
+    /** The clip name of a scene of people pasted anywhere, at any size, on another camera's people-free frame. */
+    static final String PASTED = "pasted";
 
     static boolean hard(Sample s) {
         if (s.boxes().size() >= CROWDED) return true;
@@ -60,7 +60,7 @@ public final class DetectorTrainer {
         return false;
     }
 
-    /** The options of {@code winnow detector train} ({@link DetectorTrainCommand}): the same names, checked and documented there. */
+    /** {@code winnow detector train} under its old entry point: the same options, checked and documented there. */
     public static void main(String[] args) {
         String[] all = new String[args.length + 2];
         all[0] = "detector";
@@ -69,86 +69,103 @@ public final class DetectorTrainer {
         System.exit(dev.winnow.tools.cli.WinnowCli.commandLine().execute(all));
     }
 
-    /** Trains and exports with options by name (without the leading dashes), as {@link DetectorTrainCommand} passes them. */
-    static void train(Map<String, String> a) throws Exception {
-        Path data = Path.of(a.getOrDefault("data", "data/detector"));
-        int epochs = Integer.parseInt(a.getOrDefault("epochs", "14"));
-        int batch = Integer.parseInt(a.getOrDefault("batch", "8"));
-        int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
-        float lr = Float.parseFloat(a.getOrDefault("lr", "0.004"));
-        long seed = Long.parseLong(a.getOrDefault("seed", "7"));
-        Path out = Path.of(a.getOrDefault("out", "model-tools/detector/person-detector-int8.wnm"));
-        Path floatOut = Path.of(a.getOrDefault("float-out", "data/detector/person-detector-float.wnm"));
-        Path paramsOut = Path.of(a.getOrDefault("params-out", "data/detector/student.params"));
-        int limit = Integer.parseInt(a.getOrDefault("limit", "0"));
-        int oversample = Integer.parseInt(a.getOrDefault("oversample", "1"));
-        float zoom = Float.parseFloat(a.getOrDefault("zoom", "0"));
-        Path valCountsPath = Path.of(a.getOrDefault("val-counts", "model-tools/detector/validation-counts.csv"));
+    /** Trains and exports with the command's options. */
+    static void train(DetectorTrainCommand o) throws Exception {
+        Path data = o.data.data;
+        int epochs = o.epochs;
+        int batch = o.batch;
+        int threads = o.threads;
+        float lr = o.lr;
+        long seed = o.seed;
+        Path out = o.out;
+        Path floatOut = o.floatOut;
+        Path paramsOut = o.paramsOut;
+        int limit = o.limit;
+        int oversample = o.oversample;
+        float zoom = o.zoom;
+        Path valCountsPath = o.valCounts;
         Map<Integer, Integer> valCounts = new java.util.TreeMap<>(Files.exists(valCountsPath) ? DetectorData.readCounts(valCountsPath) : Map.of());
         // --carve a-b: training frames a..b become validation frames too (with GUARD frames either side left out of
         // both, as neighbouring frames are near copies); their hand counts (--carve-counts) join the validation ones
-        int[] carve = a.containsKey("carve") ? range(a.get("carve")) : new int[] {-1, -2};
+        int[] carve = o.carve != null ? range(o.carve) : new int[] {-1, -2};
         if (carve[0] >= 0 && (carve[0] > carve[1] || carve[1] >= VAL_START)) throw new IllegalArgumentException("--carve must lie in the training frames 0-" + (VAL_START - 1));
-        if (a.containsKey("carve-counts")) valCounts.putAll(DetectorData.readCounts(Path.of(a.get("carve-counts"))));
+        if (o.carveCounts != null) valCounts.putAll(DetectorData.readCounts(o.carveCounts));
         for (int f : valCounts.keySet())
             if ((f < VAL_START || f >= DetectorData.HOLDOUT_START) && (f < carve[0] || f > carve[1]))
                 throw new IllegalArgumentException("hand count for frame " + f + ": not a validation frame");
         DetectorNet.Config cfg = DetectorNet.Config.standard();
-        if (a.containsKey("anchors")) { // --anchors XxY: anchors per cell across and down
-            String[] xy = a.get("anchors").split("x");
+        if (o.anchors != null) { // --anchors XxY: anchors per cell across and down
+            String[] xy = o.anchors.split("x");
             cfg = cfg.withAnchors(Integer.parseInt(xy[0]), Integer.parseInt(xy[1]));
         }
-        if (a.containsKey("blocks") || a.containsKey("expansion")) // --blocks N --expansion E: the MBConv stack
-            cfg = cfg.withBlocks(Integer.parseInt(a.getOrDefault("blocks", String.valueOf(cfg.blocks()))), Integer.parseInt(a.getOrDefault("expansion", String.valueOf(cfg.expansion()))));
+        if (o.blocks != null || o.expansion != null) // --blocks N --expansion E: the MBConv stack
+            cfg = cfg.withBlocks(o.blocks != null ? o.blocks : cfg.blocks(), o.expansion != null ? o.expansion : cfg.expansion());
 
         DetectorData dd = new DetectorData(data);
         // --labels teacher: the CenterNet teacher's boxes (data/detector/<clip>/teacher.csv); else a box CSV (clip,frame,x,y,w,h[,score])
-        String labelSource = a.getOrDefault("labels", data.resolve("labels.csv").toString());
+        String labelSource = o.labels != null ? o.labels : data.resolve("labels.csv").toString();
         Map<String, List<float[]>> labels = labelSource.equals("teacher") ? TeacherLabels.read(data, "vtest")
                 : DetectorData.readBoxes(Path.of(labelSource));
         List<Sample> train = new ArrayList<>(), val = new ArrayList<>();
+        long tLoad = System.nanoTime();
+        byte[][] vtest = loadAll(dd, "vtest", DetectorData.HOLDOUT_START);
         for (int f = 0; f < DetectorData.HOLDOUT_START; f++) {
             boolean carved = f >= carve[0] && f <= carve[1];
             if (!carved && f >= carve[0] - GUARD && f <= carve[1] + GUARD) continue;
-            Sample s = new Sample("vtest", f, bytes(dd.load("vtest", f)), labels.getOrDefault("vtest:" + f, List.of()));
+            Sample s = new Sample("vtest", f, vtest[f], labels.getOrDefault("vtest:" + f, List.of()));
             (f < VAL_START && !carved ? train : val).add(s);
         }
-        for (int f = 0; f < DetectorData.TREE_TRAIN_END; f++) train.add(new Sample("tree", f, bytes(dd.load("tree", f)), List.of()));
+        byte[][] tree = loadAll(dd, "tree", DetectorData.TREE_TRAIN_END);
+        for (int f = 0; f < DetectorData.TREE_TRAIN_END; f++) train.add(new Sample("tree", f, tree[f], List.of()));
         // --clips a,b: whole clips of other cameras (model-tools/detector/training-sources.csv), every frame with the teacher's boxes:
         // people where it sees them, hard negatives where it sees none
-        for (String clip : a.getOrDefault("clips", "").split(",")) {
-            if (clip.isBlank()) continue;
+        for (String clip : o.clips) {
             Map<String, List<float[]>> clipLabels = TeacherLabels.read(data, clip);
-            int before = train.size();
-            for (int f = 0; Files.exists(dd.frame(clip, f)); f++) {
+            int before = train.size(), n = 0;
+            while (Files.exists(dd.frame(clip, n))) n++;
+            byte[][] frames = loadAll(dd, clip, n);
+            for (int f = 0; f < n; f++) {
                 List<float[]> boxes = clipLabels.get(clip + ":" + f);
-                if (boxes != null) train.add(new Sample(clip, f, bytes(dd.load(clip, f)), boxes));
+                if (boxes != null) train.add(new Sample(clip, f, frames[f], boxes));
             }
             System.out.printf(Locale.ROOT, "clip %s: %d frames, %d with people%n", clip, train.size() - before,
                     train.subList(before, train.size()).stream().filter(s -> !s.boxes().isEmpty()).count());
             // --repeat-clips N: other cameras' frames N times per epoch (there are far fewer of them than of vtest)
             List<Sample> added = List.copyOf(train.subList(before, train.size()));
-            for (int k = 1; k < Integer.parseInt(a.getOrDefault("repeat-clips", "1")); k++) train.addAll(added);
+            for (int k = 1; k < o.repeatClips; k++) train.addAll(added);
         }
+        System.out.printf(Locale.ROOT, "frames read and converted as the Flink frame operator does in %.0f s%n", (System.nanoTime() - tLoad) / 1e9);
         Path platePath = data.resolve("plate.pgm");
         byte[] plate = Files.exists(platePath) ? bytes(DetectorData.readPgm(platePath)) : TeacherLabels.medianPlate(dd, "vtest", VAL_START, 2);
         for (int k = 0; k < 24; k++) train.add(new Sample("plate", k, plate, List.of()));
         if (limit > 0) train = train.subList(0, Math.min(limit, train.size()));
         // --paste P: copy-paste augmentation on a fraction P of the frames with people (up to --paste-max pasted each)
-        float pasteP = Float.parseFloat(a.getOrDefault("paste", "0"));
+        float pasteP = o.paste;
         // --paste-far F: of the pastes placed on their own (not next to someone), the fraction F go far away, shrunk
         // people are cut out against the vtest plate, so only vtest frames give cutouts
-        CopyPaste paste = pasteP > 0 ? new CopyPaste(CopyPaste.cut(train.stream().filter(s -> s.clip().equals("vtest")).toList(), plate), pasteP, Integer.parseInt(a.getOrDefault("paste-max", "3")),
-                Float.parseFloat(a.getOrDefault("paste-far", "0"))) : null;
+        CopyPaste paste = pasteP > 0 ? new CopyPaste(CopyPaste.cut(train.stream().filter(s -> s.clip().equals("vtest")).toList(), plate), pasteP, o.pasteMax, o.pasteFar) : null;
         if (paste != null) System.out.printf(Locale.ROOT, "copy-paste: %d people standing alone to paste, into %.0f%% of the frames with people, up to %s each%n",
-                paste.size(), 100 * pasteP, a.getOrDefault("paste-max", "3"));
+                paste.size(), 100 * pasteP, o.pasteMax);
         // --synthetic N: N scenes per epoch made of people pasted on the empty plate (needs --paste)
-        int synthetic = Integer.parseInt(a.getOrDefault("synthetic", "0"));
+        int synthetic = o.synthetic;
         if (synthetic > 0 && paste == null) throw new IllegalArgumentException("--synthetic needs --paste");
+        // --pasted N: N scenes per epoch of people (vtest's cutouts and other cameras' teacher-box crops) pasted at any
+        // size on other cameras' frames where the teacher saw nobody; the synthetic crowds then stay on the plate
+        int pastedScenes = o.pasted;
+        if (pastedScenes > 0 && paste == null) throw new IllegalArgumentException("--pasted needs --paste");
         // the scenes' backgrounds: the plate, and the frames of other cameras where the teacher saw nobody (every 4th)
         List<byte[]> backgrounds = new ArrayList<>(List.of(plate));
-        for (Sample s : train) if (!s.clip().equals("vtest") && !s.clip().equals("tree") && s.boxes().isEmpty() && s.frame() % 4 == 0) backgrounds.add(s.pixels());
+        if (pastedScenes == 0)
+            for (Sample s : train) if (!s.clip().equals("vtest") && !s.clip().equals("tree") && s.boxes().isEmpty() && s.frame() % 4 == 0) backgrounds.add(s.pixels());
         for (int k = 0; k < synthetic; k++) train.add(new Sample(SYNTHETIC, k, backgrounds.get(k % backgrounds.size()), List.of()));
+        if (pastedScenes > 0) {
+            List<Sample> empty = train.stream().filter(s -> !s.clip().equals("vtest") && !s.clip().equals(SYNTHETIC) && s.boxes().isEmpty()).toList();
+            paste.withCrops(CopyPaste.crops(train));
+            Random pick = new Random(seed + 2);
+            for (int k = 0; k < pastedScenes; k++) train.add(new Sample(PASTED, k, empty.get(pick.nextInt(empty.size())).pixels(), List.of()));
+            System.out.printf(Locale.ROOT, "pasted scenes: %d per epoch on %d people-free frames of other cameras, from %d people (%d teacher-box crops)%n",
+                    pastedScenes, empty.size(), paste.size() + paste.crops(), paste.crops());
+        }
         if (synthetic > 0 && backgrounds.size() > 1) System.out.printf(Locale.ROOT, "synthetic scenes on %d backgrounds (the plate and other cameras' empty frames)%n", backgrounds.size());
         if (synthetic > 0) System.out.printf(Locale.ROOT, "synthetic scenes: %d per epoch, %d-%d people pasted on the plate each%n", synthetic, CopyPaste.SCENE_MIN, CopyPaste.SCENE_MAX);
         if (oversample > 1) { // crowded frames and frames with small far people are the rare, hard ones
@@ -164,31 +181,31 @@ public final class DetectorTrainer {
         DetectorNet net = new DetectorNet(cfg, threads, seed);
         System.out.printf(Locale.ROOT, "student: %,d parameters, %dx%d anchors per cell, %d MBConv blocks (expansion %d)%n", net.parameterCount(), cfg.subX(), cfg.subY(), cfg.blocks(), cfg.expansion());
         // --init P: start from these weights (fine-tuning), instead of the seeded initialisation
-        if (a.containsKey("init")) Checkpoints.load(net.params(), Path.of(a.get("init")));
+        if (o.init != null) Checkpoints.load(net.params(), o.init);
         // --qat 1: quantization-aware training. Activation ranges are fixed from the starting weights' calibration
         // (the int8 export uses the same ranges), every activation is rounded to its int8 grid in the forward pass and
         // the filters to theirs for each step's gradient
-        int calibration = Integer.parseInt(a.getOrDefault("calibrate", "48"));
-        List<Sample> real = train.stream().filter(s -> !s.clip().equals(SYNTHETIC)).toList();
-        boolean qat = a.getOrDefault("qat", "0").equals("1");
-        if (qat && !a.containsKey("init")) throw new IllegalArgumentException("--qat 1 fine-tunes trained weights: give them with --init");
+        int calibration = o.calibrate;
+        List<Sample> real = train.stream().filter(s -> !s.clip().equals(SYNTHETIC) && !s.clip().equals(PASTED)).toList();
+        boolean qat = o.qat == 1;
+        if (qat && o.init == null) throw new IllegalArgumentException("--qat 1 fine-tunes trained weights: give them with --init");
         float[][] qatRanges = qat ? calibrate(net, real, calibration, seed) : null;
         FilterRounding rounding = qat ? new FilterRounding(net.convFilters()) : null;
         if (qat) {
-            floorScores(net, qatRanges, a); // while training too: the grid the export will use
+            floorScores(net, qatRanges, o); // while training too: the grid the export will use
             net.quantizeActivations(quantParams(qatRanges));
             System.out.printf(Locale.ROOT, "quantization-aware: %d activations on int8 grids from %d calibration frames, %d filters rounded per step%n",
                     qatRanges.length, calibration, net.convFilters().size());
         }
         Adam adam = new Adam(net.params());
         // --ema D: export the moving average of the weights over the steps (decay D per step) instead of the last weights
-        float emaDecay = Float.parseFloat(a.getOrDefault("ema", "0"));
+        float emaDecay = o.ema;
         WeightAverage ema = emaDecay > 0 ? new WeightAverage(net.params(), emaDecay) : null;
         Random rnd = new Random(seed);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         int stepsPerEpoch = (train.size() + batch - 1) / batch, total = epochs * stepsPerEpoch, step = 0;
         long t0 = System.nanoTime();
-        if (a.containsKey("export-only")) {
+        if (o.exportOnly) {
             Checkpoints.load(net.params(), paramsOut);
             epochs = 0;
         }
@@ -225,7 +242,7 @@ public final class DetectorTrainer {
         if (ema != null && epochs > 0) {
             ema.copyInto();
             double[] vm = validate(net, val, 0.5f, 0.3f, valCounts);
-            System.out.printf(Locale.ROOT, "weights: moving average (decay %s)  val count MAE at 0.5: %.3f vs labels, %.3f vs hand counts%n", a.get("ema"), vm[0], vm[1]);
+            System.out.printf(Locale.ROOT, "weights: moving average (decay %s)  val count MAE at 0.5: %.3f vs labels, %.3f vs hand counts%n", o.ema, vm[0], vm[1]);
         }
         if (epochs > 0) Checkpoints.save(net.params(), paramsOut);
 
@@ -237,9 +254,9 @@ public final class DetectorTrainer {
         // --calibrate N: training frames whose activation ranges set the int8 scales (min/max, as TensorFlow Lite's converter)
         net.quantizeActivations(null);
         float[][] ranges = qat ? qatRanges : calibrate(net, real, calibration, seed);
-        if (!qat) floorScores(net, ranges, a);
+        if (!qat) floorScores(net, ranges, o);
         // --bias-correct N: N training frames (the calibration ones first) set each int8 layer's bias correction
-        int biasFrames = Integer.parseInt(a.getOrDefault("bias-correct", "0"));
+        int biasFrames = o.biasCorrect;
         Map<String, float[]> correction = Map.of();
         if (biasFrames > 0) {
             List<float[]> bf = new ArrayList<>();
@@ -253,7 +270,7 @@ public final class DetectorTrainer {
             });
             System.out.println(sb);
         }
-        boolean onInt8 = a.getOrDefault("select-on", "float").equals("int8");
+        boolean onInt8 = o.selectOn.equals("int8");
         List<float[][]> heads = new ArrayList<>();
         dev.winnow.runtime.graph.Interpreter headRun = onInt8
                 ? dev.winnow.runtime.Model.load(DetectorExport.export(net, new DetectorExport.Decode(0.5f, 0.3f), ranges, correction, null, null, List.of("score_f", "box_f"))).newInterpreter() : null;
@@ -268,9 +285,9 @@ public final class DetectorTrainer {
                 headRun.getOutput(3, bx, 0);
                 heads.add(new float[][] {sc, bx});
                 // how far quantization moves the person scores: the int8 head against the float one
-                DetectorNet.Output o = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels())));
+                DetectorNet.Output fo = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels())));
                 for (int k = 0; k < cells; k++) {
-                    float pf = DetectionLoss.sigmoid(o.scores().data[k]), pq = DetectionLoss.sigmoid(sc[k]);
+                    float pf = DetectionLoss.sigmoid(fo.scores().data[k]), pq = DetectionLoss.sigmoid(sc[k]);
                     if (Math.max(pf, pq) >= 0.2f) {
                         drift[0] += Math.abs(pf - pq);
                         drift[1]++;
@@ -278,15 +295,15 @@ public final class DetectorTrainer {
                     }
                 }
             } else {
-                DetectorNet.Output o = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels())));
-                heads.add(new float[][] {o.scores().data.clone(), o.boxes().data.clone()});
+                DetectorNet.Output fo = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels())));
+                heads.add(new float[][] {fo.scores().data.clone(), fo.boxes().data.clone()});
             }
         }
         if (onInt8) System.out.printf(Locale.ROOT, "int8 (activation ranges from %d training frames): person scores %.4f from the float head's on average (signed: %+.4f), over the %d validation anchors where either is >= 0.2%n",
                 calibration, drift[0] / Math.max(1, drift[1]), drift[2] / Math.max(1, drift[1]), (long) drift[1]);
         List<DetectorExport.Decode> grid = new ArrayList<>();
         // --nms iou (default: the shipped model's grid, IoU 0.2-0.6), both (IoU 0.1-0.6 and centre distance 0.3-1.0) or center
-        String nms = a.getOrDefault("nms", "iou");
+        String nms = o.nms;
         float[] ious = nms.equals("iou") ? new float[] {0.2f, 0.3f, 0.4f, 0.5f, 0.6f} : new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f};
         if (!nms.equals("center"))
             for (float iou : ious) for (int ti = 0; ti <= 14; ti++) grid.add(new DetectorExport.Decode(0.15f + 0.05f * ti, iou));
@@ -326,7 +343,10 @@ public final class DetectorTrainer {
         }
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("tool", "winnow DetectorTrainer");
-        prov.put("dataset", "opencv-doc vtest.avi frames 0-589 (labels: OpenCV HOG people detector, cleaned by background subtraction and temporal consistency), tree.avi 0-35, background plate");
+        prov.put("dataset", labelSource.equals("teacher")
+                ? "model-tools/detector/training-sources.csv role train: vtest.avi 0-589, tree.avi 0-35" + (o.clips.isEmpty() ? "" : ", " + String.join(", ", o.clips))
+                        + " (labels: the CenterNet teacher), the vtest plate, copy-paste"
+                : "opencv-doc vtest.avi frames 0-589 (labels: " + labelSource + "), tree.avi 0-35, background plate");
         prov.put("seed", seed);
         prov.put("command", "scripts/detector/train.sh");
         Map<String, Double> metrics = new java.util.TreeMap<>(valCounts.isEmpty() ? Map.of("val_count_mae", bestMae) : Map.of("val_count_mae", bestMae, "val_hand_count_mae", bestHand)); // a fixed order: same run, same bytes
@@ -336,6 +356,19 @@ public final class DetectorTrainer {
         byte[] q = DetectorExport.export(net, decode, ranges, correction, prov, metrics, List.of());
         Files.write(out, q);
         System.out.printf(Locale.ROOT, "wrote %s (%,d B) and %s (%,d B)%n", floatOut, Files.size(floatOut), out, q.length);
+    }
+
+    /** Frames 0..n-1 of a clip as 320x240 grey bytes, decoded and converted on every core. */
+    static byte[][] loadAll(DetectorData dd, String clip, int n) {
+        byte[][] out = new byte[n][];
+        java.util.stream.IntStream.range(0, n).parallel().forEach(f -> {
+            try {
+                out[f] = bytes(dd.load(clip, f));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return out;
     }
 
     static byte[] bytes(float[] img) {
@@ -358,6 +391,7 @@ public final class DetectorTrainer {
     static double[] trainOne(DetectorNet net, Sample s, long seed, int worker, float zoom, CopyPaste paste) {
         List<float[]> boxes = new ArrayList<>();
         if (s.clip().equals(SYNTHETIC)) s = paste.scene(s, new Random(~seed));
+        else if (s.clip().equals(PASTED)) s = paste.anywhere(s, new Random(~seed));
         else if (paste != null) s = paste.apply(s, new Random(~seed));
         float[] img = augment(s, seed, zoom, boxes);
         int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
@@ -441,9 +475,9 @@ public final class DetectorTrainer {
      * threshold (sigmoid(-8) = 0.0003) decode the same when clamped, and the narrower range gives the logits near
      * the threshold a finer grid.
      */
-    private static void floorScores(DetectorNet net, float[][] ranges, Map<String, String> a) {
-        if (!a.containsKey("score-floor")) return;
-        float before = DetectorExport.floorScoreRange(net, ranges, Float.parseFloat(a.get("score-floor")));
+    private static void floorScores(DetectorNet net, float[][] ranges, DetectorTrainCommand o) {
+        if (o.scoreFloor == null) return;
+        float before = DetectorExport.floorScoreRange(net, ranges, o.scoreFloor);
         float[] r = ranges[DetectorExport.activationNames(net).indexOf("score")];
         System.out.printf(Locale.ROOT, "int8 score logits: range [%.3f, %.3f] (calibrated from %.3f)%n", r[0], r[1], before);
     }

@@ -177,4 +177,38 @@ class CopyPasteTest {
         assertTrue(CopyPaste.fits(new float[] {0, 0, 10, 10}, List.of(new float[] {6, 0, 10, 10})));
         assertTrue(!CopyPaste.fits(new float[] {0, 0, 10, 10}, List.of(new float[] {3, 0, 10, 10})));
     }
+
+    @Test
+    void cropsTallSureLonePeopleOfOtherCamerasWithFeatheredEdges() {
+        DetectorTrainer.Sample ball = frame("ball", new float[] {40, 60, 40, 100, 0.8f}, new float[] {200, 60, 40, 30, 0.8f},
+                new float[] {120, 60, 30, 100, 0.4f});
+        DetectorTrainer.Sample vtest = frame("vtest", new float[] {40, 60, 40, 100, 0.8f});
+        List<CopyPaste.Cutout> crops = CopyPaste.crops(List.of(ball, vtest));
+        assertEquals(1, crops.size(), "vtest, the short and the unsure person give none");
+        CopyPaste.Cutout c = crops.get(0);
+        assertArrayEquals(new float[] {40, 60, 40, 100}, c.box());
+        assertEquals(0f, c.alpha()[0], 0.2f, "a corner fades out");
+        assertEquals(1f, c.alpha()[50 * c.w() + 20], 0f, "the middle is opaque");
+    }
+
+    @Test
+    void pastesPeopleAnywhereAtAnySizeOnAnEmptyFrame() {
+        DetectorTrainer.Sample ball = frame("ball", new float[] {40, 60, 40, 100, 0.8f});
+        DetectorTrainer.Sample lone = frame("vtest", new float[] {100, 80, 14, 36});
+        CopyPaste cp = new CopyPaste(CopyPaste.cut(List.of(lone), plate()), 1f, 1).withCrops(CopyPaste.crops(List.of(ball)));
+        DetectorTrainer.Sample empty = new DetectorTrainer.Sample(DetectorTrainer.PASTED, 0, plate(), List.of());
+        float tallest = 0, shortest = Float.MAX_VALUE;
+        for (int seed = 0; seed < 200; seed++) {
+            DetectorTrainer.Sample p = cp.anywhere(empty, new Random(seed));
+            assertTrue(p.boxes().size() >= 1 && p.boxes().size() <= CopyPaste.ANY_MAX, "people pasted: " + p.boxes().size());
+            for (float[] b : p.boxes()) {
+                assertTrue(b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= W + 1e-3f && b[1] + b[3] <= H + 1e-3f, "box inside the frame: " + Arrays.toString(b));
+                assertTrue(darkFraction(p.pixels(), b) > 0.3, "the person is where the box says: " + Arrays.toString(b));
+                tallest = Math.max(tallest, b[3]);
+                shortest = Math.min(shortest, b[3]);
+            }
+            assertEquals(0, empty.boxes().size(), "the source frame is left alone");
+        }
+        assertTrue(tallest > 150 && shortest < 30, "heights from " + shortest + " to " + tallest);
+    }
 }

@@ -1,0 +1,74 @@
+package dev.winnow.tools.detect;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code winnow detector train}'s options, and the data plumbing it reads (manifest, teacher labels), on small files written here. */
+class DetectorTrainCommandTest {
+    @TempDir Path tmp;
+
+    @Test
+    void helpListsTheOptionsAndATypoIsRefused() {
+        String[] r = DetectorScoreCommandTest.run("detector", "train", "--help");
+        assertEquals("0", r[0], r[2]);
+        for (String o : List.of("--data", "--manifest", "--clips", "--pasted", "--epochs", "--threads", "--select-on")) assertTrue(r[1].contains(o), o + " in " + r[1]);
+        r = DetectorScoreCommandTest.run("detector", "train", "--epoch", "3");
+        assertEquals("2", r[0], "usage error");
+        assertTrue(r[2].contains("--epoch"), r[2]);
+        r = DetectorScoreCommandTest.run("detector", "train", "--nms", "bogus", "--data", tmp.toString());
+        assertEquals("2", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("--nms"), r[2]);
+    }
+
+    @Test
+    void trainingClipsComeFromTheManifest() throws Exception {
+        Path manifest = tmp.resolve("sources.csv");
+        Files.writeString(manifest, """
+                source,clip,package,version,file,frames,role,people
+                vtest,vtest,opencv-doc,1,/x/vtest.avi,0-589,train,yes
+                vtest-holdout,vtest,opencv-doc,1,/x/vtest.avi,636-794,holdout,yes
+                tree,tree,opencv-doc,1,/x/tree.avi,0-52,train,no
+                street,street,pkg,1,/x/street.mp4,all,train,mixed
+                room,room,pkg,1,/x/room.mp4,all,train,no
+                dog,dog,pkg,1,/x/dog.mp4,all,holdout,no
+                """);
+        DetectorOptions.Data d = new DetectorOptions.Data();
+        d.manifest = manifest;
+        assertEquals(List.of("street", "room"), d.clips("train", "vtest", "tree"));
+        assertEquals(List.of("vtest", "dog"), d.clips("holdout"));
+        List<HeldOutEvaluation.Source> held = HeldOutEvaluation.sources(manifest, "holdout");
+        assertEquals(636, held.get(0).first());
+        assertEquals(794, held.get(0).last());
+        assertEquals(Integer.MAX_VALUE, held.get(1).last());
+    }
+
+    @Test
+    void teacherBoxesScaleWithTheFrameToTheStudentsInput() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("street/native"));
+        ImageIO.write(new BufferedImage(640, 360, BufferedImage.TYPE_3BYTE_BGR), "png", dir.resolve("0000.png").toFile());
+        ImageIO.write(new BufferedImage(640, 360, BufferedImage.TYPE_3BYTE_BGR), "png", dir.resolve("0001.png").toFile());
+        Files.writeString(tmp.resolve("street/teacher.csv"), """
+                file,count,score_max,boxes
+                0000.png,2,0.9000,64.0:36.0:128.0:180.0:0.900;320.0:0.0:640.0:360.0:0.500
+                0001.png,0,0.0000,
+                """);
+        Map<String, List<float[]>> l = TeacherLabels.read(tmp, "street");
+        assertEquals(2, l.get("street:0").size());
+        assertArrayEquals(new float[] {32, 24, 32, 96, 0.9f}, l.get("street:0").get(0), 1e-4f);
+        assertArrayEquals(new float[] {160, 0, 160, 240, 0.5f}, l.get("street:0").get(1), 1e-4f);
+        assertTrue(l.get("street:1").isEmpty(), "a frame the teacher saw empty is a hard negative");
+        assertEquals(2, l.size());
+        float[] input = new DetectorData(tmp).load("street", 1);
+        assertEquals(320 * 240, input.length);
+    }
+}
