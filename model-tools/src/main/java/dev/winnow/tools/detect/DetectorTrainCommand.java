@@ -25,6 +25,7 @@ final class DetectorTrainCommand implements Callable<Integer> {
     @Option(names = "--labels", description = "'teacher' (data/<clip>/teacher.csv) or a box CSV clip,frame,x,y,w,h[,score] (default: <data>/labels.csv)") String labels;
     @Option(names = "--clips", split = ",", description = "other cameras' clips to train on, comma-separated (default with --labels teacher: the manifest's role-train clips but vtest and tree)") List<String> clips;
     @Option(names = "--repeat-clips", defaultValue = "1", description = "times per epoch the other clips' frames are seen (default: ${DEFAULT-VALUE})") int repeatClips;
+    @Option(names = "--clip-weight", description = "times per epoch one clip's frames are seen, e.g. album=8 (overrides --repeat-clips for it; photo sets hold few frames)") java.util.Map<String, Integer> clipWeights = new java.util.TreeMap<>();
     @Option(names = "--epochs", defaultValue = "14", description = "default: ${DEFAULT-VALUE}") int epochs;
     @Option(names = "--batch", defaultValue = "8", description = "default: ${DEFAULT-VALUE}") int batch;
     @Option(names = "--threads", defaultValue = "2", description = "training threads; 1 reproduces the committed artifacts bit for bit (default: ${DEFAULT-VALUE})") int threads;
@@ -67,6 +68,8 @@ final class DetectorTrainCommand implements Callable<Integer> {
         if (anchors != null && !anchors.matches("[1-9]x[1-9]")) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--anchors is AxD (e.g. 2x2), not " + anchors);
         // without --clips: every training clip of the manifest but vtest and tree, which are read on their own
         if (clips == null) clips = "teacher".equals(labels) ? data.clips("train", "vtest", "tree") : List.of();
+        for (String c : clipWeights.keySet())
+            if (!clips.contains(c)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--clip-weight " + c + ": not one of the training clips " + clips);
         long t0 = System.nanoTime();
         DetectorTrainer.train(this);
         var o = spec.commandLine().getOut();

@@ -131,8 +131,11 @@ public final class DetectorTrainer {
             System.out.printf(Locale.ROOT, "clip %s: %d frames, %d with people%n", clip, train.size() - before,
                     train.subList(before, train.size()).stream().filter(s -> !s.boxes().isEmpty()).count());
             // --repeat-clips N: other cameras' frames N times per epoch (there are far fewer of them than of vtest)
+            // --clip-weight C=N: that clip N times instead (a photo set of a dozen pictures would hardly be seen)
             List<Sample> added = List.copyOf(train.subList(before, train.size()));
-            for (int k = 1; k < o.repeatClips; k++) train.addAll(added);
+            int times = o.clipWeights.getOrDefault(clip, o.repeatClips);
+            if (times < 1) throw new IllegalArgumentException("--clip-weight " + clip + " must be at least 1");
+            for (int k = 1; k < times; k++) train.addAll(added);
         }
         System.out.printf(Locale.ROOT, "frames read and converted as the Flink frame operator does in %.0f s%n", (System.nanoTime() - tLoad) / 1e9);
         Path platePath = data.resolve("plate.pgm");
