@@ -15,7 +15,8 @@ import java.util.Map;
  * the TensorFlow Lite scheme (weights symmetric per output channel, activations asymmetric per tensor
  * from calibration ranges, int32 biases; RNNPool's cells run in Q15 inside the runtime). Outputs:
  * {@code detections} [max, 5] (x, y, w, h, score; best first), {@code count} [1], both from the
- * {@code detect} node (sigmoid score ≥ threshold, greedy NMS).
+ * {@code detect} node (sigmoid score ≥ threshold, greedy NMS), and {@code best} [1], the highest
+ * anchor score whether or not it passes.
  */
 public final class DetectorExport {
     public static final int MAX_DETECTIONS = 24;
@@ -122,7 +123,7 @@ public final class DetectorExport {
             g.tensor("image", new int[] {DetectorNet.IN_H, DetectorNet.IN_W, 1});
             for (int i = 0; i < names.size(); i++) g.tensor(names.get(i), shapes[i]);
         }
-        g.tensor("detections", new int[] {MAX_DETECTIONS, 5}).tensor("count", new int[] {1});
+        g.tensor("detections", new int[] {MAX_DETECTIONS, 5}).tensor("count", new int[] {1}).tensor("best", new int[] {1});
 
         conv(g, q, qp, bc, "stem", "image", "stem", net.stemW, net.stemB, 2, "relu6");
         conv(g, q, qp, bc, "down", "stem", "down", net.downW, net.downB, 2, "relu6");
@@ -170,16 +171,19 @@ public final class DetectorExport {
         if (decode.centerDistance() > 0f) da.put("center_distance", (double) decode.centerDistance());
         da.put("max_detections", (long) MAX_DETECTIONS);
         da.put("input_size", new int[] {DetectorNet.IN_H, DetectorNet.IN_W});
-        g.node("detect", "detect", List.of(s, bx), List.of("detections", "count"), null, da);
-        g.input("image").output("detections").output("count");
+        g.node("detect", "detect", List.of(s, bx), List.of("detections", "count", "best"), null, da);
+        g.input("image").output("detections").output("count").output("best");
         for (String t : extraOutputs) g.output(t);
 
         Metadata.Builder m = Metadata.builder(q ? "person-detector-int8" : "person-detector-float", "cnn")
-                .description("RNNPool person detector distilled from OpenCV's HOG people detector on vtest.avi (cleaned labels); "
-                        + "outputs detections (x, y, w, h, score; 320x240 pixels) and count")
+                .description("RNNPool person detector distilled from the CenterNet teacher on the footage of "
+                        + "model-tools/detector/training-sources.csv; outputs detections (x, y, w, h, score; 320x240 pixels), "
+                        + "count, and best (the highest anchor score, passing the threshold or not)")
                 .input("image", new int[] {DetectorNet.IN_H, DetectorNet.IN_W, 1}, "float32", "HWC",
                         Map.of("colorSpace", "gray", "scale", 1.0 / 255, "width", 320L, "height", 240L))
-                .labels(List.of("person"));
+                .labels(List.of("person"))
+                // the detect node's threshold, for readers of "best" (a cascade's band sits around it)
+                .put("scoreThreshold", (double) decode.scoreThreshold());
         if (provenance != null) provenance.forEach(m::provenance);
         if (metrics != null) metrics.forEach(m::metric);
         return g.toBytes(m);
