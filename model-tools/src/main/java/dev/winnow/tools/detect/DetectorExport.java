@@ -20,6 +20,8 @@ import java.util.Map;
  */
 public final class DetectorExport {
     public static final int MAX_DETECTIONS = 24;
+    /** Graph outputs: detections, count, best; then the extra outputs asked for, from this index on. */
+    public static final int FIRST_EXTRA_OUTPUT = 3;
 
     /** Thresholds the exported detect node applies. */
     /** Score threshold and suppression: by IoU, or by normalised centre distance when {@code centerDistance} &gt; 0. */
@@ -66,7 +68,7 @@ public final class DetectorExport {
         return export(net, decode, ranges, provenance, metrics, false);
     }
 
-    /** With {@code scoreOutput}, the float score logits [gh, gw, A] are a third output (for tests and tools). */
+    /** With {@code scoreOutput}, the float score logits [gh, gw, A] follow detections, count and best (for tests and tools). */
     public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, Object> provenance, Map<String, Double> metrics,
                                 boolean scoreOutput) {
         return export(net, decode, ranges, provenance, metrics, scoreOutput, false);
@@ -84,7 +86,7 @@ public final class DetectorExport {
     /**
      * The general form. {@code biasCorrection}: per layer name, amounts added to that layer's float
      * bias before it is quantized (int8 only; {@link BiasCorrection} estimates them). {@code extraOutputs}:
-     * tensors (activation names, or score_f/box_f) listed as graph outputs after detections and count.
+     * tensors (activation names, or score_f/box_f) listed as graph outputs after detections, count and best.
      */
     public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, float[]> biasCorrection,
                                 Map<String, Object> provenance, Map<String, Double> metrics, List<String> extraOutputs) {

@@ -34,6 +34,7 @@ final class DetectorTrainCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "train on the first N frames only, for quick checks (default: all)") int limit;
     @Option(names = "--oversample", defaultValue = "1", description = "crowded and far-people frames this many times per epoch (default: ${DEFAULT-VALUE})") int oversample;
     @Option(names = "--zoom", defaultValue = "0", description = "probability of a zoom-in augmentation (default: ${DEFAULT-VALUE})") float zoom;
+    @Option(names = "--enlarge", defaultValue = "0", description = "zoom a third of the camera frames in by up to this factor (0 = off; e.g. 4) (default: ${DEFAULT-VALUE})") float enlarge;
     @Option(names = "--paste", defaultValue = "0", description = "fraction of frames with people that get copy-pasted people (default: ${DEFAULT-VALUE})") float paste;
     @Option(names = "--paste-max", defaultValue = "3", description = "people pasted per frame at most (default: ${DEFAULT-VALUE})") int pasteMax;
     @Option(names = "--paste-far", defaultValue = "0", description = "of the pastes placed alone, the fraction sent far away, shrunk (default: ${DEFAULT-VALUE})") float pasteFar;
