@@ -89,7 +89,8 @@ public final class FrameScoring implements ServingModel {
         if (detector) {
             int n = (int) out1[0];
             v.count = n;
-            v.score = best != null ? best[0] : n > 0 ? out0[4] : 0f;
+            v.score = n > 0 ? out0[4] : 0f;
+            v.rawScore = best != null ? best[0] : v.score;
             // boxes from model-input pixels to frame pixels
             v.boxes = new float[5 * n];
             for (int i = 0; i < n; i++) {
@@ -103,6 +104,7 @@ public final class FrameScoring implements ServingModel {
             classVerdict(v);
         } else {
             v.score = out0[positive];
+            v.rawScore = v.score;
             v.count = v.score >= 0.5f ? 1 : 0;
         }
         return new ScoredFrame(f, v);
@@ -119,6 +121,7 @@ public final class FrameScoring implements ServingModel {
         }
         v.count = n;
         v.score = best;
+        v.rawScore = best;
         v.boxes = new float[5 * n];
         int i = 0;
         for (int k = 0; k < classDetections && i < n; k++) {
@@ -134,8 +137,8 @@ public final class FrameScoring implements ServingModel {
         }
     }
 
-    /** The threshold a verdict's score must reach for a person to be present. */
+    /** The threshold a verdict's {@code score} must reach for a person to be present. */
     public float presenceThreshold() {
-        return classDetections > 0 || best != null ? classThreshold : detector ? 0f : 0.5f;
+        return classDetections > 0 ? classThreshold : detector ? 0f : 0.5f;
     }
 }
