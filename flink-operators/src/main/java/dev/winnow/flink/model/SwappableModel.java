@@ -93,6 +93,15 @@ public final class SwappableModel<S extends ServingModel> {
      * may still serve what a restored state names; without one, the first record fails with the cause.
      */
     public SwappableModel(RegistryConnection registry, String modelName, String alias, boolean swapOnCheckpoint, Loader<S> loader, MetricGroup metrics) throws Exception {
+        this(registry, modelName, alias, swapOnCheckpoint, loader, metrics, false);
+    }
+
+    /**
+     * As above; with {@code hasFallback} the caller serves another model while this alias has no
+     * version and warns about it itself, so a failure at open is logged at INFO, not WARN.
+     */
+    public SwappableModel(RegistryConnection registry, String modelName, String alias, boolean swapOnCheckpoint, Loader<S> loader, MetricGroup metrics,
+                          boolean hasFallback) throws Exception {
         this.modelName = modelName;
         this.alias = alias;
         this.swapOnCheckpoint = swapOnCheckpoint;
@@ -110,7 +119,8 @@ public final class SwappableModel<S extends ServingModel> {
             serving = loader.load(Model.load(client.fetch(v)), v.version(), null);
         } catch (Exception e) {
             openFailure = e;
-            LOG.warn("{} does not load now ({}); waiting for restored state to name a version", key(), e.getMessage());
+            if (hasFallback) LOG.info("{} does not load now ({}); waiting for an update or restored state to name a version", key(), e.getMessage());
+            else LOG.warn("{} does not load now ({}); waiting for restored state to name a version", key(), e.getMessage());
         }
     }
 
