@@ -22,7 +22,10 @@ import org.apache.flink.util.Collector;
  *       repeats that frame's verdict ({@link Verdict#REUSED}), at most {@code maxReuse} times in a row.</li>
  *   <li>Otherwise the student scores it ({@link Verdict#STUDENT}).</li>
  *   <li>When the student's score falls inside {@code [bandLow, bandHigh]}, the teacher, loaded in the
- *       same subtask, scores the frame and its verdict is the one emitted ({@link Verdict#TEACHER}).</li>
+ *       same subtask, scores the frame and its verdict is the one emitted ({@link Verdict#TEACHER}).
+ *       With {@link Builder#centralTeacher} instead, such a frame leaves with the student's verdict
+ *       marked {@link Verdict#PENDING}, for {@code dev.winnow.flink.central.PendingVerdicts} to ask
+ *       the central teacher job and wait for its answer.</li>
  * </ol>
  * Metrics (group {@code winnow}): {@code framesReused}, {@code framesByStudent}, {@code framesByTeacher},
  * {@code teacherOverrules} (the teacher's presence differed from the student's), with the scoring
@@ -93,7 +96,10 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
         difference.thumbnail(student.preparedInput(), cam.thumb);
         ScoredFrame s = metrics.run(student, f);
         Verdict v = s.verdict;
-        if (teacher != null && v.score >= config.bandLow && v.score <= config.bandHigh) {
+        if (config.central && v.score >= config.bandLow && v.score <= config.bandHigh) {
+            v.decidedBy = Verdict.PENDING;
+            byTeacher.inc();
+        } else if (teacher != null && v.score >= config.bandLow && v.score <= config.bandHigh) {
             ScoredFrame t = teacherMetrics.score(teacher, f);
             if (t != null) {
                 t.verdict.decidedBy = Verdict.TEACHER;
@@ -129,6 +135,7 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
     private static final class Config implements Serializable {
         private static final long serialVersionUID = 1L;
         ModelSource student, teacher;
+        boolean central;
         String positiveLabel = "person";
         float bandLow = Float.NaN, bandHigh = Float.NaN;
         float difference;
@@ -147,6 +154,17 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
         /** The teacher asked about the frames whose student score lies in {@code [low, high]}. */
         public Builder teacher(ModelSource teacher, float low, float high) {
             c.teacher = teacher;
+            c.bandLow = low;
+            c.bandHigh = high;
+            return this;
+        }
+
+        /**
+         * Frames whose student score lies in {@code [low, high]} go to the central teacher job: they
+         * leave marked {@link Verdict#PENDING} for {@code PendingVerdicts}. Not with {@link #teacher}.
+         */
+        public Builder centralTeacher(float low, float high) {
+            c.central = true;
             c.bandLow = low;
             c.bandHigh = high;
             return this;
@@ -172,7 +190,8 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
         public CascadeScorer build() {
             StringBuilder bad = new StringBuilder();
             if (c.student == null) bad.append("a student model is required; ");
-            if (c.teacher != null && !(c.bandLow >= 0 && c.bandLow <= c.bandHigh && c.bandHigh <= 1)) {
+            if (c.teacher != null && c.central) bad.append("the teacher is either in-process or central, not both; ");
+            if ((c.teacher != null || c.central) && !(c.bandLow >= 0 && c.bandLow <= c.bandHigh && c.bandHigh <= 1)) {
                 bad.append("the teacher band must satisfy 0 <= low <= high <= 1, is [").append(c.bandLow).append(", ").append(c.bandHigh).append("]; ");
             }
             if (!(c.difference >= 0 && c.difference < 1)) bad.append("the difference threshold must be in [0, 1), is ").append(c.difference).append("; ");
@@ -183,6 +202,7 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
             Config copy = new Config();
             copy.student = c.student;
             copy.teacher = c.teacher;
+            copy.central = c.central;
             copy.positiveLabel = c.positiveLabel;
             copy.bandLow = c.bandLow;
             copy.bandHigh = c.bandHigh;
