@@ -1,0 +1,61 @@
+package dev.winnow.examples.io;
+
+import dev.winnow.connectors.kafka.WinnowKafka;
+import dev.winnow.flink.central.PendingVerdicts;
+import dev.winnow.flink.types.ScoredFrame;
+import dev.winnow.flink.types.Verdict;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The edge's side of the central teacher, after the cascade: the pending frames wait in
+ * {@link PendingVerdicts} for the central job's answers; their requests (and the samples of dropped
+ * frames) go to the teacher topic.
+ *
+ * <p>Choices that matter:
+ * <ul>
+ *   <li>Requests go at-least-once, not in Kafka transactions: an exactly-once sink makes its records
+ *       visible only when a checkpoint commits, which would hold every unsure frame for a checkpoint
+ *       interval. A request repeated after a restore is answered twice; the second answer is counted
+ *       as late and dropped.</li>
+ *   <li>A producer that cannot deliver for {@code sendTimeout} (the broker went away) fails the job
+ *       with Kafka's error naming the topic, so no request is lost silently; until then the waiting
+ *       frames time out to their students' verdicts, counted.</li>
+ *   <li>The answers are read from the group's committed offsets, or from the end of the topic for a
+ *       new group: answers older than this job belong to frames it never saw.</li>
+ *   <li>The answers carry no watermarks, so the operator's watermark stops; it is made again after
+ *       it from the frames' times, with {@code timeout} added to the out-of-orderness, since a camera
+ *       may be held back that long behind another camera of the same subtask.</li>
+ * </ul>
+ */
+public final class CentralCascade {
+    /** The frames' own out-of-orderness, as the jobs' sources assume it. */
+    static final Duration OUT_OF_ORDER = Duration.ofMillis(500);
+
+    private CentralCascade() {}
+
+    @SuppressWarnings("deprecation") // the connector 5.0.0-2.2 takes only Kafka's deprecated OffsetResetStrategy
+    public static DataStream<ScoredFrame> resolve(StreamExecutionEnvironment env, DataStream<ScoredFrame> scored, String bootstrap, String group,
+                                                  CentralTeacherOptions o, Duration sendTimeout) {
+        DataStream<Verdict> answers = env.fromSource(WinnowKafka.verdictSource(bootstrap, o.answersTopic(), group + "-teacher-answers")
+                        .setStartingOffsets(OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.LATEST)).build(),
+                WatermarkStrategy.noWatermarks(), "kafka " + o.answersTopic()).uid("teacher-answers");
+        SingleOutputStreamOperator<ScoredFrame> resolved = scored.keyBy(s -> s.frame.cameraId)
+                .connect(answers.keyBy(v -> v.cameraId))
+                .process(PendingVerdicts.builder().timeout(o.timeout()).sampleFraction(o.dropSample()).maxSide(o.maxSide()).build())
+                .name("pending teacher verdicts").uid("pending-verdicts");
+        String ms = Long.toString(sendTimeout.toMillis());
+        resolved.getSideOutput(PendingVerdicts.REQUESTS)
+                .sinkTo(WinnowKafka.teacherRequestSink(bootstrap, o.topic())
+                        .property("delivery.timeout.ms", ms).property("request.timeout.ms", ms).property("max.block.ms", ms).property("linger.ms", "0")
+                        .build())
+                .name("kafka " + o.topic()).uid("teacher-requests-kafka");
+        return resolved.assignTimestampsAndWatermarks(WatermarkStrategy.<ScoredFrame>forBoundedOutOfOrderness(OUT_OF_ORDER.plus(o.timeout()))
+                        .withTimestampAssigner((s, t) -> s.frame.timestampMillis).withIdleness(Duration.ofSeconds(5).plus(o.timeout())))
+                .name("frame watermarks after the teacher").uid("central-watermarks");
+    }
+}
