@@ -77,11 +77,17 @@ public final class CentralTeacherJob implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "central-teacher finished in %.1f s; outputs in %s%n", seconds, out);
             return 0;
         }
+        System.out.println("report: " + writeReport(local));
+        return 0;
+    }
+
+    /** Prints the summary and writes {@code report.html} from the outputs in {@code local}; returns the page. */
+    Path writeReport(Path local) throws java.io.IOException {
         CentralReport report = CentralReport.read(local, floor, flagOn);
         System.out.print(report.summary());
-        report.writeHtml(local.resolve("report.html"));
-        System.out.println("report: " + local.resolve("report.html"));
-        return 0;
+        Path page = local.resolve("report.html");
+        report.writeHtml(page);
+        return page;
     }
 
     RecallMonitor.Rule rule() {
