@@ -173,7 +173,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         kafka.require("--events-topic", eventsTopic);
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis);
         DataStream<Frame> frames;
-        FeedStop stop = registry != null ? FeedStop.create() : null;
+        FeedStop stop = registry != null || cascade.central().enabled() ? FeedStop.create() : null;
         if (framesTopic != null) {
             frames = env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), stop),
                     watermarks, "kafka " + framesTopic).uid("cameras");

@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -42,7 +43,9 @@ import org.apache.flink.util.OutputTag;
  * {@code teacherAnswers} (in time), {@code teacherOverrules} (the answer's presence differed from the
  * student's), {@code teacherTimeouts}, {@code teacherLateAnswers}.
  *
- * <p>The waiting frames are keyed state (checkpointed); after a restore their timers are restored
+ * <p>When both inputs end (a bounded replay whose answers source ends after it, see
+ * {@code FeedStop.end}), frames still waiting time out to their students' verdicts, counted, so
+ * nothing is lost. The waiting frames are keyed state (checkpointed); after a restore their timers are restored
  * too, and answers that arrived meanwhile are re-read from the answers topic's committed offsets.
  * The answer's boxes are in the pixels of the (possibly downscaled) request; they are scaled back to
  * the frame's.
@@ -120,6 +123,9 @@ public final class PendingVerdicts extends KeyedCoProcessFunction<String, Scored
             queue.add(w);
             t.queued++;
             ctx.timerService().registerProcessingTimeTimer(w.deadline);
+            // at the end of both inputs the watermark jumps to MAX and this fires; processing-time timers not yet
+            // due then would be dropped with their frames (the answers carry no watermarks, so it fires only then)
+            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
         } else {
             if (s.verdict.count == 0) {
                 t.dropped++;
@@ -171,8 +177,9 @@ public final class PendingVerdicts extends KeyedCoProcessFunction<String, Scored
         Totals t = totals.value();
         if (t == null || t.queued == 0) return;
         List<Waiting> all = new ArrayList<>();
+        boolean end = ctx.timeDomain() == TimeDomain.EVENT_TIME;
         for (Waiting w : queue.get()) {
-            if (w.pending && w.deadline <= timestamp) {
+            if (w.pending && (end || w.deadline <= timestamp)) {
                 w.pending = false;
                 w.scored.verdict.decidedBy = Verdict.STUDENT;
                 timeouts.inc();

@@ -2,10 +2,12 @@ package dev.winnow.examples.io;
 
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.flink.central.PendingVerdicts;
+import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -25,6 +27,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   <li>A producer that cannot deliver for {@code sendTimeout} (the broker went away) fails the job
  *       with Kafka's error naming the topic, so no request is lost silently; until then the waiting
  *       frames time out to their students' verdicts, counted.</li>
+ *   <li>With a {@code stop} (the frames' source is bounded and {@link FeedStop#watch watched}), the
+ *       answers source ends one timeout after the frames' source, so a replay ends; without one the
+ *       job runs until it is stopped.</li>
  *   <li>The answers are read from the group's committed offsets, or from the end of the topic for a
  *       new group: answers older than this job belong to frames it never saw.</li>
  *   <li>The answers carry no watermarks, so the operator's watermark stops; it is made again after
@@ -40,10 +45,12 @@ public final class CentralCascade {
 
     @SuppressWarnings("deprecation") // the connector 5.0.0-2.2 takes only Kafka's deprecated OffsetResetStrategy
     public static DataStream<ScoredFrame> resolve(StreamExecutionEnvironment env, DataStream<ScoredFrame> scored, String bootstrap, String group,
-                                                  CentralTeacherOptions o, Duration sendTimeout) {
-        DataStream<Verdict> answers = env.fromSource(WinnowKafka.verdictSource(bootstrap, o.answersTopic(), group + "-teacher-answers")
-                        .setStartingOffsets(OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.LATEST)).build(),
-                WatermarkStrategy.noWatermarks(), "kafka " + o.answersTopic()).uid("teacher-answers");
+                                                  CentralTeacherOptions o, Duration sendTimeout, FeedStop stop) {
+        Source<Verdict, ?, ?> source = WinnowKafka.verdictSource(bootstrap, o.answersTopic(), group + "-teacher-answers")
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.LATEST)).build();
+        // a bounded replay ends: the answers are read for one timeout (and a second) after the frames' source ended
+        if (stop != null) source = stop.end(source, o.timeout().plusSeconds(1));
+        DataStream<Verdict> answers = env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka " + o.answersTopic()).uid("teacher-answers");
         SingleOutputStreamOperator<ScoredFrame> resolved = scored.keyBy(s -> s.frame.cameraId)
                 .connect(answers.keyBy(v -> v.cameraId))
                 .process(PendingVerdicts.builder().timeout(o.timeout()).sampleFraction(o.dropSample()).maxSide(o.maxSide()).build())

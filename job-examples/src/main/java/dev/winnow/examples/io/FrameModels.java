@@ -49,7 +49,7 @@ public final class FrameModels {
             CascadeScorer.Builder b = CascadeScorer.builder(source(model)).difference(cascade.difference(), cascade.maxReuse());
             Path teacher = cascade.teacher();
             if (cascade.central().enabled()) return CentralCascade.resolve(env, frames.flatMap(cascade.centralScorer(b, teacher)).name("cascade: person detector, central teacher")
-                    .uid("score"), cascade.kafka.bootstrap, cascade.kafka.group, cascade.central(), Duration.ofSeconds(30));
+                    .uid("score"), cascade.kafka.bootstrap, cascade.kafka.group, cascade.central(), Duration.ofSeconds(30), stop);
             if (teacher != null) b.teacher(ModelSource.ofPath(teacher.toAbsolutePath(), 1), cascade.low(), cascade.high());
             return frames.flatMap(b.build()).name("cascade: person detector" + (teacher != null ? " + teacher" : "")).uid("score");
         }
