@@ -29,6 +29,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -39,6 +41,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
+import dev.winnow.examples.report.RetentionReport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -124,7 +129,7 @@ class CentralTeacherJobTest {
                                         Duration sendTimeout) {
         DataStream<ScoredFrame> scored = env.fromData(TypeInformation.of(Frame.class), frames.toArray(new Frame[0])).uid("frames")
                 .flatMap(scorer).uid("cascade");
-        return CentralCascade.resolve(env, scored, broker.bootstrap(), group, o, sendTimeout);
+        return CentralCascade.resolve(env, scored, broker.bootstrap(), group, o, sendTimeout, null);
     }
 
     static List<ScoredFrame> collect(DataStream<ScoredFrame> s, String job, int n) throws Exception {
@@ -344,7 +349,7 @@ class CentralTeacherJobTest {
         DataStream<ScoredFrame> scored = env.fromData(TypeInformation.of(Frame.class), many.toArray(new Frame[0])).uid("frames")
                 .map(f -> { Thread.sleep(20); return f; }).uid("pace")   // a camera's pace, so the job still runs when the broker goes
                 .flatMap(scorer).uid("cascade");
-        DataStream<ScoredFrame> resolved = CentralCascade.resolve(env, scored, doomed.bootstrap(), "edge-4", o, Duration.ofSeconds(3));
+        DataStream<ScoredFrame> resolved = CentralCascade.resolve(env, scored, doomed.bootstrap(), "edge-4", o, Duration.ofSeconds(3), null);
         Exception e;
         int seen = 0;
         try (CloseableIterator<ScoredFrame> it = resolved.executeAndCollect("edge broker gone")) {
@@ -360,6 +365,56 @@ class CentralTeacherJobTest {
         System.out.println("broker gone: " + chain);
         assertTrue(chain.toString().contains("req-4"), "the error names the teacher topic: " + chain);
         assertNotNull(e);
+    }
+
+    @Test
+    void securityRetentionDecidesWithTheCentralTeachersAnswersAndEnds(@TempDir Path out) throws Exception {
+        // the sample cameras' frames are stamped in 2023: keep them past the broker's 7-day time-based retention
+        keptTopic("req-5", 2);
+        keptTopic("ans-5", 2);
+        CentralTeacherJob central = new CentralTeacherJob();
+        new CommandLine(central).parseArgs("--kafka", broker.bootstrap(), "--group", "central-5", "--requests-topic", "req-5", "--answers-topic", "ans-5",
+                "--adapt-topic", "adapt-5", "--teacher", teacher.toString(), "--out", tmp.resolve("central-5").toString());
+        StreamExecutionEnvironment centralEnv = env(1);
+        central.build(centralEnv);
+        JobClient centralJob = centralEnv.executeAsync("central-5");
+        try {
+            SecurityRetentionJob job = new SecurityRetentionJob();
+            Path samples = Samples.dir().resolve("frames");
+            new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + samples.resolve("plaza"),
+                    "--camera", "garden=" + samples.resolve("garden"), "--labels", samples.resolve("labels.csv").toString(),
+                    "--bootstrap", broker.bootstrap(), "--group", "edge-5", "--teacher-topic", "req-5", "--teacher-answers-topic", "ans-5",
+                    "--teacher-band", "0.3:0.9", "--teacher-timeout", "PT60S", "--drop-sample", "0.1");
+            StreamExecutionEnvironment env = env(2);
+            job.build(env);
+            env.execute("security-retention central");   // ends by itself: the answers source ends after the cameras
+
+            RetentionReport report = RetentionReport.read(out, job.retention());
+            Map<String, Integer> by = new TreeMap<>();
+            for (RetentionReport.Decision d : report.decisions()) by.merge(d.decidedBy(), 1, Integer::sum);
+            assertEquals(154, report.total().frames(), "every frame decided once: " + by);
+            long answered = CountingReporter.sum("security-retention central", "winnow.teacherAnswers");
+            String counts = "requests " + CountingReporter.sum("security-retention central", "winnow.teacherRequests") + ", answers " + answered
+                    + ", timeouts " + CountingReporter.sum("security-retention central", "winnow.teacherTimeouts") + ", late "
+                    + CountingReporter.sum("security-retention central", "winnow.teacherLateAnswers") + ", samples "
+                    + CountingReporter.sum("security-retention central", "winnow.dropSamples") + "; central answered "
+                    + CountingReporter.sum("central-5", "winnow.bandFramesAnswered") + ", scored samples " + CountingReporter.sum("central-5", "winnow.samplesScored");
+            System.out.println("central cascade: " + counts + " " + by);
+            assertTrue(answered > 0, "some frames were unsure and answered: " + counts + " " + by);
+            assertEquals(answered, (long) by.getOrDefault(Verdict.TEACHER, 0), "the retention verdicts are the teacher's answers: " + by);
+            assertEquals(0, CountingReporter.sum("security-retention central", "winnow.teacherTimeouts"));
+            assertEquals(report.total().labelledPerson(), report.total().keptPerson(), "no frame with people lost");
+            assertTrue(CountingReporter.sum("security-retention central", "winnow.dropSamples") > 0, "samples of the dropped frames went to the central job");
+        } finally {
+            centralJob.cancel().get();
+        }
+    }
+
+    /** A topic whose records stay whatever their time stamps. */
+    static void keptTopic(String name, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(Map.of("retention.ms", "-1")))).all().get();
+        }
     }
 
     static TeacherRequest request(String camera, long seq, Frame f, boolean sample, long dropped, long kept) {

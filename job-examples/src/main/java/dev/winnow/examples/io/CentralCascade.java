@@ -6,6 +6,17 @@ import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -30,8 +41,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   <li>With a {@code stop} (the frames' source is bounded and {@link FeedStop#watch watched}), the
  *       answers source ends one timeout after the frames' source, so a replay ends; without one the
  *       job runs until it is stopped.</li>
- *   <li>The answers are read from the group's committed offsets, or from the end of the topic for a
- *       new group: answers older than this job belong to frames it never saw.</li>
+ *   <li>The answers are read from the end the topic had when the job was built (or from the
+ *       checkpoint on a restore): answers older than this job belong to frames it never saw.</li>
  *   <li>The answers carry no watermarks, so the operator's watermark stops; it is made again after
  *       it from the frames' times, with {@code timeout} added to the out-of-orderness, since a camera
  *       may be held back that long behind another camera of the same subtask.</li>
@@ -43,11 +54,34 @@ public final class CentralCascade {
 
     private CentralCascade() {}
 
+    /**
+     * The answers topic's end offsets now, when the job is built. Kafka's own "latest" is resolved
+     * lazily, at the reader's first poll, which can come after the first answers on a loaded machine
+     * and skip them; an offset fixed here cannot race. A partition added later is read from its start.
+     */
     @SuppressWarnings("deprecation") // the connector 5.0.0-2.2 takes only Kafka's deprecated OffsetResetStrategy
+    static OffsetsInitializer answersStart(String bootstrap, String topic) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "default.api.timeout.ms", "30000", "request.timeout.ms", "30000"))) {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (TopicPartitionInfo p : d.partitions()) latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+            Map<TopicPartition, Long> start = new HashMap<>();
+            admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS).forEach((tp, info) -> start.put(tp, info.offset()));
+            return OffsetsInitializer.offsets(start, org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
+        } catch (ExecutionException e) {
+            throw new IllegalArgumentException("cannot read the end of the teacher answers topic " + topic + " at " + bootstrap + ": " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalArgumentException("no answer from Kafka at " + bootstrap + " within 60 s (teacher answers topic " + topic + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static DataStream<ScoredFrame> resolve(StreamExecutionEnvironment env, DataStream<ScoredFrame> scored, String bootstrap, String group,
                                                   CentralTeacherOptions o, Duration sendTimeout, FeedStop stop) {
         Source<Verdict, ?, ?> source = WinnowKafka.verdictSource(bootstrap, o.answersTopic(), group + "-teacher-answers")
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.LATEST)).build();
+                .setStartingOffsets(answersStart(bootstrap, o.answersTopic())).build();
         // a bounded replay ends: the answers are read for one timeout (and a second) after the frames' source ended
         if (stop != null) source = stop.end(source, o.timeout().plusSeconds(1));
         DataStream<Verdict> answers = env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka " + o.answersTopic()).uid("teacher-answers");
