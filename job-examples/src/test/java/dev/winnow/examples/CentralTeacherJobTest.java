@@ -410,6 +410,30 @@ class CentralTeacherJobTest {
         }
     }
 
+    @Test
+    void badOptionsAreRefusedWithOneClearLine(@TempDir Path out) {
+        SecurityRetentionJob noKafka = new SecurityRetentionJob();
+        String camera = "plaza=" + Samples.dir().resolve("frames").resolve("plaza");
+        new CommandLine(noKafka).parseArgs("--out", out.toString(), "--camera", camera, "--teacher-topic", "req-6");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> noKafka.build(env(1)));
+        assertEquals("--teacher-topic needs --kafka (or --bootstrap)", e.getMessage());
+
+        SecurityRetentionJob both = new SecurityRetentionJob();
+        new CommandLine(both).parseArgs("--out", out.toString(), "--camera", camera, "--teacher-topic", "req-6", "--kafka", broker.bootstrap(), "--teacher", teacher.toString());
+        e = assertThrows(IllegalArgumentException.class, () -> both.build(env(1)));
+        assertEquals("--teacher and --teacher-topic: choose the in-process or the central teacher", e.getMessage());
+
+        CentralTeacherJob sideways = new CentralTeacherJob();
+        new CommandLine(sideways).parseArgs("--kafka", broker.bootstrap(), "--teacher", teacher.toString(), "--flag-on", "sideways", "--out", out.toString());
+        e = assertThrows(IllegalArgumentException.class, () -> sideways.build(env(1)));
+        assertEquals("--flag-on must be upper or point, is sideways", e.getMessage());
+
+        CentralTeacherJob noTeacher = new CentralTeacherJob();
+        new CommandLine(noTeacher).parseArgs("--kafka", broker.bootstrap(), "--teacher", out.resolve("missing.wnm").toString(), "--out", out.toString());
+        e = assertThrows(IllegalArgumentException.class, () -> noTeacher.build(env(1)));
+        assertTrue(e.getMessage().startsWith("no teacher artifact"), e.getMessage());
+    }
+
     /** A topic whose records stay whatever their time stamps. */
     static void keptTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
