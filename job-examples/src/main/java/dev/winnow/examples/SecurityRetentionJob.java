@@ -177,7 +177,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         kafka.require("--events-topic", eventsTopic);
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis);
         DataStream<Frame> frames;
-        FeedStop stop = registry != null ? FeedStop.create() : null;
+        FeedStop stop = registry != null || cascade.central().enabled() ? FeedStop.create() : null;
         if (framesTopic != null) {
             frames = env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), stop),
                     watermarks, "kafka " + framesTopic).uid("cameras");
@@ -202,7 +202,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         }
         // every frame that reached the scorer, so the summary can count the ones it dropped (malformed, oversized)
         frames.sinkTo(CsvFiles.sink(output, "received", f -> f.cameraId + "," + f.seq, f -> f.timestampMillis)).name("received csv").uid("received-csv");
-        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry, stop, cascade, cameraAliases);
+        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry, stop, cascade.withKafka(kafka), cameraAliases);
         DataStream<ModelStamp> stamps = FrameModels.stamps(scored);
         ModelSwaps.log(stamps, "camera");
         Duration every = statusPeriod();

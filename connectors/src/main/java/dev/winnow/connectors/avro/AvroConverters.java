@@ -225,6 +225,77 @@ public final class AvroConverters {
         return e;
     }
 
+    // ---- central teacher ----
+
+    public static TeacherRequest toAvro(dev.winnow.flink.types.TeacherRequest r) {
+        return TeacherRequest.newBuilder()
+                .setCameraId(r.cameraId)
+                .setSeq(r.seq)
+                .setTimestampMillis(Instant.ofEpochMilli(r.timestampMillis))
+                .setEncoding(FrameEncoding.valueOf(r.encoding.name()))
+                .setWidth(r.width)
+                .setHeight(r.height)
+                .setData(ByteBuffer.wrap(r.data == null ? new byte[0] : r.data))
+                .setSample(r.sample)
+                .setStudentScore(r.studentScore)
+                .setStudentCount(r.studentCount)
+                .setStudentModel(r.studentModel == null ? "" : r.studentModel)
+                .setStudentVersion(r.studentVersion)
+                .setEdgeDropped(r.edgeDropped)
+                .setEdgeKept(r.edgeKept)
+                .build();
+    }
+
+    /** Sizes are not checked here: the central job skips and counts a request the teacher cannot take. */
+    public static dev.winnow.flink.types.TeacherRequest fromAvro(TeacherRequest a) {
+        dev.winnow.flink.types.TeacherRequest r = new dev.winnow.flink.types.TeacherRequest();
+        r.cameraId = a.getCameraId();
+        r.seq = a.getSeq();
+        r.timestampMillis = a.getTimestampMillis().toEpochMilli();
+        r.encoding = dev.winnow.flink.types.FrameEncoding.valueOf(a.getEncoding().name());
+        r.width = a.getWidth();
+        r.height = a.getHeight();
+        r.data = bytes(a.getData());
+        r.sample = a.getSample();
+        r.studentScore = a.getStudentScore();
+        r.studentCount = a.getStudentCount();
+        r.studentModel = a.getStudentModel();
+        r.studentVersion = a.getStudentVersion();
+        r.edgeDropped = a.getEdgeDropped();
+        r.edgeKept = a.getEdgeKept();
+        return r;
+    }
+
+    public static AdaptRequest toAvro(dev.winnow.flink.types.AdaptRequest r) {
+        return AdaptRequest.newBuilder()
+                .setCameraId(r.cameraId)
+                .setTimestampMillis(Instant.ofEpochMilli(r.timestampMillis))
+                .setRecall(r.recall)
+                .setLower(r.lower)
+                .setUpper(r.upper)
+                .setFloor(r.floor)
+                .setSamples(r.samples)
+                .setMisses(r.misses)
+                .setStudentModel(r.studentModel == null ? "" : r.studentModel)
+                .setReason(r.reason == null ? "" : r.reason)
+                .build();
+    }
+
+    public static dev.winnow.flink.types.AdaptRequest fromAvro(AdaptRequest a) {
+        dev.winnow.flink.types.AdaptRequest r = new dev.winnow.flink.types.AdaptRequest();
+        r.cameraId = a.getCameraId();
+        r.timestampMillis = a.getTimestampMillis().toEpochMilli();
+        r.recall = a.getRecall();
+        r.lower = a.getLower();
+        r.upper = a.getUpper();
+        r.floor = a.getFloor();
+        r.samples = a.getSamples();
+        r.misses = a.getMisses();
+        r.studentModel = a.getStudentModel();
+        r.reason = a.getReason();
+        return r;
+    }
+
     private static byte[] bytes(ByteBuffer b) {
         ByteBuffer d = b.duplicate();
         byte[] out = new byte[d.remaining()];

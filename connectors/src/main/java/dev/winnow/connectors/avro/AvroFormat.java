@@ -58,6 +58,13 @@ public final class AvroFormat<P, A extends SpecificRecord> implements Serializab
             new AvroFormat<>(SensorEvent.class, dev.winnow.connectors.avro.SensorEvent.class,
                     AvroConverters::toAvro, AvroConverters::fromAvro, e -> e);
 
+    public static final AvroFormat<dev.winnow.flink.types.TeacherRequest, dev.winnow.connectors.avro.TeacherRequest> TEACHER_REQUEST =
+            new AvroFormat<>(dev.winnow.flink.types.TeacherRequest.class, dev.winnow.connectors.avro.TeacherRequest.class,
+                    AvroConverters::toAvro, AvroConverters::fromAvro, r -> r);
+    public static final AvroFormat<dev.winnow.flink.types.AdaptRequest, dev.winnow.connectors.avro.AdaptRequest> ADAPT_REQUEST =
+            new AvroFormat<>(dev.winnow.flink.types.AdaptRequest.class, dev.winnow.connectors.avro.AdaptRequest.class,
+                    AvroConverters::toAvro, AvroConverters::fromAvro, r -> r);
+
     private final Class<P> pojoClass;
     private final Class<A> avroClass;
     private final SerializableFunction<P, A> toAvro;

@@ -2,11 +2,13 @@ package dev.winnow.connectors.kafka;
 
 import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.avro.SkipMalformedDeserializationSchema;
+import dev.winnow.flink.types.AdaptRequest;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.RetentionEvent;
 import dev.winnow.flink.types.SensorEvent;
 import dev.winnow.flink.types.SensorReading;
+import dev.winnow.flink.types.TeacherRequest;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.flink.types.ZoneCount;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +78,10 @@ public final class WinnowKafka {
         return source(bootstrap, topic, groupId, AvroFormat.SENSOR_EVENT.deserializer());
     }
 
+    public static KafkaSourceBuilder<TeacherRequest> teacherRequestSource(String bootstrap, String topic, String groupId) {
+        return source(bootstrap, topic, groupId, AvroFormat.TEACHER_REQUEST.deserializer());
+    }
+
     /** A source for any value format; malformed values are counted and skipped. */
     @SuppressWarnings("deprecation") // the connector 5.0.0-2.2 takes only Kafka's deprecated OffsetResetStrategy here
     public static <T> KafkaSourceBuilder<T> source(String bootstrap, String topic, String groupId,
@@ -116,6 +122,14 @@ public final class WinnowKafka {
 
     public static SinkBuilder<SensorEvent> sensorEventSink(String bootstrap, String topic) {
         return new SinkBuilder<>(bootstrap, topic, AvroFormat.SENSOR_EVENT.serializer(), e -> e.sensorId, e -> e.windowEndMillis);
+    }
+
+    public static SinkBuilder<TeacherRequest> teacherRequestSink(String bootstrap, String topic) {
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.TEACHER_REQUEST.serializer(), r -> r.cameraId, r -> r.timestampMillis);
+    }
+
+    public static SinkBuilder<AdaptRequest> adaptRequestSink(String bootstrap, String topic) {
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.ADAPT_REQUEST.serializer(), r -> r.cameraId, r -> r.timestampMillis);
     }
 
     /**

@@ -23,7 +23,10 @@ import org.apache.flink.util.Collector;
  *   <li>Otherwise the student scores it ({@link Verdict#STUDENT}).</li>
  *   <li>When the student's raw score ({@link Verdict#rawScore}: a detector's best anchor score, under its threshold
  *       too) falls inside {@code [bandLow, bandHigh]}, the teacher, loaded in the
- *       same subtask, scores the frame and its verdict is the one emitted ({@link Verdict#TEACHER}).</li>
+ *       same subtask, scores the frame and its verdict is the one emitted ({@link Verdict#TEACHER}).
+ *       With {@link Builder#centralTeacher} instead, such a frame leaves with the student's verdict
+ *       marked {@link Verdict#PENDING}, for {@code dev.winnow.flink.central.PendingVerdicts} to ask
+ *       the central teacher job and wait for its answer.</li>
  * </ol>
  * Metrics (group {@code winnow}): {@code framesReused}, {@code framesByStudent}, {@code framesByTeacher},
  * {@code teacherOverrules} (the teacher's presence differed from the student's), with the scoring
@@ -94,7 +97,10 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
         difference.thumbnail(student.preparedInput(), cam.thumb);
         ScoredFrame s = metrics.run(student, f);
         Verdict v = s.verdict;
-        if (teacher != null && v.rawScore >= config.bandLow && v.rawScore <= config.bandHigh) {
+        if (config.central && v.rawScore >= config.bandLow && v.rawScore <= config.bandHigh) {
+            v.decidedBy = Verdict.PENDING;
+            byTeacher.inc();
+        } else if (teacher != null && v.rawScore >= config.bandLow && v.rawScore <= config.bandHigh) {
             ScoredFrame t = teacherMetrics.score(teacher, f);
             if (t != null) {
                 t.verdict.decidedBy = Verdict.TEACHER;
@@ -131,6 +137,7 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
     private static final class Config implements Serializable {
         private static final long serialVersionUID = 1L;
         ModelSource student, teacher;
+        boolean central;
         String positiveLabel = "person";
         float bandLow = Float.NaN, bandHigh = Float.NaN;
         float difference;
@@ -149,6 +156,17 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
         /** The teacher asked about the frames whose student score lies in {@code [low, high]}. */
         public Builder teacher(ModelSource teacher, float low, float high) {
             c.teacher = teacher;
+            c.bandLow = low;
+            c.bandHigh = high;
+            return this;
+        }
+
+        /**
+         * Frames whose student score lies in {@code [low, high]} go to the central teacher job: they
+         * leave marked {@link Verdict#PENDING} for {@code PendingVerdicts}. Not with {@link #teacher}.
+         */
+        public Builder centralTeacher(float low, float high) {
+            c.central = true;
             c.bandLow = low;
             c.bandHigh = high;
             return this;
@@ -174,7 +192,8 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
         public CascadeScorer build() {
             StringBuilder bad = new StringBuilder();
             if (c.student == null) bad.append("a student model is required; ");
-            if (c.teacher != null && !(c.bandLow >= 0 && c.bandLow <= c.bandHigh && c.bandHigh <= 1)) {
+            if (c.teacher != null && c.central) bad.append("the teacher is either in-process or central, not both; ");
+            if ((c.teacher != null || c.central) && !(c.bandLow >= 0 && c.bandLow <= c.bandHigh && c.bandHigh <= 1)) {
                 bad.append("the teacher band must satisfy 0 <= low <= high <= 1, is [").append(c.bandLow).append(", ").append(c.bandHigh).append("]; ");
             }
             if (!(c.difference >= 0 && c.difference < 1)) bad.append("the difference threshold must be in [0, 1), is ").append(c.difference).append("; ");
@@ -185,6 +204,7 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
             Config copy = new Config();
             copy.student = c.student;
             copy.teacher = c.teacher;
+            copy.central = c.central;
             copy.positiveLabel = c.positiveLabel;
             copy.bandLow = c.bandLow;
             copy.bandHigh = c.bandHigh;

@@ -32,6 +32,11 @@ public class Verdict {
     public static final String STUDENT = "student";
     public static final String TEACHER = "teacher";
     public static final String REUSED = "reused";
+    /**
+     * Only between the edge cascade and {@code PendingVerdicts}: the student was unsure and the frame waits
+     * for the central teacher's answer. No verdict leaves an edge job with this value.
+     */
+    public static final String PENDING = "pending";
 
     public Verdict() {}
 

@@ -13,6 +13,7 @@ import dev.winnow.flink.types.ScoredFrame;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -60,6 +61,8 @@ public final class FrameModels {
             if (registry != null) throw new IllegalArgumentException("the cascade (--teacher, --difference) serves a fixed student: drop --registry");
             CascadeScorer.Builder b = CascadeScorer.builder(source(model)).difference(cascade.difference(), cascade.maxReuse());
             Path teacher = cascade.teacher();
+            if (cascade.central().enabled()) return CentralCascade.resolve(env, frames.flatMap(cascade.centralScorer(b, teacher)).name("cascade: person detector, central teacher")
+                    .uid("score"), cascade.kafka.bootstrap, cascade.kafka.group, cascade.central(), Duration.ofSeconds(30), stop);
             if (teacher != null) b.teacher(ModelSource.ofPath(teacher.toAbsolutePath(), 1), cascade.low(), cascade.high());
             return frames.flatMap(b.build()).name("cascade: person detector" + (teacher != null ? " + teacher" : "")).uid("score");
         }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** Kafka in and out for the example jobs (Avro records, exactly-once sinks). */
 public final class KafkaOptions {
-    @Option(names = "--kafka", description = "Kafka bootstrap servers; with a --*-topic option, that stream goes through Kafka")
+    @Option(names = {"--kafka", "--bootstrap"}, description = "Kafka bootstrap servers; with a --*-topic option, that stream goes through Kafka")
     public String bootstrap;
 
     @Option(names = "--group", defaultValue = "winnow-examples", description = "consumer group (default: ${DEFAULT-VALUE})")

@@ -52,6 +52,14 @@ public final class FeedStop implements Serializable {
         return new EndSignallingSource<>(data, this);
     }
 
+    /**
+     * {@code source}, ending {@code grace} after this stop fires (it need not be a registry feed; the
+     * edge's answers from the central teacher use it).
+     */
+    public <T, S extends SourceSplit, E> Source<T, S, E> end(Source<T, S, E> source, java.time.Duration grace) {
+        return new StopEndedSource<>(source, this, grace.toMillis());
+    }
+
     String id() {
         return id;
     }

@@ -1,0 +1,165 @@
+package dev.winnow.flink.model.feed;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SourceSplit;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.api.java.typeutils.TypeExtractor;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/**
+ * Any source (an unbounded Kafka source, say) that ends {@code graceMillis} after a {@link FeedStop}
+ * fires, i.e. after a job's bounded data has all been read: the edge's answers from the central
+ * teacher keep arriving for one teacher timeout after the last frame, then the job ends like any
+ * bounded job. Records, splits and checkpoints are the wrapped source's; a restored job ends again
+ * once its data source signals again.
+ *
+ * <p>Threads: the enumerator's methods run on the coordinator thread (the stop's callback hops there
+ * with {@code runInCoordinatorThread}); the reader's on the source task's thread, which the
+ * {@code stopped} future wakes.
+ */
+public final class StopEndedSource<T, S extends SourceSplit, E> implements Source<T, S, E>, ResultTypeQueryable<T> {
+    private static final long serialVersionUID = 1L;
+
+    /** Sent by the enumerator to every reader: end now. */
+    static final class EndNow implements SourceEvent {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private final Source<T, S, E> inner;
+    private final FeedStop stop;
+    private final long graceMillis;
+
+    StopEndedSource(Source<T, S, E> inner, FeedStop stop, long graceMillis) {
+        this.inner = inner;
+        this.stop = stop;
+        this.graceMillis = graceMillis;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public TypeInformation<T> getProducedType() {
+        if (inner instanceof ResultTypeQueryable<?> q) return (TypeInformation<T>) q.getProducedType();
+        return (TypeInformation<T>) TypeExtractor.createTypeInfo(Source.class, inner.getClass(), 0, null, null);
+    }
+
+    /** Bounded in effect once the stop fires, but declared as the wrapped source is, so a streaming job stays one. */
+    @Override
+    public Boundedness getBoundedness() {
+        return inner.getBoundedness();
+    }
+
+    @Override
+    public SourceReader<T, S> createReader(SourceReaderContext ctx) throws Exception {
+        return new Reader<>(inner.createReader(ctx));
+    }
+
+    @Override
+    public SplitEnumerator<S, E> createEnumerator(SplitEnumeratorContext<S> ctx) throws Exception {
+        return new Enumerator<>(inner.createEnumerator(ctx), ctx, stop, graceMillis);
+    }
+
+    @Override
+    public SplitEnumerator<S, E> restoreEnumerator(SplitEnumeratorContext<S> ctx, E checkpoint) throws Exception {
+        return new Enumerator<>(inner.restoreEnumerator(ctx, checkpoint), ctx, stop, graceMillis);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<S> getSplitSerializer() {
+        return inner.getSplitSerializer();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<E> getEnumeratorCheckpointSerializer() {
+        return inner.getEnumeratorCheckpointSerializer();
+    }
+
+    private static final class Reader<T, S extends SourceSplit> implements SourceReader<T, S> {
+        private final SourceReader<T, S> inner;
+        private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+        Reader(SourceReader<T, S> inner) {
+            this.inner = inner;
+        }
+
+        @Override public void start() { inner.start(); }
+
+        @Override
+        public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
+            return stopped.isDone() ? InputStatus.END_OF_INPUT : inner.pollNext(output);
+        }
+
+        @Override
+        public CompletableFuture<Void> isAvailable() {
+            if (stopped.isDone()) return stopped;
+            return CompletableFuture.anyOf(inner.isAvailable(), stopped).thenApply(x -> null);
+        }
+
+        @Override
+        public void handleSourceEvents(SourceEvent e) {
+            if (e instanceof EndNow) stopped.complete(null);
+            else inner.handleSourceEvents(e);
+        }
+
+        @Override public List<S> snapshotState(long checkpointId) { return inner.snapshotState(checkpointId); }
+        @Override public void addSplits(List<S> splits) { inner.addSplits(splits); }
+        @Override public void notifyNoMoreSplits() { inner.notifyNoMoreSplits(); }
+        @Override public void notifyCheckpointComplete(long id) throws Exception { inner.notifyCheckpointComplete(id); }
+        @Override public void notifyCheckpointAborted(long id) throws Exception { inner.notifyCheckpointAborted(id); }
+        @Override public void pauseOrResumeSplits(java.util.Collection<String> pause, java.util.Collection<String> resume) { inner.pauseOrResumeSplits(pause, resume); }
+        @Override public void close() throws Exception { inner.close(); }
+    }
+
+    private static final class Enumerator<S extends SourceSplit, E> implements SplitEnumerator<S, E> {
+        private final SplitEnumerator<S, E> inner;
+        private final SplitEnumeratorContext<S> context;
+        private final FeedStop stop;
+        private final long graceMillis;
+        private boolean ended;
+
+        Enumerator(SplitEnumerator<S, E> inner, SplitEnumeratorContext<S> context, FeedStop stop, long graceMillis) {
+            this.inner = inner;
+            this.context = context;
+            this.stop = stop;
+            this.graceMillis = graceMillis;
+        }
+
+        @Override
+        public void start() {
+            inner.start();
+            stop.future(context.metricGroup()).thenRunAsync(() -> context.runInCoordinatorThread(this::end),
+                    CompletableFuture.delayedExecutor(graceMillis, TimeUnit.MILLISECONDS));
+        }
+
+        private void end() {
+            ended = true;
+            for (int subtask : context.registeredReaders().keySet()) context.sendEventToSourceReader(subtask, new EndNow());
+        }
+
+        @Override
+        public void addReader(int subtaskId) {
+            inner.addReader(subtaskId);
+            if (ended) context.sendEventToSourceReader(subtaskId, new EndNow());
+        }
+
+        @Override public void handleSplitRequest(int subtaskId, String host) { inner.handleSplitRequest(subtaskId, host); }
+        @Override public void addSplitsBack(List<S> splits, int subtaskId) { inner.addSplitsBack(splits, subtaskId); }
+        @Override public void handleSourceEvent(int subtaskId, SourceEvent event) { inner.handleSourceEvent(subtaskId, event); }
+        @Override public E snapshotState(long checkpointId) throws Exception { return inner.snapshotState(checkpointId); }
+        @Override public void notifyCheckpointComplete(long id) throws Exception { inner.notifyCheckpointComplete(id); }
+        @Override public void notifyCheckpointAborted(long id) throws Exception { inner.notifyCheckpointAborted(id); }
+        @Override public void close() throws IOException { inner.close(); }
+    }
+}

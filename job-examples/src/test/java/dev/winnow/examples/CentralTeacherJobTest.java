@@ -1,0 +1,466 @@
+package dev.winnow.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.winnow.connectors.avro.AvroFormat;
+import dev.winnow.connectors.testing.KafkaBroker;
+import dev.winnow.examples.cascade.CascadeScorerTest;
+import dev.winnow.examples.report.CentralReport;
+import dev.winnow.examples.io.CentralCascade;
+import dev.winnow.examples.io.CentralTeacherOptions;
+import dev.winnow.examples.testing.CountingReporter;
+import dev.winnow.flink.frames.CascadeScorer;
+import dev.winnow.flink.frames.FrameScoring;
+import dev.winnow.flink.model.ModelSource;
+import dev.winnow.flink.types.AdaptRequest;
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.FrameEncoding;
+import dev.winnow.flink.types.ScoredFrame;
+import dev.winnow.flink.types.TeacherRequest;
+import dev.winnow.flink.types.Verdict;
+import dev.winnow.runtime.testing.TinyCnn;
+import dev.winnow.tools.teacher.TeacherModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import dev.winnow.examples.report.RetentionReport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The central cascade over a real in-process KRaft broker on a MiniCluster: the edge's unsure frames
+ * go to the central teacher job and its answers decide them; a missing answer times out to the
+ * student's verdict; the central job's recall estimate on a constructed sample, the flag of a camera
+ * under the floor, bad requests skipped and counted, and a broker that goes away failing the edge
+ * with a clear error.
+ */
+class CentralTeacherJobTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(CountingReporter.configure(new Configuration()))
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    /**
+     * Frame times near now: the broker's time-based retention (7 days) deletes records stamped in the
+     * distant past at its first retention check, 30 s after it starts.
+     */
+    static final long T0 = System.currentTimeMillis() / 1000 * 1000;
+
+    @TempDir static Path tmp;
+    static KafkaBroker broker;
+    static Path teacher;
+    static ModelSource shippedStudent, tinyStudent;
+    static List<Frame> vtest;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = new KafkaBroker();
+        teacher = tmp.resolve("teacher.wnm");
+        TeacherModels.importTo(CascadeScorerTest.root().resolve(TeacherModels.SOURCE), teacher);
+        shippedStudent = ModelSource.ofPath(CascadeScorerTest.root().resolve("model-tools/detector/person-detector-int8.wnm"), 1);
+        // a real CNN with random weights whose label "a" stands in for "person": it disagrees with the teacher
+        tinyStudent = ModelSource.ofBytes(new TinyCnn(1, 24, 32).float32Artifact(), 3);
+        vtest = frames();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (broker != null) broker.close();
+    }
+
+    /** Four vtest frames (pedestrians, 384x288 RGB) and two black ones, of camera "plaza". */
+    static List<Frame> frames() throws Exception {
+        Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-i", "/usr/share/doc/opencv-doc/examples/data/vtest.avi", "-frames:v", "4",
+                "-vf", "scale=384:288", "-f", "rawvideo", "-pix_fmt", "rgb24", "-").start();
+        byte[] all = p.getInputStream().readAllBytes();
+        p.waitFor();
+        int n = 384 * 288 * 3;
+        assertEquals(4 * n, all.length, "four vtest frames decoded");
+        List<Frame> out = new ArrayList<>();
+        for (int k = 0; k < 6; k++) {
+            byte[] d = k < 4 ? java.util.Arrays.copyOfRange(all, k * n, (k + 1) * n) : new byte[n];
+            out.add(new Frame("plaza", k, T0 + k * 200, FrameEncoding.RGB24, 384, 288, d));
+        }
+        return out;
+    }
+
+    static StreamExecutionEnvironment env(int parallelism) {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        return env;
+    }
+
+    static CentralTeacherOptions options(String... args) {
+        CentralTeacherOptions o = new CentralTeacherOptions();
+        new CommandLine(o).parseArgs(args);
+        return o;
+    }
+
+    /** The edge: frames, the cascade with a central teacher, the pending verdicts. */
+    static DataStream<ScoredFrame> edge(StreamExecutionEnvironment env, List<Frame> frames, CascadeScorer scorer, CentralTeacherOptions o, String group,
+                                        Duration sendTimeout) {
+        DataStream<ScoredFrame> scored = env.fromData(TypeInformation.of(Frame.class), frames.toArray(new Frame[0])).uid("frames")
+                .flatMap(scorer).uid("cascade");
+        return CentralCascade.resolve(env, scored, broker.bootstrap(), group, o, sendTimeout, null);
+    }
+
+    static List<ScoredFrame> collect(DataStream<ScoredFrame> s, String job, int n) throws Exception {
+        List<ScoredFrame> out = new ArrayList<>();
+        // the answers source never ends, so the edge job is stopped (closing the iterator cancels it) once every frame is out
+        try (CloseableIterator<ScoredFrame> it = s.executeAndCollect(job)) {
+            while (out.size() < n && it.hasNext()) out.add(it.next());
+        }
+        return out;
+    }
+
+    static void await(LongSupplier value, long expected, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (value.getAsLong() != expected && System.nanoTime() < deadline) Thread.sleep(100);
+        assertEquals(expected, value.getAsLong(), what);
+    }
+
+    static boolean present(ModelSource model, String label, Frame f) throws Exception {
+        FrameScoring s = new FrameScoring(model.load(), model.version(), label);
+        s.prepare(f);
+        return s.score(f).verdict.count > 0;
+    }
+
+    @Test
+    void bandFramesRoundTripAndTheTeacherOverrulesTheStudent() throws Exception {
+        broker.createTopic("req-1", 2);
+        broker.createTopic("ans-1", 2);
+        CentralTeacherJob job = new CentralTeacherJob();
+        new CommandLine(job).parseArgs("--kafka", broker.bootstrap(), "--group", "central-1", "--requests-topic", "req-1", "--answers-topic", "ans-1",
+                "--adapt-topic", "adapt-1", "--teacher", teacher.toString(), "--out", tmp.resolve("central-1").toString());
+        StreamExecutionEnvironment centralEnv = env(1);
+        job.build(centralEnv);
+        JobClient central = centralEnv.executeAsync("central-1");
+        try {
+            // every frame in the band; downscaled to 256 on the wire, so the answer's boxes are scaled back
+            CentralTeacherOptions o = options("--teacher-topic", "req-1", "--teacher-answers-topic", "ans-1", "--teacher-timeout", "PT90S",
+                    "--drop-sample", "0", "--teacher-max-side", "256");
+            CascadeScorer scorer = CascadeScorer.builder(tinyStudent).positiveLabel("a").centralTeacher(0f, 1f).build();
+            List<ScoredFrame> out = collect(edge(env(1), vtest, scorer, o, "edge-1", Duration.ofSeconds(30)), "edge round trip", vtest.size());
+
+            assertEquals(vtest.size(), out.size());
+            int expectedOverrules = 0;
+            boolean beyond = false;
+            for (int k = 0; k < out.size(); k++) {
+                Verdict v = out.get(k).verdict;
+                assertEquals(k, out.get(k).frame.seq, "frames leave in camera order");
+                assertEquals(Verdict.TEACHER, v.decidedBy, v.toString());
+                assertEquals("centernet-teacher", v.modelName);
+                if (k < 4) {
+                    assertTrue(v.count >= 3, "the teacher sees the pedestrians: " + v);
+                    for (int b = 0; b < v.count; b++) {
+                        float x = v.boxes[5 * b], y = v.boxes[5 * b + 1], w = v.boxes[5 * b + 2], h = v.boxes[5 * b + 3];
+                        assertTrue(x >= 0 && y >= 0 && x + w <= 384.5 && y + h <= 288.5, "boxes in the 384x288 frame's pixels: " + v);
+                    }
+                    for (int b = 0; b < v.count; b++) beyond |= v.boxes[5 * b] + v.boxes[5 * b + 2] > 260 || v.boxes[5 * b + 1] + v.boxes[5 * b + 3] > 196;
+                } else {
+                    assertEquals(0, v.count, "nobody in a black frame: " + v);
+                }
+                if (present(tinyStudent, "a", vtest.get(k)) != v.count > 0) expectedOverrules++;
+            }
+            assertTrue(beyond, "some box lies beyond the 256x192 request: boxes are in the frame's pixels");
+            assertTrue(expectedOverrules > 0, "the stand-in student disagrees with the teacher somewhere");
+            assertEquals(expectedOverrules, CountingReporter.sum("edge round trip", "winnow.teacherOverrules"));
+            assertEquals(vtest.size(), CountingReporter.sum("edge round trip", "winnow.teacherAnswers"));
+            assertEquals(0, CountingReporter.sum("edge round trip", "winnow.teacherTimeouts"));
+            assertEquals(vtest.size(), CountingReporter.sum("central-1", "winnow.bandFramesAnswered"));
+        } finally {
+            central.cancel().get();
+        }
+    }
+
+    @Test
+    void aMissingAnswerTimesOutToTheStudentVerdictAndIsCounted() throws Exception {
+        broker.createTopic("req-2", 1);
+        broker.createTopic("ans-2", 1);
+        // no central job: nobody answers. Scores over 0.001 are unsure; the rest (score 0) are dropped, and all of those are sampled
+        CentralTeacherOptions o = options("--teacher-topic", "req-2", "--teacher-answers-topic", "ans-2", "--teacher-timeout", "PT0.5S", "--drop-sample", "1");
+        CascadeScorer scorer = CascadeScorer.builder(shippedStudent).centralTeacher(0.001f, 1f).build();
+        List<ScoredFrame> out = new ArrayList<>();
+        try (CloseableIterator<ScoredFrame> it = edge(env(1), vtest, scorer, o, "edge-2", Duration.ofSeconds(30)).executeAndCollect("edge timeout")) {
+            while (out.size() < vtest.size() && it.hasNext()) out.add(it.next());
+            // an answer after the timeout is counted as late and changes nothing
+            Verdict late = new Verdict();
+            late.cameraId = "plaza";
+            late.seq = 0;
+            late.timestampMillis = T0;
+            late.modelName = "centernet-teacher";
+            late.modelVersion = 1;
+            late.count = 9;
+            late.decidedBy = Verdict.TEACHER;
+            broker.send("ans-2", List.of(new ProducerRecord<>("ans-2", "plaza".getBytes(), AvroFormat.VERDICT.encode(late))));
+            await(() -> CountingReporter.sum("edge timeout", "winnow.teacherLateAnswers"), 1, "the late answer counted");
+        }
+        assertEquals(vtest.size(), out.size(), "every frame decided: " + out);
+        int band = 0, dropped = 0;
+        for (int k = 0; k < out.size(); k++) {
+            Verdict v = out.get(k).verdict;
+            assertEquals(k, out.get(k).frame.seq, "camera order kept");
+            assertEquals(Verdict.STUDENT, v.decidedBy, "the student's verdict stands: " + v);
+            assertEquals("person-detector-int8", v.modelName);
+            if (v.score >= 0.001f) band++;
+            else dropped++;
+        }
+        assertEquals(2, dropped, "the two black frames");
+        assertEquals(band, CountingReporter.sum("edge timeout", "winnow.teacherTimeouts"), "every unsure frame timed out, counted");
+        assertEquals(0, CountingReporter.sum("edge timeout", "winnow.teacherAnswers"));
+
+        List<ConsumerRecord<byte[], byte[]>> sent = broker.readCommitted("req-2", vtest.size(), Duration.ofSeconds(1));
+        assertEquals(vtest.size(), sent.size(), "a request per unsure frame and a sample per dropped frame");
+        long samples = 0, lastDropped = 0;
+        for (ConsumerRecord<byte[], byte[]> r : sent) {
+            TeacherRequest q = AvroFormat.TEACHER_REQUEST.decode(r.value());
+            assertEquals("plaza", new String(r.key()));
+            assertEquals(384 * 288 * 3, q.data.length, "384x288 is under the 512 side: sent as it is");
+            if (q.sample) {
+                samples++;
+                assertEquals(0, q.studentCount);
+                assertTrue(q.edgeDropped > lastDropped, "the dropped total grows with each sample: " + q);
+                lastDropped = q.edgeDropped;
+            }
+        }
+        assertEquals(2, samples);
+        assertEquals(2, lastDropped);
+    }
+
+    @Test
+    void recallIntervalFlagAndBadRequestsInTheCentralJob() throws Exception {
+        broker.createTopic("req-3", 2);
+        broker.createTopic("ans-3", 1);
+        broker.createTopic("adapt-3", 1);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        Frame black = new Frame("x", 0, 0, FrameEncoding.GRAY8, 64, 48, new byte[64 * 48]);
+        // "street": 3 misses (vtest frames: the teacher finds people) in 10 samples; the edge kept 10 frames and dropped 2000
+        for (int k = 0; k < 10; k++) records.add(record("req-3", request("street", k, k < 3 ? vtest.get(k) : black, true, 2000, 10)));
+        // "lot": no miss in 8 samples
+        for (int k = 0; k < 8; k++) records.add(record("req-3", request("lot", k, black, true, 2000, 1000)));
+        // bad band requests: no pixels, and a GRAY8 10x10 with 50 bytes; then one good one
+        TeacherRequest empty = request("lot", 100, black, false, 2000, 1000);
+        empty.data = new byte[0];
+        TeacherRequest wrong = request("lot", 101, black, false, 2000, 1000);
+        wrong.width = 10;
+        wrong.height = 10;
+        wrong.data = new byte[50];
+        records.add(record("req-3", empty));
+        records.add(record("req-3", wrong));
+        records.add(record("req-3", request("lot", 102, vtest.get(3), false, 2000, 1000)));
+        broker.send("req-3", records);
+
+        Path out = tmp.resolve("central-3");
+        CentralTeacherJob job = new CentralTeacherJob();
+        new CommandLine(job).parseArgs("--kafka", broker.bootstrap(), "--kafka-bounded",
+                "--group", "central-3", "--requests-topic", "req-3", "--answers-topic", "ans-3", "--adapt-topic", "adapt-3", "--teacher", teacher.toString(),
+                "--recall-floor", "0.9", "--out", out.toString());
+        StreamExecutionEnvironment env = env(2);
+        job.build(env);
+        env.execute("central-3 bounded");
+
+        // the bad requests are skipped and counted, and the job went on: every sample and the good band frame were scored
+        assertEquals(1, CountingReporter.sum("central-3", "winnow.requestsEmpty"));
+        assertEquals(1, CountingReporter.sum("central-3", "winnow.requestsWrongSize"));
+        assertEquals(18, CountingReporter.sum("central-3", "winnow.samplesScored"));
+        assertEquals(1, CountingReporter.sum("central-3", "winnow.bandFramesAnswered"));
+        List<ConsumerRecord<byte[], byte[]>> answers = broker.readCommitted("ans-3", 1, Duration.ofSeconds(1));
+        assertEquals(1, answers.size(), "one answer, for the good band frame");
+        Verdict a = AvroFormat.VERDICT.decode(answers.get(0).value());
+        assertEquals(102, a.seq);
+        assertTrue(a.count >= 3, a.toString());
+
+        // street, by hand: p = 3/10; Wilson (z = 1.96): z²/n = 0.384146, denominator 1.384146,
+        // centre (0.3 + 0.192073) / 1.384146 = 0.355505, half 1.416016 · √(0.021 + 0.009604) = 0.247715 → p in [0.107791, 0.603222]
+        // recall = 10 / (10 + 2000 p): point 10 / 610 = 0.016393, interval [10 / 1216.44, 10 / 225.58] = [0.008221, 0.044330]
+        CentralReport report = CentralReport.read(out, 0.9, "upper");
+        var street = report.cameras().get("street");
+        assertEquals(10, street.samples());
+        assertEquals(3, street.misses());
+        assertEquals(0.016393, street.recall(), 1e-6);
+        assertEquals(0.008221, street.lower(), 1e-6);
+        assertEquals(0.044330, street.upper(), 1e-6);
+        assertTrue(street.flagged(), "upper bound 0.0443 under the floor 0.9");
+        // lot: no miss in 8; p in [0, z²/(8 + z²)] = [0, 0.324408]; the upper bound is 1, the lower 1000 / (1000 + 648.815) = 0.606496
+        var lot = report.cameras().get("lot");
+        assertEquals(8, lot.samples());
+        assertEquals(1.0, lot.recall());
+        assertEquals(0.606496, lot.lower(), 1e-6);
+        assertFalse(lot.flagged());
+
+        assertEquals(0.016393, (Double) CountingReporter.gauge("central-3", "camera.street.recallEstimate"), 1e-6);
+        assertEquals(0.044330, (Double) CountingReporter.gauge("central-3", "camera.street.recallUpper"), 1e-6);
+        assertEquals(10L, CountingReporter.gauge("central-3", "camera.street.recallSamples"));
+        assertEquals(1, CountingReporter.gauge("central-3", "camera.street.recallFlagged"));
+        assertEquals(0, CountingReporter.gauge("central-3", "camera.lot.recallFlagged"));
+        assertEquals(1, CountingReporter.sum("central-3", "winnow.camerasFlagged"));
+
+        // one adapt request, on the first miss (1 of 1: upper 10 / (10 + 2000 · 0.206549) = 0.023635), exactly once on Kafka
+        List<ConsumerRecord<byte[], byte[]>> adapt = broker.readCommitted("adapt-3", 1, Duration.ofSeconds(1));
+        assertEquals(1, adapt.size());
+        AdaptRequest r = AvroFormat.ADAPT_REQUEST.decode(adapt.get(0).value());
+        assertEquals("street", r.cameraId);
+        assertEquals(1, r.samples);
+        assertEquals(0.023635, r.upper, 1e-6);
+        assertEquals("tiny:3", r.studentModel);
+        assertEquals(1, report.adaptRequests());
+        String html = Files.readString(job.writeReport(out));
+        assertTrue(html.contains("street") && html.contains("flagged") && html.contains("[0.0082, 0.0443]"), html);
+    }
+
+    @Test
+    void theBrokerGoingAwayFailsTheEdgeWithAClearError() throws Exception {
+        KafkaBroker doomed = new KafkaBroker();
+        doomed.createTopic("req-4", 1);
+        doomed.createTopic("ans-4", 1);
+        List<Frame> many = new ArrayList<>();
+        for (int k = 0; k < 400; k++) many.add(new Frame("gate", k, T0 + 100_000 + k * 200, FrameEncoding.GRAY8, 64, 48, new byte[64 * 48]));
+        CentralTeacherOptions o = options("--teacher-topic", "req-4", "--teacher-answers-topic", "ans-4", "--teacher-timeout", "PT0.2S", "--drop-sample", "0");
+        CascadeScorer scorer = CascadeScorer.builder(tinyStudent).positiveLabel("a").centralTeacher(0f, 1f).build();
+        StreamExecutionEnvironment env = env(1);
+        DataStream<ScoredFrame> scored = env.fromData(TypeInformation.of(Frame.class), many.toArray(new Frame[0])).uid("frames")
+                .map(f -> { Thread.sleep(20); return f; }).uid("pace")   // a camera's pace, so the job still runs when the broker goes
+                .flatMap(scorer).uid("cascade");
+        DataStream<ScoredFrame> resolved = CentralCascade.resolve(env, scored, doomed.bootstrap(), "edge-4", o, Duration.ofSeconds(3), null);
+        Exception e;
+        int seen = 0;
+        try (CloseableIterator<ScoredFrame> it = resolved.executeAndCollect("edge broker gone")) {
+            assertTrue(it.hasNext());
+            it.next();
+            doomed.close();
+            e = assertThrows(Exception.class, () -> {
+                while (it.hasNext()) it.next();
+            });
+        }
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) chain.append(t).append(" <- ");
+        System.out.println("broker gone: " + chain);
+        assertTrue(chain.toString().contains("req-4"), "the error names the teacher topic: " + chain);
+        assertNotNull(e);
+    }
+
+    @Test
+    void securityRetentionDecidesWithTheCentralTeachersAnswersAndEnds(@TempDir Path out) throws Exception {
+        // the sample cameras' frames are stamped in 2023: keep them past the broker's 7-day time-based retention
+        keptTopic("req-5", 2);
+        keptTopic("ans-5", 2);
+        CentralTeacherJob central = new CentralTeacherJob();
+        new CommandLine(central).parseArgs("--kafka", broker.bootstrap(), "--group", "central-5", "--requests-topic", "req-5", "--answers-topic", "ans-5",
+                "--adapt-topic", "adapt-5", "--teacher", teacher.toString(), "--out", tmp.resolve("central-5").toString());
+        StreamExecutionEnvironment centralEnv = env(1);
+        central.build(centralEnv);
+        JobClient centralJob = centralEnv.executeAsync("central-5");
+        try {
+            SecurityRetentionJob job = new SecurityRetentionJob();
+            Path samples = Samples.dir().resolve("frames");
+            new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + samples.resolve("plaza"),
+                    "--camera", "garden=" + samples.resolve("garden"), "--labels", samples.resolve("labels.csv").toString(),
+                    "--bootstrap", broker.bootstrap(), "--group", "edge-5", "--teacher-topic", "req-5", "--teacher-answers-topic", "ans-5",
+                    "--teacher-band", "0.3:0.9", "--teacher-timeout", "PT60S", "--drop-sample", "0.1");
+            StreamExecutionEnvironment env = env(2);
+            job.build(env);
+            env.execute("security-retention central");   // ends by itself: the answers source ends after the cameras
+
+            RetentionReport report = RetentionReport.read(out, job.retention());
+            Map<String, Integer> by = new TreeMap<>();
+            for (RetentionReport.Decision d : report.decisions()) by.merge(d.decidedBy(), 1, Integer::sum);
+            assertEquals(154, report.total().frames(), "every frame decided once: " + by);
+            long answered = CountingReporter.sum("security-retention central", "winnow.teacherAnswers");
+            String counts = "requests " + CountingReporter.sum("security-retention central", "winnow.teacherRequests") + ", answers " + answered
+                    + ", timeouts " + CountingReporter.sum("security-retention central", "winnow.teacherTimeouts") + ", late "
+                    + CountingReporter.sum("security-retention central", "winnow.teacherLateAnswers") + ", samples "
+                    + CountingReporter.sum("security-retention central", "winnow.dropSamples") + "; central answered "
+                    + CountingReporter.sum("central-5", "winnow.bandFramesAnswered") + ", scored samples " + CountingReporter.sum("central-5", "winnow.samplesScored");
+            System.out.println("central cascade: " + counts + " " + by);
+            assertTrue(answered > 0, "some frames were unsure and answered: " + counts + " " + by);
+            assertEquals(answered, (long) by.getOrDefault(Verdict.TEACHER, 0), "the retention verdicts are the teacher's answers: " + by);
+            assertEquals(0, CountingReporter.sum("security-retention central", "winnow.teacherTimeouts"));
+            assertEquals(report.total().labelledPerson(), report.total().keptPerson(), "no frame with people lost");
+            assertTrue(CountingReporter.sum("security-retention central", "winnow.dropSamples") > 0, "samples of the dropped frames went to the central job");
+        } finally {
+            centralJob.cancel().get();
+        }
+    }
+
+    @Test
+    void badOptionsAreRefusedWithOneClearLine(@TempDir Path out) {
+        SecurityRetentionJob noKafka = new SecurityRetentionJob();
+        String camera = "plaza=" + Samples.dir().resolve("frames").resolve("plaza");
+        new CommandLine(noKafka).parseArgs("--out", out.toString(), "--camera", camera, "--teacher-topic", "req-6");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> noKafka.build(env(1)));
+        assertEquals("--teacher-topic needs --kafka (or --bootstrap)", e.getMessage());
+
+        SecurityRetentionJob both = new SecurityRetentionJob();
+        new CommandLine(both).parseArgs("--out", out.toString(), "--camera", camera, "--teacher-topic", "req-6", "--kafka", broker.bootstrap(), "--teacher", teacher.toString());
+        e = assertThrows(IllegalArgumentException.class, () -> both.build(env(1)));
+        assertEquals("--teacher and --teacher-topic: choose the in-process or the central teacher", e.getMessage());
+
+        CentralTeacherJob sideways = new CentralTeacherJob();
+        new CommandLine(sideways).parseArgs("--kafka", broker.bootstrap(), "--teacher", teacher.toString(), "--flag-on", "sideways", "--out", out.toString());
+        e = assertThrows(IllegalArgumentException.class, () -> sideways.build(env(1)));
+        assertEquals("--flag-on must be upper or point, is sideways", e.getMessage());
+
+        CentralTeacherJob noTeacher = new CentralTeacherJob();
+        new CommandLine(noTeacher).parseArgs("--kafka", broker.bootstrap(), "--teacher", out.resolve("missing.wnm").toString(), "--out", out.toString());
+        e = assertThrows(IllegalArgumentException.class, () -> noTeacher.build(env(1)));
+        assertTrue(e.getMessage().startsWith("no teacher artifact"), e.getMessage());
+    }
+
+    /** A topic whose records stay whatever their time stamps. */
+    static void keptTopic(String name, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(Map.of("retention.ms", "-1")))).all().get();
+        }
+    }
+
+    static TeacherRequest request(String camera, long seq, Frame f, boolean sample, long dropped, long kept) {
+        TeacherRequest r = new TeacherRequest();
+        r.cameraId = camera;
+        r.seq = seq;
+        r.timestampMillis = T0 + 200_000 + seq * 200;
+        r.encoding = f.encoding;
+        r.width = f.width;
+        r.height = f.height;
+        r.data = f.data;
+        r.sample = sample;
+        r.studentScore = 0;
+        r.studentCount = 0;
+        r.studentModel = "tiny";
+        r.studentVersion = 3;
+        r.edgeDropped = dropped;
+        r.edgeKept = kept;
+        return r;
+    }
+
+    static ProducerRecord<byte[], byte[]> record(String topic, TeacherRequest r) {
+        return new ProducerRecord<>(topic, r.cameraId.getBytes(), AvroFormat.TEACHER_REQUEST.encode(r));
+    }
+}
