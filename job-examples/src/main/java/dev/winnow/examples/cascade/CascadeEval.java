@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.TaskInfoImpl;
 import org.apache.flink.api.common.functions.DefaultOpenContext;
@@ -100,6 +104,9 @@ public final class CascadeEval implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "8", description = "frames of the first clip run untimed first, so the JIT has compiled both models (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--threads", defaultValue = "1", description = "clips evaluated side by side, one per thread (default: ${DEFAULT-VALUE})")
+    int threadCount;
+
     @Option(names = "--out", description = "directory for cascade-eval.csv and cascade-eval.md")
     Path out;
 
@@ -108,8 +115,26 @@ public final class CascadeEval implements Callable<Integer> {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     public static void main(String[] args) {
-        int code = new CommandLine(new CascadeEval()).execute(args);
+        int code = commandLine().execute(args);
         if (code != 0) System.exit(code);
+    }
+
+    /**
+     * The command with its error handling: bad input (a missing clip or artifact, a malformed band or
+     * clip) ends with one line and exit code 2; anything else is a bug and prints its stack trace.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CascadeEval());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof IOException) {
+                cmd.getErr().println("cascade-eval: " + ex.getMessage());
+                cmd.getErr().flush();
+                return 2;
+            }
+            ex.printStackTrace(cmd.getErr());
+            return 1;
+        });
+        return cl;
     }
 
     /** Per-frame decisions of one method on one clip, with what decided them and the CPU they took. */
@@ -150,54 +175,45 @@ public final class CascadeEval implements Callable<Integer> {
 
     public Report evaluate(PrintStream log) throws Exception {
         float[] main = band(band);
-        if (!Files.isRegularFile(student)) throw new CommandLine.ParameterException(new CommandLine(this), "no student artifact " + student);
+        if (!Files.isRegularFile(student)) throw new IllegalArgumentException("no student artifact " + student);
         if (!Files.isRegularFile(teacher)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "no teacher artifact " + teacher + " (run `winnow teacher label` once, or scripts/teacher/fetch-model.sh)");
+            throw new IllegalArgumentException("no teacher artifact " + teacher + " (the first `winnow teacher label` imports it; scripts/detector/prepare-data.sh runs that)");
         }
         List<Clip> specs = new ArrayList<>();
         for (String c : clips) specs.add(Clip.parse(c));
         List<float[]> sweepBands = new ArrayList<>();
         for (String s : sweep) sweepBands.add(band(s));
         for (double r : sampleRates) if (!(r > 0)) throw new IllegalArgumentException("--sample-rates must be positive, has " + r);
+        if (threadCount < 1) throw new IllegalArgumentException("--threads must be at least 1, is " + threadCount);
         CascadeScorer.builder(ModelSource.ofPath(student, 1)).teacher(ModelSource.ofPath(teacher, 1), main[0], main[1]).difference(difference, maxReuse).build();
 
         String cascadeName = cascadeName(main);
         List<Row> rows = new ArrayList<>();
         Map<String, Row> totals = new LinkedHashMap<>(), sweepTotals = new LinkedHashMap<>();
-        boolean warm = false;
-        for (Clip clip : specs) {
-            List<Frame> frames = load(clip);
-            if (!warm) {
-                warmUp(frames.subList(0, Math.min(warmup, frames.size())));
-                warm = true;
+        List<Frame> first = load(specs.get(0));
+        warmUp(first.subList(0, Math.min(warmup, first.size())));
+        first = null;
+        // clips run side by side, one per thread; thread CPU time keeps each method's cost its own
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threadCount, specs.size()));
+        List<Future<ClipResult>> results = new ArrayList<>();
+        try {
+            for (Clip clip : specs) results.add(pool.submit(() -> evaluate(clip, main, sweepBands)));
+            for (Future<ClipResult> f : results) {
+                ClipResult c;
+                try {
+                    c = f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Exception x) throw x;
+                    throw e;
+                }
+                rows.addAll(c.main());
+                rows.addAll(c.sweep());
+                for (Row r : c.main()) totals.merge(r.method(), r, Row::plus);
+                for (Row r : c.sweep()) sweepTotals.merge(r.method(), r, Row::plus);
+                log.print(c.log());
             }
-            Map<String, Integer> cached = clip.cachedTeacherCounts(data);
-            Decisions ref = teacherEveryFrame(frames);
-            int maxGap = (int) Math.round(maxGapSeconds * clip.fps());
-            float[][] refBoxes = ref.boxes();
-            boolean anyBoxless = false;
-            for (int k = 0; k < frames.size(); k++) anyBoxless |= ref.present()[k] && refBoxes[k].length == 0;
-            List<Tracks.Track> tracks = anyBoxless ? Tracks.presenceRuns(ref.present(), maxGap) : Tracks.link(refBoxes, iou, maxGap);
-            List<Tracks.Track> events = Tracks.events(tracks, (int) Math.ceil(clip.fps() - 1e-9));
-
-            List<Row> clipRows = new ArrayList<>();
-            clipRows.add(row(clip, TEACHER_EVERY_FRAME, ref, ref, events));
-            clipRows.add(row(clip, cascadeName, cascade(frames, main), ref, events));
-            for (double rate : sampleRates) {
-                clipRows.add(row(clip, sampledName(rate), sampled(frames, clip, rate), ref, events));
-            }
-            for (float[] b : sweepBands) {
-                Row s = row(clip, "sweep " + cascadeName(b), cascade(frames, b), ref, events);
-                rows.add(s);
-                sweepTotals.merge(s.method(), s, Row::plus);
-            }
-            rows.addAll(clipRows);
-            for (Row r : clipRows) totals.merge(r.method(), r, Row::plus);
-            log.printf(Locale.ROOT, "%n%s: %d frames at %s frames/s, %d teacher tracks, %d events (>= 1 s)%s%s%n", clip.label(), frames.size(), num(clip.fps()),
-                    tracks.size(), events.size(), anyBoxless ? " [presence runs: the reference gave no boxes]" : " [tracks: teacher boxes linked by IoU]",
-                    agreement(clip, frames.size(), ref, cached));
-            log.print(table(clipRows));
-            log.println(studentScores(frames));
+        } finally {
+            pool.shutdownNow();
         }
         log.printf("%ntotal, all clips:%n");
         log.print(table(new ArrayList<>(totals.values())));
@@ -217,14 +233,45 @@ public final class CascadeEval implements Callable<Integer> {
         return new Report(rows, totals, sweepTotals, cheapest);
     }
 
+    private record ClipResult(List<Row> main, List<Row> sweep, String log) {}
+
+    /** Every method on one clip, on the calling thread. */
+    private ClipResult evaluate(Clip clip, float[] main, List<float[]> sweepBands) throws Exception {
+        List<Frame> frames = load(clip);
+        Map<String, Integer> cached = clip.cachedTeacherCounts(data);
+        Decisions ref = teacherEveryFrame(frames);
+        int maxGap = (int) Math.round(maxGapSeconds * clip.fps());
+        float[][] refBoxes = ref.boxes();
+        boolean anyBoxless = false;
+        for (int k = 0; k < frames.size(); k++) anyBoxless |= ref.present()[k] && refBoxes[k].length == 0;
+        List<Tracks.Track> tracks = anyBoxless ? Tracks.presenceRuns(ref.present(), maxGap) : Tracks.link(refBoxes, iou, maxGap);
+        List<Tracks.Track> events = Tracks.events(tracks, (int) Math.ceil(clip.fps() - 1e-9));
+
+        List<Row> clipRows = new ArrayList<>(), sweepRows = new ArrayList<>();
+        clipRows.add(row(clip, TEACHER_EVERY_FRAME, ref, ref, events));
+        clipRows.add(row(clip, cascadeName(main), cascade(frames, main), ref, events));
+        for (double rate : sampleRates) clipRows.add(row(clip, sampledName(rate), sampled(frames, clip, rate), ref, events));
+        for (float[] b : sweepBands) sweepRows.add(row(clip, "sweep " + cascadeName(b), cascade(frames, b), ref, events));
+        StringBuilder log = new StringBuilder();
+        log.append(String.format(Locale.ROOT, "%n%s: %d frames at %s frames/s, %d teacher tracks, %d events (>= 1 s)%s%s%n", clip.label(), frames.size(),
+                num(clip.fps()), tracks.size(), events.size(),
+                anyBoxless ? " [presence runs: the reference gave no boxes]" : " [tracks: teacher boxes linked by IoU]", agreement(clip, frames.size(), ref, cached)));
+        List<Row> shown = new ArrayList<>(clipRows);
+        shown.addAll(sweepRows);
+        log.append(table(shown)).append(studentScores(frames)).append('\n');
+        return new ClipResult(clipRows, sweepRows, log.toString());
+    }
+
     /** The cascade against the cheapest sampled baseline with at least its event recall, in one line. */
     static String verdict(Map<String, Row> totals, String cascadeName) {
         Row c = totals.get(cascadeName);
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s: %.3f ms/frame, event recall %s", cascadeName, c.cpuMsPerFrame(), pct(c.eventRecall())));
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s: %.3f ms/frame, event recall %s (boxes %s)", cascadeName, c.cpuMsPerFrame(),
+                pct(c.eventRecall()), pct(c.eventRecallBoxes())));
         for (Row r : totals.values()) {
             if (!r.method().startsWith("teacher at")) continue;
             String cmp = r.cpuNanos() <= c.cpuNanos() ? "cheaper or equal" : String.format(Locale.ROOT, "%.2fx the cascade's cost", r.cpuNanos() / (double) c.cpuNanos());
-            s.append(String.format(Locale.ROOT, "; %s: %.3f ms/frame (%s), event recall %s", r.method(), r.cpuMsPerFrame(), cmp, pct(r.eventRecall())));
+            s.append(String.format(Locale.ROOT, "; %s: %.3f ms/frame (%s), event recall %s (boxes %s)", r.method(), r.cpuMsPerFrame(), cmp,
+                    pct(r.eventRecall()), pct(r.eventRecallBoxes())));
         }
         return s.toString();
     }
