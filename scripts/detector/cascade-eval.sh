@@ -4,7 +4,8 @@
 # (dev.winnow.examples.cascade.CascadeEval; docs/cascade.md). Needs the footage and the teacher
 # (scripts/detector/prepare-data.sh). Extra arguments go to the harness, e.g.
 #   scripts/detector/cascade-eval.sh --student model-tools/detector/person-detector-int8.wnm --band 0.25:0.6 --difference 0.01
-# Tables go to stdout and, as CSV and markdown, to reports/cascade-eval/ (or --out).
+# Tables go to stdout and, as CSV and markdown, to reports/cascade-eval/ (or --out). Arguments given here
+# override the defaults below (--threads 4, --out); --clip adds clips.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/test-classpath.sh
