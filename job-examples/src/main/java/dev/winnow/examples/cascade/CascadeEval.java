@@ -124,8 +124,12 @@ public final class CascadeEval implements Callable<Integer> {
      * clip) ends with one line and exit code 2; anything else is a bug and prints its stack trace.
      */
     public static CommandLine commandLine() {
+        return commandLine(new CascadeEval());
+    }
+
+    static CommandLine commandLine(CascadeEval command) {
         // a later option overrides an earlier one, so scripts can pass defaults before the user's arguments
-        CommandLine cl = new CommandLine(new CascadeEval()).setOverwrittenOptionsAllowed(true);
+        CommandLine cl = new CommandLine(command).setOverwrittenOptionsAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof IOException) {
                 cmd.getErr().println("cascade-eval: " + ex.getMessage());

@@ -127,4 +127,14 @@ class CascadeEvalTest {
         assertNotEquals(0, code);
         assertTrue(err.toString().contains("no teacher artifact"), err.toString());
     }
+
+    @Test
+    void laterOptionsOverrideTheScriptsDefaultsAndClipsAccumulate() {
+        CascadeEval e = new CascadeEval();
+        CascadeEval.commandLine(e).parseArgs("--clip", "dog@29.97", "--threads", "4", "--band", "0.25:0.6",
+                "--clip", "tree@15", "--threads", "8", "--band", "0:1");
+        assertEquals(8, e.threadCount);
+        assertEquals("0:1", e.band);
+        assertEquals(List.of("dog@29.97", "tree@15"), e.clips);
+    }
 }
