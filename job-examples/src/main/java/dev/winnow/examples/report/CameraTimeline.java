@@ -22,7 +22,8 @@ public final class CameraTimeline {
     }
 
     static final String KEPT = "#2ca02c", DROPPED = "#c7c7c7", GAP = "#d62728";
-    static final int WIDTH = 880, HEIGHT = 96, LEFT = 16, RIGHT = 16, TOP = 30, BAND = 26;
+    // side margins leave room for half a tick label (HH:mm:ss) at either end
+    static final int WIDTH = 880, HEIGHT = 96, LEFT = 32, RIGHT = 32, TOP = 30, BAND = 26;
 
     private final String camera;
     private final List<Span> kept, dropped, gaps;

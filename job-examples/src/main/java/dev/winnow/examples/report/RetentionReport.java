@@ -323,7 +323,7 @@ public final class RetentionReport {
     public void writeHtml(Path file) throws IOException {
         Html h = new Html("Winnow security-retention report");
         Totals t = total();
-        h.paragraph(videoLine().trim() + String.format(Locale.ROOT, ". Person-frame recall on labelled frames: %s. Retention: %s.", t.recall(), config));
+        h.paragraph(String.format(Locale.ROOT, "Person-frame recall on labelled frames: %s. Retention: %s.", t.recall(), config));
         // links are relative to the page's folder, the output directory
         h.raw(new RetentionPage(this, file.toAbsolutePath().getParent(), "ffprobe").sections());
         h.heading("Analysis frames per camera");
