@@ -29,6 +29,22 @@ public final class PeakThumbnail {
     private PeakThumbnail() {}
 
     /**
+     * Loads Java2D and the JPEG writer (ImageIO scans its plugins on first use, which takes a second or
+     * more on a busy machine) so an operator pays it in open(), not at its first event mid-stream.
+     */
+    public static void warmUp() {
+        BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.drawRect(1, 1, 4, 4);
+        g.dispose();
+        try {
+            encode(img);
+        } catch (IOException e) {
+            throw new IllegalStateException("no JPEG writer in this JVM: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The frame with its verdict's boxes as a JPEG; null when the frame carries no pixels (a marker)
      * or its pixels do not match its size, since a broken thumbnail is worse than none.
      */

@@ -77,6 +77,7 @@ public class RetentionFilter extends KeyedProcessFunction<String, ScoredFrame, S
         bytesIn = g.counter("bytesIn");
         bytesKept = g.counter("bytesKept");
         eventsClosed = g.counter("retentionEvents");
+        PeakThumbnail.warmUp();
     }
 
     @Override
