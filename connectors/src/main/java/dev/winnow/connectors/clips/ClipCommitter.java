@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The second phase of {@link ClipSink}: renames each clip from its in-progress name to its final
- * name and adds its row to the camera's index, both idempotently, so a commit replayed after a
+ * The second phase of {@link ClipSink}: renames each clip (and its thumbnail, if any) from its
+ * in-progress name to its final name and adds its row to the camera's index, all idempotently, so a commit replayed after a
  * restore changes nothing.
  *
  * <p>Orphans: a writer that failed after writing a clip but before the checkpoint leaves its hidden
@@ -63,6 +63,7 @@ final class ClipCommitter implements Committer<ClipCommittable> {
                 r.signalFailedWithKnownReason(new IOException("in-progress clip " + from + " is gone"));
                 continue;
             }
+            if (c.hasThumbnail()) commitThumbnail(c);
             Path index = new Path(c.index());
             List<ClipIndex.Row> rows = new ArrayList<>(ClipIndex.read(index));
             if (rows.stream().noneMatch(x -> x.eventId() == c.row().eventId() && x.clip().equals(c.row().clip()))) {
@@ -73,6 +74,21 @@ final class ClipCommitter implements Committer<ClipCommittable> {
         }
         if (keepMillis != Long.MAX_VALUE || maxBytes != Long.MAX_VALUE) {
             for (String index : indexes) enforceRetention(new Path(index));
+        }
+    }
+
+    /**
+     * Renames the thumbnail before the clip's row enters the index, so a reader of the index finds it.
+     * A thumbnail is a picture of the clip, not the clip: when it is gone the clip is committed without it.
+     */
+    private static void commitThumbnail(ClipCommittable c) throws IOException {
+        Path from = new Path(c.thumbInProgress()), to = new Path(c.thumbTarget());
+        FileSystem fs = to.getFileSystem();
+        if (fs.exists(from)) {
+            if (fs.exists(to)) fs.delete(to, false);
+            if (!fs.rename(from, to)) throw new IOException("cannot rename thumbnail " + from + " to " + to);
+        } else if (!fs.exists(to)) {
+            LOG.warn("clip {}: its thumbnail {} is gone; committing the clip without it", c.target(), from);
         }
     }
 
@@ -121,6 +137,10 @@ final class ClipCommitter implements Committer<ClipCommittable> {
             if (clip.getFileSystem().exists(clip) && !clip.getFileSystem().delete(clip, false)) {
                 throw new IOException("retention: cannot delete " + clip);
             }
+            Path thumb = new Path(index.getParent().getParent(), ClipCommittable.thumbnailOf(row.clip()));
+            if (thumb.getFileSystem().exists(thumb) && !thumb.getFileSystem().delete(thumb, false)) {
+                throw new IOException("retention: cannot delete " + thumb);
+            }
         }
     }
 
@@ -129,6 +149,7 @@ final class ClipCommitter implements Committer<ClipCommittable> {
         java.util.Set<Path> dirs = new java.util.HashSet<>();
         for (CommitRequest<ClipCommittable> r : requests) {
             named.add(new Path(r.getCommittable().inProgress()).getName());
+            if (r.getCommittable().hasThumbnail()) named.add(new Path(r.getCommittable().thumbInProgress()).getName());
             dirs.add(new Path(r.getCommittable().inProgress()).getParent());
         }
         for (Path dir : dirs) {

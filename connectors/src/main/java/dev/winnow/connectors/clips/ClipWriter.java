@@ -92,15 +92,37 @@ final class ClipWriter implements CommittingSinkWriter<ClipRequest, ClipCommitta
         } finally {
             Files.deleteIfExists(local);
         }
+        String thumbIn = "", thumbTarget = "";
+        if (e.thumbnail != null && e.thumbnail.length > 0) {
+            Path thumb = new Path(ClipCommittable.thumbnailOf(target.toString()));
+            Path thumbProgress = new Path(target.getParent(), "." + thumb.getName() + ClipCommitter.IN_PROGRESS + UUID.randomUUID());
+            writeThumbnail(fs, thumbProgress, e.thumbnail);
+            thumbIn = thumbProgress.toString();
+            thumbTarget = thumb.toString();
+        }
         long sourceBytes = 0;
         for (Segment s : segs) sourceBytes += s.bytes;
         ClipIndex.Row row = new ClipIndex.Row(e.cameraId, e.eventId, ISO.format(t.atZone(sink.zone)),
                 ISO.format(Instant.ofEpochMilli(clipEnd).atZone(sink.zone)), e.peakCount, e.modelVersion, rel, bytes, sourceBytes,
                 clipStart, clipEnd, e.startMillis, e.endMillis, e.peakSeq, e.peakMillis);
         pending.add(new ClipCommittable(inProgress.toString(), target.toString(),
-                new Path(base, "camera=" + e.cameraId + "/index.csv").toString(), row));
+                new Path(base, "camera=" + e.cameraId + "/index.csv").toString(), row, thumbIn, thumbTarget));
         clipsWritten.inc();
         clipBytes.inc(bytes);
+    }
+
+    /** The event's thumbnail under its in-progress name, committed with the clip; fails like the clip does. */
+    private static void writeThumbnail(FileSystem fs, Path inProgress, byte[] jpeg) throws IOException {
+        try (OutputStream out = fs.create(inProgress, FileSystem.WriteMode.NO_OVERWRITE)) {
+            out.write(jpeg);
+        } catch (IOException ex) {
+            try {
+                fs.delete(inProgress, false);
+            } catch (IOException ignored) {
+                // the original error is the one to report
+            }
+            throw new IOException("clip sink: cannot write thumbnail " + inProgress + " (" + jpeg.length + " bytes): " + ex.getMessage(), ex);
+        }
     }
 
     private String codec(String segment) throws IOException, InterruptedException {

@@ -75,4 +75,42 @@ class ClipCommitterTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
         assertTrue(e.getMessage().contains("keep must be positive") && e.getMessage().contains("byte budget must be positive"), e.getMessage());
     }
+
+    @Test
+    void theThumbnailIsCommittedWithItsClipOnceAndLeavesWithIt(@TempDir Path base) throws Exception {
+        Path day = Files.createDirectories(base.resolve("camera=c/d"));
+        FileTime before = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        Path orphanThumb = Files.writeString(day.resolve(".0.jpg.inprogress.old"), "thumbnail of a clip written before a failure");
+        Files.setLastModifiedTime(orphanThumb, before);
+        ClipCommittable plain = clip(base, 1, 0, 10_000, 100);
+        Path thumb = Files.write(day.resolve(".1.jpg.inprogress.y"), new byte[] {(byte) 0xff, (byte) 0xd8});
+        Files.setLastModifiedTime(thumb, before);
+        ClipCommittable c = new ClipCommittable(plain.inProgress(), plain.target(), plain.index(), plain.row(),
+                thumb.toUri().toString(), ClipCommittable.thumbnailOf(plain.target()));
+        assertEquals(day.resolve("1.jpg").toUri().toString(), c.thumbTarget());
+        ClipCommitter committer = new ClipCommitter(Long.MAX_VALUE, 150);
+        committer.commit(List.of(new Request(c)));
+        assertTrue(Files.exists(day.resolve("1.mp4")) && Files.exists(day.resolve("1.jpg")), "clip and thumbnail under their final names");
+        assertFalse(Files.exists(thumb));
+        assertFalse(Files.exists(orphanThumb), "an in-progress thumbnail no committable names is an orphan like a clip");
+        committer.commit(List.of(new Request(c)));   // replayed after a restore
+        assertTrue(Files.exists(day.resolve("1.jpg")));
+        assertEquals(1, ClipIndex.read(new org.apache.flink.core.fs.Path(base.resolve("camera=c/index.csv").toUri())).size());
+
+        var ser = new ClipCommittable.Serializer();
+        assertEquals(c, ser.deserialize(ser.getVersion(), ser.serialize(c)));
+        ClipCommittable noThumb = clip(base, 9, 0, 1, 1);
+        assertFalse(ser.deserialize(ser.getVersion(), ser.serialize(noThumb)).hasThumbnail());
+        org.apache.flink.core.memory.DataOutputSerializer v1 = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        v1.writeUTF(c.inProgress());
+        v1.writeUTF(c.target());
+        v1.writeUTF(c.index());
+        v1.writeUTF(c.row().toCsv());
+        assertEquals(new ClipCommittable(c.inProgress(), c.target(), c.index(), c.row()), ser.deserialize(1, v1.getCopyOfBuffer()),
+                "a checkpoint from before thumbnails restores");
+
+        committer.commit(List.of(new Request(clip(base, 2, 20_000, 30_000, 100))));   // 200 bytes > 150: clip 1 goes
+        assertFalse(Files.exists(day.resolve("1.mp4")));
+        assertFalse(Files.exists(day.resolve("1.jpg")), "the retention policy deletes the thumbnail with its clip");
+    }
 }

@@ -170,7 +170,9 @@ class ClipPipelineTest {
         assertEquals(4, decisions.size(), "vtest.avi cuts into 4 segments at its keyframes");
         assertTrue(source > 7_500_000 && source < Files.size(Videos.VTEST), "segment bytes " + source);
         assertEquals(r.sourceBytes(), keptBytes);
-        assertEquals(List.of(clip, out.resolve("camera=door/index.csv")), visibleFiles(out));
+        Path thumb = out.resolve("camera=door/2023-11-14/22-13-20_1.jpg");
+        assertEquals(List.of(thumb, clip, out.resolve("camera=door/index.csv")), visibleFiles(out), "the clip, its thumbnail, the index");
+        assertNotNull(javax.imageio.ImageIO.read(thumb.toFile()), "the thumbnail is a JPEG");
     }
 
     @Test
@@ -213,7 +215,7 @@ class ClipPipelineTest {
         List<ClipIndex.Row> rows = ClipIndex.readAll(new org.apache.flink.core.fs.Path(out.toUri()));
         assertEquals(List.of(1L, 2L, 3L), rows.stream().map(ClipIndex.Row::eventId).toList(), "each event exactly once: " + rows);
         List<Path> visible = visibleFiles(out);
-        assertEquals(4, visible.size(), "three clips and the index, nothing else visible: " + visible);
+        assertEquals(7, visible.size(), "three clips, their thumbnails and the index, nothing else visible: " + visible);
         try (Stream<Path> s = Files.walk(out)) {
             List<Path> left = s.filter(p -> p.getFileName().toString().contains(".inprogress.")).toList();
             assertEquals(List.of(), left, "the clip written before the failure and never committed is deleted on restore");
@@ -222,6 +224,7 @@ class ClipPipelineTest {
             Path clip = out.resolve(r.clip());
             assertEquals(Files.size(clip), r.bytes());
             assertEquals((r.endMillis() - r.startMillis()) / 1000.0, Videos.assertPlayable(clip), 0.3);
+            assertNotNull(javax.imageio.ImageIO.read(out.resolve(ClipCommittable.thumbnailOf(r.clip())).toFile()), "each clip's thumbnail, once");
         }
     }
 }

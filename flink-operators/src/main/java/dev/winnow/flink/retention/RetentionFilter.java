@@ -59,6 +59,8 @@ public class RetentionFilter extends KeyedProcessFunction<String, ScoredFrame, S
         public int modelVersion;
         public long peakSeq = -1;
         public long peakMillis;
+        /** The peak frame's thumbnail, rendered when the peak rises (see {@link PeakThumbnail}). */
+        public byte[] peakJpeg;
 
         public OpenEvent() {}
     }
@@ -75,6 +77,7 @@ public class RetentionFilter extends KeyedProcessFunction<String, ScoredFrame, S
         bytesIn = g.counter("bytesIn");
         bytesKept = g.counter("bytesKept");
         eventsClosed = g.counter("retentionEvents");
+        PeakThumbnail.warmUp();
     }
 
     @Override
@@ -148,6 +151,7 @@ public class RetentionFilter extends KeyedProcessFunction<String, ScoredFrame, S
             if (f.verdict.count > e.peakCount || e.peakSeq < 0) {
                 e.peakSeq = f.frame.seq;
                 e.peakMillis = f.frame.timestampMillis;
+                e.peakJpeg = PeakThumbnail.jpeg(f);
             }
             e.peakCount = Math.max(e.peakCount, f.verdict.count);
             e.peakScore = Math.max(e.peakScore, f.verdict.score);
@@ -175,9 +179,28 @@ public class RetentionFilter extends KeyedProcessFunction<String, ScoredFrame, S
         r.peakSeq = e.peakSeq;
         r.peakMillis = e.peakMillis;
         ctx.output(EVENTS, r);
-        ctx.output(LIFECYCLE, r);
+        // the thumbnail goes only to the clip path, not to the events CSV or Kafka topic
+        RetentionEvent withThumbnail = copy(r);
+        withThumbnail.thumbnail = e.peakJpeg;
+        ctx.output(LIFECYCLE, withThumbnail);
         eventsClosed.inc();
         open.clear();
+    }
+
+    private static RetentionEvent copy(RetentionEvent r) {
+        RetentionEvent c = new RetentionEvent();
+        c.cameraId = r.cameraId;
+        c.eventId = r.eventId;
+        c.startMillis = r.startMillis;
+        c.endMillis = r.endMillis;
+        c.peakCount = r.peakCount;
+        c.peakScore = r.peakScore;
+        c.framesKept = r.framesKept;
+        c.bytesKept = r.bytesKept;
+        c.modelVersion = r.modelVersion;
+        c.peakSeq = r.peakSeq;
+        c.peakMillis = r.peakMillis;
+        return c;
     }
 
     @Override

@@ -20,6 +20,12 @@ public class RetentionEvent {
     /** Sequence number and time of the frame with the most people (the event's thumbnail). */
     public long peakSeq = -1;
     public long peakMillis;
+    /**
+     * The peak frame as a JPEG with the detector's boxes ({@link dev.winnow.flink.retention.PeakThumbnail});
+     * set only on the closed event of {@link dev.winnow.flink.retention.RetentionFilter#LIFECYCLE}, for
+     * the clip sink to store next to the clip. Null when the frames carry no pixels.
+     */
+    public byte[] thumbnail;
 
     public RetentionEvent() {}
 

@@ -144,6 +144,11 @@ public final class RetentionReport {
         return new Video(src, keptSeg, clipBytes, n, keptMs, recMs);
     }
 
+    /** The recorded segments and what became of them, by camera then time. */
+    public List<SegmentRow> segments() {
+        return segments;
+    }
+
     public List<ClipIndex.Row> clips() {
         return clips;
     }
@@ -318,23 +323,10 @@ public final class RetentionReport {
     public void writeHtml(Path file) throws IOException {
         Html h = new Html("Winnow security-retention report");
         Totals t = total();
-        h.paragraph(videoLine().trim() + String.format(Locale.ROOT, ". Person-frame recall on labelled frames: %s. Retention: %s.", t.recall(), config));
-        if (!clips.isEmpty()) {
-            StringBuilder rows = new StringBuilder("<table><tr><th>camera</th><th>event</th><th>start</th><th>duration</th><th>peak people</th>"
-                    + "<th>clip bytes</th><th>source bytes</th><th>clip</th></tr>\n");
-            for (ClipIndex.Row c : clips) {
-                String type = c.clip().endsWith(".mp4") ? "video/mp4" : "video/x-matroska";
-                rows.append("<tr><td>").append(Html.escape(c.camera())).append("</td><td>").append(c.eventId()).append("</td><td>")
-                        .append(Html.escape(c.start())).append("</td><td>")
-                        .append(String.format(Locale.ROOT, "%.1f s", (c.endMillis() - c.startMillis()) / 1000.0)).append("</td><td>")
-                        .append(c.peakCount()).append("</td><td>").append(kb(c.bytes())).append("</td><td>").append(kb(c.sourceBytes()))
-                        .append("</td><td><video controls preload=\"metadata\" width=\"320\"><source src=\"").append(Html.escape(c.clip()))
-                        .append("\" type=\"").append(type).append("\"></video><br><a href=\"").append(Html.escape(c.clip())).append("\">")
-                        .append(Html.escape(c.clip())).append("</a></td></tr>\n");
-            }
-            h.heading("Clips");
-            h.raw(rows.append("</table>\n").toString());
-        }
+        h.paragraph(String.format(Locale.ROOT, "Person-frame recall on labelled frames: %s. Retention: %s.", t.recall(), config));
+        // links are relative to the page's folder, the output directory
+        h.raw(new RetentionPage(this, file.toAbsolutePath().getParent(), "ffprobe").sections());
+        h.heading("Analysis frames per camera");
         h.table(HEADER, rows());
         Map<String, List<Decision>> byCamera = new TreeMap<>();
         for (Decision d : decisions) byCamera.computeIfAbsent(d.camera, k -> new ArrayList<>()).add(d);
@@ -370,6 +362,7 @@ public final class RetentionReport {
                     String.format(Locale.ROOT, "%.2f", e.peakScore), String.valueOf(e.frames), kb(e.bytes)));
         }
         h.table(List.of("camera", "event", "length", "peak count", "peak score", "frames kept", "bytes kept"), ev);
+        h.raw(RetentionPage.PROBE_SCRIPT);
         h.write(file);
     }
 }

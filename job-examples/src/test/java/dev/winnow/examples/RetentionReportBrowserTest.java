@@ -1,0 +1,145 @@
+package dev.winnow.examples;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.winnow.connectors.clips.ClipCommittable;
+import dev.winnow.connectors.clips.ClipIndex;
+import dev.winnow.examples.report.RetentionReport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * security-retention's report.html opened in headless Chromium (Debian {@code chromium}, installed by
+ * scripts/install-deps.sh): on a run with an H.264 camera (vtest's frames encoded with libx264) and a
+ * DivX 3 camera (vtest.avi's own stream), every H.264 clip's player loads with a duration, every
+ * thumbnail loads, nothing errors, and the DivX clips offer a download instead of a player.
+ */
+class RetentionReportBrowserTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    static final Path VTEST = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
+
+    @TempDir Path tmp;
+
+    static String chromium() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(dir, "chromium");
+            if (Files.isExecutable(p)) return p.toString();
+        }
+        return null;
+    }
+
+    static void run(List<String> cmd, Path log) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished: " + cmd);
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + Files.readString(log));
+    }
+
+    /** The page's DOM after its scripts ran, as headless Chromium dumps it. */
+    static String dumpDom(String chromium, Path page, Path profile) throws Exception {
+        Path dom = profile.resolveSibling("dom.html"), err = profile.resolveSibling("chromium.log");
+        Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile,
+                "--virtual-time-budget=15000", "--dump-dom", page.toUri().toString())
+                .redirectOutput(dom.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("chromium did not finish in 120 s: " + Files.readString(err));
+        }
+        assertEquals(0, p.exitValue(), "chromium: " + Files.readString(err));
+        return Files.readString(dom, StandardCharsets.UTF_8);
+    }
+
+    static Map<String, String> bodyAttributes(String dom) {
+        Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
+        assertTrue(body.find(), "a body in the dumped DOM");
+        Map<String, String> a = new HashMap<>();
+        Matcher m = Pattern.compile("([\\w-]+)=\"([^\"]*)\"").matcher(body.group(1));
+        while (m.find()) a.put(m.group(1), m.group(2));
+        return a;
+    }
+
+    static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) n++;
+        return n;
+    }
+
+    @Test
+    void theReportsPlayersAndThumbnailsLoadInChromiumAndDivxClipsOfferADownload() throws Exception {
+        String chromium = chromium();
+        assumeTrue(chromium != null, "chromium is not installed (scripts/install-deps.sh installs it; CI must have it)");
+        assertTrue(Files.isReadable(VTEST), "apt-get install opencv-doc");
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path h264 = src.resolve("street.mp4"), divx = src.resolve("hall.avi");
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", VTEST.toString(), "-t", "16", "-c:v", "libx264", "-preset", "veryfast",
+                "-pix_fmt", "yuv420p", "-g", "10", "-an", h264.toString()), tmp.resolve("ffmpeg-h264.log"));
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", VTEST.toString(), "-t", "12", "-c", "copy", "-an", divx.toString()),
+                tmp.resolve("ffmpeg-divx.log"));
+
+        Path out = tmp.resolve("out");
+        SecurityRetentionJob job = new SecurityRetentionJob();
+        new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "street=" + h264, "--camera", "hall=" + divx, "--fps", "5");
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        job.build(env);
+        env.execute("security-retention report");
+        RetentionReport.writeMergedIndex(out);
+        RetentionReport report = RetentionReport.read(out, job.retention());
+        Path page = out.resolve("report.html");
+        report.writeHtml(page);
+
+        List<ClipIndex.Row> street = new ArrayList<>(), hall = new ArrayList<>();
+        for (ClipIndex.Row r : report.clips()) (r.camera().equals("street") ? street : hall).add(r);
+        assertFalse(street.isEmpty(), "people in vtest's first 16 s: an H.264 clip");
+        assertFalse(hall.isEmpty(), "and a DivX clip");
+        for (ClipIndex.Row r : report.clips()) {
+            Path thumb = out.resolve(ClipCommittable.thumbnailOf(r.clip()));
+            var img = ImageIO.read(thumb.toFile());
+            assertNotNull(img, "a JPEG thumbnail beside " + r.clip());
+            assertEquals(320, img.getWidth(), "made from the 320x240 analysis frame");
+        }
+        String html = Files.readString(page);
+        assertEquals(report.clips().size(), count(html, "<tr class=\"event\""), "one row per committed clip");
+        assertEquals(street.size(), count(html, "<video "), "a player for each H.264 clip only");
+        assertEquals(hall.size(), count(html, "class=\"download\""), "a download for each DivX clip");
+        assertTrue(html.contains("DivX 3 (msmpeg4v3) in Matroska: a browser cannot play it"), "the row says why");
+        assertEquals(2, count(html, "<svg class=\"timeline\""), "a timeline per camera");
+        assertTrue(html.contains("data-kind=\"kept\"") && html.contains("class=\"tick-label\""), "kept spans and clock-time ticks");
+        assertTrue(html.matches("(?s).*<div id=\"models\">.*<td>v\\d+</td>.*"), "the model versions that decided");
+
+        String dom = dumpDom(chromium, page, tmp.resolve("profile"));
+        Map<String, String> body = bodyAttributes(dom);
+        assertEquals("0", body.get("data-errors"), "no player or thumbnail failed: " + body.get("data-error-list"));
+        assertEquals(String.valueOf(street.size()), body.get("data-videos"));
+        assertEquals(body.get("data-videos"), body.get("data-videos-loaded"), "every player loaded its clip's metadata: " + body);
+        String[] durations = body.get("data-video-durations").trim().split(" ");
+        assertEquals(street.size(), durations.length, body.toString());
+        for (String d : durations) assertTrue(Double.parseDouble(d) > 0, "a playable duration: " + d);
+        assertEquals(String.valueOf(report.clips().size()), body.get("data-images"));
+        assertEquals(body.get("data-images"), body.get("data-images-loaded"), "every thumbnail loaded: " + body);
+        System.out.println("report.html in chromium: " + body);
+    }
+}
