@@ -1,5 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+
 import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
 import dev.winnow.runtime.kernel.simd.ConvSimd;
 import dev.winnow.runtime.quant.FixedPoint;

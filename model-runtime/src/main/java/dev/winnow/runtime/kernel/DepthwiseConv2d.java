@@ -1,5 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+
 import dev.winnow.runtime.kernel.simd.DepthwiseSimd;
 import dev.winnow.runtime.quant.FixedPoint;
 import dev.winnow.runtime.quant.QuantParams;

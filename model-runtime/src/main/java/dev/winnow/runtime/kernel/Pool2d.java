@@ -1,5 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+
 /**
  * Max and average pooling over HWC windows. Average pooling divides by the number of window
  * positions inside the input (TFLite semantics), so padded edges are not pulled towards zero. int8

@@ -9,7 +9,7 @@ import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
 import dev.winnow.runtime.kernel.Activation;
 import dev.winnow.runtime.kernel.Conv2d;
-import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 
 /** The {@code conv2d} node: float32 or int8 by its input's type. */
 final class ConvOp extends Op {

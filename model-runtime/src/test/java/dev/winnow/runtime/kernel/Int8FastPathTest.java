@@ -1,5 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

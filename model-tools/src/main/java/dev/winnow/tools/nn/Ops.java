@@ -1,6 +1,6 @@
 package dev.winnow.tools.nn;
 
-import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 
 /**
  * Differentiable operations over HWC tensors. Each runs forwards and records its backward step on

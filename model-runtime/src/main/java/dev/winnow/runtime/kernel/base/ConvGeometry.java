@@ -1,4 +1,4 @@
-package dev.winnow.runtime.kernel;
+package dev.winnow.runtime.kernel.base;
 
 /**
  * Shapes of a 2-D convolution or pooling window over an HWC tensor: input and output sizes, kernel,
