@@ -6,7 +6,6 @@ import dev.winnow.registry.RegistryClient;
 import dev.winnow.runtime.Model;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -154,7 +153,7 @@ public final class SwappableModel<S extends ServingModel> {
 
     private S load(ModelUpdate u) {
         try {
-            ModelVersion v = new ModelVersion(u.modelName, u.version, u.sha256, 0, null, Map.of(), Map.of(), null, 0, false);
+            ModelVersion v = ModelVersion.builder(u.modelName, u.version, u.sha256).build();
             return loader.load(Model.load(client.fetch(v)), u.version, serving);
         } catch (Exception | LinkageError e) {
             failedSwaps.inc();
