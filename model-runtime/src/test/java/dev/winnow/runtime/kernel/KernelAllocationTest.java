@@ -35,7 +35,7 @@ class KernelAllocationTest {
         long[] bits = new long[4];
         dev.winnow.runtime.family.Bonsai bonsaiV = new dev.winnow.runtime.testing.RandomBonsai(52, 16, 28, 26, 3, 1f, 0.3).family();
         float[] bonsaiScratch = new float[bonsaiV.scratchSize()];
-        dev.winnow.runtime.family.QuantizedBonsai bonsaiQ = new dev.winnow.runtime.family.QuantizedBonsai(bonsaiV, dev.winnow.runtime.family.QuantizedBonsai.Mode.INT8);
+        dev.winnow.runtime.family.QuantizedBonsai bonsaiQ = new dev.winnow.runtime.family.Int8Bonsai(bonsaiV);
         float[] bonsaiQf = new float[bonsaiQ.scratchFloats()];
         short[] bonsaiQs = new short[bonsaiQ.scratchInts()];
         int[] convQs = new int[convQ.scratchInts()];
