@@ -21,10 +21,10 @@ class ReadmeExamplesTest {
         List<String> commands = new ArrayList<>();
         commands.addAll(winnowLines(Files.readAllLines(Path.of("../README.md"))));
         assertTrue(commands.size() >= 14, "found the examples: " + commands);
-        // docs/ show synopses with <placeholders> and [optional] parts, which are not command lines; the README's are
+        // docs/ hold reference pages with multi-line synopses; the README's lines are one command each
         List<String> failures = new ArrayList<>();
         for (String c : commands) {
-            String[] words = c.split("\\s+");
+            String[] words = asCommandLine(c).split("\\s+");
             String[] args = Arrays.copyOfRange(words, 1, words.length);
             try {
                 WinnowCli.commandLine().parseArgs(args);
@@ -40,8 +40,18 @@ class ReadmeExamplesTest {
         List<String> found = winnowLines(List.of("winnow outside a block", "```bash", "X=1 winnow train protonn --no-such-option 3 -o x.wnm   # note",
                 "echo hi && winnow inspect a.wnm", "```", "```java", "winnow in java", "```"));
         assertEquals(List.of("winnow train protonn --no-such-option 3 -o x.wnm", "winnow inspect a.wnm"), found);
+        assertEquals("winnow teacher label --frames x --out labels.csv --boxes --threshold 0.35 --clips x",
+                asCommandLine("winnow teacher label --frames <dir|video|rtsp://…> --out labels.csv [--boxes] [--threshold 0.35] --clips …"));
         assertThrows(CommandLine.ParameterException.class,
                 () -> WinnowCli.commandLine().parseArgs("train", "protonn", "--no-such-option", "3", "-o", "x.wnm"));
+    }
+
+    /**
+     * A synopsis as a command line: optional parts ([--boxes]) taken, placeholders (<dir|video>) and
+     * ellipses given a value, so that every option a synopsis names is checked too.
+     */
+    static String asCommandLine(String synopsis) {
+        return synopsis.replaceAll("<[^>]*>", "x").replace("…", "x").replace("[", "").replace("]", "");
     }
 
     /** Lines of ```bash blocks, comments cut, split at {@code &&}, environment assignments dropped, that start with "winnow ". */
