@@ -129,12 +129,10 @@ public final class Conv2d {
                     int iw0 = ow * g.strideW() - g.padLeft();
                     int o = outOff + (oh * g.outW() + ow) * outC;
                     System.arraycopy(bias, 0, out, o, outC);
-                    for (int kh = 0; kh < kH; kh++) {
+                    for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
                         int ih = ih0 + kh;
-                        if (ih < 0 || ih >= inH) continue;
-                        for (int kw = 0; kw < kW; kw++) {
+                        for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                             int iw = iw0 + kw;
-                            if (iw < 0 || iw >= inW) continue;
                             int xb = inOff + (ih * inW + iw) * inC;
                             int wb = (kh * kW + kw) * inC * outC;
                             for (int ic = 0; ic < inC; ic++) {

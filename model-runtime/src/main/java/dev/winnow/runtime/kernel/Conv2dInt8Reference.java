@@ -28,12 +28,10 @@ final class Conv2dInt8Reference extends Conv2dInt8 {
         final int inC = g.inC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH();
         int ih0 = oh * g.strideH() - g.padTop(), iw0 = ow * g.strideW() - g.padLeft();
         int acc = bias[oc], wo = oc * kH * kW * inC;
-        for (int kh = 0; kh < kH; kh++) {
+        for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
             int ih = ih0 + kh;
-            if (ih < 0 || ih >= inH) continue;
-            for (int kw = 0; kw < kW; kw++) {
+            for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                 int iw = iw0 + kw;
-                if (iw < 0 || iw >= inW) continue;
                 int xb = inOff + (ih * inW + iw) * inC;
                 int wb = wo + (kh * kW + kw) * inC;
                 for (int ic = 0; ic < inC; ic++) acc += (in[xb + ic] - inZp) * w[wb + ic];

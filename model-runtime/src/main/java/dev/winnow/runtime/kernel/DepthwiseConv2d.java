@@ -100,12 +100,10 @@ public final class DepthwiseConv2d {
                     int iw0 = ow * g.strideW() - g.padLeft();
                     int o = outOff + (oh * g.outW() + ow) * outC;
                     System.arraycopy(bias, 0, out, o, outC);
-                    for (int kh = 0; kh < g.kH(); kh++) {
+                    for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
                         int ih = ih0 + kh;
-                        if (ih < 0 || ih >= g.inH()) continue;
-                        for (int kw = 0; kw < kW; kw++) {
+                        for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                             int iw = iw0 + kw;
-                            if (iw < 0 || iw >= inW) continue;
                             int xb = inOff + (ih * inW + iw) * inC;
                             int wb = (kh * kW + kw) * outC;
                             if (mult == 1) {
@@ -177,12 +175,10 @@ public final class DepthwiseConv2d {
                 for (int ow = 0; ow < g.outW(); ow++) {
                     int iw0 = ow * g.strideW() - g.padLeft();
                     System.arraycopy(bias, 0, s, sOff, ch);
-                    for (int kh = 0; kh < kH; kh++) {
+                    for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
                         int ih = ih0 + kh;
-                        if (ih < 0 || ih >= inH) continue;
-                        for (int kw = 0; kw < kW; kw++) {
+                        for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                             int iw = iw0 + kw;
-                            if (iw < 0 || iw >= inW) continue;
                             int xb = inOff + (ih * inW + iw) * ch, wb = (kh * kW + kw) * ch;
                             for (int c = 0; c < ch; c++) s[sOff + c] += (in[xb + c] - zp) * wi[wb + c];
                         }
@@ -206,12 +202,10 @@ public final class DepthwiseConv2d {
                     for (int c = 0; c < outC; c++) {
                         int acc = bias[c];
                         int ic = c / mult;
-                        for (int kh = 0; kh < g.kH(); kh++) {
+                        for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
                             int ih = ih0 + kh;
-                            if (ih < 0 || ih >= g.inH()) continue;
-                            for (int kw = 0; kw < kW; kw++) {
+                            for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                                 int iw = iw0 + kw;
-                                if (iw < 0 || iw >= inW) continue;
                                 acc += (in[inOff + (ih * inW + iw) * inC + ic] - inZp) * w[(kh * kW + kw) * outC + c];
                             }
                         }
