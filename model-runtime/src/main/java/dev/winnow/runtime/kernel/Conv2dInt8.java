@@ -1,8 +1,8 @@
 package dev.winnow.runtime.kernel;
 
 import dev.winnow.runtime.kernel.base.ConvGeometry;
+import dev.winnow.runtime.kernel.base.Requantizer;
 import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
-import dev.winnow.runtime.quant.FixedPoint;
 import dev.winnow.runtime.quant.QuantParams;
 
 /**
@@ -26,12 +26,8 @@ public abstract sealed class Conv2dInt8 permits Conv2dInt8Reference, Conv2dInt8P
     final ConvGeometry g;
     final byte[] w;        // OHWI, as TFLite keeps it: the dot product runs over contiguous input channels
     final int[] bias;
-    private final int[] mult;
-    private final int[] shift;
     final int inZp;
-    private final int outZp;
-    private final int qmin;
-    private final int qmax;
+    private final Requantizer requantizer;
 
     Conv2dInt8(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
         this.g = g;
@@ -40,17 +36,8 @@ public abstract sealed class Conv2dInt8 permits Conv2dInt8Reference, Conv2dInt8P
         this.w = filterOhwi.clone();
         this.bias = bias == null ? new int[g.outC()] : bias.clone();
         if (this.bias.length != g.outC()) throw new IllegalArgumentException("bias has " + this.bias.length + " values for " + g.outC() + " channels");
-        this.mult = new int[g.outC()];
-        this.shift = new int[g.outC()];
-        for (int oc = 0; oc < g.outC(); oc++) {
-            FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) in.scale() * filterScales[oc] / out.scale());
-            mult[oc] = m.multiplier();
-            shift[oc] = m.shift();
-        }
+        this.requantizer = new Requantizer(g.outC(), in.scale(), filterScales, out.scale(), out.zeroPoint(), act.qmin(out), act.qmax(out));
         this.inZp = in.zeroPoint();
-        this.outZp = out.zeroPoint();
-        this.qmin = act.qmin(out);
-        this.qmax = act.qmax(out);
     }
 
     /** The fastest kernel for this convolution on this JVM (see {@link #prepare(ConvGeometry, byte[], float[], int[], QuantParams, QuantParams, Activation, boolean)}). */
@@ -99,7 +86,6 @@ public abstract sealed class Conv2dInt8 permits Conv2dInt8Reference, Conv2dInt8P
 
     /** An int32 accumulator of output channel {@code oc} as the output's int8. */
     final byte requantize(int acc, int oc) {
-        int v = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc]) + outZp;
-        return (byte) (v < qmin ? qmin : (v > qmax ? qmax : v));
+        return requantizer.apply(acc, oc);
     }
 }

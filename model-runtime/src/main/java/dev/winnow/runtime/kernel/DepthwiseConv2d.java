@@ -1,9 +1,9 @@
 package dev.winnow.runtime.kernel;
 
 import dev.winnow.runtime.kernel.base.ConvGeometry;
+import dev.winnow.runtime.kernel.base.Requantizer;
 
 import dev.winnow.runtime.kernel.simd.DepthwiseSimd;
-import dev.winnow.runtime.quant.FixedPoint;
 import dev.winnow.runtime.quant.QuantParams;
 
 /**
@@ -123,12 +123,8 @@ public final class DepthwiseConv2d {
         private final ConvGeometry g;
         private final byte[] w;
         private final int[] bias;
-        private final int[] mul;
-        private final int[] shift;
+        private final Requantizer requantizer;
         private final int inZp;
-        private final int outZp;
-        private final int qmin;
-        private final int qmax;
         private final int mult;
         private final int[] wInt;
 
@@ -141,17 +137,8 @@ public final class DepthwiseConv2d {
             this.wInt = new int[w.length];
             for (int i = 0; i < w.length; i++) wInt[i] = w[i];
             this.bias = bias == null ? new int[g.outC()] : bias.clone();
-            this.mul = new int[g.outC()];
-            this.shift = new int[g.outC()];
-            for (int c = 0; c < g.outC(); c++) {
-                FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) in.scale() * filterScales[c] / out.scale());
-                mul[c] = m.multiplier();
-                shift[c] = m.shift();
-            }
+            this.requantizer = new Requantizer(g.outC(), in.scale(), filterScales, out.scale(), out.zeroPoint(), act.qmin(out), act.qmax(out));
             this.inZp = in.zeroPoint();
-            this.outZp = out.zeroPoint();
-            this.qmin = act.qmin(out);
-            this.qmax = act.qmax(out);
         }
 
         /** int32 scratch of the channel-vector path: one accumulator per channel. */
@@ -184,10 +171,7 @@ public final class DepthwiseConv2d {
                         }
                     }
                     int o = outOff + (oh * g.outW() + ow) * ch;
-                    for (int c = 0; c < ch; c++) {
-                        int v = FixedPoint.multiplyByQuantizedMultiplier(s[sOff + c], mul[c], shift[c]) + outZp;
-                        out[o + c] = (byte) (v < qmin ? qmin : (v > qmax ? qmax : v));
-                    }
+                    for (int c = 0; c < ch; c++) out[o + c] = requantizer.apply(s[sOff + c], c);
                 }
             }
         }
@@ -209,8 +193,7 @@ public final class DepthwiseConv2d {
                                 acc += (in[inOff + (ih * inW + iw) * inC + ic] - inZp) * w[(kh * kW + kw) * outC + c];
                             }
                         }
-                        int v = FixedPoint.multiplyByQuantizedMultiplier(acc, mul[c], shift[c]) + outZp;
-                        out[o + c] = (byte) FixedPoint.clamp(v, qmin, qmax);
+                        out[o + c] = requantizer.apply(acc, c);
                     }
                 }
             }
