@@ -4,7 +4,7 @@ import dev.winnow.runtime.kernel.Activation;
 import dev.winnow.runtime.kernel.BinaryDense;
 import dev.winnow.runtime.kernel.BinaryPacking;
 import dev.winnow.runtime.kernel.Conv2d;
-import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 import dev.winnow.runtime.kernel.DepthwiseConv2d;
 import dev.winnow.runtime.kernel.Dense;
 import java.util.Random;

@@ -67,8 +67,8 @@ public final class ModelRegistry {
         if (e.sequence() != log.size() + 1) throw new RegistryException(RegistryException.Kind.STORAGE, "event log out of order at " + e.sequence());
         switch (e.type()) {
             case PUBLISH:
-                versions.computeIfAbsent(e.model(), k -> new ArrayList<>()).add(new ModelVersion(e.model(), e.version(), e.sha256(), e.size(),
-                        e.family(), e.metrics(), e.tags(), e.actor(), e.timeMillis(), false));
+                versions.computeIfAbsent(e.model(), k -> new ArrayList<>()).add(ModelVersion.builder(e.model(), e.version(), e.sha256()).size(e.size())
+                        .family(e.family()).metrics(e.metrics()).tags(e.tags()).uploader(e.actor()).publishedMillis(e.timeMillis()).build());
                 break;
             case ALIAS_SET:
                 aliases.computeIfAbsent(e.model(), k -> new TreeMap<>()).put(e.alias(), e.version());
@@ -114,8 +114,8 @@ public final class ModelRegistry {
             synchronized (stateLock) {
                 version = versions.getOrDefault(model, List.of()).size() + 1;
             }
-            return commit(new RegistryEvent(log.size() + 1, RegistryEvent.Type.PUBLISH, model, version, null, 0, sha, artifact.length,
-                    a.metadata().family(), a.metadata().metrics(), tags, uploader, clock.millis()));
+            return commit(RegistryEvent.builder(log.size() + 1, RegistryEvent.Type.PUBLISH, model, version).sha256(sha).size(artifact.length)
+                    .family(a.metadata().family()).metrics(a.metadata().metrics()).tags(tags).actor(uploader).timeMillis(clock.millis()).build());
         });
         return version(model, e.version());
     }
@@ -143,8 +143,9 @@ public final class ModelRegistry {
             ModelVersion v = version(model, version);
             if (v.archived()) throw new RegistryException(RegistryException.Kind.CONFLICT, model + ":" + version + " is archived");
             Integer previous = aliasTarget(model, alias);
-            return commit(new RegistryEvent(log.size() + 1, RegistryEvent.Type.ALIAS_SET, model, version, alias,
-                    previous == null ? 0 : previous, v.sha256(), v.size(), v.family(), null, null, actor, clock.millis()));
+            return commit(RegistryEvent.builder(log.size() + 1, RegistryEvent.Type.ALIAS_SET, model, version).alias(alias)
+                    .previousVersion(previous == null ? 0 : previous).sha256(v.sha256()).size(v.size()).family(v.family())
+                    .actor(actor).timeMillis(clock.millis()).build());
         });
     }
 
@@ -155,8 +156,8 @@ public final class ModelRegistry {
             refresh();
             Integer previous = aliasTarget(model, alias);
             if (previous == null) throw new RegistryException(RegistryException.Kind.NOT_FOUND, "no alias " + model + "@" + alias);
-            return commit(new RegistryEvent(log.size() + 1, RegistryEvent.Type.ALIAS_REMOVED, model, previous, alias, previous,
-                    null, 0, null, null, null, actor, clock.millis()));
+            return commit(RegistryEvent.builder(log.size() + 1, RegistryEvent.Type.ALIAS_REMOVED, model, previous).alias(alias)
+                    .previousVersion(previous).actor(actor).timeMillis(clock.millis()).build());
         });
     }
 
@@ -172,7 +173,8 @@ public final class ModelRegistry {
                     if (a.getValue() == version) throw new RegistryException(RegistryException.Kind.CONFLICT, "alias " + a.getKey() + " still points at version " + version);
                 }
             }
-            return commit(new RegistryEvent(log.size() + 1, RegistryEvent.Type.ARCHIVE, model, version, null, 0, v.sha256(), 0, null, null, null, actor, clock.millis()));
+            return commit(RegistryEvent.builder(log.size() + 1, RegistryEvent.Type.ARCHIVE, model, version).sha256(v.sha256())
+                    .actor(actor).timeMillis(clock.millis()).build());
         });
     }
 

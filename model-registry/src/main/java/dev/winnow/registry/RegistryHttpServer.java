@@ -130,14 +130,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             events(x, q);
         } else if (p.length == 2 && p[0].equals("models")) {
             requireMethod(method, "GET");
-            String m = Names.model(p[1]);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("name", m);
-            List<Object> vs = new ArrayList<>();
-            for (ModelVersion v : registry.versions(m)) vs.add(RegistryJson.version(v));
-            out.put("versions", vs);
-            out.put("aliases", new LinkedHashMap<String, Object>(registry.aliases(m)));
-            json(x, 200, out);
+            json(x, 200, model(Names.model(p[1])));
         } else if (p.length == 3 && p[0].equals("models") && p[2].equals("versions")) {
             requireMethod(method, "POST");
             String actor = authorize(x);
@@ -152,18 +145,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             json(x, 200, RegistryJson.version(registry.version(Names.model(p[1]), versionNumber(p[3]))));
         } else if (p.length == 5 && p[0].equals("models") && p[2].equals("versions") && p[4].equals("artifact")) {
             requireMethod(method, "GET");
-            ModelVersion v = registry.version(Names.model(p[1]), versionNumber(p[3]));
-            byte[] bytes = registry.artifact(v);
-            x.getResponseHeaders().set("Content-Type", "application/octet-stream");
-            x.getResponseHeaders().set("ETag", "\"" + v.sha256() + "\"");
-            if (("\"" + v.sha256() + "\"").equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
-                x.sendResponseHeaders(304, -1);
-                return;
-            }
-            x.sendResponseHeaders(200, bytes.length);
-            try (OutputStream os = x.getResponseBody()) {
-                os.write(bytes);
-            }
+            artifact(x, registry.version(Names.model(p[1]), versionNumber(p[3])));
         } else if (p.length == 5 && p[0].equals("models") && p[2].equals("versions") && p[4].equals("archive")) {
             requireMethod(method, "POST");
             String actor = authorize(x);
@@ -171,22 +153,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             notifyCommit();
             json(x, 200, RegistryJson.event(e));
         } else if (p.length == 4 && p[0].equals("models") && p[2].equals("aliases")) {
-            String actor;
-            RegistryEvent e;
-            if (method.equals("PUT")) {
-                actor = authorize(x);
-                Map<String, Object> body = jsonBody(x);
-                Object v = body.get("version");
-                if (!(v instanceof Long)) throw new HttpError(400, "body must be {\"version\": <positive integer>}");
-                e = registry.setAlias(p[1], p[3], (int) (long) (Long) v, actor);
-            } else if (method.equals("DELETE")) {
-                actor = authorize(x);
-                e = registry.removeAlias(p[1], p[3], actor);
-            } else {
-                throw new HttpError(405, "use PUT or DELETE on an alias");
-            }
-            notifyCommit();
-            json(x, 200, RegistryJson.event(e));
+            alias(x, method, p[1], p[3]);
         } else if (p.length == 5 && p[0].equals("models") && p[2].equals("aliases") && p[4].equals("rollback")) {
             requireMethod(method, "POST");
             String actor = authorize(x);
@@ -196,6 +163,49 @@ public final class RegistryHttpServer implements AutoCloseable {
         } else {
             throw new HttpError(404, "no such resource: " + Names.abbreviate(path));
         }
+    }
+
+    /** GET /models/{m}: the model's versions and aliases. */
+    private Map<String, Object> model(String m) throws IOException, RegistryException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", m);
+        List<Object> vs = new ArrayList<>();
+        for (ModelVersion v : registry.versions(m)) vs.add(RegistryJson.version(v));
+        out.put("versions", vs);
+        out.put("aliases", new LinkedHashMap<String, Object>(registry.aliases(m)));
+        return out;
+    }
+
+    /** GET /models/{m}/versions/{n}/artifact: the bytes, with the digest as ETag so a client that has them gets 304. */
+    private void artifact(HttpExchange x, ModelVersion v) throws IOException, RegistryException {
+        byte[] bytes = registry.artifact(v);
+        x.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        x.getResponseHeaders().set("ETag", "\"" + v.sha256() + "\"");
+        if (("\"" + v.sha256() + "\"").equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
+            x.sendResponseHeaders(304, -1);
+            return;
+        }
+        x.sendResponseHeaders(200, bytes.length);
+        try (OutputStream os = x.getResponseBody()) {
+            os.write(bytes);
+        }
+    }
+
+    /** PUT /models/{m}/aliases/{a} {"version": n} moves the alias; DELETE removes it. */
+    private void alias(HttpExchange x, String method, String model, String alias) throws IOException, RegistryException, HttpError {
+        RegistryEvent e;
+        if (method.equals("PUT")) {
+            String actor = authorize(x);
+            Object v = jsonBody(x).get("version");
+            if (!(v instanceof Long)) throw new HttpError(400, "body must be {\"version\": <positive integer>}");
+            e = registry.setAlias(model, alias, (int) (long) (Long) v, actor);
+        } else if (method.equals("DELETE")) {
+            e = registry.removeAlias(model, alias, authorize(x));
+        } else {
+            throw new HttpError(405, "use PUT or DELETE on an alias");
+        }
+        notifyCommit();
+        json(x, 200, RegistryJson.event(e));
     }
 
     private void events(HttpExchange x, Map<String, String> q) throws IOException, RegistryException, HttpError {

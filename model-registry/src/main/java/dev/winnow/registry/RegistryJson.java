@@ -30,9 +30,10 @@ final class RegistryJson {
         ((Map<String, Object>) m.getOrDefault("metrics", Map.of())).forEach((k, v) -> metrics.put(k, ((Number) v).doubleValue()));
         Map<String, String> tags = new LinkedHashMap<>();
         ((Map<String, Object>) m.getOrDefault("tags", Map.of())).forEach((k, v) -> tags.put(k, String.valueOf(v)));
-        return new ModelVersion((String) m.get("model"), ((Number) m.get("version")).intValue(), (String) m.get("sha256"),
-                ((Number) m.get("size")).longValue(), (String) m.get("family"), metrics, tags, (String) m.get("uploader"),
-                ((Number) m.get("published")).longValue(), Boolean.TRUE.equals(m.get("archived")));
+        return ModelVersion.builder((String) m.get("model"), ((Number) m.get("version")).intValue(), (String) m.get("sha256"))
+                .size(((Number) m.get("size")).longValue()).family((String) m.get("family")).metrics(metrics).tags(tags)
+                .uploader((String) m.get("uploader")).publishedMillis(((Number) m.get("published")).longValue())
+                .archived(Boolean.TRUE.equals(m.get("archived"))).build();
     }
 
     static Map<String, Object> event(RegistryEvent e) throws RegistryException {

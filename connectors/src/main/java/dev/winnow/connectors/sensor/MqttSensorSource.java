@@ -163,42 +163,8 @@ public final class MqttSensorSource extends StreamSource<SensorReading> {
             BlockingQueue<Object[]> inbox = new ArrayBlockingQueue<>(1024);
             String id = clientId != null ? clientId : "winnow-" + MqttClient.generateClientId();
             MqttClient client = new MqttClient(serverUri, id, new MemoryPersistence());
-            MqttConnectOptions options = new MqttConnectOptions();
-            options.setCleanSession(cleanSession);
-            options.setAutomaticReconnect(true);
-            options.setConnectionTimeout(10);
-            options.setKeepAliveInterval(30);
-            options.setMaxInflight(1000);
-            if (user != null) options.setUserName(user);
-            if (password != null) options.setPassword(password.toCharArray());
-            client.setCallback(new MqttCallbackExtended() {
-                @Override
-                public void connectComplete(boolean reconnect, String serverURI) {
-                    if (!reconnect) return;
-                    LOG.info("MQTT {} reconnected; subscribing to {} again", serverURI, topicFilter);
-                    try {
-                        client.subscribe(topicFilter, qos);
-                    } catch (MqttException e) {
-                        LOG.warn("MQTT re-subscribe to {} failed: {}", topicFilter, e.toString());
-                    }
-                }
-
-                @Override
-                public void connectionLost(Throwable cause) {
-                    LOG.warn("MQTT connection to {} lost ({}); reconnecting", serverUri, String.valueOf(cause));
-                }
-
-                @Override
-                public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
-                    // blocks Paho's thread when the job is slower than the broker: back-pressure
-                    while (context.running()) {
-                        if (inbox.offer(new Object[] {topic, message.getPayload(), System.currentTimeMillis()}, 100, TimeUnit.MILLISECONDS)) return;
-                    }
-                }
-
-                @Override
-                public void deliveryComplete(IMqttDeliveryToken token) {}
-            });
+            MqttConnectOptions options = connectOptions();
+            client.setCallback(callback(client, inbox, context));
             client.connect(options);
             client.subscribe(topicFilter, qos);
             LOG.info("MQTT {} as {}: subscribed to {} (qos {}, clean session {})", serverUri, id, topicFilter, qos, cleanSession);
@@ -238,6 +204,50 @@ public final class MqttSensorSource extends StreamSource<SensorReading> {
                         LOG.debug("MQTT close: {}", e.toString());
                     }
                 }
+            };
+        }
+
+        private MqttConnectOptions connectOptions() {
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setCleanSession(cleanSession);
+            options.setAutomaticReconnect(true);
+            options.setConnectionTimeout(10);
+            options.setKeepAliveInterval(30);
+            options.setMaxInflight(1000);
+            if (user != null) options.setUserName(user);
+            if (password != null) options.setPassword(password.toCharArray());
+            return options;
+        }
+
+        /** Re-subscribes after a reconnect and hands messages to {@code inbox}, blocking Paho's thread while it is full. */
+        private MqttCallbackExtended callback(MqttClient client, BlockingQueue<Object[]> inbox, StreamContext context) {
+            return new MqttCallbackExtended() {
+                @Override
+                public void connectComplete(boolean reconnect, String serverURI) {
+                    if (!reconnect) return;
+                    LOG.info("MQTT {} reconnected; subscribing to {} again", serverURI, topicFilter);
+                    try {
+                        client.subscribe(topicFilter, qos);
+                    } catch (MqttException e) {
+                        LOG.warn("MQTT re-subscribe to {} failed: {}", topicFilter, e.toString());
+                    }
+                }
+
+                @Override
+                public void connectionLost(Throwable cause) {
+                    LOG.warn("MQTT connection to {} lost ({}); reconnecting", serverUri, String.valueOf(cause));
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+                    // blocks Paho's thread when the job is slower than the broker: back-pressure
+                    while (context.running()) {
+                        if (inbox.offer(new Object[] {topic, message.getPayload(), System.currentTimeMillis()}, 100, TimeUnit.MILLISECONDS)) return;
+                    }
+                }
+
+                @Override
+                public void deliveryComplete(IMqttDeliveryToken token) {}
             };
         }
 

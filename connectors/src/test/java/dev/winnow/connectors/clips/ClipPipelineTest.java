@@ -46,7 +46,7 @@ class ClipPipelineTest {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     static final long START = 1_700_000_000_000L; // 2023-11-14T22:13:20Z
-    static final RetentionConfig ROLLS = new RetentionConfig(0.6f, 0.4f, 2_000, 2_000, 400);
+    static final RetentionConfig ROLLS = RetentionConfig.builder().enterThreshold(0.6f).exitThreshold(0.4f).preRollMillis(2_000).postRollMillis(2_000).minEventMillis(400).build();
 
     /** "People" in [from, to) seconds of media time, pairs. */
     record Schedule(double... spans) implements MapFunction<Frame, ScoredFrame> {

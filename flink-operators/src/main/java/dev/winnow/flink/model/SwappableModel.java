@@ -248,7 +248,7 @@ public final class SwappableModel<S extends ServingModel> {
 
     private S load(ModelUpdate u) {
         try {
-            ModelVersion v = new ModelVersion(u.modelName, u.version, u.sha256, 0, null, Map.of(), Map.of(), null, 0, false);
+            ModelVersion v = ModelVersion.builder(u.modelName, u.version, u.sha256).build();
             return loader.load(Model.load(client.fetch(v)), u.version, serving);
         } catch (Exception | LinkageError e) {
             failedSwaps.inc();

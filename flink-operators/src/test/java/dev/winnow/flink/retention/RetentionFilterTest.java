@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class RetentionFilterTest {
     // enter 0.7, exit 0.5, pre-roll 1 s, post-roll 1 s, minimum event 0.2 s; frames every 100 ms
-    static final RetentionConfig CONFIG = new RetentionConfig(0.7f, 0.5f, 1000, 1000, 200);
+    static final RetentionConfig CONFIG = RetentionConfig.builder().enterThreshold(0.7f).exitThreshold(0.5f).preRollMillis(1000).postRollMillis(1000).minEventMillis(200).build();
 
     static float score(int i) {
         if (i >= 20 && i < 30) return 0.9f;   // people
@@ -144,9 +144,23 @@ class RetentionFilterTest {
 
     @Test
     void nonsenseConfigurationIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new RetentionConfig(0.5f, 0.7f, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new RetentionConfig(0f, 0f, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new RetentionConfig(0.7f, 0.5f, -1, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new RetentionConfig(0.7f, 0.5f, 3_600_000, 0, 0));
+        IllegalArgumentException swapped = assertThrows(IllegalArgumentException.class,
+                () -> RetentionConfig.builder().enterThreshold(0.5f).exitThreshold(0.7f).build());
+        assertTrue(swapped.getMessage().startsWith("exit threshold must be in (0, enter threshold]"), swapped.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RetentionConfig.builder().enterThreshold(0f).exitThreshold(0f).build());
+        assertThrows(IllegalArgumentException.class, () -> RetentionConfig.builder().enterThreshold(1.5f).build());
+        assertThrows(IllegalArgumentException.class, () -> RetentionConfig.builder().preRollMillis(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> RetentionConfig.builder().minEventMillis(-1).build());
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class, () -> RetentionConfig.builder().preRollMillis(3_600_000).build());
+        assertTrue(tooLong.getMessage().contains("10 minutes"), tooLong.getMessage());
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void theBuilderStartsFromTheDefaultsAndThePositionalFormAgrees() {
+        RetentionConfig d = RetentionConfig.defaults(), b = RetentionConfig.builder().postRollMillis(7_000).build();
+        assertEquals(d.toString().replace("postRoll=5000ms", "postRoll=7000ms"), b.toString());
+        assertEquals(CONFIG.toString(), new RetentionConfig(0.7f, 0.5f, 1000, 1000, 200).toString());
+        assertThrows(IllegalArgumentException.class, () -> new RetentionConfig(0.5f, 0.7f, 0, 0, 0), "the deprecated form checks through the builder");
     }
 }

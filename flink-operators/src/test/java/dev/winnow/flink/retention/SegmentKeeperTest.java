@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Which segments the keeper keeps, on hand-made segments and events, including across a restore. */
 class SegmentKeeperTest {
-    static final RetentionConfig ROLLS = new RetentionConfig(0.6f, 0.4f, 2_000, 2_000, 400);
+    static final RetentionConfig ROLLS = RetentionConfig.builder().enterThreshold(0.6f).exitThreshold(0.4f).preRollMillis(2_000).postRollMillis(2_000).minEventMillis(400).build();
 
     static KeyedTwoInputStreamOperatorTestHarness<String, Segment, RetentionEvent, ClipRequest> harness() throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new SegmentKeeper(ROLLS)),

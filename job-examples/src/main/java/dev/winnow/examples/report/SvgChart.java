@@ -146,25 +146,9 @@ public final class SvgChart {
         yTicks = widened.stream().mapToDouble(Double::doubleValue).toArray();
 
         // legend rows above the plot
-        int legendRowHeight = 16, left = 56, right = 32, bottom = 40;
-        List<List<Object[]>> legendRows = new ArrayList<>();
-        List<Object[]> row = new ArrayList<>();
-        int lx = left;
-        List<Object[]> items = new ArrayList<>();
-        for (Series s : series) items.add(new Object[] {s.name, s.color, false});
-        for (Rule r : rules) items.add(new Object[] {r.name, r.color, true});
-        for (Object[] it : items) {
-            int w = 22 + 7 * ((String) it[0]).length();
-            if (lx + w > width - right && !row.isEmpty()) {
-                legendRows.add(row);
-                row = new ArrayList<>();
-                lx = left;
-            }
-            row.add(new Object[] {it[0], it[1], it[2], lx});
-            lx += w + 10;
-        }
-        if (!row.isEmpty()) legendRows.add(row);
-        int top = 26 + legendRows.size() * legendRowHeight + 6;
+        int left = 56, right = 32, bottom = 40;
+        List<List<Object[]>> legendRows = legendRows(left, right);
+        int top = 26 + legendRows.size() * LEGEND_ROW_HEIGHT + 6;
         double pw = width - left - right, ph = height - top - bottom;
         final double fx0 = x0, fx1 = x1, fy0 = y0, fy1 = y1;
         DoubleUnaryOperator sx = v -> left + (v - fx0) / (fx1 - fx0) * pw;
@@ -173,18 +157,7 @@ public final class SvgChart {
         StringBuilder b = new StringBuilder();
         b.append(fmt("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">", width, height, width, height));
         b.append(fmt("<text x=\"%d\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>", left, Html.escape(title)));
-        for (int r = 0; r < legendRows.size(); r++) {
-            int ly = 26 + r * legendRowHeight + 8;
-            for (Object[] it : legendRows.get(r)) {
-                int x = (Integer) it[3];
-                if ((Boolean) it[2]) {
-                    b.append(fmt("<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4,3\"/>", x, x + 12, ly - 3, ly - 3, it[1]));
-                } else {
-                    b.append(fmt("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>", x, ly - 5, it[1]));
-                }
-                b.append(fmt("<text x=\"%d\" y=\"%d\">%s</text>", x + 16, ly, Html.escape((String) it[0])));
-            }
-        }
+        appendLegend(b, legendRows);
         b.append(fmt("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"#fafafa\" stroke=\"#ccc\"/>", left, top, pw, ph));
         for (Span s : spans) {
             double a = sx.applyAsDouble(Math.max(s.from, x0)), c = sx.applyAsDouble(Math.min(s.to, x1));
@@ -220,21 +193,66 @@ public final class SvgChart {
             b.append(fmt("<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-dasharray=\"5,4\"/>", left, left + pw, y, y, r.color));
         }
         for (Series s : series) {
-            StringBuilder pts = new StringBuilder();
-            for (int i = 0; i < s.x.length; i++) {
-                double px = sx.applyAsDouble(s.x[i]), py = sy.applyAsDouble(s.y[i]);
-                if (s.steps && i > 0) {
-                    double prevEnd = s.xEnd != null ? sx.applyAsDouble(s.xEnd[i - 1]) : px;
-                    pts.append(fmt("%.1f,%.1f ", prevEnd, sy.applyAsDouble(s.y[i - 1])));
-                    if (prevEnd != px) pts.append(fmt("%.1f,%.1f ", px, sy.applyAsDouble(s.y[i - 1])));
-                }
-                pts.append(fmt("%.1f,%.1f ", px, py));
-                if (s.xEnd != null && i == s.x.length - 1) pts.append(fmt("%.1f,%.1f ", sx.applyAsDouble(s.xEnd[i]), py));
-            }
-            b.append(fmt("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" points=\"%s\"/>", s.color, pts.toString().trim()));
+            b.append(fmt("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" points=\"%s\"/>", s.color, points(s, sx, sy)));
         }
         b.append("</svg>");
         return b.toString();
+    }
+
+    private static final int LEGEND_ROW_HEIGHT = 16;
+
+    /** The legend's entries (name, color, dashed?, x) in rows above the plot, wrapped at the right margin. */
+    private List<List<Object[]>> legendRows(int left, int right) {
+        List<List<Object[]>> legendRows = new ArrayList<>();
+        List<Object[]> row = new ArrayList<>();
+        int lx = left;
+        List<Object[]> items = new ArrayList<>();
+        for (Series s : series) items.add(new Object[] {s.name, s.color, false});
+        for (Rule r : rules) items.add(new Object[] {r.name, r.color, true});
+        for (Object[] it : items) {
+            int w = 22 + 7 * ((String) it[0]).length();
+            if (lx + w > width - right && !row.isEmpty()) {
+                legendRows.add(row);
+                row = new ArrayList<>();
+                lx = left;
+            }
+            row.add(new Object[] {it[0], it[1], it[2], lx});
+            lx += w + 10;
+        }
+        if (!row.isEmpty()) legendRows.add(row);
+        return legendRows;
+    }
+
+    /** A swatch (a bar for a series, a dashed line for a rule) and a name per legend entry. */
+    private static void appendLegend(StringBuilder b, List<List<Object[]>> legendRows) {
+        for (int r = 0; r < legendRows.size(); r++) {
+            int ly = 26 + r * LEGEND_ROW_HEIGHT + 8;
+            for (Object[] it : legendRows.get(r)) {
+                int x = (Integer) it[3];
+                if ((Boolean) it[2]) {
+                    b.append(fmt("<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4,3\"/>", x, x + 12, ly - 3, ly - 3, it[1]));
+                } else {
+                    b.append(fmt("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>", x, ly - 5, it[1]));
+                }
+                b.append(fmt("<text x=\"%d\" y=\"%d\">%s</text>", x + 16, ly, Html.escape((String) it[0])));
+            }
+        }
+    }
+
+    /** A series as polyline points: steps hold each value until the next (or its own end), and the last value runs to its end. */
+    private static String points(Series s, DoubleUnaryOperator sx, DoubleUnaryOperator sy) {
+        StringBuilder pts = new StringBuilder();
+        for (int i = 0; i < s.x.length; i++) {
+            double px = sx.applyAsDouble(s.x[i]), py = sy.applyAsDouble(s.y[i]);
+            if (s.steps && i > 0) {
+                double prevEnd = s.xEnd != null ? sx.applyAsDouble(s.xEnd[i - 1]) : px;
+                pts.append(fmt("%.1f,%.1f ", prevEnd, sy.applyAsDouble(s.y[i - 1])));
+                if (prevEnd != px) pts.append(fmt("%.1f,%.1f ", px, sy.applyAsDouble(s.y[i - 1])));
+            }
+            pts.append(fmt("%.1f,%.1f ", px, py));
+            if (s.xEnd != null && i == s.x.length - 1) pts.append(fmt("%.1f,%.1f ", sx.applyAsDouble(s.xEnd[i]), py));
+        }
+        return pts.toString().trim();
     }
 
     private static String number(double v, double step) {

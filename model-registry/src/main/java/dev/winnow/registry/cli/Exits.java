@@ -32,6 +32,11 @@ public final class Exits {
     public static final int BAD_DATA = 8;
     /** The registry refused the request or could not be reached. */
     public static final int REGISTRY = 9;
+    /**
+     * A quality check failed: with {@code --strict}, accuracy near chance or a compression step
+     * losing more than {@code --max-loss}; or no budget candidate fits. The artifact, if any, is written.
+     */
+    public static final int QUALITY = 10;
 
     /** The table for {@code exitCodeList} and the docs (picocli wants a constant: keep the root command's copy equal). */
     public static final String[] TABLE = {
@@ -45,6 +50,7 @@ public final class Exits {
         "7:input missing or unreadable",
         "8:input malformed (data, model files, frames, keys)",
         "9:registry refused or unreachable",
+        "10:quality check failed (--strict: accuracy near chance or a loss over --max-loss; nothing fits --budget)",
     };
 
     private Exits() {}

@@ -38,18 +38,13 @@ public final class FamilyOps {
                 floats(n, "V", (long) classes * nodes * proj), floats(n, "theta", (long) Math.max(1, internal) * proj));
         String arithmetic = n.string("arithmetic", "float");
         if (!arithmetic.equals("float")) {
-            QuantizedBonsai.Mode mode;
-            switch (arithmetic) {
-                case "int8": mode = QuantizedBonsai.Mode.INT8; break;
-                case "q15": mode = QuantizedBonsai.Mode.Q15; break;
-                default: throw n.error("arithmetic must be float, int8 or q15");
-            }
+            if (!arithmetic.equals("int8") && !arithmetic.equals("q15")) throw n.error("arithmetic must be float, int8 or q15");
             QuantizedBonsai q;
             try {
                 // int8: the stored integers and scales as they are (a float tensor is quantized per row here)
-                q = mode == QuantizedBonsai.Mode.INT8
-                        ? QuantizedBonsai.int8(b, int8Rows(n, "Z"), int8Rows(n, "W"), int8Rows(n, "V"), int8Rows(n, "theta"))
-                        : new QuantizedBonsai(b, mode);
+                q = arithmetic.equals("int8")
+                        ? Int8Bonsai.of(b, int8Rows(n, "Z"), int8Rows(n, "W"), int8Rows(n, "V"), int8Rows(n, "theta"))
+                        : new Q15Bonsai(b);
             } catch (IllegalArgumentException e) {
                 throw n.error(e.getMessage());
             }
@@ -76,7 +71,7 @@ public final class FamilyOps {
      * per-row (axis 0) or per-tensor scales and zero point 0; BINARY as ±1 with its row's α (exact);
      * FLOAT32 (or a codebook) quantized here with scale max|row|/127.
      */
-    static QuantizedBonsai.Rows int8Rows(NodeContext n, String role) throws ModelFormatException {
+    static Int8Rows int8Rows(NodeContext n, String role) throws ModelFormatException {
         TensorData t = n.weight(role);
         int rows = t.rows(), cols = t.rowLength();
         dev.winnow.runtime.format.QuantizationInfo qi = t.quantization();
@@ -91,7 +86,7 @@ public final class FamilyOps {
                     if (qi.zeroPoint(k) != 0) throw n.error("int8 weight '" + role + "' must be symmetric (zero point 0)");
                     scales[r] = qi.scale(k);
                 }
-                return new QuantizedBonsai.Rows(t.toInt8Array(), scales);
+                return new Int8Rows(t.toInt8Array(), scales);
             }
             case BINARY: {
                 long[] words = t.toBitPackedWords();
@@ -102,10 +97,10 @@ public final class FamilyOps {
                             : qi.scale(qi.kind() == dev.winnow.runtime.format.QuantizationInfo.Kind.PER_AXIS ? r : 0);
                     for (int c = 0; c < cols; c++) q[r * cols + c] = (byte) (((words[r * per + (c >>> 6)] >>> (c & 63)) & 1) != 0 ? 1 : -1);
                 }
-                return new QuantizedBonsai.Rows(q, scales);
+                return new Int8Rows(q, scales);
             }
             case FLOAT32:
-                return QuantizedBonsai.Rows.quantize(t.toFloatArray(), rows, cols);
+                return Int8Rows.quantize(t.toFloatArray(), rows, cols);
             default:
                 throw n.error("weight '" + role + "' is " + t.dtype() + "; int8 arithmetic takes INT8, BINARY or FLOAT32");
         }
@@ -128,7 +123,7 @@ public final class FamilyOps {
         n.expectShape(out, classes);
         float gamma = n.number("gamma", 1f);
         if (in.type() == ElementType.INT8) {
-            QuantizedBonsai.Rows wq = int8Rows(n, "W");
+            Int8Rows wq = int8Rows(n, "W");
             dev.winnow.runtime.format.QuantizationInfo bq = b.quantization();
             if (b.dtype() != dev.winnow.runtime.format.DType.INT8 || bq.kind() != dev.winnow.runtime.format.QuantizationInfo.Kind.PER_TENSOR || bq.zeroPoint(0) != 0) {
                 throw n.error("int8 ProtoNN needs B as int8 with one symmetric scale (per tensor), has " + b.dtype() + " " + bq);

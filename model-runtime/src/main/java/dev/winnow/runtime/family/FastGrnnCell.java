@@ -1,6 +1,6 @@
 package dev.winnow.runtime.family;
 
-import dev.winnow.runtime.kernel.FastMath;
+import dev.winnow.runtime.kernel.base.FastMath;
 import dev.winnow.runtime.kernel.VectorSupport;
 import dev.winnow.runtime.kernel.simd.FastGrnnSimd;
 

@@ -1,6 +1,6 @@
 package dev.winnow.runtime.family;
 
-import dev.winnow.runtime.kernel.FastMath;
+import dev.winnow.runtime.kernel.base.FastMath;
 
 /**
  * A GRU cell, EdgeML's form (reset applied to the state before U):

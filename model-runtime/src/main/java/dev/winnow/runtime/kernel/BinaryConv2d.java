@@ -1,5 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+
 /**
  * XNOR-Net convolution: the input's channel signs at each pixel are packed into words, filters are
  * packed per output channel as [kH][kW][words], and each window is a run of XNOR + POPCNT. Taps in

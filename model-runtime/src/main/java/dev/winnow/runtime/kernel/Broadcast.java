@@ -1,5 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.Arithmetic;
+
 import dev.winnow.runtime.kernel.simd.ElementwiseSimd;
 import java.util.Arrays;
 
@@ -13,11 +15,10 @@ import java.util.Arrays;
  * that clamp only when the activation does. Stateless after construction: thread safe.
  */
 public final class Broadcast {
-    public enum Kind { ADD, SUB, MUL }
 
     private enum Path { SAME, SCALAR_B, SCALAR_A, ROW_B, ROW_A, GENERAL }
 
-    private final Kind kind;
+    private final Arithmetic kind;
     private final Path path;
     private final int n;
     private final int inner;
@@ -27,7 +28,7 @@ public final class Broadcast {
     private final boolean clamp;
     private final boolean vector;
 
-    public Broadcast(Kind kind, int[] a, int[] b, Activation act) {
+    public Broadcast(Arithmetic kind, int[] a, int[] b, Activation act) {
         this(kind, a, b, act, VectorSupport.fixedRegisterKernels());
     }
 
@@ -37,7 +38,7 @@ public final class Broadcast {
      * @param act clamp applied to the result (none, relu, relu6)
      * @param vector whether the fast paths run on the Vector API (needs the module)
      */
-    public Broadcast(Kind kind, int[] a, int[] b, Activation act, boolean vector) {
+    public Broadcast(Arithmetic kind, int[] a, int[] b, Activation act, boolean vector) {
         this.kind = kind;
         this.outShape = shape(a, b);
         if (outShape == null) throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b) + " do not broadcast");

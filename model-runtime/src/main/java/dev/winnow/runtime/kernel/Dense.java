@@ -1,7 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.Requantizer;
 import dev.winnow.runtime.kernel.simd.DenseSimd;
-import dev.winnow.runtime.quant.FixedPoint;
 import dev.winnow.runtime.quant.QuantParams;
 
 /** Fully connected layer: out = act(W x + b) with W as {@code [out][in]}. */
@@ -59,11 +59,7 @@ public final class Dense {
         private final int outN;
         private final byte[] w;
         private final int[] bias;
-        private final int[] mul;
-        private final int[] shift;
-        private final int outZp;
-        private final int qmin;
-        private final int qmax;
+        private final Requantizer requantizer;
 
         public Int8(int in, int out, byte[] weights, float[] weightScales, int[] bias, QuantParams input, QuantParams output, Activation act) {
             if (weights.length != in * out) throw new IllegalArgumentException("dense weights have " + weights.length + " values, expected " + in * out);
@@ -71,21 +67,13 @@ public final class Dense {
             this.outN = out;
             this.w = weights.clone();
             this.bias = new int[out];
-            this.mul = new int[out];
-            this.shift = new int[out];
             for (int o = 0; o < out; o++) {
                 // fold the input zero point into the bias once: sum((x - zp) w) = sum(x w) - zp sum(w)
                 int rowSum = 0;
                 for (int i = 0; i < in; i++) rowSum += weights[o * in + i];
                 this.bias[o] = (bias == null ? 0 : bias[o]) - input.zeroPoint() * rowSum;
-                float ws = weightScales[weightScales.length == 1 ? 0 : o];
-                FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) input.scale() * ws / output.scale());
-                mul[o] = m.multiplier();
-                shift[o] = m.shift();
             }
-            this.outZp = output.zeroPoint();
-            this.qmin = act.qmin(output);
-            this.qmax = act.qmax(output);
+            this.requantizer = new Requantizer(out, input.scale(), weightScales, output.scale(), output.zeroPoint(), act.qmin(output), act.qmax(output));
         }
 
         public void run(byte[] x, int xOff, byte[] out, int outOff) {
@@ -93,8 +81,7 @@ public final class Dense {
                 int acc = 0;
                 int wb = o * in;
                 for (int i = 0; i < in; i++) acc += x[xOff + i] * w[wb + i];
-                int v = FixedPoint.multiplyByQuantizedMultiplier(acc + bias[o], mul[o], shift[o]) + outZp;
-                out[outOff + o] = (byte) FixedPoint.clamp(v, qmin, qmax);
+                out[outOff + o] = requantizer.apply(acc + bias[o], o);
             }
         }
     }

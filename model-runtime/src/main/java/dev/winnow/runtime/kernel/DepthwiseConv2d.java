@@ -1,7 +1,9 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+import dev.winnow.runtime.kernel.base.Requantizer;
+
 import dev.winnow.runtime.kernel.simd.DepthwiseSimd;
-import dev.winnow.runtime.quant.FixedPoint;
 import dev.winnow.runtime.quant.QuantParams;
 
 /**
@@ -98,12 +100,10 @@ public final class DepthwiseConv2d {
                     int iw0 = ow * g.strideW() - g.padLeft();
                     int o = outOff + (oh * g.outW() + ow) * outC;
                     System.arraycopy(bias, 0, out, o, outC);
-                    for (int kh = 0; kh < g.kH(); kh++) {
+                    for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
                         int ih = ih0 + kh;
-                        if (ih < 0 || ih >= g.inH()) continue;
-                        for (int kw = 0; kw < kW; kw++) {
+                        for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                             int iw = iw0 + kw;
-                            if (iw < 0 || iw >= inW) continue;
                             int xb = inOff + (ih * inW + iw) * inC;
                             int wb = (kh * kW + kw) * outC;
                             if (mult == 1) {
@@ -123,12 +123,8 @@ public final class DepthwiseConv2d {
         private final ConvGeometry g;
         private final byte[] w;
         private final int[] bias;
-        private final int[] mul;
-        private final int[] shift;
+        private final Requantizer requantizer;
         private final int inZp;
-        private final int outZp;
-        private final int qmin;
-        private final int qmax;
         private final int mult;
         private final int[] wInt;
 
@@ -141,17 +137,8 @@ public final class DepthwiseConv2d {
             this.wInt = new int[w.length];
             for (int i = 0; i < w.length; i++) wInt[i] = w[i];
             this.bias = bias == null ? new int[g.outC()] : bias.clone();
-            this.mul = new int[g.outC()];
-            this.shift = new int[g.outC()];
-            for (int c = 0; c < g.outC(); c++) {
-                FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) in.scale() * filterScales[c] / out.scale());
-                mul[c] = m.multiplier();
-                shift[c] = m.shift();
-            }
+            this.requantizer = new Requantizer(g.outC(), in.scale(), filterScales, out.scale(), out.zeroPoint(), act.qmin(out), act.qmax(out));
             this.inZp = in.zeroPoint();
-            this.outZp = out.zeroPoint();
-            this.qmin = act.qmin(out);
-            this.qmax = act.qmax(out);
         }
 
         /** int32 scratch of the channel-vector path: one accumulator per channel. */
@@ -175,21 +162,16 @@ public final class DepthwiseConv2d {
                 for (int ow = 0; ow < g.outW(); ow++) {
                     int iw0 = ow * g.strideW() - g.padLeft();
                     System.arraycopy(bias, 0, s, sOff, ch);
-                    for (int kh = 0; kh < kH; kh++) {
+                    for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
                         int ih = ih0 + kh;
-                        if (ih < 0 || ih >= inH) continue;
-                        for (int kw = 0; kw < kW; kw++) {
+                        for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                             int iw = iw0 + kw;
-                            if (iw < 0 || iw >= inW) continue;
                             int xb = inOff + (ih * inW + iw) * ch, wb = (kh * kW + kw) * ch;
                             for (int c = 0; c < ch; c++) s[sOff + c] += (in[xb + c] - zp) * wi[wb + c];
                         }
                     }
                     int o = outOff + (oh * g.outW() + ow) * ch;
-                    for (int c = 0; c < ch; c++) {
-                        int v = FixedPoint.multiplyByQuantizedMultiplier(s[sOff + c], mul[c], shift[c]) + outZp;
-                        out[o + c] = (byte) (v < qmin ? qmin : (v > qmax ? qmax : v));
-                    }
+                    for (int c = 0; c < ch; c++) out[o + c] = requantizer.apply(s[sOff + c], c);
                 }
             }
         }
@@ -204,17 +186,14 @@ public final class DepthwiseConv2d {
                     for (int c = 0; c < outC; c++) {
                         int acc = bias[c];
                         int ic = c / mult;
-                        for (int kh = 0; kh < g.kH(); kh++) {
+                        for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
                             int ih = ih0 + kh;
-                            if (ih < 0 || ih >= g.inH()) continue;
-                            for (int kw = 0; kw < kW; kw++) {
+                            for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                                 int iw = iw0 + kw;
-                                if (iw < 0 || iw >= inW) continue;
                                 acc += (in[inOff + (ih * inW + iw) * inC + ic] - inZp) * w[(kh * kW + kw) * outC + c];
                             }
                         }
-                        int v = FixedPoint.multiplyByQuantizedMultiplier(acc, mul[c], shift[c]) + outZp;
-                        out[o + c] = (byte) FixedPoint.clamp(v, qmin, qmax);
+                        out[o + c] = requantizer.apply(acc, c);
                     }
                 }
             }

@@ -1,5 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.FastMath;
+
 /**
  * Decodes a dense detection head and keeps the best boxes by greedy non-maximum suppression.
  *

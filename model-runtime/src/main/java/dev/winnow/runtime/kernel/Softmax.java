@@ -1,5 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.FastMath;
+
 import dev.winnow.runtime.quant.FixedPoint;
 import dev.winnow.runtime.quant.QuantParams;
 

@@ -1,5 +1,7 @@
 package dev.winnow.runtime.ops;
 
+import dev.winnow.runtime.kernel.base.Arithmetic;
+
 import dev.winnow.runtime.format.ModelFormatException;
 import dev.winnow.runtime.graph.Arena;
 import dev.winnow.runtime.graph.ElementType;
@@ -29,16 +31,16 @@ final class ArithmeticOp extends Op {
     }
 
     static Op create(NodeContext n) throws ModelFormatException {
-        Broadcast.Kind kind;
+        Arithmetic kind;
         switch (n.op()) {
-            case "add": kind = Broadcast.Kind.ADD; break;
-            case "sub": kind = Broadcast.Kind.SUB; break;
-            case "mul": kind = Broadcast.Kind.MUL; break;
+            case "add": kind = Arithmetic.ADD; break;
+            case "sub": kind = Arithmetic.SUB; break;
+            case "mul": kind = Arithmetic.MUL; break;
             default: throw n.error("not an arithmetic op");
         }
         TensorSpec[] ins = n.inputsAtLeast(1);
         if (ins[0].type() == ElementType.INT8) {
-            if (kind != Broadcast.Kind.ADD) throw n.error("int8 " + n.op() + " is not supported");
+            if (kind != Arithmetic.ADD) throw n.error("int8 " + n.op() + " is not supported");
             return AddOp.create(n);
         }
         TensorSpec out = n.outputs(1)[0];

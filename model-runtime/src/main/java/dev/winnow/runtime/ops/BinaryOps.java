@@ -12,7 +12,7 @@ import dev.winnow.runtime.graph.TensorSpec;
 import dev.winnow.runtime.kernel.BinaryConv2d;
 import dev.winnow.runtime.kernel.BinaryDense;
 import dev.winnow.runtime.kernel.BinaryPacking;
-import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 
 /** {@code binary_dense} and {@code binary_conv2d}: XNOR-Net layers over float activations. */
 final class BinaryOps {

@@ -9,16 +9,17 @@ import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
 import dev.winnow.runtime.kernel.Activation;
 import dev.winnow.runtime.kernel.Conv2d;
-import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.Conv2dInt8;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 
 /** The {@code conv2d} node: float32 or int8 by its input's type. */
 final class ConvOp extends Op {
     private final ConvGeometry g;
     private final Conv2d.Float32 f32;
-    private final Conv2d.Int8 i8;
+    private final Conv2dInt8 i8;
     private final long params;
 
-    private ConvOp(NodeContext n, TensorSpec in, TensorSpec out, ConvGeometry g, Conv2d.Float32 f32, Conv2d.Int8 i8, long params) {
+    private ConvOp(NodeContext n, TensorSpec in, TensorSpec out, ConvGeometry g, Conv2d.Float32 f32, Conv2dInt8 i8, long params) {
         super(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out});
         this.g = g;
         this.f32 = f32;
@@ -52,7 +53,7 @@ final class ConvOp extends Op {
         }
         float[] scales = Weights.channelScales(n, filter, oc);
         int[] bias = Weights.int32Bias(n, oc, in.scale(), scales);
-        return new ConvOp(n, in, out, g, null, new Conv2d.Int8(g, filter.toInt8Array(), scales, bias, Weights.params(in), Weights.params(out), act),
+        return new ConvOp(n, in, out, g, null, Conv2dInt8.prepare(g, filter.toInt8Array(), scales, bias, Weights.params(in), Weights.params(out), act),
                 filter.elementCount() + oc);
     }
 

@@ -7,7 +7,7 @@ import dev.winnow.runtime.graph.ElementType;
 import dev.winnow.runtime.graph.NodeContext;
 import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
-import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 import dev.winnow.runtime.kernel.DepthwiseConv2d;
 
 /** The {@code depthwise_conv2d} node. */

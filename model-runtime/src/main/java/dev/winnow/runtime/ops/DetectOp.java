@@ -76,6 +76,6 @@ final class DetectOp extends Op {
     static float bestScore(float[] logits, int off, int n) {
         float best = Float.NEGATIVE_INFINITY;
         for (int k = 0; k < n; k++) best = Math.max(best, logits[off + k]);
-        return dev.winnow.runtime.kernel.FastMath.sigmoid(best);
+        return dev.winnow.runtime.kernel.base.FastMath.sigmoid(best);
     }
 }

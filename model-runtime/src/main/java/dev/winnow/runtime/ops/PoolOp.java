@@ -6,7 +6,7 @@ import dev.winnow.runtime.graph.ElementType;
 import dev.winnow.runtime.graph.NodeContext;
 import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
-import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 import dev.winnow.runtime.kernel.Pool2d;
 
 /** {@code max_pool2d}, {@code avg_pool2d} and {@code global_avg_pool}. int8 pools keep the input's quantization. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class QuantizedBonsaiStoredScalesTest {
     static final int D = 16, PROJ = 16, L = 26, NODES = 15, INTERNAL = 7;
 
-    static QuantizedBonsai.Rows halfRange(float[] m, int rows, int cols) {
+    static Int8Rows halfRange(float[] m, int rows, int cols) {
         float[] s = new float[rows];
         byte[] q = new byte[m.length];
         for (int r = 0; r < rows; r++) {
@@ -29,10 +29,10 @@ class QuantizedBonsaiStoredScalesTest {
             s[r] = mx > 0 ? 2 * mx / 127 : 1;
             for (int c = 0; c < cols; c++) q[r * cols + c] = (byte) Math.round(m[r * cols + c] / s[r]);
         }
-        return new QuantizedBonsai.Rows(q, s);
+        return new Int8Rows(q, s);
     }
 
-    static float[] real(QuantizedBonsai.Rows q, int cols) {
+    static float[] real(Int8Rows q, int cols) {
         float[] f = new float[q.values().length];
         for (int i = 0; i < f.length; i++) f[i] = q.values()[i] * q.scales()[i / cols];
         return f;
@@ -43,7 +43,7 @@ class QuantizedBonsaiStoredScalesTest {
         Random r = new Random(311);
         Bonsai f = QuantizedBonsaiTest.letterSized(r);
         Bonsai.Weights w = f.weights();
-        QuantizedBonsai.Rows z = halfRange(w.z(), PROJ, D + 1), wq = halfRange(w.w(), L * NODES, PROJ), v = halfRange(w.v(), L * NODES, PROJ),
+        Int8Rows z = halfRange(w.z(), PROJ, D + 1), wq = halfRange(w.w(), L * NODES, PROJ), v = halfRange(w.v(), L * NODES, PROJ),
                 t = halfRange(w.theta(), INTERNAL, PROJ);
         float[] std = new float[D + 1];
         for (int i = 0; i <= D; i++) std[i] = 1 / w.invStd()[i];
@@ -58,7 +58,7 @@ class QuantizedBonsaiStoredScalesTest {
         Model m = Model.load(g.toBytes(Metadata.builder("bonsai-int8-half-range", "bonsai").input("x", new int[] {D}, "float32", "features", null)));
         // the float Bonsai of exactly the stored values, and the two integer forms of it
         Bonsai deq = new Bonsai(D, PROJ, L, 3, 1f, w.mean(), std, real(z, D + 1), real(wq, PROJ), real(v, PROJ), real(t, PROJ));
-        QuantizedBonsai stored = QuantizedBonsai.int8(deq, z, wq, v, t), rederived = new QuantizedBonsai(deq, QuantizedBonsai.Mode.INT8);
+        QuantizedBonsai stored = Int8Bonsai.of(deq, z, wq, v, t), rederived = new Int8Bonsai(deq);
         Interpreter it = m.newInterpreter();
         float[] qf = new float[stored.scratchFloats()];
         short[] qs = new short[stored.scratchInts()];
@@ -80,10 +80,10 @@ class QuantizedBonsaiStoredScalesTest {
     void rowsThatAreNotSymmetricPerRowAreRefused() {
         Random r = new Random(312);
         Bonsai f = QuantizedBonsaiTest.letterSized(r);
-        QuantizedBonsai.Rows ok = QuantizedBonsai.Rows.quantize(f.weights().z(), PROJ, D + 1);
-        QuantizedBonsai.Rows bad = new QuantizedBonsai.Rows(ok.values(), new float[PROJ - 1]);
-        QuantizedBonsai.Rows w = QuantizedBonsai.Rows.quantize(f.weights().w(), L * NODES, PROJ);
-        QuantizedBonsai.Rows t = QuantizedBonsai.Rows.quantize(f.weights().theta(), INTERNAL, PROJ);
-        assertThrows(IllegalArgumentException.class, () -> QuantizedBonsai.int8(f, bad, w, w, t));
+        Int8Rows ok = Int8Rows.quantize(f.weights().z(), PROJ, D + 1);
+        Int8Rows bad = new Int8Rows(ok.values(), new float[PROJ - 1]);
+        Int8Rows w = Int8Rows.quantize(f.weights().w(), L * NODES, PROJ);
+        Int8Rows t = Int8Rows.quantize(f.weights().theta(), INTERNAL, PROJ);
+        assertThrows(IllegalArgumentException.class, () -> Int8Bonsai.of(f, bad, w, w, t));
     }
 }

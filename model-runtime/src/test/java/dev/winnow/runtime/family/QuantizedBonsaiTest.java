@@ -29,7 +29,7 @@ class QuantizedBonsaiTest {
     void int8AgreesWithFloatOnNearlyEveryInput() {
         Random r = new Random(111);
         Bonsai b = letterSized(r);
-        QuantizedBonsai q = new QuantizedBonsai(b, QuantizedBonsai.Mode.INT8);
+        Int8Bonsai q = new Int8Bonsai(b);
         float[] f = new float[b.scratchSize()], qf = new float[q.scratchFloats()];
         short[] qs = new short[q.scratchInts()];
         int agree = 0, close = 0, n = 1000;
@@ -53,7 +53,7 @@ class QuantizedBonsaiTest {
         Random r = new Random(112);
         Bonsai b = letterSized(r);
         Bonsai.Weights w = b.weights();
-        QuantizedBonsai q = new QuantizedBonsai(b, QuantizedBonsai.Mode.Q15);
+        Q15Bonsai q = new Q15Bonsai(b);
         float[] qf = new float[q.scratchFloats()];
         short[] qs = new short[q.scratchInts()];
         double worst = 0;
@@ -112,10 +112,10 @@ class QuantizedBonsaiTest {
         Bonsai b = new Bonsai(D, proj, classes, DEPTH, 0.7f, mean, std, zf, Tensors.gaussian(r, classes * NODES * proj, 1),
                 Tensors.gaussian(r, classes * NODES * proj, 1), Tensors.gaussian(r, INTERNAL * proj, 1));
         Bonsai.Weights w = b.weights();
-        QuantizedBonsai.Rows z = QuantizedBonsai.Rows.quantize(w.z(), proj, D + 1), wq = QuantizedBonsai.Rows.quantize(w.w(), classes * NODES, proj),
-                vq = QuantizedBonsai.Rows.quantize(w.v(), classes * NODES, proj), tq = QuantizedBonsai.Rows.quantize(w.theta(), INTERNAL, proj);
+        Int8Rows z = Int8Rows.quantize(w.z(), proj, D + 1), wq = Int8Rows.quantize(w.w(), classes * NODES, proj),
+                vq = Int8Rows.quantize(w.v(), classes * NODES, proj), tq = Int8Rows.quantize(w.theta(), INTERNAL, proj);
         for (boolean vector : new boolean[] {false, true}) {
-            QuantizedBonsai q = new QuantizedBonsai(b, QuantizedBonsai.Mode.INT8, vector);
+            Int8Bonsai q = new Int8Bonsai(b, vector);
             float[] qf = new float[q.scratchFloats() + 2];
             short[] qs = new short[q.scratchInts() + 1];
             java.util.Arrays.fill(qf, Float.NaN);

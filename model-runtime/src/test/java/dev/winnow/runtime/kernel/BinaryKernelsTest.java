@@ -1,5 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+
 import static dev.winnow.runtime.testing.Tensors.*;
 import static org.junit.jupiter.api.Assertions.*;
 

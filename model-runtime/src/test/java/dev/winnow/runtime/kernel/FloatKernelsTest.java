@@ -1,5 +1,9 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+
+import dev.winnow.runtime.kernel.base.FastMath;
+
 import static dev.winnow.runtime.testing.Tensors.*;
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,5 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.Arithmetic;
+
 import static dev.winnow.runtime.testing.Tensors.allocationAfterWarmUp;
 import static dev.winnow.runtime.testing.Tensors.gaussian;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class ImageOpsKernelTest {
 
     /** out[i] = a[ia] op b[ib] by explicit multi-index arithmetic, in double. */
-    static double[] broadcastReference(Broadcast.Kind kind, float[] a, int[] as, float[] b, int[] bs) {
+    static double[] broadcastReference(Arithmetic kind, float[] a, int[] as, float[] b, int[] bs) {
         int[] out = Broadcast.shape(as, bs);
         int r = out.length, n = 1;
         for (int d : out) n *= d;
@@ -36,7 +38,7 @@ class ImageOpsKernelTest {
                 if (kb >= 0) { ib += (bs[kb] == 1 ? 0 : c) * sb; sb *= bs[kb]; }
             }
             double x = a[ia], z = b[ib];
-            y[i] = kind == Broadcast.Kind.ADD ? x + z : kind == Broadcast.Kind.SUB ? x - z : x * z;
+            y[i] = kind == Arithmetic.ADD ? x + z : kind == Arithmetic.SUB ? x - z : x * z;
         }
         return y;
     }
@@ -60,7 +62,7 @@ class ImageOpsKernelTest {
         };
         for (boolean vector : new boolean[] {false, true}) {
             for (Activation act : Activation.values()) {
-                for (Broadcast.Kind kind : Broadcast.Kind.values()) {
+                for (Arithmetic kind : Arithmetic.values()) {
                     for (int[][] c : cases) {
                         Broadcast k = new Broadcast(kind, c[0], c[1], act, vector);
                         float[] a = gaussian(r, count(c[0]), 2), b = gaussian(r, count(c[1]), 2), y = new float[k.size() + 3];
@@ -78,7 +80,7 @@ class ImageOpsKernelTest {
             }
         }
         assertNull(Broadcast.shape(new int[] {4, 5}, new int[] {3}));
-        Broadcast relu6 = new Broadcast(Broadcast.Kind.ADD, new int[] {3}, new int[] {3}, Activation.RELU6);
+        Broadcast relu6 = new Broadcast(Arithmetic.ADD, new int[] {3}, new int[] {3}, Activation.RELU6);
         float[] y = new float[3];
         relu6.run(new float[] {-5, 2, 9}, 0, new float[] {1, 1, 1}, 0, y, 0);
         assertArrayEquals(new float[] {0, 3, 6}, y);
@@ -193,15 +195,15 @@ class ImageOpsKernelTest {
     @Test
     void theNewKernelsAllocateNothingAfterWarmUp() {
         Random r = new Random(11);
-        Broadcast row = new Broadcast(Broadcast.Kind.MUL, new int[] {16, 16, 32}, new int[] {1, 1, 32}, Activation.NONE);
-        Broadcast general = new Broadcast(Broadcast.Kind.SUB, new int[] {4, 1, 6}, new int[] {5, 1}, Activation.NONE);
+        Broadcast row = new Broadcast(Arithmetic.MUL, new int[] {16, 16, 32}, new int[] {1, 1, 32}, Activation.NONE);
+        Broadcast general = new Broadcast(Arithmetic.SUB, new int[] {4, 1, 6}, new int[] {5, 1}, Activation.NONE);
         float[] a = gaussian(r, 16 * 16 * 32, 1), b = gaussian(r, 32, 1), y = new float[16 * 16 * 32];
         ResizeBilinear rs = new ResizeBilinear(8, 8, 16, 16, 16, false, false);
         CenterNetDecode d = new CenterNetDecode(16, 16, 8, 20, 3, 4f);
         float[] heat = gaussian(r, 16 * 16 * 8, 1), wh = gaussian(r, 16 * 16 * 4, 1), dets = new float[120], sv = new float[20];
         int[] si = new int[20];
-        Broadcast same = new Broadcast(Broadcast.Kind.ADD, new int[] {16, 16, 32}, new int[] {16, 16, 32}, Activation.RELU);
-        Broadcast scalar = new Broadcast(Broadcast.Kind.SUB, new int[] {1}, new int[] {16, 16, 32}, Activation.NONE);
+        Broadcast same = new Broadcast(Arithmetic.ADD, new int[] {16, 16, 32}, new int[] {16, 16, 32}, Activation.RELU);
+        Broadcast scalar = new Broadcast(Arithmetic.SUB, new int[] {1}, new int[] {16, 16, 32}, Activation.NONE);
         Runnable[] kernels = {
             () -> row.run(a, 0, b, 0, y, 0),
             () -> same.run(a, 0, a, 0, y, 0),

@@ -1,8 +1,13 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
 import dev.winnow.runtime.quant.QuantParams;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -29,6 +34,27 @@ class Int8FastPathTest {
         return b;
     }
 
+    /** Prepare picks one kernel class per path from the geometry, the bias and the JVM, and refuses weights that do not fit. */
+    @Test
+    void prepareChoosesTheKernelForTheConvolution() {
+        QuantParams q = new QuantParams(0.02f, 0);
+        ConvGeometry stem = ConvGeometry.of("same", 64, 64, 1, 8, 3, 3, 2, 2);
+        assertEquals(Conv2dInt8ByRows.class, Conv2dInt8.prepare(stem, bytes(8 * 9), scales(8), null, q, q, Activation.NONE, false).getClass());
+        ConvGeometry g = ConvGeometry.of("same", 8, 8, 16, 32, 3, 3, 1, 1);
+        byte[] filter = bytes(32 * 9 * 16);
+        assertEquals(Conv2dInt8Packed.class, Conv2dInt8.prepare(g, filter, scales(32), bias(32), q, q, Activation.NONE, false).getClass());
+        if (VectorSupport.modulepresent() && ConvInt8Simd.fits(32)) {
+            assertEquals(Conv2dInt8Interior4.class, Conv2dInt8.prepare(g, filter, scales(32), bias(32), q, q, Activation.NONE, true).getClass());
+        }
+        int[] huge = new int[32];
+        huge[5] = Integer.MAX_VALUE - 1000; // a packed lane could overflow: only the reference is exact
+        assertEquals(Conv2dInt8Reference.class, Conv2dInt8.prepare(g, filter, scales(32), huge, q, q, Activation.NONE, true).getClass());
+        assertEquals(0, Conv2dInt8.reference(g, filter, scales(32), null, q, q, Activation.NONE).scratchInts());
+        assertThrows(IllegalArgumentException.class, () -> Conv2dInt8.prepare(g, bytes(10), scales(32), null, q, q, Activation.NONE));
+        assertThrows(IllegalArgumentException.class, () -> Conv2dInt8.prepare(g, filter, scales(31), null, q, q, Activation.NONE));
+        assertThrows(IllegalArgumentException.class, () -> Conv2dInt8.prepare(g, filter, scales(32), new int[3], q, q, Activation.NONE));
+    }
+
     /** The packed-long im2col path and, when the module is loaded, the Vector API path, against the reference loops. */
     @Test
     void convFastPathsMatchReference() {
@@ -42,9 +68,9 @@ class Int8FastPathTest {
                 float[] scales = scales(c[3]);
                 int[] bias = bias(c[3]);
                 byte[] in = bytes(g.inputSize() + 5), a = new byte[g.outputSize() + 2];
-                new Conv2d.Int8(g, filter, scales, bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.RELU6, false).run(in, 5, a, 2);
+                Conv2dInt8.reference(g, filter, scales, bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.RELU6).run(in, 5, a, 2);
                 for (boolean vector : VectorSupport.modulepresent() ? new boolean[] {false, true} : new boolean[] {false}) {
-                    Conv2d.Int8 k = new Conv2d.Int8(g, filter, scales, bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.RELU6, vector);
+                    Conv2dInt8 k = Conv2dInt8.prepare(g, filter, scales, bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.RELU6, vector);
                     byte[] b = new byte[g.outputSize() + 2];
                     k.run(in, 5, b, 2, new int[k.scratchInts() + 3], 3);
                     assertArrayEquals(a, b, pad + " " + java.util.Arrays.toString(c) + (vector ? " vector" : " packed"));
@@ -85,12 +111,12 @@ class Int8FastPathTest {
             }
             QuantParams inQ = new QuantParams(1f, zp), outQ = new QuantParams(1f, 0);
             byte[] expected = new byte[g.outputSize()];
-            new Conv2d.Int8(g, filter, scales, bias, inQ, outQ, Activation.NONE, false).run(in, 0, expected, 0);
+            Conv2dInt8.reference(g, filter, scales, bias, inQ, outQ, Activation.NONE).run(in, 0, expected, 0);
             java.util.Set<Byte> odd = new java.util.HashSet<>();
             for (int i = 1; i < expected.length; i += 2) odd.add(expected[i]);
             assertTrue(odd.size() > 50, "the high lanes' sums reach the output: " + odd.size() + " distinct bytes");
             for (boolean vector : VectorSupport.modulepresent() ? new boolean[] {false, true} : new boolean[] {false}) {
-                Conv2d.Int8 k = new Conv2d.Int8(g, filter, scales, bias, inQ, outQ, Activation.NONE, vector);
+                Conv2dInt8 k = Conv2dInt8.prepare(g, filter, scales, bias, inQ, outQ, Activation.NONE, vector);
                 byte[] got = new byte[g.outputSize()];
                 k.run(in, 0, got, 0, new int[k.scratchInts()], 0);
                 assertArrayEquals(expected, got, "trial " + trial + (trial < 3 ? " (inside the bound)" : " (past it)") + (vector ? " vector" : " scalar"));

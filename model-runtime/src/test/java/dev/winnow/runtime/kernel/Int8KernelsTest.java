@@ -1,5 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+
 import static dev.winnow.runtime.testing.Tensors.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -68,7 +70,7 @@ class Int8KernelsTest {
             double[] exactRef = ReferenceOps.conv2d(xq.real, h, w, c, fReal, bReal, oc, k, k, s, s, g.padTop(), g.padLeft(), g.outH(), g.outW(), -1e9, 1e9);
 
             byte[] y = new byte[g.outputSize()];
-            new Conv2d.Int8(g, fq, ws, bq, in, out, Activation.NONE).run(xq.q, 0, y, 0);
+            Conv2dInt8.reference(g, fq, ws, bq, in, out, Activation.NONE).run(xq.q, 0, y, 0);
             double[] got = dequantize(y, 0, y.length, out);
             assertTrue(maxDiff(got, exactRef) <= out.scale() * (1 + 1e-6), "trial " + trial + ": " + maxDiff(got, exactRef) / out.scale() + " steps");
             double maxW = 0;

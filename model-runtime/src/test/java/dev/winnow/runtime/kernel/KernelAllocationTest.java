@@ -1,5 +1,7 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+
 import static dev.winnow.runtime.testing.Tensors.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,17 +30,18 @@ class KernelAllocationTest {
         byte[] xq = new byte[g.inputSize()], yq = new byte[g.outputSize()];
         float[] ws = new float[16];
         java.util.Arrays.fill(ws, 0.01f);
-        Conv2d.Int8 convQ = new Conv2d.Int8(g, new byte[16 * 9 * 8], ws, null, q, q, Activation.NONE);
+        Conv2dInt8 convQ = Conv2dInt8.prepare(g, new byte[16 * 9 * 8], ws, null, q, q, Activation.NONE);
+        Conv2dInt8 convRef = Conv2dInt8.reference(g, new byte[16 * 9 * 8], ws, null, q, q, Activation.NONE);
         BinaryDense bin = BinaryDense.fromFloat(256, 32, gaussian(r, 256 * 32, 1), null, Activation.NONE);
         long[] bits = new long[4];
         dev.winnow.runtime.family.Bonsai bonsaiV = new dev.winnow.runtime.testing.RandomBonsai(52, 16, 28, 26, 3, 1f, 0.3).family();
         float[] bonsaiScratch = new float[bonsaiV.scratchSize()];
-        dev.winnow.runtime.family.QuantizedBonsai bonsaiQ = new dev.winnow.runtime.family.QuantizedBonsai(bonsaiV, dev.winnow.runtime.family.QuantizedBonsai.Mode.INT8);
+        dev.winnow.runtime.family.QuantizedBonsai bonsaiQ = new dev.winnow.runtime.family.Int8Bonsai(bonsaiV);
         float[] bonsaiQf = new float[bonsaiQ.scratchFloats()];
         short[] bonsaiQs = new short[bonsaiQ.scratchInts()];
         int[] convQs = new int[convQ.scratchInts()];
         ConvGeometry sg = ConvGeometry.same(24, 40, 1, 4, 3, 3, 2, 2);  // a grayscale stem: the single-channel path
-        Conv2d.Int8 stem = new Conv2d.Int8(sg, new byte[4 * 9], new float[] {0.01f, 0.01f, 0.01f, 0.01f}, null, q, q, Activation.RELU6);
+        Conv2dInt8 stem = Conv2dInt8.prepare(sg, new byte[4 * 9], new float[] {0.01f, 0.01f, 0.01f, 0.01f}, null, q, q, Activation.RELU6);
         byte[] sx = new byte[sg.inputSize()], sy = new byte[sg.outputSize()];
         int[] stemS = new int[stem.scratchInts()];
         float[] cw = gaussian(r, 8 * 16, 0.3), cu = gaussian(r, 64, 0.3);
@@ -62,7 +65,7 @@ class KernelAllocationTest {
             () -> dw5.run(dx, 0, dy, 0),
             () -> dw3.run(dx, 0, dy, 0),
             () -> dense.run(x, 0, y, 0),
-            () -> convQ.run(xq, 0, yq, 0),
+            () -> convRef.run(xq, 0, yq, 0),
             () -> bin.run(bits, 0, BinaryPacking.pack(x, 0, 256, bits, 0), y, 0),
             () -> Softmax.float32(1, 10, y, 0, y, 10),
             () -> Elementwise.float32(Elementwise.Function.SIGMOID, 100, x, 0, y, 0),

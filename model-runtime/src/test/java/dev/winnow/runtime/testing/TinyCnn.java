@@ -2,7 +2,7 @@ package dev.winnow.runtime.testing;
 
 import dev.winnow.runtime.GraphBuilder;
 import dev.winnow.runtime.format.Metadata;
-import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 import dev.winnow.runtime.quant.QuantParams;
 import java.util.List;
 import java.util.Map;

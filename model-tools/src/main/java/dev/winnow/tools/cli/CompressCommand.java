@@ -1,5 +1,6 @@
 package dev.winnow.tools.cli;
 
+import dev.winnow.registry.cli.Exits;
 import dev.winnow.tools.compress.Compressor;
 import dev.winnow.tools.data.Dataset;
 import dev.winnow.tools.eval.Measured;
@@ -54,6 +55,8 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--budget-prune", split = ",", defaultValue = "0,0.25,0.5,0.75", description = "prune ratios the budget search tries") double[] budgetPrune;
     @Option(names = "--budget-bits", split = ",", defaultValue = "8,6,5,4,3", description = "bit widths the budget search tries (8 = int8, else codebook)") int[] budgetBits;
     @Option(names = "--threads") Integer threads;
+    @Option(names = "--max-loss", defaultValue = "2", description = "warn when a step (or the whole chain) loses more than this many points of test accuracy (default ${DEFAULT-VALUE})") double maxLoss;
+    @Option(names = "--strict", description = "exit 10 (after writing the artifact) when a warning is printed: near-chance accuracy or a loss above --max-loss") boolean strict;
 
     @Override
     public Integer call() throws Exception {
@@ -65,64 +68,127 @@ final class CompressCommand implements Callable<Integer> {
         Dataset.Split s = data.load();
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Dataset calibration = s.train().sample(calibrationRows, seed);
-        List<String> tensors = pruneTensors != null ? pruneTensors : List.of("Z");
         Trainer.Options ft = new Trainer.Options(fineTuneEpochs, batch, lr, seed, th, null, line -> { o.println("  fine-tune " + line); o.flush(); });
-        List<Measured> rows = new ArrayList<>();
-        rows.add(Measured.of("input", in, s.test(), th, input.getFileName().toString()));
-        byte[] result;
-        if (budget != null || maxRam != null) {
-            Compressor.BudgetResult r = Compressor.budget(m, s.train(), calibration, calibration, budget == null ? Integer.MAX_VALUE : budget,
-                    maxRam == null ? Long.MAX_VALUE : maxRam, budgetPrune, budgetBits, tensors, ft.progress(line -> {}), info, line -> { o.println(line); o.flush(); });
-            o.print(r.table());
-            if (r.best() == null) {
-                spec.commandLine().getErr().println("nothing tried fits in " + (budget == null ? "" : budget + " bytes") + (budget != null && maxRam != null ? " and " : "")
-                        + (maxRam == null ? "" : maxRam + " bytes of peak RAM"));
-                return 1;
-            }
-            result = withMetrics(r.best().model(), r.best().encodings(), info.provenance("compression", describeSteps() + ": prune "
-                    + r.best().pruneRatio() + ", " + r.best().encoding()), s);
-            rows.add(Measured.of(String.format(Locale.ROOT, "budget: prune %.0f%% %s", 100 * r.best().pruneRatio(), r.best().encoding()), result, s.test(), th,
-                    (budget == null ? "" : "≤ " + budget + " B") + (maxRam == null ? "" : " RAM ≤ " + maxRam + " B")));
-        } else {
-            TrainableModel cur = m;
-            Map<String, TensorEncoding> enc = FamilyArtifacts.encodings();
-            if (prune > 0) {
-                cur = Compressor.prune(m, tensors, prune, s.train(), ft);
-                rows.add(Measured.of(String.format(Locale.ROOT, "prune %.0f%% %s +%d ep", 100 * prune, String.join(",", tensors), fineTuneEpochs),
-                        ModelExport.toArtifact(cur, enc, info), s.test(), th, "sparse float32"));
-            }
-            final PrintWriter log = o;
-            if (binarize != null && !binarize.isEmpty()) {
-                Compressor.Binarized b = Compressor.binarize(cur, binarize, s.train(), ft);
-                cur = b.model();
-                enc.putAll(b.encodings());
-                rows.add(Measured.of("binarize " + String.join(",", binarize) + " +" + fineTuneEpochs + " ep", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)));
-            }
-            if (int8) {
-                Map<String, dev.winnow.tools.model.TensorEncoding> start = Compressor.intBits(cur, bits);
-                start.putAll(enc); // binarized tensors stay binary
-                Trainer.Options qo = new Trainer.Options(qatEpochs, batch, qatLr, seed, th, null, line -> { log.println("  qat " + line); log.flush(); });
-                Compressor.Quantized q = Compressor.quantize(cur, start, s.train(), calibration, calibration, qat, qatThreshold / 100, qo, info,
-                        line -> { log.println(line); log.flush(); });
-                String label = bits == 8 ? "int8" : "int" + bits;
-                rows.add(Measured.of(label + " (calibrated)", ModelExport.toArtifact(q.ptqModel(), q.encodings(), info), s.test(), th, describe(q.encodings())));
-                cur = q.model();
-                enc = q.encodings();
-                if (q.qatRan()) rows.add(Measured.of(label + " + QAT " + qatEpochs + " ep", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)));
-            } else if (shareBits != null) {
-                enc = Compressor.share(cur, shareBits);
-                rows.add(Measured.of("weight sharing " + shareBits + " bit", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)));
-            }
-            if (huffman) {
-                enc = Compressor.huffman(cur, enc);
-                rows.add(Measured.of("huffman", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)));
-            }
-            result = withMetrics(cur, enc, info.provenance("compression", describeSteps()), s);
-        }
+        Steps steps = new Steps(Measured.of("input", in, s.test(), th, input.getFileName().toString()));
+        byte[] result = budget != null || maxRam != null
+                ? budgetSearch(m, info, s, calibration, ft, th, steps)
+                : compressStepByStep(m, info, s, calibration, ft, th, steps);
+        if (result == null) return Exits.QUALITY;
         Files.write(out, result);
-        o.print(Measured.table(rows));
+        o.print(Measured.table(steps.rows));
         o.println("wrote " + out + " (" + result.length + " B)");
-        return 0;
+        return warn(steps, s);
+    }
+
+    /**
+     * The rows the table prints, and the chain: the rows whose models lead to the result (not a
+     * post-training row that QAT replaced), which is what --max-loss checks step by step.
+     */
+    private static final class Steps {
+        final List<Measured> rows = new ArrayList<>();
+        final List<Measured> chain = new ArrayList<>();
+
+        Steps(Measured input) {
+            rows.add(input);
+            chain.add(input);
+        }
+
+        void add(Measured row, boolean inChain) {
+            rows.add(row);
+            if (inChain) chain.add(row);
+        }
+
+        /** The last row is the written artifact: show its size as written (metadata and metrics included), as inspect does. */
+        void writtenSize(int bytes) {
+            if (rows.size() < 2) return;
+            Measured last = rows.get(rows.size() - 1);
+            Measured written = new Measured(last.step(), bytes, last.parameters(), last.macs(), last.arenaBytes(), last.accuracy(), last.note());
+            rows.set(rows.size() - 1, written);
+            if (chain.get(chain.size() - 1) == last) chain.set(chain.size() - 1, written);
+        }
+    }
+
+    /** The budget search: its table, then the chosen artifact as written, or null (one line on stderr) when nothing fits. */
+    private byte[] budgetSearch(TrainableModel m, ModelExport.Info info, Dataset.Split s, Dataset calibration, Trainer.Options ft, int th, Steps steps)
+            throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        // the candidates are built as written (compression provenance and test metrics included), so the table's bytes are inspect's
+        Compressor.BudgetResult r = Compressor.budget(m, s.train(), calibration, s.test(), calibration, budget == null ? Integer.MAX_VALUE : budget,
+                maxRam == null ? Long.MAX_VALUE : maxRam, budgetPrune, budgetBits, tensors(), ft.progress(line -> {}), info.provenance("compression", describeSteps()),
+                line -> { o.println(line); o.flush(); });
+        o.print(r.table());
+        o.flush();
+        if (r.best() == null) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(spec.root().name() + ": nothing tried fits in " + (budget == null ? "" : budget + " bytes") + (budget != null && maxRam != null ? " and " : "")
+                    + (maxRam == null ? "" : maxRam + " bytes of peak RAM"));
+            err.flush();
+            return null;
+        }
+        byte[] result = r.best().artifact();
+        steps.add(Measured.of(String.format(Locale.ROOT, "budget: prune %.0f%% %s", 100 * r.best().pruneRatio(), r.best().encoding()), result, s.test(), th,
+                (budget == null ? "" : "≤ " + budget + " B") + (maxRam == null ? "" : " RAM ≤ " + maxRam + " B")), true);
+        return result;
+    }
+
+    /** Prune, binarize, int8 or weight sharing, Huffman: a row per step; returns the artifact with its test metrics. */
+    private byte[] compressStepByStep(TrainableModel m, ModelExport.Info info, Dataset.Split s, Dataset calibration, Trainer.Options ft, int th, Steps steps)
+            throws Exception {
+        PrintWriter log = spec.commandLine().getOut();
+        TrainableModel cur = m;
+        Map<String, TensorEncoding> enc = FamilyArtifacts.encodings();
+        if (prune > 0) {
+            cur = Compressor.prune(m, tensors(), prune, s.train(), ft);
+            steps.add(Measured.of(String.format(Locale.ROOT, "prune %.0f%% %s +%d ep", 100 * prune, String.join(",", tensors()), fineTuneEpochs),
+                    ModelExport.toArtifact(cur, enc, info), s.test(), th, "sparse float32"), true);
+        }
+        if (binarize != null && !binarize.isEmpty()) {
+            Compressor.Binarized b = Compressor.binarize(cur, binarize, s.train(), ft);
+            cur = b.model();
+            enc.putAll(b.encodings());
+            steps.add(Measured.of("binarize " + String.join(",", binarize) + " +" + fineTuneEpochs + " ep", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)), true);
+        }
+        if (int8) {
+            Map<String, TensorEncoding> start = Compressor.intBits(cur, bits);
+            start.putAll(enc); // binarized tensors stay binary
+            Trainer.Options qo = new Trainer.Options(qatEpochs, batch, qatLr, seed, th, null, line -> { log.println("  qat " + line); log.flush(); });
+            Compressor.Quantized q = Compressor.quantize(cur, start, s.train(), calibration, calibration, qat, qatThreshold / 100, qo, info,
+                    line -> { log.println(line); log.flush(); });
+            String label = bits == 8 ? "int8" : "int" + bits;
+            // quantize keeps the post-training model when QAT did not beat it: then that row is the chain's
+            boolean ptqKept = q.model() == q.ptqModel() || !q.qatRan();
+            steps.add(Measured.of(label + " (calibrated)", ModelExport.toArtifact(q.ptqModel(), q.encodings(), info), s.test(), th, describe(q.encodings())), ptqKept);
+            cur = q.model();
+            enc = q.encodings();
+            if (q.qatRan()) steps.add(Measured.of(label + " + QAT " + qatEpochs + " ep", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)), !ptqKept);
+        } else if (shareBits != null) {
+            enc = Compressor.share(cur, shareBits);
+            steps.add(Measured.of("weight sharing " + shareBits + " bit", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)), true);
+        }
+        if (huffman) {
+            enc = Compressor.huffman(cur, enc);
+            steps.add(Measured.of("huffman", ModelExport.toArtifact(cur, enc, info), s.test(), th, describe(enc)), true);
+        }
+        byte[] result = withMetrics(cur, enc, info.provenance("compression", describeSteps()), s);
+        steps.writtenSize(result.length);
+        return result;
+    }
+
+    /** WARNING lines for a step past --max-loss and for a result near chance; with --strict they make the exit code QUALITY. */
+    private int warn(Steps steps, Dataset.Split s) {
+        List<Quality.Step> chain = new ArrayList<>();
+        for (Measured r : steps.chain) chain.add(new Quality.Step(r.step(), r.accuracy()));
+        List<String> warnings = new ArrayList<>(Quality.losses(chain, maxLoss));
+        String chance = Quality.nearChance("compressed model", chain.get(chain.size() - 1).accuracy(), s.train(), s.test());
+        if (chance != null) warnings.add(chance);
+        PrintWriter err = spec.commandLine().getErr();
+        for (String w : warnings) err.println(w);
+        err.flush();
+        return strict && !warnings.isEmpty() ? Exits.QUALITY : Exits.OK;
+    }
+
+    private List<String> tensors() {
+        return pruneTensors != null ? pruneTensors : List.of("Z");
     }
 
     private String describeSteps() {

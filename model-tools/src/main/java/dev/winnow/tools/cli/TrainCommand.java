@@ -1,5 +1,6 @@
 package dev.winnow.tools.cli;
 
+import dev.winnow.registry.cli.Exits;
 import dev.winnow.runtime.Model;
 import dev.winnow.tools.data.Dataset;
 import dev.winnow.tools.eval.Evaluator;
@@ -57,6 +58,7 @@ final class TrainCommand implements Callable<Integer> {
     // Distillation
     @Option(names = "--teacher", description = "distil from this artifact's scores (any family the runtime loads)") Path teacher;
     @Option(names = "--temperature", defaultValue = "4", description = "with --teacher: softmax temperature T of the soft targets (default ${DEFAULT-VALUE})") double temperature;
+    @Option(names = "--strict", description = "exit 10 (after writing the artifact) when test accuracy is near chance") boolean strict;
     @Option(names = "--alpha", defaultValue = "0.7", description = "with --teacher: weight of the soft (teacher) loss; 1 − alpha goes to the labels (default ${DEFAULT-VALUE})") double alpha;
 
     @Override
@@ -111,7 +113,12 @@ final class TrainCommand implements Callable<Integer> {
                 model.report().arenaBytes(), ev.accuracy(), String.format(Locale.ROOT, "%.1f s training", h.seconds())))));
         o.printf(Locale.ROOT, "trainer forward %.2f%%, runtime %.2f%%, same prediction on %d/%d test rows%n", 100 * trainerAcc, 100 * ev.accuracy(), agree, s.test().size());
         o.println("wrote " + out);
-        return 0;
+        o.flush();
+        String warning = Quality.nearChance(family + " on " + data.data, ev.accuracy(), s.train(), s.test());
+        if (warning == null) return Exits.OK;
+        spec.commandLine().getErr().println(warning);
+        spec.commandLine().getErr().flush();
+        return strict ? Exits.QUALITY : Exits.OK;
     }
 
     /** The teacher's raw output scores for every row of {@code d}, [rows][classes]. */

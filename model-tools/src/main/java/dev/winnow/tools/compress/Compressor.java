@@ -218,17 +218,25 @@ public final class Compressor {
         return Evaluator.evaluate(Model.load(artifact), d, Runtime.getRuntime().availableProcessors()).accuracy();
     }
 
-    /** One point the budget search tried. */
-    public record Candidate(double pruneRatio, String encoding, int bytes, long ramBytes, double validationAccuracy, byte[] artifact,
+    /**
+     * One point the budget search tried. {@code artifact} is the exact artifact that would be
+     * written (metadata included), so {@code bytes} is what {@code winnow inspect} reports for it;
+     * {@code testAccuracy} is on held-out rows (NaN when none were given) and only reported, never
+     * used to choose.
+     */
+    public record Candidate(double pruneRatio, String encoding, int bytes, long ramBytes, double validationAccuracy, double testAccuracy, byte[] artifact,
                             TrainableModel model, Map<String, TensorEncoding> encodings) {}
 
-    public record BudgetResult(Candidate best, List<Candidate> tried) {
+    public record BudgetResult(Candidate best, List<Candidate> tried, int validationRows, int testRows) {
         public String table() {
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-7s %-24s %8s %9s %9s%n", "prune", "encoding", "bytes", "peak RAM", "val acc"));
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-7s %-24s %8s %9s %10s %9s%n", "prune", "encoding", "bytes", "peak RAM", "train acc", "test acc"));
             for (Candidate c : tried) {
-                sb.append(String.format(Locale.ROOT, "%-7s %-24s %8d %9d %8.2f%%%s%n", String.format(Locale.ROOT, "%.0f%%", 100 * c.pruneRatio()), c.encoding(), c.bytes(),
-                        c.ramBytes(), 100 * c.validationAccuracy(), c == best ? "  <- chosen" : ""));
+                sb.append(String.format(Locale.ROOT, "%-7s %-24s %8d %9d %9.2f%% %9s%s%n", String.format(Locale.ROOT, "%.0f%%", 100 * c.pruneRatio()), c.encoding(), c.bytes(),
+                        c.ramBytes(), 100 * c.validationAccuracy(), Double.isNaN(c.testAccuracy()) ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * c.testAccuracy()),
+                        c == best ? "  <- chosen" : ""));
             }
+            sb.append(String.format(Locale.ROOT, "bytes: the artifact as written; train acc: %d sampled training rows (chooses); test acc: %s%n",
+                    validationRows, testRows > 0 ? testRows + " held-out test rows (reported only)" : "no test rows given"));
             return sb.toString();
         }
     }
@@ -236,7 +244,13 @@ public final class Compressor {
     public static BudgetResult budget(TrainableModel m, Dataset train, Dataset validation, Dataset calibration, int maxBytes,
                                       double[] pruneRatios, int[] bitWidths, List<String> pruneTensors, Trainer.Options fineTune,
                                       ModelExport.Info info, Consumer<String> log) throws ModelFormatException {
-        return budget(m, train, validation, calibration, maxBytes, Long.MAX_VALUE, pruneRatios, bitWidths, pruneTensors, fineTune, info, log);
+        return budget(m, train, validation, null, calibration, maxBytes, Long.MAX_VALUE, pruneRatios, bitWidths, pruneTensors, fineTune, info, log);
+    }
+
+    public static BudgetResult budget(TrainableModel m, Dataset train, Dataset validation, Dataset calibration, int maxBytes, long maxRam,
+                                      double[] pruneRatios, int[] bitWidths, List<String> pruneTensors, Trainer.Options fineTune,
+                                      ModelExport.Info info, Consumer<String> log) throws ModelFormatException {
+        return budget(m, train, validation, null, calibration, maxBytes, maxRam, pruneRatios, bitWidths, pruneTensors, fineTune, info, log);
     }
 
     /**
@@ -247,29 +261,43 @@ public final class Compressor {
      * {@code winnow inspect} prints) is at most {@code maxRam}; ties go to the smaller artifact.
      * Pruned models are fine-tuned once per ratio and reused across bit widths. Returns null in
      * {@code best} when nothing fits.
+     *
+     * <p>Each candidate's artifact is the final one: {@code info} with the candidate appended to its
+     * "compression" provenance and, given {@code test}, its test accuracy as the "accuracy" metric.
+     * The size compared with {@code maxBytes} is therefore the size written, metadata included, and
+     * equals what {@code winnow inspect} reports for the chosen artifact.
      */
-    public static BudgetResult budget(TrainableModel m, Dataset train, Dataset validation, Dataset calibration, int maxBytes, long maxRam,
+    public static BudgetResult budget(TrainableModel m, Dataset train, Dataset validation, Dataset test, Dataset calibration, int maxBytes, long maxRam,
                                       double[] pruneRatios, int[] bitWidths, List<String> pruneTensors, Trainer.Options fineTune,
                                       ModelExport.Info info, Consumer<String> log) throws ModelFormatException {
         List<Candidate> tried = new ArrayList<>();
         Candidate best = null;
+        int threads = Runtime.getRuntime().availableProcessors();
+        Object steps = info.provenance().get("compression");
         for (double ratio : pruneRatios) {
             TrainableModel pm = ratio == 0 ? m : prune(m, pruneTensors, ratio, train, fineTune);
             for (int bits : bitWidths) {
                 TrainableModel qm = bits == 8 ? pm.copy() : pm;
                 Map<String, TensorEncoding> enc = bits == 8 ? int8(qm, calibration, info, null) : share(pm, bits);
                 enc = huffman(qm, enc);
-                byte[] a = ModelExport.toArtifact(qm, enc, info);
+                String name = bits == 8 ? "int8+huffman" : "codebook" + bits + "+huffman";
+                ModelExport.Info ci = info.provenance("compression", (steps == null ? "" : steps + ": ") + String.format(Locale.ROOT, "prune %s, %s", ratio, name));
+                byte[] a = ModelExport.toArtifact(qm, enc, ci);
+                double testAcc = Double.NaN;
+                if (test != null && test.size() > 0) {
+                    testAcc = Evaluator.evaluate(Model.load(a), test, threads).accuracy();
+                    a = ModelExport.toArtifact(qm, enc, ci.metric("accuracy", testAcc).metric("testRows", test.size()));
+                }
                 Model loaded = Model.load(a);
                 long ram = loaded.report().arenaBytes();
-                double acc = Evaluator.evaluate(loaded, validation, Runtime.getRuntime().availableProcessors()).accuracy();
-                Candidate c = new Candidate(ratio, bits == 8 ? "int8+huffman" : "codebook" + bits + "+huffman", a.length, ram, acc, a, qm, enc);
+                double acc = Evaluator.evaluate(loaded, validation, threads).accuracy();
+                Candidate c = new Candidate(ratio, name, a.length, ram, acc, testAcc, a, qm, enc);
                 tried.add(c);
-                if (log != null) log.accept(String.format(Locale.ROOT, "budget: prune %.0f%% %s: %d B, peak RAM %d B, %.2f%%", 100 * ratio, c.encoding(), a.length, ram, 100 * acc));
+                if (log != null) log.accept(String.format(Locale.ROOT, "budget: prune %.0f%% %s: %d B, peak RAM %d B, %.2f%% on training rows", 100 * ratio, c.encoding(), a.length, ram, 100 * acc));
                 boolean fits = a.length <= maxBytes && ram <= maxRam;
                 if (fits && (best == null || acc > best.validationAccuracy() + 1e-9 || (Math.abs(acc - best.validationAccuracy()) < 1e-9 && a.length < best.bytes()))) best = c;
             }
         }
-        return new BudgetResult(best, tried);
+        return new BudgetResult(best, tried, validation.size(), test == null ? 0 : test.size());
     }
 }

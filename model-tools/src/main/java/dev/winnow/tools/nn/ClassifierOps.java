@@ -1,6 +1,6 @@
 package dev.winnow.tools.nn;
 
-import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 
 /**
  * Differentiable operations a classifier needs on top of {@link Ops}: dense layers, max, average and

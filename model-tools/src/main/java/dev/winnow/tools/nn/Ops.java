@@ -1,6 +1,6 @@
 package dev.winnow.tools.nn;
 
-import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 
 /**
  * Differentiable operations over HWC tensors. Each runs forwards and records its backward step on
@@ -24,12 +24,10 @@ public final class Ops {
                 int iw0 = ow * stride - g.padLeft();
                 int o = (oh * g.outW() + ow) * oc;
                 System.arraycopy(B, 0, out, o, oc);
-                for (int kh = 0; kh < k; kh++) {
+                for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
                     int ih = ih0 + kh;
-                    if (ih < 0 || ih >= x.h) continue;
-                    for (int kw = 0; kw < k; kw++) {
+                    for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                         int iw = iw0 + kw;
-                        if (iw < 0 || iw >= x.w) continue;
                         int xb = (ih * x.w + iw) * ic, wb = (kh * k + kw) * ic * oc;
                         for (int c = 0; c < ic; c++) {
                             float v = in[xb + c];
@@ -49,12 +47,10 @@ public final class Ops {
                     int iw0 = ow * stride - g.padLeft();
                     int o = (oh * g.outW() + ow) * oc;
                     for (int q = 0; q < oc; q++) gb[q] += gy[o + q];
-                    for (int kh = 0; kh < k; kh++) {
+                    for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
                         int ih = ih0 + kh;
-                        if (ih < 0 || ih >= x.h) continue;
-                        for (int kw = 0; kw < k; kw++) {
+                        for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                             int iw = iw0 + kw;
-                            if (iw < 0 || iw >= x.w) continue;
                             int xb = (ih * x.w + iw) * ic, wb = (kh * k + kw) * ic * oc;
                             for (int c = 0; c < ic; c++) {
                                 float v = in[xb + c], d = 0f;
@@ -86,12 +82,10 @@ public final class Ops {
                 int iw0 = ow * stride - g.padLeft();
                 int o = (oh * g.outW() + ow) * ch;
                 System.arraycopy(B, 0, out, o, ch);
-                for (int kh = 0; kh < k; kh++) {
+                for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
                     int ih = ih0 + kh;
-                    if (ih < 0 || ih >= x.h) continue;
-                    for (int kw = 0; kw < k; kw++) {
+                    for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                         int iw = iw0 + kw;
-                        if (iw < 0 || iw >= x.w) continue;
                         int xb = (ih * x.w + iw) * ch, wb = (kh * k + kw) * ch;
                         for (int c = 0; c < ch; c++) out[o + c] += in[xb + c] * W[wb + c];
                     }
@@ -106,12 +100,10 @@ public final class Ops {
                     int iw0 = ow * stride - g.padLeft();
                     int o = (oh * g.outW() + ow) * ch;
                     for (int c = 0; c < ch; c++) gb[c] += gy[o + c];
-                    for (int kh = 0; kh < k; kh++) {
+                    for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
                         int ih = ih0 + kh;
-                        if (ih < 0 || ih >= x.h) continue;
-                        for (int kw = 0; kw < k; kw++) {
+                        for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                             int iw = iw0 + kw;
-                            if (iw < 0 || iw >= x.w) continue;
                             int xb = (ih * x.w + iw) * ch, wb = (kh * k + kw) * ch;
                             for (int c = 0; c < ch; c++) {
                                 gw[wb + c] += in[xb + c] * gy[o + c];

@@ -65,11 +65,7 @@ public final class Trainer {
         int n = data.size();
         int stepsPerEpoch = (n + o.batchSize() - 1) / o.batchSize();
         long totalSteps = (long) stepsPerEpoch * o.epochs(), step = 0;
-        ExecutorService pool = o.threads() > 1 ? Executors.newFixedThreadPool(o.threads(), r -> {
-            Thread t = new Thread(r, "winnow-train");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        ExecutorService pool = newPool(o.threads());
         List<Epoch> history = new ArrayList<>();
         long start = System.nanoTime();
         try {
@@ -98,14 +94,7 @@ public final class Trainer {
                         });
                     }
                     run(pool, tasks);
-                    for (int bl = 0; bl < params.length; bl++) {
-                        double[] t = total[bl], p = params[bl];
-                        for (int i = 0; i < t.length; i++) {
-                            double s = 0;
-                            for (int c = 0; c < CHUNKS; c++) s += grads[c][bl][i];
-                            t[i] = s / bs + l2[bl] * p[i];
-                        }
-                    }
+                    averageGradients(grads, bs, params, l2, total);
                     for (int c = 0; c < CHUNKS; c++) {
                         lossSum += losses[c];
                         correctSum += correct[c][0];
@@ -116,18 +105,44 @@ public final class Trainer {
                     model.afterStep(++step, totalSteps);
                 }
                 double val = o.validation() == null ? Double.NaN : accuracy(model, o.validation(), pool);
-                double secs = (System.nanoTime() - start) / 1e9;
-                Epoch ep = new Epoch(e + 1, lossSum / n, (double) correctSum / n, val, secs);
+                Epoch ep = new Epoch(e + 1, lossSum / n, (double) correctSum / n, val, (System.nanoTime() - start) / 1e9);
                 history.add(ep);
-                double eta = secs / (e + 1) * (o.epochs() - e - 1);
-                o.progress().accept(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f  train acc %6.2f%%%s  %s  %6.1f s  ETA %s",
-                        e + 1, o.epochs(), ep.loss(), 100 * ep.trainAccuracy(),
-                        Double.isNaN(val) ? "" : String.format(Locale.ROOT, "  val acc %6.2f%%", 100 * val), model.status(), secs, duration(eta)));
+                o.progress().accept(progressLine(ep, o.epochs(), model.status()));
             }
         } finally {
             if (pool != null) pool.shutdownNow();
         }
         return new History(history, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Daemon threads for the gradient chunks, or null to run them on the caller's thread. */
+    private static ExecutorService newPool(int threads) {
+        return threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "winnow-train");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    /** total = the chunks' gradient sums averaged over the batch, plus the L2 term of each block. */
+    private static void averageGradients(double[][][] grads, int batchSize, double[][] params, double[] l2, double[][] total) {
+        for (int bl = 0; bl < params.length; bl++) {
+            double[] t = total[bl], p = params[bl];
+            for (int i = 0; i < t.length; i++) {
+                double s = 0;
+                for (int c = 0; c < CHUNKS; c++) s += grads[c][bl][i];
+                t[i] = s / batchSize + l2[bl] * p[i];
+            }
+        }
+    }
+
+    /** The line printed after each epoch: loss, accuracies, the model's own status, time and ETA. */
+    private static String progressLine(Epoch ep, int epochs, String status) {
+        double eta = ep.seconds() / ep.epoch() * (epochs - ep.epoch());
+        return String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f  train acc %6.2f%%%s  %s  %6.1f s  ETA %s",
+                ep.epoch(), epochs, ep.loss(), 100 * ep.trainAccuracy(),
+                Double.isNaN(ep.validationAccuracy()) ? "" : String.format(Locale.ROOT, "  val acc %6.2f%%", 100 * ep.validationAccuracy()),
+                status, ep.seconds(), duration(eta));
     }
 
     static String duration(double s) {

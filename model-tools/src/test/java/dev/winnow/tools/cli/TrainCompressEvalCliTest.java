@@ -2,6 +2,7 @@ package dev.winnow.tools.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.registry.cli.Exits;
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.format.ArtifactReader;
 import dev.winnow.tools.train.Synthetic;
@@ -83,11 +84,22 @@ class TrainCompressEvalCliTest {
         WinnowCliTest.Result b = run(dataArgs("compress", protonn.toString(), "--budget", String.valueOf(budget), "--budget-prune", "0,0.5",
                 "--budget-bits", "8,4,3", "--fine-tune-epochs", "1", "--calibration-rows", "200", "-o", fit.toString()));
         assertTrue(b.out().contains("<- chosen") && b.out().contains("budget: prune"), b.out());
-        assertTrue(Files.size(fit) <= budget + 64, "metric rewrite changes the size by a few bytes at most");
+        // the chosen row's bytes are the written artifact's, as inspect reports them, and within the budget
+        String chosen = b.out().lines().filter(l -> l.endsWith("<- chosen")).findFirst().orElseThrow();
+        long tableBytes = Long.parseLong(chosen.trim().split("\\s+")[2]);
+        WinnowCliTest.Result inspect = run("inspect", fit.toString());
+        assertTrue(inspect.out().contains(String.format("%,d B", tableBytes)), tableBytes + "\n" + inspect.out());
+        assertEquals(Files.size(fit), tableBytes);
+        assertTrue(tableBytes <= budget);
+        // accuracy is reported on held-out rows, labelled as such; the metric in the artifact is that test figure
+        assertTrue(b.out().contains("test acc") && b.out().contains("300 held-out test rows"), b.out());
+        double testAcc = Double.parseDouble(chosen.trim().split("\\s+")[5].replace("%", ""));
+        assertEquals(testAcc, 100 * Model.load(fit).metadata().metrics().get("accuracy"), 0.006);
         WinnowCliTest.Result none = WinnowCliTest.run(dataArgs("compress", protonn.toString(), "--budget", "200", "--budget-prune", "0", "--budget-bits", "8",
                 "-o", tmp.resolve("none.wnm").toString()));
-        assertEquals(1, none.code());
-        assertTrue(none.err().contains("nothing tried fits"), none.err());
+        assertEquals(Exits.QUALITY, none.code());
+        assertEquals(1, none.err().lines().count(), none.err());
+        assertTrue(none.err().startsWith("winnow: nothing tried fits"), none.err());
     }
 
     @Test
@@ -112,6 +124,22 @@ class TrainCompressEvalCliTest {
                 "--teacher", protonn.toString(), "--temperature", "2", "--alpha", "0.5", "--out", student.toString()));
         assertTrue(r.out().contains("soft targets at T = 2.0, alpha = 0.5"), r.out());
         assertTrue(String.valueOf(ArtifactReader.read(student).metadata().provenance().get("hyperparameters")).contains("distilled from p.wnm"));
+    }
+
+    @Test
+    void aCompressionStepThatLosesMoreThanMaxLossWarnsAndStrictFails() throws Exception {
+        String[] lossy = dataArgs("compress", protonn.toString(), "--int8", "--bits", "2", "--qat", "NEVER", "--calibration-rows", "200",
+                "-o", tmp.resolve("p2.wnm").toString());
+        WinnowCliTest.Result r = run(lossy);
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("WARNING: int2 (calibrated) lost ") && l.contains("more than --max-loss 2.0")), r.out() + r.err());
+        String[] strict = java.util.Arrays.copyOf(lossy, lossy.length + 1);
+        strict[lossy.length] = "--strict";
+        WinnowCliTest.Result s = WinnowCliTest.run(strict);
+        assertEquals(Exits.QUALITY, s.code(), s.err());
+        assertTrue(Files.exists(tmp.resolve("p2.wnm")), "the artifact is still written");
+        // a lossless step stays quiet: the same float model, only Huffman-coded
+        WinnowCliTest.Result quiet = run(dataArgs("compress", protonn.toString(), "--huffman", "--strict", "-o", tmp.resolve("ph.wnm").toString()));
+        assertFalse(quiet.err().contains("WARNING"), quiet.err());
     }
 
     @Test

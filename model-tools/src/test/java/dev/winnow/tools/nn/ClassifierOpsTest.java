@@ -3,7 +3,7 @@ package dev.winnow.tools.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 import dev.winnow.runtime.kernel.Pool2d;
 import java.util.List;
 import java.util.Random;

@@ -1,6 +1,6 @@
 package dev.winnow.runtime.kernel.simd;
 
-import dev.winnow.runtime.kernel.FastMath;
+import dev.winnow.runtime.kernel.base.FastMath;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;

@@ -1,6 +1,6 @@
 package dev.winnow.runtime.kernel.simd;
 
-import dev.winnow.runtime.kernel.ConvGeometry;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 

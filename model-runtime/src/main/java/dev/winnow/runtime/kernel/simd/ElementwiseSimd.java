@@ -1,7 +1,7 @@
 package dev.winnow.runtime.kernel.simd;
 
-import dev.winnow.runtime.kernel.Broadcast;
-import dev.winnow.runtime.kernel.FastMath;
+import dev.winnow.runtime.kernel.base.Arithmetic;
+import dev.winnow.runtime.kernel.base.FastMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,7 +19,7 @@ public final class ElementwiseSimd {
     private ElementwiseSimd() {}
 
     /** out[i] = clamp(a[i] op b[i]) for i < n. */
-    public static void binary(Broadcast.Kind kind, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n, float min, float max) {
+    public static void binary(Arithmetic kind, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n, float min, float max) {
         int v = S.loopBound(n), i = 0;
         switch (kind) {
             case ADD:
@@ -37,7 +37,7 @@ public final class ElementwiseSimd {
     }
 
     /** out[i] = clamp(a[i] op y), or clamp(y op a[i]) when {@code scalarFirst}, for i < n. */
-    public static void scalar(Broadcast.Kind kind, float[] a, int ao, float y, boolean scalarFirst, float[] out, int oo, int n, float min, float max) {
+    public static void scalar(Arithmetic kind, float[] a, int ao, float y, boolean scalarFirst, float[] out, int oo, int n, float min, float max) {
         int v = S.loopBound(n), i = 0;
         switch (kind) {
             case ADD:

@@ -67,14 +67,7 @@ final class CenterNetTail {
 
     private static CenterNetTail match(TfNode pool, String heatRef, Map<String, TfNode> nodes, Map<String, List<TfNode>> consumers,
                                        Map<String, ConstTensor> consts, Miss miss) throws TfjsFormatException {
-        Set<String> tail = new LinkedHashSet<>();
-        Deque<TfNode> todo = new ArrayDeque<>();
-        todo.add(pool);
-        while (!todo.isEmpty()) {
-            TfNode n = todo.poll();
-            if (!tail.add(n.name)) continue;
-            todo.addAll(consumers.getOrDefault(n.name, List.of()));
-        }
+        Set<String> tail = downstream(pool, consumers);
         String whRef = null;
         for (String name : List.copyOf(tail)) {
             for (String ref : nodes.get(name).inputs) {
@@ -136,27 +129,50 @@ final class CenterNetTail {
         TfNode concat = nodes.get(sink);
         while (concat.op.equals("Identity")) concat = nodes.get(TfNode.producer(concat.inputs.get(0)));
         if (!concat.op.equals("ConcatV2") || concat.inputs.size() != 7) return miss(miss, "the result is not a concatenation of six columns");
+        String columns = columnMismatch(concat, topk, nodes, consts);
+        if (columns != null) return miss(miss, columns);
+        return new CenterNetTail(tail, heatRef, whRef, sink, k, (int) ksize[1], stride);
+    }
+
+    /** The pooling node and every node that reads from it, directly or not: the candidate decode tail. */
+    private static Set<String> downstream(TfNode pool, Map<String, List<TfNode>> consumers) {
+        Set<String> tail = new LinkedHashSet<>();
+        Deque<TfNode> todo = new ArrayDeque<>();
+        todo.add(pool);
+        while (!todo.isEmpty()) {
+            TfNode n = todo.poll();
+            if (!tail.add(n.name)) continue;
+            todo.addAll(consumers.getOrDefault(n.name, List.of()));
+        }
+        return tail;
+    }
+
+    /**
+     * Why the six concatenated columns are not [x·s − w0, y·s − w1, x·s + w2, y·s + w3, top-k value,
+     * class], or null when they are.
+     */
+    private static String columnMismatch(TfNode concat, TfNode topk, Map<String, TfNode> nodes, Map<String, ConstTensor> consts) throws TfjsFormatException {
         String[] ops = {"Sub", "Sub", "Add", "Add", "ExpandDims", "Cast"};
         char[] axis = {'x', 'y', 'x', 'y'};
         for (int col = 0; col < 6; col++) {
             TfNode c = nodes.get(TfNode.producer(concat.inputs.get(col)));
             String op = c.op.equals("AddV2") ? "Add" : c.op;
-            if (!op.equals(ops[col])) return miss(miss, "column " + col + " is " + c.op + ", expected " + ops[col]);
+            if (!op.equals(ops[col])) return "column " + col + " is " + c.op + ", expected " + ops[col];
             if (col < 4) {
                 char got = coordinate(nodes.get(TfNode.producer(c.inputs.get(0))), nodes);
-                if (got != axis[col]) return miss(miss, "column " + col + " does not start from the " + axis[col] + " coordinate");
+                if (got != axis[col]) return "column " + col + " does not start from the " + axis[col] + " coordinate";
                 TfNode slice = nodes.get(TfNode.producer(c.inputs.get(1)));
-                if (slice == null || !slice.op.equals("StridedSlice")) return miss(miss, "column " + col + " does not take a slice of the box map");
+                if (slice == null || !slice.op.equals("StridedSlice")) return "column " + col + " does not take a slice of the box map";
                 ConstTensor begin = consts.get(TfNode.producer(slice.inputs.get(1)));
-                if (begin == null || begin.size() == 0 || begin.ints()[begin.size() - 1] != col) return miss(miss, "column " + col + " slices another box channel");
+                if (begin == null || begin.size() == 0 || begin.ints()[begin.size() - 1] != col) return "column " + col + " slices another box channel";
             } else if (col == 4) {
                 TfNode v = nodes.get(TfNode.producer(c.inputs.get(0)));
-                if (v != topk || TfNode.outputIndex(c.inputs.get(0)) != 0) return miss(miss, "column 4 is not the top-k values");
+                if (v != topk || TfNode.outputIndex(c.inputs.get(0)) != 0) return "column 4 is not the top-k values";
             } else if (coordinate(c, nodes) != 'c') {
-                return miss(miss, "column 5 is not the class index");
+                return "column 5 is not the class index";
             }
         }
-        return new CenterNetTail(tail, heatRef, whRef, sink, k, (int) ksize[1], stride);
+        return null;
     }
 
     /** Follows Mul, Cast and ExpandDims down to the index arithmetic: x (FloorMod of a FloorDiv), y (FloorDiv of a FloorDiv), class (FloorMod of the index). */

@@ -1,4 +1,4 @@
-package dev.winnow.runtime.kernel;
+package dev.winnow.runtime.kernel.base;
 
 /**
  * Shapes of a 2-D convolution or pooling window over an HWC tensor: input and output sizes, kernel,
@@ -44,5 +44,14 @@ public record ConvGeometry(int inH, int inW, int inC, int outH, int outW, int ou
 
     public int inputSize() { return inH * inW * inC; }
     public int outputSize() { return outH * outW * outC; }
+    /** The first filter row whose input row lies inside the input, for output row {@code oh}. */
+    public int firstRow(int oh) { return Math.max(0, padTop - oh * strideH); }
+    /** One past the last filter row whose input row lies inside the input, for output row {@code oh}. */
+    public int endRow(int oh) { return Math.min(kH, inH + padTop - oh * strideH); }
+    /** The first filter column whose input column lies inside the input, for output column {@code ow}. */
+    public int firstColumn(int ow) { return Math.max(0, padLeft - ow * strideW); }
+    /** One past the last filter column whose input column lies inside the input, for output column {@code ow}. */
+    public int endColumn(int ow) { return Math.min(kW, inW + padLeft - ow * strideW); }
+
     public boolean isPointwise() { return kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0; }
 }

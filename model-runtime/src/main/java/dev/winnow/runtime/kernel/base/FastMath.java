@@ -1,4 +1,4 @@
-package dev.winnow.runtime.kernel;
+package dev.winnow.runtime.kernel.base;
 
 /**
  * exp, sigmoid and tanh in float for the activation and RNN kernels, where they cost as much as the

@@ -1,0 +1,91 @@
+package dev.winnow.runtime.kernel;
+
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+import dev.winnow.runtime.kernel.base.Requantizer;
+import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
+import dev.winnow.runtime.quant.QuantParams;
+
+/**
+ * TFLite int8 convolution: int8 input/output per tensor, int8 filter per output channel, int32 bias.
+ * As in TensorFlow Lite Micro, there is one reference kernel ({@link Conv2dInt8Reference}: the
+ * definition, plain loops) and fast variants, each its own class, chosen once by {@link #prepare}
+ * from the geometry, the weights and the JVM:
+ * <ul>
+ * <li>{@link Conv2dInt8ByRows}: one input channel and wide rows (a grayscale stem), a multiply-add per
+ * filter tap over a whole output row;</li>
+ * <li>{@link Conv2dInt8Packed}: a gathered receptive field and two output channels per 64-bit
+ * multiply-add;</li>
+ * <li>{@link Conv2dInt8Interior4}: the packed kernel with blocks of four interior pixels on the
+ * Vector API.</li>
+ * </ul>
+ * Integer sums do not depend on their order, so every variant is bit-identical to the reference
+ * (Int8FastPathTest checks it). This class holds what they share: the filter, the bias and the
+ * requantization, computed once. Running allocates nothing; instances are immutable.
+ */
+public abstract sealed class Conv2dInt8 permits Conv2dInt8Reference, Conv2dInt8Packed, Conv2dInt8ByRows {
+    final ConvGeometry g;
+    final byte[] w;        // OHWI, as TFLite keeps it: the dot product runs over contiguous input channels
+    final int[] bias;
+    final int inZp;
+    private final Requantizer requantizer;
+
+    Conv2dInt8(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
+        this.g = g;
+        if (filterOhwi.length != g.kH() * g.kW() * g.inC() * g.outC()) throw new IllegalArgumentException("filter size does not match the geometry");
+        if (filterScales.length != g.outC()) throw new IllegalArgumentException("filter has " + filterScales.length + " scales for " + g.outC() + " channels");
+        this.w = filterOhwi.clone();
+        this.bias = bias == null ? new int[g.outC()] : bias.clone();
+        if (this.bias.length != g.outC()) throw new IllegalArgumentException("bias has " + this.bias.length + " values for " + g.outC() + " channels");
+        this.requantizer = new Requantizer(g.outC(), in.scale(), filterScales, out.scale(), out.zeroPoint(), act.qmin(out), act.qmax(out));
+        this.inZp = in.zeroPoint();
+    }
+
+    /** The fastest kernel for this convolution on this JVM (see {@link #prepare(ConvGeometry, byte[], float[], int[], QuantParams, QuantParams, Activation, boolean)}). */
+    public static Conv2dInt8 prepare(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
+        // the by-rows vector loop carries nothing across iterations: allocation-free and faster on JDK 17 too
+        boolean vector = VectorSupport.available() || (Conv2dInt8ByRows.fits(g) && VectorSupport.fixedRegisterKernels());
+        return prepare(g, filterOhwi, filterScales, bias, in, out, act, vector);
+    }
+
+    /**
+     * Chooses the kernel. With {@code vector} (and the module present) the by-rows kernel multiplies
+     * on the Vector API, and the packed one hands interior pixels to {@link ConvInt8Simd} when there is
+     * a whole vector of output channels; its accumulators stay in registers on JDK 17 too, but there
+     * it runs no faster than the packed loops, so by default it is JDK 21+. A bias so large that a
+     * packed lane could overflow gets the reference kernel.
+     */
+    public static Conv2dInt8 prepare(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
+                                     boolean vector) {
+        vector &= VectorSupport.modulepresent();
+        if (Conv2dInt8ByRows.fits(g)) return new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, vector);
+        if (!Conv2dInt8Packed.fits(g, bias)) return new Conv2dInt8Reference(g, filterOhwi, filterScales, bias, in, out, act);
+        if (vector && ConvInt8Simd.fits(g.outC())) return new Conv2dInt8Interior4(g, filterOhwi, filterScales, bias, in, out, act);
+        return new Conv2dInt8Packed(g, filterOhwi, filterScales, bias, in, out, act);
+    }
+
+    /** The reference kernel alone: what the variants must equal bit for bit. */
+    public static Conv2dInt8 reference(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
+        return new Conv2dInt8Reference(g, filterOhwi, filterScales, bias, in, out, act);
+    }
+
+    public ConvGeometry geometry() { return g; }
+
+    /** int32 scratch {@link #run(byte[], int, byte[], int, int[], int)} needs. */
+    public abstract int scratchInts();
+
+    /** Runs over the caller's scratch (the arena's), allocating nothing. */
+    public abstract void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff);
+
+    /** Runs with scratch of its own, allocated here when the kernel needs any (the reference needs none): for tests and one-off calls. */
+    public final void run(byte[] in, int inOff, byte[] out, int outOff) {
+        int n = scratchInts();
+        run(in, inOff, out, outOff, n == 0 ? NO_SCRATCH : new int[n], 0);
+    }
+
+    private static final int[] NO_SCRATCH = new int[0];
+
+    /** An int32 accumulator of output channel {@code oc} as the output's int8. */
+    final byte requantize(int acc, int oc) {
+        return requantizer.apply(acc, oc);
+    }
+}

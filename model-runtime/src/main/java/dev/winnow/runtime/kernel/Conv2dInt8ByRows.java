@@ -1,0 +1,86 @@
+package dev.winnow.runtime.kernel;
+
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
+import dev.winnow.runtime.quant.QuantParams;
+
+/**
+ * The single-input-channel int8 convolution (a grayscale stem) by rows: each input row the window
+ * reaches is split into strideW phases with the zero point subtracted and zeros in the padding, so
+ * that for output channel oc and tap (kh, kw) the inputs of a whole output row are one contiguous
+ * run; each tap is then one multiply-add over the row, on the Vector API when chosen (no
+ * accumulator crosses the loop, so it stays allocation-free on JDK 17 too).
+ */
+final class Conv2dInt8ByRows extends Conv2dInt8 {
+    private final boolean vector;
+
+    Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector) {
+        super(g, filterOhwi, filterScales, bias, in, out, act);
+        if (!fits(g)) throw new IllegalArgumentException("the by-rows kernel takes one input channel and output rows of at least 16");
+        this.vector = vector;
+    }
+
+    /** One input channel and rows wide enough for a row to be worth a multiply-add of its own. */
+    static boolean fits(ConvGeometry g) {
+        return g.inC() == 1 && g.outW() >= 16;
+    }
+
+    /** The kH input rows split into phases, and one output row of accumulators. */
+    @Override
+    public int scratchInts() { return g.kH() * phaseInts() + g.outW(); }
+
+    /** Ints per input row: strideW phases of outW + kW values. */
+    private int phaseInts() {
+        return g.strideW() * (g.outW() + g.kW());
+    }
+
+    @Override
+    public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
+        final int outC = g.outC(), inH = g.inH(), kW = g.kW(), kH = g.kH(), outW = g.outW();
+        final int sw = g.strideW(), phase = outW + kW, rowInts = phaseInts();
+        final int acc = sOff + kH * rowInts;
+        for (int oh = 0; oh < g.outH(); oh++) {
+            int ih0 = oh * g.strideH() - g.padTop();
+            splitRows(in, inOff, ih0, s, sOff);
+            int o = outOff + oh * outW * outC;
+            for (int oc = 0; oc < outC; oc++) {
+                java.util.Arrays.fill(s, acc, acc + outW, bias[oc]);
+                for (int kh = 0; kh < kH; kh++) {
+                    int ih = ih0 + kh;
+                    if (ih < 0 || ih >= inH) continue; // padding rows hold the zero point: nothing to add
+                    for (int kw = 0; kw < kW; kw++) {
+                        int src = sOff + kh * rowInts + (kw % sw) * phase + kw / sw;
+                        rowMultiplyAdd(s, acc, src, w[(oc * kH + kh) * kW + kw], outW);
+                    }
+                }
+                for (int ow = 0; ow < outW; ow++) out[o + ow * outC + oc] = requantize(s[acc + ow], oc);
+            }
+        }
+    }
+
+    /** The input rows ih0 .. ih0 + kH − 1 into s, each as strideW phases, zero point subtracted, zeros in the padding. */
+    private void splitRows(byte[] in, int inOff, int ih0, int[] s, int sOff) {
+        final int inW = g.inW(), inH = g.inH(), sw = g.strideW(), pl = g.padLeft(), zp = inZp, phase = g.outW() + g.kW(), rowInts = phaseInts();
+        for (int kh = 0; kh < g.kH(); kh++) {
+            int ih = ih0 + kh, row = sOff + kh * rowInts;
+            if (ih < 0 || ih >= inH) continue;
+            int src = inOff + ih * inW;
+            for (int q = 0; q < sw; q++) {
+                int dst = row + q * phase;
+                for (int m = 0; m < phase; m++) {
+                    int iw = sw * m + q - pl;
+                    s[dst + m] = iw >= 0 && iw < inW ? in[src + iw] - zp : 0;
+                }
+            }
+        }
+    }
+
+    /** s[acc + j] += w · s[src + j] for j < n. */
+    private void rowMultiplyAdd(int[] s, int acc, int src, int w, int n) {
+        if (vector) {
+            ConvInt8Simd.multiplyAdd(s, acc, src, w, n);
+            return;
+        }
+        for (int j = 0; j < n; j++) s[acc + j] += w * s[src + j];
+    }
+}
