@@ -32,6 +32,11 @@ public final class Exits {
     public static final int BAD_DATA = 8;
     /** The registry refused the request or could not be reached. */
     public static final int REGISTRY = 9;
+    /**
+     * The command ran but refused its result as worse than what it would replace (e.g. {@code detector adapt}:
+     * the adapted student against its base on the camera's validation slice); nothing was written or published.
+     */
+    public static final int REFUSED = 10;
 
     /** The table for {@code exitCodeList} and the docs (picocli wants a constant: keep the root command's copy equal). */
     public static final String[] TABLE = {
@@ -45,6 +50,7 @@ public final class Exits {
         "7:input missing or unreadable",
         "8:input malformed (data, model files, frames, keys)",
         "9:registry refused or unreachable",
+        "10:result refused as worse than its base (nothing written or published)",
     };
 
     private Exits() {}
