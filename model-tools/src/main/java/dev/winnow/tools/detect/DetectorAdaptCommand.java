@@ -175,7 +175,9 @@ final class DetectorAdaptCommand implements Callable<Integer> {
         if (startBytes != baseBytes) row(o, "zoo start " + startName, s);
         row(o, "adapted", a);
         double total = (System.nanoTime() - t0) / 1e9;
-        o.printf(Locale.ROOT, "%ntook %.0f s for %s minutes of footage (teacher %.0f s, fine-tune and export %.0f s, %d thread%s)%n", total,
+        // CPU time beside wall time: on a shared machine the wall clock also counts other processes' turns
+        double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
+        o.printf(Locale.ROOT, "%ntook %.0f s wall, %.0f s CPU, for %s minutes of footage (teacher %.0f s, fine-tune and export %.0f s, %d thread%s)%n", total, cpu,
                 fmt(minutes + validateMinutes), sl.teacherSeconds(), tuneSeconds, threads, threads == 1 ? "" : "s");
         o.flush();
         if (a.worseThan(s)) {
