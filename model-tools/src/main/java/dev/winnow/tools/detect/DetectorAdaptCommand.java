@@ -57,12 +57,16 @@ final class DetectorAdaptCommand implements Callable<Integer> {
     @Option(names = "--token", description = "bearer token for a registry server (default: $WINNOW_REGISTRY_TOKEN)") String token = System.getenv("WINNOW_REGISTRY_TOKEN");
     @Option(names = "--teacher", description = "teacher artifact (default: models/teacher/centernet.wnm)") Path teacherPath;
     @Option(names = "--teacher-threshold", defaultValue = "0.35", description = "teacher person score threshold (default: ${DEFAULT-VALUE})") float teacherThreshold;
-    @Option(names = "--epochs", defaultValue = "4", description = "fine-tuning epochs; 0 keeps the starting weights (default: ${DEFAULT-VALUE})") int epochs;
+    @Option(names = "--epochs", description = "fine-tuning epochs; 0 keeps the starting weights (default: 4, more on short footage: at least "
+            + MIN_STEPS + " steps)") Integer epochs;
     @Option(names = "--batch", defaultValue = "8", description = "default: ${DEFAULT-VALUE}") int batch;
     @Option(names = "--lr", defaultValue = "0.001", description = "peak Adam learning rate, cosine schedule (default: ${DEFAULT-VALUE})") float lr;
     @Option(names = "--threads", defaultValue = "1", description = "threads for the teacher and the fine-tuning (default: ${DEFAULT-VALUE}, one core)") int threads;
     @Option(names = "--seed", defaultValue = "7", description = "default: ${DEFAULT-VALUE}") long seed;
     @Option(names = "--calibrate", defaultValue = "48", description = "camera frames calibrating the int8 activation ranges (default: ${DEFAULT-VALUE})") int calibrate;
+
+    /** Short footage still gets this many optimiser steps by default: a few frames at 4 epochs would hardly move the weights. */
+    static final int MIN_STEPS = 120;
 
     /** Presence and count of a student against the teacher on a slice. */
     record Scores(int frames, int tp, int fp, int fn, int teacherPresent, double countAbsError) {
@@ -105,7 +109,7 @@ final class DetectorAdaptCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         if (!(minutes > 0) || !(validateMinutes > 0)) throw new CommandLine.ParameterException(cl, "--minutes and --validate-minutes must be > 0");
         if (!(sampleFps > 0) || !(cameraFps > 0)) throw new CommandLine.ParameterException(cl, "--sample-fps and --camera-fps must be > 0");
-        if (epochs < 0 || batch < 1 || threads < 1 || !(lr > 0)) throw new CommandLine.ParameterException(cl, "--epochs >= 0, --batch >= 1, --threads >= 1 and --lr > 0");
+        if ((epochs != null && epochs < 0) || batch < 1 || threads < 1 || !(lr > 0)) throw new CommandLine.ParameterException(cl, "--epochs >= 0, --batch >= 1, --threads >= 1 and --lr > 0");
         if (!(teacherThreshold > 0 && teacherThreshold < 1)) throw new CommandLine.ParameterException(cl, "--teacher-threshold must be in (0, 1)");
         if (publish != null && alias == null) throw new CommandLine.ParameterException(cl, "--publish needs --alias: the camera's alias is how the zoo finds the student");
         if (publish != null && (key == null || key.isBlank()))
@@ -153,9 +157,13 @@ final class DetectorAdaptCommand implements Callable<Integer> {
         DetectorImport.Imported start = DetectorImport.read(startModel.artifact(), threads);
         List<DetectorTrainer.Sample> samples = new ArrayList<>();
         for (int i = 0; i < sl.adapt().size(); i++) samples.add(new DetectorTrainer.Sample("camera", i, sl.adapt().get(i).grey(), sl.adapt().get(i).teacher()));
-        DetectorTrainer.fineTune(start.net(), samples, epochs, batch, lr, seed, threads,
+        int stepsPerEpoch = (samples.size() + batch - 1) / batch;
+        int rounds = epochs != null ? epochs : Math.max(4, (MIN_STEPS + stepsPerEpoch - 1) / stepsPerEpoch);
+        o.printf(Locale.ROOT, "fine-tuning from %s: %d frames, %d epochs of %d steps (batch %d, peak learning rate %s)%n", startName, samples.size(), rounds, stepsPerEpoch, batch, lr);
+        o.flush();
+        DetectorTrainer.fineTune(start.net(), samples, rounds, batch, lr, seed, threads,
                 (loss, e) -> {
-                    err.printf(Locale.ROOT, "epoch %d/%d  loss %.4f%n", e, epochs, loss);
+                    err.printf(Locale.ROOT, "epoch %d/%d  loss %.4f%n", e, rounds, loss);
                     err.flush();
                 });
         float[][] ranges = start.int8() ? DetectorTrainer.calibrate(start.net(), samples, calibrate, seed) : null;
@@ -177,8 +185,9 @@ final class DetectorAdaptCommand implements Callable<Integer> {
         double total = (System.nanoTime() - t0) / 1e9;
         // CPU time beside wall time: on a shared machine the wall clock also counts other processes' turns
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
-        o.printf(Locale.ROOT, "%ntook %.0f s wall, %.0f s CPU, for %s minutes of footage (teacher %.0f s, fine-tune and export %.0f s, %d thread%s)%n", total, cpu,
-                fmt(minutes + validateMinutes), sl.teacherSeconds(), tuneSeconds, threads, threads == 1 ? "" : "s");
+        int sampledFrames = sl.adapt().size() + sl.validate().size() + sl.skipped();
+        o.printf(Locale.ROOT, "%ntook %.0f s wall, %.0f s CPU, for %.1f minutes of footage, %d frames sampled (teacher %.0f s, fine-tune and export %.0f s, %d thread%s)%n",
+                total, cpu, sampledFrames / sampleFps / 60, sampledFrames, sl.teacherSeconds(), tuneSeconds, threads, threads == 1 ? "" : "s");
         o.flush();
         if (a.worseThan(s)) {
             err.printf(Locale.ROOT, "winnow: refused: the adapted student is worse than %s on the validation slice (frames against the teacher %.3f vs %.3f, count MAE %.3f vs %.3f); nothing written or published%n",
