@@ -6,7 +6,8 @@
 # --minutes counts frames / 60. One core (--threads 1). Prints adapt's own output per clip into
 # reports/detector-adapt/<clip>.txt and a summary table. Needs the decoded frames (scripts/data/fetch-footage.sh)
 # and the teacher (scripts/teacher/fetch-model.sh). WINNOW overrides the command (default: the built jar).
-# Arguments: the clips to run (default: all six); the summary covers every clip with a report.
+# Arguments: the clips to run (default: all six), or --summary to only tabulate; the summary covers every
+# clip with a report.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 WINNOW=${WINNOW:-"java --add-modules jdk.incubator.vector -jar model-tools/target/winnow.jar"}
@@ -28,18 +29,21 @@ declare -A split=([dog]=21 [night-city]=95 [diver]=176 [webcam]=34 [screencast]=
 declare -A rate=([dog]=1 [night-city]=1 [diver]=1 [webcam]=1 [screencast]=1 [vtest]=10)
 clips=("$@")
 [ ${#clips[@]} -gt 0 ] || clips=(dog night-city diver webcam screencast vtest)
+[ "${clips[0]}" = --summary ] && clips=()
 for clip in "${clips[@]}"; do run "$clip" "${rate[$clip]}" "${split[$clip]}"; done
 
-echo "| clip | frames fine-tune / validate | base: kept, P, R, MAE | adapted: kept, P, R, MAE | CPU s | exit |"
+echo "| clip | frames fine-tune / validate | base: kept, P, R, MAE | adapted: kept, P, R, MAE | CPU s | verdict |"
 echo "|---|---|---|---|---|---|"
 for clip in dog night-city diver webcam screencast vtest; do
   f="$OUT/$clip.txt"
   [ -s "$f" ] || continue
   ft=$(awk -F'|' '/^\| fine-tune \|/ { gsub(/ /, "", $3); print $3 }' "$f")
   va=$(awk -F'|' '/^\| validate \|/ { gsub(/ /, "", $3); print $3 }' "$f")
-  b=$(awk -F'|' '/^\| base / && NF == 7 { printf "%s, %s, %s, %s", $5, $3, $4, $6 }' "$f" | tr -s ' ')
-  a=$(awk -F'|' '/^\| adapted / { printf "%s, %s, %s, %s", $5, $3, $4, $6 }' "$f" | tr -s ' ')
+  b=$(awk -F'|' 'function t(x) { gsub(/^ +| +$/, "", x); return x } /^\| base / && NF == 7 { printf "%s, %s, %s, %s", t($5), t($3), t($4), t($6) }' "$f")
+  a=$(awk -F'|' 'function t(x) { gsub(/^ +| +$/, "", x); return x } /^\| adapted / { printf "%s, %s, %s, %s", t($5), t($3), t($4), t($6) }' "$f")
   cpu=$(sed -n 's/.* wall, \([0-9]*\) s CPU.*/\1/p' "$f")
-  code=$(grep -c '^winnow: refused' "$OUT/$clip.err")
-  echo "| $clip | $ft / $va | $b | $a | $cpu | $([ "$code" = 0 ] && echo accepted || echo refused) |"
+  verdict=accepted
+  grep -q '^winnow: refused' "$OUT/$clip.err" && verdict="refused (exit 10)"
+  [ -n "$cpu" ] || verdict="not finished"
+  echo "| $clip | $ft / $va | $b | $a | $cpu | $verdict |"
 done
