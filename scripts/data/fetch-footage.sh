@@ -15,9 +15,8 @@ OUT=data/detector
 mkdir -p "$PKGS"
 command -v ffmpeg >/dev/null || { echo "fetch-footage: ffmpeg is missing (scripts/install-deps.sh installs it)"; exit 1; }
 
-# where a listed file is: installed on this machine, or extracted from the package's .deb here
-locate() { # package file
-  if [ -f "$2" ]; then echo "$2"; return; fi
+# the package's files extracted from its .deb here (once)
+extract() { # package
   local root="$PKGS/$1"
   if [ ! -f "$root/.done" ]; then
     rm -rf "$root" && mkdir -p "$root"
@@ -25,28 +24,51 @@ locate() { # package file
       || { echo "fetch-footage: cannot download Debian package $1"; exit 1; }
     dpkg -x "$root"/*.deb "$root/x" && rm -f "$root"/*.deb && touch "$root/.done"
   fi
+}
+
+# where a listed file is: installed on this machine, or extracted from the package's .deb here
+locate() { # package file
+  if [ -f "$2" ]; then echo "$2"; return; fi
+  extract "$1" >&2
+  local root="$PKGS/$1"
   [ -f "$root/x$2" ] || { echo "fetch-footage: $1 has no $2"; exit 1; }
   echo "$root/x$2"
 }
 
-printf '%-14s %-22s %7s %-11s %s\n' source package frames size role
-# a file pattern (*) is a set of photos: each one frame of the clip, in name order
-stills() { # source dir pattern
-  local i=0
-  for f in $(ls $3 2>/dev/null | sort); do
-    ffmpeg -nostdin -loglevel error -y -i "$f" -vf format=rgb24 "$2/native/$(printf %04d $i).png" </dev/null && i=$((i + 1)) || true
+# the photos a pattern names: ';'-separated paths, each may hold a '*'; read where installed, else from the .deb
+photos() { # package pattern
+  local p list=""
+  for p in ${2//;/ }; do
+    list+=" $(ls $p 2>/dev/null || true)"
   done
-  [ "$i" -gt 0 ] || { echo "fetch-footage: no picture matches $3 ($1)"; exit 1; }
+  if [ -z "${list// /}" ]; then
+    extract "$1" >&2
+    for p in ${2//;/ }; do list+=" $(ls "$PKGS/$1/x"$p 2>/dev/null || true)"; done
+  fi
+  echo $list
+}
+
+printf '%-14s %-22s %7s %-11s %s\n' source package frames size role
+# a file pattern ('*' or a ';' list) is a set of photos: each one frame of the clip, in name order
+stills() { # source dir files...
+  local source=$1 dir=$2 i; shift 2
+  i=$(ls "$dir/native" 2>/dev/null | wc -l)
+  for f in $(printf '%s\n' "$@" | sort); do
+    ffmpeg -nostdin -loglevel error -y -i "$f" -vf format=rgb24 "$dir/native/$(printf %04d $i).png" </dev/null && i=$((i + 1)) || true
+  done
+  [ "$i" -gt 0 ] || { echo "fetch-footage: no picture decoded for $source"; exit 1; }
+  echo $# >"$dir/.done-$source"
 }
 
 tail -n +2 "$MANIFEST" | while IFS=, read -r source clip package version file frames role people; do
-  if [[ "$file" == *"*"* ]]; then
+  if [[ "$file" == *"*"* || "$file" == *";"* ]]; then
     dir="$OUT/$clip"
     if [ ! -f "$dir/.done-$source" ]; then
-      [ -n "$(ls $file 2>/dev/null)" ] || { echo "fetch-footage: install Debian package $package for $file"; exit 1; }
-      mkdir -p "$dir/native" && stills "$source" "$dir" "$file" && touch "$dir/.done-$source"
+      files=$(photos "$package" "$file")
+      [ -n "$files" ] || { echo "fetch-footage: Debian package $package has no $file"; exit 1; }
+      mkdir -p "$dir/native" && stills "$source" "$dir" $files
     fi
-    printf '%-14s %-22s %7d %-11s %s\n' "$source" "$package" "$(ls "$dir/native" | wc -l)" photos "$role"
+    printf '%-14s %-22s %7d %-11s %s\n' "$source" "$package" "$(cat "$dir/.done-$source")" photos "$role"
     continue
   fi
   src=$(locate "$package" "$file")

@@ -10,12 +10,13 @@
 # another thread count sums gradients in another order and gives other weights.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-EPOCHS=${EPOCHS:-14}
+EPOCHS=${EPOCHS:-10}
 mvn -q -B -o -pl model-tools -am package -DskipTests
 scripts/detector/prepare-data.sh
 WINNOW="java --add-modules jdk.incubator.vector -jar model-tools/target/winnow.jar"
 $WINNOW detector train --labels teacher --epochs "$EPOCHS" --threads "${THREADS:-2}" --oversample 2 --anchors 2x2 \
-  --paste 0.5 --synthetic 300 --pasted 600 --ema 0.998 --nms both --select-on int8 --score-floor -8 \
+  --paste 0.5 --synthetic 200 --pasted 600 --ema 0.998 --nms both --select-on int8 --score-floor -8 \
+  --clip-weight album=8 --clip-weight photos=10 --clip-weight stills=3 --clip-weight phone=6 \
   --params-out data/detector/student.params --out model-tools/detector/person-detector-int8.wnm \
   --float-out model-tools/detector/person-detector-float.wnm "$@"
 $WINNOW detector evaluate

@@ -68,6 +68,10 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     @Option(names = "--registry", description = "registry directory or URL: follow --model's alias as it moves")
     String registry;
 
+    @Option(names = "--camera-alias", paramLabel = "camera=alias", description = "with --registry: this camera follows its own alias of --model's model "
+            + "(repeatable; e.g. cam7=cam7); other cameras follow --model's alias. A camera whose alias does not exist stays on --model's, with one warning")
+    List<String> cameraAliases = new ArrayList<>();
+
     @Option(names = "--fps", defaultValue = "0", description = "replay rate of folder cameras; 0 = as fast as possible (event time stays 1 frame per 1/event-fps)")
     double fps;
 
@@ -198,7 +202,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         }
         // every frame that reached the scorer, so the summary can count the ones it dropped (malformed, oversized)
         frames.sinkTo(CsvFiles.sink(output, "received", f -> f.cameraId + "," + f.seq, f -> f.timestampMillis)).name("received csv").uid("received-csv");
-        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry, stop, cascade);
+        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry, stop, cascade, cameraAliases);
         DataStream<ModelStamp> stamps = FrameModels.stamps(scored);
         ModelSwaps.log(stamps, "camera");
         Duration every = statusPeriod();

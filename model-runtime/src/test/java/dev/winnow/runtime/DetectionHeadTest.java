@@ -127,6 +127,33 @@ class DetectionHeadTest {
     }
 
     @Test
+    void bestOutputIsTheTopAnchorScorePassingTheThresholdOrNot() throws Exception {
+        GraphBuilder g = new GraphBuilder().tensor("scores", new int[] {3, 4, 2}).tensor("boxes", new int[] {3, 4, 8})
+                .tensor("dets", new int[] {6, 5}).tensor("count", new int[] {1}).tensor("best", new int[] {1}).input("scores").input("boxes");
+        g.node("detect", "detect", List.of("scores", "boxes"), List.of("dets", "count", "best"), null,
+                Map.of("anchors", List.of(10.0, 20.0, 20.0, 40.0), "input_size", List.of(24L, 32L), "score_threshold", 0.6, "max_detections", 6L))
+                .output("dets").output("count").output("best");
+        Model m = Model.load(g.toBytes(Metadata.builder("detect-only", "cnn").input("scores", new int[] {3, 4, 2}, "float32", "HWC", null)));
+        Interpreter it = m.newInterpreter();
+        Random r = new Random(5);
+        float[] boxes = Tensors.gaussian(r, 96, 0.1), dets = new float[30], count = new float[1], best = new float[1];
+        for (double top : new double[] {-3.1, 0.2, 0.4054, 0.41, 2.5}) { // sigmoid(0.4055) = 0.6: under, at and over the threshold
+            float[] logits = Tensors.uniform(r, 24, -6, -4);
+            logits[r.nextInt(24)] = (float) top;
+            it.setInput(0, logits, 0);
+            it.setInput(1, boxes, 0);
+            it.invoke();
+            it.getOutput(0, dets, 0);
+            it.getOutput(1, count, 0);
+            it.getOutput(2, best, 0);
+            double reference = 1.0 / (1.0 + Math.exp(-top)); // a plain double-precision logistic of the top logit
+            assertEquals(reference, best[0], 1e-4, "best score for top logit " + top);
+            assertEquals(best[0] >= 0.6f, count[0] > 0, "a detection exactly when the best score passes: " + best[0]);
+            if (count[0] > 0) assertEquals(best[0], dets[4], 1e-6, "the first detection is the best anchor");
+        }
+    }
+
+    @Test
     void mbConvDetectorGraphRunsWithoutAllocating() throws Exception {
         Random r = new Random(82);
         GraphBuilder g = new GraphBuilder().tensor("image", new int[] {16, 24, 8}).input("image");

@@ -97,6 +97,7 @@ public final class AvroConverters {
                 .setSeq(v.seq)
                 .setTimestampMillis(Instant.ofEpochMilli(v.timestampMillis))
                 .setScore(v.score)
+                .setRawScore(v.rawScore)
                 .setCount(v.count)
                 .setBoxes(boxes)
                 .setModelName(v.modelName == null ? "" : v.modelName)
@@ -118,6 +119,7 @@ public final class AvroConverters {
         v.modelName = a.getModelName();
         v.modelVersion = a.getModelVersion();
         v.decidedBy = a.getDecidedBy();
+        v.rawScore = a.getRawScore();
         return v;
     }
 

@@ -21,7 +21,8 @@ import org.apache.flink.util.Collector;
  *       {@code difference} (mean absolute difference of the student's input, grey levels in [0, 1])
  *       repeats that frame's verdict ({@link Verdict#REUSED}), at most {@code maxReuse} times in a row.</li>
  *   <li>Otherwise the student scores it ({@link Verdict#STUDENT}).</li>
- *   <li>When the student's score falls inside {@code [bandLow, bandHigh]}, the teacher, loaded in the
+ *   <li>When the student's raw score ({@link Verdict#rawScore}: a detector's best anchor score, under its threshold
+ *       too) falls inside {@code [bandLow, bandHigh]}, the teacher, loaded in the
  *       same subtask, scores the frame and its verdict is the one emitted ({@link Verdict#TEACHER}).</li>
  * </ol>
  * Metrics (group {@code winnow}): {@code framesReused}, {@code framesByStudent}, {@code framesByTeacher},
@@ -93,7 +94,7 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
         difference.thumbnail(student.preparedInput(), cam.thumb);
         ScoredFrame s = metrics.run(student, f);
         Verdict v = s.verdict;
-        if (teacher != null && v.score >= config.bandLow && v.score <= config.bandHigh) {
+        if (teacher != null && v.rawScore >= config.bandLow && v.rawScore <= config.bandHigh) {
             ScoredFrame t = teacherMetrics.score(teacher, f);
             if (t != null) {
                 t.verdict.decidedBy = Verdict.TEACHER;
@@ -117,6 +118,7 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
         v.seq = f.seq;
         v.timestampMillis = f.timestampMillis;
         v.score = last.score;
+        v.rawScore = last.rawScore;
         v.count = last.count;
         v.boxes = last.boxes;
         v.modelName = last.modelName;

@@ -21,6 +21,7 @@ public final class FrameScoring implements ServingModel {
     private final Interpreter interpreter;
     private final FramePreprocessor preprocessor;
     private final float[] input, out0, out1;
+    private final float[] best;
     private final boolean detector;
     private final int classDetections;
     private final int personClass;
@@ -38,7 +39,9 @@ public final class FrameScoring implements ServingModel {
         this.interpreter = model.newInterpreter();
         this.preprocessor = new FramePreprocessor(model.inputSpec(), maxPixels);
         this.input = new float[preprocessor.inputSize()];
-        this.detector = model.outputCount() == 2 && model.output(0).rank() == 2 && model.output(0).dim(1) == 5;
+        this.detector = (model.outputCount() == 2 || model.outputCount() == 3) && model.output(0).rank() == 2 && model.output(0).dim(1) == 5;
+        // a third detector output is the best anchor score, passing the threshold or not (older artifacts lack it)
+        this.best = detector && model.outputCount() == 3 ? new float[1] : null;
         this.classDetections = !detector && model.output(0).rank() == 2 && model.output(0).dim(1) == 6 ? model.output(0).dim(0) : 0;
         this.personClass = number(model, "personClass", 0).intValue();
         this.classThreshold = number(model, "scoreThreshold", 0.35).floatValue();
@@ -76,6 +79,7 @@ public final class FrameScoring implements ServingModel {
         interpreter.invoke();
         interpreter.getOutput(0, out0, 0);
         if (detector) interpreter.getOutput(1, out1, 0);
+        if (best != null) interpreter.getOutput(2, best, 0);
         Verdict v = new Verdict();
         v.cameraId = f.cameraId;
         v.seq = f.seq;
@@ -86,6 +90,7 @@ public final class FrameScoring implements ServingModel {
             int n = (int) out1[0];
             v.count = n;
             v.score = n > 0 ? out0[4] : 0f;
+            v.rawScore = best != null ? best[0] : v.score;
             // boxes from model-input pixels to frame pixels
             v.boxes = new float[5 * n];
             for (int i = 0; i < n; i++) {
@@ -99,6 +104,7 @@ public final class FrameScoring implements ServingModel {
             classVerdict(v);
         } else {
             v.score = out0[positive];
+            v.rawScore = v.score;
             v.count = v.score >= 0.5f ? 1 : 0;
         }
         return new ScoredFrame(f, v);
@@ -115,6 +121,7 @@ public final class FrameScoring implements ServingModel {
         }
         v.count = n;
         v.score = best;
+        v.rawScore = best;
         v.boxes = new float[5 * n];
         int i = 0;
         for (int k = 0; k < classDetections && i < n; k++) {
@@ -130,7 +137,7 @@ public final class FrameScoring implements ServingModel {
         }
     }
 
-    /** The threshold a verdict's score must reach for a person to be present. */
+    /** The threshold a verdict's {@code score} must reach for a person to be present. */
     public float presenceThreshold() {
         return classDetections > 0 ? classThreshold : detector ? 0f : 0.5f;
     }

@@ -16,7 +16,8 @@ import org.apache.flink.util.Collector;
  *
  * <p>Model updates arrive on a broadcast stream of {@link ModelUpdate}s (see
  * {@code RegistryFeedSource}); the alias → version mapping lives in broadcast state, new versions
- * load off the record path and swap in between two records, or at a completed checkpoint with
+ * load off the record path and swap in between two records, or at the next checkpoint barrier (the
+ * same checkpoint on every subtask) with
  * {@code swapOnCheckpoint} (see {@link SwappableModel}). Every output is stamped with the version
  * that scored it. A new version whose input spec differs from the serving one is refused.
  */

@@ -3,7 +3,9 @@ package dev.winnow.flink.model;
 import dev.winnow.flink.types.ModelUpdate;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -11,11 +13,12 @@ import org.apache.flink.util.Collector;
 /**
  * A function that serves the model a registry alias points at: connect the records with the
  * registry feed's broadcast stream ({@code RegistryFeedSource#broadcast}). {@link SwappableModel}
- * does the following — broadcast state, background loads, swaps between records or at a completed
- * checkpoint, restore; subclasses say how a loaded model serves and what a record becomes.
+ * does the following — broadcast state, background loads, swaps between records or at a checkpoint
+ * barrier (the same checkpoint on every subtask), restore; subclasses say how a loaded model serves
+ * and what a record becomes.
  */
 public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends BroadcastProcessFunction<IN, ModelUpdate, OUT>
-        implements CheckpointListener {
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     protected final RegistryConnection registry;
@@ -58,10 +61,15 @@ public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends B
         process(model.serving(ctx.getBroadcastState(SwappableModel.VERSIONS)), record, out);
     }
 
+    /** The barrier: with {@code swapOnCheckpoint}, a staged version starts serving here (see {@link SwappableModel}). */
     @Override
-    public void notifyCheckpointComplete(long checkpointId) {
-        if (model != null) model.checkpointComplete();
+    public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+        if (model != null) model.barrier(ctx.getCheckpointId());
     }
+
+    /** The model's state is the broadcast state, which the operator restores; nothing else to do. */
+    @Override
+    public void initializeState(FunctionInitializationContext ctx) {}
 
     @Override
     public void close() throws Exception {

@@ -7,8 +7,13 @@ import dev.winnow.runtime.Model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -25,11 +30,31 @@ import org.slf4j.LoggerFactory;
  * <p>The broadcast state holds, per {@code name@alias}, the latest update and the two before it
  * (every subtask applies the same updates in the same order, so the state is identical everywhere;
  * whether a load succeeded is subtask-local and is not in it). New versions load on a background
- * thread and are swapped in between two records, or only after the next completed checkpoint. After
- * a restore the first record or update brings the subtask back to the newest version in the state
- * that loads, so it resumes on the version it was serving, not on wherever the alias points today.
+ * thread and are swapped in either between two records as soon as they have loaded, or, with
+ * {@code swapOnCheckpoint}, at the next checkpoint barrier (see {@link #barrier}). After a restore
+ * the first record or update brings the subtask back to the newest version in the state that
+ * loads, so it resumes on the version it was serving, not on wherever the alias points today.
  * A version that fails to load (digest, signature, input spec, unreachable registry) is counted and
  * logged, and the serving model stays.
+ *
+ * <p><b>Swap at a checkpoint.</b> The update is staged when it arrives and starts loading; the
+ * subtask makes it the serving model when it takes its snapshot for the next checkpoint, that is at
+ * the barrier, after the records before the barrier and before the records after it. The feed is a
+ * single source broadcast to every subtask, so with aligned checkpoints (Flink's default) every
+ * subtask receives the update on the same side of the same barrier: all subtasks switch at the same
+ * checkpoint N, no record after barrier N is scored by the old version, and since the snapshot of N
+ * already holds the update, a restore from N resumes on the new version. The barrier, not the
+ * completed-checkpoint notification, is the switch point because notifications reach subtasks at
+ * different places in their record streams (and a restore from N would replay, on the new version,
+ * records that had been scored on the old one). If the load has not finished at the barrier, the
+ * snapshot waits for it (up to {@link #LOAD_WAIT_MILLIS}); if it fails, this subtask keeps its
+ * version and counts the failure: the subtasks then differ until the next update (refusing the swap
+ * on every subtask when one cannot load needs a coordinator, which this class is not). Without
+ * checkpointing enabled, {@code swapOnCheckpoint} never swaps.
+ *
+ * <p>Threads: {@link #serving}, {@link #servingOrNull}, {@link #onUpdate} and {@link #barrier} run
+ * on the task thread; loads run on one {@code winnow-model-loader-<model>} thread and reach the task
+ * thread only through {@code pending} (immediate swaps) or a {@link Future} (checkpoint swaps).
  */
 public final class SwappableModel<S extends ServingModel> {
     private static final Logger LOG = LoggerFactory.getLogger(SwappableModel.class);
@@ -39,6 +64,9 @@ public final class SwappableModel<S extends ServingModel> {
             new MapStateDescriptor<>("winnow-model-versions", String.class, ModelUpdate.class);
 
     private static final int HISTORY = 3;
+
+    /** How long a checkpoint barrier waits for a staged version to finish loading. */
+    public static final long LOAD_WAIT_MILLIS = 60_000;
 
     /** Turns a loaded model into what the function serves; rejects models the records do not fit. */
     @FunctionalInterface
@@ -54,7 +82,8 @@ public final class SwappableModel<S extends ServingModel> {
     private final ExecutorService background;
     private final AtomicReference<S> pending = new AtomicReference<>();
     private final Counter swaps, failedSwaps;
-    private volatile boolean checkpointSinceReady;
+    private Future<S> staged;
+    private int stagedVersion;
     private boolean restoreChecked;
     private volatile S serving;
     private Exception openFailure;
@@ -64,6 +93,15 @@ public final class SwappableModel<S extends ServingModel> {
      * may still serve what a restored state names; without one, the first record fails with the cause.
      */
     public SwappableModel(RegistryConnection registry, String modelName, String alias, boolean swapOnCheckpoint, Loader<S> loader, MetricGroup metrics) throws Exception {
+        this(registry, modelName, alias, swapOnCheckpoint, loader, metrics, false);
+    }
+
+    /**
+     * As above; with {@code hasFallback} the caller serves another model while this alias has no
+     * version and warns about it itself, so a failure at open is logged at INFO, not WARN.
+     */
+    public SwappableModel(RegistryConnection registry, String modelName, String alias, boolean swapOnCheckpoint, Loader<S> loader, MetricGroup metrics,
+                          boolean hasFallback) throws Exception {
         this.modelName = modelName;
         this.alias = alias;
         this.swapOnCheckpoint = swapOnCheckpoint;
@@ -81,7 +119,8 @@ public final class SwappableModel<S extends ServingModel> {
             serving = loader.load(Model.load(client.fetch(v)), v.version(), null);
         } catch (Exception e) {
             openFailure = e;
-            LOG.warn("{} does not load now ({}); waiting for restored state to name a version", key(), e.getMessage());
+            if (hasFallback) LOG.info("{} does not load now ({}); waiting for an update or restored state to name a version", key(), e.getMessage());
+            else LOG.warn("{} does not load now ({}); waiting for restored state to name a version", key(), e.getMessage());
         }
     }
 
@@ -91,15 +130,32 @@ public final class SwappableModel<S extends ServingModel> {
 
     /** The model to score the next record with, after any restore or pending swap. */
     public S serving(ReadOnlyBroadcastState<String, ModelUpdate> state) throws Exception {
+        S s = servingOrNull(state);
+        if (s == null) throw new IllegalStateException("no loadable version of " + key(), openFailure);
+        return s;
+    }
+
+    /**
+     * As {@link #serving}, but null while no version of the alias has loaded (the alias did not
+     * exist or did not load at open, and no update or restored state has named one since): for
+     * callers that fall back to another model.
+     */
+    public S servingOrNull(ReadOnlyBroadcastState<String, ModelUpdate> state) throws Exception {
         if (!restoreChecked) restore(state);
-        S next = pending.get();
-        if (next != null && (!swapOnCheckpoint || checkpointSinceReady) && pending.compareAndSet(next, null)) {
-            serving = next;
-            swaps.inc();
-            LOG.info("{} now v{}", key(), next.version());
+        if (!swapOnCheckpoint) {
+            S next = pending.get();
+            if (next != null && pending.compareAndSet(next, null)) {
+                serving = next;
+                swaps.inc();
+                LOG.info("{} now v{}", key(), next.version());
+            }
         }
-        if (serving == null) throw new IllegalStateException("no loadable version of " + key(), openFailure);
         return serving;
+    }
+
+    /** Why the alias did not load at open (null when it did). */
+    public Exception openFailure() {
+        return openFailure;
     }
 
     /** Last known serving model (may be null before the first record); for gauges. */
@@ -141,15 +197,53 @@ public final class SwappableModel<S extends ServingModel> {
         for (int i = 0; i < history.size(); i++) state.put(historyKey(i), history.get(i));
         if (serving != null && u.version == serving.version()) {
             pending.set(null);
+            dropStaged();
+            return;
+        }
+        if (swapOnCheckpoint) {
+            // the newest update before a barrier is the one that serves after it
+            dropStaged();
+            staged = background.submit(() -> load(u));
+            stagedVersion = u.version;
             return;
         }
         background.submit(() -> {
             S next = load(u);
-            if (next != null) {
-                checkpointSinceReady = false;
-                pending.set(next);
-            }
+            if (next != null) pending.set(next);
         });
+    }
+
+    private void dropStaged() {
+        if (staged != null) staged.cancel(false);
+        staged = null;
+    }
+
+    /**
+     * Call at a checkpoint barrier (from {@code snapshotState}): with {@code swapOnCheckpoint}, the
+     * newest version received since the last barrier becomes the serving one, once it has loaded.
+     */
+    public void barrier(long checkpointId) throws InterruptedException {
+        if (staged == null) return;
+        Future<S> f = staged;
+        int version = stagedVersion;
+        staged = null;
+        S next;
+        try {
+            next = f.get(LOAD_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            failedSwaps.inc();
+            LOG.warn("{}: v{} did not load within {} ms of checkpoint {}, keeping {}", key(), version, LOAD_WAIT_MILLIS, checkpointId,
+                    serving == null ? "none" : "v" + serving.version());
+            return;
+        } catch (ExecutionException | CancellationException e) {
+            next = null; // load() logs and counts its own failures
+        }
+        if (next == null) return;
+        S before = serving;
+        serving = next;
+        swaps.inc();
+        LOG.info("{}: v{} -> v{} at checkpoint {}", key(), before == null ? 0 : before.version(), next.version(), checkpointId);
     }
 
     private S load(ModelUpdate u) {
@@ -161,10 +255,6 @@ public final class SwappableModel<S extends ServingModel> {
             LOG.warn("{}: cannot load v{}, keeping {}: {}", key(), u.version, serving == null ? "none" : "v" + serving.version(), e.getMessage());
             return null;
         }
-    }
-
-    public void checkpointComplete() {
-        if (pending.get() != null) checkpointSinceReady = true;
     }
 
     public void close() {

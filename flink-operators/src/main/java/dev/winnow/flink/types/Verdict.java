@@ -8,8 +8,15 @@ public class Verdict {
     public String cameraId;
     public long seq;
     public long timestampMillis;
-    /** Highest person score in the frame, in [0, 1]. */
+    /** Highest person score in the frame, in [0, 1]: a detector's best detection, 0 when none passes its threshold. */
     public float score;
+    /**
+     * The model's unfiltered person score: from a detector that outputs it, the best anchor score whether or
+     * not it passed the threshold (otherwise equal to {@link #score}). A cascade's band reads this, so that
+     * the frames just under the threshold, the student's least sure "nobody", can go to the teacher; retention
+     * and counting read {@link #score}.
+     */
+    public float rawScore;
     public int count;
     /** Boxes as consecutive (x, y, w, h, score) in input pixels; length 5 * number of boxes. */
     public float[] boxes = new float[0];
@@ -33,7 +40,7 @@ public class Verdict {
         if (this == o) return true;
         if (!(o instanceof Verdict)) return false;
         Verdict v = (Verdict) o;
-        return seq == v.seq && timestampMillis == v.timestampMillis && Float.compare(score, v.score) == 0
+        return seq == v.seq && timestampMillis == v.timestampMillis && Float.compare(score, v.score) == 0 && Float.compare(rawScore, v.rawScore) == 0
                 && count == v.count && modelVersion == v.modelVersion && Objects.equals(cameraId, v.cameraId)
                 && Arrays.equals(boxes, v.boxes) && Objects.equals(modelName, v.modelName) && Objects.equals(decidedBy, v.decidedBy);
     }

@@ -132,21 +132,40 @@ class HotSwapFrameScorerTest {
     }
 
     @Test
-    void swapOnCheckpointWaitsForACompletedCheckpoint() throws Exception {
+    void swapOnCheckpointSwitchesAtTheNextBarrierAndARestoreFromItKeepsTheNewVersion() throws Exception {
+        OperatorSubtaskState atBarrier;
         try (var h = harness(true)) {
             h.open();
             h.processBroadcastElement(promote(2), 0);
             long seq = 0;
             for (; seq < 30; seq++) {
                 h.processElement(frame(seq), seq * 100);
-                Thread.sleep(5);
+                Thread.sleep(5); // v2 has long loaded: only the barrier may switch
             }
-            for (ScoredFrame s : h.extractOutputValues()) assertEquals(1, s.verdict.modelVersion, "no checkpoint completed yet");
-            h.snapshot(7, seq * 100);
-            h.notifyOfCompletedCheckpoint(7);
+            for (ScoredFrame s : h.extractOutputValues()) assertEquals(1, s.verdict.modelVersion, "no barrier yet");
+            atBarrier = h.snapshot(7, seq * 100);
+            // the switch point is the barrier, not the notification that the checkpoint completed
             h.processElement(frame(seq), seq * 100);
             List<ScoredFrame> out = h.extractOutputValues();
             assertEquals(2, out.get(out.size() - 1).verdict.modelVersion);
+            // an update after barrier 7 waits for barrier 8
+            h.processBroadcastElement(promote(3), 0);
+            for (int i = 0; i < 10; i++, seq++) {
+                h.processElement(frame(seq), seq * 100);
+                Thread.sleep(5);
+            }
+            out = h.extractOutputValues();
+            assertEquals(2, out.get(out.size() - 1).verdict.modelVersion, "v3 arrived after barrier 7");
+            h.snapshot(8, seq * 100);
+            h.processElement(frame(seq), seq * 100);
+            out = h.extractOutputValues();
+            assertEquals(3, out.get(out.size() - 1).verdict.modelVersion, "v3 serves from barrier 8");
+        }
+        try (var h = harness(true)) {
+            h.initializeState(atBarrier);
+            h.open();
+            h.processElement(frame(500), 50_000);
+            assertEquals(2, h.extractOutputValues().get(0).verdict.modelVersion, "a restore from checkpoint 7 resumes on the version live at 7");
         }
     }
 }

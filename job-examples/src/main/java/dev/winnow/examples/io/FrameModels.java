@@ -3,7 +3,7 @@ package dev.winnow.examples.io;
 import dev.winnow.examples.live.ModelStamp;
 import dev.winnow.flink.frames.CascadeScorer;
 import dev.winnow.flink.frames.FrameScorer;
-import dev.winnow.flink.frames.HotSwapFrameScorer;
+import dev.winnow.flink.frames.PerCameraFrameScorer;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.feed.FeedStop;
@@ -20,7 +20,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Where a job's frame model comes from: the detector bundled in the job's jar, an artifact file, or
- * a registry alias that the job follows as it moves (hot swap through the registry's change feed).
+ * a registry alias that the job follows as it moves (hot swap through the registry's change feed),
+ * optionally one alias per camera.
  */
 public final class FrameModels {
     public static final String BUNDLED_DETECTOR = "models/person-detector-int8.wnm";
@@ -33,16 +34,28 @@ public final class FrameModels {
      * {@code bundled}.
      */
     public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, String registry, FeedStop stop) throws IOException {
-        return score(env, frames, model, registry, stop, new CascadeOptions());
+        return score(env, frames, model, registry, stop, new CascadeOptions(), List.of());
+    }
+
+    /** As above, with per-camera aliases ({@code camera=alias}, the jobs' {@code --camera-alias}). */
+    public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, String registry, FeedStop stop,
+                                                List<String> cameraAliases) throws IOException {
+        return score(env, frames, model, registry, stop, new CascadeOptions(), cameraAliases);
     }
 
     /**
      * As above, through the edge cascade (difference detector, student, teacher) when {@code cascade}
      * asks for it. {@code stop} (may be null) ends the registry feed when the frames' source, which it
      * {@link FeedStop#watch watches}, has been read to the end, so a bounded job ends.
+     *
+     * <p>With a registry, every camera follows {@code model}'s alias except those {@code cameraAliases}
+     * ({@code camera=alias}) give an alias of their own ({@link PerCameraFrameScorer}). A move of an
+     * alias takes effect at the next checkpoint barrier, on every subtask at the same checkpoint (the
+     * jobs always checkpoint).
      */
     public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, String registry,
-                                                FeedStop stop, CascadeOptions cascade) throws IOException {
+                                                FeedStop stop, CascadeOptions cascade, List<String> cameraAliases) throws IOException {
+        if (!cameraAliases.isEmpty() && registry == null) throw new IllegalArgumentException("--camera-alias needs --registry and --model name@alias");
         if (cascade.enabled()) {
             if (registry != null) throw new IllegalArgumentException("the cascade (--teacher, --difference) serves a fixed student: drop --registry");
             CascadeScorer.Builder b = CascadeScorer.builder(source(model)).difference(cascade.difference(), cascade.maxReuse());
@@ -53,12 +66,13 @@ public final class FrameModels {
         if (registry != null) {
             int at = model.indexOf('@');
             if (at <= 0) throw new IllegalArgumentException("with --registry, --model must be name@alias, got " + model);
-            String name = model.substring(0, at), alias = model.substring(at + 1);
             RegistryConnection conn = RegistryConnection.of(registry, List.of());
-            RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(name);
+            PerCameraFrameScorer scorer = PerCameraFrameScorer.builder(conn, model).cameras(cameraAliases).positiveLabel("person").swapOnCheckpoint(true).build();
+            RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(scorer.modelName());
             if (stop != null) feed.stopWhen(stop);
             var updates = feed.build().broadcast(env);
-            return frames.connect(updates).process(new HotSwapFrameScorer(conn, name, alias, "person", false)).name("person detector " + model).uid("score");
+            String name = "person detector " + model + (cameraAliases.isEmpty() ? "" : " + " + cameraAliases.size() + " camera aliases");
+            return frames.connect(updates).process(scorer).name(name).uid("score");
         }
         return frames.flatMap(new FrameScorer(source(model), "person")).name("person detector").uid("score");
     }

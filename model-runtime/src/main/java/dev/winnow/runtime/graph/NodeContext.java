@@ -53,6 +53,11 @@ public final class NodeContext {
         return outputs.toArray(new TensorSpec[0]);
     }
 
+    public TensorSpec[] outputsBetween(int min, int max) throws ModelFormatException {
+        if (outputs.size() < min || outputs.size() > max) throw error("expects " + min + " to " + max + " outputs, has " + outputs.size());
+        return outputs.toArray(new TensorSpec[0]);
+    }
+
     public boolean hasWeight(String role) {
         return weights.containsKey(role);
     }

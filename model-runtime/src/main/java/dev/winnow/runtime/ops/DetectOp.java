@@ -11,7 +11,10 @@ import java.util.List;
 
 /**
  * The {@code detect} node: scores [H,W,A] and boxes [H,W,4A] in; detections [max, 5] and a count [1]
- * out. Float inputs (dequantize an int8 head first).
+ * out, and optionally the best anchor's score [1] whether or not it passes the threshold. A cascade
+ * needs that third output: a frame whose best score sits just under the threshold is the student's
+ * least sure "nobody", which is exactly what a teacher band should see. Float inputs (dequantize an
+ * int8 head first).
  */
 final class DetectOp extends Op {
     private final Detection det;
@@ -23,7 +26,7 @@ final class DetectOp extends Op {
 
     static Op create(NodeContext n) throws ModelFormatException {
         TensorSpec[] ins = n.inputs(2);
-        TensorSpec[] outs = n.outputs(2);
+        TensorSpec[] outs = n.outputsBetween(2, 3);
         for (TensorSpec t : ins) n.expectType(t, ElementType.FLOAT32);
         for (TensorSpec t : outs) n.expectType(t, ElementType.FLOAT32);
         TensorSpec scores = ins[0], boxes = ins[1];
@@ -35,6 +38,7 @@ final class DetectOp extends Op {
         float[] anchors = anchors(n, a);
         n.expectShape(outs[0], max, 5);
         n.expectShape(outs[1], 1);
+        if (outs.length == 3) n.expectShape(outs[2], 1);
         float center = n.number("center_distance", 0f);
         if (center < 0f) throw n.error("center_distance must be >= 0 (0: suppress by IoU)");
         Detection det = new Detection(scores.dim(0), scores.dim(1), anchors, input[0], input[1],
@@ -62,5 +66,16 @@ final class DetectOp extends Op {
     @Override
     public void invoke(Arena a) {
         a.f[out[1]] = det.run(a.f, in[0], a.f, in[1], a.f, out[0], a.f, scratchF);
+        if (out.length == 3) a.f[out[2]] = bestScore(a.f, in[0], det.candidates());
+    }
+
+    /**
+     * The sigmoid of the largest score logit: the logistic is monotone, so one sigmoid for the whole grid,
+     * and the same one the detections use, so that best >= threshold exactly when count > 0.
+     */
+    static float bestScore(float[] logits, int off, int n) {
+        float best = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < n; k++) best = Math.max(best, logits[off + k]);
+        return dev.winnow.runtime.kernel.FastMath.sigmoid(best);
     }
 }

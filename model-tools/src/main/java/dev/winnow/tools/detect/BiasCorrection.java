@@ -69,7 +69,7 @@ final class BiasCorrection {
             for (int k = 0; k < frames.size(); k++) {
                 it.setInput(0, frames.get(k), 0);
                 it.invoke();
-                it.getOutput(2, q, 0);
+                it.getOutput(DetectorExport.FIRST_EXTRA_OUTPUT, q, 0);
                 float[] f = reference.get(k).get(idx).data;
                 for (int i = 0; i < f.length; i++) {
                     if (f[i] <= lo || f[i] >= hi) continue;

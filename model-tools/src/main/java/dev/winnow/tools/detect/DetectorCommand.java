@@ -27,7 +27,7 @@ public final class DetectorCommand implements Runnable {
      * (grey by the Rec. 601 luma weights, bilinear with half-pixel centres, stretched to the model's input).
      */
     @Command(name = "score", mixinStandardHelpOptions = true,
-            description = "Score every frame with a student: file,count,score_max,present (present = count >= 1).")
+            description = "Score every frame with a student: file,count,score_max,present (present = count >= 1; score_max is the best anchor score, under the threshold too, from artifacts that output it).")
     static final class Score implements Callable<Integer> {
         @Spec CommandLine.Model.CommandSpec spec;
         @Mixin DetectorOptions.Student student;
@@ -58,7 +58,7 @@ public final class DetectorCommand implements Runnable {
                     det.run(x);
                     n++;
                     if (det.count() > 0) present++;
-                    csv.printf(java.util.Locale.ROOT, "%s,%d,%.4f,%d%n", it.name(), det.count(), det.count() > 0 ? det.score() : 0f, det.count() > 0 ? 1 : 0);
+                    csv.printf(java.util.Locale.ROOT, "%s,%d,%.4f,%d%n", it.name(), det.count(), det.score(), det.count() > 0 ? 1 : 0);
                 }
             }
             double secs = (System.nanoTime() - t0) / 1e9;

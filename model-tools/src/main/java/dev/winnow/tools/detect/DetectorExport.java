@@ -15,10 +15,13 @@ import java.util.Map;
  * the TensorFlow Lite scheme (weights symmetric per output channel, activations asymmetric per tensor
  * from calibration ranges, int32 biases; RNNPool's cells run in Q15 inside the runtime). Outputs:
  * {@code detections} [max, 5] (x, y, w, h, score; best first), {@code count} [1], both from the
- * {@code detect} node (sigmoid score ≥ threshold, greedy NMS).
+ * {@code detect} node (sigmoid score ≥ threshold, greedy NMS), and {@code best} [1], the highest
+ * anchor score whether or not it passes.
  */
 public final class DetectorExport {
     public static final int MAX_DETECTIONS = 24;
+    /** Graph outputs: detections, count, best; then the extra outputs asked for, from this index on. */
+    public static final int FIRST_EXTRA_OUTPUT = 3;
 
     /** Thresholds the exported detect node applies. */
     /** Score threshold and suppression: by IoU, or by normalised centre distance when {@code centerDistance} &gt; 0. */
@@ -65,7 +68,7 @@ public final class DetectorExport {
         return export(net, decode, ranges, provenance, metrics, false);
     }
 
-    /** With {@code scoreOutput}, the float score logits [gh, gw, A] are a third output (for tests and tools). */
+    /** With {@code scoreOutput}, the float score logits [gh, gw, A] follow detections, count and best (for tests and tools). */
     public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, Object> provenance, Map<String, Double> metrics,
                                 boolean scoreOutput) {
         return export(net, decode, ranges, provenance, metrics, scoreOutput, false);
@@ -83,7 +86,7 @@ public final class DetectorExport {
     /**
      * The general form. {@code biasCorrection}: per layer name, amounts added to that layer's float
      * bias before it is quantized (int8 only; {@link BiasCorrection} estimates them). {@code extraOutputs}:
-     * tensors (activation names, or score_f/box_f) listed as graph outputs after detections and count.
+     * tensors (activation names, or score_f/box_f) listed as graph outputs after detections, count and best.
      */
     public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, float[]> biasCorrection,
                                 Map<String, Object> provenance, Map<String, Double> metrics, List<String> extraOutputs) {
@@ -122,7 +125,7 @@ public final class DetectorExport {
             g.tensor("image", new int[] {DetectorNet.IN_H, DetectorNet.IN_W, 1});
             for (int i = 0; i < names.size(); i++) g.tensor(names.get(i), shapes[i]);
         }
-        g.tensor("detections", new int[] {MAX_DETECTIONS, 5}).tensor("count", new int[] {1});
+        g.tensor("detections", new int[] {MAX_DETECTIONS, 5}).tensor("count", new int[] {1}).tensor("best", new int[] {1});
 
         conv(g, q, qp, bc, "stem", "image", "stem", net.stemW, net.stemB, 2, "relu6");
         conv(g, q, qp, bc, "down", "stem", "down", net.downW, net.downB, 2, "relu6");
@@ -170,16 +173,19 @@ public final class DetectorExport {
         if (decode.centerDistance() > 0f) da.put("center_distance", (double) decode.centerDistance());
         da.put("max_detections", (long) MAX_DETECTIONS);
         da.put("input_size", new int[] {DetectorNet.IN_H, DetectorNet.IN_W});
-        g.node("detect", "detect", List.of(s, bx), List.of("detections", "count"), null, da);
-        g.input("image").output("detections").output("count");
+        g.node("detect", "detect", List.of(s, bx), List.of("detections", "count", "best"), null, da);
+        g.input("image").output("detections").output("count").output("best");
         for (String t : extraOutputs) g.output(t);
 
         Metadata.Builder m = Metadata.builder(q ? "person-detector-int8" : "person-detector-float", "cnn")
-                .description("RNNPool person detector distilled from OpenCV's HOG people detector on vtest.avi (cleaned labels); "
-                        + "outputs detections (x, y, w, h, score; 320x240 pixels) and count")
+                .description("RNNPool person detector distilled from the CenterNet teacher on the footage of "
+                        + "model-tools/detector/training-sources.csv; outputs detections (x, y, w, h, score; 320x240 pixels), "
+                        + "count, and best (the highest anchor score, passing the threshold or not)")
                 .input("image", new int[] {DetectorNet.IN_H, DetectorNet.IN_W, 1}, "float32", "HWC",
                         Map.of("colorSpace", "gray", "scale", 1.0 / 255, "width", 320L, "height", 240L))
-                .labels(List.of("person"));
+                .labels(List.of("person"))
+                // the detect node's threshold, for readers of "best" (a cascade's band sits around it)
+                .put("scoreThreshold", (double) decode.scoreThreshold());
         if (provenance != null) provenance.forEach(m::provenance);
         if (metrics != null) metrics.forEach(m::metric);
         return g.toBytes(m);

@@ -25,6 +25,7 @@ final class DetectorTrainCommand implements Callable<Integer> {
     @Option(names = "--labels", description = "'teacher' (data/<clip>/teacher.csv) or a box CSV clip,frame,x,y,w,h[,score] (default: <data>/labels.csv)") String labels;
     @Option(names = "--clips", split = ",", description = "other cameras' clips to train on, comma-separated (default with --labels teacher: the manifest's role-train clips but vtest and tree)") List<String> clips;
     @Option(names = "--repeat-clips", defaultValue = "1", description = "times per epoch the other clips' frames are seen (default: ${DEFAULT-VALUE})") int repeatClips;
+    @Option(names = "--clip-weight", description = "times per epoch one clip's frames are seen, e.g. album=8 (overrides --repeat-clips for it; photo sets hold few frames)") java.util.Map<String, Integer> clipWeights = new java.util.TreeMap<>();
     @Option(names = "--epochs", defaultValue = "14", description = "default: ${DEFAULT-VALUE}") int epochs;
     @Option(names = "--batch", defaultValue = "8", description = "default: ${DEFAULT-VALUE}") int batch;
     @Option(names = "--threads", defaultValue = "2", description = "training threads; 1 reproduces the committed artifacts bit for bit (default: ${DEFAULT-VALUE})") int threads;
@@ -33,6 +34,7 @@ final class DetectorTrainCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "train on the first N frames only, for quick checks (default: all)") int limit;
     @Option(names = "--oversample", defaultValue = "1", description = "crowded and far-people frames this many times per epoch (default: ${DEFAULT-VALUE})") int oversample;
     @Option(names = "--zoom", defaultValue = "0", description = "probability of a zoom-in augmentation (default: ${DEFAULT-VALUE})") float zoom;
+    @Option(names = "--enlarge", defaultValue = "0", description = "zoom a third of the camera frames in by up to this factor (0 = off; e.g. 4) (default: ${DEFAULT-VALUE})") float enlarge;
     @Option(names = "--paste", defaultValue = "0", description = "fraction of frames with people that get copy-pasted people (default: ${DEFAULT-VALUE})") float paste;
     @Option(names = "--paste-max", defaultValue = "3", description = "people pasted per frame at most (default: ${DEFAULT-VALUE})") int pasteMax;
     @Option(names = "--paste-far", defaultValue = "0", description = "of the pastes placed alone, the fraction sent far away, shrunk (default: ${DEFAULT-VALUE})") float pasteFar;
@@ -67,6 +69,8 @@ final class DetectorTrainCommand implements Callable<Integer> {
         if (anchors != null && !anchors.matches("[1-9]x[1-9]")) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--anchors is AxD (e.g. 2x2), not " + anchors);
         // without --clips: every training clip of the manifest but vtest and tree, which are read on their own
         if (clips == null) clips = "teacher".equals(labels) ? data.clips("train", "vtest", "tree") : List.of();
+        for (String c : clipWeights.keySet())
+            if (!clips.contains(c)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--clip-weight " + c + ": not one of the training clips " + clips);
         long t0 = System.nanoTime();
         DetectorTrainer.train(this);
         var o = spec.commandLine().getOut();

@@ -83,6 +83,10 @@ public final class DetectorTrainer {
         int limit = o.limit;
         int oversample = o.oversample;
         float zoom = o.zoom;
+        // --enlarge E: a third of the camera frames zoomed in by up to E times, so vtest's 25-60 pixel pedestrians
+        // also appear as the 100-240 pixel people of a doorway, a schoolyard or a webcam
+        float enlarge = o.enlarge;
+        if (enlarge != 0f && enlarge < 1.2f) throw new IllegalArgumentException("--enlarge is 0 (off) or a largest factor of at least 1.2, not " + enlarge);
         Path valCountsPath = o.valCounts;
         Map<Integer, Integer> valCounts = new java.util.TreeMap<>(Files.exists(valCountsPath) ? DetectorData.readCounts(valCountsPath) : Map.of());
         // --carve a-b: training frames a..b become validation frames too (with GUARD frames either side left out of
@@ -131,8 +135,11 @@ public final class DetectorTrainer {
             System.out.printf(Locale.ROOT, "clip %s: %d frames, %d with people%n", clip, train.size() - before,
                     train.subList(before, train.size()).stream().filter(s -> !s.boxes().isEmpty()).count());
             // --repeat-clips N: other cameras' frames N times per epoch (there are far fewer of them than of vtest)
+            // --clip-weight C=N: that clip N times instead (a photo set of a dozen pictures would hardly be seen)
             List<Sample> added = List.copyOf(train.subList(before, train.size()));
-            for (int k = 1; k < o.repeatClips; k++) train.addAll(added);
+            int times = o.clipWeights.getOrDefault(clip, o.repeatClips);
+            if (times < 1) throw new IllegalArgumentException("--clip-weight " + clip + " must be at least 1");
+            for (int k = 1; k < times; k++) train.addAll(added);
         }
         System.out.printf(Locale.ROOT, "frames read and converted as the Flink frame operator does in %.0f s%n", (System.nanoTime() - tLoad) / 1e9);
         Path platePath = data.resolve("plate.pgm");
@@ -220,7 +227,7 @@ public final class DetectorTrainer {
                     long[] seeds = new long[b.size()];
                     for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
                     double[] l = BatchWorkers.sum(pool, threads, 0, b.size(),
-                            (worker, i) -> trainOne(net, b.get(i), seeds[i], worker, zoom, paste));
+                            (worker, i) -> trainOne(net, b.get(i), seeds[i], worker, zoom, enlarge, paste));
                     sl += l[0];
                     bl += l[1];
                 } finally {
@@ -281,8 +288,8 @@ public final class DetectorTrainer {
                 float[] sc = new float[cells], bx = new float[4 * cells];
                 headRun.setInput(0, floats(s.pixels()), 0);
                 headRun.invoke();
-                headRun.getOutput(2, sc, 0);
-                headRun.getOutput(3, bx, 0);
+                headRun.getOutput(DetectorExport.FIRST_EXTRA_OUTPUT, sc, 0);
+                headRun.getOutput(DetectorExport.FIRST_EXTRA_OUTPUT + 1, bx, 0);
                 heads.add(new float[][] {sc, bx});
                 // how far quantization moves the person scores: the int8 head against the float one
                 DetectorNet.Output fo = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels())));
@@ -388,12 +395,13 @@ public final class DetectorTrainer {
      * {@code zoom} > 0, half the frames are shrunk by a factor in [1 − zoom, 1] and placed at a random
      * offset (the border pixels extended around them), so people appear smaller, as far people do.
      */
-    static double[] trainOne(DetectorNet net, Sample s, long seed, int worker, float zoom, CopyPaste paste) {
+    static double[] trainOne(DetectorNet net, Sample s, long seed, int worker, float zoom, float enlarge, CopyPaste paste) {
         List<float[]> boxes = new ArrayList<>();
         if (s.clip().equals(SYNTHETIC)) s = paste.scene(s, new Random(~seed));
         else if (s.clip().equals(PASTED)) s = paste.anywhere(s, new Random(~seed));
         else if (paste != null) s = paste.apply(s, new Random(~seed));
-        float[] img = augment(s, seed, zoom, boxes);
+        boolean real = !s.clip().equals(SYNTHETIC) && !s.clip().equals(PASTED);
+        float[] img = augment(s, seed, zoom, real ? enlarge : 0f, boxes);
         int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
         Tape t = new Tape(worker, true);
         DetectorNet.Output o = net.forward(t, new Tensor(H, W, 1, img));
@@ -402,8 +410,20 @@ public final class DetectorTrainer {
         return l;
     }
 
-    /** The augmented image of {@link #trainOne}; its boxes are added to {@code boxes}. */
+    /** The augmented image of {@link #trainOne} without enlarging. */
     static float[] augment(Sample s, long seed, float zoom, List<float[]> boxes) {
+        return augment(s, seed, zoom, 0f, boxes);
+    }
+
+    /** A box is kept in an enlarged frame when at least this fraction of it stays inside (a teacher boxes what it sees). */
+    static final float ENLARGED_VISIBLE = 0.3f;
+
+    /**
+     * The augmented image of {@link #trainOne}; its boxes are added to {@code boxes}. With {@code enlarge} &gt; 0,
+     * a third of the frames are zoomed in by a factor drawn log-uniformly in [1.2, enlarge] around a random point;
+     * boxes are clipped to the frame and dropped when less than {@link #ENLARGED_VISIBLE} of them is left.
+     */
+    static float[] augment(Sample s, long seed, float zoom, float enlarge, List<float[]> boxes) {
         Random r = new Random(seed);
         boolean flip = r.nextBoolean();
         float gain = 0.75f + 0.5f * r.nextFloat(), off = (r.nextFloat() - 0.5f) * 0.16f;
@@ -413,6 +433,12 @@ public final class DetectorTrainer {
         if (zoom > 0 && r.nextBoolean()) {
             sc = 1f - zoom * r.nextFloat();
             ox = (1f - sc) * W * r.nextFloat();
+            oy = (1f - sc) * H * r.nextFloat();
+        }
+        // drawn after the zoom's numbers, so that a run without --enlarge augments exactly as before
+        if (enlarge > 0 && sc == 1f && r.nextFloat() < 1f / 3f) {
+            sc = (float) Math.exp(Math.log(1.2) + r.nextFloat() * (Math.log(enlarge) - Math.log(1.2)));
+            ox = (1f - sc) * W * r.nextFloat(); // negative: the frame's window [−ox/sc, (W − ox)/sc] lies inside the source
             oy = (1f - sc) * H * r.nextFloat();
         }
         float[] img = new float[W * H];
@@ -435,6 +461,11 @@ public final class DetectorTrainer {
             }
         for (float[] b0 : s.boxes()) {
             float[] b = {b0[0] * sc + ox, b0[1] * sc + oy, b0[2] * sc, b0[3] * sc};
+            if (sc > 1f) { // enlarged: clip to the frame, keep what is mostly still there
+                float x0 = Math.max(0, b[0]), y0 = Math.max(0, b[1]), x1 = Math.min(W, b[0] + b[2]), y1 = Math.min(H, b[1] + b[3]);
+                if (x1 <= x0 || y1 <= y0 || (x1 - x0) * (y1 - y0) < ENLARGED_VISIBLE * b[2] * b[3]) continue;
+                b = new float[] {x0, y0, x1 - x0, y1 - y0};
+            }
             boxes.add(flip ? new float[] {W - b[0] - b[2], b[1], b[2], b[3]} : b);
         }
         return img;

@@ -7,17 +7,20 @@ import java.util.List;
 
 /**
  * Runs a person-detector artifact on 320x240 gray frames (floats in [0, 1]): per frame the person
- * score (the best detection's score, 0 when none passes the artifact's threshold), the count and
- * the boxes. One instance per thread; {@link #run} allocates nothing.
+ * score (the best anchor's score when the artifact outputs it; from older artifacts the best
+ * detection's score, 0 when none passes the threshold), the count and the boxes. One instance per
+ * thread; {@link #run} allocates nothing.
  */
 public final class PersonDetector {
     private final Interpreter it;
     private final float[] dets;
     private final float[] count = new float[1];
+    private final float[] best;
 
     public PersonDetector(Model model) {
         this.it = model.newInterpreter();
         this.dets = new float[model.output(0).elementCount()];
+        this.best = model.outputCount() >= 3 && model.output(2).elementCount() == 1 ? new float[1] : null;
     }
 
     /** Runs one frame; read the results with {@link #score}, {@link #count}, {@link #boxes}. */
@@ -26,9 +29,10 @@ public final class PersonDetector {
         it.invoke();
         it.getOutput(0, dets, 0);
         it.getOutput(1, count, 0);
+        if (best != null) it.getOutput(2, best, 0);
     }
 
-    public float score() { return dets[4]; }
+    public float score() { return best != null ? best[0] : count() > 0 ? dets[4] : 0f; }
 
     public int count() { return (int) count[0]; }
 

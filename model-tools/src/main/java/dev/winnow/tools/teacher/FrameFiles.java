@@ -63,6 +63,11 @@ public final class FrameFiles {
         long px = (long) img.getWidth() * img.getHeight();
         if (px > MAX_PIXELS) throw new IOException("image of " + img.getWidth() + "x" + img.getHeight() + " exceeds " + MAX_PIXELS + " pixels");
         int w = img.getWidth(), h = img.getHeight();
+        // a grey JPEG or PNG: its bytes are the grey levels. getRGB would map them from a linear grey space to
+        // sRGB and brighten every mid-tone (0.59 becomes 0.79), unlike the Flink frame operator, which reads them as they are
+        if (img.getType() == BufferedImage.TYPE_BYTE_GRAY && img.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferByte g
+                && g.getData().length == w * h)
+            return new Picture(w, h, 1, g.getData().clone());
         byte[] rgb = new byte[w * h * 3];
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {

@@ -40,4 +40,37 @@ class DetectorAugmentTest {
         }
         assertTrue(shrunk > 5 && shrunk < 35, "shrunk " + shrunk + " of 40");
     }
+
+    /** Enlarged frames: the kept box lies inside the frame, on the bright pixels, larger; a box pushed out is dropped. */
+    @Test
+    void enlargedBoxesAreClippedToTheFrameAndFollowThePerson() {
+        int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
+        float[] box = {150, 100, 20, 50};
+        byte[] px = new byte[W * H];
+        for (int y = 100; y < 150; y++) for (int x = 150; x < 170; x++) px[y * W + x] = (byte) 220;
+        DetectorTrainer.Sample s = new DetectorTrainer.Sample("vtest", 0, px, List.of(box));
+        int enlarged = 0, dropped = 0;
+        for (long seed = 0; seed < 90; seed++) {
+            List<float[]> out = new ArrayList<>();
+            float[] img = DetectorTrainer.augment(s, seed, 0f, 4f, out);
+            double lit = 0;
+            for (float v : img) lit += v > 0.5f ? 1 : 0;
+            if (lit > 1.3 * 20 * 50) enlarged++; // the person covers more pixels
+            if (out.isEmpty()) {
+                dropped++;
+                continue;
+            }
+            float[] b = out.get(0);
+            assertTrue(b[0] >= -1e-3 && b[1] >= -1e-3 && b[0] + b[2] <= W + 1e-3 && b[1] + b[3] <= H + 1e-3, "inside the frame: " + java.util.Arrays.toString(b));
+            double in = 0, n = 0;
+            for (int y = (int) Math.ceil(b[1]) + 1; y < (int) (b[1] + b[3]) - 1; y++)
+                for (int x = (int) Math.ceil(b[0]) + 1; x < (int) (b[0] + b[2]) - 1; x++) {
+                    in += img[y * W + x];
+                    n++;
+                }
+            if (n > 0) assertTrue(in / n > 0.55, "seed " + seed + ": the box lies on the person, mean " + in / n);
+        }
+        assertTrue(enlarged > 15 && enlarged < 50, "about a third enlarged: " + enlarged + " of 90");
+        assertTrue(dropped < enlarged, "most enlarged frames keep the person: dropped " + dropped);
+    }
 }

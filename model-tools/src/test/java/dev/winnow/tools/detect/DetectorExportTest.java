@@ -55,10 +55,10 @@ class DetectorExportTest {
             it.setInput(0, img, 0);
             it.invoke();
             float[] sc = new float[o.scores().size()];
-            it.getOutput(2, sc, 0);
+            it.getOutput(DetectorExport.FIRST_EXTRA_OUTPUT, sc, 0);
             for (int k = 0; k < sc.length; k++) assertEquals(o.scores().data[k], sc[k], 1e-4f);
             float[] bx = new float[o.boxes().size()];
-            it.getOutput(3, bx, 0);
+            it.getOutput(DetectorExport.FIRST_EXTRA_OUTPUT + 1, bx, 0);
             for (int k = 0; k < bx.length; k++) assertEquals(o.boxes().data[k], bx[k], 1e-4f);
         }
     }
@@ -78,7 +78,7 @@ class DetectorExportTest {
         it.invoke();
         DetectorNet.Output o = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, img));
         float[] sc = new float[o.scores().size()];
-        it.getOutput(2, sc, 0);
+        it.getOutput(DetectorExport.FIRST_EXTRA_OUTPUT, sc, 0);
         double err = 0, mag = 0;
         for (int k = 0; k < sc.length; k++) {
             err += Math.abs(o.scores().data[k] - sc[k]);

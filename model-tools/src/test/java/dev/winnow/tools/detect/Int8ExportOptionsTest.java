@@ -47,7 +47,7 @@ class Int8ExportOptionsTest {
             float[] q = new float[o.scores().size()];
             it.setInput(0, f, 0);
             it.invoke();
-            it.getOutput(2, q, 0);
+            it.getOutput(DetectorExport.FIRST_EXTRA_OUTPUT, q, 0);
             for (int k = 0; k < q.length; k++) {
                 if (o.scores().data[k] <= above) continue;
                 abs += Math.abs(q[k] - o.scores().data[k]);

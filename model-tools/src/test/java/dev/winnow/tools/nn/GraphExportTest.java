@@ -68,7 +68,7 @@ class GraphExportTest {
             s = "score_f";
             bx = "box_f";
         }
-        e.floatTensor("detections", new int[] {DetectorExport.MAX_DETECTIONS, 5}).floatTensor("count", new int[] {1});
+        e.floatTensor("detections", new int[] {DetectorExport.MAX_DETECTIONS, 5}).floatTensor("count", new int[] {1}).floatTensor("best", new int[] {1});
         Map<String, Object> da = new LinkedHashMap<>();
         List<Double> anchors = new java.util.ArrayList<>();
         for (int k = 0; k < a; k++) {
@@ -80,8 +80,8 @@ class GraphExportTest {
         da.put("iou_threshold", (double) decode.iouThreshold());
         da.put("max_detections", (long) DetectorExport.MAX_DETECTIONS);
         da.put("input_size", new int[] {DetectorNet.IN_H, DetectorNet.IN_W});
-        e.builder().node("detect", "detect", List.of(s, bx), List.of("detections", "count"), null, da);
-        e.builder().output("detections").output("count").output(s);
+        e.builder().node("detect", "detect", List.of(s, bx), List.of("detections", "count", "best"), null, da);
+        e.builder().output("detections").output("count").output("best").output(s);
         return e.builder().toBytes(Metadata.builder("d", "cnn").input("image", new int[] {DetectorNet.IN_H, DetectorNet.IN_W, 1}, "float32", "HWC", Map.of()));
     }
 
@@ -93,8 +93,8 @@ class GraphExportTest {
         Interpreter it = Model.load(artifact).newInterpreter();
         it.setInput(0, img, 0);
         it.invoke();
-        float[][] out = new float[3][];
-        for (int i = 0; i < 3; i++) {
+        float[][] out = new float[4][];
+        for (int i = 0; i < 4; i++) {
             out[i] = new float[it.outputSpec(i).elementCount()];
             it.getOutput(i, out[i], 0);
         }
@@ -129,7 +129,7 @@ class GraphExportTest {
             for (long seed = 1; seed <= 2; seed++) {
                 float[] img = image(seed);
                 float[][] a = run(theirs, img), b = run(ours, img);
-                for (int i = 0; i < 3; i++) assertArrayEquals(a[i], b[i], 0f, (q ? "int8" : "float") + " output " + i);
+                for (int i = 0; i < 4; i++) assertArrayEquals(a[i], b[i], 0f, (q ? "int8" : "float") + " output " + i);
             }
         }
     }

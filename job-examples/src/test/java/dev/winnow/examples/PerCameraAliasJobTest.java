@@ -1,0 +1,106 @@
+package dev.winnow.examples;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.ModelRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import dev.winnow.examples.testing.LogLines;
+import dev.winnow.flink.frames.PerCameraFrameScorer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * stadium-staffing with per-camera aliases over the bundled concourse cameras, on a MiniCluster:
+ * north-1 follows its own alias, south-1 an alias that does not exist, north-2 the default. north-1's
+ * alias moves mid-run: only north-1 prints a swap line; south-1 stays on the default model with one
+ * warning for the whole run.
+ */
+class PerCameraAliasJobTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir Path registryDir;
+    @TempDir Path out;
+
+    @Test
+    void onlyTheCameraWhoseAliasMovedSwapsAndAMissingAliasWarnsOnce() throws Exception {
+        Path detectors = Samples.dir().resolveSibling("../model-tools/detector").normalize();
+        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(registryDir));
+        registry.publish("person-detector", Files.readAllBytes(detectors.resolve("person-detector-int8.wnm")), "test", Map.of());
+        registry.publish("person-detector", Files.readAllBytes(detectors.resolve("person-detector-float.wnm")), "test", Map.of());
+        registry.setAlias("person-detector", "production", 1, "test");
+        registry.setAlias("person-detector", "north-1", 1, "test");
+
+        Path concourse = Samples.dir().resolve("frames/concourse");
+        StadiumStaffingJob job = new StadiumStaffingJob();
+        // 5 frames/s: 40 frames take 8 s per camera, time for the alias to move and a checkpoint (every 2 s) to pass mid-run
+        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.properties").toString(),
+                "--registry", registryDir.toString(), "--model", "person-detector@production", "--fps", "5",
+                "--camera-alias", "north-1=north-1", "--camera-alias", "south-1=south-1",
+                "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
+                "--camera", "south-1=" + concourse.resolve("south-1"));
+
+        PrintStream console = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(new RegistryFollowingJobTest.TeeStream(console, captured), true, StandardCharsets.UTF_8));
+        try (LogLines log = new LogLines(PerCameraFrameScorer.class)) {
+            CompletableFuture<Void> move = CompletableFuture.runAsync(() -> {
+                try {
+                    // move once the cameras' frames are being scored (the sinks' first bytes), not at a guessed time
+                    for (int i = 0; i < 600 && !scoring(); i++) Thread.sleep(100);
+                    Thread.sleep(1_000);
+                    registry.setAlias("person-detector", "north-1", 2, "test");
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            int code = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return job.call();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }).get(240, TimeUnit.SECONDS); // a hang guard: the job replays 8 s of frames, slower on a loaded machine
+            move.get();
+            assertEquals(0, code);
+            assertEquals(1, log.lines.stream().filter(l -> l.contains("camera south-1: person-detector@south-1 has no loadable version")).count(),
+                    "one warning for south-1: " + log.lines);
+            assertEquals(1, log.lines.size(), "no other camera warns: " + log.lines);
+        } finally {
+            System.setOut(console);
+        }
+        String printed = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.matches("(?s).*camera north-1: person-detector-int8 v1 → person-detector-float v2 at \\d\\d:\\d\\d:\\d\\d\\R.*"),
+                "one swap line for north-1:\n" + printed);
+        assertFalse(printed.contains("camera north-2:"), "north-2 follows production, which did not move:\n" + printed);
+        assertFalse(printed.contains("camera south-1:"), "south-1 stays on production:\n" + printed);
+        assertTrue(printed.matches("(?s).*models: person-detector-int8 v1 \\(\\d+ frames\\), person-detector-float v2 \\(\\d+ frames\\).*"), printed);
+    }
+
+    private boolean scoring() throws java.io.IOException {
+        try (var files = Files.walk(out)) {
+            return files.anyMatch(f -> f.getFileName().toString().contains("inprogress") && f.toFile().length() > 0);
+        }
+    }
+
+    @Test
+    void aCameraAliasWithoutARegistryIsRefused() {
+        StadiumStaffingJob job = new StadiumStaffingJob();
+        new CommandLine(job).parseArgs("--out", out.toString(), "--camera-alias", "north-1=north-1");
+        var e = assertThrows(IllegalArgumentException.class, job::call);
+        assertEquals("--camera-alias needs --registry and --model name@alias", e.getMessage());
+    }
+}
