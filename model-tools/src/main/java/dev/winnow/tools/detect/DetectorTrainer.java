@@ -552,7 +552,7 @@ public final class DetectorTrainer {
     /**
      * Warm start: fine-tunes {@code net} in place (its weights are the starting point, as {@link DetectorImport}
      * reads them from an artifact) on {@code train} for {@code epochs}, with the augmentation and loss of
-     * {@link #train} (no zoom, no pasting), Adam and the same warm-up and cosine schedule. {@code progress}
+     * {@link #train} (no zoom, enlarging or pasting), Adam and the same warm-up and cosine schedule. {@code progress}
      * gets (epoch, mean loss) after each epoch. {@code winnow detector adapt} runs it on a camera's frames.
      */
     static void fineTune(DetectorNet net, List<Sample> train, int epochs, int batch, float lr, long seed, int threads,
@@ -571,7 +571,7 @@ public final class DetectorTrainer {
                     List<Sample> b = order.subList(s, Math.min(order.size(), s + batch));
                     long[] seeds = new long[b.size()];
                     for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
-                    double[] l = BatchWorkers.sum(pool, threads, 0, b.size(), (worker, i) -> trainOne(net, b.get(i), seeds[i], worker, 0f, null));
+                    double[] l = BatchWorkers.sum(pool, threads, 0, b.size(), (worker, i) -> trainOne(net, b.get(i), seeds[i], worker, 0f, 0f, null));
                     loss += l[0] + l[1];
                     float progressed = (float) step / total;
                     // a shorter warm-up than from scratch: the weights are already trained, the moments are not
