@@ -111,8 +111,8 @@ class DetectorAdaptCommandTest {
     @Test
     void refusesAStudentWorseThanItsBaseAndWritesNothing() throws Exception {
         // the scene changes after the fine-tuning minutes: a student taught that this camera never shows anyone
-        // misses the people who then appear, where the base found them
-        Path cam = camera("mixed", 3, "dog", 8, "webcam", 4);
+        // misses the people who then appear on the plaza, where the base found them
+        Path cam = camera("mixed", 3, "dog", 8, "vtest", 4);
         Path out = tmp.resolve("refused.wnm"), registry = tmp.resolve("registry");
         String[] r = adapt(cam, 8, out, "--epochs", "3", "--lr", "0.003", "--publish", registry.toString(), "--alias", "cam8", "--key", key().toString());
         assertEquals(String.valueOf(Exits.REFUSED), r[0], r[1] + r[2]);
