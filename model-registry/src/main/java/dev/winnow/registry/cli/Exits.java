@@ -38,6 +38,12 @@ public final class Exits {
      */
     public static final int QUALITY = 10;
 
+    /**
+     * The command ran but refused its result as worse than what it would replace (e.g. {@code detector adapt}:
+     * the adapted student against its base on the camera's validation slice); nothing was written or published.
+     */
+    public static final int REFUSED = 11;
+
     /** The table for {@code exitCodeList} and the docs (picocli wants a constant: keep the root command's copy equal). */
     public static final String[] TABLE = {
         "0:success",
@@ -51,6 +57,7 @@ public final class Exits {
         "8:input malformed (data, model files, frames, keys)",
         "9:registry refused or unreachable",
         "10:quality check failed (--strict: accuracy near chance or a loss over --max-loss; nothing fits --budget)",
+        "11:result refused as worse than its base (nothing written or published)",
     };
 
     private Exits() {}

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
             "3:invalid artifact, or digest mismatch (corrupt or tampered)", "4:unsigned artifact where a signature is required",
             "5:signed by a key that is not trusted", "6:signature does not verify", "7:input missing or unreadable",
             "8:input malformed (data, model files, frames, keys)", "9:registry refused or unreachable",
-            "10:quality check failed (--strict: accuracy near chance or a loss over --max-loss; nothing fits --budget)"},
+            "10:quality check failed (--strict: accuracy near chance or a loss over --max-loss; nothing fits --budget)",
+            "11:result refused as worse than its base (nothing written or published)"},
         description = "Tiny models for stream processing: train, compress, evaluate, import, inspect, sign and publish model artifacts.",
         subcommands = {dev.winnow.tools.teacher.TeacherCommand.class, dev.winnow.tools.detect.DetectorCommand.class, TrainCommand.class, dev.winnow.tools.cnn.TrainCnnCommand.class, CompressCommand.class, EvalCommand.class, InspectCommand.class, ImportCommand.class, KeygenCommand.class, SignCommand.class, VerifyCommand.class, RegistryCommand.class, dev.winnow.tools.clips.ClipsCommand.class})
 public final class WinnowCli implements Runnable {

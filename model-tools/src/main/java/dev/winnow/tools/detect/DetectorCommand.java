@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code winnow detector}: the person-detector student. */
-@Command(name = "detector", mixinStandardHelpOptions = true, subcommands = {DetectorTrainCommand.class, DetectorCommand.Score.class, DetectorCommand.Evaluate.class},
-        description = "The person-detector student: score footage with it, evaluate it against the teacher on held-out videos.")
+@Command(name = "detector", mixinStandardHelpOptions = true, subcommands = {DetectorTrainCommand.class, DetectorCommand.Score.class, DetectorCommand.Evaluate.class, DetectorAdaptCommand.class},
+        description = "The person-detector student: score footage with it, evaluate it against the teacher on held-out videos, adapt it to a camera.")
 public final class DetectorCommand implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 

@@ -549,6 +549,40 @@ public final class DetectorTrainer {
         return r;
     }
 
-
-
+    /**
+     * Warm start: fine-tunes {@code net} in place (its weights are the starting point, as {@link DetectorImport}
+     * reads them from an artifact) on {@code train} for {@code epochs}, with the augmentation and loss of
+     * {@link #train} (no zoom, enlarging or pasting), Adam and the same warm-up and cosine schedule. {@code progress}
+     * gets (epoch, mean loss) after each epoch. {@code winnow detector adapt} runs it on a camera's frames.
+     */
+    static void fineTune(DetectorNet net, List<Sample> train, int epochs, int batch, float lr, long seed, int threads,
+                         java.util.function.ObjIntConsumer<Double> progress) throws Exception {
+        if (train.isEmpty() || epochs <= 0) return;
+        Adam adam = new Adam(net.params());
+        Random rnd = new Random(seed);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            int total = epochs * ((train.size() + batch - 1) / batch), step = 0;
+            for (int e = 0; e < epochs; e++) {
+                List<Sample> order = new ArrayList<>(train);
+                Collections.shuffle(order, rnd);
+                double loss = 0;
+                for (int s = 0; s < order.size(); s += batch) {
+                    List<Sample> b = order.subList(s, Math.min(order.size(), s + batch));
+                    long[] seeds = new long[b.size()];
+                    for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
+                    double[] l = BatchWorkers.sum(pool, threads, 0, b.size(), (worker, i) -> trainOne(net, b.get(i), seeds[i], worker, 0f, 0f, null));
+                    loss += l[0] + l[1];
+                    float progressed = (float) step / total;
+                    // a shorter warm-up than from scratch: the weights are already trained, the moments are not
+                    float rate = step < 10 ? lr * (step + 1) / 10f : lr * (0.03f + 0.97f * 0.5f * (1f + (float) Math.cos(Math.PI * progressed)));
+                    adam.step(rate, 1f / b.size(), 1e-4f);
+                    step++;
+                }
+                if (progress != null) progress.accept(loss / order.size(), e + 1);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }

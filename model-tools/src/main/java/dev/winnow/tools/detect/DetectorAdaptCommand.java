@@ -1,0 +1,273 @@
+package dev.winnow.tools.detect;
+
+import dev.winnow.registry.ModelVersion;
+import dev.winnow.registry.cli.Exits;
+import dev.winnow.runtime.Model;
+import dev.winnow.runtime.format.ArtifactWriter;
+import dev.winnow.runtime.format.Ed25519Keys;
+import dev.winnow.tools.teacher.PersonTeacher;
+import dev.winnow.tools.teacher.TeacherModels;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code winnow detector adapt}: specialises the student to one camera (NoScope's per-camera model,
+ * Ekya's retraining): the teacher labels the camera's first minutes at a fixed sample rate, the student
+ * is fine-tuned from the base artifact's own weights on those frames (people where the teacher boxes them,
+ * hard negatives where it sees nobody), and both are scored against the teacher on the minutes that follow.
+ * A result worse than its starting model there is refused ({@link Exits#REFUSED}): nothing is written or
+ * published. With {@code --zoo} (RECL's model zoo), the start is whichever of the base and the registry's
+ * aliased versions agrees best with the teacher on the first minutes.
+ */
+@Command(name = "adapt", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fine-tune the student to one camera from the teacher's labels of its first minutes, check it on the minutes after,",
+                "and write (and publish, signed) it only if it is not worse there than the model it started from.",
+                "Exit 10: refused as worse than its base; nothing is written or published."})
+final class DetectorAdaptCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--base", required = true, description = "the student to start from (.wnm), e.g. model-tools/detector/person-detector-int8.wnm") Path base;
+    @Option(names = "--camera", required = true, description = "the camera: a directory of frames (in name order), a video file or a stream URL (rtsp://...)") String camera;
+    @Option(names = "--minutes", defaultValue = "10", description = "minutes of footage from the start that the teacher labels for fine-tuning (default: ${DEFAULT-VALUE})") double minutes;
+    @Option(names = "--validate-minutes", defaultValue = "2", description = "minutes after those that both models are checked on against the teacher (default: ${DEFAULT-VALUE})") double validateMinutes;
+    @Option(names = "--sample-fps", defaultValue = "2", description = "frames per second the teacher labels, in both slices (default: ${DEFAULT-VALUE})") double sampleFps;
+    @Option(names = "--camera-fps", defaultValue = "25", description = "a frame directory's frame rate, which places its files in time (default: ${DEFAULT-VALUE})") double cameraFps;
+    @Option(names = "--out", required = true, description = "the adapted int8 student (.wnm), written only when it is accepted") Path out;
+    @Option(names = "--publish", description = "also publish it, signed, to this registry (a directory or a server URL)") String publish;
+    @Option(names = "--name", defaultValue = "person-detector", description = "model name in the registry (default: ${DEFAULT-VALUE})") String name;
+    @Option(names = "--alias", description = "the camera's alias, pointed at the published version (needed with --publish)") String alias;
+    @Option(names = "--key", description = "signing key prefix as 'winnow keygen' writes it (PREFIX.key.pem, PREFIX.pub.pem) (default: $WINNOW_SIGNING_KEY)")
+    String key = System.getenv("WINNOW_SIGNING_KEY");
+    @Option(names = "--zoo", description = "registry whose aliased versions of --name are candidate starting points beside --base") String zoo;
+    @Option(names = "--trust", description = "Ed25519 public key (PEM) the registries require signatures from; repeatable") List<Path> trust = new ArrayList<>();
+    @Option(names = "--token", description = "bearer token for a registry server (default: $WINNOW_REGISTRY_TOKEN)") String token = System.getenv("WINNOW_REGISTRY_TOKEN");
+    @Option(names = "--teacher", description = "teacher artifact (default: models/teacher/centernet.wnm)") Path teacherPath;
+    @Option(names = "--teacher-threshold", defaultValue = "0.35", description = "teacher person score threshold (default: ${DEFAULT-VALUE})") float teacherThreshold;
+    @Option(names = "--epochs", description = "fine-tuning epochs; 0 keeps the starting weights (default: 4, more on short footage: at least "
+            + MIN_STEPS + " steps)") Integer epochs;
+    @Option(names = "--batch", defaultValue = "8", description = "default: ${DEFAULT-VALUE}") int batch;
+    @Option(names = "--lr", defaultValue = "0.001", description = "peak Adam learning rate, cosine schedule (default: ${DEFAULT-VALUE})") float lr;
+    @Option(names = "--threads", defaultValue = "1", description = "threads for the teacher and the fine-tuning (default: ${DEFAULT-VALUE}, one core)") int threads;
+    @Option(names = "--seed", defaultValue = "7", description = "default: ${DEFAULT-VALUE}") long seed;
+    @Option(names = "--calibrate", defaultValue = "48", description = "camera frames calibrating the int8 activation ranges (default: ${DEFAULT-VALUE})") int calibrate;
+
+    /** Short footage still gets this many optimiser steps by default: a few frames at 4 epochs would hardly move the weights. */
+    static final int MIN_STEPS = 120;
+
+    /** Presence and count of a student against the teacher on a slice. */
+    record Scores(int frames, int tp, int fp, int fn, int teacherPresent, double countAbsError) {
+        double precision() { return tp + fp == 0 ? Double.NaN : (double) tp / (tp + fp); }
+        double recall() { return tp + fn == 0 ? Double.NaN : (double) tp / (tp + fn); }
+        double kept() { return (double) (tp + fp) / frames; }
+        double countMae() { return countAbsError / frames; }
+        /** Frames whose presence verdict differs from the teacher's. */
+        double disagreement() { return (double) (fp + fn) / frames; }
+
+        /** Worse than {@code other}: more frames decided against the teacher, or as many and a larger count error. */
+        boolean worseThan(Scores other) {
+            if (fp + fn != other.fp + other.fn) return disagreement() > other.disagreement();
+            return countMae() > other.countMae() + 1e-9;
+        }
+    }
+
+    /** The student's presence and count on every frame of a slice, against the teacher's. */
+    static Scores score(Model m, List<CameraFootage.Frame> frames) {
+        PersonDetector det = new PersonDetector(m);
+        float[] x = new float[DetectorNet.IN_W * DetectorNet.IN_H];
+        int tp = 0, fp = 0, fn = 0, teacher = 0;
+        double err = 0;
+        for (CameraFootage.Frame f : frames) {
+            byte[] g = f.grey();
+            for (int i = 0; i < x.length; i++) x[i] = (g[i] & 0xff) / 255f;
+            det.run(x);
+            boolean s = det.count() > 0, t = f.teacherSeesPeople();
+            if (t) teacher++;
+            if (s && t) tp++;
+            else if (s) fp++;
+            else if (t) fn++;
+            err += Math.abs(det.count() - f.teacher().size());
+        }
+        return new Scores(frames.size(), tp, fp, fn, teacher, err);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        if (!(minutes > 0) || !(validateMinutes > 0)) throw new CommandLine.ParameterException(cl, "--minutes and --validate-minutes must be > 0");
+        if (!(sampleFps > 0) || !(cameraFps > 0)) throw new CommandLine.ParameterException(cl, "--sample-fps and --camera-fps must be > 0");
+        if ((epochs != null && epochs < 0) || batch < 1 || threads < 1 || !(lr > 0)) throw new CommandLine.ParameterException(cl, "--epochs >= 0, --batch >= 1, --threads >= 1 and --lr > 0");
+        if (!(teacherThreshold > 0 && teacherThreshold < 1)) throw new CommandLine.ParameterException(cl, "--teacher-threshold must be in (0, 1)");
+        if (publish != null && alias == null) throw new CommandLine.ParameterException(cl, "--publish needs --alias: the camera's alias is how the zoo finds the student");
+        if (publish != null && (key == null || key.isBlank()))
+            throw new CommandLine.ParameterException(cl, "--publish signs the artifact: give --key PREFIX (winnow keygen PREFIX) or set WINNOW_SIGNING_KEY");
+        PrintWriter o = cl.getOut(), err = cl.getErr();
+        long t0 = System.nanoTime();
+        // read everything that can fail before the long part: the base, the keys, the teacher
+        byte[] baseBytes = Files.readAllBytes(base);
+        Model baseModel = Model.load(baseBytes);
+        DetectorImport.read(baseModel.artifact(), 1); // refuses a model that is not an RNNPool student (exit 3)
+        List<PublicKey> trusted = new ArrayList<>();
+        for (Path p : trust) trusted.add(Ed25519Keys.readPublicPem(p));
+        java.security.PrivateKey signKey = null;
+        PublicKey signPub = null;
+        if (publish != null) {
+            signKey = Ed25519Keys.readPrivatePem(Path.of(key + ".key.pem"));
+            signPub = Ed25519Keys.readPublicPem(Path.of(key + ".pub.pem"));
+        }
+        Path tp = teacherPath != null ? teacherPath : TeacherModels.defaultPath();
+        PersonTeacher teacher = new PersonTeacher(TeacherModels.load(tp), PersonTeacher.Fit.LETTERBOX);
+
+        o.printf(Locale.ROOT, "teacher %s labels %s at %s frames/s: minutes 0-%s fine-tune, %s-%s validate%n", tp, camera, fmt(sampleFps), fmt(minutes), fmt(minutes),
+                fmt(minutes + validateMinutes));
+        o.flush();
+        CameraFootage.Slices sl = CameraFootage.read(camera, cameraFps, sampleFps, minutes, validateMinutes, teacher, teacherThreshold, threads, err);
+        o.printf(Locale.ROOT, "| slice | frames | teacher: with people |%n|---|---|---|%n| fine-tune | %d | %d |%n| validate | %d | %d |%n",
+                sl.adapt().size(), sl.adapt().stream().filter(CameraFootage.Frame::teacherSeesPeople).count(),
+                sl.validate().size(), sl.validate().stream().filter(CameraFootage.Frame::teacherSeesPeople).count());
+        if (sl.skipped() > 0) o.printf(Locale.ROOT, "skipped %d frames that did not decode (first: %s)%n", sl.skipped(), sl.firstSkip());
+
+        // the starting point: the base, or the zoo member that agrees best with the teacher on the fine-tuning frames
+        String startName = "base";
+        byte[] startBytes = baseBytes;
+        if (zoo != null) {
+            List<ZooCandidate> cands = new ArrayList<>(List.of(new ZooCandidate("base " + base.getFileName(), baseBytes)));
+            for (ModelZoo.Member m : ModelZoo.open(zoo, trusted, token).members(name))
+                cands.add(new ZooCandidate(name + ":" + m.version() + " @" + String.join(",@", m.aliases()), m.artifact()));
+            ZooCandidate best = chooseStart(cands, sl.adapt(), o);
+            startName = best.label();
+            startBytes = best.artifact();
+        }
+        Model startModel = Model.load(startBytes);
+
+        long tTune = System.nanoTime();
+        DetectorImport.Imported start = DetectorImport.read(startModel.artifact(), threads);
+        List<DetectorTrainer.Sample> samples = new ArrayList<>();
+        for (int i = 0; i < sl.adapt().size(); i++) samples.add(new DetectorTrainer.Sample("camera", i, sl.adapt().get(i).grey(), sl.adapt().get(i).teacher()));
+        int stepsPerEpoch = (samples.size() + batch - 1) / batch;
+        int rounds = epochs != null ? epochs : Math.max(4, (MIN_STEPS + stepsPerEpoch - 1) / stepsPerEpoch);
+        o.printf(Locale.ROOT, "fine-tuning from %s: %d frames, %d epochs of %d steps (batch %d, peak learning rate %s)%n", startName, samples.size(), rounds, stepsPerEpoch, batch, lr);
+        o.flush();
+        DetectorTrainer.fineTune(start.net(), samples, rounds, batch, lr, seed, threads,
+                (loss, e) -> {
+                    err.printf(Locale.ROOT, "epoch %d/%d  loss %.4f%n", e, rounds, loss);
+                    err.flush();
+                });
+        float[][] ranges = start.int8() ? DetectorTrainer.calibrate(start.net(), samples, calibrate, seed) : null;
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("tool", "winnow detector adapt");
+        prov.put("base", startModel.sha256Hex());
+        prov.put("camera", camera);
+        prov.put("dataset", String.format(Locale.ROOT, "%s minutes 0-%s at %s frames/s (%d frames), labels: the CenterNet teacher", camera, fmt(minutes), fmt(sampleFps), samples.size()));
+        prov.put("seed", seed);
+        Model adapted = Model.load(DetectorExport.export(start.net(), start.decode(), ranges, Map.of(), prov, null, List.of()));
+        double tuneSeconds = (System.nanoTime() - tTune) / 1e9;
+
+        Scores b = score(baseModel, sl.validate()), s = startBytes == baseBytes ? b : score(startModel, sl.validate()), a = score(adapted, sl.validate());
+        o.printf(Locale.ROOT, "%n| on the validation slice (%d frames, teacher: %d with people) | presence P | presence R | kept | count MAE |%n|---|---|---|---|---|%n",
+                sl.validate().size(), a.teacherPresent());
+        row(o, "base " + base.getFileName(), b);
+        if (startBytes != baseBytes) row(o, "zoo start " + startName, s);
+        row(o, "adapted", a);
+        double total = (System.nanoTime() - t0) / 1e9;
+        // CPU time beside wall time: on a shared machine the wall clock also counts other processes' turns
+        double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
+        int sampledFrames = sl.adapt().size() + sl.validate().size() + sl.skipped();
+        o.printf(Locale.ROOT, "%ntook %.0f s wall, %.0f s CPU, for %.1f minutes of footage, %d frames sampled (teacher %.0f s, fine-tune and export %.0f s, %d thread%s)%n",
+                total, cpu, sampledFrames / sampleFps / 60, sampledFrames, sl.teacherSeconds(), tuneSeconds, threads, threads == 1 ? "" : "s");
+        o.flush();
+        if (a.worseThan(s)) {
+            err.printf(Locale.ROOT, "winnow: refused: the adapted student is worse than %s on the validation slice (frames against the teacher %.3f vs %.3f, count MAE %.3f vs %.3f); nothing written or published%n",
+                    startBytes == baseBytes ? "its base" : "its zoo start", a.disagreement(), s.disagreement(), a.countMae(), s.countMae());
+            err.flush();
+            return Exits.REFUSED;
+        }
+
+        Map<String, Double> metrics = new TreeMap<>(); // a fixed order: same run, same bytes
+        metrics.put("camera_val_kept", a.kept());
+        metrics.put("camera_val_count_mae", a.countMae());
+        if (!Double.isNaN(a.recall())) metrics.put("camera_val_recall", a.recall());
+        if (!Double.isNaN(a.precision())) metrics.put("camera_val_precision", a.precision());
+        byte[] artifact = DetectorExport.export(start.net(), start.decode(), ranges, Map.of(), prov, metrics, List.of());
+        if (signKey != null) artifact = ArtifactWriter.sign(artifact, signKey, signPub);
+        write(out, artifact);
+        o.printf("wrote %s (%,d B%s)%n", out, artifact.length, signKey != null ? ", signed by " + Ed25519Keys.fingerprint(signPub).substring(0, 16) : "");
+        if (publish != null) {
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put("camera", alias);
+            tags.put("base", startModel.sha256Hex().substring(0, 12));
+            ModelVersion v = ModelZoo.open(publish, trusted, token).publish(name, artifact, tags, alias);
+            o.printf("published %s:%d, %s@%s -> %d%n", name, v.version(), name, alias, v.version());
+        }
+        return Exits.OK;
+    }
+
+    record ZooCandidate(String label, byte[] artifact) {}
+
+    /**
+     * The candidate whose presence verdicts agree with the teacher's on most of {@code frames} (then the
+     * smaller count error; then the earlier, so the base wins ties), with a table of every candidate's agreement.
+     * A candidate that is not an RNNPool student is listed and passed over.
+     */
+    static ZooCandidate chooseStart(List<ZooCandidate> cands, List<CameraFootage.Frame> frames, PrintWriter o) {
+        o.printf(Locale.ROOT, "%n| zoo candidate | agreement with the teacher (%d fine-tuning frames) | kept | count MAE |%n|---|---|---|---|%n", frames.size());
+        ZooCandidate best = null;
+        Scores bestScores = null;
+        for (ZooCandidate c : cands) {
+            Scores sc;
+            try {
+                Model m = Model.load(c.artifact());
+                DetectorImport.read(m.artifact(), 1);
+                sc = score(m, frames);
+            } catch (dev.winnow.runtime.format.ModelFormatException | RuntimeException e) {
+                o.printf("| %s | not a person-detector student: %s | | |%n", c.label(), e.getMessage());
+                continue;
+            }
+            o.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", c.label(), 1 - sc.disagreement(), sc.kept(), sc.countMae());
+            if (best == null || bestScores.worseThan(sc)) {
+                best = c;
+                bestScores = sc;
+            }
+        }
+        o.printf("starting from %s%n", best.label());
+        return best;
+    }
+
+    private static void row(PrintWriter o, String label, Scores s) {
+        o.printf(Locale.ROOT, "| %s | %s | %s | %.3f | %.3f |%n", label, num(s.precision()), num(s.recall()), s.kept(), s.countMae());
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v).replaceAll("0+$", "");
+    }
+
+    /** Written whole or not at all: a temporary file beside it, moved into place. */
+    private static void write(Path target, byte[] bytes) throws java.io.IOException {
+        Path abs = target.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".part");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
