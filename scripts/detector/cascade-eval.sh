@@ -11,8 +11,8 @@ cd "$(dirname "$0")/../.."
 . scripts/lib/test-classpath.sh
 module_test_classpath job-examples
 # frame rates from ffprobe of each source (model-tools/detector/training-sources.csv): dog 29.97 (41 frames),
-# night-city 25, diver 25, webcam 15, screencast 30, vtest 10; training clips: ball 25 (a person in part), tree 15
+# night-city 25, diver 25, webcam 15, screencast 30, vtest 10, lab-g2 25; training clips: ball 25 (a person in part), tree 15
 CLIPS=(--clip dog@29.97 --clip night-city@25 --clip diver@25 --clip webcam@15 --clip screencast@30
-       --clip vtest:636-794@10 --clip ball@25 --clip tree@15)
+       --clip vtest:636-794@10 --clip lab-g2@25 --clip ball@25 --clip tree@15)
 exec java -Xmx8g --add-modules jdk.incubator.vector -Dlog4j2.level=WARN -cp "$CP" dev.winnow.examples.cascade.CascadeEval \
   "${CLIPS[@]}" --threads 4 --out reports/cascade-eval "$@"
