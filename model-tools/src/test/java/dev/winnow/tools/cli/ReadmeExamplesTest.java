@@ -54,11 +54,22 @@ class ReadmeExamplesTest {
         return synopsis.replaceAll("<[^>]*>", "x").replace("…", "x").replace("[", "").replace("]", "");
     }
 
-    /** Lines of ```bash blocks, comments cut, split at {@code &&}, environment assignments dropped, that start with "winnow ". */
+    /**
+     * Lines of ```bash blocks, a trailing backslash joining a line to the next, comments cut, split at {@code &&},
+     * environment assignments dropped, that start with "winnow ".
+     */
     static List<String> winnowLines(List<String> lines) {
         List<String> out = new ArrayList<>();
         boolean inShell = false;
-        for (String l : lines) {
+        String pending = "";
+        for (String raw : lines) {
+            String l = pending + raw;
+            pending = "";
+            if (inShell && l.stripTrailing().endsWith("\\")) {
+                String t = l.stripTrailing();
+                pending = t.substring(0, t.length() - 1) + " ";
+                continue;
+            }
             if (l.startsWith("```")) {
                 inShell = !inShell && l.startsWith("```bash");
                 continue;
