@@ -205,9 +205,9 @@ class CentralTeacherJobTest {
     void aMissingAnswerTimesOutToTheStudentVerdictAndIsCounted() throws Exception {
         broker.createTopic("req-2", 1);
         broker.createTopic("ans-2", 1);
-        // no central job: nobody answers. Scores over 0.001 are unsure; the rest (score 0) are dropped, and all of those are sampled
+        // no central job: nobody answers. Raw scores of 0.3 and over are unsure; the rest (the black frames) are dropped, and all of those are sampled
         CentralTeacherOptions o = options("--teacher-topic", "req-2", "--teacher-answers-topic", "ans-2", "--teacher-timeout", "PT0.5S", "--drop-sample", "1");
-        CascadeScorer scorer = CascadeScorer.builder(shippedStudent).centralTeacher(0.001f, 1f).build();
+        CascadeScorer scorer = CascadeScorer.builder(shippedStudent).centralTeacher(0.3f, 1f).build();
         List<ScoredFrame> out = new ArrayList<>();
         try (CloseableIterator<ScoredFrame> it = edge(env(1), vtest, scorer, o, "edge-2", Duration.ofSeconds(30)).executeAndCollect("edge timeout")) {
             while (out.size() < vtest.size() && it.hasNext()) out.add(it.next());
@@ -230,7 +230,7 @@ class CentralTeacherJobTest {
             assertEquals(k, out.get(k).frame.seq, "camera order kept");
             assertEquals(Verdict.STUDENT, v.decidedBy, "the student's verdict stands: " + v);
             assertEquals("person-detector-int8", v.modelName);
-            if (v.score >= 0.001f) band++;
+            if (v.rawScore >= 0.3f) band++;
             else dropped++;
         }
         assertEquals(2, dropped, "the two black frames");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.winnow.connectors.camera.FfmpegCamera;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.examples.testing.CountingReporter;
-import dev.winnow.examples.testing.LogLines;
+import dev.winnow.flink.testing.LogLines;
 import dev.winnow.examples.testing.VlcRtspServer;
 import dev.winnow.flink.types.CameraStatus;
 import java.nio.charset.StandardCharsets;
