@@ -60,14 +60,6 @@ public final class DetectorTrainer {
         return false;
     }
 
-    /** {@code winnow detector train} under its old entry point: the same options, checked and documented there. */
-    public static void main(String[] args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "detector";
-        all[1] = "train";
-        System.arraycopy(args, 0, all, 2, args.length);
-        System.exit(dev.winnow.tools.cli.WinnowCli.commandLine().execute(all));
-    }
 
     /** Trains and exports with the command's options. */
     static void train(DetectorTrainCommand o) throws Exception {
