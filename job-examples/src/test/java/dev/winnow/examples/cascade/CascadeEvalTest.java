@@ -96,7 +96,10 @@ class CascadeEvalTest {
 
         String text = log.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("| webcam | teacher every frame | 40 | 100.0 % |"), text);
-        assertTrue(text.contains("presence agrees with teacher.csv on"), text);
+        // the cached labels are compared where a clip has them (scripts/detector/prepare-data.sh makes them; a fresh
+        // clone has only the held-out test's every-4th-frame teacher-sampled.csv)
+        if (Files.exists(data.resolve("webcam").resolve("teacher.csv")))
+            assertTrue(text.contains("presence agrees with teacher.csv on"), text);
         List<String> csv = Files.readAllLines(out.resolve("cascade-eval.csv"));
         assertTrue(csv.get(0).startsWith("clip,method,frames,to_teacher,skipped,by_student"), csv.get(0));
         assertEquals(1 + 5 + 4 + 1, csv.size(), "5 clip rows, 4 totals, 1 sweep total: " + csv);
