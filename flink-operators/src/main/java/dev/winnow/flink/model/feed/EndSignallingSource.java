@@ -8,11 +8,9 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
-import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceEvent;
@@ -48,12 +46,9 @@ public final class EndSignallingSource<T, S extends SourceSplit, E> implements S
         this.stop = stop;
     }
 
-    /** The wrapped source's record type, as {@code env.fromSource} would have found it. */
     @Override
-    @SuppressWarnings("unchecked")
     public TypeInformation<T> getProducedType() {
-        if (inner instanceof ResultTypeQueryable<?> q) return (TypeInformation<T>) q.getProducedType();
-        return (TypeInformation<T>) TypeExtractor.createTypeInfo(Source.class, inner.getClass(), 0, null, null);
+        return DelegatingReader.producedType(inner);
     }
 
     @Override
@@ -87,17 +82,14 @@ public final class EndSignallingSource<T, S extends SourceSplit, E> implements S
     }
 
     /** The wrapped reader; tells the enumerator once when it returns the end of its input. */
-    private static final class Reader<T, S extends SourceSplit> implements SourceReader<T, S> {
-        private final SourceReader<T, S> inner;
+    private static final class Reader<T, S extends SourceSplit> extends DelegatingReader<T, S> {
         private final SourceReaderContext context;
         private boolean told;
 
         Reader(SourceReader<T, S> inner, SourceReaderContext context) {
-            this.inner = inner;
+            super(inner);
             this.context = context;
         }
-
-        @Override public void start() { inner.start(); }
 
         @Override
         public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
@@ -108,16 +100,6 @@ public final class EndSignallingSource<T, S extends SourceSplit, E> implements S
             }
             return s;
         }
-
-        @Override public List<S> snapshotState(long checkpointId) { return inner.snapshotState(checkpointId); }
-        @Override public CompletableFuture<Void> isAvailable() { return inner.isAvailable(); }
-        @Override public void addSplits(List<S> splits) { inner.addSplits(splits); }
-        @Override public void notifyNoMoreSplits() { inner.notifyNoMoreSplits(); }
-        @Override public void handleSourceEvents(SourceEvent e) { inner.handleSourceEvents(e); }
-        @Override public void notifyCheckpointComplete(long id) throws Exception { inner.notifyCheckpointComplete(id); }
-        @Override public void notifyCheckpointAborted(long id) throws Exception { inner.notifyCheckpointAborted(id); }
-        @Override public void pauseOrResumeSplits(java.util.Collection<String> pause, java.util.Collection<String> resume) { inner.pauseOrResumeSplits(pause, resume); }
-        @Override public void close() throws Exception { inner.close(); }
     }
 
     /** The wrapped enumerator; counts finished readers and fires the stop when all have finished. */

@@ -15,7 +15,6 @@ import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
-import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
@@ -49,10 +48,8 @@ public final class StopEndedSource<T, S extends SourceSplit, E> implements Sourc
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public TypeInformation<T> getProducedType() {
-        if (inner instanceof ResultTypeQueryable<?> q) return (TypeInformation<T>) q.getProducedType();
-        return (TypeInformation<T>) TypeExtractor.createTypeInfo(Source.class, inner.getClass(), 0, null, null);
+        return DelegatingReader.producedType(inner);
     }
 
     /** Bounded in effect once the stop fires, but declared as the wrapped source is, so a streaming job stays one. */
@@ -86,15 +83,12 @@ public final class StopEndedSource<T, S extends SourceSplit, E> implements Sourc
         return inner.getEnumeratorCheckpointSerializer();
     }
 
-    private static final class Reader<T, S extends SourceSplit> implements SourceReader<T, S> {
-        private final SourceReader<T, S> inner;
+    private static final class Reader<T, S extends SourceSplit> extends DelegatingReader<T, S> {
         private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
         Reader(SourceReader<T, S> inner) {
-            this.inner = inner;
+            super(inner);
         }
-
-        @Override public void start() { inner.start(); }
 
         @Override
         public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
@@ -112,14 +106,6 @@ public final class StopEndedSource<T, S extends SourceSplit, E> implements Sourc
             if (e instanceof EndNow) stopped.complete(null);
             else inner.handleSourceEvents(e);
         }
-
-        @Override public List<S> snapshotState(long checkpointId) { return inner.snapshotState(checkpointId); }
-        @Override public void addSplits(List<S> splits) { inner.addSplits(splits); }
-        @Override public void notifyNoMoreSplits() { inner.notifyNoMoreSplits(); }
-        @Override public void notifyCheckpointComplete(long id) throws Exception { inner.notifyCheckpointComplete(id); }
-        @Override public void notifyCheckpointAborted(long id) throws Exception { inner.notifyCheckpointAborted(id); }
-        @Override public void pauseOrResumeSplits(java.util.Collection<String> pause, java.util.Collection<String> resume) { inner.pauseOrResumeSplits(pause, resume); }
-        @Override public void close() throws Exception { inner.close(); }
     }
 
     private static final class Enumerator<S extends SourceSplit, E> implements SplitEnumerator<S, E> {
