@@ -66,8 +66,9 @@ class RtspRecordingTest {
      * such concealed damage is printed, not failed, as an NVR recording over UDP would hold it too.
      */
     static void assertPlayable(Path clip) throws Exception {
-        String packets = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets",
-                "-of", "csv=p=0", clip.toString())).trim();
+        // run() merges stderr into stdout: the count is ffprobe's last line, after any decoder messages
+        String packets = lastLine(run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets",
+                "-of", "csv=p=0", clip.toString())));
         String decoded = run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i", clip.toString(), "-f", "null", "-"));
         List<String> errors = decoded.lines().filter(l -> !l.isBlank()).toList();
         for (String e : errors)
@@ -75,9 +76,13 @@ class RtspRecordingTest {
                     || e.contains("left block unavailable") || e.contains("top block unavailable") || e.contains("out of range intra chroma pred mode"),
                     clip + " decodes to the end without a structural error: " + e);
         if (!errors.isEmpty()) System.out.println(clip.getFileName() + ": source damage from UDP loss, concealed: " + errors.size() + " lines");
-        String frames = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries", "stream=nb_read_frames",
-                "-of", "csv=p=0", clip.toString())).trim();
+        String frames = lastLine(run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries", "stream=nb_read_frames",
+                "-of", "csv=p=0", clip.toString())));
         assertEquals(packets, frames, clip + ": every packet decodes to a frame");
+    }
+
+    static String lastLine(String out) {
+        return out.strip().lines().reduce((a, b) -> b).orElse("");
     }
 
     static long segmentsListed(Path spool) throws Exception {
