@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "adapt", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fine-tune the student to one camera from the teacher's labels of its first minutes, check it on the minutes after,",
                 "and write (and publish, signed) it only if it is not worse there than the model it started from.",
-                "Exit 10: refused as worse than its base; nothing is written or published."})
+                "Exit 11: refused as worse than its base; nothing is written or published."})
 final class DetectorAdaptCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--base", required = true, description = "the student to start from (.wnm), e.g. model-tools/detector/person-detector-int8.wnm") Path base;
