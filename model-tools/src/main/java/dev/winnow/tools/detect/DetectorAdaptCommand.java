@@ -63,6 +63,9 @@ final class DetectorAdaptCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.001", description = "peak Adam learning rate, cosine schedule (default: ${DEFAULT-VALUE})") float lr;
     @Option(names = "--threads", defaultValue = "1", description = "threads for the teacher and the fine-tuning (default: ${DEFAULT-VALUE}, one core)") int threads;
     @Option(names = "--seed", defaultValue = "7", description = "default: ${DEFAULT-VALUE}") long seed;
+    @Option(names = "--threshold", defaultValue = "auto", description = "the adapted student's score threshold: 'auto' chooses it on the fine-tuning frames "
+            + "(fewest frames decided against the teacher, then the smaller count error, then the nearest to the base's), 'base' keeps the base's, "
+            + "or a number in (0, 1) (default: ${DEFAULT-VALUE})") String threshold;
     @Option(names = "--calibrate", defaultValue = "48", description = "camera frames calibrating the int8 activation ranges (default: ${DEFAULT-VALUE})") int calibrate;
 
     /** Short footage still gets this many optimiser steps by default: a few frames at 4 epochs would hardly move the weights. */
@@ -111,6 +114,18 @@ final class DetectorAdaptCommand implements Callable<Integer> {
         if (!(sampleFps > 0) || !(cameraFps > 0)) throw new CommandLine.ParameterException(cl, "--sample-fps and --camera-fps must be > 0");
         if ((epochs != null && epochs < 0) || batch < 1 || threads < 1 || !(lr > 0)) throw new CommandLine.ParameterException(cl, "--epochs >= 0, --batch >= 1, --threads >= 1 and --lr > 0");
         if (!(teacherThreshold > 0 && teacherThreshold < 1)) throw new CommandLine.ParameterException(cl, "--teacher-threshold must be in (0, 1)");
+        Float fixedThreshold = switch (threshold) {
+            case "auto", "base" -> null;
+            default -> {
+                try {
+                    float t = Float.parseFloat(threshold);
+                    if (!(t > 0 && t < 1)) throw new NumberFormatException();
+                    yield t;
+                } catch (NumberFormatException e) {
+                    throw new CommandLine.ParameterException(cl, "--threshold must be auto, base or a number in (0, 1): " + threshold);
+                }
+            }
+        };
         if (publish != null && alias == null) throw new CommandLine.ParameterException(cl, "--publish needs --alias: the camera's alias is how the zoo finds the student");
         if (publish != null && (key == null || key.isBlank()))
             throw new CommandLine.ParameterException(cl, "--publish signs the artifact: give --key PREFIX (winnow keygen PREFIX) or set WINNOW_SIGNING_KEY");
@@ -167,13 +182,23 @@ final class DetectorAdaptCommand implements Callable<Integer> {
                     err.flush();
                 });
         float[][] ranges = start.int8() ? DetectorTrainer.calibrate(start.net(), samples, calibrate, seed) : null;
+        DetectorExport.Decode decode = start.decode();
+        if (fixedThreshold != null) {
+            decode = CameraThreshold.at(decode, fixedThreshold);
+        } else if (threshold.equals("auto")) {
+            CameraThreshold.Choice c = CameraThreshold.choose(CameraThreshold.probe(start, ranges), decode.scoreThreshold(), sl.adapt());
+            o.printf(Locale.ROOT, "score threshold %.3f (base %.3f), chosen on the %d fine-tuning frames: %d decided against the teacher, count MAE %.3f%n",
+                    c.threshold(), decode.scoreThreshold(), c.frames(), c.disagreements(), c.countMae());
+            decode = CameraThreshold.at(decode, c.threshold());
+        }
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("tool", "winnow detector adapt");
         prov.put("base", startModel.sha256Hex());
         prov.put("camera", camera);
         prov.put("dataset", String.format(Locale.ROOT, "%s minutes 0-%s at %s frames/s (%d frames), labels: the CenterNet teacher", camera, fmt(minutes), fmt(sampleFps), samples.size()));
         prov.put("seed", seed);
-        Model adapted = Model.load(DetectorExport.export(start.net(), start.decode(), ranges, Map.of(), prov, null, List.of()));
+        prov.put("score_threshold", (double) decode.scoreThreshold());
+        Model adapted = Model.load(DetectorExport.export(start.net(), decode, ranges, Map.of(), prov, null, List.of()));
         double tuneSeconds = (System.nanoTime() - tTune) / 1e9;
 
         Scores b = score(baseModel, sl.validate()), s = startBytes == baseBytes ? b : score(startModel, sl.validate()), a = score(adapted, sl.validate());
@@ -201,7 +226,7 @@ final class DetectorAdaptCommand implements Callable<Integer> {
         metrics.put("camera_val_count_mae", a.countMae());
         if (!Double.isNaN(a.recall())) metrics.put("camera_val_recall", a.recall());
         if (!Double.isNaN(a.precision())) metrics.put("camera_val_precision", a.precision());
-        byte[] artifact = DetectorExport.export(start.net(), start.decode(), ranges, Map.of(), prov, metrics, List.of());
+        byte[] artifact = DetectorExport.export(start.net(), decode, ranges, Map.of(), prov, metrics, List.of());
         if (signKey != null) artifact = ArtifactWriter.sign(artifact, signKey, signPub);
         write(out, artifact);
         o.printf("wrote %s (%,d B%s)%n", out, artifact.length, signKey != null ? ", signed by " + Ed25519Keys.fingerprint(signPub).substring(0, 16) : "");
