@@ -57,6 +57,9 @@ import picocli.CommandLine.Option;
 public final class CascadeEval implements Callable<Integer> {
     @Option(names = "--student", defaultValue = "model-tools/detector/person-detector-int8.wnm", description = "student artifact (default: ${DEFAULT-VALUE})")
     Path student;
+    @Option(names = "--clip-student", paramLabel = "clip=wnm", description = "this clip's own student (e.g. the camera's adapted one, `winnow detector adapt`) "
+            + "instead of --student, in the cascade and the student's score line; repeatable")
+    Map<String, Path> clipStudents = new LinkedHashMap<>();
 
     @Option(names = "--teacher", defaultValue = "models/teacher/centernet.wnm", description = "teacher artifact (default: ${DEFAULT-VALUE})")
     Path teacher;
@@ -181,6 +184,8 @@ public final class CascadeEval implements Callable<Integer> {
     public Report evaluate(PrintStream log) throws Exception {
         float[] main = band(band);
         if (!Files.isRegularFile(student)) throw new IllegalArgumentException("no student artifact " + student);
+        for (Map.Entry<String, Path> e : clipStudents.entrySet())
+            if (!Files.isRegularFile(e.getValue())) throw new IllegalArgumentException("no student artifact " + e.getValue() + " for clip " + e.getKey());
         if (!Files.isRegularFile(teacher)) {
             throw new IllegalArgumentException("no teacher artifact " + teacher + " (the first `winnow teacher label` imports it; scripts/detector/prepare-data.sh runs that)");
         }
@@ -254,16 +259,17 @@ public final class CascadeEval implements Callable<Integer> {
 
         List<Row> clipRows = new ArrayList<>(), sweepRows = new ArrayList<>();
         clipRows.add(row(clip, TEACHER_EVERY_FRAME, ref, ref, events));
-        clipRows.add(row(clip, cascadeName(main), cascade(frames, main), ref, events));
+        clipRows.add(row(clip, cascadeName(main), cascade(studentFor(clip), frames, main), ref, events));
         for (double rate : sampleRates) clipRows.add(row(clip, sampledName(rate), sampled(frames, clip, rate), ref, events));
-        for (float[] b : sweepBands) sweepRows.add(row(clip, "sweep " + cascadeName(b), cascade(frames, b), ref, events));
+        for (float[] b : sweepBands) sweepRows.add(row(clip, "sweep " + cascadeName(b), cascade(studentFor(clip), frames, b), ref, events));
         StringBuilder log = new StringBuilder();
         log.append(String.format(Locale.ROOT, "%n%s: %d frames at %s frames/s, %d teacher tracks, %d events (>= 1 s)%s%s%n", clip.label(), frames.size(),
                 num(clip.fps()), tracks.size(), events.size(),
                 anyBoxless ? " [presence runs: the reference gave no boxes]" : " [tracks: teacher boxes linked by IoU]", agreement(clip, frames.size(), ref, cached)));
         List<Row> shown = new ArrayList<>(clipRows);
         shown.addAll(sweepRows);
-        log.append(table(shown)).append(studentScores(frames)).append('\n');
+        if (clipStudents.containsKey(clip.name())) log.append("student: ").append(studentFor(clip)).append('\n');
+        log.append(table(shown)).append(studentScores(studentFor(clip), frames)).append('\n');
         return new ClipResult(clipRows, sweepRows, log.toString());
     }
 
@@ -286,7 +292,7 @@ public final class CascadeEval implements Callable<Integer> {
      * best kept box's, so a frame without boxes scores 0 and only a band that starts at 0 sends such
      * frames to the teacher.
      */
-    private String studentScores(List<Frame> frames) throws Exception {
+    private String studentScores(Path student, List<Frame> frames) throws Exception {
         FrameScoring s = new FrameScoring(ModelSource.ofPath(student, 1).load(), 1, "person");
         List<Float> positive = new ArrayList<>();
         int zero = 0;
@@ -329,8 +335,8 @@ public final class CascadeEval implements Callable<Integer> {
 
     private void warmUp(List<Frame> frames) throws Exception {
         teacherEveryFrame(frames);
-        cascade(frames, new float[] {0f, 1f});
-        cascade(frames, band(band));
+        cascade(student, frames, new float[] {0f, 1f});
+        cascade(student, frames, band(band));
     }
 
     /** The reference: the teacher scores every frame, as the cascade's teacher would. */
@@ -361,7 +367,12 @@ public final class CascadeEval implements Callable<Integer> {
     }
 
     /** The job's own cascade operator, opened outside a cluster and fed frame by frame on this thread. */
-    Decisions cascade(List<Frame> frames, float[] b) throws Exception {
+    /** The clip's own student when --clip-student names one, else --student. */
+    Path studentFor(Clip clip) {
+        return clipStudents.getOrDefault(clip.name(), student);
+    }
+
+    Decisions cascade(Path student, List<Frame> frames, float[] b) throws Exception {
         CascadeScorer scorer = CascadeScorer.builder(ModelSource.ofPath(student, 1)).teacher(ModelSource.ofPath(teacher, 1), b[0], b[1])
                 .difference(difference, maxReuse).build();
         scorer.setRuntimeContext(new RuntimeUDFContext(new TaskInfoImpl("cascade-eval", 1, 0, 1, 0), getClass().getClassLoader(),
