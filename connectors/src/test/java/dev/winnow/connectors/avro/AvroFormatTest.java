@@ -34,16 +34,16 @@ class AvroFormatTest {
     void frameRoundTripsThroughAvroAndBytes() throws Exception {
         Frame f = Frames.gray("cam-1", 42, 1_700_000_000_123L, 16, 8);
         f.labelCount = 3;
-        CameraFrame a = AvroConverters.toAvro(f);
+        CameraFrame a = AvroFormat.FRAME.toAvro(f);
         assertEquals("cam-1", a.getCameraId());
         assertEquals(1_700_000_000_123L, a.getTimestampMillis().toEpochMilli());
         assertEquals(dev.winnow.connectors.avro.FrameEncoding.GRAY8, a.getEncoding());
         assertEquals(3, a.getLabelCount());
-        assertEquals(f, AvroConverters.fromAvro(a));
+        assertEquals(f, AvroFormat.FRAME.fromAvro(a));
         assertEquals(f, AvroFormat.FRAME.decode(AvroFormat.FRAME.encode(f)));
 
         Frame unlabelled = new Frame("c", 0, 5, FrameEncoding.JPEG, 32, 24, Frames.jpeg(1, 32, 24));
-        assertNull(AvroConverters.toAvro(unlabelled).getLabelCount());
+        assertNull(AvroFormat.FRAME.toAvro(unlabelled).getLabelCount());
         Frame back = AvroFormat.FRAME.decode(AvroFormat.FRAME.encode(unlabelled));
         assertEquals(unlabelled, back);
         assertEquals(-1, back.labelCount);
@@ -55,9 +55,9 @@ class AvroFormatTest {
         // what flink-avro's specific-record format reads is exactly what our POJO serializer writes
         AvroDeserializationSchema<CameraFrame> flinkReader = AvroDeserializationSchema.forSpecific(CameraFrame.class);
         CameraFrame a = flinkReader.deserialize(AvroFormat.FRAME.serializer().serialize(f));
-        assertEquals(f, AvroConverters.fromAvro(a));
+        assertEquals(f, AvroFormat.FRAME.fromAvro(a));
         // and the other way round
-        byte[] written = AvroSerializationSchema.forSpecific(CameraFrame.class).serialize(AvroConverters.toAvro(f));
+        byte[] written = AvroSerializationSchema.forSpecific(CameraFrame.class).serialize(AvroFormat.FRAME.toAvro(f));
         PojoAvroDeserializationSchema<Frame> ours = AvroFormat.FRAME.deserializer();
         assertEquals(f, ours.deserialize(written));
         assertTrue(ours.getProducedType() instanceof PojoTypeInfo, "jobs get a Flink POJO type, not Kryo");
@@ -195,6 +195,54 @@ class AvroFormatTest {
     void frameBytesSurviveTheConverterUntouched() {
         byte[] jpeg = Frames.jpeg(3, 40, 30);
         Frame f = new Frame("c", 0, 0, FrameEncoding.JPEG, 40, 30, jpeg);
-        assertArrayEquals(jpeg, AvroConverters.fromAvro(AvroConverters.toAvro(f)).data);
+        assertArrayEquals(jpeg, AvroFormat.FRAME.fromAvro(AvroFormat.FRAME.toAvro(f)).data);
+    }
+
+    @Test
+    void centralTypesRoundTripAndNullsTakeTheSchemaDefault() throws Exception {
+        dev.winnow.flink.types.TeacherRequest r = new dev.winnow.flink.types.TeacherRequest();
+        r.cameraId = "cam";
+        r.seq = 9;
+        r.timestampMillis = 1234;
+        r.encoding = FrameEncoding.GRAY8;
+        r.width = 2;
+        r.height = 2;
+        r.data = new byte[] {1, 2, 3, 4};
+        r.sample = true;
+        r.studentScore = 0.4f;
+        r.studentCount = 1;
+        r.studentModel = "people";
+        r.studentVersion = 3;
+        r.edgeDropped = 100;
+        r.edgeKept = 7;
+        assertEquals(r, AvroFormat.TEACHER_REQUEST.decode(AvroFormat.TEACHER_REQUEST.encode(r)));
+        r.studentModel = null;
+        assertEquals("", AvroFormat.TEACHER_REQUEST.decode(AvroFormat.TEACHER_REQUEST.encode(r)).studentModel);
+
+        dev.winnow.flink.types.AdaptRequest a = new dev.winnow.flink.types.AdaptRequest();
+        a.cameraId = "cam";
+        a.timestampMillis = 55;
+        a.recall = 0.8;
+        a.lower = 0.7;
+        a.upper = 0.9;
+        a.floor = 0.85;
+        a.samples = 40;
+        a.misses = 8;
+        a.studentModel = "people:3";
+        a.reason = "recall under floor";
+        assertEquals(a, AvroFormat.ADAPT_REQUEST.decode(AvroFormat.ADAPT_REQUEST.encode(a)));
+
+        Verdict v = new Verdict();
+        v.cameraId = "cam";
+        v.boxes = null;
+        v.decidedBy = null;
+        Verdict back = AvroFormat.VERDICT.decode(AvroFormat.VERDICT.encode(v));
+        assertEquals("", back.modelName);
+        assertEquals(Verdict.STUDENT, back.decidedBy);
+        assertEquals(0, back.boxes.length);
+
+        v.cameraId = null;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AvroFormat.VERDICT.encode(v));
+        assertTrue(e.getMessage().contains("Verdict.cameraId is null"), e.getMessage());
     }
 }
