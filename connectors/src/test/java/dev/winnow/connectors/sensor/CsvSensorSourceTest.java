@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.connectors.source.StreamSplit;
-import dev.winnow.connectors.testing.FlinkTests;
 import dev.winnow.connectors.testing.Metrics;
 import dev.winnow.connectors.testing.ReaderHarness;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.SensorReading;
 import java.nio.file.Files;
 import java.nio.file.Path;
