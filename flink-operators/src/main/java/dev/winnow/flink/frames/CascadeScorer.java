@@ -119,16 +119,10 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
     }
 
     private static Verdict repeat(Verdict last, Frame f) {
-        Verdict v = new Verdict();
+        Verdict v = last.copy();
         v.cameraId = f.cameraId;
         v.seq = f.seq;
         v.timestampMillis = f.timestampMillis;
-        v.score = last.score;
-        v.rawScore = last.rawScore;
-        v.count = last.count;
-        v.boxes = last.boxes;
-        v.modelName = last.modelName;
-        v.modelVersion = last.modelVersion;
         v.decidedBy = Verdict.REUSED;
         return v;
     }
