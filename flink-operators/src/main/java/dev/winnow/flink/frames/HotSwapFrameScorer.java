@@ -45,14 +45,7 @@ public class HotSwapFrameScorer extends HotSwapFunction<Frame, ScoredFrame, Fram
 
     @Override
     protected SwappableModel.Loader<FrameScoring> loader() {
-        String positive = positiveLabel;
-        long budget = maxPixels;
-        return (m, version, serving) -> {
-            if (serving != null && !m.inputSpec().compatibleWith(serving.model().inputSpec())) {
-                throw new IllegalArgumentException("input spec " + m.inputSpec() + " differs from the serving model's " + serving.model().inputSpec());
-            }
-            return new FrameScoring(m, version, positive, budget);
-        };
+        return FrameScoring.swappableLoader(positiveLabel, maxPixels);
     }
 
     @Override
