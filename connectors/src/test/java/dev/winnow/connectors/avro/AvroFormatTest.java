@@ -10,16 +10,17 @@ import dev.winnow.connectors.testing.Frames;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.ModelUpdate;
-import dev.winnow.flink.types.RetentionEvent;
-import dev.winnow.flink.types.SensorEvent;
 import dev.winnow.flink.types.SensorReading;
 import dev.winnow.flink.types.Verdict;
-import dev.winnow.flink.types.ZoneCount;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.formats.avro.AvroDeserializationSchema;
@@ -63,66 +64,64 @@ class AvroFormatTest {
         assertTrue(ours.getProducedType() instanceof PojoTypeInfo, "jobs get a Flink POJO type, not Kryo");
     }
 
+    /**
+     * Every type but frames (whose pixels must agree with their size, see the frame tests): a record
+     * with every schema field set to a value of its own comes back from Avro bytes with each field equal.
+     */
     @Test
-    void everyOtherTypeRoundTrips() throws Exception {
-        SensorReading r = new SensorReading("s-9", 1234, new float[] {1.5f, -2f, Float.MIN_VALUE});
-        r.label = 2;
-        assertEquals(r, AvroFormat.SENSOR_READING.decode(AvroFormat.SENSOR_READING.encode(r)));
+    void everyFieldOfEveryOtherTypeRoundTrips() throws Exception {
+        for (AvroFormat<?, ?> format : List.of(AvroFormat.SENSOR_READING, AvroFormat.VERDICT, AvroFormat.RETENTION_EVENT,
+                AvroFormat.ZONE_COUNT, AvroFormat.MODEL_UPDATE, AvroFormat.SENSOR_EVENT, AvroFormat.TEACHER_REQUEST,
+                AvroFormat.ADAPT_REQUEST)) {
+            assertEveryFieldRoundTrips(format);
+        }
+    }
+
+    private static <P> void assertEveryFieldRoundTrips(AvroFormat<P, ?> format) throws Exception {
+        P pojo = format.pojoClass().getConstructor().newInstance();
+        List<Field> fields = new ArrayList<>();
+        int i = 0;
+        for (Schema.Field f : SpecificData.get().getSchema(format.avroClass()).getFields()) {
+            Field field = format.pojoClass().getField(f.name());
+            field.set(pojo, distinctValue(field.getType(), f.name(), ++i));
+            fields.add(field);
+        }
+        P back = format.decode(format.encode(pojo));
+        for (Field field : fields) {
+            assertTrue(Objects.deepEquals(field.get(pojo), field.get(back)),
+                    () -> format + ": " + field.getName() + " changed to " + Arrays.deepToString(new Object[] {get(field, back)}));
+        }
+    }
+
+    /** A value of {@code type} unlike the defaults and unlike the other fields' ({@code i} numbers the field). */
+    private static Object distinctValue(Class<?> type, String name, int i) {
+        if (type == String.class) return name + "-" + i;
+        if (type == long.class) return 1_700_000_000_000L + i;
+        if (type == int.class) return 10 + i;
+        if (type == float.class) return 0.5f + i;
+        if (type == double.class) return 0.25 + i;
+        if (type == boolean.class) return true;
+        if (type == byte[].class) return new byte[] {1, 2, (byte) i};
+        if (type == float[].class) return new float[] {i, -0.5f, Float.MIN_VALUE};
+        if (type.isEnum()) return type.getEnumConstants()[type.getEnumConstants().length - 1];
+        throw new AssertionError("no test value for " + type + " " + name);
+    }
+
+    private static Object get(Field f, Object o) {
+        try {
+            return f.get(o);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void unknownLabelsAndAliasesTravelAsAvroNulls() throws Exception {
         SensorReading unlabelled = new SensorReading("s", 1, new float[0]);
+        assertNull(AvroFormat.SENSOR_READING.toAvro(unlabelled).getLabel());
         assertEquals(unlabelled, AvroFormat.SENSOR_READING.decode(AvroFormat.SENSOR_READING.encode(unlabelled)));
-
-        Verdict v = new Verdict();
-        v.cameraId = "cam";
-        v.seq = 5;
-        v.timestampMillis = 77;
-        v.score = 0.93f;
-        v.count = 2;
-        v.boxes = new float[] {1, 2, 3, 4, 0.9f, 5, 6, 7, 8, 0.8f};
-        v.modelName = "people";
-        v.modelVersion = 4;
-        assertEquals(v, AvroFormat.VERDICT.decode(AvroFormat.VERDICT.encode(v)));
-
-        RetentionEvent e = new RetentionEvent();
-        e.cameraId = "cam";
-        e.eventId = 3;
-        e.startMillis = 1000;
-        e.endMillis = 9000;
-        e.peakCount = 4;
-        e.peakScore = 0.75f;
-        e.framesKept = 80;
-        e.bytesKept = 123456789012L;
-        RetentionEvent e2 = AvroFormat.RETENTION_EVENT.decode(AvroFormat.RETENTION_EVENT.encode(e));
-        assertEquals(e.toString(), e2.toString());
-        assertEquals(e.peakScore, e2.peakScore);
-
-        ZoneCount z = new ZoneCount();
-        z.zone = "gate-A";
-        z.windowStartMillis = 0;
-        z.windowEndMillis = 60_000;
-        z.meanCount = 3.25;
-        z.maxCount = 9;
-        z.overcrowded = true;
-        z.staffRecommended = 2;
-        assertEquals(z.toString(), AvroFormat.ZONE_COUNT.decode(AvroFormat.ZONE_COUNT.encode(z)).toString());
-
-        ModelUpdate u = new ModelUpdate(12, "people", "production", 3, "ab".repeat(32), 555);
-        ModelUpdate u2 = AvroFormat.MODEL_UPDATE.decode(AvroFormat.MODEL_UPDATE.encode(u));
-        assertEquals(List.of(u.sequence, u.modelName, u.alias, u.version, u.sha256, u.timestampMillis),
-                List.of(u2.sequence, u2.modelName, u2.alias, u2.version, u2.sha256, u2.timestampMillis));
         ModelUpdate pinned = new ModelUpdate(13, "people", null, 4, "cd".repeat(32), 556);
         assertNull(AvroFormat.MODEL_UPDATE.decode(AvroFormat.MODEL_UPDATE.encode(pinned)).alias);
-
-        SensorEvent se = new SensorEvent();
-        se.sensorId = "s-1";
-        se.windowStartMillis = 10;
-        se.windowEndMillis = 20;
-        se.readings = 64;
-        se.classIndex = 1;
-        se.label = "active";
-        se.score = 0.6f;
-        se.modelName = "beaver";
-        se.modelVersion = 1;
-        assertEquals(se.toString(), AvroFormat.SENSOR_EVENT.decode(AvroFormat.SENSOR_EVENT.encode(se)).toString());
     }
 
     @Test
@@ -199,38 +198,11 @@ class AvroFormatTest {
     }
 
     @Test
-    void centralTypesRoundTripAndNullsTakeTheSchemaDefault() throws Exception {
+    void nullsTakeTheSchemaDefaultOrAreRefused() throws Exception {
         dev.winnow.flink.types.TeacherRequest r = new dev.winnow.flink.types.TeacherRequest();
         r.cameraId = "cam";
-        r.seq = 9;
-        r.timestampMillis = 1234;
         r.encoding = FrameEncoding.GRAY8;
-        r.width = 2;
-        r.height = 2;
-        r.data = new byte[] {1, 2, 3, 4};
-        r.sample = true;
-        r.studentScore = 0.4f;
-        r.studentCount = 1;
-        r.studentModel = "people";
-        r.studentVersion = 3;
-        r.edgeDropped = 100;
-        r.edgeKept = 7;
-        assertEquals(r, AvroFormat.TEACHER_REQUEST.decode(AvroFormat.TEACHER_REQUEST.encode(r)));
-        r.studentModel = null;
         assertEquals("", AvroFormat.TEACHER_REQUEST.decode(AvroFormat.TEACHER_REQUEST.encode(r)).studentModel);
-
-        dev.winnow.flink.types.AdaptRequest a = new dev.winnow.flink.types.AdaptRequest();
-        a.cameraId = "cam";
-        a.timestampMillis = 55;
-        a.recall = 0.8;
-        a.lower = 0.7;
-        a.upper = 0.9;
-        a.floor = 0.85;
-        a.samples = 40;
-        a.misses = 8;
-        a.studentModel = "people:3";
-        a.reason = "recall under floor";
-        assertEquals(a, AvroFormat.ADAPT_REQUEST.decode(AvroFormat.ADAPT_REQUEST.encode(a)));
 
         Verdict v = new Verdict();
         v.cameraId = "cam";
