@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -82,28 +81,13 @@ class FfmpegCameraTest {
     void restoreDiscardsUpToTheCheckpointedFrameAndContinuesWithTheSamePixels() throws Exception {
         CameraSource source = CameraSource.of(CameraSource.ffmpeg("plaza", VTEST.toString(), W, H, 10).maxFrames(60));
         StreamSplit<Frame> start = new StreamSplit<>(source.specs().get(0), 0, 0);
-        List<Frame> uninterrupted;
-        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
-            h.addSplits(List.of(start), true);
-            assertTrue(h.pollToEnd(Duration.ofSeconds(30)));
-            uninterrupted = new ArrayList<>(h.records);
-        }
+        List<Frame> uninterrupted = ReaderHarness.readToEnd(source, List.of(start), Duration.ofSeconds(30));
         assertEquals(60, uninterrupted.size(), "maxFrames bounds the camera");
 
-        List<StreamSplit<Frame>> checkpoint;
-        List<Frame> resumed = new ArrayList<>();
-        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
-            h.addSplits(List.of(start), true);
-            h.pollUntil(23, Duration.ofSeconds(30));
-            checkpoint = h.snapshot(7);
-            resumed.addAll(h.records);
-        } // closing the reader kills ffmpeg mid-stream
-        assertEquals(23, checkpoint.get(0).position());
-        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
-            h.addSplits(checkpoint, true);
-            assertTrue(h.pollToEnd(Duration.ofSeconds(30)));
-            resumed.addAll(h.records);
-        }
+        // closing the first reader kills ffmpeg mid-stream
+        ReaderHarness.Restore<Frame> restore = ReaderHarness.checkpointAndRestore(source, start, 23, Duration.ofSeconds(30));
+        assertEquals(23, restore.checkpoint().get(0).position());
+        List<Frame> resumed = restore.all();
         assertEquals(60, resumed.size());
         for (int i = 0; i < 60; i++) {
             assertEquals(i, resumed.get(i).seq);
