@@ -9,7 +9,6 @@ import dev.winnow.flink.types.ScoredFrame;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.util.Collector;
 
 /**
  * Scores frames with the model a registry alias points at, and follows the alias as it moves.
@@ -29,8 +28,6 @@ public class HotSwapFrameScorer extends HotSwapFunction<Frame, ScoredFrame, Fram
     private final String positiveLabel;
     private long maxPixels = FramePreprocessor.DEFAULT_MAX_PIXELS;
 
-    private transient FrameMetrics metrics;
-
     public HotSwapFrameScorer(RegistryConnection registry, String modelName, String alias, String positiveLabel, boolean swapOnCheckpoint) {
         super(registry, modelName, alias, swapOnCheckpoint);
         this.positiveLabel = positiveLabel;
@@ -49,13 +46,7 @@ public class HotSwapFrameScorer extends HotSwapFunction<Frame, ScoredFrame, Fram
     }
 
     @Override
-    protected void registerMetrics(MetricGroup operatorGroup, Supplier<FrameScoring> serving) {
-        metrics = new FrameMetrics(operatorGroup, serving);
-    }
-
-    @Override
-    protected void process(FrameScoring serving, Frame f, Collector<ScoredFrame> out) {
-        ScoredFrame s = metrics.score(serving, f);
-        if (s != null) out.collect(s);
+    protected Scorer<FrameScoring, Frame, ScoredFrame> scorer(MetricGroup operatorGroup, Supplier<FrameScoring> serving) {
+        return new FrameMetrics(operatorGroup, serving)::score;
     }
 }
