@@ -1,10 +1,12 @@
 package dev.winnow.connectors.avro;
 
+import dev.winnow.flink.types.AdaptRequest;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.RetentionEvent;
 import dev.winnow.flink.types.SensorEvent;
 import dev.winnow.flink.types.SensorReading;
+import dev.winnow.flink.types.TeacherRequest;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.flink.types.ZoneCount;
 import java.io.ByteArrayOutputStream;
@@ -18,7 +20,6 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * One POJO type and its Avro record: raw Avro binary (no single-object header, no schema registry
@@ -37,50 +38,48 @@ import org.apache.flink.util.function.SerializableFunction;
 public final class AvroFormat<P, A extends SpecificRecord> implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public static final AvroFormat<Frame, CameraFrame> FRAME = new AvroFormat<>(Frame.class, CameraFrame.class,
-            AvroConverters::toAvro, AvroConverters::fromAvro, AvroConverters::validate);
+    public static final AvroFormat<Frame, CameraFrame> FRAME =
+            new AvroFormat<>(Frame.class, CameraFrame.class, FrameValidation::validate);
     public static final AvroFormat<SensorReading, dev.winnow.connectors.avro.SensorReading> SENSOR_READING =
-            new AvroFormat<>(SensorReading.class, dev.winnow.connectors.avro.SensorReading.class,
-                    AvroConverters::toAvro, AvroConverters::fromAvro, r -> r);
+            new AvroFormat<>(SensorReading.class, dev.winnow.connectors.avro.SensorReading.class, r -> r);
     public static final AvroFormat<Verdict, dev.winnow.connectors.avro.Verdict> VERDICT =
-            new AvroFormat<>(Verdict.class, dev.winnow.connectors.avro.Verdict.class,
-                    AvroConverters::toAvro, AvroConverters::fromAvro, v -> v);
+            new AvroFormat<>(Verdict.class, dev.winnow.connectors.avro.Verdict.class, v -> v);
     public static final AvroFormat<RetentionEvent, dev.winnow.connectors.avro.RetentionEvent> RETENTION_EVENT =
-            new AvroFormat<>(RetentionEvent.class, dev.winnow.connectors.avro.RetentionEvent.class,
-                    AvroConverters::toAvro, AvroConverters::fromAvro, e -> e);
+            new AvroFormat<>(RetentionEvent.class, dev.winnow.connectors.avro.RetentionEvent.class, e -> e);
     public static final AvroFormat<ZoneCount, dev.winnow.connectors.avro.ZoneCount> ZONE_COUNT =
-            new AvroFormat<>(ZoneCount.class, dev.winnow.connectors.avro.ZoneCount.class,
-                    AvroConverters::toAvro, AvroConverters::fromAvro, z -> z);
+            new AvroFormat<>(ZoneCount.class, dev.winnow.connectors.avro.ZoneCount.class, z -> z);
     public static final AvroFormat<ModelUpdate, dev.winnow.connectors.avro.ModelUpdate> MODEL_UPDATE =
-            new AvroFormat<>(ModelUpdate.class, dev.winnow.connectors.avro.ModelUpdate.class,
-                    AvroConverters::toAvro, AvroConverters::fromAvro, u -> u);
+            new AvroFormat<>(ModelUpdate.class, dev.winnow.connectors.avro.ModelUpdate.class, u -> u);
     public static final AvroFormat<SensorEvent, dev.winnow.connectors.avro.SensorEvent> SENSOR_EVENT =
-            new AvroFormat<>(SensorEvent.class, dev.winnow.connectors.avro.SensorEvent.class,
-                    AvroConverters::toAvro, AvroConverters::fromAvro, e -> e);
-
-    public static final AvroFormat<dev.winnow.flink.types.TeacherRequest, dev.winnow.connectors.avro.TeacherRequest> TEACHER_REQUEST =
-            new AvroFormat<>(dev.winnow.flink.types.TeacherRequest.class, dev.winnow.connectors.avro.TeacherRequest.class,
-                    AvroConverters::toAvro, AvroConverters::fromAvro, r -> r);
-    public static final AvroFormat<dev.winnow.flink.types.AdaptRequest, dev.winnow.connectors.avro.AdaptRequest> ADAPT_REQUEST =
-            new AvroFormat<>(dev.winnow.flink.types.AdaptRequest.class, dev.winnow.connectors.avro.AdaptRequest.class,
-                    AvroConverters::toAvro, AvroConverters::fromAvro, r -> r);
+            new AvroFormat<>(SensorEvent.class, dev.winnow.connectors.avro.SensorEvent.class, e -> e);
+    public static final AvroFormat<TeacherRequest, dev.winnow.connectors.avro.TeacherRequest> TEACHER_REQUEST =
+            new AvroFormat<>(TeacherRequest.class, dev.winnow.connectors.avro.TeacherRequest.class, r -> r);
+    public static final AvroFormat<AdaptRequest, dev.winnow.connectors.avro.AdaptRequest> ADAPT_REQUEST =
+            new AvroFormat<>(AdaptRequest.class, dev.winnow.connectors.avro.AdaptRequest.class, r -> r);
 
     private final Class<P> pojoClass;
     private final Class<A> avroClass;
-    private final SerializableFunction<P, A> toAvro;
-    private final SerializableFunction<A, P> fromAvro;
     private final SerializableUnaryOperator<P> validate;
+    /** Built from the two classes on first use (reflection objects do not serialize). */
+    private transient RecordMapping<P, A> mapping;
 
     /** A validation step that throws {@link IllegalArgumentException} for a decoded but unusable record. */
     public interface SerializableUnaryOperator<T> extends UnaryOperator<T>, Serializable {}
 
-    public AvroFormat(Class<P> pojoClass, Class<A> avroClass, SerializableFunction<P, A> toAvro,
-                      SerializableFunction<A, P> fromAvro, SerializableUnaryOperator<P> validate) {
+    /**
+     * A format whose fields map by name (see {@link RecordMapping} for the rules); the mapping is checked
+     * here, so a POJO that does not fit the schema fails at once with the field named.
+     */
+    public AvroFormat(Class<P> pojoClass, Class<A> avroClass, SerializableUnaryOperator<P> validate) {
         this.pojoClass = pojoClass;
         this.avroClass = avroClass;
-        this.toAvro = toAvro;
-        this.fromAvro = fromAvro;
         this.validate = validate;
+        this.mapping = new RecordMapping<>(pojoClass, avroClass);
+    }
+
+    private RecordMapping<P, A> mapping() {
+        if (mapping == null) mapping = new RecordMapping<>(pojoClass, avroClass);
+        return mapping;
     }
 
     public Class<P> pojoClass() {
@@ -92,11 +91,11 @@ public final class AvroFormat<P, A extends SpecificRecord> implements Serializab
     }
 
     public A toAvro(P pojo) {
-        return toAvro.apply(pojo);
+        return mapping().toAvro(pojo);
     }
 
     public P fromAvro(A avro) {
-        return fromAvro.apply(avro);
+        return mapping().fromAvro(avro);
     }
 
     /** A (de)serializer pair's state; not thread-safe, one per schema instance. */
@@ -112,7 +111,7 @@ public final class AvroFormat<P, A extends SpecificRecord> implements Serializab
             out.reset();
             encoder = EncoderFactory.get().binaryEncoder(out, encoder);
             try {
-                writer.write(toAvro.apply(pojo), encoder);
+                writer.write(toAvro(pojo), encoder);
                 encoder.flush();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot encode " + pojo, e);
@@ -127,7 +126,7 @@ public final class AvroFormat<P, A extends SpecificRecord> implements Serializab
             try {
                 reuse = reader.read(null, new BoundedDecoder(decoder));
                 if (!decoder.isEnd()) throw new IOException("trailing bytes after the " + avroClass.getSimpleName() + " record");
-                return validate.apply(fromAvro.apply(reuse));
+                return validate.apply(fromAvro(reuse));
             } catch (IOException e) {
                 throw e;
             } catch (RuntimeException e) {

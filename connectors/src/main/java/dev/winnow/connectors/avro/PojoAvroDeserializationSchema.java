@@ -8,14 +8,11 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * Reads raw Avro binary into a POJO (see {@link AvroFormat}). Malformed bytes throw an
  * {@link IOException}; {@link SkipMalformedDeserializationSchema} turns that into a counted skip.
  */
-public final class PojoAvroDeserializationSchema<P> implements DeserializationSchema<P> {
+public final class PojoAvroDeserializationSchema<P> extends FormatCodec<P> implements DeserializationSchema<P> {
     private static final long serialVersionUID = 1L;
 
-    private final AvroFormat<P, ?> format;
-    private transient AvroFormat<P, ?>.Codec codec;
-
     PojoAvroDeserializationSchema(AvroFormat<P, ?> format) {
-        this.format = format;
+        super(format);
     }
 
     public AvroFormat<P, ?> format() {
@@ -24,13 +21,12 @@ public final class PojoAvroDeserializationSchema<P> implements DeserializationSc
 
     @Override
     public void open(InitializationContext context) {
-        codec = format.newCodec();
+        codec();
     }
 
     @Override
     public P deserialize(byte[] message) throws IOException {
-        if (codec == null) codec = format.newCodec();
-        return codec.decode(message);
+        return codec().decode(message);
     }
 
     @Override

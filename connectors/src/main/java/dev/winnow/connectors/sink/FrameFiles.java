@@ -76,33 +76,38 @@ public final class FrameFiles {
     /** All frames of a container file, in order. */
     public static List<Frame> read(Path file) throws IOException {
         List<Frame> out = new ArrayList<>();
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            Entry e;
-            long[] offset = {0};
-            while ((e = next(in, offset)) != null) {
-                byte[] data = in.readNBytes(e.length());
-                if (data.length != e.length()) throw new EOFException(file + ": truncated frame data at " + e.dataOffset());
-                offset[0] += e.length();
-                Frame f = new Frame(e.cameraId(), e.seq(), e.timestampMillis(), e.encoding(), e.width(), e.height(), data);
-                out.add(f);
-            }
-        }
+        forEachEntry(file, (e, in) -> {
+            byte[] data = in.readNBytes(e.length());
+            if (data.length != e.length()) throw new EOFException(file + ": truncated frame data at " + e.dataOffset());
+            out.add(new Frame(e.cameraId(), e.seq(), e.timestampMillis(), e.encoding(), e.width(), e.height(), data));
+        });
         return out;
     }
 
     /** The index of a container file: headers only, data skipped. */
     public static List<Entry> index(Path file) throws IOException {
         List<Entry> out = new ArrayList<>();
+        forEachEntry(file, (e, in) -> {
+            out.add(e);
+            in.skipNBytes(e.length());
+        });
+        return out;
+    }
+
+    /** What a walk over a container does with one entry's data: it reads or skips exactly {@code e.length()} bytes. */
+    private interface EntryData {
+        void take(Entry e, DataInputStream in) throws IOException;
+    }
+
+    private static void forEachEntry(Path file, EntryData data) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             Entry e;
             long[] offset = {0};
             while ((e = next(in, offset)) != null) {
-                out.add(e);
-                in.skipNBytes(e.length());
+                data.take(e, in);
                 offset[0] += e.length();
             }
         }
-        return out;
     }
 
     private static Entry next(DataInputStream in, long[] offset) throws IOException {

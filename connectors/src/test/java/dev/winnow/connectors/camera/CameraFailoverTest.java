@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.connectors.sink.FrameFiles;
 import dev.winnow.connectors.sink.RetainedFrameSink;
-import dev.winnow.connectors.testing.FlinkTests;
 import dev.winnow.connectors.testing.Frames;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.Frame;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +21,6 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -51,13 +49,7 @@ class CameraFailoverTest {
         for (int i = 0; i < 10; i++) Files.write(images.resolve(String.format("%03d.jpg", i)), Frames.jpeg(i, 32, 24));
         Path out = dir.resolve("out");
 
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(100);
+        StreamExecutionEnvironment env = FlinkTests.restartingEnv(2, 100, 1, Duration.ofMillis(100));
         FAILED.set(false);
         CHECKPOINTS.set(0);
         FIRST_AFTER_RESTART.set(-1);

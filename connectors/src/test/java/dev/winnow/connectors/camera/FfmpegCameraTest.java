@@ -7,20 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.connectors.source.StreamSplit;
-import dev.winnow.connectors.testing.FlinkTests;
 import dev.winnow.connectors.testing.Metrics;
 import dev.winnow.connectors.testing.ReaderHarness;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -58,12 +56,8 @@ class FfmpegCameraTest {
     void decodesEveryFrameOfARealVideoOnAMiniCluster() throws Exception {
         StreamExecutionEnvironment env = FlinkTests.env(1, 300);
         CameraSource source = CameraSource.of(CameraSource.ffmpeg("plaza", VTEST.toString(), W, H, 10).startMillis(5_000));
-        var it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "vtest").collectAsync();
-        JobClient job = env.executeAsync("ffmpeg");
-        List<Frame> got = new ArrayList<>();
-        it.forEachRemaining(got::add);
-        it.close();
-        job.getJobExecutionResult().get();
+        FlinkTests.Run<Frame> run = FlinkTests.runToEnd(env.fromSource(source, WatermarkStrategy.noWatermarks(), "vtest"), "ffmpeg");
+        List<Frame> got = run.records();
 
         assertEquals(795, got.size(), "vtest.avi has 795 frames at 10 fps");
         got.sort(Comparator.comparingLong(f -> f.seq));
@@ -80,35 +74,20 @@ class FfmpegCameraTest {
         double mean = mean(got.get(400).data);
         assertTrue(mean > 60 && mean < 200, "mean brightness " + mean);
         assertNotEquals(0, diff(got.get(100).data, got.get(110).data));
-        assertEquals(0, Metrics.sumCounters(REPORTER, job.getJobID(), CameraSource.METRIC));
+        assertEquals(0, Metrics.sumCounters(REPORTER, run.jobId(), CameraSource.METRIC));
     }
 
     @Test
     void restoreDiscardsUpToTheCheckpointedFrameAndContinuesWithTheSamePixels() throws Exception {
         CameraSource source = CameraSource.of(CameraSource.ffmpeg("plaza", VTEST.toString(), W, H, 10).maxFrames(60));
         StreamSplit<Frame> start = new StreamSplit<>(source.specs().get(0), 0, 0);
-        List<Frame> uninterrupted;
-        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
-            h.addSplits(List.of(start), true);
-            assertTrue(h.pollToEnd(Duration.ofSeconds(30)));
-            uninterrupted = new ArrayList<>(h.records);
-        }
+        List<Frame> uninterrupted = ReaderHarness.readToEnd(source, List.of(start), Duration.ofSeconds(30));
         assertEquals(60, uninterrupted.size(), "maxFrames bounds the camera");
 
-        List<StreamSplit<Frame>> checkpoint;
-        List<Frame> resumed = new ArrayList<>();
-        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
-            h.addSplits(List.of(start), true);
-            h.pollUntil(23, Duration.ofSeconds(30));
-            checkpoint = h.snapshot(7);
-            resumed.addAll(h.records);
-        } // closing the reader kills ffmpeg mid-stream
-        assertEquals(23, checkpoint.get(0).position());
-        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
-            h.addSplits(checkpoint, true);
-            assertTrue(h.pollToEnd(Duration.ofSeconds(30)));
-            resumed.addAll(h.records);
-        }
+        // closing the first reader kills ffmpeg mid-stream
+        ReaderHarness.Restore<Frame> restore = ReaderHarness.checkpointAndRestore(source, start, 23, Duration.ofSeconds(30));
+        assertEquals(23, restore.checkpoint().get(0).position());
+        List<Frame> resumed = restore.all();
         assertEquals(60, resumed.size());
         for (int i = 0; i < 60; i++) {
             assertEquals(i, resumed.get(i).seq);

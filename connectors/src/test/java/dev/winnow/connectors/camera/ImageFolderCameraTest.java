@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.connectors.source.StreamSplit;
-import dev.winnow.connectors.testing.FlinkTests;
 import dev.winnow.connectors.testing.Frames;
 import dev.winnow.connectors.testing.Metrics;
 import dev.winnow.connectors.testing.ReaderHarness;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import java.awt.image.BufferedImage;
@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -69,12 +68,8 @@ class ImageFolderCameraTest {
         CameraSource source = CameraSource.of(
                 CameraSource.imageFolder("lobby", dir).eventTime(1_000_000L, 5),
                 CameraSource.imageFolder("lobby-again", dir).eventTime(2_000_000L, 5).maxFrames(3));
-        var it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "folder").collectAsync();
-        JobClient job = env.executeAsync("image-folder");
-        List<Frame> got = new ArrayList<>();
-        it.forEachRemaining(got::add);
-        it.close();
-        job.getJobExecutionResult().get();
+        FlinkTests.Run<Frame> run = FlinkTests.runToEnd(env.fromSource(source, WatermarkStrategy.noWatermarks(), "folder"), "image-folder");
+        List<Frame> got = run.records();
 
         List<Frame> lobby = got.stream().filter(f -> f.cameraId.equals("lobby")).sorted(Comparator.comparingLong(f -> f.seq)).toList();
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 6L, 7L, 8L, 9L), lobby.stream().map(f -> f.seq).toList(),
@@ -110,7 +105,7 @@ class ImageFolderCameraTest {
 
         List<Long> again = got.stream().filter(f -> f.cameraId.equals("lobby-again")).map(f -> f.seq).sorted().toList();
         assertEquals(List.of(0L, 1L, 2L), again, "maxFrames bounds the camera");
-        assertEquals(1, Metrics.waitForCounter(REPORTER, job.getJobID(), CameraSource.METRIC, 1));
+        assertEquals(1, Metrics.waitForCounter(REPORTER, run.jobId(), CameraSource.METRIC, 1));
     }
 
     @Test

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.winnow.connectors.source.StreamSplit;
-import dev.winnow.connectors.testing.FlinkTests;
 import dev.winnow.connectors.testing.Frames;
 import dev.winnow.connectors.testing.Metrics;
 import dev.winnow.connectors.testing.ReaderHarness;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import java.io.IOException;
@@ -26,7 +26,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -101,12 +100,8 @@ class MjpegCameraTest {
 
         StreamExecutionEnvironment env = FlinkTests.env(1, 200);
         CameraSource source = CameraSource.of(CameraSource.mjpeg("gate", url).reconnect(false));
-        var it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "mjpeg").collectAsync();
-        JobClient job = env.executeAsync("mjpeg");
-        List<Frame> got = new ArrayList<>();
-        it.forEachRemaining(got::add);
-        it.close();
-        job.getJobExecutionResult().get();
+        FlinkTests.Run<Frame> run = FlinkTests.runToEnd(env.fromSource(source, WatermarkStrategy.noWatermarks(), "mjpeg"), "mjpeg");
+        List<Frame> got = run.records();
 
         got.sort(Comparator.comparingLong(f -> f.seq));
         List<Long> expectedSeqs = new ArrayList<>();
@@ -119,7 +114,7 @@ class MjpegCameraTest {
             assertEquals(72, f.height);
             assertArrayEquals(served.get((int) f.seq), f.data, "frame " + f.seq);
         }
-        assertEquals(2, Metrics.waitForCounter(REPORTER, job.getJobID(), CameraSource.METRIC, 2));
+        assertEquals(2, Metrics.waitForCounter(REPORTER, run.jobId(), CameraSource.METRIC, 2));
     }
 
     @Test

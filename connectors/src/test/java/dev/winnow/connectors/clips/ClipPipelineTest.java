@@ -8,6 +8,7 @@ import dev.winnow.connectors.camera.SegmentMarkers;
 import dev.winnow.flink.retention.RetentionConfig;
 import dev.winnow.flink.retention.RetentionFilter;
 import dev.winnow.flink.retention.SegmentKeeper;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.ClipRequest;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
@@ -24,8 +25,6 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -42,8 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClipPipelineTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     static final long START = 1_700_000_000_000L; // 2023-11-14T22:13:20Z
     static final RetentionConfig ROLLS = RetentionConfig.builder().enterThreshold(0.6f).exitThreshold(0.4f).preRollMillis(2_000).postRollMillis(2_000).minEventMillis(400).build();
@@ -114,16 +112,8 @@ class ClipPipelineTest {
                                      Duration segment) throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
-        if (failMarker == null) {
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        } else {
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
-        env.enableCheckpointing(300);
+        if (failMarker != null) FlinkTests.restarting(conf, 2, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = FlinkTests.env(conf, 1, 300);
         FfmpegCamera cam = new FfmpegCamera("door", video, 160, 120, 5).startMillis(START).record(spool, segment);
         SingleOutputStreamOperator<Frame> all = env.fromSource(CameraSource.of(cam),
                         WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis),

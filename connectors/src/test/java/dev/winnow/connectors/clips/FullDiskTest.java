@@ -3,12 +3,12 @@ package dev.winnow.connectors.clips;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.connectors.clips.ClipPipelineTest.Schedule;
+import dev.winnow.flink.testing.FlinkTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterEach;
@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FullDiskTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     @AfterEach
     void unlimited() {

@@ -3,11 +3,11 @@ package dev.winnow.connectors.clips;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.connectors.clips.ClipPipelineTest.Schedule;
+import dev.winnow.flink.testing.FlinkTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KeyframeCutTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     static final Schedule PEOPLE = new Schedule(5, 8, 20, 23);
 

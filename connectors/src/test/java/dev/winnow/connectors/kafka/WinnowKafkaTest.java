@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.connectors.avro.AvroFormat;
-import dev.winnow.connectors.testing.FlinkTests;
+import dev.winnow.connectors.testing.ClassResource;
 import dev.winnow.connectors.testing.Frames;
 import dev.winnow.connectors.testing.KafkaBroker;
 import dev.winnow.connectors.testing.Metrics;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.RetentionEvent;
 import dev.winnow.flink.types.Verdict;
@@ -23,15 +24,12 @@ import java.util.TreeSet;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,42 +39,33 @@ class WinnowKafkaTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTests.miniCluster(REPORTER);
 
-    static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = new KafkaBroker();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final ClassResource<KafkaBroker> BROKER = ClassResource.of(KafkaBroker::new);
 
     @Test
     void framesThroughFilterIntoExactlyOnceSinkAreCommittedOnceEach() throws Exception {
-        broker.createTopic("frames-in", 2);
-        broker.createTopic("frames-out", 2);
+        BROKER.get().createTopic("frames-in", 2);
+        BROKER.get().createTopic("frames-out", 2);
         int n = 4000;
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Frame f = Frames.gray("cam-" + (i % 4), i, 1_700_000_000_000L + i * 100L, 32, 24);
             records.add(new ProducerRecord<>("frames-in", f.cameraId.getBytes(StandardCharsets.UTF_8), AvroFormat.FRAME.encode(f)));
         }
-        broker.send("frames-in", records);
+        BROKER.get().send("frames-in", records);
 
         StreamExecutionEnvironment env = FlinkTests.env(2, 300);
-        KafkaSource<Frame> source = WinnowKafka.frameSource(broker.bootstrap(), "frames-in", "eo-test")
+        KafkaSource<Frame> source = WinnowKafka.frameSource(BROKER.get().bootstrap(), "frames-in", "eo-test")
                 .setBounded(OffsetsInitializer.latest()).build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "frames")
                 .filter(f -> f.seq % 10 == 0)
-                .sinkTo(WinnowKafka.frameSink(broker.bootstrap(), "frames-out")
+                .sinkTo(WinnowKafka.frameSink(BROKER.get().bootstrap(), "frames-out")
                         .exactlyOnce("winnow-eo-test")
                         .transactionTimeout(Duration.ofMinutes(1))
                         .build());
         env.execute("exactly-once");
 
-        List<ConsumerRecord<byte[], byte[]>> out = broker.readCommitted("frames-out", n / 10, Duration.ofSeconds(2));
+        List<ConsumerRecord<byte[], byte[]>> out = BROKER.get().readCommitted("frames-out", n / 10, Duration.ofSeconds(2));
         assertEquals(n / 10, out.size(), "exactly one committed copy of each kept frame");
         Set<Long> seqs = new TreeSet<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
@@ -92,7 +81,7 @@ class WinnowKafkaTest {
 
     @Test
     void malformedRecordsAreCountedAndSkippedNotAJobFailure() throws Exception {
-        broker.createTopic("verdicts-dirty", 1);
+        BROKER.get().createTopic("verdicts-dirty", 1);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         int good = 0;
         int garbage = 0;
@@ -108,17 +97,13 @@ class WinnowKafkaTest {
                 good++;
             }
         }
-        broker.send("verdicts-dirty", records);
+        BROKER.get().send("verdicts-dirty", records);
 
         StreamExecutionEnvironment env = FlinkTests.env(1, 0);
-        KafkaSource<Verdict> source = WinnowKafka.verdictSource(broker.bootstrap(), "verdicts-dirty", "dirty-test")
+        KafkaSource<Verdict> source = WinnowKafka.verdictSource(BROKER.get().bootstrap(), "verdicts-dirty", "dirty-test")
                 .setBounded(OffsetsInitializer.latest()).build();
-        List<Verdict> got = new ArrayList<>();
-        var it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "verdicts").collectAsync();
-        JobClient job = env.executeAsync("dirty");
-        it.forEachRemaining(got::add);
-        it.close();
-        job.getJobExecutionResult().get();
+        FlinkTests.Run<Verdict> run = FlinkTests.runToEnd(env.fromSource(source, WatermarkStrategy.noWatermarks(), "verdicts"), "dirty");
+        List<Verdict> got = run.records();
         assertEquals(good, got.size());
         Set<Long> seqs = new HashSet<>();
         for (Verdict v : got) {
@@ -127,13 +112,13 @@ class WinnowKafkaTest {
         }
         assertEquals(good, seqs.size());
         assertEquals(7, garbage);
-        assertEquals(garbage, Metrics.waitForCounter(REPORTER, job.getJobID(), "malformedRecords", garbage));
+        assertEquals(garbage, Metrics.waitForCounter(REPORTER, run.jobId(), "malformedRecords", garbage));
     }
 
     @Test
     void eventsAndCountsToKafka() throws Exception {
-        broker.createTopic("zone-counts", 1);
-        broker.createTopic("retention-events", 1);
+        BROKER.get().createTopic("zone-counts", 1);
+        BROKER.get().createTopic("retention-events", 1);
         List<ZoneCount> counts = new ArrayList<>();
         List<RetentionEvent> events = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -158,19 +143,19 @@ class WinnowKafkaTest {
             events.add(e);
         }
         StreamExecutionEnvironment env = FlinkTests.env(2, 300);
-        env.fromData(counts).sinkTo(WinnowKafka.zoneCountSink(broker.bootstrap(), "zone-counts").build());
-        env.fromData(events).sinkTo(WinnowKafka.retentionEventSink(broker.bootstrap(), "retention-events")
+        env.fromData(counts).sinkTo(WinnowKafka.zoneCountSink(BROKER.get().bootstrap(), "zone-counts").build());
+        env.fromData(events).sinkTo(WinnowKafka.retentionEventSink(BROKER.get().bootstrap(), "retention-events")
                 .exactlyOnce("winnow-events-test").build());
         env.execute("events-and-counts");
 
         Set<String> gotCounts = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> r : broker.readCommitted("zone-counts", 50, Duration.ofMillis(500))) {
+        for (ConsumerRecord<byte[], byte[]> r : BROKER.get().readCommitted("zone-counts", 50, Duration.ofMillis(500))) {
             ZoneCount z = AvroFormat.ZONE_COUNT.decode(r.value());
             assertEquals(z.zone, new String(r.key(), StandardCharsets.UTF_8));
             gotCounts.add(z.toString());
         }
         assertEquals(counts.stream().map(ZoneCount::toString).collect(java.util.stream.Collectors.toSet()), gotCounts);
-        List<ConsumerRecord<byte[], byte[]>> ev = broker.readCommitted("retention-events", 50, Duration.ofMillis(500));
+        List<ConsumerRecord<byte[], byte[]>> ev = BROKER.get().readCommitted("retention-events", 50, Duration.ofMillis(500));
         assertEquals(50, ev.size());
         Set<String> gotEvents = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : ev) gotEvents.add(AvroFormat.RETENTION_EVENT.decode(r.value()).toString());

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.connectors.source.StreamSplit;
-import dev.winnow.connectors.testing.FlinkTests;
 import dev.winnow.connectors.testing.Metrics;
 import dev.winnow.connectors.testing.ReaderHarness;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.SensorReading;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,19 +113,7 @@ class CsvSensorSourceTest {
         Path csv = writeCsv();
         CsvSensorSource source = CsvSensorSource.files(csv).values(3).labelled(true).build();
         StreamSplit<SensorReading> start = new StreamSplit<>(source.specs().get(0), 0, 0);
-        List<StreamSplit<SensorReading>> checkpoint;
-        List<SensorReading> all = new ArrayList<>();
-        try (ReaderHarness<SensorReading> h = new ReaderHarness<>(source)) {
-            h.addSplits(List.of(start), true);
-            h.pollUntil(17, Duration.ofSeconds(10));
-            checkpoint = h.snapshot(1);
-            all.addAll(h.records);
-        }
-        try (ReaderHarness<SensorReading> h = new ReaderHarness<>(source)) {
-            h.addSplits(checkpoint, true);
-            assertTrue(h.pollToEnd(Duration.ofSeconds(10)));
-            all.addAll(h.records);
-        }
+        List<SensorReading> all = ReaderHarness.checkpointAndRestore(source, start, 17, Duration.ofSeconds(10)).all();
         assertEquals(61, all.size(), "60 regular readings and the late one, no more, no less");
         SensorReading first = all.get(0);
         assertEquals("s1", first.sensorId);

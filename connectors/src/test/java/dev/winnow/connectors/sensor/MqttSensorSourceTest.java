@@ -3,9 +3,10 @@ package dev.winnow.connectors.sensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.winnow.connectors.testing.FlinkTests;
+import dev.winnow.connectors.testing.ClassResource;
 import dev.winnow.connectors.testing.Metrics;
 import dev.winnow.connectors.testing.Mosquitto;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.SensorReading;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,8 +20,6 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,20 +29,11 @@ class MqttSensorSourceTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTests.miniCluster(REPORTER);
 
-    static Mosquitto broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = new Mosquitto();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final ClassResource<Mosquitto> BROKER = ClassResource.of(Mosquitto::new);
 
     private static MqttClient client(String id, boolean cleanSession) throws Exception {
-        MqttClient c = new MqttClient(broker.uri(), id, new MemoryPersistence());
+        MqttClient c = new MqttClient(BROKER.get().uri(), id, new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(cleanSession);
         o.setMaxInflight(1000);
@@ -86,7 +76,7 @@ class MqttSensorSourceTest {
             }
         }
         StreamExecutionEnvironment env = FlinkTests.env(1, 200);
-        MqttSensorSource source = MqttSensorSource.builder(broker.uri(), "plant/+/vibration")
+        MqttSensorSource source = MqttSensorSource.builder(BROKER.get().uri(), "plant/+/vibration")
                 .clientId(jobClient).cleanSession(false).qos(1).sensorIdTopicLevel(1).maxMessages(42).build();
         var it = env.fromSource(source, source.watermarks(), "mqtt").collectAsync();
         JobClient job = env.executeAsync("mqtt");

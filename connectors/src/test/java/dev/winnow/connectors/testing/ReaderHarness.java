@@ -35,6 +35,41 @@ public final class ReaderHarness<T> implements AutoCloseable {
     private final SourceReader<T, StreamSplit<T>> reader;
     private boolean ended;
 
+    /** What {@link #checkpointAndRestore} saw: the records before the checkpoint, the checkpoint, the records after. */
+    public record Restore<T>(List<T> beforeCheckpoint, List<StreamSplit<T>> checkpoint, List<T> afterRestore) {
+        public List<T> all() {
+            List<T> all = new ArrayList<>(beforeCheckpoint);
+            all.addAll(afterRestore);
+            return all;
+        }
+    }
+
+    /**
+     * One reader reads {@code start} until {@code n} records, checkpoints and closes (as a failing task
+     * does); a second reader restored from that checkpoint reads to the end.
+     */
+    public static <T> Restore<T> checkpointAndRestore(StreamSource<T> source, StreamSplit<T> start, int n, Duration timeout)
+            throws Exception {
+        List<StreamSplit<T>> checkpoint;
+        List<T> before;
+        try (ReaderHarness<T> h = new ReaderHarness<>(source)) {
+            h.addSplits(List.of(start), true);
+            h.pollUntil(n, timeout);
+            checkpoint = h.snapshot(1);
+            before = new ArrayList<>(h.records);
+        }
+        return new Restore<>(before, checkpoint, readToEnd(source, checkpoint, timeout));
+    }
+
+    /** The records of {@code splits}, read to their end by one reader. */
+    public static <T> List<T> readToEnd(StreamSource<T> source, List<StreamSplit<T>> splits, Duration timeout) throws Exception {
+        try (ReaderHarness<T> h = new ReaderHarness<>(source)) {
+            h.addSplits(splits, true);
+            if (!h.pollToEnd(timeout)) throw new AssertionError("the reader did not end");
+            return new ArrayList<>(h.records);
+        }
+    }
+
     public ReaderHarness(StreamSource<T> source) {
         reader = source.createReader(new Context());
         reader.start();

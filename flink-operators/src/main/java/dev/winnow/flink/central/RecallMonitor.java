@@ -124,7 +124,7 @@ public final class RecallMonitor extends KeyedProcessFunction<String, TeacherAns
         }
         c.flagged = under;
         state.update(c);
-        out.collect(copy(e));
+        out.collect(e.copy());
     }
 
     private RecallEstimate register(String camera) {
@@ -140,18 +140,4 @@ public final class RecallMonitor extends KeyedProcessFunction<String, TeacherAns
         return e;
     }
 
-    private static RecallEstimate copy(RecallEstimate e) {
-        RecallEstimate c = new RecallEstimate();
-        c.cameraId = e.cameraId;
-        c.timestampMillis = e.timestampMillis;
-        c.samples = e.samples;
-        c.misses = e.misses;
-        c.dropped = e.dropped;
-        c.kept = e.kept;
-        c.recall = e.recall;
-        c.lower = e.lower;
-        c.upper = e.upper;
-        c.flagged = e.flagged;
-        return c;
-    }
 }

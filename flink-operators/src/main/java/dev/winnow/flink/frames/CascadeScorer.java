@@ -4,6 +4,7 @@ import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.InstantiationUtil;
 
 /**
  * The edge filter as NoScope and FilterForward build it: a difference detector, a cheap student, and
@@ -119,16 +121,10 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
     }
 
     private static Verdict repeat(Verdict last, Frame f) {
-        Verdict v = new Verdict();
+        Verdict v = last.copy();
         v.cameraId = f.cameraId;
         v.seq = f.seq;
         v.timestampMillis = f.timestampMillis;
-        v.score = last.score;
-        v.rawScore = last.rawScore;
-        v.count = last.count;
-        v.boxes = last.boxes;
-        v.modelName = last.modelName;
-        v.modelVersion = last.modelVersion;
         v.decidedBy = Verdict.REUSED;
         return v;
     }
@@ -201,17 +197,12 @@ public final class CascadeScorer extends RichFlatMapFunction<Frame, ScoredFrame>
             if (c.maxPixels < 1) bad.append("maxPixels must be positive; ");
             if (c.positiveLabel == null || c.positiveLabel.isEmpty()) bad.append("a positive label is required; ");
             if (bad.length() > 0) throw new IllegalArgumentException("cascade: " + bad.substring(0, bad.length() - 2));
-            Config copy = new Config();
-            copy.student = c.student;
-            copy.teacher = c.teacher;
-            copy.central = c.central;
-            copy.positiveLabel = c.positiveLabel;
-            copy.bandLow = c.bandLow;
-            copy.bandHigh = c.bandHigh;
-            copy.difference = c.difference;
-            copy.maxReuse = c.maxReuse;
-            copy.maxPixels = c.maxPixels;
-            return new CascadeScorer(copy);
+            try {
+                // a copy, so that builder calls after build() do not change the built scorer
+                return new CascadeScorer(InstantiationUtil.clone(c));
+            } catch (IOException | ClassNotFoundException e) {
+                throw new IllegalStateException("cannot copy the cascade configuration", e);
+            }
         }
     }
 }

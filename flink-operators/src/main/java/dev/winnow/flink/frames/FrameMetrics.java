@@ -1,13 +1,11 @@
 package dev.winnow.flink.frames;
 
+import dev.winnow.flink.model.ServingMetrics;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
-import dev.winnow.flink.model.ServingGauges;
 import java.util.function.Supplier;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,18 +17,14 @@ import org.slf4j.LoggerFactory;
 final class FrameMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(FrameMetrics.class);
 
-    private final Counter scored;
+    private final ServingMetrics common;
     private final Counter malformed;
     private final Counter oversized;
-    private final Histogram latency;
 
     FrameMetrics(MetricGroup operatorGroup, Supplier<FrameScoring> serving) {
-        MetricGroup g = operatorGroup.addGroup("winnow");
-        scored = g.counter("recordsScored");
-        malformed = g.counter("framesMalformed");
-        oversized = g.counter("framesOversized");
-        latency = g.histogram("inferenceLatencyNanos", new DescriptiveStatisticsHistogram(1000));
-        ServingGauges.register(g, serving);
+        common = new ServingMetrics(operatorGroup, serving);
+        malformed = common.group().counter("framesMalformed");
+        oversized = common.group().counter("framesOversized");
     }
 
     /** Scores {@code f}, or counts, logs and returns null when it is malformed or over the pixel budget. */
@@ -58,8 +52,7 @@ final class FrameMetrics {
     ScoredFrame run(FrameScoring scoring, Frame f) {
         long t0 = System.nanoTime();
         ScoredFrame s = scoring.score(f);
-        latency.update(System.nanoTime() - t0);
-        scored.inc();
+        common.scored(t0);
         return s;
     }
 }

@@ -1,6 +1,7 @@
 package dev.winnow.flink.frames;
 
 import dev.winnow.flink.model.ServingModel;
+import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
@@ -27,6 +28,19 @@ public final class FrameScoring implements ServingModel {
     private final int personClass;
     private final float classThreshold;
     private final int positive;
+
+    /**
+     * Loads each version a hot-swapping scorer is told of, and refuses one whose input differs from the
+     * serving model's: its frames are prepared for the serving model's input until the swap.
+     */
+    static SwappableModel.Loader<FrameScoring> swappableLoader(String positiveLabel, long maxPixels) {
+        return (m, version, serving) -> {
+            if (serving != null && !m.inputSpec().compatibleWith(serving.model().inputSpec())) {
+                throw new IllegalArgumentException("input spec " + m.inputSpec() + " differs from the serving model's " + serving.model().inputSpec());
+            }
+            return new FrameScoring(m, version, positiveLabel, maxPixels);
+        };
+    }
 
     public FrameScoring(Model model, int version, String positiveLabel) {
         this(model, version, positiveLabel, FramePreprocessor.DEFAULT_MAX_PIXELS);

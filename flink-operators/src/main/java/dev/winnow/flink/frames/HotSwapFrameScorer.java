@@ -9,7 +9,6 @@ import dev.winnow.flink.types.ScoredFrame;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.util.Collector;
 
 /**
  * Scores frames with the model a registry alias points at, and follows the alias as it moves.
@@ -29,8 +28,6 @@ public class HotSwapFrameScorer extends HotSwapFunction<Frame, ScoredFrame, Fram
     private final String positiveLabel;
     private long maxPixels = FramePreprocessor.DEFAULT_MAX_PIXELS;
 
-    private transient FrameMetrics metrics;
-
     public HotSwapFrameScorer(RegistryConnection registry, String modelName, String alias, String positiveLabel, boolean swapOnCheckpoint) {
         super(registry, modelName, alias, swapOnCheckpoint);
         this.positiveLabel = positiveLabel;
@@ -45,24 +42,11 @@ public class HotSwapFrameScorer extends HotSwapFunction<Frame, ScoredFrame, Fram
 
     @Override
     protected SwappableModel.Loader<FrameScoring> loader() {
-        String positive = positiveLabel;
-        long budget = maxPixels;
-        return (m, version, serving) -> {
-            if (serving != null && !m.inputSpec().compatibleWith(serving.model().inputSpec())) {
-                throw new IllegalArgumentException("input spec " + m.inputSpec() + " differs from the serving model's " + serving.model().inputSpec());
-            }
-            return new FrameScoring(m, version, positive, budget);
-        };
+        return FrameScoring.swappableLoader(positiveLabel, maxPixels);
     }
 
     @Override
-    protected void registerMetrics(MetricGroup operatorGroup, Supplier<FrameScoring> serving) {
-        metrics = new FrameMetrics(operatorGroup, serving);
-    }
-
-    @Override
-    protected void process(FrameScoring serving, Frame f, Collector<ScoredFrame> out) {
-        ScoredFrame s = metrics.score(serving, f);
-        if (s != null) out.collect(s);
+    protected Scorer<FrameScoring, Frame, ScoredFrame> scorer(MetricGroup operatorGroup, Supplier<FrameScoring> serving) {
+        return new FrameMetrics(operatorGroup, serving)::score;
     }
 }

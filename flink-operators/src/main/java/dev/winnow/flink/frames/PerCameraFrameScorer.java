@@ -96,7 +96,7 @@ public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, 
     public void open(OpenContext ctx) throws Exception {
         MetricGroup operator = getRuntimeContext().getMetricGroup();
         MetricGroup winnow = operator.addGroup("winnow");
-        SwappableModel.Loader<FrameScoring> loader = loader(positiveLabel, maxPixels);
+        SwappableModel.Loader<FrameScoring> loader = FrameScoring.swappableLoader(positiveLabel, maxPixels);
         byAlias = new LinkedHashMap<>();
         fallback = new SwappableModel<>(registry, modelName, defaultAlias, swapOnCheckpoint, loader, winnow);
         byAlias.put(defaultAlias, fallback);
@@ -115,14 +115,6 @@ public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, 
         metrics = new FrameMetrics(operator, fallback::current);
     }
 
-    private static SwappableModel.Loader<FrameScoring> loader(String positive, long budget) {
-        return (m, version, serving) -> {
-            if (serving != null && !m.inputSpec().compatibleWith(serving.model().inputSpec())) {
-                throw new IllegalArgumentException("input spec " + m.inputSpec() + " differs from the serving model's " + serving.model().inputSpec());
-            }
-            return new FrameScoring(m, version, positive, budget);
-        };
-    }
 
     @Override
     public void processElement(Frame f, ReadOnlyContext ctx, Collector<ScoredFrame> out) throws Exception {

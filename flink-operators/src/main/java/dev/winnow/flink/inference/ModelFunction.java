@@ -1,6 +1,7 @@
 package dev.winnow.flink.inference;
 
 import dev.winnow.flink.model.ModelSource;
+import dev.winnow.flink.model.ServingMetrics;
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.graph.Interpreter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -8,8 +9,6 @@ import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +38,8 @@ public class ModelFunction<T, R> extends RichFlatMapFunction<T, R> implements Re
     private transient Interpreter interpreter;
     private transient float[] input, outputs;
     private transient ServingInfo info;
-    private transient Counter scored, malformed;
-    private transient Histogram latency;
+    private transient ServingMetrics metrics;
+    private transient Counter malformed;
 
     public ModelFunction(ModelSource source, FeatureExtractor<T> extractor, ResultMapper<T, R> mapper, TypeInformation<R> resultType) {
         this.source = source;
@@ -60,14 +59,8 @@ public class ModelFunction<T, R> extends RichFlatMapFunction<T, R> implements Re
         input = new float[model.input(0).elementCount()];
         outputs = new float[model.output(0).elementCount()];
         info = new ServingInfo(model.name(), source.version(), model.metadata().labels());
-        var g = getRuntimeContext().getMetricGroup().addGroup("winnow");
-        scored = g.counter("recordsScored");
-        malformed = g.counter("recordsMalformed");
-        latency = g.histogram("inferenceLatencyNanos", new DescriptiveStatisticsHistogram(1000));
-        int version = source.version();
-        long arena = model.report().arenaBytes();
-        g.gauge("modelVersion", () -> version);
-        g.gauge("arenaBytes", () -> arena);
+        metrics = new ServingMetrics(getRuntimeContext().getMetricGroup(), source.version(), model.report().arenaBytes());
+        malformed = metrics.group().counter("recordsMalformed");
     }
 
     @Override
@@ -81,8 +74,7 @@ public class ModelFunction<T, R> extends RichFlatMapFunction<T, R> implements Re
         }
         long t0 = System.nanoTime();
         interpreter.predict(input, outputs);
-        latency.update(System.nanoTime() - t0);
-        scored.inc();
+        metrics.scored(t0);
         R r = mapper.map(record, outputs, info);
         if (r != null) out.collect(r);
     }

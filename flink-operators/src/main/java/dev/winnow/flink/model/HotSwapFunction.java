@@ -27,6 +27,7 @@ public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends B
     protected final boolean swapOnCheckpoint;
 
     private transient SwappableModel<S> model;
+    private transient Scorer<S, IN, OUT> scorer;
 
     protected HotSwapFunction(RegistryConnection registry, String modelName, String alias, boolean swapOnCheckpoint) {
         this.registry = registry;
@@ -38,17 +39,23 @@ public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends B
     /** How a loaded model becomes what serves; throws to refuse a version the records do not fit. */
     protected abstract SwappableModel.Loader<S> loader();
 
-    /** Registers the function's metrics; {@code serving} is the model serving now (null before the first record). */
-    protected abstract void registerMetrics(MetricGroup operatorGroup, Supplier<S> serving);
+    /** Scores one record with the serving model; null when the record yields nothing (dropped, counted). */
+    @FunctionalInterface
+    protected interface Scorer<S, IN, OUT> {
+        OUT score(S serving, IN record) throws Exception;
+    }
 
-    /** Scores one record with the serving model. */
-    protected abstract void process(S serving, IN record, Collector<OUT> out) throws Exception;
+    /**
+     * Called in {@code open()}: registers the function's metrics and returns how it scores a record;
+     * {@code serving} is the model serving now (null before the first record).
+     */
+    protected abstract Scorer<S, IN, OUT> scorer(MetricGroup operatorGroup, Supplier<S> serving);
 
     @Override
     public void open(OpenContext ctx) throws Exception {
         MetricGroup group = getRuntimeContext().getMetricGroup();
         model = new SwappableModel<>(registry, modelName, alias, swapOnCheckpoint, loader(), group.addGroup("winnow"));
-        registerMetrics(group, model::current);
+        scorer = scorer(group, model::current);
     }
 
     @Override
@@ -58,7 +65,8 @@ public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends B
 
     @Override
     public void processElement(IN record, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
-        process(model.serving(ctx.getBroadcastState(SwappableModel.VERSIONS)), record, out);
+        OUT result = scorer.score(model.serving(ctx.getBroadcastState(SwappableModel.VERSIONS)), record);
+        if (result != null) out.collect(result);
     }
 
     /** The barrier: with {@code swapOnCheckpoint}, a staged version starts serving here (see {@link SwappableModel}). */

@@ -180,28 +180,13 @@ public class RetentionFilter extends KeyedProcessFunction<String, ScoredFrame, S
         r.peakMillis = e.peakMillis;
         ctx.output(EVENTS, r);
         // the thumbnail goes only to the clip path, not to the events CSV or Kafka topic
-        RetentionEvent withThumbnail = copy(r);
+        RetentionEvent withThumbnail = r.copy();
         withThumbnail.thumbnail = e.peakJpeg;
         ctx.output(LIFECYCLE, withThumbnail);
         eventsClosed.inc();
         open.clear();
     }
 
-    private static RetentionEvent copy(RetentionEvent r) {
-        RetentionEvent c = new RetentionEvent();
-        c.cameraId = r.cameraId;
-        c.eventId = r.eventId;
-        c.startMillis = r.startMillis;
-        c.endMillis = r.endMillis;
-        c.peakCount = r.peakCount;
-        c.peakScore = r.peakScore;
-        c.framesKept = r.framesKept;
-        c.bytesKept = r.bytesKept;
-        c.modelVersion = r.modelVersion;
-        c.peakSeq = r.peakSeq;
-        c.peakMillis = r.peakMillis;
-        return c;
-    }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoredFrame> out) throws Exception {

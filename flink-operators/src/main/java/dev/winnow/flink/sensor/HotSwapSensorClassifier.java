@@ -8,7 +8,6 @@ import dev.winnow.flink.types.SensorEvent;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.util.Collector;
 
 /**
  * {@link SensorClassifier} with a model that follows a registry alias: connect the feature windows
@@ -20,7 +19,6 @@ public class HotSwapSensorClassifier extends HotSwapFunction<FeatureVector, Sens
 
     private final Set<String> relevant;
 
-    private transient SensorMetrics metrics;
 
     public HotSwapSensorClassifier(RegistryConnection registry, String modelName, String alias, Set<String> relevantLabels, boolean swapOnCheckpoint) {
         super(registry, modelName, alias, swapOnCheckpoint);
@@ -40,13 +38,7 @@ public class HotSwapSensorClassifier extends HotSwapFunction<FeatureVector, Sens
     }
 
     @Override
-    protected void registerMetrics(MetricGroup operatorGroup, Supplier<SensorScoring> serving) {
-        metrics = new SensorMetrics(operatorGroup, serving);
-    }
-
-    @Override
-    protected void process(SensorScoring serving, FeatureVector v, Collector<SensorEvent> out) {
-        SensorEvent e = metrics.score(serving, v);
-        if (e != null) out.collect(e);
+    protected Scorer<SensorScoring, FeatureVector, SensorEvent> scorer(MetricGroup operatorGroup, Supplier<SensorScoring> serving) {
+        return new SensorMetrics(operatorGroup, serving)::score;
     }
 }

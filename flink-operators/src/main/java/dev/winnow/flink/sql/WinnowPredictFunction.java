@@ -2,6 +2,7 @@ package dev.winnow.flink.sql;
 
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.model.ServingMetrics;
 import dev.winnow.registry.ModelVersion;
 import dev.winnow.registry.RegistryClient;
 import dev.winnow.runtime.Model;
@@ -9,8 +10,6 @@ import dev.winnow.runtime.graph.Interpreter;
 import java.util.Collection;
 import java.util.List;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.GenericRowData;
@@ -42,8 +41,8 @@ public final class WinnowPredictFunction extends PredictFunction {
     private transient float[] input, output;
     private transient List<String> labels;
     private transient StringData name;
-    private transient Counter scored, nullFeatures;
-    private transient Histogram latency;
+    private transient ServingMetrics metrics;
+    private transient Counter nullFeatures;
 
     WinnowPredictFunction(String reference, RegistryConnection registry, ModelSource artifact, PredictColumns columns) {
         this.reference = reference;
@@ -69,13 +68,9 @@ public final class WinnowPredictFunction extends PredictFunction {
         output = new float[model.output(0).elementCount()];
         labels = model.metadata().labels();
         name = StringData.fromString(model.name());
-        var g = context.getMetricGroup().addGroup("winnow");
-        scored = g.counter("recordsScored");
-        nullFeatures = g.counter("recordsWithNullFeatures");
-        latency = g.histogram("inferenceLatencyNanos", new DescriptiveStatisticsHistogram(1000));
-        g.gauge("modelVersion", () -> version);
         long arena = model.report().arenaBytes();
-        g.gauge("arenaBytes", () -> arena);
+        metrics = new ServingMetrics(context.getMetricGroup(), version, arena);
+        nullFeatures = metrics.group().counter("recordsWithNullFeatures");
         LOG.info("ML_PREDICT serves {} v{} ({} inputs, {} outputs, {} arena bytes)", reference, version, input.length, output.length, arena);
     }
 
@@ -100,8 +95,7 @@ public final class WinnowPredictFunction extends PredictFunction {
         }
         long t0 = System.nanoTime();
         interpreter.predict(input, output);
-        latency.update(System.nanoTime() - t0);
-        scored.inc();
+        metrics.scored(t0);
         int best = 0;
         for (int i = 1; i < output.length; i++) if (output[i] > output[best]) best = i;
         GenericRowData out = new GenericRowData(columns.outputs.length);

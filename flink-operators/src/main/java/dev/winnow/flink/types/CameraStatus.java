@@ -22,22 +22,20 @@ public class CameraStatus {
     public CameraStatus() {}
 
     public static CameraStatus gap(String cameraId, long fromMillis, long toMillis, int attempts, String message) {
-        CameraStatus s = new CameraStatus();
-        s.cameraId = cameraId;
-        s.kind = GAP;
-        s.fromMillis = fromMillis;
-        s.toMillis = toMillis;
-        s.attempts = attempts;
-        s.message = message;
-        return s;
+        return of(cameraId, GAP, fromMillis, toMillis, attempts, message);
     }
 
     public static CameraStatus failed(String cameraId, long atMillis, String message) {
+        return of(cameraId, FAILED, atMillis, atMillis, 0, message);
+    }
+
+    private static CameraStatus of(String cameraId, String kind, long fromMillis, long toMillis, int attempts, String message) {
         CameraStatus s = new CameraStatus();
         s.cameraId = cameraId;
-        s.kind = FAILED;
-        s.fromMillis = atMillis;
-        s.toMillis = atMillis;
+        s.kind = kind;
+        s.fromMillis = fromMillis;
+        s.toMillis = toMillis;
+        s.attempts = attempts;
         s.message = message;
         return s;
     }

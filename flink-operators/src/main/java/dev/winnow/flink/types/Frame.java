@@ -45,10 +45,7 @@ public class Frame {
 
     /** A marker for one recorded segment of the camera's encoded stream. */
     public static Frame segmentMarker(Segment s) {
-        Frame f = new Frame();
-        f.cameraId = s.cameraId;
-        f.seq = -1;
-        f.timestampMillis = s.startMillis;
+        Frame f = marker(s.cameraId, s.startMillis);
         f.segment = s;
         return f;
     }
@@ -59,11 +56,17 @@ public class Frame {
 
     /** A marker for a gap in a camera's live stream or the failure of its input. */
     public static Frame statusMarker(CameraStatus s) {
-        Frame f = new Frame();
-        f.cameraId = s.cameraId;
-        f.seq = -1;
-        f.timestampMillis = s.toMillis;
+        Frame f = marker(s.cameraId, s.toMillis);
         f.status = s;
+        return f;
+    }
+
+    /** A record of the camera's stream that is not a frame: no sequence number, no pixels. */
+    private static Frame marker(String cameraId, long timestampMillis) {
+        Frame f = new Frame();
+        f.cameraId = cameraId;
+        f.seq = -1;
+        f.timestampMillis = timestampMillis;
         return f;
     }
 

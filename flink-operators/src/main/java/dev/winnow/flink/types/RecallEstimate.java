@@ -7,7 +7,7 @@ import java.util.Objects;
  * verdicts on a random sample of the frames the edge dropped (see
  * {@code dev.winnow.flink.central.RecallEstimator}). A Flink POJO.
  */
-public class RecallEstimate {
+public class RecallEstimate extends Copyable<RecallEstimate> {
     public String cameraId;
     /** Frame time of the newest sample counted. */
     public long timestampMillis;

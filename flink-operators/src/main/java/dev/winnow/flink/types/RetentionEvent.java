@@ -5,7 +5,7 @@ package dev.winnow.flink.types;
  * {@link dev.winnow.flink.retention.RetentionFilter#LIFECYCLE} carries the same type when an event
  * starts, with {@code endMillis == -1}.
  */
-public class RetentionEvent {
+public class RetentionEvent extends Copyable<RetentionEvent> {
     public String cameraId;
     /** Per camera, increasing from 1. */
     public long eventId;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /** What a model said about one frame: person score, count and boxes, and which model said it. */
-public class Verdict {
+public class Verdict extends Copyable<Verdict> {
     public String cameraId;
     public long seq;
     public long timestampMillis;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.retention.RetentionConfig;
 import dev.winnow.flink.retention.RetentionFilter;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.ScoredFrame;
@@ -15,15 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -35,8 +33,7 @@ class FrameMetricsJobTest {
     static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(REPORTER.addToConfiguration(new Configuration())).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster(REPORTER);
 
     static long sum(JobID job, String name) {
         return sum(REPORTER, job, name);
@@ -78,10 +75,7 @@ class FrameMetricsJobTest {
         float[] sorted = scores.clone();
         java.util.Arrays.sort(sorted);
         float median = sorted[100];
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = FlinkTests.env(2, 0);
         env.fromData(frames).flatMap(new FrameScorer(ModelSource.ofBytes(artifact, 3), "a"))
                 .keyBy(s -> s.frame.cameraId).process(new RetentionFilter(new RetentionConfig(median, median, 0, 0, 0)))
                 .sinkTo(new DiscardingSink<ScoredFrame>());

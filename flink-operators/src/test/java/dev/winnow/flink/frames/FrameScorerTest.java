@@ -3,6 +3,8 @@ package dev.winnow.flink.frames;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.model.ModelSource;
+import dev.winnow.flink.testing.FlinkTests;
+import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.ScoredFrame;
@@ -13,9 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.StreamFlatMap;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -25,15 +24,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FrameScorerTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     static final TinyCnn CNN = new TinyCnn(3, 24, 32); // input 24x32x1, scale 1/255, labels a..d
 
     static Frame gray(String cam, long seq, int w, int h, Random r) {
-        byte[] px = new byte[w * h];
-        r.nextBytes(px);
-        return new Frame(cam, seq, seq * 100, FrameEncoding.GRAY8, w, h, px);
+        return NoiseFrames.gray(cam, seq, w, h, r);
     }
 
     @Test
@@ -90,10 +86,7 @@ class FrameScorerTest {
 
     @Test
     void scoresEveryFrameOfAJobOnTheMiniCluster() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = FlinkTests.env(2, 0);
         Random r = new Random(3);
         List<Frame> frames = new java.util.ArrayList<>();
         for (int i = 0; i < 200; i++) frames.add(i % 50 == 7 ? new Frame("cam", i, i, FrameEncoding.GRAY8, 64, 48, new byte[3]) : gray("cam", i, 64, 48, r));

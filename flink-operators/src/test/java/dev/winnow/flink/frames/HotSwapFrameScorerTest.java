@@ -3,8 +3,8 @@ package dev.winnow.flink.frames;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.types.Frame;
-import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.registry.LocalDirectoryStore;
@@ -42,9 +42,7 @@ class HotSwapFrameScorerTest {
     }
 
     Frame frame(long seq) {
-        byte[] px = new byte[64 * 48];
-        r.nextBytes(px);
-        return new Frame("cam", seq, seq * 100, FrameEncoding.GRAY8, 64, 48, px);
+        return NoiseFrames.gray("cam", seq, 64, 48, r);
     }
 
     ModelUpdate promote(int seed) throws Exception {

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.feed.RegistryFeedSource;
+import dev.winnow.flink.testing.FlinkTests;
+import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.types.Frame;
-import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.registry.LocalDirectoryStore;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -27,10 +27,7 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -47,8 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HotSwapJobTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     static final int FRAMES = 3000, CAMERAS = 4;
     // test-only switches between the test thread and the job's tasks (same JVM on the MiniCluster)
@@ -58,9 +54,7 @@ class HotSwapJobTest {
     @TempDir Path dir;
 
     static Frame frame(long seq) {
-        byte[] px = new byte[64 * 48];
-        new Random(seq).nextBytes(px);
-        return new Frame("cam" + (seq % CAMERAS), seq, seq * 100, FrameEncoding.GRAY8, 64, 48, px);
+        return NoiseFrames.replayable(seq, CAMERAS);
     }
 
     /** Fails its task once, at the first record after a checkpoint that completed once the test armed it. */
@@ -93,13 +87,7 @@ class HotSwapJobTest {
         registry.setAlias("det", "production", 1, "test");                                    // event 2
         RegistryConnection conn = RegistryConnection.directory(dir, List.of());
 
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(200);
+        StreamExecutionEnvironment env = FlinkTests.restartingEnv(2, 200, 2, Duration.ofMillis(100));
 
         DataStream<Frame> frames = env.fromSource(new DataGeneratorSource<>(HotSwapJobTest::frame, FRAMES, RateLimiterStrategy.perSecond(600),
                 TypeInformation.of(Frame.class)), WatermarkStrategy.noWatermarks(), "frames")

@@ -3,6 +3,7 @@ package dev.winnow.flink.frames;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.model.ModelSource;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.ScoredFrame;
@@ -16,10 +17,7 @@ import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -36,8 +34,7 @@ class OversizedFrameTest {
     static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(REPORTER.addToConfiguration(new Configuration())).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster(REPORTER);
 
     static final TinyCnn CNN = new TinyCnn(3, 24, 32);
 
@@ -118,10 +115,7 @@ class OversizedFrameTest {
         }
         frames.add(5, new Frame("cam", 100, 550, FrameEncoding.JPEG, 30000, 30000, greyJpegClaiming(30000, 30000)));
         frames.add(12, new Frame("cam", 101, 1150, FrameEncoding.JPEG, 12000, 12000, greyJpegClaiming(12000, 12000)));
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
+        StreamExecutionEnvironment env = FlinkTests.env(1, 0);
         env.fromData(frames).flatMap(new FrameScorer(ModelSource.ofBytes(CNN.float32Artifact(), 1), "a")).uid("score")
                 .sinkTo(new DiscardingSink<ScoredFrame>()).uid("discard");
         JobID job = env.execute("oversized").getJobID();

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.testing.LogLines;
+import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.types.Frame;
-import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.registry.LocalDirectoryStore;
@@ -46,9 +46,7 @@ class PerCameraFrameScorerTest {
     }
 
     Frame frame(String camera, long seq) {
-        byte[] px = new byte[64 * 48];
-        r.nextBytes(px);
-        return new Frame(camera, seq, seq * 100, FrameEncoding.GRAY8, 64, 48, px);
+        return NoiseFrames.gray(camera, seq, 64, 48, r);
     }
 
     ModelUpdate move(String alias, int version) throws Exception {

@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.feed.RegistryFeedSource;
+import dev.winnow.flink.testing.FlinkTests;
+import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.testing.LogLines;
 import dev.winnow.flink.types.Frame;
-import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -26,12 +26,9 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -51,8 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PerCameraJobTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     static final int FRAMES = 3000, CAMERAS = 6;
     // test-only switches between the test thread and the job's tasks (same JVM on the MiniCluster)
@@ -62,9 +58,7 @@ class PerCameraJobTest {
     @TempDir Path dir;
 
     static Frame frame(long seq) {
-        byte[] px = new byte[64 * 48];
-        new Random(seq).nextBytes(px);
-        return new Frame("cam" + (seq % CAMERAS), seq, seq * 100, FrameEncoding.GRAY8, 64, 48, px);
+        return NoiseFrames.replayable(seq, CAMERAS);
     }
 
     /** One verdict with the checkpoint epoch it was made in (the id of the last barrier its subtask passed). */
@@ -127,13 +121,7 @@ class PerCameraJobTest {
         registry.setAlias("det", "south", 1, "test");                                                                              // event 6
         RegistryConnection conn = RegistryConnection.directory(dir, List.of());
 
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(200);
+        StreamExecutionEnvironment env = FlinkTests.restartingEnv(2, 200, 2, Duration.ofMillis(100));
 
         DataStream<Frame> frames = env.fromSource(new DataGeneratorSource<>(PerCameraJobTest::frame, FRAMES, RateLimiterStrategy.perSecond(600),
                 TypeInformation.of(Frame.class)), WatermarkStrategy.noWatermarks(), "frames").setParallelism(1);

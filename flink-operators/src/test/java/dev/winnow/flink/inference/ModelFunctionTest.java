@@ -3,6 +3,7 @@ package dev.winnow.flink.inference;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.model.ModelSource;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.runtime.GraphBuilder;
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.format.Metadata;
@@ -10,9 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -21,8 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A user's own record type through a pluggable extractor and mapper, on a MiniCluster. */
 class ModelFunctionTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     /** "hot" when temperature - 30 > 0, from a one-feature dense layer and softmax. */
     static byte[] model() {
@@ -35,10 +32,7 @@ class ModelFunctionTest {
 
     @Test
     void extractsScoresAndMapsEveryWellFormedRecord() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = FlinkTests.env(2, 0);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 60; i++) lines.add("room" + (i % 3) + "=" + (20 + i * 0.25));
         lines.add("room9=warm"); // malformed: dropped and counted, not a job failure

@@ -3,6 +3,7 @@ package dev.winnow.flink.sensor;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.model.ModelSource;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.SensorEvent;
 import dev.winnow.flink.types.SensorReading;
 import dev.winnow.runtime.GraphBuilder;
@@ -12,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -24,8 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Readings → count windows → features → embedded model → only the relevant windows, on a MiniCluster. */
 class SensorPipelineTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     static final int CHANNELS = 2, BANDS = 4;
 
@@ -69,10 +66,7 @@ class SensorPipelineTest {
 
     @Test
     void onlyRelevantWindowsTravelOnStampedWithTheModel() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = FlinkTests.env(2, 0);
         List<SensorReading> a = readings("pump-1", 1), b = readings("pump-2", 2);
         List<SensorReading> all = new ArrayList<>(a);
         all.addAll(b);

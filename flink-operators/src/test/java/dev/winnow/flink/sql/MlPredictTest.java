@@ -2,6 +2,7 @@ package dev.winnow.flink.sql;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.runtime.GraphBuilder;
@@ -14,9 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -30,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** CREATE MODEL … WITH ('provider' = 'winnow') and ML_PREDICT, end to end on a MiniCluster. */
 class MlPredictTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     @TempDir Path dir;
     StreamTableEnvironment tEnv;
@@ -62,10 +59,7 @@ class MlPredictTest {
         reference = Model.load(v2);
         Files.write(dir.resolve("vib.wnm"), v2);
 
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = FlinkTests.env(2, 0);
         tEnv = StreamTableEnvironment.create(env);
         StringBuilder values = new StringBuilder();
         for (int i = 0; i < rows.length; i++) {

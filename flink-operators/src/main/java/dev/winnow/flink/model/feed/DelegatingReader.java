@@ -3,14 +3,10 @@ package dev.winnow.flink.model.feed;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.ReaderOutput;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceSplit;
-import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
-import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.core.io.InputStatus;
 
 /**
@@ -23,13 +19,6 @@ abstract class DelegatingReader<T, S extends SourceSplit> implements SourceReade
 
     DelegatingReader(SourceReader<T, S> inner) {
         this.inner = inner;
-    }
-
-    /** The wrapped source's record type, as {@code env.fromSource} would have found it. */
-    @SuppressWarnings("unchecked")
-    static <T> TypeInformation<T> producedType(Source<T, ?, ?> inner) {
-        if (inner instanceof ResultTypeQueryable<?> q) return (TypeInformation<T>) q.getProducedType();
-        return (TypeInformation<T>) TypeExtractor.createTypeInfo(Source.class, inner.getClass(), 0, null, null);
     }
 
     @Override public void start() { inner.start(); }

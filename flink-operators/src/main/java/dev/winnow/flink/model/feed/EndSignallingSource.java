@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.Boundedness;
-import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceEvent;
@@ -27,7 +24,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * reached the end of their input. Records, splits, watermarks and split state are the wrapped
  * source's; only the enumerator checkpoint gains the set of finished readers.
  */
-public final class EndSignallingSource<T, S extends SourceSplit, E> implements Source<T, S, EndSignallingSource.Checkpoint<E>>, ResultTypeQueryable<T> {
+public final class EndSignallingSource<T, S extends SourceSplit, E> extends WrappingSource<T, S, E, EndSignallingSource.Checkpoint<E>> {
     private static final long serialVersionUID = 1L;
 
     /** The wrapped enumerator's checkpoint and the subtasks whose readers have finished. */
@@ -38,22 +35,8 @@ public final class EndSignallingSource<T, S extends SourceSplit, E> implements S
         private static final long serialVersionUID = 1L;
     }
 
-    private final Source<T, S, E> inner;
-    private final FeedStop stop;
-
     EndSignallingSource(Source<T, S, E> inner, FeedStop stop) {
-        this.inner = inner;
-        this.stop = stop;
-    }
-
-    @Override
-    public TypeInformation<T> getProducedType() {
-        return DelegatingReader.producedType(inner);
-    }
-
-    @Override
-    public Boundedness getBoundedness() {
-        return inner.getBoundedness();
+        super(inner, stop);
     }
 
     @Override
@@ -69,11 +52,6 @@ public final class EndSignallingSource<T, S extends SourceSplit, E> implements S
     @Override
     public SplitEnumerator<S, Checkpoint<E>> restoreEnumerator(SplitEnumeratorContext<S> ctx, Checkpoint<E> checkpoint) throws Exception {
         return new Enumerator<>(inner.restoreEnumerator(ctx, checkpoint.inner()), ctx, stop, checkpoint.finished());
-    }
-
-    @Override
-    public SimpleVersionedSerializer<S> getSplitSerializer() {
-        return inner.getSplitSerializer();
     }
 
     @Override

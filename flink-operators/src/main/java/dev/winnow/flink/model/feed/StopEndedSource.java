@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceEvent;
@@ -14,7 +12,6 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
-import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
@@ -29,7 +26,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * with {@code runInCoordinatorThread}); the reader's on the source task's thread, which the
  * {@code stopped} future wakes.
  */
-public final class StopEndedSource<T, S extends SourceSplit, E> implements Source<T, S, E>, ResultTypeQueryable<T> {
+public final class StopEndedSource<T, S extends SourceSplit, E> extends WrappingSource<T, S, E, E> {
     private static final long serialVersionUID = 1L;
 
     /** Sent by the enumerator to every reader: end now. */
@@ -37,25 +34,12 @@ public final class StopEndedSource<T, S extends SourceSplit, E> implements Sourc
         private static final long serialVersionUID = 1L;
     }
 
-    private final Source<T, S, E> inner;
-    private final FeedStop stop;
     private final long graceMillis;
 
-    StopEndedSource(Source<T, S, E> inner, FeedStop stop, long graceMillis) {
-        this.inner = inner;
-        this.stop = stop;
-        this.graceMillis = graceMillis;
-    }
-
-    @Override
-    public TypeInformation<T> getProducedType() {
-        return DelegatingReader.producedType(inner);
-    }
-
     /** Bounded in effect once the stop fires, but declared as the wrapped source is, so a streaming job stays one. */
-    @Override
-    public Boundedness getBoundedness() {
-        return inner.getBoundedness();
+    StopEndedSource(Source<T, S, E> inner, FeedStop stop, long graceMillis) {
+        super(inner, stop);
+        this.graceMillis = graceMillis;
     }
 
     @Override
@@ -71,11 +55,6 @@ public final class StopEndedSource<T, S extends SourceSplit, E> implements Sourc
     @Override
     public SplitEnumerator<S, E> restoreEnumerator(SplitEnumeratorContext<S> ctx, E checkpoint) throws Exception {
         return new Enumerator<>(inner.restoreEnumerator(ctx, checkpoint), ctx, stop, graceMillis);
-    }
-
-    @Override
-    public SimpleVersionedSerializer<S> getSplitSerializer() {
-        return inner.getSplitSerializer();
     }
 
     @Override

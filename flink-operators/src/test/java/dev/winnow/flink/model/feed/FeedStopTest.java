@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.frames.HotSwapFrameScorer;
 import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.testing.FlinkTests;
+import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.types.Frame;
-import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
@@ -16,18 +17,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -42,17 +39,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FeedStopTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     static final int FRAMES = 1200;
 
     @TempDir Path dir;
 
     static Frame frame(long seq) {
-        byte[] px = new byte[64 * 48];
-        new Random(seq).nextBytes(px);
-        return new Frame("cam" + (seq % 2), seq, seq * 100, FrameEncoding.GRAY8, 64, 48, px);
+        return NoiseFrames.replayable(seq, 2);
     }
 
     @Test
@@ -62,11 +56,7 @@ class FeedStopTest {
         registry.setAlias("det", "production", 1, "test");
         RegistryConnection conn = RegistryConnection.directory(dir, List.of());
 
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(200);
+        StreamExecutionEnvironment env = FlinkTests.env(2, 200);
         FeedStop stop = FeedStop.create();
         DataStream<Frame> frames = env.fromSource(stop.watch(new DataGeneratorSource<>(FeedStopTest::frame, FRAMES, RateLimiterStrategy.perSecond(200),
                 TypeInformation.of(Frame.class))), WatermarkStrategy.noWatermarks(), "frames");

@@ -3,6 +3,7 @@ package dev.winnow.flink.model.feed;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
@@ -13,9 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -25,16 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RegistryFeedSourceTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     @TempDir Path dir;
 
     List<ModelUpdate> run(RegistryFeedSource source) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = FlinkTests.env(2, 0);
         List<ModelUpdate> out = new ArrayList<>();
         try (CloseableIterator<ModelUpdate> it = source.stream(env).executeAndCollect("feed")) {
             it.forEachRemaining(out::add);
