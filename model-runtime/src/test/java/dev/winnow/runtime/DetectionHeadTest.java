@@ -188,12 +188,8 @@ class DetectionHeadTest {
         float[] got = Model.load(only.toBytes(Metadata.builder("mb", "cnn").input("image", new int[] {16, 24, 8}, "float32", "HWC", null)))
                 .newInterpreter().predict(x, new float[p.length]);
         for (int i = 0; i < p.length; i++) assertEquals(expected[i], got[i], 1e-4);
-        for (int i = 0; i < 5000; i++) it.invoke();
-        long a0 = Tensors.allocatedBytes();
-        long overhead = Tensors.allocatedBytes() - a0;
-        long before = Tensors.allocatedBytes();
-        for (int i = 0; i < 200; i++) it.invoke();
-        assertEquals(0, Tensors.allocatedBytes() - before - overhead, "detector graph allocates nothing per frame");
+        // warmed up in rounds until C2 has compiled the kernels: one fixed warm-up fails on a busy machine
+        assertEquals(0, Tensors.allocationAfterWarmUp(it::invoke, 200), "detector graph allocates nothing per frame");
     }
 
     private static CnnBlocks.MbConvWeights weights(Random r, int in, int t, int out) {
