@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Real footage for clip tests, and the checks a person's player would make. Fails, never skips. */
-final class Videos {
-    static final Path VTEST = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
+public final class Videos {
+    public static final Path VTEST = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
 
     private Videos() {}
 
-    static Path vtest() {
+    public static Path vtest() {
         assertTrue(Files.isReadable(VTEST), VTEST + " is missing: apt-get install opencv-doc (scripts/install-deps.sh)");
         return VTEST;
     }
@@ -24,7 +24,7 @@ final class Videos {
      * An H.264 MP4 made from vtest.avi (no H.264 clip with people ships in a Debian package that is
      * installed here): the first {@code seconds} s, libx264, a keyframe every 2 s.
      */
-    static Path h264(Path dir, int seconds) throws Exception {
+    public static Path h264(Path dir, int seconds) throws Exception {
         Path out = dir.resolve("vtest-h264.mp4");
         if (!Files.exists(out)) {
             run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", vtest().toString(), "-t", Integer.toString(seconds),
@@ -33,7 +33,7 @@ final class Videos {
         return out;
     }
 
-    static String run(List<String> cmd) throws IOException, InterruptedException {
+    public static String run(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timeout: " + cmd);
@@ -42,7 +42,7 @@ final class Videos {
     }
 
     /** ffprobe opens it; every frame decodes to the end without an error; returns its duration in seconds. */
-    static double assertPlayable(Path clip) throws Exception {
+    public static double assertPlayable(Path clip) throws Exception {
         String probe = run(List.of("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", clip.toString())).trim();
         String errors = run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i", clip.toString(), "-f", "null", "-"));
         assertEquals("", errors.trim(), clip + " does not decode cleanly");
@@ -50,10 +50,10 @@ final class Videos {
     }
 
     /** One encoded video packet: presentation time in seconds, size in bytes, keyframe or not. */
-    record Packet(double pts, long size, boolean key) {}
+    public record Packet(double pts, long size, boolean key) {}
 
     /** The video packets of a file in presentation order, from ffprobe. */
-    static List<Packet> packets(Path video) throws Exception {
+    public static List<Packet> packets(Path video) throws Exception {
         String csv = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,size,flags",
                 "-of", "csv=p=0", video.toString()));
         List<Packet> out = new java.util.ArrayList<>();
@@ -71,7 +71,7 @@ final class Videos {
      * included) the encoded bytes from the last keyframe at or before {@code from} to the first
      * keyframe at or after {@code to}, spans united so shared GOPs count once.
      */
-    static long oracleBytes(List<Packet> packets, double[][] spans) {
+    public static long oracleBytes(List<Packet> packets, double[][] spans) {
         java.util.BitSet keep = new java.util.BitSet(packets.size());
         for (double[] span : spans) {
             double[] cut = keyframeCut(packets, span[0], span[1]);
@@ -83,7 +83,7 @@ final class Videos {
     }
 
     /** {@code [last keyframe <= from, first keyframe >= to)} in seconds; the end of the stream when no keyframe follows. */
-    static double[] keyframeCut(List<Packet> packets, double from, double to) {
+    public static double[] keyframeCut(List<Packet> packets, double from, double to) {
         double start = 0, end = Double.POSITIVE_INFINITY;
         for (Packet p : packets) {
             if (!p.key()) continue;
@@ -94,7 +94,7 @@ final class Videos {
         return new double[] {start, end};
     }
 
-    static String codec(Path clip) throws Exception {
+    public static String codec(Path clip) throws Exception {
         return run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name", "-of", "csv=p=0",
                 clip.toString())).trim();
     }
