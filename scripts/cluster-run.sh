@@ -51,15 +51,29 @@ done
 CONF_DIR=$(cd "$WORK/conf" && pwd)
 LOGS=$(cd "$WORK/log" && pwd)
 jvm() { local name=$1; shift; java $OPENS -Dlog.file="$LOGS/$name.log" -Dlog4j.configurationFile="$CONF_DIR/log4j.properties" -cp "$LIB" "$@"; }
+# a cluster daemon: run with '&', the function's subshell becomes the JVM (exec), so $! is the JVM's pid
+daemon() { local name=$1; shift; exec java $OPENS -Dlog.file="$LOGS/$name.log" -Dlog4j.configurationFile="$CONF_DIR/log4j.properties" -cp "$LIB" "$@"; }
 
+# a cluster left from another run would take this run's job: refuse instead of submitting to it
+if curl -sf localhost:18081/overview >/dev/null 2>&1; then
+  echo "cluster-run: a Flink cluster already answers on localhost:18081; stop it first (its JVMs: pgrep -f 'StandaloneSessionClusterEntrypoint|TaskManagerRunner')" >&2
+  exit 1
+fi
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() {
+  for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done
+  # wait until the JVMs are gone, so that the next run finds the ports free
+  for p in "${pids[@]+"${pids[@]}"}"; do
+    for _ in $(seq 1 30); do kill -0 "$p" 2>/dev/null || break; sleep 1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+}
 trap cleanup EXIT
-jvm jobmanager -Xmx512m org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF_DIR" > "$LOGS/jobmanager.out" 2>&1 &
+daemon jobmanager -Xmx512m org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF_DIR" > "$LOGS/jobmanager.out" 2>&1 &
 pids+=($!)
 # the TaskManager's memory and CPU settings, computed as flink's start scripts do
 params=$(jvm tm-params org.apache.flink.runtime.util.bash.BashJavaUtils GET_TM_RESOURCE_PARAMS --configDir "$CONF_DIR" | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://')
-jvm taskmanager $(echo "$params" | sed -n 1p) org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF_DIR" $(echo "$params" | sed -n 2p) > "$LOGS/taskmanager.out" 2>&1 &
+daemon taskmanager $(echo "$params" | sed -n 1p) org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF_DIR" $(echo "$params" | sed -n 2p) > "$LOGS/taskmanager.out" 2>&1 &
 pids+=($!)
 for i in $(seq 1 60); do
   curl -sf localhost:18081/overview | grep -q '"slots-total":2' && break
