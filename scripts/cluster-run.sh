@@ -12,12 +12,13 @@ mkdir -p "$WORK/conf" "$WORK/log"
 mvn -B -q -ntp -pl job-examples -am package -DskipTests
 JAR=job-examples/target/job-examples-0.1.0-SNAPSHOT-all.jar
 
-# what a Flink distribution's lib/ holds: runtime, clients, file connectors, table API, log4j
+# what a Flink distribution's lib/ holds: runtime, clients, file connectors, table API, log4j; and the
+# Prometheus reporter, which a distribution ships in plugins/metrics-prometheus
 cat > "$WORK/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
   <groupId>dev.winnow.cluster</groupId><artifactId>flink-lib</artifactId><version>1</version><packaging>pom</packaging>
   <dependencies>
-$(for a in flink-clients flink-streaming-java flink-runtime flink-connector-files flink-connector-base flink-table-api-java; do
+$(for a in flink-clients flink-streaming-java flink-runtime flink-connector-files flink-connector-base flink-table-api-java flink-metrics-prometheus; do
   echo "    <dependency><groupId>org.apache.flink</groupId><artifactId>$a</artifactId><version>$FLINK_VERSION</version></dependency>"; done)
     <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>2.24.3</version></dependency>
     <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>2.24.3</version></dependency>
@@ -32,6 +33,8 @@ jobmanager: {rpc: {address: localhost, port: 16123}, bind-host: localhost, memor
 taskmanager: {host: localhost, bind-host: localhost, numberOfTaskSlots: 2, memory: {process: {size: 1536m}}}
 rest: {address: localhost, bind-address: localhost, port: 18081}
 parallelism: {default: 2}
+# what a Prometheus server scrapes: the JobManager on 9249, the TaskManager on the next free port of the range
+metrics: {reporter: {prom: {factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory, port: 9249-9259}}}
 CONF
 cat > "$WORK/conf/log4j.properties" <<'CONF'
 rootLogger.level = INFO
