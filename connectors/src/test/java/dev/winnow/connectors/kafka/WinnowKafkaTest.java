@@ -15,6 +15,8 @@ import dev.winnow.flink.types.RetentionEvent;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.flink.types.ZoneCount;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,16 +24,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Kafka sources and sinks against a real in-process KRaft broker and a MiniCluster. */
 class WinnowKafkaTest {
@@ -42,30 +48,49 @@ class WinnowKafkaTest {
     @RegisterExtension
     static final ClassResource<KafkaBroker> BROKER = ClassResource.of(KafkaBroker::new);
 
+    @TempDir static Path tmp;
+
     @Test
     void framesThroughFilterIntoExactlyOnceSinkAreCommittedOnceEach() throws Exception {
-        BROKER.get().createTopic("frames-in", 2);
-        BROKER.get().createTopic("frames-out", 2);
+        framesExactlyOnce("eo", null);
+    }
+
+    /**
+     * The same pipeline failing once after a checkpoint, mid-stream: the restore rewinds the source to the
+     * checkpoint's offsets and the sink aborts the transactions it had open, so a read_committed reader still
+     * finds each kept frame exactly once.
+     */
+    @Test
+    void aFailureAfterACheckpointStillCommitsEachFrameOnce() throws Exception {
+        Path marker = tmp.resolve("failed-once");
+        framesExactlyOnce("eo-fail", marker);
+        assertTrue(Files.exists(marker), "the job failed once, after a checkpoint, and recovered");
+    }
+
+    private void framesExactlyOnce(String name, Path failMarker) throws Exception {
+        String in = name + "-in", outTopic = name + "-out";
+        BROKER.get().createTopic(in, 2);
+        BROKER.get().createTopic(outTopic, 2);
         int n = 4000;
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Frame f = Frames.gray("cam-" + (i % 4), i, 1_700_000_000_000L + i * 100L, 32, 24);
-            records.add(new ProducerRecord<>("frames-in", f.cameraId.getBytes(StandardCharsets.UTF_8), AvroFormat.FRAME.encode(f)));
+            records.add(new ProducerRecord<>(in, f.cameraId.getBytes(StandardCharsets.UTF_8), AvroFormat.FRAME.encode(f)));
         }
-        BROKER.get().send("frames-in", records);
+        BROKER.get().send(in, records);
 
-        StreamExecutionEnvironment env = FlinkTests.env(2, 300);
-        KafkaSource<Frame> source = WinnowKafka.frameSource(BROKER.get().bootstrap(), "frames-in", "eo-test")
+        StreamExecutionEnvironment env = failMarker == null ? FlinkTests.env(2, 300) : FlinkTests.restartingEnv(2, 300, 2, Duration.ofMillis(200));
+        KafkaSource<Frame> source = WinnowKafka.frameSource(BROKER.get().bootstrap(), in, name + "-group")
                 .setBounded(OffsetsInitializer.latest()).build();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "frames")
-                .filter(f -> f.seq % 10 == 0)
-                .sinkTo(WinnowKafka.frameSink(BROKER.get().bootstrap(), "frames-out")
-                        .exactlyOnce("winnow-eo-test")
-                        .transactionTimeout(Duration.ofMinutes(1))
-                        .build());
-        env.execute("exactly-once");
+        DataStream<Frame> kept = env.fromSource(source, WatermarkStrategy.noWatermarks(), "frames").filter(f -> f.seq % 10 == 0);
+        if (failMarker != null) kept = kept.map(new FailOnceAfterCheckpoint(failMarker));
+        kept.sinkTo(WinnowKafka.frameSink(BROKER.get().bootstrap(), outTopic)
+                .exactlyOnce("winnow-" + name)
+                .transactionTimeout(Duration.ofMinutes(1))
+                .build());
+        env.execute("exactly-once " + name);
 
-        List<ConsumerRecord<byte[], byte[]>> out = BROKER.get().readCommitted("frames-out", n / 10, Duration.ofSeconds(2));
+        List<ConsumerRecord<byte[], byte[]>> out = BROKER.get().readCommitted(outTopic, n / 10, Duration.ofSeconds(2));
         assertEquals(n / 10, out.size(), "exactly one committed copy of each kept frame");
         Set<Long> seqs = new TreeSet<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
@@ -77,6 +102,34 @@ class WinnowKafkaTest {
         }
         assertEquals(0L, ((TreeSet<Long>) seqs).first());
         assertEquals(n - 10L, ((TreeSet<Long>) seqs).last());
+    }
+
+    /**
+     * Slows each kept frame a little so that checkpoints complete mid-stream, and throws once at the first
+     * frame after one did (a marker file remembers it across the restart).
+     */
+    static final class FailOnceAfterCheckpoint implements MapFunction<Frame, Frame>, CheckpointListener {
+        private final String marker;
+        private transient boolean checkpointed;
+
+        FailOnceAfterCheckpoint(Path marker) {
+            this.marker = marker.toString();
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long id) {
+            checkpointed = true;
+        }
+
+        @Override
+        public Frame map(Frame f) throws Exception {
+            Thread.sleep(5);
+            if (checkpointed && !Files.exists(Path.of(marker))) {
+                Files.createFile(Path.of(marker));
+                throw new RuntimeException("test failure after a checkpoint, at frame " + f.seq);
+            }
+            return f;
+        }
     }
 
     @Test
