@@ -8,6 +8,7 @@ import dev.winnow.connectors.camera.SegmentMarkers;
 import dev.winnow.flink.retention.RetentionConfig;
 import dev.winnow.flink.retention.RetentionFilter;
 import dev.winnow.flink.retention.SegmentKeeper;
+import dev.winnow.flink.testing.FailOnceAfterCheckpoint;
 import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.ClipRequest;
 import dev.winnow.flink.types.Frame;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -65,30 +65,6 @@ class ClipPipelineTest {
         }
     }
 
-    /** Throws once, at the first clip request after a checkpoint completed (a marker file remembers it). */
-    static final class FailOnceAfterCheckpoint implements MapFunction<ClipRequest, ClipRequest>, CheckpointListener {
-        private final String marker;
-        private transient boolean checkpointed;
-
-        FailOnceAfterCheckpoint(Path marker) {
-            this.marker = marker.toString();
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long id) {
-            checkpointed = true;
-        }
-
-        @Override
-        public ClipRequest map(ClipRequest r) throws Exception {
-            if (checkpointed && !Files.exists(Path.of(marker))) {
-                Files.createFile(Path.of(marker));
-                throw new RuntimeException("test failure after a checkpoint, before clip " + r.event.eventId);
-            }
-            return r;
-        }
-    }
-
     /** Slows the source so checkpoints happen in between. */
     record Throttle(long millis) implements MapFunction<Frame, Frame> {
         @Override
@@ -125,7 +101,7 @@ class ClipPipelineTest {
         SingleOutputStreamOperator<ClipRequest> clips = all.getSideOutput(SegmentMarkers.SEGMENTS).keyBy(s -> s.cameraId)
                 .connect(kept.getSideOutput(RetentionFilter.LIFECYCLE).keyBy(e -> e.cameraId))
                 .process(new SegmentKeeper(ROLLS)).uid("segment-keeper");
-        DataStream<ClipRequest> toSink = failMarker != null ? clips.map(new FailOnceAfterCheckpoint(failMarker)).uid("fail-once") : clips;
+        DataStream<ClipRequest> toSink = failMarker != null ? clips.map(new FailOnceAfterCheckpoint<ClipRequest>(failMarker, 0)).uid("fail-once") : clips;
         toSink.sinkTo(ClipSink.builder(new org.apache.flink.core.fs.Path(base)).workDir(spool).build()).uid("clips");
         List<SegmentDecision> decisions = new ArrayList<>();
         try (var it = clips.getSideOutput(SegmentKeeper.DECISIONS).executeAndCollect("clips")) {

@@ -9,6 +9,7 @@ import dev.winnow.connectors.testing.ClassResource;
 import dev.winnow.connectors.testing.Frames;
 import dev.winnow.connectors.testing.KafkaBroker;
 import dev.winnow.connectors.testing.Metrics;
+import dev.winnow.flink.testing.FailOnceAfterCheckpoint;
 import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.RetentionEvent;
@@ -24,8 +25,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -83,7 +82,7 @@ class WinnowKafkaTest {
         KafkaSource<Frame> source = WinnowKafka.frameSource(BROKER.get().bootstrap(), in, name + "-group")
                 .setBounded(OffsetsInitializer.latest()).build();
         DataStream<Frame> kept = env.fromSource(source, WatermarkStrategy.noWatermarks(), "frames").filter(f -> f.seq % 10 == 0);
-        if (failMarker != null) kept = kept.map(new FailOnceAfterCheckpoint(failMarker));
+        if (failMarker != null) kept = kept.map(new FailOnceAfterCheckpoint<Frame>(failMarker, 5));
         kept.sinkTo(WinnowKafka.frameSink(BROKER.get().bootstrap(), outTopic)
                 .exactlyOnce("winnow-" + name)
                 .transactionTimeout(Duration.ofMinutes(1))
@@ -102,34 +101,6 @@ class WinnowKafkaTest {
         }
         assertEquals(0L, ((TreeSet<Long>) seqs).first());
         assertEquals(n - 10L, ((TreeSet<Long>) seqs).last());
-    }
-
-    /**
-     * Slows each kept frame a little so that checkpoints complete mid-stream, and throws once at the first
-     * frame after one did (a marker file remembers it across the restart).
-     */
-    static final class FailOnceAfterCheckpoint implements MapFunction<Frame, Frame>, CheckpointListener {
-        private final String marker;
-        private transient boolean checkpointed;
-
-        FailOnceAfterCheckpoint(Path marker) {
-            this.marker = marker.toString();
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long id) {
-            checkpointed = true;
-        }
-
-        @Override
-        public Frame map(Frame f) throws Exception {
-            Thread.sleep(5);
-            if (checkpointed && !Files.exists(Path.of(marker))) {
-                Files.createFile(Path.of(marker));
-                throw new RuntimeException("test failure after a checkpoint, at frame " + f.seq);
-            }
-            return f;
-        }
     }
 
     @Test

@@ -1,0 +1,39 @@
+package dev.winnow.flink.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+
+/**
+ * A pass-through map that throws once, at the first record after a checkpoint of its subtask completed,
+ * so that a test sees a restore from a real checkpoint mid-stream. A marker file remembers the failure
+ * across the restart (the function's own fields start fresh); the test asserts the marker exists, so a
+ * run that ended before any checkpoint cannot pass as "recovered". {@code delayMillis} slows each record,
+ * so that checkpoints complete while the stream is still running.
+ */
+public final class FailOnceAfterCheckpoint<T> implements MapFunction<T, T>, CheckpointListener {
+    private final String marker;
+    private final long delayMillis;
+    private transient boolean checkpointed;
+
+    public FailOnceAfterCheckpoint(Path marker, long delayMillis) {
+        this.marker = marker.toString();
+        this.delayMillis = delayMillis;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long id) {
+        checkpointed = true;
+    }
+
+    @Override
+    public T map(T record) throws Exception {
+        if (delayMillis > 0) Thread.sleep(delayMillis);
+        if (checkpointed && !Files.exists(Path.of(marker))) {
+            Files.createFile(Path.of(marker));
+            throw new RuntimeException("test failure after a checkpoint, at " + record);
+        }
+        return record;
+    }
+}
