@@ -2,19 +2,14 @@ package dev.winnow.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.examples.testing.ConsoleCapture;
+import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.registry.ModelRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import dev.winnow.flink.testing.LogLines;
 import dev.winnow.flink.frames.PerCameraFrameScorer;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,18 +24,14 @@ import picocli.CommandLine;
  */
 class PerCameraAliasJobTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
 
     @TempDir Path registryDir;
     @TempDir Path out;
 
     @Test
     void onlyTheCameraWhoseAliasMovedSwapsAndAMissingAliasWarnsOnce() throws Exception {
-        Path detectors = Samples.dir().resolveSibling("../model-tools/detector").normalize();
-        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(registryDir));
-        registry.publish("person-detector", Files.readAllBytes(detectors.resolve("person-detector-int8.wnm")), "test", Map.of());
-        registry.publish("person-detector", Files.readAllBytes(detectors.resolve("person-detector-float.wnm")), "test", Map.of());
+        ModelRegistry registry = DetectorRegistry.withBothDetectors(registryDir);
         registry.setAlias("person-detector", "production", 1, "test");
         registry.setAlias("person-detector", "north-1", 1, "test");
 
@@ -53,36 +44,21 @@ class PerCameraAliasJobTest {
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
                 "--camera", "south-1=" + concourse.resolve("south-1"));
 
-        PrintStream console = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(new RegistryFollowingJobTest.TeeStream(console, captured), true, StandardCharsets.UTF_8));
-        try (LogLines log = new LogLines(PerCameraFrameScorer.class)) {
-            CompletableFuture<Void> move = CompletableFuture.runAsync(() -> {
-                try {
-                    // move once the cameras' frames are being scored (the sinks' first bytes), not at a guessed time
-                    for (int i = 0; i < 600 && !scoring(); i++) Thread.sleep(100);
-                    Thread.sleep(1_000);
-                    registry.setAlias("person-detector", "north-1", 2, "test");
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            int code = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return job.call();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }).get(240, TimeUnit.SECONDS); // a hang guard: the job replays 8 s of frames, slower on a loaded machine
-            move.get();
+        ConsoleCapture console = new ConsoleCapture();
+        try (console; LogLines log = new LogLines(PerCameraFrameScorer.class)) {
+            // move once the cameras' frames are being scored (the sinks' first bytes), not at a guessed time;
+            // the timeout is a hang guard: the job replays 8 s of frames, slower on a loaded machine
+            int code = TestJobs.callWhile(job, () -> {
+                for (int i = 0; i < 600 && !scoring(); i++) Thread.sleep(100);
+                Thread.sleep(1_000);
+                registry.setAlias("person-detector", "north-1", 2, "test");
+            }, Duration.ofSeconds(240));
             assertEquals(0, code);
             assertEquals(1, log.lines.stream().filter(l -> l.contains("camera south-1: person-detector@south-1 has no loadable version")).count(),
                     "one warning for south-1: " + log.lines);
             assertEquals(1, log.lines.size(), "no other camera warns: " + log.lines);
-        } finally {
-            System.setOut(console);
         }
-        String printed = captured.toString(StandardCharsets.UTF_8);
+        String printed = console.text();
         assertTrue(printed.matches("(?s).*camera north-1: person-detector-int8 v1 → person-detector-float v2 at \\d\\d:\\d\\d:\\d\\d\\R.*"),
                 "one swap line for north-1:\n" + printed);
         assertFalse(printed.contains("camera north-2:"), "north-2 follows production, which did not move:\n" + printed);

@@ -2,17 +2,12 @@ package dev.winnow.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.examples.testing.ConsoleCapture;
+import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.registry.ModelRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import java.time.Duration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,19 +21,15 @@ import picocli.CommandLine;
  */
 class RegistryFollowingJobTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
 
     @TempDir Path registryDir;
     @TempDir Path out;
 
     @Test
     void aBoundedJobOnARegistryAliasEndsAndReportsEveryVersion() throws Exception {
-        Path detectors = Samples.dir().resolveSibling("../model-tools/detector").normalize();
-        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(registryDir));
-        registry.publish("person-detector", Files.readAllBytes(detectors.resolve("person-detector-int8.wnm")), "test", Map.of());
+        ModelRegistry registry = DetectorRegistry.withBothDetectors(registryDir);
         registry.setAlias("person-detector", "production", 1, "test");
-        registry.publish("person-detector", Files.readAllBytes(detectors.resolve("person-detector-float.wnm")), "test", Map.of());
 
         Path concourse = Samples.dir().resolve("frames/concourse");
         StadiumStaffingJob job = new StadiumStaffingJob();
@@ -47,32 +38,16 @@ class RegistryFollowingJobTest {
                 "--registry", registryDir.toString(), "--model", "person-detector@production", "--fps", "5",
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "south-1=" + concourse.resolve("south-1"));
 
-        PrintStream console = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(new TeeStream(console, captured), true, StandardCharsets.UTF_8));
-        try {
-            CompletableFuture<Void> move = CompletableFuture.runAsync(() -> {
-                try {
-                    Thread.sleep(5_000);
-                    registry.setAlias("person-detector", "production", 2, "test");
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
+        ConsoleCapture console = new ConsoleCapture();
+        try (console) {
             // without the feed stop the job would never end; this fails with a TimeoutException then
-            int code = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return job.call();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }).get(90, TimeUnit.SECONDS);
-            move.get();
+            int code = TestJobs.callWhile(job, () -> {
+                Thread.sleep(5_000);
+                registry.setAlias("person-detector", "production", 2, "test");
+            }, Duration.ofSeconds(90));
             assertEquals(0, code);
-        } finally {
-            System.setOut(console);
         }
-        String printed = captured.toString(StandardCharsets.UTF_8);
+        String printed = console.text();
         for (String camera : new String[] {"north-1", "south-1"}) {
             assertTrue(printed.matches("(?s).*camera " + camera + ": person-detector-int8 v1 → person-detector-float v2 at \\d\\d:\\d\\d:\\d\\d\\R.*"),
                     "one swap line for " + camera + ":\n" + printed);
@@ -81,27 +56,5 @@ class RegistryFollowingJobTest {
         assertTrue(printed.matches("(?s).*models: person-detector-int8 v1 \\(\\d+ frames\\), person-detector-float v2 \\(\\d+ frames\\).*"), printed);
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("person-detector-int8 v1 (") && html.contains("person-detector-float v2 ("), "the report names both versions");
-    }
-
-    /** Writes to two streams: the console stays readable while the test reads what was printed. */
-    static final class TeeStream extends java.io.OutputStream {
-        private final java.io.OutputStream a, b;
-
-        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public synchronized void write(int c) throws java.io.IOException {
-            a.write(c);
-            b.write(c);
-        }
-
-        @Override
-        public synchronized void write(byte[] buf, int off, int len) throws java.io.IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
-        }
     }
 }
