@@ -3,6 +3,7 @@ package dev.winnow.tools.detect;
 import dev.winnow.tools.nn.Checkpoints;
 import dev.winnow.runtime.quant.QuantParams;
 import dev.winnow.tools.nn.FilterRounding;
+import dev.winnow.tools.nn.OptimiserOptions;
 import dev.winnow.tools.nn.Tape;
 import dev.winnow.tools.nn.Tensor;
 import java.nio.file.Files;
@@ -79,9 +80,9 @@ public final class DetectorTrainer {
         CopyPaste paste = addScenes(o, train, frames.plate());
         oversampleHard(train, o.oversample);
         System.out.printf(Locale.ROOT, "training on %d frames (%d with people), validating on %d; %d epochs, batch %d, %d threads%n",
-                train.size(), train.stream().filter(s -> !s.boxes().isEmpty()).count(), val.size(), o.epochs, o.batch, o.threads);
+                train.size(), train.stream().filter(s -> !s.boxes().isEmpty()).count(), val.size(), o.optimiser.epochs, o.optimiser.batch, o.optimiser.threads);
 
-        DetectorNet net = new DetectorNet(cfg, o.threads, o.seed);
+        DetectorNet net = new DetectorNet(cfg, o.optimiser.threads, o.optimiser.seed);
         System.out.printf(Locale.ROOT, "student: %,d parameters, %dx%d anchors per cell, %d MBConv blocks (expansion %d)%n", net.parameterCount(), cfg.subX(), cfg.subY(), cfg.blocks(), cfg.expansion());
         // --init P: start from these weights (fine-tuning), instead of the seeded initialisation
         if (o.init != null) Checkpoints.load(net.params(), o.init);
@@ -93,12 +94,12 @@ public final class DetectorTrainer {
             Checkpoints.load(net.params(), o.paramsOut);
         } else {
             runTraining(net, frames, paste, qat ? new FilterRounding(net.convFilters()) : null, valCounts, o);
-            if (o.epochs > 0) Checkpoints.save(net.params(), o.paramsOut);
+            if (o.optimiser.epochs > 0) Checkpoints.save(net.params(), o.paramsOut);
         }
 
         // --calibrate N: training frames whose activation ranges set the int8 scales (min/max, as TensorFlow Lite's converter)
         net.quantizeActivations(null);
-        float[][] ranges = qat ? qatRanges : calibrate(net, real, o.calibrate, o.seed);
+        float[][] ranges = qat ? qatRanges : calibrate(net, real, o.calibrate, o.optimiser.seed);
         if (!qat) floorScores(net, ranges, o);
         Map<String, float[]> correction = biasCorrection(net, ranges, real, o);
         // on the float head (default, as the shipped model was chosen) or, with --select-on int8, on the int8 head (what
@@ -220,7 +221,7 @@ public final class DetectorTrainer {
         if (pastedScenes > 0) {
             List<Sample> empty = train.stream().filter(s -> !s.clip().equals("vtest") && !s.clip().equals(SYNTHETIC) && s.boxes().isEmpty()).toList();
             paste.withCrops(CopyPaste.crops(train));
-            Random pick = new Random(o.seed + 2);
+            Random pick = new Random(o.optimiser.seed + 2);
             for (int k = 0; k < pastedScenes; k++) train.add(new Sample(PASTED, k, empty.get(pick.nextInt(empty.size())).pixels(), List.of()));
             System.out.printf(Locale.ROOT, "pasted scenes: %d per epoch on %d people-free frames of other cameras, from %d people (%d teacher-box crops)%n",
                     pastedScenes, empty.size(), paste.size() + paste.crops(), paste.crops());
@@ -246,7 +247,7 @@ public final class DetectorTrainer {
      * the training loop rounds the filters to theirs for each step's gradient. Returns the ranges.
      */
     private static float[][] startQuantizationAware(DetectorNet net, List<Sample> real, DetectorTrainCommand o) {
-        float[][] ranges = calibrate(net, real, o.calibrate, o.seed);
+        float[][] ranges = calibrate(net, real, o.calibrate, o.optimiser.seed);
         floorScores(net, ranges, o); // while training too: the grid the export will use
         net.quantizeActivations(quantParams(ranges));
         System.out.printf(Locale.ROOT, "quantization-aware: %d activations on int8 grids from %d calibration frames, %d filters rounded per step%n",
@@ -260,15 +261,16 @@ public final class DetectorTrainer {
      */
     private static void runTraining(DetectorNet net, TrainingFrames frames, CopyPaste paste, FilterRounding rounding,
                                     Map<Integer, Integer> valCounts, DetectorTrainCommand o) throws Exception {
-        TrainingLoop loop = TrainingLoop.builder(net).epochs(o.epochs).batch(o.batch).threads(o.threads).learningRate(o.lr)
-                .seed(o.seed).zoom(o.zoom, o.enlarge).paste(paste).rounding(rounding).movingAverage(o.ema).build();
+        OptimiserOptions opt = o.optimiser;
+        TrainingLoop loop = TrainingLoop.builder(net).epochs(opt.epochs).batch(opt.batch).threads(opt.threads).learningRate((float) opt.lr)
+                .seed(opt.seed).zoom(o.zoom, o.enlarge).paste(paste).rounding(rounding).movingAverage(o.ema).build();
         String grids = rounding != null ? " (activations on int8 grids, float weights)" : "";
         long t0 = System.nanoTime();
         loop.run(frames.train(), (epoch, scoreLoss, boxLoss) -> {
             double el = (System.nanoTime() - t0) / 1e9;
             double[] vm = validate(net, frames.val(), 0.5f, 0.3f, valCounts);
             System.out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f (score %.4f, box %.4f)  val count MAE at 0.5%s: %.3f vs labels, %.3f vs hand counts  %.0f s, ETA %.0f s%n",
-                    epoch, o.epochs, scoreLoss + boxLoss, scoreLoss, boxLoss, grids, vm[0], vm[1], el, el / epoch * (o.epochs - epoch));
+                    epoch, opt.epochs, scoreLoss + boxLoss, scoreLoss, boxLoss, grids, vm[0], vm[1], el, el / epoch * (opt.epochs - epoch));
         });
         if (loop.useAverage()) {
             double[] vm = validate(net, frames.val(), 0.5f, 0.3f, valCounts);
@@ -281,7 +283,7 @@ public final class DetectorTrainer {
             throws dev.winnow.runtime.format.ModelFormatException {
         if (o.biasCorrect <= 0) return Map.of();
         List<float[]> bf = new ArrayList<>();
-        for (Sample s : calibrationOrder(real, o.seed).subList(0, Math.min(o.biasCorrect, real.size()))) bf.add(floats(s.pixels()));
+        for (Sample s : calibrationOrder(real, o.optimiser.seed).subList(0, Math.min(o.biasCorrect, real.size()))) bf.add(floats(s.pixels()));
         Map<String, float[]> correction = BiasCorrection.estimate(net, ranges, bf);
         StringBuilder sb = new StringBuilder("int8 bias correction from " + bf.size() + " training frames, mean |shift| per layer:");
         correction.forEach((k, v) -> {
@@ -404,7 +406,7 @@ public final class DetectorTrainer {
                 ? "model-tools/detector/training-sources.csv role train: vtest.avi 0-589, tree.avi 0-35" + (o.clips.isEmpty() ? "" : ", " + String.join(", ", o.clips))
                         + " (labels: the CenterNet teacher), the vtest plate, copy-paste"
                 : "opencv-doc vtest.avi frames 0-589 (labels: " + labelSource + "), tree.avi 0-35, background plate");
-        prov.put("seed", o.seed);
+        prov.put("seed", o.optimiser.seed);
         prov.put("command", "scripts/detector/train.sh");
         return prov;
     }
