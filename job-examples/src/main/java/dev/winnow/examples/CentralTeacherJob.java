@@ -3,6 +3,7 @@ package dev.winnow.examples;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.KafkaOptions;
+import dev.winnow.examples.io.RunOptions;
 import dev.winnow.examples.io.OutputDir;
 import dev.winnow.examples.report.CentralReport;
 import dev.winnow.flink.central.CentralTeacher;
@@ -58,26 +59,12 @@ public final class CentralTeacherJob implements Callable<Integer> {
             + "upper bound: flagged only when the samples show the recall is under the floor) or point (default: ${DEFAULT-VALUE})")
     String flagOn;
 
-    @Option(names = "--out", defaultValue = "reports/central-teacher", description = "output directory (recall CSV, adapt requests, report.html; "
-            + "its previous outputs are replaced) or file system URI; default: ${DEFAULT-VALUE}")
-    String out;
-
-    @Option(names = "--parallelism", defaultValue = "1") int parallelism;
+    @Mixin RunOptions run = new RunOptions("reports/central-teacher", 1);
 
     @Override
     public Integer call() throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
-        build(env);
-        long t0 = System.nanoTime();
-        env.execute("winnow central-teacher");
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Path local = OutputDir.of(out).local();
-        if (local == null) {
-            System.out.printf(Locale.ROOT, "central-teacher finished in %.1f s; outputs in %s%n", seconds, out);
-            return 0;
-        }
-        System.out.println("report: " + writeReport(local));
+        RunOptions.Finished done = run.run("central-teacher", this::build);
+        if (done.local() != null) System.out.println("report: " + writeReport(done.local()));
         return 0;
     }
 
@@ -104,7 +91,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
         if (!Files.isRegularFile(teacher)) throw new IllegalArgumentException("no teacher artifact " + teacher + " (run `winnow teacher label` once, or `winnow import tfjs`)");
         RecallMonitor monitor = new RecallMonitor(floor, rule());
         env.enableCheckpointing(2_000);
-        OutputDir output = OutputDir.of(out);
+        OutputDir output = run.output();
         output.clearLocal("recall", "adapt-requests", "report.html");
         DataStream<TeacherRequest> requests = env.fromSource(kafka.bound(WinnowKafka.teacherRequestSource(kafka.bootstrap, requestsTopic, kafka.group)).build(),
                 WatermarkStrategy.noWatermarks(), "kafka " + requestsTopic).uid("teacher-requests");

@@ -1,19 +1,19 @@
 package dev.winnow.examples;
 
-import dev.winnow.connectors.camera.CameraSource;
-import dev.winnow.connectors.camera.CameraSpec;
 import dev.winnow.connectors.camera.FfmpegCamera;
 import dev.winnow.connectors.camera.SegmentMarkers;
 import dev.winnow.connectors.clips.ClipSink;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sink.RetainedFrameSink;
-import dev.winnow.examples.io.Cameras;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameLabels;
+import dev.winnow.examples.io.CameraOptions;
 import dev.winnow.examples.io.CascadeOptions;
 import dev.winnow.examples.io.FrameModels;
 import dev.winnow.examples.io.KafkaOptions;
+import dev.winnow.examples.io.ModelOptions;
 import dev.winnow.examples.io.OutputDir;
+import dev.winnow.examples.io.RunOptions;
 import dev.winnow.examples.live.LiveStatus;
 import dev.winnow.examples.live.ModelStamp;
 import dev.winnow.examples.live.ModelSwaps;
@@ -29,9 +29,7 @@ import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -56,38 +54,26 @@ import picocli.CommandLine.Option;
 @Command(name = "security-retention", mixinStandardHelpOptions = true,
         description = "Keep only the frames with people in them (with pre/post roll) and report the storage saved.")
 public final class SecurityRetentionJob implements Callable<Integer> {
-    @Option(names = "--camera", description = "id=folder|video|url (repeatable; default: the bundled sample cameras)")
-    List<String> cameras = new ArrayList<>();
+    @Mixin CameraOptions camera = new CameraOptions(5);
+    @Mixin ModelOptions model = new ModelOptions();
+    @Mixin RunOptions run = new RunOptions("reports/security-retention", 2);
 
     @Option(names = "--labels", description = "CSV camera,seq,count of hand-counted frames, for recall (default with the sample: its labels)")
     Path labels;
 
-    @Option(names = "--model", defaultValue = "bundled", description = "bundled, a .wnm path, or name@alias with --registry (default: ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--registry", description = "registry directory or URL: follow --model's alias as it moves")
-    String registry;
-
-    @Option(names = "--camera-alias", paramLabel = "camera=alias", description = "with --registry: this camera follows its own alias of --model's model "
-            + "(repeatable; e.g. cam7=cam7); other cameras follow --model's alias. A camera whose alias does not exist stays on --model's, with one warning")
-    List<String> cameraAliases = new ArrayList<>();
-
-    @Option(names = "--fps", defaultValue = "0", description = "replay rate of folder cameras; 0 = as fast as possible (event time stays 1 frame per 1/event-fps)")
-    double fps;
-
-    @Option(names = "--event-fps", defaultValue = "5", description = "frame rate of the replayed folders' event-time clock (default: ${DEFAULT-VALUE})")
-    double eventFps;
-
-    @Option(names = "--enter", defaultValue = "0.6") float enter;
-    @Option(names = "--exit", defaultValue = "0.4") float exit;
-    @Option(names = "--pre-roll", defaultValue = "PT2S", description = "ISO-8601 duration (default: ${DEFAULT-VALUE})") Duration preRoll;
-    @Option(names = "--post-roll", defaultValue = "PT2S") Duration postRoll;
-    @Option(names = "--min-event", defaultValue = "PT0.4S") Duration minEvent;
-
-    @Option(names = "--out", defaultValue = "reports/security-retention", description = "output directory (its previous outputs are replaced) or file system URI (s3://, hdfs://); default: ${DEFAULT-VALUE}")
-    String out;
-
-    @Option(names = "--parallelism", defaultValue = "2") int parallelism;
+    @Option(names = "--enter", defaultValue = "0.6", description = "person score at which an event opens (default: ${DEFAULT-VALUE})")
+    float enter;
+    @Option(names = "--exit", defaultValue = "0.4", description = "an open event stays open while the person score stays at or above this "
+            + "(hysteresis; at most --enter) (default: ${DEFAULT-VALUE})")
+    float exit;
+    @Option(names = "--pre-roll", defaultValue = "PT2S", description = "kept before an event's first detection (ISO-8601 duration; default: ${DEFAULT-VALUE})")
+    Duration preRoll;
+    @Option(names = "--post-roll", defaultValue = "PT2S", description = "kept after an event's last frame at or above --exit "
+            + "(ISO-8601 duration; default: ${DEFAULT-VALUE})")
+    Duration postRoll;
+    @Option(names = "--min-event", defaultValue = "PT0.4S", description = "detections must persist this long to open an event "
+            + "(ISO-8601 duration; default: ${DEFAULT-VALUE})")
+    Duration minEvent;
 
     @Option(names = "--segment", defaultValue = "PT0S", description = "recorded segment length, cut at the next keyframe; PT0S = one GOP per segment, "
             + "so clips start at the keyframe before the pre-roll and end at the first keyframe after the post-roll (default: ${DEFAULT-VALUE})")
@@ -105,18 +91,11 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     @Option(names = "--spool", description = "local directory for recorded segments (default: <out>/.spool for a local --out, else the temp dir)")
     Path spool;
 
-    @Option(names = "--status", description = "print a one-line status of the cameras this often (ISO-8601 duration; "
-            + "default PT30S when a camera is a live stream or Kafka is read unbounded, else none; PT0S = none)")
-    Duration status;
-
     @Option(names = "--keep-frames", description = "also write the kept decoded frames (.wfr, camera=<id>/yyyy-MM-dd--HH under frames/) for training data")
     boolean keepFrames;
 
     @Mixin KafkaOptions kafka = new KafkaOptions();
     @Mixin CascadeOptions cascade = new CascadeOptions();
-
-    @Option(names = "--frames-topic", description = "read CameraFrame records from this Kafka topic instead of --camera")
-    String framesTopic;
 
     @Option(names = "--events-topic", description = "also write RetentionEvent records to this Kafka topic (exactly once)")
     String eventsTopic;
@@ -128,69 +107,43 @@ public final class SecurityRetentionJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (cameras.isEmpty() && framesTopic == null) {
+        if (camera.none()) {
             Path samples = Samples.dir().resolve("frames");
-            cameras = List.of("plaza=" + samples.resolve("plaza"), "garden=" + samples.resolve("garden"));
+            camera.cameras = List.of("plaza=" + samples.resolve("plaza"), "garden=" + samples.resolve("garden"));
             if (labels == null) labels = samples.resolve("labels.csv");
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
-        build(env);
-        long t0 = System.nanoTime();
-        env.execute("winnow security-retention");
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Path local = OutputDir.of(out).local();
-        if (local == null) {
-            System.out.printf(Locale.ROOT, "security-retention finished in %.1f s; outputs in %s (reports are written for local output directories)%n", seconds, out);
-            return 0;
-        }
-        RetentionReport.writeMergedIndex(local);
-        RetentionReport report = RetentionReport.read(local, retention());
-        System.out.print(report.summary(seconds));
-        System.out.print(FrameSummary.read(local, FrameModels.label(model, registry)).lines());
+        RunOptions.Finished done = run.run("security-retention", this::build);
+        if (done.local() == null) return 0;
+        RetentionReport.writeMergedIndex(done.local());
+        RetentionReport report = RetentionReport.read(done.local(), retention());
+        System.out.print(report.summary(done.seconds()));
+        System.out.print(FrameSummary.read(done.local(), model.label()).lines());
         if (labelSummary != null) System.out.println(labelSummary);
-        report.writeHtml(local.resolve("report.html"));
-        System.out.println("report: " + local.resolve("report.html"));
+        report.writeHtml(done.reportPage());
+        System.out.println("report: " + done.reportPage());
         return 0;
     }
 
-    /** --status, or its default: 30 s when a camera is live (a stream URL) or Kafka is read unbounded. */
-    Duration statusPeriod() {
-        if (status != null) return status.isZero() ? null : status;
-        boolean live = framesTopic != null ? !kafka.bounded : cameras.stream().anyMatch(Cameras::isLive);
-        return live ? Duration.ofSeconds(30) : null;
-    }
-
     RetentionConfig retention() {
-        return new RetentionConfig(enter, exit, preRoll.toMillis(), postRoll.toMillis(), minEvent.toMillis());
+        return RetentionConfig.builder().enterThreshold(enter).exitThreshold(exit).preRollMillis(preRoll.toMillis())
+                .postRollMillis(postRoll.toMillis()).minEventMillis(minEvent.toMillis()).build();
     }
 
     /** The job graph, for {@link #call} and tests. */
     void build(StreamExecutionEnvironment env) throws Exception {
         env.enableCheckpointing(2_000);
-        OutputDir output = OutputDir.of(out);
+        OutputDir output = run.output();
         output.clearLocal("verdicts", "received", "camera-status", "kept", "events", "segments", "frames", "retained", "report.html", "index.csv", ".spool");
         output.clearLocalMatching("camera=");
         Path spoolDir = spool != null ? spool : output.local() != null ? output.local().resolve(".spool")
                 : Path.of(System.getProperty("java.io.tmpdir"), "winnow-spool");
-        kafka.require("--frames-topic", framesTopic);
         kafka.require("--events-topic", eventsTopic);
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis);
-        DataStream<Frame> frames;
-        FeedStop stop = registry != null || cascade.central().enabled() ? FeedStop.create() : null;
-        if (framesTopic != null) {
-            frames = env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), stop),
-                    watermarks, "kafka " + framesTopic).uid("cameras");
-        } else {
-            List<CameraSpec<?>> specs = new ArrayList<>();
-            for (String c : cameras) {
-                CameraSpec<?> spec = Cameras.parse(c, fps, eventFps, SAMPLE_START, 320, 240);
-                if (spec instanceof FfmpegCamera f) f.record(spoolDir, segment);
-                if (maxFrames != null) spec.maxFrames(maxFrames);
-                specs.add(spec);
-            }
-            frames = env.fromSource(FrameModels.watched(CameraSource.of(specs), stop), watermarks, "cameras").uid("cameras");
-        }
+        FeedStop stop = model.followsRegistry() || cascade.central().enabled() ? FeedStop.create() : null;
+        DataStream<Frame> frames = camera.frames(env, kafka, watermarks, stop, SAMPLE_START, spec -> {
+            if (spec instanceof FfmpegCamera f) f.record(spoolDir, segment);
+            if (maxFrames != null) spec.maxFrames(maxFrames);
+        });
         SingleOutputStreamOperator<Frame> split = frames.process(new SegmentMarkers()).name("segment markers").uid("segment-markers");
         split.getSideOutput(SegmentMarkers.STATUS).sinkTo(CsvFiles.sink(output, "camera-status", RetentionReport::statusLine, st -> st.toMillis))
                 .name("camera status csv").uid("camera-status-csv");
@@ -202,10 +155,10 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         }
         // every frame that reached the scorer, so the summary can count the ones it dropped (malformed, oversized)
         frames.sinkTo(CsvFiles.sink(output, "received", f -> f.cameraId + "," + f.seq, f -> f.timestampMillis)).name("received csv").uid("received-csv");
-        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model, registry, stop, cascade.withKafka(kafka), cameraAliases);
+        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model.model, model.registry, stop, cascade.withKafka(kafka), camera.cameraAliases);
         DataStream<ModelStamp> stamps = FrameModels.stamps(scored);
         ModelSwaps.log(stamps, "camera");
-        Duration every = statusPeriod();
+        Duration every = camera.statusPeriod(kafka);
         if (every != null) LiveStatus.log(stamps, every, "frames");
         scored.sinkTo(CsvFiles.sink(output, "verdicts", RetentionReport::verdictLine, s -> s.frame.timestampMillis)).name("verdicts csv").uid("verdicts-csv");
         SingleOutputStreamOperator<ScoredFrame> kept = scored.keyBy(s -> s.frame.cameraId).process(new RetentionFilter(retention())).name("retention").uid("retention");

@@ -9,6 +9,8 @@ import dev.winnow.examples.live.ModelStamp;
 import dev.winnow.examples.live.ModelSwaps;
 import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.examples.io.KafkaOptions;
+import dev.winnow.examples.io.ModelOptions;
+import dev.winnow.examples.io.RunOptions;
 import dev.winnow.examples.io.OutputDir;
 import dev.winnow.examples.report.SensorReport;
 import dev.winnow.flink.model.ModelSource;
@@ -55,22 +57,16 @@ public final class SensorEventsJob implements Callable<Integer> {
     @Option(names = "--labelled", description = "the last CSV column is a label (default: true for the sample)")
     Boolean labelled;
 
-    @Option(names = "--model", defaultValue = "bundled", description = "bundled, a .wnm path, or name@alias with --registry (default: ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--registry", description = "registry directory or URL: follow --model's alias as it moves")
-    String registry;
+    @Mixin ModelOptions model = new ModelOptions();
+    @Mixin RunOptions run = new RunOptions("reports/sensor-events", 2);
 
     @Option(names = "--relevant", defaultValue = "active", split = ",", description = "labels whose windows travel on (default: ${DEFAULT-VALUE})")
     Set<String> relevant;
 
-    @Option(names = "--window", defaultValue = "" + WINDOW) int window;
-    @Option(names = "--slide", defaultValue = "" + SLIDE) int slide;
-
-    @Option(names = "--out", defaultValue = "reports/sensor-events", description = "output directory (its previous outputs are replaced) or file system URI (s3://, hdfs://); default: ${DEFAULT-VALUE}")
-    String out;
-
-    @Option(names = "--parallelism", defaultValue = "2") int parallelism;
+    @Option(names = "--window", defaultValue = "" + WINDOW, description = "readings per window (default: ${DEFAULT-VALUE}, what the bundled model was trained on)")
+    int window;
+    @Option(names = "--slide", defaultValue = "" + SLIDE, description = "readings a window moves by (default: ${DEFAULT-VALUE})")
+    int slide;
 
     @Option(names = "--status", description = "print a one-line status of the sensors this often (ISO-8601 duration; "
             + "default PT30S when Kafka is read unbounded, else none; PT0S = none)")
@@ -90,30 +86,26 @@ public final class SensorEventsJob implements Callable<Integer> {
             readings = List.of(Samples.dir().resolve("sensors/beavers.csv"));
             if (labelled == null) labelled = true;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
-        build(env);
-        long t0 = System.nanoTime();
-        env.execute("winnow sensor-events");
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Path local = OutputDir.of(out).local();
-        if (local == null) {
-            System.out.printf(Locale.ROOT, "sensor-events finished in %.1f s; outputs in %s (reports are written for local output directories)%n", seconds, out);
-            return 0;
-        }
-        SensorReport report = SensorReport.read(local, trainedOn());
-        System.out.printf(Locale.ROOT, "sensor-events: %d windows scored in %.1f s%n", report.windows(), seconds);
+        RunOptions.Finished done = run.run("sensor-events", this::build);
+        if (done.local() == null) return 0;
+        SensorReport report = SensorReport.read(done.local(), trainedOn());
+        System.out.printf(Locale.ROOT, "sensor-events: %d windows scored in %.1f s%n", report.windows(), done.seconds());
         System.out.print(report.summary());
-        report.writeHtml(local.resolve("report.html"));
-        System.out.println("report: " + local.resolve("report.html"));
+        report.writeHtml(done.reportPage());
+        System.out.println("report: " + done.reportPage());
         return 0;
+    }
+
+    /** --model without a registry: the bundled classifier or an artifact. */
+    private ModelSource fixedModel() throws java.io.IOException {
+        return model.model.equals("bundled") ? ModelSource.ofResource(BUNDLED_MODEL, 1) : ModelSource.ofPath(Path.of(model.model), 1);
     }
 
     /** The sensors the model was trained on, from its provenance {@code trainedOn}; empty when unknown (a registry model). */
     Set<String> trainedOn() {
-        if (registry != null) return Set.of();
+        if (model.registry != null) return Set.of();
         try {
-            ModelSource source = model.equals("bundled") ? ModelSource.ofResource(BUNDLED_MODEL, 1) : ModelSource.ofPath(Path.of(model), 1);
+            ModelSource source = fixedModel();
             Object t = source.load().metadata().provenance().get("trainedOn");
             return t == null || t.toString().isBlank() ? Set.of() : Set.of(t.toString().split(","));
         } catch (Exception e) {
@@ -129,12 +121,12 @@ public final class SensorEventsJob implements Callable<Integer> {
 
     void build(StreamExecutionEnvironment env) throws Exception {
         env.enableCheckpointing(2_000);
-        OutputDir output = OutputDir.of(out);
+        OutputDir output = run.output();
         output.clearLocal("windows", "events", "report.html");
         kafka.require("--readings-topic", readingsTopic);
         kafka.require("--events-topic", eventsTopic);
         DataStream<SensorReading> rs;
-        FeedStop stop = registry != null ? FeedStop.create() : null;
+        FeedStop stop = model.registry != null ? FeedStop.create() : null;
         if (readingsTopic != null) {
             rs = env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.sensorReadingSource(kafka.bootstrap, readingsTopic, kafka.group)).build(), stop),
                     WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(Duration.ofSeconds(5)).withTimestampAssigner((r, t) -> r.timestampMillis),
@@ -151,17 +143,17 @@ public final class SensorEventsJob implements Callable<Integer> {
                 v -> String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f", v.sensorId, v.windowStartMillis, v.windowEndMillis, v.label, v.features[0]), v -> v.windowEndMillis))
                 .name("windows csv").uid("windows-csv");
         DataStream<SensorEvent> events;
-        if (registry != null) {
-            int at = model.indexOf('@');
-            if (at <= 0) throw new IllegalArgumentException("with --registry, --model must be name@alias, got " + model);
-            RegistryConnection conn = RegistryConnection.of(registry, List.of());
-            RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(model.substring(0, at));
+        if (model.registry != null) {
+            int at = model.model.indexOf('@');
+            if (at <= 0) throw new IllegalArgumentException("with --registry, --model must be name@alias, got " + model.model);
+            RegistryConnection conn = RegistryConnection.of(model.registry, List.of());
+            RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(model.model.substring(0, at));
             if (stop != null) feed.stopWhen(stop);
             var updates = feed.build().stream(env).broadcast(SwappableModel.VERSIONS);
-            events = windows.connect(updates).process(new HotSwapSensorClassifier(conn, model.substring(0, at), model.substring(at + 1), relevant, false))
-                    .name("classifier " + model).uid("classifier");
+            events = windows.connect(updates).process(new HotSwapSensorClassifier(conn, model.model.substring(0, at), model.model.substring(at + 1), relevant, false))
+                    .name("classifier " + model.model).uid("classifier");
         } else {
-            ModelSource source = model.equals("bundled") ? ModelSource.ofResource(BUNDLED_MODEL, 1) : ModelSource.ofPath(Path.of(model), 1);
+            ModelSource source = fixedModel();
             events = windows.flatMap(new SensorClassifier(source, relevant)).name("classifier").uid("classifier");
         }
         events.sinkTo(CsvFiles.sink(output, "events",

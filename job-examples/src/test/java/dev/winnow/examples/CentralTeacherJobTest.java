@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.testing.KafkaBroker;
 import dev.winnow.examples.cascade.CascadeScorerTest;
@@ -34,9 +35,7 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -62,9 +61,7 @@ import picocli.CommandLine;
  */
 class CentralTeacherJobTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(CountingReporter.configure(new Configuration()))
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(CountingReporter.configure(new Configuration()), 4);
 
     /**
      * Frame times near now: the broker's time-based retention (7 days) deletes records stamped in the
@@ -111,11 +108,20 @@ class CentralTeacherJobTest {
     }
 
     static StreamExecutionEnvironment env(int parallelism) {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(parallelism);
-        return env;
+        return TestJobs.env(parallelism);
+    }
+
+    /**
+     * Starts the central teacher job {@code central-<n>} on topics {@code req-<n>} (requests), {@code ans-<n>}
+     * (answers) and {@code adapt-<n>}, with its outputs under {@code tmp/central-<n>}; cancel it when done.
+     */
+    static JobClient startCentral(String n) throws Exception {
+        CentralTeacherJob job = new CentralTeacherJob();
+        new CommandLine(job).parseArgs("--kafka", broker.bootstrap(), "--group", "central-" + n, "--requests-topic", "req-" + n, "--answers-topic", "ans-" + n,
+                "--adapt-topic", "adapt-" + n, "--teacher", teacher.toString(), "--out", tmp.resolve("central-" + n).toString());
+        StreamExecutionEnvironment env = env(1);
+        job.build(env);
+        return env.executeAsync("central-" + n);
     }
 
     static CentralTeacherOptions options(String... args) {
@@ -157,12 +163,7 @@ class CentralTeacherJobTest {
     void bandFramesRoundTripAndTheTeacherOverrulesTheStudent() throws Exception {
         broker.createTopic("req-1", 2);
         broker.createTopic("ans-1", 2);
-        CentralTeacherJob job = new CentralTeacherJob();
-        new CommandLine(job).parseArgs("--kafka", broker.bootstrap(), "--group", "central-1", "--requests-topic", "req-1", "--answers-topic", "ans-1",
-                "--adapt-topic", "adapt-1", "--teacher", teacher.toString(), "--out", tmp.resolve("central-1").toString());
-        StreamExecutionEnvironment centralEnv = env(1);
-        job.build(centralEnv);
-        JobClient central = centralEnv.executeAsync("central-1");
+        JobClient central = startCentral("1");
         try {
             // every frame in the band; downscaled to 256 on the wire, so the answer's boxes are scaled back
             CentralTeacherOptions o = options("--teacher-topic", "req-1", "--teacher-answers-topic", "ans-1", "--teacher-timeout", "PT90S",
@@ -372,12 +373,7 @@ class CentralTeacherJobTest {
         // the sample cameras' frames are stamped in 2023: keep them past the broker's 7-day time-based retention
         keptTopic("req-5", 2);
         keptTopic("ans-5", 2);
-        CentralTeacherJob central = new CentralTeacherJob();
-        new CommandLine(central).parseArgs("--kafka", broker.bootstrap(), "--group", "central-5", "--requests-topic", "req-5", "--answers-topic", "ans-5",
-                "--adapt-topic", "adapt-5", "--teacher", teacher.toString(), "--out", tmp.resolve("central-5").toString());
-        StreamExecutionEnvironment centralEnv = env(1);
-        central.build(centralEnv);
-        JobClient centralJob = centralEnv.executeAsync("central-5");
+        JobClient centralJob = startCentral("5");
         try {
             SecurityRetentionJob job = new SecurityRetentionJob();
             Path samples = Samples.dir().resolve("frames");

@@ -3,6 +3,7 @@ package dev.winnow.examples;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.connectors.clips.ClipCommittable;
 import dev.winnow.connectors.clips.ClipIndex;
 import dev.winnow.examples.report.RetentionReport;
@@ -17,10 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,8 +32,7 @@ import picocli.CommandLine;
  */
 class RetentionReportBrowserTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
 
     static final Path VTEST = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
 
@@ -100,12 +96,7 @@ class RetentionReportBrowserTest {
         Path out = tmp.resolve("out");
         SecurityRetentionJob job = new SecurityRetentionJob();
         new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "street=" + h264, "--camera", "hall=" + divx, "--fps", "5");
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        job.build(env);
-        env.execute("security-retention report");
+        TestJobs.execute("security-retention report", 2, job::build);
         RetentionReport.writeMergedIndex(out);
         RetentionReport report = RetentionReport.read(out, job.retention());
         Path page = out.resolve("report.html");

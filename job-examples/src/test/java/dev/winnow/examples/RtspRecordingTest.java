@@ -2,6 +2,7 @@ package dev.winnow.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.connectors.camera.FfmpegCamera;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.examples.testing.CountingReporter;
@@ -11,15 +12,11 @@ import dev.winnow.flink.types.CameraStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -36,9 +33,7 @@ import picocli.CommandLine;
  */
 class RtspRecordingTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(CountingReporter.configure(new Configuration()))
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(CountingReporter.configure(new Configuration()), 2);
 
     @TempDir Path tmp;
 
@@ -102,11 +97,7 @@ class RtspRecordingTest {
             SecurityRetentionJob job = new SecurityRetentionJob();
             new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "cam=" + server.url(), "--fps", "5",
                     "--max-frames", "200", "--parallelism", "1");
-            Configuration conf = new Configuration();
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            env.setParallelism(1);
+            StreamExecutionEnvironment env = TestJobs.envWithExplicitUids(1);
             job.build(env);
             JobClient client = env.executeAsync("security-retention rtsp");
             Path spool = out.resolve(".spool");
@@ -165,13 +156,7 @@ class RtspRecordingTest {
             SecurityRetentionJob job = new SecurityRetentionJob();
             new CommandLine(job).parseArgs("--out", out.toString(), "--fps", "5", "--max-frames", "60", "--camera", "good=" + good,
                     "--camera", "garbage=" + garbage, "--camera", "truncated=" + truncated, "--camera", "nope=" + missing);
-            Configuration conf = new Configuration();
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            env.setParallelism(2);
-            job.build(env);
-            env.execute("security-retention bad input");
+            TestJobs.executeWithExplicitUids("security-retention bad input", 2, job::build);
 
             RetentionReport.writeMergedIndex(out);
             RetentionReport report = RetentionReport.read(out, job.retention());

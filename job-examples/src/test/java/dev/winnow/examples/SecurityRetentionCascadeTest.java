@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 
+import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.tools.teacher.TeacherModels;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,8 +21,7 @@ import picocli.CommandLine;
 /** security-retention through the cascade: the teacher takes the unsure frames, no person frame is lost. */
 class SecurityRetentionCascadeTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
 
     @TempDir Path out;
     @TempDir Path models;
@@ -39,12 +35,7 @@ class SecurityRetentionCascadeTest {
         new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + samples.resolve("plaza"),
                 "--camera", "garden=" + samples.resolve("garden"), "--labels", samples.resolve("labels.csv").toString(),
                 "--teacher", teacher.toString(), "--teacher-band", "0.3:0.9");
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        job.build(env);
-        env.execute("security-retention cascade test");
+        TestJobs.execute("security-retention cascade test", 2, job::build);
 
         RetentionReport report = RetentionReport.read(out, job.retention());
         Map<String, Integer> by = new TreeMap<>();

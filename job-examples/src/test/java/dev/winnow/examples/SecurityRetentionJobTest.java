@@ -2,6 +2,7 @@ package dev.winnow.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.connectors.sink.FrameFiles;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.flink.types.Frame;
@@ -9,10 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,8 +24,7 @@ import picocli.CommandLine;
  */
 class SecurityRetentionJobTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
 
     @TempDir Path out;
 
@@ -38,12 +34,7 @@ class SecurityRetentionJobTest {
         Path samples = Samples.dir().resolve("frames");
         new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + samples.resolve("plaza"),
                 "--camera", "garden=" + samples.resolve("garden"), "--labels", samples.resolve("labels.csv").toString(), "--keep-frames");
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        job.build(env);
-        env.execute("security-retention test");
+        TestJobs.execute("security-retention test", 2, job::build);
 
         RetentionReport report = RetentionReport.read(out, job.retention());
         RetentionReport.Totals all = report.total();
@@ -92,13 +83,7 @@ class SecurityRetentionJobTest {
         assertTrue(Files.isReadable(vtest), "apt-get install opencv-doc");
         SecurityRetentionJob job = new SecurityRetentionJob();
         new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + vtest, "--fps", "5");
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        conf.set(org.apache.flink.configuration.PipelineOptions.AUTO_GENERATE_UIDS, false);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        job.build(env);
-        env.execute("security-retention vtest");
+        TestJobs.executeWithExplicitUids("security-retention vtest", 2, job::build);
         RetentionReport.writeMergedIndex(out);
         RetentionReport report = RetentionReport.read(out, job.retention());
         RetentionReport.Video v = report.video(null);
@@ -133,13 +118,7 @@ class SecurityRetentionJobTest {
         assertEquals(0, p.waitFor());
         SecurityRetentionJob job = new SecurityRetentionJob();
         new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "cam=" + src, "--fps", "5", "--max-bytes-per-camera", "1");
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        conf.set(org.apache.flink.configuration.PipelineOptions.AUTO_GENERATE_UIDS, false);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
-        job.build(env);
-        env.execute("security-retention budget");
+        TestJobs.executeWithExplicitUids("security-retention budget", 1, job::build);
         RetentionReport report = RetentionReport.read(out, job.retention());
         String summary = report.summary(0);
         System.out.print(summary);

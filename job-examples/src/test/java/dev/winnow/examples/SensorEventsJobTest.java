@@ -2,14 +2,11 @@ package dev.winnow.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.examples.report.SensorReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,8 +16,7 @@ import picocli.CommandLine;
 /** The sensor-events job on the bundled beaver sample and model, on a MiniCluster. */
 class SensorEventsJobTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
 
     @TempDir Path out;
 
@@ -30,12 +26,7 @@ class SensorEventsJobTest {
         new CommandLine(job).parseArgs("--out", out.toString());
         job.readings = List.of(Samples.dir().resolve("sensors/beavers.csv"));
         job.labelled = true;
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        job.build(env);
-        env.execute("sensor-events test");
+        TestJobs.execute("sensor-events test", 2, job::build);
 
         SensorReport report = SensorReport.read(out, job.trainedOn());
         assertEquals(java.util.Set.of("beaver-2"), job.trainedOn(), "the shipped model records what it was trained on");

@@ -2,6 +2,7 @@ package dev.winnow.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.testing.KafkaBroker;
 import dev.winnow.examples.report.SensorReport;
@@ -14,10 +15,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,8 +32,7 @@ import picocli.CommandLine;
  */
 class SensorEventsKafkaTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
 
     static KafkaBroker broker;
 
@@ -70,12 +66,7 @@ class SensorEventsKafkaTest {
         SensorEventsJob job = new SensorEventsJob();
         new CommandLine(job).parseArgs("--out", out.toString(), "--kafka", broker.bootstrap(), "--kafka-bounded",
                 "--readings-topic", "readings", "--events-topic", "sensor-events");
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        job.build(env);
-        env.execute("sensor-events over kafka");
+        TestJobs.execute("sensor-events over kafka", 2, job::build);
 
         SensorReport report = SensorReport.read(out);
         assertEquals(214, report.windows());

@@ -2,16 +2,13 @@ package dev.winnow.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.examples.io.ZoneFile;
 import dev.winnow.examples.report.StaffingReport;
 import dev.winnow.flink.zone.ZoneConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,8 +18,7 @@ import picocli.CommandLine;
 /** stadium-staffing on the bundled concourse cameras and detector, on a MiniCluster. */
 class StadiumStaffingJobTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
 
     @TempDir Path out;
 
@@ -34,12 +30,7 @@ class StadiumStaffingJobTest {
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
                 "--camera", "south-1=" + concourse.resolve("south-1"));
         ZoneConfig zones = ZoneFile.read(job.zones);
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        job.build(env, zones);
-        env.execute("stadium-staffing test");
+        TestJobs.execute("stadium-staffing test", 2, env -> job.build(env, zones));
 
         StaffingReport report = StaffingReport.read(out, zones);
         assertEquals(120, report.frames(), "40 frames from each of three cameras");

@@ -1,5 +1,6 @@
 package dev.winnow.examples.cascade;
 
+import dev.winnow.examples.io.CascadeTuning;
 import dev.winnow.flink.frames.CascadeScorer;
 import dev.winnow.flink.frames.FrameScoring;
 import dev.winnow.flink.frames.MalformedFrameException;
@@ -33,6 +34,7 @@ import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.Collector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -71,15 +73,7 @@ public final class CascadeEval implements Callable<Integer> {
             description = "a clip and its frame rate, e.g. vtest:636-794@10 (repeat the option for more clips)")
     List<String> clips;
 
-    @Option(names = "--band", defaultValue = "0.25:0.6", description = "low:high student scores sent to the teacher (default: ${DEFAULT-VALUE})")
-    String band;
-
-    @Option(names = "--difference", defaultValue = "0.01", description = "difference threshold: reuse the last verdict while the mean absolute "
-            + "thumbnail difference (grey levels 0..1) stays under it; 0 = off (default: ${DEFAULT-VALUE})")
-    float difference;
-
-    @Option(names = "--max-reuse", defaultValue = "25", description = "at most this many reused verdicts in a row (default: ${DEFAULT-VALUE})")
-    int maxReuse;
+    @Mixin CascadeTuning tuning = new CascadeTuning(0.01f);
 
     @Option(names = "--sweep", split = ",", paramLabel = "low:high", description = "also run the cascade with each of these bands (same difference "
             + "threshold) and report the cheapest that keeps FN and FP <= --goal per frame and per second")
@@ -182,7 +176,7 @@ public final class CascadeEval implements Callable<Integer> {
     }
 
     public Report evaluate(PrintStream log) throws Exception {
-        float[] main = band(band);
+        float[] main = tuning.band();
         if (!Files.isRegularFile(student)) throw new IllegalArgumentException("no student artifact " + student);
         for (Map.Entry<String, Path> e : clipStudents.entrySet())
             if (!Files.isRegularFile(e.getValue())) throw new IllegalArgumentException("no student artifact " + e.getValue() + " for clip " + e.getKey());
@@ -192,10 +186,10 @@ public final class CascadeEval implements Callable<Integer> {
         List<Clip> specs = new ArrayList<>();
         for (String c : clips) specs.add(Clip.parse(c));
         List<float[]> sweepBands = new ArrayList<>();
-        for (String s : sweep) sweepBands.add(band(s));
+        for (String s : sweep) sweepBands.add(CascadeTuning.parseBand(s));
         for (double r : sampleRates) if (!(r > 0)) throw new IllegalArgumentException("--sample-rates must be positive, has " + r);
         if (threadCount < 1) throw new IllegalArgumentException("--threads must be at least 1, is " + threadCount);
-        CascadeScorer.builder(ModelSource.ofPath(student, 1)).teacher(ModelSource.ofPath(teacher, 1), main[0], main[1]).difference(difference, maxReuse).build();
+        CascadeScorer.builder(ModelSource.ofPath(student, 1)).teacher(ModelSource.ofPath(teacher, 1), main[0], main[1]).difference(tuning.difference(), tuning.maxReuse()).build();
 
         String cascadeName = cascadeName(main);
         List<Row> rows = new ArrayList<>();
@@ -229,7 +223,7 @@ public final class CascadeEval implements Callable<Integer> {
         log.print(table(new ArrayList<>(totals.values())));
         String cheapest = null;
         if (!sweepTotals.isEmpty()) {
-            log.printf(Locale.ROOT, "%nband sweep (difference %s), all clips pooled; goal: FN and FP <= %s per frame and per second:%n", num(difference), pct(goal));
+            log.printf(Locale.ROOT, "%nband sweep (difference %s), all clips pooled; goal: FN and FP <= %s per frame and per second:%n", num(tuning.difference()), pct(goal));
             log.print(table(new ArrayList<>(sweepTotals.values()), totals.values()));
             Row best = null;
             for (Row r : sweepTotals.values()) if (r.meets(goal) && (best == null || r.cpuNanos() < best.cpuNanos())) best = r;
@@ -336,7 +330,7 @@ public final class CascadeEval implements Callable<Integer> {
     private void warmUp(List<Frame> frames) throws Exception {
         teacherEveryFrame(frames);
         cascade(student, frames, new float[] {0f, 1f});
-        cascade(student, frames, band(band));
+        cascade(student, frames, tuning.band());
     }
 
     /** The reference: the teacher scores every frame, as the cascade's teacher would. */
@@ -374,7 +368,7 @@ public final class CascadeEval implements Callable<Integer> {
 
     Decisions cascade(Path student, List<Frame> frames, float[] b) throws Exception {
         CascadeScorer scorer = CascadeScorer.builder(ModelSource.ofPath(student, 1)).teacher(ModelSource.ofPath(teacher, 1), b[0], b[1])
-                .difference(difference, maxReuse).build();
+                .difference(tuning.difference(), tuning.maxReuse()).build();
         scorer.setRuntimeContext(new RuntimeUDFContext(new TaskInfoImpl("cascade-eval", 1, 0, 1, 0), getClass().getClassLoader(),
                 new ExecutionConfig(), new HashMap<>(), new HashMap<>(), UnregisteredMetricsGroup.createOperatorMetricGroup()));
         scorer.open(DefaultOpenContext.INSTANCE);
@@ -442,24 +436,11 @@ public final class CascadeEval implements Callable<Integer> {
     }
 
     private String cascadeName(float[] b) {
-        return String.format(Locale.ROOT, "cascade band %s:%s diff %s", num(b[0]), num(b[1]), num(difference));
+        return String.format(Locale.ROOT, "cascade band %s:%s diff %s", num(b[0]), num(b[1]), num(tuning.difference()));
     }
 
     private String sampledName(double rate) {
         return String.format(Locale.ROOT, "teacher at %s/s + %s", num(rate), tracker.name().toLowerCase(Locale.ROOT));
-    }
-
-    static float[] band(String s) {
-        String[] p = s.split(":");
-        try {
-            if (p.length == 2) {
-                float lo = Float.parseFloat(p[0]), hi = Float.parseFloat(p[1]);
-                if (lo >= 0 && lo <= hi && hi <= 1) return new float[] {lo, hi};
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the expected form
-        }
-        throw new IllegalArgumentException("a band is low:high with 0 <= low <= high <= 1, not '" + s + "'");
     }
 
     static String num(double v) {

@@ -18,15 +18,7 @@ public final class CascadeOptions {
             + "(e.g. models/teacher/centernet.wnm, which `winnow teacher label` imports on first use)")
     Path teacher;
 
-    @Option(names = "--teacher-band", defaultValue = "0.25:0.6", description = "low:high student scores sent to the teacher (default: ${DEFAULT-VALUE})")
-    String band;
-
-    @Option(names = "--difference", defaultValue = "0", description = "reuse the last verdict while the mean absolute difference of a "
-            + "32x24 thumbnail (grey levels 0..1) stays under this; 0 = off (default: ${DEFAULT-VALUE})")
-    float difference;
-
-    @Option(names = "--max-reuse", defaultValue = "25", description = "at most this many reused verdicts in a row (default: ${DEFAULT-VALUE})")
-    int maxReuse;
+    @Mixin CascadeTuning tuning = new CascadeTuning(0f);
 
     @Mixin CentralTeacherOptions central = new CentralTeacherOptions();
 
@@ -34,7 +26,7 @@ public final class CascadeOptions {
     KafkaOptions kafka;
 
     public boolean enabled() {
-        return teacher != null || difference > 0 || central.enabled();
+        return teacher != null || tuning.difference() > 0 || central.enabled();
     }
 
     /** These options with the job's Kafka bootstrap and group, which the central path uses. */
@@ -60,23 +52,13 @@ public final class CascadeOptions {
     }
 
     public float low() {
-        return bound(0);
+        return tuning.band()[0];
     }
 
     public float high() {
-        return bound(1);
+        return tuning.band()[1];
     }
 
-    private float bound(int k) {
-        String[] p = band.split(":");
-        if (p.length != 2) throw new IllegalArgumentException("--teacher-band must be low:high, is " + band);
-        try {
-            return Float.parseFloat(p[k]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--teacher-band must be two numbers low:high, is " + band);
-        }
-    }
-
-    public float difference() { return difference; }
-    public int maxReuse() { return maxReuse; }
+    public float difference() { return tuning.difference(); }
+    public int maxReuse() { return tuning.maxReuse(); }
 }

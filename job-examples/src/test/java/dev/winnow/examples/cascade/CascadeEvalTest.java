@@ -137,7 +137,7 @@ class CascadeEvalTest {
         CascadeEval.commandLine(e).parseArgs("--clip", "dog@29.97", "--threads", "4", "--band", "0.25:0.6",
                 "--clip", "tree@15", "--threads", "8", "--band", "0:1");
         assertEquals(8, e.threadCount);
-        assertEquals("0:1", e.band);
+        assertEquals("0:1", e.tuning.bandText());
         assertEquals(List.of("dog@29.97", "tree@15"), e.clips);
     }
 }

@@ -72,11 +72,11 @@ public final class RegistryCommand implements Runnable {
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve a registry directory over HTTP.")
     static final class Serve extends Sub {
         @Option(names = "--dir", defaultValue = "registry", description = "registry directory (default: ${DEFAULT-VALUE})") Path dir;
-        @Option(names = "--host", defaultValue = "127.0.0.1") String host;
-        @Option(names = "--port", defaultValue = "8470") int port;
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})") String host;
+        @Option(names = "--port", defaultValue = "8470", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE})") int port;
         @Option(names = "--token", description = "write token (default: $WINNOW_REGISTRY_TOKEN)") String token = System.getenv("WINNOW_REGISTRY_TOKEN");
         @Option(names = "--trust", description = "Ed25519 public key (PEM) whose signatures are accepted; repeatable") List<Path> trust = new ArrayList<>();
-        @Option(names = "--max-upload-mb", defaultValue = "64") int maxUploadMb;
+        @Option(names = "--max-upload-mb", defaultValue = "64", description = "largest artifact a publish may upload, in MiB (default: ${DEFAULT-VALUE})") int maxUploadMb;
 
         @Override
         int execute() throws Exception {
@@ -145,7 +145,7 @@ public final class RegistryCommand implements Runnable {
         @Parameters(index = "0") String model;
         @Parameters(index = "1") String alias;
         @Parameters(index = "2", arity = "0..1", description = "version (omit with --remove)") Integer version;
-        @Option(names = "--remove") boolean remove;
+        @Option(names = "--remove", description = "remove the alias instead of pointing it at a version") boolean remove;
 
         @Override
         int execute() throws Exception {
@@ -175,7 +175,7 @@ public final class RegistryCommand implements Runnable {
     @Command(name = "events", mixinStandardHelpOptions = true, description = "Print the change feed.")
     static final class Events extends Sub {
         @Mixin RegistryTarget target;
-        @Option(names = "--after", defaultValue = "0") long after;
+        @Option(names = "--after", defaultValue = "0", description = "print the events after this sequence number (default: ${DEFAULT-VALUE}, from the first)") long after;
         @Option(names = "--follow", description = "keep waiting for new events") boolean follow;
 
         @Override

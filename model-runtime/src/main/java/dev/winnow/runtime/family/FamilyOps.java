@@ -17,14 +17,8 @@ public final class FamilyOps {
         return n.weight(role, count).toFloatArray();
     }
 
-    private static TensorSpec floatIn(NodeContext n) throws ModelFormatException {
-        TensorSpec in = n.inputs(1)[0];
-        n.expectType(in, ElementType.FLOAT32);
-        return in;
-    }
-
     public static Op bonsai(NodeContext n) throws ModelFormatException {
-        TensorSpec in = floatIn(n);
+        TensorSpec in = n.floatInput();
         TensorSpec out = n.outputs(1)[0];
         int d = in.elementCount();
         int depth = n.integer("depth", 0, 0, 12);
@@ -113,9 +107,7 @@ public final class FamilyOps {
      * projection and distances, the kernel and Z in float.
      */
     public static Op protoNn(NodeContext n) throws ModelFormatException {
-        TensorSpec in = n.inputs(1)[0];
-        TensorSpec out = n.outputs(1)[0];
-        n.expectType(out, ElementType.FLOAT32);
+        TensorSpec in = n.inputs(1)[0], out = n.floatOutput();
         TensorData w = n.weight("W"), b = n.weight("B"), z = n.weight("Z");
         if (w.rank() != 2 || b.rank() != 2 || z.rank() != 2) throw n.error("W, B and Z must be matrices");
         int d = in.elementCount(), proj = w.dim(0), m = b.dim(0), classes = z.dim(1);
@@ -173,7 +165,7 @@ public final class FamilyOps {
 
     /** Sequence [T, D] → final hidden state, then an optional fully connected layer to class scores. */
     public static Op fastGrnn(NodeContext n) throws ModelFormatException {
-        TensorSpec in = floatIn(n);
+        TensorSpec in = n.floatInput();
         TensorSpec out = n.outputs(1)[0];
         if (in.rank() != 2) throw n.error("input must be a sequence [T, D]");
         int steps = in.dim(0), d = in.dim(1);
@@ -226,7 +218,7 @@ public final class FamilyOps {
 
     /** GRU over a sequence [T, D] → final hidden state; weights W [3h, D], U [3h, h], b [3h]. */
     public static Op gru(NodeContext n) throws ModelFormatException {
-        TensorSpec in = floatIn(n);
+        TensorSpec in = n.floatInput();
         TensorSpec out = n.outputs(1)[0];
         if (in.rank() != 2) throw n.error("input must be a sequence [T, D]");
         int steps = in.dim(0), d = in.dim(1), hidden = n.integer("hidden", 0, 1, 4096);

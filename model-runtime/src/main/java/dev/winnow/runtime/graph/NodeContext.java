@@ -43,6 +43,20 @@ public final class NodeContext {
         return inputs.toArray(new TensorSpec[0]);
     }
 
+    /** The node's one input, which must be float32 (the float-only ops). */
+    public TensorSpec floatInput() throws ModelFormatException {
+        TensorSpec in = inputs(1)[0];
+        expectType(in, ElementType.FLOAT32);
+        return in;
+    }
+
+    /** The node's one output, which must be float32. */
+    public TensorSpec floatOutput() throws ModelFormatException {
+        TensorSpec out = outputs(1)[0];
+        expectType(out, ElementType.FLOAT32);
+        return out;
+    }
+
     public TensorSpec[] inputsAtLeast(int min) throws ModelFormatException {
         if (inputs.size() < min) throw error("expects at least " + min + " inputs, has " + inputs.size());
         return inputs.toArray(new TensorSpec[0]);

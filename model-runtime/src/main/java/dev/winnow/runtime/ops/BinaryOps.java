@@ -5,7 +5,6 @@ import dev.winnow.runtime.format.ModelFormatException;
 import dev.winnow.runtime.format.QuantizationInfo;
 import dev.winnow.runtime.format.TensorData;
 import dev.winnow.runtime.graph.Arena;
-import dev.winnow.runtime.graph.ElementType;
 import dev.winnow.runtime.graph.NodeContext;
 import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
@@ -31,10 +30,7 @@ final class BinaryOps {
         }
 
         static Op create(NodeContext n) throws ModelFormatException {
-            TensorSpec in = n.inputs(1)[0];
-            TensorSpec out = n.outputs(1)[0];
-            n.expectType(in, ElementType.FLOAT32);
-            n.expectType(out, ElementType.FLOAT32);
+            TensorSpec in = n.floatInput(), out = n.floatOutput();
             TensorData w = n.weight("weights");
             if (w.dtype() != DType.BINARY || w.rank() != 2 || w.dim(1) != in.elementCount()) {
                 throw n.error("weights must be a BINARY tensor [out, " + in.elementCount() + "]");
@@ -73,10 +69,7 @@ final class BinaryOps {
 
         /** The filter is stored as float OHWI and binarized at load (alpha per output channel). */
         static Op create(NodeContext n) throws ModelFormatException {
-            TensorSpec in = n.inputs(1)[0];
-            TensorSpec out = n.outputs(1)[0];
-            n.expectType(in, ElementType.FLOAT32);
-            n.expectType(out, ElementType.FLOAT32);
+            TensorSpec in = n.floatInput(), out = n.floatOutput();
             TensorData filter = n.weight("filter");
             if (filter.rank() != 4 || in.rank() != 3 || filter.dim(3) != in.dim(2)) throw n.error("filter must be [O, kH, kW, " + (in.rank() == 3 ? in.dim(2) : "C") + "]");
             ConvGeometry g = ConvOp.geometry(n, in, filter.dim(0), filter.dim(1), filter.dim(2));

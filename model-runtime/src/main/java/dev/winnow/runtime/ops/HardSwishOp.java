@@ -2,7 +2,6 @@ package dev.winnow.runtime.ops;
 
 import dev.winnow.runtime.format.ModelFormatException;
 import dev.winnow.runtime.graph.Arena;
-import dev.winnow.runtime.graph.ElementType;
 import dev.winnow.runtime.graph.NodeContext;
 import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
@@ -30,10 +29,7 @@ final class HardSwishOp extends Op {
     }
 
     static Op create(NodeContext node) throws ModelFormatException {
-        TensorSpec in = node.inputs(1)[0];
-        TensorSpec out = node.outputs(1)[0];
-        node.expectType(in, ElementType.FLOAT32);
-        node.expectType(out, ElementType.FLOAT32);
+        TensorSpec in = node.floatInput(), out = node.floatOutput();
         node.expectShape(out, in.shape());
         float scale = node.number("scale", 1f / 6);
         if (!(scale > 0)) throw node.error("scale must be positive");

@@ -2,7 +2,6 @@ package dev.winnow.runtime.ops;
 
 import dev.winnow.runtime.format.ModelFormatException;
 import dev.winnow.runtime.graph.Arena;
-import dev.winnow.runtime.graph.ElementType;
 import dev.winnow.runtime.graph.NodeContext;
 import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
@@ -42,10 +41,7 @@ final class MeanOp extends Op {
     }
 
     static Op create(NodeContext node) throws ModelFormatException {
-        TensorSpec in = node.inputs(1)[0];
-        TensorSpec out = node.outputs(1)[0];
-        node.expectType(in, ElementType.FLOAT32);
-        node.expectType(out, ElementType.FLOAT32);
+        TensorSpec in = node.floatInput(), out = node.floatOutput();
         if (in.rank() < 1 || in.rank() > 4) throw node.error("input rank must be 1 to 4, is " + in.rank());
         Object axes = node.raw("axes");
         if (!(axes instanceof List) || ((List<?>) axes).isEmpty()) throw node.error("attribute 'axes' must be a non-empty list");

@@ -2,7 +2,6 @@ package dev.winnow.runtime.ops;
 
 import dev.winnow.runtime.format.ModelFormatException;
 import dev.winnow.runtime.graph.Arena;
-import dev.winnow.runtime.graph.ElementType;
 import dev.winnow.runtime.graph.NodeContext;
 import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
@@ -20,10 +19,7 @@ final class ResizeBilinearOp extends Op {
     }
 
     static Op create(NodeContext n) throws ModelFormatException {
-        TensorSpec in = n.inputs(1)[0];
-        TensorSpec out = n.outputs(1)[0];
-        n.expectType(in, ElementType.FLOAT32);
-        n.expectType(out, ElementType.FLOAT32);
+        TensorSpec in = n.floatInput(), out = n.floatOutput();
         if (in.rank() != 3) throw n.error("input must be HWC, is " + in);
         int[] size = n.pair("size", 0, 1, 16384);
         if (size[0] < 1) throw n.error("attribute 'size' [height, width] is required");

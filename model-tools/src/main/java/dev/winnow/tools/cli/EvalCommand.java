@@ -22,7 +22,7 @@ final class EvalCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Parameters(description = "artifact (.wnm)") Path file;
     @Mixin DataOptions data = new DataOptions();
-    @Option(names = "--threads") Integer threads;
+    @Option(names = "--threads", description = "evaluation threads (default: available processors)") Integer threads;
     @Option(names = "--no-per-class", description = "only the summary row") boolean noPerClass;
 
     @Override

@@ -19,7 +19,7 @@ final class SignCommand implements Callable<Integer> {
     @Parameters(description = "artifact (.wnm), signed in place unless -o is given") Path file;
     @Option(names = "--key", required = true, description = "private key PEM") Path key;
     @Option(names = "--pub", required = true, description = "public key PEM (embedded so verifiers can match trust lists)") Path pub;
-    @Option(names = {"-o", "--output"}) Path output;
+    @Option(names = {"-o", "--output"}, description = "write the signed artifact here instead of replacing the input") Path output;
 
     @Override
     public Integer call() throws Exception {

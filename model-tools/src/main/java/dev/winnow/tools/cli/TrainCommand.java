@@ -6,6 +6,7 @@ import dev.winnow.tools.data.Dataset;
 import dev.winnow.tools.eval.Evaluator;
 import dev.winnow.tools.eval.Measured;
 import dev.winnow.tools.model.FamilyArtifacts;
+import dev.winnow.tools.nn.OptimiserOptions;
 import dev.winnow.tools.train.BonsaiModel;
 import dev.winnow.tools.train.Loss;
 import dev.winnow.tools.train.ModelExport;
@@ -33,13 +34,10 @@ final class TrainCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", description = "family: ${COMPLETION-CANDIDATES}") Family family;
     @Mixin DataOptions data = new DataOptions();
+    @Mixin OptimiserOptions optimiser = OptimiserOptions.defaults().epochs(30).batch(64).lr(0.01).seed(1)
+            .threads(Runtime.getRuntime().availableProcessors());
     @Option(names = {"-o", "--out"}, required = true, description = "artifact to write") Path out;
     @Option(names = "--name", description = "model name (default: <data>-<family>)") String name;
-    @Option(names = "--seed", defaultValue = "1") long seed;
-    @Option(names = "--epochs", defaultValue = "30") int epochs;
-    @Option(names = "--batch", defaultValue = "64") int batch;
-    @Option(names = "--lr", defaultValue = "0.01") double lr;
-    @Option(names = "--threads", description = "default: available processors") Integer threads;
     @Option(names = "--loss", defaultValue = "CROSS_ENTROPY", description = "CROSS_ENTROPY or HINGE") Loss loss;
     @Option(names = "--projection", description = "projection dimension D̂ (default: bonsai 28, protonn 16)") Integer projection;
     @Option(names = "--l2", defaultValue = "1e-5", description = "L2 weight on every matrix") double l2;
@@ -65,7 +63,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         Dataset.Split s = data.load();
-        int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        optimiser.check(spec.commandLine());
+        int th = optimiser.threads;
+        long seed = optimiser.seed;
         o.printf(Locale.ROOT, "data %s: train %d rows, test %d rows, %d features, %d classes; %d threads%n", data.data, s.train().size(), s.test().size(),
                 s.train().features(), s.train().classes(), th);
         TrainableModel m;
@@ -92,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         o.println(family + ": " + hyper);
         o.flush();
-        Trainer.Options opts = new Trainer.Options(epochs, batch, lr, seed, th, s.test(), line -> {
+        Trainer.Options opts = new Trainer.Options(optimiser.epochs, optimiser.batch, optimiser.lr, seed, th, s.test(), line -> {
             o.println(line);
             o.flush();
         });

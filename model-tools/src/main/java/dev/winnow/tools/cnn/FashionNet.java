@@ -6,6 +6,7 @@ import dev.winnow.tools.nn.FastGrnn;
 import dev.winnow.tools.nn.GraphExport;
 import dev.winnow.tools.nn.Ops;
 import dev.winnow.tools.nn.Param;
+import dev.winnow.tools.nn.ParamList;
 import dev.winnow.tools.nn.RnnPoolOp;
 import dev.winnow.tools.nn.Tape;
 import dev.winnow.tools.nn.Tensor;
@@ -35,7 +36,7 @@ public final class FashionNet {
     public final int inH, inW, classes;
     final List<Layer> layers = new ArrayList<>();
     final Param fcW, fcB;
-    private final List<Param> params = new ArrayList<>();
+    private final ParamList params = new ParamList();
 
     interface Layer {
         Tensor forward(Tape t, Tensor x, Map<String, Tensor> acts);
@@ -56,16 +57,16 @@ public final class FashionNet {
             Matcher m;
             if ((m = Pattern.compile("c(\\d+)k(\\d+)s(\\d+)").matcher(tok)).matches()) {
                 int oc = Integer.parseInt(m.group(1)), k = Integer.parseInt(m.group(2)), s = Integer.parseInt(m.group(3));
-                layers.add(new Conv(n + ".conv", add(new Param(n + ".conv.filter", new int[] {k, k, c, oc}, workers).init(r, k * k * c, Math.sqrt(2))),
-                        add(new Param(n + ".conv.bias", new int[] {oc}, workers)), k, s));
+                layers.add(new Conv(n + ".conv", params.add(new Param(n + ".conv.filter", new int[] {k, k, c, oc}, workers).init(r, k * k * c, Math.sqrt(2))),
+                        params.add(new Param(n + ".conv.bias", new int[] {oc}, workers)), k, s));
                 h = (h + s - 1) / s;
                 w = (w + s - 1) / s;
                 c = oc;
             } else if ((m = Pattern.compile("r(\\d+)s(\\d+)h(\\d+)").matcher(tok)).matches()) {
                 int p = Integer.parseInt(m.group(1)), s = Integer.parseInt(m.group(2)), hid = Integer.parseInt(m.group(3));
                 FastGrnn r1 = new FastGrnn(n + ".pool.rnn1", c, hid, workers, r), r2 = new FastGrnn(n + ".pool.rnn2", hid, hid, workers, r);
-                r1.params().forEach(this::add);
-                r2.params().forEach(this::add);
+                r1.params().forEach(params::add);
+                r2.params().forEach(params::add);
                 layers.add(new Pool(n + ".pool", r1, r2, p, s));
                 h = (h - p) / s + 1;
                 w = (w - p) / s + 1;
@@ -75,12 +76,12 @@ public final class FashionNet {
                 int s = m.group(3) == null ? 1 : Integer.parseInt(m.group(3)), mid = c * e;
                 String b = n + ".mb";
                 layers.add(new MbConv(b,
-                        add(new Param(b + ".expand.filter", new int[] {1, 1, c, mid}, workers).init(r, c, Math.sqrt(2))),
-                        add(new Param(b + ".expand.bias", new int[] {mid}, workers)),
-                        add(new Param(b + ".dw.filter", new int[] {3, 3, mid}, workers).init(r, 9, Math.sqrt(2))),
-                        add(new Param(b + ".dw.bias", new int[] {mid}, workers)),
-                        add(new Param(b + ".project.filter", new int[] {1, 1, mid, oc}, workers).init(r, mid, oc == c && s == 1 ? 0.5 : 1.0)),
-                        add(new Param(b + ".project.bias", new int[] {oc}, workers)), s, oc == c && s == 1));
+                        params.add(new Param(b + ".expand.filter", new int[] {1, 1, c, mid}, workers).init(r, c, Math.sqrt(2))),
+                        params.add(new Param(b + ".expand.bias", new int[] {mid}, workers)),
+                        params.add(new Param(b + ".dw.filter", new int[] {3, 3, mid}, workers).init(r, 9, Math.sqrt(2))),
+                        params.add(new Param(b + ".dw.bias", new int[] {mid}, workers)),
+                        params.add(new Param(b + ".project.filter", new int[] {1, 1, mid, oc}, workers).init(r, mid, oc == c && s == 1 ? 0.5 : 1.0)),
+                        params.add(new Param(b + ".project.bias", new int[] {oc}, workers)), s, oc == c && s == 1));
                 h = (h + s - 1) / s;
                 w = (w + s - 1) / s;
                 c = oc;
@@ -95,8 +96,8 @@ public final class FashionNet {
                 w = 1;
             } else if ((m = Pattern.compile("fc(\\d+)").matcher(tok)).matches()) {
                 int o = Integer.parseInt(m.group(1)), in = h * w * c;
-                layers.add(new Dense(n + ".fc", add(new Param(n + ".fc.weights", new int[] {o, in}, workers).init(r, in, Math.sqrt(2))),
-                        add(new Param(n + ".fc.bias", new int[] {o}, workers))));
+                layers.add(new Dense(n + ".fc", params.add(new Param(n + ".fc.weights", new int[] {o, in}, workers).init(r, in, Math.sqrt(2))),
+                        params.add(new Param(n + ".fc.bias", new int[] {o}, workers))));
                 h = 1;
                 w = 1;
                 c = o;
@@ -106,22 +107,13 @@ public final class FashionNet {
             if (h < 1 || w < 1) throw new IllegalArgumentException("spec " + spec + " shrinks the map to nothing at '" + tok + "'");
         }
         int in = h * w * c;
-        fcW = add(new Param("logits.weights", new int[] {classes, in}, workers).init(r, in, 1.0));
-        fcB = add(new Param("logits.bias", new int[] {classes}, workers));
+        fcW = params.add(new Param("logits.weights", new int[] {classes, in}, workers).init(r, in, 1.0));
+        fcB = params.add(new Param("logits.bias", new int[] {classes}, workers));
     }
 
-    private Param add(Param p) {
-        params.add(p);
-        return p;
-    }
+    public List<Param> params() { return params.all(); }
 
-    public List<Param> params() { return params; }
-
-    public long parameterCount() {
-        long n = 0;
-        for (Param p : params) n += p.size();
-        return n;
-    }
+    public long parameterCount() { return params.count(); }
 
     /** Logits [1, 1, classes] of an [inH, inW, 1] image; intermediates go to {@code acts} by name when it is not null. */
     public Tensor forward(Tape t, Tensor image, Map<String, Tensor> acts) {

@@ -8,9 +8,9 @@ import dev.winnow.tools.data.FashionMnist;
 import dev.winnow.tools.nn.Adam;
 import dev.winnow.tools.nn.BatchWorkers;
 import dev.winnow.tools.nn.ClassifierOps;
+import dev.winnow.tools.nn.OptimiserOptions;
 import dev.winnow.tools.nn.Tape;
 import dev.winnow.tools.nn.Tensor;
-import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +22,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import picocli.CommandLine;
 
 /**
  * Trains a {@link FashionNet} on Fashion-MNIST with Adam and mini-batches split over worker threads
@@ -39,72 +40,71 @@ import java.util.concurrent.Future;
 public final class FashionTrainer {
     private FashionTrainer() {}
 
-    public static void main(String[] argv) throws Exception {
-        Map<String, String> a = Checkpoints.args(argv, Set.of("export-only"));
-        String name = a.getOrDefault("name", "fashion-cnn");
-        String spec = a.getOrDefault("spec", "c16k3s2-r4s2h8-mb2");
-        int epochs = Integer.parseInt(a.getOrDefault("epochs", "8"));
-        int batch = Integer.parseInt(a.getOrDefault("batch", "64"));
-        float lr = Float.parseFloat(a.getOrDefault("lr", "0.003"));
-        float wd = Float.parseFloat(a.getOrDefault("weight-decay", "0.0001"));
-        float smoothing = Float.parseFloat(a.getOrDefault("smoothing", "0"));
-        long seed = Long.parseLong(a.getOrDefault("seed", "1"));
-        int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
-        int limit = Integer.parseInt(a.getOrDefault("limit", "0"));
-        int calibration = Integer.parseInt(a.getOrDefault("calibration", "1000"));
-        boolean shift = Boolean.parseBoolean(a.getOrDefault("shift", "false"));
-        Path work = Path.of(a.getOrDefault("work", "model-tools/target/fashion"));
-        Path out = Path.of(a.getOrDefault("out", "model-tools/target/fashion"));
-        Path data = a.containsKey("data") ? Path.of(a.get("data")) : FashionMnist.locate();
-        if (data == null) throw new IllegalArgumentException("no Fashion-MNIST: install dataset-fashion-mnist or pass --data DIR");
+    /** The same as {@code winnow train-cnn}, for scripts that run the jar's classes directly. */
+    public static void main(String[] argv) {
+        int code = new CommandLine(new TrainCnnCommand()).execute(argv);
+        if (code != 0) System.exit(code);
+    }
+
+    /** Trains (or, with --export-only, loads the parameters), then exports and evaluates the float32 and int8 artifacts. */
+    static void run(TrainCnnCommand o) throws Exception {
+        OptimiserOptions opt = o.optimiser;
+        float lr = (float) opt.lr;
+        Path data = o.data != null ? o.data : FashionMnist.locate();
+        if (data == null) throw new IllegalArgumentException("no Fashion-MNIST: install dataset-fashion-mnist or pass --data-path DIR");
 
         Dataset train = FashionMnist.load(data, "train"), test = FashionMnist.load(data, "t10k");
-        if (limit > 0) train = train.slice(0, Math.min(limit, train.size()));
-        FashionNet net = new FashionNet(spec, 28, 28, 10, threads, seed);
+        if (o.limit > 0) train = train.slice(0, Math.min(o.limit, train.size()));
+        FashionNet net = new FashionNet(o.spec, 28, 28, 10, opt.threads, opt.seed);
         System.out.printf(Locale.ROOT, "%s: spec %s, %,d parameters; %,d training images, %d epochs, batch %d, lr %.4g, %d threads, seed %d%n",
-                name, spec, net.parameterCount(), train.size(), epochs, batch, lr, threads, seed);
-        Path paramsFile = work.resolve(name + ".params");
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+                o.name, o.spec, net.parameterCount(), train.size(), opt.epochs, opt.batch, lr, opt.threads, opt.seed);
+        Path paramsFile = o.work.resolve(o.name + ".params");
+        ExecutorService pool = Executors.newFixedThreadPool(opt.threads);
         try {
-            if (a.containsKey("export-only")) Checkpoints.load(net.params(), paramsFile);
+            if (o.exportOnly) Checkpoints.load(net.params(), paramsFile);
             else {
-                train(net, train, test, pool, threads, epochs, batch, lr, wd, smoothing, shift, seed);
+                train(net, train, test, pool, opt.threads, opt.epochs, opt.batch, lr, o.weightDecay, o.smoothing, o.shift, opt.seed);
                 Checkpoints.save(net.params(), paramsFile);
             }
-            double floatTest = accuracy(net, test, pool, threads);
-            Map<String, float[]> ranges = calibrate(net, train, calibration, seed);
-            Map<String, Object> prov = new LinkedHashMap<>();
-            prov.put("tool", "winnow FashionTrainer");
-            prov.put("dataset", "Fashion-MNIST (Debian dataset-fashion-mnist), 60,000 training images; calibration on " + calibration + " of them");
-            prov.put("spec", spec);
-            prov.put("seed", seed);
-            prov.put("epochs", (long) epochs);
-            prov.put("command", "model-tools/scripts/train-fashion.sh");
-            Files.createDirectories(out);
-            List<FashionEval.Row> rows = new ArrayList<>();
-            for (boolean q : new boolean[] {false, true}) {
-                String file = name + (q ? "-int8" : "-float") + ".wnm";
-                Metadata.Builder m = net.metadata(name + (q ? "-int8" : "-float"))
-                        .description("Fashion-MNIST classifier (" + spec + "), " + (q ? "int8 post-training quantized" : "float32")
-                                + "; output: class probabilities");
-                prov.forEach(m::provenance);
-                m.metric("trainer_float_test_accuracy", floatTest);
-                byte[] bytes = net.export(q ? ranges : null).builder().toBytes(m);
-                Model model = Model.load(bytes);
-                FashionEval.Row row = FashionEval.evaluate(file, model, test);
-                if (!q) System.out.printf(Locale.ROOT, "runtime float vs trainer: max |Δp| %.2e over 200 test images%n", maxDifference(net, model, test, 200));
-                // the artifact carries its own measured test accuracy
-                m.metric("test_accuracy", row.accuracy());
-                bytes = net.export(q ? ranges : null).builder().toBytes(m);
-                Files.write(out.resolve(file), bytes);
-                rows.add(new FashionEval.Row(file, row.accuracy(), row.parameters(), row.macs(), bytes.length, row.arenaBytes(), row.msPerImage()));
-            }
-            System.out.printf(Locale.ROOT, "trainer float test accuracy %.2f%%%n", 100 * floatTest);
-            System.out.println(FashionEval.header());
-            for (FashionEval.Row r : rows) System.out.println(FashionEval.line(r));
+            exportAndEvaluate(o, net, train, test, pool);
         } finally {
             pool.shutdown();
         }
+    }
+
+    /** Writes the float32 and int8 artifacts under --out, each with its test accuracy measured through the runtime, and prints the table. */
+    private static void exportAndEvaluate(TrainCnnCommand o, FashionNet net, Dataset train, Dataset test, ExecutorService pool) throws Exception {
+        double floatTest = accuracy(net, test, pool, o.optimiser.threads);
+        Map<String, float[]> ranges = calibrate(net, train, o.calibration, o.optimiser.seed);
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("tool", "winnow FashionTrainer");
+        prov.put("dataset", "Fashion-MNIST (Debian dataset-fashion-mnist), 60,000 training images; calibration on " + o.calibration + " of them");
+        prov.put("spec", o.spec);
+        prov.put("seed", o.optimiser.seed);
+        prov.put("epochs", (long) o.optimiser.epochs);
+        prov.put("command", "model-tools/scripts/train-fashion.sh");
+        Files.createDirectories(o.out);
+        List<FashionEval.Row> rows = new ArrayList<>();
+        for (boolean q : new boolean[] {false, true}) {
+            String file = o.name + (q ? "-int8" : "-float") + ".wnm";
+            Metadata.Builder m = net.metadata(o.name + (q ? "-int8" : "-float"))
+                    .description("Fashion-MNIST classifier (" + o.spec + "), " + (q ? "int8 post-training quantized" : "float32")
+                            + "; output: class probabilities");
+            prov.forEach(m::provenance);
+            m.metric("trainer_float_test_accuracy", floatTest);
+            byte[] bytes = net.export(q ? ranges : null).builder().toBytes(m);
+            Model model = Model.load(bytes);
+            FashionEval.Row row = FashionEval.evaluate(file, model, test);
+            if (!q) System.out.printf(Locale.ROOT, "runtime float vs trainer: max |Δp| %.2e over 200 test images%n", maxDifference(net, model, test, 200));
+            // the artifact carries its own measured test accuracy
+            m.metric("test_accuracy", row.accuracy());
+            bytes = net.export(q ? ranges : null).builder().toBytes(m);
+            Files.write(o.out.resolve(file), bytes);
+            rows.add(new FashionEval.Row(file, row.accuracy(), row.parameters(), row.macs(), bytes.length, row.arenaBytes(), row.msPerImage()));
+        }
+        System.out.printf(Locale.ROOT, "trainer float test accuracy %.2f%%%n", 100 * floatTest);
+        System.out.println(FashionEval.header());
+        for (FashionEval.Row r : rows) System.out.println(FashionEval.line(r));
     }
 
     static void train(FashionNet net, Dataset train, Dataset test, ExecutorService pool, int threads, int epochs, int batch, float lr,

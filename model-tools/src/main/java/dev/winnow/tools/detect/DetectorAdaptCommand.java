@@ -107,45 +107,70 @@ final class DetectorAdaptCommand implements Callable<Integer> {
         return new Scores(frames.size(), tp, fp, fn, teacher, err);
     }
 
+    /** The keys read before the long part: those the registries must be signed by, and the pair that signs with --publish. */
+    private record Keys(List<PublicKey> trusted, java.security.PrivateKey signKey, PublicKey signPub) {}
+
+    /** The model fine-tuning started from, and what came of it. */
+    private record Tuned(String startName, byte[] startBytes, Model startModel, DetectorImport.Imported start, DetectorExport.Decode decode, float[][] ranges,
+                         Map<String, Object> provenance, Model adapted, double seconds) {}
+
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        if (!(minutes > 0) || !(validateMinutes > 0)) throw new CommandLine.ParameterException(cl, "--minutes and --validate-minutes must be > 0");
-        if (!(sampleFps > 0) || !(cameraFps > 0)) throw new CommandLine.ParameterException(cl, "--sample-fps and --camera-fps must be > 0");
-        if ((epochs != null && epochs < 0) || batch < 1 || threads < 1 || !(lr > 0)) throw new CommandLine.ParameterException(cl, "--epochs >= 0, --batch >= 1, --threads >= 1 and --lr > 0");
-        if (!(teacherThreshold > 0 && teacherThreshold < 1)) throw new CommandLine.ParameterException(cl, "--teacher-threshold must be in (0, 1)");
-        Float fixedThreshold = switch (threshold) {
-            case "auto", "base" -> null;
-            default -> {
-                try {
-                    float t = Float.parseFloat(threshold);
-                    if (!(t > 0 && t < 1)) throw new NumberFormatException();
-                    yield t;
-                } catch (NumberFormatException e) {
-                    throw new CommandLine.ParameterException(cl, "--threshold must be auto, base or a number in (0, 1): " + threshold);
-                }
-            }
-        };
-        if (publish != null && alias == null) throw new CommandLine.ParameterException(cl, "--publish needs --alias: the camera's alias is how the zoo finds the student");
-        if (publish != null && (key == null || key.isBlank()))
-            throw new CommandLine.ParameterException(cl, "--publish signs the artifact: give --key PREFIX (winnow keygen PREFIX) or set WINNOW_SIGNING_KEY");
+        checkOptions(cl);
         PrintWriter o = cl.getOut(), err = cl.getErr();
         long t0 = System.nanoTime();
         // read everything that can fail before the long part: the base, the keys, the teacher
         byte[] baseBytes = Files.readAllBytes(base);
         Model baseModel = Model.load(baseBytes);
         DetectorImport.read(baseModel.artifact(), 1); // refuses a model that is not an RNNPool student (exit 3)
-        List<PublicKey> trusted = new ArrayList<>();
-        for (Path p : trust) trusted.add(Ed25519Keys.readPublicPem(p));
-        java.security.PrivateKey signKey = null;
-        PublicKey signPub = null;
-        if (publish != null) {
-            signKey = Ed25519Keys.readPrivatePem(Path.of(key + ".key.pem"));
-            signPub = Ed25519Keys.readPublicPem(Path.of(key + ".pub.pem"));
-        }
+        Keys keys = readKeys();
         Path tp = teacherPath != null ? teacherPath : TeacherModels.defaultPath();
         PersonTeacher teacher = new PersonTeacher(TeacherModels.load(tp), PersonTeacher.Fit.LETTERBOX);
 
+        CameraFootage.Slices sl = labelFootage(teacher, tp, o, err);
+        Tuned t = fineTune(baseBytes, sl, keys, o, err);
+        Scores b = score(baseModel, sl.validate()), s = t.startBytes() == baseBytes ? b : score(t.startModel(), sl.validate()),
+                a = score(t.adapted(), sl.validate());
+        printComparison(o, sl, t, b, s, a, (System.nanoTime() - t0) / 1e9);
+        if (a.worseThan(s)) {
+            err.printf(Locale.ROOT, "winnow: refused: the adapted student is worse than %s on the validation slice (frames against the teacher %.3f vs %.3f, count MAE %.3f vs %.3f); nothing written or published%n",
+                    t.startBytes() == baseBytes ? "its base" : "its zoo start", a.disagreement(), s.disagreement(), a.countMae(), s.countMae());
+            err.flush();
+            return Exits.REFUSED;
+        }
+        writeAndPublish(t, a, keys, o);
+        return Exits.OK;
+    }
+
+    private void checkOptions(CommandLine cl) {
+        if (!(minutes > 0) || !(validateMinutes > 0)) throw new CommandLine.ParameterException(cl, "--minutes and --validate-minutes must be > 0");
+        if (!(sampleFps > 0) || !(cameraFps > 0)) throw new CommandLine.ParameterException(cl, "--sample-fps and --camera-fps must be > 0");
+        if ((epochs != null && epochs < 0) || batch < 1 || threads < 1 || !(lr > 0)) throw new CommandLine.ParameterException(cl, "--epochs >= 0, --batch >= 1, --threads >= 1 and --lr > 0");
+        if (!(teacherThreshold > 0 && teacherThreshold < 1)) throw new CommandLine.ParameterException(cl, "--teacher-threshold must be in (0, 1)");
+        if (!threshold.equals("auto") && !threshold.equals("base")) {
+            float t;
+            try {
+                t = Float.parseFloat(threshold);
+            } catch (NumberFormatException e) {
+                t = Float.NaN;
+            }
+            if (!(t > 0 && t < 1)) throw new CommandLine.ParameterException(cl, "--threshold must be auto, base or a number in (0, 1): " + threshold);
+        }
+        if (publish != null && alias == null) throw new CommandLine.ParameterException(cl, "--publish needs --alias: the camera's alias is how the zoo finds the student");
+        if (publish != null && (key == null || key.isBlank()))
+            throw new CommandLine.ParameterException(cl, "--publish signs the artifact: give --key PREFIX (winnow keygen PREFIX) or set WINNOW_SIGNING_KEY");
+    }
+
+    private Keys readKeys() throws Exception {
+        List<PublicKey> trusted = new ArrayList<>();
+        for (Path p : trust) trusted.add(Ed25519Keys.readPublicPem(p));
+        if (publish == null) return new Keys(trusted, null, null);
+        return new Keys(trusted, Ed25519Keys.readPrivatePem(Path.of(key + ".key.pem")), Ed25519Keys.readPublicPem(Path.of(key + ".pub.pem")));
+    }
+
+    /** The teacher's labels of the fine-tuning and validation slices, with a table of how many frames show people. */
+    private CameraFootage.Slices labelFootage(PersonTeacher teacher, Path tp, PrintWriter o, PrintWriter err) throws Exception {
         o.printf(Locale.ROOT, "teacher %s labels %s at %s frames/s: minutes 0-%s fine-tune, %s-%s validate%n", tp, camera, fmt(sampleFps), fmt(minutes), fmt(minutes),
                 fmt(minutes + validateMinutes));
         o.flush();
@@ -154,13 +179,19 @@ final class DetectorAdaptCommand implements Callable<Integer> {
                 sl.adapt().size(), sl.adapt().stream().filter(CameraFootage.Frame::teacherSeesPeople).count(),
                 sl.validate().size(), sl.validate().stream().filter(CameraFootage.Frame::teacherSeesPeople).count());
         if (sl.skipped() > 0) o.printf(Locale.ROOT, "skipped %d frames that did not decode (first: %s)%n", sl.skipped(), sl.firstSkip());
+        return sl;
+    }
 
-        // the starting point: the base, or the zoo member that agrees best with the teacher on the fine-tuning frames
+    /**
+     * Fine-tunes from the base, or with --zoo from the zoo member that agrees best with the teacher on the
+     * fine-tuning frames, and exports the result (calibrated on the camera's frames when the start is int8).
+     */
+    private Tuned fineTune(byte[] baseBytes, CameraFootage.Slices sl, Keys keys, PrintWriter o, PrintWriter err) throws Exception {
         String startName = "base";
         byte[] startBytes = baseBytes;
         if (zoo != null) {
             List<ZooCandidate> cands = new ArrayList<>(List.of(new ZooCandidate("base " + base.getFileName(), baseBytes)));
-            for (ModelZoo.Member m : ModelZoo.open(zoo, trusted, token).members(name))
+            for (ModelZoo.Member m : ModelZoo.open(zoo, keys.trusted(), token).members(name))
                 cands.add(new ZooCandidate(name + ":" + m.version() + " @" + String.join(",@", m.aliases()), m.artifact()));
             ZooCandidate best = chooseStart(cands, sl.adapt(), o);
             startName = best.label();
@@ -182,15 +213,7 @@ final class DetectorAdaptCommand implements Callable<Integer> {
                     err.flush();
                 });
         float[][] ranges = start.int8() ? DetectorTrainer.calibrate(start.net(), samples, calibrate, seed) : null;
-        DetectorExport.Decode decode = start.decode();
-        if (fixedThreshold != null) {
-            decode = CameraThreshold.at(decode, fixedThreshold);
-        } else if (threshold.equals("auto")) {
-            CameraThreshold.Choice c = CameraThreshold.choose(CameraThreshold.probe(start, ranges), decode.scoreThreshold(), sl.adapt());
-            o.printf(Locale.ROOT, "score threshold %.3f (base %.3f), chosen on the %d fine-tuning frames: %d decided against the teacher, count MAE %.3f%n",
-                    c.threshold(), decode.scoreThreshold(), c.frames(), c.disagreements(), c.countMae());
-            decode = CameraThreshold.at(decode, c.threshold());
-        }
+        DetectorExport.Decode decode = chooseDecode(start, ranges, sl.adapt(), o);
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("tool", "winnow detector adapt");
         prov.put("base", startModel.sha256Hex());
@@ -199,45 +222,53 @@ final class DetectorAdaptCommand implements Callable<Integer> {
         prov.put("seed", seed);
         prov.put("score_threshold", (double) decode.scoreThreshold());
         Model adapted = Model.load(DetectorExport.export(start.net(), decode, ranges, Map.of(), prov, null, List.of()));
-        double tuneSeconds = (System.nanoTime() - tTune) / 1e9;
+        return new Tuned(startName, startBytes, startModel, start, decode, ranges, prov, adapted, (System.nanoTime() - tTune) / 1e9);
+    }
 
-        Scores b = score(baseModel, sl.validate()), s = startBytes == baseBytes ? b : score(startModel, sl.validate()), a = score(adapted, sl.validate());
+    /** The adapted student's thresholds: the base's suppression, and the score threshold --threshold asks for. */
+    private DetectorExport.Decode chooseDecode(DetectorImport.Imported start, float[][] ranges, List<CameraFootage.Frame> frames, PrintWriter o) throws Exception {
+        DetectorExport.Decode decode = start.decode();
+        if (threshold.equals("base")) return decode;
+        if (!threshold.equals("auto")) return CameraThreshold.at(decode, Float.parseFloat(threshold)); // checked in checkOptions
+        CameraThreshold.Choice c = CameraThreshold.choose(CameraThreshold.probe(start, ranges), decode.scoreThreshold(), frames);
+        o.printf(Locale.ROOT, "score threshold %.3f (base %.3f), chosen on the %d fine-tuning frames: %d decided against the teacher, count MAE %.3f%n",
+                c.threshold(), decode.scoreThreshold(), c.frames(), c.disagreements(), c.countMae());
+        return CameraThreshold.at(decode, c.threshold());
+    }
+
+    /** The base, the zoo start (when it is another model) and the adapted student on the validation slice, and the time taken. */
+    private void printComparison(PrintWriter o, CameraFootage.Slices sl, Tuned t, Scores b, Scores s, Scores a, double total) {
         o.printf(Locale.ROOT, "%n| on the validation slice (%d frames, teacher: %d with people) | presence P | presence R | kept | count MAE |%n|---|---|---|---|---|%n",
                 sl.validate().size(), a.teacherPresent());
         row(o, "base " + base.getFileName(), b);
-        if (startBytes != baseBytes) row(o, "zoo start " + startName, s);
+        if (s != b) row(o, "zoo start " + t.startName(), s);
         row(o, "adapted", a);
-        double total = (System.nanoTime() - t0) / 1e9;
         // CPU time beside wall time: on a shared machine the wall clock also counts other processes' turns
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
         int sampledFrames = sl.adapt().size() + sl.validate().size() + sl.skipped();
         o.printf(Locale.ROOT, "%ntook %.0f s wall, %.0f s CPU, for %.1f minutes of footage, %d frames sampled (teacher %.0f s, fine-tune and export %.0f s, %d thread%s)%n",
-                total, cpu, sampledFrames / sampleFps / 60, sampledFrames, sl.teacherSeconds(), tuneSeconds, threads, threads == 1 ? "" : "s");
+                total, cpu, sampledFrames / sampleFps / 60, sampledFrames, sl.teacherSeconds(), t.seconds(), threads, threads == 1 ? "" : "s");
         o.flush();
-        if (a.worseThan(s)) {
-            err.printf(Locale.ROOT, "winnow: refused: the adapted student is worse than %s on the validation slice (frames against the teacher %.3f vs %.3f, count MAE %.3f vs %.3f); nothing written or published%n",
-                    startBytes == baseBytes ? "its base" : "its zoo start", a.disagreement(), s.disagreement(), a.countMae(), s.countMae());
-            err.flush();
-            return Exits.REFUSED;
-        }
+    }
 
+    /** The accepted student with its validation metrics, signed with --publish, written to --out and published under the camera's alias. */
+    private void writeAndPublish(Tuned t, Scores a, Keys keys, PrintWriter o) throws Exception {
         Map<String, Double> metrics = new TreeMap<>(); // a fixed order: same run, same bytes
         metrics.put("camera_val_kept", a.kept());
         metrics.put("camera_val_count_mae", a.countMae());
         if (!Double.isNaN(a.recall())) metrics.put("camera_val_recall", a.recall());
         if (!Double.isNaN(a.precision())) metrics.put("camera_val_precision", a.precision());
-        byte[] artifact = DetectorExport.export(start.net(), decode, ranges, Map.of(), prov, metrics, List.of());
-        if (signKey != null) artifact = ArtifactWriter.sign(artifact, signKey, signPub);
+        byte[] artifact = DetectorExport.export(t.start().net(), t.decode(), t.ranges(), Map.of(), t.provenance(), metrics, List.of());
+        if (keys.signKey() != null) artifact = ArtifactWriter.sign(artifact, keys.signKey(), keys.signPub());
         write(out, artifact);
-        o.printf("wrote %s (%,d B%s)%n", out, artifact.length, signKey != null ? ", signed by " + Ed25519Keys.fingerprint(signPub).substring(0, 16) : "");
+        o.printf("wrote %s (%,d B%s)%n", out, artifact.length, keys.signKey() != null ? ", signed by " + Ed25519Keys.fingerprint(keys.signPub()).substring(0, 16) : "");
         if (publish != null) {
             Map<String, String> tags = new LinkedHashMap<>();
             tags.put("camera", alias);
-            tags.put("base", startModel.sha256Hex().substring(0, 12));
-            ModelVersion v = ModelZoo.open(publish, trusted, token).publish(name, artifact, tags, alias);
+            tags.put("base", t.startModel().sha256Hex().substring(0, 12));
+            ModelVersion v = ModelZoo.open(publish, keys.trusted(), token).publish(name, artifact, tags, alias);
             o.printf("published %s:%d, %s@%s -> %d%n", name, v.version(), name, alias, v.version());
         }
-        return Exits.OK;
     }
 
     record ZooCandidate(String label, byte[] artifact) {}

@@ -4,7 +4,6 @@ import dev.winnow.tools.nn.GraphExport;
 import dev.winnow.runtime.GraphBuilder;
 import dev.winnow.runtime.format.Metadata;
 import dev.winnow.runtime.quant.QuantParams;
-import dev.winnow.tools.nn.Param;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,79 +90,76 @@ public final class DetectorExport {
     public static byte[] export(DetectorNet net, Decode decode, float[][] ranges, Map<String, float[]> biasCorrection,
                                 Map<String, Object> provenance, Map<String, Double> metrics, List<String> extraOutputs) {
         boolean q = ranges != null;
-        Map<String, float[]> bc = q ? biasCorrection : Map.of();
+        GraphExport e = new GraphExport(q);
+        if (q) e.biasCorrection(biasCorrection);
+        declareTensors(e, net, ranges);
+        addLayers(e, net);
+        String scores = "score", boxes = "box";
+        if (q) { // the detect node decodes float logits
+            e.node("dequantize", "score.dq", "score", "score_f").node("dequantize", "box.dq", "box", "box_f");
+            scores = "score_f";
+            boxes = "box_f";
+        }
+        GraphBuilder g = e.builder();
+        g.node("detect", "detect", List.of(scores, boxes), List.of("detections", "count", "best"), null, detectAttributes(net.cfg, decode));
+        g.output("detections").output("count").output("best");
+        for (String t : extraOutputs) g.output(t);
+        return g.toBytes(metadata(q, decode, provenance, metrics));
+    }
+
+    /** The shape of every activation, in {@link #activationNames} order. */
+    static int[][] activationShapes(DetectorNet net) {
         DetectorNet.Config c = net.cfg;
         int gh = c.gridH(), gw = c.gridW(), f = c.features();
-        List<String> names = activationNames(net);
-        int[][] shapes = new int[names.size()][];
-        int k = 0;
-        shapes[k++] = new int[] {DetectorNet.IN_H / 2, DetectorNet.IN_W / 2, c.c1()};
-        shapes[k++] = new int[] {DetectorNet.IN_H / 4, DetectorNet.IN_W / 4, c.c2()};
-        shapes[k++] = new int[] {gh, gw, f};
+        List<int[]> shapes = new ArrayList<>();
+        shapes.add(new int[] {DetectorNet.IN_H / 2, DetectorNet.IN_W / 2, c.c1()});
+        shapes.add(new int[] {DetectorNet.IN_H / 4, DetectorNet.IN_W / 4, c.c2()});
+        shapes.add(new int[] {gh, gw, f});
         for (int b = 0; b < net.blocks.size(); b++) {
-            shapes[k++] = new int[] {gh, gw, f * c.expansion()};
-            shapes[k++] = new int[] {gh, gw, f * c.expansion()};
-            shapes[k++] = new int[] {gh, gw, f};
-            shapes[k++] = new int[] {gh, gw, f};
+            shapes.add(new int[] {gh, gw, f * c.expansion()});
+            shapes.add(new int[] {gh, gw, f * c.expansion()});
+            shapes.add(new int[] {gh, gw, f});
+            shapes.add(new int[] {gh, gw, f});
         }
-        shapes[k++] = new int[] {gh, gw, c.anchors()};
-        shapes[k] = new int[] {gh, gw, 4 * c.anchors()};
+        shapes.add(new int[] {gh, gw, c.anchors()});
+        shapes.add(new int[] {gh, gw, 4 * c.anchors()});
+        return shapes.toArray(int[][]::new);
+    }
 
-        GraphBuilder g = new GraphBuilder();
-        QuantParams inQ = new QuantParams(1f / 255f, -128);
-        Map<String, QuantParams> qp = new LinkedHashMap<>();
-        if (q) {
-            g.tensorInt8("image", new int[] {DetectorNet.IN_H, DetectorNet.IN_W, 1}, inQ);
-            qp.put("image", inQ);
-            for (int i = 0; i < names.size(); i++) {
-                QuantParams p = QuantParams.forRange(ranges[i][0], ranges[i][1]);
-                qp.put(names.get(i), p);
-                g.tensorInt8(names.get(i), shapes[i], p);
-            }
-            g.tensor("score_f", shapes[names.size() - 2]).tensor("box_f", shapes[names.size() - 1]);
-        } else {
-            g.tensor("image", new int[] {DetectorNet.IN_H, DetectorNet.IN_W, 1});
-            for (int i = 0; i < names.size(); i++) g.tensor(names.get(i), shapes[i]);
-        }
-        g.tensor("detections", new int[] {MAX_DETECTIONS, 5}).tensor("count", new int[] {1}).tensor("best", new int[] {1});
+    /**
+     * The image input (int8 on the 1/255 grid with zero point −128 when quantized), every activation (on its
+     * calibrated range when quantized), the dequantized heads of an int8 graph, and the detect node's outputs.
+     */
+    private static void declareTensors(GraphExport e, DetectorNet net, float[][] ranges) {
+        List<String> names = activationNames(net);
+        int[][] shapes = activationShapes(net);
+        e.input("image", new int[] {DetectorNet.IN_H, DetectorNet.IN_W, 1}, new QuantParams(1f / 255f, -128));
+        for (int i = 0; i < names.size(); i++) e.activation(names.get(i), shapes[i], ranges != null ? ranges[i] : null);
+        if (ranges != null) e.floatTensor("score_f", shapes[names.size() - 2]).floatTensor("box_f", shapes[names.size() - 1]);
+        e.floatTensor("detections", new int[] {MAX_DETECTIONS, 5}).floatTensor("count", new int[] {1}).floatTensor("best", new int[] {1});
+    }
 
-        conv(g, q, qp, bc, "stem", "image", "stem", net.stemW, net.stemB, 2, "relu6");
-        conv(g, q, qp, bc, "down", "stem", "down", net.downW, net.downB, 2, "relu6");
-        Map<String, String> rw = new LinkedHashMap<>();
-        for (String cell : new String[] {"rnn1", "rnn2"}) {
-            var r = cell.equals("rnn1") ? net.rnn1 : net.rnn2;
-            String p = "pool." + cell + ".";
-            rw.put(cell + ".W", p + "W");
-            rw.put(cell + ".U", p + "U");
-            rw.put(cell + ".bg", p + "bg");
-            rw.put(cell + ".bh", p + "bh");
-            rw.put(cell + ".zeta", p + "zeta");
-            rw.put(cell + ".nu", p + "nu");
-            g.weightFloat(p + "W", new int[] {r.hidden, r.input}, r.w.w).weightFloat(p + "U", new int[] {r.hidden, r.hidden}, r.u.w)
-                    .weightFloat(p + "bg", new int[] {r.hidden}, r.bg.w).weightFloat(p + "bh", new int[] {r.hidden}, r.bh.w)
-                    .weightFloat(p + "zeta", new int[] {1}, new float[] {30f}).weightFloat(p + "nu", new int[] {1}, new float[] {-30f});
-        }
-        g.node("rnnpool", "pool", List.of("down"), List.of("pool"), rw,
-                Map.of("patch", (long) c.patch(), "stride", (long) c.patch(), "hidden1", (long) c.hidden(), "hidden2", (long) c.hidden(), "pad_output", 0L));
+    /** Stem, downsampling, RNNPool, the MBConv blocks with their residuals, and the score and box heads. */
+    private static void addLayers(GraphExport e, DetectorNet net) {
+        DetectorNet.Config c = net.cfg;
+        e.conv("stem", "image", "stem", net.stemW, net.stemB, 2, "relu6")
+                .conv("down", "stem", "down", net.downW, net.downB, 2, "relu6")
+                .rnnpool("pool", "down", "pool", net.rnn1, net.rnn2, c.patch(), c.patch());
         String x = "pool";
         for (int b = 0; b < net.blocks.size(); b++) {
             DetectorNet.Block bl = net.blocks.get(b);
             String n = "mb" + b;
-            conv(g, q, qp, bc, n + ".expand", x, n + ".expand", bl.expandW(), bl.expandB(), 1, "relu6");
-            depthwise(g, q, qp, bc, n + ".dw", n + ".expand", n + ".dw", bl.dwW(), bl.dwB(), "relu6");
-            conv(g, q, qp, bc, n + ".project", n + ".dw", n + ".project", bl.projectW(), bl.projectB(), 1, "none");
-            g.node("add", n + ".residual", List.of(x, n + ".project"), List.of(n + ".out"), null, null);
+            e.conv(n + ".expand", x, n + ".expand", bl.expandW(), bl.expandB(), 1, "relu6")
+                    .depthwise(n + ".dw", n + ".expand", n + ".dw", bl.dwW(), bl.dwB(), 1, "relu6")
+                    .conv(n + ".project", n + ".dw", n + ".project", bl.projectW(), bl.projectB(), 1, "none")
+                    .add(n + ".residual", x, n + ".project", n + ".out");
             x = n + ".out";
         }
-        conv(g, q, qp, bc, "score", x, "score", net.scoreW, net.scoreB, 1, "none");
-        conv(g, q, qp, bc, "box", x, "box", net.boxW, net.boxB, 1, "none");
-        String s = "score", bx = "box";
-        if (q) {
-            g.node("dequantize", "score.dq", List.of("score"), List.of("score_f"), null, null);
-            g.node("dequantize", "box.dq", List.of("box"), List.of("box_f"), null, null);
-            s = "score_f";
-            bx = "box_f";
-        }
+        e.conv("score", x, "score", net.scoreW, net.scoreB, 1, "none").conv("box", x, "box", net.boxW, net.boxB, 1, "none");
+    }
+
+    /** The detect node's anchors, thresholds, suppression rule and input size. */
+    private static Map<String, Object> detectAttributes(DetectorNet.Config c, Decode decode) {
         Map<String, Object> da = new LinkedHashMap<>();
         List<Double> anchors = new ArrayList<>();
         for (float v : c.anchorSizes()) anchors.add((double) v);
@@ -173,11 +169,11 @@ public final class DetectorExport {
         if (decode.centerDistance() > 0f) da.put("center_distance", (double) decode.centerDistance());
         da.put("max_detections", (long) MAX_DETECTIONS);
         da.put("input_size", new int[] {DetectorNet.IN_H, DetectorNet.IN_W});
-        g.node("detect", "detect", List.of(s, bx), List.of("detections", "count", "best"), null, da);
-        g.input("image").output("detections").output("count").output("best");
-        for (String t : extraOutputs) g.output(t);
+        return da;
+    }
 
-        Metadata.Builder m = Metadata.builder(q ? "person-detector-int8" : "person-detector-float", "cnn")
+    private static Metadata.Builder metadata(boolean int8, Decode decode, Map<String, Object> provenance, Map<String, Double> metrics) {
+        Metadata.Builder m = Metadata.builder(int8 ? "person-detector-int8" : "person-detector-float", "cnn")
                 .description("RNNPool person detector distilled from the CenterNet teacher on the footage of "
                         + "model-tools/detector/training-sources.csv; outputs detections (x, y, w, h, score; 320x240 pixels), "
                         + "count, and best (the highest anchor score, passing the threshold or not)")
@@ -188,56 +184,6 @@ public final class DetectorExport {
                 .put("scoreThreshold", (double) decode.scoreThreshold());
         if (provenance != null) provenance.forEach(m::provenance);
         if (metrics != null) metrics.forEach(m::metric);
-        return g.toBytes(m);
-    }
-
-
-    /** The float bias, plus the layer's correction when there is one. */
-    private static float[] bias(Map<String, float[]> bc, String name, Param b) {
-        float[] c = bc.get(name);
-        if (c == null) return b.w;
-        if (c.length != b.w.length) throw new IllegalArgumentException(name + ": bias correction has " + c.length + " values for " + b.w.length + " channels");
-        float[] r = b.w.clone();
-        for (int i = 0; i < r.length; i++) r[i] += c[i];
-        return r;
-    }
-
-    private static void conv(GraphBuilder g, boolean q, Map<String, QuantParams> qp, Map<String, float[]> bc, String name, String in, String out,
-                             Param w, Param b, int stride, String act) {
-        int kh = w.shape[0], kw = w.shape[1], ic = w.shape[2], oc = w.shape[3];
-        int[] shape = {oc, kh, kw, ic};
-        float[] ohwi = GraphExport.toOhwi(w);
-        Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("stride", (long) stride);
-        attrs.put("padding", "same");
-        attrs.put("activation", act);
-        g.node("conv2d", name, List.of(in), List.of(out), Map.of("filter", name + ".filter", "bias", name + ".bias"), attrs);
-        if (!q) {
-            g.weightFloat(name + ".filter", shape, ohwi).weightFloat(name + ".bias", new int[] {oc}, b.w);
-            return;
-        }
-        float[] scales = QuantParams.symmetricScales(ohwi, oc);
-        g.weightInt8(name + ".filter", shape, QuantParams.quantizeSymmetric(ohwi, scales), 0, scales);
-        g.weightInt32(name + ".bias", new int[] {oc}, QuantParams.quantizeBias(bias(bc, name, b), qp.get(in).scale(), scales));
-    }
-
-    private static void depthwise(GraphBuilder g, boolean q, Map<String, QuantParams> qp, Map<String, float[]> bc, String name, String in, String out,
-                                  Param w, Param b, String act) {
-        int ch = w.shape[2];
-        int[] shape = {w.shape[0], w.shape[1], ch};
-        g.node("depthwise_conv2d", name, List.of(in), List.of(out), Map.of("filter", name + ".filter", "bias", name + ".bias"),
-                Map.of("stride", 1L, "padding", "same", "activation", act));
-        if (!q) {
-            g.weightFloat(name + ".filter", shape, w.w).weightFloat(name + ".bias", new int[] {ch}, b.w);
-            return;
-        }
-        float[] scales = new float[ch];
-        for (int c = 0; c < ch; c++) {
-            float m = 0f;
-            for (int k = c; k < w.size(); k += ch) m = Math.max(m, Math.abs(w.w[k]));
-            scales[c] = m > 0 ? m / 127f : 1f;
-        }
-        g.weightInt8(name + ".filter", shape, QuantParams.quantizeSymmetricChannelsLast(w.w, scales), 2, scales);
-        g.weightInt32(name + ".bias", new int[] {ch}, QuantParams.quantizeBias(bias(bc, name, b), qp.get(in).scale(), scales));
+        return m;
     }
 }

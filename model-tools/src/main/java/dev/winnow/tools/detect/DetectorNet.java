@@ -3,6 +3,7 @@ package dev.winnow.tools.detect;
 import dev.winnow.tools.nn.FastGrnn;
 import dev.winnow.tools.nn.Ops;
 import dev.winnow.tools.nn.Param;
+import dev.winnow.tools.nn.ParamList;
 import dev.winnow.tools.nn.RnnPoolOp;
 import dev.winnow.tools.nn.Tape;
 import dev.winnow.tools.nn.Tensor;
@@ -73,50 +74,41 @@ public final class DetectorNet {
     public final Param stemW, stemB, downW, downB, scoreW, scoreB, boxW, boxB;
     public final FastGrnn rnn1, rnn2;
     public final List<Block> blocks = new ArrayList<>();
-    private final List<Param> params = new ArrayList<>();
+    private final ParamList params = new ParamList();
 
     public DetectorNet(Config cfg, int workers, long seed) {
         this.cfg = cfg;
         Random r = new Random(seed);
         int f = cfg.features();
-        stemW = add(new Param("stem.filter", new int[] {3, 3, 1, cfg.c1()}, workers).init(r, 9, Math.sqrt(2)));
-        stemB = add(new Param("stem.bias", new int[] {cfg.c1()}, workers));
-        downW = add(new Param("down.filter", new int[] {3, 3, cfg.c1(), cfg.c2()}, workers).init(r, 9 * cfg.c1(), Math.sqrt(2)));
-        downB = add(new Param("down.bias", new int[] {cfg.c2()}, workers));
+        stemW = params.add(new Param("stem.filter", new int[] {3, 3, 1, cfg.c1()}, workers).init(r, 9, Math.sqrt(2)));
+        stemB = params.add(new Param("stem.bias", new int[] {cfg.c1()}, workers));
+        downW = params.add(new Param("down.filter", new int[] {3, 3, cfg.c1(), cfg.c2()}, workers).init(r, 9 * cfg.c1(), Math.sqrt(2)));
+        downB = params.add(new Param("down.bias", new int[] {cfg.c2()}, workers));
         rnn1 = new FastGrnn("pool.rnn1", cfg.c2(), cfg.hidden(), workers, r);
         rnn2 = new FastGrnn("pool.rnn2", cfg.hidden(), cfg.hidden(), workers, r);
-        rnn1.params().forEach(this::add);
-        rnn2.params().forEach(this::add);
+        rnn1.params().forEach(params::add);
+        rnn2.params().forEach(params::add);
         int mid = f * cfg.expansion();
         for (int b = 0; b < cfg.blocks(); b++) {
             String n = "mb" + b;
             blocks.add(new Block(
-                    add(new Param(n + ".expand.filter", new int[] {1, 1, f, mid}, workers).init(r, f, Math.sqrt(2))),
-                    add(new Param(n + ".expand.bias", new int[] {mid}, workers)),
-                    add(new Param(n + ".dw.filter", new int[] {3, 3, mid}, workers).init(r, 9, Math.sqrt(2))),
-                    add(new Param(n + ".dw.bias", new int[] {mid}, workers)),
-                    add(new Param(n + ".project.filter", new int[] {1, 1, mid, f}, workers).init(r, mid, 0.5)),
-                    add(new Param(n + ".project.bias", new int[] {f}, workers))));
+                    params.add(new Param(n + ".expand.filter", new int[] {1, 1, f, mid}, workers).init(r, f, Math.sqrt(2))),
+                    params.add(new Param(n + ".expand.bias", new int[] {mid}, workers)),
+                    params.add(new Param(n + ".dw.filter", new int[] {3, 3, mid}, workers).init(r, 9, Math.sqrt(2))),
+                    params.add(new Param(n + ".dw.bias", new int[] {mid}, workers)),
+                    params.add(new Param(n + ".project.filter", new int[] {1, 1, mid, f}, workers).init(r, mid, 0.5)),
+                    params.add(new Param(n + ".project.bias", new int[] {f}, workers))));
         }
         int a = cfg.anchors();
-        scoreW = add(new Param("score.filter", new int[] {3, 3, f, a}, workers).init(r, 9 * f, 0.1));
-        scoreB = add(new Param("score.bias", new int[] {a}, workers).fill(-4f)); // prior ≈ 2% of cells hold a person
-        boxW = add(new Param("box.filter", new int[] {1, 1, f, 4 * a}, workers).init(r, f, 0.1));
-        boxB = add(new Param("box.bias", new int[] {4 * a}, workers));
+        scoreW = params.add(new Param("score.filter", new int[] {3, 3, f, a}, workers).init(r, 9 * f, 0.1));
+        scoreB = params.add(new Param("score.bias", new int[] {a}, workers).fill(-4f)); // prior ≈ 2% of cells hold a person
+        boxW = params.add(new Param("box.filter", new int[] {1, 1, f, 4 * a}, workers).init(r, f, 0.1));
+        boxB = params.add(new Param("box.bias", new int[] {4 * a}, workers));
     }
 
-    private Param add(Param p) {
-        params.add(p);
-        return p;
-    }
+    public List<Param> params() { return params.all(); }
 
-    public List<Param> params() { return params; }
-
-    public long parameterCount() {
-        long n = 0;
-        for (Param p : params) n += p.size();
-        return n;
-    }
+    public long parameterCount() { return params.count(); }
 
     /** Head outputs: score logits [gh, gw, A] and box offsets [gh, gw, 4A]; every intermediate on request. */
     public record Output(Tensor scores, Tensor boxes, List<Tensor> activations) {}

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import dev.winnow.tools.nn.OptimiserOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,19 +19,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the person-detector student from the teacher's labels and export float and int8 artifacts.",
-                "Data: scripts/data/fetch-footage.sh's frames under --data; labels: the CenterNet teacher's (--labels teacher)."})
+                "Data: scripts/data/fetch-footage.sh's frames under --data; labels: the CenterNet teacher's (--labels teacher).",
+                "Adam on a cosine schedule; --threads 1 reproduces the committed artifacts bit for bit."})
 final class DetectorTrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DetectorOptions.Data data;
+    @Mixin OptimiserOptions optimiser = OptimiserOptions.defaults().epochs(14).batch(8).lr(0.004).seed(7).threads(2);
     @Option(names = "--labels", description = "'teacher' (data/<clip>/teacher.csv) or a box CSV clip,frame,x,y,w,h[,score] (default: <data>/labels.csv)") String labels;
     @Option(names = "--clips", split = ",", description = "other cameras' clips to train on, comma-separated (default with --labels teacher: the manifest's role-train clips but vtest and tree)") List<String> clips;
     @Option(names = "--repeat-clips", defaultValue = "1", description = "times per epoch the other clips' frames are seen (default: ${DEFAULT-VALUE})") int repeatClips;
     @Option(names = "--clip-weight", description = "times per epoch one clip's frames are seen, e.g. album=8 (overrides --repeat-clips for it; photo sets hold few frames)") java.util.Map<String, Integer> clipWeights = new java.util.TreeMap<>();
-    @Option(names = "--epochs", defaultValue = "14", description = "default: ${DEFAULT-VALUE}") int epochs;
-    @Option(names = "--batch", defaultValue = "8", description = "default: ${DEFAULT-VALUE}") int batch;
-    @Option(names = "--threads", defaultValue = "2", description = "training threads; 1 reproduces the committed artifacts bit for bit (default: ${DEFAULT-VALUE})") int threads;
-    @Option(names = "--lr", defaultValue = "0.004", description = "Adam learning rate, cosine schedule (default: ${DEFAULT-VALUE})") float lr;
-    @Option(names = "--seed", defaultValue = "7", description = "default: ${DEFAULT-VALUE}") long seed;
     @Option(names = "--limit", defaultValue = "0", description = "train on the first N frames only, for quick checks (default: all)") int limit;
     @Option(names = "--oversample", defaultValue = "1", description = "crowded and far-people frames this many times per epoch (default: ${DEFAULT-VALUE})") int oversample;
     @Option(names = "--zoom", defaultValue = "0", description = "probability of a zoom-in augmentation (default: ${DEFAULT-VALUE})") float zoom;
@@ -61,6 +59,7 @@ final class DetectorTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        optimiser.check(spec.commandLine());
         if (qat != 0 && qat != 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--qat is 0 or 1, not " + qat);
         if (qat == 1 && init == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--qat needs --init (the activation ranges come from the starting weights)");
         if ((synthetic > 0 || pasted > 0) && paste <= 0) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--synthetic and --pasted need --paste");

@@ -2,10 +2,8 @@ package dev.winnow.tools.detect;
 
 import dev.winnow.tools.nn.Checkpoints;
 import dev.winnow.runtime.quant.QuantParams;
-import dev.winnow.tools.nn.Adam;
-import dev.winnow.tools.nn.BatchWorkers;
 import dev.winnow.tools.nn.FilterRounding;
-import dev.winnow.tools.nn.WeightAverage;
+import dev.winnow.tools.nn.OptimiserOptions;
 import dev.winnow.tools.nn.Tape;
 import dev.winnow.tools.nn.Tensor;
 import java.nio.file.Files;
@@ -17,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Trains the student on the CenterNet teacher's labels (knowledge distillation), then exports the
@@ -61,42 +57,95 @@ public final class DetectorTrainer {
     }
 
 
-    /** Trains and exports with the command's options. */
+    /** The frames of one training run: training (with repeats, plate samples and scenes added as it goes), validation, the plate, the label source. */
+    record TrainingFrames(List<Sample> train, List<Sample> val, byte[] plate, String labelSource) {}
+
+    /** The chosen decode settings with their validation count MAEs against the cleaned labels and the hand counts. */
+    record Selection(DetectorExport.Decode decode, double labelMae, double handMae) {}
+
+    /**
+     * Trains and exports with the command's options: reads the frames, trains (or loads the parameters with
+     * --export-only), calibrates the int8 ranges, chooses the score threshold and suppression on the
+     * validation frames, and writes the float and int8 artifacts.
+     */
     static void train(DetectorTrainCommand o) throws Exception {
-        Path data = o.data.data;
-        int epochs = o.epochs;
-        int batch = o.batch;
-        int threads = o.threads;
-        float lr = o.lr;
-        long seed = o.seed;
-        Path out = o.out;
-        Path floatOut = o.floatOut;
-        Path paramsOut = o.paramsOut;
-        int limit = o.limit;
-        int oversample = o.oversample;
-        float zoom = o.zoom;
         // --enlarge E: a third of the camera frames zoomed in by up to E times, so vtest's 25-60 pixel pedestrians
         // also appear as the 100-240 pixel people of a doorway, a schoolyard or a webcam
-        float enlarge = o.enlarge;
-        if (enlarge != 0f && enlarge < 1.2f) throw new IllegalArgumentException("--enlarge is 0 (off) or a largest factor of at least 1.2, not " + enlarge);
-        Path valCountsPath = o.valCounts;
-        Map<Integer, Integer> valCounts = new java.util.TreeMap<>(Files.exists(valCountsPath) ? DetectorData.readCounts(valCountsPath) : Map.of());
-        // --carve a-b: training frames a..b become validation frames too (with GUARD frames either side left out of
-        // both, as neighbouring frames are near copies); their hand counts (--carve-counts) join the validation ones
+        if (o.enlarge != 0f && o.enlarge < 1.2f) throw new IllegalArgumentException("--enlarge is 0 (off) or a largest factor of at least 1.2, not " + o.enlarge);
+        int[] carve = carve(o);
+        Map<Integer, Integer> valCounts = validationCounts(o, carve);
+        DetectorNet.Config cfg = netConfig(o);
+        TrainingFrames frames = readFrames(o, carve);
+        List<Sample> train = frames.train(), val = frames.val();
+        CopyPaste paste = addScenes(o, train, frames.plate());
+        oversampleHard(train, o.oversample);
+        System.out.printf(Locale.ROOT, "training on %d frames (%d with people), validating on %d; %d epochs, batch %d, %d threads%n",
+                train.size(), train.stream().filter(s -> !s.boxes().isEmpty()).count(), val.size(), o.optimiser.epochs, o.optimiser.batch, o.optimiser.threads);
+
+        DetectorNet net = new DetectorNet(cfg, o.optimiser.threads, o.optimiser.seed);
+        System.out.printf(Locale.ROOT, "student: %,d parameters, %dx%d anchors per cell, %d MBConv blocks (expansion %d)%n", net.parameterCount(), cfg.subX(), cfg.subY(), cfg.blocks(), cfg.expansion());
+        // --init P: start from these weights (fine-tuning), instead of the seeded initialisation
+        if (o.init != null) Checkpoints.load(net.params(), o.init);
+        List<Sample> real = train.stream().filter(s -> !s.clip().equals(SYNTHETIC) && !s.clip().equals(PASTED)).toList();
+        boolean qat = o.qat == 1;
+        if (qat && o.init == null) throw new IllegalArgumentException("--qat 1 fine-tunes trained weights: give them with --init");
+        float[][] qatRanges = qat ? startQuantizationAware(net, real, o) : null;
+        if (o.exportOnly) {
+            Checkpoints.load(net.params(), o.paramsOut);
+        } else {
+            runTraining(net, frames, paste, qat ? new FilterRounding(net.convFilters()) : null, valCounts, o);
+            if (o.optimiser.epochs > 0) Checkpoints.save(net.params(), o.paramsOut);
+        }
+
+        // --calibrate N: training frames whose activation ranges set the int8 scales (min/max, as TensorFlow Lite's converter)
+        net.quantizeActivations(null);
+        float[][] ranges = qat ? qatRanges : calibrate(net, real, o.calibrate, o.optimiser.seed);
+        if (!qat) floorScores(net, ranges, o);
+        Map<String, float[]> correction = biasCorrection(net, ranges, real, o);
+        // on the float head (default, as the shipped model was chosen) or, with --select-on int8, on the int8 head (what
+        // ships): the int8 graph with its dequantized score and box tensors as extra outputs, decoded here at every setting
+        boolean onInt8 = o.selectOn.equals("int8");
+        List<float[][]> heads = validationHeads(net, val, onInt8 ? ranges : null, correction, o.calibrate);
+        Selection chosen = chooseDecode(net.cfg, val, heads, valCounts, o.nms, onInt8 ? "int8" : "float");
+        printCounts(net.cfg, val, heads, valCounts, chosen.decode());
+        writeArtifacts(o, net, chosen, ranges, correction, provenance(o, frames.labelSource()), !valCounts.isEmpty());
+    }
+
+    /**
+     * --carve a-b: training frames a..b become validation frames too (with GUARD frames either side left out of
+     * both, as neighbouring frames are near copies); {-1, -2} (no frame) without it.
+     */
+    private static int[] carve(DetectorTrainCommand o) {
         int[] carve = o.carve != null ? range(o.carve) : new int[] {-1, -2};
         if (carve[0] >= 0 && (carve[0] > carve[1] || carve[1] >= VAL_START)) throw new IllegalArgumentException("--carve must lie in the training frames 0-" + (VAL_START - 1));
+        return carve;
+    }
+
+    /** The hand counts that choose the decode settings: --val-counts (when the file exists) and the carved stretch's --carve-counts. */
+    private static Map<Integer, Integer> validationCounts(DetectorTrainCommand o, int[] carve) throws java.io.IOException {
+        Map<Integer, Integer> valCounts = new java.util.TreeMap<>(Files.exists(o.valCounts) ? DetectorData.readCounts(o.valCounts) : Map.of());
         if (o.carveCounts != null) valCounts.putAll(DetectorData.readCounts(o.carveCounts));
         for (int f : valCounts.keySet())
             if ((f < VAL_START || f >= DetectorData.HOLDOUT_START) && (f < carve[0] || f > carve[1]))
                 throw new IllegalArgumentException("hand count for frame " + f + ": not a validation frame");
+        return valCounts;
+    }
+
+    /** The standard student, with --anchors XxY (anchors per cell across and down) and --blocks N --expansion E (the MBConv stack). */
+    private static DetectorNet.Config netConfig(DetectorTrainCommand o) {
         DetectorNet.Config cfg = DetectorNet.Config.standard();
-        if (o.anchors != null) { // --anchors XxY: anchors per cell across and down
+        if (o.anchors != null) {
             String[] xy = o.anchors.split("x");
             cfg = cfg.withAnchors(Integer.parseInt(xy[0]), Integer.parseInt(xy[1]));
         }
-        if (o.blocks != null || o.expansion != null) // --blocks N --expansion E: the MBConv stack
+        if (o.blocks != null || o.expansion != null)
             cfg = cfg.withBlocks(o.blocks != null ? o.blocks : cfg.blocks(), o.expansion != null ? o.expansion : cfg.expansion());
+        return cfg;
+    }
 
+    /** vtest (split into training and validation around the carve), tree, the other clips, and the plate; --limit applied last. */
+    private static TrainingFrames readFrames(DetectorTrainCommand o, int[] carve) throws java.io.IOException {
+        Path data = o.data.data;
         DetectorData dd = new DetectorData(data);
         // --labels teacher: the CenterNet teacher's boxes (data/detector/<clip>/teacher.csv); else a box CSV (clip,frame,x,y,w,h[,score])
         String labelSource = o.labels != null ? o.labels : data.resolve("labels.csv").toString();
@@ -113,45 +162,57 @@ public final class DetectorTrainer {
         }
         byte[][] tree = loadAll(dd, "tree", DetectorData.TREE_TRAIN_END);
         for (int f = 0; f < DetectorData.TREE_TRAIN_END; f++) train.add(new Sample("tree", f, tree[f], List.of()));
-        // --clips a,b: whole clips of other cameras (model-tools/detector/training-sources.csv), every frame with the teacher's boxes:
-        // people where it sees them, hard negatives where it sees none
-        for (String clip : o.clips) {
-            Map<String, List<float[]>> clipLabels = TeacherLabels.read(data, clip);
-            int before = train.size(), n = 0;
-            while (Files.exists(dd.frame(clip, n))) n++;
-            byte[][] frames = loadAll(dd, clip, n);
-            for (int f = 0; f < n; f++) {
-                List<float[]> boxes = clipLabels.get(clip + ":" + f);
-                if (boxes != null) train.add(new Sample(clip, f, frames[f], boxes));
-            }
-            System.out.printf(Locale.ROOT, "clip %s: %d frames, %d with people%n", clip, train.size() - before,
-                    train.subList(before, train.size()).stream().filter(s -> !s.boxes().isEmpty()).count());
-            // --repeat-clips N: other cameras' frames N times per epoch (there are far fewer of them than of vtest)
-            // --clip-weight C=N: that clip N times instead (a photo set of a dozen pictures would hardly be seen)
-            List<Sample> added = List.copyOf(train.subList(before, train.size()));
-            int times = o.clipWeights.getOrDefault(clip, o.repeatClips);
-            if (times < 1) throw new IllegalArgumentException("--clip-weight " + clip + " must be at least 1");
-            for (int k = 1; k < times; k++) train.addAll(added);
-        }
+        for (String clip : o.clips) addClip(o, dd, clip, train);
         System.out.printf(Locale.ROOT, "frames read and converted as the Flink frame operator does in %.0f s%n", (System.nanoTime() - tLoad) / 1e9);
         Path platePath = data.resolve("plate.pgm");
         byte[] plate = Files.exists(platePath) ? bytes(DetectorData.readPgm(platePath)) : TeacherLabels.medianPlate(dd, "vtest", VAL_START, 2);
         for (int k = 0; k < 24; k++) train.add(new Sample("plate", k, plate, List.of()));
-        if (limit > 0) train = train.subList(0, Math.min(limit, train.size()));
-        // --paste P: copy-paste augmentation on a fraction P of the frames with people (up to --paste-max pasted each)
-        float pasteP = o.paste;
-        // --paste-far F: of the pastes placed on their own (not next to someone), the fraction F go far away, shrunk
-        // people are cut out against the vtest plate, so only vtest frames give cutouts
-        CopyPaste paste = pasteP > 0 ? new CopyPaste(CopyPaste.cut(train.stream().filter(s -> s.clip().equals("vtest")).toList(), plate), pasteP, o.pasteMax, o.pasteFar) : null;
-        if (paste != null) System.out.printf(Locale.ROOT, "copy-paste: %d people standing alone to paste, into %.0f%% of the frames with people, up to %s each%n",
-                paste.size(), 100 * pasteP, o.pasteMax);
-        // --synthetic N: N scenes per epoch made of people pasted on the empty plate (needs --paste)
-        int synthetic = o.synthetic;
-        if (synthetic > 0 && paste == null) throw new IllegalArgumentException("--synthetic needs --paste");
+        if (o.limit > 0) train = new ArrayList<>(train.subList(0, Math.min(o.limit, train.size())));
+        return new TrainingFrames(train, val, plate, labelSource);
+    }
+
+    /**
+     * --clips a,b: a whole clip of another camera (model-tools/detector/training-sources.csv), every frame with the
+     * teacher's boxes: people where it sees them, hard negatives where it sees none. --repeat-clips N: other cameras'
+     * frames N times per epoch (there are far fewer of them than of vtest); --clip-weight C=N: that clip N times
+     * instead (a photo set of a dozen pictures would hardly be seen).
+     */
+    private static void addClip(DetectorTrainCommand o, DetectorData dd, String clip, List<Sample> train) throws java.io.IOException {
+        Map<String, List<float[]>> clipLabels = TeacherLabels.read(o.data.data, clip);
+        int before = train.size(), n = 0;
+        while (Files.exists(dd.frame(clip, n))) n++;
+        byte[][] frames = loadAll(dd, clip, n);
+        for (int f = 0; f < n; f++) {
+            List<float[]> boxes = clipLabels.get(clip + ":" + f);
+            if (boxes != null) train.add(new Sample(clip, f, frames[f], boxes));
+        }
+        System.out.printf(Locale.ROOT, "clip %s: %d frames, %d with people%n", clip, train.size() - before,
+                train.subList(before, train.size()).stream().filter(s -> !s.boxes().isEmpty()).count());
+        List<Sample> added = List.copyOf(train.subList(before, train.size()));
+        int times = o.clipWeights.getOrDefault(clip, o.repeatClips);
+        if (times < 1) throw new IllegalArgumentException("--clip-weight " + clip + " must be at least 1");
+        for (int k = 1; k < times; k++) train.addAll(added);
+    }
+
+    /**
+     * --paste P: copy-paste augmentation on a fraction P of the frames with people (up to --paste-max pasted each);
+     * --paste-far F: of the pastes placed on their own (not next to someone), the fraction F go far away, shrunk.
+     * People are cut out against the vtest plate, so only vtest frames give cutouts. Adds the --synthetic and --pasted
+     * scenes to {@code train}; the augmentation, or null without --paste.
+     */
+    private static CopyPaste addScenes(DetectorTrainCommand o, List<Sample> train, byte[] plate) {
+        if (o.paste <= 0) {
+            if (o.synthetic > 0) throw new IllegalArgumentException("--synthetic needs --paste");
+            if (o.pasted > 0) throw new IllegalArgumentException("--pasted needs --paste");
+            return null;
+        }
+        CopyPaste paste = new CopyPaste(CopyPaste.cut(train.stream().filter(s -> s.clip().equals("vtest")).toList(), plate), o.paste, o.pasteMax, o.pasteFar);
+        System.out.printf(Locale.ROOT, "copy-paste: %d people standing alone to paste, into %.0f%% of the frames with people, up to %s each%n",
+                paste.size(), 100 * o.paste, o.pasteMax);
+        // --synthetic N: N scenes per epoch made of people pasted on the empty plate
         // --pasted N: N scenes per epoch of people (vtest's cutouts and other cameras' teacher-box crops) pasted at any
         // size on other cameras' frames where the teacher saw nobody; the synthetic crowds then stay on the plate
-        int pastedScenes = o.pasted;
-        if (pastedScenes > 0 && paste == null) throw new IllegalArgumentException("--pasted needs --paste");
+        int synthetic = o.synthetic, pastedScenes = o.pasted;
         // the scenes' backgrounds: the plate, and the frames of other cameras where the teacher saw nobody (every 4th)
         List<byte[]> backgrounds = new ArrayList<>(List.of(plate));
         if (pastedScenes == 0)
@@ -160,159 +221,148 @@ public final class DetectorTrainer {
         if (pastedScenes > 0) {
             List<Sample> empty = train.stream().filter(s -> !s.clip().equals("vtest") && !s.clip().equals(SYNTHETIC) && s.boxes().isEmpty()).toList();
             paste.withCrops(CopyPaste.crops(train));
-            Random pick = new Random(seed + 2);
+            Random pick = new Random(o.optimiser.seed + 2);
             for (int k = 0; k < pastedScenes; k++) train.add(new Sample(PASTED, k, empty.get(pick.nextInt(empty.size())).pixels(), List.of()));
             System.out.printf(Locale.ROOT, "pasted scenes: %d per epoch on %d people-free frames of other cameras, from %d people (%d teacher-box crops)%n",
                     pastedScenes, empty.size(), paste.size() + paste.crops(), paste.crops());
         }
         if (synthetic > 0 && backgrounds.size() > 1) System.out.printf(Locale.ROOT, "synthetic scenes on %d backgrounds (the plate and other cameras' empty frames)%n", backgrounds.size());
         if (synthetic > 0) System.out.printf(Locale.ROOT, "synthetic scenes: %d per epoch, %d-%d people pasted on the plate each%n", synthetic, CopyPaste.SCENE_MIN, CopyPaste.SCENE_MAX);
-        if (oversample > 1) { // crowded frames and frames with small far people are the rare, hard ones
-            List<Sample> extra = new ArrayList<>();
-            for (Sample s : train) if (hard(s)) for (int k = 1; k < oversample; k++) extra.add(s);
-            System.out.printf(Locale.ROOT, "oversampling %d hard frames (>= %d people, or one with feet above row %d) %dx%n",
-                    extra.size() / (oversample - 1), CROWDED, FAR_FOOT_ROW, oversample);
-            train.addAll(extra);
-        }
-        System.out.printf(Locale.ROOT, "training on %d frames (%d with people), validating on %d; %d epochs, batch %d, %d threads%n",
-                train.size(), train.stream().filter(s -> !s.boxes().isEmpty()).count(), val.size(), epochs, batch, threads);
+        return paste;
+    }
 
-        DetectorNet net = new DetectorNet(cfg, threads, seed);
-        System.out.printf(Locale.ROOT, "student: %,d parameters, %dx%d anchors per cell, %d MBConv blocks (expansion %d)%n", net.parameterCount(), cfg.subX(), cfg.subY(), cfg.blocks(), cfg.expansion());
-        // --init P: start from these weights (fine-tuning), instead of the seeded initialisation
-        if (o.init != null) Checkpoints.load(net.params(), o.init);
-        // --qat 1: quantization-aware training. Activation ranges are fixed from the starting weights' calibration
-        // (the int8 export uses the same ranges), every activation is rounded to its int8 grid in the forward pass and
-        // the filters to theirs for each step's gradient
-        int calibration = o.calibrate;
-        List<Sample> real = train.stream().filter(s -> !s.clip().equals(SYNTHETIC) && !s.clip().equals(PASTED)).toList();
-        boolean qat = o.qat == 1;
-        if (qat && o.init == null) throw new IllegalArgumentException("--qat 1 fine-tunes trained weights: give them with --init");
-        float[][] qatRanges = qat ? calibrate(net, real, calibration, seed) : null;
-        FilterRounding rounding = qat ? new FilterRounding(net.convFilters()) : null;
-        if (qat) {
-            floorScores(net, qatRanges, o); // while training too: the grid the export will use
-            net.quantizeActivations(quantParams(qatRanges));
-            System.out.printf(Locale.ROOT, "quantization-aware: %d activations on int8 grids from %d calibration frames, %d filters rounded per step%n",
-                    qatRanges.length, calibration, net.convFilters().size());
-        }
-        Adam adam = new Adam(net.params());
-        // --ema D: export the moving average of the weights over the steps (decay D per step) instead of the last weights
-        float emaDecay = o.ema;
-        WeightAverage ema = emaDecay > 0 ? new WeightAverage(net.params(), emaDecay) : null;
-        Random rnd = new Random(seed);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        int stepsPerEpoch = (train.size() + batch - 1) / batch, total = epochs * stepsPerEpoch, step = 0;
+    /** --oversample N: crowded frames and frames with small far people, the rare hard ones, N times per epoch. */
+    private static void oversampleHard(List<Sample> train, int oversample) {
+        if (oversample <= 1) return;
+        List<Sample> extra = new ArrayList<>();
+        for (Sample s : train) if (hard(s)) for (int k = 1; k < oversample; k++) extra.add(s);
+        System.out.printf(Locale.ROOT, "oversampling %d hard frames (>= %d people, or one with feet above row %d) %dx%n",
+                extra.size() / (oversample - 1), CROWDED, FAR_FOOT_ROW, oversample);
+        train.addAll(extra);
+    }
+
+    /**
+     * --qat 1: quantization-aware training. Activation ranges are fixed from the starting weights' calibration
+     * (the int8 export uses the same ranges) and every activation is rounded to its int8 grid in the forward pass;
+     * the training loop rounds the filters to theirs for each step's gradient. Returns the ranges.
+     */
+    private static float[][] startQuantizationAware(DetectorNet net, List<Sample> real, DetectorTrainCommand o) {
+        float[][] ranges = calibrate(net, real, o.calibrate, o.optimiser.seed);
+        floorScores(net, ranges, o); // while training too: the grid the export will use
+        net.quantizeActivations(quantParams(ranges));
+        System.out.printf(Locale.ROOT, "quantization-aware: %d activations on int8 grids from %d calibration frames, %d filters rounded per step%n",
+                ranges.length, o.calibrate, net.convFilters().size());
+        return ranges;
+    }
+
+    /**
+     * The epochs, each followed by the validation count MAE at threshold 0.5; with --ema D the weights become
+     * their moving average over the steps (decay D per step) at the end, instead of the last weights.
+     */
+    private static void runTraining(DetectorNet net, TrainingFrames frames, CopyPaste paste, FilterRounding rounding,
+                                    Map<Integer, Integer> valCounts, DetectorTrainCommand o) throws Exception {
+        OptimiserOptions opt = o.optimiser;
+        TrainingLoop loop = TrainingLoop.builder(net).epochs(opt.epochs).batch(opt.batch).threads(opt.threads).learningRate((float) opt.lr)
+                .seed(opt.seed).zoom(o.zoom, o.enlarge).paste(paste).rounding(rounding).movingAverage(o.ema).build();
+        String grids = rounding != null ? " (activations on int8 grids, float weights)" : "";
         long t0 = System.nanoTime();
-        if (o.exportOnly) {
-            Checkpoints.load(net.params(), paramsOut);
-            epochs = 0;
-        }
-        for (int e = 0; e < epochs; e++) {
-            List<Sample> order = new ArrayList<>(train);
-            Collections.shuffle(order, rnd);
-            double sl = 0, bl = 0;
-            for (int s = 0; s < order.size(); s += batch) {
-                List<Sample> b = order.subList(s, Math.min(order.size(), s + batch));
-                if (rounding != null) rounding.round();
-                try {
-                    long[] seeds = new long[b.size()];
-                    for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
-                    double[] l = BatchWorkers.sum(pool, threads, 0, b.size(),
-                            (worker, i) -> trainOne(net, b.get(i), seeds[i], worker, zoom, enlarge, paste));
-                    sl += l[0];
-                    bl += l[1];
-                } finally {
-                    if (rounding != null) rounding.restore(); // the float weights back before the update, or on a failure
-                }
-                float progress = (float) step / total;
-                float rate = step < 30 ? lr * (step + 1) / 30f : lr * (0.03f + 0.97f * 0.5f * (1f + (float) Math.cos(Math.PI * progress)));
-                adam.step(rate, 1f / b.size(), 1e-4f);
-                if (ema != null) ema.update();
-                step++;
-            }
+        loop.run(frames.train(), (epoch, scoreLoss, boxLoss) -> {
             double el = (System.nanoTime() - t0) / 1e9;
-            double[] vm = validate(net, val, 0.5f, 0.3f, valCounts);
+            double[] vm = validate(net, frames.val(), 0.5f, 0.3f, valCounts);
             System.out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f (score %.4f, box %.4f)  val count MAE at 0.5%s: %.3f vs labels, %.3f vs hand counts  %.0f s, ETA %.0f s%n",
-                    e + 1, epochs, (sl + bl) / order.size(), sl / order.size(), bl / order.size(), qat ? " (activations on int8 grids, float weights)" : "",
-                    vm[0], vm[1], el, el / (e + 1) * (epochs - e - 1));
-        }
-        pool.shutdown();
-        if (ema != null && epochs > 0) {
-            ema.copyInto();
-            double[] vm = validate(net, val, 0.5f, 0.3f, valCounts);
+                    epoch, opt.epochs, scoreLoss + boxLoss, scoreLoss, boxLoss, grids, vm[0], vm[1], el, el / epoch * (opt.epochs - epoch));
+        });
+        if (loop.useAverage()) {
+            double[] vm = validate(net, frames.val(), 0.5f, 0.3f, valCounts);
             System.out.printf(Locale.ROOT, "weights: moving average (decay %s)  val count MAE at 0.5: %.3f vs labels, %.3f vs hand counts%n", o.ema, vm[0], vm[1]);
         }
-        if (epochs > 0) Checkpoints.save(net.params(), paramsOut);
+    }
 
-        // score threshold and suppression (NMS by IoU, or by centre distance) from the validation frames: lowest count MAE
-        // against the hand counts (validation-counts.csv and any carved stretch's), ties broken by the count MAE against the
-        // cleaned labels on all validation frames
-        // on the float head (default, as the shipped model was chosen) or, with --select-on int8, on the int8 head (what
-        // ships): the int8 graph with its dequantized score and box tensors as extra outputs, decoded here at every setting
-        // --calibrate N: training frames whose activation ranges set the int8 scales (min/max, as TensorFlow Lite's converter)
-        net.quantizeActivations(null);
-        float[][] ranges = qat ? qatRanges : calibrate(net, real, calibration, seed);
-        if (!qat) floorScores(net, ranges, o);
-        // --bias-correct N: N training frames (the calibration ones first) set each int8 layer's bias correction
-        int biasFrames = o.biasCorrect;
-        Map<String, float[]> correction = Map.of();
-        if (biasFrames > 0) {
-            List<float[]> bf = new ArrayList<>();
-            for (Sample s : calibrationOrder(real, seed).subList(0, Math.min(biasFrames, real.size()))) bf.add(floats(s.pixels()));
-            correction = BiasCorrection.estimate(net, ranges, bf);
-            StringBuilder sb = new StringBuilder("int8 bias correction from " + bf.size() + " training frames, mean |shift| per layer:");
-            correction.forEach((k, v) -> {
-                double m = 0;
-                for (float x : v) m += Math.abs(x);
-                sb.append(String.format(Locale.ROOT, " %s %.4f;", k, m / v.length));
-            });
-            System.out.println(sb);
-        }
-        boolean onInt8 = o.selectOn.equals("int8");
+    /** --bias-correct N: N training frames (the calibration ones first) set each int8 layer's bias correction; none when 0. */
+    private static Map<String, float[]> biasCorrection(DetectorNet net, float[][] ranges, List<Sample> real, DetectorTrainCommand o)
+            throws dev.winnow.runtime.format.ModelFormatException {
+        if (o.biasCorrect <= 0) return Map.of();
+        List<float[]> bf = new ArrayList<>();
+        for (Sample s : calibrationOrder(real, o.optimiser.seed).subList(0, Math.min(o.biasCorrect, real.size()))) bf.add(floats(s.pixels()));
+        Map<String, float[]> correction = BiasCorrection.estimate(net, ranges, bf);
+        StringBuilder sb = new StringBuilder("int8 bias correction from " + bf.size() + " training frames, mean |shift| per layer:");
+        correction.forEach((k, v) -> {
+            double m = 0;
+            for (float x : v) m += Math.abs(x);
+            sb.append(String.format(Locale.ROOT, " %s %.4f;", k, m / v.length));
+        });
+        System.out.println(sb);
+        return correction;
+    }
+
+    /**
+     * The score and box head outputs ({scores, boxes}) on every validation frame: of the float network when
+     * {@code ranges} is null, else of the int8 graph with those ranges, printing how far quantization moves the
+     * person scores from the float head's.
+     */
+    private static List<float[][]> validationHeads(DetectorNet net, List<Sample> val, float[][] ranges, Map<String, float[]> correction,
+                                                   int calibration) throws Exception {
         List<float[][]> heads = new ArrayList<>();
-        dev.winnow.runtime.graph.Interpreter headRun = onInt8
-                ? dev.winnow.runtime.Model.load(DetectorExport.export(net, new DetectorExport.Decode(0.5f, 0.3f), ranges, correction, null, null, List.of("score_f", "box_f"))).newInterpreter() : null;
-        int cells = net.cfg.gridH() * net.cfg.gridW() * net.cfg.anchors();
-        double[] drift = new double[3];
-        for (Sample s : val) {
-            if (onInt8) {
-                float[] sc = new float[cells], bx = new float[4 * cells];
-                headRun.setInput(0, floats(s.pixels()), 0);
-                headRun.invoke();
-                headRun.getOutput(DetectorExport.FIRST_EXTRA_OUTPUT, sc, 0);
-                headRun.getOutput(DetectorExport.FIRST_EXTRA_OUTPUT + 1, bx, 0);
-                heads.add(new float[][] {sc, bx});
-                // how far quantization moves the person scores: the int8 head against the float one
-                DetectorNet.Output fo = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels())));
-                for (int k = 0; k < cells; k++) {
-                    float pf = DetectionLoss.sigmoid(fo.scores().data[k]), pq = DetectionLoss.sigmoid(sc[k]);
-                    if (Math.max(pf, pq) >= 0.2f) {
-                        drift[0] += Math.abs(pf - pq);
-                        drift[1]++;
-                        drift[2] += pq - pf;
-                    }
-                }
-            } else {
+        if (ranges == null) {
+            for (Sample s : val) {
                 DetectorNet.Output fo = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels())));
                 heads.add(new float[][] {fo.scores().data.clone(), fo.boxes().data.clone()});
             }
+            return heads;
         }
-        if (onInt8) System.out.printf(Locale.ROOT, "int8 (activation ranges from %d training frames): person scores %.4f from the float head's on average (signed: %+.4f), over the %d validation anchors where either is >= 0.2%n",
+        dev.winnow.runtime.graph.Interpreter headRun = dev.winnow.runtime.Model.load(DetectorExport.export(net, new DetectorExport.Decode(0.5f, 0.3f),
+                ranges, correction, null, null, List.of("score_f", "box_f"))).newInterpreter();
+        int cells = net.cfg.gridH() * net.cfg.gridW() * net.cfg.anchors();
+        double[] drift = new double[3];
+        for (Sample s : val) {
+            float[] sc = new float[cells], bx = new float[4 * cells];
+            headRun.setInput(0, floats(s.pixels()), 0);
+            headRun.invoke();
+            headRun.getOutput(DetectorExport.FIRST_EXTRA_OUTPUT, sc, 0);
+            headRun.getOutput(DetectorExport.FIRST_EXTRA_OUTPUT + 1, bx, 0);
+            heads.add(new float[][] {sc, bx});
+            DetectorNet.Output fo = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, floats(s.pixels())));
+            for (int k = 0; k < cells; k++) {
+                float pf = DetectionLoss.sigmoid(fo.scores().data[k]), pq = DetectionLoss.sigmoid(sc[k]);
+                if (Math.max(pf, pq) >= 0.2f) {
+                    drift[0] += Math.abs(pf - pq);
+                    drift[1]++;
+                    drift[2] += pq - pf;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "int8 (activation ranges from %d training frames): person scores %.4f from the float head's on average (signed: %+.4f), over the %d validation anchors where either is >= 0.2%n",
                 calibration, drift[0] / Math.max(1, drift[1]), drift[2] / Math.max(1, drift[1]), (long) drift[1]);
+        return heads;
+    }
+
+    /**
+     * The decode settings tried: --nms iou (default: the shipped model's grid, IoU 0.2-0.6), both (IoU 0.1-0.6 and
+     * centre distance 0.3-1.0) or center, each at score thresholds 0.15-0.85.
+     */
+    static List<DetectorExport.Decode> decodeGrid(String nms) {
         List<DetectorExport.Decode> grid = new ArrayList<>();
-        // --nms iou (default: the shipped model's grid, IoU 0.2-0.6), both (IoU 0.1-0.6 and centre distance 0.3-1.0) or center
-        String nms = o.nms;
         float[] ious = nms.equals("iou") ? new float[] {0.2f, 0.3f, 0.4f, 0.5f, 0.6f} : new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f};
         if (!nms.equals("center"))
             for (float iou : ious) for (int ti = 0; ti <= 14; ti++) grid.add(new DetectorExport.Decode(0.15f + 0.05f * ti, iou));
         if (!nms.equals("iou"))
             for (float cd : new float[] {0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 1.0f}) for (int ti = 0; ti <= 14; ti++) grid.add(new DetectorExport.Decode(0.15f + 0.05f * ti, 0.5f, cd));
+        return grid;
+    }
+
+    /**
+     * Score threshold and suppression (NMS by IoU, or by centre distance) from the validation frames: lowest count
+     * MAE against the hand counts (validation-counts.csv and any carved stretch's), ties broken by the count MAE
+     * against the cleaned labels on all validation frames. Prints the choice and the best of each rule.
+     */
+    private static Selection chooseDecode(DetectorNet.Config cfg, List<Sample> val, List<float[][]> heads, Map<Integer, Integer> valCounts,
+                                          String nms, String head) {
+        List<DetectorExport.Decode> grid = decodeGrid(nms);
         DetectorExport.Decode decode = grid.get(0);
         double bestMae = Double.MAX_VALUE, bestHand = Double.MAX_VALUE;
         Map<String, double[]> perRule = new LinkedHashMap<>(); // best (hand MAE, threshold) per suppression rule, for the log
         for (DetectorExport.Decode dc : grid) {
-            double[] m = validate(net.cfg, val, heads, dc, valCounts);
+            double[] m = validate(cfg, val, heads, dc, valCounts);
             String rule = dc.centerDistance() > 0 ? String.format(Locale.ROOT, "centre %.1f", dc.centerDistance()) : String.format(Locale.ROOT, "IoU %.1f", dc.iouThreshold());
             double[] pr = perRule.computeIfAbsent(rule, k -> new double[] {Double.MAX_VALUE, 0});
             if (m[1] < pr[0] - 1e-9) {
@@ -326,35 +376,52 @@ public final class DetectorTrainer {
             }
         }
         System.out.printf(Locale.ROOT, "%s head: score threshold %.2f, %s (validation count MAE %.3f against %d hand counts, %.3f against the cleaned labels)%n",
-                onInt8 ? "int8" : "float", decode.scoreThreshold(), decode.centerDistance() > 0 ? String.format(Locale.ROOT, "suppression by centre distance %.1f", decode.centerDistance())
+                head, decode.scoreThreshold(), decode.centerDistance() > 0 ? String.format(Locale.ROOT, "suppression by centre distance %.1f", decode.centerDistance())
                         : String.format(Locale.ROOT, "NMS IoU %.1f", decode.iouThreshold()), bestHand, valCounts.size(), bestMae);
         StringBuilder rules = new StringBuilder("  best hand-count MAE per suppression rule (at threshold):");
         perRule.forEach((k, v) -> rules.append(String.format(Locale.ROOT, " %s: %.3f (%.2f);", k, v[0], v[1])));
         System.out.println(rules);
+        return new Selection(decode, bestMae, bestHand);
+    }
+
+    /** Counted against hand-counted people on each hand-counted validation frame, at the chosen settings and at IoU 0.2. */
+    private static void printCounts(DetectorNet.Config cfg, List<Sample> val, List<float[][]> heads, Map<Integer, Integer> valCounts,
+                                    DetectorExport.Decode decode) {
         for (DetectorExport.Decode dc : new DetectorExport.Decode[] {decode, new DetectorExport.Decode(decode.scoreThreshold(), 0.2f)}) {
             StringBuilder per = new StringBuilder();
             for (int i = 0; i < val.size(); i++) {
                 Integer h = valCounts.get(val.get(i).frame());
                 if (h != null) per.append(' ').append(val.get(i).frame()).append(':')
-                        .append(StudentDecoder.decode(net.cfg, heads.get(i)[0], heads.get(i)[1], dc).size()).append('/').append(h);
+                        .append(StudentDecoder.decode(cfg, heads.get(i)[0], heads.get(i)[1], dc).size()).append('/').append(h);
             }
             System.out.printf(Locale.ROOT, "  %s counted/hand:%s%n", dc, per);
         }
+    }
+
+    /** Where the artifacts come from, for their metadata. */
+    private static Map<String, Object> provenance(DetectorTrainCommand o, String labelSource) {
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("tool", "winnow DetectorTrainer");
         prov.put("dataset", labelSource.equals("teacher")
                 ? "model-tools/detector/training-sources.csv role train: vtest.avi 0-589, tree.avi 0-35" + (o.clips.isEmpty() ? "" : ", " + String.join(", ", o.clips))
                         + " (labels: the CenterNet teacher), the vtest plate, copy-paste"
                 : "opencv-doc vtest.avi frames 0-589 (labels: " + labelSource + "), tree.avi 0-35, background plate");
-        prov.put("seed", seed);
+        prov.put("seed", o.optimiser.seed);
         prov.put("command", "scripts/detector/train.sh");
-        Map<String, Double> metrics = new java.util.TreeMap<>(valCounts.isEmpty() ? Map.of("val_count_mae", bestMae) : Map.of("val_count_mae", bestMae, "val_hand_count_mae", bestHand)); // a fixed order: same run, same bytes
-        Files.createDirectories(floatOut.toAbsolutePath().getParent());
-        Files.write(floatOut, DetectorExport.export(net, decode, null, prov, metrics));
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        byte[] q = DetectorExport.export(net, decode, ranges, correction, prov, metrics, List.of());
-        Files.write(out, q);
-        System.out.printf(Locale.ROOT, "wrote %s (%,d B) and %s (%,d B)%n", floatOut, Files.size(floatOut), out, q.length);
+        return prov;
+    }
+
+    /** Writes --float-out and --out with the chosen decode settings and their validation metrics. */
+    private static void writeArtifacts(DetectorTrainCommand o, DetectorNet net, Selection chosen, float[][] ranges, Map<String, float[]> correction,
+                                       Map<String, Object> prov, boolean handCounted) throws java.io.IOException {
+        Map<String, Double> metrics = new java.util.TreeMap<>(handCounted // a fixed order: same run, same bytes
+                ? Map.of("val_count_mae", chosen.labelMae(), "val_hand_count_mae", chosen.handMae()) : Map.of("val_count_mae", chosen.labelMae()));
+        Files.createDirectories(o.floatOut.toAbsolutePath().getParent());
+        Files.write(o.floatOut, DetectorExport.export(net, chosen.decode(), null, prov, metrics));
+        Files.createDirectories(o.out.toAbsolutePath().getParent());
+        byte[] q = DetectorExport.export(net, chosen.decode(), ranges, correction, prov, metrics, List.of());
+        Files.write(o.out, q);
+        System.out.printf(Locale.ROOT, "wrote %s (%,d B) and %s (%,d B)%n", o.floatOut, Files.size(o.floatOut), o.out, q.length);
     }
 
     /** Frames 0..n-1 of a clip as 320x240 grey bytes, decoded and converted on every core. */
@@ -544,37 +611,17 @@ public final class DetectorTrainer {
     /**
      * Warm start: fine-tunes {@code net} in place (its weights are the starting point, as {@link DetectorImport}
      * reads them from an artifact) on {@code train} for {@code epochs}, with the augmentation and loss of
-     * {@link #train} (no zoom, enlarging or pasting), Adam and the same warm-up and cosine schedule. {@code progress}
+     * {@link #train} (no zoom, enlarging or pasting), on the same {@link TrainingLoop} with a shorter warm-up. {@code progress}
      * gets (epoch, mean loss) after each epoch. {@code winnow detector adapt} runs it on a camera's frames.
      */
     static void fineTune(DetectorNet net, List<Sample> train, int epochs, int batch, float lr, long seed, int threads,
                          java.util.function.ObjIntConsumer<Double> progress) throws Exception {
         if (train.isEmpty() || epochs <= 0) return;
-        Adam adam = new Adam(net.params());
-        Random rnd = new Random(seed);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            int total = epochs * ((train.size() + batch - 1) / batch), step = 0;
-            for (int e = 0; e < epochs; e++) {
-                List<Sample> order = new ArrayList<>(train);
-                Collections.shuffle(order, rnd);
-                double loss = 0;
-                for (int s = 0; s < order.size(); s += batch) {
-                    List<Sample> b = order.subList(s, Math.min(order.size(), s + batch));
-                    long[] seeds = new long[b.size()];
-                    for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
-                    double[] l = BatchWorkers.sum(pool, threads, 0, b.size(), (worker, i) -> trainOne(net, b.get(i), seeds[i], worker, 0f, 0f, null));
-                    loss += l[0] + l[1];
-                    float progressed = (float) step / total;
-                    // a shorter warm-up than from scratch: the weights are already trained, the moments are not
-                    float rate = step < 10 ? lr * (step + 1) / 10f : lr * (0.03f + 0.97f * 0.5f * (1f + (float) Math.cos(Math.PI * progressed)));
-                    adam.step(rate, 1f / b.size(), 1e-4f);
-                    step++;
-                }
-                if (progress != null) progress.accept(loss / order.size(), e + 1);
-            }
-        } finally {
-            pool.shutdown();
-        }
+        // a shorter warm-up than from scratch: the weights are already trained, the moments are not
+        TrainingLoop loop = TrainingLoop.builder(net).epochs(epochs).batch(batch).threads(threads).learningRate(lr).seed(seed)
+                .warmupSteps(10).build();
+        loop.run(train, (epoch, scoreLoss, boxLoss) -> {
+            if (progress != null) progress.accept(scoreLoss + boxLoss, epoch);
+        });
     }
 }

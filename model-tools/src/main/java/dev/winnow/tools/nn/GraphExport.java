@@ -10,9 +10,9 @@ import java.util.Map;
  * Writes trained {@link Param}s as runtime graph nodes, float32 or int8 (post-training quantization
  * in the TensorFlow Lite scheme: weights symmetric per output channel, activations asymmetric per
  * tensor from calibrated ranges, int32 biases with scale s_in·s_w; RNNPool's cells run in Q15 inside
- * the runtime). The same conventions as the person detector's exporter, as a reusable set of
- * helpers: declare every activation with {@link #activation} (its calibrated range when int8), then
- * add the nodes that write it.
+ * the runtime), as a reusable set of helpers: declare every activation with {@link #activation} (its
+ * calibrated range when int8), then add the nodes that write it. The person detector's exporter and
+ * the CNN tools write through it.
  */
 public final class GraphExport {
     /** RNNPool cells are trained with ζ = 1 and ν = 0; the runtime takes ζ and ν before the sigmoid. */
@@ -21,9 +21,29 @@ public final class GraphExport {
     private final GraphBuilder g = new GraphBuilder();
     private final boolean int8;
     private final Map<String, QuantParams> qp = new LinkedHashMap<>();
+    private Map<String, float[]> biasCorrection = Map.of();
 
     public GraphExport(boolean int8) {
         this.int8 = int8;
+    }
+
+    /**
+     * Per layer name, amounts added to that layer's float bias before it is quantized (int8 only; a float
+     * graph keeps the trained biases). The person detector's exporter passes {@code BiasCorrection}'s estimate.
+     */
+    public GraphExport biasCorrection(Map<String, float[]> correction) {
+        this.biasCorrection = Map.copyOf(correction);
+        return this;
+    }
+
+    /** The float bias to quantize: the trained one, plus the layer's correction when there is one. */
+    private float[] correctedBias(String name, Param b) {
+        float[] c = biasCorrection.get(name);
+        if (c == null) return b.w;
+        if (c.length != b.w.length) throw new IllegalArgumentException(name + ": bias correction has " + c.length + " values for " + b.w.length + " channels");
+        float[] r = b.w.clone();
+        for (int i = 0; i < r.length; i++) r[i] += c[i];
+        return r;
     }
 
     public GraphBuilder builder() { return g; }
@@ -92,7 +112,7 @@ public final class GraphExport {
         }
         float[] scales = QuantParams.symmetricScales(ohwi, oc);
         g.weightInt8(name + ".filter", shape, QuantParams.quantizeSymmetric(ohwi, scales), 0, scales);
-        g.weightInt32(name + ".bias", new int[] {oc}, QuantParams.quantizeBias(b.w, params(in).scale(), scales));
+        g.weightInt32(name + ".bias", new int[] {oc}, QuantParams.quantizeBias(correctedBias(name, b), params(in).scale(), scales));
         return this;
     }
 
@@ -113,7 +133,7 @@ public final class GraphExport {
             scales[c] = m > 0 ? m / 127f : 1f;
         }
         g.weightInt8(name + ".filter", shape, QuantParams.quantizeSymmetricChannelsLast(w.w, scales), 2, scales);
-        g.weightInt32(name + ".bias", new int[] {ch}, QuantParams.quantizeBias(b.w, params(in).scale(), scales));
+        g.weightInt32(name + ".bias", new int[] {ch}, QuantParams.quantizeBias(correctedBias(name, b), params(in).scale(), scales));
         return this;
     }
 
@@ -127,7 +147,7 @@ public final class GraphExport {
         }
         float[] scales = QuantParams.symmetricScales(w.w, o);
         g.weightInt8(name + ".weights", new int[] {o, i}, QuantParams.quantizeSymmetric(w.w, scales), 0, scales);
-        g.weightInt32(name + ".bias", new int[] {o}, QuantParams.quantizeBias(b.w, params(in).scale(), scales));
+        g.weightInt32(name + ".bias", new int[] {o}, QuantParams.quantizeBias(correctedBias(name, b), params(in).scale(), scales));
         return this;
     }
 

@@ -55,6 +55,20 @@ class CliContractTest {
         assertEquals("", failures.toString());
     }
 
+    @Test
+    void everyOptionSaysWhatItDoes() {
+        List<String> undocumented = new ArrayList<>();
+        undocumented(WinnowCli.commandLine(), "winnow", undocumented);
+        assertEquals(List.of(), undocumented, "options without a description");
+    }
+
+    static void undocumented(CommandLine cl, String path, List<String> found) {
+        for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options())
+            if (String.join(" ", o.description()).isBlank()) found.add(path + " " + o.longestName());
+        for (var e : cl.getSubcommands().entrySet())
+            if (e.getKey().equals(e.getValue().getCommandName())) undocumented(e.getValue(), path + " " + e.getKey(), found);
+    }
+
     static void oneLine(Run r, int code) {
         assertEquals(code, r.code, r.err);
         assertEquals(1, r.err.strip().lines().count(), "one line on stderr: " + r.err);

@@ -26,14 +26,14 @@ class OwnCsvToSignedArtifactTest {
         Path f = tmp.resolve("pumps-float.wnm"), q = tmp.resolve("pumps-int8.wnm");
         TrainCompressEvalCliTest.run("train", "protonn", "--data", "csv", "--data-path", csv.toString(), "--projection", "4", "--prototypes", "6",
                 "--epochs", "15", "--seed", "2", "--name", "pumps", "--out", f.toString());
-        WinnowCliTest.Result c = TrainCompressEvalCliTest.run("compress", f.toString(), "--data", "csv", "--data-path", csv.toString(),
+        CliRun.Result c = TrainCompressEvalCliTest.run("compress", f.toString(), "--data", "csv", "--data-path", csv.toString(),
                 "--int8", "--huffman", "--calibration-rows", "200", "-o", q.toString());
         assertTrue(c.out().contains("int8"), c.out());
         TrainCompressEvalCliTest.run("keygen", tmp.resolve("team").toString());
         TrainCompressEvalCliTest.run("sign", q.toString(), "--key", tmp.resolve("team.key.pem").toString(), "--pub", tmp.resolve("team.pub.pem").toString());
-        WinnowCliTest.Result v = WinnowCliTest.run("verify", "--key", tmp.resolve("team.pub.pem").toString(), q.toString());
+        CliRun.Result v = CliRun.winnow("verify", "--key", tmp.resolve("team.pub.pem").toString(), q.toString());
         assertEquals(0, v.code(), v.out() + v.err());
-        WinnowCliTest.Result e = TrainCompressEvalCliTest.run("eval", "--data", "csv", "--data-path", csv.toString(), q.toString());
+        CliRun.Result e = TrainCompressEvalCliTest.run("eval", "--data", "csv", "--data-path", csv.toString(), q.toString());
         Model m = Model.load(q);
         assertEquals(java.util.List.of("fault", "normal"), m.metadata().labels());
         assertTrue(m.metadata().metrics().getOrDefault("accuracy", 0.0) > 0.9 || e.out().contains("9"), e.out());

@@ -36,11 +36,11 @@ class QualityTest {
         Files.writeString(csv, sb);
         String[] args = {"train", "protonn", "--data", "csv", "--data-path", csv.toString(), "--prototypes", "8", "--projection", "2", "--epochs", "3",
                 "-o", tmp.resolve("noise.wnm").toString()};
-        WinnowCliTest.Result plain = WinnowCliTest.run(args);
+        CliRun.Result plain = CliRun.winnow(args);
         assertEquals(Exits.OK, plain.code(), plain.err());
         assertTrue(plain.err().startsWith("WARNING: protonn on csv: test accuracy ") && plain.err().contains("near chance"), plain.out() + plain.err());
         String[] strict = java.util.Arrays.copyOf(args, args.length + 1);
         strict[args.length] = "--strict";
-        assertEquals(Exits.QUALITY, WinnowCliTest.run(strict).code());
+        assertEquals(Exits.QUALITY, CliRun.winnow(strict).code());
     }
 }

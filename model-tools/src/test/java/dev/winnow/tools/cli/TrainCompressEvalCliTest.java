@@ -17,8 +17,8 @@ class TrainCompressEvalCliTest {
     @TempDir static Path tmp;
     static Path data, bonsai, protonn;
 
-    static WinnowCliTest.Result run(String... args) {
-        WinnowCliTest.Result r = WinnowCliTest.run(args);
+    static CliRun.Result run(String... args) {
+        CliRun.Result r = CliRun.winnow(args);
         assertEquals(0, r.code(), String.join(" ", args) + "\n" + r.out() + r.err());
         return r;
     }
@@ -37,10 +37,10 @@ class TrainCompressEvalCliTest {
         Files.writeString(data, Synthetic.letterCsv(Synthetic.clusters(16_400, 16, 26, 7)));
         bonsai = tmp.resolve("b.wnm");
         protonn = tmp.resolve("p.wnm");
-        WinnowCliTest.Result b = run(dataArgs("train", "bonsai", "--seed", "3", "--epochs", "4", "--projection", "10", "--depth", "2", "--keep-z", "0.5", "--out", bonsai.toString()));
+        CliRun.Result b = run(dataArgs("train", "bonsai", "--seed", "3", "--epochs", "4", "--projection", "10", "--depth", "2", "--keep-z", "0.5", "--out", bonsai.toString()));
         assertTrue(b.out().contains("epoch   4/4") && b.out().contains("ETA"), b.out());
         assertTrue(b.out().contains("trained (float32)") && b.out().contains("peak RAM") && b.out().contains("same prediction on 300/300"), b.out());
-        WinnowCliTest.Result p = run(dataArgs("train", "protonn", "--seed", "3", "--epochs", "4", "--projection", "8", "--prototypes", "52", "--out", protonn.toString()));
+        CliRun.Result p = run(dataArgs("train", "protonn", "--seed", "3", "--epochs", "4", "--projection", "8", "--prototypes", "52", "--out", protonn.toString()));
         assertTrue(p.out().contains("same prediction on 300/300"), p.out());
     }
 
@@ -56,17 +56,17 @@ class TrainCompressEvalCliTest {
 
     @Test
     void evalPrintsPerClassTable() {
-        WinnowCliTest.Result r = run(dataArgs("eval", bonsai.toString()));
+        CliRun.Result r = run(dataArgs("eval", bonsai.toString()));
         assertTrue(r.out().contains("most confused with") && r.out().contains("\nZ ") && r.out().contains("all "), r.out());
         assertTrue(r.out().contains("accuracy") && r.out().contains("MACs"), r.out());
-        WinnowCliTest.Result bad = WinnowCliTest.run("eval", tmp.resolve("letter.data").toString(), "--data-path", data.toString());
+        CliRun.Result bad = CliRun.winnow("eval", tmp.resolve("letter.data").toString(), "--data-path", data.toString());
         assertEquals(dev.winnow.registry.cli.Exits.INVALID_ARTIFACT, bad.code(), bad.err());
     }
 
     @Test
     void compressPruneInt8Huffman() throws Exception {
         Path out = tmp.resolve("b8.wnm");
-        WinnowCliTest.Result r = run(dataArgs("compress", bonsai.toString(), "--prune", "0.5", "--fine-tune-epochs", "1", "--int8", "--huffman",
+        CliRun.Result r = run(dataArgs("compress", bonsai.toString(), "--prune", "0.5", "--fine-tune-epochs", "1", "--int8", "--huffman",
                 "--calibration-rows", "200", "-o", out.toString()));
         for (String step : new String[] {"input", "prune 50% Z +1 ep", "int8 (calibrated)", "huffman", "calibration: W"}) assertTrue(r.out().contains(step), step + "\n" + r.out());
         Model m = Model.load(out);
@@ -78,16 +78,16 @@ class TrainCompressEvalCliTest {
     @Test
     void compressWeightSharingAndBudget() throws Exception {
         Path shared = tmp.resolve("p4.wnm"), fit = tmp.resolve("pb.wnm");
-        WinnowCliTest.Result r = run(dataArgs("compress", protonn.toString(), "--share-bits", "4", "-o", shared.toString()));
+        CliRun.Result r = run(dataArgs("compress", protonn.toString(), "--share-bits", "4", "-o", shared.toString()));
         assertTrue(r.out().contains("weight sharing 4 bit"), r.out());
         int budget = (int) Files.size(shared);
-        WinnowCliTest.Result b = run(dataArgs("compress", protonn.toString(), "--budget", String.valueOf(budget), "--budget-prune", "0,0.5",
+        CliRun.Result b = run(dataArgs("compress", protonn.toString(), "--budget", String.valueOf(budget), "--budget-prune", "0,0.5",
                 "--budget-bits", "8,4,3", "--fine-tune-epochs", "1", "--calibration-rows", "200", "-o", fit.toString()));
         assertTrue(b.out().contains("<- chosen") && b.out().contains("budget: prune"), b.out());
         // the chosen row's bytes are the written artifact's, as inspect reports them, and within the budget
         String chosen = b.out().lines().filter(l -> l.endsWith("<- chosen")).findFirst().orElseThrow();
         long tableBytes = Long.parseLong(chosen.trim().split("\\s+")[2]);
-        WinnowCliTest.Result inspect = run("inspect", fit.toString());
+        CliRun.Result inspect = run("inspect", fit.toString());
         assertTrue(inspect.out().contains(String.format("%,d B", tableBytes)), tableBytes + "\n" + inspect.out());
         assertEquals(Files.size(fit), tableBytes);
         assertTrue(tableBytes <= budget);
@@ -95,7 +95,7 @@ class TrainCompressEvalCliTest {
         assertTrue(b.out().contains("test acc") && b.out().contains("300 held-out test rows"), b.out());
         double testAcc = Double.parseDouble(chosen.trim().split("\\s+")[5].replace("%", ""));
         assertEquals(testAcc, 100 * Model.load(fit).metadata().metrics().get("accuracy"), 0.006);
-        WinnowCliTest.Result none = WinnowCliTest.run(dataArgs("compress", protonn.toString(), "--budget", "200", "--budget-prune", "0", "--budget-bits", "8",
+        CliRun.Result none = CliRun.winnow(dataArgs("compress", protonn.toString(), "--budget", "200", "--budget-prune", "0", "--budget-bits", "8",
                 "-o", tmp.resolve("none.wnm").toString()));
         assertEquals(Exits.QUALITY, none.code());
         assertEquals(1, none.err().lines().count(), none.err());
@@ -105,13 +105,13 @@ class TrainCompressEvalCliTest {
     @Test
     void compressInt8ProtoNnRunsIntegerArithmeticAndBinarizes() throws Exception {
         Path out = tmp.resolve("p8.wnm"), bin = tmp.resolve("pbin.wnm");
-        WinnowCliTest.Result r = run(dataArgs("compress", protonn.toString(), "--int8", "--bits", "3", "--qat", "ALWAYS", "--qat-epochs", "1",
+        CliRun.Result r = run(dataArgs("compress", protonn.toString(), "--int8", "--bits", "3", "--qat", "ALWAYS", "--qat-epochs", "1",
                 "--huffman", "--calibration-rows", "200", "-o", out.toString()));
         for (String step : new String[] {"int3 (calibrated)", "int3 + QAT 1 ep", "calibration: input range", "post-training:", "quantization-aware"}) {
             assertTrue(r.out().contains(step), step + "\n" + r.out());
         }
         assertEquals("quantize", Model.load(out).report().ops().get(0).type());
-        WinnowCliTest.Result b = run(dataArgs("compress", protonn.toString(), "--binarize", "W", "--fine-tune-epochs", "1", "--int8",
+        CliRun.Result b = run(dataArgs("compress", protonn.toString(), "--binarize", "W", "--fine-tune-epochs", "1", "--int8",
                 "--calibration-rows", "200", "-o", bin.toString()));
         assertTrue(b.out().contains("binarize W +1 ep") && b.out().contains("W binary"), b.out());
         assertEquals(dev.winnow.runtime.format.DType.BINARY, Model.load(bin).artifact().tensor("W").dtype());
@@ -120,7 +120,7 @@ class TrainCompressEvalCliTest {
     @Test
     void distillFromATeacher() throws Exception {
         Path student = tmp.resolve("student.wnm");
-        WinnowCliTest.Result r = run(dataArgs("train", "protonn", "--seed", "3", "--epochs", "2", "--projection", "6", "--prototypes", "26",
+        CliRun.Result r = run(dataArgs("train", "protonn", "--seed", "3", "--epochs", "2", "--projection", "6", "--prototypes", "26",
                 "--teacher", protonn.toString(), "--temperature", "2", "--alpha", "0.5", "--out", student.toString()));
         assertTrue(r.out().contains("soft targets at T = 2.0, alpha = 0.5"), r.out());
         assertTrue(String.valueOf(ArtifactReader.read(student).metadata().provenance().get("hyperparameters")).contains("distilled from p.wnm"));
@@ -130,22 +130,22 @@ class TrainCompressEvalCliTest {
     void aCompressionStepThatLosesMoreThanMaxLossWarnsAndStrictFails() throws Exception {
         String[] lossy = dataArgs("compress", protonn.toString(), "--int8", "--bits", "2", "--qat", "NEVER", "--calibration-rows", "200",
                 "-o", tmp.resolve("p2.wnm").toString());
-        WinnowCliTest.Result r = run(lossy);
+        CliRun.Result r = run(lossy);
         assertTrue(r.err().lines().anyMatch(l -> l.startsWith("WARNING: int2 (calibrated) lost ") && l.contains("more than --max-loss 2.0")), r.out() + r.err());
         String[] strict = java.util.Arrays.copyOf(lossy, lossy.length + 1);
         strict[lossy.length] = "--strict";
-        WinnowCliTest.Result s = WinnowCliTest.run(strict);
+        CliRun.Result s = CliRun.winnow(strict);
         assertEquals(Exits.QUALITY, s.code(), s.err());
         assertTrue(Files.exists(tmp.resolve("p2.wnm")), "the artifact is still written");
         // a lossless step stays quiet: the same float model, only Huffman-coded
-        WinnowCliTest.Result quiet = run(dataArgs("compress", protonn.toString(), "--huffman", "--strict", "-o", tmp.resolve("ph.wnm").toString()));
+        CliRun.Result quiet = run(dataArgs("compress", protonn.toString(), "--huffman", "--strict", "-o", tmp.resolve("ph.wnm").toString()));
         assertFalse(quiet.err().contains("WARNING"), quiet.err());
     }
 
     @Test
     void budgetWithPeakRam() throws Exception {
         Path fit = tmp.resolve("pram.wnm");
-        WinnowCliTest.Result b = run(dataArgs("compress", protonn.toString(), "--max-ram", "200", "--budget-prune", "0",
+        CliRun.Result b = run(dataArgs("compress", protonn.toString(), "--max-ram", "200", "--budget-prune", "0",
                 "--budget-bits", "8,4", "--calibration-rows", "200", "-o", fit.toString()));
         assertTrue(b.out().contains("peak RAM") && b.out().contains("<- chosen") && b.out().contains("RAM ≤ 200 B"), b.out());
         assertTrue(Model.load(fit).report().arenaBytes() <= 200);

@@ -17,20 +17,20 @@ class VerifyCommandTest {
         Path model = tmp.resolve("tiny.wnm");
         byte[] plain = new TinyCnn(1, 24, 32).float32Artifact();
         Files.write(model, plain);
-        WinnowCliTest.run("keygen", tmp.resolve("team").toString());
-        WinnowCliTest.run("keygen", tmp.resolve("other").toString());
+        CliRun.winnow("keygen", tmp.resolve("team").toString());
+        CliRun.winnow("keygen", tmp.resolve("other").toString());
         String pub = tmp.resolve("team.pub.pem").toString(), otherPub = tmp.resolve("other.pub.pem").toString();
 
-        WinnowCliTest.Result unsigned = WinnowCliTest.run("verify", "--key", pub, model.toString());
+        CliRun.Result unsigned = CliRun.winnow("verify", "--key", pub, model.toString());
         assertEquals(VerifyCommand.UNSIGNED, unsigned.code());
         assertTrue(unsigned.err().contains("unsigned"), unsigned.err());
 
-        assertEquals(0, WinnowCliTest.run("sign", model.toString(), "--key", tmp.resolve("team.key.pem").toString(), "--pub", pub).code());
-        WinnowCliTest.Result ok = WinnowCliTest.run("verify", "--key", pub, model.toString());
+        assertEquals(0, CliRun.winnow("sign", model.toString(), "--key", tmp.resolve("team.key.pem").toString(), "--pub", pub).code());
+        CliRun.Result ok = CliRun.winnow("verify", "--key", pub, model.toString());
         assertEquals(VerifyCommand.OK, ok.code(), ok.err());
         assertTrue(ok.out().startsWith("OK") && ok.out().contains("digest ok") && ok.out().contains("signed by key"), ok.out());
 
-        WinnowCliTest.Result other = WinnowCliTest.run("verify", "--key", otherPub, model.toString());
+        CliRun.Result other = CliRun.winnow("verify", "--key", otherPub, model.toString());
         assertEquals(VerifyCommand.OTHER_KEY, other.code());
         assertTrue(other.err().contains("different key"), other.err());
 
@@ -40,7 +40,7 @@ class VerifyCommandTest {
         body[body.length - 200] ^= 1;
         Path tampered = tmp.resolve("tampered.wnm");
         Files.write(tampered, body);
-        WinnowCliTest.Result t = WinnowCliTest.run("verify", "--key", pub, tampered.toString());
+        CliRun.Result t = CliRun.winnow("verify", "--key", pub, tampered.toString());
         assertEquals(VerifyCommand.INVALID, t.code());
         assertTrue(t.err().contains("FAIL") && t.err().toLowerCase().contains("digest"), t.err());
 
@@ -48,11 +48,11 @@ class VerifyCommandTest {
         byte[] sig = signed.clone();
         sig[sig.length - 1] ^= 1;
         Files.write(tampered, sig);
-        WinnowCliTest.Result s = WinnowCliTest.run("verify", "--key", pub, tampered.toString());
+        CliRun.Result s = CliRun.winnow("verify", "--key", pub, tampered.toString());
         assertEquals(VerifyCommand.BAD_SIGNATURE, s.code());
         assertTrue(s.err().contains("signature does not verify"), s.err());
 
-        assertEquals(VerifyCommand.UNREADABLE, WinnowCliTest.run("verify", "--key", pub, tmp.resolve("missing.wnm").toString()).code());
-        assertEquals(2, WinnowCliTest.run("verify", model.toString()).code(), "--key is required");
+        assertEquals(VerifyCommand.UNREADABLE, CliRun.winnow("verify", "--key", pub, tmp.resolve("missing.wnm").toString()).code());
+        assertEquals(2, CliRun.winnow("verify", model.toString()).code(), "--key is required");
     }
 }

@@ -33,10 +33,8 @@ class CompressorTest {
 
     @BeforeAll
     static void train() {
-        bonsai = BonsaiModel.init(TRAIN, BonsaiModel.Config.defaults(10, 2), 5);
-        Trainer.train(bonsai, TRAIN, Trainer.Options.defaults(5).epochs(8));
-        protoNn = ProtoNnModel.init(TRAIN, ProtoNnModel.Config.defaults(8, 24), 6);
-        Trainer.train(protoNn, TRAIN, Trainer.Options.defaults(6).epochs(8));
+        bonsai = SmallModels.bonsai(TRAIN, 5, 8);
+        protoNn = SmallModels.protoNn(TRAIN, 6, 8);
     }
 
     static double acc(TrainableModel m, Map<String, TensorEncoding> enc) throws Exception {

@@ -29,10 +29,8 @@ class QuantizationAwareTest {
 
     @BeforeAll
     static void train() {
-        protoNn = ProtoNnModel.init(TRAIN, ProtoNnModel.Config.defaults(8, 24), 21);
-        Trainer.train(protoNn, TRAIN, Trainer.Options.defaults(21).epochs(10));
-        bonsai = BonsaiModel.init(TRAIN, BonsaiModel.Config.defaults(10, 2), 22);
-        Trainer.train(bonsai, TRAIN, Trainer.Options.defaults(22).epochs(10));
+        protoNn = SmallModels.protoNn(TRAIN, 21, 10);
+        bonsai = SmallModels.bonsai(TRAIN, 22, 10);
     }
 
     static Trainer.Options qat(long seed) {

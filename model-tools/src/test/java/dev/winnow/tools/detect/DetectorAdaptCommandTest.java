@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.winnow.tools.cli.CliRun;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.ModelVersion;
@@ -69,12 +70,12 @@ class DetectorAdaptCommandTest {
     }
 
     /** adapt on {@code camera} (a frame a second), fine-tuning on the first {@code seconds}, with any further options. */
-    static String[] adapt(Path camera, int seconds, Path out, String... more) {
+    static CliRun.Result adapt(Path camera, int seconds, Path out, String... more) {
         List<String> a = new ArrayList<>(List.of("detector", "adapt", "--base", BASE, "--camera", camera.toString(), "--camera-fps", "1", "--sample-fps", "1",
                 "--minutes", String.valueOf(seconds / 60.0), "--validate-minutes", "1", "--teacher", teacher.toString(), "--out", out.toString(), "--threads", "2",
                 "--batch", "2")); // a few frames: small batches for enough steps
         a.addAll(List.of(more));
-        return DetectorScoreCommandTest.run(a.toArray(String[]::new));
+        return CliRun.winnow(a.toArray(String[]::new));
     }
 
     static double kept(String table, String rowStart) {
@@ -88,13 +89,13 @@ class DetectorAdaptCommandTest {
         // the dog video: the teacher sees nobody, the base student keeps every frame
         Path cam = camera("dog", 3, "dog", 12);
         Path out = tmp.resolve("cam7.wnm"), registry = tmp.resolve("registry"), key = key();
-        String[] r = adapt(cam, 8, out, "--epochs", "3", "--lr", "0.003", "--publish", registry.toString(), "--alias", "cam7", "--key", key.toString());
-        assertEquals(String.valueOf(Exits.OK), r[0], r[1] + r[2]);
-        double before = kept(r[1], "base"), after = kept(r[1], "adapted");
-        assertEquals(1.0, before, 1e-9, "the base keeps the people-free frames: " + r[1]);
-        assertTrue(after <= 0.01, "after adapting, at most 1 % kept: " + r[1]);
-        assertTrue(r[1].contains("| fine-tune | 8 | 0 |") && r[1].contains("| validate | 4 | 0 |"), r[1]);
-        assertTrue(r[1].contains("took ") && r[1].contains("s CPU"), r[1]);
+        CliRun.Result r = adapt(cam, 8, out, "--epochs", "3", "--lr", "0.003", "--publish", registry.toString(), "--alias", "cam7", "--key", key.toString());
+        assertEquals(Exits.OK, r.code(), r.out() + r.err());
+        double before = kept(r.out(), "base"), after = kept(r.out(), "adapted");
+        assertEquals(1.0, before, 1e-9, "the base keeps the people-free frames: " + r.out());
+        assertTrue(after <= 0.01, "after adapting, at most 1 % kept: " + r.out());
+        assertTrue(r.out().contains("| fine-tune | 8 | 0 |") && r.out().contains("| validate | 4 | 0 |"), r.out());
+        assertTrue(r.out().contains("took ") && r.out().contains("s CPU"), r.out());
 
         // what was written is what was published: one signed version, the camera's alias on it
         ModelRegistry reg = new ModelRegistry(new LocalDirectoryStore(registry), List.of(Ed25519Keys.readPublicPem(Path.of(key + ".pub.pem"))), Clock.systemUTC());
@@ -114,11 +115,11 @@ class DetectorAdaptCommandTest {
         // misses the people who then appear on the plaza, where the base found them
         Path cam = camera("mixed", 3, "dog", 8, "vtest", 4);
         Path out = tmp.resolve("refused.wnm"), registry = tmp.resolve("registry");
-        String[] r = adapt(cam, 8, out, "--epochs", "3", "--lr", "0.003", "--publish", registry.toString(), "--alias", "cam8", "--key", key().toString());
-        assertEquals(String.valueOf(Exits.REFUSED), r[0], r[1] + r[2]);
-        String refusal = r[2].lines().filter(l -> l.startsWith("winnow: refused")).findFirst().orElseThrow(() -> new AssertionError(r[2]));
+        CliRun.Result r = adapt(cam, 8, out, "--epochs", "3", "--lr", "0.003", "--publish", registry.toString(), "--alias", "cam8", "--key", key().toString());
+        assertEquals(Exits.REFUSED, r.code(), r.out() + r.err());
+        String refusal = r.err().lines().filter(l -> l.startsWith("winnow: refused")).findFirst().orElseThrow(() -> new AssertionError(r.err()));
         assertTrue(refusal.contains("nothing written or published"), refusal);
-        assertTrue(kept(r[1], "adapted") < kept(r[1], "base"), r[1]);
+        assertTrue(kept(r.out(), "adapted") < kept(r.out(), "base"), r.out());
         assertFalse(Files.exists(out), "nothing written to --out");
         assertFalse(Files.exists(registry) && Files.list(registry).findAny().isPresent(), "nothing published");
     }
@@ -128,21 +129,21 @@ class DetectorAdaptCommandTest {
         // the zoo: a student already adapted to a people-free scene (published under its camera's alias) and
         // an artifact of another kind, which is listed and passed over
         Path registry = tmp.resolve("zoo"), key = key();
-        String[] first = adapt(camera("dog-a", 2, "dog", 8), 6, tmp.resolve("a.wnm"), "--epochs", "3", "--lr", "0.003",
+        CliRun.Result first = adapt(camera("dog-a", 2, "dog", 8), 6, tmp.resolve("a.wnm"), "--epochs", "3", "--lr", "0.003",
                 "--publish", registry.toString(), "--alias", "dog-a", "--key", key.toString());
-        assertEquals("0", first[0], first[1] + first[2]);
+        assertEquals(0, first.code(), first.out() + first.err());
         ModelRegistry reg = new ModelRegistry(new LocalDirectoryStore(registry));
         int letters = reg.publish("person-detector", Files.readAllBytes(Path.of("models/letter26-int8.wnm")), "test", java.util.Map.of()).version();
         reg.setAlias("person-detector", "odd", letters, "test");
 
         // a second camera on the same kind of scene: the adapted student agrees with the teacher on every frame, the base on none
-        String[] r = adapt(camera("dog-b", 5, "dog", 6), 4, tmp.resolve("b.wnm"), "--epochs", "1", "--zoo", registry.toString());
-        assertEquals("0", r[0], r[1] + r[2]);
-        assertTrue(r[1].contains("| base person-detector-int8.wnm | 0.000 |"), r[1]);
-        assertTrue(r[1].contains("| person-detector:1 @dog-a | 1.000 |"), r[1]);
-        assertTrue(r[1].contains("| person-detector:2 @odd | not a person-detector student"), r[1]);
-        assertTrue(r[1].contains("starting from person-detector:1 @dog-a"), r[1]);
-        assertTrue(r[1].contains("| zoo start person-detector:1 @dog-a |"), r[1]);
+        CliRun.Result r = adapt(camera("dog-b", 5, "dog", 6), 4, tmp.resolve("b.wnm"), "--epochs", "1", "--zoo", registry.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("| base person-detector-int8.wnm | 0.000 |"), r.out());
+        assertTrue(r.out().contains("| person-detector:1 @dog-a | 1.000 |"), r.out());
+        assertTrue(r.out().contains("| person-detector:2 @odd | not a person-detector student"), r.out());
+        assertTrue(r.out().contains("starting from person-detector:1 @dog-a"), r.out());
+        assertTrue(r.out().contains("| zoo start person-detector:1 @dog-a |"), r.out());
     }
 
     @Test
@@ -158,10 +159,10 @@ class DetectorAdaptCommandTest {
         Path registry = tmp.resolve("registry"), key = key();
         for (Path cam : List.of(empty, garbage, corrupt)) {
             Path out = tmp.resolve("never.wnm");
-            String[] r = adapt(cam, 30, out, "--publish", registry.toString(), "--alias", "cam9", "--key", key.toString());
-            assertEquals(String.valueOf(Exits.BAD_DATA), r[0], cam + ": " + r[1] + r[2]);
-            List<String> lines = r[2].lines().filter(l -> l.startsWith("winnow:")).toList();
-            assertEquals(1, lines.size(), r[2]);
+            CliRun.Result r = adapt(cam, 30, out, "--publish", registry.toString(), "--alias", "cam9", "--key", key.toString());
+            assertEquals(Exits.BAD_DATA, r.code(), cam + ": " + r.out() + r.err());
+            List<String> lines = r.err().lines().filter(l -> l.startsWith("winnow:")).toList();
+            assertEquals(1, lines.size(), r.err());
             assertTrue(lines.get(0).contains("camera " + cam) && lines.get(0).contains("yielded no"), lines.get(0));
             assertFalse(Files.exists(out));
             assertFalse(Files.exists(registry) && Files.list(registry).findAny().isPresent(), "nothing published");

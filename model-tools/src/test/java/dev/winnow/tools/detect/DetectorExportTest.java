@@ -8,24 +8,10 @@ import dev.winnow.runtime.graph.Interpreter;
 import dev.winnow.tools.nn.Tape;
 import dev.winnow.tools.nn.Tensor;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The exported graphs run in the runtime and agree with the trainer's forward pass. */
 class DetectorExportTest {
-    static float[] image(long seed) {
-        Random r = new Random(seed);
-        float[] img = new float[DetectorNet.IN_H * DetectorNet.IN_W];
-        // smooth random blobs, like a scene, rather than white noise
-        for (int k = 0; k < 40; k++) {
-            int cx = r.nextInt(DetectorNet.IN_W), cy = r.nextInt(DetectorNet.IN_H), rad = 5 + r.nextInt(30);
-            float v = r.nextFloat();
-            for (int y = Math.max(0, cy - rad); y < Math.min(DetectorNet.IN_H, cy + rad); y++)
-                for (int x = Math.max(0, cx - rad); x < Math.min(DetectorNet.IN_W, cx + rad); x++) img[y * DetectorNet.IN_W + x] = v;
-        }
-        return img;
-    }
-
     @Test
     void floatArtifactMatchesTrainerForward() throws Exception {
         matchesTrainerForward(DetectorNet.Config.standard(), new DetectorExport.Decode(0.3f, 0.3f));
@@ -41,7 +27,7 @@ class DetectorExportTest {
         java.util.Arrays.fill(net.scoreB.w, 0f); // make detections likely with random weights
         Model m = Model.load(DetectorExport.export(net, decode, null, null, null, true, true));
         for (long seed = 1; seed <= 3; seed++) {
-            float[] img = image(seed);
+            float[] img = Scenes.blobs(seed);
             DetectorNet.Output o = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, img.clone()));
             List<float[]> expect = StudentDecoder.decode(net.cfg, o.scores().data, o.boxes().data, decode);
             assertTrue(expect.size() > 1, "some detections to compare");
@@ -66,14 +52,14 @@ class DetectorExportTest {
     @Test
     void int8ArtifactTracksTheFloatModel() throws Exception {
         DetectorNet net = new DetectorNet(DetectorNet.Config.standard(), 1, 5);
-        float[][] ranges = DetectorTrainer.calibrate(net, List.of(new DetectorTrainer.Sample("x", 0, DetectorTrainer.bytes(image(9)), List.of()),
-                new DetectorTrainer.Sample("x", 1, DetectorTrainer.bytes(image(10)), List.of())), 2, 1);
+        float[][] ranges = DetectorTrainer.calibrate(net, List.of(new DetectorTrainer.Sample("x", 0, DetectorTrainer.bytes(Scenes.blobs(9)), List.of()),
+                new DetectorTrainer.Sample("x", 1, DetectorTrainer.bytes(Scenes.blobs(10)), List.of())), 2, 1);
         byte[] q = DetectorExport.export(net, new DetectorExport.Decode(0.5f, 0.3f), ranges, null, null, true);
         assertTrue(q.length < 160 * 1024, "int8 artifact " + q.length + " B");
         Model m = Model.load(q);
         assertTrue(m.report().arenaBytes() <= 188 * 1024, "arena " + m.report().arenaBytes());
         Interpreter it = m.newInterpreter();
-        float[] img = image(9);
+        float[] img = Scenes.blobs(9);
         it.setInput(0, img, 0);
         it.invoke();
         DetectorNet.Output o = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, img));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winnow.tools.cli.CliRun;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,15 +20,15 @@ class DetectorTrainCommandTest {
 
     @Test
     void helpListsTheOptionsAndATypoIsRefused() {
-        String[] r = DetectorScoreCommandTest.run("detector", "train", "--help");
-        assertEquals("0", r[0], r[2]);
-        for (String o : List.of("--data", "--manifest", "--clips", "--pasted", "--epochs", "--threads", "--select-on")) assertTrue(r[1].contains(o), o + " in " + r[1]);
-        r = DetectorScoreCommandTest.run("detector", "train", "--epoch", "3");
-        assertEquals("2", r[0], "usage error");
-        assertTrue(r[2].contains("--epoch"), r[2]);
-        r = DetectorScoreCommandTest.run("detector", "train", "--nms", "bogus", "--data", tmp.toString());
-        assertEquals("2", r[0], r[1] + r[2]);
-        assertTrue(r[2].contains("--nms"), r[2]);
+        CliRun.Result r = CliRun.winnow("detector", "train", "--help");
+        assertEquals(0, r.code(), r.err());
+        for (String o : List.of("--data", "--manifest", "--clips", "--pasted", "--epochs", "--threads", "--select-on")) assertTrue(r.out().contains(o), o + " in " + r.out());
+        r = CliRun.winnow("detector", "train", "--epoch", "3");
+        assertEquals(2, r.code(), "usage error");
+        assertTrue(r.err().contains("--epoch"), r.err());
+        r = CliRun.winnow("detector", "train", "--nms", "bogus", "--data", tmp.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--nms"), r.err());
     }
 
     @Test

@@ -27,7 +27,7 @@ class Int8ExportOptionsTest {
 
     private static List<float[]> frames(long from, int n) {
         List<float[]> f = new ArrayList<>();
-        for (long s = from; s < from + n; s++) f.add(DetectorExportTest.image(s));
+        for (long s = from; s < from + n; s++) f.add(Scenes.blobs(s));
         return f;
     }
 

@@ -8,30 +8,18 @@ import dev.winnow.runtime.graph.Interpreter;
 import dev.winnow.runtime.quant.QuantParams;
 import dev.winnow.tools.detect.DetectorExport;
 import dev.winnow.tools.detect.DetectorNet;
+import dev.winnow.tools.detect.Scenes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared exporter rebuilds the person detector's graph with outputs identical, bit for bit, to
- * {@link DetectorExport}'s, float32 and int8: the detector could export through {@link GraphExport}
- * without a change in behaviour.
+ * The person detector's graph written node by node on {@link GraphExport} gives outputs identical,
+ * bit for bit, to {@link DetectorExport}'s, float32 and int8: the exporter's helpers carry the
+ * conventions, and DetectorExport's layout of them is what this test spells out.
  */
 class GraphExportTest {
-    static float[] image(long seed) {
-        Random r = new Random(seed);
-        float[] img = new float[DetectorNet.IN_H * DetectorNet.IN_W];
-        for (int k = 0; k < 40; k++) {
-            int cx = r.nextInt(DetectorNet.IN_W), cy = r.nextInt(DetectorNet.IN_H), rad = 5 + r.nextInt(30);
-            float v = r.nextFloat();
-            for (int y = Math.max(0, cy - rad); y < Math.min(DetectorNet.IN_H, cy + rad); y++)
-                for (int x = Math.max(0, cx - rad); x < Math.min(DetectorNet.IN_W, cx + rad); x++) img[y * DetectorNet.IN_W + x] = v;
-        }
-        return img;
-    }
-
     /** The detector's graph through GraphExport; names, shapes and node order as DetectorExport writes them. */
     static byte[] viaGraphExport(DetectorNet net, DetectorExport.Decode decode, Map<String, float[]> ranges) {
         DetectorNet.Config c = net.cfg;
@@ -107,7 +95,7 @@ class GraphExportTest {
         net.scoreB.w[0] = 0f; // detections likely with random weights
         DetectorExport.Decode decode = new DetectorExport.Decode(0.3f, 0.3f);
         // ranges in DetectorExport's activation order, from one forward pass
-        List<Tensor> acts = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, image(8))).activations();
+        List<Tensor> acts = net.forward(Tape.inference(), new Tensor(DetectorNet.IN_H, DetectorNet.IN_W, 1, Scenes.blobs(8))).activations();
         List<String> names = new java.util.ArrayList<>(List.of("stem", "down", "pool"));
         for (int b = 0; b < net.blocks.size(); b++) for (String s : List.of(".expand", ".dw", ".project", ".out")) names.add("mb" + b + s);
         names.add("score");
@@ -127,7 +115,7 @@ class GraphExportTest {
             byte[] theirs = DetectorExport.export(net, decode, q ? rangeArray : null, null, null, true);
             byte[] ours = viaGraphExport(net, decode, q ? ranges : null);
             for (long seed = 1; seed <= 2; seed++) {
-                float[] img = image(seed);
+                float[] img = Scenes.blobs(seed);
                 float[][] a = run(theirs, img), b = run(ours, img);
                 for (int i = 0; i < 4; i++) assertArrayEquals(a[i], b[i], 0f, (q ? "int8" : "float") + " output " + i);
             }

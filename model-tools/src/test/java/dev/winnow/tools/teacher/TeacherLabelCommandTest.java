@@ -1,20 +1,18 @@
 package dev.winnow.tools.teacher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.winnow.tools.cli.WinnowCli;
+import dev.winnow.tools.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code winnow teacher label} end to end on real frames, with a corrupt and a truncated frame among them. */
 class TeacherLabelCommandTest {
@@ -31,12 +29,6 @@ class TeacherLabelCommandTest {
         TeacherModels.importTo(source, model);
     }
 
-    static String[] run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = new CommandLine(new WinnowCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new String[] {String.valueOf(code), out.toString(), err.toString()};
-    }
-
     @Test
     void labelsAFolderAndSkipsFramesThatDoNotDecode() throws Exception {
         Path frames = Files.createDirectories(tmp.resolve("frames"));
@@ -47,8 +39,8 @@ class TeacherLabelCommandTest {
         Files.writeString(frames.resolve("d-truncated.ppm"), "P6\n640 480\n255\nabc");
         Files.writeString(frames.resolve("e-huge.pgm"), "P5\n30000 30000\n255\n");
         Path csv = tmp.resolve("labels.csv");
-        String[] r = run("teacher", "label", "--model", model.toString(), "--frames", frames.toString(), "--out", csv.toString(), "--boxes", "--threads", "2");
-        assertEquals("0", r[0], r[2]);
+        CliRun.Result r = CliRun.winnow("teacher", "label", "--model", model.toString(), "--frames", frames.toString(), "--out", csv.toString(), "--boxes", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(csv);
         assertEquals("file,count,score_max,boxes", lines.get(0));
         assertEquals(3, lines.size(), "two frames labelled: " + lines);
@@ -62,17 +54,17 @@ class TeacherLabelCommandTest {
             assertTrue(0 <= x1 && x1 < x2 && x2 <= 548 && 0 <= y1 && y1 < y2 && y2 <= 342, "box inside the 548x342 frame: " + box);
         }
         assertEquals("0", building[1], "no person in the building photo");
-        assertTrue(r[1].contains("| 5 | 2 | 3 |"), "summary: 5 frames, 2 labelled, 3 skipped\n" + r[1]);
-        assertTrue(r[2].contains("c-garbage.jpg") && r[2].contains("d-truncated.ppm") && r[2].contains("e-huge.pgm"), r[2]);
-        assertTrue(r[2].contains("30000x30000"), "the huge header is refused by its claimed size: " + r[2]);
+        assertTrue(r.out().contains("| 5 | 2 | 3 |"), "summary: 5 frames, 2 labelled, 3 skipped\n" + r.out());
+        assertTrue(r.err().contains("c-garbage.jpg") && r.err().contains("d-truncated.ppm") && r.err().contains("e-huge.pgm"), r.err());
+        assertTrue(r.err().contains("30000x30000"), "the huge header is refused by its claimed size: " + r.err());
     }
 
     @Test
     void labelsAVideoThroughFfmpeg() throws Exception {
         Path csv = tmp.resolve("video.csv");
-        String[] r = run("teacher", "label", "--model", model.toString(), "--frames", "/usr/share/doc/opencv-doc/examples/data/vtest.avi",
+        CliRun.Result r = CliRun.winnow("teacher", "label", "--model", model.toString(), "--frames", "/usr/share/doc/opencv-doc/examples/data/vtest.avi",
                 "--out", csv.toString(), "--limit", "3", "--threads", "1");
-        assertEquals("0", r[0], r[2]);
+        assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(csv);
         assertEquals(4, lines.size());
         assertTrue(lines.get(1).startsWith("vtest.avi:000000,"), lines.get(1));
@@ -81,9 +73,9 @@ class TeacherLabelCommandTest {
 
     @Test
     void aMissingInputIsOneClearError() {
-        String[] r = run("teacher", "label", "--model", model.toString(), "--frames", tmp.resolve("nope").toString(), "--out", tmp.resolve("x.csv").toString());
-        assertFalse(r[0].equals("0"));
-        assertTrue(r[2].contains("nope"), r[2]);
+        CliRun.Result r = CliRun.winnow("teacher", "label", "--model", model.toString(), "--frames", tmp.resolve("nope").toString(), "--out", tmp.resolve("x.csv").toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("nope"), r.err());
         assertFalse(Files.exists(tmp.resolve("x.csv")), "nothing written");
     }
 }

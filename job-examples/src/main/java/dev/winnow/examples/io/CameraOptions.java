@@ -1,0 +1,82 @@
+package dev.winnow.examples.io;
+
+import dev.winnow.connectors.camera.CameraSource;
+import dev.winnow.connectors.camera.CameraSpec;
+import dev.winnow.connectors.kafka.WinnowKafka;
+import dev.winnow.flink.model.feed.FeedStop;
+import dev.winnow.flink.types.Frame;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Option;
+
+/**
+ * Where a frame job's frames come from: cameras (folders replayed at a set pace, video files, stream
+ * URLs) or a Kafka topic of frames; which registry alias each camera follows; and how often the job
+ * prints its one-line camera status. Shared by the security-retention and stadium-staffing jobs; each
+ * job gives its own default frame rate for the replayed folders' event time.
+ */
+public final class CameraOptions {
+    @Option(names = "--camera", description = "id=folder|video|url (repeatable; default: the bundled sample cameras)")
+    public List<String> cameras = new ArrayList<>();
+
+    @Option(names = "--camera-alias", paramLabel = "camera=alias", description = "with --registry: this camera follows its own alias of --model's model "
+            + "(repeatable; e.g. cam7=cam7); other cameras follow --model's alias. A camera whose alias does not exist stays on --model's, with one warning")
+    public List<String> cameraAliases = new ArrayList<>();
+
+    @Option(names = "--fps", defaultValue = "0", description = "replay rate of folder cameras; 0 = as fast as possible "
+            + "(event time stays 1 frame per 1/event-fps) (default: ${DEFAULT-VALUE})")
+    public double fps;
+
+    @Option(names = "--event-fps", description = "frame rate of the replayed folders' event-time clock (default: ${DEFAULT-VALUE})")
+    public double eventFps;
+
+    @Option(names = "--status", description = "print a one-line status of the cameras this often (ISO-8601 duration; "
+            + "default PT30S when a camera is a live stream or Kafka is read unbounded, else none; PT0S = none)")
+    public Duration status;
+
+    @Option(names = "--frames-topic", description = "read CameraFrame records from this Kafka topic instead of --camera")
+    public String framesTopic;
+
+    /** {@code defaultEventFps}: the event-time frame rate of the job's bundled sample folders. */
+    public CameraOptions(double defaultEventFps) {
+        this.eventFps = defaultEventFps;
+    }
+
+    /** True when neither cameras nor a frames topic were given: the job runs on its bundled sample. */
+    public boolean none() {
+        return cameras.isEmpty() && framesTopic == null;
+    }
+
+    /** --status, or its default: 30 s when a camera is live (a stream URL) or Kafka is read unbounded; null for none. */
+    public Duration statusPeriod(KafkaOptions kafka) {
+        if (status != null) return status.isZero() ? null : status;
+        boolean live = framesTopic != null ? !kafka.bounded : cameras.stream().anyMatch(Cameras::isLive);
+        return live ? Duration.ofSeconds(30) : null;
+    }
+
+    /**
+     * The frames, as the source with uid {@code cameras}: read from --frames-topic, or from the cameras at 320x240,
+     * their event time starting at {@code startMillis}; each camera's spec goes through {@code prepare} first (to
+     * record segments, limit frames, or refuse it). With {@code stop}, the source ends when the registry feed does.
+     */
+    public DataStream<Frame> frames(StreamExecutionEnvironment env, KafkaOptions kafka, WatermarkStrategy<Frame> watermarks, FeedStop stop,
+                                    long startMillis, Consumer<CameraSpec<?>> prepare) {
+        kafka.require("--frames-topic", framesTopic);
+        if (framesTopic != null) {
+            return env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), stop),
+                    watermarks, "kafka " + framesTopic).uid("cameras");
+        }
+        List<CameraSpec<?>> specs = new ArrayList<>();
+        for (String c : cameras) {
+            CameraSpec<?> spec = Cameras.parse(c, fps, eventFps, startMillis, 320, 240);
+            prepare.accept(spec);
+            specs.add(spec);
+        }
+        return env.fromSource(FrameModels.watched(CameraSource.of(specs), stop), watermarks, "cameras").uid("cameras");
+    }
+}
