@@ -93,14 +93,17 @@ public final class ModelRegistry {
             throw new RegistryException(RegistryException.Kind.CONFLICT, "event " + e.sequence() + " was written by another writer");
         }
         synchronized (stateLock) {
-            apply(e);
+            // A reader's refresh() may have read the file just created and applied it already (the
+            // file is visible before this lock is taken): then the commit is done, not out of order.
+            if (log.size() < e.sequence()) apply(e);
         }
         return e;
     }
 
     /**
      * Verifies and stores an artifact as the model's next version. Nothing changes if the artifact
-     * is corrupt, or untrusted while a trust list is set.
+     * is corrupt, or untrusted while a trust list is set. Publishing bytes identical to a version of
+     * the model that is not archived returns that version (so a retried publish is idempotent).
      */
     public ModelVersion publish(String model, byte[] artifact, String uploader, Map<String, String> tags) throws IOException, RegistryException {
         Names.model(model);
@@ -108,16 +111,28 @@ public final class ModelRegistry {
         Artifact a = verify(artifact);
         String sha = a.sha256Hex();
         if (!store.exists(blobKey(sha))) store.put(blobKey(sha), artifact);
-        RegistryEvent e = store.locked(() -> {
+        int published = store.locked(() -> {
             refresh();
             int version;
             synchronized (stateLock) {
+                // The same bytes already published under this name (a client retrying after a lost
+                // answer, or a double submit) are that version again, not a new one.
+                for (ModelVersion existing : versions.getOrDefault(model, List.of())) {
+                    if (existing.sha256().equals(sha) && !existing.archived() && sameBlob(existing, artifact)) {
+                        return existing.version();
+                    }
+                }
                 version = versions.getOrDefault(model, List.of()).size() + 1;
             }
             return commit(RegistryEvent.builder(log.size() + 1, RegistryEvent.Type.PUBLISH, model, version).sha256(sha).size(artifact.length)
-                    .family(a.metadata().family()).metrics(a.metadata().metrics()).tags(tags).actor(uploader).timeMillis(clock.millis()).build());
+                    .family(a.metadata().family()).metrics(a.metadata().metrics()).tags(tags).actor(uploader).timeMillis(clock.millis()).build()).version();
         });
-        return version(model, e.version());
+        return version(model, published);
+    }
+
+    /** Whether the stored bytes of {@code v} are exactly {@code artifact} (signature trailer included). */
+    private boolean sameBlob(ModelVersion v, byte[] artifact) throws IOException {
+        return store.get(blobKey(v.sha256())).map(b -> java.util.Arrays.equals(b, artifact)).orElse(false);
     }
 
     private Artifact verify(byte[] artifact) throws RegistryException {
