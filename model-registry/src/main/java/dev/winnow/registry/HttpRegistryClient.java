@@ -110,7 +110,7 @@ public final class HttpRegistryClient implements RegistryClient {
     public ModelVersion resolve(String reference) throws IOException, RegistryException {
         ModelReference.parse(reference);
         try {
-            ModelVersion v = RegistryJson.version(jsonOrThrow(send(request("/resolve?ref=" + enc(reference)).GET())));
+            ModelVersion v = versionAnswer(jsonOrThrow(send(request("/resolve?ref=" + enc(reference)).GET())));
             if (cache != null) write(cache.resolve("refs").resolve(enc(reference) + ".json"), Json.write(RegistryJson.version(v)).getBytes(StandardCharsets.UTF_8));
             return v;
         } catch (IOException unreachable) {
@@ -130,8 +130,28 @@ public final class HttpRegistryClient implements RegistryClient {
         }
     }
 
+    /**
+     * A version as the server described it. The digest becomes a file name in the cache, so it is
+     * checked here, at the trust boundary: a server answering "../../x" must not name a path.
+     */
+    private static ModelVersion versionAnswer(Map<String, Object> m) throws RegistryException {
+        Object sha = m.get("sha256");
+        if (!(sha instanceof String) || !SHA256.matcher((String) sha).matches()) {
+            throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent a version whose sha256 is not 64 lowercase hex digits: "
+                    + Names.abbreviate(String.valueOf(sha)));
+        }
+        try {
+            return RegistryJson.version(m);
+        } catch (RuntimeException e) {
+            throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent a malformed version: " + e.getMessage(), e);
+        }
+    }
+
+    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
     @Override
     public byte[] fetch(ModelVersion v) throws IOException, RegistryException {
+        if (!SHA256.matcher(v.sha256()).matches()) throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "sha256 is not 64 lowercase hex digits");
         Path cached = cache == null ? null : cache.resolve("blobs").resolve(v.sha256() + ".wnm");
         if (cached != null && Files.isRegularFile(cached)) {
             byte[] b = Files.readAllBytes(cached);
@@ -174,7 +194,7 @@ public final class HttpRegistryClient implements RegistryClient {
     public ModelVersion publish(String model, byte[] artifact, Map<String, String> tags) throws IOException, RegistryException {
         StringBuilder q = new StringBuilder();
         tags.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&").append("tag.").append(enc(k)).append('=').append(enc(v)));
-        return RegistryJson.version(jsonOrThrow(send(request("/models/" + enc(model) + "/versions" + q)
+        return versionAnswer(jsonOrThrow(send(request("/models/" + enc(model) + "/versions" + q)
                 .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(artifact)))));
     }
 
