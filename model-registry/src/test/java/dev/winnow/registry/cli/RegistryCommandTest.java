@@ -85,6 +85,24 @@ class RegistryCommandTest {
     }
 
     @Test
+    void aBrokenSignatureFailsWithOrWithoutTrust() throws Exception {
+        KeyPair keys = Ed25519Keys.generate();
+        Path pem = tmp.resolve("ours.pub.pem");
+        Ed25519Keys.writePem(pem, keys.getPublic());
+        Path f = artifact("m", 4, keys);
+        byte[] b = Files.readAllBytes(f);
+        b[b.length - 1] ^= 1; // the last byte of the signature: digest intact, signature not
+        Files.write(f, b);
+        Result bare = run("verify", f.toString());
+        assertEquals(Exits.BAD_SIGNATURE, bare.code(), bare.out() + bare.err());
+        assertTrue(bare.out().contains("signature BROKEN"), bare.out());
+        assertEquals(Exits.BAD_SIGNATURE, run("verify", f.toString(), "--trust", pem.toString()).code());
+        Result intact = run("verify", artifact("m", 5, keys).toString());
+        assertEquals(Exits.OK, intact.code(), "an intact signature without --trust: format and digest pass");
+        assertTrue(intact.out().contains("signed (intact)"), intact.out());
+    }
+
+    @Test
     void publishAndListThroughAServer() throws Exception {
         ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(tmp.resolve("srv")));
         try (RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress("127.0.0.1", 0), "cli-token-0123456789", 1 << 20).start()) {
