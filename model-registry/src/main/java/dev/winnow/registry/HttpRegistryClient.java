@@ -151,8 +151,11 @@ public final class HttpRegistryClient implements RegistryClient {
 
     @Override
     public byte[] fetch(ModelVersion v) throws IOException, RegistryException {
-        if (!SHA256.matcher(v.sha256()).matches()) throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "sha256 is not 64 lowercase hex digits");
-        Path cached = cache == null ? null : cache.resolve("blobs").resolve(v.sha256() + ".wnm");
+        if (!SHA256.matcher(v.sha256()).matches() || (v.signer() != null && !SHA256.matcher(v.signer()).matches())) {
+            throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "sha256 or signer is not 64 lowercase hex digits");
+        }
+        // the signer is part of the name: the unsigned and a signed copy of the same weights share a digest
+        Path cached = cache == null ? null : cache.resolve("blobs").resolve(v.sha256() + (v.signer() == null ? "" : "." + v.signer()) + ".wnm");
         if (cached != null && Files.isRegularFile(cached)) {
             byte[] b = Files.readAllBytes(cached);
             try {

@@ -180,8 +180,10 @@ public final class RegistryHttpServer implements AutoCloseable {
     private void artifact(HttpExchange x, ModelVersion v) throws IOException, RegistryException {
         byte[] bytes = registry.artifact(v);
         x.getResponseHeaders().set("Content-Type", "application/octet-stream");
-        x.getResponseHeaders().set("ETag", "\"" + v.sha256() + "\"");
-        if (("\"" + v.sha256() + "\"").equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
+        // the signer is in the tag: unsigned and signed copies of the same weights share the digest
+        String etag = "\"" + v.sha256() + (v.signer() == null ? "" : "." + v.signer()) + "\"";
+        x.getResponseHeaders().set("ETag", etag);
+        if (etag.equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
             x.sendResponseHeaders(304, -1);
             return;
         }

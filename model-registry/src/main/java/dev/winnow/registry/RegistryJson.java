@@ -14,6 +14,7 @@ final class RegistryJson {
         m.put("model", v.model());
         m.put("version", (long) v.version());
         m.put("sha256", v.sha256());
+        if (v.signer() != null) m.put("signer", v.signer());
         m.put("size", v.size());
         m.put("family", v.family());
         m.put("metrics", new LinkedHashMap<String, Object>(v.metrics()));
@@ -31,7 +32,7 @@ final class RegistryJson {
         Map<String, String> tags = new LinkedHashMap<>();
         ((Map<String, Object>) m.getOrDefault("tags", Map.of())).forEach((k, v) -> tags.put(k, String.valueOf(v)));
         return ModelVersion.builder((String) m.get("model"), ((Number) m.get("version")).intValue(), (String) m.get("sha256"))
-                .size(((Number) m.get("size")).longValue()).family((String) m.get("family")).metrics(metrics).tags(tags)
+                .signer((String) m.get("signer")).size(((Number) m.get("size")).longValue()).family((String) m.get("family")).metrics(metrics).tags(tags)
                 .uploader((String) m.get("uploader")).publishedMillis(((Number) m.get("published")).longValue())
                 .archived(Boolean.TRUE.equals(m.get("archived"))).build();
     }

@@ -90,4 +90,33 @@ class ModelRegistryTest {
         assertNotNull(strict.artifact(good));
         assertEquals(RegistryException.Kind.UNTRUSTED, assertThrows(RegistryException.class, () -> strict.artifact(unsigned)).kind(), "loads fail closed too");
     }
+
+    @Test
+    void aSignedPublishOfWeightsPublishedUnsignedKeepsItsSignature() throws Exception {
+        KeyPair ours = Ed25519Keys.generate(), other = Ed25519Keys.generate();
+        byte[] unsignedBytes = TestArtifacts.model("m", 1), signedBytes = TestArtifacts.signed("m", 1, ours);
+        ModelRegistry open = new ModelRegistry(new LocalDirectoryStore(dir));
+        ModelVersion v1 = open.publish("m", unsignedBytes, "a", Map.of());
+        ModelRegistry strict = new ModelRegistry(new LocalDirectoryStore(dir), List.of(ours.getPublic()), Clock.systemUTC());
+        ModelVersion v2 = strict.publish("m", signedBytes, "a", Map.of());
+        assertEquals(v1.sha256(), v2.sha256(), "same weights, same digest");
+        assertEquals(2, v2.version(), "the signed copy is a version of its own");
+        assertEquals(dev.winnow.runtime.format.Hex.of(Ed25519Keys.rawPublicKey(ours.getPublic())), v2.signer());
+        assertNull(v1.signer());
+        assertArrayEquals(signedBytes, strict.artifact(v2), "the signed bytes are what is served");
+        assertArrayEquals(unsignedBytes, open.artifact(v1), "and the unsigned version still has its own");
+        ModelVersion v3 = open.publish("m", TestArtifacts.signed("m", 1, other), "a", Map.of());
+        assertEquals(3, v3.version());
+        assertArrayEquals(signedBytes, open.artifact(v2), "a second signer does not replace the first");
+        assertEquals(2, strict.publish("m", signedBytes, "a", Map.of()).version(), "republishing the same signed bytes is idempotent");
+        ModelRegistry reopened = new ModelRegistry(new LocalDirectoryStore(dir), List.of(ours.getPublic()), Clock.systemUTC());
+        assertEquals(v2, reopened.version("m", 2), "the signer survives a replay of the log");
+
+        byte[] broken = signedBytes.clone();
+        broken[broken.length - 1] ^= 1;
+        RegistryException e = assertThrows(RegistryException.class, () -> open.publish("m", broken, "a", Map.of()));
+        assertEquals(RegistryException.Kind.BAD_REQUEST, e.kind());
+        assertTrue(e.getMessage().contains("signature"), e.getMessage());
+        assertEquals(3, open.versions("m").size());
+    }
 }

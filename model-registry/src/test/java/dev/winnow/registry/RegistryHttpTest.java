@@ -169,4 +169,21 @@ class RegistryHttpTest {
         assertThrows(IOException.class, () -> noCache.resolve("m@production"));
         assertTrue(System.nanoTime() - t0 >= 40_000_000L, "retried with backoff (20 + 40 ms) before giving up");
     }
+
+    @Test
+    void unsignedAndSignedCopiesOfTheSameWeightsAreFetchedAsPublished() throws Exception {
+        java.security.KeyPair keys = dev.winnow.runtime.format.Ed25519Keys.generate();
+        byte[] unsigned = TestArtifacts.model("m", 1), signed = TestArtifacts.signed("m", 1, keys);
+        HttpRegistryClient c = client();
+        ModelVersion v1 = c.publish("m", unsigned, Map.of());
+        ModelVersion v2 = c.publish("m", signed, Map.of());
+        assertEquals(2, v2.version());
+        assertArrayEquals(unsigned, c.fetch(v1));
+        assertArrayEquals(signed, c.fetch(v2), "not the cached unsigned copy");
+        HttpRegistryClient strict = new HttpRegistryClient(base, null, cacheDir, List.of(keys.getPublic()), 1, Duration.ofMillis(1));
+        assertArrayEquals(signed, strict.fetch(strict.resolve("m:2")));
+        HttpResponse<byte[]> etag = raw.send(HttpRequest.newBuilder(base.resolve("/models/m/versions/2/artifact"))
+                .header("If-None-Match", "\"" + v1.sha256() + "\"").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, etag.statusCode(), "the unsigned copy's tag does not stand for the signed one");
+    }
 }
