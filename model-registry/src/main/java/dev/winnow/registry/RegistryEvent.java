@@ -116,8 +116,8 @@ public record RegistryEvent(long sequence, Type type, String model, int version,
             Map<String, String> tags = new LinkedHashMap<>();
             if (m.get("tags") instanceof Map) ((Map<String, Object>) m.get("tags")).forEach((k, v) -> tags.put(k, String.valueOf(v)));
             return builder(((Number) m.get("seq")).longValue(), Type.valueOf(((String) m.get("type")).toUpperCase()),
-                    (String) m.get("model"), ((Number) m.get("version")).intValue())
-                    .alias((String) m.get("alias")).previousVersion(m.containsKey("previous") ? ((Number) m.get("previous")).intValue() : 0)
+                    (String) m.get("model"), RegistryJson.versionNumber(m.get("version"), "version"))
+                    .alias((String) m.get("alias")).previousVersion(m.containsKey("previous") ? RegistryJson.versionNumber(m.get("previous"), "previous") : 0)
                     .sha256((String) m.get("sha256")).signer((String) m.get("signer")).size(m.containsKey("size") ? ((Number) m.get("size")).longValue() : 0)
                     .family((String) m.get("family")).metrics(metrics).tags(tags)
                     .actor((String) m.get("actor")).timeMillis(((Number) m.get("time")).longValue()).build();

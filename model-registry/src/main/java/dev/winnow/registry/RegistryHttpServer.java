@@ -199,8 +199,11 @@ public final class RegistryHttpServer implements AutoCloseable {
         if (method.equals("PUT")) {
             String actor = authorize(x);
             Object v = jsonBody(x).get("version");
-            if (!(v instanceof Long)) throw new HttpError(400, "body must be {\"version\": <positive integer>}");
-            e = registry.setAlias(model, alias, (int) (long) (Long) v, actor);
+            // range-checked before the narrowing: 4294967297 must not become version 1
+            if (!(v instanceof Long) || (Long) v < 1 || (Long) v > Integer.MAX_VALUE) {
+                throw new HttpError(400, "body must be {\"version\": <positive integer up to " + Integer.MAX_VALUE + ">}");
+            }
+            e = registry.setAlias(model, alias, Math.toIntExact((Long) v), actor);
         } else if (method.equals("DELETE")) {
             e = registry.removeAlias(model, alias, authorize(x));
         } else {

@@ -186,4 +186,21 @@ class RegistryHttpTest {
                 .header("If-None-Match", "\"" + v1.sha256() + "\"").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, etag.statusCode(), "the unsigned copy's tag does not stand for the signed one");
     }
+
+    @Test
+    void anAliasVersionBeyondIntRangeIsRefusedNotTruncated() throws Exception {
+        HttpRegistryClient c = client();
+        c.publish("m", TestArtifacts.model("m", 1), Map.of());
+        c.publish("m", TestArtifacts.model("m", 2), Map.of());
+        c.setAlias("m", "production", 2);
+        long before = registry.lastSequence();
+        for (String v : List.of("4294967297", "2147483648", "-1", "0", "1e0", "99999999999999999999")) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve("/models/m/aliases/production")).header("Authorization", "Bearer " + TOKEN)
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"version\": " + v + "}")));
+            assertTrue(r.statusCode() == 400 || r.statusCode() == 404, v + " → " + r.statusCode() + " " + r.body());
+            assertFalse(r.body().contains("\n"), r.body());
+        }
+        assertEquals(before, registry.lastSequence());
+        assertEquals(2, registry.resolve("m@production").version(), "2^32 + 1 did not become version 1");
+    }
 }
