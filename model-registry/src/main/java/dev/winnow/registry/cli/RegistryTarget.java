@@ -2,6 +2,7 @@ package dev.winnow.registry.cli;
 
 import dev.winnow.registry.HttpRegistryClient;
 import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.LocalRegistryClient;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.ModelVersion;
 import dev.winnow.registry.RegistryEvent;
@@ -46,6 +47,7 @@ public final class RegistryTarget {
         if (where.url != null) return http(new HttpRegistryClient(where.url, token, null));
         ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(where.dir));
         String actor = System.getProperty("user.name", "cli");
+        LocalRegistryClient local = new LocalRegistryClient(r, List.of());
         return new Ops() {
             public ModelVersion publish(String m, byte[] a, Map<String, String> t) throws IOException, RegistryException { return r.publish(m, a, actor, t); }
             public List<String> models() throws IOException, RegistryException { return r.models(); }
@@ -54,7 +56,8 @@ public final class RegistryTarget {
             public RegistryEvent setAlias(String m, String a, int v) throws IOException, RegistryException { return r.setAlias(m, a, v, actor); }
             public RegistryEvent removeAlias(String m, String a) throws IOException, RegistryException { return r.removeAlias(m, a, actor); }
             public RegistryEvent rollback(String m, String a) throws IOException, RegistryException { return r.rollback(m, a, actor); }
-            public List<RegistryEvent> events(long after, int wait) throws IOException, RegistryException { return r.events(after, 1000); }
+            // the client's poll honours the wait: without it `events --follow --dir` re-read the log in a busy loop
+            public List<RegistryEvent> events(long after, int wait) throws IOException, RegistryException { return local.events(after, wait); }
         };
     }
 

@@ -117,4 +117,31 @@ class RegistryCommandTest {
             assertTrue(denied.err().contains("403"), denied.err());
         }
     }
+
+    @Test
+    void followingADirectoryWaitsInsteadOfPolling() throws Exception {
+        Path dir = tmp.resolve("reg");
+        assertEquals(0, run("publish", "--dir", dir.toString(), "m", artifact("m", 1, null).toString()).code());
+        RegistryTarget target = new RegistryTarget();
+        target.where.dir = dir;
+        RegistryTarget.Ops ops = target.open();
+        // nothing new: the call blocks for its wait (the follow loop re-asks at once, so an ignored wait is a busy loop)
+        long t0 = System.nanoTime();
+        assertEquals(java.util.List.of(), ops.events(1, 1));
+        assertTrue(System.nanoTime() - t0 >= 900_000_000L, "returned after " + (System.nanoTime() - t0) / 1_000_000 + " ms of a 1 s wait");
+        // an event written by another writer during the wait ends it with that event
+        java.util.concurrent.CompletableFuture<java.util.List<dev.winnow.registry.RegistryEvent>> waiting =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return ops.events(1, 30);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+        Thread.sleep(200);
+        new ModelRegistry(new LocalDirectoryStore(dir)).setAlias("m", "production", 1, "other");
+        java.util.List<dev.winnow.registry.RegistryEvent> got = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, got.size());
+        assertEquals(2, got.get(0).sequence());
+    }
 }
