@@ -172,11 +172,22 @@ public final class HttpRegistryClient implements RegistryClient {
         return r.body();
     }
 
+    /** A field of a JSON answer with the type the API promises; anything else is the server's error, not a crash here. */
+    private static <T> T field(Map<String, Object> m, String key, Class<T> type) throws RegistryException {
+        Object v = m.get(key);
+        if (!type.isInstance(v)) {
+            throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent malformed JSON: '" + key + "' is "
+                    + (v == null ? "missing" : "a " + v.getClass().getSimpleName() + ", expected a " + type.getSimpleName()));
+        }
+        return type.cast(v);
+    }
+
     @Override
     public List<RegistryEvent> events(long after, int waitSeconds) throws IOException, RegistryException {
         Map<String, Object> m = jsonOrThrow(send(request("/events?after=" + after + "&wait=" + waitSeconds).GET()));
         List<RegistryEvent> out = new ArrayList<>();
-        for (Object o : (List<?>) m.get("events")) {
+        for (Object o : field(m, "events", List.class)) {
+            if (!(o instanceof Map)) throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent malformed JSON: an event is not an object");
             @SuppressWarnings("unchecked")
             Map<String, Object> e = (Map<String, Object>) o;
             out.add(RegistryJson.event(e));
@@ -186,12 +197,29 @@ public final class HttpRegistryClient implements RegistryClient {
 
     public List<String> models() throws IOException, RegistryException {
         List<String> out = new ArrayList<>();
-        for (Object o : (List<?>) jsonOrThrow(send(request("/models").GET())).get("models")) out.add((String) o);
+        for (Object o : field(jsonOrThrow(send(request("/models").GET())), "models", List.class)) {
+            if (!(o instanceof String)) throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent malformed JSON: a model name is not a string");
+            out.add((String) o);
+        }
         return out;
     }
 
+    /** GET /models/{m}, checked: "versions" is a list of objects and "aliases" maps names to integers. */
     public Map<String, Object> show(String model) throws IOException, RegistryException {
-        return jsonOrThrow(send(request("/models/" + enc(model)).GET()));
+        Map<String, Object> m = jsonOrThrow(send(request("/models/" + enc(model)).GET()));
+        for (Object v : field(m, "versions", List.class)) {
+            if (!(v instanceof Map) || !(((Map<?, ?>) v).get("version") instanceof Long)) {
+                throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent malformed JSON: a version without a number");
+            }
+        }
+        for (Object v : field(m, "aliases", Map.class).values()) {
+            try {
+                RegistryJson.versionNumber(v, "alias target");
+            } catch (IllegalArgumentException e) {
+                throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent malformed JSON: " + e.getMessage());
+            }
+        }
+        return m;
     }
 
     public ModelVersion publish(String model, byte[] artifact, Map<String, String> tags) throws IOException, RegistryException {

@@ -70,4 +70,46 @@ class HostileServerTest {
         answers.put("/resolve", version(DIGEST));
         assertEquals(DIGEST, client(cache).resolve("m@production").sha256());
     }
+
+    @Test
+    void malformedAnswersAreOneLineRegistryErrors() throws Exception {
+        HttpRegistryClient c = client(null);
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("/events", "{\"events\": 5}");
+        bad.put("/models", "{\"models\": [1, 2]}");
+        bad.put("/models/m", "{\"versions\": \"all\", \"aliases\": {}}");
+        bad.put("/resolve", "{\"model\":\"m\",\"version\":\"one\",\"sha256\":\"" + DIGEST + "\",\"size\":1,\"published\":1}");
+        for (Map.Entry<String, String> b : bad.entrySet()) {
+            answers.clear();
+            answers.put(b.getKey(), b.getValue());
+            RegistryException e = assertThrows(RegistryException.class, () -> {
+                switch (b.getKey()) {
+                    case "/events": c.events(0, 0); break;
+                    case "/models": c.models(); break;
+                    case "/models/m": c.show("m"); break;
+                    default: c.resolve("m");
+                }
+            }, b.getKey());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
+        answers.clear();
+        answers.put("/events", "{\"events\": [[1]]}");
+        assertThrows(RegistryException.class, () -> c.events(0, 0));
+        answers.put("/events", "{\"events\": [{\"seq\": \"x\"}]}");
+        assertThrows(RegistryException.class, () -> c.events(0, 0));
+        answers.put("/models/m", "{\"versions\": [], \"aliases\": {\"production\": 4294967297}}");
+        assertThrows(RegistryException.class, () -> c.show("m"));
+        answers.put("/models", "[\"not an object\"]");
+        assertThrows(RegistryException.class, c::models);
+
+        // the CLI: one line and the registry exit code, no stack trace
+        answers.put("/models", "{\"models\": [1, 2]}");
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        picocli.CommandLine cl = dev.winnow.registry.cli.Exits.install(new picocli.CommandLine(new dev.winnow.registry.cli.RegistryCommand()), t -> false);
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(err));
+        assertEquals(dev.winnow.registry.cli.Exits.REGISTRY, cl.execute("list", "--url", base.toString()), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().contains("malformed"), err.toString());
+    }
 }
