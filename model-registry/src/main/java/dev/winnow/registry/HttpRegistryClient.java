@@ -223,8 +223,14 @@ public final class HttpRegistryClient implements RegistryClient {
     }
 
     public ModelVersion publish(String model, byte[] artifact, Map<String, String> tags) throws IOException, RegistryException {
+        return publish(model, artifact, tags, false);
+    }
+
+    /** With {@code allowSignatureChange}, an input spec or labels differing from the current version are accepted. */
+    public ModelVersion publish(String model, byte[] artifact, Map<String, String> tags, boolean allowSignatureChange) throws IOException, RegistryException {
         StringBuilder q = new StringBuilder();
         tags.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&").append("tag.").append(enc(k)).append('=').append(enc(v)));
+        if (allowSignatureChange) q.append(q.length() == 0 ? "?" : "&").append("allow-signature-change=true");
         return versionAnswer(jsonOrThrow(send(request("/models/" + enc(model) + "/versions" + q)
                 .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(artifact)))));
     }

@@ -2,6 +2,7 @@ package dev.winnow.registry;
 
 import dev.winnow.runtime.format.Artifact;
 import dev.winnow.runtime.format.ArtifactReader;
+import dev.winnow.runtime.format.Metadata;
 import dev.winnow.runtime.format.ModelFormatException;
 import java.io.IOException;
 import java.security.PublicKey;
@@ -112,6 +113,16 @@ public final class ModelRegistry {
      * the model that is not archived returns that version (so a retried publish is idempotent).
      */
     public ModelVersion publish(String model, byte[] artifact, String uploader, Map<String, String> tags) throws IOException, RegistryException {
+        return publish(model, artifact, uploader, tags, false);
+    }
+
+    /**
+     * As {@link #publish(String, byte[], String, Map)}; unless {@code allowSignatureChange}, an artifact
+     * whose input spec or labels differ from the model's current (latest live) version is refused
+     * (CONFLICT): every job following an alias of the model would fail to load it.
+     */
+    public ModelVersion publish(String model, byte[] artifact, String uploader, Map<String, String> tags, boolean allowSignatureChange)
+            throws IOException, RegistryException {
         Names.model(model);
         if (artifact.length > MAX_ARTIFACT_BYTES) throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "artifact exceeds " + MAX_ARTIFACT_BYTES + " bytes");
         Artifact a = verify(artifact);
@@ -131,10 +142,40 @@ public final class ModelRegistry {
                 }
                 version = versions.getOrDefault(model, List.of()).size() + 1;
             }
+            if (!allowSignatureChange) requireSameSignature(model, a);
             return commit(RegistryEvent.builder(log.size() + 1, RegistryEvent.Type.PUBLISH, model, version).sha256(sha).signer(signer).size(artifact.length)
                     .family(a.metadata().family()).metrics(a.metadata().metrics()).tags(tags).actor(uploader).timeMillis(clock.millis()).build()).version();
         });
         return version(model, published);
+    }
+
+    /** Refuses an artifact whose input or output signature differs from the model's latest live version. */
+    private void requireSameSignature(String model, Artifact next) throws IOException, RegistryException {
+        ModelVersion current = null;
+        synchronized (stateLock) {
+            for (ModelVersion v : versions.getOrDefault(model, List.of())) if (!v.archived()) current = v;
+        }
+        if (current == null) return;
+        Optional<byte[]> stored = store.get(blobKey(current.sha256(), current.signer()));
+        Metadata was;
+        try {
+            if (stored.isEmpty()) return; // a lost blob is a storage fault that a new version repairs; it must not block one
+            was = ArtifactReader.read(stored.get()).metadata();
+        } catch (ModelFormatException corrupt) {
+            return; // likewise a corrupt one
+        }
+        Metadata now = next.metadata();
+        String what = null;
+        if (!now.inputSpec().compatibleWith(was.inputSpec())) {
+            what = "input " + now.inputSpec() + " differs from " + model + ":" + current.version() + "'s " + was.inputSpec();
+        } else if (!now.labels().equals(was.labels())) {
+            what = "labels " + Names.abbreviate(now.labels().toString()) + " differ from " + model + ":" + current.version() + "'s "
+                    + Names.abbreviate(was.labels().toString());
+        }
+        if (what != null) {
+            throw new RegistryException(RegistryException.Kind.CONFLICT, what + ": jobs following " + model
+                    + " could not load it (publish under a new name, or allow the signature change)");
+        }
     }
 
     private Artifact verify(byte[] artifact) throws RegistryException {

@@ -22,7 +22,9 @@ import java.util.concurrent.Executors;
 /**
  * The registry's HTTP API on the JDK's built-in server (no dependencies). JSON everywhere except the
  * artifact bodies. Reads are open; writes need {@code Authorization: Bearer <token>}. Uploads are the
- * raw artifact as the request body, with tags as {@code tag.<key>=<value>} query parameters.
+ * raw artifact as the request body, with tags as {@code tag.<key>=<value>} query parameters, and
+ * {@code allow-signature-change=true} to accept an input spec or labels that differ from the model's
+ * current version (409 otherwise).
  *
  * <pre>
  * GET    /health                                  GET /models                 GET /models/{m}
@@ -137,7 +139,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             byte[] body = body(x, maxUpload);
             Map<String, String> tags = new LinkedHashMap<>();
             q.forEach((k, v) -> { if (k.startsWith("tag.")) tags.put(k.substring(4), v); });
-            ModelVersion v = registry.publish(p[1], body, actor, tags);
+            ModelVersion v = registry.publish(p[1], body, actor, tags, "true".equals(q.get("allow-signature-change")));
             notifyCommit();
             json(x, 201, RegistryJson.version(v));
         } else if (p.length == 4 && p[0].equals("models") && p[2].equals("versions")) {

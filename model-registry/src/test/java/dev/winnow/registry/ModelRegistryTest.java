@@ -119,4 +119,35 @@ class ModelRegistryTest {
         assertTrue(e.getMessage().contains("signature"), e.getMessage());
         assertEquals(3, open.versions("m").size());
     }
+
+    @Test
+    void aChangedInputOrOutputSignatureIsRefusedUnlessAllowed() throws Exception {
+        ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir));
+        List<String> ab = List.of("a", "b");
+        r.publish("m", TestArtifacts.shaped("m", 1, 4, ab), "a", Map.of());
+        r.setAlias("m", "production", 1, "a");
+        assertEquals(2, r.publish("m", TestArtifacts.shaped("m", 2, 4, ab), "a", Map.of()).version(), "new weights, same signature");
+        long before = r.lastSequence();
+
+        RegistryException input = assertThrows(RegistryException.class, () -> r.publish("m", TestArtifacts.shaped("m", 3, 5, ab), "a", Map.of()));
+        assertEquals(RegistryException.Kind.CONFLICT, input.kind());
+        assertTrue(input.getMessage().contains("input x[5]") && input.getMessage().contains("m:2's x[4]"), input.getMessage());
+        assertFalse(input.getMessage().contains("\n"));
+        RegistryException labels = assertThrows(RegistryException.class, () -> r.publish("m", TestArtifacts.shaped("m", 4, 4, List.of("a", "b", "c")), "a", Map.of()));
+        assertEquals(RegistryException.Kind.CONFLICT, labels.kind());
+        assertTrue(labels.getMessage().contains("labels [a, b, c]"), labels.getMessage());
+        assertEquals(before, r.lastSequence(), "nothing was published");
+
+        ModelVersion changed = r.publish("m", TestArtifacts.shaped("m", 5, 5, ab), "a", Map.of(), true);
+        assertEquals(3, changed.version());
+        // the new signature is the current one now: the next publish is compared with it
+        assertEquals(4, r.publish("m", TestArtifacts.shaped("m", 6, 5, ab), "a", Map.of()).version());
+        assertEquals(RegistryException.Kind.CONFLICT, assertThrows(RegistryException.class, () -> r.publish("m", TestArtifacts.shaped("m", 7, 4, ab), "a", Map.of())).kind());
+        // archived versions are not what jobs follow: with 3 and 4 archived, version 2's signature is current again
+        r.archive("m", 4, "a");
+        r.archive("m", 3, "a");
+        assertEquals(5, r.publish("m", TestArtifacts.shaped("m", 8, 4, ab), "a", Map.of()).version());
+        // another model name is not compared with this one
+        assertEquals(1, r.publish("other", TestArtifacts.shaped("other", 1, 7, List.of()), "a", Map.of()).version());
+    }
 }

@@ -203,4 +203,15 @@ class RegistryHttpTest {
         assertEquals(before, registry.lastSequence());
         assertEquals(2, registry.resolve("m@production").version(), "2^32 + 1 did not become version 1");
     }
+
+    @Test
+    void aSignatureChangeIsA409UnlessTheClientAllowsIt() throws Exception {
+        HttpRegistryClient c = client();
+        c.publish("m", TestArtifacts.shaped("m", 1, 4, List.of("a", "b")), Map.of());
+        RegistryException e = assertThrows(RegistryException.class, () -> c.publish("m", TestArtifacts.shaped("m", 2, 6, List.of("a", "b")), Map.of()));
+        assertEquals(RegistryException.Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().startsWith("409: input x[6]"), e.getMessage());
+        assertEquals(1, registry.lastSequence());
+        assertEquals(2, c.publish("m", TestArtifacts.shaped("m", 2, 6, List.of("a", "b")), Map.of(), true).version());
+    }
 }

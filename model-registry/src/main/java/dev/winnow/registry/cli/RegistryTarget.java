@@ -33,7 +33,7 @@ public final class RegistryTarget {
 
     /** The operations the CLI needs, over either kind of registry. */
     interface Ops {
-        ModelVersion publish(String model, byte[] artifact, Map<String, String> tags) throws IOException, RegistryException;
+        ModelVersion publish(String model, byte[] artifact, Map<String, String> tags, boolean allowSignatureChange) throws IOException, RegistryException;
         List<String> models() throws IOException, RegistryException;
         List<ModelVersion> versions(String model) throws IOException, RegistryException;
         Map<String, Integer> aliases(String model) throws IOException, RegistryException;
@@ -49,7 +49,7 @@ public final class RegistryTarget {
         String actor = System.getProperty("user.name", "cli");
         LocalRegistryClient local = new LocalRegistryClient(r, List.of());
         return new Ops() {
-            public ModelVersion publish(String m, byte[] a, Map<String, String> t) throws IOException, RegistryException { return r.publish(m, a, actor, t); }
+            public ModelVersion publish(String m, byte[] a, Map<String, String> t, boolean allow) throws IOException, RegistryException { return r.publish(m, a, actor, t, allow); }
             public List<String> models() throws IOException, RegistryException { return r.models(); }
             public List<ModelVersion> versions(String m) throws IOException, RegistryException { return r.versions(m); }
             public Map<String, Integer> aliases(String m) throws IOException, RegistryException { return r.aliases(m); }
@@ -63,7 +63,7 @@ public final class RegistryTarget {
 
     private static Ops http(HttpRegistryClient c) {
         return new Ops() {
-            public ModelVersion publish(String m, byte[] a, Map<String, String> t) throws IOException, RegistryException { return c.publish(m, a, t); }
+            public ModelVersion publish(String m, byte[] a, Map<String, String> t, boolean allow) throws IOException, RegistryException { return c.publish(m, a, t, allow); }
             public List<String> models() throws IOException, RegistryException { return c.models(); }
             @SuppressWarnings("unchecked")
             public List<ModelVersion> versions(String m) throws IOException, RegistryException {

@@ -144,4 +144,20 @@ class RegistryCommandTest {
         assertEquals(1, got.size());
         assertEquals(2, got.get(0).sequence());
     }
+
+    @Test
+    void publishRefusesAChangedInputUnlessAllowed() throws Exception {
+        String dir = tmp.resolve("reg").toString();
+        assertEquals(0, run("publish", "--dir", dir, "m", artifact("m", 1, null).toString()).code());
+        ArtifactWriter w = new ArtifactWriter(Metadata.builder("m", "protonn").input("x", new int[] {3}, "float32", "features", null).build());
+        w.addFloat32("w", new int[] {3}, new float[] {1, 2, 3});
+        Path wider = Files.write(tmp.resolve("wider.wnm"), w.toBytes());
+        Result refused = run("publish", "--dir", dir, "m", wider.toString());
+        assertEquals(Exits.REGISTRY, refused.code());
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
+        assertTrue(refused.err().contains("input x[3]") && refused.err().contains("x[2]"), refused.err());
+        Result allowed = run("publish", "--dir", dir, "m", wider.toString(), "--allow-signature-change");
+        assertEquals(0, allowed.code(), allowed.err());
+        assertEquals(2, new ModelRegistry(new LocalDirectoryStore(tmp.resolve("reg"))).versions("m").size());
+    }
 }
