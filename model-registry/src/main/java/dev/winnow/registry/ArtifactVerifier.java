@@ -26,9 +26,10 @@ final class ArtifactVerifier {
             throw new RegistryException(RegistryException.Kind.STORAGE, "artifact of " + v.model() + ":" + v.version() + " has digest "
                     + a.sha256Hex() + ", the registry says " + v.sha256());
         }
-        if (!java.util.Objects.equals(signer(a), v.signer())) {
-            throw new RegistryException(RegistryException.Kind.STORAGE, "artifact of " + v.model() + ":" + v.version() + " is "
-                    + (v.signer() == null ? "signed, the registry says unsigned" : "not signed by the key the registry names"));
+        // no signer recorded: unsigned, or published before the registry recorded signers (then the
+        // blob may be signed); the trust list below still decides
+        if (v.signer() != null && !v.signer().equals(signer(a))) {
+            throw new RegistryException(RegistryException.Kind.STORAGE, "artifact of " + v.model() + ":" + v.version() + " is not signed by the key the registry names");
         }
         if (!trusted.isEmpty() && !a.verifySignedBy(trusted)) {
             throw new RegistryException(RegistryException.Kind.UNTRUSTED, "artifact of " + v.model() + ":" + v.version() + " is not signed by a trusted key");

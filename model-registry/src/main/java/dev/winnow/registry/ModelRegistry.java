@@ -323,7 +323,8 @@ public final class ModelRegistry {
             throw new RegistryException(RegistryException.Kind.STORAGE, "stored artifact of " + v.model() + ":" + v.version() + " is corrupt: " + e.getMessage(), e);
         }
         if (!a.sha256Hex().equals(v.sha256())) throw new RegistryException(RegistryException.Kind.STORAGE, "stored artifact does not match its digest");
-        if (!java.util.Objects.equals(ArtifactVerifier.signer(a), v.signer())) {
+        // no signer recorded: unsigned, or a version published before signers were recorded, whose blob may be signed
+        if (v.signer() != null && !v.signer().equals(ArtifactVerifier.signer(a))) {
             throw new RegistryException(RegistryException.Kind.STORAGE, "stored artifact of " + v.model() + ":" + v.version() + " is not signed as it was published");
         }
         if (!trusted.isEmpty() && !a.verifySignedBy(trusted)) throw new RegistryException(RegistryException.Kind.UNTRUSTED, "stored artifact is not signed by a trusted key");

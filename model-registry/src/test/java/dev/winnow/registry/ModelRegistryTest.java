@@ -150,4 +150,20 @@ class ModelRegistryTest {
         // another model name is not compared with this one
         assertEquals(1, r.publish("other", TestArtifacts.shaped("other", 1, 7, List.of()), "a", Map.of()).version());
     }
+
+    @Test
+    void aStoreWrittenBeforeSignersWereRecordedStillServesItsSignedBlobs() throws Exception {
+        KeyPair ours = Ed25519Keys.generate();
+        byte[] signed = TestArtifacts.signed("m", 1, ours);
+        String sha = dev.winnow.runtime.format.ArtifactReader.read(signed).sha256Hex();
+        LocalDirectoryStore store = new LocalDirectoryStore(dir);
+        // the earlier layout: the signed bytes under the digest alone, an event without a signer
+        store.put("blobs/sha256/" + sha + ".wnm", signed);
+        assertTrue(store.putIfAbsent(ModelRegistry.eventKey(1), RegistryEvent.builder(1, RegistryEvent.Type.PUBLISH, "m", 1).sha256(sha)
+                .size(signed.length).family("bonsai").actor("old").timeMillis(1).build().toJson()));
+        ModelRegistry strict = new ModelRegistry(store, List.of(ours.getPublic()), Clock.systemUTC());
+        ModelVersion v = strict.resolve("m");
+        assertNull(v.signer());
+        assertArrayEquals(signed, strict.artifact(v));
+    }
 }
