@@ -10,6 +10,11 @@ import java.util.List;
 final class ArtifactVerifier {
     private ArtifactVerifier() {}
 
+    /** Hex of the raw key in the artifact's signature trailer; null when unsigned. */
+    static String signer(Artifact a) {
+        return a.signature().map(sig -> dev.winnow.runtime.format.Hex.of(sig.publicKey())).orElse(null);
+    }
+
     static void verify(byte[] bytes, ModelVersion v, List<PublicKey> trusted) throws RegistryException {
         Artifact a;
         try {
@@ -20,6 +25,11 @@ final class ArtifactVerifier {
         if (!a.sha256Hex().equals(v.sha256())) {
             throw new RegistryException(RegistryException.Kind.STORAGE, "artifact of " + v.model() + ":" + v.version() + " has digest "
                     + a.sha256Hex() + ", the registry says " + v.sha256());
+        }
+        // no signer recorded: unsigned, or published before the registry recorded signers (then the
+        // blob may be signed); the trust list below still decides
+        if (v.signer() != null && !v.signer().equals(signer(a))) {
+            throw new RegistryException(RegistryException.Kind.STORAGE, "artifact of " + v.model() + ":" + v.version() + " is not signed by the key the registry names");
         }
         if (!trusted.isEmpty() && !a.verifySignedBy(trusted)) {
             throw new RegistryException(RegistryException.Kind.UNTRUSTED, "artifact of " + v.model() + ":" + v.version() + " is not signed by a trusted key");

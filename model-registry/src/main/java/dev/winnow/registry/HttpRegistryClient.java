@@ -110,7 +110,7 @@ public final class HttpRegistryClient implements RegistryClient {
     public ModelVersion resolve(String reference) throws IOException, RegistryException {
         ModelReference.parse(reference);
         try {
-            ModelVersion v = RegistryJson.version(jsonOrThrow(send(request("/resolve?ref=" + enc(reference)).GET())));
+            ModelVersion v = versionAnswer(jsonOrThrow(send(request("/resolve?ref=" + enc(reference)).GET())));
             if (cache != null) write(cache.resolve("refs").resolve(enc(reference) + ".json"), Json.write(RegistryJson.version(v)).getBytes(StandardCharsets.UTF_8));
             return v;
         } catch (IOException unreachable) {
@@ -130,9 +130,32 @@ public final class HttpRegistryClient implements RegistryClient {
         }
     }
 
+    /**
+     * A version as the server described it. The digest becomes a file name in the cache, so it is
+     * checked here, at the trust boundary: a server answering "../../x" must not name a path.
+     */
+    private static ModelVersion versionAnswer(Map<String, Object> m) throws RegistryException {
+        Object sha = m.get("sha256");
+        if (!(sha instanceof String) || !SHA256.matcher((String) sha).matches()) {
+            throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent a version whose sha256 is not 64 lowercase hex digits: "
+                    + Names.abbreviate(String.valueOf(sha)));
+        }
+        try {
+            return RegistryJson.version(m);
+        } catch (RuntimeException e) {
+            throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent a malformed version: " + e.getMessage(), e);
+        }
+    }
+
+    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
     @Override
     public byte[] fetch(ModelVersion v) throws IOException, RegistryException {
-        Path cached = cache == null ? null : cache.resolve("blobs").resolve(v.sha256() + ".wnm");
+        if (!SHA256.matcher(v.sha256()).matches() || (v.signer() != null && !SHA256.matcher(v.signer()).matches())) {
+            throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "sha256 or signer is not 64 lowercase hex digits");
+        }
+        // the signer is part of the name: the unsigned and a signed copy of the same weights share a digest
+        Path cached = cache == null ? null : cache.resolve("blobs").resolve(v.sha256() + (v.signer() == null ? "" : "." + v.signer()) + ".wnm");
         if (cached != null && Files.isRegularFile(cached)) {
             byte[] b = Files.readAllBytes(cached);
             try {
@@ -149,11 +172,22 @@ public final class HttpRegistryClient implements RegistryClient {
         return r.body();
     }
 
+    /** A field of a JSON answer with the type the API promises; anything else is the server's error, not a crash here. */
+    private static <T> T field(Map<String, Object> m, String key, Class<T> type) throws RegistryException {
+        Object v = m.get(key);
+        if (!type.isInstance(v)) {
+            throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent malformed JSON: '" + key + "' is "
+                    + (v == null ? "missing" : "a " + v.getClass().getSimpleName() + ", expected a " + type.getSimpleName()));
+        }
+        return type.cast(v);
+    }
+
     @Override
     public List<RegistryEvent> events(long after, int waitSeconds) throws IOException, RegistryException {
         Map<String, Object> m = jsonOrThrow(send(request("/events?after=" + after + "&wait=" + waitSeconds).GET()));
         List<RegistryEvent> out = new ArrayList<>();
-        for (Object o : (List<?>) m.get("events")) {
+        for (Object o : field(m, "events", List.class)) {
+            if (!(o instanceof Map)) throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent malformed JSON: an event is not an object");
             @SuppressWarnings("unchecked")
             Map<String, Object> e = (Map<String, Object>) o;
             out.add(RegistryJson.event(e));
@@ -163,18 +197,41 @@ public final class HttpRegistryClient implements RegistryClient {
 
     public List<String> models() throws IOException, RegistryException {
         List<String> out = new ArrayList<>();
-        for (Object o : (List<?>) jsonOrThrow(send(request("/models").GET())).get("models")) out.add((String) o);
+        for (Object o : field(jsonOrThrow(send(request("/models").GET())), "models", List.class)) {
+            if (!(o instanceof String)) throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent malformed JSON: a model name is not a string");
+            out.add((String) o);
+        }
         return out;
     }
 
+    /** GET /models/{m}, checked: "versions" is a list of objects and "aliases" maps names to integers. */
     public Map<String, Object> show(String model) throws IOException, RegistryException {
-        return jsonOrThrow(send(request("/models/" + enc(model)).GET()));
+        Map<String, Object> m = jsonOrThrow(send(request("/models/" + enc(model)).GET()));
+        for (Object v : field(m, "versions", List.class)) {
+            if (!(v instanceof Map) || !(((Map<?, ?>) v).get("version") instanceof Long)) {
+                throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent malformed JSON: a version without a number");
+            }
+        }
+        for (Object v : field(m, "aliases", Map.class).values()) {
+            try {
+                RegistryJson.versionNumber(v, "alias target");
+            } catch (IllegalArgumentException e) {
+                throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent malformed JSON: " + e.getMessage());
+            }
+        }
+        return m;
     }
 
     public ModelVersion publish(String model, byte[] artifact, Map<String, String> tags) throws IOException, RegistryException {
+        return publish(model, artifact, tags, false);
+    }
+
+    /** With {@code allowSignatureChange}, an input spec or labels differing from the current version are accepted. */
+    public ModelVersion publish(String model, byte[] artifact, Map<String, String> tags, boolean allowSignatureChange) throws IOException, RegistryException {
         StringBuilder q = new StringBuilder();
         tags.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&").append("tag.").append(enc(k)).append('=').append(enc(v)));
-        return RegistryJson.version(jsonOrThrow(send(request("/models/" + enc(model) + "/versions" + q)
+        if (allowSignatureChange) q.append(q.length() == 0 ? "?" : "&").append("allow-signature-change=true");
+        return versionAnswer(jsonOrThrow(send(request("/models/" + enc(model) + "/versions" + q)
                 .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(artifact)))));
     }
 

@@ -2,6 +2,7 @@ package dev.winnow.registry;
 
 import dev.winnow.runtime.format.Artifact;
 import dev.winnow.runtime.format.ArtifactReader;
+import dev.winnow.runtime.format.Metadata;
 import dev.winnow.runtime.format.ModelFormatException;
 import java.io.IOException;
 import java.security.PublicKey;
@@ -15,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * A versioned model registry over a {@link BlobStore}. The store holds content-addressed artifacts
- * ({@code blobs/sha256/<hex>.wnm}) and the event log ({@code events/<sequence>.json}); every change
+ * ({@code blobs/sha256/<hex>.wnm}, or {@code <hex>.<signer key hex>.wnm} when signed) and the event log ({@code events/<sequence>.json}); every change
  * is one event file created exclusively under the store's writer lock, so that file is the commit
  * point: a crash before it leaves the old state (at most an unreferenced blob), after it the new one.
  * Versions, aliases and archive marks are the replay of the log, refreshed from the store before
@@ -48,8 +49,14 @@ public final class ModelRegistry {
         return String.format("events/%016d.json", seq);
     }
 
-    static String blobKey(String sha256) {
-        return "blobs/sha256/" + sha256 + ".wnm";
+    /**
+     * Where an artifact's bytes live. The digest covers every byte before the signature trailer, so
+     * the same weights unsigned and signed share it; the signer's key is part of the name so that
+     * each copy is kept as published. Ed25519 is deterministic and a broken signature is refused at
+     * publish, so (digest, signer) names exactly one byte string. Unsigned keeps the plain name.
+     */
+    static String blobKey(String sha256, String signer) {
+        return "blobs/sha256/" + sha256 + (signer == null ? "" : "." + signer) + ".wnm";
     }
 
     /** Reads the events other writers appended since the last look. */
@@ -67,7 +74,7 @@ public final class ModelRegistry {
         if (e.sequence() != log.size() + 1) throw new RegistryException(RegistryException.Kind.STORAGE, "event log out of order at " + e.sequence());
         switch (e.type()) {
             case PUBLISH:
-                versions.computeIfAbsent(e.model(), k -> new ArrayList<>()).add(ModelVersion.builder(e.model(), e.version(), e.sha256()).size(e.size())
+                versions.computeIfAbsent(e.model(), k -> new ArrayList<>()).add(ModelVersion.builder(e.model(), e.version(), e.sha256()).signer(e.signer()).size(e.size())
                         .family(e.family()).metrics(e.metrics()).tags(e.tags()).uploader(e.actor()).publishedMillis(e.timeMillis()).build());
                 break;
             case ALIAS_SET:
@@ -93,31 +100,82 @@ public final class ModelRegistry {
             throw new RegistryException(RegistryException.Kind.CONFLICT, "event " + e.sequence() + " was written by another writer");
         }
         synchronized (stateLock) {
-            apply(e);
+            // A reader's refresh() may have read the file just created and applied it already (the
+            // file is visible before this lock is taken): then the commit is done, not out of order.
+            if (log.size() < e.sequence()) apply(e);
         }
         return e;
     }
 
     /**
      * Verifies and stores an artifact as the model's next version. Nothing changes if the artifact
-     * is corrupt, or untrusted while a trust list is set.
+     * is corrupt, or untrusted while a trust list is set. Publishing bytes identical to a version of
+     * the model that is not archived returns that version (so a retried publish is idempotent).
      */
     public ModelVersion publish(String model, byte[] artifact, String uploader, Map<String, String> tags) throws IOException, RegistryException {
+        return publish(model, artifact, uploader, tags, false);
+    }
+
+    /**
+     * As {@link #publish(String, byte[], String, Map)}; unless {@code allowSignatureChange}, an artifact
+     * whose input spec or labels differ from the model's current (latest live) version is refused
+     * (CONFLICT): every job following an alias of the model would fail to load it.
+     */
+    public ModelVersion publish(String model, byte[] artifact, String uploader, Map<String, String> tags, boolean allowSignatureChange)
+            throws IOException, RegistryException {
         Names.model(model);
         if (artifact.length > MAX_ARTIFACT_BYTES) throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "artifact exceeds " + MAX_ARTIFACT_BYTES + " bytes");
         Artifact a = verify(artifact);
         String sha = a.sha256Hex();
-        if (!store.exists(blobKey(sha))) store.put(blobKey(sha), artifact);
-        RegistryEvent e = store.locked(() -> {
+        String signer = ArtifactVerifier.signer(a);
+        if (!store.exists(blobKey(sha, signer))) store.put(blobKey(sha, signer), artifact);
+        int published = store.locked(() -> {
             refresh();
             int version;
             synchronized (stateLock) {
+                // The same bytes already published under this name (a client retrying after a lost
+                // answer, or a double submit) are that version again, not a new one.
+                for (ModelVersion existing : versions.getOrDefault(model, List.of())) {
+                    if (existing.sha256().equals(sha) && java.util.Objects.equals(existing.signer(), signer) && !existing.archived()) {
+                        return existing.version();
+                    }
+                }
                 version = versions.getOrDefault(model, List.of()).size() + 1;
             }
-            return commit(RegistryEvent.builder(log.size() + 1, RegistryEvent.Type.PUBLISH, model, version).sha256(sha).size(artifact.length)
-                    .family(a.metadata().family()).metrics(a.metadata().metrics()).tags(tags).actor(uploader).timeMillis(clock.millis()).build());
+            if (!allowSignatureChange) requireSameSignature(model, a);
+            return commit(RegistryEvent.builder(log.size() + 1, RegistryEvent.Type.PUBLISH, model, version).sha256(sha).signer(signer).size(artifact.length)
+                    .family(a.metadata().family()).metrics(a.metadata().metrics()).tags(tags).actor(uploader).timeMillis(clock.millis()).build()).version();
         });
-        return version(model, e.version());
+        return version(model, published);
+    }
+
+    /** Refuses an artifact whose input or output signature differs from the model's latest live version. */
+    private void requireSameSignature(String model, Artifact next) throws IOException, RegistryException {
+        ModelVersion current = null;
+        synchronized (stateLock) {
+            for (ModelVersion v : versions.getOrDefault(model, List.of())) if (!v.archived()) current = v;
+        }
+        if (current == null) return;
+        Optional<byte[]> stored = store.get(blobKey(current.sha256(), current.signer()));
+        Metadata was;
+        try {
+            if (stored.isEmpty()) return; // a lost blob is a storage fault that a new version repairs; it must not block one
+            was = ArtifactReader.read(stored.get()).metadata();
+        } catch (ModelFormatException corrupt) {
+            return; // likewise a corrupt one
+        }
+        Metadata now = next.metadata();
+        String what = null;
+        if (!now.inputSpec().compatibleWith(was.inputSpec())) {
+            what = "input " + now.inputSpec() + " differs from " + model + ":" + current.version() + "'s " + was.inputSpec();
+        } else if (!now.labels().equals(was.labels())) {
+            what = "labels " + Names.abbreviate(now.labels().toString()) + " differ from " + model + ":" + current.version() + "'s "
+                    + Names.abbreviate(was.labels().toString());
+        }
+        if (what != null) {
+            throw new RegistryException(RegistryException.Kind.CONFLICT, what + ": jobs following " + model
+                    + " could not load it (publish under a new name, or allow the signature change)");
+        }
     }
 
     private Artifact verify(byte[] artifact) throws RegistryException {
@@ -126,6 +184,9 @@ public final class ModelRegistry {
             a = ArtifactReader.read(artifact);
         } catch (ModelFormatException e) {
             throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "not a valid artifact: " + e.getMessage(), e);
+        }
+        if (a.signature().isPresent() && !a.signatureIntact()) {
+            throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "the artifact's signature does not verify under its embedded key");
         }
         if (!trusted.isEmpty() && !a.verifySignedBy(trusted)) {
             throw new RegistryException(RegistryException.Kind.UNTRUSTED,
@@ -144,7 +205,7 @@ public final class ModelRegistry {
             if (v.archived()) throw new RegistryException(RegistryException.Kind.CONFLICT, model + ":" + version + " is archived");
             Integer previous = aliasTarget(model, alias);
             return commit(RegistryEvent.builder(log.size() + 1, RegistryEvent.Type.ALIAS_SET, model, version).alias(alias)
-                    .previousVersion(previous == null ? 0 : previous).sha256(v.sha256()).size(v.size()).family(v.family())
+                    .previousVersion(previous == null ? 0 : previous).sha256(v.sha256()).signer(v.signer()).size(v.size()).family(v.family())
                     .actor(actor).timeMillis(clock.millis()).build());
         });
     }
@@ -253,7 +314,7 @@ public final class ModelRegistry {
 
     /** The artifact bytes of a version, verified against its digest (and the trust list) on every read. */
     public byte[] artifact(ModelVersion v) throws IOException, RegistryException {
-        byte[] b = store.get(blobKey(v.sha256()))
+        byte[] b = store.get(blobKey(v.sha256(), v.signer()))
                 .orElseThrow(() -> new RegistryException(RegistryException.Kind.STORAGE, "artifact of " + v.model() + ":" + v.version() + " is missing from the store"));
         Artifact a;
         try {
@@ -262,6 +323,10 @@ public final class ModelRegistry {
             throw new RegistryException(RegistryException.Kind.STORAGE, "stored artifact of " + v.model() + ":" + v.version() + " is corrupt: " + e.getMessage(), e);
         }
         if (!a.sha256Hex().equals(v.sha256())) throw new RegistryException(RegistryException.Kind.STORAGE, "stored artifact does not match its digest");
+        // no signer recorded: unsigned, or a version published before signers were recorded, whose blob may be signed
+        if (v.signer() != null && !v.signer().equals(ArtifactVerifier.signer(a))) {
+            throw new RegistryException(RegistryException.Kind.STORAGE, "stored artifact of " + v.model() + ":" + v.version() + " is not signed as it was published");
+        }
         if (!trusted.isEmpty() && !a.verifySignedBy(trusted)) throw new RegistryException(RegistryException.Kind.UNTRUSTED, "stored artifact is not signed by a trusted key");
         return b;
     }

@@ -9,7 +9,7 @@ import java.util.Map;
  * time. Build one with {@link #builder}; the canonical constructor checks the same rules, so no
  * version with a blank name, a version number below 1 or a malformed digest exists.
  */
-public record ModelVersion(String model, int version, String sha256, long size, String family, Map<String, Double> metrics,
+public record ModelVersion(String model, int version, String sha256, String signer, long size, String family, Map<String, Double> metrics,
                            Map<String, String> tags, String uploader, long publishedMillis, boolean archived) {
 
     public ModelVersion {
@@ -17,6 +17,9 @@ public record ModelVersion(String model, int version, String sha256, long size, 
         if (version < 1) throw new IllegalArgumentException("model version " + model + ": version must be >= 1, is " + version);
         if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("model version " + model + ":" + version + ": sha256 must be 64 lowercase hex digits, is " + sha256);
+        }
+        if (signer != null && !signer.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("model version " + model + ":" + version + ": signer must be 64 lowercase hex digits, is " + signer);
         }
         if (size < 0) throw new IllegalArgumentException("model version " + model + ":" + version + ": size must be >= 0, is " + size);
         if (publishedMillis < 0) throw new IllegalArgumentException("model version " + model + ":" + version + ": publish time must be >= 0, is " + publishedMillis);
@@ -35,7 +38,7 @@ public record ModelVersion(String model, int version, String sha256, long size, 
     }
 
     Builder toBuilder() {
-        return builder(model, version, sha256).size(size).family(family).metrics(metrics).tags(tags).uploader(uploader)
+        return builder(model, version, sha256).signer(signer).size(size).family(family).metrics(metrics).tags(tags).uploader(uploader)
                 .publishedMillis(publishedMillis).archived(archived);
     }
 
@@ -44,6 +47,7 @@ public record ModelVersion(String model, int version, String sha256, long size, 
         private final String model;
         private final int version;
         private final String sha256;
+        private String signer;
         private long size;
         private String family;
         private Map<String, Double> metrics = Map.of();
@@ -58,6 +62,8 @@ public record ModelVersion(String model, int version, String sha256, long size, 
             this.sha256 = sha256;
         }
 
+        /** Hex of the raw Ed25519 key that signed the artifact; null for an unsigned one. */
+        public Builder signer(String signer) { this.signer = signer; return this; }
         public Builder size(long bytes) { this.size = bytes; return this; }
         public Builder family(String family) { this.family = family; return this; }
         public Builder metrics(Map<String, Double> metrics) { this.metrics = metrics; return this; }
@@ -68,7 +74,7 @@ public record ModelVersion(String model, int version, String sha256, long size, 
 
         /** The version; throws IllegalArgumentException naming the first field that is out of range. */
         public ModelVersion build() {
-            return new ModelVersion(model, version, sha256, size, family, metrics, tags, uploader, publishedMillis, archived);
+            return new ModelVersion(model, version, sha256, signer, size, family, metrics, tags, uploader, publishedMillis, archived);
         }
     }
 }

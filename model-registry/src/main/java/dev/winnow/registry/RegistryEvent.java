@@ -13,7 +13,7 @@ import java.util.Map;
  * that breaks them is refused as unreadable rather than replayed.
  */
 public record RegistryEvent(long sequence, Type type, String model, int version, String alias, int previousVersion,
-                            String sha256, long size, String family, Map<String, Double> metrics, Map<String, String> tags,
+                            String sha256, String signer, long size, String family, Map<String, Double> metrics, Map<String, String> tags,
                             String actor, long timeMillis) {
 
     public enum Type { PUBLISH, ALIAS_SET, ALIAS_REMOVED, ARCHIVE }
@@ -29,6 +29,9 @@ public record RegistryEvent(long sequence, Type type, String model, int version,
         if (type == Type.PUBLISH && sha256 == null) throw new IllegalArgumentException("registry event " + sequence + ": PUBLISH needs the artifact's sha256");
         if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("registry event " + sequence + ": sha256 must be 64 lowercase hex digits, is " + sha256);
+        }
+        if (signer != null && !signer.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("registry event " + sequence + ": signer must be 64 lowercase hex digits, is " + signer);
         }
         if (previousVersion < 0 || size < 0 || timeMillis < 0) {
             throw new IllegalArgumentException("registry event " + sequence + ": previous version, size and time must be >= 0");
@@ -51,6 +54,7 @@ public record RegistryEvent(long sequence, Type type, String model, int version,
         private String alias;
         private int previousVersion;
         private String sha256;
+        private String signer;
         private long size;
         private String family;
         private Map<String, Double> metrics;
@@ -69,6 +73,8 @@ public record RegistryEvent(long sequence, Type type, String model, int version,
         /** The version the alias pointed at before (0: none). */
         public Builder previousVersion(int previous) { this.previousVersion = previous; return this; }
         public Builder sha256(String sha256) { this.sha256 = sha256; return this; }
+        /** Hex of the raw Ed25519 key that signed the artifact (null: unsigned); part of the stored blob's name. */
+        public Builder signer(String signer) { this.signer = signer; return this; }
         public Builder size(long bytes) { this.size = bytes; return this; }
         public Builder family(String family) { this.family = family; return this; }
         public Builder metrics(Map<String, Double> metrics) { this.metrics = metrics; return this; }
@@ -78,7 +84,7 @@ public record RegistryEvent(long sequence, Type type, String model, int version,
 
         /** The event; throws IllegalArgumentException naming the first rule it breaks. */
         public RegistryEvent build() {
-            return new RegistryEvent(sequence, type, model, version, alias, previousVersion, sha256, size, family, metrics, tags, actor, timeMillis);
+            return new RegistryEvent(sequence, type, model, version, alias, previousVersion, sha256, signer, size, family, metrics, tags, actor, timeMillis);
         }
     }
 
@@ -91,6 +97,7 @@ public record RegistryEvent(long sequence, Type type, String model, int version,
         if (alias != null) m.put("alias", alias);
         if (previousVersion > 0) m.put("previous", (long) previousVersion);
         if (sha256 != null) m.put("sha256", sha256);
+        if (signer != null) m.put("signer", signer);
         if (size > 0) m.put("size", size);
         if (family != null) m.put("family", family);
         if (!metrics.isEmpty()) m.put("metrics", new LinkedHashMap<String, Object>(metrics));
@@ -109,9 +116,9 @@ public record RegistryEvent(long sequence, Type type, String model, int version,
             Map<String, String> tags = new LinkedHashMap<>();
             if (m.get("tags") instanceof Map) ((Map<String, Object>) m.get("tags")).forEach((k, v) -> tags.put(k, String.valueOf(v)));
             return builder(((Number) m.get("seq")).longValue(), Type.valueOf(((String) m.get("type")).toUpperCase()),
-                    (String) m.get("model"), ((Number) m.get("version")).intValue())
-                    .alias((String) m.get("alias")).previousVersion(m.containsKey("previous") ? ((Number) m.get("previous")).intValue() : 0)
-                    .sha256((String) m.get("sha256")).size(m.containsKey("size") ? ((Number) m.get("size")).longValue() : 0)
+                    (String) m.get("model"), RegistryJson.versionNumber(m.get("version"), "version"))
+                    .alias((String) m.get("alias")).previousVersion(m.containsKey("previous") ? RegistryJson.versionNumber(m.get("previous"), "previous") : 0)
+                    .sha256((String) m.get("sha256")).signer((String) m.get("signer")).size(m.containsKey("size") ? ((Number) m.get("size")).longValue() : 0)
                     .family((String) m.get("family")).metrics(metrics).tags(tags)
                     .actor((String) m.get("actor")).timeMillis(((Number) m.get("time")).longValue()).build();
         } catch (ModelFormatException | RuntimeException e) {

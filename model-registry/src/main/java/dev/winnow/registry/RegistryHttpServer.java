@@ -22,7 +22,9 @@ import java.util.concurrent.Executors;
 /**
  * The registry's HTTP API on the JDK's built-in server (no dependencies). JSON everywhere except the
  * artifact bodies. Reads are open; writes need {@code Authorization: Bearer <token>}. Uploads are the
- * raw artifact as the request body, with tags as {@code tag.<key>=<value>} query parameters.
+ * raw artifact as the request body, with tags as {@code tag.<key>=<value>} query parameters, and
+ * {@code allow-signature-change=true} to accept an input spec or labels that differ from the model's
+ * current version (409 otherwise).
  *
  * <pre>
  * GET    /health                                  GET /models                 GET /models/{m}
@@ -137,7 +139,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             byte[] body = body(x, maxUpload);
             Map<String, String> tags = new LinkedHashMap<>();
             q.forEach((k, v) -> { if (k.startsWith("tag.")) tags.put(k.substring(4), v); });
-            ModelVersion v = registry.publish(p[1], body, actor, tags);
+            ModelVersion v = registry.publish(p[1], body, actor, tags, "true".equals(q.get("allow-signature-change")));
             notifyCommit();
             json(x, 201, RegistryJson.version(v));
         } else if (p.length == 4 && p[0].equals("models") && p[2].equals("versions")) {
@@ -180,8 +182,10 @@ public final class RegistryHttpServer implements AutoCloseable {
     private void artifact(HttpExchange x, ModelVersion v) throws IOException, RegistryException {
         byte[] bytes = registry.artifact(v);
         x.getResponseHeaders().set("Content-Type", "application/octet-stream");
-        x.getResponseHeaders().set("ETag", "\"" + v.sha256() + "\"");
-        if (("\"" + v.sha256() + "\"").equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
+        // the signer is in the tag: unsigned and signed copies of the same weights share the digest
+        String etag = "\"" + v.sha256() + (v.signer() == null ? "" : "." + v.signer()) + "\"";
+        x.getResponseHeaders().set("ETag", etag);
+        if (etag.equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
             x.sendResponseHeaders(304, -1);
             return;
         }
@@ -197,8 +201,11 @@ public final class RegistryHttpServer implements AutoCloseable {
         if (method.equals("PUT")) {
             String actor = authorize(x);
             Object v = jsonBody(x).get("version");
-            if (!(v instanceof Long)) throw new HttpError(400, "body must be {\"version\": <positive integer>}");
-            e = registry.setAlias(model, alias, (int) (long) (Long) v, actor);
+            // range-checked before the narrowing: 4294967297 must not become version 1
+            if (!(v instanceof Long) || (Long) v < 1 || (Long) v > Integer.MAX_VALUE) {
+                throw new HttpError(400, "body must be {\"version\": <positive integer up to " + Integer.MAX_VALUE + ">}");
+            }
+            e = registry.setAlias(model, alias, Math.toIntExact((Long) v), actor);
         } else if (method.equals("DELETE")) {
             e = registry.removeAlias(model, alias, authorize(x));
         } else {

@@ -14,6 +14,7 @@ final class RegistryJson {
         m.put("model", v.model());
         m.put("version", (long) v.version());
         m.put("sha256", v.sha256());
+        if (v.signer() != null) m.put("signer", v.signer());
         m.put("size", v.size());
         m.put("family", v.family());
         m.put("metrics", new LinkedHashMap<String, Object>(v.metrics()));
@@ -30,10 +31,21 @@ final class RegistryJson {
         ((Map<String, Object>) m.getOrDefault("metrics", Map.of())).forEach((k, v) -> metrics.put(k, ((Number) v).doubleValue()));
         Map<String, String> tags = new LinkedHashMap<>();
         ((Map<String, Object>) m.getOrDefault("tags", Map.of())).forEach((k, v) -> tags.put(k, String.valueOf(v)));
-        return ModelVersion.builder((String) m.get("model"), ((Number) m.get("version")).intValue(), (String) m.get("sha256"))
-                .size(((Number) m.get("size")).longValue()).family((String) m.get("family")).metrics(metrics).tags(tags)
+        return ModelVersion.builder((String) m.get("model"), versionNumber(m.get("version"), "version"), (String) m.get("sha256"))
+                .signer((String) m.get("signer")).size(((Number) m.get("size")).longValue()).family((String) m.get("family")).metrics(metrics).tags(tags)
                 .uploader((String) m.get("uploader")).publishedMillis(((Number) m.get("published")).longValue())
                 .archived(Boolean.TRUE.equals(m.get("archived"))).build();
+    }
+
+    /**
+     * A version number from JSON: an integer in int range, else IllegalArgumentException (callers turn
+     * it into a registry error). Narrowing a long silently would turn 2^32 + 1 into version 1.
+     */
+    static int versionNumber(Object o, String what) {
+        if (!(o instanceof Long) || (Long) o < 0 || (Long) o > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(what + " must be an integer from 0 to " + Integer.MAX_VALUE + ", is " + Names.abbreviate(String.valueOf(o)));
+        }
+        return (int) (long) (Long) o;
     }
 
     static Map<String, Object> event(RegistryEvent e) throws RegistryException {

@@ -90,4 +90,80 @@ class ModelRegistryTest {
         assertNotNull(strict.artifact(good));
         assertEquals(RegistryException.Kind.UNTRUSTED, assertThrows(RegistryException.class, () -> strict.artifact(unsigned)).kind(), "loads fail closed too");
     }
+
+    @Test
+    void aSignedPublishOfWeightsPublishedUnsignedKeepsItsSignature() throws Exception {
+        KeyPair ours = Ed25519Keys.generate(), other = Ed25519Keys.generate();
+        byte[] unsignedBytes = TestArtifacts.model("m", 1), signedBytes = TestArtifacts.signed("m", 1, ours);
+        ModelRegistry open = new ModelRegistry(new LocalDirectoryStore(dir));
+        ModelVersion v1 = open.publish("m", unsignedBytes, "a", Map.of());
+        ModelRegistry strict = new ModelRegistry(new LocalDirectoryStore(dir), List.of(ours.getPublic()), Clock.systemUTC());
+        ModelVersion v2 = strict.publish("m", signedBytes, "a", Map.of());
+        assertEquals(v1.sha256(), v2.sha256(), "same weights, same digest");
+        assertEquals(2, v2.version(), "the signed copy is a version of its own");
+        assertEquals(dev.winnow.runtime.format.Hex.of(Ed25519Keys.rawPublicKey(ours.getPublic())), v2.signer());
+        assertNull(v1.signer());
+        assertArrayEquals(signedBytes, strict.artifact(v2), "the signed bytes are what is served");
+        assertArrayEquals(unsignedBytes, open.artifact(v1), "and the unsigned version still has its own");
+        ModelVersion v3 = open.publish("m", TestArtifacts.signed("m", 1, other), "a", Map.of());
+        assertEquals(3, v3.version());
+        assertArrayEquals(signedBytes, open.artifact(v2), "a second signer does not replace the first");
+        assertEquals(2, strict.publish("m", signedBytes, "a", Map.of()).version(), "republishing the same signed bytes is idempotent");
+        ModelRegistry reopened = new ModelRegistry(new LocalDirectoryStore(dir), List.of(ours.getPublic()), Clock.systemUTC());
+        assertEquals(v2, reopened.version("m", 2), "the signer survives a replay of the log");
+
+        byte[] broken = signedBytes.clone();
+        broken[broken.length - 1] ^= 1;
+        RegistryException e = assertThrows(RegistryException.class, () -> open.publish("m", broken, "a", Map.of()));
+        assertEquals(RegistryException.Kind.BAD_REQUEST, e.kind());
+        assertTrue(e.getMessage().contains("signature"), e.getMessage());
+        assertEquals(3, open.versions("m").size());
+    }
+
+    @Test
+    void aChangedInputOrOutputSignatureIsRefusedUnlessAllowed() throws Exception {
+        ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir));
+        List<String> ab = List.of("a", "b");
+        r.publish("m", TestArtifacts.shaped("m", 1, 4, ab), "a", Map.of());
+        r.setAlias("m", "production", 1, "a");
+        assertEquals(2, r.publish("m", TestArtifacts.shaped("m", 2, 4, ab), "a", Map.of()).version(), "new weights, same signature");
+        long before = r.lastSequence();
+
+        RegistryException input = assertThrows(RegistryException.class, () -> r.publish("m", TestArtifacts.shaped("m", 3, 5, ab), "a", Map.of()));
+        assertEquals(RegistryException.Kind.CONFLICT, input.kind());
+        assertTrue(input.getMessage().contains("input x[5]") && input.getMessage().contains("m:2's x[4]"), input.getMessage());
+        assertFalse(input.getMessage().contains("\n"));
+        RegistryException labels = assertThrows(RegistryException.class, () -> r.publish("m", TestArtifacts.shaped("m", 4, 4, List.of("a", "b", "c")), "a", Map.of()));
+        assertEquals(RegistryException.Kind.CONFLICT, labels.kind());
+        assertTrue(labels.getMessage().contains("labels [a, b, c]"), labels.getMessage());
+        assertEquals(before, r.lastSequence(), "nothing was published");
+
+        ModelVersion changed = r.publish("m", TestArtifacts.shaped("m", 5, 5, ab), "a", Map.of(), true);
+        assertEquals(3, changed.version());
+        // the new signature is the current one now: the next publish is compared with it
+        assertEquals(4, r.publish("m", TestArtifacts.shaped("m", 6, 5, ab), "a", Map.of()).version());
+        assertEquals(RegistryException.Kind.CONFLICT, assertThrows(RegistryException.class, () -> r.publish("m", TestArtifacts.shaped("m", 7, 4, ab), "a", Map.of())).kind());
+        // archived versions are not what jobs follow: with 3 and 4 archived, version 2's signature is current again
+        r.archive("m", 4, "a");
+        r.archive("m", 3, "a");
+        assertEquals(5, r.publish("m", TestArtifacts.shaped("m", 8, 4, ab), "a", Map.of()).version());
+        // another model name is not compared with this one
+        assertEquals(1, r.publish("other", TestArtifacts.shaped("other", 1, 7, List.of()), "a", Map.of()).version());
+    }
+
+    @Test
+    void aStoreWrittenBeforeSignersWereRecordedStillServesItsSignedBlobs() throws Exception {
+        KeyPair ours = Ed25519Keys.generate();
+        byte[] signed = TestArtifacts.signed("m", 1, ours);
+        String sha = dev.winnow.runtime.format.ArtifactReader.read(signed).sha256Hex();
+        LocalDirectoryStore store = new LocalDirectoryStore(dir);
+        // the earlier layout: the signed bytes under the digest alone, an event without a signer
+        store.put("blobs/sha256/" + sha + ".wnm", signed);
+        assertTrue(store.putIfAbsent(ModelRegistry.eventKey(1), RegistryEvent.builder(1, RegistryEvent.Type.PUBLISH, "m", 1).sha256(sha)
+                .size(signed.length).family("bonsai").actor("old").timeMillis(1).build().toJson()));
+        ModelRegistry strict = new ModelRegistry(store, List.of(ours.getPublic()), Clock.systemUTC());
+        ModelVersion v = strict.resolve("m");
+        assertNull(v.signer());
+        assertArrayEquals(signed, strict.artifact(v));
+    }
 }

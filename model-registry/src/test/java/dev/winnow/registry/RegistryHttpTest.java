@@ -169,4 +169,49 @@ class RegistryHttpTest {
         assertThrows(IOException.class, () -> noCache.resolve("m@production"));
         assertTrue(System.nanoTime() - t0 >= 40_000_000L, "retried with backoff (20 + 40 ms) before giving up");
     }
+
+    @Test
+    void unsignedAndSignedCopiesOfTheSameWeightsAreFetchedAsPublished() throws Exception {
+        java.security.KeyPair keys = dev.winnow.runtime.format.Ed25519Keys.generate();
+        byte[] unsigned = TestArtifacts.model("m", 1), signed = TestArtifacts.signed("m", 1, keys);
+        HttpRegistryClient c = client();
+        ModelVersion v1 = c.publish("m", unsigned, Map.of());
+        ModelVersion v2 = c.publish("m", signed, Map.of());
+        assertEquals(2, v2.version());
+        assertArrayEquals(unsigned, c.fetch(v1));
+        assertArrayEquals(signed, c.fetch(v2), "not the cached unsigned copy");
+        HttpRegistryClient strict = new HttpRegistryClient(base, null, cacheDir, List.of(keys.getPublic()), 1, Duration.ofMillis(1));
+        assertArrayEquals(signed, strict.fetch(strict.resolve("m:2")));
+        HttpResponse<byte[]> etag = raw.send(HttpRequest.newBuilder(base.resolve("/models/m/versions/2/artifact"))
+                .header("If-None-Match", "\"" + v1.sha256() + "\"").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, etag.statusCode(), "the unsigned copy's tag does not stand for the signed one");
+    }
+
+    @Test
+    void anAliasVersionBeyondIntRangeIsRefusedNotTruncated() throws Exception {
+        HttpRegistryClient c = client();
+        c.publish("m", TestArtifacts.model("m", 1), Map.of());
+        c.publish("m", TestArtifacts.model("m", 2), Map.of());
+        c.setAlias("m", "production", 2);
+        long before = registry.lastSequence();
+        for (String v : List.of("4294967297", "2147483648", "-1", "0", "1e0", "99999999999999999999")) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve("/models/m/aliases/production")).header("Authorization", "Bearer " + TOKEN)
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"version\": " + v + "}")));
+            assertTrue(r.statusCode() == 400 || r.statusCode() == 404, v + " → " + r.statusCode() + " " + r.body());
+            assertFalse(r.body().contains("\n"), r.body());
+        }
+        assertEquals(before, registry.lastSequence());
+        assertEquals(2, registry.resolve("m@production").version(), "2^32 + 1 did not become version 1");
+    }
+
+    @Test
+    void aSignatureChangeIsA409UnlessTheClientAllowsIt() throws Exception {
+        HttpRegistryClient c = client();
+        c.publish("m", TestArtifacts.shaped("m", 1, 4, List.of("a", "b")), Map.of());
+        RegistryException e = assertThrows(RegistryException.class, () -> c.publish("m", TestArtifacts.shaped("m", 2, 6, List.of("a", "b")), Map.of()));
+        assertEquals(RegistryException.Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().startsWith("409: input x[6]"), e.getMessage());
+        assertEquals(1, registry.lastSequence());
+        assertEquals(2, c.publish("m", TestArtifacts.shaped("m", 2, 6, List.of("a", "b")), Map.of(), true).version());
+    }
 }

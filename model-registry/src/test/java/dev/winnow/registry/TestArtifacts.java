@@ -16,6 +16,16 @@ final class TestArtifacts {
         return writer(name, seed).toBytesSigned(keys.getPrivate(), keys.getPublic());
     }
 
+    /** An artifact with its own input length and labels: a different input or output signature. */
+    static byte[] shaped(String name, int seed, int inputLength, java.util.List<String> labels) {
+        ArtifactWriter w = new ArtifactWriter(Metadata.builder(name, "bonsai")
+                .input("x", new int[] {inputLength}, "float32", "features", null).labels(labels).build());
+        float[] weights = new float[inputLength];
+        weights[0] = seed;
+        w.addFloat32("w", new int[] {inputLength}, weights);
+        return w.toBytes();
+    }
+
     private static ArtifactWriter writer(String name, int seed) {
         ArtifactWriter w = new ArtifactWriter(Metadata.builder(name, "bonsai")
                 .input("x", new int[] {4}, "float32", "features", null).metric("accuracy", 0.9 + seed / 1000.0).build());

@@ -2,6 +2,7 @@ package dev.winnow.registry.cli;
 
 import dev.winnow.registry.HttpRegistryClient;
 import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.LocalRegistryClient;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.ModelVersion;
 import dev.winnow.registry.RegistryEvent;
@@ -32,7 +33,7 @@ public final class RegistryTarget {
 
     /** The operations the CLI needs, over either kind of registry. */
     interface Ops {
-        ModelVersion publish(String model, byte[] artifact, Map<String, String> tags) throws IOException, RegistryException;
+        ModelVersion publish(String model, byte[] artifact, Map<String, String> tags, boolean allowSignatureChange) throws IOException, RegistryException;
         List<String> models() throws IOException, RegistryException;
         List<ModelVersion> versions(String model) throws IOException, RegistryException;
         Map<String, Integer> aliases(String model) throws IOException, RegistryException;
@@ -46,21 +47,23 @@ public final class RegistryTarget {
         if (where.url != null) return http(new HttpRegistryClient(where.url, token, null));
         ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(where.dir));
         String actor = System.getProperty("user.name", "cli");
+        LocalRegistryClient local = new LocalRegistryClient(r, List.of());
         return new Ops() {
-            public ModelVersion publish(String m, byte[] a, Map<String, String> t) throws IOException, RegistryException { return r.publish(m, a, actor, t); }
+            public ModelVersion publish(String m, byte[] a, Map<String, String> t, boolean allow) throws IOException, RegistryException { return r.publish(m, a, actor, t, allow); }
             public List<String> models() throws IOException, RegistryException { return r.models(); }
             public List<ModelVersion> versions(String m) throws IOException, RegistryException { return r.versions(m); }
             public Map<String, Integer> aliases(String m) throws IOException, RegistryException { return r.aliases(m); }
             public RegistryEvent setAlias(String m, String a, int v) throws IOException, RegistryException { return r.setAlias(m, a, v, actor); }
             public RegistryEvent removeAlias(String m, String a) throws IOException, RegistryException { return r.removeAlias(m, a, actor); }
             public RegistryEvent rollback(String m, String a) throws IOException, RegistryException { return r.rollback(m, a, actor); }
-            public List<RegistryEvent> events(long after, int wait) throws IOException, RegistryException { return r.events(after, 1000); }
+            // the client's poll honours the wait: without it `events --follow --dir` re-read the log in a busy loop
+            public List<RegistryEvent> events(long after, int wait) throws IOException, RegistryException { return local.events(after, wait); }
         };
     }
 
     private static Ops http(HttpRegistryClient c) {
         return new Ops() {
-            public ModelVersion publish(String m, byte[] a, Map<String, String> t) throws IOException, RegistryException { return c.publish(m, a, t); }
+            public ModelVersion publish(String m, byte[] a, Map<String, String> t, boolean allow) throws IOException, RegistryException { return c.publish(m, a, t, allow); }
             public List<String> models() throws IOException, RegistryException { return c.models(); }
             @SuppressWarnings("unchecked")
             public List<ModelVersion> versions(String m) throws IOException, RegistryException {

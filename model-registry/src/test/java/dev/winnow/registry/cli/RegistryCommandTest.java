@@ -85,6 +85,24 @@ class RegistryCommandTest {
     }
 
     @Test
+    void aBrokenSignatureFailsWithOrWithoutTrust() throws Exception {
+        KeyPair keys = Ed25519Keys.generate();
+        Path pem = tmp.resolve("ours.pub.pem");
+        Ed25519Keys.writePem(pem, keys.getPublic());
+        Path f = artifact("m", 4, keys);
+        byte[] b = Files.readAllBytes(f);
+        b[b.length - 1] ^= 1; // the last byte of the signature: digest intact, signature not
+        Files.write(f, b);
+        Result bare = run("verify", f.toString());
+        assertEquals(Exits.BAD_SIGNATURE, bare.code(), bare.out() + bare.err());
+        assertTrue(bare.out().contains("signature BROKEN"), bare.out());
+        assertEquals(Exits.BAD_SIGNATURE, run("verify", f.toString(), "--trust", pem.toString()).code());
+        Result intact = run("verify", artifact("m", 5, keys).toString());
+        assertEquals(Exits.OK, intact.code(), "an intact signature without --trust: format and digest pass");
+        assertTrue(intact.out().contains("signed (intact)"), intact.out());
+    }
+
+    @Test
     void publishAndListThroughAServer() throws Exception {
         ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(tmp.resolve("srv")));
         try (RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress("127.0.0.1", 0), "cli-token-0123456789", 1 << 20).start()) {
@@ -98,5 +116,48 @@ class RegistryCommandTest {
             assertEquals(Exits.REGISTRY, denied.code());
             assertTrue(denied.err().contains("403"), denied.err());
         }
+    }
+
+    @Test
+    void followingADirectoryWaitsInsteadOfPolling() throws Exception {
+        Path dir = tmp.resolve("reg");
+        assertEquals(0, run("publish", "--dir", dir.toString(), "m", artifact("m", 1, null).toString()).code());
+        RegistryTarget target = new RegistryTarget();
+        target.where.dir = dir;
+        RegistryTarget.Ops ops = target.open();
+        // nothing new: the call blocks for its wait (the follow loop re-asks at once, so an ignored wait is a busy loop)
+        long t0 = System.nanoTime();
+        assertEquals(java.util.List.of(), ops.events(1, 1));
+        assertTrue(System.nanoTime() - t0 >= 900_000_000L, "returned after " + (System.nanoTime() - t0) / 1_000_000 + " ms of a 1 s wait");
+        // an event written by another writer during the wait ends it with that event
+        java.util.concurrent.CompletableFuture<java.util.List<dev.winnow.registry.RegistryEvent>> waiting =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return ops.events(1, 30);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+        Thread.sleep(200);
+        new ModelRegistry(new LocalDirectoryStore(dir)).setAlias("m", "production", 1, "other");
+        java.util.List<dev.winnow.registry.RegistryEvent> got = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, got.size());
+        assertEquals(2, got.get(0).sequence());
+    }
+
+    @Test
+    void publishRefusesAChangedInputUnlessAllowed() throws Exception {
+        String dir = tmp.resolve("reg").toString();
+        assertEquals(0, run("publish", "--dir", dir, "m", artifact("m", 1, null).toString()).code());
+        ArtifactWriter w = new ArtifactWriter(Metadata.builder("m", "protonn").input("x", new int[] {3}, "float32", "features", null).build());
+        w.addFloat32("w", new int[] {3}, new float[] {1, 2, 3});
+        Path wider = Files.write(tmp.resolve("wider.wnm"), w.toBytes());
+        Result refused = run("publish", "--dir", dir, "m", wider.toString());
+        assertEquals(Exits.REGISTRY, refused.code());
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
+        assertTrue(refused.err().contains("input x[3]") && refused.err().contains("x[2]"), refused.err());
+        Result allowed = run("publish", "--dir", dir, "m", wider.toString(), "--allow-signature-change");
+        assertEquals(0, allowed.code(), allowed.err());
+        assertEquals(2, new ModelRegistry(new LocalDirectoryStore(tmp.resolve("reg"))).versions("m").size());
     }
 }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -54,8 +57,24 @@ public final class Ed25519Keys {
         Files.writeString(file, pem("PUBLIC KEY", key.getEncoded()));
     }
 
+    /**
+     * Writes the private key readable by its owner only (0600 where the file system has POSIX
+     * permissions). The key goes into a new file created with those permissions and is then
+     * renamed over the target, so it is never readable by others, not even briefly, and replacing
+     * an existing 0644 file does not keep that file's permissions.
+     */
     public static void writePem(Path file, PrivateKey key) throws IOException {
-        Files.writeString(file, pem("PRIVATE KEY", key.getEncoded()));
+        Path dir = file.toAbsolutePath().getParent();
+        boolean posix = Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class);
+        Path tmp = posix
+                ? Files.createTempFile(dir, ".key-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : Files.createTempFile(dir, ".key-", ".tmp");
+        try {
+            Files.writeString(tmp, pem("PRIVATE KEY", key.getEncoded()));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     public static PublicKey readPublicPem(Path file) throws IOException {
