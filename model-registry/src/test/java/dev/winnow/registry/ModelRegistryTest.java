@@ -166,4 +166,22 @@ class ModelRegistryTest {
         assertNull(v.signer());
         assertArrayEquals(signed, strict.artifact(v));
     }
+
+    /**
+     * A job's change-feed update names a version by model, number and digest only; the signer, part of the
+     * blob's key, comes from the registry's own record. A digest that disagrees with the record is refused.
+     */
+    @Test
+    void aSignedVersionNamedByNumberAndDigestOnlyIsFetched() throws Exception {
+        KeyPair ours = Ed25519Keys.generate();
+        ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir), List.of(ours.getPublic()), Clock.systemUTC());
+        byte[] signed = TestArtifacts.signed("m", 1, ours);
+        ModelVersion published = r.publish("m", signed, "a", Map.of());
+        assertNotNull(published.signer());
+        LocalRegistryClient client = new LocalRegistryClient(r, List.of(ours.getPublic()));
+        assertArrayEquals(signed, client.fetch(ModelVersion.builder("m", published.version(), published.sha256()).build()));
+        RegistryException e = assertThrows(RegistryException.class,
+                () -> client.fetch(ModelVersion.builder("m", published.version(), "0".repeat(64)).build()));
+        assertTrue(e.getMessage().contains("not " + "0".repeat(64)), e.getMessage());
+    }
 }
