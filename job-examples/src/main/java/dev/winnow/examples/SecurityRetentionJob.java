@@ -130,7 +130,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     public Integer call() throws Exception {
         if (cameras.isEmpty() && framesTopic == null) {
             Path samples = Samples.dir().resolve("frames");
-            cameras = List.of("plaza=" + samples.resolve("plaza"), "garden=" + samples.resolve("garden"));
+            cameras = List.of("plaza=" + samples.resolve("plaza"), "garden=" + samples.resolve("garden"), "skyline=" + samples.resolve("skyline"));
             if (labels == null) labels = samples.resolve("labels.csv");
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
