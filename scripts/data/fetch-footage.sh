@@ -5,6 +5,7 @@
 #   data/detector/<clip>/native/NNNN.png  the camera's own size and colour
 # The teacher reads these; the student's tools convert them to its 320x240 grey input with the Flink frame
 # operator's own code (dev.winnow.runtime.image.FrameResize), so nothing here resizes.
+# `fetch-footage.sh --path <source>` only prints where one source's file is (scripts/run-demo.sh records them).
 # Frame numbers are 0-based indices into the clip; several sources may be ranges of one clip (vtest's
 # train, validation and held-out stretches), decoded into the same directory.
 set -euo pipefail
@@ -34,6 +35,15 @@ locate() { # package file
   [ -f "$root/x$2" ] || { echo "fetch-footage: $1 has no $2"; exit 1; }
   echo "$root/x$2"
 }
+
+# --path <source>: print only where that source's file is (installed, else extracted from its .deb here)
+if [ "${1:-}" = --path ]; then
+  row=$(awk -F, -v s="${2:?--path needs a source of $MANIFEST}" '$1 == s' "$MANIFEST")
+  [ -n "$row" ] || { echo "fetch-footage: no source $2 in $MANIFEST" >&2; exit 1; }
+  IFS=, read -r _ _ package _ file _ <<<"$row"
+  locate "$package" "$file"
+  exit
+fi
 
 # the photos a pattern names: ';'-separated paths, each may hold a '*'; read where installed, else from the .deb
 photos() { # package pattern

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates job-examples/samples/frames from the opencv-doc clips (decoded into data/, not committed).
+# Regenerates job-examples/samples/frames from the opencv-doc clips and cityCC0.mpg (decoded into data/ by
+# scripts/data/fetch-footage.sh, not committed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scripts/install-deps.sh

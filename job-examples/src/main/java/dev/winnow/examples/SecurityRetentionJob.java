@@ -109,7 +109,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     public Integer call() throws Exception {
         if (camera.none()) {
             Path samples = Samples.dir().resolve("frames");
-            camera.cameras = List.of("plaza=" + samples.resolve("plaza"), "garden=" + samples.resolve("garden"));
+            camera.cameras = List.of("plaza=" + samples.resolve("plaza"), "garden=" + samples.resolve("garden"), "skyline=" + samples.resolve("skyline"));
             if (labels == null) labels = samples.resolve("labels.csv");
         }
         RunOptions.Finished done = run.run("security-retention", this::build);

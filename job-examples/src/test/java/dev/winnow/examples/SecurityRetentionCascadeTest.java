@@ -33,7 +33,8 @@ class SecurityRetentionCascadeTest {
         SecurityRetentionJob job = new SecurityRetentionJob();
         Path samples = Samples.dir().resolve("frames");
         new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + samples.resolve("plaza"),
-                "--camera", "garden=" + samples.resolve("garden"), "--labels", samples.resolve("labels.csv").toString(),
+                "--camera", "garden=" + samples.resolve("garden"), "--camera", "skyline=" + samples.resolve("skyline"),
+                "--labels", samples.resolve("labels.csv").toString(),
                 "--teacher", teacher.toString(), "--teacher-band", "0.3:0.9");
         TestJobs.execute("security-retention cascade test", 2, job::build);
 

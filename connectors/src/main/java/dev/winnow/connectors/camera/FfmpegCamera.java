@@ -48,7 +48,11 @@ import org.slf4j.LoggerFactory;
  * other cameras of the source go on. A file that ends early ({@code File ended prematurely}) keeps the
  * frames it gave and is reported the same way. Connection errors of a live input (refused, timed out)
  * are retried instead. When an {@code rtsp://} server refuses RTSP over TCP (461 Unsupported
- * transport, e.g. VLC), the camera switches to UDP once and says so.
+ * transport, e.g. VLC), the camera switches to UDP once and says so. A live input that stays connected
+ * but gives no frame for the {@link #stallTimeout(Duration) stall timeout} (default 20 s; e.g. a
+ * transport stream whose codec changed mid-run: ffmpeg keeps reading and its old decoder finds nothing
+ * to decode) is stopped with one warning line saying so, and reopened like a broken stream: ffmpeg
+ * probes the stream afresh, so the camera goes on in the new codec, in a new run of segments.
  *
  * <p>Recording ({@link #record(Path, Duration)}): the same ffmpeg process also writes the camera's own
  * encoded video stream, by stream copy (no re-encode), as Matroska segments of about the segment
@@ -78,6 +82,7 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
     private Boolean live;
     private boolean reconnect = true;
     private long reconnectDelayMillis = 8000;
+    private long stallMillis = 20_000;
     static final long FIRST_RETRY_MILLIS = 500;
     private long startMillis = System.currentTimeMillis();
     private String spoolDir;
@@ -125,6 +130,16 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
     public FfmpegCamera reconnect(boolean reconnect, Duration delay) {
         this.reconnect = reconnect;
         this.reconnectDelayMillis = delay.toMillis();
+        return this;
+    }
+
+    /**
+     * How long a live input may stay open without giving a frame while the camera waits for one, before
+     * ffmpeg is stopped and the input reopened (default 20 s; time the job spends backpressured is not counted).
+     */
+    public FfmpegCamera stallTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("stall timeout " + timeout);
+        this.stallMillis = timeout.toMillis();
         return this;
     }
 
@@ -232,6 +247,11 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         private double firstSegmentStart = Double.NaN;
         private long runWallStart;
         private boolean ended;
+        /** Wall time the reader started waiting for the current frame, -1 when not waiting (the watchdog reads it). */
+        private volatile long waitingSince = -1;
+        /** Set by the watchdog when it stopped a stalled ffmpeg; read once by the reconnect path. */
+        private volatile boolean stalled;
+        private Thread watchdog;
 
         Stream(long position, StreamContext context) {
             this.seq = position;
@@ -262,7 +282,13 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
             int n = frameBytes();
             while (seq < maxFrames && context.running()) {
                 if (process == null) start();
-                byte[] px = pipe.readNBytes(n);
+                waitingSince = System.currentTimeMillis();
+                byte[] px;
+                try {
+                    px = pipe.readNBytes(n);
+                } finally {
+                    waitingSince = -1;
+                }
                 if (px.length == n) {
                     long now = System.currentTimeMillis();
                     if (framesThisRun++ == 0) {
@@ -288,6 +314,11 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 String why;
                 synchronized (stderrTail) {
                     why = String.join(" | ", stderrTail);
+                }
+                if (stalled) {
+                    stalled = false;
+                    why = "no frame for " + stallMillis + " ms while ffmpeg still read the stream (its codec may have changed); "
+                            + "stopped it to probe the stream again" + (why.isEmpty() ? "" : "; ffmpeg said: " + why);
                 }
                 if (framesThisRun == 0 && rtsp() && "tcp".equals(rtspTransport) && !inputOptions.contains("-rtsp_transport")
                         && why.contains("461")) {
@@ -376,6 +407,29 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
             stderrDrain = new Thread(() -> drain(p), "ffmpeg-stderr-" + cameraId);
             stderrDrain.setDaemon(true);
             stderrDrain.start();
+            if (liveInput && watchdog == null) {
+                watchdog = new Thread(this::watch, "ffmpeg-watchdog-" + cameraId);
+                watchdog.setDaemon(true);
+                watchdog.start();
+            }
+        }
+
+        /** Stops a live ffmpeg the reader has waited on longer than the stall timeout; the reader then reconnects. */
+        private void watch() {
+            long tick = Math.max(50, Math.min(1000, stallMillis / 4));
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(tick);
+                    long since = waitingSince;
+                    Process p = process;
+                    if (since >= 0 && p != null && p.isAlive() && System.currentTimeMillis() - since > stallMillis) {
+                        stalled = true;
+                        p.destroy();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private void drain(Process p) {
@@ -455,6 +509,7 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
 
         @Override
         public void close() {
+            if (watchdog != null) watchdog.interrupt();
             Process p = process;
             if (p != null) {
                 p.destroy();

@@ -21,6 +21,9 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * AV1, VP9) and Matroska otherwise (vtest.avi's DivX 3 / msmpeg4v3), then copies it to a hidden
  * in-progress file next to its final name:
  * {@code <base>/camera=<id>/<yyyy-MM-dd>/<HH-mm-ss>_<event>.mp4} (clip start, in the sink's zone).
+ * An event across a change of the stream's codec (the camera reopened the stream into a new run of
+ * segments) gets one clip per codec, each with its own start time and index row, since stream copy
+ * cannot join two codecs into one playable file; the peak frame's clip gets the thumbnail.
  * An event that carries a thumbnail (the peak frame with its boxes) gets it beside the clip,
  * {@code <HH-mm-ss>_<event>.jpg}, written and committed with the clip.
  * When the checkpoint that covers it completes, the committer renames it and adds its row to

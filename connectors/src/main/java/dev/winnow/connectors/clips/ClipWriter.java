@@ -67,7 +67,34 @@ final class ClipWriter implements CommittingSinkWriter<ClipRequest, ClipCommitta
             LOG.error("camera {} event {}: none of its {} segments is readable; no clip", e.cameraId, e.eventId, req.segments.size());
             return;
         }
-        String codec = codec(segs.get(0).path);
+        // segments of one ffmpeg run share a codec; a stream that changed codec mid-run was reopened into a new run
+        List<List<Segment>> parts = new ArrayList<>();
+        List<String> codecs = new ArrayList<>();
+        java.util.Map<String, String> runCodec = new java.util.HashMap<>();
+        for (Segment s : segs) {
+            String run = String.valueOf(java.nio.file.Path.of(s.path).getParent());
+            String codec = runCodec.get(run);
+            if (codec == null) runCodec.put(run, codec = codec(s.path));
+            if (parts.isEmpty() || !codecs.get(codecs.size() - 1).equals(codec)) {
+                parts.add(new ArrayList<>());
+                codecs.add(codec);
+            }
+            parts.get(parts.size() - 1).add(s);
+        }
+        if (parts.size() > 1) {
+            LOG.warn("camera {} event {}: the stream's codec changed during the event ({}); stream copy cannot join them, so one clip per codec",
+                    e.cameraId, e.eventId, String.join(" -> ", codecs));
+        }
+        int withThumb = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            List<Segment> p = parts.get(i);
+            if (e.peakMillis >= p.get(0).startMillis && e.peakMillis < p.get(p.size() - 1).endMillis) withThumb = i;
+        }
+        for (int i = 0; i < parts.size(); i++) writeClip(e, parts.get(i), codecs.get(i), i == withThumb);
+    }
+
+    /** One clip of segments in one codec, under its in-progress name, its committable pending. */
+    private void writeClip(RetentionEvent e, List<Segment> segs, String codec, boolean withThumbnail) throws IOException, InterruptedException {
         boolean mp4 = MP4_CODECS.contains(codec);
         long clipStart = segs.get(0).startMillis, clipEnd = segs.get(segs.size() - 1).endMillis;
         Instant t = Instant.ofEpochMilli(clipStart);
@@ -93,7 +120,7 @@ final class ClipWriter implements CommittingSinkWriter<ClipRequest, ClipCommitta
             Files.deleteIfExists(local);
         }
         String thumbIn = "", thumbTarget = "";
-        if (e.thumbnail != null && e.thumbnail.length > 0) {
+        if (withThumbnail && e.thumbnail != null && e.thumbnail.length > 0) {
             Path thumb = new Path(ClipCommittable.thumbnailOf(target.toString()));
             Path thumbProgress = new Path(target.getParent(), "." + thumb.getName() + ClipCommitter.IN_PROGRESS + UUID.randomUUID());
             writeThumbnail(fs, thumbProgress, e.thumbnail);

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -86,11 +87,18 @@ class ClipPipelineTest {
     /** {@code base}: where clips go, any Flink file system URI. */
     static List<SegmentDecision> run(Path video, String base, Path spool, Schedule schedule, Path failMarker, long throttle,
                                      Duration segment) throws Exception {
+        return run(video, base, spool, schedule, failMarker, throttle, segment, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /** {@code camera} adds options to the camera, {@code beforeSink} puts operators between the segment keeper and the sink. */
+    static List<SegmentDecision> run(Path video, String base, Path spool, Schedule schedule, Path failMarker, long throttle,
+                                     Duration segment, UnaryOperator<FfmpegCamera> camera,
+                                     UnaryOperator<DataStream<ClipRequest>> beforeSink) throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
         if (failMarker != null) FlinkTests.restarting(conf, 2, Duration.ofMillis(200));
         StreamExecutionEnvironment env = FlinkTests.env(conf, 1, 300);
-        FfmpegCamera cam = new FfmpegCamera("door", video, 160, 120, 5).startMillis(START).record(spool, segment);
+        FfmpegCamera cam = camera.apply(new FfmpegCamera("door", video, 160, 120, 5).startMillis(START).record(spool, segment));
         SingleOutputStreamOperator<Frame> all = env.fromSource(CameraSource.of(cam),
                         WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis),
                         "camera").uid("camera")
@@ -102,7 +110,7 @@ class ClipPipelineTest {
                 .connect(kept.getSideOutput(RetentionFilter.LIFECYCLE).keyBy(e -> e.cameraId))
                 .process(new SegmentKeeper(ROLLS)).uid("segment-keeper");
         DataStream<ClipRequest> toSink = failMarker != null ? clips.map(new FailOnceAfterCheckpoint<ClipRequest>(failMarker, 0)).uid("fail-once") : clips;
-        toSink.sinkTo(ClipSink.builder(new org.apache.flink.core.fs.Path(base)).workDir(spool).build()).uid("clips");
+        beforeSink.apply(toSink).sinkTo(ClipSink.builder(new org.apache.flink.core.fs.Path(base)).workDir(spool).build()).uid("clips");
         List<SegmentDecision> decisions = new ArrayList<>();
         try (var it = clips.getSideOutput(SegmentKeeper.DECISIONS).executeAndCollect("clips")) {
             it.forEachRemaining(decisions::add);

@@ -83,7 +83,7 @@ public final class ClipsCommand implements Runnable {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Copy the selected clips (same relative paths) and their index rows (index.csv) into a folder.")
+            description = "Copy the selected clips (same relative paths), their thumbnails and their index rows (index.csv) into a folder.")
     static final class Export implements Callable<Integer> {
         @Spec CommandLine.Model.CommandSpec spec;
         @Mixin Filter filter;
@@ -99,6 +99,7 @@ public final class ClipsCommand implements Runnable {
             Files.createDirectories(dest);
             StringBuilder index = new StringBuilder(ClipsIndex.read(filter.out).header()).append('\n');
             long bytes = 0;
+            int thumbnails = 0;
             for (ClipsIndex.Clip c : clips) {
                 Path src = base.resolve(c.clip()).normalize(), to = dest.resolve(c.clip()).normalize();
                 if (!src.startsWith(base) || !to.startsWith(dest)) throw new IOException("index row points outside the folder: " + c.clip());
@@ -107,10 +108,26 @@ public final class ClipsCommand implements Runnable {
                 Files.copy(src, to, StandardCopyOption.REPLACE_EXISTING);
                 index.append(c.line()).append('\n');
                 bytes += Files.size(to);
+                // the sink commits a clip without its thumbnail when the event had none or it was lost: copy it when there
+                Path thumb = thumbnailOf(src);
+                if (Files.isRegularFile(thumb)) {
+                    Path thumbTo = thumbnailOf(to);
+                    Files.copy(thumb, thumbTo, StandardCopyOption.REPLACE_EXISTING);
+                    bytes += Files.size(thumbTo);
+                    thumbnails++;
+                }
             }
             Files.writeString(dest.resolve("index.csv"), index.toString(), StandardCharsets.UTF_8);
-            spec.commandLine().getOut().printf(Locale.ROOT, "exported %d clips (%d bytes) and index.csv to %s%n", clips.size(), bytes, dest);
+            spec.commandLine().getOut().printf(Locale.ROOT, "exported %d clips and %d thumbnails (%d bytes) and index.csv to %s%n",
+                    clips.size(), thumbnails, bytes, dest);
             return 0;
+        }
+
+        /** The clip sink's thumbnail beside a clip: {@code <HH-mm-ss>_<event>.jpg} (ClipCommittable.thumbnailOf in connectors). */
+        static Path thumbnailOf(Path clip) {
+            String name = clip.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            return clip.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".jpg");
         }
     }
 }
