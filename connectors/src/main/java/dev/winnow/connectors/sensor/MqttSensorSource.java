@@ -122,6 +122,8 @@ public final class MqttSensorSource extends StreamSource<SensorReading> {
         }
 
         public Builder maxOutOfOrderness(Duration d) {
+            // as CsvSensorSource: a negative bound would put the watermark ahead of readings not yet seen
+            if (d == null || d.isNegative()) throw new IllegalArgumentException("negative out-of-orderness: " + d);
             this.maxOutOfOrderness = d;
             return this;
         }

@@ -2,6 +2,7 @@ package dev.winnow.connectors.sensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.connectors.testing.ClassResource;
 import dev.winnow.connectors.testing.Metrics;
@@ -9,6 +10,7 @@ import dev.winnow.connectors.testing.Mosquitto;
 import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.SensorReading;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -103,6 +105,13 @@ class MqttSensorSourceTest {
         return "{" + (idFromTopic ? "" : "\"sensorId\":\"" + r.sensorId + "\",") + "\"timestampMillis\":" + r.timestampMillis
                 + ",\"values\":[" + r.values[0] + "," + r.values[1] + "," + r.values[2] + "]"
                 + (r.label >= 0 ? ",\"label\":" + r.label : "") + "}";
+    }
+
+    @Test
+    void aNegativeOutOfOrdernessIsRefusedAtBuild() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MqttSensorSource.builder("tcp://127.0.0.1:1", "t").maxOutOfOrderness(Duration.ofSeconds(-1)));
+        assertTrue(e.getMessage().contains("negative out-of-orderness"), e.getMessage());
     }
 
     @Test
