@@ -37,11 +37,8 @@ final class CameraThreshold {
     static Choice choose(Model probe, float base, List<CameraFootage.Frame> frames) {
         List<float[]> scores = new ArrayList<>(frames.size());
         PersonDetector det = new PersonDetector(probe);
-        float[] x = new float[DetectorNet.IN_W * DetectorNet.IN_H];
         for (CameraFootage.Frame f : frames) {
-            byte[] g = f.grey();
-            for (int i = 0; i < x.length; i++) x[i] = (g[i] & 0xff) / 255f;
-            det.run(x);
+            det.run(f.grey());
             List<float[]> boxes = det.boxes();
             float[] s = new float[boxes.size()];
             for (int k = 0; k < s.length; k++) s[k] = boxes.get(k)[4];

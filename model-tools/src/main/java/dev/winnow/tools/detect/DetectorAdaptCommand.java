@@ -90,13 +90,10 @@ final class DetectorAdaptCommand implements Callable<Integer> {
     /** The student's presence and count on every frame of a slice, against the teacher's. */
     static Scores score(Model m, List<CameraFootage.Frame> frames) {
         PersonDetector det = new PersonDetector(m);
-        float[] x = new float[DetectorNet.IN_W * DetectorNet.IN_H];
         int tp = 0, fp = 0, fn = 0, teacher = 0;
         double err = 0;
         for (CameraFootage.Frame f : frames) {
-            byte[] g = f.grey();
-            for (int i = 0; i < x.length; i++) x[i] = (g[i] & 0xff) / 255f;
-            det.run(x);
+            det.run(f.grey());
             boolean s = det.count() > 0, t = f.teacherSeesPeople();
             if (t) teacher++;
             if (s && t) tp++;

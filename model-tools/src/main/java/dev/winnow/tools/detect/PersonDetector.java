@@ -16,6 +16,7 @@ public final class PersonDetector {
     private final float[] dets;
     private final float[] count = new float[1];
     private final float[] best;
+    private float[] pixels;
 
     public PersonDetector(Model model) {
         this.it = model.newInterpreter();
@@ -30,6 +31,16 @@ public final class PersonDetector {
         it.getOutput(0, dets, 0);
         it.getOutput(1, count, 0);
         if (best != null) it.getOutput(2, best, 0);
+    }
+
+    /**
+     * Runs one 320x240 grey frame given as bytes (0..255), scaled to 0..1 as the frame operators scale it,
+     * through a buffer this detector owns.
+     */
+    public void run(byte[] grey) {
+        if (pixels == null || pixels.length != grey.length) pixels = new float[grey.length];
+        for (int i = 0; i < grey.length; i++) pixels[i] = (grey[i] & 0xff) / 255f;
+        run(pixels);
     }
 
     public float score() { return best != null ? best[0] : count() > 0 ? dets[4] : 0f; }
