@@ -2,6 +2,7 @@ package dev.winnow.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.connectors.clips.ClipIndex;
 import dev.winnow.connectors.clips.Videos;
 import dev.winnow.examples.report.RetentionReport;
 import java.nio.file.Files;
@@ -82,18 +83,14 @@ class RetentionGoalsTest {
         double[][] spans = people.stream().map(s -> new double[] {s[0] - ROLL, s[1] + ROLL}).toArray(double[][]::new);
         long oracle = Videos.oracleBytes(packets, spans);
 
-        List<String> rows = Files.readAllLines(out.resolve("index.csv"));
-        List<String> header = List.of(rows.get(0).split(","));
-        int startCol = header.indexOf("start_millis"), endCol = header.indexOf("end_millis"), bytesCol = header.indexOf("bytes"), clipCol = header.indexOf("clip");
-        assertTrue(startCol >= 0 && endCol >= 0 && bytesCol >= 0 && clipCol >= 0, "index.csv columns: " + header);
         long kept = 0;
         List<double[]> clips = new ArrayList<>();
-        for (String r : rows.subList(1, rows.size())) {
-            String[] f = r.split(",");
-            kept += Long.parseLong(f[bytesCol]);
-            clips.add(new double[] {(Long.parseLong(f[startCol]) - SecurityRetentionJob.SAMPLE_START) / 1e3, (Long.parseLong(f[endCol]) - SecurityRetentionJob.SAMPLE_START) / 1e3});
-            Videos.assertPlayable(out.resolve(f[clipCol]));
+        for (ClipIndex.Row r : ClipIndex.read(new org.apache.flink.core.fs.Path(out.resolve("index.csv").toUri()))) {
+            kept += r.bytes();
+            clips.add(new double[] {(r.startMillis() - SecurityRetentionJob.SAMPLE_START) / 1e3, (r.endMillis() - SecurityRetentionJob.SAMPLE_START) / 1e3});
+            Videos.assertPlayable(out.resolve(r.clip()));
         }
+        assertFalse(clips.isEmpty(), "the people stretches give clips");
         String figures = String.format(Locale.ROOT, "kept %d B in %d clips, oracle %d B, source %d B: %.3fx the oracle, %.1f %% of the source",
                 kept, clips.size(), oracle, source, kept / (double) oracle, 100.0 * kept / source);
         System.out.println("retention goals: " + figures);
