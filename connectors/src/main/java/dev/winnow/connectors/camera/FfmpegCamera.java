@@ -46,13 +46,20 @@ import org.slf4j.LoggerFactory;
  * camera logs one error line naming itself, the input and ffmpeg's reason, counts
  * {@code camera.<id>.failed}, emits a {@link CameraStatus#FAILED} marker when recording, and ends;
  * other cameras of the source go on. A file that ends early ({@code File ended prematurely}) keeps the
- * frames it gave and is reported the same way. Connection errors of a live input (refused, timed out)
+ * frames it gave and is reported the same way, and so is a file whose frames stop well before its length
+ * (ffprobe's) while ffmpeg exits without an error: its codec changed mid-file (two recordings joined) or the
+ * rest is damaged, and the segment written last, which holds the undecodable packets, is left out. Connection errors of a live input (refused, timed out)
  * are retried instead. When an {@code rtsp://} server refuses RTSP over TCP (461 Unsupported
  * transport, e.g. VLC), the camera switches to UDP once and says so. A live input that stays connected
  * but gives no frame for the {@link #stallTimeout(Duration) stall timeout} (default 20 s; e.g. a
  * transport stream whose codec changed mid-run: ffmpeg keeps reading and its old decoder finds nothing
  * to decode) is stopped with one warning line saying so, and reopened like a broken stream: ffmpeg
  * probes the stream afresh, so the camera goes on in the new codec, in a new run of segments.
+ *
+ * <p>An {@code http(s)://} input that answers {@code multipart/x-mixed-replace} is an IP camera's MJPEG stream
+ * (asked once per reader, one GET closed after the headers): its JPEGs carry no time, so ffmpeg stamps each on
+ * arrival ({@code -use_wallclock_as_timestamps}), and a recording keeps every JPEG as the camera sent it (Matroska
+ * {@code V_MJPEG}, every frame a keyframe). Other HTTP streams (MPEG-TS) keep their own times.
  *
  * <p>Recording ({@link #record(Path, Duration)}): the same ffmpeg process also writes the camera's own
  * encoded video stream, by stream copy (no re-encode), as Matroska segments of about the segment
@@ -78,6 +85,7 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
     private final int height;
     private final double fps;
     private String ffmpeg = "ffmpeg";
+    private String ffprobe = "ffprobe";
     private final List<String> inputOptions = new ArrayList<>();
     private Boolean live;
     private boolean reconnect = true;
@@ -108,9 +116,10 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         this(cameraId, file.toString(), width, height, fps);
     }
 
-    /** The ffmpeg executable (default {@code ffmpeg} on the PATH). */
+    /** The ffmpeg executable (default {@code ffmpeg} on the PATH); ffprobe is looked for beside it. */
     public FfmpegCamera ffmpeg(String executable) {
         this.ffmpeg = executable;
+        this.ffprobe = executable.endsWith("ffmpeg") ? executable.substring(0, executable.length() - 6) + "ffprobe" : "ffprobe";
         return this;
     }
 
@@ -193,12 +202,23 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         return command(runDir, "tcp");
     }
 
+    private boolean http() {
+        String lower = input.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
+    }
+
     private boolean rtsp() {
         return input.toLowerCase(Locale.ROOT).startsWith("rtsp://");
     }
 
     List<String> command(Path runDir, String rtspTransport) {
+        return command(runDir, rtspTransport, false);
+    }
+
+    /** With {@code multipart}, the input is MJPEG over HTTP, whose parts carry no time: ffmpeg stamps each JPEG on arrival. */
+    List<String> command(Path runDir, String rtspTransport, boolean multipart) {
         List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error"));
+        if (multipart && !inputOptions.contains("-f")) cmd.addAll(List.of("-f", "mpjpeg", "-use_wallclock_as_timestamps", "1"));
         if (rtsp() && !inputOptions.contains("-rtsp_transport")) {
             cmd.addAll(List.of("-rtsp_transport", rtspTransport));
             // a server that stops sending without a goodbye ends the run after 5 s instead of hanging
@@ -238,6 +258,8 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         private long listOffset;
         private final Deque<Frame> markers = new ArrayDeque<>();
         private String rtspTransport = "tcp";
+        /** Whether the http(s) input serves MJPEG parts; asked of the server once, before the first start. */
+        private Boolean multipart;
         private long lastFrameWall;
         private long gapStart = -1;
         private int attempts;
@@ -338,6 +360,14 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                     throw new IOException("camera " + cameraId + ": " + input + " ended before the checkpointed frame "
                             + (seq) + " (" + toDiscard + " frames short)");
                 }
+                if (!liveInput && exit == 0 && framesThisRun > 0) {
+                    String cut = endedBeforeItsEnd();
+                    if (cut != null) {
+                        leaveOutLastSegment();
+                        fail(cut);
+                        return null;
+                    }
+                }
                 if (!liveInput || !reconnect) return null;
                 if (framesThisRun > 0) {
                     gapStart = lastFrameWall;
@@ -357,6 +387,32 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         private boolean permanent(String why) {
             return why.contains("Invalid data found") || why.contains("No such file") || why.contains("moov atom not found")
                     || why.matches(".*Server returned 4\\d\\d.*") || why.matches(".*method \\w+ failed: 4\\d\\d.*");
+        }
+
+        /**
+         * Why a file that ffmpeg finished without an error gave frames for clearly less than its length (null when it did
+         * not): ffmpeg skips what its decoder cannot read, so a file whose codec changes mid-way (two recordings joined)
+         * ends quietly at the change. Options that cut or loop the input make the length unknown, so they skip this.
+         */
+        private String endedBeforeItsEnd() {
+            for (String o : List.of("-t", "-to", "-ss", "-stream_loop")) if (inputOptions.contains(o)) return null;
+            double length = MediaProbe.videoSeconds(ffprobe, input);
+            double reached = framesThisRun / fps;
+            if (!(length > 0) || length - reached <= Math.max(2.0, 0.1 * length)) return null;
+            return String.format(Locale.ROOT, "gave no frame after %.1f s of its %.1f s: ffmpeg found no video it could decode in the rest"
+                    + " (its codec may change mid-file, or the rest is damaged); the frames before were kept", reached, length);
+        }
+
+        /** Leaves out the segment written last: it holds the packets ffmpeg could not decode, copied as they were. */
+        private void leaveOutLastSegment() throws IOException {
+            for (var it = markers.descendingIterator(); it.hasNext(); ) {
+                Frame m = it.next();
+                if (!m.isSegmentMarker()) continue;
+                it.remove();
+                LOG.warn("camera {}: leaving out segment {}: it holds what ffmpeg could not decode", cameraId, m.segment.path);
+                Files.deleteIfExists(Path.of(m.segment.path));
+                return;
+            }
         }
 
         private void fail(String reason) {
@@ -391,7 +447,8 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 listOffset = 0;
                 firstSegmentStart = Double.NaN;
             }
-            List<String> cmd = command(runDir, rtspTransport);
+            if (multipart == null) multipart = http() && MediaProbe.servesMultipart(input);
+            List<String> cmd = command(runDir, rtspTransport, multipart);
             LOG.info("camera {}: starting {}", cameraId, String.join(" ", cmd));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             try {

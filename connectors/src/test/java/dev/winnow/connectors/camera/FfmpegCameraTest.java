@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winnow.connectors.clips.Videos;
 import dev.winnow.connectors.source.StreamSplit;
 import dev.winnow.connectors.testing.Metrics;
 import dev.winnow.connectors.testing.ReaderHarness;
@@ -119,6 +120,45 @@ class FfmpegCameraTest {
             assertTrue(h.pollToEnd(Duration.ofSeconds(10)), "the camera ends; the job does not fail");
             assertEquals(List.of(), h.records);
             assertEquals(1, h.counter("camera.nowhere.failed"));
+        }
+    }
+
+    /**
+     * Two recordings joined into one transport stream, 10 s of H.264 then 20 s of MPEG-4 Part 2: ffmpeg decodes the
+     * first, skips the second as damaged H.264 and exits 0. The camera must not end as if the file were done: it
+     * fails with the length it reached, and the segment that took the MPEG-4 packets in is left out.
+     */
+    @Test
+    void aFileWhoseCodecChangesMidwayFailsThatCameraAndLeavesOutTheMixedSegment(@TempDir Path dir) throws Exception {
+        Path h264 = dir.resolve("h264.ts"), mpeg4 = dir.resolve("mpeg4.ts"), joined = dir.resolve("joined.ts");
+        Videos.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", VTEST.toString(), "-t", "10",
+                "-c:v", "libx264", "-preset", "veryfast", "-g", "10", "-an", "-f", "mpegts", h264.toString()));
+        Videos.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", "10", "-i", VTEST.toString(), "-t", "20",
+                "-c:v", "mpeg4", "-q:v", "5", "-g", "10", "-an", "-output_ts_offset", "10", "-f", "mpegts", mpeg4.toString()));
+        Files.write(joined, Files.readAllBytes(h264));
+        Files.write(joined, Files.readAllBytes(mpeg4), java.nio.file.StandardOpenOption.APPEND);
+        Path spool = dir.resolve("spool");
+        CameraSource source = CameraSource.of(CameraSource.ffmpeg("joined", joined.toString(), W, H, 5).record(spool, Duration.ofSeconds(4)));
+        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
+            h.addSplits(List.of(new StreamSplit<>(source.specs().get(0), 0, 0)), true);
+            assertTrue(h.pollToEnd(Duration.ofSeconds(60)), "the camera ends; the job does not fail");
+            List<Frame> pictures = h.records.stream().filter(f -> !f.isSegmentMarker() && !f.isStatusMarker()).toList();
+            assertEquals(50, pictures.size(), "10 s of H.264 at 5 fps");
+            assertEquals(1, h.counter("camera.joined.failed"));
+            List<Frame> failed = h.records.stream().filter(Frame::isStatusMarker).toList();
+            assertEquals(1, failed.size());
+            assertTrue(failed.get(0).status.message.contains("gave no frame after 10.0 s of its 29.8 s"), failed.get(0).status.message);
+            List<Frame> segments = h.records.stream().filter(Frame::isSegmentMarker).toList();
+            assertTrue(segments.size() >= 2, "the H.264 part's segments are announced: " + segments.size());
+            for (Frame s : segments) {
+                Path seg = Path.of(s.segment.path);
+                assertEquals("h264", Videos.codec(seg), seg.toString());
+                Videos.assertPlayable(seg);
+            }
+            try (var files = Files.walk(spool)) {
+                long written = files.filter(p -> p.toString().endsWith(".mkv")).count();
+                assertEquals(segments.size(), written, "the mixed segment is deleted, not only unannounced");
+            }
         }
     }
 

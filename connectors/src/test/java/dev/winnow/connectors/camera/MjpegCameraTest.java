@@ -19,6 +19,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +34,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** MJPEG over HTTP from a real HTTP server (the JDK's) serving real JPEGs, as an IP camera does. */
 class MjpegCameraTest {
@@ -49,6 +52,8 @@ class MjpegCameraTest {
     private URI serve(String path, Handler handler) throws IOException {
         if (server == null) {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            // each viewer in its own thread, as a camera serves several clients (and a recording camera's probe)
+            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             server.start();
         }
         server.createContext(path, ex -> {
@@ -79,6 +84,66 @@ class MjpegCameraTest {
         out.write(body);
         out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
+    }
+
+    /**
+     * A recording job keeps an MJPEG camera's own JPEGs: the ffmpeg camera sees the multipart answer, stamps each part
+     * on arrival, and its stream copy writes the JPEGs into Matroska segments unchanged. 40 real pictures (vtest.avi at
+     * 5 fps, encoded once by ffmpeg, as a camera would) are served in real time; every JPEG in the kept segments is
+     * byte for byte one the camera sent, in order, and the segments' times follow the arrival clock.
+     */
+    @Test
+    void aRecordingKeepsEveryJpegAsTheCameraSentIt(@TempDir Path dir) throws Exception {
+        Path pictures = Files.createDirectories(dir.resolve("sent"));
+        dev.winnow.connectors.clips.Videos.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i",
+                dev.winnow.connectors.clips.Videos.vtest().toString(), "-t", "8", "-vf", "fps=5,scale=320:240", "-q:v", "5",
+                pictures.resolve("%03d.jpg").toString()));
+        List<byte[]> sent = new ArrayList<>();
+        try (var files = Files.list(pictures)) {
+            for (Path p : files.sorted().toList()) sent.add(Files.readAllBytes(p));
+        }
+        assertEquals(40, sent.size());
+        URI url = serve("/video.mjpg", ex -> {
+            startMultipart(ex, "winnow");
+            OutputStream out = ex.getResponseBody();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < sent.size(); i++) {
+                part(out, sent.get(i), true);
+                sleepUntil(t0 + (i + 1) * 200_000_000L);
+            }
+        });
+        Path spool = dir.resolve("spool");
+        CameraSource source = CameraSource.of(CameraSource.ffmpeg("gate", url.toString(), 160, 120, 5).reconnect(false, Duration.ofSeconds(1))
+                .record(spool, Duration.ofSeconds(2)));
+        try (ReaderHarness<Frame> h = new ReaderHarness<>(source)) {
+            h.addSplits(List.of(new StreamSplit<>(source.specs().get(0), 0, 0)), true);
+            assertTrue(h.pollToEnd(Duration.ofSeconds(60)));
+            long frames = h.records.stream().filter(f -> !f.isSegmentMarker() && !f.isStatusMarker()).count();
+            assertTrue(frames >= 35 && frames <= 45, "about 8 s of analysis frames at 5 fps: " + frames);
+            List<Frame> segments = h.records.stream().filter(Frame::isSegmentMarker).toList();
+            assertTrue(segments.size() >= 2, "segments of about 2 s: " + segments.size());
+            List<byte[]> kept = new ArrayList<>();
+            for (Frame m : segments) {
+                Path seg = Path.of(m.segment.path);
+                assertEquals("mjpeg", dev.winnow.connectors.clips.Videos.codec(seg));
+                Path unpacked = Files.createDirectories(dir.resolve("kept").resolve(seg.getFileName().toString()));
+                dev.winnow.connectors.clips.Videos.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i", seg.toString(), "-c", "copy",
+                        "-f", "image2", unpacked.resolve("%04d.jpg").toString()));
+                try (var files = Files.list(unpacked)) {
+                    for (Path p : files.sorted().toList()) kept.add(Files.readAllBytes(p));
+                }
+                long span = m.segment.endMillis - m.segment.startMillis;
+                assertTrue(span >= 1_000 && span <= 3_000, "a segment spans about 2 s of arrival time: " + span + " ms");
+            }
+            // the segment being written when the stream ended is left out, as for any live stream that breaks
+            assertTrue(kept.size() >= 30, "most of the 40 JPEGs are in finished segments: " + kept.size());
+            for (int i = 0; i < kept.size(); i++) assertArrayEquals(sent.get(i), kept.get(i), "JPEG " + i + " is the one the camera sent");
+        }
+    }
+
+    private static void sleepUntil(long nanos) {
+        long wait = nanos - System.nanoTime();
+        if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
     }
 
     @Test

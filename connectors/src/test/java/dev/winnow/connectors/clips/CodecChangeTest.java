@@ -64,6 +64,14 @@ class CodecChangeTest {
         AtomicInteger connections = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/live.ts", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "video/mp2t");
+            String agent = ex.getRequestHeaders().getFirst("User-Agent");
+            if (agent != null && agent.startsWith("Java")) {
+                // the camera asks what the URL serves (MJPEG or not) before ffmpeg opens it: not a viewer
+                ex.sendResponseHeaders(200, -1);
+                ex.close();
+                return;
+            }
             // the first viewer sees the change; a viewer that comes later joins the stream in its new codec
             boolean first = connections.getAndIncrement() == 0;
             ex.sendResponseHeaders(200, 0);

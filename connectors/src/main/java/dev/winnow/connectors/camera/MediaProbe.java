@@ -1,0 +1,73 @@
+package dev.winnow.connectors.camera;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a camera's input is, asked before ffmpeg decodes it. Called from the camera's reader thread when it
+ * (re)starts ffmpeg, never per frame. Every failure answers "unknown" (false, NaN): ffmpeg then opens the
+ * input itself and reports its own error.
+ */
+final class MediaProbe {
+    private MediaProbe() {}
+
+    /**
+     * Whether an http(s) URL answers with {@code multipart/x-mixed-replace}, the MJPEG stream IP cameras serve. Its
+     * parts carry no presentation time, so ffmpeg must stamp them on arrival; a transport stream over HTTP carries
+     * its own times and must not be restamped (B-frames would be reordered). One GET, closed after the headers.
+     */
+    static boolean servesMultipart(String url) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            c.setConnectTimeout(5_000);
+            c.setReadTimeout(5_000);
+            c.setUseCaches(false);
+            try {
+                String type = c.getContentType();
+                return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/x-mixed-replace");
+            } finally {
+                c.disconnect();
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Length in seconds of a file's first video stream (the container's length when the stream states none), or NaN
+     * when ffprobe cannot tell. A file whose decode stops well before this length lost the rest of its video.
+     */
+    static double videoSeconds(String ffprobe, String file) {
+        try {
+            Process p = new ProcessBuilder(List.of(ffprobe, "-v", "error", "-select_streams", "v:0",
+                    "-show_entries", "stream=duration:format=duration", "-of", "default=nw=1:nk=1", file))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Double.NaN;
+            }
+            if (p.exitValue() != 0) return Double.NaN;
+            // the stream's line comes first; "N/A" where the container keeps the length (Matroska)
+            for (String line : out.strip().split("\\R")) {
+                try {
+                    double d = Double.parseDouble(line.trim());
+                    if (d > 0) return d;
+                } catch (NumberFormatException notANumber) {
+                    // N/A: try the next line
+                }
+            }
+            return Double.NaN;
+        } catch (IOException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+}
