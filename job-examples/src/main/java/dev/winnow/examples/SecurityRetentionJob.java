@@ -140,7 +140,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         kafka.require("--events-topic", eventsTopic);
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis);
         FeedStop stop = model.followsRegistry() || cascade.central().enabled() ? FeedStop.create() : null;
-        DataStream<Frame> frames = camera.frames(env, kafka, watermarks, stop, SAMPLE_START, spec -> {
+        DataStream<Frame> frames = camera.frames(env, kafka, watermarks, stop, SAMPLE_START, true, spec -> {
             if (spec instanceof FfmpegCamera f) f.record(spoolDir, segment);
             if (maxFrames != null) spec.maxFrames(maxFrames);
         });

@@ -66,6 +66,12 @@ public final class CameraOptions {
      */
     public DataStream<Frame> frames(StreamExecutionEnvironment env, KafkaOptions kafka, WatermarkStrategy<Frame> watermarks, FeedStop stop,
                                     long startMillis, Consumer<CameraSpec<?>> prepare) {
+        return frames(env, kafka, watermarks, stop, startMillis, false, prepare);
+    }
+
+    /** As above; with {@code recording}, every stream camera is opened by ffmpeg so that its own video can be kept. */
+    public DataStream<Frame> frames(StreamExecutionEnvironment env, KafkaOptions kafka, WatermarkStrategy<Frame> watermarks, FeedStop stop,
+                                    long startMillis, boolean recording, Consumer<CameraSpec<?>> prepare) {
         kafka.require("--frames-topic", framesTopic);
         if (framesTopic != null) {
             return env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), stop),
@@ -73,7 +79,7 @@ public final class CameraOptions {
         }
         List<CameraSpec<?>> specs = new ArrayList<>();
         for (String c : cameras) {
-            CameraSpec<?> spec = Cameras.parse(c, fps, eventFps, startMillis, 320, 240);
+            CameraSpec<?> spec = Cameras.parse(c, fps, eventFps, startMillis, 320, 240, recording);
             prepare.accept(spec);
             specs.add(spec);
         }

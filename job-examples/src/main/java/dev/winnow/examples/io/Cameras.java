@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /**
  * Cameras named on a command line as {@code id=where}: a folder of images (replayed), an
  * {@code http(s)://} MJPEG stream (what IP cameras serve), or anything else ffmpeg opens (a video
- * file, {@code rtsp://…}), scaled to the given size.
+ * file, {@code rtsp://…}, an HTTP transport stream when the job records), scaled to the given size.
  */
 public final class Cameras {
     private Cameras() {}
@@ -26,10 +26,20 @@ public final class Cameras {
      * @param startMillis event time of a replayed folder's first frame
      */
     public static CameraSpec<?> parse(String spec, double fps, double eventFps, long startMillis, int width, int height) {
+        return parse(spec, fps, eventFps, startMillis, width, height, false);
+    }
+
+    /**
+     * @param recording whether the job keeps the cameras' own video: an {@code http(s)://} camera then goes through
+     *                  ffmpeg, which records its stream as received (an MJPEG camera's JPEGs, an MPEG-TS camera's
+     *                  packets) while it decodes the analysis frames; otherwise MJPEG is read in Java, JPEG by JPEG
+     */
+    public static CameraSpec<?> parse(String spec, double fps, double eventFps, long startMillis, int width, int height, boolean recording) {
         int eq = spec.indexOf('=');
         if (eq <= 0 || eq == spec.length() - 1) throw new IllegalArgumentException("camera '" + spec + "': expected id=folder|video|url");
         String id = spec.substring(0, eq), where = spec.substring(eq + 1);
-        if (where.startsWith("http://") || where.startsWith("https://")) return CameraSource.mjpeg(id, URI.create(where));
+        boolean http = where.startsWith("http://") || where.startsWith("https://");
+        if (http && !recording) return CameraSource.mjpeg(id, URI.create(where));
         if (Files.isDirectory(Path.of(where))) {
             return CameraSource.imageFolder(id, Path.of(where)).fps(fps).eventTime(startMillis, eventFps);
         }
