@@ -137,6 +137,53 @@ class RtspRecordingTest {
         }
     }
 
+    /**
+     * The camera is reconfigured from H.264 to MPEG-4 Part 2: its RTSP server goes away and comes back at the same URL
+     * in the other codec. The camera reconnects, ffmpeg probes the new stream, recording goes on in a new run of
+     * segments, and the events before and after each get clips in their own codec, all of which play.
+     */
+    @Test
+    void aServerThatComesBackInAnotherCodecIsRecordedInIt() throws Exception {
+        Path out = tmp.resolve("out");
+        Path mpeg4 = tmp.resolve("vtest-mpeg4.mp4");
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", "40", "-i", "/usr/share/doc/opencv-doc/examples/data/vtest.avi", "-t", "39",
+                "-c:v", "mpeg4", "-q:v", "5", "-g", "10", "-an", mpeg4.toString()));
+        try (VlcRtspServer server = new VlcRtspServer(h264Clip(tmp), tmp).start(); LogLines log = new LogLines(FfmpegCamera.class)) {
+            SecurityRetentionJob job = new SecurityRetentionJob();
+            // its own camera id: the reporter's counters outlive a job, and the restart test sums camera.cam.gaps
+            new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "lobby=" + server.url(), "--fps", "5",
+                    "--max-frames", "200", "--parallelism", "1");
+            StreamExecutionEnvironment env = TestJobs.envWithExplicitUids(1);
+            job.build(env);
+            JobClient client = env.executeAsync("security-retention rtsp codec change");
+            Path spool = out.resolve(".spool");
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (segmentsListed(spool) < 8 && System.currentTimeMillis() < deadline) Thread.sleep(200);
+            assertTrue(segmentsListed(spool) >= 8, "recording from " + server.url() + " started: " + log.lines);
+            server.stop();
+            server.replaceClip(mpeg4);
+            Thread.sleep(3_000);
+            server.start();
+            client.getJobExecutionResult().get(180, TimeUnit.SECONDS);
+
+            assertTrue(log.any("camera lobby: " + server.url() + " is back after a"), "the reconnect is logged: " + log.lines);
+            RetentionReport.writeMergedIndex(out);
+            RetentionReport report = RetentionReport.read(out, job.retention());
+            System.out.print(report.summary(0));
+            long afterGap = report.statuses().get(0).toMillis;
+            java.util.Map<String, List<Long>> endsByCodec = new java.util.TreeMap<>();
+            for (var c : report.clips()) {
+                Path clip = out.resolve(c.clip());
+                assertPlayable(clip);
+                String codec = lastLine(run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name",
+                        "-of", "csv=p=0", clip.toString())));
+                endsByCodec.computeIfAbsent(codec, k -> new java.util.ArrayList<>()).add(c.endMillis());
+            }
+            assertEquals(java.util.Set.of("h264", "mpeg4"), endsByCodec.keySet(), "clips in both codecs: " + report.clips());
+            assertTrue(endsByCodec.get("mpeg4").stream().allMatch(end -> end > afterGap), "the MPEG-4 clips follow the reconnect");
+        }
+    }
+
     @Test
     void badInputFailsItsOwnCameraWithOneClearMessageWhileTheOthersGoOn() throws Exception {
         Path out = tmp.resolve("out");
@@ -151,11 +198,18 @@ class RtspRecordingTest {
         run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", clip.toString(), "-c", "copy", mkv.toString()));
         Path truncated = tmp.resolve("truncated.mkv");
         Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(mkv), 400_000));
+        // two recordings joined: 10 s of H.264, then MPEG-4 Part 2, in one transport stream
+        Path joined = tmp.resolve("joined.ts"), tail = tmp.resolve("tail.ts");
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", clip.toString(), "-t", "10", "-c", "copy", "-f", "mpegts", joined.toString()));
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", "10", "-i", clip.toString(), "-t", "20", "-c:v", "mpeg4", "-q:v", "5",
+                "-an", "-output_ts_offset", "10", "-f", "mpegts", tail.toString()));
+        Files.write(joined, Files.readAllBytes(tail), java.nio.file.StandardOpenOption.APPEND);
         try (VlcRtspServer server = new VlcRtspServer(clip, tmp).start(); LogLines log = new LogLines(FfmpegCamera.class)) {
             String missing = server.url().replace("/cam", "/nope");
             SecurityRetentionJob job = new SecurityRetentionJob();
             new CommandLine(job).parseArgs("--out", out.toString(), "--fps", "5", "--max-frames", "60", "--camera", "good=" + good,
-                    "--camera", "garbage=" + garbage, "--camera", "truncated=" + truncated, "--camera", "nope=" + missing);
+                    "--camera", "garbage=" + garbage, "--camera", "truncated=" + truncated, "--camera", "nope=" + missing,
+                    "--camera", "joined=" + joined);
             TestJobs.executeWithExplicitUids("security-retention bad input", 2, job::build);
 
             RetentionReport.writeMergedIndex(out);
@@ -165,7 +219,9 @@ class RtspRecordingTest {
             assertTrue(summary.contains("camera garbage failed: " + garbage + " cannot be read: ") && summary.contains("Invalid data found"), summary);
             assertTrue(summary.contains("camera truncated failed: " + truncated + " ended early after ") && summary.contains("File ended prematurely"), summary);
             assertTrue(summary.contains("camera nope failed: " + missing + " the server refused the stream: ") && summary.contains("404"), summary);
-            for (String cam : List.of("garbage", "truncated", "nope")) {
+            assertTrue(summary.contains("camera joined failed: " + joined + " gave no frame after ")
+                    && summary.contains("ffmpeg found no video it could decode in the rest"), summary);
+            for (String cam : List.of("garbage", "truncated", "nope", "joined")) {
                 assertEquals(1, log.lines.stream().filter(l -> l.startsWith("ERROR camera " + cam + " failed:")).count(), "one error line for " + cam + ": " + log.lines);
             }
             assertEquals(60, report.perCamera().get("good").frames(), "the good camera went on to its end");

@@ -57,6 +57,16 @@ public final class VlcRtspServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Serves {@code other} from the next {@link #start}, at the same URL: a camera reconfigured, say to another codec.
+     * The server must be stopped.
+     */
+    public void replaceClip(Path other) throws IOException {
+        if (process != null) throw new IllegalStateException("stop the server before replacing its clip");
+        Files.copy(other, clip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(clip, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
     /** Stops VLC (and runuser's child) and waits until it is gone. */
     public void stop() throws InterruptedException {
         Process p = process;
