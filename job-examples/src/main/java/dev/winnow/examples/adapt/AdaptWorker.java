@@ -27,8 +27,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import dev.winnow.tools.detect.FootageOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,10 +64,7 @@ public final class AdaptWorker implements Callable<Integer> {
     @Option(names = "--key", description = "signing key prefix as 'winnow keygen' writes it (default: $WINNOW_SIGNING_KEY)") String key = System.getenv("WINNOW_SIGNING_KEY");
     @Option(names = "--trust", description = "Ed25519 public key (PEM) the registry requires signatures from; repeatable") List<Path> trust = new ArrayList<>();
     @Option(names = "--teacher", description = "teacher artifact (default: adapt's, models/teacher/centernet.wnm)") Path teacher;
-    @Option(names = "--minutes", defaultValue = "10", description = "minutes of the camera's footage the teacher labels for fine-tuning (default: ${DEFAULT-VALUE})") double minutes;
-    @Option(names = "--validate-minutes", defaultValue = "2", description = "minutes after those both models are checked on (default: ${DEFAULT-VALUE})") double validateMinutes;
-    @Option(names = "--sample-fps", defaultValue = "2", description = "frames per second the teacher labels (default: ${DEFAULT-VALUE})") double sampleFps;
-    @Option(names = "--camera-fps", defaultValue = "25", description = "a frame directory's frame rate (default: ${DEFAULT-VALUE})") double cameraFps;
+    @Mixin FootageOptions footage;
     @Option(names = "--threads", defaultValue = "1", description = "threads for one adapt (default: ${DEFAULT-VALUE})") int threads;
     @Option(names = "--cooldown", defaultValue = "PT1H", description = "a camera adapted less than this ago is not adapted again (ISO-8601; default: ${DEFAULT-VALUE})")
     Duration cooldown;
@@ -98,6 +97,7 @@ public final class AdaptWorker implements Callable<Integer> {
             sources.put(c.substring(0, eq), c.substring(eq + 1));
         }
         if (key == null || key.isBlank()) throw new CommandLine.ParameterException(new CommandLine(this), "adapt-worker publishes signed students: give --key PREFIX or set WINNOW_SIGNING_KEY");
+        footage.validate(new CommandLine(this));  // at start, not on the first request minutes later
         Path basePath = base != null ? base : bundledBase();
         Files.createDirectories(work);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
@@ -179,9 +179,8 @@ public final class AdaptWorker implements Callable<Integer> {
 
     String[] adaptArgs(Path basePath, String source, String alias, Path artifact) {
         List<String> a = new ArrayList<>(List.of("detector", "adapt", "--base", basePath.toString(), "--camera", source,
-                "--minutes", Double.toString(minutes), "--validate-minutes", Double.toString(validateMinutes),
-                "--sample-fps", Double.toString(sampleFps), "--camera-fps", Double.toString(cameraFps), "--threads", Integer.toString(threads),
-                "--out", artifact.toString(), "--publish", registry, "--zoo", registry, "--name", name, "--alias", alias, "--key", key));
+                "--threads", Integer.toString(threads), "--out", artifact.toString(), "--publish", registry, "--zoo", registry, "--name", name, "--alias", alias, "--key", key));
+        a.addAll(footage.arguments());
         if (teacher != null) a.addAll(List.of("--teacher", teacher.toString()));
         for (Path t : trust) a.addAll(List.of("--trust", t.toString()));
         return a.toArray(String[]::new);

@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,11 +42,8 @@ import picocli.CommandLine.Spec;
 final class DetectorAdaptCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--base", required = true, description = "the student to start from (.wnm), e.g. model-tools/detector/person-detector-int8.wnm") Path base;
+    @Mixin FootageOptions footage;
     @Option(names = "--camera", required = true, description = "the camera: a directory of frames (in name order), a video file or a stream URL (rtsp://...)") String camera;
-    @Option(names = "--minutes", defaultValue = "10", description = "minutes of footage from the start that the teacher labels for fine-tuning (default: ${DEFAULT-VALUE})") double minutes;
-    @Option(names = "--validate-minutes", defaultValue = "2", description = "minutes after those that both models are checked on against the teacher (default: ${DEFAULT-VALUE})") double validateMinutes;
-    @Option(names = "--sample-fps", defaultValue = "2", description = "frames per second the teacher labels, in both slices (default: ${DEFAULT-VALUE})") double sampleFps;
-    @Option(names = "--camera-fps", defaultValue = "25", description = "a frame directory's frame rate, which places its files in time (default: ${DEFAULT-VALUE})") double cameraFps;
     @Option(names = "--out", required = true, description = "the adapted int8 student (.wnm), written only when it is accepted") Path out;
     @Option(names = "--publish", description = "also publish it, signed, to this registry (a directory or a server URL)") String publish;
     @Option(names = "--name", defaultValue = "person-detector", description = "model name in the registry (default: ${DEFAULT-VALUE})") String name;
@@ -141,8 +139,7 @@ final class DetectorAdaptCommand implements Callable<Integer> {
     }
 
     private void checkOptions(CommandLine cl) {
-        if (!(minutes > 0) || !(validateMinutes > 0)) throw new CommandLine.ParameterException(cl, "--minutes and --validate-minutes must be > 0");
-        if (!(sampleFps > 0) || !(cameraFps > 0)) throw new CommandLine.ParameterException(cl, "--sample-fps and --camera-fps must be > 0");
+        footage.validate(cl);
         if ((epochs != null && epochs < 0) || batch < 1 || threads < 1 || !(lr > 0)) throw new CommandLine.ParameterException(cl, "--epochs >= 0, --batch >= 1, --threads >= 1 and --lr > 0");
         if (!(teacherThreshold > 0 && teacherThreshold < 1)) throw new CommandLine.ParameterException(cl, "--teacher-threshold must be in (0, 1)");
         if (!threshold.equals("auto") && !threshold.equals("base")) {
@@ -168,10 +165,10 @@ final class DetectorAdaptCommand implements Callable<Integer> {
 
     /** The teacher's labels of the fine-tuning and validation slices, with a table of how many frames show people. */
     private CameraFootage.Slices labelFootage(PersonTeacher teacher, Path tp, PrintWriter o, PrintWriter err) throws Exception {
-        o.printf(Locale.ROOT, "teacher %s labels %s at %s frames/s: minutes 0-%s fine-tune, %s-%s validate%n", tp, camera, fmt(sampleFps), fmt(minutes), fmt(minutes),
-                fmt(minutes + validateMinutes));
+        o.printf(Locale.ROOT, "teacher %s labels %s at %s frames/s: minutes 0-%s fine-tune, %s-%s validate%n", tp, camera, fmt(footage.sampleFps), fmt(footage.minutes), fmt(footage.minutes),
+                fmt(footage.minutes + footage.validateMinutes));
         o.flush();
-        CameraFootage.Slices sl = CameraFootage.read(camera, cameraFps, sampleFps, minutes, validateMinutes, teacher, teacherThreshold, threads, err);
+        CameraFootage.Slices sl = CameraFootage.read(camera, footage.cameraFps, footage.sampleFps, footage.minutes, footage.validateMinutes, teacher, teacherThreshold, threads, err);
         o.printf(Locale.ROOT, "| slice | frames | teacher: with people |%n|---|---|---|%n| fine-tune | %d | %d |%n| validate | %d | %d |%n",
                 sl.adapt().size(), sl.adapt().stream().filter(CameraFootage.Frame::teacherSeesPeople).count(),
                 sl.validate().size(), sl.validate().stream().filter(CameraFootage.Frame::teacherSeesPeople).count());
@@ -215,7 +212,7 @@ final class DetectorAdaptCommand implements Callable<Integer> {
         prov.put("tool", "winnow detector adapt");
         prov.put("base", startModel.sha256Hex());
         prov.put("camera", camera);
-        prov.put("dataset", String.format(Locale.ROOT, "%s minutes 0-%s at %s frames/s (%d frames), labels: the CenterNet teacher", camera, fmt(minutes), fmt(sampleFps), samples.size()));
+        prov.put("dataset", String.format(Locale.ROOT, "%s minutes 0-%s at %s frames/s (%d frames), labels: the CenterNet teacher", camera, fmt(footage.minutes), fmt(footage.sampleFps), samples.size()));
         prov.put("seed", seed);
         prov.put("score_threshold", (double) decode.scoreThreshold());
         Model adapted = Model.load(DetectorExport.export(start.net(), decode, ranges, Map.of(), prov, null, List.of()));
@@ -244,7 +241,7 @@ final class DetectorAdaptCommand implements Callable<Integer> {
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
         int sampledFrames = sl.adapt().size() + sl.validate().size() + sl.skipped();
         o.printf(Locale.ROOT, "%ntook %.0f s wall, %.0f s CPU, for %.1f minutes of footage, %d frames sampled (teacher %.0f s, fine-tune and export %.0f s, %d thread%s)%n",
-                total, cpu, sampledFrames / sampleFps / 60, sampledFrames, sl.teacherSeconds(), t.seconds(), threads, threads == 1 ? "" : "s");
+                total, cpu, sampledFrames / footage.sampleFps / 60, sampledFrames, sl.teacherSeconds(), t.seconds(), threads, threads == 1 ? "" : "s");
         o.flush();
     }
 
