@@ -11,6 +11,7 @@
 #   scripts/cluster.sh submit [-d] <job> [job options]
 #                                       submit a job-examples job through Flink's CliFrontend (`flink run`);
 #                                       -d returns once the job is submitted, printing its JobID
+#   scripts/cluster.sh build            build the cluster jar if it is missing or stale (submit does)
 #   scripts/cluster.sh run <job> [job options]
 #                                       start, submit and wait, stop (default job: security-retention
 #                                       --out reports/cluster/security-retention)
@@ -32,7 +33,7 @@ LOGS=$WORK/log
 PIDS=$WORK/pids
 JAR=$ROOT/job-examples/target/job-examples-0.1.0-SNAPSHOT-all.jar
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; }
 say() { echo "cluster.sh: $*"; }
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 
@@ -234,12 +235,23 @@ status() {
   [ "$running" -gt 0 ]
 }
 
+# the cluster jar (Flink provided), rebuilt when missing or older than a source or pom it is made of
+# (the same path holds run-demo.sh's self-contained build, Flink inside, between its builds: not for a cluster)
+build() {
+  local inputs=(pom.xml) m
+  for m in model-runtime model-registry model-tools flink-operators connectors job-examples; do inputs+=("$m/pom.xml" "$m/src/main"); done
+  if [ ! -f "$JAR" ] || [ -n "$(find "${inputs[@]}" -newer "$JAR" -print -quit 2>/dev/null)" ] \
+      || unzip -qql "$JAR" org/apache/flink/runtime/minicluster/MiniCluster.class >/dev/null 2>&1; then
+    mvn -B -q -ntp -o -pl job-examples -am package -DskipTests
+  fi
+}
+
 submit() {
   local detached=()
   [ "${1:-}" = "-d" ] && { detached=(-d); shift; }
   [ -n "$(ours jobmanager)" ] || die "no cluster of this script is running: scripts/cluster.sh start"
   classpath
-  mvn -B -q -ntp -o -pl job-examples -am package -DskipTests
+  build
   local job=${1:-security-retention}; [ $# -gt 0 ] && shift
   [ $# -gt 0 ] || [ "$job" != security-retention ] || set -- --out "reports/cluster/$job"
   FLINK_CONF_DIR="$CONF_DIR" jvm client org.apache.flink.client.cli.CliFrontend run "${detached[@]+"${detached[@]}"}" "$JAR" "$job" "$@"
@@ -251,6 +263,7 @@ case "$cmd" in
   stop) stop ;;
   status) status ;;
   submit) submit "$@" ;;
+  build) build; classpath ;;
   run)
     [ -z "$(our_pids)" ] || die "a cluster of this script is running; use submit, or stop it first"
     start

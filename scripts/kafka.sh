@@ -17,7 +17,8 @@ ROOT=$PWD
 KAFKA_VERSION=4.2.0
 PORT=${KAFKA_PORT:-9092}
 CONTROLLER_PORT=$((PORT + 1))
-WORK=$ROOT/target/kafka
+WORK=${KAFKA_WORK:-$ROOT/target/kafka}   # KAFKA_WORK=… for a second broker beside it (with another KAFKA_PORT)
+mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
 PIDFILE=$WORK/kafka.pid
 CONF=$WORK/server.properties
 
