@@ -215,6 +215,8 @@ stop() {
     echo "$left" | cut -c1-160 >&2
     return 1
   fi
+  # the JVMs' io.tmp.dirs (blob caches, spilled files): a killed TaskManager never deletes its own
+  rm -rf "${WORK:?}/tmp"
   say "stopped; ps shows no JVM of this cluster"
 }
 
