@@ -7,6 +7,7 @@
 # apt-get if missing; the videos are read where installed, else extracted from their .debs without installing
 # them (scripts/data/fetch-footage.sh --path). Any --camera or --frames-topic option replaces these cameras.
 # Other jobs: scripts/run-demo.sh stadium-staffing | sensor-events [options]; --help lists options.
+# scripts/run-demo.sh produce frames --camera <video|dir> --kafka host:port puts a camera's frames on Kafka.
 #
 # The jobs run from a self-contained jar (Flink inside, so plain `java -jar` starts a MiniCluster):
 # job-examples/target/demo/winnow-examples.jar. `mvn verify` builds the cluster jar (Flink provided)
@@ -34,7 +35,7 @@ if stale; then
 fi
 
 job=security-retention
-case "${1:-}" in security-retention|stadium-staffing|sensor-events) job=$1; shift ;; esac
+case "${1:-}" in security-retention|stadium-staffing|sensor-events|produce) job=$1; shift ;; esac
 defaults=()
 if [ "$job" = security-retention ] && ! printf '%s\n' "$@" | grep -qE '^--(camera|frames-topic|help|version)(=|$)|^-[hV]$'; then
   if ! command -v ffmpeg >/dev/null; then

@@ -27,6 +27,7 @@ import dev.winnow.flink.types.ClipRequest;
 import dev.winnow.flink.types.SegmentDecision;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
+import dev.winnow.flink.types.Verdict;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -100,6 +101,9 @@ public final class SecurityRetentionJob implements Callable<Integer> {
     @Option(names = "--events-topic", description = "also write RetentionEvent records to this Kafka topic (exactly once)")
     String eventsTopic;
 
+    @Option(names = "--verdicts-topic", description = "also write every scored frame's Verdict to this Kafka topic (exactly once)")
+    String verdictsTopic;
+
     static final long SAMPLE_START = 1_700_000_000_000L;
 
     /** What {@link #build} read from --labels, for the summary. */
@@ -138,6 +142,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         Path spoolDir = spool != null ? spool : output.local() != null ? output.local().resolve(".spool")
                 : Path.of(System.getProperty("java.io.tmpdir"), "winnow-spool");
         kafka.require("--events-topic", eventsTopic);
+        kafka.require("--verdicts-topic", verdictsTopic);
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis);
         FeedStop stop = model.followsRegistry() || cascade.central().enabled() ? FeedStop.create() : null;
         DataStream<Frame> frames = camera.frames(env, kafka, watermarks, stop, SAMPLE_START, true, spec -> {
@@ -161,6 +166,11 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         Duration every = camera.statusPeriod(kafka);
         if (every != null) LiveStatus.log(stamps, every, "frames");
         scored.sinkTo(CsvFiles.sink(output, "verdicts", RetentionReport::verdictLine, s -> s.frame.timestampMillis)).name("verdicts csv").uid("verdicts-csv");
+        if (verdictsTopic != null) {
+            scored.map(s -> s.verdict).returns(Verdict.class).name("verdicts").uid("verdicts")
+                    .sinkTo(WinnowKafka.verdictSink(kafka.bootstrap, verdictsTopic).exactlyOnce(kafka.transactions("security-retention", "verdicts")).build())
+                    .name("kafka " + verdictsTopic).uid("verdicts-kafka");
+        }
         SingleOutputStreamOperator<ScoredFrame> kept = scored.keyBy(s -> s.frame.cameraId).process(new RetentionFilter(retention())).name("retention").uid("retention");
         if (keepFrames) {
             kept.map(s -> s.frame).uid("kept-frames").sinkTo(RetainedFrameSink.builder(output.flink("frames")).build())

@@ -25,9 +25,14 @@ class JobOptionsTest {
         CommandLine main = new CommandLine(new Main());
         List<String> undocumented = new ArrayList<>();
         for (CommandLine job : main.getSubcommands().values()) {
-            for (OptionSpec o : job.getCommandSpec().options()) {
-                String text = String.join(" ", o.description()).trim();
-                if (text.isEmpty()) undocumented.add(job.getCommandName() + " " + o.longestName());
+            // a command's own subcommands too (produce frames)
+            List<CommandLine> commands = new ArrayList<>(List.of(job));
+            commands.addAll(job.getSubcommands().values());
+            for (CommandLine c : commands) {
+                for (OptionSpec o : c.getCommandSpec().options()) {
+                    String text = String.join(" ", o.description()).trim();
+                    if (text.isEmpty()) undocumented.add(c.getCommandSpec().qualifiedName() + " " + o.longestName());
+                }
             }
             // as a user runs it: winnow-examples <job> --help
             CommandLine cli = new CommandLine(new Main());
@@ -38,7 +43,8 @@ class JobOptionsTest {
             assertTrue(out.toString().startsWith("Usage: winnow-examples " + job.getCommandName()), out.toString());
         }
         assertEquals(List.of(), undocumented, "options without a description");
-        assertEquals(6, main.getSubcommands().size(), "the four jobs, cascade-eval and adapt-worker");
+        assertEquals(7, main.getSubcommands().size(), "the four jobs, cascade-eval, adapt-worker and produce");
+        assertEquals(List.of("frames"), List.copyOf(main.getSubcommands().get("produce").getSubcommands().keySet()));
     }
 
     @Test

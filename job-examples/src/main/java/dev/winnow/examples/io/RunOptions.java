@@ -2,6 +2,7 @@ package dev.winnow.examples.io;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Option;
 
@@ -42,15 +43,22 @@ public final class RunOptions {
 
     /**
      * Builds the graph at --parallelism and runs it as {@code winnow <job>} to its end. Reports are written only
-     * for a local --out: for a remote one this prints where the outputs are, and the result has no local directory.
+     * for a local --out of an attached run: for a remote one this prints where the outputs are, for a detached
+     * submission ({@code flink run -d}) the job id, and the result has no local directory.
      */
     public Finished run(String job, Graph graph) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         graph.build(env);
         long t0 = System.nanoTime();
-        env.execute("winnow " + job);
+        JobExecutionResult result = env.execute("winnow " + job);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!result.isJobExecutionResult()) {
+            // `flink run -d`: the client returns once the job is submitted, before any output exists to report on
+            System.out.printf(Locale.ROOT, "%s submitted detached as job %s; outputs in %s as it runs (no report: the client does not wait)%n",
+                    job, result.getJobID(), out);
+            return new Finished(seconds, null);
+        }
         Path local = output().local();
         if (local == null) {
             System.out.printf(Locale.ROOT, "%s finished in %.1f s; outputs in %s (reports are written for local output directories)%n", job, seconds, out);

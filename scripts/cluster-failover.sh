@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Exactly-once through a TaskManager crash, on a real standalone cluster (scripts/cluster.sh) and a real
+# broker (scripts/kafka.sh, its own on port 9192 with data under target/failover/kafka):
+#   1. two cameras of vtest.avi frames (2 x 795, 10 frames/s of video) go to a frames topic (produce frames);
+#   2. security-retention with the int8 person detector reads it (bounded at the topic's end, parallelism 2,
+#      a checkpoint every 2 s) and writes every frame's verdict to a verdicts topic with an exactly-once
+#      (transactional) KafkaSink;
+#   3. after the job's first completed checkpoint, `kill -9` one TaskManager running its tasks, and start
+#      a TaskManager again; the job restores from its last checkpoint and runs to the end;
+#   4. a read_committed consumer finds every input frame's verdict exactly once.
+# Prints: exactly-once: <in> in, <out> out, <lost> lost, <dup> duplicated, <r> restarts
+# Exit 0 only when nothing is lost or duplicated and the job restarted at least once. Bounded to 5 minutes
+# (FAILOVER_LIMIT seconds); on any exit it stops the cluster and the broker it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+LIMIT=${FAILOVER_LIMIT:-300}
+WORK=$ROOT/target/failover
+export KAFKA_PORT=9192 KAFKA_WORK=$WORK/kafka
+BOOTSTRAP=localhost:$KAFKA_PORT
+REST=localhost:18081
+RUN=$(date +%s)
+FRAMES=frames-$RUN
+VERDICTS=verdicts-$RUN
+VIDEO=${FAILOVER_VIDEO:-/usr/share/doc/opencv-doc/examples/data/vtest.avi}
+T0=$(date +%s)
+say() { echo "failover [$(( $(date +%s) - T0 )) s]: $*"; }
+die() { echo "failover [$(( $(date +%s) - T0 )) s]: $*" >&2; exit 1; }
+
+[ -f "$VIDEO" ] || VIDEO=$(scripts/data/fetch-footage.sh --path vtest) || die "no vtest.avi (scripts/data/fetch-footage.sh)"
+if scripts/cluster.sh status >/dev/null 2>&1; then die "a cluster of scripts/cluster.sh is running: stop it first (scripts/cluster.sh stop)"; fi
+
+started_cluster=0 started_kafka=0 watchdog=""
+cleanup() {
+  local rc=$?
+  [ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null || true
+  [ "$started_cluster" = 1 ] && scripts/cluster.sh stop >/dev/null 2>&1 || true
+  [ "$started_kafka" = 1 ] && scripts/kafka.sh stop --clean >/dev/null 2>&1 || true
+  say "cluster and broker stopped; ps shows $(ps -eo args= | grep -F -e "$ROOT/target/cluster/conf" -e "$KAFKA_WORK/server.properties" | grep -vc grep || true) of their JVMs left"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'die "over the ${LIMIT} s limit"' USR1
+( sleep "$LIMIT"; kill -USR1 $$ ) &
+watchdog=$!
+
+mkdir -p "$WORK"
+rm -rf "$WORK/kafka" "$WORK/out"
+scripts/cluster.sh build > "$WORK/build.log" 2>&1 || die "the cluster jar did not build: $(tail -5 "$WORK/build.log")"
+say "starting a broker on $BOOTSTRAP and a cluster (1 JobManager, 2 TaskManagers)"
+started_kafka=1 started_cluster=1
+scripts/kafka.sh start > "$WORK/kafka-start.log" 2>&1 &
+kafka_pid=$!
+scripts/cluster.sh start > "$WORK/cluster-start.log" 2>&1 &
+cluster_pid=$!
+wait "$kafka_pid" || die "the broker did not start: $(tail -2 "$WORK/kafka-start.log")"
+wait "$cluster_pid" || die "the cluster did not start: $(tail -2 "$WORK/cluster-start.log")"
+say "$(tail -1 "$WORK/cluster-start.log" | sed 's/^cluster.sh: //')"
+
+# the cluster jar runs produce frames and the check on Flink's own lib (the jar has Flink 'provided')
+JAR=job-examples/target/job-examples-0.1.0-SNAPSHOT-all.jar
+CP="$JAR:$(cat target/cluster/lib.txt)"
+java -cp "$CP" dev.winnow.examples.Main produce frames --camera "cam-a=$VIDEO" --camera "cam-b=$VIDEO" \
+  --kafka "$BOOTSTRAP" --topic "$FRAMES" --partitions 2 2>"$WORK/produce.err" | sed 's/^/failover: /' \
+  || die "produce frames failed: $(tail -3 "$WORK/produce.err")"
+
+submit_out=$(scripts/cluster.sh submit -d security-retention --kafka "$BOOTSTRAP" --kafka-bounded --frames-topic "$FRAMES" \
+  --verdicts-topic "$VERDICTS" --group "failover-$RUN" --out "$WORK/out" 2>&1) || die "submit failed: $submit_out"
+JOB=$(echo "$submit_out" | grep -o 'JobID [0-9a-f]\{32\}' | head -1 | cut -d' ' -f2)
+[ -n "$JOB" ] || die "no JobID in: $submit_out"
+say "job $JOB submitted"
+
+json() { curl -sf "$REST/$1" 2>/dev/null || true; }
+state() { json "jobs/$JOB" | grep -o '"state":"[A-Z]*"' | head -1 | cut -d'"' -f4; }
+completed() { json "jobs/$JOB/checkpoints" | grep -o '"completed":[0-9]*' | head -1 | cut -d: -f2; }
+restarts() { json "jobs/$JOB/metrics?get=numRestarts" | grep -o '"value":"[0-9]*"' | cut -d'"' -f4; }
+
+while [ "$(completed)" = "" ] || [ "$(completed)" -lt 1 ]; do
+  s=$(state); case "$s" in FINISHED|FAILED|CANCELED) die "job $s before its first checkpoint: too few frames to kill mid-run" ;; esac
+  sleep 0.5
+done
+# the TaskManager that runs the source's first subtask runs part of the job (both when the slots are spread)
+source_vertex=$(json "jobs/$JOB" | grep -o '"vertices":\[{"id":"[0-9a-f]*"' | grep -o '[0-9a-f]\{32\}')
+victim=$(json "jobs/$JOB/vertices/$source_vertex/taskmanagers" | grep -o '"taskmanager-id":"taskmanager-[0-9]*"' | head -1 | cut -d'"' -f4)
+[ -n "$victim" ] || victim=taskmanager-1
+victim_pid=$(cat "target/cluster/pids/$victim.pid")
+committed_before=$(json "jobs/$JOB/checkpoints" | grep -o '"completed":[0-9]*' | head -1 | cut -d: -f2)
+kill -9 "$victim_pid"
+killed_at=$(date +%s)
+say "kill -9 $victim (pid $victim_pid) after checkpoint $committed_before completed"
+# the TaskManager starts again while the job recovers on the slots left
+scripts/cluster.sh start > "$WORK/cluster-restart.log" 2>&1 &
+restart_pid=$!
+
+r=0 resumed=""
+while :; do
+  s=$(state)
+  n=$(restarts); [ -n "$n" ] && r=$n
+  # a checkpoint completed after the restore commits the sink's transaction: output resumes then
+  c=$(completed)
+  if [ -z "$resumed" ] && [ "${r:-0}" -ge 1 ] && [ -n "$c" ] && [ "$c" -gt "$committed_before" ]; then
+    resumed=$(( $(date +%s) - killed_at ))
+    say "checkpoint $c completed after the restore: output committed again ${resumed} s after the kill"
+  fi
+  case "$s" in
+    FINISHED) break ;;
+    FAILED|CANCELED) die "job $s after the kill: see target/cluster/log" ;;
+  esac
+  sleep 1
+done
+wait "$restart_pid" || die "the TaskManager did not start again: $(tail -2 "$WORK/cluster-restart.log")"
+say "$(grep 'started' "$WORK/cluster-restart.log" | sed 's/^cluster.sh: //') again"
+say "job finished $(( $(date +%s) - killed_at )) s after the kill"
+java -cp "$CP" scripts/lib/ExactlyOnceCheck.java "$BOOTSTRAP" "$FRAMES" "$VERDICTS" "$r" 2>"$WORK/check.err" \
+  || { cat "$WORK/check.err" >&2; die "verdicts lost or duplicated"; }
+[ "$r" -ge 1 ] || die "the job never restarted: the kill did not hit it"
+say "done in $(( $(date +%s) - T0 )) s"

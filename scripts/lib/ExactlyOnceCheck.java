@@ -1,0 +1,79 @@
+import dev.winnow.connectors.avro.AvroFormat;
+import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.Verdict;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The failover script's verdict check: reads the frames topic and the verdicts topic to their ends with
+ * {@code isolation.level=read_committed} (what a downstream reader of an exactly-once topic sees) and
+ * prints one line: {@code exactly-once: <in> in, <out> out, <lost> lost, <dup> duplicated, <r> restarts}.
+ * A frame without a verdict is lost; every verdict after the first for the same camera and seq is a
+ * duplicate. Exit code 0 only when nothing is lost or duplicated. Run with the cluster jar and Flink's
+ * lib on the class path: {@code java -cp … scripts/lib/ExactlyOnceCheck.java <bootstrap> <frames> <verdicts> <restarts>}.
+ */
+public class ExactlyOnceCheck {
+    public static void main(String[] args) throws Exception {
+        if (args.length != 4) {
+            System.err.println("usage: ExactlyOnceCheck <bootstrap> <frames-topic> <verdicts-topic> <restarts>");
+            System.exit(2);
+        }
+        String bootstrap = args[0];
+        Set<String> in = new HashSet<>();
+        readAll(bootstrap, args[1], r -> in.add(key(AvroFormat.FRAME.decode(r.value()))));
+        Map<String, Integer> seen = new HashMap<>();
+        long[] out = {0};
+        readAll(bootstrap, args[2], r -> {
+            Verdict v = AvroFormat.VERDICT.decode(r.value());
+            seen.merge(v.cameraId + "#" + v.seq, 1, Integer::sum);
+            out[0]++;
+        });
+        long lost = in.stream().filter(k -> !seen.containsKey(k)).count();
+        long duplicated = seen.values().stream().mapToLong(n -> n - 1).sum();
+        long unknown = seen.keySet().stream().filter(k -> !in.contains(k)).count();
+        System.out.printf("exactly-once: %d in, %d out, %d lost, %d duplicated, %s restarts%s%n", in.size(), out[0], lost, duplicated, args[3],
+                unknown == 0 ? "" : ", " + unknown + " verdicts for frames never sent");
+        System.exit(lost == 0 && duplicated == 0 && unknown == 0 ? 0 : 1);
+    }
+
+    static String key(Frame f) {
+        return f.cameraId + "#" + f.seq;
+    }
+
+    interface RecordHandler {
+        void accept(ConsumerRecord<byte[], byte[]> r) throws Exception;
+    }
+
+    /** Every committed record of the topic, from the beginning to the end offsets at the time of the call. */
+    static void readAll(String bootstrap, String topic, RecordHandler handler) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            // with read_committed these are the last stable offsets: an open transaction would stop the read there
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException(topic + ": not read to its end offsets " + end + " within 60 s");
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) handler.accept(r);
+            }
+        }
+    }
+}
