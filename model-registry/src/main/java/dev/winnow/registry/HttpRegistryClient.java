@@ -228,7 +228,13 @@ public final class HttpRegistryClient implements RegistryClient {
 
     /** With {@code allowSignatureChange}, an input spec or labels differing from the current version are accepted. */
     public ModelVersion publish(String model, byte[] artifact, Map<String, String> tags, boolean allowSignatureChange) throws IOException, RegistryException {
+        return publish(model, artifact, tags, allowSignatureChange, null);
+    }
+
+    /** As {@link #publish(String, byte[], Map, boolean)}; a non-null {@code alias} is pointed at the version in the same commit. */
+    public ModelVersion publish(String model, byte[] artifact, Map<String, String> tags, boolean allowSignatureChange, String alias) throws IOException, RegistryException {
         StringBuilder q = new StringBuilder();
+        if (alias != null) q.append("?alias=").append(enc(alias));
         tags.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&").append("tag.").append(enc(k)).append('=').append(enc(v)));
         if (allowSignatureChange) q.append(q.length() == 0 ? "?" : "&").append("allow-signature-change=true");
         return versionAnswer(jsonOrThrow(send(request("/models/" + enc(model) + "/versions" + q)

@@ -98,15 +98,15 @@ public final class RegistryCommand implements Runnable {
         @Parameters(index = "0", description = "model name") String model;
         @Parameters(index = "1", description = "artifact (.wnm)") Path file;
         @Option(names = "--tag", description = "key=value, repeatable") Map<String, String> tags = new LinkedHashMap<>();
-        @Option(names = "--alias", description = "also point this alias at the new version") String alias;
+        @Option(names = "--alias", description = "also point this alias at the new version, in the same commit") String alias;
         @Option(names = "--allow-signature-change", description = "accept an input spec or labels that differ from the model's current version "
                 + "(jobs following its aliases will fail to load it)") boolean allowSignatureChange;
 
         @Override
         int execute() throws Exception {
             RegistryTarget.Ops ops = target.open();
-            ModelVersion v = ops.publish(model, Files.readAllBytes(file), tags, allowSignatureChange);
-            if (alias != null) ops.setAlias(model, alias, v.version());
+            // one commit: a crash cannot leave the version published and the alias not moved
+            ModelVersion v = ops.publish(model, Files.readAllBytes(file), tags, allowSignatureChange, alias);
             out().printf("%-8s %-14s %-10s %10s  %-20s %-10s %s%n", "version", "sha256", "family", "bytes", "published", "by", "aliases");
             out().println(row(v, alias == null ? Map.of() : Map.of(alias, v.version())));
             return 0;
