@@ -77,15 +77,30 @@ public final class RegistryCommand implements Runnable {
         @Option(names = "--token", description = "write token (default: $WINNOW_REGISTRY_TOKEN)") String token = System.getenv("WINNOW_REGISTRY_TOKEN");
         @Option(names = "--trust", description = "Ed25519 public key (PEM) whose signatures are accepted; repeatable") List<Path> trust = new ArrayList<>();
         @Option(names = "--max-upload-mb", defaultValue = "64", description = "largest artifact a publish may upload, in MiB (default: ${DEFAULT-VALUE})") int maxUploadMb;
+        @Option(names = "--max-requests", defaultValue = "128", description = "requests read or handled at once; beyond, 503 with Retry-After (default: ${DEFAULT-VALUE})") int maxRequests;
+        @Option(names = "--max-long-polls", defaultValue = "1024", description = "change-feed long polls waiting at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxLongPolls;
+        @Option(names = "--max-uploads", defaultValue = "32", description = "uploads received at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxUploads;
+        @Option(names = "--upload-memory-mb", defaultValue = "192", description = "heap that uploads being verified share, counted as 3x each body, in MiB (default: ${DEFAULT-VALUE})") int uploadMemoryMb;
+        @Option(names = "--request-timeout-s", defaultValue = "60", description = "seconds a client has to send a request or take a response (default: ${DEFAULT-VALUE})") int requestTimeoutS;
 
         @Override
         int execute() throws Exception {
             if (token == null) throw new CommandLine.ParameterException(spec.commandLine(), "give --token or set WINNOW_REGISTRY_TOKEN");
             List<PublicKey> keys = new ArrayList<>();
             for (Path p : trust) keys.add(Ed25519Keys.readPublicPem(p));
+            RegistryHttpServer.Config config;
+            try {
+                config = RegistryHttpServer.Config.builder(token).maxUploadBytes((long) maxUploadMb << 20).maxConcurrentRequests(maxRequests)
+                        .maxLongPolls(maxLongPolls).maxUploads(maxUploads).uploadMemoryBytes((long) uploadMemoryMb << 20)
+                        .requestTimeout(java.time.Duration.ofSeconds(requestTimeoutS)).build();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir), keys, Clock.systemUTC());
-            RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress(host, port), token, (long) maxUploadMb << 20).start();
-            out().printf("serving %s on http://%s:%d (%d trusted keys)%n", dir.toAbsolutePath(), host, s.port(), keys.size());
+            // what a crash left (temporary files, a blob whose publish never committed) goes before serving
+            int removed = r.recover();
+            RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress(host, port), config).start();
+            out().printf("serving %s on http://%s:%d (%d trusted keys, %d leftovers removed)%n", dir.toAbsolutePath(), host, s.port(), keys.size(), removed);
             out().flush();
             new CountDownLatch(1).await();
             return 0;
