@@ -85,11 +85,20 @@ public final class ModelRegistry {
 
     /** Reads the events other writers appended since the last look. */
     public void refresh() throws IOException, RegistryException {
-        synchronized (stateLock) {
-            while (true) {
-                Optional<byte[]> next = store.get(eventKey(log.size() + 1));
-                if (next.isEmpty()) return;
-                apply(RegistryEvent.fromJson(next.get()));
+        while (true) {
+            long next;
+            synchronized (stateLock) {
+                next = log.size() + 1;
+            }
+            // the look at the store is outside the lock: every read refreshes first, and readers
+            // queued behind one another's I/O made resolve latency grow with the number of clients
+            Optional<byte[]> bytes = store.get(eventKey(next));
+            if (bytes.isEmpty()) return;
+            RegistryEvent e = RegistryEvent.fromJson(bytes.get());
+            if (e.sequence() != next) throw new RegistryException(RegistryException.Kind.STORAGE, "event log out of order at " + next);
+            synchronized (stateLock) {
+                // another thread may have applied it meanwhile
+                if (log.size() + 1 == next) apply(e);
             }
         }
     }
