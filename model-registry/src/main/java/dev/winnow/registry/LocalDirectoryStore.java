@@ -73,9 +73,33 @@ public final class LocalDirectoryStore implements BlobStore {
     @Override
     public Optional<byte[]> get(String key) throws IOException {
         try {
-            return Optional.of(Files.readAllBytes(path(key)));
+            return Optional.of(readAll(path(key)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Largest slice of a heap array handed to a file channel at once. The JDK copies a heap buffer
+     * through a temporary direct buffer of the same size and keeps it cached per thread: whole 64 MB
+     * artifacts read or written at once by a server's worker threads ran out of direct memory (which
+     * defaults to the heap limit) with most of the heap free.
+     */
+    static final int IO_SLICE = 1 << 20;
+
+    /** The whole file, read in slices of at most {@link #IO_SLICE}. */
+    static byte[] readAll(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) throw new IOException(file + " is too large to read: " + size + " bytes");
+            byte[] out = new byte[(int) size];
+            int at = 0;
+            while (at < out.length) {
+                int n = ch.read(java.nio.ByteBuffer.wrap(out, at, Math.min(IO_SLICE, out.length - at)));
+                if (n < 0) throw new IOException(file + " shrank while being read");
+                at += n;
+            }
+            return out;
         }
     }
 
@@ -83,8 +107,7 @@ public final class LocalDirectoryStore implements BlobStore {
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempFile(target.getParent(), TEMP_PREFIX, TEMP_SUFFIX);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(data);
-            while (buf.hasRemaining()) ch.write(buf);
+            for (int at = 0; at < data.length; ) at += ch.write(java.nio.ByteBuffer.wrap(data, at, Math.min(IO_SLICE, data.length - at)));
             ch.force(true);
         } catch (IOException e) {
             Files.deleteIfExists(tmp);

@@ -44,18 +44,11 @@ public final class ModelRegistry {
     private final Map<String, Map<String, Integer>> aliases = new TreeMap<>();
     private final List<RegistryEvent> log = new ArrayList<>();
     /**
-     * Input spec and labels of recently published blobs (by blob key), so the signature check of a
-     * publish does not read and parse the current version's artifact again: for a 64 MB model that
-     * would double the memory every publish needs. Guarded by stateLock.
+     * Per model, the blob key and metadata of the version it last published here, so the signature
+     * check of the next publish need not read and parse that artifact again: for a 64 MB model that
+     * would double the heap every publish needs. One small entry per model. Guarded by stateLock.
      */
-    private final Map<String, Metadata> signatures = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Metadata> eldest) {
-            return size() > 64;
-        }
-    };
+    private final Map<String, Map.Entry<String, Metadata>> signatures = new java.util.HashMap<>();
 
     /** @param trusted Ed25519 keys whose signatures are accepted; empty to accept unsigned artifacts */
     public ModelRegistry(BlobStore store, Collection<PublicKey> trusted, Clock clock) throws IOException, RegistryException {
@@ -211,7 +204,7 @@ public final class ModelRegistry {
                     .size(artifact.length).family(meta.family()).metrics(meta.metrics()).tags(tags).alias(alias).previousVersion(previous == null ? 0 : previous)
                     .actor(uploader).timeMillis(clock.millis()).build());
             synchronized (stateLock) {
-                signatures.put(key, meta);
+                signatures.put(model, Map.entry(key, meta));
             }
             return committed.version();
         });
@@ -252,7 +245,8 @@ public final class ModelRegistry {
         String key = blobKey(current.sha256(), current.signer());
         Metadata was;
         synchronized (stateLock) {
-            was = signatures.get(key);
+            Map.Entry<String, Metadata> known = signatures.get(model);
+            was = known != null && known.getKey().equals(key) ? known.getValue() : null;
         }
         if (was == null) {
             Optional<byte[]> stored = store.get(key);
@@ -279,7 +273,8 @@ public final class ModelRegistry {
     private Artifact verify(byte[] artifact) throws RegistryException {
         Artifact a;
         try {
-            a = ArtifactReader.read(artifact);
+            // the bytes are not changed while the Artifact lives (it is dropped before the blob is written)
+            a = ArtifactReader.readOwned(artifact);
         } catch (ModelFormatException e) {
             throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "not a valid artifact: " + e.getMessage(), e);
         }
