@@ -15,7 +15,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/registry-load.XXXXXX")
 server_pid=
 cleanup() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
+  [ -n "${KEEP_WORK:-}" ] && echo "kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 mkdir -p "$work/tmp"

@@ -49,16 +49,16 @@ import java.util.concurrent.TimeUnit;
  *   <li>An open connection that sends nothing costs no thread (the JDK server's selector holds it);
  *       idle keep-alive connections beyond {@code maxIdleConnections} are closed.</li>
  *   <li>A request is read and handled by one of at most {@code maxConcurrentRequests} worker threads.
- *       Beyond that, two overflow threads answer 503 with {@code Retry-After}; beyond those the
- *       connection is refused. A request (headers and body) must arrive within
+ *       Beyond that, two overflow threads answer 503 with {@code Retry-After} (up to 1024 waiting
+ *       for them); beyond those the connection is closed. A request (headers and body) must arrive within
  *       {@code requestTimeout}, and a response must be taken within it, or the connection is closed, so
  *       a slow or stalled client frees its thread.</li>
  *   <li>A long poll ({@code /events?wait=S}) holds no thread while it waits: it is parked, and the feed
  *       thread answers it when an event arrives or the wait ends. At most {@code maxLongPolls} are
  *       parked; beyond that 503 with {@code Retry-After}.</li>
  *   <li>An upload is streamed to a temporary file (at most {@code maxUploads} at once, else 503), then
- *       verified in memory only while holding its share of {@code uploadMemoryBytes} (three times its
- *       size: the body, the reader's copy and the decoded tensors); one that cannot get it within
+ *       verified in memory only while holding its share of {@code uploadMemoryBytes} (twice its
+ *       size: the body and the reader's decoded tensors); one that cannot get it within
  *       {@code uploadWait} is answered 503 with {@code Retry-After}. The temporary file is removed
  *       either way.</li>
  * </ul>
@@ -73,6 +73,12 @@ import java.util.concurrent.TimeUnit;
 public final class RegistryHttpServer implements AutoCloseable {
     private static final int MAX_JSON_BODY = 64 * 1024;
     private static final long DRAIN_LIMIT = 4L << 20;
+    /**
+     * Heap a publish takes per byte of artifact: the body, and the reader's decoded tensors. (The
+     * first publish of a model after a restart also reads its current version once, for the
+     * signature check; later ones use the metadata the registry kept.)
+     */
+    private static final int MEMORY_PER_BYTE = 2;
 
     /**
      * The server's bounds. {@code requestTimeout} and {@code maxIdleConnections} are settings of the
@@ -116,7 +122,7 @@ public final class RegistryHttpServer implements AutoCloseable {
         public static final class Builder {
             private final String token;
             private long maxUploadBytes = 64L << 20;
-            private int maxConcurrentRequests = 128;
+            private int maxConcurrentRequests = 512;
             private int maxIdleConnections = 512;
             private int maxLongPolls = 1024;
             private int maxUploads = 32;
@@ -132,7 +138,11 @@ public final class RegistryHttpServer implements AutoCloseable {
 
             /** Largest artifact a publish may upload (default 64 MiB). */
             public Builder maxUploadBytes(long v) { this.maxUploadBytes = v; return this; }
-            /** Worker threads: requests read or handled at once (default 128). */
+            /**
+             * Worker threads: requests read or handled at once (default 512). Each stalled client holds
+             * one for up to the request timeout, and a commit wakes every parked follower at once, whose
+             * next polls arrive together; idle workers end after 30 s.
+             */
             public Builder maxConcurrentRequests(int v) { this.maxConcurrentRequests = v; return this; }
             /** Idle keep-alive connections kept open (default 512; JVM-wide, see {@link Config}). */
             public Builder maxIdleConnections(int v) { this.maxIdleConnections = v; return this; }
@@ -140,7 +150,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             public Builder maxLongPolls(int v) { this.maxLongPolls = v; return this; }
             /** Uploads being received at once (default 32). */
             public Builder maxUploads(int v) { this.maxUploads = v; return this; }
-            /** Heap that uploads being verified may take together, counted as three times each body (default 192 MiB). */
+            /** Heap that uploads being verified may take together, counted as twice each body (default 192 MiB). */
             public Builder uploadMemoryBytes(long v) { this.uploadMemoryBytes = v; return this; }
             /** How long a received upload waits for its memory before 503 (default 30 s). */
             public Builder uploadWait(Duration v) { this.uploadWait = v; return this; }
@@ -217,7 +227,8 @@ public final class RegistryHttpServer implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(config.maxConcurrentRequests, config.maxConcurrentRequests, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> daemon(r, "registry-http"));
         workers.allowCoreThreadTimeOut(true);
-        this.overflow = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), OverflowThread::new);
+        // answering 503 takes microseconds, so a deep queue lets a burst be told to retry rather than be cut off
+        this.overflow = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), OverflowThread::new);
         overflow.allowCoreThreadTimeOut(true);
         this.answers = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> daemon(r, "registry-feed-answer"));
         answers.allowCoreThreadTimeOut(true);
@@ -592,7 +603,7 @@ public final class RegistryHttpServer implements AutoCloseable {
 
     /**
      * Streams the body to a spool file (no heap), then reads it back and hands it on only while
-     * holding three times its size of the upload memory budget. Refusals: 413 above the limit, 503 with
+     * holding twice its size of the upload memory budget. Refusals: 413 above the limit, 503 with
      * Retry-After when {@code maxUploads} are being received or the memory does not free up in time.
      */
     private <T> T upload(HttpExchange x, UploadSink<T> sink) throws IOException, RegistryException, HttpError {
@@ -615,7 +626,7 @@ public final class RegistryHttpServer implements AutoCloseable {
                     }
                 }
                 if (declared >= 0 && size != declared) throw new HttpError(400, "body shorter than its Content-Length");
-                int permits = (int) Math.min(memoryPermits, Math.max(1, (3 * size) >> 10));
+                int permits = (int) Math.min(memoryPermits, Math.max(1, (MEMORY_PER_BYTE * size) >> 10));
                 boolean got;
                 try {
                     got = uploadMemory.tryAcquire(permits, config.uploadWait.toMillis(), TimeUnit.MILLISECONDS);
@@ -625,7 +636,7 @@ public final class RegistryHttpServer implements AutoCloseable {
                 }
                 if (!got) throw busy("uploads being verified fill the server's upload memory");
                 try {
-                    return sink.accept(Files.readAllBytes(spool));
+                    return sink.accept(LocalDirectoryStore.readAll(spool));
                 } finally {
                     uploadMemory.release(permits);
                 }

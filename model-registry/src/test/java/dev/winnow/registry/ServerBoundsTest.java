@@ -171,7 +171,7 @@ class ServerBoundsTest {
         start(RegistryHttpServer.Config.builder(TOKEN).maxUploads(3).uploadMemoryBytes(1 << 20).uploadWait(Duration.ofMillis(50)));
         int n = 12;
         List<byte[]> bodies = new ArrayList<>();
-        for (int i = 0; i < n; i++) bodies.add(TestArtifacts.sized("big", i + 1, 60_000)); // ~240 KB: 3x fills most of the budget
+        for (int i = 0; i < n; i++) bodies.add(TestArtifacts.sized("big", i + 1, 120_000)); // ~480 KB: 2x fills most of the budget
         ExecutorService pool = Executors.newFixedThreadPool(n);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<HttpResponse<String>>> answers = new ArrayList<>();

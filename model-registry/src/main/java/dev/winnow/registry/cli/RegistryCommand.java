@@ -77,10 +77,10 @@ public final class RegistryCommand implements Runnable {
         @Option(names = "--token", description = "write token (default: $WINNOW_REGISTRY_TOKEN)") String token = System.getenv("WINNOW_REGISTRY_TOKEN");
         @Option(names = "--trust", description = "Ed25519 public key (PEM) whose signatures are accepted; repeatable") List<Path> trust = new ArrayList<>();
         @Option(names = "--max-upload-mb", defaultValue = "64", description = "largest artifact a publish may upload, in MiB (default: ${DEFAULT-VALUE})") int maxUploadMb;
-        @Option(names = "--max-requests", defaultValue = "128", description = "requests read or handled at once; beyond, 503 with Retry-After (default: ${DEFAULT-VALUE})") int maxRequests;
+        @Option(names = "--max-requests", defaultValue = "512", description = "requests read or handled at once; beyond, 503 with Retry-After (default: ${DEFAULT-VALUE})") int maxRequests;
         @Option(names = "--max-long-polls", defaultValue = "1024", description = "change-feed long polls waiting at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxLongPolls;
         @Option(names = "--max-uploads", defaultValue = "32", description = "uploads received at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxUploads;
-        @Option(names = "--upload-memory-mb", defaultValue = "192", description = "heap that uploads being verified share, counted as 3x each body, in MiB (default: ${DEFAULT-VALUE})") int uploadMemoryMb;
+        @Option(names = "--upload-memory-mb", defaultValue = "192", description = "heap that uploads being verified share, counted as 2x each body, in MiB (default: ${DEFAULT-VALUE})") int uploadMemoryMb;
         @Option(names = "--request-timeout-s", defaultValue = "60", description = "seconds a client has to send a request or take a response (default: ${DEFAULT-VALUE})") int requestTimeoutS;
 
         @Override
