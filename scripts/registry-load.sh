@@ -38,7 +38,10 @@ java -Xmx1g -cp "$CP" dev.winnow.registry.RegistryLoad "$port" "$token" "$N" "$M
 end_kb=$(jstat -gc "$server_pid" | awk 'NR==2 { print int($3 + $4 + $6 + $8) }')
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 gc_peak=$(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$work/gc.log" | sed 's/M->.*//' | sort -n | tail -1)
+gc_live=$(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$work/gc.log" | sed 's/.*->//; s/M(.*//' | sort -n | tail -1)
 gcs=$(grep -c 'Pause' "$work/gc.log" || true)
+max_pause=$(grep -o '[0-9.]*ms$' "$work/gc.log" | sort -n | tail -1)
 peak=$(( ${gc_peak:-0} > end_kb / 1024 ? ${gc_peak:-0} : end_kb / 1024 ))
-echo "server peak heap   ${peak} MB of 256 MB max (${gcs} GC pauses)"
+# in use before a GC is what the heap reached (the collector lets it fill); live after a GC is what the server kept
+echo "server peak heap   ${peak} MB in use of 256 MB max; ${gc_live:-0} MB live after GC at most (${gcs} GC pauses, longest ${max_pause:-0})"
 if grep -q 'OutOfMemoryError' "$work/server.out"; then echo "server OutOfMemoryError: yes"; else echo "server OutOfMemoryError: no"; fi
