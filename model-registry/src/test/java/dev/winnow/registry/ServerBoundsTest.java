@@ -253,6 +253,15 @@ class ServerBoundsTest {
     }
 
     @Test
+    void theClientWaitsWhatRetryAfterSaysWithinAMinute() {
+        assertEquals(2000, HttpRegistryClient.retryAfterMillis("2"));
+        assertEquals(60_000, HttpRegistryClient.retryAfterMillis("86400"), "a hostile server cannot park the client for a day");
+        assertEquals(0, HttpRegistryClient.retryAfterMillis("-5"));
+        assertEquals(0, HttpRegistryClient.retryAfterMillis("Wed, 21 Oct 2026 07:28:00 GMT"), "the date form falls back to the client's backoff");
+        assertEquals(0, HttpRegistryClient.retryAfterMillis(null));
+    }
+
+    @Test
     void theConfigRefusesBoundsOutOfRange() {
         assertThrows(IllegalArgumentException.class, () -> RegistryHttpServer.Config.builder("short").build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
