@@ -74,6 +74,23 @@ class AtomicPublishAliasTest {
         for (ModelVersion v : r.versions("m")) assertArrayEquals(TestArtifacts.model("m", v.version()), r.artifact(v));
     }
 
+    @Test
+    void recoverThroughFlinksFileSystemRemovesItsTemporariesAndOrphansOnly() throws Exception {
+        ModelRegistry r = new ModelRegistry(new FlinkFileSystemStore(base.toUri()));
+        ModelVersion v = r.publish("m", TestArtifacts.model("m", 1), "a", Map.of(), false, "production");
+        // what a put cut off after its temporary object, and a publish cut off before its event, leave
+        Files.write(base.resolve("events/.0000000000000002.json.1a2b.tmp"), new byte[] {1});
+        Files.write(base.resolve("blobs/sha256/." + v.sha256() + ".wnm.3c4d.tmp"), new byte[] {2});
+        Files.write(base.resolve("blobs/sha256/" + "e".repeat(64) + ".wnm"), TestArtifacts.model("m", 2));
+        assertEquals(3, r.recover());
+        assertFalse(Files.exists(base.resolve(".lock")), "the lock is released, and was not taken for a temporary");
+        try (Stream<Path> s = Files.walk(base)) {
+            assertEquals(List.of(base.resolve("blobs/sha256/" + v.sha256() + ".wnm"), base.resolve("events/0000000000000001.json")),
+                    s.filter(Files::isRegularFile).sorted().toList());
+        }
+        assertEquals(Map.of("production", 1), new ModelRegistry(new LocalDirectoryStore(base)).aliases("m"));
+    }
+
     static List<Path> leftovers(Path dir) throws Exception {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList();
