@@ -46,8 +46,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Resources are bounded so that no client, with or without a token, can starve the others
  * ({@link Config} names every bound):
  * <ul>
- *   <li>An open connection that sends nothing costs no thread (the JDK server's selector holds it);
- *       idle keep-alive connections beyond {@code maxIdleConnections} are closed.</li>
+ *   <li>An open connection that sends nothing costs no thread (the JDK server's selector holds it)
+ *       and is closed after {@code idleTimeout}; idle keep-alive connections beyond
+ *       {@code maxIdleConnections} are closed at once.</li>
  *   <li>A request is read and handled by one of at most {@code maxConcurrentRequests} worker threads.
  *       Beyond that, two overflow threads answer 503 with {@code Retry-After} (up to 1024 waiting
  *       for them); beyond those the connection is closed. A request (headers and body) must arrive within
@@ -81,10 +82,10 @@ public final class RegistryHttpServer implements AutoCloseable {
     private static final int MEMORY_PER_BYTE = 2;
 
     /**
-     * The server's bounds. {@code requestTimeout} and {@code maxIdleConnections} are settings of the
+     * The server's bounds. {@code requestTimeout}, {@code idleTimeout} and {@code maxIdleConnections} are settings of the
      * JDK server that apply to the whole JVM and are fixed when the first server of the JVM starts;
      * a system property already set ({@code sun.net.httpserver.maxReqTime}, {@code .maxRspTime},
-     * {@code .maxIdleConnections}) wins.
+     * {@code .maxIdleConnections}, {@code .idleInterval}) wins.
      */
     public static final class Config {
         final String token;
@@ -96,6 +97,7 @@ public final class RegistryHttpServer implements AutoCloseable {
         final long uploadMemoryBytes;
         final Duration uploadWait;
         final Duration requestTimeout;
+        final Duration idleTimeout;
         final int retryAfterSeconds;
         final Path spoolDir;
 
@@ -109,6 +111,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             this.uploadMemoryBytes = b.uploadMemoryBytes;
             this.uploadWait = b.uploadWait;
             this.requestTimeout = b.requestTimeout;
+            this.idleTimeout = b.idleTimeout;
             this.retryAfterSeconds = b.retryAfterSeconds;
             this.spoolDir = b.spoolDir;
         }
@@ -129,6 +132,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             private long uploadMemoryBytes = 192L << 20;
             private Duration uploadWait = Duration.ofSeconds(30);
             private Duration requestTimeout = Duration.ofSeconds(60);
+            private Duration idleTimeout = Duration.ofSeconds(30);
             private int retryAfterSeconds = 2;
             private Path spoolDir = Path.of(System.getProperty("java.io.tmpdir"), "winnow-registry-uploads");
 
@@ -156,6 +160,11 @@ public final class RegistryHttpServer implements AutoCloseable {
             public Builder uploadWait(Duration v) { this.uploadWait = v; return this; }
             /** Time a client has to send a request, and to take a response (default 60 s; JVM-wide, see {@link Config}). */
             public Builder requestTimeout(Duration v) { this.requestTimeout = v; return this; }
+            /**
+             * How long a connection may sit without a request, fresh or kept alive, before it is closed
+             * (default 30 s; the JDK server checks every 10 s; JVM-wide, see {@link Config}).
+             */
+            public Builder idleTimeout(Duration v) { this.idleTimeout = v; return this; }
             /** The {@code Retry-After} of a 503 (default 2 s). */
             public Builder retryAfterSeconds(int v) { this.retryAfterSeconds = v; return this; }
             /** Where uploads are spooled (default {@code java.io.tmpdir}/winnow-registry-uploads). */
@@ -172,6 +181,7 @@ public final class RegistryHttpServer implements AutoCloseable {
                 if (uploadMemoryBytes < 1 << 20) throw new IllegalArgumentException("uploadMemoryBytes must be at least 1 MiB, is " + uploadMemoryBytes);
                 if (uploadWait == null || uploadWait.isNegative()) throw new IllegalArgumentException("uploadWait must be >= 0");
                 if (requestTimeout == null || requestTimeout.toSeconds() < 1) throw new IllegalArgumentException("requestTimeout must be at least 1 s");
+                if (idleTimeout == null || idleTimeout.toSeconds() < 1) throw new IllegalArgumentException("idleTimeout must be at least 1 s");
                 if (retryAfterSeconds < 1) throw new IllegalArgumentException("retryAfterSeconds must be >= 1, is " + retryAfterSeconds);
                 if (spoolDir == null) throw new IllegalArgumentException("spoolDir is required");
                 return new Config(this);
@@ -221,6 +231,7 @@ public final class RegistryHttpServer implements AutoCloseable {
         setDefault("sun.net.httpserver.maxReqTime", Long.toString(config.requestTimeout.toSeconds()));
         setDefault("sun.net.httpserver.maxRspTime", Long.toString(config.requestTimeout.toSeconds()));
         setDefault("sun.net.httpserver.maxIdleConnections", Integer.toString(config.maxIdleConnections));
+        setDefault("sun.net.httpserver.idleInterval", Long.toString(config.idleTimeout.toSeconds()));
         Files.createDirectories(config.spoolDir);
         removeStaleSpool(config.spoolDir, config.requestTimeout);
         this.server = HttpServer.create(address, 256);

@@ -82,6 +82,7 @@ public final class RegistryCommand implements Runnable {
         @Option(names = "--max-uploads", defaultValue = "32", description = "uploads received at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxUploads;
         @Option(names = "--upload-memory-mb", defaultValue = "192", description = "heap that uploads being verified share, counted as 2x each body, in MiB (default: ${DEFAULT-VALUE})") int uploadMemoryMb;
         @Option(names = "--request-timeout-s", defaultValue = "60", description = "seconds a client has to send a request or take a response (default: ${DEFAULT-VALUE})") int requestTimeoutS;
+        @Option(names = "--idle-timeout-s", defaultValue = "30", description = "seconds a connection may sit without a request before it is closed (default: ${DEFAULT-VALUE})") int idleTimeoutS;
 
         @Override
         int execute() throws Exception {
@@ -92,7 +93,7 @@ public final class RegistryCommand implements Runnable {
             try {
                 config = RegistryHttpServer.Config.builder(token).maxUploadBytes((long) maxUploadMb << 20).maxConcurrentRequests(maxRequests)
                         .maxLongPolls(maxLongPolls).maxUploads(maxUploads).uploadMemoryBytes((long) uploadMemoryMb << 20)
-                        .requestTimeout(java.time.Duration.ofSeconds(requestTimeoutS)).build();
+                        .requestTimeout(java.time.Duration.ofSeconds(requestTimeoutS)).idleTimeout(java.time.Duration.ofSeconds(idleTimeoutS)).build();
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
