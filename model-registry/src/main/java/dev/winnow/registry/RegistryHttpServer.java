@@ -235,9 +235,10 @@ public final class RegistryHttpServer implements AutoCloseable {
         Files.createDirectories(config.spoolDir);
         removeStaleSpool(config.spoolDir, config.requestTimeout);
         this.server = HttpServer.create(address, 256);
-        this.workers = new ThreadPoolExecutor(config.maxConcurrentRequests, config.maxConcurrentRequests, 30, TimeUnit.SECONDS,
+        // no core threads: an idle one takes the next request, a new one starts only when none is idle
+        // (with core threads, every request below the core size would start a thread)
+        this.workers = new ThreadPoolExecutor(0, config.maxConcurrentRequests, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> daemon(r, "registry-http"));
-        workers.allowCoreThreadTimeOut(true);
         // answering 503 takes microseconds, so a deep queue lets a burst be told to retry rather than be cut off
         this.overflow = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), OverflowThread::new);
         overflow.allowCoreThreadTimeOut(true);
