@@ -130,7 +130,7 @@ public final class RegistryLoad {
         System.out.printf(Locale.ROOT, "resolve p50 ms     %.2f%n", all.length == 0 ? Double.NaN : all[all.length / 2] / 1e6);
         System.out.printf(Locale.ROOT, "resolve p99 ms     %.2f%n", all.length == 0 ? Double.NaN : all[(int) Math.min(all.length - 1, all.length * 0.99)] / 1e6);
         System.out.printf(Locale.ROOT, "resolve max ms     %.2f%n", all.length == 0 ? Double.NaN : all[all.length - 1] / 1e6);
-        System.out.printf(Locale.ROOT, "versions created   %d%n", check.versions);
+        System.out.printf(Locale.ROOT, "versions created   %d %s%n", check.versions, check.perModel);
         System.out.printf(Locale.ROOT, "duplicates         %d%n", check.duplicates + duplicateAnswers.get());
         System.out.printf(Locale.ROOT, "gaps               %d%n", check.gaps + followerDisorder.get());
         for (String e : errorSamples.subList(0, Math.min(5, errorSamples.size()))) System.out.println("error sample       " + e);
@@ -242,11 +242,12 @@ public final class RegistryLoad {
         }
     }
 
-    private record Check(int versions, int duplicates, int gaps) {}
+    private record Check(int versions, Map<String, Integer> perModel, int duplicates, int gaps) {}
 
     /** Reads back every model and the whole event log. */
     private Check check() throws Exception {
         int versions = 0, duplicates = 0, gaps = 0;
+        Map<String, Integer> perModel = new java.util.TreeMap<>();
         for (String model : answered.keySet()) {
             Map<String, Object> m = Json.parseObject(get("/models/" + model));
             List<?> vs = (List<?>) m.get("versions");
@@ -263,6 +264,7 @@ public final class RegistryLoad {
                 if (!a.getValue().equals(stored.get(a.getKey()))) gaps++; // an answered version that is not stored as answered
             }
             versions += vs.size();
+            perModel.put(model, vs.size());
         }
         long last = (Long) Json.parseObject(get("/health")).get("lastSequence");
         long expect = 1;
@@ -277,7 +279,7 @@ public final class RegistryLoad {
             }
         }
         if (expect != last + 1) gaps++;
-        return new Check(versions, duplicates, gaps);
+        return new Check(versions, perModel, duplicates, gaps);
     }
 
     private String get(String path) throws Exception {
