@@ -411,7 +411,7 @@ public final class ModelRegistry {
                 .orElseThrow(() -> new RegistryException(RegistryException.Kind.STORAGE, "artifact of " + v.model() + ":" + v.version() + " is missing from the store"));
         Artifact a;
         try {
-            a = ArtifactReader.read(b);
+            a = ArtifactReader.readOwned(b); // b is only read, here and by the caller: no copy of a large model
         } catch (ModelFormatException e) {
             throw new RegistryException(RegistryException.Kind.STORAGE, "stored artifact of " + v.model() + ":" + v.version() + " is corrupt: " + e.getMessage(), e);
         }

@@ -58,10 +58,10 @@ import java.util.concurrent.TimeUnit;
  *       thread answers it when an event arrives or the wait ends. At most {@code maxLongPolls} are
  *       parked; beyond that 503 with {@code Retry-After}.</li>
  *   <li>An upload is streamed to a temporary file (at most {@code maxUploads} at once, else 503), then
- *       verified in memory only while holding its share of {@code uploadMemoryBytes} (twice its
+ *       verified in memory only while holding its share of {@code artifactMemoryBytes} (twice its
  *       size: the body and the reader's decoded tensors); one that cannot get it within
- *       {@code uploadWait} is answered 503 with {@code Retry-After}. The temporary file is removed
- *       either way.</li>
+ *       {@code memoryWait} is answered 503 with {@code Retry-After}. The temporary file is removed
+ *       either way. An artifact download is read and verified within the same budget.</li>
  * </ul>
  * Every refusal is a one-line JSON object {@code {"error": "...", "status": n}}; a hostile request gets
  * a 4xx, never a stack trace.
@@ -94,8 +94,8 @@ public final class RegistryHttpServer implements AutoCloseable {
         final int maxIdleConnections;
         final int maxLongPolls;
         final int maxUploads;
-        final long uploadMemoryBytes;
-        final Duration uploadWait;
+        final long artifactMemoryBytes;
+        final Duration memoryWait;
         final Duration requestTimeout;
         final Duration idleTimeout;
         final int retryAfterSeconds;
@@ -108,8 +108,8 @@ public final class RegistryHttpServer implements AutoCloseable {
             this.maxIdleConnections = b.maxIdleConnections;
             this.maxLongPolls = b.maxLongPolls;
             this.maxUploads = b.maxUploads;
-            this.uploadMemoryBytes = b.uploadMemoryBytes;
-            this.uploadWait = b.uploadWait;
+            this.artifactMemoryBytes = b.artifactMemoryBytes;
+            this.memoryWait = b.memoryWait;
             this.requestTimeout = b.requestTimeout;
             this.idleTimeout = b.idleTimeout;
             this.retryAfterSeconds = b.retryAfterSeconds;
@@ -129,8 +129,8 @@ public final class RegistryHttpServer implements AutoCloseable {
             private int maxIdleConnections = 512;
             private int maxLongPolls = 1024;
             private int maxUploads = 32;
-            private long uploadMemoryBytes = 192L << 20;
-            private Duration uploadWait = Duration.ofSeconds(30);
+            private long artifactMemoryBytes = 192L << 20;
+            private Duration memoryWait = Duration.ofSeconds(30);
             private Duration requestTimeout = Duration.ofSeconds(60);
             private Duration idleTimeout = Duration.ofSeconds(30);
             private int retryAfterSeconds = 2;
@@ -154,10 +154,10 @@ public final class RegistryHttpServer implements AutoCloseable {
             public Builder maxLongPolls(int v) { this.maxLongPolls = v; return this; }
             /** Uploads being received at once (default 32). */
             public Builder maxUploads(int v) { this.maxUploads = v; return this; }
-            /** Heap that uploads being verified may take together, counted as twice each body (default 192 MiB). */
-            public Builder uploadMemoryBytes(long v) { this.uploadMemoryBytes = v; return this; }
-            /** How long a received upload waits for its memory before 503 (default 30 s). */
-            public Builder uploadWait(Duration v) { this.uploadWait = v; return this; }
+            /** Heap that artifacts being verified (uploads) or served (downloads) may take together, counted as twice each artifact (default 192 MiB). */
+            public Builder artifactMemoryBytes(long v) { this.artifactMemoryBytes = v; return this; }
+            /** How long a received upload or a download waits for its memory before 503 (default 30 s). */
+            public Builder memoryWait(Duration v) { this.memoryWait = v; return this; }
             /** Time a client has to send a request, and to take a response (default 60 s; JVM-wide, see {@link Config}). */
             public Builder requestTimeout(Duration v) { this.requestTimeout = v; return this; }
             /**
@@ -178,8 +178,8 @@ public final class RegistryHttpServer implements AutoCloseable {
                 if (maxIdleConnections < 1) throw new IllegalArgumentException("maxIdleConnections must be >= 1, is " + maxIdleConnections);
                 if (maxLongPolls < 0) throw new IllegalArgumentException("maxLongPolls must be >= 0, is " + maxLongPolls);
                 if (maxUploads < 1) throw new IllegalArgumentException("maxUploads must be >= 1, is " + maxUploads);
-                if (uploadMemoryBytes < 1 << 20) throw new IllegalArgumentException("uploadMemoryBytes must be at least 1 MiB, is " + uploadMemoryBytes);
-                if (uploadWait == null || uploadWait.isNegative()) throw new IllegalArgumentException("uploadWait must be >= 0");
+                if (artifactMemoryBytes < 1 << 20) throw new IllegalArgumentException("artifactMemoryBytes must be at least 1 MiB, is " + artifactMemoryBytes);
+                if (memoryWait == null || memoryWait.isNegative()) throw new IllegalArgumentException("memoryWait must be >= 0");
                 if (requestTimeout == null || requestTimeout.toSeconds() < 1) throw new IllegalArgumentException("requestTimeout must be at least 1 s");
                 if (idleTimeout == null || idleTimeout.toSeconds() < 1) throw new IllegalArgumentException("idleTimeout must be at least 1 s");
                 if (retryAfterSeconds < 1) throw new IllegalArgumentException("retryAfterSeconds must be >= 1, is " + retryAfterSeconds);
@@ -208,7 +208,7 @@ public final class RegistryHttpServer implements AutoCloseable {
     private final ThreadPoolExecutor overflow;
     private final ThreadPoolExecutor answers;
     private final Semaphore uploads;
-    private final Semaphore uploadMemory;
+    private final Semaphore artifactMemory;
     private final int memoryPermits;
     private final Thread feed;
     /** Parked long polls; guarded by itself, which the feed thread also waits on for commits. */
@@ -245,8 +245,8 @@ public final class RegistryHttpServer implements AutoCloseable {
         this.answers = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> daemon(r, "registry-feed-answer"));
         answers.allowCoreThreadTimeOut(true);
         this.uploads = new Semaphore(config.maxUploads);
-        this.memoryPermits = (int) Math.min(Integer.MAX_VALUE, config.uploadMemoryBytes >> 10);
-        this.uploadMemory = new Semaphore(memoryPermits, true);
+        this.memoryPermits = (int) Math.min(Integer.MAX_VALUE, config.artifactMemoryBytes >> 10);
+        this.artifactMemory = new Semaphore(memoryPermits, true);
         // a full worker pool hands the request to the overflow threads, which answer 503; when they
         // are full too the JDK server drops the connection
         server.setExecutor(r -> {
@@ -294,6 +294,16 @@ public final class RegistryHttpServer implements AutoCloseable {
     /** Worker threads busy now (reading or handling a request); for tests that wait for a state. */
     int busyWorkers() {
         return workers.getActiveCount();
+    }
+
+    /** Takes all of the artifact memory that is free and returns how much (KiB); tests use it to fill the budget. */
+    int takeArtifactMemory() {
+        return artifactMemory.drainPermits();
+    }
+
+    /** Gives back what {@link #takeArtifactMemory} took. */
+    void returnArtifactMemory(int permits) {
+        artifactMemory.release(permits);
     }
 
     /** Long polls parked now. */
@@ -434,9 +444,13 @@ public final class RegistryHttpServer implements AutoCloseable {
         return out;
     }
 
-    /** GET /models/{m}/versions/{n}/artifact: the bytes, with the digest as ETag so a client that has them gets 304. */
-    private void artifact(HttpExchange x, ModelVersion v) throws IOException, RegistryException {
-        byte[] bytes = registry.artifact(v);
+    /**
+     * GET /models/{m}/versions/{n}/artifact: the bytes, with the digest as ETag so a client that has
+     * them gets 304 (without the blob being read). The bytes are read and verified within the artifact
+     * memory budget, so many jobs fetching a new large version at once wait or get 503, not an
+     * OutOfMemoryError.
+     */
+    private void artifact(HttpExchange x, ModelVersion v) throws IOException, RegistryException, HttpError {
         x.getResponseHeaders().set("Content-Type", "application/octet-stream");
         // the signer is in the tag: unsigned and signed copies of the same weights share the digest
         String etag = "\"" + v.sha256() + (v.signer() == null ? "" : "." + v.signer()) + "\"";
@@ -445,10 +459,15 @@ public final class RegistryHttpServer implements AutoCloseable {
             x.sendResponseHeaders(304, -1);
             return;
         }
-        x.sendResponseHeaders(200, bytes.length);
-        try (OutputStream os = x.getResponseBody()) {
-            os.write(bytes);
-        }
+        withMemory(v.size(), () -> {
+            byte[] bytes = registry.artifact(v);
+            x.sendResponseHeaders(200, bytes.length);
+            try (OutputStream os = x.getResponseBody()) {
+                // in slices: a socket given a whole heap array copies it through a direct buffer of its size
+                for (int at = 0; at < bytes.length; at += LocalDirectoryStore.IO_SLICE) os.write(bytes, at, Math.min(LocalDirectoryStore.IO_SLICE, bytes.length - at));
+            }
+            return null;
+        });
     }
 
     /** PUT /models/{m}/aliases/{a} {"version": n} moves the alias; DELETE removes it. */
@@ -607,6 +626,35 @@ public final class RegistryHttpServer implements AutoCloseable {
         return q;
     }
 
+    /** Work that holds an artifact in the heap. */
+    @FunctionalInterface
+    private interface InMemory<T> {
+        T run() throws IOException, RegistryException, HttpError;
+    }
+
+    /**
+     * Runs {@code work} holding twice {@code artifactBytes} of the artifact memory budget (the bytes
+     * and their decoded copy), waiting up to {@code memoryWait} for it; 503 with Retry-After if it
+     * does not free up. An artifact larger than the whole budget waits for all of it; a version
+     * recorded without its size counts as the smallest share.
+     */
+    private <T> T withMemory(long artifactBytes, InMemory<T> work) throws IOException, RegistryException, HttpError {
+        int permits = (int) Math.min(memoryPermits, Math.max(1, (MEMORY_PER_BYTE * artifactBytes) >> 10));
+        boolean got;
+        try {
+            got = artifactMemory.tryAcquire(permits, config.memoryWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw busy("the server is shutting down");
+        }
+        if (!got) throw busy("artifacts being verified or served fill the server's artifact memory");
+        try {
+            return work.run();
+        } finally {
+            artifactMemory.release(permits);
+        }
+    }
+
     /** What a verified upload is handed to. */
     @FunctionalInterface
     private interface UploadSink<T> {
@@ -615,7 +663,7 @@ public final class RegistryHttpServer implements AutoCloseable {
 
     /**
      * Streams the body to a spool file (no heap), then reads it back and hands it on only while
-     * holding twice its size of the upload memory budget. Refusals: 413 above the limit, 503 with
+     * holding twice its size of the artifact memory budget. Refusals: 413 above the limit, 503 with
      * Retry-After when {@code maxUploads} are being received or the memory does not free up in time.
      */
     private <T> T upload(HttpExchange x, UploadSink<T> sink) throws IOException, RegistryException, HttpError {
@@ -638,20 +686,7 @@ public final class RegistryHttpServer implements AutoCloseable {
                     }
                 }
                 if (declared >= 0 && size != declared) throw new HttpError(400, "body shorter than its Content-Length");
-                int permits = (int) Math.min(memoryPermits, Math.max(1, (MEMORY_PER_BYTE * size) >> 10));
-                boolean got;
-                try {
-                    got = uploadMemory.tryAcquire(permits, config.uploadWait.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw busy("the server is shutting down");
-                }
-                if (!got) throw busy("uploads being verified fill the server's upload memory");
-                try {
-                    return sink.accept(LocalDirectoryStore.readAll(spool));
-                } finally {
-                    uploadMemory.release(permits);
-                }
+                return withMemory(size, () -> sink.accept(LocalDirectoryStore.readAll(spool)));
             } finally {
                 Files.deleteIfExists(spool);
             }

@@ -168,7 +168,7 @@ class ServerBoundsTest {
 
     @Test
     void parallelUploadsEachSucceedOrAreRefusedWholeUnderASmallMemoryBudget() throws Exception {
-        start(RegistryHttpServer.Config.builder(TOKEN).maxUploads(3).uploadMemoryBytes(1 << 20).uploadWait(Duration.ofMillis(50)));
+        start(RegistryHttpServer.Config.builder(TOKEN).maxUploads(3).artifactMemoryBytes(1 << 20).memoryWait(Duration.ofMillis(50)));
         int n = 12;
         List<byte[]> bodies = new ArrayList<>();
         for (int i = 0; i < n; i++) bodies.add(TestArtifacts.sized("big", i + 1, 120_000)); // ~480 KB: 2x fills most of the budget
@@ -201,6 +201,29 @@ class ServerBoundsTest {
         assertEquals(created, digests.size());
         assertEquals(created, after.events(0, 1000).size());
         assertEquals(0, countFiles(spool), "no spool file left");
+    }
+
+    @Test
+    void downloadsWaitForTheArtifactMemoryOrAreRefused() throws Exception {
+        start(RegistryHttpServer.Config.builder(TOKEN).artifactMemoryBytes(1 << 20).memoryWait(Duration.ofMillis(100)));
+        byte[] big = TestArtifacts.sized("big", 1, 120_000);
+        assertEquals(201, send(upload("big", big)).statusCode());
+        HttpResponse<byte[]> ok = http.send(get("/models/big/versions/1/artifact").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, ok.statusCode());
+        assertArrayEquals(big, ok.body(), "served whole, in slices");
+        String etag = ok.headers().firstValue("ETag").orElseThrow();
+
+        int held = server.takeArtifactMemory(); // as if other downloads filled the budget
+        try {
+            HttpResponse<String> busy = send(get("/models/big/versions/1/artifact"));
+            assertOneLineJsonError(busy, 503);
+            assertTrue(busy.headers().firstValue("Retry-After").isPresent());
+            // a client that has the bytes needs no memory to be told so
+            assertEquals(304, send(get("/models/big/versions/1/artifact").header("If-None-Match", etag)).statusCode());
+        } finally {
+            server.returnArtifactMemory(held);
+        }
+        assertEquals(200, send(get("/models/big/versions/1/artifact")).statusCode());
     }
 
     @Test
@@ -268,7 +291,7 @@ class ServerBoundsTest {
                 () -> RegistryHttpServer.Config.builder(TOKEN).maxConcurrentRequests(1).build());
         assertTrue(e.getMessage().contains("maxConcurrentRequests"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RegistryHttpServer.Config.builder(TOKEN).maxUploadBytes(65L << 20).build());
-        assertThrows(IllegalArgumentException.class, () -> RegistryHttpServer.Config.builder(TOKEN).uploadMemoryBytes(1000).build());
+        assertThrows(IllegalArgumentException.class, () -> RegistryHttpServer.Config.builder(TOKEN).artifactMemoryBytes(1000).build());
     }
 
     static long countFiles(Path d) {

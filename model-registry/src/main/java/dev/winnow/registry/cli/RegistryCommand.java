@@ -80,7 +80,7 @@ public final class RegistryCommand implements Runnable {
         @Option(names = "--max-requests", defaultValue = "512", description = "requests read or handled at once; beyond, 503 with Retry-After (default: ${DEFAULT-VALUE})") int maxRequests;
         @Option(names = "--max-long-polls", defaultValue = "1024", description = "change-feed long polls waiting at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxLongPolls;
         @Option(names = "--max-uploads", defaultValue = "32", description = "uploads received at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxUploads;
-        @Option(names = "--upload-memory-mb", defaultValue = "192", description = "heap that uploads being verified share, counted as 2x each body, in MiB (default: ${DEFAULT-VALUE})") int uploadMemoryMb;
+        @Option(names = "--artifact-memory-mb", defaultValue = "192", description = "heap that artifacts being verified or served share, counted as 2x each artifact, in MiB (default: ${DEFAULT-VALUE})") int artifactMemoryMb;
         @Option(names = "--request-timeout-s", defaultValue = "60", description = "seconds a client has to send a request or take a response (default: ${DEFAULT-VALUE})") int requestTimeoutS;
         @Option(names = "--idle-timeout-s", defaultValue = "30", description = "seconds a connection may sit without a request before it is closed (default: ${DEFAULT-VALUE})") int idleTimeoutS;
 
@@ -92,7 +92,7 @@ public final class RegistryCommand implements Runnable {
             RegistryHttpServer.Config config;
             try {
                 config = RegistryHttpServer.Config.builder(token).maxUploadBytes((long) maxUploadMb << 20).maxConcurrentRequests(maxRequests)
-                        .maxLongPolls(maxLongPolls).maxUploads(maxUploads).uploadMemoryBytes((long) uploadMemoryMb << 20)
+                        .maxLongPolls(maxLongPolls).maxUploads(maxUploads).artifactMemoryBytes((long) artifactMemoryMb << 20)
                         .requestTimeout(java.time.Duration.ofSeconds(requestTimeoutS)).idleTimeout(java.time.Duration.ofSeconds(idleTimeoutS)).build();
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
