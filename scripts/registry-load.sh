@@ -5,6 +5,7 @@
 # largest heap in use before any GC, from the server's GC log, or at the end if larger).
 #   scripts/registry-load.sh [N followers] [M publishers] [K idle] [U uploaders] [upload MiB] [T seconds]
 # Defaults: 200 8 50 20 64 60. A quick run: scripts/registry-load.sh 20 2 10 2 8 10
+# SERVE_OPTS adds options to serve, e.g. SERVE_OPTS="--max-uploads 4" to see uploads refused with 503.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-200} M=${2:-8} K=${3:-50} U=${4:-20} MIB=${5:-64} T=${6:-60}
@@ -21,7 +22,7 @@ trap cleanup EXIT
 mkdir -p "$work/tmp"
 token=load-token-0123456789abcdef
 java -Xmx256m -XX:+ExitOnOutOfMemoryError -Xlog:gc:file="$work/gc.log" -Djava.io.tmpdir="$work/tmp" -cp "$CP" dev.winnow.registry.cli.RegistryCommand \
-  serve --dir "$work/registry" --host 127.0.0.1 --port 0 --token "$token" >"$work/server.out" 2>&1 &
+  serve --dir "$work/registry" --host 127.0.0.1 --port 0 --token "$token" ${SERVE_OPTS:-} >"$work/server.out" 2>&1 &
 server_pid=$!
 port=
 for _ in $(seq 1 200); do
