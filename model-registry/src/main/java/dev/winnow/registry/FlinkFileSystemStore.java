@@ -24,6 +24,8 @@ import org.apache.flink.core.fs.Path;
  * write does. The lock is a lock object created with {@code NO_OVERWRITE} and removed on release;
  * one left behind by a crashed writer is taken over after {@link #LEASE_MILLIS}. On stores without
  * conditional creation, run one writer (the registry server) and let jobs read.
+ *
+ * <p>Threads: any thread may call any method; writers in one JVM queue on a lock per store root.
  */
 public final class FlinkFileSystemStore implements BlobStore {
     static final long LEASE_MILLIS = 60_000;
@@ -91,6 +93,32 @@ public final class FlinkFileSystemStore implements BlobStore {
     @Override
     public boolean exists(String key) throws IOException {
         return fs.exists(path(key));
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        fs.delete(path(key), false);
+    }
+
+    @Override
+    public int removeTemporaries() throws IOException {
+        return removeTemporaries(root);
+    }
+
+    /** Temporaries are put's "." + name + "." + hex + ".tmp" objects; the lock object is not one. */
+    private int removeTemporaries(Path dir) throws IOException {
+        FileStatus[] st = fs.listStatus(dir);
+        if (st == null) return 0;
+        int removed = 0;
+        for (FileStatus s : st) {
+            String n = s.getPath().getName();
+            if (s.isDir()) {
+                removed += removeTemporaries(s.getPath());
+            } else if (n.startsWith(".") && n.endsWith(".tmp") && fs.delete(s.getPath(), false)) {
+                removed++;
+            }
+        }
+        return removed;
     }
 
     @Override

@@ -23,7 +23,11 @@ import java.util.Optional;
  * Client of {@link RegistryHttpServer}. Transient failures (connection refused, timeouts, 5xx) are
  * retried with exponential backoff; 4xx answers are final. With a cache directory, every fetched
  * artifact and every resolved reference is kept there, so a job restarts on its last known model
- * while the registry is unreachable.
+ * while the registry is unreachable. A 503 is retried after the server's {@code Retry-After}.
+ *
+ * <p>Threads: any thread may call any method at once; the JDK HttpClient is thread-safe, and cache
+ * files are written to a temporary name and renamed, so concurrent fetches of one artifact leave a
+ * whole file.
  */
 public final class HttpRegistryClient implements RegistryClient {
     private final URI base;
@@ -57,10 +61,13 @@ public final class HttpRegistryClient implements RegistryClient {
         IOException last = null;
         long delay = backoff.toMillis();
         for (int i = 0; i < attempts; i++) {
+            long retryAfter = 0;
             try {
                 HttpResponse<byte[]> r = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
                 if (r.statusCode() < 500) return r;
                 last = new IOException("registry answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
+                // an overloaded server says when to come back; retrying sooner only adds to its load
+                if (r.statusCode() == 503) retryAfter = retryAfterMillis(r.headers().firstValue("Retry-After").orElse(null));
             } catch (IOException e) {
                 last = e;
             } catch (InterruptedException e) {
@@ -69,7 +76,7 @@ public final class HttpRegistryClient implements RegistryClient {
             }
             if (i + 1 < attempts) {
                 try {
-                    Thread.sleep(delay);
+                    Thread.sleep(Math.max(delay, retryAfter));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);
@@ -78,6 +85,16 @@ public final class HttpRegistryClient implements RegistryClient {
             }
         }
         throw last;
+    }
+
+    /** A Retry-After in seconds, capped at a minute (a hostile or broken answer must not park the caller); 0 when absent or not a number. */
+    static long retryAfterMillis(String header) {
+        if (header == null) return 0;
+        try {
+            return Math.min(60, Math.max(0, Long.parseLong(header.trim()))) * 1000;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private HttpRequest.Builder request(String path) {
@@ -228,7 +245,13 @@ public final class HttpRegistryClient implements RegistryClient {
 
     /** With {@code allowSignatureChange}, an input spec or labels differing from the current version are accepted. */
     public ModelVersion publish(String model, byte[] artifact, Map<String, String> tags, boolean allowSignatureChange) throws IOException, RegistryException {
+        return publish(model, artifact, tags, allowSignatureChange, null);
+    }
+
+    /** As {@link #publish(String, byte[], Map, boolean)}; a non-null {@code alias} is pointed at the version in the same commit. */
+    public ModelVersion publish(String model, byte[] artifact, Map<String, String> tags, boolean allowSignatureChange, String alias) throws IOException, RegistryException {
         StringBuilder q = new StringBuilder();
+        if (alias != null) q.append("?alias=").append(enc(alias));
         tags.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&").append("tag.").append(enc(k)).append('=').append(enc(v)));
         if (allowSignatureChange) q.append(q.length() == 0 ? "?" : "&").append("allow-signature-change=true");
         return versionAnswer(jsonOrThrow(send(request("/models/" + enc(model) + "/versions" + q)

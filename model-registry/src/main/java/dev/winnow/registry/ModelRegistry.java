@@ -21,9 +21,20 @@ import java.util.TreeMap;
  * point: a crash before it leaves the old state (at most an unreferenced blob), after it the new one.
  * Versions, aliases and archive marks are the replay of the log, refreshed from the store before
  * every write and read, so several processes can share one store.
+ *
+ * <p>A publish that also points an alias ({@link #publish(String, byte[], String, Map, boolean, String)})
+ * is one PUBLISH event that carries the alias, so a crash leaves neither or both. The blob is written
+ * under the writer lock before that event; a crash between the two leaves an unreferenced blob (and
+ * perhaps a temporary file), which {@link #recover} removes at the next start.
+ *
+ * <p>Threads: every public method may be called from any number of threads at once, and by other
+ * processes sharing the store. Writes serialise on the store's writer lock ({@link BlobStore#locked});
+ * the replayed state is guarded by one monitor, held only to apply events and copy answers, so reads
+ * never wait for a writer's I/O. Returned lists and maps are immutable snapshots.
  */
 public final class ModelRegistry {
     private static final long MAX_ARTIFACT_BYTES = 64L << 20;
+    private static final String BLOB_DIR = "blobs/sha256/";
 
     private final BlobStore store;
     private final List<PublicKey> trusted;
@@ -32,6 +43,12 @@ public final class ModelRegistry {
     private final Map<String, List<ModelVersion>> versions = new TreeMap<>();
     private final Map<String, Map<String, Integer>> aliases = new TreeMap<>();
     private final List<RegistryEvent> log = new ArrayList<>();
+    /**
+     * Per model, the blob key and metadata of the version it last published here, so the signature
+     * check of the next publish need not read and parse that artifact again: for a 64 MB model that
+     * would double the heap every publish needs. One small entry per model. Guarded by stateLock.
+     */
+    private final Map<String, Map.Entry<String, Metadata>> signatures = new java.util.HashMap<>();
 
     /** @param trusted Ed25519 keys whose signatures are accepted; empty to accept unsigned artifacts */
     public ModelRegistry(BlobStore store, Collection<PublicKey> trusted, Clock clock) throws IOException, RegistryException {
@@ -56,16 +73,25 @@ public final class ModelRegistry {
      * publish, so (digest, signer) names exactly one byte string. Unsigned keeps the plain name.
      */
     static String blobKey(String sha256, String signer) {
-        return "blobs/sha256/" + sha256 + (signer == null ? "" : "." + signer) + ".wnm";
+        return BLOB_DIR + sha256 + (signer == null ? "" : "." + signer) + ".wnm";
     }
 
     /** Reads the events other writers appended since the last look. */
     public void refresh() throws IOException, RegistryException {
-        synchronized (stateLock) {
-            while (true) {
-                Optional<byte[]> next = store.get(eventKey(log.size() + 1));
-                if (next.isEmpty()) return;
-                apply(RegistryEvent.fromJson(next.get()));
+        while (true) {
+            long next;
+            synchronized (stateLock) {
+                next = log.size() + 1;
+            }
+            // the look at the store is outside the lock: every read refreshes first, and readers
+            // queued behind one another's I/O made resolve latency grow with the number of clients
+            Optional<byte[]> bytes = store.get(eventKey(next));
+            if (bytes.isEmpty()) return;
+            RegistryEvent e = RegistryEvent.fromJson(bytes.get());
+            if (e.sequence() != next) throw new RegistryException(RegistryException.Kind.STORAGE, "event log out of order at " + next);
+            synchronized (stateLock) {
+                // another thread may have applied it meanwhile
+                if (log.size() + 1 == next) apply(e);
             }
         }
     }
@@ -76,6 +102,8 @@ public final class ModelRegistry {
             case PUBLISH:
                 versions.computeIfAbsent(e.model(), k -> new ArrayList<>()).add(ModelVersion.builder(e.model(), e.version(), e.sha256()).signer(e.signer()).size(e.size())
                         .family(e.family()).metrics(e.metrics()).tags(e.tags()).uploader(e.actor()).publishedMillis(e.timeMillis()).build());
+                // a publish that also points an alias: one event, so one commit
+                if (e.alias() != null) aliases.computeIfAbsent(e.model(), k -> new TreeMap<>()).put(e.alias(), e.version());
                 break;
             case ALIAS_SET:
                 aliases.computeIfAbsent(e.model(), k -> new TreeMap<>()).put(e.alias(), e.version());
@@ -123,48 +151,112 @@ public final class ModelRegistry {
      */
     public ModelVersion publish(String model, byte[] artifact, String uploader, Map<String, String> tags, boolean allowSignatureChange)
             throws IOException, RegistryException {
+        return publish(model, artifact, uploader, tags, allowSignatureChange, null);
+    }
+
+    /**
+     * As {@link #publish(String, byte[], String, Map, boolean)}, and when {@code alias} is not null it
+     * points the alias at the published version in the same commit: one PUBLISH event that names the
+     * alias (its {@code previous} is the alias's former target, for rollback). Bytes already published
+     * as a live version move the alias to that version with one ALIAS_SET event (none if it is there).
+     */
+    public ModelVersion publish(String model, byte[] artifact, String uploader, Map<String, String> tags, boolean allowSignatureChange, String alias)
+            throws IOException, RegistryException {
         Names.model(model);
+        if (alias != null) Names.alias(alias);
         if (artifact.length > MAX_ARTIFACT_BYTES) throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "artifact exceeds " + MAX_ARTIFACT_BYTES + " bytes");
         Artifact a = verify(artifact);
         String sha = a.sha256Hex();
         String signer = ArtifactVerifier.signer(a);
-        if (!store.exists(blobKey(sha, signer))) store.put(blobKey(sha, signer), artifact);
+        Metadata meta = a.metadata();
+        a = null; // the decoded tensors are not needed past this point; let a large model's copy go
         int published = store.locked(() -> {
             refresh();
-            int version;
+            int version = 0;
             synchronized (stateLock) {
                 // The same bytes already published under this name (a client retrying after a lost
                 // answer, or a double submit) are that version again, not a new one.
                 for (ModelVersion existing : versions.getOrDefault(model, List.of())) {
                     if (existing.sha256().equals(sha) && java.util.Objects.equals(existing.signer(), signer) && !existing.archived()) {
-                        return existing.version();
+                        version = existing.version();
+                        break;
                     }
                 }
+            }
+            if (version > 0) {
+                Integer at = alias == null ? null : aliasTarget(model, alias);
+                if (alias == null || at != null && at == version) return version;
+                ModelVersion v = version(model, version);
+                commit(RegistryEvent.builder(log.size() + 1, RegistryEvent.Type.ALIAS_SET, model, version).alias(alias)
+                        .previousVersion(at == null ? 0 : at).sha256(v.sha256()).signer(v.signer()).size(v.size()).family(v.family())
+                        .actor(uploader).timeMillis(clock.millis()).build());
+                return version;
+            }
+            synchronized (stateLock) {
                 version = versions.getOrDefault(model, List.of()).size() + 1;
             }
-            if (!allowSignatureChange) requireSameSignature(model, a);
-            return commit(RegistryEvent.builder(log.size() + 1, RegistryEvent.Type.PUBLISH, model, version).sha256(sha).signer(signer).size(artifact.length)
-                    .family(a.metadata().family()).metrics(a.metadata().metrics()).tags(tags).actor(uploader).timeMillis(clock.millis()).build()).version();
+            if (!allowSignatureChange) requireSameSignature(model, meta);
+            // written under the lock, so recover() (also under it) never takes a blob about to be referenced for an orphan
+            String key = blobKey(sha, signer);
+            if (!store.exists(key)) store.put(key, artifact);
+            Integer previous = alias == null ? null : aliasTarget(model, alias);
+            RegistryEvent committed = commit(RegistryEvent.builder(log.size() + 1, RegistryEvent.Type.PUBLISH, model, version).sha256(sha).signer(signer)
+                    .size(artifact.length).family(meta.family()).metrics(meta.metrics()).tags(tags).alias(alias).previousVersion(previous == null ? 0 : previous)
+                    .actor(uploader).timeMillis(clock.millis()).build());
+            synchronized (stateLock) {
+                signatures.put(model, Map.entry(key, meta));
+            }
+            return committed.version();
         });
         return version(model, published);
     }
 
+    /**
+     * Removes what crashed writes left: temporary objects, and blobs that no PUBLISH event references
+     * (a publish cut off between its blob and its event). Holds the writer lock, under which every
+     * registry write stores its blob, so nothing in flight is taken for a leftover. The registry
+     * server calls it at start; returns how many objects it removed.
+     */
+    public int recover() throws IOException, RegistryException {
+        return store.locked(() -> {
+            refresh();
+            int removed = store.removeTemporaries();
+            java.util.Set<String> referenced = new java.util.HashSet<>();
+            synchronized (stateLock) {
+                for (RegistryEvent e : log) if (e.type() == RegistryEvent.Type.PUBLISH) referenced.add(blobKey(e.sha256(), e.signer()));
+            }
+            for (String name : store.list(BLOB_DIR)) {
+                if (!referenced.contains(BLOB_DIR + name)) {
+                    store.delete(BLOB_DIR + name);
+                    removed++;
+                }
+            }
+            return removed;
+        });
+    }
+
     /** Refuses an artifact whose input or output signature differs from the model's latest live version. */
-    private void requireSameSignature(String model, Artifact next) throws IOException, RegistryException {
+    private void requireSameSignature(String model, Metadata now) throws IOException, RegistryException {
         ModelVersion current = null;
         synchronized (stateLock) {
             for (ModelVersion v : versions.getOrDefault(model, List.of())) if (!v.archived()) current = v;
         }
         if (current == null) return;
-        Optional<byte[]> stored = store.get(blobKey(current.sha256(), current.signer()));
+        String key = blobKey(current.sha256(), current.signer());
         Metadata was;
-        try {
-            if (stored.isEmpty()) return; // a lost blob is a storage fault that a new version repairs; it must not block one
-            was = ArtifactReader.read(stored.get()).metadata();
-        } catch (ModelFormatException corrupt) {
-            return; // likewise a corrupt one
+        synchronized (stateLock) {
+            Map.Entry<String, Metadata> known = signatures.get(model);
+            was = known != null && known.getKey().equals(key) ? known.getValue() : null;
         }
-        Metadata now = next.metadata();
+        if (was == null) {
+            Optional<byte[]> stored = store.get(key);
+            try {
+                if (stored.isEmpty()) return; // a lost blob is a storage fault that a new version repairs; it must not block one
+                was = ArtifactReader.read(stored.get()).metadata();
+            } catch (ModelFormatException corrupt) {
+                return; // likewise a corrupt one
+            }
+        }
         String what = null;
         if (!now.inputSpec().compatibleWith(was.inputSpec())) {
             what = "input " + now.inputSpec() + " differs from " + model + ":" + current.version() + "'s " + was.inputSpec();
@@ -181,7 +273,8 @@ public final class ModelRegistry {
     private Artifact verify(byte[] artifact) throws RegistryException {
         Artifact a;
         try {
-            a = ArtifactReader.read(artifact);
+            // the bytes are not changed while the Artifact lives (it is dropped before the blob is written)
+            a = ArtifactReader.readOwned(artifact);
         } catch (ModelFormatException e) {
             throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "not a valid artifact: " + e.getMessage(), e);
         }
@@ -246,7 +339,7 @@ public final class ModelRegistry {
         synchronized (stateLock) {
             for (int i = log.size() - 1; i >= 0; i--) {
                 RegistryEvent e = log.get(i);
-                if (e.model().equals(model) && alias.equals(e.alias()) && e.type() == RegistryEvent.Type.ALIAS_SET) {
+                if (e.model().equals(model) && alias.equals(e.alias()) && e.movesAlias()) {
                     previous = e.previousVersion();
                     break;
                 }
@@ -318,7 +411,7 @@ public final class ModelRegistry {
                 .orElseThrow(() -> new RegistryException(RegistryException.Kind.STORAGE, "artifact of " + v.model() + ":" + v.version() + " is missing from the store"));
         Artifact a;
         try {
-            a = ArtifactReader.read(b);
+            a = ArtifactReader.readOwned(b); // b is only read, here and by the caller: no copy of a large model
         } catch (ModelFormatException e) {
             throw new RegistryException(RegistryException.Kind.STORAGE, "stored artifact of " + v.model() + ":" + v.version() + " is corrupt: " + e.getMessage(), e);
         }

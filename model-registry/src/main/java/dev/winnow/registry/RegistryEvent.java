@@ -88,6 +88,11 @@ public record RegistryEvent(long sequence, Type type, String model, int version,
         }
     }
 
+    /** True when replaying this event points {@link #alias} at {@link #version}: an ALIAS_SET, or a PUBLISH that named an alias. */
+    public boolean movesAlias() {
+        return alias != null && (type == Type.ALIAS_SET || type == Type.PUBLISH);
+    }
+
     byte[] toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seq", sequence);

@@ -35,6 +35,8 @@ class CrashConsistencyTest {
         @Override public void put(String key, byte[] data) throws IOException { tick(); inner.put(key, data); }
         @Override public boolean putIfAbsent(String key, byte[] data) throws IOException { tick(); return inner.putIfAbsent(key, data); }
         @Override public boolean exists(String key) throws IOException { return inner.exists(key); }
+        @Override public void delete(String key) throws IOException { tick(); inner.delete(key); }
+        @Override public int removeTemporaries() throws IOException { return inner.removeTemporaries(); }
         @Override public List<String> list(String prefix) throws IOException { return inner.list(prefix); }
         @Override public <T> T locked(IoSupplier<T> body) throws IOException, RegistryException { return inner.locked(body); }
     }

@@ -16,6 +16,15 @@ final class TestArtifacts {
         return writer(name, seed).toBytesSigned(keys.getPrivate(), keys.getPublic());
     }
 
+    /** An artifact of about {@code 4 * floats} bytes, the same signature for every seed. */
+    static byte[] sized(String name, int seed, int floats) {
+        ArtifactWriter w = new ArtifactWriter(Metadata.builder(name, "bonsai").input("x", new int[] {4}, "float32", "features", null).build());
+        float[] weights = new float[floats];
+        for (int i = 0; i < floats; i++) weights[i] = seed * 31 + i;
+        w.addFloat32("w", new int[] {floats}, weights);
+        return w.toBytes();
+    }
+
     /** An artifact with its own input length and labels: a different input or output signature. */
     static byte[] shaped(String name, int seed, int inputLength, java.util.List<String> labels) {
         ArtifactWriter w = new ArtifactWriter(Metadata.builder(name, "bonsai")

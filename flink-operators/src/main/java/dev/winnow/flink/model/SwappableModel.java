@@ -52,9 +52,18 @@ import org.slf4j.LoggerFactory;
  * on every subtask when one cannot load needs a coordinator, which this class is not). Without
  * checkpointing enabled, {@code swapOnCheckpoint} never swaps.
  *
- * <p>Threads: {@link #serving}, {@link #servingOrNull}, {@link #onUpdate} and {@link #barrier} run
- * on the task thread; loads run on one {@code winnow-model-loader-<model>} thread and reach the task
- * thread only through {@code pending} (immediate swaps) or a {@link Future} (checkpoint swaps).
+ * <p>Threads:
+ * <ul>
+ *   <li>The task thread only: the constructor (from {@code open()}), {@link #serving},
+ *       {@link #servingOrNull}, {@link #onUpdate}, {@link #barrier} (from {@code snapshotState},
+ *       which Flink also runs on the task thread), {@link #openFailure} and {@link #close}. These share
+ *       unsynchronised fields (the staged load, the restore flag) and must not be called concurrently.</li>
+ *   <li>Any thread: {@link #current} and {@link #key} (metric gauges are read on the reporter's
+ *       thread); the serving model is a volatile field.</li>
+ *   <li>The one {@code winnow-model-loader-<model>} thread runs the loads. It reads the serving model
+ *       (volatile) and hands a loaded model to the task thread only through {@code pending}, an
+ *       atomic reference (immediate swaps), or the staged {@link Future} (checkpoint swaps).</li>
+ * </ul>
  */
 public final class SwappableModel<S extends ServingModel> {
     private static final Logger LOG = LoggerFactory.getLogger(SwappableModel.class);

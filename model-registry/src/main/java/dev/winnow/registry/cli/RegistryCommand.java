@@ -77,15 +77,31 @@ public final class RegistryCommand implements Runnable {
         @Option(names = "--token", description = "write token (default: $WINNOW_REGISTRY_TOKEN)") String token = System.getenv("WINNOW_REGISTRY_TOKEN");
         @Option(names = "--trust", description = "Ed25519 public key (PEM) whose signatures are accepted; repeatable") List<Path> trust = new ArrayList<>();
         @Option(names = "--max-upload-mb", defaultValue = "64", description = "largest artifact a publish may upload, in MiB (default: ${DEFAULT-VALUE})") int maxUploadMb;
+        @Option(names = "--max-requests", defaultValue = "512", description = "requests read or handled at once; beyond, 503 with Retry-After (default: ${DEFAULT-VALUE})") int maxRequests;
+        @Option(names = "--max-long-polls", defaultValue = "1024", description = "change-feed long polls waiting at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxLongPolls;
+        @Option(names = "--max-uploads", defaultValue = "32", description = "uploads received at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxUploads;
+        @Option(names = "--artifact-memory-mb", defaultValue = "192", description = "heap that artifacts being verified or served share, counted as 2x each artifact, in MiB (default: ${DEFAULT-VALUE})") int artifactMemoryMb;
+        @Option(names = "--request-timeout-s", defaultValue = "60", description = "seconds a client has to send a request or take a response (default: ${DEFAULT-VALUE})") int requestTimeoutS;
+        @Option(names = "--idle-timeout-s", defaultValue = "30", description = "seconds a connection may sit without a request before it is closed (default: ${DEFAULT-VALUE})") int idleTimeoutS;
 
         @Override
         int execute() throws Exception {
             if (token == null) throw new CommandLine.ParameterException(spec.commandLine(), "give --token or set WINNOW_REGISTRY_TOKEN");
             List<PublicKey> keys = new ArrayList<>();
             for (Path p : trust) keys.add(Ed25519Keys.readPublicPem(p));
+            RegistryHttpServer.Config config;
+            try {
+                config = RegistryHttpServer.Config.builder(token).maxUploadBytes((long) maxUploadMb << 20).maxConcurrentRequests(maxRequests)
+                        .maxLongPolls(maxLongPolls).maxUploads(maxUploads).artifactMemoryBytes((long) artifactMemoryMb << 20)
+                        .requestTimeout(java.time.Duration.ofSeconds(requestTimeoutS)).idleTimeout(java.time.Duration.ofSeconds(idleTimeoutS)).build();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir), keys, Clock.systemUTC());
-            RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress(host, port), token, (long) maxUploadMb << 20).start();
-            out().printf("serving %s on http://%s:%d (%d trusted keys)%n", dir.toAbsolutePath(), host, s.port(), keys.size());
+            // what a crash left (temporary files, a blob whose publish never committed) goes before serving
+            int removed = r.recover();
+            RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress(host, port), config).start();
+            out().printf("serving %s on http://%s:%d (%d trusted keys, %d leftovers removed)%n", dir.toAbsolutePath(), host, s.port(), keys.size(), removed);
             out().flush();
             new CountDownLatch(1).await();
             return 0;
@@ -98,15 +114,15 @@ public final class RegistryCommand implements Runnable {
         @Parameters(index = "0", description = "model name") String model;
         @Parameters(index = "1", description = "artifact (.wnm)") Path file;
         @Option(names = "--tag", description = "key=value, repeatable") Map<String, String> tags = new LinkedHashMap<>();
-        @Option(names = "--alias", description = "also point this alias at the new version") String alias;
+        @Option(names = "--alias", description = "also point this alias at the new version, in the same commit") String alias;
         @Option(names = "--allow-signature-change", description = "accept an input spec or labels that differ from the model's current version "
                 + "(jobs following its aliases will fail to load it)") boolean allowSignatureChange;
 
         @Override
         int execute() throws Exception {
             RegistryTarget.Ops ops = target.open();
-            ModelVersion v = ops.publish(model, Files.readAllBytes(file), tags, allowSignatureChange);
-            if (alias != null) ops.setAlias(model, alias, v.version());
+            // one commit: a crash cannot leave the version published and the alias not moved
+            ModelVersion v = ops.publish(model, Files.readAllBytes(file), tags, allowSignatureChange, alias);
             out().printf("%-8s %-14s %-10s %10s  %-20s %-10s %s%n", "version", "sha256", "family", "bytes", "published", "by", "aliases");
             out().println(row(v, alias == null ? Map.of() : Map.of(alias, v.version())));
             return 0;

@@ -33,7 +33,8 @@ public final class RegistryTarget {
 
     /** The operations the CLI needs, over either kind of registry. */
     interface Ops {
-        ModelVersion publish(String model, byte[] artifact, Map<String, String> tags, boolean allowSignatureChange) throws IOException, RegistryException;
+        /** Publishes and, when {@code alias} is not null, points it at the version in the same commit. */
+        ModelVersion publish(String model, byte[] artifact, Map<String, String> tags, boolean allowSignatureChange, String alias) throws IOException, RegistryException;
         List<String> models() throws IOException, RegistryException;
         List<ModelVersion> versions(String model) throws IOException, RegistryException;
         Map<String, Integer> aliases(String model) throws IOException, RegistryException;
@@ -49,7 +50,9 @@ public final class RegistryTarget {
         String actor = System.getProperty("user.name", "cli");
         LocalRegistryClient local = new LocalRegistryClient(r, List.of());
         return new Ops() {
-            public ModelVersion publish(String m, byte[] a, Map<String, String> t, boolean allow) throws IOException, RegistryException { return r.publish(m, a, actor, t, allow); }
+            public ModelVersion publish(String m, byte[] a, Map<String, String> t, boolean allow, String alias) throws IOException, RegistryException {
+                return r.publish(m, a, actor, t, allow, alias);
+            }
             public List<String> models() throws IOException, RegistryException { return r.models(); }
             public List<ModelVersion> versions(String m) throws IOException, RegistryException { return r.versions(m); }
             public Map<String, Integer> aliases(String m) throws IOException, RegistryException { return r.aliases(m); }
@@ -63,7 +66,9 @@ public final class RegistryTarget {
 
     private static Ops http(HttpRegistryClient c) {
         return new Ops() {
-            public ModelVersion publish(String m, byte[] a, Map<String, String> t, boolean allow) throws IOException, RegistryException { return c.publish(m, a, t, allow); }
+            public ModelVersion publish(String m, byte[] a, Map<String, String> t, boolean allow, String alias) throws IOException, RegistryException {
+                return c.publish(m, a, t, allow, alias);
+            }
             public List<String> models() throws IOException, RegistryException { return c.models(); }
             @SuppressWarnings("unchecked")
             public List<ModelVersion> versions(String m) throws IOException, RegistryException {

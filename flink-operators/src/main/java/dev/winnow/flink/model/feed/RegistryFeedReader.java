@@ -130,7 +130,7 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
                     for (RegistryEvent e : client.events(after, waitSeconds)) {
                         if (e.sequence() > stopAtSequence) break;
                         after = e.sequence();
-                        if (e.type() == RegistryEvent.Type.ALIAS_SET && (modelName == null || modelName.equals(e.model()))) {
+                        if (e.movesAlias() && (modelName == null || modelName.equals(e.model()))) {
                             queue.add(new ModelUpdate(e.sequence(), e.model(), e.alias(), e.version(), e.sha256(), e.timeMillis()));
                             wake();
                         }

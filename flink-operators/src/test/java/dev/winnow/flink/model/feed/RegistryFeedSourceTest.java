@@ -59,6 +59,21 @@ class RegistryFeedSourceTest {
         assertEquals(List.of(7L), tail.stream().map(u -> u.sequence).toList());
     }
 
+    /** A publish that names an alias moves it in the same event; the jobs must see that move like any other. */
+    @Test
+    void aPublishThatMovesAnAliasIsAnUpdate() throws Exception {
+        ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir));
+        r.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "t", Map.of(), false, "production");      // 1
+        var v2 = r.publish("det", new TinyCnn(3, 24, 32).float32Artifact(), "t", Map.of(), false, "production"); // 2
+        r.publish("det", new TinyCnn(4, 24, 32).float32Artifact(), "t", Map.of());                           // 3: no alias
+        List<ModelUpdate> all = run(RegistryFeedSource.builder(RegistryConnection.directory(dir, List.of())).model("det")
+                .stopAtSequence(3).pollWait(Duration.ofSeconds(1)).build());
+        assertEquals(List.of(1L, 2L), all.stream().map(u -> u.sequence).toList());
+        assertEquals("production", all.get(1).alias);
+        assertEquals(2, all.get(1).version);
+        assertEquals(v2.sha256(), all.get(1).sha256);
+    }
+
     @Test
     void checkpointFormatsRoundTripAndRejectGarbage() throws Exception {
         var split = new RegistryFeedSerializers.Split();
