@@ -130,7 +130,7 @@ public class StreamingFastGrnn extends KeyedProcessFunction<String, SensorReadin
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("fastgrnn-sensor", TypeInformation.of(SensorState.class)));
         scratch = new float[stream.scratchSize()];
         scores = new float[stream.classes()];
-        MetricGroup g = getRuntimeContext().getMetricGroup();
+        MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("winnow");
         applied = g.counter("readingsApplied");
         late = g.counter("readingsLate");
         bad = g.counter("readingsBad");
