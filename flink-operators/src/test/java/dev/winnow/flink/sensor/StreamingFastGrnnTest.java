@@ -276,6 +276,14 @@ class StreamingFastGrnnTest {
     }
 
     @Test
+    void stateAndOutputsAreFlinkPojosNotKryo() {
+        // the state is checkpointed and the outputs cross the network: Kryo would be slower and would not evolve
+        for (Class<?> c : new Class<?>[] {StreamingFastGrnn.SensorState.class, SensorPrediction.class, RejectedReading.class, SilentSensor.class}) {
+            assertInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class, TypeInformation.of(c), c.getSimpleName() + " would fall back to Kryo");
+        }
+    }
+
+    @Test
     void theBuilderNamesEveryBrokenRule() throws Exception {
         ModelSource m = ModelSource.ofBytes(MODEL.artifact("grnn"), 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StreamingFastGrnn.builder(m)
