@@ -23,7 +23,8 @@ import java.util.Random;
  * weather). Trained on 2012-2014, reported on 2015 only, which it never saw: (a) as the artifact's graph
  * node over the last {@value #STEPS} days, as trained, and (b) as {@code StreamingFastGrnn} runs it,
  * one reading at a time on a state carried from the first day ({@link FastGrnnStream}, the operator's
- * arithmetic). The majority class of 2015 is printed beside them. Writes the artifact (git-ignored).
+ * arithmetic). The majority class of 2015 is printed beside them. Writes the artifact and the series as
+ * sensor readings for the {@code sensor-states} job beside it (git-ignored).
  *
  * <pre>scripts/samples/train-weather-grnn.sh [data/sensors/seattle-weather.csv] [data/sensors/seattle-weather-grnn.wnm]</pre>
  */
@@ -96,8 +97,17 @@ public final class TrainWeatherGrnn {
             if (epoch % 20 == 19 || epoch == EPOCHS - 1) System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f%n", epoch + 1, loss / train.size());
         }
 
-        byte[] artifact = artifact(cell, fc.w, fcBias.w, mean, std, firstTest, days.size() - firstTest);
+        // the series as sensor readings (sensorId,timestampMillis,values…,label) for the sensor-states job
+        StringBuilder rows = new StringBuilder();
+        for (Day d : days) {
+            long millis = java.time.LocalDate.parse(d.date().replace('/', '-')).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+            rows.append("seattle,").append(millis);
+            for (float v : d.x()) rows.append(',').append(v);
+            rows.append(',').append(d.label()).append('\n');
+        }
         Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out.resolveSibling("seattle-weather-readings.csv"), rows);
+        byte[] artifact = artifact(cell, fc.w, fcBias.w, mean, std, firstTest, days.size() - firstTest);
         Files.write(out, artifact);
         Model model = Model.load(artifact);
         Interpreter it = model.newInterpreter();
