@@ -38,7 +38,7 @@ class JobOptionsTest {
             assertTrue(out.toString().startsWith("Usage: winnow-examples " + job.getCommandName()), out.toString());
         }
         assertEquals(List.of(), undocumented, "options without a description");
-        assertEquals(6, main.getSubcommands().size(), "the four jobs, cascade-eval and adapt-worker");
+        assertEquals(7, main.getSubcommands().size(), "the five jobs, cascade-eval and adapt-worker");
     }
 
     @Test
