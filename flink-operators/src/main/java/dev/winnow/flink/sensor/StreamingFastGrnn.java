@@ -41,7 +41,9 @@ import org.apache.flink.util.OutputTag;
  * id, a missing or extra channel, a NaN or infinite value, or a timestamp more than the configured
  * span ahead of the task's clock. Neither kind touches the sensor's state. A sensor with no reading for
  * the configured span of event time is reported once on {@link #SILENT} ({@code sensorsSilent}); the
- * end of a bounded input (the final watermark) is not silence.
+ * end of a bounded input (the final watermark) is not silence. Silence is event time, so it shows while
+ * the watermark moves: readings of other sensors move it; when every sensor of a source split stops,
+ * nothing moves it unless the watermark strategy declares the split idle.
  *
  * <p>Per reading, after a sensor's first, nothing is allocated: the state object is updated in place
  * (the heap backend copies it only when a running checkpoint still holds it), the scratch belongs to
