@@ -8,9 +8,9 @@ import picocli.CommandLine.Command;
  * model and sample data; with {@code flink run} the same jar runs on a cluster.
  */
 @Command(name = "winnow-examples", mixinStandardHelpOptions = true,
-        subcommands = {SecurityRetentionJob.class, StadiumStaffingJob.class, SensorEventsJob.class, CentralTeacherJob.class, dev.winnow.examples.cascade.CascadeEval.class,
-                dev.winnow.examples.adapt.AdaptWorker.class, dev.winnow.examples.produce.ProduceCommand.class},
-        description = "Winnow example jobs: security-retention, stadium-staffing, sensor-events, central-teacher; cascade-eval measures the edge cascade; adapt-worker adapts the cameras central-teacher flags; produce frames puts a camera's frames on a Kafka topic.")
+        subcommands = {SecurityRetentionJob.class, StadiumStaffingJob.class, SensorEventsJob.class, SensorStatesJob.class, CentralTeacherJob.class,
+                dev.winnow.examples.cascade.CascadeEval.class, dev.winnow.examples.adapt.AdaptWorker.class, dev.winnow.examples.produce.ProduceCommand.class},
+        description = "Winnow example jobs: security-retention, stadium-staffing, sensor-events, sensor-states, central-teacher; cascade-eval measures the edge cascade; adapt-worker adapts the cameras central-teacher flags; produce frames puts a camera's frames on a Kafka topic.")
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -43,7 +43,7 @@ class JobOptionsTest {
             assertTrue(out.toString().startsWith("Usage: winnow-examples " + job.getCommandName()), out.toString());
         }
         assertEquals(List.of(), undocumented, "options without a description");
-        assertEquals(7, main.getSubcommands().size(), "the four jobs, cascade-eval, adapt-worker and produce");
+        assertEquals(8, main.getSubcommands().size(), "the five jobs, cascade-eval, adapt-worker and produce");
         assertEquals(List.of("frames"), List.copyOf(main.getSubcommands().get("produce").getSubcommands().keySet()));
     }
 
