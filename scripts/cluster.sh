@@ -21,6 +21,7 @@
 # start holds one of these ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/maven-classpath.sh
 ROOT=$PWD
 FLINK_VERSION=2.2.0
 TASKMANAGERS=2
@@ -39,24 +40,11 @@ die() { echo "cluster.sh: $*" >&2; exit 1; }
 
 # ---- the classpath: what a Flink distribution's lib/ holds, resolved once from Maven Central ----
 classpath() {
-  mkdir -p "$WORK"
-  if [ ! -s "$WORK/lib.txt" ] || [ "$0" -nt "$WORK/lib.txt" ]; then
-    cat > "$WORK/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
-  <groupId>dev.winnow.cluster</groupId><artifactId>flink-lib</artifactId><version>1</version><packaging>pom</packaging>
-  <dependencies>
-$(for a in flink-clients flink-streaming-java flink-runtime flink-connector-files flink-connector-base flink-table-api-java flink-metrics-prometheus; do
-  echo "    <dependency><groupId>org.apache.flink</groupId><artifactId>$a</artifactId><version>$FLINK_VERSION</version></dependency>"; done)
-    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>2.24.3</version></dependency>
-    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>2.24.3</version></dependency>
-  </dependencies>
-</project>
-POM
-    # offline first: the jars are usually in ~/.m2 already (the build resolved them)
-    mvn -B -q -ntp -o -f "$WORK/pom.xml" dependency:build-classpath -Dmdep.outputFile=lib.txt >/dev/null 2>&1 \
-      || mvn -B -q -ntp -f "$WORK/pom.xml" dependency:build-classpath -Dmdep.outputFile=lib.txt >/dev/null
-  fi
-  LIB=$(cat "$WORK/lib.txt")
+  local a deps=()
+  for a in flink-clients flink-streaming-java flink-runtime flink-connector-files flink-connector-base flink-table-api-java flink-metrics-prometheus; do
+    deps+=("org.apache.flink:$a:$FLINK_VERSION")
+  done
+  maven_classpath "$WORK" "${deps[@]}"
 }
 
 configure() {

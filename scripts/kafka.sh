@@ -13,6 +13,7 @@
 # replication factor 1. New topics get 2 partitions, one per subtask of the example jobs' parallelism 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/maven-classpath.sh
 ROOT=$PWD
 KAFKA_VERSION=4.2.0
 PORT=${KAFKA_PORT:-9092}
@@ -27,23 +28,7 @@ say() { echo "kafka.sh: $*"; }
 die() { echo "kafka.sh: $*" >&2; exit 1; }
 
 classpath() {
-  mkdir -p "$WORK"
-  if [ ! -s "$WORK/lib.txt" ] || [ "$0" -nt "$WORK/lib.txt" ]; then
-    cat > "$WORK/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
-  <groupId>dev.winnow.kafka</groupId><artifactId>kafka-lib</artifactId><version>1</version><packaging>pom</packaging>
-  <dependencies>
-    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
-    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>2.24.3</version></dependency>
-    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>2.24.3</version></dependency>
-  </dependencies>
-</project>
-POM
-    # offline first: the test broker (kafka-test-common-runtime) already brought these jars to ~/.m2
-    mvn -B -q -ntp -o -f "$WORK/pom.xml" dependency:build-classpath -Dmdep.outputFile=lib.txt >/dev/null 2>&1 \
-      || mvn -B -q -ntp -f "$WORK/pom.xml" dependency:build-classpath -Dmdep.outputFile=lib.txt >/dev/null
-  fi
-  LIB=$(cat "$WORK/lib.txt")
+  maven_classpath "$WORK" "org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
 }
 
 configure() {
