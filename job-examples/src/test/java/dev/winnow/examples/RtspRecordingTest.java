@@ -89,21 +89,27 @@ class RtspRecordingTest {
         }
     }
 
+    /** Starts the job on the server's stream (200 frames at 5 fps) and returns once it has recorded 8 segments. */
+    static JobClient startRecording(SecurityRetentionJob job, String camera, VlcRtspServer server, Path out, LogLines log) throws Exception {
+        new CommandLine(job).parseArgs("--out", out.toString(), "--camera", camera + "=" + server.url(), "--fps", "5",
+                "--max-frames", "200", "--parallelism", "1");
+        StreamExecutionEnvironment env = TestJobs.envWithExplicitUids(1);
+        job.build(env);
+        JobClient client = env.executeAsync("security-retention rtsp " + camera);
+        Path spool = out.resolve(".spool");
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (segmentsListed(spool) < 8 && System.currentTimeMillis() < deadline) Thread.sleep(200);
+        assertTrue(segmentsListed(spool) >= 8, "recording from " + server.url() + " started: " + log.lines);
+        return client;
+    }
+
     @Test
     void theCameraReconnectsAfterTheServerRestartsAndEveryClipPlays() throws Exception {
         Path out = tmp.resolve("out");
         try (VlcRtspServer server = new VlcRtspServer(h264Clip(tmp), tmp).start();
              LogLines log = new LogLines(FfmpegCamera.class)) {
             SecurityRetentionJob job = new SecurityRetentionJob();
-            new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "cam=" + server.url(), "--fps", "5",
-                    "--max-frames", "200", "--parallelism", "1");
-            StreamExecutionEnvironment env = TestJobs.envWithExplicitUids(1);
-            job.build(env);
-            JobClient client = env.executeAsync("security-retention rtsp");
-            Path spool = out.resolve(".spool");
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (segmentsListed(spool) < 8 && System.currentTimeMillis() < deadline) Thread.sleep(200);
-            assertTrue(segmentsListed(spool) >= 8, "recording from " + server.url() + " started: " + log.lines);
+            JobClient client = startRecording(job, "cam", server, out, log);
             server.stop();
             Thread.sleep(4_000);
             server.start();
@@ -151,15 +157,7 @@ class RtspRecordingTest {
         try (VlcRtspServer server = new VlcRtspServer(h264Clip(tmp), tmp).start(); LogLines log = new LogLines(FfmpegCamera.class)) {
             SecurityRetentionJob job = new SecurityRetentionJob();
             // its own camera id: the reporter's counters outlive a job, and the restart test sums camera.cam.gaps
-            new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "lobby=" + server.url(), "--fps", "5",
-                    "--max-frames", "200", "--parallelism", "1");
-            StreamExecutionEnvironment env = TestJobs.envWithExplicitUids(1);
-            job.build(env);
-            JobClient client = env.executeAsync("security-retention rtsp codec change");
-            Path spool = out.resolve(".spool");
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (segmentsListed(spool) < 8 && System.currentTimeMillis() < deadline) Thread.sleep(200);
-            assertTrue(segmentsListed(spool) >= 8, "recording from " + server.url() + " started: " + log.lines);
+            JobClient client = startRecording(job, "lobby", server, out, log);
             server.stop();
             server.replaceClip(mpeg4);
             Thread.sleep(3_000);
