@@ -11,7 +11,7 @@ import dev.winnow.flink.types.RejectedReading;
 import dev.winnow.flink.types.SensorPrediction;
 import dev.winnow.flink.types.SensorReading;
 import dev.winnow.flink.types.SilentSensor;
-import dev.winnow.runtime.family.FastGrnnStream;
+import dev.winnow.runtime.stream.FastGrnnStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import dev.winnow.flink.types.SensorPrediction;
 import dev.winnow.flink.types.SensorReading;
 import dev.winnow.flink.types.SilentSensor;
 import dev.winnow.runtime.Model;
-import dev.winnow.runtime.family.FastGrnnStream;
+import dev.winnow.runtime.stream.FastGrnnStream;
 import dev.winnow.runtime.format.ModelFormatException;
 import java.io.IOException;
 import java.io.Serializable;

@@ -6,7 +6,7 @@ import dev.winnow.flink.sensor.StreamingFastGrnn;
 import dev.winnow.flink.types.SensorPrediction;
 import dev.winnow.flink.types.SensorReading;
 import dev.winnow.runtime.Model;
-import dev.winnow.runtime.family.FastGrnnStream;
+import dev.winnow.runtime.stream.FastGrnnStream;
 import dev.winnow.runtime.testing.RandomFastGrnn;
 import java.time.Duration;
 import java.util.Arrays;

@@ -2,7 +2,7 @@ package dev.winnow.examples.samples;
 
 import dev.winnow.runtime.GraphBuilder;
 import dev.winnow.runtime.Model;
-import dev.winnow.runtime.family.FastGrnnStream;
+import dev.winnow.runtime.stream.FastGrnnStream;
 import dev.winnow.runtime.format.Metadata;
 import dev.winnow.runtime.graph.Interpreter;
 import dev.winnow.tools.nn.Adam;

@@ -145,8 +145,8 @@ public final class FamilyOps {
         };
     }
 
-    /** A FastGRNN cell from weights under {@code prefix} (W or W1/W2, U or U1/U2, bg, bh, zeta, nu; ζ and ν raw). */
-    static FastGrnnCell cell(NodeContext n, String prefix, int input, int hidden) throws ModelFormatException {
+    /** A FastGRNN cell from weights under {@code prefix} (W or W1/W2, U or U1/U2, bg, bh, zeta, nu; ζ and ν raw). Public for the streaming runner, which steps one node's cell itself. */
+    public static FastGrnnCell cell(NodeContext n, String prefix, int input, int hidden) throws ModelFormatException {
         boolean lowW = !n.hasWeight(prefix + "W"), lowU = !n.hasWeight(prefix + "U");
         float[] w = lowW ? null : floats(n, prefix + "W", (long) hidden * input);
         float[] w1 = lowW ? n.weight(prefix + "W1").toFloatArray() : null;

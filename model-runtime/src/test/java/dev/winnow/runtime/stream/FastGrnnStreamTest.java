@@ -1,4 +1,4 @@
-package dev.winnow.runtime.family;
+package dev.winnow.runtime.stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,6 +1,8 @@
-package dev.winnow.runtime.family;
+package dev.winnow.runtime.stream;
 
 import dev.winnow.runtime.Model;
+import dev.winnow.runtime.family.FamilyOps;
+import dev.winnow.runtime.family.FastGrnnCell;
 import dev.winnow.runtime.format.ModelFormatException;
 import dev.winnow.runtime.graph.NodeContext;
 import dev.winnow.runtime.graph.TensorSpec;
