@@ -333,15 +333,7 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 dropLastSegment = liveInput && context.running();
                 int exit = stop();
                 if (!context.running()) return null;
-                String why;
-                synchronized (stderrTail) {
-                    why = String.join(" | ", stderrTail);
-                }
-                if (stalled) {
-                    stalled = false;
-                    why = "no frame for " + stallMillis + " ms while ffmpeg still read the stream (its codec may have changed); "
-                            + "stopped it to probe the stream again" + (why.isEmpty() ? "" : "; ffmpeg said: " + why);
-                }
+                String why = whyItEnded();
                 if (framesThisRun == 0 && rtsp() && "tcp".equals(rtspTransport) && !inputOptions.contains("-rtsp_transport")
                         && why.contains("461")) {
                     LOG.warn("camera {}: {} refuses RTSP over TCP ({}); using UDP", cameraId, input, why);
@@ -381,6 +373,18 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 retryMillis = Math.min(retryMillis * 2, reconnectDelayMillis);
             }
             return null;
+        }
+
+        /** ffmpeg's last lines of stderr, or the watchdog's reason when it stopped a stalled stream (read once). */
+        private String whyItEnded() {
+            String why;
+            synchronized (stderrTail) {
+                why = String.join(" | ", stderrTail);
+            }
+            if (!stalled) return why;
+            stalled = false;
+            return "no frame for " + stallMillis + " ms while ffmpeg still read the stream (its codec may have changed); "
+                    + "stopped it to probe the stream again" + (why.isEmpty() ? "" : "; ffmpeg said: " + why);
         }
 
         /** ffmpeg's reasons that retrying the same input will not change: the input is not video, or the server said no. */
