@@ -6,7 +6,6 @@ import dev.winnow.runtime.family.FastGrnnCell;
 import dev.winnow.runtime.format.ModelFormatException;
 import dev.winnow.runtime.graph.NodeContext;
 import dev.winnow.runtime.graph.TensorSpec;
-import dev.winnow.runtime.kernel.VectorSupport;
 import dev.winnow.runtime.ops.BuiltinOps;
 import java.util.List;
 
@@ -63,7 +62,9 @@ public final class FastGrnnStream {
         if (!n.string("direction", "forward").equals("forward")) throw n.error("a backward FastGRNN cannot run one reading at a time");
         int steps = in.dim(0), d = in.dim(1);
         int hidden = n.integer("hidden", 0, 1, 4096);
-        FastGrnnCell cell = onFixedRegisters(FamilyOps.cell(n, "", d, hidden));
+        // the graph node's own choice of path: on JDK 17 the Vector API cell allocated 8 KB a reading once other
+        // models' cells had run in the same JVM (C2 stops scalar-replacing its vectors), so it is taken from JDK 21
+        FastGrnnCell cell = FamilyOps.cell(n, "", d, hidden);
         float[] mean = n.hasWeight("mean") ? perChannel(n, "mean", steps, d) : null;
         float[] invStd = null;
         if (n.hasWeight("std")) {
@@ -82,22 +83,6 @@ public final class FastGrnnStream {
         return new FastGrnnStream(name, cell, mean, invStd, fc, bias);
     }
 
-    /**
-     * The cell with its Vector API paths whenever the module is present, JDK 17 included
-     * ({@link VectorSupport#fixedRegisterKernels}), not only from JDK 21 as the graph node takes them:
-     * one step carries a few accumulators through one loop, which C2 keeps in registers on JDK 17 too.
-     * Measured on JDK 17, 3 inputs, full-rank U: 0 B allocated over 1000 steps after warm-up, the plain
-     * loops' bits, and 87 vs 481 ns a step at hidden 16, 201 vs 1120 ns at hidden 32
-     * (FastGrnnStreamTest checks the bits against the graph node on whichever path this JVM takes).
-     */
-    private static FastGrnnCell onFixedRegisters(FastGrnnCell c) {
-        boolean vector = VectorSupport.fixedRegisterKernels();
-        if (vector == c.vectorProducts() && vector == c.vectorGates()) return c;
-        FastGrnnCell.Weights w = c.weights();
-        boolean fullW = w.wRank() == 0, fullU = w.uRank() == 0;
-        return new FastGrnnCell(w.input(), w.hidden(), fullW ? w.w1() : null, fullW ? null : w.w1(), w.w2(),
-                fullU ? w.u1() : null, fullU ? null : w.u1(), w.u2(), w.bg(), w.bh(), w.zeta(), w.nu(), vector, vector);
-    }
 
     private static float[] perChannel(NodeContext n, String role, int steps, int d) throws ModelFormatException {
         float[] all = n.weight(role, (long) steps * d).toFloatArray();

@@ -7,7 +7,6 @@ import dev.winnow.runtime.Model;
 import dev.winnow.runtime.format.Metadata;
 import dev.winnow.runtime.format.ModelFormatException;
 import dev.winnow.runtime.graph.Interpreter;
-import dev.winnow.runtime.kernel.VectorSupport;
 import dev.winnow.runtime.testing.RandomFastGrnn;
 import dev.winnow.runtime.testing.Tensors;
 import java.util.List;
@@ -33,14 +32,10 @@ class FastGrnnStreamTest {
     @Test
     void readingByReadingEndsInTheGraphNodesBits() throws Exception {
         for (int[] ranks : new int[][] {{0, 0}, {2, 3}}) {
-            // hidden 16 fits the vector lanes, so where the module is present the stream takes the vector
-            // path (from JDK 17) while the graph node runs the plain loops (before JDK 21): the bits must agree
+            // the stream steps the graph node's own cell, on whichever path this JVM takes: the bits must agree
             RandomFastGrnn m = new RandomFastGrnn(7, 3, 16, 4, 20, ranks[0], ranks[1]);
             Model model = Model.load(m.artifact("s"));
             FastGrnnStream s = FastGrnnStream.of(model);
-            boolean vector = VectorSupport.fixedRegisterKernels() && dev.winnow.runtime.kernel.simd.FastGrnnSimd.fits(16);
-            assertEquals(vector, s.cell().vectorProducts());
-            assertEquals(vector, s.cell().vectorGates());
             assertEquals(3, s.channels());
             assertEquals(4, s.classes());
             Interpreter it = model.newInterpreter();
