@@ -4,6 +4,7 @@ import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameModels;
 import dev.winnow.examples.io.CameraOptions;
+import dev.winnow.examples.io.FlowOptions;
 import dev.winnow.examples.io.KafkaOptions;
 import dev.winnow.examples.io.ModelOptions;
 import dev.winnow.examples.io.RunOptions;
@@ -14,7 +15,13 @@ import dev.winnow.examples.live.LiveStatus;
 import dev.winnow.examples.live.ModelStamp;
 import dev.winnow.examples.live.ModelSwaps;
 import dev.winnow.flink.model.feed.FeedStop;
+import dev.winnow.flink.track.FlowConfig;
+import dev.winnow.flink.track.PersonTracker;
+import dev.winnow.flink.track.TrackFlows;
+import dev.winnow.flink.track.TrackerConfig;
+import dev.winnow.flink.types.FlowWindow;
 import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.TrackedFrame;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.flink.types.ZoneCount;
@@ -44,6 +51,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
     @Mixin ModelOptions model = new ModelOptions();
     @Mixin RunOptions run = new RunOptions("reports/stadium-staffing", 2);
     @Mixin KafkaOptions kafka = new KafkaOptions();
+    @Mixin FlowOptions flow = new FlowOptions();
 
     @Option(names = "--zones", description = "zone file (camera → zone, capacity, people per staff, window); default: the sample's")
     Path zones;
@@ -74,7 +82,11 @@ public final class StadiumStaffingJob implements Callable<Integer> {
     void build(StreamExecutionEnvironment env, ZoneConfig config) throws Exception {
         env.enableCheckpointing(2_000);
         OutputDir output = run.output();
-        output.clearLocal("counts", "received", "zones", "report.html");
+        output.clearLocal("counts", "received", "zones", "tracks", "flows", "report.html");
+        // parsed before the job is built, so a bad --gate or --dwell-zone fails at once
+        FlowConfig flows = flow.flows() ? flow.config(config.windowMillis) : null;
+        TrackerConfig trackerConfig = flow.trackerConfig();
+        for (String c : flow.cameras()) if (!config.covers(c)) throw new IllegalArgumentException("--gate/--dwell-zone camera " + c + " is in no zone of " + zones);
         kafka.require("--counts-topic", countsTopic);
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofSeconds(1)).withTimestampAssigner((f, t) -> f.timestampMillis);
         FeedStop stop = model.followsRegistry() ? FeedStop.create() : null;
@@ -96,9 +108,25 @@ public final class StadiumStaffingJob implements Callable<Integer> {
                 .name("counts csv").uid("counts-csv");
         DataStream<ZoneCount> windows = counts.keyBy(v -> config.zoneOf(v.cameraId)).process(new ZoneOccupancy(config)).name("zone occupancy").uid("zone-occupancy");
         windows.sinkTo(CsvFiles.sink(output, "zones", StaffingReport::windowLine, c -> c.windowStartMillis)).name("zones csv").uid("zones-csv");
+        if (flow.tracking()) {
+            DataStream<TrackedFrame> tracks = counts.keyBy(v -> v.cameraId).process(new PersonTracker(trackerConfig)).name("tracker").uid("tracker");
+            tracks.sinkTo(CsvFiles.sink(output, "tracks", t -> t.cameraId + "," + t.seq + "," + t.timestampMillis + "," + t.alive + ","
+                    + java.util.Arrays.stream(t.trackIds).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(" ")), t -> t.timestampMillis))
+                    .name("tracks csv").uid("tracks-csv");
+            if (flows != null) {
+                DataStream<FlowWindow> fw = tracks.keyBy(t -> t.cameraId).process(new TrackFlows(flows)).name("track flows").uid("track-flows");
+                fw.sinkTo(CsvFiles.sink(output, "flows", StadiumStaffingJob::flowLine, w -> w.windowStartMillis)).name("flows csv").uid("flows-csv");
+            }
+        }
         if (countsTopic != null) {
             windows.sinkTo(WinnowKafka.zoneCountSink(kafka.bootstrap, countsTopic).exactlyOnce(kafka.transactions("stadium-staffing", "counts")).build())
                     .name("kafka " + countsTopic).uid("counts-kafka");
         }
+    }
+
+    /** camera,kind,name,window_start,window_end,in,out,dwells,dwell_p50_s,dwell_p90_s,queue_alert */
+    static String flowLine(FlowWindow w) {
+        return String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%d,%d,%.1f,%.1f,%b", w.cameraId, w.kind, w.name, w.windowStartMillis, w.windowEndMillis,
+                w.in, w.out, w.dwells, w.dwellP50Seconds, w.dwellP90Seconds, w.queueAlert);
     }
 }

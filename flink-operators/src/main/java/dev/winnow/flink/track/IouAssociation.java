@@ -1,0 +1,76 @@
+package dev.winnow.flink.track;
+
+import java.util.Arrays;
+
+/**
+ * Matches tracks to detections by IoU, greedily: every (track, detection) pair above the minimum IoU,
+ * best IoU first, each track and each detection used once. Greedy rather than Hungarian because with a
+ * few dozen boxes per frame the two differ only when one box overlaps two others almost equally, where
+ * neither answer is more right; greedy is O(n·m·log(n·m)) with one sort of a primitive array, Hungarian
+ * O(n³) with a cost matrix. Ties break by the lower track then the lower detection index, so a run and
+ * its restore match alike.
+ *
+ * <p>Bounds: at most {@code maxTracks} tracks and {@code maxDetections} detections per call; the pair
+ * buffer (maxTracks·maxDetections longs) is allocated once.
+ */
+public final class IouAssociation {
+    private final int maxTracks, maxDetections;
+    private final long[] pairs;
+
+    public IouAssociation(int maxTracks, int maxDetections) {
+        if (maxTracks < 1 || maxDetections < 1 || maxTracks > 65_535 || maxDetections > 65_535) {
+            throw new IllegalArgumentException("association bounds must be in [1, 65535]: " + maxTracks + " tracks, " + maxDetections + " detections");
+        }
+        this.maxTracks = maxTracks;
+        this.maxDetections = maxDetections;
+        this.pairs = new long[maxTracks * maxDetections];
+    }
+
+    /** IoU of two top-left (x, y, w, h) boxes. */
+    public static double iou(float ax, float ay, float aw, float ah, float bx, float by, float bw, float bh) {
+        double iw = Math.min(ax + aw, bx + bw) - Math.max(ax, bx), ih = Math.min(ay + ah, by + bh) - Math.max(ay, by);
+        if (iw <= 0 || ih <= 0) return 0;
+        double inter = iw * ih, union = (double) aw * ah + (double) bw * bh - inter;
+        return union > 0 ? inter / union : 0;
+    }
+
+    /**
+     * Matches the tracks {@code tracks[0..nt)} (boxes at {@code trackBoxes[4·t]}) with the detections
+     * {@code dets[0..nd)} (boxes at {@code detBoxes[5·d]}, x, y, w, h, score). Writes for each matched track
+     * {@code detOfTrack[t] = d} and {@code trackOfDet[d] = t}; entries already >= 0 mark a track or
+     * detection matched in an earlier pass and are skipped. Returns the number of new matches.
+     */
+    public int match(float[] trackBoxes, int[] tracks, int nt, float[] detBoxes, int[] dets, int nd, double minIou,
+                     int[] detOfTrack, int[] trackOfDet) {
+        if (nt > maxTracks || nd > maxDetections) throw new IllegalArgumentException("association of " + nt + " tracks and " + nd + " detections exceeds its bounds");
+        int n = 0;
+        for (int i = 0; i < nt; i++) {
+            int t = tracks[i];
+            if (detOfTrack[t] >= 0) continue;
+            int tb = 4 * t;
+            for (int j = 0; j < nd; j++) {
+                int d = dets[j];
+                if (trackOfDet[d] >= 0) continue;
+                int db = 5 * d;
+                double v = iou(trackBoxes[tb], trackBoxes[tb + 1], trackBoxes[tb + 2], trackBoxes[tb + 3],
+                        detBoxes[db], detBoxes[db + 1], detBoxes[db + 2], detBoxes[db + 3]);
+                if (v >= minIou && v > 0) {
+                    // IoU in (0, 1] as float bits orders like the value; the complement of the indices puts lower indices first among ties
+                    long key = ((long) Float.floatToIntBits((float) v) << 32) | ((long) (0xFFFF - i) << 16) | (0xFFFF - j);
+                    pairs[n++] = key;
+                }
+            }
+        }
+        Arrays.sort(pairs, 0, n);
+        int matched = 0;
+        for (int k = n - 1; k >= 0; k--) {
+            long key = pairs[k];
+            int t = tracks[0xFFFF - (int) ((key >>> 16) & 0xFFFF)], d = dets[0xFFFF - (int) (key & 0xFFFF)];
+            if (detOfTrack[t] >= 0 || trackOfDet[d] >= 0) continue;
+            detOfTrack[t] = d;
+            trackOfDet[d] = t;
+            matched++;
+        }
+        return matched;
+    }
+}
