@@ -146,7 +146,7 @@ public final class SensorEventsJob implements Callable<Integer> {
         if (model.registry != null) {
             int at = model.model.indexOf('@');
             if (at <= 0) throw new IllegalArgumentException("with --registry, --model must be name@alias, got " + model.model);
-            RegistryConnection conn = RegistryConnection.of(model.registry, List.of());
+            RegistryConnection conn = model.connection();
             RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(model.model.substring(0, at));
             if (stop != null) feed.stopWhen(stop);
             var updates = feed.build().stream(env).broadcast(SwappableModel.VERSIONS);
