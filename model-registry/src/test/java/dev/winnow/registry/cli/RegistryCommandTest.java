@@ -105,6 +105,18 @@ class RegistryCommandTest {
     }
 
     @Test
+    void serveRefusesTrustTogetherWithAllowUnsigned() throws Exception {
+        KeyPair keys = dev.winnow.runtime.format.Ed25519Keys.generate();
+        Path pem = tmp.resolve("team.pub.pem");
+        dev.winnow.runtime.format.Ed25519Keys.writePem(pem, keys.getPublic());
+        // both would be a trust list that accepts unsigned: the command stops before serving
+        Result r = run("serve", "--dir", tmp.resolve("reg").toString(), "--port", "0", "--token", "cli-token-0123456789",
+                "--trust", pem.toString(), "--allow-unsigned");
+        assertEquals(Exits.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--allow-unsigned and --trust contradict each other"), r.err());
+    }
+
+    @Test
     void publishAndListThroughAServer() throws Exception {
         ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(tmp.resolve("srv")));
         try (RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress("127.0.0.1", 0), "cli-token-0123456789", 1 << 20).start()) {
