@@ -37,11 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A job following an alias with a trust list, on a MiniCluster: the alias moves to an unsigned
  * version, then to one signed by a key not in the list. Neither is loaded; the signed first version
- * keeps scoring every frame and the job runs to the end.
+ * keeps scoring every frame, the job runs to the end and the refusals are counted in modelSwapsFailed.
  */
 class UntrustedSwapJobTest {
+    static final org.apache.flink.runtime.testutils.InMemoryReporter REPORTER = org.apache.flink.runtime.testutils.InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
+    static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster(REPORTER);
 
     static final int FRAMES = 1200, CAMERAS = 2;
 
@@ -77,7 +79,9 @@ class UntrustedSwapJobTest {
                 .uid("scorer").map(new ToVerdict()).uid("verdicts");
 
         List<Verdict> out = new ArrayList<>();
-        try (CloseableIterator<Verdict> it = verdicts.executeAndCollect("untrusted swap")) {
+        CloseableIterator<Verdict> collected = verdicts.collectAsync();
+        org.apache.flink.core.execution.JobClient client = env.executeAsync("untrusted swap");
+        try (CloseableIterator<Verdict> it = collected) {
             while (it.hasNext()) {
                 out.add(it.next());
                 if (out.size() == 200) {
@@ -93,5 +97,9 @@ class UntrustedSwapJobTest {
         Set<Integer> versions = new HashSet<>();
         for (Verdict v : out) versions.add(v.modelVersion);
         assertEquals(Set.of(1), versions, "only the trusted v1 ever scored");
+        client.getJobExecutionResult().get();
+        // each of the 2 scorer subtasks refuses at least the last update (an earlier one may be superseded while loading)
+        long refused = FrameMetricsJobTest.sum(REPORTER, client.getJobID(), "modelSwapsFailed");
+        assertTrue(refused >= 2 && refused <= 4, "refusals counted in modelSwapsFailed: " + refused);
     }
 }
