@@ -75,7 +75,7 @@ public final class WinnowModelProviderFactory implements ModelProviderFactory {
             if (!keys.isEmpty() && allowUnsigned) {
                 throw new ValidationException("model " + context.getObjectIdentifier() + ": 'trusted-keys' and 'allow-unsigned' contradict each other: give one");
             }
-            connection = RegistryConnection.of(registry, keys);
+            connection = allowUnsigned ? RegistryConnection.of(registry, keys).allowingUnsigned() : RegistryConnection.of(registry, keys);
         } else {
             if (options.get(WinnowModelOptions.ALLOW_UNSIGNED)) throw new ValidationException("'allow-unsigned' applies to registry loads");
             if (!keys.isEmpty()) throw new ValidationException("'trusted-keys' applies to registry loads; sign and verify artifacts with the registry");

@@ -37,7 +37,7 @@ public final class ModelOptions {
         if (trust.isEmpty() && !allowUnsigned) {
             throw new IllegalArgumentException("--registry needs --trust <pem> (the keys whose signed versions the job loads) or --allow-unsigned");
         }
-        return RegistryConnection.of(registry, trust);
+        return allowUnsigned ? RegistryConnection.of(registry, trust).allowingUnsigned() : RegistryConnection.of(registry, trust);
     }
 
     /** True when the job follows a registry alias rather than a fixed artifact. */
