@@ -160,7 +160,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         }
         // every frame that reached the scorer, so the summary can count the ones it dropped (malformed, oversized)
         frames.sinkTo(CsvFiles.sink(output, "received", f -> f.cameraId + "," + f.seq, f -> f.timestampMillis)).name("received csv").uid("received-csv");
-        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model.model, model.registry, stop, cascade.withKafka(kafka), camera.cameraAliases);
+        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model.model, model.connection(), stop, cascade.withKafka(kafka), camera.cameraAliases);
         DataStream<ModelStamp> stamps = FrameModels.stamps(scored);
         ModelSwaps.log(stamps, "camera");
         Duration every = camera.statusPeriod(kafka);

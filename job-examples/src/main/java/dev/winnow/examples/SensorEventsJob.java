@@ -126,6 +126,8 @@ public final class SensorEventsJob implements Callable<Integer> {
         kafka.require("--readings-topic", readingsTopic);
         kafka.require("--events-topic", eventsTopic);
         DataStream<SensorReading> rs;
+        // before any source is built: --registry without --trust or --allow-unsigned stops here, in one line
+        RegistryConnection registry = model.connection();
         FeedStop stop = model.registry != null ? FeedStop.create() : null;
         if (readingsTopic != null) {
             rs = env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.sensorReadingSource(kafka.bootstrap, readingsTopic, kafka.group)).build(), stop),
@@ -146,7 +148,7 @@ public final class SensorEventsJob implements Callable<Integer> {
         if (model.registry != null) {
             int at = model.model.indexOf('@');
             if (at <= 0) throw new IllegalArgumentException("with --registry, --model must be name@alias, got " + model.model);
-            RegistryConnection conn = RegistryConnection.of(model.registry, List.of());
+            RegistryConnection conn = registry;
             RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(model.model.substring(0, at));
             if (stop != null) feed.stopWhen(stop);
             var updates = feed.build().stream(env).broadcast(SwappableModel.VERSIONS);

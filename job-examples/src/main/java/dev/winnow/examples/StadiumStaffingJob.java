@@ -97,7 +97,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         if (camera.framesTopic != null) frames = frames.filter(f -> config.covers(f.cameraId)).name("cameras in a zone").uid("cameras-in-a-zone");
         // every frame that reached the scorer, so the summary can count the ones it dropped (malformed, oversized)
         frames.sinkTo(CsvFiles.sink(output, "received", f -> f.cameraId + "," + f.seq, f -> f.timestampMillis)).name("received csv").uid("received-csv");
-        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model.model, model.registry, stop, camera.cameraAliases);
+        DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model.model, model.connection(), stop, camera.cameraAliases);
         DataStream<ModelStamp> stamps = FrameModels.stamps(scored);
         ModelSwaps.log(stamps, "camera");
         Duration every = camera.statusPeriod(kafka);

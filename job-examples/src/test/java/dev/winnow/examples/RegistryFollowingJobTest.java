@@ -30,17 +30,18 @@ class RegistryFollowingJobTest {
 
     @TempDir Path registryDir;
     @TempDir Path out;
+    @TempDir Path keys;
 
     @Test
     void aBoundedJobOnARegistryAliasEndsAndReportsEveryVersion() throws Exception {
-        ModelRegistry registry = DetectorRegistry.withBothDetectors(registryDir);
+        ModelRegistry registry = DetectorRegistry.withBothDetectors(registryDir, keys.resolve("team.pub.pem"));
         registry.setAlias("person-detector", "production", 1, "test");
 
         Path concourse = Samples.dir().resolve("frames/concourse");
         StadiumStaffingJob job = new StadiumStaffingJob();
         // 5 frames/s: 40 frames take 8 s per camera, time for the alias to move mid-run
         new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.properties").toString(),
-                "--registry", registryDir.toString(), "--model", "person-detector@production", "--fps", "5",
+                "--registry", registryDir.toString(), "--trust", keys.resolve("team.pub.pem").toString(), "--model", "person-detector@production", "--fps", "5",
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "south-1=" + concourse.resolve("south-1"));
 
         ConsoleCapture console = new ConsoleCapture();
@@ -65,7 +66,7 @@ class RegistryFollowingJobTest {
 
     @Test
     void onlyTheCameraWhoseAliasMovedSwapsAndAMissingAliasWarnsOnce() throws Exception {
-        ModelRegistry registry = DetectorRegistry.withBothDetectors(registryDir);
+        ModelRegistry registry = DetectorRegistry.withBothDetectors(registryDir, keys.resolve("team.pub.pem"));
         registry.setAlias("person-detector", "production", 1, "test");
         registry.setAlias("person-detector", "north-1", 1, "test");
 
@@ -73,7 +74,7 @@ class RegistryFollowingJobTest {
         StadiumStaffingJob job = new StadiumStaffingJob();
         // 5 frames/s: 40 frames take 8 s per camera, time for the alias to move and a checkpoint (every 2 s) to pass mid-run
         new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.properties").toString(),
-                "--registry", registryDir.toString(), "--model", "person-detector@production", "--fps", "5",
+                "--registry", registryDir.toString(), "--trust", keys.resolve("team.pub.pem").toString(), "--model", "person-detector@production", "--fps", "5",
                 "--camera-alias", "north-1=north-1", "--camera-alias", "south-1=south-1",
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
                 "--camera", "south-1=" + concourse.resolve("south-1"));
@@ -112,5 +113,18 @@ class RegistryFollowingJobTest {
         new CommandLine(job).parseArgs("--out", out.toString(), "--camera-alias", "north-1=north-1");
         var e = assertThrows(IllegalArgumentException.class, job::call);
         assertEquals("--camera-alias needs --registry and --model name@alias", e.getMessage());
+    }
+
+    @Test
+    void aRegistryJobWithoutTrustOrAllowUnsignedIsRefusedAtStart() {
+        StadiumStaffingJob job = new StadiumStaffingJob();
+        new CommandLine(job).parseArgs("--out", out.toString(), "--registry", registryDir.toString(), "--model", "person-detector@production");
+        var e = assertThrows(IllegalArgumentException.class, job::call);
+        assertEquals("--registry needs --trust <pem> (the keys whose signed versions the job loads) or --allow-unsigned", e.getMessage());
+
+        StadiumStaffingJob both = new StadiumStaffingJob();
+        new CommandLine(both).parseArgs("--out", out.toString(), "--registry", registryDir.toString(), "--model", "person-detector@production",
+                "--trust", keys.resolve("team.pub.pem").toString(), "--allow-unsigned");
+        assertEquals("--trust and --allow-unsigned contradict each other: give one", assertThrows(IllegalArgumentException.class, both::call).getMessage());
     }
 }

@@ -43,4 +43,20 @@ class SensorEventsJobTest {
         assertTrue(html.contains("<svg") && html.contains("beaver-2"), "a chart per sensor");
         assertEquals(214, active);
     }
+
+    @Test
+    void aRegistryWithoutTrustOrAllowUnsignedStopsTheJobBeforeItBuilds() {
+        SensorEventsJob job = new SensorEventsJob();
+        new CommandLine(job).parseArgs("--out", out.toString(), "--registry", out.resolve("registry").toString(), "--model", "beaver-activity@production");
+        job.readings = List.of(Samples.dir().resolve("sensors/beavers.csv"));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> job.build(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment()));
+        assertEquals("--registry needs --trust <pem> (the keys whose signed versions the job loads) or --allow-unsigned", e.getMessage());
+
+        SensorEventsJob stray = new SensorEventsJob();
+        new CommandLine(stray).parseArgs("--out", out.toString(), "--allow-unsigned");
+        stray.readings = List.of(Samples.dir().resolve("sensors/beavers.csv"));
+        assertEquals("--trust and --allow-unsigned apply to --registry", assertThrows(IllegalArgumentException.class,
+                () -> stray.build(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment())).getMessage());
+    }
 }

@@ -38,6 +38,8 @@ public final class ModelRegistry {
 
     private final BlobStore store;
     private final List<PublicKey> trusted;
+    /** Refuse unsigned publishes even with an empty trust list (then any intact signature is accepted). */
+    private final boolean requireSigned;
     private final Clock clock;
     private final Object stateLock = new Object();
     private final Map<String, List<ModelVersion>> versions = new TreeMap<>();
@@ -52,8 +54,19 @@ public final class ModelRegistry {
 
     /** @param trusted Ed25519 keys whose signatures are accepted; empty to accept unsigned artifacts */
     public ModelRegistry(BlobStore store, Collection<PublicKey> trusted, Clock clock) throws IOException, RegistryException {
+        this(store, trusted, !trusted.isEmpty(), clock);
+    }
+
+    /**
+     * @param trusted       Ed25519 keys whose signatures are accepted; empty: any intact signature
+     * @param requireSigned refuse unsigned publishes (UNTRUSTED) even when {@code trusted} is empty;
+     *                      {@code serve} sets it unless started with {@code --allow-unsigned}
+     */
+    public ModelRegistry(BlobStore store, Collection<PublicKey> trusted, boolean requireSigned, Clock clock) throws IOException, RegistryException {
+        if (!trusted.isEmpty() && !requireSigned) throw new IllegalArgumentException("a trust list always requires signatures");
         this.store = store;
         this.trusted = List.copyOf(trusted);
+        this.requireSigned = requireSigned;
         this.clock = clock;
         refresh();
     }
@@ -280,6 +293,12 @@ public final class ModelRegistry {
         }
         if (a.signature().isPresent() && !a.signatureIntact()) {
             throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "the artifact's signature does not verify under its embedded key");
+        }
+        if (requireSigned && a.signature().isEmpty()) {
+            // the one refusal an operator meets first: it names the way out
+            throw new RegistryException(RegistryException.Kind.UNTRUSTED, trusted.isEmpty()
+                    ? "artifact is unsigned and this registry requires signatures (sign it with `winnow sign`, or serve with --allow-unsigned)"
+                    : "artifact is unsigned and a trust list is set");
         }
         if (!trusted.isEmpty() && !a.verifySignedBy(trusted)) {
             throw new RegistryException(RegistryException.Kind.UNTRUSTED,

@@ -34,7 +34,7 @@ class RegistryHttpTest {
 
     @BeforeEach
     void start() throws Exception {
-        registry = new ModelRegistry(new LocalDirectoryStore(dir));
+        registry = TestArtifacts.acceptingUnsigned(dir);
         server = new RegistryHttpServer(registry, new InetSocketAddress("127.0.0.1", 0), TOKEN, 1 << 20).start();
         base = URI.create("http://127.0.0.1:" + server.port());
     }

@@ -24,7 +24,7 @@ public final class RegistryLoadHarness {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int maxPerThread = 200_000;
         Path dir = Files.createTempDirectory("registry-load");
-        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
+        ModelRegistry registry = TestArtifacts.acceptingUnsigned(dir);
         for (int m = 0; m < 5; m++) {
             for (int v = 1; v <= 3; v++) registry.publish("model-" + m, TestArtifacts.model("model-" + m, 10 * m + v), "load", Map.of());
             registry.setAlias("model-" + m, "production", 3, "load");

@@ -31,7 +31,7 @@ class ServeUnderLoadTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new RegistryHttpServer(new ModelRegistry(new LocalDirectoryStore(dir)), new InetSocketAddress("127.0.0.1", 0), TOKEN, 1 << 20).start();
+        server = new RegistryHttpServer(TestArtifacts.acceptingUnsigned(dir), new InetSocketAddress("127.0.0.1", 0), TOKEN, 1 << 20).start();
         base = URI.create("http://127.0.0.1:" + server.port());
     }
 

@@ -44,7 +44,7 @@ class ServerBoundsTest {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     RegistryHttpServer start(RegistryHttpServer.Config.Builder config) throws Exception {
-        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
+        ModelRegistry registry = TestArtifacts.acceptingUnsigned(dir);
         server = new RegistryHttpServer(registry, new InetSocketAddress("127.0.0.1", 0), config.spoolDir(spool).build()).start();
         base = URI.create("http://127.0.0.1:" + server.port());
         return server;

@@ -8,6 +8,15 @@ import java.security.KeyPair;
 final class TestArtifacts {
     private TestArtifacts() {}
 
+    /**
+     * A registry as {@code serve --allow-unsigned} builds it, for the server tests whose subject is the
+     * HTTP layer (bounds, concurrency, hostile requests), not signing: they publish unsigned artifacts
+     * and say so here. {@code SignedByDefaultTest} covers the default, signed-only server.
+     */
+    static ModelRegistry acceptingUnsigned(java.nio.file.Path dir) throws java.io.IOException, RegistryException {
+        return new ModelRegistry(new LocalDirectoryStore(dir), java.util.List.of(), false, java.time.Clock.systemUTC());
+    }
+
     static byte[] model(String name, int seed) {
         return writer(name, seed).toBytes();
     }

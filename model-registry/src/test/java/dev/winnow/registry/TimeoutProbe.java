@@ -19,7 +19,7 @@ public final class TimeoutProbe {
         Path dir = Files.createTempDirectory("timeout-probe");
         RegistryHttpServer.Config config = RegistryHttpServer.Config.builder("probe-token-0123456789").requestTimeout(Duration.ofSeconds(1))
                 .idleTimeout(Duration.ofSeconds(1)).spoolDir(dir.resolve("spool")).build();
-        try (RegistryHttpServer server = new RegistryHttpServer(new ModelRegistry(new LocalDirectoryStore(dir.resolve("registry"))),
+        try (RegistryHttpServer server = new RegistryHttpServer(TestArtifacts.acceptingUnsigned(dir.resolve("registry")),
                 new InetSocketAddress("127.0.0.1", 0), config).start()) {
             String[] sends = {
                 "",

@@ -19,7 +19,10 @@ import java.util.List;
 /**
  * How a task reaches the model registry, serializable with the job: a registry directory (read
  * in-process; on a cluster, a shared file system path) or a registry server URL with a local cache
- * directory. Optional trusted Ed25519 public keys (PEM paths) make every load fail closed.
+ * directory. Signed by default: the trusted Ed25519 public keys (PEM paths) make every load fail
+ * closed on an unsigned or foreign-signed version; with none, {@link #open} refuses unless the
+ * connection was made with {@link #allowingUnsigned()}, so accepting unsigned artifacts is always
+ * stated where the connection is built.
  */
 public final class RegistryConnection implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -28,12 +31,29 @@ public final class RegistryConnection implements Serializable {
     private final String url;
     private final String cacheDir;
     private final List<String> trustedKeyPems;
+    private final boolean allowUnsigned;
 
-    private RegistryConnection(String dir, String url, String cacheDir, List<String> trustedKeyPems) {
+    private RegistryConnection(String dir, String url, String cacheDir, List<String> trustedKeyPems, boolean allowUnsigned) {
         this.dir = dir;
         this.url = url;
         this.cacheDir = cacheDir;
         this.trustedKeyPems = List.copyOf(trustedKeyPems);
+        this.allowUnsigned = allowUnsigned;
+    }
+
+    private RegistryConnection(String dir, String url, String cacheDir, List<String> trustedKeyPems) {
+        this(dir, url, cacheDir, trustedKeyPems, false);
+    }
+
+    /** This connection, loading unsigned (and any-key) versions too; only without trusted keys. */
+    public RegistryConnection allowingUnsigned() {
+        if (!trustedKeyPems.isEmpty()) throw new IllegalArgumentException("trusted keys and allowing unsigned artifacts contradict each other");
+        return new RegistryConnection(dir, url, cacheDir, trustedKeyPems, true);
+    }
+
+    /** True when loads accept unsigned versions (no trust list, stated with {@link #allowingUnsigned()}). */
+    public boolean allowsUnsigned() {
+        return allowUnsigned;
     }
 
     public static RegistryConnection directory(Path dir, List<Path> trustedKeys) {
@@ -52,6 +72,9 @@ public final class RegistryConnection implements Serializable {
 
     /** Opens a client; call from a function's open(). */
     public RegistryClient open() throws IOException, RegistryException {
+        if (trustedKeyPems.isEmpty() && !allowUnsigned) {
+            throw new IllegalArgumentException(this + ": no trusted keys; name the keys whose signed versions load, or allow unsigned artifacts explicitly");
+        }
         List<PublicKey> keys = new ArrayList<>();
         for (String p : trustedKeyPems) keys.add(Ed25519Keys.readPublicPem(Path.of(p)));
         if (url != null) return new HttpRegistryClient(URI.create(url), null, cacheDir == null ? null : Path.of(cacheDir), keys, 5, Duration.ofMillis(200));

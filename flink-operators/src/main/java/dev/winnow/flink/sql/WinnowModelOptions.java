@@ -17,5 +17,9 @@ public final class WinnowModelOptions {
             .withDescription("Path of a .wnm artifact, instead of a registry; 'model' then only names it.");
 
     public static final ConfigOption<String> TRUSTED_KEYS = ConfigOptions.key("trusted-keys").stringType().noDefaultValue()
-            .withDescription("Comma-separated Ed25519 public key PEM files; when set, unsigned or wrongly signed artifacts are refused.");
+            .withDescription("Comma-separated Ed25519 public key PEM files; unsigned or wrongly signed artifacts are refused. "
+                    + "Required with 'registry' unless 'allow-unsigned' = 'true'.");
+
+    public static final ConfigOption<Boolean> ALLOW_UNSIGNED = ConfigOptions.key("allow-unsigned").booleanType().defaultValue(false)
+            .withDescription("With 'registry' and no 'trusted-keys', load unsigned (and any-key) versions too; off by default.");
 }

@@ -39,7 +39,7 @@ public final class WinnowModelProviderFactory implements ModelProviderFactory {
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(WinnowModelOptions.REGISTRY, WinnowModelOptions.ARTIFACT, WinnowModelOptions.TRUSTED_KEYS);
+        return Set.of(WinnowModelOptions.REGISTRY, WinnowModelOptions.ARTIFACT, WinnowModelOptions.TRUSTED_KEYS, WinnowModelOptions.ALLOW_UNSIGNED);
     }
 
     @Override
@@ -66,8 +66,18 @@ public final class WinnowModelProviderFactory implements ModelProviderFactory {
             } catch (RegistryException e) {
                 throw new ValidationException("model " + context.getObjectIdentifier() + ": " + e.getMessage(), e);
             }
-            connection = RegistryConnection.of(registry, keys);
+            boolean allowUnsigned = options.get(WinnowModelOptions.ALLOW_UNSIGNED);
+            // signed by default: a registry model loads only versions signed by a named key
+            if (keys.isEmpty() && !allowUnsigned) {
+                throw new ValidationException("model " + context.getObjectIdentifier() + ": 'registry' needs 'trusted-keys' (PEM files of the keys "
+                        + "whose signed versions load) or 'allow-unsigned' = 'true'");
+            }
+            if (!keys.isEmpty() && allowUnsigned) {
+                throw new ValidationException("model " + context.getObjectIdentifier() + ": 'trusted-keys' and 'allow-unsigned' contradict each other: give one");
+            }
+            connection = allowUnsigned ? RegistryConnection.of(registry, keys).allowingUnsigned() : RegistryConnection.of(registry, keys);
         } else {
+            if (options.get(WinnowModelOptions.ALLOW_UNSIGNED)) throw new ValidationException("'allow-unsigned' applies to registry loads");
             if (!keys.isEmpty()) throw new ValidationException("'trusted-keys' applies to registry loads; sign and verify artifacts with the registry");
             source = ModelSource.ofPath(Path.of(artifact), 0);
         }

@@ -48,7 +48,7 @@ public final class HotSwapLatencyHarness {
         registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "bench", Map.of());
         registry.setAlias("det", "production", 1, "bench");
         registry.publish("det", new TinyCnn(2, 24, 32).float32Artifact(), "bench", Map.of());
-        RegistryConnection conn = RegistryConnection.directory(dir, List.of());
+        RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
         env.enableCheckpointing(1000);

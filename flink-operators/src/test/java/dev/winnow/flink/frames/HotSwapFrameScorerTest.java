@@ -37,7 +37,7 @@ class HotSwapFrameScorerTest {
     }
 
     BroadcastOperatorTestHarness<Frame, ModelUpdate, ScoredFrame> harness(boolean onCheckpoint) throws Exception {
-        HotSwapFrameScorer fn = new HotSwapFrameScorer(RegistryConnection.directory(dir, List.of()), "det", "production", "a", onCheckpoint);
+        HotSwapFrameScorer fn = new HotSwapFrameScorer(RegistryConnection.directory(dir, List.of()).allowingUnsigned(), "det", "production", "a", onCheckpoint);
         return new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(fn, List.of(HotSwapFrameScorer.VERSIONS)), 1, 1, 0);
     }
 

@@ -85,7 +85,7 @@ class HotSwapJobTest {
         ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
         registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());   // event 1
         registry.setAlias("det", "production", 1, "test");                                    // event 2
-        RegistryConnection conn = RegistryConnection.directory(dir, List.of());
+        RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
 
         StreamExecutionEnvironment env = FlinkTests.restartingEnv(2, 200, 2, Duration.ofMillis(100));
 

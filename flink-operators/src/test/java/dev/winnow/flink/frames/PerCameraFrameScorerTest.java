@@ -38,7 +38,7 @@ class PerCameraFrameScorerTest {
         registry.setAlias("det", "production", 1, "test");
         registry.setAlias("det", "north", 2, "test");
         registry.setAlias("det", "south", 1, "test");
-        conn = RegistryConnection.directory(dir, List.of());
+        conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
     }
 
     BroadcastOperatorTestHarness<Frame, ModelUpdate, ScoredFrame> harness(PerCameraFrameScorer fn) throws Exception {

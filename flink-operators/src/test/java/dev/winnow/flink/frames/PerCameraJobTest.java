@@ -119,7 +119,7 @@ class PerCameraJobTest {
         registry.setAlias("det", "production", 1, "test");                                                                         // event 4
         registry.setAlias("det", "north", 2, "test");                                                                              // event 5
         registry.setAlias("det", "south", 1, "test");                                                                              // event 6
-        RegistryConnection conn = RegistryConnection.directory(dir, List.of());
+        RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
 
         StreamExecutionEnvironment env = FlinkTests.restartingEnv(2, 200, 2, Duration.ofMillis(100));
 

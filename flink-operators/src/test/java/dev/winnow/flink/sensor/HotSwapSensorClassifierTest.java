@@ -63,7 +63,7 @@ class HotSwapSensorClassifierTest {
 
     @Test
     void swapsThresholdsBetweenWindowsAndRefusesAnotherWidth() throws Exception {
-        var fn = new HotSwapSensorClassifier(RegistryConnection.directory(dir, List.of()), "alarm", "production", Set.of("alarm"), false);
+        var fn = new HotSwapSensorClassifier(RegistryConnection.directory(dir, List.of()).allowingUnsigned(), "alarm", "production", Set.of("alarm"), false);
         try (var h = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(fn, List.of(SwappableModel.VERSIONS)), 1, 1, 0)) {
             h.open();
             h.processElement(window(0, 5f), 0);    // v1: 5 < 10, dropped

@@ -52,8 +52,11 @@ class MlPredictTest {
     @BeforeEach
     void setUp() throws Exception {
         ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir.resolve("registry")));
-        registry.publish("vib", classifier(1), "test", Map.of());
-        byte[] v2 = classifier(2);
+        // signed, as the default path requires: the models below name this key in 'trusted-keys'
+        java.security.KeyPair keys = dev.winnow.runtime.format.Ed25519Keys.generate();
+        dev.winnow.runtime.format.Ed25519Keys.writePem(dir.resolve("team.pub.pem"), keys.getPublic());
+        registry.publish("vib", dev.winnow.runtime.format.ArtifactWriter.sign(classifier(1), keys.getPrivate(), keys.getPublic()), "test", Map.of());
+        byte[] v2 = dev.winnow.runtime.format.ArtifactWriter.sign(classifier(2), keys.getPrivate(), keys.getPublic());
         registry.publish("vib", v2, "test", Map.of());
         registry.setAlias("vib", "production", 2, "test");
         reference = Model.load(v2);
@@ -103,7 +106,8 @@ class MlPredictTest {
     @Test
     void mlPredictRunsTheRegistryModelInProcess() throws Exception {
         tEnv.executeSql("CREATE TEMPORARY MODEL vib INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (label STRING, score FLOAT, model_version INT) "
-                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '" + dir.resolve("registry") + "')");
+                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '" + dir.resolve("registry") + "', "
+                + "'trusted-keys' = '" + dir.resolve("team.pub.pem") + "')");
         assertMatchesTheModel(collect("SELECT id, label, score, model_version FROM ML_PREDICT(TABLE readings, MODEL vib, DESCRIPTOR(x0, x1, x2))"));
     }
 
@@ -134,7 +138,8 @@ class MlPredictTest {
     void badDeclarationsFailTheStatementWithAClearMessage() {
         List<String> messages = new ArrayList<>();
         tEnv.executeSql("CREATE TEMPORARY MODEL typo INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (lable STRING) "
-                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '" + dir.resolve("registry") + "')");
+                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '" + dir.resolve("registry") + "', "
+                + "'trusted-keys' = '" + dir.resolve("team.pub.pem") + "')");
         messages.add(rootMessage(assertThrows(Exception.class,
                 () -> tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE readings, MODEL typo, DESCRIPTOR(x0, x1, x2))").await())));
         assertTrue(messages.get(0).contains("unknown OUTPUT column lable"), messages.get(0));
@@ -144,6 +149,33 @@ class MlPredictTest {
         messages.add(rootMessage(assertThrows(Exception.class,
                 () -> tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE readings, MODEL conflicting, DESCRIPTOR(x0, x1, x2))").await())));
         assertTrue(messages.get(1).contains("exactly one of 'registry' and 'artifact'"), messages.get(1));
+
+        // signed by default: a registry model without 'trusted-keys' or 'allow-unsigned' is refused
+        tEnv.executeSql("CREATE TEMPORARY MODEL untrusting INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (label STRING) "
+                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '" + dir.resolve("registry") + "')");
+        messages.add(rootMessage(assertThrows(Exception.class,
+                () -> tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE readings, MODEL untrusting, DESCRIPTOR(x0, x1, x2))").await())));
+        assertTrue(messages.get(2).contains("'registry' needs 'trusted-keys' (PEM files of the keys whose signed versions load) or 'allow-unsigned' = 'true'"),
+                messages.get(2));
+
+        tEnv.executeSql("CREATE TEMPORARY MODEL contradicting INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (label STRING) "
+                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '" + dir.resolve("registry") + "', "
+                + "'trusted-keys' = '" + dir.resolve("team.pub.pem") + "', 'allow-unsigned' = 'true')");
+        messages.add(rootMessage(assertThrows(Exception.class,
+                () -> tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE readings, MODEL contradicting, DESCRIPTOR(x0, x1, x2))").await())));
+        assertTrue(messages.get(3).contains("'trusted-keys' and 'allow-unsigned' contradict each other"), messages.get(3));
+    }
+
+    @Test
+    void allowUnsignedLoadsAnUnsignedRegistryModel() throws Exception {
+        ModelRegistry open = new ModelRegistry(new LocalDirectoryStore(dir.resolve("open")));
+        open.publish("vib", classifier(2), "test", Map.of());
+        open.setAlias("vib", "production", 1, "test");
+        tEnv.executeSql("CREATE TEMPORARY MODEL vib_open INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (label STRING, score FLOAT, model_version INT) "
+                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '" + dir.resolve("open") + "', 'allow-unsigned' = 'true')");
+        Map<String, Row> out = collect("SELECT id, label, score, model_version FROM ML_PREDICT(TABLE readings, MODEL vib_open, DESCRIPTOR(x0, x1, x2))");
+        assertEquals(rows.length + 1, out.size(), "every row predicted by the unsigned model");
+        assertEquals(1, out.get("r0").getField(3));
     }
 
     static String rootMessage(Throwable t) {

@@ -34,12 +34,12 @@ public final class FrameModels {
      * ({@code name@alias}) and the scorer follows it; otherwise {@code model} is an artifact path or
      * {@code bundled}.
      */
-    public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, String registry, FeedStop stop) throws IOException {
+    public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, RegistryConnection registry, FeedStop stop) throws IOException {
         return score(env, frames, model, registry, stop, new CascadeOptions(), List.of());
     }
 
     /** As above, with per-camera aliases ({@code camera=alias}, the jobs' {@code --camera-alias}). */
-    public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, String registry, FeedStop stop,
+    public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, RegistryConnection registry, FeedStop stop,
                                                 List<String> cameraAliases) throws IOException {
         return score(env, frames, model, registry, stop, new CascadeOptions(), cameraAliases);
     }
@@ -54,7 +54,7 @@ public final class FrameModels {
      * alias takes effect at the next checkpoint barrier, on every subtask at the same checkpoint (the
      * jobs always checkpoint).
      */
-    public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, String registry,
+    public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, RegistryConnection registry,
                                                 FeedStop stop, CascadeOptions cascade, List<String> cameraAliases) throws IOException {
         if (!cameraAliases.isEmpty() && registry == null) throw new IllegalArgumentException("--camera-alias needs --registry and --model name@alias");
         if (cascade.enabled()) {
@@ -69,7 +69,7 @@ public final class FrameModels {
         if (registry != null) {
             int at = model.indexOf('@');
             if (at <= 0) throw new IllegalArgumentException("with --registry, --model must be name@alias, got " + model);
-            RegistryConnection conn = RegistryConnection.of(registry, List.of());
+            RegistryConnection conn = registry;
             PerCameraFrameScorer scorer = PerCameraFrameScorer.builder(conn, model).cameras(cameraAliases).positiveLabel("person").swapOnCheckpoint(true).build();
             RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(scorer.modelName());
             if (stop != null) feed.stopWhen(stop);

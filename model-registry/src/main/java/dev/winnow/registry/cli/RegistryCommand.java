@@ -76,6 +76,8 @@ public final class RegistryCommand implements Runnable {
         @Option(names = "--port", defaultValue = "8470", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE})") int port;
         @Option(names = "--token", description = "write token (default: $WINNOW_REGISTRY_TOKEN)") String token = System.getenv("WINNOW_REGISTRY_TOKEN");
         @Option(names = "--trust", description = "Ed25519 public key (PEM) whose signatures are accepted; repeatable") List<Path> trust = new ArrayList<>();
+        @Option(names = "--allow-unsigned", description = "accept unsigned publishes (by default only signed artifacts are accepted; "
+                + "with --trust, only those signed by a trusted key)") boolean allowUnsigned;
         @Option(names = "--max-upload-mb", defaultValue = "64", description = "largest artifact a publish may upload, in MiB (default: ${DEFAULT-VALUE})") int maxUploadMb;
         @Option(names = "--max-requests", defaultValue = "512", description = "requests read or handled at once; beyond, 503 with Retry-After (default: ${DEFAULT-VALUE})") int maxRequests;
         @Option(names = "--max-long-polls", defaultValue = "1024", description = "change-feed long polls waiting at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxLongPolls;
@@ -97,11 +99,13 @@ public final class RegistryCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir), keys, Clock.systemUTC());
+            if (allowUnsigned && !keys.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), "--allow-unsigned and --trust contradict each other: give one");
+            ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir), keys, !allowUnsigned, Clock.systemUTC());
             // what a crash left (temporary files, a blob whose publish never committed) goes before serving
             int removed = r.recover();
             RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress(host, port), config).start();
-            out().printf("serving %s on http://%s:%d (%d trusted keys, %d leftovers removed)%n", dir.toAbsolutePath(), host, s.port(), keys.size(), removed);
+            out().printf("serving %s on http://%s:%d (%s, %d leftovers removed)%n", dir.toAbsolutePath(), host, s.port(),
+                    allowUnsigned ? "unsigned accepted" : keys.isEmpty() ? "signed only, any key" : keys.size() + " trusted keys", removed);
             out().flush();
             new CountDownLatch(1).await();
             return 0;

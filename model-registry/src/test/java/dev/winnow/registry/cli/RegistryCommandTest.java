@@ -105,16 +105,33 @@ class RegistryCommandTest {
     }
 
     @Test
+    void serveRefusesTrustTogetherWithAllowUnsigned() throws Exception {
+        KeyPair keys = dev.winnow.runtime.format.Ed25519Keys.generate();
+        Path pem = tmp.resolve("team.pub.pem");
+        dev.winnow.runtime.format.Ed25519Keys.writePem(pem, keys.getPublic());
+        // both would be a trust list that accepts unsigned: the command stops before serving
+        Result r = run("serve", "--dir", tmp.resolve("reg").toString(), "--port", "0", "--token", "cli-token-0123456789",
+                "--trust", pem.toString(), "--allow-unsigned");
+        assertEquals(Exits.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--allow-unsigned and --trust contradict each other"), r.err());
+    }
+
+    @Test
     void publishAndListThroughAServer() throws Exception {
-        ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(tmp.resolve("srv")));
+        // as serve builds it by default: signed publishes only
+        ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(tmp.resolve("srv")), java.util.List.of(), true, java.time.Clock.systemUTC());
+        KeyPair keys = dev.winnow.runtime.format.Ed25519Keys.generate();
         try (RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress("127.0.0.1", 0), "cli-token-0123456789", 1 << 20).start()) {
             String url = "http://127.0.0.1:" + s.port();
-            Result p = run("publish", "--url", url, "--token", "cli-token-0123456789", "remote", artifact("remote", 1, null).toString(), "--alias", "production");
+            Result unsigned = run("publish", "--url", url, "--token", "cli-token-0123456789", "remote", artifact("remote", 3, null).toString());
+            assertNotEquals(0, unsigned.code());
+            assertTrue(unsigned.err().contains("--allow-unsigned"), "the refusal names the option: " + unsigned.err());
+            Result p = run("publish", "--url", url, "--token", "cli-token-0123456789", "remote", artifact("remote", 1, keys).toString(), "--alias", "production");
             assertEquals(0, p.code(), p.err());
             Result list = run("list", "--url", url);
             assertTrue(list.out().contains("remote"), list.out());
             assertEquals(1, r.resolve("remote@production").version());
-            Result denied = run("publish", "--url", url, "--token", "wrong-token-0000000000", "remote", artifact("remote", 2, null).toString());
+            Result denied = run("publish", "--url", url, "--token", "wrong-token-0000000000", "remote", artifact("remote", 2, keys).toString());
             assertEquals(Exits.REGISTRY, denied.code());
             assertTrue(denied.err().contains("403"), denied.err());
         }

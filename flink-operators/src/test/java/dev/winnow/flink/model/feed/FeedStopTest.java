@@ -54,7 +54,7 @@ class FeedStopTest {
         ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
         registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());
         registry.setAlias("det", "production", 1, "test");
-        RegistryConnection conn = RegistryConnection.directory(dir, List.of());
+        RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
 
         StreamExecutionEnvironment env = FlinkTests.env(2, 200);
         FeedStop stop = FeedStop.create();

@@ -46,7 +46,7 @@ class RegistryFeedSourceTest {
         var v2 = r.publish("det", new TinyCnn(3, 24, 32).float32Artifact(), "t", Map.of()); // 5
         r.setAlias("det", "canary", 2, "t");                                        // 6
         r.setAlias("det", "production", 2, "t");                                    // 7
-        RegistryConnection conn = RegistryConnection.directory(dir, List.of());
+        RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
 
         List<ModelUpdate> all = run(RegistryFeedSource.builder(conn).model("det").stopAtSequence(7).pollWait(Duration.ofSeconds(1)).build());
         assertEquals(List.of(2L, 6L, 7L), all.stream().map(u -> u.sequence).toList());
@@ -66,7 +66,7 @@ class RegistryFeedSourceTest {
         r.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "t", Map.of(), false, "production");      // 1
         var v2 = r.publish("det", new TinyCnn(3, 24, 32).float32Artifact(), "t", Map.of(), false, "production"); // 2
         r.publish("det", new TinyCnn(4, 24, 32).float32Artifact(), "t", Map.of());                           // 3: no alias
-        List<ModelUpdate> all = run(RegistryFeedSource.builder(RegistryConnection.directory(dir, List.of())).model("det")
+        List<ModelUpdate> all = run(RegistryFeedSource.builder(RegistryConnection.directory(dir, List.of()).allowingUnsigned()).model("det")
                 .stopAtSequence(3).pollWait(Duration.ofSeconds(1)).build());
         assertEquals(List.of(1L, 2L), all.stream().map(u -> u.sequence).toList());
         assertEquals("production", all.get(1).alias);
