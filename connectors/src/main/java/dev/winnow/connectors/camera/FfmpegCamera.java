@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * probes the stream afresh, so the camera goes on in the new codec, in a new run of segments.
  *
  * <p>An {@code http(s)://} input that answers {@code multipart/x-mixed-replace} is an IP camera's MJPEG stream
- * (asked once per reader, one GET closed after the headers): its JPEGs carry no time, so ffmpeg stamps each on
+ * (asked before ffmpeg starts, one GET closed after the headers, until the server answers): its JPEGs carry no time, so ffmpeg stamps each on
  * arrival ({@code -use_wallclock_as_timestamps}), and a recording keeps every JPEG as the camera sent it (Matroska
  * {@code V_MJPEG}, every frame a keyframe). Other HTTP streams (MPEG-TS) keep their own times.
  *
@@ -258,7 +258,7 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         private long listOffset;
         private final Deque<Frame> markers = new ArrayDeque<>();
         private String rtspTransport = "tcp";
-        /** Whether the http(s) input serves MJPEG parts; asked of the server once, before the first start. */
+        /** Whether the http(s) input serves MJPEG parts; asked of the server at each start until it answers. */
         private Boolean multipart;
         private long lastFrameWall;
         private long gapStart = -1;
@@ -451,8 +451,8 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 listOffset = 0;
                 firstSegmentStart = Double.NaN;
             }
-            if (multipart == null) multipart = http() && MediaProbe.servesMultipart(input);
-            List<String> cmd = command(runDir, rtspTransport, multipart);
+            if (multipart == null && http()) multipart = MediaProbe.servesMultipart(input);
+            List<String> cmd = command(runDir, rtspTransport, Boolean.TRUE.equals(multipart));
             LOG.info("camera {}: starting {}", cameraId, String.join(" ", cmd));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             try {

@@ -5,36 +5,35 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What a camera's input is, asked before ffmpeg decodes it. Called from the camera's reader thread when it
- * (re)starts ffmpeg, never per frame. Every failure answers "unknown" (false, NaN): ffmpeg then opens the
+ * (re)starts ffmpeg, never per frame. Every failure answers "unknown" (null, NaN): ffmpeg then opens the
  * input itself and reports its own error.
  */
 final class MediaProbe {
     private MediaProbe() {}
 
     /**
-     * Whether an http(s) URL answers with {@code multipart/x-mixed-replace}, the MJPEG stream IP cameras serve. Its
-     * parts carry no presentation time, so ffmpeg must stamp them on arrival; a transport stream over HTTP carries
-     * its own times and must not be restamped (B-frames would be reordered). One GET, closed after the headers.
+     * Whether an http(s) URL serves an MJPEG stream, as {@link MjpegCamera} reads one (a multipart type with a
+     * boundary); null when the server could not be asked (down, refused), so the caller asks again at its next start.
+     * MJPEG parts carry no presentation time, so ffmpeg must stamp them on arrival; a transport stream over HTTP
+     * carries its own times and must not be restamped (B-frames would be reordered). One GET, closed after the headers.
      */
-    static boolean servesMultipart(String url) {
+    static Boolean servesMultipart(String url) {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
             c.setConnectTimeout(5_000);
             c.setReadTimeout(5_000);
             c.setUseCaches(false);
             try {
-                String type = c.getContentType();
-                return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/x-mixed-replace");
+                return MjpegCamera.boundary(c.getContentType()) != null;
             } finally {
                 c.disconnect();
             }
         } catch (IOException | IllegalArgumentException e) {
-            return false;
+            return null;
         }
     }
 
