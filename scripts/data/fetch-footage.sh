@@ -10,27 +10,17 @@
 # train, validation and held-out stretches), decoded into the same directory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/deb-extract.sh
 MANIFEST=model-tools/detector/training-sources.csv
 PKGS=data/footage/pkgs
 OUT=data/detector
 mkdir -p "$PKGS"
 command -v ffmpeg >/dev/null || { echo "fetch-footage: ffmpeg is missing (scripts/install-deps.sh installs it)"; exit 1; }
 
-# the package's files extracted from its .deb here (once)
-extract() { # package
-  local root="$PKGS/$1"
-  if [ ! -f "$root/.done" ]; then
-    rm -rf "$root" && mkdir -p "$root"
-    (cd "$root" && apt-get download -q "$1" >/dev/null 2>&1) || { apt-get update -qq >/dev/null && (cd "$root" && apt-get download -q "$1" >/dev/null); } \
-      || { echo "fetch-footage: cannot download Debian package $1"; exit 1; }
-    dpkg -x "$root"/*.deb "$root/x" && rm -f "$root"/*.deb && touch "$root/.done"
-  fi
-}
-
 # where a listed file is: installed on this machine, or extracted from the package's .deb here
 locate() { # package file
   if [ -f "$2" ]; then echo "$2"; return; fi
-  extract "$1" >&2
+  deb_extract "$PKGS" "$1" >&2
   local root="$PKGS/$1"
   [ -f "$root/x$2" ] || { echo "fetch-footage: $1 has no $2"; exit 1; }
   echo "$root/x$2"
@@ -52,7 +42,7 @@ photos() { # package pattern
     list+=" $(ls $p 2>/dev/null || true)"
   done
   if [ -z "${list// /}" ]; then
-    extract "$1" >&2
+    deb_extract "$PKGS" "$1" >&2
     for p in ${2//;/ }; do list+=" $(ls "$PKGS/$1/x"$p 2>/dev/null || true)"; done
   fi
   echo $list

@@ -7,26 +7,17 @@
 # (seattle-weather: 1461 daily readings of 4 channels with a weather label).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/deb-extract.sh
 MANIFEST=scripts/data/sensor-sources.csv
 PKGS=data/sensors/pkgs
 OUT=data/sensors
 mkdir -p "$PKGS"
 
-extract() { # package version
-  local root="$PKGS/$1"
-  if [ ! -f "$root/.done" ]; then
-    rm -rf "$root" && mkdir -p "$root"
-    (cd "$root" && apt-get download -q "$1=$2" >/dev/null 2>&1) || { apt-get update -qq >/dev/null && (cd "$root" && apt-get download -q "$1=$2" >/dev/null); } \
-      || { echo "fetch-sensor-series: cannot download Debian package $1 $2"; exit 1; }
-    dpkg -x "$root"/*.deb "$root/x" && rm -f "$root"/*.deb && touch "$root/.done"
-  fi
-}
-
 printf '%-16s %-24s %8s %9s %s\n' source package readings bytes file
 tail -n +2 "$MANIFEST" | while IFS=, read -r source package version file bytes sha readings channels label period; do
   out="$OUT/$source.csv"
   if [ ! -f "$out" ] || [ "$(sha256sum <"$out" | cut -d' ' -f1)" != "$sha" ]; then
-    extract "$package" "$version"
+    deb_extract "$PKGS" "$package" "$version"
     src="$PKGS/$package/x$file"
     [ -f "$src" ] || { echo "fetch-sensor-series: $package $version has no $file"; exit 1; }
     cp "$src" "$out"
