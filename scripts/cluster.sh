@@ -22,6 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/maven-classpath.sh
+source scripts/lib/daemons.sh
 ROOT=$PWD
 FLINK_VERSION=2.2.0
 TASKMANAGERS=2
@@ -190,9 +191,7 @@ stop() {
   # wait until the JVMs are gone, so that the next start finds the ports free; kill -9 what hangs
   for entry in "${running[@]+"${running[@]}"}"; do
     name=${entry%%:*} pid=${entry##*:}
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; say "$name (pid $pid) killed after 30 s"; fi
-    for _ in $(seq 1 10); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    await_exit "$pid" "$name"
     rm -f "$PIDS/$name.pid"
     say "$name stopped (pid $pid)"
   done

@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/maven-classpath.sh
+source scripts/lib/daemons.sh
 ROOT=$PWD
 KAFKA_VERSION=4.2.0
 PORT=${KAFKA_PORT:-9092}
@@ -107,9 +108,7 @@ stop() {
   local pid
   if pid=$(ours); then
     kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; say "broker (pid $pid) killed after 30 s"; fi
-    for _ in $(seq 1 10); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    await_exit "$pid" broker
     rm -f "$PIDFILE"
     say "broker stopped (pid $pid)"
   else
