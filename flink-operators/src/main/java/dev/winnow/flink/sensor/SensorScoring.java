@@ -1,5 +1,6 @@
 package dev.winnow.flink.sensor;
 
+import dev.winnow.flink.inference.ServingInfo;
 import dev.winnow.flink.model.ServingModel;
 import dev.winnow.flink.types.FeatureVector;
 import dev.winnow.flink.types.SensorEvent;
@@ -54,8 +55,7 @@ public final class SensorScoring implements ServingModel {
                     + model.name() + " expects " + featureCount());
         }
         interpreter.predict(v.features, scores);
-        int best = 0;
-        for (int i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
+        int best = ServingInfo.argmax(scores);
         String label = labels.get(best);
         if (!relevant.contains(label)) return null;
         SensorEvent e = new SensorEvent();

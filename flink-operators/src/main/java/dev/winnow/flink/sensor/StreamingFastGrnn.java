@@ -1,5 +1,6 @@
 package dev.winnow.flink.sensor;
 
+import dev.winnow.flink.inference.ServingInfo;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.types.RejectedReading;
 import dev.winnow.flink.types.SensorPrediction;
@@ -245,8 +246,7 @@ public class StreamingFastGrnn extends KeyedProcessFunction<String, SensorReadin
 
     private void emit(String sensor, long ts, long windowStart, long windowEnd, SensorState s, Collector<SensorPrediction> out) {
         stream.scores(s.hidden, 0, scores, 0);
-        int best = 0;
-        for (int c = 1; c < scores.length; c++) if (scores[c] > scores[best]) best = c;
+        int best = ServingInfo.argmax(scores);
         SensorPrediction p = new SensorPrediction();
         p.sensorId = sensor;
         p.timestampMillis = ts;

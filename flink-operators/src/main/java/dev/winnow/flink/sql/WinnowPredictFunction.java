@@ -1,5 +1,6 @@
 package dev.winnow.flink.sql;
 
+import dev.winnow.flink.inference.ServingInfo;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.ServingMetrics;
@@ -96,8 +97,7 @@ public final class WinnowPredictFunction extends PredictFunction {
         long t0 = System.nanoTime();
         interpreter.predict(input, output);
         metrics.scored(t0);
-        int best = 0;
-        for (int i = 1; i < output.length; i++) if (output[i] > output[best]) best = i;
+        int best = ServingInfo.argmax(output);
         GenericRowData out = new GenericRowData(columns.outputs.length);
         for (int i = 0; i < columns.outputs.length; i++) {
             out.setField(i, switch (columns.outputs[i]) {
