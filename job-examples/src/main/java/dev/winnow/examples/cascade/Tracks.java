@@ -1,5 +1,6 @@
 package dev.winnow.examples.cascade;
 
+import dev.winnow.flink.track.IouAssociation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -126,12 +127,9 @@ public final class Tracks {
         return false;
     }
 
-    /** IoU of the boxes {@code x, y, w, h} at {@code a[i..]} and {@code b[j..]}. */
+    /** IoU of the boxes {@code x, y, w, h} at {@code a[i..]} and {@code b[j..]}, as the stream tracker computes it. */
     static double iou(float[] a, int i, float[] b, int j) {
-        double ix = Math.max(0, Math.min(a[i] + a[i + 2], b[j] + b[j + 2]) - Math.max(a[i], b[j]));
-        double iy = Math.max(0, Math.min(a[i + 1] + a[i + 3], b[j + 1] + b[j + 3]) - Math.max(a[i + 1], b[j + 1]));
-        double inter = ix * iy, union = (double) a[i + 2] * a[i + 3] + (double) b[j + 2] * b[j + 3] - inter;
-        return union <= 0 ? 0 : inter / union;
+        return IouAssociation.iou(a[i], a[i + 1], a[i + 2], a[i + 3], b[j], b[j + 1], b[j + 2], b[j + 3]);
     }
 
     private static final class Building {
