@@ -2,6 +2,9 @@ package dev.winnow.flink.frames;
 
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.ServingGauges;
+import dev.winnow.flink.model.ServingVersions;
+import dev.winnow.flink.model.SwapDecision;
+import dev.winnow.flink.model.SwapVoting;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ModelUpdate;
@@ -52,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread safe: one per subtask, called on the task thread (loads run on each alias's loader
  * thread, see {@link SwappableModel}).
  */
-public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, ModelUpdate, ScoredFrame> implements CheckpointedFunction {
+public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, ModelUpdate, ScoredFrame> implements CheckpointedFunction, SwapVoting {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PerCameraFrameScorer.class);
     private static final ListStateDescriptor<String> WARNED = new ListStateDescriptor<>("winnow-cameras-warned", String.class);
@@ -71,6 +74,8 @@ public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, 
     private transient Set<String> warned;
     private transient ListState<String> warnedState;
     private transient FrameMetrics metrics;
+    private transient Ballot ballot;
+    private transient ServingVersions servingVersions;
 
     private PerCameraFrameScorer(Builder b) {
         this.registry = b.registry;
@@ -113,6 +118,18 @@ public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, 
             byCamera.put(e.getKey(), m);
         }
         metrics = new FrameMetrics(operator, fallback::current);
+        if (ballot != null) for (SwappableModel<FrameScoring> m : byAlias.values()) m.coordinate(ballot, servingVersions.restored(m));
+    }
+
+    /** Under {@link dev.winnow.flink.model.CoordinatedSwap}: each alias switches when the coordinator says so. */
+    @Override
+    public void coordinate(Ballot ballot) {
+        this.ballot = ballot;
+    }
+
+    @Override
+    public void decide(SwapDecision decision) {
+        if (byAlias != null) for (SwappableModel<FrameScoring> m : byAlias.values()) m.decide(decision);
     }
 
 
@@ -143,7 +160,10 @@ public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, 
     /** The barrier: with swapOnCheckpoint, every alias whose update arrived since the last one switches here. */
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
-        if (byAlias != null) for (SwappableModel<FrameScoring> m : byAlias.values()) m.barrier(ctx.getCheckpointId());
+        if (byAlias != null) {
+            for (SwappableModel<FrameScoring> m : byAlias.values()) m.barrier(ctx.getCheckpointId());
+            servingVersions.snapshot(byAlias.values());
+        }
         warnedState.update(new ArrayList<>(warned));
     }
 
@@ -151,6 +171,7 @@ public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, 
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
         warnedState = ctx.getOperatorStateStore().getUnionListState(WARNED);
+        servingVersions = new ServingVersions(ctx);
         warned = new HashSet<>();
         for (String camera : warnedState.get()) warned.add(camera);
     }

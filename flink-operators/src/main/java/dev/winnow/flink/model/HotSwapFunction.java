@@ -18,7 +18,7 @@ import org.apache.flink.util.Collector;
  * and what a record becomes.
  */
 public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends BroadcastProcessFunction<IN, ModelUpdate, OUT>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, SwapVoting {
     private static final long serialVersionUID = 1L;
 
     protected final RegistryConnection registry;
@@ -28,6 +28,8 @@ public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends B
 
     private transient SwappableModel<S> model;
     private transient Scorer<S, IN, OUT> scorer;
+    private transient Ballot ballot;
+    private transient ServingVersions servingVersions;
 
     protected HotSwapFunction(RegistryConnection registry, String modelName, String alias, boolean swapOnCheckpoint) {
         this.registry = registry;
@@ -55,6 +57,7 @@ public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends B
     public void open(OpenContext ctx) throws Exception {
         MetricGroup group = getRuntimeContext().getMetricGroup();
         model = new SwappableModel<>(registry, modelName, alias, swapOnCheckpoint, loader(), group.addGroup("winnow"));
+        if (ballot != null) model.coordinate(ballot, servingVersions == null ? null : servingVersions.restored(model));
         scorer = scorer(group, model::current);
     }
 
@@ -72,12 +75,27 @@ public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends B
     /** The barrier: with {@code swapOnCheckpoint}, a staged version starts serving here (see {@link SwappableModel}). */
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
-        if (model != null) model.barrier(ctx.getCheckpointId());
+        if (model == null) return;
+        model.barrier(ctx.getCheckpointId());
+        servingVersions.snapshot(java.util.List.of(model));
     }
 
-    /** The model's state is the broadcast state, which the operator restores; nothing else to do. */
+    /** The updates are in the broadcast state, which the operator restores; here the version serving at the checkpoint. */
     @Override
-    public void initializeState(FunctionInitializationContext ctx) {}
+    public void initializeState(FunctionInitializationContext ctx) throws Exception {
+        servingVersions = new ServingVersions(ctx);
+    }
+
+    /** Under {@link CoordinatedSwap}: versions switch when the coordinator says so. */
+    @Override
+    public void coordinate(Ballot ballot) {
+        this.ballot = ballot;
+    }
+
+    @Override
+    public void decide(SwapDecision decision) {
+        if (model != null) model.decide(decision);
+    }
 
     @Override
     public void close() throws Exception {

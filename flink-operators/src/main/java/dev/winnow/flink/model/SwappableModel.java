@@ -96,6 +96,11 @@ public final class SwappableModel<S extends ServingModel> {
     private boolean restoreChecked;
     private volatile S serving;
     private Exception openFailure;
+    // coordinated swaps (null ballot: not coordinated)
+    private SwapVoting.Ballot ballot;
+    private ModelUpdate stagedUpdate, servingUpdate, restoredCommit;
+    private boolean commitReady;
+    private long commitAfter, lastBarrier;
 
     /**
      * Opens the registry and loads the version the alias points at now. If that fails, the function
@@ -126,6 +131,7 @@ public final class SwappableModel<S extends ServingModel> {
         try {
             ModelVersion v = client.resolve(key());
             serving = loader.load(Model.load(client.fetch(v)), v.version(), null);
+            servingUpdate = new ModelUpdate(0, modelName, alias, v.version(), v.sha256(), System.currentTimeMillis());
         } catch (Exception e) {
             openFailure = e;
             if (hasFallback) LOG.info("{} does not load now ({}); waiting for an update or restored state to name a version", key(), e.getMessage());
@@ -174,6 +180,10 @@ public final class SwappableModel<S extends ServingModel> {
 
     private void restore(ReadOnlyBroadcastState<String, ModelUpdate> state) throws Exception {
         restoreChecked = true;
+        if (ballot != null) {
+            restoreCoordinated(state);
+            return;
+        }
         for (int i = 0; i < HISTORY; i++) {
             ModelUpdate u = state.get(historyKey(i));
             if (u == null) continue;
@@ -185,6 +195,76 @@ public final class SwappableModel<S extends ServingModel> {
                 return;
             }
         }
+    }
+
+    /**
+     * Coordinated: resume on the version every subtask served at the restored checkpoint, then put
+     * a newer update of the state (staged but not decided then) to the vote again.
+     */
+    private void restoreCoordinated(ReadOnlyBroadcastState<String, ModelUpdate> state) throws Exception {
+        if (restoredCommit != null && (serving == null || serving.version() != restoredCommit.version)) {
+            S restored = load(restoredCommit, new String[1]);
+            if (restored != null) {
+                serving = restored;
+                servingUpdate = restoredCommit;
+                LOG.info("{} restored on v{}", key(), restoredCommit.version);
+            }
+        }
+        ModelUpdate newest = state.get(key());
+        if (newest != null && (servingUpdate == null || newest.sequence > servingUpdate.sequence)) stage(newest);
+    }
+
+    /**
+     * Takes part in coordinated swaps: staged versions are loaded and voted on through {@code ballot},
+     * and switch only on the coordinator's decision ({@link #decide}). {@code restoredCommit} is the
+     * version this subtask served at the restored checkpoint (null on a fresh start).
+     */
+    public void coordinate(SwapVoting.Ballot ballot, ModelUpdate restoredCommit) {
+        this.ballot = ballot;
+        this.restoredCommit = restoredCommit;
+    }
+
+    /** The update of the version serving now, for the function's checkpoint (coordinated swaps restore on it). */
+    public ModelUpdate servingUpdate() {
+        return servingUpdate;
+    }
+
+    /** Stages {@code u}: loads it off the task thread and votes on whether it loaded. */
+    private void stage(ModelUpdate u) {
+        dropStaged();
+        if (serving != null && u.version == serving.version()) {
+            servingUpdate = u;
+            ballot.cast(new SwapVote(key(), u.version, u.sequence, true, null));
+            return;
+        }
+        stagedUpdate = u;
+        stagedVersion = u.version;
+        staged = background.submit(() -> {
+            String[] why = new String[1];
+            S next = load(u, why);
+            ballot.cast(new SwapVote(key(), u.version, u.sequence, next != null, why[0]));
+            return next;
+        });
+    }
+
+    /**
+     * The coordinator's decision on a staged version (task thread). A commit switches at the first
+     * barrier after the checkpoint it names; a decision that arrives after that barrier means the
+     * subtasks would switch at different barriers, so the task fails and the job restores instead.
+     */
+    public void decide(SwapDecision d) {
+        if (!key().equals(d.key())) return;
+        if (stagedUpdate == null || stagedUpdate.sequence != d.sequence()) return; // superseded, or already serving
+        if (!d.commit()) {
+            LOG.info("{}: v{} dropped, not loadable on every subtask ({})", key(), d.version(), d.reason());
+            dropStaged();
+            return;
+        }
+        if (lastBarrier > d.afterCheckpoint())
+            throw new IllegalStateException(key() + ": the commit of v" + d.version() + " after checkpoint " + d.afterCheckpoint()
+                    + " arrived after barrier " + lastBarrier + "; restoring so that every subtask switches at one barrier");
+        commitReady = true;
+        commitAfter = d.afterCheckpoint();
     }
 
     private String historyKey(int i) {
@@ -204,6 +284,10 @@ public final class SwappableModel<S extends ServingModel> {
             if (h != null) history.add(h);
         }
         for (int i = 0; i < history.size(); i++) state.put(historyKey(i), history.get(i));
+        if (ballot != null) {
+            stage(u);
+            return;
+        }
         if (serving != null && u.version == serving.version()) {
             pending.set(null);
             dropStaged();
@@ -225,6 +309,8 @@ public final class SwappableModel<S extends ServingModel> {
     private void dropStaged() {
         if (staged != null) staged.cancel(false);
         staged = null;
+        stagedUpdate = null;
+        commitReady = false;
     }
 
     /**
@@ -232,6 +318,11 @@ public final class SwappableModel<S extends ServingModel> {
      * newest version received since the last barrier becomes the serving one, once it has loaded.
      */
     public void barrier(long checkpointId) throws InterruptedException {
+        lastBarrier = checkpointId;
+        if (ballot != null) {
+            if (commitReady && checkpointId > commitAfter) switchToStaged(checkpointId);
+            return;
+        }
         if (staged == null) return;
         Future<S> f = staged;
         int version = stagedVersion;
@@ -255,11 +346,39 @@ public final class SwappableModel<S extends ServingModel> {
         LOG.info("{}: v{} -> v{} at checkpoint {}", key(), before == null ? 0 : before.version(), next.version(), checkpointId);
     }
 
+    /** Coordinated: the staged version loaded on every subtask (its vote was yes), so its future is done. */
+    private void switchToStaged(long checkpointId) {
+        S next;
+        try {
+            next = staged.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(key() + ": interrupted at checkpoint " + checkpointId, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(key() + ": v" + stagedVersion + " was committed but its load failed here", e);
+        }
+        if (next == null) throw new IllegalStateException(key() + ": v" + stagedVersion + " was committed but did not load here");
+        S before = serving;
+        serving = next;
+        servingUpdate = stagedUpdate;
+        staged = null;
+        stagedUpdate = null;
+        commitReady = false;
+        swaps.inc();
+        LOG.info("{}: v{} -> v{} at checkpoint {} (coordinated)", key(), before == null ? 0 : before.version(), next.version(), checkpointId);
+    }
+
     private S load(ModelUpdate u) {
+        return load(u, new String[1]);
+    }
+
+    /** Loads {@code u}; on failure counts it, logs it, puts the reason in {@code why[0]} and returns null. */
+    private S load(ModelUpdate u, String[] why) {
         try {
             ModelVersion v = ModelVersion.builder(u.modelName, u.version, u.sha256).build();
             return loader.load(Model.load(client.fetch(v)), u.version, serving);
         } catch (Exception | LinkageError e) {
+            why[0] = e.getMessage() == null ? e.toString() : e.getMessage();
             failedSwaps.inc();
             LOG.warn("{}: cannot load v{}, keeping {}: {}", key(), u.version, serving == null ? "none" : "v" + serving.version(), e.getMessage());
             return null;

@@ -4,6 +4,7 @@ import dev.winnow.examples.live.ModelStamp;
 import dev.winnow.flink.frames.CascadeScorer;
 import dev.winnow.flink.frames.FrameScorer;
 import dev.winnow.flink.frames.PerCameraFrameScorer;
+import dev.winnow.flink.model.CoordinatedSwap;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.feed.FeedStop;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -51,8 +53,9 @@ public final class FrameModels {
      *
      * <p>With a registry, every camera follows {@code model}'s alias except those {@code cameraAliases}
      * ({@code camera=alias}) give an alias of their own ({@link PerCameraFrameScorer}). A move of an
-     * alias takes effect at the next checkpoint barrier, on every subtask at the same checkpoint (the
-     * jobs always checkpoint).
+     * alias takes effect once every subtask has loaded the new version, at the next checkpoint barrier,
+     * on every subtask at the same checkpoint; a version one subtask cannot load serves nowhere
+     * ({@link CoordinatedSwap}; the jobs always checkpoint).
      */
     public static DataStream<ScoredFrame> score(StreamExecutionEnvironment env, DataStream<Frame> frames, String model, RegistryConnection registry,
                                                 FeedStop stop, CascadeOptions cascade, List<String> cameraAliases) throws IOException {
@@ -75,7 +78,8 @@ public final class FrameModels {
             if (stop != null) feed.stopWhen(stop);
             var updates = feed.build().broadcast(env);
             String name = "person detector " + model + (cameraAliases.isEmpty() ? "" : " + " + cameraAliases.size() + " camera aliases");
-            return frames.connect(updates).process(scorer).name(name).uid("score");
+            // every subtask switches at one barrier, and only to a version all of them loaded
+            return CoordinatedSwap.process(frames, updates, scorer, TypeInformation.of(ScoredFrame.class), name).uid("score");
         }
         return frames.flatMap(new FrameScorer(source(model), "person")).name("person detector").uid("score");
     }
