@@ -5,11 +5,18 @@
 #   2. security-retention with the int8 person detector reads it (bounded at the topic's end, parallelism 2,
 #      a checkpoint every 2 s) and writes every frame's verdict to a verdicts topic with an exactly-once
 #      (transactional) KafkaSink;
+#      The job follows person-detector@production in a directory registry (v1: the int8 detector, v2: its
+#      float twin, both signed with a key made here; the job trusts only it);
 #   3. after the job's first completed checkpoint, `kill -9` one TaskManager running its tasks, and start
-#      a TaskManager again; the job restores from its last checkpoint and runs to the end;
-#   4. a read_committed consumer finds every input frame's verdict exactly once.
-# Prints: exactly-once: <in> in, <out> out, <lost> lost, <dup> duplicated, <r> restarts
-# Exit 0 only when nothing is lost or duplicated and the job restarted at least once. Bounded to 5 minutes
+#      a TaskManager again; the job restores from its last checkpoint;
+#   4. once output resumes, promote v2; when the swap coordinator has decided (every subtask loaded v2)
+#      and before the barrier where they switch, `kill -9` the other TaskManager, start it again; the job
+#      restores and runs to the end;
+#   5. a read_committed consumer finds every input frame's verdict exactly once, and per camera the
+#      versions only move forward from v1 to v2 and end on v2.
+# Prints: exactly-once: <in> in, <out> out, <lost> lost, <dup> duplicated, <r> restarts, swap to v2 on all subtasks
+# Exit 0 only when nothing is lost or duplicated, the job restarted at least twice and every camera
+# ended on v2. Bounded to 5 minutes
 # (FAILOVER_LIMIT seconds); on any exit it stops the cluster and the broker it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,8 +71,19 @@ java -cp "$CP" dev.winnow.examples.Main produce frames --camera "cam-a=$VIDEO" -
   --kafka "$BOOTSTRAP" --topic "$FRAMES" --partitions 2 2>"$WORK/produce.err" | sed 's/^/failover: /' \
   || die "produce frames failed: $(tail -3 "$WORK/produce.err")"
 
+winnow() { java -cp "$CP" dev.winnow.tools.cli.WinnowCli "$@"; }
+REG=$WORK/registry
+rm -rf "$REG" "$WORK/key".*
+{ winnow keygen "$WORK/key" \
+  && winnow sign model-tools/detector/person-detector-int8.wnm -o "$WORK/v1.wnm" --key "$WORK/key.key.pem" --pub "$WORK/key.pub.pem" \
+  && winnow sign model-tools/detector/person-detector-float.wnm -o "$WORK/v2.wnm" --key "$WORK/key.key.pem" --pub "$WORK/key.pub.pem" \
+  && winnow registry publish --dir "$REG" person-detector "$WORK/v1.wnm" --alias production \
+  && winnow registry publish --dir "$REG" person-detector "$WORK/v2.wnm"; } > "$WORK/registry.log" 2>&1 \
+  || die "the registry was not set up: $(tail -3 "$WORK/registry.log")"
+
 submit_out=$(scripts/cluster.sh submit -d security-retention --kafka "$BOOTSTRAP" --kafka-bounded --frames-topic "$FRAMES" \
-  --verdicts-topic "$VERDICTS" --group "failover-$RUN" --out "$WORK/out" 2>&1) || die "submit failed: $submit_out"
+  --verdicts-topic "$VERDICTS" --group "failover-$RUN" --out "$WORK/out" \
+  --registry "$REG" --trust "$WORK/key.pub.pem" --model person-detector@production 2>&1) || die "submit failed: $submit_out"
 JOB=$(echo "$submit_out" | grep -o 'JobID [0-9a-f]\{32\}' | head -1 | cut -d' ' -f2)
 [ -n "$JOB" ] || die "no JobID in: $submit_out"
 say "job $JOB submitted"
@@ -92,26 +110,56 @@ say "kill -9 $victim (pid $victim_pid) after checkpoint $committed_before comple
 scripts/cluster.sh start > "$WORK/cluster-restart.log" 2>&1 &
 restart_pid=$!
 
-r=0 resumed=""
+# waits for output to resume after kill number $1: a checkpoint completed after the restore commits the
+# sink's transaction. Sets r (restarts seen).
+r=0
+await_resume() {
+  local want=$1 resumed=""
+  while :; do
+    s=$(state)
+    n=$(restarts); [ -n "$n" ] && r=$n
+    c=$(completed)
+    if [ "${r:-0}" -ge "$want" ] && [ -n "$c" ] && [ "$c" -gt "$committed_before" ]; then
+      say "checkpoint $c completed after the restore: output committed again $(( $(date +%s) - killed_at )) s after kill $want"
+      return 0
+    fi
+    case "$s" in FINISHED) return 1 ;; FAILED|CANCELED) die "job $s after the kill: see target/cluster/log" ;; esac
+    sleep 1
+  done
+}
+await_resume 1 || die "the job finished before output resumed after the first kill: too few frames"
+wait "$restart_pid" || die "the TaskManager did not start again: $(tail -2 "$WORK/cluster-restart.log")"
+
+# the swap: promote v2, and kill the other TaskManager once the coordinator has committed it (every
+# subtask loaded v2) but before the barrier where they switch, or as close after it as the log shows
+decided_before=$(grep -c "v2 loaded on all" target/cluster/log/jobmanager.log || true)
+winnow registry alias --dir "$REG" person-detector production 2 >> "$WORK/registry.log" 2>&1 || die "promote failed: $(tail -2 "$WORK/registry.log")"
+promoted_at=$(date +%s)
+say "promoted v2"
+while [ "$(grep -c "v2 loaded on all" target/cluster/log/jobmanager.log || true)" -le "$decided_before" ]; do
+  [ $(( $(date +%s) - promoted_at )) -lt 60 ] || die "no swap decision within 60 s of the promote: see target/cluster/log/jobmanager.log"
+  case "$(state)" in FINISHED|FAILED|CANCELED) die "job ended before the swap was decided" ;; esac
+  sleep 0.2
+done
+# the TaskManager running the job's tasks now (after the first restore they may all be on the survivor)
+victim2=$(json "jobs/$JOB/vertices/$source_vertex/taskmanagers" | grep -o '"taskmanager-id":"taskmanager-[0-9]*"' | head -1 | cut -d'"' -f4)
+[ -n "$victim2" ] || { victim2=taskmanager-1; [ "$victim" = taskmanager-1 ] && victim2=taskmanager-2; }
+victim_pid=$(cat "target/cluster/pids/$victim2.pid")
+committed_before=$(completed)
+kill -9 "$victim_pid"
+killed_at=$(date +%s)
+say "kill -9 $victim2 (pid $victim_pid) during the swap to v2: decided, checkpoint $committed_before the last completed"
+scripts/cluster.sh start > "$WORK/cluster-restart2.log" 2>&1 &
+restart_pid=$!
+await_resume 2 || say "the job finished before a checkpoint completed after the second restore"
 while :; do
-  s=$(state)
+  case "$(state)" in FINISHED) break ;; FAILED|CANCELED) die "job failed after the second kill: see target/cluster/log" ;; esac
   n=$(restarts); [ -n "$n" ] && r=$n
-  # a checkpoint completed after the restore commits the sink's transaction: output resumes then
-  c=$(completed)
-  if [ -z "$resumed" ] && [ "${r:-0}" -ge 1 ] && [ -n "$c" ] && [ "$c" -gt "$committed_before" ]; then
-    resumed=$(( $(date +%s) - killed_at ))
-    say "checkpoint $c completed after the restore: output committed again ${resumed} s after the kill"
-  fi
-  case "$s" in
-    FINISHED) break ;;
-    FAILED|CANCELED) die "job $s after the kill: see target/cluster/log" ;;
-  esac
   sleep 1
 done
-wait "$restart_pid" || die "the TaskManager did not start again: $(tail -2 "$WORK/cluster-restart.log")"
-say "$(grep 'started' "$WORK/cluster-restart.log" | sed 's/^cluster.sh: //') again"
-say "job finished $(( $(date +%s) - killed_at )) s after the kill"
-java -cp "$CP" scripts/lib/ExactlyOnceCheck.java "$BOOTSTRAP" "$FRAMES" "$VERDICTS" "$r" 2>"$WORK/check.err" \
-  || { cat "$WORK/check.err" >&2; die "verdicts lost or duplicated"; }
-[ "$r" -ge 1 ] || die "the job never restarted: the kill did not hit it"
+wait "$restart_pid" || die "the TaskManager did not start again: $(tail -2 "$WORK/cluster-restart2.log")"
+say "job finished $(( $(date +%s) - killed_at )) s after the second kill"
+java -cp "$CP" scripts/lib/ExactlyOnceCheck.java "$BOOTSTRAP" "$FRAMES" "$VERDICTS" "$r" 2 2>"$WORK/check.err" \
+  || { cat "$WORK/check.err" >&2; die "verdicts lost or duplicated, or a camera not on v2"; }
+[ "$r" -ge 2 ] || die "the job restarted $r times: a kill did not hit it"
 say "done in $(( $(date +%s) - T0 )) s"

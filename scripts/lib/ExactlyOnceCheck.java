@@ -19,31 +19,51 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code isolation.level=read_committed} (what a downstream reader of an exactly-once topic sees) and
  * prints one line: {@code exactly-once: <in> in, <out> out, <lost> lost, <dup> duplicated, <r> restarts}.
  * A frame without a verdict is lost; every verdict after the first for the same camera and seq is a
- * duplicate. Exit code 0 only when nothing is lost or duplicated. Run with the cluster jar and Flink's
- * lib on the class path: {@code java -cp … scripts/lib/ExactlyOnceCheck.java <bootstrap> <frames> <verdicts> <restarts>}.
+ * duplicate. With a fifth argument, the version a swap went to: per camera, in frame order, the model
+ * versions must never go back and must end on it (the line then ends with
+ * {@code swap to v<N> on all subtasks}). Exit code 0 only when all of that holds. Run with the cluster
+ * jar and Flink's lib on the class path:
+ * {@code java -cp … scripts/lib/ExactlyOnceCheck.java <bootstrap> <frames> <verdicts> <restarts> [<version>]}.
  */
 public class ExactlyOnceCheck {
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: ExactlyOnceCheck <bootstrap> <frames-topic> <verdicts-topic> <restarts>");
+        if (args.length != 4 && args.length != 5) {
+            System.err.println("usage: ExactlyOnceCheck <bootstrap> <frames-topic> <verdicts-topic> <restarts> [<version swapped to>]");
             System.exit(2);
         }
         String bootstrap = args[0];
         Set<String> in = new HashSet<>();
         readAll(bootstrap, args[1], r -> in.add(key(AvroFormat.FRAME.decode(r.value()))));
         Map<String, Integer> seen = new HashMap<>();
+        Map<String, java.util.TreeMap<Long, Integer>> versions = new HashMap<>();
         long[] out = {0};
         readAll(bootstrap, args[2], r -> {
             Verdict v = AvroFormat.VERDICT.decode(r.value());
             seen.merge(v.cameraId + "#" + v.seq, 1, Integer::sum);
+            versions.computeIfAbsent(v.cameraId, c -> new java.util.TreeMap<>()).put(v.seq, v.modelVersion);
             out[0]++;
         });
+        String swap = args.length == 5 ? swapCheck(versions, Integer.parseInt(args[4])) : "";
         long lost = in.stream().filter(k -> !seen.containsKey(k)).count();
         long duplicated = seen.values().stream().mapToLong(n -> n - 1).sum();
         long unknown = seen.keySet().stream().filter(k -> !in.contains(k)).count();
-        System.out.printf("exactly-once: %d in, %d out, %d lost, %d duplicated, %s restarts%s%n", in.size(), out[0], lost, duplicated, args[3],
-                unknown == 0 ? "" : ", " + unknown + " verdicts for frames never sent");
-        System.exit(lost == 0 && duplicated == 0 && unknown == 0 ? 0 : 1);
+        System.out.printf("exactly-once: %d in, %d out, %d lost, %d duplicated, %s restarts%s%s%n", in.size(), out[0], lost, duplicated, args[3],
+                unknown == 0 ? "" : ", " + unknown + " verdicts for frames never sent", swap);
+        System.exit(lost == 0 && duplicated == 0 && unknown == 0 && !swap.contains("NOT") ? 0 : 1);
+    }
+
+    /** ", swap to vN on all subtasks" when every camera's versions only move forward and end on N; else says which did not. */
+    static String swapCheck(Map<String, java.util.TreeMap<Long, Integer>> versions, int to) {
+        List<String> bad = new ArrayList<>();
+        for (var e : versions.entrySet()) {
+            int last = 0;
+            for (var f : e.getValue().entrySet()) {
+                if (f.getValue() < last) bad.add(e.getKey() + " back to v" + f.getValue() + " at frame " + f.getKey());
+                last = Math.max(last, f.getValue());
+            }
+            if (e.getValue().lastEntry().getValue() != to) bad.add(e.getKey() + " ends on v" + e.getValue().lastEntry().getValue());
+        }
+        return bad.isEmpty() ? ", swap to v" + to + " on all subtasks" : ", swap to v" + to + " NOT on all subtasks: " + String.join("; ", bad);
     }
 
     static String key(Frame f) {
