@@ -24,7 +24,8 @@ import picocli.CommandLine;
 /**
  * security-retention with Kafka in and out, the edge job of the cluster failover script: frames that
  * {@code produce frames} put on a topic are scored, and every frame's verdict lands exactly once in the
- * verdicts topic (read_committed). A verdicts topic without a broker is refused before the job starts.
+ * verdicts topic (read_committed); a record among them that is not a frame goes to the dead-letter topic
+ * with its reason. A verdicts topic without a broker is refused before the job starts.
  */
 class SecurityRetentionKafkaTest {
     @RegisterExtension static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
@@ -48,10 +49,13 @@ class SecurityRetentionKafkaTest {
         int produced = new CommandLine(new ProduceFrames()).execute("--camera", "plaza=" + Samples.dir().resolve("frames/plaza"),
                 "--kafka", broker.bootstrap(), "--topic", "frames");
         assertEquals(0, produced);
+        byte[] garbage = "{\"not\": \"a camera frame\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        broker.send("frames", List.of(new org.apache.kafka.clients.producer.ProducerRecord<>("frames", "plaza".getBytes(), garbage)));
+        broker.createTopic("frames-dead", 1);
 
         SecurityRetentionJob job = new SecurityRetentionJob();
         new CommandLine(job).parseArgs("--out", out.toString(), "--kafka", broker.bootstrap(), "--kafka-bounded",
-                "--frames-topic", "frames", "--verdicts-topic", "verdicts");
+                "--frames-topic", "frames", "--verdicts-topic", "verdicts", "--dead-letter-topic", "frames-dead");
         TestJobs.executeWithExplicitUids("security-retention over kafka", 2, job::build);
 
         List<ConsumerRecord<byte[], byte[]>> got = broker.readCommitted("verdicts", 64, Duration.ofSeconds(2));
@@ -71,6 +75,11 @@ class SecurityRetentionKafkaTest {
         assertEquals(63L, ((TreeSet<Long>) seqs).last());
         // plaza's held-out frames have people in every one, and the bundled student finds them all (README's 64/64)
         assertEquals(64, withPeople);
+        List<ConsumerRecord<byte[], byte[]>> dead = broker.readCommitted("frames-dead", 1, Duration.ofSeconds(2));
+        assertEquals(1, dead.size(), "the one record that is not a frame");
+        assertArrayEquals(garbage, dead.get(0).value());
+        String reason = new String(dead.get(0).headers().lastHeader(dev.winnow.connectors.kafka.DeadLetters.REASON).value());
+        assertTrue(reason.startsWith(garbage.length + " bytes: "), reason);
     }
 
     @Test

@@ -25,6 +25,8 @@ import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -83,18 +85,37 @@ public final class WinnowKafka {
     }
 
     /** A source for any value format; malformed values are counted and skipped. */
-    @SuppressWarnings("deprecation") // the connector 5.0.0-2.2 takes only Kafka's deprecated OffsetResetStrategy here
     public static <T> KafkaSourceBuilder<T> source(String bootstrap, String topic, String groupId,
                                                    DeserializationSchema<T> valueFormat) {
+        return source(bootstrap, topic, groupId, new SkipMalformedDeserializationSchema<>(valueFormat));
+    }
+
+    @SuppressWarnings("deprecation") // the connector 5.0.0-2.2 takes only Kafka's deprecated OffsetResetStrategy here
+    private static <T> KafkaSourceBuilder<T> source(String bootstrap, String topic, String groupId, KafkaRecordDeserializationSchema<T> records) {
         return KafkaSource.<T>builder()
                 .setBootstrapServers(Objects.requireNonNull(bootstrap, "bootstrap"))
                 .setTopics(Objects.requireNonNull(topic, "topic"))
                 .setGroupId(Objects.requireNonNull(groupId, "groupId"))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new SkipMalformedDeserializationSchema<>(valueFormat));
+                .setDeserializer(records);
+    }
+
+    /**
+     * As {@link #source}, but a record that does not decode comes out as a {@link DeadLetter} instead of
+     * being skipped: {@link DeadLetters#split} the stream and sink the dead letters with
+     * {@link #deadLetterSink}.
+     */
+    public static <T> KafkaSourceBuilder<Either<T, DeadLetter>> sourceWithDeadLetters(String bootstrap, String topic, String groupId,
+                                                                                     DeserializationSchema<T> valueFormat) {
+        return source(bootstrap, topic, groupId, new DeadLetterDeserializationSchema<>(valueFormat));
     }
 
     // ---- sinks ----
+
+    /** The dead-letter topic: original key and value, with headers naming the source record and the reason ({@link DeadLetters}). */
+    public static SinkBuilder<DeadLetter> deadLetterSink(String bootstrap, String topic) {
+        return new SinkBuilder<>(bootstrap, topic, DeadLetters.records(topic));
+    }
 
     public static SinkBuilder<Frame> frameSink(String bootstrap, String topic) {
         return new SinkBuilder<>(bootstrap, topic, AvroFormat.FRAME.serializer(), f -> f.cameraId, f -> f.timestampMillis);
@@ -145,6 +166,7 @@ public final class WinnowKafka {
         private final SerializationSchema<T> value;
         private final SerializableFunction<T, String> key;
         private final SerializableFunction<T, Long> eventTime;
+        private final KafkaRecordSerializationSchema<T> fullRecords;
         private DeliveryGuarantee guarantee = DeliveryGuarantee.AT_LEAST_ONCE;
         private String transactionalIdPrefix;
         private Duration transactionTimeout = MAX_TRANSACTION_TIMEOUT;
@@ -160,6 +182,17 @@ public final class WinnowKafka {
             this.value = value;
             this.key = key;
             this.eventTime = eventTime;
+            this.fullRecords = null;
+        }
+
+        /** A sink whose records (key, value, timestamp, headers) {@code records} makes whole. */
+        SinkBuilder(String bootstrap, String topic, KafkaRecordSerializationSchema<T> records) {
+            this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
+            this.topic = Objects.requireNonNull(topic, "topic");
+            this.value = null;
+            this.key = null;
+            this.eventTime = null;
+            this.fullRecords = records;
         }
 
         public SinkBuilder<T> deliveryGuarantee(DeliveryGuarantee guarantee) {
@@ -192,6 +225,15 @@ public final class WinnowKafka {
         }
 
         public KafkaSink<T> build() {
+            KafkaSinkBuilder<T> b = KafkaSink.<T>builder()
+                    .setBootstrapServers(bootstrap)
+                    .setRecordSerializer(fullRecords != null ? fullRecords : records())
+                    .setDeliveryGuarantee(guarantee)
+                    .setKafkaProducerConfig(properties);
+            return guarantee(b).build();
+        }
+
+        private KafkaRecordSerializationSchema<T> records() {
             KafkaRecordSerializationSchemaBuilder<T> records = KafkaRecordSerializationSchema.<T>builder()
                     .setTopic(topic)
                     .setValueSerializationSchema(value);
@@ -203,11 +245,10 @@ public final class WinnowKafka {
                             return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
                         });
             }
-            KafkaSinkBuilder<T> b = KafkaSink.<T>builder()
-                    .setBootstrapServers(bootstrap)
-                    .setRecordSerializer(eventTime == null ? records.build() : new EventTimeRecords<>(records.build(), eventTime))
-                    .setDeliveryGuarantee(guarantee)
-                    .setKafkaProducerConfig(properties);
+            return eventTime == null ? records.build() : new EventTimeRecords<>(records.build(), eventTime);
+        }
+
+        private KafkaSinkBuilder<T> guarantee(KafkaSinkBuilder<T> b) {
             if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
                 if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
                     throw new IllegalArgumentException("EXACTLY_ONCE needs a transactionalIdPrefix, unique per job and sink");
@@ -223,7 +264,7 @@ public final class WinnowKafka {
             } else if (transactionalIdPrefix != null) {
                 b.setTransactionalIdPrefix(transactionalIdPrefix);
             }
-            return b.build();
+            return b;
         }
     }
 }

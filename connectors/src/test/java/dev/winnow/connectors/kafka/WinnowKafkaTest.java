@@ -186,6 +186,75 @@ class WinnowKafkaTest {
         assertEquals(events.stream().map(RetentionEvent::toString).collect(java.util.stream.Collectors.toSet()), gotEvents);
     }
 
+
+    /**
+     * A topic with good frames and three kinds of bad record: garbage bytes, a frame cut short, an empty
+     * value. With a dead-letter topic the good frames go on and each bad record lands there once, with
+     * its own bytes and a header naming its topic, partition, offset and why it was refused, through a
+     * failure after a checkpoint (both sinks are exactly-once).
+     */
+    @Test
+    void malformedRecordsGoToTheDeadLetterTopicOnceWithTheirReason() throws Exception {
+        String in = "dl-in", out = "dl-out", dead = "dl-dead";
+        BROKER.get().createTopic(in, 1);
+        BROKER.get().createTopic(out, 1);
+        BROKER.get().createTopic(dead, 1);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        int good = 600;
+        byte[] truncated = AvroFormat.FRAME.encode(Frames.gray("cam-x", 99_999, 1_700_000_000_000L, 32, 24));
+        truncated = java.util.Arrays.copyOf(truncated, truncated.length / 2);
+        java.util.Map<Long, byte[]> bad = new java.util.TreeMap<>();
+        for (int i = 0; i < good; i++) {
+            if (i == 100) bad.put((long) records.size(), "not an avro frame at all".getBytes(StandardCharsets.UTF_8));
+            if (i == 300) bad.put((long) records.size(), truncated);
+            if (i == 500) bad.put((long) records.size(), new byte[0]);
+            if (bad.containsKey((long) records.size())) records.add(new ProducerRecord<>(in, "bad".getBytes(StandardCharsets.UTF_8), bad.get((long) records.size())));
+            Frame f = Frames.gray("cam-" + (i % 2), i, 1_700_000_000_000L + i * 100L, 32, 24);
+            records.add(new ProducerRecord<>(in, f.cameraId.getBytes(StandardCharsets.UTF_8), AvroFormat.FRAME.encode(f)));
+        }
+        BROKER.get().send(in, records);
+
+        Path marker = tmp.resolve("dl-failed-once");
+        StreamExecutionEnvironment env = FlinkTests.restartingEnv(1, 200, 2, Duration.ofMillis(200));
+        var source = WinnowKafka.sourceWithDeadLetters(BROKER.get().bootstrap(), in, "dl-group", AvroFormat.FRAME.deserializer())
+                .setBounded(OffsetsInitializer.latest()).build();
+        var frames = DeadLetters.split(env.fromSource(source, DeadLetters.watermarks(WatermarkStrategy.<Frame>noWatermarks()), "frames").uid("frames"),
+                org.apache.flink.api.common.typeinfo.TypeInformation.of(Frame.class)).uid("dead-letter-split");
+        frames.getSideOutput(DeadLetters.TAG).sinkTo(WinnowKafka.deadLetterSink(BROKER.get().bootstrap(), dead)
+                .exactlyOnce("winnow-dl-dead").transactionTimeout(Duration.ofMinutes(1)).build()).uid("dead-letters");
+        frames.map(new FailOnceAfterCheckpoint<Frame>(marker, 5)).sinkTo(WinnowKafka.frameSink(BROKER.get().bootstrap(), out)
+                .exactlyOnce("winnow-dl-out").transactionTimeout(Duration.ofMinutes(1)).build()).uid("frames-out");
+        env.execute("dead letters");
+        assertTrue(Files.exists(marker), "the job failed once, after a checkpoint, and recovered");
+
+        TreeSet<Long> seqs = new TreeSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : BROKER.get().readCommitted(out, good, Duration.ofMillis(500))) {
+            assertTrue(seqs.add(AvroFormat.FRAME.decode(r.value()).seq), "a good frame twice");
+        }
+        java.util.List<Long> missing = new ArrayList<>();
+        for (long i = 0; i < good; i++) if (!seqs.contains(i)) missing.add(i);
+        assertEquals(good, seqs.size(), "every good frame once; missing " + missing);
+        List<ConsumerRecord<byte[], byte[]>> letters = BROKER.get().readCommitted(dead, bad.size(), Duration.ofMillis(500));
+        assertEquals(bad.size(), letters.size(), "each bad record once");
+        for (ConsumerRecord<byte[], byte[]> r : letters) {
+            long offset = Long.parseLong(header(r, DeadLetters.OFFSET));
+            assertTrue(bad.containsKey(offset), "dead letter from offset " + offset);
+            assertTrue(java.util.Arrays.equals(bad.get(offset), r.value()), "the original bytes of offset " + offset);
+            assertEquals(in, header(r, DeadLetters.TOPIC));
+            assertEquals("0", header(r, DeadLetters.PARTITION));
+            assertEquals("bad", new String(r.key(), StandardCharsets.UTF_8));
+            String reason = header(r, DeadLetters.REASON);
+            assertTrue(reason.startsWith(bad.get(offset).length + " bytes: ") && reason.length() > 12, "one-line reason: " + reason);
+            assertEquals(-1, reason.indexOf('\n'), "one line: " + reason);
+        }
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        assertTrue(h != null, "header " + name);
+        return new String(h.value(), StandardCharsets.UTF_8);
+    }
+
     @Test
     void exactlyOnceNeedsAPrefixAndABrokerAcceptableTimeout() {
         assertThrows(IllegalArgumentException.class,

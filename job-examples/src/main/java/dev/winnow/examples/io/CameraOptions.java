@@ -1,7 +1,9 @@
 package dev.winnow.examples.io;
 
+import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.camera.CameraSource;
 import dev.winnow.connectors.camera.CameraSpec;
+import dev.winnow.connectors.kafka.DeadLetters;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.types.Frame;
@@ -10,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Option;
 
@@ -41,6 +45,10 @@ public final class CameraOptions {
 
     @Option(names = "--frames-topic", description = "read CameraFrame records from this Kafka topic instead of --camera")
     public String framesTopic;
+
+    @Option(names = "--dead-letter-topic", description = "with --frames-topic: records that do not decode go to this topic, exactly once, with "
+            + "their bytes and a reason header (default: counted in malformedRecords, logged and skipped)")
+    public String deadLetterTopic;
 
     /** {@code defaultEventFps}: the event-time frame rate of the job's bundled sample folders. */
     public CameraOptions(double defaultEventFps) {
@@ -73,6 +81,15 @@ public final class CameraOptions {
     public DataStream<Frame> frames(StreamExecutionEnvironment env, KafkaOptions kafka, WatermarkStrategy<Frame> watermarks, FeedStop stop,
                                     long startMillis, boolean recording, Consumer<CameraSpec<?>> prepare) {
         kafka.require("--frames-topic", framesTopic);
+        if (deadLetterTopic != null && framesTopic == null) throw new IllegalArgumentException("--dead-letter-topic needs --frames-topic");
+        if (framesTopic != null && deadLetterTopic != null) {
+            var source = kafka.bound(WinnowKafka.sourceWithDeadLetters(kafka.bootstrap, framesTopic, kafka.group, AvroFormat.FRAME.deserializer())).build();
+            SingleOutputStreamOperator<Frame> frames = DeadLetters.split(env.fromSource(FrameModels.watched(source, stop), DeadLetters.watermarks(watermarks),
+                    "kafka " + framesTopic).uid("cameras"), TypeInformation.of(Frame.class)).name("frames / dead letters").uid("dead-letter-split");
+            frames.getSideOutput(DeadLetters.TAG).sinkTo(WinnowKafka.deadLetterSink(kafka.bootstrap, deadLetterTopic)
+                    .exactlyOnce(kafka.transactions(kafka.group, "dead-letters")).build()).name("kafka " + deadLetterTopic).uid("dead-letters");
+            return frames;
+        }
         if (framesTopic != null) {
             return env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.frameSource(kafka.bootstrap, framesTopic, kafka.group)).build(), stop),
                     watermarks, "kafka " + framesTopic).uid("cameras");
