@@ -118,6 +118,64 @@ class StadiumStaffingJobTest {
         assertTrue(e.getMessage().contains("'ten' is not a number"), e.getMessage());
     }
 
+    /**
+     * The overlap test: cameras "left" and "right" get the same frames (north-1's) as "whole", so their
+     * views overlap completely; left owns x < 160, right the rest. Zone "split" (left + right) must
+     * count what zone "single" (whole) counts, window by window, though the detector's raw counts of
+     * left and right each equal whole's, so counting by camera would double it.
+     */
+    @Test
+    void twoCamerasWithOverlappingViewsCountEachPersonOnce(@TempDir Path dir) throws Exception {
+        Path frames = Samples.dir().resolve("frames/concourse/north-1"), yaml = dir.resolve("overlap.yaml");
+        Files.writeString(yaml, """
+                window: PT2S
+                cameras: [left, right, whole]
+                zones:
+                  split:
+                    capacity: 10
+                    people-per-staff: 4
+                    cameras:
+                      left:
+                        - floor: west
+                          polygon: [[0,0], [160,0], [160,241], [0,241], [0,0]]
+                      right:
+                        - floor: east
+                          polygon: [[160,0], [321,0], [321,241], [160,241], [160,0]]
+                  single:
+                    capacity: 10
+                    people-per-staff: 4
+                    cameras:
+                      whole:
+                        - floor: all
+                          polygon: [[0,0], [321,0], [321,241], [0,241], [0,0]]
+                """);
+        StadiumStaffingJob job = new StadiumStaffingJob();
+        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", yaml.toString(),
+                "--camera", "left=" + frames, "--camera", "right=" + frames, "--camera", "whole=" + frames);
+        ZoneConfig zones = ZoneFile.read(job.zones);
+        TestJobs.execute("stadium-staffing overlap test", 2, env -> job.build(env, zones));
+
+        StaffingReport report = StaffingReport.read(out, zones);
+        java.util.List<StaffingReport.Window> split = report.windows().stream().filter(w -> w.zone().equals("split")).toList();
+        java.util.List<StaffingReport.Window> single = report.windows().stream().filter(w -> w.zone().equals("single")).toList();
+        assertEquals(10, single.size());
+        assertEquals(single.size(), split.size());
+        for (int i = 0; i < single.size(); i++) {
+            assertEquals(single.get(i).start(), split.get(i).start());
+            assertEquals(single.get(i).mean(), split.get(i).mean(), 1e-4, "window " + i);
+            assertEquals(single.get(i).max(), split.get(i).max(), "window " + i);
+        }
+        long raw = 0, rawLeft = 0;
+        for (String[] c : dev.winnow.examples.io.CsvFiles.read(out.resolve("counts"))) {
+            if (c[0].equals("whole")) raw += Long.parseLong(c[3]);
+            if (c[0].equals("left")) rawLeft += Long.parseLong(c[3]);
+        }
+        assertTrue(raw > 0, "people in north-1's frames");
+        assertEquals(raw, rawLeft, "left's detector sees everyone whole sees: counting per camera would double the zone");
+        System.out.printf("stadium-staffing overlap: %d people-frames seen by each camera; split zone peak %d = single zone peak %d%n", raw,
+                split.stream().mapToInt(StaffingReport.Window::max).max().orElse(-1), single.stream().mapToInt(StaffingReport.Window::max).max().orElse(-1));
+    }
+
     @Test
     void theBundledZoneFileReads() throws IOException {
         ZoneConfig c = ZoneFile.read(Samples.dir().resolve("frames/concourse/zones.yaml"));

@@ -99,7 +99,7 @@ public class ZoneOccupancy extends KeyedProcessFunction<String, Verdict, ZoneCou
         long watermark = ctx.timerService().currentWatermark();
         if (ts <= watermark) {
             late.inc();
-            apply(v, ctx.getCurrentKey(), ctx.timerService(), out);
+            apply(v, ctx.getCurrentKey(), ctx.timerService(), out, true);
             // the camera is alive now, whatever its clock says: silence is measured on the watermark
             seen(v.cameraId, Math.max(ts, watermark), ctx.timerService());
             return;
@@ -111,7 +111,12 @@ public class ZoneOccupancy extends KeyedProcessFunction<String, Verdict, ZoneCou
         ctx.timerService().registerEventTimeTimer(ts);
     }
 
-    private void apply(Verdict v, String zoneName, TimerService timers, Collector<ZoneCount> out) throws Exception {
+    /**
+     * Applies one camera's count. {@code settle}: the last count of its instant; only then do the maximum
+     * and overcrowding see the occupancy, so a sum half-way through the cameras of one instant (one
+     * camera updated, the other not yet) is no peak.
+     */
+    private void apply(Verdict v, String zoneName, TimerService timers, Collector<ZoneCount> out, boolean settle) throws Exception {
         ZoneConfig.Zone zone = config.zone(zoneName);
         Window w = window.value();
         // a late count takes effect now: the past of a window already accounted for is not rewritten
@@ -137,8 +142,10 @@ public class ZoneOccupancy extends KeyedProcessFunction<String, Verdict, ZoneCou
             LOG.info("camera {} (zone {}) sends again at {}", v.cameraId, zoneName, ts);
         }
         w.occupancy = occupancy();
-        w.max = Math.max(w.max, w.occupancy);
-        track(w, ts, zone);
+        if (settle) {
+            w.max = Math.max(w.max, w.occupancy);
+            track(w, ts, zone);
+        }
         window.update(w);
     }
 
@@ -232,7 +239,7 @@ public class ZoneOccupancy extends KeyedProcessFunction<String, Verdict, ZoneCou
             pending.remove(timestamp);
             // counts of one instant: apply in camera order, the same on every run
             due.sort(Comparator.comparing((Verdict v) -> v.cameraId).thenComparingLong(v -> v.seq));
-            for (Verdict v : due) apply(v, ctx.getCurrentKey(), ctx.timerService(), out);
+            for (int i = 0; i < due.size(); i++) apply(due.get(i), ctx.getCurrentKey(), ctx.timerService(), out, i == due.size() - 1);
         }
         // before the roll: a camera falling silent at a window's last millisecond degrades that window
         degradeSilent(timestamp, ctx.getCurrentKey(), ctx.timerService(), out);
