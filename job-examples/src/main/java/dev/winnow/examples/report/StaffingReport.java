@@ -172,6 +172,7 @@ public final class StaffingReport {
         h.paragraph("Decided by " + cameras.models().summary("frames") + ". Frames dropped before scoring (malformed or over the pixel budget): "
                 + dropped() + ".");
         h.table(HEADER, rows());
+        if (!schedule.isEmpty()) h.paragraph("Staffing schedule: schedule.csv beside this page; " + forecastSummary() + " (next windows: forecast.csv).");
         h.table(FrameSummary.HEADER, cameras.rows());
         for (String zone : config.zoneNames()) {
             List<Window> ws = windows.stream().filter(w -> w.zone.equals(zone)).toList();
