@@ -72,6 +72,8 @@ public final class ZoneFile {
         Node root;
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             root = new Yaml(new LoaderOptions()).compose(r);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Invalid(file + ": no such zone file");
         } catch (MarkedYAMLException e) {
             throw new Invalid(file.getFileName() + ":" + (e.getProblemMark().getLine() + 1) + ": not YAML: " + e.getProblem());
         }
@@ -256,12 +258,19 @@ public final class ZoneFile {
         }
     }
 
+    /**
+     * Whether a pixel centre lies inside both polygons (edges they share hold no pixel centre). Over an
+     * 8K frame the overlap of the two bounding boxes is sampled on a coarser grid, so a mistyped
+     * coordinate (1e9) cannot stall the check.
+     */
     static boolean overlap(ZonePolygon a, ZonePolygon b) {
         double[] ab = a.bounds(), bb = b.bounds();
-        int x0 = (int) Math.floor(Math.max(ab[0], bb[0])), x1 = (int) Math.ceil(Math.min(ab[2], bb[2]));
-        int y0 = (int) Math.floor(Math.max(ab[1], bb[1])), y1 = (int) Math.ceil(Math.min(ab[3], bb[3]));
-        for (int y = y0; y < y1; y++) {
-            for (int x = x0; x < x1; x++) if (a.contains(x + 0.5, y + 0.5) && b.contains(x + 0.5, y + 0.5)) return true;
+        double x0 = Math.floor(Math.max(ab[0], bb[0])), x1 = Math.ceil(Math.min(ab[2], bb[2]));
+        double y0 = Math.floor(Math.max(ab[1], bb[1])), y1 = Math.ceil(Math.min(ab[3], bb[3]));
+        if (x1 <= x0 || y1 <= y0) return false;
+        double step = Math.max(1, Math.ceil(Math.sqrt((x1 - x0) * (y1 - y0) / (7680.0 * 4320))));
+        for (double y = y0 + step / 2; y < y1; y += step) {
+            for (double x = x0 + step / 2; x < x1; x += step) if (a.contains(x, y) && b.contains(x, y)) return true;
         }
         return false;
     }

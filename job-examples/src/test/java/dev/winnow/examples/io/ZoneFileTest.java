@@ -85,6 +85,10 @@ class ZoneFileTest {
                 error(GOOD.replace("[[200,0], [400,0], [400,200], [200,200], [200,0]]", "[[150,0], [400,0], [400,200], [150,200], [150,0]]")));
         // sharing an edge is not an overlap
         assertDoesNotThrow(() -> read(GOOD));
+        // nor is a polygon far away, however large the coordinates
+        assertDoesNotThrow(() -> read(GOOD.replace("[[200,0], [400,0], [400,200], [200,200], [200,0]]", "[[1e9,0], [2e9,0], [2e9,1e9], [1e9,1e9], [1e9,0]]")));
+        assertTrue(error(GOOD.replace("[[200,0], [400,0], [400,200], [200,200], [200,0]]", "[[0,0], [1e9,0], [1e9,1e9], [0,1e9], [0,0]]"))
+                .contains("overlaps floor \"west\""));
     }
 
     @Test
@@ -96,5 +100,7 @@ class ZoneFileTest {
         assertEquals("zones.yaml:4: camera \"cam3\" is in no zone", error(GOOD.replace("[cam1, cam2]", "[cam1, cam2, cam3]")));
         assertTrue(error(GOOD.replace("capacity: 30", "capacity: [30")).startsWith("zones.yaml:"), "YAML syntax errors name a line");
         assertEquals("zones.yaml:1: empty zone file", error(""));
+        Path missing = dir.resolve("none.yaml");
+        assertEquals(missing + ": no such zone file", assertThrows(ZoneFile.Invalid.class, () -> ZoneFile.read(missing)).getMessage());
     }
 }
