@@ -162,6 +162,38 @@ class ZoneOccupancyTest {
     }
 
     @Test
+    void aSilentCameraLeavesItsZoneUntilItSendsAgain() throws Exception {
+        ZoneConfig config = ZoneConfig.builder().window(java.time.Duration.ofSeconds(10)).overcrowdedAfter(java.time.Duration.ofSeconds(3))
+                .degradedAfter(java.time.Duration.ofSeconds(5)).zones(Map.of("north", new ZoneConfig.Zone(5, 2)))
+                .camera("cam-n1", "north").camera("cam-n2", "north").build();
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ZoneOccupancy(config)),
+                (Verdict x) -> config.zoneOf(x.cameraId), Types.STRING);
+        try (h) {
+            h.open();
+            // n1: 3 people at 0 s, then silent until 24 s, then 2 people every second; n2: 1 person, every second
+            h.processElement(v("cam-n1", 0, 3), 0);
+            for (long t = 0; t <= 30_000; t += 1_000) {
+                if (t >= 24_000) h.processElement(v("cam-n1", t, 2), t);
+                h.processElement(v("cam-n2", t, 1), t);
+                h.processWatermark(t);
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            List<ZoneCount> out = h.extractOutputValues();
+            assertEquals(4, out.size());
+            // [0, 10): 4 until n1 is silent 5 s (at 5 s), then 1: (4·5 + 1·5) / 10
+            assertEquals(2.5, out.get(0).meanCount, 1e-12);
+            assertEquals(4, out.get(0).maxCount);
+            assertTrue(out.get(0).degraded);
+            assertEquals(1.0, out.get(1).meanCount, 1e-12);
+            assertTrue(out.get(1).degraded, "still silent");
+            // [20, 30): n1 back at 24 s with 2: (1·4 + 3·6) / 10, degraded: it was silent for part of the window
+            assertEquals(2.2, out.get(2).meanCount, 1e-12);
+            assertTrue(out.get(2).degraded);
+            assertFalse(out.get(3).degraded, "both cameras sending all along [30, 40)");
+        }
+    }
+
+    @Test
     void configurationErrorsAreClear() {
         assertThrows(IllegalArgumentException.class, () -> new ZoneConfig(Map.of("c", "nowhere"), Map.of(), 1000, 0));
         assertThrows(IllegalArgumentException.class, () -> new ZoneConfig.Zone(0, 1));

@@ -143,15 +143,16 @@ public final class StaffingReport {
             int max = ws.stream().mapToInt(Window::max).max().orElse(0);
             int staff = ws.stream().mapToInt(Window::staff).max().orElse(0);
             long crowded = ws.stream().filter(Window::overcrowded).count();
+            long degraded = ws.stream().filter(Window::degraded).count();
             long dropped = config.camerasOf(zone).stream().mapToLong(cameras::dropped).sum();
             rows.add(List.of(zone, String.join(" ", config.camerasOf(zone)), String.valueOf(ws.size()), String.format(Locale.ROOT, "%.2f", mean),
-                    String.valueOf(max), String.valueOf(config.zone(zone).capacity()), String.valueOf(crowded), String.valueOf(staff),
+                    String.valueOf(max), String.valueOf(config.zone(zone).capacity()), String.valueOf(crowded), String.valueOf(degraded), String.valueOf(staff),
                     String.valueOf(dropped), cameras.models().of(List.copyOf(config.camerasOf(zone)))));
         }
         return rows;
     }
 
-    static final List<String> HEADER = List.of("zone", "cameras", "windows", "mean occupancy", "max", "capacity", "overcrowded windows", "peak staff",
+    static final List<String> HEADER = List.of("zone", "cameras", "windows", "mean occupancy", "max", "capacity", "overcrowded windows", "degraded windows", "peak staff",
             "frames dropped", "decided by");
 
     /** Frames dropped before scoring (malformed or over the pixel budget), all cameras. */
@@ -194,6 +195,8 @@ public final class StaffingReport {
                     .windows("staff recommended", "#2ca02c", start, end, staff)
                     .rule(config.zone(zone).capacity(), "capacity", "#d62728");
             for (Window w : ws) if (w.overcrowded) chart.shade(w.start, w.end, "#fcbba1");
+            // a camera was silent: the counts miss part of the floor
+            for (Window w : ws) if (w.degraded) chart.shade(w.start, w.end, "#d9d9d9");
             h.raw(chart.render());
         }
         h.write(file);
