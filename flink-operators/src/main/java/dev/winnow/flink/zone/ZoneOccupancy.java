@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cameras of one zone arrive from different sources in no particular order, and the occupancy at
  * an instant depends on every camera's count at that instant; so counts wait in state until the
- * watermark passes their time and are then applied in event-time order. The result is the same on
- * every run and after every restore. A count older than the watermark is applied at once and counted
+ * watermark passes their time and are then applied in event-time order; the maximum and overcrowding
+ * see the occupancy once all counts of an instant are in. The result is the same on every run and
+ * after every restore. A count older than the watermark is applied at once and counted
  * in {@code lateCounts}.
  *
  * <p>A camera whose timestamps go backwards (its clock was set back) is reported once per jump:
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>With {@link ZoneConfig#degradedAfterMillis} set, a camera that sent nothing for that long of event
  * time (an event-time timer per last sighting) stops contributing: its last count leaves the zone's
  * occupancy, the window and the following ones are {@code degraded} until it sends again, and
- * {@code winnow.cameraDegradations} and one log line report it. At the end of input (watermark at
+ * {@code winnow.cameraDegradations} and one log line report it. A camera of the zone that never
+ * sends is silent from the zone's first count on. At the end of input (watermark at
  * its maximum) nobody is degraded: the cameras ended, they did not fail.
  */
 public class ZoneOccupancy extends KeyedProcessFunction<String, Verdict, ZoneCount> {
