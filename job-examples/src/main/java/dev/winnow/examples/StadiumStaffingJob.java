@@ -24,7 +24,10 @@ import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.TrackedFrame;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
+import dev.winnow.flink.types.StaffingWindow;
 import dev.winnow.flink.types.ZoneCount;
+import dev.winnow.flink.zone.OwnedCount;
+import dev.winnow.flink.zone.StaffingSchedule;
 import dev.winnow.flink.zone.ZoneConfig;
 import dev.winnow.flink.zone.ZoneOccupancy;
 import java.nio.file.Path;
@@ -35,14 +38,17 @@ import java.util.concurrent.Callable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Stadium staffing: concourse cameras mapped to zones → person counts per frame → per-zone occupancy
- * windows (time-weighted mean, max, overcrowding held for a duration) → staff recommended per window.
- * Writes the counts and the windows as CSV and an HTML report with an occupancy chart per zone.
+ * Stadium staffing: concourse cameras mapped to zones (a YAML zone file, {@link ZoneFile}) → person
+ * counts per frame on the floor each camera owns → per-zone occupancy windows (time-weighted mean, max,
+ * overcrowding held for a duration, degraded when a camera falls silent) → a staffing schedule per zone
+ * and window (with gate in/out flows and dwell when lines and zones are given) → CSV (schedule.csv),
+ * Avro on Kafka, and an HTML report with an occupancy chart per zone and a forecast of the next windows.
  */
 @Command(name = "stadium-staffing", mixinStandardHelpOptions = true,
         description = "Count people per zone from concourse cameras and recommend staffing per window.")
@@ -53,11 +59,16 @@ public final class StadiumStaffingJob implements Callable<Integer> {
     @Mixin KafkaOptions kafka = new KafkaOptions();
     @Mixin FlowOptions flow = new FlowOptions();
 
-    @Option(names = "--zones", description = "zone file (camera → zone, capacity, people per staff, window); default: the sample's")
+    @Option(names = "--zones", description = "zone file, YAML (cameras, zones, owned floor polygons, staffing rule, window); default: the sample's")
     Path zones;
 
     @Option(names = "--counts-topic", description = "also write ZoneCount records to this Kafka topic (exactly once)")
     String countsTopic;
+
+    @Option(names = "--schedule-topic", description = "also write the staffing schedule as StaffingWindow Avro records to this Kafka topic (exactly once)")
+    String scheduleTopic;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -65,15 +76,23 @@ public final class StadiumStaffingJob implements Callable<Integer> {
             Path samples = Samples.dir().resolve("frames");
             camera.cameras = List.of("north-1=" + samples.resolve("concourse/north-1"), "north-2=" + samples.resolve("concourse/north-2"),
                     "south-1=" + samples.resolve("concourse/south-1"));
-            if (zones == null) zones = samples.resolve("concourse/zones.properties");
+            if (zones == null) zones = samples.resolve("concourse/zones.yaml");
         }
-        if (zones == null) throw new IllegalArgumentException("--zones is required with --camera or --frames-topic");
-        ZoneConfig config = ZoneFile.read(zones);
+        if (zones == null) throw new CommandLine.ParameterException(spec.commandLine(), "--zones is required with --camera or --frames-topic");
+        ZoneConfig config;
+        try {
+            config = ZoneFile.read(zones);
+        } catch (ZoneFile.Invalid e) {
+            // a usage error: exit code 2 before anything starts
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         RunOptions.Finished done = run.run("stadium-staffing", env -> build(env, config));
         if (done.local() == null) return 0;
         StaffingReport report = StaffingReport.read(done.local(), config);
         System.out.printf(Locale.ROOT, "stadium-staffing: %d frames from %d cameras in %.1f s%n", report.frames(), camera.cameras.size(), done.seconds());
         System.out.print(report.summary());
+        System.out.println("schedule: " + report.writeSchedule(done.local()));
+        System.out.println(report.forecastSummary());
         report.writeHtml(done.reportPage());
         System.out.println("report: " + done.reportPage());
         return 0;
@@ -82,13 +101,16 @@ public final class StadiumStaffingJob implements Callable<Integer> {
     void build(StreamExecutionEnvironment env, ZoneConfig config) throws Exception {
         env.enableCheckpointing(2_000);
         OutputDir output = run.output();
-        output.clearLocal("counts", "received", "zones", "tracks", "flows", "report.html");
+        output.clearLocal("counts", "received", "zones", "tracks", "flows", "schedule", "schedule.csv", "forecast.csv", "report.html");
         // parsed before the job is built, so a bad --gate or --dwell-zone fails at once
         FlowConfig flows = flow.flows() ? flow.config(config.windowMillis) : null;
         TrackerConfig trackerConfig = flow.trackerConfig();
         for (String c : flow.cameras()) if (!config.covers(c)) throw new IllegalArgumentException("--gate/--dwell-zone camera " + c + " is in no zone of " + zones);
         kafka.require("--counts-topic", countsTopic);
+        kafka.require("--schedule-topic", scheduleTopic);
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofSeconds(1)).withTimestampAssigner((f, t) -> f.timestampMillis);
+        // a live camera that died must not hold the watermark back, or its silence would never come due
+        if (config.degradedAfterMillis > 0) watermarks = watermarks.withIdleness(Duration.ofMillis(Math.max(1_000, config.degradedAfterMillis / 2)));
         FeedStop stop = model.followsRegistry() ? FeedStop.create() : null;
         DataStream<Frame> frames = camera.frames(env, kafka, watermarks, stop, SecurityRetentionJob.SAMPLE_START, spec -> {
             if (!config.covers(spec.id())) throw new IllegalArgumentException("camera " + spec.id() + " is in no zone of " + zones);
@@ -106,8 +128,11 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         counts.sinkTo(CsvFiles.sink(output, "counts",
                 v -> String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%d,%s", v.cameraId, v.seq, v.timestampMillis, v.count, v.score, v.modelVersion, v.modelName), v -> v.timestampMillis))
                 .name("counts csv").uid("counts-csv");
-        DataStream<ZoneCount> windows = counts.keyBy(v -> config.zoneOf(v.cameraId)).process(new ZoneOccupancy(config)).name("zone occupancy").uid("zone-occupancy");
+        // each camera counts only the floor it owns, so overlapping views count nobody twice
+        DataStream<Verdict> owned = counts.map(new OwnedCount(config)).name("owned floor").uid("owned-floor");
+        DataStream<ZoneCount> windows = owned.keyBy(v -> config.zoneOf(v.cameraId)).process(new ZoneOccupancy(config)).name("zone occupancy").uid("zone-occupancy");
         windows.sinkTo(CsvFiles.sink(output, "zones", StaffingReport::windowLine, c -> c.windowStartMillis)).name("zones csv").uid("zones-csv");
+        DataStream<FlowWindow> flowWindows = null;
         if (flow.tracking()) {
             DataStream<TrackedFrame> tracks = counts.keyBy(v -> v.cameraId).process(new PersonTracker(trackerConfig)).name("tracker").uid("tracker");
             tracks.sinkTo(CsvFiles.sink(output, "tracks", t -> t.cameraId + "," + t.seq + "," + t.timestampMillis + "," + t.alive + ","
@@ -116,11 +141,25 @@ public final class StadiumStaffingJob implements Callable<Integer> {
             if (flows != null) {
                 DataStream<FlowWindow> fw = tracks.keyBy(t -> t.cameraId).process(new TrackFlows(flows)).name("track flows").uid("track-flows");
                 fw.sinkTo(CsvFiles.sink(output, "flows", StadiumStaffingJob::flowLine, w -> w.windowStartMillis)).name("flows csv").uid("flows-csv");
+                flowWindows = fw;
             }
         }
+        schedule(windows, flowWindows, config, output);
         if (countsTopic != null) {
             windows.sinkTo(WinnowKafka.zoneCountSink(kafka.bootstrap, countsTopic).exactlyOnce(kafka.transactions("stadium-staffing", "counts")).build())
                     .name("kafka " + countsTopic).uid("counts-kafka");
+        }
+    }
+
+    private void schedule(DataStream<ZoneCount> windows, DataStream<FlowWindow> flowWindows, ZoneConfig config, OutputDir output) {
+        DataStream<FlowWindow> fw = flowWindows != null ? flowWindows
+                : windows.flatMap((ZoneCount c, org.apache.flink.util.Collector<FlowWindow> o) -> {}).returns(FlowWindow.class).name("no flows").uid("no-flows");
+        DataStream<StaffingWindow> schedule = windows.keyBy(c -> c.zone).connect(fw.keyBy(f -> config.zoneOf(f.cameraId)))
+                .process(new StaffingSchedule(config)).name("staffing schedule").uid("staffing-schedule");
+        schedule.sinkTo(CsvFiles.sink(output, "schedule", StaffingReport::scheduleLine, s -> s.windowStartMillis)).name("schedule csv").uid("schedule-csv");
+        if (scheduleTopic != null) {
+            schedule.sinkTo(WinnowKafka.staffingWindowSink(kafka.bootstrap, scheduleTopic).exactlyOnce(kafka.transactions("stadium-staffing", "schedule")).build())
+                    .name("kafka " + scheduleTopic).uid("schedule-kafka");
         }
     }
 

@@ -40,7 +40,7 @@ class RegistryFollowingJobTest {
         Path concourse = Samples.dir().resolve("frames/concourse");
         StadiumStaffingJob job = new StadiumStaffingJob();
         // 5 frames/s: 40 frames take 8 s per camera, time for the alias to move mid-run
-        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.properties").toString(),
+        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
                 "--registry", registryDir.toString(), "--trust", keys.resolve("team.pub.pem").toString(), "--model", "person-detector@production", "--fps", "5",
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "south-1=" + concourse.resolve("south-1"));
 
@@ -73,7 +73,7 @@ class RegistryFollowingJobTest {
         Path concourse = Samples.dir().resolve("frames/concourse");
         StadiumStaffingJob job = new StadiumStaffingJob();
         // 5 frames/s: 40 frames take 8 s per camera, time for the alias to move and a checkpoint (every 2 s) to pass mid-run
-        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.properties").toString(),
+        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
                 "--registry", registryDir.toString(), "--trust", keys.resolve("team.pub.pem").toString(), "--model", "person-detector@production", "--fps", "5",
                 "--camera-alias", "north-1=north-1", "--camera-alias", "south-1=south-1",
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),

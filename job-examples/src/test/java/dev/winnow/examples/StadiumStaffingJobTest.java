@@ -26,7 +26,7 @@ class StadiumStaffingJobTest {
     void windowsPerZoneWithStaffingAndAChartEach() throws Exception {
         Path concourse = Samples.dir().resolve("frames/concourse");
         StadiumStaffingJob job = new StadiumStaffingJob();
-        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.properties").toString(),
+        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
                 "--camera", "south-1=" + concourse.resolve("south-1"));
         ZoneConfig zones = ZoneFile.read(job.zones);
@@ -34,14 +34,33 @@ class StadiumStaffingJobTest {
 
         StaffingReport report = StaffingReport.read(out, zones);
         assertEquals(120, report.frames(), "40 frames from each of three cameras");
-        // 40 frames at 2 frames/s of event time = 20 s per camera, in 5 s windows
-        assertEquals(4, report.windows().stream().filter(w -> w.zone().equals("concourse-north")).count());
-        assertEquals(4, report.windows().stream().filter(w -> w.zone().equals("concourse-south")).count());
+        // 40 frames at 2 frames/s of event time = 20 s per camera, in 2 s windows
+        assertEquals(10, report.windows().stream().filter(w -> w.zone().equals("concourse-north")).count());
+        assertEquals(10, report.windows().stream().filter(w -> w.zone().equals("concourse-south")).count());
         for (StaffingReport.Window w : report.windows()) {
             int perStaff = zones.zone(w.zone()).peoplePerStaff();
             assertEquals((w.max() + perStaff - 1) / perStaff, w.staff(), "staff = ceil(max occupancy / people per staff)");
             assertTrue(w.mean() <= w.max() + 1e-9);
+            assertFalse(w.degraded(), "every camera sends to the end");
         }
+        // the schedule: one line per zone window, its occupancy the zone window's, staff by the zone's rule
+        Path schedule = report.writeSchedule(out);
+        java.util.List<String> lines = Files.readAllLines(schedule);
+        assertEquals("zone,window_start,window_end,occupancy_mean,occupancy_max,inflow,outflow,dwell_p90_s,staff,degraded", lines.get(0));
+        assertEquals(report.windows().size(), lines.size() - 1);
+        assertEquals(report.windows().size(), report.schedule().size());
+        for (int i = 0; i < report.schedule().size(); i++) {
+            StaffingReport.Scheduled s = report.schedule().get(i);
+            StaffingReport.Window w = report.windows().get(i);
+            assertEquals(w.zone() + " " + w.start() + " " + w.max(), s.zone() + " " + s.start() + " " + s.max());
+            assertEquals(w.mean(), s.mean(), 0.005);
+            assertEquals(Math.max(1, w.staff()), s.staff(), "min-staff 1, no gates or dwell zones: no queue staff");
+            assertEquals(0, s.inflow() + s.outflow());
+        }
+        java.util.List<String> forecast = Files.readAllLines(out.resolve("forecast.csv"));
+        assertEquals(1 + 2 * 3, forecast.size(), "three windows ahead per zone");
+        System.out.println("stadium-staffing sample " + report.forecastSummary());
+        assertEquals(2 * 2, report.forecastError().heldOut(), "the last quarter of 10 windows, per zone");
         assertTrue(report.windows().stream().anyMatch(w -> w.max() > 0), "people counted on the concourse");
         report.writeHtml(out.resolve("report.html"));
         String html = Files.readString(out.resolve("report.html"));
@@ -58,7 +77,7 @@ class StadiumStaffingJobTest {
     void gateCrossingsAndDwellFromTracks() throws Exception {
         Path concourse = Samples.dir().resolve("frames/concourse");
         StadiumStaffingJob job = new StadiumStaffingJob();
-        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.properties").toString(),
+        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
                 "--camera", "south-1=" + concourse.resolve("south-1"), "--gate-hysteresis", "4",
                 "--gate", "north-1=x200:83.3,0,83.3,240", "--gate", "north-2=x200:83.3,0,83.3,240", "--gate", "south-1=x200:83.3,0,83.3,240",
@@ -99,14 +118,81 @@ class StadiumStaffingJobTest {
         assertTrue(e.getMessage().contains("'ten' is not a number"), e.getMessage());
     }
 
+    /**
+     * The overlap test: cameras "left" and "right" get the same frames (north-1's) as "whole", so their
+     * views overlap completely; left owns x < 160, right the rest. Zone "split" (left + right) must
+     * count what zone "single" (whole) counts, window by window, though the detector's raw counts of
+     * left and right each equal whole's, so counting by camera would double it.
+     */
     @Test
-    void aBadZoneFileIsAClearError(@TempDir Path dir) throws IOException {
-        Path f = dir.resolve("zones.properties");
-        Files.writeString(f, "camera.a = hall\nzone.hall.capacity = ten\nzone.hall.people-per-staff = 2\n");
-        IOException e = assertThrows(IOException.class, () -> ZoneFile.read(f));
-        assertTrue(e.getMessage().contains("zone.hall.capacity must be an integer"), e.getMessage());
-        Files.writeString(f, "camera.a = hall\n");
-        e = assertThrows(IOException.class, () -> ZoneFile.read(f));
-        assertTrue(e.getMessage().contains("unknown zone hall"), e.getMessage());
+    void twoCamerasWithOverlappingViewsCountEachPersonOnce(@TempDir Path dir) throws Exception {
+        Path frames = Samples.dir().resolve("frames/concourse/north-1"), yaml = dir.resolve("overlap.yaml");
+        Files.writeString(yaml, """
+                window: PT2S
+                cameras: [left, right, whole]
+                zones:
+                  split:
+                    capacity: 10
+                    people-per-staff: 4
+                    cameras:
+                      left:
+                        - floor: west
+                          polygon: [[0,0], [160,0], [160,241], [0,241], [0,0]]
+                      right:
+                        - floor: east
+                          polygon: [[160,0], [321,0], [321,241], [160,241], [160,0]]
+                  single:
+                    capacity: 10
+                    people-per-staff: 4
+                    cameras:
+                      whole:
+                        - floor: all
+                          polygon: [[0,0], [321,0], [321,241], [0,241], [0,0]]
+                """);
+        StadiumStaffingJob job = new StadiumStaffingJob();
+        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", yaml.toString(),
+                "--camera", "left=" + frames, "--camera", "right=" + frames, "--camera", "whole=" + frames);
+        ZoneConfig zones = ZoneFile.read(job.zones);
+        TestJobs.execute("stadium-staffing overlap test", 2, env -> job.build(env, zones));
+
+        StaffingReport report = StaffingReport.read(out, zones);
+        java.util.List<StaffingReport.Window> split = report.windows().stream().filter(w -> w.zone().equals("split")).toList();
+        java.util.List<StaffingReport.Window> single = report.windows().stream().filter(w -> w.zone().equals("single")).toList();
+        assertEquals(10, single.size());
+        assertEquals(single.size(), split.size());
+        for (int i = 0; i < single.size(); i++) {
+            assertEquals(single.get(i).start(), split.get(i).start());
+            assertEquals(single.get(i).mean(), split.get(i).mean(), 1e-4, "window " + i);
+            assertEquals(single.get(i).max(), split.get(i).max(), "window " + i);
+        }
+        long raw = 0, rawLeft = 0;
+        for (String[] c : dev.winnow.examples.io.CsvFiles.read(out.resolve("counts"))) {
+            if (c[0].equals("whole")) raw += Long.parseLong(c[3]);
+            if (c[0].equals("left")) rawLeft += Long.parseLong(c[3]);
+        }
+        assertTrue(raw > 0, "people in north-1's frames");
+        assertEquals(raw, rawLeft, "left's detector sees everyone whole sees: counting per camera would double the zone");
+        System.out.printf("stadium-staffing overlap: %d people-frames seen by each camera; split zone peak %d = single zone peak %d%n", raw,
+                split.stream().mapToInt(StaffingReport.Window::max).max().orElse(-1), single.stream().mapToInt(StaffingReport.Window::max).max().orElse(-1));
+    }
+
+    @Test
+    void theBundledZoneFileReads() throws IOException {
+        ZoneConfig c = ZoneFile.read(Samples.dir().resolve("frames/concourse/zones.yaml"));
+        assertEquals(java.util.Set.of("north-1", "north-2"), c.camerasOf("concourse-north"));
+        assertTrue(c.owned("south-1").get(0).contains(160, 240), "a person standing on the bottom row counts");
+        assertEquals(5_000, c.degradedAfterMillis);
+    }
+
+    @Test
+    void aBadZoneFileIsAUsageErrorBeforeTheJobStarts(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("zones.yaml");
+        Files.writeString(f, Files.readString(Samples.dir().resolve("frames/concourse/zones.yaml")).replace("      north-2:", "      north-3:"));
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cl = new CommandLine(new StadiumStaffingJob()).setErr(new java.io.PrintWriter(err));
+        int code = cl.execute("--out", out.toString(), "--zones", f.toString(), "--camera", "north-1=" + dir);
+        assertEquals(2, code, "usage error");
+        assertTrue(err.toString().startsWith("zones.yaml:17: zone \"concourse-north\" camera \"north-3\": unknown camera (cameras: north-1, north-2, south-1)"), err.toString());
+        assertFalse(Files.exists(out.resolve("zones")), "nothing ran");
     }
 }

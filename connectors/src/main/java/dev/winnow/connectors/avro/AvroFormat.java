@@ -6,6 +6,7 @@ import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.RetentionEvent;
 import dev.winnow.flink.types.SensorEvent;
 import dev.winnow.flink.types.SensorReading;
+import dev.winnow.flink.types.StaffingWindow;
 import dev.winnow.flink.types.TeacherRequest;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.flink.types.ZoneCount;
@@ -48,6 +49,8 @@ public final class AvroFormat<P, A extends SpecificRecord> implements Serializab
             new AvroFormat<>(RetentionEvent.class, dev.winnow.connectors.avro.RetentionEvent.class, e -> e);
     public static final AvroFormat<ZoneCount, dev.winnow.connectors.avro.ZoneCount> ZONE_COUNT =
             new AvroFormat<>(ZoneCount.class, dev.winnow.connectors.avro.ZoneCount.class, z -> z);
+    public static final AvroFormat<StaffingWindow, dev.winnow.connectors.avro.StaffingWindow> STAFFING_WINDOW =
+            new AvroFormat<>(StaffingWindow.class, dev.winnow.connectors.avro.StaffingWindow.class, w -> w);
     public static final AvroFormat<ModelUpdate, dev.winnow.connectors.avro.ModelUpdate> MODEL_UPDATE =
             new AvroFormat<>(ModelUpdate.class, dev.winnow.connectors.avro.ModelUpdate.class, u -> u);
     public static final AvroFormat<SensorEvent, dev.winnow.connectors.avro.SensorEvent> SENSOR_EVENT =

@@ -10,6 +10,7 @@ import dev.winnow.flink.types.SensorEvent;
 import dev.winnow.flink.types.SensorReading;
 import dev.winnow.flink.types.TeacherRequest;
 import dev.winnow.flink.types.Verdict;
+import dev.winnow.flink.types.StaffingWindow;
 import dev.winnow.flink.types.ZoneCount;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -135,6 +136,10 @@ public final class WinnowKafka {
 
     public static SinkBuilder<ZoneCount> zoneCountSink(String bootstrap, String topic) {
         return new SinkBuilder<>(bootstrap, topic, AvroFormat.ZONE_COUNT.serializer(), z -> z.zone, z -> z.windowEndMillis);
+    }
+
+    public static SinkBuilder<StaffingWindow> staffingWindowSink(String bootstrap, String topic) {
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.STAFFING_WINDOW.serializer(), w -> w.zone, w -> w.windowEndMillis);
     }
 
     public static SinkBuilder<ModelUpdate> modelUpdateSink(String bootstrap, String topic) {

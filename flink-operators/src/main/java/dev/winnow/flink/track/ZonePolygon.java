@@ -22,6 +22,18 @@ public final class ZonePolygon implements Serializable {
         }
     }
 
+    /** The bounding box: min x, min y, max x, max y. */
+    public double[] bounds() {
+        double[] b = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+        for (int i = 0; i < xs.length; i++) {
+            b[0] = Math.min(b[0], xs[i]);
+            b[1] = Math.min(b[1], ys[i]);
+            b[2] = Math.max(b[2], xs[i]);
+            b[3] = Math.max(b[3], ys[i]);
+        }
+        return b;
+    }
+
     /** Even-odd ray casting: whether (x, y) lies inside. */
     public boolean contains(double x, double y) {
         boolean inside = false;

@@ -9,12 +9,14 @@ public class ZoneCount {
     public int maxCount;
     public boolean overcrowded;
     public int staffRecommended;
+    /** A camera of the zone was silent past the configured time during the window, so the counts miss its floor. */
+    public boolean degraded;
 
     public ZoneCount() {}
 
     @Override
     public String toString() {
         return "ZoneCount{" + zone + " [" + windowStartMillis + "," + windowEndMillis + ") mean=" + meanCount
-                + " max=" + maxCount + " overcrowded=" + overcrowded + " staff=" + staffRecommended + "}";
+                + " max=" + maxCount + " overcrowded=" + overcrowded + " staff=" + staffRecommended + (degraded ? " DEGRADED" : "") + "}";
     }
 }

@@ -125,6 +125,75 @@ class ZoneOccupancyTest {
     }
 
     @Test
+    void twoCamerasUpdatingAtOneInstantMakeNoPeakHalfWay() throws Exception {
+        try (var h = harness()) {
+            // at 0: n1 4, n2 0; at 2 s the people walk from n1's floor to n2's: n1 0, n2 4. Half-way (n1 first: 0 + 0,
+            // or n2 first: 4 + 4) is no instant at all: the occupancy is 4 throughout
+            h.processElement(v("cam-n1", 0, 4), 0);
+            h.processElement(v("cam-n2", 0, 0), 0);
+            h.processElement(v("cam-n2", 2_000, 4), 2_000);
+            h.processElement(v("cam-n1", 2_000, 0), 2_000);
+            h.processWatermark(9_999);
+            ZoneCount c = h.extractOutputValues().get(0);
+            assertEquals(4, c.maxCount);
+            assertEquals(4.0, c.meanCount, 1e-12);
+            assertEquals(2, c.staffRecommended);
+        }
+    }
+
+    @Test
+    void aClockJumpingBackKeepsTheWindowsInOrder() throws Exception {
+        try (var h = harness()) {
+            h.processElement(v("cam-s1", 1_000, 2), 1_000);
+            h.processElement(v("cam-s1", 9_000, 2), 9_000);
+            h.processWatermark(11_999);          // window [0, 10) is out
+            h.processElement(v("cam-s1", 12_000, 3), 12_000);
+            h.processWatermark(12_000);
+            // the camera's clock goes back 10 s: its counts are behind the watermark and take effect at 12 s
+            h.processElement(v("cam-s1", 2_000, 8), 2_000);
+            h.processElement(v("cam-s1", 3_000, 6), 3_000);
+            h.processWatermark(Long.MAX_VALUE);
+            List<ZoneCount> out = h.extractOutputValues();
+            assertEquals(List.of(0L, 10_000L), out.stream().map(c -> c.windowStartMillis).toList(), "each window once, in order");
+            // [10, 20): 2 until 12 s, then 3, 8 and 6 at the same instant 12 s (late counts take effect now): 2·2 s + 6·8 s
+            assertEquals((2 * 2 + 6 * 8) / 10.0, out.get(1).meanCount, 1e-12);
+            assertEquals(8, out.get(1).maxCount, "each late count settles on its own");
+        }
+    }
+
+    @Test
+    void aSilentCameraLeavesItsZoneUntilItSendsAgain() throws Exception {
+        ZoneConfig config = ZoneConfig.builder().window(java.time.Duration.ofSeconds(10)).overcrowdedAfter(java.time.Duration.ofSeconds(3))
+                .degradedAfter(java.time.Duration.ofSeconds(5)).zones(Map.of("north", new ZoneConfig.Zone(5, 2)))
+                .camera("cam-n1", "north").camera("cam-n2", "north").build();
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ZoneOccupancy(config)),
+                (Verdict x) -> config.zoneOf(x.cameraId), Types.STRING);
+        try (h) {
+            h.open();
+            // n1: 3 people at 0 s, then silent until 24 s, then 2 people every second; n2: 1 person, every second
+            h.processElement(v("cam-n1", 0, 3), 0);
+            for (long t = 0; t <= 30_000; t += 1_000) {
+                if (t >= 24_000) h.processElement(v("cam-n1", t, 2), t);
+                h.processElement(v("cam-n2", t, 1), t);
+                h.processWatermark(t);
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            List<ZoneCount> out = h.extractOutputValues();
+            assertEquals(4, out.size());
+            // [0, 10): 4 until n1 is silent 5 s (at 5 s), then 1: (4·5 + 1·5) / 10
+            assertEquals(2.5, out.get(0).meanCount, 1e-12);
+            assertEquals(4, out.get(0).maxCount);
+            assertTrue(out.get(0).degraded);
+            assertEquals(1.0, out.get(1).meanCount, 1e-12);
+            assertTrue(out.get(1).degraded, "still silent");
+            // [20, 30): n1 back at 24 s with 2: (1·4 + 3·6) / 10, degraded: it was silent for part of the window
+            assertEquals(2.2, out.get(2).meanCount, 1e-12);
+            assertTrue(out.get(2).degraded);
+            assertFalse(out.get(3).degraded, "both cameras sending all along [30, 40)");
+        }
+    }
+
+    @Test
     void configurationErrorsAreClear() {
         assertThrows(IllegalArgumentException.class, () -> new ZoneConfig(Map.of("c", "nowhere"), Map.of(), 1000, 0));
         assertThrows(IllegalArgumentException.class, () -> new ZoneConfig.Zone(0, 1));

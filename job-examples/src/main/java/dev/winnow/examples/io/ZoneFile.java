@@ -1,5 +1,6 @@
 package dev.winnow.examples.io;
 
+import dev.winnow.flink.track.ZonePolygon;
 import dev.winnow.flink.zone.ZoneConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -8,71 +9,269 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
+// Flink's own YAML parser (flink-core reads config.yaml with it), relocated in flink-shaded-jackson: on the
+// classpath wherever Flink is, so the job adds no YAML dependency of its own. compose() keeps each node's line.
+import org.apache.flink.shaded.jackson2.org.yaml.snakeyaml.LoaderOptions;
+import org.apache.flink.shaded.jackson2.org.yaml.snakeyaml.Yaml;
+import org.apache.flink.shaded.jackson2.org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.apache.flink.shaded.jackson2.org.yaml.snakeyaml.nodes.MappingNode;
+import org.apache.flink.shaded.jackson2.org.yaml.snakeyaml.nodes.Node;
+import org.apache.flink.shaded.jackson2.org.yaml.snakeyaml.nodes.NodeTuple;
+import org.apache.flink.shaded.jackson2.org.yaml.snakeyaml.nodes.ScalarNode;
+import org.apache.flink.shaded.jackson2.org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Zones from a properties file:
+ * The stadium zone file (YAML): cameras, zones with their staffing rule, and per camera the floor
+ * polygons it owns, so where views overlap each floor region is counted by one camera.
  *
  * <pre>
- * window = PT1M                      # occupancy windows (ISO-8601)
- * overcrowded-after = PT30S          # above capacity this long = overcrowded
- * camera.north-1 = concourse-north   # which zone a camera watches
- * zone.concourse-north.capacity = 6
- * zone.concourse-north.people-per-staff = 3
+ * window: PT1M                 # occupancy and schedule windows (ISO-8601)
+ * overcrowded-after: PT30S     # above capacity this long = overcrowded
+ * degraded-after: PT30S        # a camera silent this long (event time) stops counting (default PT0S: never)
+ * cameras: [north-1, north-2]
+ * zones:
+ *   concourse-north:
+ *     capacity: 40
+ *     people-per-staff: 10
+ *     min-staff: 1               # default 0
+ *     queue-dwell-target: PT3M   # default none
+ *     cameras:
+ *       north-1:
+ *         - floor: north-west    # a floor region's name: one camera owns each
+ *           polygon: [[0,0], [400,0], [400,481], [0,481], [0,0]]   # closed: the last point is the first
+ *       north-2:
+ *         - floor: north-east
+ *           polygon: [[300,0], [641,0], [641,481], [300,481], [300,0]]
  * </pre>
+ *
+ * Every error names the file, the line and the field, e.g.
+ * {@code zones.yaml:12: zone "north" camera "cam2": polygon does not close: ...}; the job reads the
+ * file before it starts and exits with a usage error.
  */
 public final class ZoneFile {
     private ZoneFile() {}
 
-    public static ZoneConfig read(Path file) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
+    /** A zone file that does not parse or does not validate; the message names the file and line. */
+    public static final class Invalid extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Invalid(String message) {
+            super(message);
         }
-        Map<String, String> cameras = new HashMap<>();
-        Map<String, Integer> capacity = new HashMap<>(), perStaff = new HashMap<>();
-        for (String key : p.stringPropertyNames()) {
-            String v = p.getProperty(key).strip();
-            if (key.startsWith("camera.")) {
-                cameras.put(key.substring(7), v);
-            } else if (key.startsWith("zone.") && key.endsWith(".capacity")) {
-                capacity.put(key.substring(5, key.length() - 9), integer(file, key, v));
-            } else if (key.startsWith("zone.") && key.endsWith(".people-per-staff")) {
-                perStaff.put(key.substring(5, key.length() - 17), integer(file, key, v));
-            } else if (!key.equals("window") && !key.equals("overcrowded-after")) {
-                throw new IOException(file + ": unknown key " + key);
+    }
+
+    private record Owned(String zone, String camera, String floor, ZonePolygon polygon, int line) {}
+
+    public static ZoneConfig read(Path file) throws IOException {
+        Node root;
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = new Yaml(new LoaderOptions()).compose(r);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Invalid(file + ": no such zone file");
+        } catch (MarkedYAMLException e) {
+            throw new Invalid(file.getFileName() + ":" + (e.getProblemMark().getLine() + 1) + ": not YAML: " + e.getProblem());
+        }
+        return new ZoneFile.Parser(file.getFileName().toString()).parse(root);
+    }
+
+    private static final class Parser {
+        private final String name;
+        private final ZoneConfig.Builder config = ZoneConfig.builder();
+        private final Map<String, Integer> cameras = new LinkedHashMap<>();
+        private final Map<String, String> cameraZone = new HashMap<>();
+        private final Map<String, Owned> floors = new HashMap<>();
+        private final List<Owned> owned = new ArrayList<>();
+
+        Parser(String name) {
+            this.name = name;
+        }
+
+        Invalid error(Node at, String what) {
+            return new Invalid(name + ":" + (at.getStartMark().getLine() + 1) + ": " + what);
+        }
+
+        ZoneConfig parse(Node root) throws Invalid {
+            if (root == null) throw new Invalid(name + ":1: empty zone file");
+            Map<String, NodeTuple> top = mapping(root, "the file", Set.of("window", "overcrowded-after", "degraded-after", "cameras", "zones"));
+            config.window(duration(top, "window", "PT1M", "")).overcrowdedAfter(duration(top, "overcrowded-after", "PT30S", ""))
+                    .degradedAfter(duration(top, "degraded-after", "PT0S", ""));
+            NodeTuple cams = require(top, "cameras", root, "");
+            if (!(cams.getValueNode() instanceof SequenceNode list) || list.getValue().isEmpty()) throw error(cams.getValueNode(), "cameras must be a list of camera ids");
+            for (Node c : list.getValue()) {
+                String id = scalar(c, "a camera id");
+                if (cameras.put(id, line(c)) != null) throw error(c, "camera \"" + id + "\" listed twice");
+            }
+            NodeTuple zs = require(top, "zones", root, "");
+            if (!(zs.getValueNode() instanceof MappingNode zm) || zm.getValue().isEmpty()) throw error(zs.getValueNode(), "zones must map zone names to zones");
+            for (Map.Entry<String, NodeTuple> z : mapping(zm, "zones", null).entrySet()) zone(z.getKey(), z.getValue());
+            for (Map.Entry<String, Integer> c : cameras.entrySet()) {
+                if (!cameraZone.containsKey(c.getKey())) throw new Invalid(name + ":" + c.getValue() + ": camera \"" + c.getKey() + "\" is in no zone");
+            }
+            overlaps();
+            try {
+                return config.build();
+            } catch (IllegalArgumentException e) {
+                throw new Invalid(name + ": " + e.getMessage());
             }
         }
-        Map<String, ZoneConfig.Zone> zones = new HashMap<>();
-        for (String z : capacity.keySet()) {
-            if (!perStaff.containsKey(z)) throw new IOException(file + ": zone " + z + " has a capacity but no people-per-staff");
-            zones.put(z, new ZoneConfig.Zone(capacity.get(z), perStaff.get(z)));
+
+        private void zone(String zone, NodeTuple t) throws Invalid {
+            String where = "zone \"" + zone + "\": ";
+            Map<String, NodeTuple> m = mapping(t.getValueNode(), where, Set.of("capacity", "people-per-staff", "min-staff", "queue-dwell-target", "cameras"));
+            int capacity = integer(require(m, "capacity", t.getKeyNode(), where), 1, where);
+            int perStaff = integer(require(m, "people-per-staff", t.getKeyNode(), where), 1, where);
+            int minStaff = m.containsKey("min-staff") ? integer(m.get("min-staff"), 0, where) : 0;
+            long target = duration(m, "queue-dwell-target", "PT0S", where).toMillis();
+            config.zone(zone, new ZoneConfig.Zone(capacity, perStaff, minStaff, target));
+            NodeTuple cams = require(m, "cameras", t.getKeyNode(), where);
+            for (Map.Entry<String, NodeTuple> c : mapping(cams.getValueNode(), where + "cameras", null).entrySet()) camera(zone, c.getKey(), c.getValue());
         }
-        for (String z : perStaff.keySet()) if (!capacity.containsKey(z)) throw new IOException(file + ": zone " + z + " has people-per-staff but no capacity");
-        if (cameras.isEmpty()) throw new IOException(file + ": no camera.<id> = <zone> lines");
-        try {
-            return new ZoneConfig(cameras, zones, duration(file, p, "window", "PT1M"), duration(file, p, "overcrowded-after", "PT30S"));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+
+        private void camera(String zone, String camera, NodeTuple t) throws Invalid {
+            String where = "zone \"" + zone + "\" camera \"" + camera + "\": ";
+            if (!cameras.containsKey(camera)) throw error(t.getKeyNode(), where + "unknown camera (cameras: " + String.join(", ", cameras.keySet()) + ")");
+            String before = cameraZone.put(camera, zone);
+            if (before != null) throw error(t.getKeyNode(), where + "the camera is already in zone \"" + before + "\"; a camera counts for one zone");
+            config.camera(camera, zone);
+            if (!(t.getValueNode() instanceof SequenceNode list) || list.getValue().isEmpty()) {
+                throw error(t.getValueNode(), where + "expected a list of {floor, polygon} it owns");
+            }
+            for (Node entry : list.getValue()) {
+                Map<String, NodeTuple> m = mapping(entry, where, Set.of("floor", "polygon"));
+                String floor = scalar(require(m, "floor", entry, where).getValueNode(), where + "floor");
+                NodeTuple p = require(m, "polygon", entry, where);
+                Owned o = new Owned(zone, camera, floor, polygon(p.getValueNode(), where), line(p.getValueNode()));
+                Owned other = floors.put(floor, o);
+                if (other != null) {
+                    throw error(entry, where + "floor \"" + floor + "\" is already owned by camera \"" + other.camera + "\" (line " + other.line + "); one camera owns each floor region");
+                }
+                owned.add(o);
+                config.owns(camera, o.polygon);
+            }
+        }
+
+        /** Two owned polygons of one camera overlap when a pixel centre lies inside both: that floor would count twice. */
+        private void overlaps() throws Invalid {
+            for (int i = 0; i < owned.size(); i++) {
+                for (int j = i + 1; j < owned.size(); j++) {
+                    Owned a = owned.get(i), b = owned.get(j);
+                    if (a.camera.equals(b.camera) && overlap(a.polygon, b.polygon)) {
+                        throw new Invalid(name + ":" + b.line + ": zone \"" + b.zone + "\" camera \"" + b.camera + "\": polygon of floor \"" + b.floor
+                                + "\" overlaps floor \"" + a.floor + "\" (line " + a.line + ") of the same camera; owned floor must not overlap");
+                    }
+                }
+            }
+        }
+
+        private ZonePolygon polygon(Node n, String where) throws Invalid {
+            if (!(n instanceof SequenceNode s)) throw error(n, where + "polygon must be a list of [x, y] points");
+            List<Node> pts = s.getValue();
+            double[] xy = new double[2 * pts.size()];
+            for (int k = 0; k < pts.size(); k++) {
+                Node p = pts.get(k);
+                if (!(p instanceof SequenceNode pair) || pair.getValue().size() != 2) throw error(p, where + "polygon point " + (k + 1) + " must be [x, y]");
+                xy[2 * k] = number(pair.getValue().get(0), where + "polygon point " + (k + 1));
+                xy[2 * k + 1] = number(pair.getValue().get(1), where + "polygon point " + (k + 1));
+            }
+            int last = pts.size() - 1;
+            if (pts.size() < 2 || xy[0] != xy[2 * last] || xy[1] != xy[2 * last + 1]) {
+                throw error(n, where + "polygon does not close: its last point must repeat the first" + (pts.isEmpty() ? "" : " (" + fmt(xy[0]) + ", " + fmt(xy[1]) + ")"));
+            }
+            if (pts.size() < 4) throw error(n, where + "polygon has " + last + " distinct points; it needs at least 3");
+            try {
+                return new ZonePolygon(where.strip(), java.util.Arrays.copyOf(xy, 2 * last));
+            } catch (IllegalArgumentException e) {
+                throw error(n, where + "polygon: " + e.getMessage());
+            }
+        }
+
+        private static String fmt(double v) {
+            return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        }
+
+        private Map<String, NodeTuple> mapping(Node n, String what, Set<String> known) throws Invalid {
+            String where = what.endsWith(": ") ? what : what + ": ";
+            if (!(n instanceof MappingNode m)) throw error(n, where + "expected a mapping of name: value");
+            Map<String, NodeTuple> out = new LinkedHashMap<>();
+            for (NodeTuple t : m.getValue()) {
+                String key = scalar(t.getKeyNode(), where + "a key");
+                if (known != null && !known.contains(key)) throw error(t.getKeyNode(), where + "unknown field \"" + key + "\" (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+                if (out.put(key, t) != null) throw error(t.getKeyNode(), where + "\"" + key + "\" given twice");
+            }
+            return out;
+        }
+
+        private NodeTuple require(Map<String, NodeTuple> m, String key, Node at, String where) throws Invalid {
+            NodeTuple t = m.get(key);
+            if (t == null) throw error(at, where + "missing field \"" + key + "\"");
+            return t;
+        }
+
+        private String scalar(Node n, String what) throws Invalid {
+            if (!(n instanceof ScalarNode s) || s.getValue().isBlank()) throw error(n, what + " must be a non-empty value");
+            return s.getValue().strip();
+        }
+
+        private int integer(NodeTuple t, int min, String where) throws Invalid {
+            String key = ((ScalarNode) t.getKeyNode()).getValue(), v = scalar(t.getValueNode(), where + key);
+            try {
+                int i = Integer.parseInt(v);
+                if (i >= min) return i;
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw error(t.getValueNode(), where + key + " must be an integer >= " + min + ", is '" + v + "'");
+        }
+
+        private double number(Node n, String where) throws Invalid {
+            String v = scalar(n, where);
+            try {
+                double d = Double.parseDouble(v);
+                if (Double.isFinite(d)) return d;
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw error(n, where + ": '" + v + "' is not a number");
+        }
+
+        private Duration duration(Map<String, NodeTuple> m, String key, String dflt, String where) throws Invalid {
+            NodeTuple t = m.get(key);
+            if (t == null) return Duration.parse(dflt);
+            String v = scalar(t.getValueNode(), where + key);
+            try {
+                Duration d = Duration.parse(v);
+                if (!d.isNegative()) return d;
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+            throw error(t.getValueNode(), where + key + " must be an ISO-8601 duration >= 0 like PT1M, is '" + v + "'");
+        }
+
+        private static int line(Node n) {
+            return n.getStartMark().getLine() + 1;
         }
     }
 
-    private static int integer(Path file, String key, String v) throws IOException {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IOException(file + ": " + key + " must be an integer, is '" + v + "'");
+    /**
+     * Whether a pixel centre lies inside both polygons (edges they share hold no pixel centre). Over an
+     * 8K frame the overlap of the two bounding boxes is sampled on a coarser grid, so a mistyped
+     * coordinate (1e9) cannot stall the check.
+     */
+    static boolean overlap(ZonePolygon a, ZonePolygon b) {
+        double[] ab = a.bounds(), bb = b.bounds();
+        double x0 = Math.floor(Math.max(ab[0], bb[0])), x1 = Math.ceil(Math.min(ab[2], bb[2]));
+        double y0 = Math.floor(Math.max(ab[1], bb[1])), y1 = Math.ceil(Math.min(ab[3], bb[3]));
+        if (x1 <= x0 || y1 <= y0) return false;
+        double step = Math.max(1, Math.ceil(Math.sqrt((x1 - x0) * (y1 - y0) / (7680.0 * 4320))));
+        for (double y = y0 + step / 2; y < y1; y += step) {
+            for (double x = x0 + step / 2; x < x1; x += step) if (a.contains(x, y) && b.contains(x, y)) return true;
         }
-    }
-
-    private static long duration(Path file, Properties p, String key, String dflt) throws IOException {
-        String v = p.getProperty(key, dflt).strip();
-        try {
-            return Duration.parse(v).toMillis();
-        } catch (DateTimeParseException e) {
-            throw new IOException(file + ": " + key + " must be an ISO-8601 duration like PT1M, is '" + v + "'");
-        }
+        return false;
     }
 }

@@ -29,7 +29,7 @@ import javax.imageio.stream.ImageOutputStream;
  *       street of lit towers, the camera panning, no people (the teacher finds none in any frame).</li>
  *   <li>{@code labels.csv}: camera,seq,count for every plaza, garden and skyline frame (0 = nobody).</li>
  *   <li>{@code concourse/}: three cameras for stadium-staffing: vtest 0-599 in three stretches of 200,
- *       every 5th frame, and zones.properties.</li>
+ *       every 5th frame (zones.yaml beside them is hand-written).</li>
  * </ul>
  * Run by scripts/samples/frames.sh.
  */
@@ -61,18 +61,8 @@ public final class FrameSamples {
             int start = Integer.parseInt(c[1]);
             for (int k = 0, f = start; f < start + 200; k++, f += 5) write(d, k, frame(dd, "vtest", f));
         }
-        Files.writeString(out.resolve("concourse/zones.properties"), """
-                # stadium-staffing sample: three concourse cameras in two zones
-                window = PT5S
-                overcrowded-after = PT2S
-                camera.north-1 = concourse-north
-                camera.north-2 = concourse-north
-                camera.south-1 = concourse-south
-                zone.concourse-north.capacity = 10
-                zone.concourse-north.people-per-staff = 4
-                zone.concourse-south.capacity = 5
-                zone.concourse-south.people-per-staff = 3
-                """);
+        // the zone file (zones.yaml, YAML with comments) is written by hand and committed beside the cameras
+
         long bytes, files;
         try (Stream<Path> s = Files.walk(out)) {
             List<Path> all = s.filter(Files::isRegularFile).toList();

@@ -1,0 +1,83 @@
+package dev.winnow.examples;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.connectors.avro.AvroFormat;
+import dev.winnow.connectors.testing.KafkaBroker;
+import dev.winnow.examples.io.ZoneFile;
+import dev.winnow.examples.report.StaffingReport;
+import dev.winnow.examples.testing.TestJobs;
+import dev.winnow.flink.types.StaffingWindow;
+import dev.winnow.flink.zone.ZoneConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** stadium-staffing's schedule as Avro on a real in-process KRaft broker: the same lines as schedule.csv, each once. */
+class StadiumStaffingKafkaTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
+
+    static KafkaBroker broker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = new KafkaBroker();
+        broker.createTopic("schedule", 1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (broker != null) broker.close();
+    }
+
+    @TempDir Path out;
+
+    @Test
+    void theScheduleGoesToKafkaExactlyOnceAsInTheCsv() throws Exception {
+        Path concourse = Samples.dir().resolve("frames/concourse");
+        StadiumStaffingJob job = new StadiumStaffingJob();
+        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
+                "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
+                "--camera", "south-1=" + concourse.resolve("south-1"), "--kafka", broker.bootstrap(), "--schedule-topic", "schedule");
+        ZoneConfig zones = ZoneFile.read(job.zones);
+        TestJobs.execute("stadium-staffing schedule to kafka", 2, env -> job.build(env, zones));
+
+        List<StaffingReport.Scheduled> csv = StaffingReport.read(out, zones).schedule();
+        assertEquals(20, csv.size(), "10 windows of 2 s in each of two zones");
+        List<ConsumerRecord<byte[], byte[]>> got = broker.readCommitted("schedule", csv.size(), Duration.ofSeconds(2));
+        List<String> fromKafka = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : got) {
+            StaffingWindow w = AvroFormat.STAFFING_WINDOW.decode(r.value());
+            assertEquals(w.zone, new String(r.key()), "keyed by zone");
+            fromKafka.add(StaffingReport.scheduleLine(w));
+        }
+        List<String> fromCsv = new ArrayList<>();
+        for (StaffingReport.Scheduled s : csv) {
+            StaffingWindow w = new StaffingWindow();
+            w.zone = s.zone();
+            w.windowStartMillis = s.start();
+            w.windowEndMillis = s.end();
+            w.occupancyMean = s.mean();
+            w.occupancyMax = s.max();
+            w.inflow = s.inflow();
+            w.outflow = s.outflow();
+            w.dwellP90Seconds = s.dwellP90();
+            w.staff = s.staff();
+            w.degraded = s.degraded();
+            fromCsv.add(StaffingReport.scheduleLine(w));
+        }
+        fromKafka.sort(null);
+        fromCsv.sort(null);
+        assertEquals(fromCsv, fromKafka);
+    }
+}

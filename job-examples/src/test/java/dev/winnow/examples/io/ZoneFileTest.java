@@ -1,0 +1,106 @@
+package dev.winnow.examples.io;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.winnow.flink.zone.ZoneConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ZoneFileTest {
+    @TempDir Path dir;
+
+    /** Two cameras over one hall; line numbers below count from this text's first line. */
+    static final String GOOD = """
+            window: PT10S
+            overcrowded-after: PT5S
+            degraded-after: PT20S
+            cameras: [cam1, cam2]
+            zones:
+              north:
+                capacity: 30
+                people-per-staff: 10
+                min-staff: 1
+                queue-dwell-target: PT2M
+                cameras:
+                  cam1:
+                    - floor: west
+                      polygon: [[0,0], [200,0], [200,200], [0,200], [0,0]]
+                    - floor: middle
+                      polygon: [[200,0], [400,0], [400,200], [200,200], [200,0]]
+                  cam2:
+                    - floor: east
+                      polygon: [[100,0], [300,0], [300,200], [100,200], [100,0]]
+            """;
+
+    ZoneConfig read(String text) throws IOException {
+        Path f = dir.resolve("zones.yaml");
+        Files.writeString(f, text);
+        return ZoneFile.read(f);
+    }
+
+    String error(String text) {
+        return assertThrows(ZoneFile.Invalid.class, () -> read(text)).getMessage();
+    }
+
+    @Test
+    void aGoodFile() throws IOException {
+        ZoneConfig c = read(GOOD);
+        assertEquals(10_000, c.windowMillis);
+        assertEquals(5_000, c.overcrowdedAfterMillis);
+        assertEquals(20_000, c.degradedAfterMillis);
+        assertEquals("north", c.zoneOf("cam2"));
+        assertEquals(new ZoneConfig.Zone(30, 10, 1, 120_000), c.zone("north"));
+        assertEquals(2, c.owned("cam1").size());
+        assertTrue(c.owned("cam1").get(1).contains(300, 100));
+        assertFalse(c.owned("cam2").get(0).contains(50, 100), "cam2 does not own the floor left of x = 100");
+    }
+
+    @Test
+    void aPolygonThatDoesNotClose() {
+        assertEquals("zones.yaml:19: zone \"north\" camera \"cam2\": polygon does not close: its last point must repeat the first (100, 0)",
+                error(GOOD.replace("[100,200], [100,0]]", "[100,200]]")));
+    }
+
+    @Test
+    void aPolygonOfTwoPoints() {
+        assertEquals("zones.yaml:19: zone \"north\" camera \"cam2\": polygon has 2 distinct points; it needs at least 3",
+                error(GOOD.replace("[[100,0], [300,0], [300,200], [100,200], [100,0]]", "[[100,0], [300,0], [100,0]]")));
+    }
+
+    @Test
+    void anUnknownCamera() {
+        assertEquals("zones.yaml:17: zone \"north\" camera \"cam3\": unknown camera (cameras: cam1, cam2)", error(GOOD.replace("      cam2:", "      cam3:")));
+    }
+
+    @Test
+    void overlappingOwnership() {
+        // cam2 claims the floor cam1 owns
+        assertEquals("zones.yaml:18: zone \"north\" camera \"cam2\": floor \"west\" is already owned by camera \"cam1\" (line 14); one camera owns each floor region",
+                error(GOOD.replace("floor: east", "floor: west")));
+        // cam1's two polygons overlap in its own pixels: that floor would count twice
+        assertEquals("zones.yaml:16: zone \"north\" camera \"cam1\": polygon of floor \"middle\" overlaps floor \"west\" (line 14) of the same camera; owned floor must not overlap",
+                error(GOOD.replace("[[200,0], [400,0], [400,200], [200,200], [200,0]]", "[[150,0], [400,0], [400,200], [150,200], [150,0]]")));
+        // sharing an edge is not an overlap
+        assertDoesNotThrow(() -> read(GOOD));
+        // nor is a polygon far away, however large the coordinates
+        assertDoesNotThrow(() -> read(GOOD.replace("[[200,0], [400,0], [400,200], [200,200], [200,0]]", "[[1e9,0], [2e9,0], [2e9,1e9], [1e9,1e9], [1e9,0]]")));
+        assertTrue(error(GOOD.replace("[[200,0], [400,0], [400,200], [200,200], [200,0]]", "[[0,0], [1e9,0], [1e9,1e9], [0,1e9], [0,0]]"))
+                .contains("overlaps floor \"west\""));
+    }
+
+    @Test
+    void otherMistakesNameTheirLine() {
+        assertEquals("zones.yaml:8: zone \"north\": people-per-staff must be an integer >= 1, is 'ten'", error(GOOD.replace("people-per-staff: 10", "people-per-staff: ten")));
+        assertEquals("zones.yaml:9: zone \"north\": unknown field \"min-staf\" (known: cameras, capacity, min-staff, people-per-staff, queue-dwell-target)",
+                error(GOOD.replace("min-staff:", "min-staf:")));
+        assertEquals("zones.yaml:3: degraded-after must be an ISO-8601 duration >= 0 like PT1M, is '20s'", error(GOOD.replace("PT20S", "20s")));
+        assertEquals("zones.yaml:4: camera \"cam3\" is in no zone", error(GOOD.replace("[cam1, cam2]", "[cam1, cam2, cam3]")));
+        assertTrue(error(GOOD.replace("capacity: 30", "capacity: [30")).startsWith("zones.yaml:"), "YAML syntax errors name a line");
+        assertEquals("zones.yaml:1: empty zone file", error(""));
+        Path missing = dir.resolve("none.yaml");
+        assertEquals(missing + ": no such zone file", assertThrows(ZoneFile.Invalid.class, () -> ZoneFile.read(missing)).getMessage());
+    }
+}
