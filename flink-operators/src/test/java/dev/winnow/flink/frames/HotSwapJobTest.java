@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.feed.RegistryFeedSource;
+import dev.winnow.flink.testing.FailOnceAfterCheckpoint;
 import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.types.Frame;
@@ -20,11 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -47,9 +44,6 @@ class HotSwapJobTest {
     static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     static final int FRAMES = 3000, CAMERAS = 4;
-    // test-only switches between the test thread and the job's tasks (same JVM on the MiniCluster)
-    static final AtomicBoolean ARMED = new AtomicBoolean();
-    static final AtomicBoolean FAILED = new AtomicBoolean();
 
     @TempDir Path dir;
 
@@ -57,31 +51,10 @@ class HotSwapJobTest {
         return NoiseFrames.replayable(seq, CAMERAS);
     }
 
-    /** Fails its task once, at the first record after a checkpoint that completed once the test armed it. */
-    static final class FailOnceAfterCheckpoint extends RichMapFunction<ScoredFrame, Verdict> implements CheckpointListener {
-        private transient volatile boolean checkpointSinceArmed;
-
-        @Override
-        public void open(OpenContext ctx) {
-            checkpointSinceArmed = false;
-        }
-
-        @Override
-        public Verdict map(ScoredFrame s) {
-            if (checkpointSinceArmed && FAILED.compareAndSet(false, true)) throw new IllegalStateException("injected failure after the swap");
-            return s.verdict;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long id) {
-            if (ARMED.get()) checkpointSinceArmed = true;
-        }
-    }
 
     @Test
     void swapsMidStreamExactlyOnceAndRestoresOnTheNewVersion() throws Exception {
-        ARMED.set(false);
-        FAILED.set(false);
+        Path armed = dir.resolve("armed"), failed = dir.resolve("failed");
         ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
         registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());   // event 1
         registry.setAlias("det", "production", 1, "test");                                    // event 2
@@ -98,7 +71,8 @@ class HotSwapJobTest {
                 .partitionCustom((camera, n) -> Integer.parseInt(camera.substring(3)) % n, f -> f.cameraId)
                 .connect(updates)
                 .process(new HotSwapFrameScorer(conn, "det", "production", "a", false))
-                .map(new FailOnceAfterCheckpoint());
+                .map(new FailOnceAfterCheckpoint<ScoredFrame>(failed, 0).armedBy(armed))
+                .map(s -> s.verdict);
 
         List<Verdict> out = new ArrayList<>();
         ModelVersion corrupt = null;
@@ -120,11 +94,11 @@ class HotSwapJobTest {
                     Files.write(blob, b);
                     registry.setAlias("det", "production", 3, "test");                                   // event 6
                 }
-                if (v2Seen == 300) ARMED.set(true);
+                if (v2Seen == 300) Files.createFile(armed);
             }
         }
 
-        assertTrue(FAILED.get(), "the injected failure happened, so the job restored from a checkpoint");
+        assertTrue(Files.exists(failed), "the injected failure happened, so the job restored from a checkpoint");
         assertNotNull(corrupt, "the corrupt version was promoted during the run");
         assertEquals(FRAMES, out.size(), "every frame exactly once");
         TreeMap<Long, Verdict> bySeq = new TreeMap<>();

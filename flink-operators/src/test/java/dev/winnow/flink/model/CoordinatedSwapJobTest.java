@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.winnow.flink.frames.FrameScoring;
 import dev.winnow.flink.frames.HotSwapFrameScorer;
 import dev.winnow.flink.model.feed.RegistryFeedSource;
+import dev.winnow.flink.testing.FailOnceAfterCheckpoint;
 import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.types.Frame;
@@ -13,18 +14,16 @@ import dev.winnow.flink.types.Verdict;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.runtime.testing.TinyCnn;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -51,9 +50,6 @@ class CoordinatedSwapJobTest {
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setConfiguration(new Configuration()).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(PARALLELISM).build());
 
-    // test-only switches between the test thread and the job's tasks (same JVM on the MiniCluster)
-    static final AtomicBoolean ARMED = new AtomicBoolean();
-    static final AtomicBoolean FAILED = new AtomicBoolean();
 
     @TempDir Path dir;
 
@@ -86,34 +82,17 @@ class CoordinatedSwapJobTest {
         }
     }
 
-    /** Fails its task once, at the first record after a checkpoint that completed once the test armed it. */
-    static final class FailOnceAfterCheckpoint extends RichMapFunction<ScoredFrame, Verdict> implements CheckpointListener {
-        private transient volatile boolean checkpointSinceArmed;
 
-        @Override
-        public void open(OpenContext ctx) {
-            checkpointSinceArmed = false;
-        }
-
-        @Override
-        public Verdict map(ScoredFrame s) {
-            if (checkpointSinceArmed && FAILED.compareAndSet(false, true)) throw new IllegalStateException("injected failure after the swap");
-            return s.verdict;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long id) {
-            if (ARMED.get()) checkpointSinceArmed = true;
-        }
-    }
-
-    private List<Verdict> run(ModelRegistry registry, RegistryConnection conn, HotSwapFrameScorer scorer, long stopAt, Consumer<List<Verdict>> driver) throws Exception {
+    /** Runs the job to its end, {@code driver} seeing the verdicts as they come; {@code fail} (may be null) fails a task once. */
+    private List<Verdict> run(RegistryConnection conn, HotSwapFrameScorer scorer, long stopAt, FailOnceAfterCheckpoint<ScoredFrame> fail,
+                              Consumer<List<Verdict>> driver) throws Exception {
         StreamExecutionEnvironment env = FlinkTests.restartingEnv(PARALLELISM, 150, 2, Duration.ofMillis(100));
         DataStream<Frame> frames = env.fromSource(new DataGeneratorSource<>(CoordinatedSwapJobTest::frame, FRAMES, RateLimiterStrategy.perSecond(700),
                 TypeInformation.of(Frame.class)), WatermarkStrategy.noWatermarks(), "frames").setParallelism(1).rebalance();
         var updates = RegistryFeedSource.builder(conn).model("det").stopAtSequence(stopAt).pollWait(Duration.ofSeconds(1)).build().broadcast(env);
-        DataStream<Verdict> verdicts = CoordinatedSwap.process(frames, updates, scorer, TypeInformation.of(ScoredFrame.class), "score").uid("score")
-                .map(new FailOnceAfterCheckpoint()).uid("fail-once");
+        DataStream<ScoredFrame> scored = CoordinatedSwap.process(frames, updates, scorer, TypeInformation.of(ScoredFrame.class), "score").uid("score");
+        if (fail != null) scored = scored.map(fail).uid("fail-once");
+        DataStream<Verdict> verdicts = scored.map(s -> s.verdict).uid("verdicts");
         List<Verdict> out = new ArrayList<>();
         try (CloseableIterator<Verdict> it = verdicts.executeAndCollect("coordinated swap")) {
             while (it.hasNext()) {
@@ -150,25 +129,25 @@ class CoordinatedSwapJobTest {
 
     @Test
     void everySubtaskSwitchesAtOneBarrierAndRestoresOnTheCommittedVersion() throws Exception {
-        ARMED.set(false);
-        FAILED.set(false);
+        Path armed = dir.resolve("armed"), failed = dir.resolve("failed");
         ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
         registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());   // event 1
         registry.setAlias("det", "production", 1, "test");                                    // event 2
         RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
         int[] v2Seen = {0};
-        List<Verdict> out = run(registry, conn, new HotSwapFrameScorer(conn, "det", "production", "a", true), 4, o -> {
+        var fail = new FailOnceAfterCheckpoint<ScoredFrame>(failed, 0).armedBy(armed);
+        List<Verdict> out = run(conn, new HotSwapFrameScorer(conn, "det", "production", "a", true), 4, fail, o -> {
             try {
                 if (o.size() == 400) {
                     registry.publish("det", new TinyCnn(2, 24, 32).float32Artifact(), "test", Map.of()); // event 3
                     registry.setAlias("det", "production", 2, "test");                                  // event 4
                 }
+                if (o.get(o.size() - 1).modelVersion == 2 && ++v2Seen[0] == 300) Files.createFile(armed);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            if (o.get(o.size() - 1).modelVersion == 2 && ++v2Seen[0] == 300) ARMED.set(true);
         });
-        assertTrue(FAILED.get(), "the injected failure happened, so the job restored from a checkpoint taken after the swap");
+        assertTrue(Files.exists(failed), "the injected failure happened, so the job restored from a checkpoint taken after the swap");
         List<String> cuts = cuts(versionsBySeq(out));
         assertEquals(2, cuts.size(), "v1 then v2, one cut: " + cuts);
         assertTrue(cuts.get(0).endsWith(":v1") && cuts.get(1).endsWith(":v2"), cuts.toString());
@@ -176,13 +155,11 @@ class CoordinatedSwapJobTest {
 
     @Test
     void aVersionOneSubtaskCannotLoadServesNowhereAndTheNextOneSwitchesEverywhere() throws Exception {
-        ARMED.set(false);
-        FAILED.set(true); // no injected failure in this run
         ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
         registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());   // event 1
         registry.setAlias("det", "production", 1, "test");                                    // event 2
         RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
-        List<Verdict> out = run(registry, conn, new FailsV2OnOneSubtask(conn), 6, o -> {
+        List<Verdict> out = run(conn, new FailsV2OnOneSubtask(conn), 6, null, o -> {
             try {
                 if (o.size() == 400) {
                     registry.publish("det", new TinyCnn(2, 24, 32).float32Artifact(), "test", Map.of()); // event 3

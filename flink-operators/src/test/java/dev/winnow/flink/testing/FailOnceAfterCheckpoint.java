@@ -10,11 +10,14 @@ import org.apache.flink.api.common.state.CheckpointListener;
  * so that a test sees a restore from a real checkpoint mid-stream. A marker file remembers the failure
  * across the restart (the function's own fields start fresh); the test asserts the marker exists, so a
  * run that ended before any checkpoint cannot pass as "recovered". {@code delayMillis} slows each record,
- * so that checkpoints complete while the stream is still running.
+ * so that checkpoints complete while the stream is still running. With {@link #armedBy} only checkpoints
+ * that complete once the test has created that file count, so the failure comes after what the test waits
+ * for (a model swap, say).
  */
 public final class FailOnceAfterCheckpoint<T> implements MapFunction<T, T>, CheckpointListener {
     private final String marker;
     private final long delayMillis;
+    private String armed;
     private transient boolean checkpointed;
 
     public FailOnceAfterCheckpoint(Path marker, long delayMillis) {
@@ -22,9 +25,15 @@ public final class FailOnceAfterCheckpoint<T> implements MapFunction<T, T>, Chec
         this.delayMillis = delayMillis;
     }
 
+    /** Fails only after a checkpoint that completed once {@code file} exists. */
+    public FailOnceAfterCheckpoint<T> armedBy(Path file) {
+        this.armed = file.toString();
+        return this;
+    }
+
     @Override
     public void notifyCheckpointComplete(long id) {
-        checkpointed = true;
+        if (armed == null || Files.exists(Path.of(armed))) checkpointed = true;
     }
 
     @Override
