@@ -7,10 +7,10 @@ import java.nio.file.Path;
  * The bundled sample data: {@code job-examples/samples} in a checkout (found from the working
  * directory or its parents), or wherever {@code -Dwinnow.samples} points.
  */
-final class Samples {
+public final class Samples {
     private Samples() {}
 
-    static Path dir() {
+    public static Path dir() {
         String configured = System.getProperty("winnow.samples");
         if (configured != null) return Path.of(configured);
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {

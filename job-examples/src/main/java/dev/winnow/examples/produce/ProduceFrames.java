@@ -11,29 +11,19 @@ import dev.winnow.registry.cli.Exits;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,8 +48,7 @@ public final class ProduceFrames implements Callable<Integer> {
     @Option(names = "--camera", required = true, paramLabel = "[id=]video|dir",
             description = "a video file ffmpeg opens, or a folder of images; the camera id defaults to the file or folder name (repeatable)")
     List<String> cameras = new ArrayList<>();
-    @Option(names = {"--kafka", "--bootstrap"}, required = true, paramLabel = "host:port", description = "Kafka bootstrap servers")
-    String bootstrap;
+    @CommandLine.Mixin BrokerOptions broker = new BrokerOptions();
     @Option(names = "--topic", defaultValue = "camera-frames", description = "topic to write (default: ${DEFAULT-VALUE}); created when missing")
     String topic;
     @Option(names = "--rate", defaultValue = "0", paramLabel = "fps",
@@ -68,10 +57,6 @@ public final class ProduceFrames implements Callable<Integer> {
     double rate;
     @Option(names = "--max-frames", description = "at most this many frames per camera (default: all)")
     long maxFrames = Long.MAX_VALUE;
-    @Option(names = "--partitions", defaultValue = "2", description = "partitions of the topic when it has to be created (default: ${DEFAULT-VALUE})")
-    int partitions;
-    @Option(names = "--timeout", defaultValue = "PT30S", description = "how long to wait for the broker (ISO-8601; default: ${DEFAULT-VALUE})")
-    Duration timeout;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -92,7 +77,7 @@ public final class ProduceFrames implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         if (rate < 0 || Double.isNaN(rate)) throw new CommandLine.ParameterException(cl, "--rate " + rate + ": must be 0 (as fast as possible) or more");
         if (maxFrames <= 0) throw new CommandLine.ParameterException(cl, "--max-frames " + maxFrames + ": must be positive");
-        if (partitions <= 0) throw new CommandLine.ParameterException(cl, "--partitions " + partitions + ": must be positive");
+        if (broker.partitions <= 0) throw new CommandLine.ParameterException(cl, "--partitions " + broker.partitions + ": must be positive");
         long start = System.currentTimeMillis();
         List<CameraSpec<?>> specs = new ArrayList<>();
         for (String c : cameras) {
@@ -103,7 +88,7 @@ public final class ProduceFrames implements Callable<Integer> {
                 return Exits.INPUT;
             }
         }
-        if (!topicReady()) return Exits.INPUT;
+        if (!broker.topicReady(topic, err, "produce frames")) return Exits.INPUT;
         return produce(specs);
     }
 
@@ -117,27 +102,6 @@ public final class ProduceFrames implements Callable<Integer> {
         return (dot > 0 ? name.substring(0, dot) : name) + "=" + camera;
     }
 
-    /** Creates the topic when it is missing; false (with one line) when the broker does not answer. */
-    private boolean topicReady() throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 10_000));
-        try (Admin admin = Admin.create(p)) {
-            Set<String> topics = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!topics.contains(topic)) {
-                admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(partitions), java.util.Optional.empty())))
-                        .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            return true;
-        } catch (TimeoutException | ExecutionException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof org.apache.kafka.common.errors.TopicExistsException) return true; // created meanwhile
-            err.printf("produce frames: no Kafka broker answered at %s within %s (%s)%n", bootstrap, timeout,
-                    cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
-            return false;
-        }
-    }
 
     private Integer produce(List<CameraSpec<?>> specs) throws Exception {
         MalformedRecords malformed = new MalformedRecords(null, "malformedFrames", "frame", LoggerFactory.getLogger(ProduceFrames.class));
@@ -152,7 +116,7 @@ public final class ProduceFrames implements Callable<Integer> {
         AtomicLong acked = new AtomicLong(), bytes = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         long t0 = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProperties())) {
             for (CameraSpec<?> s : specs) {
                 @SuppressWarnings("unchecked") RecordStream<Frame> stream = (RecordStream<Frame>) s.open(0, context);
                 open.put(s.cameraId(), stream);
@@ -160,7 +124,7 @@ public final class ProduceFrames implements Callable<Integer> {
             }
             long tick = 0;
             while (!open.isEmpty() && failure.get() == null) {
-                if (rate > 0) pace(t0, tick++);
+                if (rate > 0) BrokerOptions.pace(t0, tick++, rate);
                 for (var it = open.entrySet().iterator(); it.hasNext() && failure.get() == null; ) {
                     var e = it.next();
                     RecordStream.Positioned<Frame> next = e.getValue().next();
@@ -189,39 +153,19 @@ public final class ProduceFrames implements Callable<Integer> {
         out.println(summary(acked.get(), bytes.get(), perCamera, malformed.count(), seconds));
         if (failure.get() != null) {
             Exception e = failure.get();
-            err.printf("produce frames: the broker at %s did not take a frame: %s%n", bootstrap,
+            err.printf("produce frames: the broker at %s did not take a frame: %s%n", broker.bootstrap,
                     e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             return Exits.INPUT;
         }
         return Exits.OK;
     }
 
-    /** Waits until frame tick {@code tick} is due at {@code --rate} per second from {@code t0}. */
-    private void pace(long t0, long tick) throws InterruptedException {
-        long due = t0 + (long) (tick * 1e9 / rate);
-        long wait = due - System.nanoTime();
-        if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
-    }
 
     String summary(long frames, long bytes, Map<String, Long> perCamera, long malformed, double seconds) {
         StringBuilder cams = new StringBuilder();
         perCamera.forEach((id, n) -> cams.append(cams.length() == 0 ? "" : ", ").append(id).append(' ').append(n));
         return String.format(Locale.ROOT, "produced %d frames (%.1f MB) to %s at %s in %.1f s (%.1f frames/s): %s; %d malformed skipped",
-                frames, bytes / 1e6, topic, bootstrap, seconds, seconds > 0 ? frames / seconds : 0.0, cams, malformed);
+                frames, bytes / 1e6, topic, broker.bootstrap, seconds, seconds > 0 ? frames / seconds : 0.0, cams, malformed);
     }
 
-    private Properties producerProperties() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        // a broker that goes away mid-run fails the run after the timeout instead of blocking for the default minute
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 10_000));
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 10_000));
-        return p;
-    }
 }
