@@ -24,6 +24,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code swap to v<N> on all subtasks}). Exit code 0 only when all of that holds. Run with the cluster
  * jar and Flink's lib on the class path:
  * {@code java -cp … scripts/lib/ExactlyOnceCheck.java <bootstrap> <frames> <verdicts> <restarts> [<version>]}.
+ * A second line compares what crossed Kafka per camera-hour of video (event time, first to last frame
+ * plus one frame period): the frames themselves against the verdicts the edge job sends on.
  */
 public class ExactlyOnceCheck {
     public static void main(String[] args) throws Exception {
@@ -33,7 +35,17 @@ public class ExactlyOnceCheck {
         }
         String bootstrap = args[0];
         Set<String> in = new HashSet<>();
-        readAll(bootstrap, args[1], r -> in.add(key(AvroFormat.FRAME.decode(r.value()))));
+        long[] frameBytes = {0}, verdictBytes = {0};
+        Map<String, long[]> span = new HashMap<>(); // camera -> first, last event time, frames
+        readAll(bootstrap, args[1], r -> {
+            Frame f = AvroFormat.FRAME.decode(r.value());
+            in.add(key(f));
+            frameBytes[0] += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
+            long[] s = span.computeIfAbsent(f.cameraId, c -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 0});
+            s[0] = Math.min(s[0], f.timestampMillis);
+            s[1] = Math.max(s[1], f.timestampMillis);
+            s[2]++;
+        });
         Map<String, Integer> seen = new HashMap<>();
         Map<String, java.util.TreeMap<Long, Integer>> versions = new HashMap<>();
         long[] out = {0};
@@ -42,6 +54,7 @@ public class ExactlyOnceCheck {
             seen.merge(v.cameraId + "#" + v.seq, 1, Integer::sum);
             versions.computeIfAbsent(v.cameraId, c -> new java.util.TreeMap<>()).put(v.seq, v.modelVersion);
             out[0]++;
+            verdictBytes[0] += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
         });
         String swap = args.length == 5 ? swapCheck(versions, Integer.parseInt(args[4])) : "";
         long lost = in.stream().filter(k -> !seen.containsKey(k)).count();
@@ -49,6 +62,10 @@ public class ExactlyOnceCheck {
         long unknown = seen.keySet().stream().filter(k -> !in.contains(k)).count();
         System.out.printf("exactly-once: %d in, %d out, %d lost, %d duplicated, %s restarts%s%s%n", in.size(), out[0], lost, duplicated, args[3],
                 unknown == 0 ? "" : ", " + unknown + " verdicts for frames never sent", swap);
+        double hours = 0;
+        for (long[] s : span.values()) if (s[2] > 1) hours += (s[1] - s[0]) * (1.0 + 1.0 / (s[2] - 1)) / 3_600_000.0;
+        if (hours > 0) System.out.printf(java.util.Locale.ROOT, "kafka bytes per camera-hour: frames %.1f MB, verdicts %.2f MB (%.3f %% of the frames; %.2f camera-hours)%n",
+                frameBytes[0] / hours / 1e6, verdictBytes[0] / hours / 1e6, 100.0 * verdictBytes[0] / Math.max(1, frameBytes[0]), hours);
         System.exit(lost == 0 && duplicated == 0 && unknown == 0 && !swap.contains("NOT") ? 0 : 1);
     }
 
