@@ -149,6 +149,7 @@ class CoordinatedSwapJobTest {
         });
         assertTrue(Files.exists(failed), "the injected failure happened, so the job restored from a checkpoint taken after the swap");
         List<String> cuts = cuts(versionsBySeq(out));
+        System.out.println("coordinated swap, restore after it: first frame of each version " + cuts);
         assertEquals(2, cuts.size(), "v1 then v2, one cut: " + cuts);
         assertTrue(cuts.get(0).endsWith(":v1") && cuts.get(1).endsWith(":v2"), cuts.toString());
     }
@@ -174,6 +175,7 @@ class CoordinatedSwapJobTest {
             }
         });
         List<String> cuts = cuts(versionsBySeq(out));
+        System.out.println("v2 refused by subtask 2, then v3: first frame of each version " + cuts);
         assertEquals(2, cuts.size(), "v1 until one cut, then v3; v2 nowhere: " + cuts);
         assertTrue(cuts.get(0).endsWith(":v1") && cuts.get(1).endsWith(":v3"), cuts.toString());
         long v3From = Long.parseLong(cuts.get(1).split(":")[0]);

@@ -8,8 +8,6 @@ import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.registry.cli.Exits;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code winnow-examples produce frames} against a real in-process KRaft broker: what it writes is read back
@@ -55,16 +52,8 @@ class ProduceFramesTest {
         if (broker != null) broker.close();
     }
 
-    record Run(int exit, String out, String err) {}
-
-    static Run produce(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8), e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        CommandLine cl = new CommandLine(new ProduceFrames(o, e));
-        cl.setOut(new java.io.PrintWriter(o, true));
-        cl.setErr(new java.io.PrintWriter(e, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CommandRun produce(String... args) {
+        return CommandRun.of(ProduceFrames::new, args);
     }
 
     /** The topic as the jobs read it: the Kafka frame source, bounded at the topic's end, on the MiniCluster. */
@@ -91,7 +80,7 @@ class ProduceFramesTest {
         try (Stream<Path> s = Files.list(plaza)) {
             files = s.sorted(Comparator.comparing(Path::toString)).collect(Collectors.toList());
         }
-        Run run = produce("--camera", plaza.toString(), "--kafka", broker.bootstrap(), "--topic", "plaza-frames");
+        CommandRun run = produce("--camera", plaza.toString(), "--kafka", broker.bootstrap(), "--topic", "plaza-frames");
         assertEquals(Exits.OK, run.exit(), run.err());
         assertTrue(run.out().startsWith("produced 64 frames ("), run.out());
         assertTrue(run.out().contains("to plaza-frames at " + broker.bootstrap()), run.out());
@@ -126,7 +115,7 @@ class ProduceFramesTest {
         Files.write(door.resolve("0002.png"), "not an image".getBytes(StandardCharsets.UTF_8));
         Files.copy(jpegs.get(2), door.resolve("0003.jpg"));
 
-        Run run = produce("--camera", clip.toString(), "--camera", "front-door=" + door, "--kafka", broker.bootstrap(),
+        CommandRun run = produce("--camera", clip.toString(), "--camera", "front-door=" + door, "--kafka", broker.bootstrap(),
                 "--topic", "mixed", "--rate", "10");
         assertEquals(Exits.OK, run.exit(), run.err());
         assertTrue(run.out().startsWith("produced 23 frames ("), run.out());
@@ -152,17 +141,17 @@ class ProduceFramesTest {
 
     @Test
     void badInputEndsWithOneLineAndWritesNothing() throws Exception {
-        Run missing = produce("--camera", tmp.resolve("no-such.mp4").toString(), "--kafka", broker.bootstrap(), "--topic", "never");
+        CommandRun missing = produce("--camera", tmp.resolve("no-such.mp4").toString(), "--kafka", broker.bootstrap(), "--topic", "never");
         assertEquals(Exits.INPUT, missing.exit());
         assertEquals("produce frames: camera no-such: " + tmp.resolve("no-such.mp4") + " is neither a folder, a video file nor a URL",
                 missing.err().strip());
         assertEquals("", missing.out());
 
-        Run negative = produce("--camera", sampleFolder().toString(), "--kafka", broker.bootstrap(), "--topic", "never", "--rate", "-1");
+        CommandRun negative = produce("--camera", sampleFolder().toString(), "--kafka", broker.bootstrap(), "--topic", "never", "--rate", "-1");
         assertEquals(Exits.USAGE, negative.exit());
         assertTrue(negative.err().startsWith("--rate -1.0: must be 0 (as fast as possible) or more"), negative.err());
 
-        Run noBroker = produce("--camera", sampleFolder().toString(), "--kafka", "127.0.0.1:1", "--topic", "never", "--timeout", "PT3S");
+        CommandRun noBroker = produce("--camera", sampleFolder().toString(), "--kafka", "127.0.0.1:1", "--topic", "never", "--timeout", "PT3S");
         assertEquals(Exits.INPUT, noBroker.exit());
         assertTrue(noBroker.err().startsWith("produce frames: no Kafka broker answered at 127.0.0.1:1 within PT3S"), noBroker.err());
         assertEquals(1, noBroker.err().strip().lines().count(), noBroker.err());
@@ -174,7 +163,7 @@ class ProduceFramesTest {
 
     @Test
     void helpNamesEveryOption() {
-        Run help = produce("--help");
+        CommandRun help = produce("--help");
         assertEquals(Exits.OK, help.exit());
         for (String option : List.of("--camera", "--kafka", "--topic", "--rate", "--max-frames", "--partitions", "--timeout")) {
             assertTrue(help.out().contains(option), option + " in\n" + help.out());

@@ -6,8 +6,6 @@ import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.testing.KafkaBroker;
 import dev.winnow.flink.types.SensorReading;
 import dev.winnow.registry.cli.Exits;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code winnow-examples produce readings} against a real in-process KRaft broker: N sensors x M readings
@@ -45,23 +42,15 @@ class ProduceReadingsTest {
         if (broker != null) broker.close();
     }
 
-    record Run(int exit, String out, String err) {}
-
-    static Run produce(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8), e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        CommandLine cl = new CommandLine(new ProduceReadings(o, e));
-        cl.setOut(new java.io.PrintWriter(o, true));
-        cl.setErr(new java.io.PrintWriter(e, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CommandRun produce(String... args) {
+        return CommandRun.of(ProduceReadings::new, args);
     }
 
     @Test
     void nSensorsTimesMReadingsOfTheRealSeries() throws Exception {
         Path series = tmp.resolve("series.csv");
         Files.writeString(series, "# a tiny real-looking series: id,time,two values,label\nm,0,1.5,20.0,0\nm,1000,1.6,20.5,1\nm,2000,1.7,21.0,0\n");
-        Run r = produce("--series", series.toString(), "--sensors", "40", "--readings", "6", "--rate", "0",
+        CommandRun r = produce("--series", series.toString(), "--sensors", "40", "--readings", "6", "--rate", "0",
                 "--kafka", broker.bootstrap(), "--topic", "readings", "--partitions", "3");
         assertEquals(Exits.OK, r.exit(), r.err());
         assertTrue(r.out().startsWith("produced 240 readings"), r.out());
@@ -91,7 +80,7 @@ class ProduceReadingsTest {
     void badInputEndsWithOneLineAndItsExitCode() throws Exception {
         Path bad = tmp.resolve("bad.csv");
         Files.writeString(bad, "m,0,1.5,0\nm,oops,1.6,1\n");
-        Run r = produce("--series", bad.toString(), "--kafka", broker.bootstrap());
+        CommandRun r = produce("--series", bad.toString(), "--kafka", broker.bootstrap());
         assertEquals(Exits.INPUT, r.exit());
         assertTrue(r.err().contains("bad.csv: line 2: timestampMillis 'oops' is not an integer"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
