@@ -1,10 +1,10 @@
 package dev.winnow.registry.cli;
 
-import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.ModelVersion;
 import dev.winnow.registry.RegistryEvent;
 import dev.winnow.registry.RegistryHttpServer;
+import dev.winnow.registry.RegistryLocations;
 import dev.winnow.runtime.format.Artifact;
 import dev.winnow.runtime.format.ArtifactReader;
 import dev.winnow.runtime.format.Ed25519Keys;
@@ -36,6 +36,7 @@ public final class RegistryCommand implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        RegistryLocations.configureFromEnvironment();
         CommandLine cl = Exits.install(new CommandLine(new RegistryCommand()), e -> false);
         int code = cl.execute(args);
         cl.getOut().flush();
@@ -69,9 +70,10 @@ public final class RegistryCommand implements Runnable {
                 String.join(",", names), v.archived() ? " (archived)" : "");
     }
 
-    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve a registry directory over HTTP.")
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve a registry (a directory, s3:// or hdfs://) over HTTP.")
     static final class Serve extends Sub {
-        @Option(names = "--dir", defaultValue = "registry", description = "registry directory (default: ${DEFAULT-VALUE})") Path dir;
+        @Option(names = "--dir", defaultValue = "registry",
+                description = "registry location: a directory, file://, s3://bucket/prefix or hdfs://namenode/path (default: ${DEFAULT-VALUE})") String dir;
         @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})") String host;
         @Option(names = "--port", defaultValue = "8470", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE})") int port;
         @Option(names = "--token", description = "write token (default: $WINNOW_REGISTRY_TOKEN)") String token = System.getenv("WINNOW_REGISTRY_TOKEN");
@@ -100,11 +102,11 @@ public final class RegistryCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             if (allowUnsigned && !keys.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), "--allow-unsigned and --trust contradict each other: give one");
-            ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir), keys, !allowUnsigned, Clock.systemUTC());
+            ModelRegistry r = new ModelRegistry(RegistryLocations.open(dir), keys, !allowUnsigned, Clock.systemUTC());
             // what a crash left (temporary files, a blob whose publish never committed) goes before serving
             int removed = r.recover();
             RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress(host, port), config).start();
-            out().printf("serving %s on http://%s:%d (%s, %d leftovers removed)%n", dir.toAbsolutePath(), host, s.port(),
+            out().printf("serving %s on http://%s:%d (%s, %d leftovers removed)%n", RegistryLocations.scheme(dir) == null ? Path.of(dir).toAbsolutePath() : dir, host, s.port(),
                     allowUnsigned ? "unsigned accepted" : keys.isEmpty() ? "signed only, any key" : keys.size() + " trusted keys", removed);
             out().flush();
             new CountDownLatch(1).await();
