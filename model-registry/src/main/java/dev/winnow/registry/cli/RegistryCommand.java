@@ -82,10 +82,13 @@ public final class RegistryCommand implements Runnable {
                 + "with --trust, only those signed by a trusted key)") boolean allowUnsigned;
         @Option(names = "--max-upload-mb", defaultValue = "64", description = "largest artifact a publish may upload, in MiB (default: ${DEFAULT-VALUE})") int maxUploadMb;
         @Option(names = "--max-requests", defaultValue = "512", description = "requests read or handled at once; beyond, 503 with Retry-After (default: ${DEFAULT-VALUE})") int maxRequests;
+        @Option(names = "--max-connections", defaultValue = "2048", description = "connections open at once; one beyond is closed at once (default: ${DEFAULT-VALUE})") int maxConnections;
         @Option(names = "--max-long-polls", defaultValue = "1024", description = "change-feed long polls waiting at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxLongPolls;
         @Option(names = "--max-uploads", defaultValue = "32", description = "uploads received at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxUploads;
         @Option(names = "--artifact-memory-mb", defaultValue = "192", description = "heap that artifacts being verified or served share, counted as 2x each artifact, in MiB (default: ${DEFAULT-VALUE})") int artifactMemoryMb;
         @Option(names = "--request-timeout-s", defaultValue = "60", description = "seconds a client has to send a request or take a response (default: ${DEFAULT-VALUE})") int requestTimeoutS;
+        /** Serving ends when this opens; only a test opens it (a process ends with its signal). */
+        final CountDownLatch stop = new CountDownLatch(1);
         @Option(names = "--idle-timeout-s", defaultValue = "30", description = "seconds a connection may sit without a request before it is closed (default: ${DEFAULT-VALUE})") int idleTimeoutS;
 
         @Override
@@ -96,7 +99,7 @@ public final class RegistryCommand implements Runnable {
             RegistryHttpServer.Config config;
             try {
                 config = RegistryHttpServer.Config.builder(token).maxUploadBytes((long) maxUploadMb << 20).maxConcurrentRequests(maxRequests)
-                        .maxLongPolls(maxLongPolls).maxUploads(maxUploads).artifactMemoryBytes((long) artifactMemoryMb << 20)
+                        .maxConnections(maxConnections).maxLongPolls(maxLongPolls).maxUploads(maxUploads).artifactMemoryBytes((long) artifactMemoryMb << 20)
                         .requestTimeout(java.time.Duration.ofSeconds(requestTimeoutS)).idleTimeout(java.time.Duration.ofSeconds(idleTimeoutS)).build();
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -109,7 +112,11 @@ public final class RegistryCommand implements Runnable {
             out().printf("serving %s on http://%s:%d (%s, %d leftovers removed)%n", RegistryLocations.scheme(dir) == null ? Path.of(dir).toAbsolutePath() : dir, host, s.port(),
                     allowUnsigned ? "unsigned accepted" : keys.isEmpty() ? "signed only, any key" : keys.size() + " trusted keys", removed);
             out().flush();
-            new CountDownLatch(1).await();
+            try {
+                stop.await();
+            } finally {
+                s.close();
+            }
             return 0;
         }
     }
