@@ -125,7 +125,7 @@ public final class FlinkFileSystemStore implements BlobStore {
             return "the winnow jar bundles flink-s3-fs-hadoop; in a Flink cluster copy opt/flink-s3-fs-hadoop-*.jar to plugins/s3-fs-hadoop/";
         }
         if (scheme.contains("hdfs") || scheme.equals("viewfs")) {
-            return "put the Hadoop client on the classpath (export HADOOP_CLASSPATH=$(hadoop classpath)), as Flink needs for hdfs://";
+            return "Flink reads it through flink-hadoop-fs and the Hadoop client on the classpath (HADOOP_CLASSPATH on a cluster); the winnow jar has neither";
         }
         return "install Flink's file system plugin for it (plugins/ in a Flink cluster, the classpath elsewhere)";
     }

@@ -24,6 +24,13 @@ public final class RegistryLocations {
     /** Schemes Flink serves through a file system plugin or the Hadoop client; named in the error when it is absent. */
     private static final Set<String> PLUGIN_SCHEMES = Set.of("s3", "s3a", "s3p", "hdfs", "gs", "abfs", "abfss", "wasb", "wasbs", "oss", "viewfs", "webhdfs");
 
+    /**
+     * The AWS SDK inside Flink's S3 file system reports through java.util.logging: a deprecation
+     * notice with a stack trace, and warnings about optional JAXB and mime types. Held here because
+     * the JDK forgets the level of a logger nobody references.
+     */
+    private static final java.util.logging.Logger AWS_SDK_LOG = java.util.logging.Logger.getLogger("com.amazonaws");
+
     private RegistryLocations() {}
 
     /** The scheme of a {@code scheme://…} location, or null for a plain path. */
@@ -46,6 +53,9 @@ public final class RegistryLocations {
      * credentials come from the AWS defaults (environment, profile, instance role).
      */
     public static void configureFromEnvironment() {
+        // a command's output is its own one-line errors, not the SDK's notices on stderr
+        if (System.getProperty("aws.java.v1.disableDeprecationAnnouncement") == null) System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
+        AWS_SDK_LOG.setLevel(java.util.logging.Level.SEVERE);
         String dir = System.getenv("FLINK_CONF_DIR");
         if (dir == null || dir.isBlank()) return;
         try {
