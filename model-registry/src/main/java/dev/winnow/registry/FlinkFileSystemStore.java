@@ -41,8 +41,8 @@ import org.apache.flink.core.fs.UnsupportedFileSystemSchemeException;
  * unique name under {@code .lock/}, then lists {@code .lock/}: it holds the lock when that listing
  * shows no claim but its own. Of two writers, the one that lists later sees the other's claim
  * (written before the first listed), so two can never both be alone; the writer with the oldest
- * claim keeps it and lists again, the others withdraw theirs and retry after a random pause, so one
- * of them gets through. A claim left by a crashed writer is deleted once another writer has seen it
+ * claim keeps it and lists again within a few milliseconds, the others withdraw theirs and retry
+ * after a random, growing pause, so one of them gets through. A claim left by a crashed writer is deleted once another writer has seen it
  * for {@link #LEASE_MILLIS} by its own clock (no clock comparison between machines). A writer that
  * holds the lock longer than that (a stall, not a slow upload of a 64 MB artifact at more than
  * about 1 MB/s) can be joined by a second one; the registry's commit still never overwrites an
@@ -313,9 +313,12 @@ public final class FlinkFileSystemStore implements BlobStore {
             if (oldest.compareTo(mine.getName()) < 0) {
                 fs.delete(mine, false); // an older claim goes first; ours would only block it
                 mine = null;
+                sleep(ThreadLocalRandom.current().nextLong(1, pause + 1));
+                pause = Math.min(pause * 2, 200);
+            } else {
+                // the oldest claim is next: look again soon, while the younger ones withdraw
+                sleep(ThreadLocalRandom.current().nextLong(1, 6));
             }
-            sleep(ThreadLocalRandom.current().nextLong(1, pause + 1));
-            pause = Math.min(pause * 2, 200);
         }
     }
 
