@@ -46,6 +46,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Resources are bounded so that no client, with or without a token, can starve the others
  * ({@link Config} names every bound):
  * <ul>
+ *   <li>At most {@code maxConnections} connections are open at once; one accepted beyond that is
+ *       closed at once (the client reads end-of-stream), not queued.</li>
  *   <li>An open connection that sends nothing costs no thread (the JDK server's selector holds it)
  *       and is closed after {@code idleTimeout}; idle keep-alive connections beyond
  *       {@code maxIdleConnections} are closed at once.</li>
@@ -82,16 +84,18 @@ public final class RegistryHttpServer implements AutoCloseable {
     private static final int MEMORY_PER_BYTE = 2;
 
     /**
-     * The server's bounds. {@code requestTimeout}, {@code idleTimeout} and {@code maxIdleConnections} are settings of the
-     * JDK server that apply to the whole JVM and are fixed when the first server of the JVM starts;
-     * a system property already set ({@code sun.net.httpserver.maxReqTime}, {@code .maxRspTime},
-     * {@code .maxIdleConnections}, {@code .idleInterval}) wins.
+     * The server's bounds. {@code requestTimeout}, {@code idleTimeout}, {@code maxIdleConnections} and
+     * {@code maxConnections} are settings of the JDK server that apply to the whole JVM and are fixed
+     * when the first server of the JVM starts; a system property already set
+     * ({@code sun.net.httpserver.maxReqTime}, {@code .maxRspTime}, {@code .maxIdleConnections},
+     * {@code .idleInterval}, {@code jdk.httpserver.maxConnections}) wins.
      */
     public static final class Config {
         final String token;
         final long maxUploadBytes;
         final int maxConcurrentRequests;
         final int maxIdleConnections;
+        final int maxConnections;
         final int maxLongPolls;
         final int maxUploads;
         final long artifactMemoryBytes;
@@ -106,6 +110,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             this.maxUploadBytes = b.maxUploadBytes;
             this.maxConcurrentRequests = b.maxConcurrentRequests;
             this.maxIdleConnections = b.maxIdleConnections;
+            this.maxConnections = b.maxConnections;
             this.maxLongPolls = b.maxLongPolls;
             this.maxUploads = b.maxUploads;
             this.artifactMemoryBytes = b.artifactMemoryBytes;
@@ -127,6 +132,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             private long maxUploadBytes = 64L << 20;
             private int maxConcurrentRequests = 512;
             private int maxIdleConnections = 512;
+            private int maxConnections = 2048;
             private int maxLongPolls = 1024;
             private int maxUploads = 32;
             private long artifactMemoryBytes = 192L << 20;
@@ -150,6 +156,13 @@ public final class RegistryHttpServer implements AutoCloseable {
             public Builder maxConcurrentRequests(int v) { this.maxConcurrentRequests = v; return this; }
             /** Idle keep-alive connections kept open (default 512; JVM-wide, see {@link Config}). */
             public Builder maxIdleConnections(int v) { this.maxIdleConnections = v; return this; }
+            /**
+             * Connections open at once, idle, parked or busy (default 2048: the default 512 requests,
+             * 1024 long polls and 512 idle keep-alives). The JDK server closes a connection accepted
+             * beyond it at once, so a flood of sockets is refused in microseconds instead of each
+             * holding a file descriptor until its idle timeout; JVM-wide, see {@link Config}.
+             */
+            public Builder maxConnections(int v) { this.maxConnections = v; return this; }
             /** Long polls parked at once (default 1024). */
             public Builder maxLongPolls(int v) { this.maxLongPolls = v; return this; }
             /** Uploads being received at once (default 32). */
@@ -175,6 +188,7 @@ public final class RegistryHttpServer implements AutoCloseable {
                 if (token == null || token.length() < 16) throw new IllegalArgumentException("the write token must have at least 16 characters");
                 if (maxUploadBytes < 1 || maxUploadBytes > 64L << 20) throw new IllegalArgumentException("maxUploadBytes must be 1 to 64 MiB, is " + maxUploadBytes);
                 if (maxConcurrentRequests < 2 || maxConcurrentRequests > 4096) throw new IllegalArgumentException("maxConcurrentRequests must be 2 to 4096, is " + maxConcurrentRequests);
+                if (maxConnections < 4 || maxConnections > 1 << 20) throw new IllegalArgumentException("maxConnections must be 4 to 1048576, is " + maxConnections);
                 if (maxIdleConnections < 1) throw new IllegalArgumentException("maxIdleConnections must be >= 1, is " + maxIdleConnections);
                 if (maxLongPolls < 0) throw new IllegalArgumentException("maxLongPolls must be >= 0, is " + maxLongPolls);
                 if (maxUploads < 1) throw new IllegalArgumentException("maxUploads must be >= 1, is " + maxUploads);
@@ -231,6 +245,8 @@ public final class RegistryHttpServer implements AutoCloseable {
         setDefault("sun.net.httpserver.maxReqTime", Long.toString(config.requestTimeout.toSeconds()));
         setDefault("sun.net.httpserver.maxRspTime", Long.toString(config.requestTimeout.toSeconds()));
         setDefault("sun.net.httpserver.maxIdleConnections", Integer.toString(config.maxIdleConnections));
+        // the JDK server (17.0.15 here, and 21+) closes a connection accepted while this many are open
+        setDefault("jdk.httpserver.maxConnections", Integer.toString(config.maxConnections));
         setDefault("sun.net.httpserver.idleInterval", Long.toString(config.idleTimeout.toSeconds()));
         Files.createDirectories(config.spoolDir);
         removeStaleSpool(config.spoolDir, config.requestTimeout);

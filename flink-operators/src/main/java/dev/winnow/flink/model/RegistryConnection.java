@@ -1,7 +1,7 @@
 package dev.winnow.flink.model;
 
 import dev.winnow.registry.HttpRegistryClient;
-import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.RegistryLocations;
 import dev.winnow.registry.LocalRegistryClient;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.RegistryClient;
@@ -64,10 +64,15 @@ public final class RegistryConnection implements Serializable {
         return new RegistryConnection(null, url.toString(), cacheDir == null ? null : cacheDir.toString(), trustedKeys.stream().map(Path::toString).toList());
     }
 
-    /** A registry named by a location string: an {@code http(s)://} URL or a directory path. */
+    /**
+     * A registry named by a location string: an {@code http(s)://} URL, or a store location that
+     * {@link RegistryLocations#open} reads in the task (a directory, {@code s3://bucket/prefix},
+     * {@code hdfs://namenode/path}, through the cluster's Flink file systems).
+     */
     public static RegistryConnection of(String location, List<Path> trustedKeys) {
         if (location.startsWith("http://") || location.startsWith("https://")) return server(URI.create(location), null, trustedKeys);
-        return directory(Path.of(location), trustedKeys);
+        // kept as given: Path.of("hdfs:///r") would collapse "//" and name a local folder "hdfs:"
+        return new RegistryConnection(location, null, null, trustedKeys.stream().map(Path::toString).toList());
     }
 
     /** Opens a client; call from a function's open(). */
@@ -78,11 +83,11 @@ public final class RegistryConnection implements Serializable {
         List<PublicKey> keys = new ArrayList<>();
         for (String p : trustedKeyPems) keys.add(Ed25519Keys.readPublicPem(Path.of(p)));
         if (url != null) return new HttpRegistryClient(URI.create(url), null, cacheDir == null ? null : Path.of(cacheDir), keys, 5, Duration.ofMillis(200));
-        return new LocalRegistryClient(new ModelRegistry(new LocalDirectoryStore(Path.of(dir))), keys);
+        return new LocalRegistryClient(new ModelRegistry(RegistryLocations.open(dir)), keys);
     }
 
     @Override
     public String toString() {
-        return url != null ? "registry " + url : "registry dir " + dir;
+        return url != null ? "registry " + url : RegistryLocations.isLocal(dir) ? "registry dir " + dir : "registry " + dir;
     }
 }

@@ -111,6 +111,38 @@ class MlPredictTest {
         assertMatchesTheModel(collect("SELECT id, label, score, model_version FROM ML_PREDICT(TABLE readings, MODEL vib, DESCRIPTOR(x0, x1, x2))"));
     }
 
+    /**
+     * The same model read from an s3:// registry by the task (Flink's S3 file system against an S3
+     * server in this JVM); a registry in a missing bucket fails the statement with the one-line cause.
+     */
+    @Test
+    void mlPredictReadsItsRegistryFromS3() throws Exception {
+        try (dev.winnow.registry.S3ProxyServer s3 = new dev.winnow.registry.S3ProxyServer(Files.createDirectories(dir.resolve("s3")))) {
+            s3.createBucket("models");
+            ModelRegistry local = new ModelRegistry(new LocalDirectoryStore(dir.resolve("registry")));
+            ModelRegistry remote = new ModelRegistry(dev.winnow.registry.RegistryLocations.open("s3://models/sql"));
+            for (var v : local.versions("vib")) remote.publish("vib", local.artifact(v), "test", Map.of());
+            remote.setAlias("vib", "production", 2, "test");
+            tEnv.executeSql("CREATE TEMPORARY MODEL vib_s3 INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (label STRING, score FLOAT, model_version INT) "
+                    + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = 's3://models/sql', "
+                    + "'trusted-keys' = '" + dir.resolve("team.pub.pem") + "')");
+            assertMatchesTheModel(collect("SELECT id, label, score, model_version FROM ML_PREDICT(TABLE readings, MODEL vib_s3, DESCRIPTOR(x0, x1, x2))"));
+
+            tEnv.executeSql("CREATE TEMPORARY MODEL vib_gone INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (label STRING) "
+                    + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = 's3://no-such-bucket/sql', "
+                    + "'trusted-keys' = '" + dir.resolve("team.pub.pem") + "')");
+            Exception failed = assertThrows(Exception.class,
+                    () -> collect("SELECT id, label FROM ML_PREDICT(TABLE readings, MODEL vib_gone, DESCRIPTOR(x0, x1, x2))"));
+            String cause = null;
+            for (Throwable c = failed; c != null && cause == null; c = c.getCause()) {
+                if (c.getMessage() != null && c.getMessage().startsWith("registry location ")) cause = c.getMessage();
+            }
+            assertNotNull(cause, rootMessage(failed));
+            assertTrue(cause.startsWith("registry location s3://no-such-bucket/sql: cannot reach the store"), cause);
+            assertFalse(cause.contains("\n"), cause);
+        }
+    }
+
     @Test
     void arrayFeaturesAndAnArtifactFile() throws Exception {
         tEnv.executeSql("CREATE TEMPORARY VIEW vectors AS SELECT id, ARRAY[x0, x1, x2] AS x FROM readings");

@@ -1,10 +1,10 @@
 package dev.winnow.registry.cli;
 
-import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.ModelVersion;
 import dev.winnow.registry.RegistryEvent;
 import dev.winnow.registry.RegistryHttpServer;
+import dev.winnow.registry.RegistryLocations;
 import dev.winnow.runtime.format.Artifact;
 import dev.winnow.runtime.format.ArtifactReader;
 import dev.winnow.runtime.format.Ed25519Keys;
@@ -36,6 +36,7 @@ public final class RegistryCommand implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        RegistryLocations.configureFromEnvironment();
         CommandLine cl = Exits.install(new CommandLine(new RegistryCommand()), e -> false);
         int code = cl.execute(args);
         cl.getOut().flush();
@@ -69,9 +70,10 @@ public final class RegistryCommand implements Runnable {
                 String.join(",", names), v.archived() ? " (archived)" : "");
     }
 
-    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve a registry directory over HTTP.")
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve a registry (a directory, s3:// or hdfs://) over HTTP.")
     static final class Serve extends Sub {
-        @Option(names = "--dir", defaultValue = "registry", description = "registry directory (default: ${DEFAULT-VALUE})") Path dir;
+        @Option(names = "--dir", defaultValue = "registry",
+                description = "registry location: a directory, file://, s3://bucket/prefix or hdfs://namenode/path (default: ${DEFAULT-VALUE})") String dir;
         @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})") String host;
         @Option(names = "--port", defaultValue = "8470", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE})") int port;
         @Option(names = "--token", description = "write token (default: $WINNOW_REGISTRY_TOKEN)") String token = System.getenv("WINNOW_REGISTRY_TOKEN");
@@ -80,10 +82,13 @@ public final class RegistryCommand implements Runnable {
                 + "with --trust, only those signed by a trusted key)") boolean allowUnsigned;
         @Option(names = "--max-upload-mb", defaultValue = "64", description = "largest artifact a publish may upload, in MiB (default: ${DEFAULT-VALUE})") int maxUploadMb;
         @Option(names = "--max-requests", defaultValue = "512", description = "requests read or handled at once; beyond, 503 with Retry-After (default: ${DEFAULT-VALUE})") int maxRequests;
+        @Option(names = "--max-connections", defaultValue = "2048", description = "connections open at once; one beyond is closed at once (default: ${DEFAULT-VALUE})") int maxConnections;
         @Option(names = "--max-long-polls", defaultValue = "1024", description = "change-feed long polls waiting at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxLongPolls;
         @Option(names = "--max-uploads", defaultValue = "32", description = "uploads received at once; beyond, 503 (default: ${DEFAULT-VALUE})") int maxUploads;
         @Option(names = "--artifact-memory-mb", defaultValue = "192", description = "heap that artifacts being verified or served share, counted as 2x each artifact, in MiB (default: ${DEFAULT-VALUE})") int artifactMemoryMb;
         @Option(names = "--request-timeout-s", defaultValue = "60", description = "seconds a client has to send a request or take a response (default: ${DEFAULT-VALUE})") int requestTimeoutS;
+        /** Serving ends when this opens; only a test opens it (a process ends with its signal). */
+        final CountDownLatch stop = new CountDownLatch(1);
         @Option(names = "--idle-timeout-s", defaultValue = "30", description = "seconds a connection may sit without a request before it is closed (default: ${DEFAULT-VALUE})") int idleTimeoutS;
 
         @Override
@@ -94,20 +99,24 @@ public final class RegistryCommand implements Runnable {
             RegistryHttpServer.Config config;
             try {
                 config = RegistryHttpServer.Config.builder(token).maxUploadBytes((long) maxUploadMb << 20).maxConcurrentRequests(maxRequests)
-                        .maxLongPolls(maxLongPolls).maxUploads(maxUploads).artifactMemoryBytes((long) artifactMemoryMb << 20)
+                        .maxConnections(maxConnections).maxLongPolls(maxLongPolls).maxUploads(maxUploads).artifactMemoryBytes((long) artifactMemoryMb << 20)
                         .requestTimeout(java.time.Duration.ofSeconds(requestTimeoutS)).idleTimeout(java.time.Duration.ofSeconds(idleTimeoutS)).build();
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             if (allowUnsigned && !keys.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), "--allow-unsigned and --trust contradict each other: give one");
-            ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(dir), keys, !allowUnsigned, Clock.systemUTC());
+            ModelRegistry r = new ModelRegistry(RegistryLocations.open(dir), keys, !allowUnsigned, Clock.systemUTC());
             // what a crash left (temporary files, a blob whose publish never committed) goes before serving
             int removed = r.recover();
             RegistryHttpServer s = new RegistryHttpServer(r, new InetSocketAddress(host, port), config).start();
-            out().printf("serving %s on http://%s:%d (%s, %d leftovers removed)%n", dir.toAbsolutePath(), host, s.port(),
+            out().printf("serving %s on http://%s:%d (%s, %d leftovers removed)%n", RegistryLocations.scheme(dir) == null ? Path.of(dir).toAbsolutePath() : dir, host, s.port(),
                     allowUnsigned ? "unsigned accepted" : keys.isEmpty() ? "signed only, any key" : keys.size() + " trusted keys", removed);
             out().flush();
-            new CountDownLatch(1).await();
+            try {
+                stop.await();
+            } finally {
+                s.close();
+            }
             return 0;
         }
     }

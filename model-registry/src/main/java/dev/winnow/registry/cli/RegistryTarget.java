@@ -1,28 +1,29 @@
 package dev.winnow.registry.cli;
 
 import dev.winnow.registry.HttpRegistryClient;
-import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.LocalRegistryClient;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.ModelVersion;
 import dev.winnow.registry.RegistryEvent;
 import dev.winnow.registry.RegistryException;
+import dev.winnow.registry.RegistryLocations;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** Where a command acts: a registry directory in-process, or a registry server. */
+/** Where a command acts: a registry location (directory, s3://, hdfs://) in-process, or a registry server. */
 public final class RegistryTarget {
     @ArgGroup(exclusive = true)
     Where where = new Where();
 
     static final class Where {
-        @Option(names = "--dir", description = "registry directory (default: ${DEFAULT-VALUE})", defaultValue = "registry")
-        Path dir = Path.of("registry");
+        // a String, not a Path: Path.of("hdfs:///r") would collapse the "//" and make a local folder "hdfs:"
+        @Option(names = "--dir", description = "registry location: a directory, file://, s3://bucket/prefix or hdfs://namenode/path (default: ${DEFAULT-VALUE})",
+                defaultValue = "registry")
+        String dir = "registry";
 
         @Option(names = "--url", description = "registry server, e.g. http://localhost:8470")
         URI url;
@@ -46,7 +47,7 @@ public final class RegistryTarget {
 
     Ops open() throws IOException, RegistryException {
         if (where.url != null) return http(new HttpRegistryClient(where.url, token, null));
-        ModelRegistry r = new ModelRegistry(new LocalDirectoryStore(where.dir));
+        ModelRegistry r = new ModelRegistry(RegistryLocations.open(where.dir));
         String actor = System.getProperty("user.name", "cli");
         LocalRegistryClient local = new LocalRegistryClient(r, List.of());
         return new Ops() {

@@ -142,7 +142,7 @@ class RegistryCommandTest {
         Path dir = tmp.resolve("reg");
         assertEquals(0, run("publish", "--dir", dir.toString(), "m", artifact("m", 1, null).toString()).code());
         RegistryTarget target = new RegistryTarget();
-        target.where.dir = dir;
+        target.where.dir = dir.toString();
         RegistryTarget.Ops ops = target.open();
         // nothing new: the call blocks for its wait (the follow loop re-asks at once, so an ignored wait is a busy loop)
         long t0 = System.nanoTime();

@@ -21,6 +21,8 @@ public final class WinnowCli implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // s3:// and hdfs:// registry locations: the endpoint and credentials from $FLINK_CONF_DIR, as the flink command reads them
+        dev.winnow.registry.RegistryLocations.configureFromEnvironment();
         CommandLine cl = Exits.install(new CommandLine(new WinnowCli()), WinnowCli::badData);
         int code = cl.execute(args);
         // commands end with print(table) rather than println: flush before exiting or the last table is lost

@@ -1,13 +1,12 @@
 package dev.winnow.tools.detect;
 
 import dev.winnow.registry.HttpRegistryClient;
-import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.RegistryLocations;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.ModelVersion;
 import dev.winnow.registry.RegistryException;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,13 +34,13 @@ final class ModelZoo {
     }
 
     /**
-     * {@code where}: a directory or an http(s) URL. {@code trusted}: keys whose signatures the registry
+     * {@code where}: a registry location (directory, s3://, hdfs://) or an http(s) URL. {@code trusted}: keys whose signatures the registry
      * requires (empty: any artifact); a local registry then also refuses to store anything they did not sign.
      */
     static ModelZoo open(String where, List<PublicKey> trusted, String token) throws IOException, RegistryException {
         if (where.startsWith("http://") || where.startsWith("https://"))
             return new ModelZoo(null, new HttpRegistryClient(URI.create(where), token, null, trusted, 3, java.time.Duration.ofMillis(200)));
-        return new ModelZoo(new ModelRegistry(new LocalDirectoryStore(Path.of(where)), trusted, Clock.systemUTC()), null);
+        return new ModelZoo(new ModelRegistry(RegistryLocations.open(where), trusted, Clock.systemUTC()), null);
     }
 
     /** The versions of {@code model} that an alias points at, oldest first; empty when the model is not published yet. */
