@@ -1,5 +1,6 @@
 package dev.winnow.examples;
 
+import dev.winnow.examples.io.Samples;
 import dev.winnow.connectors.camera.FfmpegCamera;
 import dev.winnow.connectors.camera.SegmentMarkers;
 import dev.winnow.connectors.clips.ClipSink;

@@ -1,5 +1,6 @@
 package dev.winnow.examples;
 
+import dev.winnow.examples.io.Samples;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sensor.CsvSensorSource;
 import dev.winnow.examples.io.CsvFiles;

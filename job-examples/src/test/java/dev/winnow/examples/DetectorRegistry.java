@@ -1,5 +1,6 @@
 package dev.winnow.examples;
 
+import dev.winnow.examples.io.Samples;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.runtime.format.ArtifactWriter;

@@ -1,5 +1,6 @@
 package dev.winnow.examples;
 
+import dev.winnow.examples.io.Samples;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.connectors.avro.AvroFormat;

@@ -2,7 +2,7 @@ package dev.winnow.examples.produce;
 
 import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.sensor.SensorLineFormat;
-import dev.winnow.examples.Samples;
+import dev.winnow.examples.io.Samples;
 import dev.winnow.flink.types.SensorReading;
 import dev.winnow.registry.cli.Exits;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.winnow.examples;
+package dev.winnow.examples.io;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
