@@ -1,0 +1,292 @@
+package dev.winnow.tools.onnx;
+
+import dev.winnow.runtime.Model;
+import dev.winnow.runtime.format.Artifact;
+import dev.winnow.runtime.format.ModelFormatException;
+import dev.winnow.runtime.format.TensorData;
+import dev.winnow.runtime.kernel.Activation;
+import dev.winnow.runtime.kernel.base.ConvGeometry;
+import dev.winnow.runtime.quant.QuantParams;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Winnow graph artifact as an ONNX model (opset 17) with the same weights. Layout: every HWC
+ * tensor becomes NCHW with a batch of one ({@code [1, C, H, W]}), every other tensor gets a leading
+ * batch axis; element types stay Winnow's (an int8 graph takes and returns int8 tensors with the
+ * scales and zero points of its artifact). Float ops map to Conv, Gemm, Add, Relu, Clip, Sigmoid and
+ * Tanh; int8 convolutions to QLinearConv with the artifact's per-channel or per-tensor weight scales
+ * and int32 bias, int8 adds to DequantizeLinear, Add, QuantizeLinear, and fused activations to a Clip
+ * in the quantized domain. Ops with no ONNX counterpart here (rnnpool, detect, the model families)
+ * are refused by name.
+ */
+public final class OnnxExport {
+    private final Artifact artifact;
+    private final Map<String, Tensor> tensors = new HashMap<>();
+    private final OnnxModel onnx = new OnnxModel();
+
+    /** A graph tensor as the artifact declares it: HWC shape, type and int8 parameters. */
+    record Tensor(String name, int[] shape, boolean int8, float scale, int zeroPoint) {
+        QuantParams params() { return new QuantParams(scale, zeroPoint); }
+
+        /** Its shape in the exported model. */
+        long[] onnxShape() {
+            if (shape.length == 3) return new long[] {1, shape[2], shape[0], shape[1]};
+            long[] d = new long[shape.length + 1];
+            d[0] = 1;
+            for (int i = 0; i < shape.length; i++) d[i + 1] = shape[i];
+            return d;
+        }
+    }
+
+    private OnnxExport(Artifact artifact) {
+        this.artifact = artifact;
+    }
+
+    /**
+     * The ONNX model's bytes. The artifact is loaded by Winnow first, so only a graph Winnow itself
+     * accepts is exported; then every node is translated or the whole export refused.
+     */
+    public static byte[] toOnnx(Artifact artifact) throws OnnxExportException, ModelFormatException {
+        Model.fromArtifact(artifact);
+        OnnxExport e = new OnnxExport(artifact);
+        Map<String, Object> graph = artifact.metadata().graph()
+                .orElseThrow(() -> new OnnxExportException("artifact '" + artifact.metadata().name() + "' has no graph to export"));
+        for (Object t : list(graph.get("tensors"))) e.declare(map(t));
+        for (Object n : list(graph.get("nodes"))) e.translate(map(n));
+        for (Object in : list(graph.get("inputs"))) e.onnx.input((String) in, e.elemType((String) in), e.tensor((String) in).onnxShape());
+        for (Object out : list(graph.get("outputs"))) e.onnx.output((String) out, e.elemType((String) out), e.tensor((String) out).onnxShape());
+        return e.onnx.toBytes(artifact.metadata().name(), "winnow 0.1.0");
+    }
+
+    private void declare(Map<String, Object> t) throws OnnxExportException {
+        String name = (String) t.get("name");
+        List<Object> dims = list(t.get("shape"));
+        int[] shape = new int[dims.size()];
+        for (int i = 0; i < shape.length; i++) shape[i] = ((Number) dims.get(i)).intValue();
+        String dtype = t.getOrDefault("dtype", "float32").toString();
+        if (!dtype.equals("float32") && !dtype.equals("int8")) {
+            throw new OnnxExportException("tensor '" + name + "' is " + dtype + "; only float32 and int8 tensors export to ONNX");
+        }
+        boolean int8 = dtype.equals("int8");
+        tensors.put(name, new Tensor(name, shape, int8, int8 ? ((Number) t.get("scale")).floatValue() : 1f,
+                int8 ? ((Number) t.get("zeroPoint")).intValue() : 0));
+    }
+
+    private Tensor tensor(String name) {
+        return tensors.get(name);
+    }
+
+    private int elemType(String name) {
+        return tensor(name).int8() ? OnnxModel.INT8 : OnnxModel.FLOAT;
+    }
+
+    private void translate(Map<String, Object> node) throws OnnxExportException, ModelFormatException {
+        Node n = new Node(node);
+        switch (n.op) {
+            case "conv2d": conv(n, false); break;
+            case "depthwise_conv2d": conv(n, true); break;
+            case "add": add(n); break;
+            case "dense": dense(n); break;
+            case "relu": case "relu6": case "sigmoid": case "tanh": unary(n); break;
+            case "quantize": quantize(n, true); break;
+            case "dequantize": quantize(n, false); break;
+            default:
+                throw new OnnxExportException("op '" + n.op + "' (node '" + n.name + "') has no ONNX export; exportable: "
+                        + "conv2d, depthwise_conv2d, add, dense, relu, relu6, sigmoid, tanh, quantize, dequantize");
+        }
+    }
+
+    /** conv2d (filter [O, kH, kW, I]) or depthwise_conv2d (filter [kH, kW, C·multiplier]) as Conv or QLinearConv in OIHW. */
+    private void conv(Node n, boolean depthwise) throws OnnxExportException, ModelFormatException {
+        Tensor x = tensor(n.in(0)), y = tensor(n.out(0));
+        TensorData f = n.weight("filter");
+        int inC = x.shape()[2], outC = y.shape()[2];
+        int kH = depthwise ? f.dim(0) : f.dim(1), kW = depthwise ? f.dim(1) : f.dim(2);
+        int[] stride = n.pair("stride");
+        ConvGeometry g = ConvGeometry.of(n.string("padding", "same"), x.shape()[0], x.shape()[1], inC, outC, kH, kW, stride[0], stride[1]);
+        long[] pads = {g.padTop(), g.padLeft(), (long) (g.outH() - 1) * stride[0] + kH - g.inH() - g.padTop(),
+            (long) (g.outW() - 1) * stride[1] + kW - g.inW() - g.padLeft()};
+        pads[2] = Math.max(0, pads[2]);
+        pads[3] = Math.max(0, pads[3]);
+        long[] wDims = {outC, depthwise ? 1 : inC, kH, kW};
+        Object[] attrs = {"kernel_shape", new long[] {kH, kW}, "pads", pads, "strides", new long[] {stride[0], stride[1]},
+            "group", depthwise ? inC : 1};
+        Activation act = n.activation();
+        String w = onnx.fresh(n.name + ".W"), b = onnx.fresh(n.name + ".B");
+        String convOut = act == Activation.NONE ? y.name() : onnx.fresh(n.name + ".linear");
+        if (!x.int8()) {
+            float[] src = f.toFloatArray();
+            onnx.floats(w, wDims, depthwise ? Layouts.depthwiseToOihw(src, kH, kW, outC) : Layouts.ohwiToOihw(src, outC, kH, kW, inC));
+            onnx.floats(b, new long[] {outC}, n.hasWeight("bias") ? n.weight("bias").toFloatArray() : new float[outC]);
+            onnx.node("Conv", n.name, new String[] {x.name(), w, b}, new String[] {convOut}, attrs);
+            activationFloat(n, act, convOut, y.name());
+            return;
+        }
+        byte[] src = f.toInt8Array();
+        float[] scales = Layouts.channelScales(n.name, f, outC);
+        onnx.int8s(w, wDims, depthwise ? Layouts.depthwiseToOihw(src, kH, kW, outC) : Layouts.ohwiToOihw(src, outC, kH, kW, inC));
+        String ws = onnx.fresh(n.name + ".w_scale"), wzp = onnx.fresh(n.name + ".w_zero_point");
+        onnx.floats(ws, new long[] {outC}, scales);
+        onnx.int8s(wzp, new long[] {outC}, new byte[outC]);
+        onnx.int32s(b, new long[] {outC}, n.int32Bias(outC, x.scale(), scales));
+        onnx.node("QLinearConv", n.name, new String[] {x.name(), onnx.scalar("x_scale", x.scale()), onnx.scalarInt8("x_zero_point", x.zeroPoint()),
+            w, ws, wzp, onnx.scalar("y_scale", y.scale()), onnx.scalarInt8("y_zero_point", y.zeroPoint()), b},
+                new String[] {convOut}, attrs);
+        clampInt8(n, act, y, convOut);
+    }
+
+    private void add(Node n) throws OnnxExportException, ModelFormatException {
+        Tensor y = tensor(n.out(0));
+        if (n.inputCount() != 2) throw new OnnxExportException("add '" + n.name + "' with a constant operand has no ONNX export (layouts differ)");
+        Tensor a = tensor(n.in(0)), c = tensor(n.in(1));
+        if (!java.util.Arrays.equals(a.shape(), c.shape())) {
+            throw new OnnxExportException("add '" + n.name + "' broadcasts " + java.util.Arrays.toString(a.shape()) + " and "
+                    + java.util.Arrays.toString(c.shape()) + "; only same-shaped adds export");
+        }
+        Activation act = n.activation();
+        if (!y.int8()) {
+            String sum = act == Activation.NONE ? y.name() : onnx.fresh(n.name + ".linear");
+            onnx.node("Add", n.name, new String[] {a.name(), c.name()}, new String[] {sum});
+            activationFloat(n, act, sum, y.name());
+            return;
+        }
+        String fa = dequantize(a, n.name + ".a"), fc = dequantize(c, n.name + ".b"), sum = onnx.fresh(n.name + ".sum");
+        onnx.node("Add", n.name, new String[] {fa, fc}, new String[] {sum});
+        String q = act == Activation.NONE ? y.name() : onnx.fresh(n.name + ".q");
+        onnx.node("QuantizeLinear", onnx.fresh(n.name + ".quantize"), new String[] {sum, onnx.scalar("scale", y.scale()),
+            onnx.scalarInt8("zero_point", y.zeroPoint())}, new String[] {q});
+        clampInt8(n, act, y, q);
+    }
+
+    private String dequantize(Tensor t, String base) {
+        String out = onnx.fresh(base + ".float");
+        onnx.node("DequantizeLinear", onnx.fresh(base + ".dequantize"), new String[] {t.name(), onnx.scalar("scale", t.scale()),
+            onnx.scalarInt8("zero_point", t.zeroPoint())}, new String[] {out});
+        return out;
+    }
+
+    /** dense: weights [out, in] over the flattened input, as Gemm with transB; an HWC input is put back in HWC order first. */
+    private void dense(Node n) throws OnnxExportException, ModelFormatException {
+        Tensor x = tensor(n.in(0)), y = tensor(n.out(0));
+        if (x.int8()) throw new OnnxExportException("int8 dense '" + n.name + "' has no ONNX export yet; export the float model");
+        TensorData w = n.weight("weights");
+        int outN = w.dim(0), inN = w.dim(1);
+        String flat = onnx.fresh(n.name + ".flat"), src = x.name();
+        if (x.shape().length == 3) {
+            src = onnx.fresh(n.name + ".hwc");
+            onnx.node("Transpose", onnx.fresh(n.name + ".to_hwc"), new String[] {x.name()}, new String[] {src}, "perm", new long[] {0, 2, 3, 1});
+        }
+        String shape = onnx.fresh(n.name + ".shape");
+        onnx.int64s(shape, new long[] {2}, new long[] {1, inN});
+        onnx.node("Reshape", onnx.fresh(n.name + ".flatten"), new String[] {src, shape}, new String[] {flat});
+        String wn = onnx.fresh(n.name + ".W"), bn = onnx.fresh(n.name + ".B");
+        onnx.floats(wn, new long[] {outN, inN}, w.toFloatArray());
+        onnx.floats(bn, new long[] {outN}, n.hasWeight("bias") ? n.weight("bias").toFloatArray() : new float[outN]);
+        Activation act = n.activation();
+        String lin = act == Activation.NONE ? y.name() : onnx.fresh(n.name + ".linear");
+        onnx.node("Gemm", n.name, new String[] {flat, wn, bn}, new String[] {lin}, "transB", 1);
+        activationFloat(n, act, lin, y.name());
+    }
+
+    private void unary(Node n) throws OnnxExportException {
+        Tensor x = tensor(n.in(0)), y = tensor(n.out(0));
+        if (x.int8()) throw new OnnxExportException("int8 " + n.op + " '" + n.name + "' (a lookup table in Winnow) has no ONNX export");
+        switch (n.op) {
+            case "relu": activationFloat(n, Activation.RELU, x.name(), y.name()); break;
+            case "relu6": activationFloat(n, Activation.RELU6, x.name(), y.name()); break;
+            case "sigmoid": onnx.node("Sigmoid", n.name, new String[] {x.name()}, new String[] {y.name()}); break;
+            default: onnx.node("Tanh", n.name, new String[] {x.name()}, new String[] {y.name()}); break;
+        }
+    }
+
+    private void quantize(Node n, boolean toInt8) {
+        Tensor x = tensor(n.in(0)), y = tensor(n.out(0));
+        Tensor q = toInt8 ? y : x;
+        onnx.node(toInt8 ? "QuantizeLinear" : "DequantizeLinear", n.name, new String[] {x.name(), onnx.scalar("scale", q.scale()),
+            onnx.scalarInt8("zero_point", q.zeroPoint())}, new String[] {y.name()});
+    }
+
+    private void activationFloat(Node n, Activation act, String in, String out) {
+        if (act == Activation.NONE) return;
+        if (act == Activation.RELU) {
+            onnx.node("Relu", onnx.fresh(n.name + ".relu"), new String[] {in}, new String[] {out});
+            return;
+        }
+        onnx.node("Clip", onnx.fresh(n.name + ".relu6"), new String[] {in, onnx.scalar("min", act.min), onnx.scalar("max", act.max)}, new String[] {out});
+    }
+
+    /** The activation as Winnow applies it to int8 outputs: a clamp to [qmin, qmax] (nothing when that is the whole range). */
+    private void clampInt8(Node n, Activation act, Tensor y, String in) {
+        if (in.equals(y.name())) return;
+        int lo = act.qmin(y.params()), hi = act.qmax(y.params());
+        if (lo == -128 && hi == 127) {
+            onnx.node("Identity", onnx.fresh(n.name + ".act"), new String[] {in}, new String[] {y.name()});
+            return;
+        }
+        onnx.node("Clip", onnx.fresh(n.name + ".act"), new String[] {in, onnx.scalarInt8("qmin", lo), onnx.scalarInt8("qmax", hi)}, new String[] {y.name()});
+    }
+
+    /** One node of the artifact's graph JSON, with typed access to what the translations read. */
+    private final class Node {
+        final String op, name;
+        final Map<String, Object> attrs, weights;
+        final List<Object> inputs, outputs;
+
+        Node(Map<String, Object> node) throws OnnxExportException {
+            this.op = (String) node.get("op");
+            this.name = (String) node.getOrDefault("name", op);
+            this.attrs = node.containsKey("attrs") ? map(node.get("attrs")) : Map.of();
+            this.weights = node.containsKey("weights") ? map(node.get("weights")) : Map.of();
+            this.inputs = list(node.get("inputs"));
+            this.outputs = list(node.get("outputs"));
+        }
+
+        String in(int i) { return (String) inputs.get(i); }
+        String out(int i) { return (String) outputs.get(i); }
+        int inputCount() { return inputs.size(); }
+        boolean hasWeight(String role) { return weights.containsKey(role); }
+
+        TensorData weight(String role) throws ModelFormatException {
+            return artifact.tensor((String) weights.get(role));
+        }
+
+        String string(String key, String dflt) {
+            Object v = attrs.get(key);
+            return v == null ? dflt : v.toString();
+        }
+
+        int[] pair(String key) {
+            Object v = attrs.get(key);
+            if (v == null) return new int[] {1, 1};
+            if (v instanceof Number) return new int[] {((Number) v).intValue(), ((Number) v).intValue()};
+            List<?> l = (List<?>) v;
+            return new int[] {((Number) l.get(0)).intValue(), ((Number) l.get(1)).intValue()};
+        }
+
+        Activation activation() {
+            return Activation.parse(string("activation", "none"));
+        }
+
+        /** The int32 bias as stored, or a float bias quantized as Winnow's loader quantizes it. */
+        int[] int32Bias(int n, float inScale, float[] scales) throws ModelFormatException {
+            if (!hasWeight("bias")) return new int[n];
+            TensorData b = weight("bias");
+            if (b.dtype() == dev.winnow.runtime.format.DType.INT32) return b.toInt32Array();
+            return QuantParams.quantizeBias(b.toFloatArray(), inScale, scales);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) throws OnnxExportException {
+        if (!(o instanceof Map)) throw new OnnxExportException("graph: expected an object, found " + o);
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object o) throws OnnxExportException {
+        if (!(o instanceof List)) throw new OnnxExportException("graph: expected an array, found " + o);
+        return (List<Object>) o;
+    }
+}
