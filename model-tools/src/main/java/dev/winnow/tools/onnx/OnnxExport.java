@@ -18,8 +18,10 @@ import java.util.Map;
  * scales and zero points of its artifact). Float ops map to Conv, Gemm, Add, Relu, Clip, Sigmoid and
  * Tanh; int8 convolutions to QLinearConv with the artifact's per-channel or per-tensor weight scales
  * and int32 bias, int8 adds to DequantizeLinear, Add, QuantizeLinear, and fused activations to a Clip
- * in the quantized domain. Ops with no ONNX counterpart here (rnnpool, detect, the model families)
- * are refused by name.
+ * in the quantized domain. FastGRNN and RNNPool are unrolled into MatMul, Sigmoid, Tanh and
+ * elementwise ops ({@link RnnExport}); an int8 RNNPool (Q15 cells in Winnow) runs in float between
+ * DequantizeLinear and QuantizeLinear. Ops with no ONNX form here (detect, centernet_decode, bonsai,
+ * protonn, ...) are refused by name.
  */
 public final class OnnxExport {
     private final Artifact artifact;
@@ -92,9 +94,11 @@ public final class OnnxExport {
             case "relu": case "relu6": case "sigmoid": case "tanh": unary(n); break;
             case "quantize": quantize(n, true); break;
             case "dequantize": quantize(n, false); break;
+            case "rnnpool": rnnPool(n); break;
+            case "fastgrnn": fastGrnn(n); break;
             default:
                 throw new OnnxExportException("op '" + n.op + "' (node '" + n.name + "') has no ONNX export; exportable: "
-                        + "conv2d, depthwise_conv2d, add, dense, relu, relu6, sigmoid, tanh, quantize, dequantize");
+                        + "conv2d, depthwise_conv2d, add, dense, relu, relu6, sigmoid, tanh, quantize, dequantize, rnnpool, fastgrnn");
         }
     }
 
@@ -201,6 +205,60 @@ public final class OnnxExport {
         }
     }
 
+    private void rnnPool(Node n) throws OnnxExportException, ModelFormatException {
+        Tensor x = tensor(n.in(0)), y = tensor(n.out(0));
+        int k = n.integer("patch", 0), stride = n.integer("stride", 0), c = x.shape()[2];
+        RnnExport.Cell rnn1 = n.cell("rnn1.", c, n.integer("hidden1", 0)), rnn2 = n.cell("rnn2.", rnn1.hidden(), n.integer("hidden2", 0));
+        String in = x.int8() ? dequantize(x, n.name + ".in") : x.name();
+        String out = y.int8() ? onnx.fresh(n.name + ".float") : y.name();
+        new RnnExport(onnx).rnnPool(n.name, in, out, x.shape()[0], x.shape()[1], k, stride, n.integer("pad_output", 0) == 1, rnn1, rnn2);
+        if (y.int8()) {
+            onnx.node("QuantizeLinear", onnx.fresh(n.name + ".quantize"), new String[] {out, onnx.scalar("scale", y.scale()),
+                onnx.scalarInt8("zero_point", y.zeroPoint())}, new String[] {y.name()});
+        }
+    }
+
+    /** fastgrnn: sequence [T, D] (normalized by mean and std when given) to the final state, then the optional dense layer. */
+    private void fastGrnn(Node n) throws OnnxExportException, ModelFormatException {
+        Tensor x = tensor(n.in(0)), y = tensor(n.out(0));
+        int steps = x.shape()[0], d = x.shape()[1], hidden = n.integer("hidden", 0);
+        RnnExport rnn = new RnnExport(onnx);
+        String seq = x.name();
+        if (n.hasWeight("mean")) seq = binary("Sub", n.name, seq, n.name + ".mean", new long[] {1, steps, d}, n.weight("mean").toFloatArray());
+        if (n.hasWeight("std")) {
+            float[] inv = n.weight("std").toFloatArray();
+            for (int i = 0; i < inv.length; i++) inv[i] = 1f / inv[i];
+            seq = binary("Mul", n.name, seq, n.name + ".inv_std", new long[] {1, steps, d}, inv);
+        }
+        seq = rnn.reshape(n.name, seq, steps, 1, d);
+        if (n.string("direction", "forward").equals("backward")) {
+            String rev = onnx.fresh(n.name + ".reverse");
+            long[] back = new long[steps];
+            for (int t = 0; t < steps; t++) back[t] = steps - 1 - t;
+            onnx.int64s(rev, new long[] {steps}, back);
+            String r = onnx.fresh(n.name + ".reversed");
+            onnx.node("Gather", r, new String[] {seq, rev}, new String[] {r}, "axis", 0L);
+            seq = r;
+        }
+        String h = rnn.run(n.name, n.cell("", d, hidden), seq, steps);
+        if (!n.hasWeight("fc")) {
+            onnx.node("Identity", onnx.fresh(n.name + ".out"), new String[] {h}, new String[] {y.name()});
+            return;
+        }
+        int classes = y.shape()[0];
+        String w = onnx.fresh(n.name + ".fc"), b = onnx.fresh(n.name + ".fc_bias");
+        onnx.floats(w, new long[] {classes, hidden}, n.weight("fc").toFloatArray());
+        onnx.floats(b, new long[] {classes}, n.hasWeight("fc_bias") ? n.weight("fc_bias").toFloatArray() : new float[classes]);
+        onnx.node("Gemm", n.name, new String[] {h, w, b}, new String[] {y.name()}, "transB", 1);
+    }
+
+    private String binary(String op, String base, String x, String constant, long[] dims, float[] v) {
+        String c = onnx.fresh(constant), out = onnx.fresh(base + "." + op.toLowerCase());
+        onnx.floats(c, dims, v);
+        onnx.node(op, out, new String[] {x, c}, new String[] {out});
+        return out;
+    }
+
     private void quantize(Node n, boolean toInt8) {
         Tensor x = tensor(n.in(0)), y = tensor(n.out(0));
         Tensor q = toInt8 ? y : x;
@@ -263,6 +321,25 @@ public final class OnnxExport {
             if (v instanceof Number) return new int[] {((Number) v).intValue(), ((Number) v).intValue()};
             List<?> l = (List<?>) v;
             return new int[] {((Number) l.get(0)).intValue(), ((Number) l.get(1)).intValue()};
+        }
+
+        int integer(String key, int dflt) {
+            Object v = attrs.get(key);
+            return v == null ? dflt : ((Number) v).intValue();
+        }
+
+        /** A FastGRNN cell from the weights under {@code prefix}, read as Winnow's loader reads them (ζ and ν through a sigmoid). */
+        RnnExport.Cell cell(String prefix, int input, int hidden) throws ModelFormatException {
+            boolean lowW = !hasWeight(prefix + "W"), lowU = !hasWeight(prefix + "U");
+            float[] w1 = weight(prefix + (lowW ? "W1" : "W")).toFloatArray(), u1 = weight(prefix + (lowU ? "U1" : "U")).toFloatArray();
+            float[] w2 = lowW ? weight(prefix + "W2").toFloatArray() : null, u2 = lowU ? weight(prefix + "U2").toFloatArray() : null;
+            return new RnnExport.Cell(input, hidden, w1, w2, lowW ? w1.length / input : 0, u1, u2, lowU ? u1.length / hidden : 0,
+                    weight(prefix + "bg").toFloatArray(), weight(prefix + "bh").toFloatArray(),
+                    sigmoid(weight(prefix + "zeta").toFloatArray()[0]), sigmoid(weight(prefix + "nu").toFloatArray()[0]));
+        }
+
+        private float sigmoid(float x) {
+            return (float) (1 / (1 + Math.exp(-x)));
         }
 
         Activation activation() {

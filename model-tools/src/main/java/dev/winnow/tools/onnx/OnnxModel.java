@@ -17,7 +17,7 @@ final class OnnxModel {
     /** IR version 8 is the one that goes with opset 17. */
     static final int IR_VERSION = 8;
     static final int FLOAT = 1, INT8 = 3, INT32 = 6, INT64 = 7;
-    private static final int ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_INTS = 7;
+    private static final int ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_STRING = 3, ATTR_INTS = 7;
 
     private final List<ProtoWriter> nodes = new ArrayList<>();
     private final List<ProtoWriter> initializers = new ArrayList<>();
@@ -30,7 +30,7 @@ final class OnnxModel {
         return base + "__" + (unique++);
     }
 
-    /** One node; {@code attrs} are alternating name and value (Integer/Long, Float, or long[]). */
+    /** One node; {@code attrs} are alternating name and value (Integer/Long, Float, String, or long[]). */
     void node(String opType, String name, String[] in, String[] out, Object... attrs) {
         ProtoWriter n = new ProtoWriter();
         for (String s : in) n.string(1, s);
@@ -43,6 +43,7 @@ final class OnnxModel {
     private static ProtoWriter attribute(String name, Object value) {
         ProtoWriter a = new ProtoWriter().string(1, name);
         if (value instanceof Float) return a.float32(2, (Float) value).int64(20, ATTR_FLOAT);
+        if (value instanceof String) return a.string(4, (String) value).int64(20, ATTR_STRING);
         if (value instanceof Number) return a.int64(3, ((Number) value).longValue()).int64(20, ATTR_INT);
         if (value instanceof long[]) {
             for (long v : (long[]) value) a.int64(8, v);

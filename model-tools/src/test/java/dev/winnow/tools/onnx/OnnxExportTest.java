@@ -62,4 +62,57 @@ class OnnxExportTest {
             System.out.printf("%s int8: %d of %d codes differ by one%n", node, off, w.length);
         }
     }
+
+    /** RNNPool alone: float within 1e-5 of the output's scale (Winnow's sigmoid and tanh are its own); int8 (Q15 cells in Winnow, float in ONNX) within 2 codes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"float", "int8"})
+    void rnnPoolAgrees(String kind) throws Exception {
+        try (OrtTwin t = new OrtTwin(GraphSlice.of(detector(kind), "pool", Set.of("pool")::contains))) {
+            float[] x = input(t, 13);
+            compare(t, t.winnow(x), t.ort(x), kind.equals("int8") ? 2 : 1e-5);
+        }
+    }
+
+    /**
+     * The whole detector but its detect op, on a random image: float within 1e-4 of the scores' scale;
+     * int8 within 4 codes of the score head (each of the dozen requantizations may round the other way).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"float", "int8"})
+    void detectorBackboneAgrees(String kind) throws Exception {
+        try (OrtTwin t = new OrtTwin(GraphSlice.of(detector(kind), "backbone", n -> !n.equals("detect")))) {
+            float[] x = input(t, 17);
+            if (kind.equals("float")) for (int i = 0; i < x.length; i++) x[i] = (x[i] + 1) / 2;
+            float[] w = t.winnow(x), o = t.ort(x);
+            if (kind.equals("float")) {
+                compare(t, w, o, 1e-4);
+                return;
+            }
+            double code = ((Number) tensorAttr(detector(kind), "score", "scale")).doubleValue(), diff = 0;
+            for (int i = 0; i < w.length; i++) diff = Math.max(diff, Math.abs(w[i] - o[i]));
+            System.out.printf("int8 backbone: scores differ by up to %.2f codes%n", diff / code);
+            assertTrue(diff <= 4 * code + 1e-6, "scores differ by " + diff / code + " codes");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Object tensorAttr(Artifact a, String tensor, String key) {
+        for (Object o : (java.util.List<Object>) a.metadata().graph().get().get("tensors")) {
+            java.util.Map<String, Object> t = (java.util.Map<String, Object>) o;
+            if (tensor.equals(t.get("name"))) return t.get(key);
+        }
+        throw new IllegalArgumentException(tensor);
+    }
+
+    /** |winnow − onnxruntime| ≤ bound · (max |y| + 1) for float outputs, ≤ bound codes for int8. */
+    static void compare(OrtTwin t, float[] w, float[] o, double bound) {
+        double max = 0, diff = 0;
+        for (int i = 0; i < w.length; i++) {
+            max = Math.max(max, Math.abs(w[i]));
+            diff = Math.max(diff, Math.abs(w[i] - o[i]));
+        }
+        double limit = t.model.output(0).type() == ElementType.INT8 ? bound : bound * (max + 1);
+        System.out.printf("%s: max |winnow - onnxruntime| %.3g, bound %.3g, max |y| %.3g%n", t.model.name(), diff, limit, max);
+        assertTrue(diff <= limit, t.model.name() + ": differs by " + diff + " > " + limit);
+    }
 }
