@@ -81,10 +81,11 @@ final class OrtTwin implements AutoCloseable {
     }
 
     /**
-     * Runs both once and compares every output element: float within {@code floatTol} · (max |y| + 1),
-     * int8 within {@code codes} codes. Returns the largest differences; throws when an output disagrees.
+     * Runs both once and compares every output element: float within {@code floatTol} · (max |y| + 1)
+     * + {@code floatAbs}, int8 within {@code codes} codes. Returns the largest differences; throws when an
+     * output disagrees.
      */
-    String check(double floatTol, int codes) throws OrtException {
+    String check(double floatTol, int codes, double floatAbs) throws OrtException {
         winnow();
         ort();
         StringBuilder sb = new StringBuilder();
@@ -98,7 +99,7 @@ final class OrtTwin implements AutoCloseable {
                 diff = Math.max(diff, Math.abs(w[i] - o[i]));
                 if (w[i] != o[i]) differ++;
             }
-            double bound = t.type() == ElementType.INT8 ? codes : floatTol * (max + 1);
+            double bound = t.type() == ElementType.INT8 ? codes : floatTol * (max + 1) + floatAbs;
             String line = String.format(java.util.Locale.ROOT, "%s %s: max |winnow - onnxruntime| %.3g (bound %.3g), %d of %d differ",
                     t.name(), t.type() == ElementType.INT8 ? "int8 codes" : "float", diff, bound, differ, w.length);
             if (!(diff <= bound)) throw new IllegalStateException("the twins disagree: " + line);

@@ -53,7 +53,7 @@ public final class SideBySide {
         if (reason == null) {
             // the twins must agree before either is timed; a disagreement ends the run here
             try (OrtTwin t = new OrtTwin(c.model(), c.input())) {
-                for (String line : t.check(c.floatTol(), c.int8Codes()).split("\n")) System.out.println(name + ": " + line);
+                for (String line : t.check(c.floatTol(), c.int8Codes(), c.floatAbs()).split("\n")) System.out.println(name + ": " + line);
             }
         }
         ChainedOptionsBuilder o = new OptionsBuilder().include(SideBySideBenchmarks.class.getName() + ".call")

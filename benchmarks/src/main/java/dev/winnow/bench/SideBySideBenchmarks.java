@@ -39,7 +39,7 @@ public class SideBySideBenchmarks {
             return;
         }
         twin = new OrtTwin(c.model(), c.input());
-        twin.check(c.floatTol(), c.int8Codes());
+        twin.check(c.floatTol(), c.int8Codes(), c.floatAbs());
     }
 
     @Benchmark

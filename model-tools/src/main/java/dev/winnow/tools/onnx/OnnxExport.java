@@ -20,8 +20,9 @@ import java.util.Map;
  * and int32 bias, int8 adds to DequantizeLinear, Add, QuantizeLinear, and fused activations to a Clip
  * in the quantized domain. FastGRNN and RNNPool are unrolled into MatMul, Sigmoid, Tanh and
  * elementwise ops ({@link RnnExport}); an int8 RNNPool (Q15 cells in Winnow) runs in float between
- * DequantizeLinear and QuantizeLinear. Ops with no ONNX form here (detect, centernet_decode, bonsai,
- * protonn, ...) are refused by name.
+ * DequantizeLinear and QuantizeLinear; a float Bonsai becomes its path as a 0/1 weight per node
+ * ({@link BonsaiExport}). Ops with no ONNX form here (detect, centernet_decode, protonn, int8 or
+ * Q15 Bonsai, ...) are refused by name.
  */
 public final class OnnxExport {
     private final Artifact artifact;
@@ -96,9 +97,10 @@ public final class OnnxExport {
             case "dequantize": quantize(n, false); break;
             case "rnnpool": rnnPool(n); break;
             case "fastgrnn": fastGrnn(n); break;
+            case "bonsai": bonsai(n); break;
             default:
                 throw new OnnxExportException("op '" + n.op + "' (node '" + n.name + "') has no ONNX export; exportable: "
-                        + "conv2d, depthwise_conv2d, add, dense, relu, relu6, sigmoid, tanh, quantize, dequantize, rnnpool, fastgrnn");
+                        + "conv2d, depthwise_conv2d, add, dense, relu, relu6, sigmoid, tanh, quantize, dequantize, rnnpool, fastgrnn, bonsai (float)");
         }
     }
 
@@ -252,6 +254,19 @@ public final class OnnxExport {
         onnx.node("Gemm", n.name, new String[] {h, w, b}, new String[] {y.name()}, "transB", 1);
     }
 
+    private void bonsai(Node n) throws OnnxExportException, ModelFormatException {
+        String arithmetic = n.string("arithmetic", "float");
+        if (!arithmetic.equals("float")) throw new OnnxExportException("bonsai '" + n.name + "' with " + arithmetic + " arithmetic has no ONNX export; export its float model");
+        Tensor x = tensor(n.in(0));
+        if (x.shape().length == 3) throw new OnnxExportException("bonsai '" + n.name + "' over an HWC tensor has no ONNX export; give it a flat input");
+        int d = 1;
+        for (int s : x.shape()) d *= s;
+        String flat = x.shape().length == 1 ? x.name() : new RnnExport(onnx).reshape(n.name, x.name(), 1, d);
+        new BonsaiExport(onnx).export(n.name, new BonsaiExport.Params(d, n.integer("projection", 0), n.integer("classes", 0), n.integer("depth", 0),
+                n.number("sigma", 1f), n.weight("mean").toFloatArray(), n.weight("std").toFloatArray(), n.weight("Z").toFloatArray(),
+                n.weight("W").toFloatArray(), n.weight("V").toFloatArray(), n.weight("theta").toFloatArray()), flat, n.out(0));
+    }
+
     private String binary(String op, String base, String x, String constant, long[] dims, float[] v) {
         String c = onnx.fresh(constant), out = onnx.fresh(base + "." + op.toLowerCase());
         onnx.floats(c, dims, v);
@@ -321,6 +336,11 @@ public final class OnnxExport {
             if (v instanceof Number) return new int[] {((Number) v).intValue(), ((Number) v).intValue()};
             List<?> l = (List<?>) v;
             return new int[] {((Number) l.get(0)).intValue(), ((Number) l.get(1)).intValue()};
+        }
+
+        float number(String key, float dflt) {
+            Object v = attrs.get(key);
+            return v == null ? dflt : ((Number) v).floatValue();
         }
 
         int integer(String key, int dflt) {
