@@ -87,7 +87,7 @@ final class FamilyCases {
         Model m = Model.load(GraphSlice.of(a, "teacher", n -> !n.contains("centernet_decode") && !isDecode(a, n)));
         float[] x = SideBySideCases.random(m.input(0), 5);
         for (int i = 0; i < x.length; i++) x[i] = (x[i] + 1) / 2;
-        return new SideBySideCases.Case("teacher-fp32", m, x, "frames/s", 1e-3, 0);
+        return new SideBySideCases.Case("teacher-fp32", m, x, "frames/s", 1e-4, 0);
     }
 
     @SuppressWarnings("unchecked")

@@ -29,7 +29,7 @@ final class ExportCommand implements Runnable {
     @Command(name = "onnx", mixinStandardHelpOptions = true,
             description = {"Export a graph artifact as an ONNX model (opset 17) with the same weights.",
                 "HWC tensors become NCHW with a batch of one; int8 graphs stay int8 (QLinearConv, QuantizeLinear, DequantizeLinear).",
-                "RNNPool and FastGRNN are unrolled; ops with no ONNX form here (detect, centernet_decode, bonsai, ...) are refused by name."},
+                "RNNPool, FastGRNN and float Bonsai are unrolled into standard ops; ops with no ONNX form here (detect, centernet_decode, protonn, int8 lookup-table activations, ...) are refused by name."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:written", "2:usage error", "3:not a valid artifact", "7:the artifact cannot be read",
                 "8:the graph holds an op or tensor type with no ONNX export (nothing written)"})

@@ -90,7 +90,13 @@ public final class OnnxExport {
         switch (n.op) {
             case "conv2d": conv(n, false); break;
             case "depthwise_conv2d": conv(n, true); break;
-            case "add": add(n); break;
+            case "add": if (tensor(n.in(0)).int8()) add(n); else arithmetic(n, "Add"); break;
+            case "sub": arithmetic(n, "Sub"); break;
+            case "mul": arithmetic(n, "Mul"); break;
+            case "concat": concat(n); break;
+            case "mean": mean(n); break;
+            case "hard_swish": case "hard_sigmoid": hard(n); break;
+            case "resize_bilinear": resize(n); break;
             case "dense": dense(n); break;
             case "relu": case "relu6": case "sigmoid": case "tanh": unary(n); break;
             case "quantize": quantize(n, true); break;
@@ -100,7 +106,7 @@ public final class OnnxExport {
             case "bonsai": bonsai(n); break;
             default:
                 throw new OnnxExportException("op '" + n.op + "' (node '" + n.name + "') has no ONNX export; exportable: "
-                        + "conv2d, depthwise_conv2d, add, dense, relu, relu6, sigmoid, tanh, quantize, dequantize, rnnpool, fastgrnn, bonsai (float)");
+                        + "conv2d, depthwise_conv2d, add, dense, relu, relu6, sigmoid, tanh, quantize, dequantize, sub, mul, concat, mean, hard_swish, hard_sigmoid, resize_bilinear, rnnpool, fastgrnn, bonsai (float)");
         }
     }
 
@@ -141,6 +147,90 @@ public final class OnnxExport {
             w, ws, wzp, onnx.scalar("y_scale", y.scale()), onnx.scalarInt8("y_zero_point", y.zeroPoint()), b},
                 new String[] {convOut}, attrs);
         clampInt8(n, act, y, convOut);
+    }
+
+    /**
+     * Float add, sub, mul with NumPy broadcasting. Two HWC operands broadcast the same way in NCHW; a
+     * constant per channel ([C], [1, 1, C]) or a scalar becomes [1, C, 1, 1] or a scalar. Other
+     * mixes of layouts are refused.
+     */
+    private void arithmetic(Node n, String op) throws OnnxExportException, ModelFormatException {
+        Tensor x = tensor(n.in(0)), y = tensor(n.out(0));
+        if (x.int8()) throw new OnnxExportException("int8 " + n.op + " '" + n.name + "' has no ONNX export");
+        String a = x.name(), b;
+        if (n.hasWeight("b")) {
+            TensorData c = n.weight("b");
+            int count = c.elementCount();
+            long[] dims;
+            if (count == 1) dims = new long[0];
+            else if (x.shape().length == 3 && count == x.shape()[2] && c.dim(c.rank() - 1) == count) dims = new long[] {1, count, 1, 1};
+            else if (x.shape().length != 3 && c.rank() <= x.shape().length) dims = new Tensor("", c.shape(), false, 1, 0).onnxShape();
+            else throw new OnnxExportException(n.op + " '" + n.name + "': constant of shape " + java.util.Arrays.toString(c.shape()) + " has no NCHW form");
+            b = onnx.fresh(n.name + ".b");
+            onnx.floats(b, dims, c.toFloatArray());
+            if (n.integer("reverse", 0) == 1) {
+                String t = a;
+                a = b;
+                b = t;
+            }
+        } else {
+            Tensor other = tensor(n.in(1));
+            if (other.shape().length != x.shape().length) {
+                throw new OnnxExportException(n.op + " '" + n.name + "' broadcasts operands of different ranks; no NCHW form");
+            }
+            b = other.name();
+        }
+        Activation act = n.activation();
+        String res = act == Activation.NONE ? y.name() : onnx.fresh(n.name + ".linear");
+        onnx.node(op, n.name, new String[] {a, b}, new String[] {res});
+        activationFloat(n, act, res, y.name());
+    }
+
+    /** concat along Winnow's last axis: channels (ONNX axis 1) for HWC tensors. */
+    private void concat(Node n) throws OnnxExportException {
+        Tensor y = tensor(n.out(0));
+        if (y.int8()) throw new OnnxExportException("int8 concat '" + n.name + "' has no ONNX export");
+        String[] in = new String[n.inputCount()];
+        for (int i = 0; i < in.length; i++) in[i] = n.in(i);
+        onnx.node("Concat", n.name, in, new String[] {y.name()}, "axis", y.shape().length == 3 ? 1L : -1L);
+    }
+
+    /** mean over H and W of an HWC tensor (global average pooling) as ReduceMean over axes 2 and 3. */
+    private void mean(Node n) throws OnnxExportException {
+        Tensor x = tensor(n.in(0)), y = tensor(n.out(0));
+        Object axes = n.attrs.get("axes");
+        if (x.int8() || x.shape().length != 3 || !(axes instanceof List) || !List.of(0L, 1L).equals(axes)) {
+            throw new OnnxExportException("mean '" + n.name + "' other than a float mean over H and W of an HWC tensor has no ONNX export");
+        }
+        onnx.node("ReduceMean", n.name, new String[] {x.name()}, new String[] {y.name()}, "axes", new long[] {2, 3}, "keepdims", (long) n.integer("keep_dims", 0));
+    }
+
+    /** hard_sigmoid: clip(x + 3, 0, 6) · scale; hard_swish: x · scale · clip(x + 3, 0, 6) (Winnow's order of operations). */
+    private void hard(Node n) throws OnnxExportException {
+        Tensor x = tensor(n.in(0)), y = tensor(n.out(0));
+        if (x.int8()) throw new OnnxExportException("int8 " + n.op + " '" + n.name + "' has no ONNX export");
+        String scale = onnx.scalar(n.name + ".scale", n.number("scale", 1f / 6));
+        String shifted = onnx.fresh(n.name + ".plus3"), clipped = onnx.fresh(n.name + ".relu6");
+        onnx.node("Add", shifted, new String[] {x.name(), onnx.scalar("three", 3f)}, new String[] {shifted});
+        onnx.node("Clip", clipped, new String[] {shifted, onnx.scalar("zero", 0f), onnx.scalar("six", 6f)}, new String[] {clipped});
+        if (n.op.equals("hard_sigmoid")) {
+            onnx.node("Mul", n.name, new String[] {clipped, scale}, new String[] {y.name()});
+            return;
+        }
+        String xs = onnx.fresh(n.name + ".x_scale");
+        onnx.node("Mul", xs, new String[] {x.name(), scale}, new String[] {xs});
+        onnx.node("Mul", n.name, new String[] {xs, clipped}, new String[] {y.name()});
+    }
+
+    /** TensorFlow's ResizeBilinear as Resize (linear) with the matching coordinate transformation. */
+    private void resize(Node n) throws OnnxExportException {
+        Tensor x = tensor(n.in(0)), y = tensor(n.out(0));
+        if (x.int8()) throw new OnnxExportException("int8 resize_bilinear '" + n.name + "' has no ONNX export");
+        boolean align = n.integer("align_corners", 0) == 1, half = n.integer("half_pixel_centers", 0) == 1;
+        String sizes = onnx.fresh(n.name + ".sizes");
+        onnx.int64s(sizes, new long[] {4}, y.onnxShape());
+        onnx.node("Resize", n.name, new String[] {x.name(), "", "", sizes}, new String[] {y.name()}, "mode", "linear",
+                "coordinate_transformation_mode", align ? "align_corners" : half ? "half_pixel" : "asymmetric");
     }
 
     private void add(Node n) throws OnnxExportException, ModelFormatException {
