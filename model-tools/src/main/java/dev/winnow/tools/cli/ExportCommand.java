@@ -3,6 +3,7 @@ package dev.winnow.tools.cli;
 import dev.winnow.registry.cli.Exits;
 import dev.winnow.runtime.format.Artifact;
 import dev.winnow.runtime.format.ArtifactReader;
+import dev.winnow.tools.onnx.GraphSlice;
 import dev.winnow.tools.onnx.OnnxExport;
 import dev.winnow.tools.onnx.OnnxExportException;
 import java.nio.file.Files;
@@ -37,10 +38,13 @@ final class ExportCommand implements Runnable {
         @Spec CommandLine.Model.CommandSpec spec;
         @Option(names = "--model", required = true, description = "artifact to export (.wnm)") Path model;
         @Option(names = "--out", required = true, description = "ONNX file to write") Path out;
+        @Option(names = "--stop-before", paramLabel = "NODE", description = "export only the nodes before this one (e.g. the detector's 'detect'); "
+                + "tensors they write that nothing after reads become the outputs") String stopBefore;
 
         @Override
         public Integer call() throws Exception {
             Artifact a = ArtifactReader.read(model);
+            if (stopBefore != null) a = ArtifactReader.read(GraphSlice.before(a, stopBefore));
             byte[] onnx;
             try {
                 onnx = OnnxExport.toOnnx(a);

@@ -24,6 +24,22 @@ import java.util.function.Predicate;
 public final class GraphSlice {
     private GraphSlice() {}
 
+    /** The nodes before {@code node}, which must be a node of the graph other than its first. */
+    @SuppressWarnings("unchecked")
+    public static byte[] before(Artifact a, String node) throws ModelFormatException {
+        Map<String, Object> graph = a.metadata().graph().orElseThrow(() -> new ModelFormatException("artifact has no graph"));
+        Set<String> keep = new LinkedHashSet<>();
+        for (Object o : (List<Object>) graph.get("nodes")) {
+            String name = (String) ((Map<String, Object>) o).get("name");
+            if (name != null && name.equals(node)) {
+                if (keep.isEmpty()) throw new ModelFormatException("node '" + node + "' is the graph's first: nothing before it to export");
+                return of(a, a.metadata().name(), keep::contains);
+            }
+            keep.add(name);
+        }
+        throw new ModelFormatException("the graph has no node '" + node + "'");
+    }
+
     /** The nodes {@code keep} accepts by name, in their order. */
     @SuppressWarnings("unchecked")
     public static byte[] of(Artifact a, String name, Predicate<String> keep) throws ModelFormatException {

@@ -44,6 +44,20 @@ class ExportCommandTest {
     }
 
     @Test
+    void stopBeforeExportsTheDetectorWithoutItsDecodeOp() throws Exception {
+        Path onnx = tmp.resolve("detector.onnx");
+        CliRun.Result r = CliRun.winnow("export", "onnx", "--model", "detector/person-detector-float.wnm", "--stop-before", "detect", "--out", onnx.toString());
+        assertEquals(0, r.code(), r.err());
+        try (OrtSession s = OrtEnvironment.getEnvironment().createSession(onnx.toString(), new OrtSession.SessionOptions())) {
+            assertEquals(java.util.Set.of("score", "box"), s.getOutputNames());
+        }
+        CliRun.Result unknown = CliRun.winnow("export", "onnx", "--model", "detector/person-detector-float.wnm", "--stop-before", "nms", "--out", onnx.toString() + "2");
+        assertEquals(Exits.INVALID_ARTIFACT, unknown.code());
+        assertTrue(unknown.err().contains("no node 'nms'"), unknown.err());
+        assertFalse(Files.exists(tmp.resolve("detector.onnx2")));
+    }
+
+    @Test
     void missingModelAndUnknownOptionAreUserErrors() {
         CliRun.Result missing = CliRun.winnow("export", "onnx", "--model", tmp.resolve("none.wnm").toString(), "--out", tmp.resolve("x.onnx").toString());
         assertEquals(Exits.INPUT, missing.code());
