@@ -19,7 +19,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ ! -f benchmarks/target/benchmarks.jar ] || [ -n "$(find model-runtime/src model-tools/src benchmarks/src -newer benchmarks/target/benchmarks.jar -name '*.java' -print -quit)" ]; then
-  mvn -B -ntp -o -q -Dstyle.color=never -Pbench -pl benchmarks -am package -DskipTests
+  # the build's own output only when it fails: the run's output ends with the CSV block
+  if ! build=$(mvn -B -ntp -o -q -Pbench -pl benchmarks -am package -DskipTests 2>&1); then echo "$build"; exit 1; fi
 fi
 pin=()
 if command -v taskset >/dev/null; then pin=(taskset -c 0); fi

@@ -121,8 +121,4 @@ final class OnnxModel {
         return new ProtoWriter().int64(1, IR_VERSION).string(2, "winnow").string(3, producerVersion)
                 .message(7, g).message(8, new ProtoWriter().string(1, "").int64(2, OPSET)).toByteArray();
     }
-
-    int nodeCount() {
-        return nodes.size();
-    }
 }
