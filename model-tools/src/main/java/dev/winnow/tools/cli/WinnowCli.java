@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
             "10:quality check failed (--strict: accuracy near chance or a loss over --max-loss; nothing fits --budget)",
             "11:result refused as worse than its base (nothing written or published)"},
         description = "Tiny models for stream processing: train, compress, evaluate, import, inspect, sign and publish model artifacts.",
-        subcommands = {dev.winnow.tools.teacher.TeacherCommand.class, dev.winnow.tools.detect.DetectorCommand.class, TrainCommand.class, dev.winnow.tools.cnn.TrainCnnCommand.class, CompressCommand.class, EvalCommand.class, InspectCommand.class, ImportCommand.class, KeygenCommand.class, SignCommand.class, VerifyCommand.class, RegistryCommand.class, dev.winnow.tools.clips.ClipsCommand.class})
+        subcommands = {dev.winnow.tools.teacher.TeacherCommand.class, dev.winnow.tools.detect.DetectorCommand.class, TrainCommand.class, dev.winnow.tools.cnn.TrainCnnCommand.class, CompressCommand.class, EvalCommand.class, InspectCommand.class, ImportCommand.class, KeygenCommand.class, SignCommand.class, VerifyCommand.class, ExportCommand.class, RegistryCommand.class, dev.winnow.tools.clips.ClipsCommand.class})
 public final class WinnowCli implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 
