@@ -44,7 +44,7 @@ class JobOptionsTest {
         }
         assertEquals(List.of(), undocumented, "options without a description");
         assertEquals(8, main.getSubcommands().size(), "the five jobs, cascade-eval, adapt-worker and produce");
-        assertEquals(List.of("frames"), List.copyOf(main.getSubcommands().get("produce").getSubcommands().keySet()));
+        assertEquals(List.of("frames", "readings"), List.copyOf(main.getSubcommands().get("produce").getSubcommands().keySet()));
     }
 
     @Test
