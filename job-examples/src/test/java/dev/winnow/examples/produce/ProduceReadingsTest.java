@@ -3,6 +3,7 @@ package dev.winnow.examples.produce;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.connectors.avro.AvroFormat;
+import dev.winnow.connectors.testing.ClassResource;
 import dev.winnow.connectors.testing.KafkaBroker;
 import dev.winnow.flink.types.SensorReading;
 import dev.winnow.registry.cli.Exits;
@@ -17,9 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,17 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProduceReadingsTest {
     @TempDir static Path tmp;
-    static KafkaBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = new KafkaBroker();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension static final ClassResource<KafkaBroker> BROKER = ClassResource.of(KafkaBroker::new);
 
     static CommandRun produce(String... args) {
         return CommandRun.of(ProduceReadings::new, args);
@@ -51,7 +41,7 @@ class ProduceReadingsTest {
         Path series = tmp.resolve("series.csv");
         Files.writeString(series, "# a tiny real-looking series: id,time,two values,label\nm,0,1.5,20.0,0\nm,1000,1.6,20.5,1\nm,2000,1.7,21.0,0\n");
         CommandRun r = produce("--series", series.toString(), "--sensors", "40", "--readings", "6", "--rate", "0",
-                "--kafka", broker.bootstrap(), "--topic", "readings", "--partitions", "3");
+                "--kafka", BROKER.get().bootstrap(), "--topic", "readings", "--partitions", "3");
         assertEquals(Exits.OK, r.exit(), r.err());
         assertTrue(r.out().startsWith("produced 240 readings"), r.out());
         assertTrue(r.out().contains("of 40 sensors") && r.out().contains("series.csv: 3 readings of 2 values"), r.out());
@@ -59,7 +49,7 @@ class ProduceReadingsTest {
         Set<String> real = Set.of("1.5/20.0/0", "1.6/20.5/1", "1.7/21.0/0");
         Map<String, List<Long>> times = new HashMap<>();
         Set<String> seen = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> rec : broker.readCommitted("readings", 240, Duration.ofSeconds(1))) {
+        for (ConsumerRecord<byte[], byte[]> rec : BROKER.get().readCommitted("readings", 240, Duration.ofSeconds(1))) {
             SensorReading s = AvroFormat.SENSOR_READING.decode(rec.value());
             assertEquals(s.sensorId, new String(rec.key(), StandardCharsets.UTF_8), "keyed by sensor");
             String v = s.values[0] + "/" + s.values[1] + "/" + s.label;
@@ -80,16 +70,16 @@ class ProduceReadingsTest {
     void badInputEndsWithOneLineAndItsExitCode() throws Exception {
         Path bad = tmp.resolve("bad.csv");
         Files.writeString(bad, "m,0,1.5,0\nm,oops,1.6,1\n");
-        CommandRun r = produce("--series", bad.toString(), "--kafka", broker.bootstrap());
+        CommandRun r = produce("--series", bad.toString(), "--kafka", BROKER.get().bootstrap());
         assertEquals(Exits.INPUT, r.exit());
         assertTrue(r.err().contains("bad.csv: line 2: timestampMillis 'oops' is not an integer"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
 
-        r = produce("--series", tmp.resolve("missing.csv").toString(), "--kafka", broker.bootstrap());
+        r = produce("--series", tmp.resolve("missing.csv").toString(), "--kafka", BROKER.get().bootstrap());
         assertEquals(Exits.INPUT, r.exit());
         assertTrue(r.err().contains("missing.csv"), r.err());
 
-        r = produce("--sensors", "0", "--kafka", broker.bootstrap());
+        r = produce("--sensors", "0", "--kafka", BROKER.get().bootstrap());
         assertEquals(Exits.USAGE, r.exit());
         assertTrue(r.err().contains("--sensors 0: must be positive"), r.err());
 
