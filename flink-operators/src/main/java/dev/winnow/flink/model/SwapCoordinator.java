@@ -31,6 +31,8 @@ public final class SwapCoordinator implements OperatorCoordinator {
     private final Context context;
     private final String operatorName;
     private final SubtaskGateway[] gateways;
+    /** The execution attempt of each subtask whose votes count: a vote of an attempt that has failed since does not. */
+    private final int[] attempts;
     /** Per model key, the newest staged update being voted on. */
     private final Map<String, Ballot> open = new HashMap<>();
     private long lastCheckpoint;
@@ -51,6 +53,8 @@ public final class SwapCoordinator implements OperatorCoordinator {
         this.context = context;
         this.operatorName = operatorName;
         this.gateways = new SubtaskGateway[context.currentParallelism()];
+        this.attempts = new int[gateways.length];
+        java.util.Arrays.fill(attempts, -1);
     }
 
     @Override
@@ -65,6 +69,7 @@ public final class SwapCoordinator implements OperatorCoordinator {
     @Override
     public void handleEventFromOperator(int subtask, int attempt, OperatorEvent event) {
         if (!(event instanceof SwapVote v)) throw new IllegalArgumentException(operatorName + ": unexpected event " + event);
+        if (attempt != attempts[subtask]) return; // sent before that subtask failed; its new attempt votes again
         Ballot b = open.get(v.key());
         if (b != null && v.sequence() < b.sequence) return; // a vote on an update that a newer one replaced
         if (b == null || v.sequence() > b.sequence) {
@@ -122,12 +127,15 @@ public final class SwapCoordinator implements OperatorCoordinator {
 
     @Override
     public void executionAttemptFailed(int subtask, int attempt, Throwable reason) {
+        if (attempt != attempts[subtask]) return;
         gateways[subtask] = null;
+        attempts[subtask] = -1;
     }
 
     @Override
     public void executionAttemptReady(int subtask, int attempt, SubtaskGateway gateway) {
         gateways[subtask] = gateway;
+        attempts[subtask] = attempt;
     }
 
     /** Creates the coordinator on the JobManager; serialized with the job graph. */
