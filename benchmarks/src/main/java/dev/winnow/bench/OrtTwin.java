@@ -11,6 +11,7 @@ import dev.winnow.runtime.graph.ElementType;
 import dev.winnow.runtime.graph.Interpreter;
 import dev.winnow.runtime.graph.TensorSpec;
 import dev.winnow.tools.onnx.OnnxExport;
+import dev.winnow.tools.onnx.OnnxLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
@@ -42,13 +43,13 @@ final class OrtTwin implements AutoCloseable {
         this.session = env.createSession(OnnxExport.toOnnx(model.artifact()), o);
         TensorSpec in = model.input(0);
         writeWinnow(in, input);
-        inputs.put(in.name(), tensor(in, toNchw(input, in.shape())));
+        inputs.put(in.name(), tensor(in, OnnxLayout.toNchw(input, in.shape())));
         for (int k = 0; k < model.outputCount(); k++) {
             TensorSpec t = model.output(k);
             ByteBuffer b = ByteBuffer.allocateDirect(t.elementCount() * (t.type() == ElementType.INT8 ? 1 : 4)).order(ByteOrder.nativeOrder());
             outputBuffers.put(t.name(), b);
-            outputs.put(t.name(), t.type() == ElementType.INT8 ? OnnxTensor.createTensor(env, b, shape(t.shape()), OnnxJavaType.INT8)
-                    : OnnxTensor.createTensor(env, b.asFloatBuffer(), shape(t.shape())));
+            outputs.put(t.name(), t.type() == ElementType.INT8 ? OnnxTensor.createTensor(env, b, OnnxLayout.shape(t.shape()), OnnxJavaType.INT8)
+                    : OnnxTensor.createTensor(env, b.asFloatBuffer(), OnnxLayout.shape(t.shape())));
         }
     }
 
@@ -65,11 +66,11 @@ final class OrtTwin implements AutoCloseable {
             ByteBuffer b = ByteBuffer.allocateDirect(nchw.length);
             for (float v : nchw) b.put((byte) v);
             b.rewind();
-            return OnnxTensor.createTensor(env, b, shape(t.shape()), OnnxJavaType.INT8);
+            return OnnxTensor.createTensor(env, b, OnnxLayout.shape(t.shape()), OnnxJavaType.INT8);
         }
         ByteBuffer b = ByteBuffer.allocateDirect(nchw.length * 4).order(ByteOrder.nativeOrder());
         b.asFloatBuffer().put(nchw);
-        return OnnxTensor.createTensor(env, b.asFloatBuffer(), shape(t.shape()));
+        return OnnxTensor.createTensor(env, b.asFloatBuffer(), OnnxLayout.shape(t.shape()));
     }
 
     void winnow() {
@@ -91,7 +92,7 @@ final class OrtTwin implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         for (int k = 0; k < model.outputCount(); k++) {
             TensorSpec t = model.output(k);
-            float[] w = winnowOutput(k), o = toHwc(ortOutput(t), t.shape());
+            float[] w = winnowOutput(k), o = OnnxLayout.toHwc(ortOutput(t), t.shape());
             double max = 0, diff = 0;
             int differ = 0;
             for (int i = 0; i < w.length; i++) {
@@ -123,29 +124,8 @@ final class OrtTwin implements AutoCloseable {
         return y;
     }
 
-    static long[] shape(int[] s) {
-        if (s.length == 3) return new long[] {1, s[2], s[0], s[1]};
-        long[] d = new long[s.length + 1];
-        d[0] = 1;
-        for (int i = 0; i < s.length; i++) d[i + 1] = s[i];
-        return d;
-    }
 
-    static float[] toNchw(float[] x, int[] s) {
-        if (s.length != 3) return x.clone();
-        int hw = s[0] * s[1], c = s[2];
-        float[] r = new float[x.length];
-        for (int i = 0; i < hw; i++) for (int k = 0; k < c; k++) r[k * hw + i] = x[i * c + k];
-        return r;
-    }
 
-    static float[] toHwc(float[] x, int[] s) {
-        if (s.length != 3) return x.clone();
-        int hw = s[0] * s[1], c = s[2];
-        float[] r = new float[x.length];
-        for (int i = 0; i < hw; i++) for (int k = 0; k < c; k++) r[i * c + k] = x[k * hw + i];
-        return r;
-    }
 
     @Override
     public void close() throws OrtException {

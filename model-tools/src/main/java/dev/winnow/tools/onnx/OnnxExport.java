@@ -35,11 +35,7 @@ public final class OnnxExport {
 
         /** Its shape in the exported model. */
         long[] onnxShape() {
-            if (shape.length == 3) return new long[] {1, shape[2], shape[0], shape[1]};
-            long[] d = new long[shape.length + 1];
-            d[0] = 1;
-            for (int i = 0; i < shape.length; i++) d[i + 1] = shape[i];
-            return d;
+            return OnnxLayout.shape(shape);
         }
     }
 
@@ -164,7 +160,7 @@ public final class OnnxExport {
             long[] dims;
             if (count == 1) dims = new long[0];
             else if (x.shape().length == 3 && count == x.shape()[2] && c.dim(c.rank() - 1) == count) dims = new long[] {1, count, 1, 1};
-            else if (x.shape().length != 3 && c.rank() <= x.shape().length) dims = new Tensor("", c.shape(), false, 1, 0).onnxShape();
+            else if (x.shape().length != 3 && c.rank() <= x.shape().length) dims = OnnxLayout.shape(c.shape());
             else throw new OnnxExportException(n.op + " '" + n.name + "': constant of shape " + java.util.Arrays.toString(c.shape()) + " has no NCHW form");
             b = onnx.fresh(n.name + ".b");
             onnx.floats(b, dims, c.toFloatArray());

@@ -50,8 +50,8 @@ final class OrtTwin implements AutoCloseable {
     /** ONNX Runtime's output 0 for the same input, back in HWC order. */
     float[] ort(float[] x) throws OrtException {
         TensorSpec in = model.input(0), out = model.output(0);
-        float[] nchw = Layout.toNchw(x, in.shape());
-        long[] shape = Layout.onnxShape(in.shape());
+        float[] nchw = OnnxLayout.toNchw(x, in.shape());
+        long[] shape = OnnxLayout.shape(in.shape());
         OnnxTensor t;
         if (in.type() == ElementType.INT8) {
             ByteBuffer b = ByteBuffer.allocateDirect(nchw.length);
@@ -70,39 +70,12 @@ final class OrtTwin implements AutoCloseable {
             } else {
                 y.getFloatBuffer().get(flat);
             }
-            return Layout.toHwc(flat, out.shape());
+            return OnnxLayout.toHwc(flat, out.shape());
         }
     }
 
     @Override
     public void close() throws OrtException {
         session.close();
-    }
-
-    /** HWC ↔ NCHW for rank-3 tensors; other ranks keep their order. */
-    static final class Layout {
-        static long[] onnxShape(int[] s) {
-            if (s.length == 3) return new long[] {1, s[2], s[0], s[1]};
-            long[] d = new long[s.length + 1];
-            d[0] = 1;
-            for (int i = 0; i < s.length; i++) d[i + 1] = s[i];
-            return d;
-        }
-
-        static float[] toNchw(float[] x, int[] s) {
-            if (s.length != 3) return x.clone();
-            int h = s[0], w = s[1], c = s[2];
-            float[] r = new float[x.length];
-            for (int i = 0; i < h * w; i++) for (int k = 0; k < c; k++) r[k * h * w + i] = x[i * c + k];
-            return r;
-        }
-
-        static float[] toHwc(float[] x, int[] s) {
-            if (s.length != 3) return x.clone();
-            int h = s[0], w = s[1], c = s[2];
-            float[] r = new float[x.length];
-            for (int i = 0; i < h * w; i++) for (int k = 0; k < c; k++) r[i * c + k] = x[k * h * w + i];
-            return r;
-        }
     }
 }
