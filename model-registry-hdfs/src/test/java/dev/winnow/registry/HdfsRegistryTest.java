@@ -13,10 +13,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -73,21 +69,7 @@ class HdfsRegistryTest {
     @Test
     void fourWritersAsSeparateProcessesGetVersionsOneToFortyWithoutGapOrDuplicate() throws Exception {
         URI root = URI.create(base + "/registry/concurrent");
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<List<Integer>>> results = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            int writer = t;
-            results.add(pool.submit(() -> {
-                ModelRegistry r = new ModelRegistry(new FlinkFileSystemStore(root, false));
-                List<Integer> got = new ArrayList<>();
-                for (int i = 0; i < 10; i++) got.add(r.publish("m", model(writer * 100 + i, null), "w" + writer, Map.of()).version());
-                return got;
-            }));
-        }
-        List<Integer> all = new ArrayList<>();
-        for (Future<List<Integer>> f : results) all.addAll(f.get(90, TimeUnit.SECONDS));
-        pool.shutdown();
-        all.sort(null);
+        List<Integer> all = ConcurrentPublishers.publish(root, 4, 10, seed -> model(seed, null));
         List<Integer> expected = new ArrayList<>();
         for (int v = 1; v <= 40; v++) expected.add(v);
         assertEquals(expected, all);

@@ -12,10 +12,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,22 +61,7 @@ class S3RegistryTest {
     @Test
     void fourWritersAsSeparateProcessesGetVersionsOneToFortyWithoutGapOrDuplicate() throws Exception {
         URI root = URI.create("s3://models/concurrent");
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<List<Integer>>> results = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            int writer = t;
-            results.add(pool.submit(() -> {
-                // its own store without the in-JVM lock: only the object-store lock keeps the writers apart
-                ModelRegistry r = new ModelRegistry(new FlinkFileSystemStore(root, false));
-                List<Integer> got = new ArrayList<>();
-                for (int i = 0; i < 10; i++) got.add(r.publish("m", TestArtifacts.model("m", writer * 100 + i), "w" + writer, Map.of()).version());
-                return got;
-            }));
-        }
-        List<Integer> all = new ArrayList<>();
-        for (Future<List<Integer>> f : results) all.addAll(f.get(90, TimeUnit.SECONDS));
-        pool.shutdown();
-        all.sort(null);
+        List<Integer> all = ConcurrentPublishers.publish(root, 4, 10, seed -> TestArtifacts.model("m", seed));
         List<Integer> expected = new ArrayList<>();
         for (int v = 1; v <= 40; v++) expected.add(v);
         assertEquals(expected, all);
