@@ -4,6 +4,7 @@ import dev.winnow.examples.io.Samples;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.connectors.avro.AvroFormat;
+import dev.winnow.connectors.testing.ClassResource;
 import dev.winnow.connectors.testing.KafkaBroker;
 import dev.winnow.examples.io.ZoneFile;
 import dev.winnow.examples.report.StaffingReport;
@@ -16,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,23 +27,14 @@ class StadiumStaffingKafkaTest {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
 
-    static KafkaBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = new KafkaBroker();
-        broker.createTopic("schedule", 1);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension static final ClassResource<KafkaBroker> BROKER = ClassResource.of(KafkaBroker::new);
 
     @TempDir Path out;
 
     @Test
     void theScheduleGoesToKafkaExactlyOnceAsInTheCsv() throws Exception {
+        KafkaBroker broker = BROKER.get();
+        broker.createTopic("schedule", 1);
         Path concourse = Samples.dir().resolve("frames/concourse");
         StadiumStaffingJob job = new StadiumStaffingJob();
         new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
