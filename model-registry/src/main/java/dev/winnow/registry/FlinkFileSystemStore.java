@@ -115,9 +115,18 @@ public final class FlinkFileSystemStore implements BlobStore {
         }
     }
 
-    /** Configures Flink's file systems from the Flink configuration in {@code confDir}; see {@link RegistryLocations#configureFromEnvironment}. */
-    static void configure(String confDir) {
-        FileSystem.initialize(org.apache.flink.configuration.GlobalConfiguration.loadConfiguration(confDir), null);
+    /**
+     * Configures Flink's file systems from the Flink configuration in {@code confDir} (null: none) and
+     * the plugins under {@code pluginsRoot} (null: none); see {@link RegistryLocations#configureFromEnvironment}.
+     */
+    static void configure(String confDir, java.nio.file.Path pluginsRoot) {
+        var config = confDir == null ? new org.apache.flink.configuration.Configuration()
+                : org.apache.flink.configuration.GlobalConfiguration.loadConfiguration(confDir);
+        try {
+            FileSystemPlugins.initialize(config, pluginsRoot);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("file system plugins in " + pluginsRoot + ": " + e.getMessage(), e);
+        }
     }
 
     private static String installHint(String scheme) {
@@ -125,7 +134,8 @@ public final class FlinkFileSystemStore implements BlobStore {
             return "the winnow jar bundles flink-s3-fs-hadoop; in a Flink cluster copy opt/flink-s3-fs-hadoop-*.jar to plugins/s3-fs-hadoop/";
         }
         if (scheme.contains("hdfs") || scheme.equals("viewfs")) {
-            return "Flink reads it through flink-hadoop-fs and the Hadoop client on the classpath (HADOOP_CLASSPATH on a cluster); the winnow jar has neither";
+            return "the winnow build lays out plugins/hdfs beside winnow.jar (or set FLINK_PLUGINS_DIR); "
+                    + "a Flink cluster reads it through flink-hadoop-fs and the Hadoop client on its class path (HADOOP_CLASSPATH)";
         }
         return "install Flink's file system plugin for it (plugins/ in a Flink cluster, the classpath elsewhere)";
     }

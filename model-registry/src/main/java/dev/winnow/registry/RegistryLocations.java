@@ -47,21 +47,41 @@ public final class RegistryLocations {
 
     /**
      * For a command-line process only (inside a Flink job the cluster has set up its file systems and
-     * plugins): when {@code FLINK_CONF_DIR} is set, configures Flink's file systems from its
-     * {@code config.yaml}, as the {@code flink} command does ({@code s3.endpoint},
-     * {@code s3.path.style.access}, {@code s3.access-key}, {@code s3.secret-key}, …). Without it, S3
-     * credentials come from the AWS defaults (environment, profile, instance role).
+     * plugins): sets up Flink's file systems as the {@code flink} command does. The configuration is
+     * {@code $FLINK_CONF_DIR/config.yaml} when that is set ({@code s3.endpoint},
+     * {@code s3.path.style.access}, {@code s3.access-key}, {@code s3.secret-key}, …; without it S3
+     * credentials come from the AWS defaults). The plugins are the folders under
+     * {@code $FLINK_PLUGINS_DIR}, else under {@code plugins/} beside the jar this class came from (the
+     * winnow build puts {@code plugins/hdfs} there); see {@link FileSystemPlugins}.
      */
     public static void configureFromEnvironment() {
         // a command's output is its own one-line errors, not the SDK's notices on stderr
         if (System.getProperty("aws.java.v1.disableDeprecationAnnouncement") == null) System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
         AWS_SDK_LOG.setLevel(java.util.logging.Level.SEVERE);
         String dir = System.getenv("FLINK_CONF_DIR");
-        if (dir == null || dir.isBlank()) return;
+        Path plugins = pluginsRoot(System.getenv("FLINK_PLUGINS_DIR"));
+        if ((dir == null || dir.isBlank()) && plugins == null) return;
         try {
-            FlinkFileSystemStore.configure(dir);
+            FlinkFileSystemStore.configure(dir == null || dir.isBlank() ? null : dir, plugins);
         } catch (NoClassDefFoundError noFlink) {
             // a build without Flink serves directories only; open() says so if a URI is given
+        } catch (RuntimeException badPlugin) {
+            // only registries on those file systems need the plugins; a directory registry still works
+            System.err.println("winnow: file system plugins not loaded: " + FlinkFileSystemStore.oneLine(badPlugin));
+        }
+    }
+
+    /** The plugins root: the given folder, else {@code plugins/} beside this class's jar when there is one. */
+    static Path pluginsRoot(String configured) {
+        if (configured != null && !configured.isBlank()) return Path.of(configured);
+        try {
+            var source = RegistryLocations.class.getProtectionDomain().getCodeSource();
+            if (source == null) return null;
+            Path jar = Path.of(source.getLocation().toURI());
+            Path beside = jar.getParent() == null ? null : jar.getParent().resolve("plugins");
+            return jar.toString().endsWith(".jar") && beside != null && java.nio.file.Files.isDirectory(beside) ? beside : null;
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
         }
     }
 
