@@ -38,6 +38,14 @@ public abstract class Op {
     /** Number of weight elements this op holds, for reports. */
     public abstract long parameterCount();
 
+    /**
+     * Which kernel variant runs this op and how it was chosen (see {@code KernelDispatch}), for
+     * reports; empty for ops with one kernel.
+     */
+    public String kernel() {
+        return "";
+    }
+
     /** Float elements of scratch needed during {@link #invoke}; live only while this op runs. */
     public int scratchFloats() {
         return 0;

@@ -36,7 +36,7 @@ public final class Conv2d {
      * the padding). Those vector accumulators stay in registers on JDK 17 too, so the choice is
      * {@link VectorSupport#fixedRegisterKernels()}: whenever the module is present. Otherwise plain loops.
      */
-    public static final class Float32 {
+    public static final class Float32 implements KernelDispatch.Variant<float[]> {
         private final ConvGeometry g;
         private final float[] w;
         private final float[] bias;
@@ -65,6 +65,26 @@ public final class Conv2d {
         }
 
         public ConvGeometry geometry() { return g; }
+
+        @Override public String name() { return vector ? "fp32-vector" : "fp32-scalar"; }
+
+        @Override public void runOnce(float[] in, float[] out) { run(in, 0, out, 0); }
+
+        /**
+         * The kernel {@link KernelDispatch} chooses for op {@code op}: the JVM's default path (by
+         * shape), or the faster of the vector and scalar paths (timed), self-checked against the scalar
+         * loops within the rounding of reordered sums.
+         */
+        public static KernelDispatch.Chosen<Float32> dispatch(String op, KernelDispatch.Mode mode, ConvGeometry g, float[] filterOhwi, float[] bias, Activation act) {
+            Float32 reference = new Float32(g, filterOhwi, bias, act, false);
+            Float32 byShape = new Float32(g, filterOhwi, bias, act);
+            java.util.List<Float32> variants = new java.util.ArrayList<>(java.util.List.of(byShape.vector ? byShape : reference));
+            if (mode == KernelDispatch.Mode.TIMED && VectorSupport.modulepresent()) variants.add(byShape.vector ? reference : new Float32(g, filterOhwi, bias, act, true));
+            float[] input = KernelDispatch.pseudoRandomFloats(g.inH() * g.inW() * g.inC(), g.outC() * 31L + g.kH());
+            int outputs = g.outH() * g.outW() * g.outC();
+            return KernelDispatch.choose(op, mode, variants, reference, input, () -> new float[outputs], g.outH(), g.outW() * g.outC(),
+                    KernelDispatch.floatsWithin(g.kH() * g.kW() * g.inC()));
+        }
 
         /** Float scratch {@link #run(float[], int, float[], int, float[], int)} needs: one row of receptive fields and a tile. */
         public int scratchFloats() {
@@ -121,9 +141,19 @@ public final class Conv2d {
             }
         }
 
+        /** The scalar loops over output rows [from, to) only: a self-check compares a few rows. */
+        @Override
+        public void runRows(float[] in, float[] out, int from, int to) {
+            scalar(in, 0, out, 0, from, to);
+        }
+
         private void scalar(float[] in, int inOff, float[] out, int outOff) {
+            scalar(in, inOff, out, outOff, 0, g.outH());
+        }
+
+        private void scalar(float[] in, int inOff, float[] out, int outOff, int from, int to) {
             final int outC = g.outC(), inC = g.inC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH();
-            for (int oh = 0; oh < g.outH(); oh++) {
+            for (int oh = from; oh < to; oh++) {
                 int ih0 = oh * g.strideH() - g.padTop();
                 for (int ow = 0; ow < g.outW(); ow++) {
                     int iw0 = ow * g.strideW() - g.padLeft();

@@ -4,6 +4,8 @@ import dev.winnow.runtime.kernel.base.ConvGeometry;
 import dev.winnow.runtime.kernel.base.Requantizer;
 import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
 import dev.winnow.runtime.quant.QuantParams;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * TFLite int8 convolution: int8 input/output per tensor, int8 filter per output channel, int32 bias.
@@ -22,7 +24,7 @@ import dev.winnow.runtime.quant.QuantParams;
  * (Int8FastPathTest checks it). This class holds what they share: the filter, the bias and the
  * requantization, computed once. Running allocates nothing; instances are immutable.
  */
-public abstract sealed class Conv2dInt8 permits Conv2dInt8Reference, Conv2dInt8Packed, Conv2dInt8ByRows {
+public abstract sealed class Conv2dInt8 implements KernelDispatch.Variant<byte[]> permits Conv2dInt8Reference, Conv2dInt8Packed, Conv2dInt8ByRows {
     final ConvGeometry g;
     final byte[] w;        // OHWI, as TFLite keeps it: the dot product runs over contiguous input channels
     final int[] bias;
@@ -61,6 +63,43 @@ public abstract sealed class Conv2dInt8 permits Conv2dInt8Reference, Conv2dInt8P
         if (!Conv2dInt8Packed.fits(g, bias)) return new Conv2dInt8Reference(g, filterOhwi, filterScales, bias, in, out, act);
         if (vector && ConvInt8Simd.fits(g.outC())) return new Conv2dInt8Interior4(g, filterOhwi, filterScales, bias, in, out, act);
         return new Conv2dInt8Packed(g, filterOhwi, filterScales, bias, in, out, act);
+    }
+
+    /**
+     * The kernel {@link KernelDispatch} chooses for op {@code op} in {@code mode}: {@link #prepare}'s
+     * pick (by shape), or the fastest of every variant that fits (timed), each self-checked against the
+     * reference on a pseudo-random input first.
+     */
+    public static KernelDispatch.Chosen<Conv2dInt8> dispatch(String op, KernelDispatch.Mode mode, ConvGeometry g, byte[] filterOhwi, float[] filterScales,
+                                                             int[] bias, QuantParams in, QuantParams out, Activation act) {
+        Conv2dInt8 reference = reference(g, filterOhwi, filterScales, bias, in, out, act);
+        List<Conv2dInt8> variants = new ArrayList<>();
+        Conv2dInt8 byShape = prepare(g, filterOhwi, filterScales, bias, in, out, act);
+        variants.add(byShape instanceof Conv2dInt8Reference ? reference : byShape);
+        if (mode == KernelDispatch.Mode.TIMED) {
+            boolean module = VectorSupport.modulepresent();
+            List<Conv2dInt8> all = new ArrayList<>(List.of(reference));
+            if (Conv2dInt8ByRows.fits(g)) {
+                all.add(new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, false));
+                if (module) all.add(new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, true));
+            }
+            if (Conv2dInt8Packed.fits(g, bias)) {
+                all.add(new Conv2dInt8Packed(g, filterOhwi, filterScales, bias, in, out, act));
+                if (module && ConvInt8Simd.fits(g.outC())) all.add(new Conv2dInt8Interior4(g, filterOhwi, filterScales, bias, in, out, act));
+            }
+            for (Conv2dInt8 v : all) {
+                if (variants.stream().noneMatch(c -> c.name().equals(v.name()))) variants.add(v);
+            }
+        }
+        byte[] input = KernelDispatch.pseudoRandomBytes(g.inH() * g.inW() * g.inC(), g.outC() * 31L + g.kH());
+        int outputs = g.outH() * g.outW() * g.outC();
+        return KernelDispatch.choose(op, mode, variants, reference, input, () -> new byte[outputs], g.outH(), g.outW() * g.outC(),
+                KernelDispatch::bitsDiffer);
+    }
+
+    @Override
+    public final void runOnce(byte[] in, byte[] out) {
+        run(in, 0, out, 0);
     }
 
     /** The reference kernel alone: what the variants must equal bit for bit. */

@@ -12,6 +12,8 @@ import dev.winnow.runtime.quant.QuantParams;
  * accumulator crosses the loop, so it stays allocation-free on JDK 17 too).
  */
 final class Conv2dInt8ByRows extends Conv2dInt8 {
+    @Override public String name() { return vector ? "int8-rows-vector" : "int8-rows"; }
+
     private final boolean vector;
 
     Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector) {

@@ -9,6 +9,8 @@ import dev.winnow.runtime.quant.QuantParams;
  * is one contiguous dot product on longs holding two int32 lanes ({@link #pack}).
  */
 sealed class Conv2dInt8Packed extends Conv2dInt8 permits Conv2dInt8Interior4 {
+    @Override public String name() { return "int8-packed"; }
+
     private final long[] wPair;    // two output channels' filters per long, OHWI order within a pair
     private final long[] biasPair;
 

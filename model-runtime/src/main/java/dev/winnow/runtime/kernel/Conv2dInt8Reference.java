@@ -5,6 +5,8 @@ import dev.winnow.runtime.quant.QuantParams;
 
 /** The reference int8 convolution: TFLite's definition as plain loops, no scratch. What every fast variant must equal. */
 final class Conv2dInt8Reference extends Conv2dInt8 {
+    @Override public String name() { return "int8-reference"; }
+
     Conv2dInt8Reference(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
         super(g, filterOhwi, filterScales, bias, in, out, act);
     }
@@ -14,8 +16,18 @@ final class Conv2dInt8Reference extends Conv2dInt8 {
 
     @Override
     public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
+        rows(in, inOff, out, outOff, 0, g.outH());
+    }
+
+    /** Output rows [from, to) only: a self-check compares a few rows, not the whole output. */
+    @Override
+    public void runRows(byte[] in, byte[] out, int from, int to) {
+        rows(in, 0, out, 0, from, to);
+    }
+
+    private void rows(byte[] in, int inOff, byte[] out, int outOff, int from, int to) {
         final int outC = g.outC(), outW = g.outW();
-        for (int oh = 0; oh < g.outH(); oh++) {
+        for (int oh = from; oh < to; oh++) {
             for (int ow = 0; ow < outW; ow++) {
                 int o = outOff + (oh * outW + ow) * outC;
                 for (int oc = 0; oc < outC; oc++) out[o + oc] = requantize(dot(in, inOff, oh, ow, oc), oc);

@@ -10,6 +10,7 @@ import dev.winnow.runtime.graph.TensorSpec;
 import dev.winnow.runtime.kernel.Activation;
 import dev.winnow.runtime.kernel.Conv2d;
 import dev.winnow.runtime.kernel.Conv2dInt8;
+import dev.winnow.runtime.kernel.KernelDispatch;
 import dev.winnow.runtime.kernel.base.ConvGeometry;
 
 /** The {@code conv2d} node: float32 or int8 by its input's type. */
@@ -18,12 +19,14 @@ final class ConvOp extends Op {
     private final Conv2d.Float32 f32;
     private final Conv2dInt8 i8;
     private final long params;
+    private final KernelDispatch.Choice choice;
 
-    private ConvOp(NodeContext n, TensorSpec in, TensorSpec out, ConvGeometry g, Conv2d.Float32 f32, Conv2dInt8 i8, long params) {
+    private ConvOp(NodeContext n, TensorSpec in, TensorSpec out, ConvGeometry g, Conv2d.Float32 f32, Conv2dInt8 i8, KernelDispatch.Choice choice, long params) {
         super(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out});
         this.g = g;
         this.f32 = f32;
         this.i8 = i8;
+        this.choice = choice;
         this.params = params;
     }
 
@@ -48,13 +51,24 @@ final class ConvOp extends Op {
         n.expectShape(out, g.outH(), g.outW(), oc);
         n.expectType(out, in.type());
         Activation act = parseActivation(n);
+        KernelDispatch.Mode mode = dispatchMode(n);
         if (in.type() == ElementType.FLOAT32) {
-            return new ConvOp(n, in, out, g, new Conv2d.Float32(g, filter.toFloatArray(), Weights.floatBias(n, oc), act), null, filter.elementCount() + oc);
+            var chosen = Conv2d.Float32.dispatch(n.name(), mode, g, filter.toFloatArray(), Weights.floatBias(n, oc), act);
+            return new ConvOp(n, in, out, g, chosen.variant(), null, chosen.choice(), filter.elementCount() + oc);
         }
         float[] scales = Weights.channelScales(n, filter, oc);
         int[] bias = Weights.int32Bias(n, oc, in.scale(), scales);
-        return new ConvOp(n, in, out, g, null, Conv2dInt8.prepare(g, filter.toInt8Array(), scales, bias, Weights.params(in), Weights.params(out), act),
-                filter.elementCount() + oc);
+        var chosen = Conv2dInt8.dispatch(n.name(), mode, g, filter.toInt8Array(), scales, bias, Weights.params(in), Weights.params(out), act);
+        return new ConvOp(n, in, out, g, null, chosen.variant(), chosen.choice(), filter.elementCount() + oc);
+    }
+
+    /** The JVM's {@code winnow.kernels} mode; a bad value is the node's load error, one line. */
+    static KernelDispatch.Mode dispatchMode(NodeContext n) throws ModelFormatException {
+        try {
+            return KernelDispatch.mode();
+        } catch (IllegalArgumentException e) {
+            throw n.error(e.getMessage());
+        }
     }
 
     static Activation parseActivation(NodeContext n) throws ModelFormatException {
@@ -66,6 +80,7 @@ final class ConvOp extends Op {
     }
 
     @Override public String type() { return "conv2d"; }
+    @Override public String kernel() { return choice.toString(); }
     @Override public long macs() { return Conv2d.macs(g); }
     @Override public long parameterCount() { return params; }
     @Override public int scratchInts() { return i8 == null ? 0 : i8.scratchInts(); }

@@ -42,4 +42,24 @@ class WinnowCliTest {
         assertEquals(dev.winnow.registry.cli.Exits.INVALID_ARTIFACT, bad.code(), bad.err());
         assertTrue(bad.err().contains("bad magic"), bad.err());
     }
+
+    /** inspect --bench: a row per op with its time and, for convs, the kernel the load chose and how. */
+    @Test
+    void inspectBenchTimesEveryOpAndNamesTheChosenKernels() throws Exception {
+        Path model = tmp.resolve("tiny-int8.wnm");
+        TinyCnn cnn = new TinyCnn(1, 24, 32);
+        Files.write(model, cnn.int8Artifact(java.util.List.of(dev.winnow.runtime.kernel.KernelDispatch.pseudoRandomFloats(24 * 32, 9))));
+        CliRun.Result bench = run("inspect", "--bench", "--runs", "5", model.toString());
+        assertEquals(0, bench.code(), bench.err());
+        String out = bench.out();
+        String table = out.substring(out.indexOf("kernel (how chosen)"));
+        var convRows = table.lines().filter(l -> l.contains(" conv2d ")).toList();
+        assertFalse(convRows.isEmpty(), table);
+        for (String row : convRows) assertTrue(row.matches(".* int8-[a-z0-9-]+ \\(by shape, self-checked\\) +[0-9.]+ +[0-9.]+%"), row);
+        assertTrue(table.contains("whole model: ") && table.contains("kernels chosen by winnow.kernels=shape, 5 runs"), table);
+
+        CliRun.Result zero = run("inspect", "--bench", "--runs", "0", model.toString());
+        assertEquals(2, zero.code());
+        assertTrue(zero.err().strip().startsWith("--runs must be at least 1, not 0"), zero.err());
+    }
 }
