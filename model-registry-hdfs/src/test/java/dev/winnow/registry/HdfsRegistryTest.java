@@ -13,8 +13,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,21 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
 /** The registry on hdfs:// through Flink's Hadoop file system, against an HDFS mini cluster in this JVM. */
 class HdfsRegistryTest {
     @TempDir static Path tmp;
-    static MiniDFSCluster hdfs;
+    static MiniHdfs hdfs;
     static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-        hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        hdfs.waitActive();
-        base = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
+        hdfs = new MiniHdfs(tmp.resolve("hdfs"));
+        base = hdfs.base;
     }
 
     @AfterAll
     static void stop() {
-        if (hdfs != null) hdfs.shutdown();
+        if (hdfs != null) hdfs.close();
     }
 
     private static byte[] model(int seed, KeyPair keys) {
@@ -59,7 +54,7 @@ class HdfsRegistryTest {
         ModelVersion prod = r.resolve("m@production");
         assertEquals(1, prod.version());
         assertArrayEquals(one, r.artifact(prod));
-        assertTrue(hdfs.getFileSystem().exists(new org.apache.hadoop.fs.Path("/registry/signed/events/" + String.format("%016d.json", 3))));
+        assertTrue(hdfs.exists("/registry/signed/events/" + String.format("%016d.json", 3)));
         ModelRegistry stranger = new ModelRegistry(RegistryLocations.open(base + "/registry/signed"), List.of(Ed25519Keys.generate().getPublic()), Clock.systemUTC());
         assertEquals(RegistryException.Kind.UNTRUSTED, assertThrows(RegistryException.class, () -> stranger.artifact(stranger.resolve("m@production"))).kind());
         // nothing temporary is left after the writes

@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WinnowJarHdfsTest {
     @TempDir static Path tmp;
-    static MiniDFSCluster hdfs;
+    static MiniHdfs hdfs;
     static String base;
     static Path jar;
 
@@ -40,16 +38,13 @@ class WinnowJarHdfsTest {
         jar = Path.of(System.getProperty("winnow.jar", "../model-tools/target/winnow.jar")).toAbsolutePath().normalize();
         assertTrue(Files.isRegularFile(jar) && Files.isDirectory(jar.resolveSibling("plugins").resolve("hdfs")),
                 jar + " with plugins/hdfs beside it is missing: build model-tools with `mvn package` (scripts/test.sh does)");
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-        hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        hdfs.waitActive();
-        base = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
+        hdfs = new MiniHdfs(tmp.resolve("hdfs"));
+        base = hdfs.base;
     }
 
     @AfterAll
     static void stop() {
-        if (hdfs != null) hdfs.shutdown();
+        if (hdfs != null) hdfs.close();
     }
 
     private record Run(int exit, String out, String err) {}
@@ -100,7 +95,7 @@ class WinnowJarHdfsTest {
         assertEquals(0, show.exit(), show.err());
         assertTrue(show.out().contains("production"), show.out());
         // written on HDFS itself, not in a local folder named "hdfs:"
-        assertTrue(hdfs.getFileSystem().listStatus(new org.apache.hadoop.fs.Path("/cli/registry/events")).length >= 3);
+        assertTrue(hdfs.count("/cli/registry/events") >= 3);
         assertFalse(Files.exists(tmp.resolve("hdfs:")));
         ModelRegistry read = new ModelRegistry(RegistryLocations.open(dir));
         assertEquals(2, read.resolve("m@production").version());
