@@ -1,7 +1,15 @@
 package dev.winnow.examples.io;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import picocli.CommandLine.Option;
 
 /** Kafka in and out for the example jobs (Avro records, exactly-once sinks). */
@@ -15,6 +23,10 @@ public final class KafkaOptions {
     @Option(names = "--kafka-bounded", description = "read input topics up to their end offsets at start, then finish (replays, tests)")
     public boolean bounded;
 
+    @Option(names = "--kafka-timeout", defaultValue = "PT30S", description = "how long the job waits at start for the broker to answer "
+            + "before it refuses to run (ISO-8601; default: ${DEFAULT-VALUE})")
+    public Duration timeout;
+
     public boolean enabled() {
         return bootstrap != null;
     }
@@ -26,6 +38,28 @@ public final class KafkaOptions {
     /** A transactional id prefix unique to a job and a sink. */
     public String transactions(String job, String sink) {
         return "winnow-" + job + "-" + sink;
+    }
+
+    /**
+     * Fails with one line when no broker answers at --kafka within --kafka-timeout. Checked when the job
+     * is built (on the client that submits it): once running, Kafka's clients would retry an absent
+     * broker for their own timeouts and the job restart after each, with nothing saying the address is wrong.
+     */
+    public void requireReachable() {
+        if (bootstrap == null) return;
+        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms));
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).clusterId().get(ms + 1_000L, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalArgumentException("no Kafka broker answered at " + bootstrap + " within " + timeout + " (--kafka)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reaching the Kafka broker at " + bootstrap, e);
+        } finally {
+            admin.close(Duration.ZERO);
+        }
     }
 
     public void require(String option, String topic) {
