@@ -133,6 +133,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
         if (kafka.bootstrap == null) throw new IllegalArgumentException("central-teacher needs --kafka (or --bootstrap)");
         if (!Files.isRegularFile(teacher)) throw new IllegalArgumentException("no teacher artifact " + teacher + " (run `winnow teacher label` once, or `winnow import tfjs`)");
         ZoneConfig zoneConfig = zoneConfig();
+        kafka.requireReachable();
         RecallMonitor monitor = new RecallMonitor(floor, rule());
         env.enableCheckpointing(2_000);
         OutputDir output = run.output();
@@ -154,6 +155,13 @@ public final class CentralTeacherJob implements Callable<Integer> {
         if (zoneConfig != null) zones(env, zoneConfig, output);
     }
 
+    /** Per zone and window of the zone file, the events of its cameras; those after their window closed on {@link #LATE_EVENTS}. */
+    static SingleOutputStreamOperator<ZoneEvents> zoneEvents(DataStream<RetentionEvent> events, ZoneConfig config) {
+        return events.filter(new InZones<>(config, e -> e.cameraId)).name("events in a zone").uid("events-in-a-zone")
+                .keyBy(e -> config.zoneOf(e.cameraId)).window(TumblingEventTimeWindows.of(Duration.ofMillis(config.windowMillis)))
+                .sideOutputLateData(LATE_EVENTS).process(new ZoneEventCount()).name("zone events").uid("zone-events");
+    }
+
     /** The zone file, when --zones is given; checks the zone options go together. */
     ZoneConfig zoneConfig() throws java.io.IOException {
         if (zones == null) {
@@ -169,7 +177,6 @@ public final class CentralTeacherJob implements Callable<Integer> {
     }
 
     private void zones(StreamExecutionEnvironment env, ZoneConfig config, OutputDir output) {
-        Duration window = Duration.ofMillis(config.windowMillis);
         // a partition no edge writes to must not hold every window back forever
         Duration idle = edgeDelay.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : edgeDelay;
         if (edgeVerdictsTopic != null) {
@@ -192,9 +199,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
                     .withIdleness(idle);
             DataStream<RetentionEvent> events = env.fromSource(kafka.bound(WinnowKafka.retentionEventSource(kafka.bootstrap, edgeEventsTopic, kafka.group)).build(),
                     w, "kafka " + edgeEventsTopic).uid("edge-events");
-            SingleOutputStreamOperator<ZoneEvents> perZone = events.filter(new InZones<>(config, e -> e.cameraId)).name("events in a zone").uid("events-in-a-zone")
-                    .keyBy(e -> config.zoneOf(e.cameraId)).window(TumblingEventTimeWindows.of(window)).sideOutputLateData(LATE_EVENTS)
-                    .process(new ZoneEventCount()).name("zone events").uid("zone-events");
+            SingleOutputStreamOperator<ZoneEvents> perZone = zoneEvents(events, config);
             perZone.sinkTo(CsvFiles.sink(output, "zone-events", CentralReport::zoneEventsLine, z -> z.windowStartMillis)).name("zone events csv").uid("zone-events-csv");
             perZone.getSideOutput(LATE_EVENTS).sinkTo(CsvFiles.sink(output, "zone-events-late", e -> e.cameraId + "," + e.eventId + "," + e.startMillis + "," + e.endMillis,
                     e -> e.endMillis)).name("late zone events csv").uid("zone-events-late-csv");

@@ -22,6 +22,13 @@ import dev.winnow.flink.types.AdaptRequest;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.RetentionEvent;
+import dev.winnow.flink.types.ZoneEvents;
+import dev.winnow.flink.zone.ZoneConfig;
+import dev.winnow.examples.io.ZoneFile;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.TeacherRequest;
 import dev.winnow.flink.types.Verdict;
@@ -573,5 +580,45 @@ class CentralTeacherJobTest {
         new CommandLine(noZones).parseArgs("--kafka", broker.bootstrap(), "--teacher", teacher.toString(), "--edge-verdicts-topic", "v");
         assertEquals("--edge-verdicts-topic, --edge-events-topic, --zone-counts-topic and --zone-events-topic need --zones",
                 assertThrows(IllegalArgumentException.class, () -> noZones.build(env(1))).getMessage());
+    }
+
+    /** The watermark right behind each event's end, so a test fixes which events are late. */
+    static final class WatermarkAtEachEvent implements WatermarkGenerator<RetentionEvent> {
+        @Override
+        public void onEvent(RetentionEvent e, long t, WatermarkOutput out) {
+            out.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(e.endMillis - 1));
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput out) {}
+    }
+
+    /**
+     * An event that reaches the central job after the watermark closed its window is not counted in
+     * that (already emitted) window, nor lost: it comes out on the late side output, which the job
+     * writes to {@code zone-events-late}. The watermark follows each event here, so which one is late is fixed.
+     */
+    @Test
+    void anEventAfterItsWindowClosedIsLeftOutOfTheCountAndKept() throws Exception {
+        ZoneConfig config = ZoneFile.read(Samples.dir().resolve("frames/concourse/zones.yaml"));
+        long b = T0 / 2000 * 2000;
+        RetentionEvent[] in = {event("north-1", 1, b, b + 500, 3, 4), event("north-2", 1, b + 100, b + 900, 5, 6),
+                event("north-1", 2, b + 6000, b + 9000, 1, 2), event("north-2", 2, b + 200, b + 1500, 7, 9)};
+        StreamExecutionEnvironment env = TestJobs.envWithExplicitUids(1);
+        DataStream<RetentionEvent> events = env.fromData(TypeInformation.of(RetentionEvent.class), in).uid("events")
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<RetentionEvent>forGenerator(c -> new WatermarkAtEachEvent())
+                        .withTimestampAssigner((e, t) -> e.endMillis)).uid("event-time");
+        SingleOutputStreamOperator<ZoneEvents> perZone = CentralTeacherJob.zoneEvents(events, config);
+        DataStream<String> lines = perZone.map(CentralReport::zoneEventsLine).uid("lines")
+                .union(perZone.getSideOutput(CentralTeacherJob.LATE_EVENTS).map(e -> "late " + e.cameraId + "#" + e.eventId).uid("late-lines"));
+        List<String> got = new ArrayList<>();
+        try (CloseableIterator<String> it = lines.executeAndCollect("zone events late")) {
+            it.forEachRemaining(got::add);
+        }
+        java.util.Collections.sort(got);
+        assertEquals(List.of(
+                "concourse-north," + b + "," + (b + 2000) + ",2,2,5,10",        // north-2's second event is not in it
+                "concourse-north," + (b + 8000) + "," + (b + 10000) + ",1,1,1,2",
+                "late north-2#2"), got);
     }
 }
