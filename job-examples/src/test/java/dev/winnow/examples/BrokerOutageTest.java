@@ -60,7 +60,7 @@ class BrokerOutageTest {
         try (LogLines kafkaClient = new LogLines(NetworkClient.class)) {
             // plaza's 64 verdicts committed: the job has completed a checkpoint with output
             assertEquals(64, broker.readCommitted("verdicts", 64, Duration.ZERO).size());
-            // garden's frames go in just before the broker goes: some are in an open transaction when it does
+            // garden's frames go in just before the broker goes, so the outage is likely to catch verdicts in an open transaction
             produce(broker, "garden", samples.resolve("garden"));
             broker.stop();
             Thread.sleep(6_000);   // three checkpoint intervals (the job checkpoints every 2 s)
@@ -95,6 +95,7 @@ class BrokerOutageTest {
 
     @Test
     void aBrokerThatIsNotThereFailsTheBuildWithOneLine() throws Exception {
+        // a port nobody listens on: bound once by the system, then released
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
@@ -104,6 +105,11 @@ class BrokerOutageTest {
                 "--verdicts-topic", "verdicts", "--kafka-timeout", "PT2S");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> job.build(TestJobs.envWithExplicitUids(1)));
         assertEquals("no Kafka broker answered at localhost:" + port + " within PT2S (--kafka)", e.getMessage());
+
+        SecurityRetentionJob unknownHost = new SecurityRetentionJob();
+        new CommandLine(unknownHost).parseArgs("--out", out.toString(), "--kafka", "no-such-host.invalid:9092", "--frames-topic", "frames", "--kafka-timeout", "PT2S");
+        e = assertThrows(IllegalArgumentException.class, () -> unknownHost.build(TestJobs.envWithExplicitUids(1)));
+        assertEquals("no Kafka broker at no-such-host.invalid:9092: No resolvable bootstrap urls given in bootstrap.servers (--kafka)", e.getMessage());
     }
 
     private static void produce(KafkaBroker broker, String camera, Path dir) {

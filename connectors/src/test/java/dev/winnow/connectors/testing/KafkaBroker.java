@@ -172,6 +172,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** A port free now; the broker binds it a moment later (a port taken in between fails the start, it is not shared). */
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -10,6 +10,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Option;
 
 /** Kafka in and out for the example jobs (Avro records, exactly-once sinks). */
@@ -48,8 +49,15 @@ public final class KafkaOptions {
     public void requireReachable() {
         if (bootstrap == null) return;
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms));
+        Admin admin;
+        try {
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms));
+        } catch (KafkaException e) {
+            // a host name that does not resolve fails here, before any request
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("no Kafka broker at " + bootstrap + ": " + cause.getMessage() + " (--kafka)");
+        }
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).clusterId().get(ms + 1_000L, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
