@@ -60,8 +60,14 @@ public final class KafkaOptions {
         }
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).clusterId().get(ms + 1_000L, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalArgumentException("no Kafka broker answered at " + bootstrap + " within " + timeout + " (--kafka)");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new IllegalArgumentException("no Kafka broker answered at " + bootstrap + " within " + timeout + " (--kafka)");
+            }
+            // answered, but refused (authentication, an unsupported version): say what it said
+            throw new IllegalArgumentException("the Kafka broker at " + bootstrap + " refused: " + e.getCause().getMessage() + " (--kafka)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reaching the Kafka broker at " + bootstrap, e);
