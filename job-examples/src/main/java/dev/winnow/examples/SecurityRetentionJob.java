@@ -144,6 +144,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
                 : Path.of(System.getProperty("java.io.tmpdir"), "winnow-spool");
         kafka.require("--events-topic", eventsTopic);
         kafka.require("--verdicts-topic", verdictsTopic);
+        kafka.requireReachable();
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofMillis(500)).withTimestampAssigner((f, t) -> f.timestampMillis);
         FeedStop stop = model.followsRegistry() || cascade.central().enabled() ? FeedStop.create() : null;
         DataStream<Frame> frames = camera.frames(env, kafka, watermarks, stop, SAMPLE_START, true, spec -> {

@@ -126,6 +126,7 @@ public final class SensorEventsJob implements Callable<Integer> {
         output.clearLocal("windows", "events", "report.html");
         kafka.require("--readings-topic", readingsTopic);
         kafka.require("--events-topic", eventsTopic);
+        kafka.requireReachable();
         DataStream<SensorReading> rs;
         // before any source is built: --registry without --trust or --allow-unsigned stops here, in one line
         RegistryConnection registry = model.connection();

@@ -109,6 +109,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         for (String c : flow.cameras()) if (!config.covers(c)) throw new IllegalArgumentException("--gate/--dwell-zone camera " + c + " is in no zone of " + zones);
         kafka.require("--counts-topic", countsTopic);
         kafka.require("--schedule-topic", scheduleTopic);
+        kafka.requireReachable();
         WatermarkStrategy<Frame> watermarks = WatermarkStrategy.<Frame>forBoundedOutOfOrderness(Duration.ofSeconds(1)).withTimestampAssigner((f, t) -> f.timestampMillis);
         // a live camera that died must not hold the watermark back, or its silence would never come due
         if (config.degradedAfterMillis > 0) watermarks = watermarks.withIdleness(Duration.ofMillis(Math.max(1_000, config.degradedAfterMillis / 2)));

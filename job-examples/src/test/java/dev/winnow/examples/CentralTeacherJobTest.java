@@ -21,6 +21,14 @@ import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.types.AdaptRequest;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
+import dev.winnow.flink.types.RetentionEvent;
+import dev.winnow.flink.types.ZoneEvents;
+import dev.winnow.flink.zone.ZoneConfig;
+import dev.winnow.examples.io.ZoneFile;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.TeacherRequest;
 import dev.winnow.flink.types.Verdict;
@@ -57,8 +65,8 @@ import picocli.CommandLine;
  * The central cascade over a real in-process KRaft broker on a MiniCluster: the edge's unsure frames
  * go to the central teacher job and its answers decide them; a missing answer times out to the
  * student's verdict; the central job's recall estimate on a constructed sample, the flag of a camera
- * under the floor, bad requests skipped and counted, and a broker that goes away failing the edge
- * with a clear error.
+ * under the floor, bad requests skipped and counted, a broker that goes away failing the edge
+ * with a clear error, and the edges' verdicts and events aggregated across cameras into zones.
  */
 class CentralTeacherJobTest {
     @RegisterExtension
@@ -460,5 +468,157 @@ class CentralTeacherJobTest {
 
     static ProducerRecord<byte[], byte[]> record(String topic, TeacherRequest r) {
         return new ProducerRecord<>(topic, r.cameraId.getBytes(), AvroFormat.TEACHER_REQUEST.encode(r));
+    }
+
+    static Verdict countOf(String camera, long seq, long at, int count) {
+        Verdict v = new Verdict();
+        v.cameraId = camera;
+        v.seq = seq;
+        v.timestampMillis = at;
+        v.count = count;
+        v.score = count > 0 ? 0.9f : 0f;
+        v.rawScore = v.score;
+        v.modelName = "person-detector-int8";
+        v.modelVersion = 1;
+        return v;
+    }
+
+    static RetentionEvent event(String camera, long id, long start, long end, int peak, long kept) {
+        RetentionEvent e = new RetentionEvent();
+        e.cameraId = camera;
+        e.eventId = id;
+        e.startMillis = start;
+        e.endMillis = end;
+        e.peakCount = peak;
+        e.peakScore = 0.9f;
+        e.framesKept = kept;
+        e.modelVersion = 1;
+        return e;
+    }
+
+    /**
+     * Three edge cameras in the stadium sample's two zones (north-1 and north-2 in concourse-north,
+     * south-1 in concourse-south, 2 s windows) and one camera in no zone: their verdicts and events on
+     * Kafka, the central job's zone windows on Kafka and in its report, every figure worked out by hand.
+     */
+    @Test
+    void zonesAggregateTheEdgesVerdictsAndEventsAcrossCameras(@TempDir Path out) throws Exception {
+        broker.createTopic("req-7", 1);
+        broker.createTopic("edge-verdicts-7", 2);
+        broker.createTopic("edge-events-7", 2);
+        broker.createTopic("zone-counts-7", 1);
+        broker.createTopic("zone-events-7", 1);
+        long b = T0 / 2000 * 2000 + 2000;   // a window boundary
+        // people on each camera's floor at 0, 1, 2 and 3 s; lobby is in no zone
+        int[][] counts = {{2, 4, 4, 1}, {3, 3, 6, 6}, {1, 1, 0, 2}};
+        String[] cams = {"north-1", "north-2", "south-1"};
+        List<ProducerRecord<byte[], byte[]>> verdicts = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            for (int c = 0; c < 3; c++) {
+                verdicts.add(new ProducerRecord<>("edge-verdicts-7", cams[c].getBytes(), AvroFormat.VERDICT.encode(countOf(cams[c], t, b + t * 1000L, counts[c][t]))));
+            }
+            if (t == 1) verdicts.add(new ProducerRecord<>("edge-verdicts-7", "lobby".getBytes(), AvroFormat.VERDICT.encode(countOf("lobby", 1, b + 1000, 9))));
+        }
+        broker.send("edge-verdicts-7", verdicts);
+        List<RetentionEvent> events = List.of(event("north-1", 1, b, b + 1500, 4, 8), event("lobby", 1, b, b + 1600, 9, 3),
+                event("north-2", 1, b + 500, b + 1800, 3, 7), event("north-1", 2, b + 2500, b + 3500, 2, 5), event("south-1", 1, b + 2100, b + 3900, 2, 9));
+        List<ProducerRecord<byte[], byte[]>> eventRecords = new ArrayList<>();
+        for (RetentionEvent e : events) eventRecords.add(new ProducerRecord<>("edge-events-7", e.cameraId.getBytes(), AvroFormat.RETENTION_EVENT.encode(e)));
+        broker.send("edge-events-7", eventRecords);
+
+        CentralTeacherJob job = new CentralTeacherJob();
+        new CommandLine(job).parseArgs("--kafka", broker.bootstrap(), "--kafka-bounded", "--group", "central-7", "--requests-topic", "req-7",
+                "--answers-topic", "ans-7", "--adapt-topic", "adapt-7", "--teacher", teacher.toString(), "--out", out.toString(),
+                "--zones", Samples.dir().resolve("frames/concourse/zones.yaml").toString(), "--edge-verdicts-topic", "edge-verdicts-7",
+                "--edge-events-topic", "edge-events-7", "--zone-counts-topic", "zone-counts-7", "--zone-events-topic", "zone-events-7");
+        TestJobs.executeWithExplicitUids("central-7", 2, job::build);
+
+        // occupancy = sum of the zone's cameras' latest counts, time-weighted over each 2 s window
+        List<String> zoneCounts = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : broker.readCommitted("zone-counts-7", 4, Duration.ofSeconds(1))) {
+            zoneCounts.add(dev.winnow.examples.report.StaffingReport.windowLine(AvroFormat.ZONE_COUNT.decode(r.value())).replace(Long.toString(b), "B")
+                    .replace(Long.toString(b + 2000), "B+2000").replace(Long.toString(b + 4000), "B+4000"));
+        }
+        java.util.Collections.sort(zoneCounts);
+        assertEquals(List.of(
+                "concourse-north,B+2000,B+4000,8.5000,10,false,3,false",   // 10 for 1 s, then 7 for 1 s; staff ceil(10 / 4)
+                "concourse-north,B,B+2000,6.0000,7,false,2,false",         // 2+3 for 1 s, then 4+3
+                "concourse-south,B+2000,B+4000,1.0000,2,false,1,false",    // 0 for 1 s, then 2
+                "concourse-south,B,B+2000,1.0000,1,false,1,false"), zoneCounts);
+        // events by the window they ended in; lobby's is in no zone
+        List<String> zoneEvents = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : broker.readCommitted("zone-events-7", 3, Duration.ofSeconds(1))) {
+            zoneEvents.add(CentralReport.zoneEventsLine(AvroFormat.ZONE_EVENTS.decode(r.value())).replace(Long.toString(b + 2000) + ",", "B+2000,")
+                    .replace(Long.toString(b + 4000) + ",", "B+4000,").replace(Long.toString(b) + ",", "B,"));
+        }
+        java.util.Collections.sort(zoneEvents);
+        assertEquals(List.of(
+                "concourse-north,B+2000,B+4000,1,1,2,5",
+                "concourse-north,B,B+2000,2,2,4,15",
+                "concourse-south,B+2000,B+4000,1,1,2,9"), zoneEvents);
+        assertEquals(2, CountingReporter.sum("central-7", "winnow.outsideZones"), "lobby's verdict and event");
+
+        // the report sums the same windows
+        CentralReport report = CentralReport.read(out, 0.95, "upper");
+        assertEquals(new CentralReport.Zone("concourse-north", 2, 7.25, 10, 3, 0, 2, 3, 4, 20), report.zones().get("concourse-north"));
+        assertEquals(new CentralReport.Zone("concourse-south", 2, 1.0, 2, 1, 0, 1, 1, 2, 9), report.zones().get("concourse-south"));
+        String summary = report.summary();
+        System.out.print(summary);
+        assertTrue(summary.contains("concourse-north  2 windows, mean occupancy 7.25, peak 10, staff up to 3, overcrowded in 0; 3 person events in 2 windows, "
+                + "peak 4 people, 20 frames kept"), summary);
+        assertTrue(Files.readString(job.writeReport(out)).contains("Zones across cameras"));
+    }
+
+    @Test
+    void zoneOptionsWithoutTheirPartnersAreRefused() throws Exception {
+        CentralTeacherJob noTopics = new CentralTeacherJob();
+        new CommandLine(noTopics).parseArgs("--kafka", broker.bootstrap(), "--teacher", teacher.toString(),
+                "--zones", Samples.dir().resolve("frames/concourse/zones.yaml").toString());
+        assertEquals("--zones needs --edge-verdicts-topic or --edge-events-topic",
+                assertThrows(IllegalArgumentException.class, () -> noTopics.build(env(1))).getMessage());
+        CentralTeacherJob noZones = new CentralTeacherJob();
+        new CommandLine(noZones).parseArgs("--kafka", broker.bootstrap(), "--teacher", teacher.toString(), "--edge-verdicts-topic", "v");
+        assertEquals("--edge-verdicts-topic, --edge-events-topic, --zone-counts-topic and --zone-events-topic need --zones",
+                assertThrows(IllegalArgumentException.class, () -> noZones.build(env(1))).getMessage());
+    }
+
+    /** The watermark right behind each event's end, so a test fixes which events are late. */
+    static final class WatermarkAtEachEvent implements WatermarkGenerator<RetentionEvent> {
+        @Override
+        public void onEvent(RetentionEvent e, long t, WatermarkOutput out) {
+            out.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(e.endMillis - 1));
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput out) {}
+    }
+
+    /**
+     * An event that reaches the central job after the watermark closed its window is not counted in
+     * that (already emitted) window, nor lost: it comes out on the late side output, which the job
+     * writes to {@code zone-events-late}. The watermark follows each event here, so which one is late is fixed.
+     */
+    @Test
+    void anEventAfterItsWindowClosedIsLeftOutOfTheCountAndKept() throws Exception {
+        ZoneConfig config = ZoneFile.read(Samples.dir().resolve("frames/concourse/zones.yaml"));
+        long b = T0 / 2000 * 2000;
+        RetentionEvent[] in = {event("north-1", 1, b, b + 500, 3, 4), event("north-2", 1, b + 100, b + 900, 5, 6),
+                event("north-1", 2, b + 6000, b + 9000, 1, 2), event("north-2", 2, b + 200, b + 1500, 7, 9)};
+        StreamExecutionEnvironment env = TestJobs.envWithExplicitUids(1);
+        DataStream<RetentionEvent> events = env.fromData(TypeInformation.of(RetentionEvent.class), in).uid("events")
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<RetentionEvent>forGenerator(c -> new WatermarkAtEachEvent())
+                        .withTimestampAssigner((e, t) -> e.endMillis)).uid("event-time");
+        SingleOutputStreamOperator<ZoneEvents> perZone = CentralTeacherJob.zoneEvents(events, config);
+        DataStream<String> lines = perZone.map(CentralReport::zoneEventsLine).uid("lines")
+                .union(perZone.getSideOutput(CentralTeacherJob.LATE_EVENTS).map(e -> "late " + e.cameraId + "#" + e.eventId).uid("late-lines"));
+        List<String> got = new ArrayList<>();
+        try (CloseableIterator<String> it = lines.executeAndCollect("zone events late")) {
+            it.forEachRemaining(got::add);
+        }
+        java.util.Collections.sort(got);
+        assertEquals(List.of(
+                "concourse-north," + b + "," + (b + 2000) + ",2,2,5,10",        // north-2's second event is not in it
+                "concourse-north," + (b + 8000) + "," + (b + 10000) + ",1,1,1,2",
+                "late north-2#2"), got);
     }
 }

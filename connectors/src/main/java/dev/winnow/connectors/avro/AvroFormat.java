@@ -10,6 +10,7 @@ import dev.winnow.flink.types.StaffingWindow;
 import dev.winnow.flink.types.TeacherRequest;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.flink.types.ZoneCount;
+import dev.winnow.flink.types.ZoneEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -49,6 +50,8 @@ public final class AvroFormat<P, A extends SpecificRecord> implements Serializab
             new AvroFormat<>(RetentionEvent.class, dev.winnow.connectors.avro.RetentionEvent.class, e -> e);
     public static final AvroFormat<ZoneCount, dev.winnow.connectors.avro.ZoneCount> ZONE_COUNT =
             new AvroFormat<>(ZoneCount.class, dev.winnow.connectors.avro.ZoneCount.class, z -> z);
+    public static final AvroFormat<ZoneEvents, dev.winnow.connectors.avro.ZoneEvents> ZONE_EVENTS =
+            new AvroFormat<>(ZoneEvents.class, dev.winnow.connectors.avro.ZoneEvents.class, z -> z);
     public static final AvroFormat<StaffingWindow, dev.winnow.connectors.avro.StaffingWindow> STAFFING_WINDOW =
             new AvroFormat<>(StaffingWindow.class, dev.winnow.connectors.avro.StaffingWindow.class, w -> w);
     public static final AvroFormat<ModelUpdate, dev.winnow.connectors.avro.ModelUpdate> MODEL_UPDATE =

@@ -12,6 +12,7 @@ import dev.winnow.flink.types.TeacherRequest;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.flink.types.StaffingWindow;
 import dev.winnow.flink.types.ZoneCount;
+import dev.winnow.flink.types.ZoneEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -136,6 +137,10 @@ public final class WinnowKafka {
 
     public static SinkBuilder<ZoneCount> zoneCountSink(String bootstrap, String topic) {
         return new SinkBuilder<>(bootstrap, topic, AvroFormat.ZONE_COUNT.serializer(), z -> z.zone, z -> z.windowEndMillis);
+    }
+
+    public static SinkBuilder<ZoneEvents> zoneEventsSink(String bootstrap, String topic) {
+        return new SinkBuilder<>(bootstrap, topic, AvroFormat.ZONE_EVENTS.serializer(), z -> z.zone, z -> z.windowEndMillis);
     }
 
     public static SinkBuilder<StaffingWindow> staffingWindowSink(String bootstrap, String topic) {

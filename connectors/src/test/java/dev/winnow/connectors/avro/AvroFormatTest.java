@@ -71,7 +71,7 @@ class AvroFormatTest {
     @Test
     void everyFieldOfEveryOtherTypeRoundTrips() throws Exception {
         for (AvroFormat<?, ?> format : List.of(AvroFormat.SENSOR_READING, AvroFormat.VERDICT, AvroFormat.RETENTION_EVENT,
-                AvroFormat.ZONE_COUNT, AvroFormat.STAFFING_WINDOW, AvroFormat.MODEL_UPDATE, AvroFormat.SENSOR_EVENT, AvroFormat.TEACHER_REQUEST,
+                AvroFormat.ZONE_COUNT, AvroFormat.ZONE_EVENTS, AvroFormat.STAFFING_WINDOW, AvroFormat.MODEL_UPDATE, AvroFormat.SENSOR_EVENT, AvroFormat.TEACHER_REQUEST,
                 AvroFormat.ADAPT_REQUEST)) {
             assertEveryFieldRoundTrips(format);
         }

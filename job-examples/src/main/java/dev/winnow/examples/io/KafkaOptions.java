@@ -1,7 +1,16 @@
 package dev.winnow.examples.io;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Option;
 
 /** Kafka in and out for the example jobs (Avro records, exactly-once sinks). */
@@ -15,6 +24,10 @@ public final class KafkaOptions {
     @Option(names = "--kafka-bounded", description = "read input topics up to their end offsets at start, then finish (replays, tests)")
     public boolean bounded;
 
+    @Option(names = "--kafka-timeout", defaultValue = "PT30S", description = "how long the job waits at start for the broker to answer "
+            + "before it refuses to run (ISO-8601; default: ${DEFAULT-VALUE})")
+    public Duration timeout;
+
     public boolean enabled() {
         return bootstrap != null;
     }
@@ -26,6 +39,41 @@ public final class KafkaOptions {
     /** A transactional id prefix unique to a job and a sink. */
     public String transactions(String job, String sink) {
         return "winnow-" + job + "-" + sink;
+    }
+
+    /**
+     * Fails with one line when no broker answers at --kafka within --kafka-timeout. Checked when the job
+     * is built (on the client that submits it): once running, Kafka's clients would retry an absent
+     * broker for their own timeouts and the job restart after each, with nothing saying the address is wrong.
+     */
+    public void requireReachable() {
+        if (bootstrap == null) return;
+        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        Admin admin;
+        try {
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms));
+        } catch (KafkaException e) {
+            // a host name that does not resolve fails here, before any request
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("no Kafka broker at " + bootstrap + ": " + cause.getMessage() + " (--kafka)");
+        }
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).clusterId().get(ms + 1_000L, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalArgumentException("no Kafka broker answered at " + bootstrap + " within " + timeout + " (--kafka)");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new IllegalArgumentException("no Kafka broker answered at " + bootstrap + " within " + timeout + " (--kafka)");
+            }
+            // answered, but refused (authentication, an unsupported version): say what it said
+            throw new IllegalArgumentException("the Kafka broker at " + bootstrap + " refused: " + e.getCause().getMessage() + " (--kafka)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reaching the Kafka broker at " + bootstrap, e);
+        } finally {
+            admin.close(Duration.ZERO);
+        }
     }
 
     public void require(String option, String topic) {
