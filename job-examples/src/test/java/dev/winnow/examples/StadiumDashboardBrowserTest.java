@@ -47,6 +47,7 @@ class StadiumDashboardBrowserTest {
     static final String SNAPSHOT = """
             JSON.stringify({
               first: document.body ? (document.body.dataset.firstNumbersAt || null) : null,
+              update: document.body ? (document.body.dataset.firstUpdateAt || null) : null,
               zones: [...document.querySelectorAll('section.zone[data-start]')].map(s => ({
                 zone: s.dataset.zone, start: s.dataset.start, history: Number(s.dataset.history),
                 now: Object.fromEntries([...s.querySelectorAll('[data-now]')].map(e => [e.dataset.now, e.textContent])),
@@ -74,7 +75,7 @@ class StadiumDashboardBrowserTest {
         String url = "http://127.0.0.1:" + port + "/";
 
         List<JsonNode> shown = new ArrayList<>();
-        long started, firstNumbers = -1, running = -1, answered = -1;
+        long started, firstNumbers = -1, firstUpdate = -1, running = -1, answered = -1;
         try (HeadlessChromium browser = HeadlessChromium.start(chromium, tmp.resolve("profile"), 900, 420)) {
             StreamExecutionEnvironment env = TestJobs.env(2);
             job.build(env, zones);
@@ -97,7 +98,10 @@ class StadiumDashboardBrowserTest {
                 JsonNode snap = HeadlessChromium.parse(browser.evaluate(SNAPSHOT).asText());
                 if (!snap.path("zones").isEmpty()) {
                     shown.add(snap);
-                    if (firstNumbers < 0) firstNumbers = snap.path("first").asLong();
+                    if (firstNumbers < 0) {
+                        firstNumbers = snap.path("first").asLong();
+                        firstUpdate = snap.path("update").asLong();
+                    }
                     if (!shot && snap.path("zones").get(0).path("history").asInt() >= 7) {
                         shot = true;
                         screenshot(browser.screenshot());
@@ -111,7 +115,8 @@ class StadiumDashboardBrowserTest {
         assertFalse(shown.isEmpty(), "the page showed windows while the job ran");
         assertTrue(firstNumbers > 0, "the page stamped its first numbers");
         System.out.printf(Locale.ROOT, "stadium-staffing dashboard: first numbers in the browser %d ms after the job started (job running at %d ms, "
-                + "page served at %d ms); %d snapshots read while it ran%n", firstNumbers - started, running - started, answered - started, shown.size());
+                + "page served at %d ms, first window at the sink at %d ms); %d snapshots read while it ran%n", firstNumbers - started, running - started,
+                answered - started, firstUpdate - started, shown.size());
 
         // what the job wrote, for the same windows
         Map<String, StaffingReport.Scheduled> schedule = new HashMap<>();
@@ -162,6 +167,28 @@ class StadiumDashboardBrowserTest {
         if (to != null && !to.isBlank()) {
             Files.write(Path.of(to), png);
             System.out.println("stadium-staffing dashboard: screenshot " + to + " (" + png.length + " bytes)");
+        }
+    }
+
+    /** A port taken between the check and the task's start: the job fails, its cause one line naming the port. */
+    @Test
+    void aPortTakenAfterTheCheckFailsTheJob(@TempDir Path out) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        StadiumStaffingJob job = new StadiumStaffingJob();
+        Path concourse = Samples.dir().resolve("frames/concourse");
+        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
+                "--camera", "south-1=" + concourse.resolve("south-1"), "--dashboard-port", String.valueOf(port));
+        StreamExecutionEnvironment env = TestJobs.env(2);
+        job.build(env, ZoneFile.read(job.zones));
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            Exception e = assertThrows(Exception.class, () -> env.execute("dashboard port taken"));
+            String cause = org.apache.flink.util.ExceptionUtils.findThrowable(e, t -> t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("--dashboard-port"))
+                    .map(Throwable::getMessage).orElseThrow(() -> new AssertionError("no dashboard cause in " + org.apache.flink.util.ExceptionUtils.stringifyException(e)));
+            assertEquals("--dashboard-port " + port + ": 127.0.0.1:" + port + " is in use (or not an address of this machine)", cause);
         }
     }
 }

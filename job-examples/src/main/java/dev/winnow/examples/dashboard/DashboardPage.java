@@ -4,7 +4,8 @@ package dev.winnow.examples.dashboard;
  * The dashboard page: polls {@code api/zones} every second and draws one card per zone (occupancy now,
  * a chart of the last hour's mean and max, in/out flows, dwell p50/p90 per dwell polygon, staff, alerts,
  * degraded). Each figure's element names it: {@code data-now} for the zone's window, {@code data-field}
- * in a flow row ({@code data-flow}), so a test reads what the page shows; {@code body[data-first-numbers-at]} is the epoch millisecond the first window was drawn.
+ * in a flow row ({@code data-flow}), so a test reads what the page shows; {@code body[data-first-numbers-at]} is the epoch millisecond the first window was drawn,
+ * {@code data-first-update-at} when the sink received its first record.
  */
 final class DashboardPage {
     private DashboardPage() {}
@@ -43,7 +44,7 @@ final class DashboardPage {
                   svg.setAttribute("width", W); svg.setAttribute("height", H); svg.setAttribute("class", "chart");
                   const h = z.history;
                   if (h.length === 0) return svg;
-                  const end = z.now.end, start = Math.max(h[0][0], end - 3600000);  // the last hour, or since the first window
+                  const end = z.now.end, start = Math.max(h[0][0] + windowMs, end - 3600000);  // the last hour, or since the first window ended
                   let top = Math.max(1, z.capacity || 0);
                   for (const p of h) top = Math.max(top, p[2]);
                   const x = t => 4 + (W - 8) * (t - start) / Math.max(1, end - start), y = v => H - 4 - (H - 22) * v / top;
@@ -61,7 +62,7 @@ final class DashboardPage {
                   line(2, "#9ab"); line(1, "#1561c0");
                   const t = document.createElementNS("http://www.w3.org/2000/svg", "text");
                   t.setAttribute("x", 6); t.setAttribute("y", 12); t.setAttribute("font-size", "11"); t.setAttribute("fill", "#555");
-                  t.textContent = "occupancy mean (blue), max (grey), capacity (dashed), " + hhmmss(start) + "–" + hhmmss(end) + " UTC";
+                  t.textContent = "mean (blue), max (grey), capacity (dashed) " + hhmmss(start) + "–" + hhmmss(end);
                   svg.appendChild(t);
                   return svg;
                 }
@@ -112,7 +113,10 @@ final class DashboardPage {
                     const zones = document.getElementById("zones");
                     zones.replaceChildren(...j.zones.map(z => card(z, j.window_ms)));
                     document.body.dataset.renders = String(Number(document.body.dataset.renders) + 1);
-                    if (!document.body.dataset.firstNumbersAt && j.zones.some(z => z.now)) document.body.dataset.firstNumbersAt = String(Date.now());
+                    if (!document.body.dataset.firstNumbersAt && j.zones.some(z => z.now)) {
+                      document.body.dataset.firstNumbersAt = String(Date.now());
+                      document.body.dataset.firstUpdateAt = String(j.first_update_time);
+                    }
                     status.textContent = "updated " + new Date().toISOString().substring(11, 19) + " UTC, " + j.updates + " windows received from the job";
                   } catch (e) {
                     status.textContent = "not reachable (the job ended?)";

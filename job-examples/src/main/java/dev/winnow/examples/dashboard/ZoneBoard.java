@@ -23,7 +23,7 @@ final class ZoneBoard {
     private final long queueAlertMillis;
     private final Map<String, Deque<StaffingWindow>> windows = new TreeMap<>();
     private final Map<String, Map<String, FlowWindow>> flows = new HashMap<>();
-    private long updates;
+    private long updates, firstUpdateMillis;
 
     ZoneBoard(ZoneConfig config, long queueAlertMillis) {
         this.config = config;
@@ -32,7 +32,7 @@ final class ZoneBoard {
     }
 
     synchronized void add(BoardUpdate u) {
-        updates++;
+        if (updates++ == 0) firstUpdateMillis = System.currentTimeMillis();
         if (u.window != null) add(u.window);
         if (u.flow != null) add(u.zone, u.flow);
     }
@@ -62,6 +62,7 @@ final class ZoneBoard {
     synchronized String json(long nowMillis) {
         StringBuilder b = new StringBuilder(4096);
         b.append("{\"server_time\":").append(nowMillis).append(",\"updates\":").append(updates)
+                .append(",\"first_update_time\":").append(updates == 0 ? "null" : Long.toString(firstUpdateMillis))
                 .append(",\"window_ms\":").append(config.windowMillis).append(",\"history_ms\":").append(HISTORY_MILLIS).append(",\"zones\":[");
         boolean firstZone = true;
         for (Map.Entry<String, Deque<StaffingWindow>> e : windows.entrySet()) {
