@@ -63,7 +63,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
     @Mixin KafkaOptions kafka = new KafkaOptions();
     @Mixin FlowOptions flow = new FlowOptions();
 
-    @Option(names = "--zones", description = "zone file, YAML (cameras, zones, owned floor polygons, staffing rule, window); default: the sample's")
+    @Option(names = "--zones", description = "zone file, YAML (cameras, zones, owned floor polygons, gate lines, dwell polygons, staffing rule, window); default: the sample's")
     Path zones;
 
     @Option(names = "--counts-topic", description = "also write ZoneCount records to this Kafka topic (exactly once)")
@@ -120,8 +120,10 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         env.enableCheckpointing(2_000);
         OutputDir output = run.output();
         output.clearLocal("counts", "received", "zones", "tracks", "flows", "schedule", "schedule.csv", "forecast.csv", "report.html");
-        // parsed before the job is built, so a bad --gate or --dwell-zone fails at once
-        FlowConfig flows = flow.flows() ? flow.config(config.windowMillis) : null;
+        // the zone file's gates and dwell polygons (validated with the zones), and any --gate/--dwell-zone,
+        // parsed before the job is built so a bad one fails at once
+        ZoneFile.Loaded file = zones != null ? ZoneFile.load(zones) : null;
+        FlowConfig flows = flow.flows(file) ? flow.config(config.windowMillis, file) : null;
         TrackerConfig trackerConfig = flow.trackerConfig();
         for (String c : flow.cameras()) if (!config.covers(c)) throw new IllegalArgumentException("--gate/--dwell-zone camera " + c + " is in no zone of " + zones);
         if (dashboardPort != 0) checkDashboard();
@@ -152,7 +154,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         DataStream<ZoneCount> windows = owned.keyBy(v -> config.zoneOf(v.cameraId)).process(new ZoneOccupancy(config)).name("zone occupancy").uid("zone-occupancy");
         windows.sinkTo(CsvFiles.sink(output, "zones", StaffingReport::windowLine, c -> c.windowStartMillis)).name("zones csv").uid("zones-csv");
         DataStream<FlowWindow> flowWindows = null;
-        if (flow.tracking()) {
+        if (flow.tracking(file)) {
             DataStream<TrackedFrame> tracks = counts.keyBy(v -> v.cameraId).process(new PersonTracker(trackerConfig)).name("tracker").uid("tracker");
             tracks.sinkTo(CsvFiles.sink(output, "tracks", t -> t.cameraId + "," + t.seq + "," + t.timestampMillis + "," + t.alive + ","
                     + java.util.Arrays.stream(t.trackIds).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(" ")), t -> t.timestampMillis))
@@ -164,7 +166,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
             }
         }
         DataStream<StaffingWindow> schedule = schedule(windows, flowWindows, config, output);
-        if (dashboardPort != 0) dashboard(schedule, flowWindows, config);
+        if (dashboardPort != 0) dashboard(schedule, flowWindows, config, flow.queueAlert(file).toMillis());
         if (countsTopic != null) {
             windows.sinkTo(WinnowKafka.zoneCountSink(kafka.bootstrap, countsTopic).exactlyOnce(kafka.transactions("stadium-staffing", "counts")).build())
                     .name("kafka " + countsTopic).uid("counts-kafka");
@@ -178,12 +180,12 @@ public final class StadiumStaffingJob implements Callable<Integer> {
     }
 
     /** The live dashboard, fed from the job's own schedule and flow windows; one subtask holds the port. */
-    private void dashboard(DataStream<StaffingWindow> schedule, DataStream<FlowWindow> flowWindows, ZoneConfig config) {
+    private void dashboard(DataStream<StaffingWindow> schedule, DataStream<FlowWindow> flowWindows, ZoneConfig config, long queueAlertMillis) {
         DataStream<BoardUpdate> updates = schedule.map(BoardUpdate::of).name("dashboard windows").uid("dashboard-windows");
         if (flowWindows != null) {
             updates = updates.union(flowWindows.map(f -> BoardUpdate.of(config.zoneOf(f.cameraId), f)).name("dashboard flows").uid("dashboard-flows"));
         }
-        updates.sinkTo(new DashboardSink(config, dashboardHost, dashboardPort, flow.queueAlert.toMillis())).setParallelism(1).name("dashboard").uid("dashboard");
+        updates.sinkTo(new DashboardSink(config, dashboardHost, dashboardPort, queueAlertMillis)).setParallelism(1).name("dashboard").uid("dashboard");
     }
 
     private DataStream<StaffingWindow> schedule(DataStream<ZoneCount> windows, DataStream<FlowWindow> flowWindows, ZoneConfig config, OutputDir output) {

@@ -30,7 +30,7 @@ import picocli.CommandLine;
 
 /**
  * stadium-staffing's live dashboard in headless Chromium ({@link HeadlessChromium}) while the job runs
- * on the sample (replayed at 4 frames/s, 10 s): the browser is open before the job starts, loads the
+ * on the sample (replayed at 4 frames/s, 10 s; its zones.yaml has gates and a dwell polygon): the browser is open before the job starts, loads the
  * page as soon as the sink's server answers, and reads what the page shows every 250 ms. Every zone
  * window and gate/dwell row it showed must be the job's own output for the same window (schedule and
  * flows part files, read after the job). Prints the time from job start to the first numbers drawn
@@ -68,8 +68,7 @@ class StadiumDashboardBrowserTest {
         StadiumStaffingJob job = new StadiumStaffingJob();
         new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
-                "--camera", "south-1=" + concourse.resolve("south-1"), "--fps", "4", "--gate-hysteresis", "4",
-                "--gate", "north-2=x200:83.3,0,83.3,240", "--dwell-zone", "south-1=road:0,70,320,70,320,140,0,140",
+                "--camera", "south-1=" + concourse.resolve("south-1"), "--fps", "4",
                 "--dashboard-port", String.valueOf(port));
         ZoneConfig zones = ZoneFile.read(job.zones);
         String url = "http://127.0.0.1:" + port + "/";
