@@ -75,7 +75,7 @@ class StadiumDashboardBrowserTest {
 
         List<JsonNode> shown = new ArrayList<>();
         long started, firstNumbers = -1, firstUpdate = -1, running = -1, answered = -1;
-        try (HeadlessChromium browser = HeadlessChromium.start(chromium, tmp.resolve("profile"), 900, 420)) {
+        try (HeadlessChromium browser = HeadlessChromium.start(chromium, tmp.resolve("profile"), 900, 450)) {
             StreamExecutionEnvironment env = TestJobs.env(2);
             job.build(env, zones);
             started = System.currentTimeMillis();
