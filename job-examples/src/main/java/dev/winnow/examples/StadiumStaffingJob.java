@@ -166,7 +166,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
             }
         }
         DataStream<StaffingWindow> schedule = schedule(windows, flowWindows, config, output);
-        if (dashboardPort != 0) dashboard(schedule, flowWindows, config, flow.queueAlert(file).toMillis());
+        if (dashboardPort != 0) dashboard(schedule, flowWindows, counts, config, flow.queueAlert(file).toMillis());
         if (countsTopic != null) {
             windows.sinkTo(WinnowKafka.zoneCountSink(kafka.bootstrap, countsTopic).exactlyOnce(kafka.transactions("stadium-staffing", "counts")).build())
                     .name("kafka " + countsTopic).uid("counts-kafka");
@@ -179,12 +179,15 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         DashboardSink.requireFree(dashboardHost, dashboardPort);
     }
 
-    /** The live dashboard, fed from the job's own schedule and flow windows; one subtask holds the port. */
-    private void dashboard(DataStream<StaffingWindow> schedule, DataStream<FlowWindow> flowWindows, ZoneConfig config, long queueAlertMillis) {
+    /** The live dashboard, fed from the job's own schedule and flow windows and each camera's frames per window; one subtask holds the port. */
+    private void dashboard(DataStream<StaffingWindow> schedule, DataStream<FlowWindow> flowWindows, DataStream<Verdict> counts, ZoneConfig config, long queueAlertMillis) {
         DataStream<BoardUpdate> updates = schedule.map(BoardUpdate::of).name("dashboard windows").uid("dashboard-windows");
         if (flowWindows != null) {
             updates = updates.union(flowWindows.map(f -> BoardUpdate.of(config.zoneOf(f.cameraId), f)).name("dashboard flows").uid("dashboard-flows"));
         }
+        // one record per camera and window, so the page can name a silent camera (the zone windows say only "degraded")
+        updates = updates.union(counts.keyBy(v -> v.cameraId).process(new dev.winnow.examples.dashboard.CameraPulse(config.windowMillis))
+                .name("dashboard cameras").uid("dashboard-cameras"));
         updates.sinkTo(new DashboardSink(config, dashboardHost, dashboardPort, queueAlertMillis)).setParallelism(1).name("dashboard").uid("dashboard");
     }
 

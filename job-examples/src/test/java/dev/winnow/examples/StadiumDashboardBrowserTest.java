@@ -51,6 +51,9 @@ class StadiumDashboardBrowserTest {
               zones: [...document.querySelectorAll('section.zone[data-start]')].map(s => ({
                 zone: s.dataset.zone, start: s.dataset.start, history: Number(s.dataset.history),
                 now: Object.fromEntries([...s.querySelectorAll('[data-now]')].map(e => [e.dataset.now, e.textContent])),
+                cameras: [...s.querySelectorAll('tr[data-camera]')].map(r => ({camera: r.dataset.camera, start: r.dataset.start,
+                  frames: r.querySelector('[data-frames]').dataset.frames, silent: r.querySelector('[data-field=silent_s]').textContent,
+                  state: r.querySelector('[data-field=degraded]').textContent})),
                 flows: [...s.querySelectorAll('tr[data-flow]')].map(r => Object.assign({flow: r.dataset.flow, start: r.dataset.start},
                   Object.fromEntries([...r.querySelectorAll('[data-field]')].map(e => [e.dataset.field, e.textContent]))))
               }))
@@ -75,7 +78,7 @@ class StadiumDashboardBrowserTest {
 
         List<JsonNode> shown = new ArrayList<>();
         long started, firstNumbers = -1, firstUpdate = -1, running = -1, answered = -1;
-        try (HeadlessChromium browser = HeadlessChromium.start(chromium, tmp.resolve("profile"), 900, 450)) {
+        try (HeadlessChromium browser = HeadlessChromium.start(chromium, tmp.resolve("profile"), 900, 500)) {
             StreamExecutionEnvironment env = TestJobs.env(2);
             job.build(env, zones);
             started = System.currentTimeMillis();
@@ -114,7 +117,7 @@ class StadiumDashboardBrowserTest {
         assertFalse(shown.isEmpty(), "the page showed windows while the job ran");
         assertTrue(firstNumbers > 0, "the page stamped its first numbers");
         System.out.printf(Locale.ROOT, "stadium-staffing dashboard: first numbers in the browser %d ms after the job started (job running at %d ms, "
-                + "page served at %d ms, first window at the sink at %d ms); %d snapshots read while it ran%n", firstNumbers - started, running - started,
+                + "page served at %d ms, first record at the sink at %d ms); %d snapshots read while it ran%n", firstNumbers - started, running - started,
                 answered - started, firstUpdate - started, shown.size());
 
         // what the job wrote, for the same windows
@@ -125,8 +128,14 @@ class StadiumDashboardBrowserTest {
         // record it received last, which must be one of the job's records for that window
         Map<String, List<String[]>> flows = new HashMap<>();
         for (String[] f : CsvFiles.read(out.resolve("flows"))) flows.computeIfAbsent(f[0] + "/" + f[2] + "@" + f[3], k -> new ArrayList<>()).add(f);
+        // frames per camera and window, from the job's counts
+        Map<String, Integer> frames = new HashMap<>();
+        for (String[] c : CsvFiles.read(out.resolve("counts"))) {
+            long t = Long.parseLong(c[2]);
+            frames.merge(c[0] + "@" + Math.floorDiv(t, zones.windowMillis) * zones.windowMillis, 1, Integer::sum);
+        }
         TreeSet<String> windowsSeen = new TreeSet<>();
-        int flowRows = 0;
+        int flowRows = 0, cameraRows = 0;
         for (JsonNode snap : shown) {
             for (JsonNode z : snap.path("zones")) {
                 String key = z.path("zone").asText() + "@" + z.path("start").asText();
@@ -142,6 +151,13 @@ class StadiumDashboardBrowserTest {
                 assertEquals(String.valueOf(s.staff()), now.path("staff").asText(), key);
                 assertEquals(s.degraded() ? "yes" : "no", now.path("degraded").asText(), key);
                 assertTrue(z.path("history").asInt() >= 1, key);
+                for (JsonNode c : z.path("cameras")) {
+                    if (c.path("start").asText().isEmpty()) continue; // no window of that camera yet
+                    String ck = c.path("camera").asText() + "@" + c.path("start").asText();
+                    assertEquals(String.valueOf(frames.get(ck)), c.path("frames").asText(), "frames of " + ck + " against the job's counts");
+                    if (c.path("state").asText().equals("degraded")) assertTrue(Double.parseDouble(c.path("silent").asText()) >= 5.0, ck);
+                    cameraRows++;
+                }
                 for (JsonNode f : z.path("flows")) {
                     String fk = f.path("flow").asText() + "@" + f.path("start").asText();
                     List<String[]> rows = flows.get(fk);
@@ -160,10 +176,11 @@ class StadiumDashboardBrowserTest {
             }
         }
         long twice = flows.values().stream().filter(l -> l.size() > 1).count();
-        System.out.printf(Locale.ROOT, "stadium-staffing dashboard: %d distinct zone windows and %d flow rows shown, each equal to the job's output "
-                + "(%d of the job's flow windows were emitted twice)%n", windowsSeen.size(), flowRows, twice);
+        System.out.printf(Locale.ROOT, "stadium-staffing dashboard: %d distinct zone windows, %d flow rows and %d camera rows shown, each equal to the job's "
+                + "output (%d of the job's flow windows were emitted twice)%n", windowsSeen.size(), flowRows, cameraRows, twice);
         assertTrue(windowsSeen.size() >= 4, "the page moved on with the job (several windows per zone): " + windowsSeen);
         assertTrue(flowRows > 0, "the gate and dwell rows were shown");
+        assertTrue(cameraRows > 0, "the camera rows were shown");
     }
 
     private void screenshot(byte[] png) throws Exception {

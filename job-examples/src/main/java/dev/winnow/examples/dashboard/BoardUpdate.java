@@ -4,13 +4,18 @@ import dev.winnow.flink.types.FlowWindow;
 import dev.winnow.flink.types.StaffingWindow;
 
 /**
- * One record for the dashboard sink: a zone's finished schedule window or one of its cameras' gate
- * or dwell windows (exactly one of the two is set), so both streams can be unioned into one sink.
+ * One record for the dashboard sink: a zone's finished schedule window, one of its cameras' gate or
+ * dwell windows, or a camera's frames in a window ({@link CameraPulse}: {@code camera} set); exactly one
+ * kind per record, so the streams can be unioned into one sink.
  */
 public class BoardUpdate {
     public String zone;
     public StaffingWindow window;
     public FlowWindow flow;
+    public String camera;
+    public long cameraWindowStart;
+    public long lastFrameMillis;
+    public int frames;
 
     public BoardUpdate() {}
 

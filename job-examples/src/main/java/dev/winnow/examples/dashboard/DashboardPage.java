@@ -3,7 +3,7 @@ package dev.winnow.examples.dashboard;
 /**
  * The dashboard page: polls {@code api/zones} every second and draws one card per zone (occupancy now,
  * a chart of the last hour's mean and max, in/out flows, dwell p50/p90 per dwell polygon, staff, alerts,
- * degraded). Each figure's element names it: {@code data-now} for the zone's window, {@code data-field}
+ * degraded, and per camera its frames in its last window and how long it has been silent). Each figure's element names it: {@code data-now} for the zone's window, {@code data-field}
  * in a flow row ({@code data-flow}), so a test reads what the page shows; {@code body[data-first-numbers-at]} is the epoch millisecond the first window was drawn,
  * {@code data-first-update-at} when the sink received its first record.
  */
@@ -102,6 +102,18 @@ final class DashboardPage {
                     }
                     c.appendChild(f);
                   }
+                  const cams = el("table", {"class": "cameras"});
+                  const ch = el("tr"); for (const h of ["camera", "frames, last window", "silent (s)", ""]) ch.appendChild(el("th", {}, h)); cams.appendChild(ch);
+                  for (const s of z.camera_status) {
+                    const r = el("tr", {"data-camera": s.camera, "data-start": s.window_start === null ? "" : s.window_start});
+                    r.appendChild(el("td", {}, s.camera));
+                    r.appendChild(el("td", {"data-field": "frames", "data-frames": s.frames},
+                        s.window_start === null ? "none yet" : s.frames + " from " + hhmmss(s.window_start)));
+                    r.appendChild(el("td", {"data-field": "silent_s"}, s.silent_s === null ? "" : s.silent_s.toFixed(1)));
+                    r.appendChild(el("td", {"data-field": "degraded", "class": s.degraded ? "alert" : ""}, s.degraded ? "degraded" : "ok"));
+                    cams.appendChild(r);
+                  }
+                  c.appendChild(cams);
                   for (const a of z.alerts) c.appendChild(el("p", {"class": "alert"}, a));
                   return c;
                 }
@@ -117,7 +129,7 @@ final class DashboardPage {
                       document.body.dataset.firstNumbersAt = String(Date.now());
                       document.body.dataset.firstUpdateAt = String(j.first_update_time);
                     }
-                    status.textContent = "updated " + new Date().toISOString().substring(11, 19) + " UTC, " + j.updates + " windows received from the job";
+                    status.textContent = "updated " + new Date().toISOString().substring(11, 19) + " UTC, " + j.updates + " records received from the job";
                   } catch (e) {
                     status.textContent = "not reachable (the job ended?)";
                   }

@@ -4,6 +4,8 @@ import dev.winnow.flink.types.FlowWindow;
 import dev.winnow.flink.types.StaffingWindow;
 import dev.winnow.flink.zone.ZoneConfig;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Locale;
@@ -12,7 +14,9 @@ import java.util.TreeMap;
 
 /**
  * What the dashboard shows: per zone its schedule windows of the last hour of event time (the newest
- * is "now") and the latest gate and dwell window of each of its cameras' lines and polygons. Written
+ * is "now"), the latest gate and dwell window of each of its cameras' lines and polygons, and per camera
+ * its frames in its newest window and how long it has been silent (degraded at the zone file's
+ * {@code degraded-after}, the rule ZoneOccupancy applies). Written
  * by the sink's task thread, read by the HTTP thread, hence synchronized; it lives in one sink
  * subtask's writer, never in static state.
  */
@@ -23,6 +27,8 @@ final class ZoneBoard {
     private final long queueAlertMillis;
     private final Map<String, Deque<StaffingWindow>> windows = new TreeMap<>();
     private final Map<String, Map<String, FlowWindow>> flows = new HashMap<>();
+    /** camera → {window start, frames in it, last frame time} of its newest window with frames */
+    private final Map<String, long[]> cameras = new HashMap<>();
     private long updates, firstUpdateMillis;
 
     ZoneBoard(ZoneConfig config, long queueAlertMillis) {
@@ -35,6 +41,14 @@ final class ZoneBoard {
         if (updates++ == 0) firstUpdateMillis = System.currentTimeMillis();
         if (u.window != null) add(u.window);
         if (u.flow != null) add(u.zone, u.flow);
+        if (u.camera != null) {
+            long[] c = cameras.computeIfAbsent(u.camera, k -> new long[] {Long.MIN_VALUE, 0, Long.MIN_VALUE});
+            if (u.cameraWindowStart >= c[0]) {
+                c[0] = u.cameraWindowStart;
+                c[1] = u.frames;
+            }
+            c[2] = Math.max(c[2], u.lastFrameMillis);
+        }
     }
 
     private void add(StaffingWindow w) {
@@ -106,8 +120,27 @@ final class ZoneBoard {
                             + num(queueAlertMillis / 1000.0) + " s");
                 }
             }
+            b.append("],\"camera_status\":[");
+            first = true;
+            List<String> silent = new ArrayList<>();
+            for (String camera : config.camerasOf(zone)) {
+                long[] c = cameras.get(camera);
+                b.append(first ? "" : ",").append("{\"camera\":").append(str(camera));
+                first = false;
+                if (c == null) {
+                    b.append(",\"window_start\":null,\"frames\":0,\"last_frame\":null,\"silent_s\":null,\"degraded\":false}");
+                    continue;
+                }
+                // silent: from its last frame to the end of the zone's newest window, the event time ZoneOccupancy judges by
+                long silentMillis = now == null ? 0 : Math.max(0, now.windowEndMillis - c[2]);
+                boolean degraded = config.degradedAfterMillis > 0 && silentMillis >= config.degradedAfterMillis;
+                if (degraded) silent.add(camera + " (" + num(silentMillis / 1000.0) + " s)");
+                b.append(",\"window_start\":").append(c[0]).append(",\"frames\":").append(c[1]).append(",\"last_frame\":").append(c[2])
+                        .append(",\"silent_s\":").append(num(silentMillis / 1000.0)).append(",\"degraded\":").append(degraded).append('}');
+            }
             b.append(']');
-            if (now != null && now.degraded) alert(alerts, "degraded: a camera of " + String.join(", ", config.camerasOf(zone)) + " sent nothing and stopped counting");
+            if (!silent.isEmpty()) alert(alerts, "camera sent nothing for degraded-after or longer, not counted: " + String.join(", ", silent));
+            else if (now != null && now.degraded) alert(alerts, "degraded: a camera of " + String.join(", ", config.camerasOf(zone)) + " sent nothing and stopped counting");
             if (now != null && rule != null && now.occupancyMax > rule.capacity()) alert(alerts, "over capacity: " + now.occupancyMax + " > " + rule.capacity());
             b.append(",\"alerts\":[").append(alerts).append("]}");
         }
