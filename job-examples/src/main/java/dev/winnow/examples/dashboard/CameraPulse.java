@@ -14,7 +14,7 @@ import org.apache.flink.util.Collector;
  * A silent camera sends no record, which is the point. One state object per camera and window, so the
  * per-frame path allocates nothing.
  */
-public class CameraPulse extends KeyedProcessFunction<String, Verdict, BoardUpdate> {
+public final class CameraPulse extends KeyedProcessFunction<String, Verdict, BoardUpdate> {
     private static final long serialVersionUID = 1L;
 
     private final long windowMillis;

@@ -1,6 +1,7 @@
 package dev.winnow.examples.dashboard;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * is the page, {@code /api/zones} the board as JSON. Anything else is a 4xx with a one-line JSON body:
  * an unknown path 404, a method other than GET/HEAD 405, a request URI over {@link #MAX_URI} characters
  * 414. A failure while answering is a 500 with a one-line body; the stack trace goes to the log only.
+ * Threads: requests are answered on one {@code dashboard-http-<port>} daemon thread; the board they
+ * read is written by the sink's task thread ({@link ZoneBoard} synchronizes).
  */
 final class DashboardServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
@@ -49,7 +52,9 @@ final class DashboardServer implements AutoCloseable {
             return t;
         });
         DashboardServer s = new DashboardServer(server, executor, board);
-        server.createContext("/", s::handle);
+        // one small handler per resource behind one guard; "/" also receives every path no other context claims
+        server.createContext("/api/zones", s.guarded("/api/zones", x -> send(x, 200, "application/json", board.json(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8))));
+        server.createContext("/", s.guarded("/", x -> send(x, 200, "text/html; charset=utf-8", s.page)));
         server.setExecutor(executor);
         server.start();
         LOG.info("dashboard on http://{}:{}/", host, s.port());
@@ -68,35 +73,44 @@ final class DashboardServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private void handle(HttpExchange x) {
-        try (x) {
-            drain(x.getRequestBody());
-            String raw = x.getRequestURI().getRawPath(), query = x.getRequestURI().getRawQuery();
-            int length = (raw == null ? 0 : raw.length()) + (query == null ? 0 : query.length() + 1);
-            String method = x.getRequestMethod();
-            if (length > MAX_URI) {
-                send(x, 414, "application/json", error("request URI longer than " + MAX_URI + " characters"));
-            } else if (!method.equals("GET") && !method.equals("HEAD")) {
-                x.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(x, 405, "application/json", error("method not allowed; the dashboard answers GET"));
-            } else if (raw.equals("/") || raw.equals("/index.html")) {
-                send(x, 200, "text/html; charset=utf-8", page);
-            } else if (raw.equals("/api/zones")) {
-                send(x, 200, "application/json", board.json(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
-            } else {
-                send(x, 404, "application/json", error("not found; the dashboard serves / and /api/zones"));
+    /** What a resource answers once the guard let the request through. */
+    private interface Resource {
+        void answer(HttpExchange x) throws IOException;
+    }
+
+    /**
+     * The checks every request passes before {@code resource} answers it: URI length, method, and the
+     * exact path (a context also receives the paths below it), each failure a 4xx with one line of JSON.
+     */
+    private HttpHandler guarded(String path, Resource resource) {
+        return x -> {
+            try (x) {
+                drain(x.getRequestBody());
+                String raw = x.getRequestURI().getRawPath(), query = x.getRequestURI().getRawQuery();
+                int length = (raw == null ? 0 : raw.length()) + (query == null ? 0 : query.length() + 1);
+                String method = x.getRequestMethod();
+                if (length > MAX_URI) {
+                    send(x, 414, "application/json", error("request URI longer than " + MAX_URI + " characters"));
+                } else if (!method.equals("GET") && !method.equals("HEAD")) {
+                    x.getResponseHeaders().set("Allow", "GET, HEAD");
+                    send(x, 405, "application/json", error("method not allowed; the dashboard answers GET"));
+                } else if (raw.equals(path) || (path.equals("/") && raw.equals("/index.html"))) {
+                    resource.answer(x);
+                } else {
+                    send(x, 404, "application/json", error("not found; the dashboard serves / and /api/zones"));
+                }
+            } catch (IOException e) {
+                // the browser went away mid-answer: nothing to tell it
+                LOG.debug("dashboard request not answered", e);
+            } catch (RuntimeException e) {
+                LOG.warn("dashboard request failed", e);
+                try {
+                    send(x, 500, "application/json", error("internal error"));
+                } catch (IOException | RuntimeException ignored) {
+                    // headers may already be sent; the log has the cause
+                }
             }
-        } catch (IOException e) {
-            // the browser went away mid-answer: nothing to tell it
-            LOG.debug("dashboard request not answered", e);
-        } catch (RuntimeException e) {
-            LOG.warn("dashboard request failed", e);
-            try {
-                send(x, 500, "application/json", error("internal error"));
-            } catch (IOException | RuntimeException ignored) {
-                // headers may already be sent; the log has the cause
-            }
-        }
+        };
     }
 
     private static void drain(InputStream in) throws IOException {
