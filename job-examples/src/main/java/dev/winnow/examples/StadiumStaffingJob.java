@@ -11,6 +11,8 @@ import dev.winnow.examples.io.ModelOptions;
 import dev.winnow.examples.io.RunOptions;
 import dev.winnow.examples.io.OutputDir;
 import dev.winnow.examples.io.ZoneFile;
+import dev.winnow.examples.dashboard.BoardUpdate;
+import dev.winnow.examples.dashboard.DashboardSink;
 import dev.winnow.examples.report.StaffingReport;
 import dev.winnow.examples.live.LiveStatus;
 import dev.winnow.examples.live.ModelStamp;
@@ -49,7 +51,8 @@ import picocli.CommandLine.Option;
  * counts per frame on the floor each camera owns → per-zone occupancy windows (time-weighted mean, max,
  * overcrowding held for a duration, degraded when a camera falls silent) → a staffing schedule per zone
  * and window (with gate in/out flows and dwell when lines and zones are given) → CSV (schedule.csv),
- * Avro on Kafka, and an HTML report with an occupancy chart per zone and a forecast of the next windows.
+ * Avro on Kafka, and an HTML report with an occupancy chart per zone and a forecast of the next windows;
+ * with {@code --dashboard-port}, a live page of the same windows while the job runs ({@link DashboardSink}).
  */
 @Command(name = "stadium-staffing", mixinStandardHelpOptions = true,
         description = "Count people per zone from concourse cameras and recommend staffing per window.")
@@ -60,7 +63,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
     @Mixin KafkaOptions kafka = new KafkaOptions();
     @Mixin FlowOptions flow = new FlowOptions();
 
-    @Option(names = "--zones", description = "zone file, YAML (cameras, zones, owned floor polygons, staffing rule, window); default: the sample's")
+    @Option(names = "--zones", description = "zone file, YAML (cameras, zones, owned floor polygons, gate lines, dwell polygons, staffing rule, window); default: the sample's")
     Path zones;
 
     @Option(names = "--counts-topic", description = "also write ZoneCount records to this Kafka topic (exactly once)")
@@ -68,6 +71,12 @@ public final class StadiumStaffingJob implements Callable<Integer> {
 
     @Option(names = "--schedule-topic", description = "also write the staffing schedule as StaffingWindow Avro records to this Kafka topic (exactly once)")
     String scheduleTopic;
+
+    @Option(names = "--dashboard-port", defaultValue = "0", description = "serve a live dashboard (page and /api/zones JSON) on this port while the job runs; 0 = none (default: ${DEFAULT-VALUE})")
+    int dashboardPort;
+
+    @Option(names = "--dashboard-host", defaultValue = "127.0.0.1", description = "address the dashboard binds (default: ${DEFAULT-VALUE}; 0.0.0.0 = every interface)")
+    String dashboardHost;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -87,6 +96,14 @@ public final class StadiumStaffingJob implements Callable<Integer> {
             // a usage error: exit code 2 before anything starts
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (dashboardPort != 0) {
+            try {
+                checkDashboard();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            System.out.println("dashboard: http://" + dashboardHost + ":" + dashboardPort + "/ (while the job runs)");
+        }
         RunOptions.Finished done = run.run("stadium-staffing", env -> build(env, config));
         if (done.local() == null) return 0;
         StaffingReport report = StaffingReport.read(done.local(), config);
@@ -103,10 +120,13 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         env.enableCheckpointing(2_000);
         OutputDir output = run.output();
         output.clearLocal("counts", "received", "zones", "tracks", "flows", "schedule", "schedule.csv", "forecast.csv", "report.html");
-        // parsed before the job is built, so a bad --gate or --dwell-zone fails at once
-        FlowConfig flows = flow.flows() ? flow.config(config.windowMillis) : null;
+        // the zone file's gates and dwell polygons (validated with the zones), and any --gate/--dwell-zone,
+        // parsed before the job is built so a bad one fails at once
+        ZoneFile.Loaded file = zones != null ? ZoneFile.load(zones) : null;
+        FlowConfig flows = flow.flows(file) ? flow.config(config.windowMillis, file) : null;
         TrackerConfig trackerConfig = flow.trackerConfig();
         for (String c : flow.cameras()) if (!config.covers(c)) throw new IllegalArgumentException("--gate/--dwell-zone camera " + c + " is in no zone of " + zones);
+        if (dashboardPort != 0) checkDashboard();
         kafka.require("--counts-topic", countsTopic);
         kafka.require("--schedule-topic", scheduleTopic);
         kafka.requireReachable();
@@ -135,7 +155,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         DataStream<ZoneCount> windows = owned.keyBy(v -> config.zoneOf(v.cameraId)).process(new ZoneOccupancy(config)).name("zone occupancy").uid("zone-occupancy");
         windows.sinkTo(CsvFiles.sink(output, "zones", StaffingReport::windowLine, c -> c.windowStartMillis)).name("zones csv").uid("zones-csv");
         DataStream<FlowWindow> flowWindows = null;
-        if (flow.tracking()) {
+        if (flow.tracking(file)) {
             DataStream<TrackedFrame> tracks = counts.keyBy(v -> v.cameraId).process(new PersonTracker(trackerConfig)).name("tracker").uid("tracker");
             tracks.sinkTo(CsvFiles.sink(output, "tracks", t -> t.cameraId + "," + t.seq + "," + t.timestampMillis + "," + t.alive + ","
                     + java.util.Arrays.stream(t.trackIds).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(" ")), t -> t.timestampMillis))
@@ -146,14 +166,33 @@ public final class StadiumStaffingJob implements Callable<Integer> {
                 flowWindows = fw;
             }
         }
-        schedule(windows, flowWindows, config, output);
+        DataStream<StaffingWindow> schedule = schedule(windows, flowWindows, config, output);
+        if (dashboardPort != 0) dashboard(schedule, flowWindows, counts, config, flow.queueAlert(file).toMillis());
         if (countsTopic != null) {
             windows.sinkTo(WinnowKafka.zoneCountSink(kafka.bootstrap, countsTopic).exactlyOnce(kafka.transactions("stadium-staffing", "counts")).build())
                     .name("kafka " + countsTopic).uid("counts-kafka");
         }
     }
 
-    private void schedule(DataStream<ZoneCount> windows, DataStream<FlowWindow> flowWindows, ZoneConfig config, OutputDir output) {
+    /** A port out of range or already taken is one line before the job starts. */
+    private void checkDashboard() {
+        if (dashboardPort < 0 || dashboardPort > 65535) throw new IllegalArgumentException("--dashboard-port must be 1..65535 (0 = no dashboard), is " + dashboardPort);
+        DashboardSink.requireFree(dashboardHost, dashboardPort);
+    }
+
+    /** The live dashboard, fed from the job's own schedule and flow windows and each camera's frames per window; one subtask holds the port. */
+    private void dashboard(DataStream<StaffingWindow> schedule, DataStream<FlowWindow> flowWindows, DataStream<Verdict> counts, ZoneConfig config, long queueAlertMillis) {
+        DataStream<BoardUpdate> updates = schedule.map(BoardUpdate::of).name("dashboard windows").uid("dashboard-windows");
+        if (flowWindows != null) {
+            updates = updates.union(flowWindows.map(f -> BoardUpdate.of(config.zoneOf(f.cameraId), f)).name("dashboard flows").uid("dashboard-flows"));
+        }
+        // one record per camera and window, so the page can name a silent camera (the zone windows say only "degraded")
+        updates = updates.union(counts.keyBy(v -> v.cameraId).process(new dev.winnow.examples.dashboard.CameraPulse(config.windowMillis))
+                .name("dashboard cameras").uid("dashboard-cameras"));
+        updates.sinkTo(new DashboardSink(config, dashboardHost, dashboardPort, queueAlertMillis)).setParallelism(1).name("dashboard").uid("dashboard");
+    }
+
+    private DataStream<StaffingWindow> schedule(DataStream<ZoneCount> windows, DataStream<FlowWindow> flowWindows, ZoneConfig config, OutputDir output) {
         DataStream<FlowWindow> fw = flowWindows != null ? flowWindows
                 : windows.flatMap((ZoneCount c, org.apache.flink.util.Collector<FlowWindow> o) -> {}).returns(FlowWindow.class).name("no flows").uid("no-flows");
         DataStream<StaffingWindow> schedule = windows.keyBy(c -> c.zone).connect(fw.keyBy(f -> config.zoneOf(f.cameraId)))
@@ -163,6 +202,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
             schedule.sinkTo(WinnowKafka.staffingWindowSink(kafka.bootstrap, scheduleTopic).exactlyOnce(kafka.transactions("stadium-staffing", "schedule")).build())
                     .name("kafka " + scheduleTopic).uid("schedule-kafka");
         }
+        return schedule;
     }
 
     /** camera,kind,name,window_start,window_end,in,out,dwells,dwell_p50_s,dwell_p90_s,queue_alert */

@@ -3,20 +3,17 @@ package dev.winnow.examples;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.winnow.examples.testing.HeadlessChromium;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.connectors.clips.ClipCommittable;
 import dev.winnow.connectors.clips.ClipIndex;
 import dev.winnow.examples.report.RetentionReport;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * security-retention's report.html opened in headless Chromium (Debian {@code chromium}, installed by
+ * security-retention's report.html opened in headless Chromium ({@link HeadlessChromium}, installed by
  * scripts/install-deps.sh): on a run with an H.264 camera (vtest's frames encoded with libx264) and a
  * DivX 3 camera (vtest.avi's own stream), every H.264 clip's player loads with a duration, every
  * thumbnail loads, nothing errors, and the DivX clips offer a download instead of a player.
@@ -38,52 +35,15 @@ class RetentionReportBrowserTest {
 
     @TempDir Path tmp;
 
-    static String chromium() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(dir, "chromium");
-            if (Files.isExecutable(p)) return p.toString();
-        }
-        return null;
-    }
-
     static void run(List<String> cmd, Path log) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished: " + cmd);
         assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + Files.readString(log));
     }
 
-    /** The page's DOM after its scripts ran, as headless Chromium dumps it. */
-    static String dumpDom(String chromium, Path page, Path profile) throws Exception {
-        Path dom = profile.resolveSibling("dom.html"), err = profile.resolveSibling("chromium.log");
-        Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile,
-                "--virtual-time-budget=15000", "--dump-dom", page.toUri().toString())
-                .redirectOutput(dom.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("chromium did not finish in 120 s: " + Files.readString(err));
-        }
-        assertEquals(0, p.exitValue(), "chromium: " + Files.readString(err));
-        return Files.readString(dom, StandardCharsets.UTF_8);
-    }
-
-    static Map<String, String> bodyAttributes(String dom) {
-        Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
-        assertTrue(body.find(), "a body in the dumped DOM");
-        Map<String, String> a = new HashMap<>();
-        Matcher m = Pattern.compile("([\\w-]+)=\"([^\"]*)\"").matcher(body.group(1));
-        while (m.find()) a.put(m.group(1), m.group(2));
-        return a;
-    }
-
-    static int count(String s, String what) {
-        int n = 0;
-        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) n++;
-        return n;
-    }
-
     @Test
     void theReportsPlayersAndThumbnailsLoadInChromiumAndDivxClipsOfferADownload() throws Exception {
-        String chromium = chromium();
+        String chromium = HeadlessChromium.find();
         assumeTrue(chromium != null, "chromium is not installed (scripts/install-deps.sh installs it; CI must have it)");
         assertTrue(Files.isReadable(VTEST), "apt-get install opencv-doc");
         Path src = Files.createDirectories(tmp.resolve("src"));
@@ -113,16 +73,16 @@ class RetentionReportBrowserTest {
             assertEquals(320, img.getWidth(), "made from the 320x240 analysis frame");
         }
         String html = Files.readString(page);
-        assertEquals(report.clips().size(), count(html, "<tr class=\"event\""), "one row per committed clip");
-        assertEquals(street.size(), count(html, "<video "), "a player for each H.264 clip only");
-        assertEquals(hall.size(), count(html, "class=\"download\""), "a download for each DivX clip");
+        assertEquals(report.clips().size(), HeadlessChromium.count(html, "<tr class=\"event\""), "one row per committed clip");
+        assertEquals(street.size(), HeadlessChromium.count(html, "<video "), "a player for each H.264 clip only");
+        assertEquals(hall.size(), HeadlessChromium.count(html, "class=\"download\""), "a download for each DivX clip");
         assertTrue(html.contains("DivX 3 (msmpeg4v3) in Matroska: a browser cannot play it"), "the row says why");
-        assertEquals(2, count(html, "<svg class=\"timeline\""), "a timeline per camera");
+        assertEquals(2, HeadlessChromium.count(html, "<svg class=\"timeline\""), "a timeline per camera");
         assertTrue(html.contains("data-kind=\"kept\"") && html.contains("class=\"tick-label\""), "kept spans and clock-time ticks");
         assertTrue(html.matches("(?s).*<div id=\"models\">.*<td>v\\d+</td>.*"), "the model versions that decided");
 
-        String dom = dumpDom(chromium, page, tmp.resolve("profile"));
-        Map<String, String> body = bodyAttributes(dom);
+        String dom = HeadlessChromium.dumpDom(chromium, page, tmp.resolve("profile"));
+        Map<String, String> body = HeadlessChromium.bodyAttributes(dom);
         assertEquals("0", body.get("data-errors"), "no player or thumbnail failed: " + body.get("data-error-list"));
         assertEquals(String.valueOf(street.size()), body.get("data-videos"));
         assertEquals(body.get("data-videos"), body.get("data-videos-loaded"), "every player loaded its clip's metadata: " + body);

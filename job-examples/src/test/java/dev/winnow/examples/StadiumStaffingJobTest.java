@@ -55,9 +55,23 @@ class StadiumStaffingJobTest {
             StaffingReport.Window w = report.windows().get(i);
             assertEquals(w.zone() + " " + w.start() + " " + w.max(), s.zone() + " " + s.start() + " " + s.max());
             assertEquals(w.mean(), s.mean(), 0.005);
-            assertEquals(Math.max(1, w.staff()), s.staff(), "min-staff 1, no gates or dwell zones: no queue staff");
-            assertEquals(0, s.inflow() + s.outflow());
+            assertEquals(Math.max(1, w.staff()), s.staff(), "min-staff 1; dwell of seconds against a 2 min target: no queue staff");
         }
+        // the sample's gates: a zone window's inflow/outflow is the sum of its cameras' gate windows
+        java.util.Map<String, int[]> gates = new java.util.HashMap<>();
+        for (String[] r : dev.winnow.examples.io.CsvFiles.read(out.resolve("flows"))) {
+            if (!r[1].equals("line")) continue;
+            int[] io = gates.computeIfAbsent(zones.zoneOf(r[0]) + "@" + r[3], k -> new int[2]);
+            io[0] += Integer.parseInt(r[5]);
+            io[1] += Integer.parseInt(r[6]);
+        }
+        int crossings = 0;
+        for (StaffingReport.Scheduled s : report.schedule()) {
+            int[] io = gates.getOrDefault(s.zone() + "@" + s.start(), new int[2]);
+            assertEquals(io[0] + " in, " + io[1] + " out", s.inflow() + " in, " + s.outflow() + " out", s.zone() + " " + s.start());
+            crossings += s.inflow() + s.outflow();
+        }
+        assertTrue(crossings > 0, "the sample's x200 gates see crossings");
         java.util.List<String> forecast = Files.readAllLines(out.resolve("forecast.csv"));
         assertEquals(1 + 2 * 3, forecast.size(), "three windows ahead per zone");
         System.out.println("stadium-staffing sample " + report.forecastSummary());
@@ -72,21 +86,34 @@ class StadiumStaffingJobTest {
      * The sample's cameras are vtest 0-199, 200-399 and 400-599, every 5th frame at 320x240. The hand
      * count of model-tools' vtest gate (flink-operators/src/test/resources/vtest-gate/crossings.csv,
      * line x = 200 of 768, here x = 83.3 of 320) has 5 crossings in those stretches: north-1 one in (186),
-     * north-2 two in (207, 255) and one out (302), south-1 one in (531).
+     * north-2 two in (207, 255) and one out (302), south-1 one in (531). The sample's zones.yaml holds
+     * that gate on each camera and a dwell polygon on south-1; the same lines given as --gate and
+     * --dwell-zone options with a zone file of floors only must give the same flow windows, line by line.
      */
     @Test
-    void gateCrossingsAndDwellFromTracks() throws Exception {
+    void gateCrossingsAndDwellFromTracks(@TempDir Path dir) throws Exception {
         Path concourse = Samples.dir().resolve("frames/concourse");
+        Path fromFile = out.resolve("file"), fromOptions = out.resolve("options"), floorsOnly = dir.resolve("floors.yaml");
         StadiumStaffingJob job = new StadiumStaffingJob();
-        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
+        new CommandLine(job).parseArgs("--out", fromFile.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
+                "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
+                "--camera", "south-1=" + concourse.resolve("south-1"));
+        ZoneConfig zones = ZoneFile.read(job.zones);
+        TestJobs.execute("stadium-staffing flows test", 2, env -> job.build(env, zones));
+
+        String sample = Files.readString(concourse.resolve("zones.yaml"));
+        Files.writeString(floorsOnly, sample.replaceAll("(?m)^        - (gate|dwell):.*\\n(^          .*\\n)*", ""));
+        assertFalse(ZoneFile.load(floorsOnly).hasFlows());
+        StadiumStaffingJob options = new StadiumStaffingJob();
+        new CommandLine(options).parseArgs("--out", fromOptions.toString(), "--zones", floorsOnly.toString(),
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
                 "--camera", "south-1=" + concourse.resolve("south-1"), "--gate-hysteresis", "4",
                 "--gate", "north-1=x200:83.3,0,83.3,240", "--gate", "north-2=x200:83.3,0,83.3,240", "--gate", "south-1=x200:83.3,0,83.3,240",
                 "--dwell-zone", "south-1=road:0,70,320,70,320,140,0,140");
-        ZoneConfig zones = ZoneFile.read(job.zones);
-        TestJobs.execute("stadium-staffing flows test", 2, env -> job.build(env, zones));
+        TestJobs.execute("stadium-staffing flows by options", 2, env -> options.build(env, ZoneFile.read(floorsOnly)));
 
-        java.util.List<String[]> flows = dev.winnow.examples.io.CsvFiles.read(out.resolve("flows"));
+        java.util.List<String[]> flows = dev.winnow.examples.io.CsvFiles.read(fromFile.resolve("flows"));
+        assertEquals(lines(dev.winnow.examples.io.CsvFiles.read(fromOptions.resolve("flows"))), lines(flows), "the zone file's gates and dwell = the options'");
         int in = 0, outs = 0, dwells = 0;
         for (String[] r : flows) {
             if (r[1].equals("line")) {
@@ -104,18 +131,22 @@ class StadiumStaffingJobTest {
         // flink-operators' VtestGateTest holds it to 10 % of the whole clip's count. Here: some, and none invented.
         assertTrue(in + outs >= 1 && in + outs <= 5, "gate crossings: " + in + " in, " + outs + " out, against 5 by hand");
         assertTrue(dwells > 0, "people walked along the road zone");
-        assertFalse(dev.winnow.examples.io.CsvFiles.read(out.resolve("tracks")).isEmpty());
+        assertFalse(dev.winnow.examples.io.CsvFiles.read(fromFile.resolve("tracks")).isEmpty());
+    }
+
+    static java.util.List<String> lines(java.util.List<String[]> rows) {
+        return rows.stream().map(r -> String.join(",", r)).sorted().toList();
     }
 
     @Test
     void aBadGateIsAClearError() {
         StadiumStaffingJob job = new StadiumStaffingJob();
         new CommandLine(job).parseArgs("--gate", "north-1=g:1,2,3");
-        var e = assertThrows(IllegalArgumentException.class, () -> job.flow.config(5_000));
+        var e = assertThrows(IllegalArgumentException.class, () -> job.flow.config(5_000, null));
         assertTrue(e.getMessage().contains("--gate north-1=g:1,2,3: needs X1,Y1,X2,Y2"), e.getMessage());
         StadiumStaffingJob other = new StadiumStaffingJob();
         new CommandLine(other).parseArgs("--dwell-zone", "north-1=z:0,0,ten,0,0,10");
-        e = assertThrows(IllegalArgumentException.class, () -> other.flow.config(5_000));
+        e = assertThrows(IllegalArgumentException.class, () -> other.flow.config(5_000, null));
         assertTrue(e.getMessage().contains("'ten' is not a number"), e.getMessage());
     }
 
@@ -183,6 +214,10 @@ class StadiumStaffingJobTest {
         assertEquals(java.util.Set.of("north-1", "north-2"), c.camerasOf("concourse-north"));
         assertTrue(c.owned("south-1").get(0).contains(160, 240), "a person standing on the bottom row counts");
         assertEquals(5_000, c.degradedAfterMillis);
+        ZoneFile.Loaded file = ZoneFile.load(Samples.dir().resolve("frames/concourse/zones.yaml"));
+        assertEquals(java.util.Set.of("north-1", "north-2", "south-1"), file.gates().keySet(), "gate x200 on each camera");
+        assertEquals("road", file.dwell().get("south-1").get(0).name);
+        assertEquals(java.time.Duration.ofMinutes(5), file.queueAlert(), "the default");
     }
 
     @Test
@@ -193,7 +228,7 @@ class StadiumStaffingJobTest {
         CommandLine cl = new CommandLine(new StadiumStaffingJob()).setErr(new java.io.PrintWriter(err));
         int code = cl.execute("--out", out.toString(), "--zones", f.toString(), "--camera", "north-1=" + dir);
         assertEquals(2, code, "usage error");
-        assertTrue(err.toString().startsWith("zones.yaml:17: zone \"concourse-north\" camera \"north-3\": unknown camera (cameras: north-1, north-2, south-1)"), err.toString());
+        assertTrue(err.toString().startsWith("zones.yaml:22: zone \"concourse-north\" camera \"north-3\": unknown camera (cameras: north-1, north-2, south-1)"), err.toString());
         assertFalse(Files.exists(out.resolve("zones")), "nothing ran");
     }
 }

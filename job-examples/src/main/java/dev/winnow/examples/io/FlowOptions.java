@@ -9,9 +9,10 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * Person tracking, gate lines and dwell zones for a frame job: {@code --track} turns the tracker on;
- * {@code --gate} and {@code --dwell-zone} (repeatable, in the camera's frame pixels) add lines and
- * zones, and imply {@code --track}.
+ * Person tracking, gate lines and dwell zones for a frame job. The lines and polygons belong in the
+ * zone file ({@link ZoneFile}: {@code gate} and {@code dwell} entries per camera); {@code --gate} and
+ * {@code --dwell-zone} (repeatable, in the camera's frame pixels) remain for runs without one and are
+ * added to the file's. Any line or polygon turns the tracker on, as does {@code --track}.
  */
 public final class FlowOptions {
     @Option(names = "--track", description = "track people per camera (ids through short occlusions); writes tracks CSV")
@@ -23,10 +24,10 @@ public final class FlowOptions {
     @Option(names = "--dwell-zone", description = "dwell zone CAMERA=NAME:X,Y,X,Y,X,Y[,…] (a polygon in frame pixels); repeatable")
     public List<String> dwellZones = new ArrayList<>();
 
-    @Option(names = "--gate-hysteresis", defaultValue = "10", description = "pixels either side of a gate line that count as on it (default: ${DEFAULT-VALUE})")
+    @Option(names = "--gate-hysteresis", defaultValue = "10", description = "pixels either side of a --gate line that count as on it (default: ${DEFAULT-VALUE}; the zone file's gates give their own)")
     public double hysteresis;
 
-    @Option(names = "--queue-alert", defaultValue = "PT5M", description = "queue alert when a zone's dwell p90 in a window reaches this (default: ${DEFAULT-VALUE})")
+    @Option(names = "--queue-alert", description = "queue alert when a dwell polygon's p90 in a window reaches this (default: the zone file's queue-alert, PT5M)")
     public Duration queueAlert;
 
     @Option(names = "--track-birth-hits", defaultValue = "3", description = "frames a person must be detected in before getting a track id (default: ${DEFAULT-VALUE}; lower it for cameras under 10 fps)")
@@ -40,17 +41,29 @@ public final class FlowOptions {
         return dev.winnow.flink.track.TrackerConfig.builder().birthHits(birthHits).maxMisses(maxMisses).build();
     }
 
-    public boolean tracking() {
-        return track || !gates.isEmpty() || !dwellZones.isEmpty();
+    public boolean tracking(ZoneFile.Loaded file) {
+        return track || flows(file);
     }
 
-    public boolean flows() {
-        return !gates.isEmpty() || !dwellZones.isEmpty();
+    public boolean flows(ZoneFile.Loaded file) {
+        return !gates.isEmpty() || !dwellZones.isEmpty() || (file != null && file.hasFlows());
     }
 
-    /** The lines and zones, windows of {@code windowMillis}; an option that does not parse is an error naming it. */
-    public FlowConfig config(long windowMillis) {
-        FlowConfig.Builder b = FlowConfig.builder().window(Duration.ofMillis(windowMillis)).queueAlertAt(queueAlert);
+    /** The queue alert threshold: the option, else the zone file's, else 5 minutes. */
+    public Duration queueAlert(ZoneFile.Loaded file) {
+        return queueAlert != null ? queueAlert : file != null ? file.queueAlert() : Duration.ofMinutes(5);
+    }
+
+    /**
+     * The zone file's lines and polygons (may be null) and the options', windows of {@code windowMillis};
+     * an option that does not parse is an error naming it.
+     */
+    public FlowConfig config(long windowMillis, ZoneFile.Loaded file) {
+        FlowConfig.Builder b = FlowConfig.builder().window(Duration.ofMillis(windowMillis)).queueAlertAt(queueAlert(file));
+        if (file != null) {
+            file.gates().forEach((camera, lines) -> lines.forEach(l -> b.line(camera, l)));
+            file.dwell().forEach((camera, polygons) -> polygons.forEach(z -> b.zone(camera, z)));
+        }
         for (String g : gates) {
             Spec s = spec("--gate", g);
             if (s.numbers.length != 4) throw new IllegalArgumentException("--gate " + g + ": needs X1,Y1,X2,Y2, got " + s.numbers.length + " numbers");

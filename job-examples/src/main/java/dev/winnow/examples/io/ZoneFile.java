@@ -1,5 +1,6 @@
 package dev.winnow.examples.io;
 
+import dev.winnow.flink.track.GateLine;
 import dev.winnow.flink.track.ZonePolygon;
 import dev.winnow.flink.zone.ZoneConfig;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 // SnakeYAML's compose() keeps each node's line, for errors that name it.
 import org.yaml.snakeyaml.LoaderOptions;
@@ -33,6 +35,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * window: PT1M                 # occupancy and schedule windows (ISO-8601)
  * overcrowded-after: PT30S     # above capacity this long = overcrowded
  * degraded-after: PT30S        # a camera silent this long (event time) stops counting (default PT0S: never)
+ * queue-alert: PT5M            # a dwell polygon's window with dwell p90 at least this raises a queue alert (default PT5M)
  * cameras: [north-1, north-2]
  * zones:
  *   concourse-north:
@@ -47,7 +50,16 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *       north-2:
  *         - floor: north-east
  *           polygon: [[300,0], [641,0], [641,481], [300,481], [300,0]]
+ *         - gate: stairs           # a counting line, in the camera's frame pixels
+ *           line: [[320,0], [320,480]]
+ *           in: right              # crossing to the right of first→second point counts in (default); left: the reverse
+ *           hysteresis: 10         # pixels either side that count as on the line (default 10)
+ *         - dwell: till            # a dwell (queue) polygon: time from a track's entering to leaving, p50/p90 per window
+ *           polygon: [[400,300], [640,300], [640,480], [400,480], [400,300]]
  * </pre>
+ *
+ * A camera's list holds owned floor ({@code floor}), gate lines ({@code gate}) and dwell polygons
+ * ({@code dwell}); gate and dwell names are unique per camera.
  *
  * Every error names the file, the line and the field, e.g.
  * {@code zones.yaml:12: zone "north" camera "cam2": polygon does not close: ...}; the job reads the
@@ -67,7 +79,22 @@ public final class ZoneFile {
 
     private record Owned(String zone, String camera, String floor, ZonePolygon polygon, int line) {}
 
+    /**
+     * The whole file: the zones and, per camera, its gate lines and dwell polygons (none when the file
+     * has no {@code gate} or {@code dwell} entry) and the queue alert threshold.
+     */
+    public record Loaded(ZoneConfig zones, Map<String, List<GateLine>> gates, Map<String, List<ZonePolygon>> dwell, Duration queueAlert) {
+        public boolean hasFlows() {
+            return !gates.isEmpty() || !dwell.isEmpty();
+        }
+    }
+
+    /** The zones of the file (gates and dwell polygons validated, not returned; see {@link #load}). */
     public static ZoneConfig read(Path file) throws IOException {
+        return load(file).zones();
+    }
+
+    public static Loaded load(Path file) throws IOException {
         Node root;
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             root = new Yaml(new LoaderOptions()).compose(r);
@@ -79,6 +106,8 @@ public final class ZoneFile {
         return new ZoneFile.Parser(file.getFileName().toString()).parse(root);
     }
 
+    private static final Set<String> ENTRY = Set.of("floor", "gate", "dwell", "polygon", "line", "in", "hysteresis");
+
     private static final class Parser {
         private final String name;
         private final ZoneConfig.Builder config = ZoneConfig.builder();
@@ -86,6 +115,9 @@ public final class ZoneFile {
         private final Map<String, String> cameraZone = new HashMap<>();
         private final Map<String, Owned> floors = new HashMap<>();
         private final List<Owned> owned = new ArrayList<>();
+        private final Map<String, List<GateLine>> gates = new TreeMap<>();
+        private final Map<String, List<ZonePolygon>> dwell = new TreeMap<>();
+        private final Map<String, Integer> flowNames = new HashMap<>();
 
         Parser(String name) {
             this.name = name;
@@ -95,9 +127,9 @@ public final class ZoneFile {
             return new Invalid(name + ":" + (at.getStartMark().getLine() + 1) + ": " + what);
         }
 
-        ZoneConfig parse(Node root) throws Invalid {
+        Loaded parse(Node root) throws Invalid {
             if (root == null) throw new Invalid(name + ":1: empty zone file");
-            Map<String, NodeTuple> top = mapping(root, "the file", Set.of("window", "overcrowded-after", "degraded-after", "cameras", "zones"));
+            Map<String, NodeTuple> top = mapping(root, "the file", Set.of("window", "overcrowded-after", "degraded-after", "queue-alert", "cameras", "zones"));
             config.window(duration(top, "window", "PT1M", "")).overcrowdedAfter(duration(top, "overcrowded-after", "PT30S", ""))
                     .degradedAfter(duration(top, "degraded-after", "PT0S", ""));
             NodeTuple cams = require(top, "cameras", root, "");
@@ -113,8 +145,10 @@ public final class ZoneFile {
                 if (!cameraZone.containsKey(c.getKey())) throw new Invalid(name + ":" + c.getValue() + ": camera \"" + c.getKey() + "\" is in no zone");
             }
             overlaps();
+            Duration queueAlert = duration(top, "queue-alert", "PT5M", "");
+            if (queueAlert.isZero()) throw error(top.get("queue-alert").getValueNode(), "queue-alert must be longer than 0, like PT5M");
             try {
-                return config.build();
+                return new Loaded(config.build(), gates, dwell, queueAlert);
             } catch (IllegalArgumentException e) {
                 throw new Invalid(name + ": " + e.getMessage());
             }
@@ -139,20 +173,96 @@ public final class ZoneFile {
             if (before != null) throw error(t.getKeyNode(), where + "the camera is already in zone \"" + before + "\"; a camera counts for one zone");
             config.camera(camera, zone);
             if (!(t.getValueNode() instanceof SequenceNode list) || list.getValue().isEmpty()) {
-                throw error(t.getValueNode(), where + "expected a list of {floor, polygon} it owns");
+                throw error(t.getValueNode(), where + "expected a list of {floor, polygon} it owns (and {gate, line} or {dwell, polygon} entries)");
             }
+            int floorsOwned = 0;
             for (Node entry : list.getValue()) {
-                Map<String, NodeTuple> m = mapping(entry, where, Set.of("floor", "polygon"));
-                String floor = scalar(require(m, "floor", entry, where).getValueNode(), where + "floor");
-                NodeTuple p = require(m, "polygon", entry, where);
-                Owned o = new Owned(zone, camera, floor, polygon(p.getValueNode(), where), line(p.getValueNode()));
-                Owned other = floors.put(floor, o);
-                if (other != null) {
-                    throw error(entry, where + "floor \"" + floor + "\" is already owned by camera \"" + other.camera + "\" (line " + other.line + "); one camera owns each floor region");
+                Map<String, NodeTuple> m = mapping(entry, where, ENTRY);
+                List<String> kinds = new ArrayList<>();
+                for (String k : List.of("floor", "gate", "dwell")) if (m.containsKey(k)) kinds.add(k);
+                if (kinds.size() != 1) {
+                    throw error(entry, where + "an entry needs exactly one of floor, gate, dwell" + (kinds.isEmpty() ? "" : "; it has " + String.join(" and ", kinds)));
                 }
-                owned.add(o);
-                config.owns(camera, o.polygon);
+                switch (kinds.get(0)) {
+                    case "gate" -> gate(camera, m, entry, where);
+                    case "dwell" -> dwell(camera, m, entry, where);
+                    default -> {
+                        floor(zone, camera, m, entry, where);
+                        floorsOwned++;
+                    }
+                }
             }
+            if (floorsOwned == 0) throw error(t.getValueNode(), where + "owns no floor: add a {floor, polygon} entry");
+        }
+
+        private void only(Map<String, NodeTuple> m, String kind, Set<String> allowed, String where) throws Invalid {
+            for (NodeTuple t : m.values()) {
+                String key = ((ScalarNode) t.getKeyNode()).getValue();
+                if (!allowed.contains(key)) {
+                    throw error(t.getKeyNode(), where + "field \"" + key + "\" does not belong to a " + kind + " entry (its fields: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+                }
+            }
+        }
+
+        private void floor(String zone, String camera, Map<String, NodeTuple> m, Node entry, String where) throws Invalid {
+            only(m, "floor", Set.of("floor", "polygon"), where);
+            String floor = scalar(require(m, "floor", entry, where).getValueNode(), where + "floor");
+            NodeTuple p = require(m, "polygon", entry, where);
+            Owned o = new Owned(zone, camera, floor, polygon(p.getValueNode(), where, where.strip()), line(p.getValueNode()));
+            Owned other = floors.put(floor, o);
+            if (other != null) {
+                throw error(entry, where + "floor \"" + floor + "\" is already owned by camera \"" + other.camera + "\" (line " + other.line + "); one camera owns each floor region");
+            }
+            owned.add(o);
+            config.owns(camera, o.polygon);
+        }
+
+        /** A gate or dwell name used once per camera: the flow windows are keyed by camera and name. */
+        private String flowName(String camera, Map<String, NodeTuple> m, String kind, String where) throws Invalid {
+            Node n = m.get(kind).getValueNode();
+            String name = scalar(n, where + kind);
+            Integer before = flowNames.put(camera + "\u0000" + name, line(n));
+            if (before != null) throw error(n, where + kind + " \"" + name + "\": the camera already has a gate or dwell polygon of that name (line " + before + ")");
+            return name;
+        }
+
+        private void gate(String camera, Map<String, NodeTuple> m, Node entry, String where) throws Invalid {
+            only(m, "gate", Set.of("gate", "line", "in", "hysteresis"), where);
+            String name = flowName(camera, m, "gate", where);
+            String at = where + "gate \"" + name + "\": ";
+            Node line = require(m, "line", entry, at).getValueNode();
+            if (!(line instanceof SequenceNode s) || s.getValue().size() != 2) throw error(line, at + "line must be two points [[x1, y1], [x2, y2]]");
+            double[] xy = new double[4];
+            for (int k = 0; k < 2; k++) {
+                Node p = s.getValue().get(k);
+                if (!(p instanceof SequenceNode pair) || pair.getValue().size() != 2) throw error(p, at + "line point " + (k + 1) + " must be [x, y]");
+                xy[2 * k] = number(pair.getValue().get(0), at + "line point " + (k + 1));
+                xy[2 * k + 1] = number(pair.getValue().get(1), at + "line point " + (k + 1));
+            }
+            if (xy[0] == xy[2] && xy[1] == xy[3]) throw error(line, at + "line's two ends are the same point (" + fmt(xy[0]) + ", " + fmt(xy[1]) + ")");
+            boolean right = true;
+            if (m.containsKey("in")) {
+                Node in = m.get("in").getValueNode();
+                String side = scalar(in, at + "in");
+                if (!side.equals("right") && !side.equals("left")) throw error(in, at + "in must be right or left (the side of first→second point that is inside), is '" + side + "'");
+                right = side.equals("right");
+            }
+            double hysteresis = 10;
+            if (m.containsKey("hysteresis")) {
+                Node h = m.get("hysteresis").getValueNode();
+                hysteresis = number(h, at + "hysteresis");
+                if (hysteresis < 0) throw error(h, at + "hysteresis must be >= 0 pixels, is " + fmt(hysteresis));
+            }
+            // GateLine counts "in" to the right of a→b; a left-hand "in" is the same line walked the other way
+            GateLine g = right ? new GateLine(name, xy[0], xy[1], xy[2], xy[3], hysteresis) : new GateLine(name, xy[2], xy[3], xy[0], xy[1], hysteresis);
+            gates.computeIfAbsent(camera, c -> new ArrayList<>()).add(g);
+        }
+
+        private void dwell(String camera, Map<String, NodeTuple> m, Node entry, String where) throws Invalid {
+            only(m, "dwell", Set.of("dwell", "polygon"), where);
+            String name = flowName(camera, m, "dwell", where);
+            String at = where + "dwell \"" + name + "\": ";
+            dwell.computeIfAbsent(camera, c -> new ArrayList<>()).add(polygon(require(m, "polygon", entry, at).getValueNode(), at, name));
         }
 
         /** Two owned polygons of one camera overlap when a pixel centre lies inside both: that floor would count twice. */
@@ -168,7 +278,7 @@ public final class ZoneFile {
             }
         }
 
-        private ZonePolygon polygon(Node n, String where) throws Invalid {
+        private ZonePolygon polygon(Node n, String where, String name) throws Invalid {
             if (!(n instanceof SequenceNode s)) throw error(n, where + "polygon must be a list of [x, y] points");
             List<Node> pts = s.getValue();
             double[] xy = new double[2 * pts.size()];
@@ -184,7 +294,7 @@ public final class ZoneFile {
             }
             if (pts.size() < 4) throw error(n, where + "polygon has " + last + " distinct points; it needs at least 3");
             try {
-                return new ZonePolygon(where.strip(), java.util.Arrays.copyOf(xy, 2 * last));
+                return new ZonePolygon(name, java.util.Arrays.copyOf(xy, 2 * last));
             } catch (IllegalArgumentException e) {
                 throw error(n, where + "polygon: " + e.getMessage());
             }

@@ -103,4 +103,72 @@ class ZoneFileTest {
         Path missing = dir.resolve("none.yaml");
         assertEquals(missing + ": no such zone file", assertThrows(ZoneFile.Invalid.class, () -> ZoneFile.read(missing)).getMessage());
     }
+
+    /** GOOD with a gate and a dwell polygon on cam2 (lines 20-25) and a queue alert (line 26). */
+    static final String FLOWS = GOOD + String.join("\n",
+            "        - gate: door",
+            "          line: [[150,0], [150,200]]",
+            "          in: left",
+            "          hysteresis: 4",
+            "        - dwell: till",
+            "          polygon: [[100,100], [300,100], [300,200], [100,200], [100,100]]",
+            "queue-alert: PT90S", "");
+
+    @Test
+    void gatesAndDwellPolygons() throws IOException {
+        Path f = dir.resolve("zones.yaml");
+        Files.writeString(f, FLOWS);
+        ZoneFile.Loaded file = ZoneFile.load(f);
+        assertEquals(java.util.Set.of("cam2"), file.gates().keySet());
+        var door = file.gates().get("cam2").get(0);
+        assertEquals("door", door.name);
+        // in: left — walking down the line (150,0)→(150,200), in is to the walker's left: larger x
+        assertEquals(1, door.side(160, 100), "x 160 is inside");
+        assertEquals(-1, door.side(140, 100));
+        assertEquals(0, door.side(153, 100), "within the 4 px hysteresis: on the line");
+        var till = file.dwell().get("cam2").get(0);
+        assertEquals("till", till.name);
+        assertTrue(till.contains(200, 150) && !till.contains(200, 50));
+        assertEquals(java.time.Duration.ofSeconds(90), file.queueAlert());
+        assertEquals(read(GOOD).owned("cam2").size(), file.zones().owned("cam2").size(), "gates and dwell are not owned floor");
+        assertFalse(ZoneFile.load(write(GOOD)).hasFlows());
+        // in: right (the default) is the line as given
+        var right = ZoneFile.load(write(FLOWS.replace("          in: left\n", ""))).gates().get("cam2").get(0);
+        assertEquals(-1, right.side(160, 100));
+    }
+
+    Path write(String text) throws IOException {
+        Path f = dir.resolve("zones.yaml");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void badGatesAndDwellPolygonsNameTheirLine() {
+        String cam2 = "zones.yaml:%d: zone \"north\" camera \"cam2\": ";
+        assertEquals(cam2.formatted(21) + "gate \"door\": line must be two points [[x1, y1], [x2, y2]]",
+                error(FLOWS.replace("line: [[150,0], [150,200]]", "line: [[150,0]]")));
+        assertEquals(cam2.formatted(21) + "gate \"door\": line's two ends are the same point (150, 0)",
+                error(FLOWS.replace("line: [[150,0], [150,200]]", "line: [[150,0], [150,0]]")));
+        assertEquals(cam2.formatted(21) + "gate \"door\": line point 2: 'wide' is not a number",
+                error(FLOWS.replace("[150,200]]", "[wide,200]]")));
+        assertEquals(cam2.formatted(22) + "gate \"door\": in must be right or left (the side of first→second point that is inside), is 'up'",
+                error(FLOWS.replace("in: left", "in: up")));
+        assertEquals(cam2.formatted(23) + "gate \"door\": hysteresis must be >= 0 pixels, is -1", error(FLOWS.replace("hysteresis: 4", "hysteresis: -1")));
+        assertEquals(cam2.formatted(25) + "dwell \"till\": polygon does not close: its last point must repeat the first (100, 100)",
+                error(FLOWS.replace("[100,200], [100,100]]", "[100,200]]")));
+        assertEquals(cam2.formatted(24) + "dwell \"door\": the camera already has a gate or dwell polygon of that name (line 20)",
+                error(FLOWS.replace("dwell: till", "dwell: door")));
+        assertEquals(cam2.formatted(20) + "an entry needs exactly one of floor, gate, dwell; it has floor and gate",
+                error(FLOWS.replace("in: left", "floor: lobby")));
+        assertEquals(cam2.formatted(22) + "field \"polygon\" does not belong to a gate entry (its fields: gate, hysteresis, in, line)",
+                error(FLOWS.replace("in: left", "polygon: left")));
+        assertEquals(cam2.formatted(22) + "unknown field \"inn\" (known: dwell, floor, gate, hysteresis, in, line, polygon)",
+                error(FLOWS.replace("in: left", "inn: left")));
+        assertEquals(cam2.formatted(20) + "gate \"door\": missing field \"line\"", error(FLOWS.replace("          line: [[150,0], [150,200]]\n", "")));
+        assertEquals("zones.yaml:26: queue-alert must be longer than 0, like PT5M", error(FLOWS.replace("PT90S", "PT0S")));
+        // a camera with gates but no floor counts nothing: a mistake, not a silent zero
+        assertEquals(cam2.formatted(18) + "owns no floor: add a {floor, polygon} entry",
+                error(FLOWS.replace("        - floor: east\n          polygon: [[100,0], [300,0], [300,200], [100,200], [100,0]]\n", "")));
+    }
 }
