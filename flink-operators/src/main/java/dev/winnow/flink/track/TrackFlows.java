@@ -26,7 +26,9 @@ import org.apache.flink.util.Collector;
  * {@link FlowWindow} per line (in, out) and per zone (dwells ended in the window, p50, p90, queue alert).
  *
  * <p>A window closes when a frame of a later window arrives or the watermark passes its end (the end of
- * input flushes the last one and the dwells still open). Windows with no frame are skipped.
+ * input flushes the last one and the dwells still open). Windows with no frame are skipped. A frame of a
+ * window already emitted (it came after the watermark closed it, e.g. from a source that was idle)
+ * counts in the next window, counted in {@code winnow.lateFlowFrames}: a window is emitted once.
  * Frames of a camera with neither lines nor zones are counted in {@code winnow.unconfiguredFrames}.
  */
 public class TrackFlows extends KeyedProcessFunction<String, TrackedFrame, FlowWindow> {
@@ -35,7 +37,10 @@ public class TrackFlows extends KeyedProcessFunction<String, TrackedFrame, FlowW
     private final FlowConfig config;
     private transient MapState<Long, TrackPlace> places;
     private transient ValueState<Accumulator> window;
+    /** Start of the last window emitted for this camera. */
+    private transient ValueState<Long> emitted;
     private transient Counter unconfigured;
+    private transient Counter late;
 
     public TrackFlows(FlowConfig config) {
         this.config = config;
@@ -75,7 +80,9 @@ public class TrackFlows extends KeyedProcessFunction<String, TrackedFrame, FlowW
     public void open(OpenContext ctx) {
         places = getRuntimeContext().getMapState(new MapStateDescriptor<>("track-places", Types.LONG, Types.POJO(TrackPlace.class)));
         window = getRuntimeContext().getState(new ValueStateDescriptor<>("flow-window", Accumulator.class));
+        emitted = getRuntimeContext().getState(new ValueStateDescriptor<>("flow-emitted", Types.LONG));
         unconfigured = getRuntimeContext().getMetricGroup().addGroup("winnow").counter("unconfiguredFrames");
+        late = getRuntimeContext().getMetricGroup().addGroup("winnow").counter("lateFlowFrames");
     }
 
     @Override
@@ -89,9 +96,15 @@ public class TrackFlows extends KeyedProcessFunction<String, TrackedFrame, FlowW
         }
         long ts = f.timestampMillis, w = config.windowMillis;
         long start = Math.floorDiv(ts, w) * w;
+        Long done = emitted.value();
+        if (done != null && start <= done) {
+            late.inc();
+            start = done + w;
+        }
         Accumulator acc = window.value();
         if (acc != null && start > acc.start) {
             emit(camera, acc, lines, zones, out);
+            emitted.update(acc.start);
             acc = null;
         }
         if (acc == null) {
@@ -155,6 +168,7 @@ public class TrackFlows extends KeyedProcessFunction<String, TrackedFrame, FlowW
         String camera = ctx.getCurrentKey();
         if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) expire(Long.MAX_VALUE, acc); // end of input: whoever is inside has left
         emit(camera, acc, config.lines(camera), config.zones(camera), out);
+        emitted.update(acc.start);
         window.clear();
     }
 

@@ -132,4 +132,24 @@ class TrackFlowsTest {
             assertTrue(h.extractOutputValues().isEmpty());
         }
     }
+
+    /** A frame that comes after the watermark closed its window counts in the next window; no window is emitted twice. */
+    @Test
+    void aFrameAfterItsWindowClosedCountsInTheNextWindowNotInASecondCopy() throws Exception {
+        try (var h = harness()) {
+            double[] ys = {250, 350};
+            long t = 1_000;
+            for (double y : ys) h.processElement(frame(t += 100, 1, 300, y), t);
+            h.processWatermark(60_000); // the first minute closes
+            // a late frame of the first minute: track 2 crosses the gate (its first sighting above at 59.9 s, then below)
+            h.processElement(frame(59_900, 2, 300, 250), 59_900);
+            h.processElement(frame(59_950, 2, 300, 350), 59_950);
+            h.processElement(frame(61_000, 3, 300, 250), 61_000);
+            h.processWatermark(Long.MAX_VALUE);
+            List<FlowWindow> gates = h.extractOutputValues().stream().filter(w -> w.name.equals("gate")).toList();
+            assertEquals(List.of(0L, 60_000L), gates.stream().map(w -> w.windowStartMillis).toList(), gates.toString());
+            assertEquals(1, gates.get(0).in);
+            assertEquals(1, gates.get(1).in, "the late crossing counts in the next window");
+        }
+    }
 }
