@@ -7,14 +7,24 @@ import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.examples.report.SensorReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import dev.winnow.examples.io.CsvFiles;
+import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.ModelRegistry;
+import dev.winnow.runtime.format.ArtifactWriter;
+import dev.winnow.runtime.format.Ed25519Keys;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The sensor-events job on the bundled beaver sample and model, on a MiniCluster. */
+/** The sensor-events job on the bundled beaver sample and model, on a MiniCluster, alone and following a signed registry per sensor group. */
 class SensorEventsJobTest {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
@@ -59,5 +69,54 @@ class SensorEventsJobTest {
         stray.readings = List.of(Samples.dir().resolve("sensors/beavers.csv"));
         assertEquals("--trust and --allow-unsigned apply to --registry", assertThrows(IllegalArgumentException.class,
                 () -> stray.build(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment())).getMessage());
+    }
+
+    @Test
+    void aSensorGroupFollowsItsOwnAliasAndTheOthersTheDefault() throws Exception {
+        byte[] bundled;
+        try (var in = SensorEventsJob.class.getClassLoader().getResourceAsStream(SensorEventsJob.BUNDLED_MODEL)) {
+            bundled = in.readAllBytes();
+        }
+        // two versions of the one bundled model, signed by two trusted keys: the versions differ, the windows' width does not
+        KeyPair a = Ed25519Keys.generate(), b = Ed25519Keys.generate();
+        Path pemA = out.resolve("a.pub.pem"), pemB = out.resolve("b.pub.pem");
+        Ed25519Keys.writePem(pemA, a.getPublic());
+        Ed25519Keys.writePem(pemB, b.getPublic());
+        Path reg = out.resolve("registry");
+        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(reg));
+        registry.publish("beaver-activity", ArtifactWriter.sign(bundled, a.getPrivate(), a.getPublic()), "test", Map.of());
+        registry.publish("beaver-activity", ArtifactWriter.sign(bundled, b.getPrivate(), b.getPublic()), "test", Map.of(), true);
+        registry.setAlias("beaver-activity", "production", 1, "test");
+        registry.setAlias("beaver-activity", "colony-2", 2, "test");
+        Path groups = out.resolve("groups.csv");
+        Files.writeString(groups, "sensor,group\nbeaver-2,colony-2\n");
+
+        SensorEventsJob job = new SensorEventsJob();
+        Path events = out.resolve("run");
+        new CommandLine(job).parseArgs("--out", events.toString(), "--registry", reg.toString(), "--trust", pemA.toString(), "--trust", pemB.toString(),
+                "--model", "beaver-activity@production", "--groups", groups.toString(), "--group-alias", "colony-2=colony-2");
+        job.readings = List.of(Samples.dir().resolve("sensors/beavers.csv"));
+        job.labelled = true;
+        TestJobs.execute("sensor-events per group", 2, job::build);
+
+        Map<String, Set<String>> versions = new TreeMap<>();
+        for (String[] e : CsvFiles.read(events.resolve("events"))) versions.computeIfAbsent(e[0], k -> new TreeSet<>()).add(e[5]);
+        assertEquals(Map.of("beaver-1", Set.of("1"), "beaver-2", Set.of("2")), versions, "beaver-2's group follows colony-2 (v2), beaver-1 production (v1)");
+    }
+
+    @Test
+    void groupOptionsAreRefusedInOneLineWhenTheyCannotApply() throws Exception {
+        SensorEventsJob noRegistry = new SensorEventsJob();
+        new CommandLine(noRegistry).parseArgs("--out", out.toString(), "--group-alias", "g=g", "--group-separator", "-");
+        noRegistry.readings = List.of(Samples.dir().resolve("sensors/beavers.csv"));
+        assertEquals("--group-alias, --groups and --group-separator apply to --registry", assertThrows(IllegalArgumentException.class,
+                () -> noRegistry.build(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment())).getMessage());
+
+        SensorEventsJob noGroups = new SensorEventsJob();
+        new CommandLine(noGroups).parseArgs("--out", out.toString(), "--registry", out.resolve("registry").toString(), "--allow-unsigned",
+                "--model", "beaver-activity@production", "--group-alias", "g=g");
+        noGroups.readings = List.of(Samples.dir().resolve("sensors/beavers.csv"));
+        assertEquals("--group-alias needs --groups <csv> or --group-separator to say which sensors are in which group", assertThrows(IllegalArgumentException.class,
+                () -> noGroups.build(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment())).getMessage());
     }
 }
