@@ -58,6 +58,39 @@ public final class WeatherAnomaly {
 
     public record Result(byte[] artifact, int trainWindows, int validationWindows, double validationFlagged, List<Row> rows) {}
 
+    /**
+     * Design choices: centroids, the clean-window quantile τ sits at, and whether the projection has the
+     * temperature range coordinate (mean temp_max − mean temp_min: one channel drifting or stuck moves it
+     * while the season moves both). Chosen with {@code --validate}, on 2014 with injected faults, never on 2015.
+     */
+    public record Config(int k, double quantile, boolean range) {
+        public static final Config CHOSEN = new Config(K, QUANTILE, false);
+    }
+
+    /** The projection's rows: each a linear combination of the window features, standardized on the training windows. */
+    static float[][] rows(Config cfg) {
+        List<float[]> rows = new ArrayList<>();
+        for (int j = 0; j < FEATURES.size(); j++) {
+            if (!USED[j]) continue;
+            float[] a = new float[FEATURES.size()];
+            a[j] = 1;
+            rows.add(a);
+        }
+        if (cfg.range()) {
+            float[] a = new float[FEATURES.size()];
+            a[FEATURES.perChannel()] = 1;       // mean temp_max
+            a[2 * FEATURES.perChannel()] = -1;  // mean temp_min
+            rows.add(a);
+        }
+        return rows.toArray(new float[0][]);
+    }
+
+    static double dot(float[] a, float[] f) {
+        double s = 0;
+        for (int j = 0; j < f.length; j++) if (a[j] != 0) s += a[j] * (double) f[j];
+        return s;
+    }
+
     record Series(String[] dates, float[] values) {
         int days() { return dates.length; }
         int firstOf(String year) {
@@ -116,19 +149,29 @@ public final class WeatherAnomaly {
         return x;
     }
 
+    /** The chosen design, evaluated on 2015. */
     public static Result run(Path csv) throws Exception {
+        return run(csv, Config.CHOSEN, "2015");
+    }
+
+    /**
+     * Centroids from 2012-2013, τ from the clean 2014 windows, precision and recall on {@code evalYear}'s
+     * windows with injected faults: "2015" for the figures, "2014" to choose a design without looking at 2015.
+     */
+    public static Result run(Path csv, Config cfg, String evalYear) throws Exception {
         Series s = read(csv);
         int y2014 = s.firstOf("2014"), y2015 = s.firstOf("2015");
+        float[][] rows = rows(cfg);
         List<float[]> train = new ArrayList<>();
         for (float[] w : windows(s, 0, y2014, 1)) train.add(features(w));
-        int d = train.get(0).length;
-        double[] mean = new double[d], std = new double[d];
-        for (float[] f : train) for (int j = 0; j < d; j++) mean[j] += f[j] / train.size();
-        for (float[] f : train) for (int j = 0; j < d; j++) std[j] += (f[j] - mean[j]) * (f[j] - mean[j]) / train.size();
-        for (int j = 0; j < d; j++) std[j] = Math.max(1e-6, Math.sqrt(std[j]));
-        double[][] z = new double[train.size()][];
-        for (int i = 0; i < z.length; i++) z[i] = standardized(train.get(i), mean, std);
-        double[][] c = kMeans(z, K, new Random(SEED));
+        int p = rows.length;
+        double[] mean = new double[p], std = new double[p];
+        for (float[] f : train) for (int r = 0; r < p; r++) mean[r] += dot(rows[r], f) / train.size();
+        for (float[] f : train) for (int r = 0; r < p; r++) std[r] += Math.pow(dot(rows[r], f) - mean[r], 2) / train.size();
+        for (int r = 0; r < p; r++) std[r] = Math.max(1e-6, Math.sqrt(std[r]));
+        double[][] z = new double[train.size()][p];
+        for (int i = 0; i < z.length; i++) for (int r = 0; r < p; r++) z[i][r] = (dot(rows[r], train.get(i)) - mean[r]) / std[r];
+        double[][] c = kMeans(z, cfg.k(), new Random(SEED));
         // γ: a window at the median distance from its nearest centroid has similarity 1/e to it
         double[] nearest = new double[z.length];
         for (int i = 0; i < z.length; i++) nearest[i] = nearestSq(z[i], c);
@@ -136,7 +179,7 @@ public final class WeatherAnomaly {
         float gamma = (float) Math.sqrt(1 / Math.max(1e-6, nearest[nearest.length / 2]));
 
         // τ from the clean 2014 windows, with the same arithmetic the artifact runs
-        Interpreter probe = Model.load(artifact(mean, std, c, gamma, 0f, train.size())).newInterpreter();
+        Interpreter probe = Model.load(artifact(rows, mean, std, c, gamma, 0f, cfg, train.size())).newInterpreter();
         List<float[]> validation = windows(s, y2014, y2015, 1);
         double[] density = new double[validation.size()];
         float[] scores = new float[2];
@@ -145,14 +188,16 @@ public final class WeatherAnomaly {
             density[i] = scores[0];
         }
         Arrays.sort(density);
-        float tau = (float) density[(int) Math.floor(QUANTILE * density.length)];
-        byte[] artifact = artifact(mean, std, c, gamma, tau, train.size());
+        float tau = (float) density[(int) Math.floor(cfg.quantile() * density.length)];
+        byte[] artifact = artifact(rows, mean, std, c, gamma, tau, cfg, train.size());
         Interpreter model = Model.load(artifact).newInterpreter();
         int flaggedValidation = 0;
         for (float[] w : validation) if (flagged(model, w, scores)) flaggedValidation++;
 
-        List<float[]> eval = windows(s, y2015, s.days(), 1);
-        List<Row> rows = new ArrayList<>();
+        int from = s.firstOf(evalYear), to = evalYear.equals("2014") ? y2015 : s.days();
+        if (!evalYear.equals("2014") && !evalYear.equals("2015")) throw new IllegalArgumentException("evaluate on 2014 (validation) or 2015, not " + evalYear);
+        List<float[]> eval = windows(s, from, to, 1);
+        List<Row> table = new ArrayList<>();
         for (Fault fault : Fault.values()) {
             Random rnd = new Random(SEED * 31L + fault.ordinal());
             int tp = 0, fp = 0, faulty = 0;
@@ -163,20 +208,14 @@ public final class WeatherAnomaly {
                 if (f && isFault) tp++;
                 if (f && !isFault) fp++;
             }
-            rows.add(new Row(fault, eval.size(), faulty, tp, fp));
+            table.add(new Row(fault, eval.size(), faulty, tp, fp));
         }
-        return new Result(artifact, train.size(), validation.size(), flaggedValidation / (double) validation.size(), rows);
+        return new Result(artifact, train.size(), validation.size(), flaggedValidation / (double) validation.size(), table);
     }
 
     static boolean flagged(Interpreter model, float[] window, float[] scores) {
         model.predict(features(window), scores);
         return scores[1] > scores[0];
-    }
-
-    static double[] standardized(float[] f, double[] mean, double[] std) {
-        double[] z = new double[f.length];
-        for (int j = 0; j < f.length; j++) z[j] = USED[j] ? (f[j] - mean[j]) / std[j] : 0;
-        return z;
     }
 
     static double nearestSq(double[] x, double[][] c) {
@@ -232,38 +271,44 @@ public final class WeatherAnomaly {
     }
 
     /**
-     * The ProtoNN artifact: W = diag(used/σ), B_j = c_j + used·μ/σ (so W x − B_j = x̂ − c_j), Z_j = [1, −1],
+     * The ProtoNN artifact: W row r = rows[r]/σ_r, B_j = c_j + μ/σ (so W x − B_j = x̂ − c_j), Z_j = [1, −1],
      * then {@code add} [0, 2τ]: scores [density, 2τ − density].
      */
-    static byte[] artifact(double[] mean, double[] std, double[][] c, float gamma, float tau, int trainWindows) {
-        int d = mean.length, k = c.length;
-        float[] w = new float[d * d], b = new float[k * d], zz = new float[k * 2];
-        for (int j = 0; j < d; j++) if (USED[j]) w[j * d + j] = (float) (1 / std[j]);
-        for (int p = 0; p < k; p++) {
-            for (int j = 0; j < d; j++) b[p * d + j] = USED[j] ? (float) (c[p][j] + mean[j] / std[j]) : 0f;
-            zz[p * 2] = 1f;
-            zz[p * 2 + 1] = -1f;
+    static byte[] artifact(float[][] rows, double[] mean, double[] std, double[][] c, float gamma, float tau, Config cfg, int trainWindows) {
+        int d = FEATURES.size(), p = rows.length, k = c.length;
+        float[] w = new float[p * d], b = new float[k * p], zz = new float[k * 2];
+        for (int r = 0; r < p; r++) for (int j = 0; j < d; j++) w[r * d + j] = (float) (rows[r][j] / std[r]);
+        for (int q = 0; q < k; q++) {
+            for (int r = 0; r < p; r++) b[q * p + r] = (float) (c[q][r] + mean[r] / std[r]);
+            zz[q * 2] = 1f;
+            zz[q * 2 + 1] = -1f;
         }
         GraphBuilder g = new GraphBuilder().tensor("x", new int[] {d}).tensor("density", new int[] {2}).tensor("scores", new int[] {2})
                 .input("x").output("scores")
-                .weightFloat("W", new int[] {d, d}, w).weightFloat("B", new int[] {k, d}, b).weightFloat("Z", new int[] {k, 2}, zz)
+                .weightFloat("W", new int[] {p, d}, w).weightFloat("B", new int[] {k, p}, b).weightFloat("Z", new int[] {k, 2}, zz)
                 .weightFloat("tau", new int[] {2}, new float[] {0f, 2 * tau});
         Map<String, String> roles = new LinkedHashMap<>();
-        for (String r : List.of("W", "B", "Z")) roles.put(r, r);
+        for (String role : List.of("W", "B", "Z")) roles.put(role, role);
         g.node("protonn", "prototypes", List.of("x"), List.of("density"), roles, Map.of("gamma", (double) gamma));
         g.node("add", "threshold", List.of("density"), List.of("scores"), Map.of("b", "tau"), null);
         return g.toBytes(Metadata.builder("weather-anomaly", "protonn").labels(LABELS)
                 .description("k-means prototypes of " + WINDOW + "-day weather-station window features; anomaly when the kernel density is below tau")
                 .provenance("trainedOn", "seattle-weather 2012-2013 (" + trainWindows + " windows, slide 1 day), no labels")
-                .provenance("threshold", "tau " + tau + ": the " + QUANTILE + " quantile of the seattle-weather 2014 windows")
+                .provenance("threshold", "tau " + tau + ": the " + cfg.quantile() + " quantile of the seattle-weather 2014 windows")
+                .provenance("design", cfg.toString())
                 .input("x", new int[] {d}, "float32", "features", null));
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--validate")) {
+            validate(Path.of(args.length > 1 ? args[1] : "data/sensors/seattle-weather.csv"));
+            return;
+        }
         Path csv = Path.of(args.length > 0 ? args[0] : "data/sensors/seattle-weather.csv");
         Path out = Path.of(args.length > 1 ? args[1] : "data/sensors/weather-anomaly.wnm");
         if (!Files.exists(csv)) throw new IllegalStateException(csv + " is missing: run scripts/data/fetch-sensor-series.sh");
         Result r = run(csv);
+        System.out.println("design: " + Config.CHOSEN);
         Files.write(out, r.artifact());
         System.out.printf(Locale.ROOT, "centroids from %d windows of 2012-2013; threshold from %d clean windows of 2014, %.1f %% of them flagged%n",
                 r.trainWindows(), r.validationWindows(), 100 * r.validationFlagged());
@@ -274,6 +319,22 @@ public final class WeatherAnomaly {
         for (Row row : r.rows()) {
             System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %.1f %% | %.1f %% |%n", row.fault().name().toLowerCase(Locale.ROOT), row.windows(), row.faulty(),
                     row.truePositives(), row.falsePositives(), 100 * row.precision(), 100 * row.recall());
+        }
+    }
+
+    /** The candidate designs on 2014 with injected faults (2015 untouched): how {@link Config#CHOSEN} was picked. */
+    static void validate(Path csv) throws Exception {
+        System.out.println("| design | spike P / R | stuck P / R | drift P / R |");
+        System.out.println("|---|---|---|---|");
+        for (int k : new int[] {4, 8, 16}) {
+            for (double q : new double[] {0.02, 0.05}) {
+                for (boolean range : new boolean[] {false, true}) {
+                    Config cfg = new Config(k, q, range);
+                    StringBuilder line = new StringBuilder("| " + cfg);
+                    for (Row row : run(csv, cfg, "2014").rows()) line.append(String.format(Locale.ROOT, " | %.2f / %.2f", row.precision(), row.recall()));
+                    System.out.println(line.append(" |"));
+                }
+            }
         }
     }
 }
