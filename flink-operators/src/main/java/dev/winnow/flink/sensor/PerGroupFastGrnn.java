@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * nothing to the new ones, and its width may differ. A restore puts every alias back on the version
  * of the checkpoint (broadcast state) and every sensor on its checkpointed state.
  *
- * <p>Bad readings (no id, a missing or extra channel, NaN or infinite values) go to {@link StreamingFastGrnn#BAD},
+ * <p>Bad readings (no id, a missing or extra channel, NaN or infinite values, a timestamp more than
+ * {@link Builder#maxAhead} ahead of the task's clock) go to {@link StreamingFastGrnn#BAD},
  * a reading older than the sensor's last applied one to {@link StreamingFastGrnn#LATE}; neither touches
  * the state. Event-time windows, allowed lateness and silence are {@link StreamingFastGrnn}'s, for one model.
  */
@@ -101,6 +102,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
     private final HashMap<String, String> groupAliases;
     private final int channels;
     private final int everyReadings;
+    private final long maxAheadMillis;
 
     private transient Map<String, SwappableModel<Serving>> byAlias;
     private transient Map<String, SwappableModel<Serving>> byGroup;
@@ -120,6 +122,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         this.groupAliases = new HashMap<>(b.groupAliases);
         this.channels = b.channels;
         this.everyReadings = b.everyReadings;
+        this.maxAheadMillis = b.maxAhead.toMillis();
     }
 
     /** @param model the default reference, {@code name@alias}: what sensors without a group alias follow */
@@ -162,7 +165,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
     @Override
     public void processElement(SensorReading r, ReadOnlyContext ctx, Collector<SensorPrediction> out) throws Exception {
-        String problem = problem(r);
+        String problem = problem(r, ctx.currentProcessingTime());
         if (problem != null) {
             bad.inc();
             ctx.output(StreamingFastGrnn.BAD, new RejectedReading(r, RejectedReading.Kind.BAD, problem, ctx.currentWatermark()));
@@ -211,7 +214,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         return fallback.serving(versions);
     }
 
-    private String problem(SensorReading r) {
+    private String problem(SensorReading r, long now) {
         if (r.sensorId == null || r.sensorId.isEmpty()) return "no sensor id";
         if (r.values == null) return "no values, the model reads " + channels + " channels";
         if (r.values.length != channels) return r.values.length + " channels, the model reads " + channels;
@@ -219,6 +222,9 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
             float v = r.values[c];
             if (v != v) return "channel " + c + " is NaN";
             if (Float.isInfinite(v)) return "channel " + c + " is " + v;
+        }
+        if (r.timestampMillis - now > maxAheadMillis) {
+            return "timestamp " + r.timestampMillis + " is " + (r.timestampMillis - now) + " ms ahead of the clock (at most " + maxAheadMillis + " ms)";
         }
         return null;
     }
@@ -274,6 +280,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         private final List<String> errors = new ArrayList<>();
         private int channels;
         private int everyReadings = 1;
+        private java.time.Duration maxAhead = java.time.Duration.ofMinutes(5);
 
         private Builder(RegistryConnection registry, String model) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -309,6 +316,12 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
             return this;
         }
 
+        /** How far ahead of the task's clock a timestamp may be before the reading is bad (default 5 min). */
+        public Builder maxAhead(java.time.Duration d) {
+            this.maxAhead = Objects.requireNonNull(d, "maxAhead");
+            return this;
+        }
+
         public PerGroupFastGrnn build() {
             List<String> problems = new ArrayList<>(errors);
             int at = model.indexOf('@');
@@ -323,6 +336,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
             for (String alias : groupAliases.values()) check(problems, () -> Names.alias(alias));
             if (channels < 1) problems.add("channels must be at least 1, is " + channels);
             if (everyReadings < 1) problems.add("everyReadings must be at least 1, is " + everyReadings);
+            if (maxAhead.isNegative()) problems.add("maxAhead must not be negative, is " + maxAhead);
             if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
             return new PerGroupFastGrnn(this);
         }
