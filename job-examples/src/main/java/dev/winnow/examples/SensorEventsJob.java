@@ -67,6 +67,12 @@ public final class SensorEventsJob implements Callable<Integer> {
     @Option(names = "--relevant", defaultValue = "active", split = ",", description = "labels whose windows travel on (default: ${DEFAULT-VALUE})")
     Set<String> relevant;
 
+    @Option(names = "--channels", defaultValue = "" + CHANNELS, description = "values per reading (default: ${DEFAULT-VALUE}, the bundled model's); "
+            + "a CSV line with another count is dropped and counted")
+    int channels;
+    @Option(names = "--bands", defaultValue = "" + BANDS, description = "FFT band energies per channel among the features (default: ${DEFAULT-VALUE})")
+    int bands;
+
     @Option(names = "--window", defaultValue = "" + WINDOW, description = "readings per window (default: ${DEFAULT-VALUE}, what the bundled model was trained on)")
     int window;
     @Option(names = "--slide", defaultValue = "" + SLIDE, description = "readings a window moves by (default: ${DEFAULT-VALUE})")
@@ -162,10 +168,10 @@ public final class SensorEventsJob implements Callable<Integer> {
                     "kafka " + readingsTopic).uid("readings");
         } else {
             for (Path p : readings) if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no readings file " + p);
-            CsvSensorSource csv = CsvSensorSource.files(readings).labelled(Boolean.TRUE.equals(labelled)).build();
+            CsvSensorSource csv = CsvSensorSource.files(readings).values(channels).labelled(Boolean.TRUE.equals(labelled)).build();
             rs = env.fromSource(FrameModels.watched(csv, stop), csv.watermarks(), "readings").uid("readings");
         }
-        SensorFeatures features = new SensorFeatures(CHANNELS, BANDS);
+        SensorFeatures features = new SensorFeatures(channels, bands);
         DataStream<FeatureVector> windows = rs.keyBy(r -> r.sensorId).countWindow(window, slide)
                 .process(new SensorFeatureWindow<>(features)).name("features").uid("features");
         windows.sinkTo(CsvFiles.sink(output, "windows",
@@ -190,6 +196,10 @@ public final class SensorEventsJob implements Callable<Integer> {
             }
         } else {
             ModelSource source = fixedModel();
+            int width = source.load().input(0).elementCount();
+            if (width != features.size()) {
+                throw new IllegalArgumentException("the model takes " + width + " features; --channels " + channels + " and --bands " + bands + " give " + features.size());
+            }
             events = windows.flatMap(new SensorClassifier(source, relevant)).name("classifier").uid("classifier");
         }
         events.sinkTo(CsvFiles.sink(output, "events",

@@ -34,7 +34,7 @@ import java.util.Random;
  * and a fault is a change of shape.
  */
 public final class WeatherAnomaly {
-    static final int WINDOW = 14, CHANNELS = 4, BANDS = 2, K = 8, FAULT_EVERY = 4, SEED = 7;
+    public static final int WINDOW = 14, CHANNELS = 4, BANDS = 2, K = 8, FAULT_EVERY = 4, SEED = 7;
     static final double QUANTILE = 0.02;
     static final List<String> LABELS = List.of("normal", "anomaly");
     static final SensorFeatures FEATURES = new SensorFeatures(CHANNELS, BANDS);
@@ -91,16 +91,16 @@ public final class WeatherAnomaly {
         return s;
     }
 
-    record Series(String[] dates, float[] values) {
-        int days() { return dates.length; }
-        int firstOf(String year) {
+    public record Series(String[] dates, float[] values) {
+        public int days() { return dates.length; }
+        public int firstOf(String year) {
             for (int i = 0; i < dates.length; i++) if (dates[i].startsWith(year)) return i;
             throw new IllegalArgumentException("no day of " + year);
         }
     }
 
     /** seattle-weather.csv: date,precipitation,temp_max,temp_min,wind,weather; values interleaved per day. */
-    static Series read(Path csv) throws IOException {
+    public static Series read(Path csv) throws IOException {
         List<String> lines = Files.readAllLines(csv);
         if (!lines.get(0).startsWith("date,precipitation,temp_max,temp_min,wind")) throw new IllegalArgumentException(csv + ": unexpected header " + lines.get(0));
         int n = lines.size() - 1;
@@ -114,21 +114,21 @@ public final class WeatherAnomaly {
         return new Series(dates, v);
     }
 
-    static float[] features(float[] window) {
+    public static float[] features(float[] window) {
         float[] out = new float[FEATURES.size()];
         FEATURES.compute(window, window.length / CHANNELS, out, 0, new double[16], new double[16]);
         return out;
     }
 
     /** Windows of WINDOW days starting in [from, to - WINDOW], one every {@code slide} days. */
-    static List<float[]> windows(Series s, int from, int to, int slide) {
+    public static List<float[]> windows(Series s, int from, int to, int slide) {
         List<float[]> ws = new ArrayList<>();
         for (int d = from; d + WINDOW <= to; d += slide) ws.add(Arrays.copyOfRange(s.values(), d * CHANNELS, (d + WINDOW) * CHANNELS));
         return ws;
     }
 
     /** Injects {@code fault} into a copy of {@code w}: temp_max or temp_min, a random place, a random real-looking size. */
-    static float[] inject(float[] w, Fault fault, Random rnd) {
+    public static float[] inject(float[] w, Fault fault, Random rnd) {
         float[] x = w.clone();
         int c = 1 + rnd.nextInt(2);
         switch (fault) {
