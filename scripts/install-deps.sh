@@ -5,6 +5,7 @@
 # vlc-bin + vlc-plugin-base: the RTSP server (cvlc) RtspRecordingTest starts; chromium: renders report.html headless.
 # nodejs/npm (only when no node or npm is on the PATH): fetch the teacher model, run the TF.js reference.
 # Then scripts/teacher/fetch-model.sh fetches the teacher model into models/teacher/ (git-ignored).
+# Then the footage and the sensor series (scripts/data/fetch-*.sh) under data/ (git-ignored).
 set -euo pipefail
 PACKAGES=(opencv-doc dataset-fashion-mnist ffmpeg mosquitto vlc-bin vlc-plugin-base chromium)
 for pkg in "$@"; do PACKAGES+=("$pkg"); done
@@ -29,3 +30,5 @@ if [ ! -d "$ref/node_modules/@tensorflow/tfjs-backend-wasm" ]; then
 fi
 # real footage of other cameras (model-tools/detector/training-sources.csv), decoded under data/detector
 "$(dirname "$0")/data/fetch-footage.sh" >/dev/null
+# real sensor series from Debian packages (scripts/data/sensor-sources.csv) under data/sensors: WeatherAnomalyTest reads them
+"$(dirname "$0")/data/fetch-sensor-series.sh" >/dev/null

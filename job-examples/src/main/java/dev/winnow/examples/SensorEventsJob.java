@@ -19,15 +19,18 @@ import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.model.feed.RegistryFeedSource;
 import dev.winnow.flink.sensor.HotSwapSensorClassifier;
+import dev.winnow.flink.sensor.PerGroupSensorClassifier;
 import dev.winnow.flink.sensor.SensorClassifier;
 import dev.winnow.flink.sensor.SensorFeatureWindow;
 import dev.winnow.flink.sensor.SensorFeatures;
+import dev.winnow.flink.sensor.SensorGroups;
 import dev.winnow.flink.types.FeatureVector;
 import dev.winnow.flink.types.SensorEvent;
 import dev.winnow.flink.types.SensorReading;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -64,6 +67,12 @@ public final class SensorEventsJob implements Callable<Integer> {
     @Option(names = "--relevant", defaultValue = "active", split = ",", description = "labels whose windows travel on (default: ${DEFAULT-VALUE})")
     Set<String> relevant;
 
+    @Option(names = "--channels", defaultValue = "" + CHANNELS, description = "values per reading (default: ${DEFAULT-VALUE}, the bundled model's); "
+            + "a CSV line with another count is dropped and counted")
+    int channels;
+    @Option(names = "--bands", defaultValue = "" + BANDS, description = "FFT band energies per channel among the features (default: ${DEFAULT-VALUE})")
+    int bands;
+
     @Option(names = "--window", defaultValue = "" + WINDOW, description = "readings per window (default: ${DEFAULT-VALUE}, what the bundled model was trained on)")
     int window;
     @Option(names = "--slide", defaultValue = "" + SLIDE, description = "readings a window moves by (default: ${DEFAULT-VALUE})")
@@ -80,6 +89,17 @@ public final class SensorEventsJob implements Callable<Integer> {
 
     @Option(names = "--events-topic", description = "also write SensorEvent records to this Kafka topic (exactly once)")
     String eventsTopic;
+
+    @Option(names = "--group-alias", paramLabel = "group=alias", description = "with --registry: the sensors of this group follow their own alias of "
+            + "--model's model (repeatable; e.g. hall-a=hall-a); other sensors follow --model's alias. A group whose alias does not exist stays on --model's, with one warning")
+    List<String> groupAliases = new ArrayList<>();
+
+    @Option(names = "--groups", description = "CSV sensor,group: which group each sensor is in (for --group-alias)")
+    Path groupsCsv;
+
+    @Option(names = "--group-separator", description = "a sensor not in --groups is in the group named by its id up to the first occurrence of this "
+            + "separator (e.g. '/': pump-a/s1 is in pump-a); without it such a sensor has no group")
+    String groupSeparator;
 
     @Override
     public Integer call() throws Exception {
@@ -114,6 +134,12 @@ public final class SensorEventsJob implements Callable<Integer> {
         }
     }
 
+    /** The sensor → group map of --groups and --group-separator. */
+    SensorGroups groups() throws java.io.IOException {
+        SensorGroups g = groupsCsv == null ? SensorGroups.none() : SensorGroups.read(groupsCsv);
+        return groupSeparator == null ? g : g.withPrefixRule(groupSeparator);
+    }
+
     /** --status, or its default: 30 s when Kafka is read unbounded. */
     Duration statusPeriod() {
         if (status != null) return status.isZero() ? null : status;
@@ -126,6 +152,12 @@ public final class SensorEventsJob implements Callable<Integer> {
         output.clearLocal("windows", "events", "report.html");
         kafka.require("--readings-topic", readingsTopic);
         kafka.require("--events-topic", eventsTopic);
+        if ((!groupAliases.isEmpty() || groupsCsv != null || groupSeparator != null) && model.registry == null) {
+            throw new IllegalArgumentException("--group-alias, --groups and --group-separator apply to --registry");
+        }
+        if (!groupAliases.isEmpty() && groupsCsv == null && groupSeparator == null) {
+            throw new IllegalArgumentException("--group-alias needs --groups <csv> or --group-separator to say which sensors are in which group");
+        }
         kafka.requireReachable();
         DataStream<SensorReading> rs;
         // before any source is built: --registry without --trust or --allow-unsigned stops here, in one line
@@ -137,10 +169,10 @@ public final class SensorEventsJob implements Callable<Integer> {
                     "kafka " + readingsTopic).uid("readings");
         } else {
             for (Path p : readings) if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no readings file " + p);
-            CsvSensorSource csv = CsvSensorSource.files(readings).labelled(Boolean.TRUE.equals(labelled)).build();
+            CsvSensorSource csv = CsvSensorSource.files(readings).values(channels).labelled(Boolean.TRUE.equals(labelled)).build();
             rs = env.fromSource(FrameModels.watched(csv, stop), csv.watermarks(), "readings").uid("readings");
         }
-        SensorFeatures features = new SensorFeatures(CHANNELS, BANDS);
+        SensorFeatures features = new SensorFeatures(channels, bands);
         DataStream<FeatureVector> windows = rs.keyBy(r -> r.sensorId).countWindow(window, slide)
                 .process(new SensorFeatureWindow<>(features)).name("features").uid("features");
         windows.sinkTo(CsvFiles.sink(output, "windows",
@@ -154,10 +186,21 @@ public final class SensorEventsJob implements Callable<Integer> {
             RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(model.model.substring(0, at));
             if (stop != null) feed.stopWhen(stop);
             var updates = feed.build().stream(env).broadcast(SwappableModel.VERSIONS);
-            events = windows.connect(updates).process(new HotSwapSensorClassifier(conn, model.model.substring(0, at), model.model.substring(at + 1), relevant, false))
-                    .name("classifier " + model.model).uid("classifier");
+            if (groupAliases.isEmpty()) {
+                events = windows.connect(updates).process(new HotSwapSensorClassifier(conn, model.model.substring(0, at), model.model.substring(at + 1), relevant, false))
+                        .name("classifier " + model.model).uid("classifier");
+            } else {
+                PerGroupSensorClassifier perGroup = PerGroupSensorClassifier.builder(conn, model.model).groups(groups()).groupAliases(groupAliases)
+                        .relevant(relevant).features(features.size()).build();
+                // the same uid as the single-alias classifier: its broadcast state (the alias versions) carries over
+                events = windows.connect(updates).process(perGroup).name("classifier " + model.model + " per group").uid("classifier");
+            }
         } else {
             ModelSource source = fixedModel();
+            int width = source.load().input(0).elementCount();
+            if (width != features.size()) {
+                throw new IllegalArgumentException("the model takes " + width + " features; --channels " + channels + " and --bands " + bands + " give " + features.size());
+            }
             events = windows.flatMap(new SensorClassifier(source, relevant)).name("classifier").uid("classifier");
         }
         events.sinkTo(CsvFiles.sink(output, "events",

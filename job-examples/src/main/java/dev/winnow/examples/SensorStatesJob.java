@@ -2,6 +2,17 @@ package dev.winnow.examples;
 
 import dev.winnow.connectors.sensor.CsvSensorSource;
 import dev.winnow.examples.io.CsvFiles;
+import dev.winnow.examples.io.FrameModels;
+import dev.winnow.examples.io.ModelOptions;
+import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.model.SwappableModel;
+import dev.winnow.flink.model.feed.FeedStop;
+import dev.winnow.flink.model.feed.RegistryFeedSource;
+import dev.winnow.flink.sensor.PerGroupFastGrnn;
+import dev.winnow.flink.sensor.SensorGroups;
+import dev.winnow.registry.ModelVersion;
+import dev.winnow.registry.RegistryClient;
+import dev.winnow.runtime.Model;
 import dev.winnow.examples.io.OutputDir;
 import dev.winnow.examples.io.RunOptions;
 import dev.winnow.flink.model.ModelSource;
@@ -15,6 +26,7 @@ import dev.winnow.runtime.stream.FastGrnnStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -28,8 +40,10 @@ import picocli.CommandLine.Option;
 /**
  * Sensor states: readings → per-sensor FastGRNN state advanced one reading at a time in keyed state
  * ({@link StreamingFastGrnn}) → a prediction every k readings and/or per event-time window; late
- * and bad readings and silent sensors are written beside the predictions. For example, on the NOAA
- * Seattle series ({@code scripts/samples/train-weather-grnn.sh} writes the readings and the model):
+ * and bad readings and silent sensors are written beside the predictions. With {@code --registry} the
+ * model follows a registry alias and each sensor group may follow its own ({@link PerGroupFastGrnn}).
+ * For example, on the NOAA Seattle series ({@code scripts/samples/train-weather-grnn.sh} writes the
+ * readings and the model):
  * <pre>winnow sensor-states --readings data/sensors/seattle-weather-readings.csv --labelled
  *     --model data/sensors/seattle-weather-grnn.wnm --every 1</pre>
  */
@@ -42,8 +56,28 @@ public final class SensorStatesJob implements Callable<Integer> {
     @Option(names = "--labelled", description = "the last CSV column is a label")
     boolean labelled;
 
-    @Option(names = "--model", required = true, description = "a FastGRNN artifact (.wnm) whose graph is one fastgrnn node")
-    Path model;
+    @Option(names = "--model", required = true, description = "a FastGRNN artifact (.wnm) whose graph is one fastgrnn node, or name@alias with --registry")
+    String model;
+
+    @Option(names = "--registry", description = "registry directory or URL: follow --model's alias (and --group-alias's) as they move; "
+            + "predictions every --every readings (no --window or --silence)")
+    String registry;
+
+    @Option(names = "--trust", description = "Ed25519 public key (PEM) whose signed versions the job loads from --registry; repeatable")
+    List<Path> trust = new ArrayList<>();
+
+    @Option(names = "--allow-unsigned", description = "with --registry and no --trust, load unsigned versions too (by default the job refuses to start)")
+    boolean allowUnsigned;
+
+    @Option(names = "--group-alias", paramLabel = "group=alias", description = "with --registry: the sensors of this group follow their own alias of "
+            + "--model's model (repeatable); other sensors follow --model's alias. A group whose alias does not exist stays on --model's, with one warning")
+    List<String> groupAliases = new ArrayList<>();
+
+    @Option(names = "--groups", description = "CSV sensor,group: which group each sensor is in (for --group-alias)")
+    Path groupsCsv;
+
+    @Option(names = "--group-separator", description = "a sensor not in --groups is in the group named by its id up to the first occurrence of this separator")
+    String groupSeparator;
 
     @Option(names = "--every", defaultValue = "1", description = "a prediction after every k-th reading of a sensor, 0 for none (default: ${DEFAULT-VALUE})")
     int every;
@@ -80,18 +114,45 @@ public final class SensorStatesJob implements Callable<Integer> {
         OutputDir output = run.output();
         output.clearLocal("predictions", "late", "bad", "silent");
         for (Path p : readings) if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no readings file " + p);
-        ModelSource source = ModelSource.ofPath(model, 1);
-        int channels = FastGrnnStream.of(source.load()).channels();
+        ModelOptions m = new ModelOptions();
+        m.model = model;
+        m.registry = registry;
+        m.trust = trust;
+        m.allowUnsigned = allowUnsigned;
+        // before any source is built: --registry without --trust or --allow-unsigned stops here, in one line
+        RegistryConnection conn = m.connection();
+        if (conn == null && (!groupAliases.isEmpty() || groupsCsv != null || groupSeparator != null)) {
+            throw new IllegalArgumentException("--group-alias, --groups and --group-separator apply to --registry");
+        }
+        if (conn != null && (window != null || silence != null)) throw new IllegalArgumentException("--window and --silence do not apply to --registry");
+        if (!groupAliases.isEmpty() && groupsCsv == null && groupSeparator == null) {
+            throw new IllegalArgumentException("--group-alias needs --groups <csv> or --group-separator to say which sensors are in which group");
+        }
+        int at = model.indexOf('@');
+        if (conn != null && at <= 0) throw new IllegalArgumentException("with --registry, --model must be name@alias, got " + model);
+        FeedStop stop = conn != null ? FeedStop.create() : null;
+        ModelSource source = conn == null ? ModelSource.ofPath(Path.of(model), 1) : null;
+        int channels = FastGrnnStream.of(conn == null ? source.load() : defaultVersion(conn, model)).channels();
         CsvSensorSource csv = CsvSensorSource.files(readings).labelled(labelled).build();
         // a file replays faster than the periodic watermark interval: a watermark per reading makes what is
         // late and which sensor falls silent the same on every run
         // one reader per file: a reader without a file would hold the watermark back until the job ends
-        DataStream<SensorReading> rs = env.fromSource(csv, ReadingWatermarks.boundedOutOfOrdernessPerReading(outOfOrder, maxAhead), "readings")
+        DataStream<SensorReading> rs = env.fromSource(FrameModels.watched(csv, stop), ReadingWatermarks.boundedOutOfOrdernessPerReading(outOfOrder, maxAhead), "readings")
                 .setParallelism(Math.max(1, Math.min(readings.size(), env.getParallelism()))).uid("readings");
-        StreamingFastGrnn.Builder b = StreamingFastGrnn.builder(source).channels(channels).everyReadings(every).allowedLateness(lateness).maxAhead(maxAhead);
-        if (window != null) b.window(window);
-        if (silence != null) b.silenceAfter(silence);
-        SingleOutputStreamOperator<SensorPrediction> predictions = b.build().applyTo(rs, "fastgrnn");
+        SingleOutputStreamOperator<SensorPrediction> predictions;
+        if (conn == null) {
+            StreamingFastGrnn.Builder b = StreamingFastGrnn.builder(source).channels(channels).everyReadings(every).allowedLateness(lateness).maxAhead(maxAhead);
+            if (window != null) b.window(window);
+            if (silence != null) b.silenceAfter(silence);
+            predictions = b.build().applyTo(rs, "fastgrnn");
+        } else {
+            SensorGroups groups = groupsCsv == null ? SensorGroups.none() : SensorGroups.read(groupsCsv);
+            if (groupSeparator != null) groups = groups.withPrefixRule(groupSeparator);
+            PerGroupFastGrnn grnn = PerGroupFastGrnn.builder(conn, model).groups(groups).groupAliases(groupAliases).channels(channels).everyReadings(every).maxAhead(maxAhead).build();
+            RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(grnn.modelName()).stopWhen(stop);
+            var updates = feed.build().stream(env).broadcast(SwappableModel.VERSIONS);
+            predictions = rs.keyBy(r -> r.sensorId == null ? "" : r.sensorId).connect(updates).process(grnn).uid("fastgrnn").name("fastgrnn per group " + model);
+        }
         predictions.sinkTo(CsvFiles.sink(output, "predictions", p -> String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%s,%.4f,%s,%d",
                 p.sensorId, p.timestampMillis, p.windowStartMillis, p.windowEndMillis, p.readings, p.label, p.score, p.modelName, p.modelVersion),
                 p -> p.timestampMillis)).name("predictions csv").uid("predictions-csv");
@@ -100,6 +161,14 @@ public final class SensorStatesJob implements Callable<Integer> {
         DataStream<SilentSensor> silent = predictions.getSideOutput(StreamingFastGrnn.SILENT);
         silent.sinkTo(CsvFiles.sink(output, "silent", s -> s.sensorId + "," + s.lastReadingMillis + "," + s.silentSinceMillis + "," + s.watermarkMillis,
                 s -> s.silentSinceMillis)).name("silent csv").uid("silent-csv");
+    }
+
+    /** The version --model's alias points at now: its input width is the job's channel count. */
+    private static Model defaultVersion(RegistryConnection conn, String modelRef) throws Exception {
+        try (RegistryClient client = conn.open()) {
+            ModelVersion v = client.resolve(modelRef);
+            return Model.load(client.fetch(v));
+        }
     }
 
     private static void rejected(DataStream<RejectedReading> rs, OutputDir output, String name) {

@@ -7,6 +7,11 @@ import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.runtime.testing.RandomFastGrnn;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.winnow.registry.LocalDirectoryStore;
+import dev.winnow.registry.ModelRegistry;
+import dev.winnow.runtime.format.ArtifactWriter;
+import dev.winnow.runtime.format.Ed25519Keys;
+import java.security.KeyPair;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,5 +66,48 @@ class SensorStatesJobTest {
         assertTrue(bad.get(0)[3].endsWith("ms ahead of the clock (at most 300000 ms)"), String.join(",", bad.get(0)));
         assertEquals(1, silent.size());
         assertArrayEquals(new String[] {"c", "" + (BASE + 5_000), "" + (BASE + 15_000)}, java.util.Arrays.copyOf(silent.get(0), 3));
+    }
+
+    @Test
+    void aSensorGroupFollowsItsOwnAliasFromASignedRegistry() throws Exception {
+        KeyPair key = Ed25519Keys.generate();
+        Path pem = dir.resolve("team.pub.pem"), reg = dir.resolve("registry"), readings = dir.resolve("readings.csv"), out = dir.resolve("out");
+        Ed25519Keys.writePem(pem, key.getPublic());
+        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(reg));
+        for (int seed = 1; seed <= 2; seed++) {
+            registry.publish("states", ArtifactWriter.sign(new RandomFastGrnn(seed, 3, 8, 2, 10, 0, 0).artifact("states"), key.getPrivate(), key.getPublic()), "t", Map.of());
+        }
+        registry.setAlias("states", "production", 1, "t");
+        registry.setAlias("states", "hall-a", 2, "t");
+        StringBuilder csv = new StringBuilder();
+        for (int t = 0; t < 30; t++) {
+            for (String s : new String[] {"hall-a/1", "hall-b/1"}) {
+                csv.append(String.format(Locale.ROOT, "%s,%d,%.3f,%.3f,%.3f%n", s, BASE + t * 1000L, Math.sin(t * 0.2), Math.cos(t * 0.1), t / 60.0));
+            }
+        }
+        csv.append("hall-a/1,").append(System.currentTimeMillis() + 86_400_000L).append(",0.1,0.2,0.3\n"); // a day ahead: bad
+        Files.writeString(readings, csv);
+        SensorStatesJob job = new SensorStatesJob();
+        new CommandLine(job).parseArgs("--readings", readings.toString(), "--registry", reg.toString(), "--trust", pem.toString(), "--model", "states@production",
+                "--group-separator", "/", "--group-alias", "hall-a=hall-a", "--every", "5", "--out", out.toString());
+        TestJobs.executeWithExplicitUids("sensor-states per group", 2, job::build);
+
+        Map<String, java.util.Set<String>> versions = new TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String[] p : CsvFiles.read(out.resolve("predictions"))) {
+            versions.computeIfAbsent(p[0], k -> new java.util.TreeSet<>()).add(p[8]);
+            counts.merge(p[0], 1, Integer::sum);
+        }
+        assertEquals(Map.of("hall-a/1", java.util.Set.of("2"), "hall-b/1", java.util.Set.of("1")), versions, "hall-a on its alias (v2), hall-b on production (v1)");
+        assertEquals(Map.of("hall-a/1", 6, "hall-b/1", 6), counts, "a prediction every 5th of 30 readings");
+        List<String[]> bad = CsvFiles.read(out.resolve("bad"));
+        assertEquals(1, bad.size());
+        assertTrue(bad.get(0)[3].endsWith("ms ahead of the clock (at most 300000 ms)"), String.join(",", bad.get(0)));
+
+        SensorStatesJob windowed = new SensorStatesJob();
+        new CommandLine(windowed).parseArgs("--readings", readings.toString(), "--registry", reg.toString(), "--trust", pem.toString(), "--model", "states@production",
+                "--window", "PT20S", "--out", out.toString());
+        assertEquals("--window and --silence do not apply to --registry", assertThrows(IllegalArgumentException.class,
+                () -> windowed.build(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment())).getMessage());
     }
 }

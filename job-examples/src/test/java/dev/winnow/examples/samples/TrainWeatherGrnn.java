@@ -107,7 +107,7 @@ public final class TrainWeatherGrnn {
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out.resolveSibling("seattle-weather-readings.csv"), rows);
-        byte[] artifact = artifact(cell, fc.w, fcBias.w, mean, std, firstTest, days.size() - firstTest);
+        byte[] artifact = artifact(cell, fc.w, fcBias.w, mean, std, firstTest, days.size() - firstTest, false);
         Files.write(out, artifact);
         Model model = Model.load(artifact);
         Interpreter it = model.newInterpreter();
@@ -138,6 +138,48 @@ public final class TrainWeatherGrnn {
         System.out.println("window confusion (rows: truth " + LABELS + ", columns: predicted)");
         for (int y = 0; y < LABELS.size(); y++) System.out.printf(Locale.ROOT, "  %-8s %s%n", LABELS.get(y), java.util.Arrays.toString(confusion[y]));
         System.out.printf(Locale.ROOT, "model: %d parameters, %d bytes -> %s%n", model.report().parameters(), artifact.length, out);
+
+        byte[] int8 = artifact(cell, fc.w, fcBias.w, mean, std, firstTest, days.size() - firstTest, true);
+        Path int8Out = out.resolveSibling(out.getFileName().toString().replace(".wnm", "-int8.wnm"));
+        Files.write(int8Out, int8);
+        double[] q = accuracy(int8, days, firstTest);
+        System.out.printf(Locale.ROOT, "int8 weights (W, U, fc; one scale per row): %d bytes -> %s; held-out 2015: %d-day window %.1f%% (float %.1f%%), streaming %.1f%% (float %.1f%%)%n",
+                int8.length, int8Out, STEPS, 100 * q[0], 100.0 * windowed / tests, 100 * q[1], 100.0 * streamed / tests);
+    }
+
+    /** Held-out (2015) accuracy of an artifact: {14-day window, streaming state from the first day}. */
+    static double[] accuracy(byte[] artifact, List<Day> days, int firstTest) throws Exception {
+        Model model = Model.load(artifact);
+        Interpreter it = model.newInterpreter();
+        FastGrnnStream stream = FastGrnnStream.of(model);
+        float[] window = new float[STEPS * CHANNELS], scores = new float[LABELS.size()];
+        float[] state = new float[HIDDEN], scratch = new float[stream.scratchSize()];
+        int windowed = 0, streamed = 0;
+        for (int d = 0; d < days.size(); d++) {
+            stream.step(days.get(d).x(), 0, state, 0, scratch, 0);
+            if (d < firstTest) continue;
+            int y = days.get(d).label();
+            stream.scores(state, 0, scores, 0);
+            if (argmax(scores) == y) streamed++;
+            for (int t = 0; t < STEPS; t++) System.arraycopy(days.get(d - STEPS + 1 + t).x(), 0, window, t * CHANNELS, CHANNELS);
+            it.predict(window, scores);
+            if (argmax(scores) == y) windowed++;
+        }
+        int tests = days.size() - firstTest;
+        return new double[] {windowed / (double) tests, streamed / (double) tests};
+    }
+
+    /** A [rows][cols] matrix as int8 with one symmetric scale per row. */
+    static void matrixInt8(GraphBuilder g, String name, int rows, int cols, float[] m) {
+        byte[] q = new byte[rows * cols];
+        float[] scales = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            float max = 0;
+            for (int c = 0; c < cols; c++) max = Math.max(max, Math.abs(m[r * cols + c]));
+            scales[r] = max == 0 ? 1f : max / 127f;
+            for (int c = 0; c < cols; c++) q[r * cols + c] = (byte) Math.round(m[r * cols + c] / scales[r]);
+        }
+        g.weightInt8(name, new int[] {rows, cols}, q, 0, scales);
     }
 
     static void softmax(float[] w, float[] b, float[] h, int hOff, float[] p) {
@@ -160,22 +202,33 @@ public final class TrainWeatherGrnn {
     }
 
     /** The runtime's one-node fastgrnn artifact; ζ = 1, ν = 0 as trained (raw ±20: the sigmoid rounds to 1 and 2e-9). */
-    static byte[] artifact(FastGrnn cell, float[] fc, float[] fcBias, float[] mean, float[] std, int trainDays, int testDays) {
+    /**
+     * The artifact; with {@code int8} the matrices W, U and fc are stored as int8 with one scale per row
+     * (the runtime dequantizes them at load, the arithmetic stays float), the vectors stay float.
+     */
+    static byte[] artifact(FastGrnn cell, float[] fc, float[] fcBias, float[] mean, float[] std, int trainDays, int testDays, boolean int8) {
         float[] meanT = new float[STEPS * CHANNELS], stdT = new float[STEPS * CHANNELS];
         for (int t = 0; t < STEPS; t++) {
             System.arraycopy(mean, 0, meanT, t * CHANNELS, CHANNELS);
             System.arraycopy(std, 0, stdT, t * CHANNELS, CHANNELS);
         }
         GraphBuilder g = new GraphBuilder().tensor("x", new int[] {STEPS, CHANNELS}).tensor("scores", new int[] {LABELS.size()}).input("x").output("scores");
-        g.weightFloat("W", new int[] {HIDDEN, CHANNELS}, cell.w.w).weightFloat("U", new int[] {HIDDEN, HIDDEN}, cell.u.w)
-                .weightFloat("bg", new int[] {HIDDEN}, cell.bg.w).weightFloat("bh", new int[] {HIDDEN}, cell.bh.w)
+        if (int8) {
+            matrixInt8(g, "W", HIDDEN, CHANNELS, cell.w.w);
+            matrixInt8(g, "U", HIDDEN, HIDDEN, cell.u.w);
+            matrixInt8(g, "fc", LABELS.size(), HIDDEN, fc);
+        } else {
+            g.weightFloat("W", new int[] {HIDDEN, CHANNELS}, cell.w.w).weightFloat("U", new int[] {HIDDEN, HIDDEN}, cell.u.w)
+                    .weightFloat("fc", new int[] {LABELS.size(), HIDDEN}, fc);
+        }
+        g.weightFloat("bg", new int[] {HIDDEN}, cell.bg.w).weightFloat("bh", new int[] {HIDDEN}, cell.bh.w)
                 .weightFloat("zeta", new int[] {1}, new float[] {20f}).weightFloat("nu", new int[] {1}, new float[] {-20f})
                 .weightFloat("mean", new int[] {meanT.length}, meanT).weightFloat("std", new int[] {stdT.length}, stdT)
-                .weightFloat("fc", new int[] {LABELS.size(), HIDDEN}, fc).weightFloat("fc_bias", new int[] {LABELS.size()}, fcBias);
+                .weightFloat("fc_bias", new int[] {LABELS.size()}, fcBias);
         Map<String, String> roles = new LinkedHashMap<>();
         for (String role : List.of("W", "U", "bg", "bh", "zeta", "nu", "mean", "std", "fc", "fc_bias")) roles.put(role, role);
         g.node("fastgrnn", "rnn", List.of("x"), List.of("scores"), roles, Map.of("hidden", (long) HIDDEN));
-        return g.toBytes(Metadata.builder("seattle-weather-grnn", "fastgrnn").labels(LABELS)
+        return g.toBytes(Metadata.builder(int8 ? "seattle-weather-grnn-int8" : "seattle-weather-grnn", "fastgrnn").labels(LABELS)
                 .description("FastGRNN on NOAA Seattle daily weather (precipitation, temp_max, temp_min, wind); trained on 2012-2014")
                 .provenance("trainedOn", "2012-01-01..2014-12-31 (" + trainDays + " days)")
                 .provenance("heldOut", "2015 (" + testDays + " days)")

@@ -1,0 +1,356 @@
+package dev.winnow.flink.sensor;
+
+import dev.winnow.flink.inference.ServingInfo;
+import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.model.ServingGauges;
+import dev.winnow.flink.model.ServingModel;
+import dev.winnow.flink.model.SwappableModel;
+import dev.winnow.flink.types.ModelUpdate;
+import dev.winnow.flink.types.RejectedReading;
+import dev.winnow.flink.types.SensorPrediction;
+import dev.winnow.flink.types.SensorReading;
+import dev.winnow.registry.Names;
+import dev.winnow.registry.RegistryException;
+import dev.winnow.runtime.Model;
+import dev.winnow.runtime.stream.FastGrnnStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A streaming FastGRNN per sensor group: each sensor's hidden state in keyed state, advanced one
+ * reading at a time as in {@link StreamingFastGrnn}, with the model of its group ({@link SensorGroups};
+ * each group named in the builder follows its own registry alias, other sensors the default alias).
+ * Key the readings by sensor and connect them with the registry feed's broadcast stream. A prediction
+ * after every k-th reading of a sensor names the version that made it.
+ *
+ * <p>A version whose input width is not the configured channel count is refused when it loads (at open
+ * and on a swap) and the serving one stays; a group whose alias has no loadable version runs on the
+ * default model, with one warning per group. When a sensor's model changes version, its hidden state
+ * starts again from zeros (counted in {@code stateResets}): a state computed by other weights means
+ * nothing to the new ones, and its width may differ. A restore puts every alias back on the version
+ * of the checkpoint (broadcast state) and every sensor on its checkpointed state.
+ *
+ * <p>Bad readings (no id, a missing or extra channel, NaN or infinite values, a timestamp more than
+ * {@link Builder#maxAhead} ahead of the task's clock) go to {@link StreamingFastGrnn#BAD},
+ * a reading older than the sensor's last applied one to {@link StreamingFastGrnn#LATE}; neither touches
+ * the state. Event-time windows, allowed lateness and silence are {@link StreamingFastGrnn}'s, for one model.
+ */
+public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String, SensorReading, ModelUpdate, SensorPrediction>
+        implements CheckpointedFunction {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PerGroupFastGrnn.class);
+    private static final ListStateDescriptor<String> WARNED = new ListStateDescriptor<>("winnow-grnn-groups-warned", String.class);
+
+    /** One sensor's state: the hidden vector and the version that computed it. */
+    public static class GroupSensorState {
+        public float[] hidden;
+        public int version;
+        public long lastMillis = Long.MIN_VALUE;
+        public long readings;
+
+        public GroupSensorState() {}
+    }
+
+    /** One loaded version: its stream, labels, and the subtask's scratch for it. */
+    static final class Serving implements ServingModel {
+        final Model model;
+        final int version;
+        final FastGrnnStream stream;
+        final List<String> labels = new ArrayList<>();
+        final float[] scratch, scores;
+
+        Serving(Model model, int version, int channels) throws Exception {
+            this.model = model;
+            this.version = version;
+            this.stream = StreamingFastGrnn.load(model, channels);
+            List<String> l = model.metadata().labels();
+            for (int c = 0; c < stream.classes(); c++) labels.add(l.size() == stream.classes() ? l.get(c) : "class" + c);
+            scratch = new float[stream.scratchSize()];
+            scores = new float[stream.classes()];
+        }
+
+        @Override public Model model() { return model; }
+        @Override public int version() { return version; }
+    }
+
+    private final RegistryConnection registry;
+    private final String modelName;
+    private final String defaultAlias;
+    private final SensorGroups groups;
+    private final HashMap<String, String> groupAliases;
+    private final int channels;
+    private final int everyReadings;
+    private final long maxAheadMillis;
+
+    private transient Map<String, SwappableModel<Serving>> byAlias;
+    private transient Map<String, SwappableModel<Serving>> byGroup;
+    private transient SwappableModel<Serving> fallback;
+    /** Sensor → its group ("" for none), so a reading costs one lookup, not a prefix cut. */
+    private transient Map<String, String> groupOf;
+    private transient Set<String> warned;
+    private transient ListState<String> warnedState;
+    private transient ValueState<GroupSensorState> state;
+    private transient Counter applied, late, bad, resets, predictions;
+
+    private PerGroupFastGrnn(Builder b) {
+        this.registry = b.registry;
+        this.modelName = b.modelName;
+        this.defaultAlias = b.defaultAlias;
+        this.groups = b.groups;
+        this.groupAliases = new HashMap<>(b.groupAliases);
+        this.channels = b.channels;
+        this.everyReadings = b.everyReadings;
+        this.maxAheadMillis = b.maxAhead.toMillis();
+    }
+
+    /** @param model the default reference, {@code name@alias}: what sensors without a group alias follow */
+    public static Builder builder(RegistryConnection registry, String model) {
+        return new Builder(registry, model);
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    @Override
+    public void open(OpenContext ctx) throws Exception {
+        MetricGroup winnow = getRuntimeContext().getMetricGroup().addGroup("winnow");
+        int width = channels;
+        SwappableModel.Loader<Serving> loader = (m, version, serving) -> new Serving(m, version, width);
+        byAlias = new LinkedHashMap<>();
+        fallback = new SwappableModel<>(registry, modelName, defaultAlias, false, loader, winnow);
+        ServingGauges.register(winnow, fallback::current);
+        byAlias.put(defaultAlias, fallback);
+        byGroup = new HashMap<>();
+        for (Map.Entry<String, String> e : groupAliases.entrySet()) {
+            SwappableModel<Serving> m = byAlias.get(e.getValue());
+            if (m == null) {
+                MetricGroup g = winnow.addGroup("alias", e.getValue());
+                m = new SwappableModel<>(registry, modelName, e.getValue(), false, loader, g, true);
+                ServingGauges.register(g, m::current);
+                byAlias.put(e.getValue(), m);
+            }
+            byGroup.put(e.getKey(), m);
+        }
+        groupOf = new HashMap<>();
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("fastgrnn-group-sensor", TypeInformation.of(GroupSensorState.class)));
+        applied = winnow.counter("readingsApplied");
+        late = winnow.counter("readingsLate");
+        bad = winnow.counter("readingsBad");
+        resets = winnow.counter("stateResets");
+        predictions = winnow.counter("predictions");
+    }
+
+    @Override
+    public void processElement(SensorReading r, ReadOnlyContext ctx, Collector<SensorPrediction> out) throws Exception {
+        String problem = problem(r, ctx.currentProcessingTime());
+        if (problem != null) {
+            bad.inc();
+            ctx.output(StreamingFastGrnn.BAD, new RejectedReading(r, RejectedReading.Kind.BAD, problem, ctx.currentWatermark()));
+            return;
+        }
+        GroupSensorState s = state.value();
+        if (s != null && r.timestampMillis < s.lastMillis) {
+            late.inc();
+            ctx.output(StreamingFastGrnn.LATE, new RejectedReading(r, RejectedReading.Kind.LATE,
+                    "timestamp " + r.timestampMillis + " is before the sensor's last applied reading at " + s.lastMillis, ctx.currentWatermark()));
+            return;
+        }
+        Serving m = serving(r.sensorId, ctx.getBroadcastState(SwappableModel.VERSIONS));
+        if (s == null) s = new GroupSensorState();
+        if (s.hidden == null || s.version != m.version || s.hidden.length != m.stream.hidden()) {
+            if (s.hidden != null) resets.inc();
+            s.hidden = new float[m.stream.hidden()];
+            s.version = m.version;
+        }
+        m.stream.step(r.values, 0, s.hidden, 0, m.scratch, 0);
+        s.lastMillis = r.timestampMillis;
+        s.readings++;
+        applied.inc();
+        if (s.readings % everyReadings == 0) emit(r, s, m, out);
+        state.update(s);
+    }
+
+    /** The model the sensor's group serves now, or the default one (warned about once per group). */
+    private Serving serving(String sensor, ReadOnlyBroadcastState<String, ModelUpdate> versions) throws Exception {
+        String group = groupOf.get(sensor);
+        if (group == null) {
+            String g = groups.group(sensor);
+            group = g == null ? "" : g;
+            groupOf.put(sensor, group);
+        }
+        SwappableModel<Serving> own = byGroup.get(group);
+        if (own != null) {
+            Serving s = own.servingOrNull(versions);
+            if (s != null) return s;
+            if (warned.add(group)) {
+                Exception why = own.openFailure();
+                LOG.warn("group {}: {} has no loadable version ({}); running its sensors on {}@{} until the alias has one",
+                        group, own.key(), why == null ? "none named yet" : why.getMessage(), modelName, defaultAlias);
+            }
+        }
+        return fallback.serving(versions);
+    }
+
+    private String problem(SensorReading r, long now) {
+        if (r.sensorId == null || r.sensorId.isEmpty()) return "no sensor id";
+        if (r.values == null) return "no values, the model reads " + channels + " channels";
+        if (r.values.length != channels) return r.values.length + " channels, the model reads " + channels;
+        for (int c = 0; c < channels; c++) {
+            float v = r.values[c];
+            if (v != v) return "channel " + c + " is NaN";
+            if (Float.isInfinite(v)) return "channel " + c + " is " + v;
+        }
+        if (r.timestampMillis - now > maxAheadMillis) {
+            return "timestamp " + r.timestampMillis + " is " + (r.timestampMillis - now) + " ms ahead of the clock (at most " + maxAheadMillis + " ms)";
+        }
+        return null;
+    }
+
+    private void emit(SensorReading r, GroupSensorState s, Serving m, Collector<SensorPrediction> out) {
+        m.stream.scores(s.hidden, 0, m.scores, 0);
+        int best = ServingInfo.argmax(m.scores);
+        SensorPrediction p = new SensorPrediction();
+        p.sensorId = r.sensorId;
+        p.timestampMillis = r.timestampMillis;
+        p.readings = s.readings;
+        p.classIndex = best;
+        p.label = m.labels.get(best);
+        p.score = m.scores[best];
+        p.scores = m.scores.clone();
+        p.modelName = m.stream.modelName();
+        p.modelVersion = m.version;
+        predictions.inc();
+        out.collect(p);
+    }
+
+    @Override
+    public void processBroadcastElement(ModelUpdate u, Context ctx, Collector<SensorPrediction> out) throws Exception {
+        for (SwappableModel<Serving> m : byAlias.values()) m.onUpdate(ctx.getBroadcastState(SwappableModel.VERSIONS), u);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+        if (byAlias != null) for (SwappableModel<Serving> m : byAlias.values()) m.barrier(ctx.getCheckpointId());
+        warnedState.update(new ArrayList<>(warned));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext ctx) throws Exception {
+        warnedState = ctx.getOperatorStateStore().getUnionListState(WARNED);
+        warned = new HashSet<>();
+        for (String group : warnedState.get()) warned.add(group);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (byAlias != null) for (SwappableModel<Serving> m : byAlias.values()) m.close();
+    }
+
+    /** Validating builder: every mistake is refused at {@link #build} with one message. */
+    public static final class Builder {
+        private final RegistryConnection registry;
+        private final String model;
+        private String modelName;
+        private String defaultAlias;
+        private SensorGroups groups = SensorGroups.none();
+        private final Map<String, String> groupAliases = new LinkedHashMap<>();
+        private final List<String> errors = new ArrayList<>();
+        private int channels;
+        private int everyReadings = 1;
+        private java.time.Duration maxAhead = java.time.Duration.ofMinutes(5);
+
+        private Builder(RegistryConnection registry, String model) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            this.model = Objects.requireNonNull(model, "model");
+        }
+
+        /** Which group each sensor is in (default: none). */
+        public Builder groups(SensorGroups groups) {
+            this.groups = Objects.requireNonNull(groups, "groups");
+            return this;
+        }
+
+        /** {@code group=alias} specs, as the jobs' {@code --group-alias} takes them. */
+        public Builder groupAliases(List<String> specs) {
+            for (String spec : specs) {
+                int eq = spec.indexOf('=');
+                if (eq <= 0 || eq == spec.length() - 1) errors.add("--group-alias expects group=alias, got '" + spec + "'");
+                else if (groupAliases.containsKey(spec.substring(0, eq))) errors.add("group " + spec.substring(0, eq) + " has two aliases");
+                else groupAliases.put(spec.substring(0, eq), spec.substring(eq + 1));
+            }
+            return this;
+        }
+
+        /** Values per reading; every version's input width must be the same (required). */
+        public Builder channels(int n) {
+            this.channels = n;
+            return this;
+        }
+
+        /** A prediction after every k-th reading of a sensor (default 1). */
+        public Builder everyReadings(int k) {
+            this.everyReadings = k;
+            return this;
+        }
+
+        /** How far ahead of the task's clock a timestamp may be before the reading is bad (default 5 min). */
+        public Builder maxAhead(java.time.Duration d) {
+            this.maxAhead = Objects.requireNonNull(d, "maxAhead");
+            return this;
+        }
+
+        public PerGroupFastGrnn build() {
+            List<String> problems = new ArrayList<>(errors);
+            int at = model.indexOf('@');
+            if (at <= 0 || at == model.length() - 1) {
+                problems.add("the model must be name@alias, got '" + model + "'");
+            } else {
+                modelName = model.substring(0, at);
+                defaultAlias = model.substring(at + 1);
+                check(problems, () -> Names.model(modelName));
+                check(problems, () -> Names.alias(defaultAlias));
+            }
+            for (String alias : groupAliases.values()) check(problems, () -> Names.alias(alias));
+            if (channels < 1) problems.add("channels must be at least 1, is " + channels);
+            if (everyReadings < 1) problems.add("everyReadings must be at least 1, is " + everyReadings);
+            if (maxAhead.isNegative()) problems.add("maxAhead must not be negative, is " + maxAhead);
+            if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+            return new PerGroupFastGrnn(this);
+        }
+
+        private interface NameCheck {
+            void run() throws RegistryException;
+        }
+
+        private static void check(List<String> problems, NameCheck c) {
+            try {
+                c.run();
+            } catch (RegistryException e) {
+                problems.add(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package dev.winnow.flink.sensor;
+
+import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.model.ServingGauges;
+import dev.winnow.flink.model.SwappableModel;
+import dev.winnow.flink.types.FeatureVector;
+import dev.winnow.flink.types.ModelUpdate;
+import dev.winnow.flink.types.SensorEvent;
+import dev.winnow.registry.Names;
+import dev.winnow.registry.RegistryException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Classifies feature windows with a model per sensor group: {@link SensorGroups} says which group
+ * a sensor is in, and each group named in the builder follows its own registry alias of the model;
+ * sensors of other groups, or of none, follow the default alias. A group's model swaps when its
+ * alias moves; the other groups are not affected. Connect the windows with the registry feed's
+ * broadcast stream, as for {@link HotSwapSensorClassifier}. Every event names the model version
+ * that scored it.
+ *
+ * <p>Every model must take the feature count the job's windows have ({@link Builder#features}): a
+ * version of another width is refused when it loads, at open as on a swap, and the version serving
+ * the group keeps serving (a group whose alias never had a loadable version is on the default model).
+ *
+ * <p>Each alias is one {@link SwappableModel}, its updates and history in the shared broadcast state
+ * under {@code name@alias}, so a restore puts every group back on the version its alias served at the
+ * checkpoint. A group whose alias has no loadable version is scored with the default model and the
+ * job logs one warning per group (operator state, a union list, so a restore or rescale does not
+ * repeat it). Unlike {@code PerCameraFrameScorer} this function does not take part in coordinated
+ * swaps ({@code CoordinatedSwap}); with {@link Builder#swapOnCheckpoint} every subtask switches at its
+ * next barrier after the version has loaded there.
+ *
+ * <p>Not thread safe: one per subtask, called on the task thread.
+ */
+public final class PerGroupSensorClassifier extends BroadcastProcessFunction<FeatureVector, ModelUpdate, SensorEvent> implements CheckpointedFunction {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PerGroupSensorClassifier.class);
+    private static final ListStateDescriptor<String> WARNED = new ListStateDescriptor<>("winnow-groups-warned", String.class);
+
+    private final RegistryConnection registry;
+    private final String modelName;
+    private final String defaultAlias;
+    private final SensorGroups groups;
+    private final HashMap<String, String> groupAliases;
+    private final Set<String> relevant;
+    private final int features;
+    private final boolean swapOnCheckpoint;
+
+    private transient Map<String, SwappableModel<SensorScoring>> byAlias;
+    private transient Map<String, SwappableModel<SensorScoring>> byGroup;
+    /** Sensor → its group's model (null value: no group of its own); so a record costs one lookup, not a prefix cut. */
+    private transient Map<String, SwappableModel<SensorScoring>> bySensor;
+    private transient Map<String, String> groupOfSensor;
+    private transient SwappableModel<SensorScoring> fallback;
+    private transient Set<String> warned;
+    private transient ListState<String> warnedState;
+    private transient SensorMetrics metrics;
+
+    private PerGroupSensorClassifier(Builder b) {
+        this.registry = b.registry;
+        this.modelName = b.modelName;
+        this.defaultAlias = b.defaultAlias;
+        this.groups = b.groups;
+        this.groupAliases = new HashMap<>(b.groupAliases);
+        this.relevant = Set.copyOf(b.relevant);
+        this.features = b.features;
+        this.swapOnCheckpoint = b.swapOnCheckpoint;
+    }
+
+    /** @param model the default reference, {@code name@alias}: what sensors without a group alias follow */
+    public static Builder builder(RegistryConnection registry, String model) {
+        return new Builder(registry, model);
+    }
+
+    /** The model name every alias belongs to (what the registry feed should be filtered to). */
+    public String modelName() {
+        return modelName;
+    }
+
+    /** Refuses a version whose input width is not the windows' feature count, whatever serves now. */
+    static SwappableModel.Loader<SensorScoring> loader(int features, Set<String> relevant) {
+        return (m, version, serving) -> {
+            SensorScoring next = new SensorScoring(m, version, relevant);
+            if (next.featureCount() != features) {
+                throw new IllegalArgumentException(m.name() + " v" + version + " takes " + next.featureCount() + " features, the windows have " + features);
+            }
+            return next;
+        };
+    }
+
+    @Override
+    public void open(OpenContext ctx) throws Exception {
+        MetricGroup operator = getRuntimeContext().getMetricGroup();
+        MetricGroup winnow = operator.addGroup("winnow");
+        SwappableModel.Loader<SensorScoring> loader = loader(features, relevant);
+        byAlias = new LinkedHashMap<>();
+        fallback = new SwappableModel<>(registry, modelName, defaultAlias, swapOnCheckpoint, loader, winnow);
+        byAlias.put(defaultAlias, fallback);
+        byGroup = new HashMap<>();
+        for (Map.Entry<String, String> e : groupAliases.entrySet()) {
+            SwappableModel<SensorScoring> m = byAlias.get(e.getValue());
+            if (m == null) {
+                // each alias its own metric group: the counters would otherwise collide by name
+                MetricGroup g = winnow.addGroup("alias", e.getValue());
+                m = new SwappableModel<>(registry, modelName, e.getValue(), swapOnCheckpoint, loader, g, true);
+                ServingGauges.register(g, m::current);
+                byAlias.put(e.getValue(), m);
+            }
+            byGroup.put(e.getKey(), m);
+        }
+        bySensor = new HashMap<>();
+        groupOfSensor = new HashMap<>();
+        metrics = new SensorMetrics(operator, fallback::current);
+    }
+
+    @Override
+    public void processElement(FeatureVector v, ReadOnlyContext ctx, Collector<SensorEvent> out) throws Exception {
+        ReadOnlyBroadcastState<String, ModelUpdate> state = ctx.getBroadcastState(SwappableModel.VERSIONS);
+        SwappableModel<SensorScoring> own = bySensor.get(v.sensorId);
+        if (own == null && !bySensor.containsKey(v.sensorId)) {
+            String group = groups.group(v.sensorId);
+            own = group == null ? null : byGroup.get(group);
+            bySensor.put(v.sensorId, own);
+            if (own != null) groupOfSensor.put(v.sensorId, group);
+        }
+        SensorScoring scoring = null;
+        if (own != null) {
+            scoring = own.servingOrNull(state);
+            if (scoring == null) {
+                String group = groupOfSensor.get(v.sensorId);
+                if (warned.add(group)) {
+                    Exception why = own.openFailure();
+                    LOG.warn("group {}: {} has no loadable version ({}); scoring its sensors with {}@{} until the alias has one",
+                            group, own.key(), why == null ? "none named yet" : why.getMessage(), modelName, defaultAlias);
+                }
+            }
+        }
+        if (scoring == null) scoring = fallback.serving(state);
+        SensorEvent e = metrics.score(scoring, v);
+        if (e != null) out.collect(e);
+    }
+
+    @Override
+    public void processBroadcastElement(ModelUpdate u, Context ctx, Collector<SensorEvent> out) throws Exception {
+        // each alias takes only its own updates (SwappableModel filters by name and alias)
+        for (SwappableModel<SensorScoring> m : byAlias.values()) m.onUpdate(ctx.getBroadcastState(SwappableModel.VERSIONS), u);
+    }
+
+    /** The barrier: with swapOnCheckpoint, every alias whose update arrived since the last one switches here. */
+    @Override
+    public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+        if (byAlias != null) for (SwappableModel<SensorScoring> m : byAlias.values()) m.barrier(ctx.getCheckpointId());
+        warnedState.update(new ArrayList<>(warned));
+    }
+
+    /** The models' state is the broadcast state, which the operator restores; here only the groups already warned about. */
+    @Override
+    public void initializeState(FunctionInitializationContext ctx) throws Exception {
+        warnedState = ctx.getOperatorStateStore().getUnionListState(WARNED);
+        warned = new HashSet<>();
+        for (String group : warnedState.get()) warned.add(group);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (byAlias != null) for (SwappableModel<SensorScoring> m : byAlias.values()) m.close();
+    }
+
+    /** Validating builder: every mistake is refused at {@link #build} with one message. */
+    public static final class Builder {
+        private final RegistryConnection registry;
+        private final String model;
+        private String modelName;
+        private String defaultAlias;
+        private SensorGroups groups = SensorGroups.none();
+        private final Map<String, String> groupAliases = new LinkedHashMap<>();
+        private final List<String> errors = new ArrayList<>();
+        private Set<String> relevant;
+        private int features;
+        private boolean swapOnCheckpoint;
+
+        private Builder(RegistryConnection registry, String model) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            this.model = Objects.requireNonNull(model, "model");
+        }
+
+        /** Which group each sensor is in (default: none, every sensor on the default alias). */
+        public Builder groups(SensorGroups groups) {
+            this.groups = Objects.requireNonNull(groups, "groups");
+            return this;
+        }
+
+        /** Group {@code group} follows alias {@code alias} of the model. */
+        public Builder group(String group, String alias) {
+            if (group == null || group.isBlank()) {
+                errors.add("a group alias needs a group, got '" + group + "'");
+            } else if (groupAliases.containsKey(group)) {
+                errors.add("group " + group + " has two aliases: " + groupAliases.get(group) + " and " + alias);
+            } else {
+                groupAliases.put(group, alias);
+            }
+            return this;
+        }
+
+        /** {@code group=alias} specs, as the sensor job's {@code --group-alias} flag takes them. */
+        public Builder groupAliases(List<String> specs) {
+            for (String spec : specs) {
+                int eq = spec.indexOf('=');
+                if (eq <= 0 || eq == spec.length() - 1) errors.add("--group-alias expects group=alias, got '" + spec + "'");
+                else group(spec.substring(0, eq), spec.substring(eq + 1));
+            }
+            return this;
+        }
+
+        /** Labels whose windows travel on (required, at least one). */
+        public Builder relevant(Set<String> labels) {
+            this.relevant = Set.copyOf(labels);
+            return this;
+        }
+
+        /** Features per window; every model version must take exactly this many (required). */
+        public Builder features(int n) {
+            this.features = n;
+            return this;
+        }
+
+        /** Swap at the next checkpoint barrier (default: as soon as loaded). */
+        public Builder swapOnCheckpoint(boolean onCheckpoint) {
+            this.swapOnCheckpoint = onCheckpoint;
+            return this;
+        }
+
+        public PerGroupSensorClassifier build() {
+            List<String> problems = new ArrayList<>(errors);
+            int at = model.indexOf('@');
+            if (at <= 0 || at == model.length() - 1) {
+                problems.add("the model must be name@alias, got '" + model + "'");
+            } else {
+                modelName = model.substring(0, at);
+                defaultAlias = model.substring(at + 1);
+                check(problems, () -> Names.model(modelName));
+                check(problems, () -> Names.alias(defaultAlias));
+            }
+            for (String alias : groupAliases.values()) check(problems, () -> Names.alias(alias));
+            if (relevant == null || relevant.isEmpty()) problems.add("at least one relevant label is required");
+            if (features < 1) problems.add("features must be >= 1, got " + features);
+            if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+            return new PerGroupSensorClassifier(this);
+        }
+
+        private interface NameCheck {
+            void run() throws RegistryException;
+        }
+
+        private static void check(List<String> problems, NameCheck c) {
+            try {
+                c.run();
+            } catch (RegistryException e) {
+                problems.add(e.getMessage());
+            }
+        }
+    }
+}
