@@ -1,7 +1,6 @@
 package dev.winnow.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.winnow.examples.testing.HeadlessChromium;
 import dev.winnow.examples.testing.TestJobs;
@@ -44,7 +43,7 @@ class RetentionReportBrowserTest {
     @Test
     void theReportsPlayersAndThumbnailsLoadInChromiumAndDivxClipsOfferADownload() throws Exception {
         String chromium = HeadlessChromium.find();
-        assumeTrue(chromium != null, "chromium is not installed (scripts/install-deps.sh installs it; CI must have it)");
+        assertTrue(chromium != null, "chromium is not installed (scripts/install-deps.sh installs it; CI must have it)");
         assertTrue(Files.isReadable(VTEST), "apt-get install opencv-doc");
         Path src = Files.createDirectories(tmp.resolve("src"));
         Path h264 = src.resolve("street.mp4"), divx = src.resolve("hall.avi");

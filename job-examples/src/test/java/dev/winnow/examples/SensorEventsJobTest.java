@@ -17,7 +17,6 @@ import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.samples.WeatherAnomaly;
 import dev.winnow.flink.sensor.SensorScoring;
 import dev.winnow.flink.types.FeatureVector;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.runtime.format.ArtifactWriter;
@@ -127,7 +126,7 @@ class SensorEventsJobTest {
     @Test
     void theUnsupervisedAnomalyModelFlagsInTheJobTheWindowsItFlagsOffline() throws Exception {
         Path station = Path.of("../data/sensors/seattle-weather.csv");
-        assumeTrue(Files.isRegularFile(station), "no " + station + " (scripts/data/fetch-sensor-series.sh; scripts/install-deps.sh runs it)");
+        assertTrue(Files.isRegularFile(station), "no " + station + " (scripts/data/fetch-sensor-series.sh; scripts/install-deps.sh runs it)");
         WeatherAnomaly.Result trained = WeatherAnomaly.run(station);
         Path model = out.resolve("weather-anomaly.wnm");
         Files.write(model, trained.artifact());

@@ -1,7 +1,6 @@
 package dev.winnow.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.winnow.examples.io.CsvFiles;
@@ -62,7 +61,7 @@ class StadiumDashboardBrowserTest {
     @Test
     void theDashboardShowsTheJobsOwnWindowsWhileItRuns() throws Exception {
         String chromium = HeadlessChromium.find();
-        assumeTrue(chromium != null, "chromium is not installed (scripts/install-deps.sh installs it; CI must have it)");
+        assertTrue(chromium != null, "chromium is not installed (scripts/install-deps.sh installs it; CI must have it)");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
