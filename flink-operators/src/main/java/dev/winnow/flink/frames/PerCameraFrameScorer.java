@@ -132,6 +132,16 @@ public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, 
         if (byAlias != null) for (SwappableModel<FrameScoring> m : byAlias.values()) m.decide(decision);
     }
 
+    @Override
+    public void checkpointAborted(long checkpointId) {
+        if (byAlias != null) for (SwappableModel<FrameScoring> m : byAlias.values()) m.checkpointAborted(checkpointId);
+    }
+
+    @Override
+    public void checkpointCompleted(long checkpointId) {
+        if (byAlias != null) for (SwappableModel<FrameScoring> m : byAlias.values()) m.checkpointCompleted(checkpointId);
+    }
+
 
     @Override
     public void processElement(Frame f, ReadOnlyContext ctx, Collector<ScoredFrame> out) throws Exception {

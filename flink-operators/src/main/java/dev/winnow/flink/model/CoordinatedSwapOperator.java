@@ -42,6 +42,18 @@ public final class CoordinatedSwapOperator<IN, OUT> extends CoBroadcastWithNonKe
         }
     }
 
+    @Override
+    public void notifyCheckpointAborted(long checkpointId) throws Exception {
+        super.notifyCheckpointAborted(checkpointId);
+        ((SwapVoting) getUserFunction()).checkpointAborted(checkpointId);
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        ((SwapVoting) getUserFunction()).checkpointCompleted(checkpointId);
+    }
+
     /** Builds the operator with its coordinator; what {@link CoordinatedSwap#process} puts in the job graph. */
     static final class Factory<IN, OUT> extends SimpleUdfStreamOperatorFactory<OUT> implements CoordinatedOperatorFactory<OUT> {
         private static final long serialVersionUID = 1L;

@@ -98,6 +98,16 @@ public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends B
     }
 
     @Override
+    public void checkpointAborted(long checkpointId) {
+        if (model != null) model.checkpointAborted(checkpointId);
+    }
+
+    @Override
+    public void checkpointCompleted(long checkpointId) {
+        if (model != null) model.checkpointCompleted(checkpointId);
+    }
+
+    @Override
     public void close() throws Exception {
         if (model != null) model.close();
     }

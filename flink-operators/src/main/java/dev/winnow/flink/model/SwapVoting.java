@@ -14,6 +14,12 @@ public interface SwapVoting extends Serializable {
     /** A decision from the coordinator, on the task thread. */
     void decide(SwapDecision decision) throws Exception;
 
+    /** Checkpoint {@code checkpointId} was aborted (task thread); see {@link SwappableModel#checkpointAborted}. */
+    void checkpointAborted(long checkpointId);
+
+    /** Checkpoint {@code checkpointId} completed (task thread). */
+    void checkpointCompleted(long checkpointId);
+
     /** Sends a vote to the coordinator; may be called from any thread. */
     @FunctionalInterface
     interface Ballot {

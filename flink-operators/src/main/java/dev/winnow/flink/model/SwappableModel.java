@@ -96,6 +96,8 @@ public final class SwappableModel<S extends ServingModel> {
     private boolean restoreChecked;
     private volatile S serving;
     private Exception openFailure;
+    // coordinated swaps (null ballot: not coordinated); switchedAt: the barrier of the last switch until its checkpoint completes
+    private long switchedAt = -1;
     // coordinated swaps (null ballot: not coordinated)
     private SwapVoting.Ballot ballot;
     private ModelUpdate stagedUpdate, servingUpdate, restoredCommit;
@@ -346,6 +348,27 @@ public final class SwappableModel<S extends ServingModel> {
         LOG.info("{}: v{} -> v{} at checkpoint {}", key(), before == null ? 0 : before.version(), next.version(), checkpointId);
     }
 
+    /**
+     * Coordinated, on the task thread: checkpoint {@code checkpointId} was aborted. Flink skips the
+     * barrier of an aborted checkpoint on a subtask that hears of the abort before the barrier reaches
+     * it, so when the checkpoint this subtask switched at is aborted, others may switch one barrier
+     * later. This subtask fails, and the job restores from the last completed checkpoint, where every
+     * subtask serves the old version; the swap is voted on again. A subtask that skipped the barrier
+     * cannot tell whether anyone took it, so it does not fail: if nobody switched there (the barrier
+     * never left the sources), every subtask switches at the next one.
+     */
+    public void checkpointAborted(long checkpointId) {
+        if (ballot != null && checkpointId == switchedAt) {
+            throw new IllegalStateException(key() + ": checkpoint " + checkpointId + " was aborted after this subtask switched to v"
+                    + serving.version() + " at its barrier; restoring so that every subtask switches at one barrier");
+        }
+    }
+
+    /** Coordinated, on the task thread: once the switch checkpoint completed, no abort can split the subtasks. */
+    public void checkpointCompleted(long checkpointId) {
+        if (checkpointId >= switchedAt) switchedAt = -1;
+    }
+
     /** Coordinated: the staged version loaded on every subtask (its vote was yes), so its future is done. */
     private void switchToStaged(long checkpointId) {
         S next;
@@ -364,6 +387,7 @@ public final class SwappableModel<S extends ServingModel> {
         staged = null;
         stagedUpdate = null;
         commitReady = false;
+        switchedAt = checkpointId;
         swaps.inc();
         LOG.info("{}: v{} -> v{} at checkpoint {} (coordinated)", key(), before == null ? 0 : before.version(), next.version(), checkpointId);
     }
