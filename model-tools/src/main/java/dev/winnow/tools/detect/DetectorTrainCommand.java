@@ -44,6 +44,7 @@ final class DetectorTrainCommand implements Callable<Integer> {
     @Option(names = "--presence-hidden", defaultValue = "0", description = "hidden units of a frame-level presence head (global average and max pool of the last feature map, dense, one logit); 0 = no head (default: ${DEFAULT-VALUE})") int presenceHidden;
     @Option(names = "--presence-weight", defaultValue = "1", description = "weight of the presence head's cross-entropy beside the anchor losses (default: ${DEFAULT-VALUE})") float presenceWeight;
     @Option(names = "--presence-val-every", defaultValue = "5", description = "with a presence head, every Nth frame of each training video (clips without --clip-weight) chooses the presence gate instead of training; 0 = none (default: ${DEFAULT-VALUE})") int presenceValEvery;
+    @Option(names = "--presence-only", description = "train the presence head alone: the backbone and anchor heads keep the --init weights") boolean presenceOnly;
     @Option(names = "--ema", defaultValue = "0", description = "export the moving average of the weights with this decay; 0 = off (default: ${DEFAULT-VALUE})") float ema;
     @Option(names = "--nms", defaultValue = "iou", description = "suppression rules tried at export: iou, center (centre distance) or both (default: ${DEFAULT-VALUE})") String nms;
     @Option(names = "--select-on", defaultValue = "float", description = "choose the threshold on the float or int8 head (default: ${DEFAULT-VALUE})") String selectOn;
@@ -71,6 +72,7 @@ final class DetectorTrainCommand implements Callable<Integer> {
         if (presenceHidden < 0 || presenceHidden > 256) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-hidden is 0 (off) to 256, not " + presenceHidden);
         if (!(presenceWeight >= 0f)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-weight must be >= 0, not " + presenceWeight);
         if (presenceValEvery < 0 || presenceValEvery == 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-val-every is 0 (off) or at least 2, not " + presenceValEvery);
+        if (presenceOnly && (presenceHidden == 0 || init == null)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-only needs --presence-hidden and --init");
         if (anchors != null && !anchors.matches("[1-9]x[1-9]")) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--anchors is AxD (e.g. 2x2), not " + anchors);
         // without --clips: every training clip of the manifest but vtest and tree, which are read on their own
         if (clips == null) clips = "teacher".equals(labels) ? data.clips("train", "vtest", "tree") : List.of();

@@ -292,7 +292,8 @@ public final class DetectorTrainer {
                                     Map<Integer, Integer> valCounts, DetectorTrainCommand o) throws Exception {
         OptimiserOptions opt = o.optimiser;
         TrainingLoop loop = TrainingLoop.builder(net).epochs(opt.epochs).batch(opt.batch).threads(opt.threads).learningRate((float) opt.lr)
-                .seed(opt.seed).zoom(o.zoom, o.enlarge).paste(paste).rounding(rounding).movingAverage(o.ema).presenceWeight(o.presenceWeight).build();
+                .seed(opt.seed).zoom(o.zoom, o.enlarge).paste(paste).rounding(rounding).movingAverage(o.ema).presenceWeight(o.presenceWeight)
+                .trainable(o.presenceOnly ? net.params().subList(net.backboneParams().size(), net.params().size()) : net.params()).build();
         String grids = rounding != null ? " (activations on int8 grids, float weights)" : "";
         long t0 = System.nanoTime();
         loop.run(frames.train(), (epoch, scoreLoss, boxLoss, presenceLoss) -> {

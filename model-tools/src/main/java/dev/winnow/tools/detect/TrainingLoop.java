@@ -51,7 +51,11 @@ final class TrainingLoop {
         rounding = b.rounding;
         emaDecay = b.emaDecay;
         presenceWeight = b.presenceWeight;
+        trainable = b.trainable != null ? b.trainable : net.params();
     }
+
+    /** The parameters Adam moves; the others keep their values (their gradients are computed and never applied). */
+    private final List<dev.winnow.tools.nn.Param> trainable;
 
     static Builder builder(DetectorNet net) {
         return new Builder(net);
@@ -63,8 +67,8 @@ final class TrainingLoop {
      */
     void run(List<Sample> train, EpochListener afterEpoch) throws Exception {
         if (train.isEmpty() || epochs <= 0) return;
-        Adam adam = new Adam(net.params());
-        ema = emaDecay > 0 ? new WeightAverage(net.params(), emaDecay) : null;
+        Adam adam = new Adam(trainable);
+        ema = emaDecay > 0 ? new WeightAverage(trainable, emaDecay) : null;
         Random rnd = new Random(seed);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -122,6 +126,7 @@ final class TrainingLoop {
         private final DetectorNet net;
         private int epochs = -1, batch = 8, threads = 1, warmupSteps = 30;
         private float lr = Float.NaN, zoom, enlarge, emaDecay, presenceWeight = 1f;
+        private List<dev.winnow.tools.nn.Param> trainable;
         private long seed = 7;
         private CopyPaste paste;
         private FilterRounding rounding;
@@ -154,6 +159,9 @@ final class TrainingLoop {
         /** Weight of the presence head's loss beside the anchor losses (default 1; ignored without the head). */
         Builder presenceWeight(float w) { this.presenceWeight = w; return this; }
 
+        /** Only these parameters are trained (default: all of the network's). */
+        Builder trainable(List<dev.winnow.tools.nn.Param> params) { this.trainable = List.copyOf(params); return this; }
+
         TrainingLoop build() {
             if (net == null) throw new IllegalArgumentException("training loop: no network");
             if (epochs < 0) throw new IllegalArgumentException("training loop: epochs must be set and >= 0, not " + epochs);
@@ -163,6 +171,8 @@ final class TrainingLoop {
             if (!(zoom >= 0 && zoom <= 1)) throw new IllegalArgumentException("training loop: zoom must be in [0, 1], not " + zoom);
             if (enlarge != 0f && !(enlarge >= 1.2f)) throw new IllegalArgumentException("training loop: enlarge is 0 (off) or a largest factor of at least 1.2, not " + enlarge);
             if (emaDecay != 0f && !(emaDecay > 0f && emaDecay < 1f)) throw new IllegalArgumentException("training loop: the moving-average decay is 0 (off) or in (0, 1), not " + emaDecay);
+            if (trainable != null && (trainable.isEmpty() || !net.params().containsAll(trainable)))
+                throw new IllegalArgumentException("training loop: the trainable parameters must be a non-empty subset of the network's");
             if (!(presenceWeight >= 0f)) throw new IllegalArgumentException("training loop: the presence loss weight must be >= 0, not " + presenceWeight);
             return new TrainingLoop(this);
         }
