@@ -34,6 +34,20 @@ final class PresenceSelection {
                           DetectorExport.Decode decode) throws Exception {
         List<Scores> scores = scores(net, frames, ranges, correction);
         float tau = decode.scoreThreshold();
+        float[] best = pick(scores, tau);
+        Map<String, int[]> before = new LinkedHashMap<>(), after = new LinkedHashMap<>();
+        cost(scores, new PresenceGate(tau, 1f, 0f), before);
+        cost(scores, new PresenceGate(tau, best[0], best[1]), after);
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "presence gate (%s head, %d validation frames): head >= %.3f, veto under %.3f; frames decided against the teacher, anchors alone -> gated:",
+                ranges != null ? "int8" : "float", scores.size(), best[0], best[1]));
+        before.forEach((clip, e) -> b.append(String.format(Locale.ROOT, " %s %d->%d of %d (%d with people);", clip, e[0], after.get(clip)[0], e[1], e[2])));
+        System.out.println(b);
+        return best;
+    }
+
+    /** The gate for these scores at anchor threshold {@code tau}: {threshold, veto} (see the class comment). */
+    static float[] pick(List<Scores> scores, float tau) {
         float[] best = {1f, 0f};
         Map<String, int[]> alone = new LinkedHashMap<>();
         double bestCost = cost(scores, new PresenceGate(tau, 1f, 0f), alone);
@@ -50,14 +64,6 @@ final class PresenceSelection {
                 }
             }
         }
-        Map<String, int[]> before = new LinkedHashMap<>(), after = new LinkedHashMap<>();
-        cost(scores, new PresenceGate(tau, 1f, 0f), before);
-        cost(scores, new PresenceGate(tau, best[0], best[1]), after);
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "presence gate (%s head, %d validation frames): head >= %.2f, veto under %.2f; frames decided against the teacher, anchors alone -> gated:",
-                ranges != null ? "int8" : "float", scores.size(), best[0], best[1]));
-        before.forEach((clip, e) -> b.append(String.format(Locale.ROOT, " %s %d->%d of %d (%d with people);", clip, e[0], after.get(clip)[0], e[1], e[2])));
-        System.out.println(b);
         return best;
     }
 
