@@ -86,9 +86,10 @@ public final class DetectorTrainer {
         System.out.printf(Locale.ROOT, "student: %,d parameters, %dx%d anchors per cell, %d MBConv blocks (expansion %d)%n", net.parameterCount(), cfg.subX(), cfg.subY(), cfg.blocks(), cfg.expansion());
         // --init P: start from these weights (fine-tuning), instead of the seeded initialisation
         if (o.init != null) loadInit(net, o.init);
+        if (o.initArtifact != null) loadArtifact(net, o.initArtifact);
         List<Sample> real = train.stream().filter(s -> !s.clip().equals(SYNTHETIC) && !s.clip().equals(PASTED)).toList();
         boolean qat = o.qat == 1;
-        if (qat && o.init == null) throw new IllegalArgumentException("--qat 1 fine-tunes trained weights: give them with --init");
+        if (qat && o.init == null && o.initArtifact == null) throw new IllegalArgumentException("--qat 1 fine-tunes trained weights: give them with --init");
         float[][] qatRanges = qat ? startQuantizationAware(net, real, o) : null;
         if (o.exportOnly) {
             Checkpoints.load(net.params(), o.paramsOut);
@@ -132,6 +133,23 @@ public final class DetectorTrainer {
             System.out.printf(Locale.ROOT, "--init %s: backbone and anchor heads (%,d values); the presence head starts fresh%n", init, backbone);
         } else throw new IllegalArgumentException("--init " + init + " holds " + floats + " values; this network has " + all
                 + (net.hasPresence() ? " (" + backbone + " without the presence head)" : ""));
+    }
+
+    /**
+     * --init-artifact A: the weights of a detector artifact ({@link DetectorImport}; int8 weights dequantized), which
+     * must have this network's shape; a presence head in the artifact is taken too, else the head starts fresh.
+     */
+    private static void loadArtifact(DetectorNet net, Path artifact) throws Exception {
+        DetectorNet from = DetectorImport.read(dev.winnow.runtime.Model.load(artifact).artifact(), 1).net();
+        List<dev.winnow.tools.nn.Param> src = from.hasPresence() && net.hasPresence() ? from.params() : from.backboneParams();
+        List<dev.winnow.tools.nn.Param> dst = net.params().subList(0, src.size());
+        if (!from.cfg.equals(net.cfg) || src.size() > net.params().size())
+            throw new IllegalArgumentException("--init-artifact " + artifact + ": a " + from.cfg + " network, this one is " + net.cfg);
+        for (int k = 0; k < src.size(); k++) {
+            if (src.get(k).size() != dst.get(k).size()) throw new IllegalArgumentException("--init-artifact " + artifact + ": " + src.get(k).name + " has another shape");
+            System.arraycopy(src.get(k).w, 0, dst.get(k).w, 0, src.get(k).size());
+        }
+        System.out.printf(Locale.ROOT, "--init-artifact %s: %d tensors%s%n", artifact, src.size(), net.hasPresence() && !from.hasPresence() ? "; the presence head starts fresh" : "");
     }
 
     /**
