@@ -44,6 +44,7 @@ final class DetectorTrainCommand implements Callable<Integer> {
     @Option(names = "--presence-hidden", defaultValue = "0", description = "hidden units of a frame-level presence head (global average and max pool of the last feature map, dense, one logit); 0 = no head (default: ${DEFAULT-VALUE})") int presenceHidden;
     @Option(names = "--presence-weight", defaultValue = "1", description = "weight of the presence head's cross-entropy beside the anchor losses (default: ${DEFAULT-VALUE})") float presenceWeight;
     @Option(names = "--presence-val-every", defaultValue = "5", description = "with a presence head, every Nth frame of each training video (clips without --clip-weight) chooses the presence gate instead of training; 0 = none (default: ${DEFAULT-VALUE})") int presenceValEvery;
+    @Option(names = "--presence-gate", defaultValue = "auto", description = "the presence gate: auto (chosen on the validation frames) or THRESHOLD,VETO, e.g. 0.5,0 (default: ${DEFAULT-VALUE})") String presenceGate;
     @Option(names = "--presence-only", description = "train the presence head alone: the backbone and anchor heads keep the --init weights") boolean presenceOnly;
     @Option(names = "--ema", defaultValue = "0", description = "export the moving average of the weights with this decay; 0 = off (default: ${DEFAULT-VALUE})") float ema;
     @Option(names = "--nms", defaultValue = "iou", description = "suppression rules tried at export: iou, center (centre distance) or both (default: ${DEFAULT-VALUE})") String nms;
@@ -73,6 +74,11 @@ final class DetectorTrainCommand implements Callable<Integer> {
         if (presenceHidden < 0 || presenceHidden > 256) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-hidden is 0 (off) to 256, not " + presenceHidden);
         if (!(presenceWeight >= 0f)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-weight must be >= 0, not " + presenceWeight);
         if (presenceValEvery < 0 || presenceValEvery == 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-val-every is 0 (off) or at least 2, not " + presenceValEvery);
+        try {
+            DetectorTrainer.presenceGate(presenceGate);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-gate: " + e.getMessage());
+        }
         if (init != null && initArtifact != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--init and --init-artifact: give one starting point");
         if (presenceOnly && (presenceHidden == 0 || (init == null && initArtifact == null)))
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-only needs --presence-hidden and --init or --init-artifact");

@@ -113,7 +113,7 @@ public final class DetectorTrainer {
             List<Sample> gateFrames = new ArrayList<>(val);
             gateFrames.addAll(frames.presenceVal());
             DetectorExport.Decode d = chosen.decode();
-            float[] gate = PresenceSelection.choose(net, gateFrames, onInt8 ? ranges : null, correction, d);
+            float[] gate = PresenceSelection.choose(net, gateFrames, onInt8 ? ranges : null, correction, d, presenceGate(o.presenceGate));
             chosen = new Selection(d.withPresence(gate[0], gate[1]), chosen.labelMae(), chosen.handMae());
         }
         writeArtifacts(o, net, chosen, ranges, correction, provenance(o, frames.labelSource()), !valCounts.isEmpty());
@@ -133,6 +133,16 @@ public final class DetectorTrainer {
             System.out.printf(Locale.ROOT, "--init %s: backbone and anchor heads (%,d values); the presence head starts fresh%n", init, backbone);
         } else throw new IllegalArgumentException("--init " + init + " holds " + floats + " values; this network has " + all
                 + (net.hasPresence() ? " (" + backbone + " without the presence head)" : ""));
+    }
+
+    /** --presence-gate: null for auto (chosen on the validation frames), else {threshold, veto} as given. */
+    static float[] presenceGate(String g) {
+        if (g.equals("auto")) return null;
+        String[] p = g.split(",");
+        if (p.length != 2) throw new IllegalArgumentException("--presence-gate is auto or THRESHOLD,VETO (e.g. 0.5,0), not " + g);
+        float t = Float.parseFloat(p[0].trim()), v = Float.parseFloat(p[1].trim());
+        new dev.winnow.runtime.kernel.PresenceGate(0.5f, t, v); // the runtime's own checks, before any frame is read
+        return new float[] {t, v};
     }
 
     /**

@@ -31,10 +31,19 @@ final class PresenceSelection {
      * activation {@code ranges}, or on the float network when they are null. Prints the table per clip.
      */
     static float[] choose(DetectorNet net, List<Sample> frames, float[][] ranges, Map<String, float[]> correction,
-                          DetectorExport.Decode decode) throws Exception {
+                          DetectorExport.Decode decode, float[] fixed) throws Exception {
         List<Scores> scores = scores(net, frames, ranges, correction);
         float tau = decode.scoreThreshold();
-        float[] best = pick(scores, tau);
+        // the trade each gate makes, per clip, so a refused head shows why
+        StringBuilder sweep = new StringBuilder("presence gates tried (frames against the teacher per clip):");
+        for (float[] g : new float[][] {{1f, 0f}, {0.5f, 0f}, {0.7f, 0f}, {0.9f, 0f}, {1f, 0.1f}, {1f, 0.3f}, {1f, 0.5f}}) {
+            Map<String, int[]> per = new LinkedHashMap<>();
+            double c = cost(scores, new PresenceGate(tau, g[0], g[1]), per);
+            sweep.append(String.format(Locale.ROOT, "%n  head >= %.1f, veto %.1f: %d;", g[0], g[1], (int) c));
+            per.forEach((clip, e) -> sweep.append(' ').append(clip).append(' ').append(e[0]));
+        }
+        System.out.println(sweep);
+        float[] best = fixed != null ? fixed : pick(scores, tau);
         Map<String, int[]> before = new LinkedHashMap<>(), after = new LinkedHashMap<>();
         cost(scores, new PresenceGate(tau, 1f, 0f), before);
         cost(scores, new PresenceGate(tau, best[0], best[1]), after);
