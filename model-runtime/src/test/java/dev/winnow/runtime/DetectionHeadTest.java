@@ -153,6 +153,65 @@ class DetectionHeadTest {
         }
     }
 
+    private static Model presenceDetector(Map<String, Object> extra) throws Exception {
+        GraphBuilder g = new GraphBuilder().tensor("scores", new int[] {3, 4, 2}).tensor("boxes", new int[] {3, 4, 8}).tensor("presence", new int[] {1})
+                .tensor("dets", new int[] {6, 5}).tensor("count", new int[] {1}).tensor("best", new int[] {1}).input("scores").input("boxes").input("presence");
+        Map<String, Object> attrs = new java.util.LinkedHashMap<>(Map.of("anchors", List.of(10.0, 20.0, 20.0, 40.0), "input_size", List.of(24L, 32L),
+                "score_threshold", 0.6, "max_detections", 6L));
+        attrs.putAll(extra);
+        g.node("detect", "detect", List.of("scores", "boxes", "presence"), List.of("dets", "count", "best"), null, attrs)
+                .output("dets").output("count").output("best");
+        return Model.load(g.toBytes(Metadata.builder("detect-presence", "cnn").input("scores", new int[] {3, 4, 2}, "float32", "HWC", null)));
+    }
+
+    @Test
+    void presenceHeadVetoesTheAnchorsOrFindsPeopleTheyMiss() throws Exception {
+        Interpreter it = presenceDetector(Map.of("presence_threshold", 0.8, "presence_veto", 0.2)).newInterpreter();
+        Random r = new Random(9);
+        float[] boxes = Tensors.gaussian(r, 96, 0.1), dets = new float[30], count = new float[1], best = new float[1];
+        for (double top : new double[] {-3.0, 0.2, 0.41, 2.5}) {
+            for (double headLogit : new double[] {-4.0, -1.0, 0.0, 1.0, 1.5, 4.0}) {
+                float[] logits = Tensors.uniform(r, 24, -6, -4);
+                int at = r.nextInt(24);
+                logits[at] = (float) top;
+                it.setInput(0, logits, 0);
+                it.setInput(1, boxes, 0);
+                it.setInput(2, new float[] {(float) headLogit}, 0);
+                it.invoke();
+                it.getOutput(0, dets, 0);
+                it.getOutput(1, count, 0);
+                it.getOutput(2, best, 0);
+                double anchor = 1 / (1 + Math.exp(-top)), head = 1 / (1 + Math.exp(-headLogit));
+                boolean present = head >= 0.8 || (anchor >= 0.6 && head >= 0.2); // the gate in double precision
+                String at_ = "anchor " + anchor + " head " + head;
+                assertEquals(present, count[0] > 0, at_);
+                assertEquals(present, best[0] >= 0.6f, "best passes the threshold exactly when the frame has people: " + best[0] + ", " + at_);
+                if (!present) for (float v : dets) assertEquals(0f, v, "a vetoed or empty frame has no detections, " + at_);
+                if (present && anchor < 0.6) { // the head alone: the best anchor's box, with its own score
+                    assertEquals(1f, count[0], at_);
+                    assertEquals(anchor, dets[4], 1e-4, at_);
+                    int cell = at / 2, i = cell / 4, j = cell % 4;
+                    double w = (at % 2 == 0 ? 10 : 20) * Math.exp(boxes[4 * at + 2]);
+                    assertEquals((j + 0.5 + boxes[4 * at]) * 8 - w / 2, dets[0], 1e-3, at_);
+                }
+            }
+        }
+    }
+
+    @Test
+    void presenceAttributesAreCheckedWhenTheModelLoads() {
+        assertThrows(dev.winnow.runtime.format.ModelFormatException.class, () -> presenceDetector(Map.of("presence_threshold", 0.3, "presence_veto", 0.5)),
+                "a veto above the head's threshold");
+        assertThrows(dev.winnow.runtime.format.ModelFormatException.class, () -> presenceDetector(Map.of("presence_threshold", 1.5)));
+        GraphBuilder g = new GraphBuilder().tensor("scores", new int[] {3, 4, 2}).tensor("boxes", new int[] {3, 4, 8})
+                .tensor("dets", new int[] {6, 5}).tensor("count", new int[] {1}).input("scores").input("boxes");
+        g.node("detect", "detect", List.of("scores", "boxes"), List.of("dets", "count"), null,
+                Map.of("anchors", List.of(10.0, 20.0, 20.0, 40.0), "input_size", List.of(24L, 32L), "max_detections", 6L, "presence_threshold", 0.5)).output("dets").output("count");
+        var e = assertThrows(dev.winnow.runtime.format.ModelFormatException.class,
+                () -> Model.load(g.toBytes(Metadata.builder("d", "cnn").input("scores", new int[] {3, 4, 2}, "float32", "HWC", null))));
+        assertTrue(e.getMessage().contains("third input"), e.getMessage());
+    }
+
     @Test
     void mbConvDetectorGraphRunsWithoutAllocating() throws Exception {
         Random r = new Random(82);

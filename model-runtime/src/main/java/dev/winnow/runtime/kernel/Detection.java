@@ -98,6 +98,23 @@ public final class Detection {
         return kept;
     }
 
+    /**
+     * Writes the best anchor's box (x, y, w, h, score) into row 0 of {@code out}, whatever its score: the one
+     * detection of a frame that a presence head finds people in when no anchor passes the threshold.
+     */
+    public void writeBest(float[] scores, int sOff, float[] boxes, int bOff, float[] out, int outOff) {
+        int best = 0;
+        for (int k = 1; k < candidates(); k++) if (scores[sOff + k] > scores[sOff + best]) best = k;
+        int cell = best / anchors, a = best % anchors, i = cell / gridW, j = cell % gridW, b = bOff + 4 * best;
+        float w = anchorWh[2 * a] * FastMath.exp(Math.min(boxes[b + 2], 8f));
+        float h = anchorWh[2 * a + 1] * FastMath.exp(Math.min(boxes[b + 3], 8f));
+        out[outOff] = (j + 0.5f + boxes[b]) * strideX - w / 2;
+        out[outOff + 1] = (i + 0.5f + boxes[b + 1]) * strideY - h / 2;
+        out[outOff + 2] = w;
+        out[outOff + 3] = h;
+        out[outOff + 4] = FastMath.sigmoid(scores[sOff + best]);
+    }
+
     /** Whether two (x, y, w, h) boxes' centres are closer than r in units of their mean width and height. */
     public static boolean near(float[] a, int ao, float[] b, int bo, float r) {
         float mw = 0.5f * (a[ao + 2] + b[bo + 2]), mh = 0.5f * (a[ao + 3] + b[bo + 3]);

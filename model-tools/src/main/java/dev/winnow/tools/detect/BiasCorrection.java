@@ -34,6 +34,7 @@ final class BiasCorrection {
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
             if (n.equals("pool") || n.endsWith(".out")) continue; // RNNPool and the residual add have no bias to move
+            if (n.startsWith("presence")) continue; // one logit per frame: the mean shift is the head's threshold's business
             r.put(n, i);
         }
         return r;

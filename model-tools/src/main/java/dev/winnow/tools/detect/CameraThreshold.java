@@ -84,7 +84,7 @@ final class CameraThreshold {
 
     /** The export settings of the adapted student at threshold {@code t}, suppression as the base's. */
     static DetectorExport.Decode at(DetectorExport.Decode base, float t) {
-        return new DetectorExport.Decode(t, base.iouThreshold(), base.centerDistance());
+        return new DetectorExport.Decode(t, base.iouThreshold(), base.centerDistance(), base.presenceThreshold(), base.presenceVeto());
     }
 
     /** Exports the probe: the adapted weights with every candidate's detections left in. */

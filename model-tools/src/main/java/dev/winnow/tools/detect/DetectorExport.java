@@ -24,9 +24,23 @@ public final class DetectorExport {
 
     /** Thresholds the exported detect node applies. */
     /** Score threshold and suppression: by IoU, or by normalised centre distance when {@code centerDistance} &gt; 0. */
-    public record Decode(float scoreThreshold, float iouThreshold, float centerDistance) {
+    /**
+     * With a presence head, {@code presenceThreshold} (the head alone finds people) and {@code presenceVeto} (under it
+     * the head drops the anchors' detections) are the detect node's gate ({@code PresenceGate}); networks without the
+     * head ignore them.
+     */
+    public record Decode(float scoreThreshold, float iouThreshold, float centerDistance, float presenceThreshold, float presenceVeto) {
+        public Decode(float scoreThreshold, float iouThreshold, float centerDistance) {
+            this(scoreThreshold, iouThreshold, centerDistance, 1f, 0f);
+        }
+
         public Decode(float scoreThreshold, float iouThreshold) {
             this(scoreThreshold, iouThreshold, 0f);
+        }
+
+        /** The same suppression with this presence gate. */
+        public Decode withPresence(float threshold, float veto) {
+            return new Decode(scoreThreshold, iouThreshold, centerDistance, threshold, veto);
         }
     }
 
@@ -46,6 +60,10 @@ public final class DetectorExport {
         }
         n.add("score");
         n.add("box");
+        if (net.hasPresence()) {
+            n.add("presence.hidden");
+            n.add("presence");
+        }
         return n;
     }
 
@@ -94,14 +112,19 @@ public final class DetectorExport {
         if (q) e.biasCorrection(biasCorrection);
         declareTensors(e, net, ranges);
         addLayers(e, net);
-        String scores = "score", boxes = "box";
+        String scores = "score", boxes = "box", presence = "presence";
         if (q) { // the detect node decodes float logits
             e.node("dequantize", "score.dq", "score", "score_f").node("dequantize", "box.dq", "box", "box_f");
             scores = "score_f";
             boxes = "box_f";
+            if (net.hasPresence()) {
+                e.node("dequantize", "presence.dq", "presence", "presence_f");
+                presence = "presence_f";
+            }
         }
         GraphBuilder g = e.builder();
-        g.node("detect", "detect", List.of(scores, boxes), List.of("detections", "count", "best"), null, detectAttributes(net.cfg, decode));
+        List<String> detectIn = net.hasPresence() ? List.of(scores, boxes, presence) : List.of(scores, boxes);
+        g.node("detect", "detect", detectIn, List.of("detections", "count", "best"), null, detectAttributes(net, decode));
         g.output("detections").output("count").output("best");
         for (String t : extraOutputs) g.output(t);
         return g.toBytes(metadata(q, decode, provenance, metrics));
@@ -123,6 +146,10 @@ public final class DetectorExport {
         }
         shapes.add(new int[] {gh, gw, c.anchors()});
         shapes.add(new int[] {gh, gw, 4 * c.anchors()});
+        if (net.hasPresence()) { // dense nodes write flat vectors
+            shapes.add(new int[] {net.presence.hidden});
+            shapes.add(new int[] {1});
+        }
         return shapes.toArray(int[][]::new);
     }
 
@@ -135,7 +162,15 @@ public final class DetectorExport {
         int[][] shapes = activationShapes(net);
         e.input("image", new int[] {DetectorNet.IN_H, DetectorNet.IN_W, 1}, new QuantParams(1f / 255f, -128));
         for (int i = 0; i < names.size(); i++) e.activation(names.get(i), shapes[i], ranges != null ? ranges[i] : null);
-        if (ranges != null) e.floatTensor("score_f", shapes[names.size() - 2]).floatTensor("box_f", shapes[names.size() - 1]);
+        int heads = names.indexOf("score");
+        if (ranges != null) e.floatTensor("score_f", shapes[heads]).floatTensor("box_f", shapes[heads + 1]);
+        if (net.hasPresence()) {
+            String last = names.get(heads - 1); // the last feature map, which the presence head pools
+            int f = net.cfg.features();
+            e.activationLike("presence.avg", new int[] {1, 1, f}, last).activationLike("presence.max", new int[] {1, 1, f}, last)
+                    .activationLike("presence.pool", new int[] {1, 1, 2 * f}, last);
+            if (ranges != null) e.floatTensor("presence_f", new int[] {1});
+        }
         e.floatTensor("detections", new int[] {MAX_DETECTIONS, 5}).floatTensor("count", new int[] {1}).floatTensor("best", new int[] {1});
     }
 
@@ -156,10 +191,24 @@ public final class DetectorExport {
             x = n + ".out";
         }
         e.conv("score", x, "score", net.scoreW, net.scoreB, 1, "none").conv("box", x, "box", net.boxW, net.boxB, 1, "none");
+        if (net.hasPresence()) {
+            List<Long> grid = List.of((long) c.gridH(), (long) c.gridW());
+            Map<String, Object> whole = new LinkedHashMap<>();
+            whole.put("size", grid);
+            whole.put("stride", grid);
+            whole.put("padding", "valid");
+            GraphBuilder g = e.builder();
+            g.node("avg_pool2d", "presence.avg", List.of(x), List.of("presence.avg"), null, whole);
+            g.node("max_pool2d", "presence.max", List.of(x), List.of("presence.max"), null, whole);
+            g.node("concat", "presence.pool", List.of("presence.avg", "presence.max"), List.of("presence.pool"), null, null);
+            e.dense("presence.fc1", "presence.pool", "presence.hidden", net.presence.fc1W, net.presence.fc1B, "relu6")
+                    .dense("presence.fc2", "presence.hidden", "presence", net.presence.fc2W, net.presence.fc2B, "none");
+        }
     }
 
-    /** The detect node's anchors, thresholds, suppression rule and input size. */
-    private static Map<String, Object> detectAttributes(DetectorNet.Config c, Decode decode) {
+    /** The detect node's anchors, thresholds, suppression rule, input size and, with a presence head, its gate. */
+    private static Map<String, Object> detectAttributes(DetectorNet net, Decode decode) {
+        DetectorNet.Config c = net.cfg;
         Map<String, Object> da = new LinkedHashMap<>();
         List<Double> anchors = new ArrayList<>();
         for (float v : c.anchorSizes()) anchors.add((double) v);
@@ -169,6 +218,10 @@ public final class DetectorExport {
         if (decode.centerDistance() > 0f) da.put("center_distance", (double) decode.centerDistance());
         da.put("max_detections", (long) MAX_DETECTIONS);
         da.put("input_size", new int[] {DetectorNet.IN_H, DetectorNet.IN_W});
+        if (net.hasPresence()) {
+            da.put("presence_threshold", (double) decode.presenceThreshold());
+            da.put("presence_veto", (double) decode.presenceVeto());
+        }
         return da;
     }
 

@@ -55,7 +55,8 @@ public final class DetectorImport {
         int expansion = blocks == 0 ? 1 : a.tensor("mb0.expand.filter").dim(0) / features;
         DetectorNet.Config cfg = new DetectorNet.Config(c1, c2, hidden, patch, blocks, expansion,
                 ((Number) anchors.get(0)).floatValue(), ((Number) anchors.get(1)).floatValue(), layout[0], layout[1]);
-        DetectorNet net = new DetectorNet(cfg, workers, 0L);
+        int presenceHidden = a.hasTensor("presence.fc1.weights") ? a.tensor("presence.fc1.weights").dim(0) : 0;
+        DetectorNet net = new DetectorNet(cfg, workers, 0L, presenceHidden);
 
         conv(a, tensors, nodes, "stem", net.stemW, net.stemB);
         conv(a, tensors, nodes, "down", net.downW, net.downB);
@@ -77,9 +78,14 @@ public final class DetectorImport {
         }
         conv(a, tensors, nodes, "score", net.scoreW, net.scoreB);
         conv(a, tensors, nodes, "box", net.boxW, net.boxB);
-        Object cd = da.get("center_distance");
+        if (net.hasPresence()) {
+            dense(a, tensors, nodes, "presence.fc1", net.presence.fc1W, net.presence.fc1B);
+            dense(a, tensors, nodes, "presence.fc2", net.presence.fc2W, net.presence.fc2B);
+        }
+        Object cd = da.get("center_distance"), pt = da.get("presence_threshold"), pv = da.get("presence_veto");
         DetectorExport.Decode decode = new DetectorExport.Decode(((Number) da.get("score_threshold")).floatValue(),
-                ((Number) da.get("iou_threshold")).floatValue(), cd == null ? 0f : ((Number) cd).floatValue());
+                ((Number) da.get("iou_threshold")).floatValue(), cd == null ? 0f : ((Number) cd).floatValue(),
+                pt == null ? 1f : ((Number) pt).floatValue(), pv == null ? 0f : ((Number) pv).floatValue());
         return new Imported(net, decode, a.tensor("stem.filter").dtype() == DType.INT8);
     }
 
@@ -93,6 +99,24 @@ public final class DetectorImport {
                 for (int i = 0; i < in; i++)
                     for (int oc = 0; oc < out; oc++) w.w[((y * kw + x) * in + i) * out + oc] = ohwi[((oc * kh + y) * kw + x) * in + i];
         bias(a, tensors, nodes, name, b);
+    }
+
+    /** A dense layer's weights [O, I] (stored as trained, per-row scales when int8) and its bias. */
+    private static void dense(Artifact a, Map<String, Map<String, Object>> tensors, Map<String, Map<String, Object>> nodes,
+                              String name, Param w, Param b) throws ModelFormatException {
+        copy(a, name + ".weights", w);
+        TensorData t = a.tensor(name + ".bias");
+        if (t.elementCount() != b.size()) throw new ModelFormatException(name + ".bias: " + t.elementCount() + " values, the network needs " + b.size());
+        if (t.dtype() != DType.INT32) {
+            System.arraycopy(t.toFloatArray(), 0, b.w, 0, b.size());
+            return;
+        }
+        int[] q = t.toInt32Array();
+        String input = (String) ((List<?>) nodes.get(name).get("inputs")).get(0);
+        Object s = tensors.get(input).get("scale");
+        if (!(s instanceof Number)) throw new ModelFormatException(name + ": int32 bias but input '" + input + "' has no scale");
+        TensorData f = a.tensor(name + ".weights");
+        for (int c = 0; c < q.length; c++) b.w[c] = (float) (q[c] * ((Number) s).doubleValue() * f.quantization().scale(c));
     }
 
     /** A float bias as stored; an int32 one times its scale, s_in·s_w[c]. */

@@ -74,9 +74,20 @@ public final class DetectorNet {
     public final Param stemW, stemB, downW, downB, scoreW, scoreB, boxW, boxB;
     public final FastGrnn rnn1, rnn2;
     public final List<Block> blocks = new ArrayList<>();
+    /** The frame-level presence head ({@link PresenceHead}), or null without one. */
+    final PresenceHead presence;
     private final ParamList params = new ParamList();
 
     public DetectorNet(Config cfg, int workers, long seed) {
+        this(cfg, workers, seed, 0);
+    }
+
+    /**
+     * With {@code presenceHidden} &gt; 0, a frame-level presence head of that many hidden units after the box head;
+     * its parameters come last, so the backbone's and the heads' weights keep their order (a checkpoint of a network
+     * without the head loads into the first {@link #backboneParams} of one with it).
+     */
+    public DetectorNet(Config cfg, int workers, long seed, int presenceHidden) {
         this.cfg = cfg;
         Random r = new Random(seed);
         int f = cfg.features();
@@ -104,14 +115,33 @@ public final class DetectorNet {
         scoreB = params.add(new Param("score.bias", new int[] {a}, workers).fill(-4f)); // prior ≈ 2% of cells hold a person
         boxW = params.add(new Param("box.filter", new int[] {1, 1, f, 4 * a}, workers).init(r, f, 0.1));
         boxB = params.add(new Param("box.bias", new int[] {4 * a}, workers));
+        backbone = params.all().size();
+        // drawn after every other weight, so the rest of the network initialises as it does without the head
+        presence = presenceHidden > 0 ? new PresenceHead(f, presenceHidden, workers, r) : null;
+        if (presence != null) presence.params().forEach(params::add);
     }
+
+    private final int backbone;
 
     public List<Param> params() { return params.all(); }
 
+    /** Every parameter but the presence head's: what a network without the head has, in the same order. */
+    public List<Param> backboneParams() { return params.all().subList(0, backbone); }
+
+    /** Whether the network has a frame-level presence head. */
+    public boolean hasPresence() { return presence != null; }
+
     public long parameterCount() { return params.count(); }
 
-    /** Head outputs: score logits [gh, gw, A] and box offsets [gh, gw, 4A]; every intermediate on request. */
-    public record Output(Tensor scores, Tensor boxes, List<Tensor> activations) {}
+    /**
+     * Head outputs: score logits [gh, gw, A], box offsets [gh, gw, 4A], the presence logit [1, 1, 1] (null without
+     * the head); every intermediate on request.
+     */
+    public record Output(Tensor scores, Tensor boxes, Tensor presence, List<Tensor> activations) {
+        public Output(Tensor scores, Tensor boxes, List<Tensor> activations) {
+            this(scores, boxes, null, activations);
+        }
+    }
 
     /**
      * With activation quantization set (one {@link QuantParams} per activation, in the order
@@ -145,7 +175,12 @@ public final class DetectorNet {
         }
         Tensor s = act(t, acts, Ops.conv2d(t, x, scoreW, scoreB, 3, 1));
         Tensor bx = act(t, acts, Ops.conv2d(t, x, boxW, boxB, 1, 1));
-        return new Output(s, bx, acts);
+        Tensor pr = null;
+        if (presence != null) { // the pooled features share the last feature map's int8 grid, so they are no activation of their own
+            Tensor h = act(t, acts, presence.hidden(t, PresenceHead.pool(t, x)));
+            pr = act(t, acts, presence.logit(t, h));
+        }
+        return new Output(s, bx, pr, acts);
     }
 
     /** The convolution filters the int8 graph quantizes per output channel (RNNPool's cells run in Q15 instead). */

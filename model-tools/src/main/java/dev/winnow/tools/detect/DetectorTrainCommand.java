@@ -41,6 +41,11 @@ final class DetectorTrainCommand implements Callable<Integer> {
     @Option(names = "--anchors", description = "anchors per cell across x down, e.g. 2x2") String anchors;
     @Option(names = "--blocks", description = "MBConv blocks") Integer blocks;
     @Option(names = "--expansion", description = "MBConv expansion") Integer expansion;
+    @Option(names = "--presence-hidden", defaultValue = "0", description = "hidden units of a frame-level presence head (global average and max pool of the last feature map, dense, one logit); 0 = no head (default: ${DEFAULT-VALUE})") int presenceHidden;
+    @Option(names = "--presence-weight", defaultValue = "1", description = "weight of the presence head's cross-entropy beside the anchor losses (default: ${DEFAULT-VALUE})") float presenceWeight;
+    @Option(names = "--presence-val-every", defaultValue = "5", description = "with a presence head, every Nth frame of each training video (clips without --clip-weight) chooses the presence gate instead of training; 0 = none (default: ${DEFAULT-VALUE})") int presenceValEvery;
+    @Option(names = "--presence-gate", defaultValue = "auto", description = "the presence gate: auto (chosen on the validation frames) or THRESHOLD,VETO, e.g. 0.5,0 (default: ${DEFAULT-VALUE})") String presenceGate;
+    @Option(names = "--presence-only", description = "train the presence head alone: the backbone and anchor heads keep the --init weights") boolean presenceOnly;
     @Option(names = "--ema", defaultValue = "0", description = "export the moving average of the weights with this decay; 0 = off (default: ${DEFAULT-VALUE})") float ema;
     @Option(names = "--nms", defaultValue = "iou", description = "suppression rules tried at export: iou, center (centre distance) or both (default: ${DEFAULT-VALUE})") String nms;
     @Option(names = "--select-on", defaultValue = "float", description = "choose the threshold on the float or int8 head (default: ${DEFAULT-VALUE})") String selectOn;
@@ -49,6 +54,7 @@ final class DetectorTrainCommand implements Callable<Integer> {
     @Option(names = "--bias-correct", defaultValue = "0", description = "frames for empirical int8 bias correction; 0 = off (default: ${DEFAULT-VALUE})") int biasCorrect;
     @Option(names = "--qat", defaultValue = "0", description = "1: quantization-aware fine-tuning (needs --init); 0: off (default)") int qat;
     @Option(names = "--init", description = "start from these parameters (fine-tuning)") Path init;
+    @Option(names = "--init-artifact", description = "start from this detector artifact's weights (float or int8, read back by DetectorImport), e.g. the shipped float student") Path initArtifact;
     @Option(names = "--export-only", description = "export the parameters in --params-out without training") boolean exportOnly;
     @Option(names = "--val-counts", defaultValue = "model-tools/detector/validation-counts.csv", description = "hand counts that choose the threshold (default: ${DEFAULT-VALUE})") Path valCounts;
     @Option(names = "--carve", description = "training frames a-b also validate") String carve;
@@ -61,10 +67,21 @@ final class DetectorTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         optimiser.check(spec.commandLine());
         if (qat != 0 && qat != 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--qat is 0 or 1, not " + qat);
-        if (qat == 1 && init == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--qat needs --init (the activation ranges come from the starting weights)");
+        if (qat == 1 && init == null && initArtifact == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--qat needs --init (the activation ranges come from the starting weights)");
         if ((synthetic > 0 || pasted > 0) && paste <= 0) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--synthetic and --pasted need --paste");
         if (!List.of("iou", "center", "both").contains(nms)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--nms is iou, center or both, not " + nms);
         if (!List.of("float", "int8").contains(selectOn)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--select-on is float or int8, not " + selectOn);
+        if (presenceHidden < 0 || presenceHidden > 256) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-hidden is 0 (off) to 256, not " + presenceHidden);
+        if (!(presenceWeight >= 0f)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-weight must be >= 0, not " + presenceWeight);
+        if (presenceValEvery < 0 || presenceValEvery == 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-val-every is 0 (off) or at least 2, not " + presenceValEvery);
+        try {
+            DetectorTrainer.presenceGate(presenceGate);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-gate: " + e.getMessage());
+        }
+        if (init != null && initArtifact != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--init and --init-artifact: give one starting point");
+        if (presenceOnly && (presenceHidden == 0 || (init == null && initArtifact == null)))
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-only needs --presence-hidden and --init or --init-artifact");
         if (anchors != null && !anchors.matches("[1-9]x[1-9]")) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--anchors is AxD (e.g. 2x2), not " + anchors);
         // without --clips: every training clip of the manifest but vtest and tree, which are read on their own
         if (clips == null) clips = "teacher".equals(labels) ? data.clips("train", "vtest", "tree") : List.of();

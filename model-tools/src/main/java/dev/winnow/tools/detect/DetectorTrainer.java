@@ -58,7 +58,7 @@ public final class DetectorTrainer {
 
 
     /** The frames of one training run: training (with repeats, plate samples and scenes added as it goes), validation, the plate, the label source. */
-    record TrainingFrames(List<Sample> train, List<Sample> val, byte[] plate, String labelSource) {}
+    record TrainingFrames(List<Sample> train, List<Sample> val, List<Sample> presenceVal, byte[] plate, String labelSource) {}
 
     /** The chosen decode settings with their validation count MAEs against the cleaned labels and the hand counts. */
     record Selection(DetectorExport.Decode decode, double labelMae, double handMae) {}
@@ -82,13 +82,14 @@ public final class DetectorTrainer {
         System.out.printf(Locale.ROOT, "training on %d frames (%d with people), validating on %d; %d epochs, batch %d, %d threads%n",
                 train.size(), train.stream().filter(s -> !s.boxes().isEmpty()).count(), val.size(), o.optimiser.epochs, o.optimiser.batch, o.optimiser.threads);
 
-        DetectorNet net = new DetectorNet(cfg, o.optimiser.threads, o.optimiser.seed);
+        DetectorNet net = new DetectorNet(cfg, o.optimiser.threads, o.optimiser.seed, o.presenceHidden);
         System.out.printf(Locale.ROOT, "student: %,d parameters, %dx%d anchors per cell, %d MBConv blocks (expansion %d)%n", net.parameterCount(), cfg.subX(), cfg.subY(), cfg.blocks(), cfg.expansion());
         // --init P: start from these weights (fine-tuning), instead of the seeded initialisation
-        if (o.init != null) Checkpoints.load(net.params(), o.init);
+        if (o.init != null) loadInit(net, o.init);
+        if (o.initArtifact != null) loadArtifact(net, o.initArtifact);
         List<Sample> real = train.stream().filter(s -> !s.clip().equals(SYNTHETIC) && !s.clip().equals(PASTED)).toList();
         boolean qat = o.qat == 1;
-        if (qat && o.init == null) throw new IllegalArgumentException("--qat 1 fine-tunes trained weights: give them with --init");
+        if (qat && o.init == null && o.initArtifact == null) throw new IllegalArgumentException("--qat 1 fine-tunes trained weights: give them with --init");
         float[][] qatRanges = qat ? startQuantizationAware(net, real, o) : null;
         if (o.exportOnly) {
             Checkpoints.load(net.params(), o.paramsOut);
@@ -108,7 +109,57 @@ public final class DetectorTrainer {
         List<float[][]> heads = validationHeads(net, val, onInt8 ? ranges : null, correction, o.calibrate);
         Selection chosen = chooseDecode(net.cfg, val, heads, valCounts, o.nms, onInt8 ? "int8" : "float");
         printCounts(net.cfg, val, heads, valCounts, chosen.decode());
+        if (net.hasPresence()) {
+            List<Sample> gateFrames = new ArrayList<>(val);
+            gateFrames.addAll(frames.presenceVal());
+            DetectorExport.Decode d = chosen.decode();
+            float[] gate = PresenceSelection.choose(net, gateFrames, onInt8 ? ranges : null, correction, d, presenceGate(o.presenceGate));
+            chosen = new Selection(d.withPresence(gate[0], gate[1]), chosen.labelMae(), chosen.handMae());
+        }
         writeArtifacts(o, net, chosen, ranges, correction, provenance(o, frames.labelSource()), !valCounts.isEmpty());
+    }
+
+    /**
+     * --init P: the whole network's parameters, or, into a network with a presence head, a checkpoint of one without
+     * (the backbone and anchor heads; the presence head keeps its seeded initialisation).
+     */
+    private static void loadInit(DetectorNet net, Path init) throws java.io.IOException {
+        long floats = Files.size(init) / 4, all = 0, backbone = 0;
+        for (dev.winnow.tools.nn.Param p : net.params()) all += p.size();
+        for (dev.winnow.tools.nn.Param p : net.backboneParams()) backbone += p.size();
+        if (floats == all) Checkpoints.load(net.params(), init);
+        else if (floats == backbone && net.hasPresence()) {
+            Checkpoints.load(net.backboneParams(), init);
+            System.out.printf(Locale.ROOT, "--init %s: backbone and anchor heads (%,d values); the presence head starts fresh%n", init, backbone);
+        } else throw new IllegalArgumentException("--init " + init + " holds " + floats + " values; this network has " + all
+                + (net.hasPresence() ? " (" + backbone + " without the presence head)" : ""));
+    }
+
+    /** --presence-gate: null for auto (chosen on the validation frames), else {threshold, veto} as given. */
+    static float[] presenceGate(String g) {
+        if (g.equals("auto")) return null;
+        String[] p = g.split(",");
+        if (p.length != 2) throw new IllegalArgumentException("--presence-gate is auto or THRESHOLD,VETO (e.g. 0.5,0), not " + g);
+        float t = Float.parseFloat(p[0].trim()), v = Float.parseFloat(p[1].trim());
+        new dev.winnow.runtime.kernel.PresenceGate(0.5f, t, v); // the runtime's own checks, before any frame is read
+        return new float[] {t, v};
+    }
+
+    /**
+     * --init-artifact A: the weights of a detector artifact ({@link DetectorImport}; int8 weights dequantized), which
+     * must have this network's shape; a presence head in the artifact is taken too, else the head starts fresh.
+     */
+    private static void loadArtifact(DetectorNet net, Path artifact) throws Exception {
+        DetectorNet from = DetectorImport.read(dev.winnow.runtime.Model.load(artifact).artifact(), 1).net();
+        List<dev.winnow.tools.nn.Param> src = from.hasPresence() && net.hasPresence() ? from.params() : from.backboneParams();
+        List<dev.winnow.tools.nn.Param> dst = net.params().subList(0, src.size());
+        if (!from.cfg.equals(net.cfg) || src.size() > net.params().size())
+            throw new IllegalArgumentException("--init-artifact " + artifact + ": a " + from.cfg + " network, this one is " + net.cfg);
+        for (int k = 0; k < src.size(); k++) {
+            if (src.get(k).size() != dst.get(k).size()) throw new IllegalArgumentException("--init-artifact " + artifact + ": " + src.get(k).name + " has another shape");
+            System.arraycopy(src.get(k).w, 0, dst.get(k).w, 0, src.get(k).size());
+        }
+        System.out.printf(Locale.ROOT, "--init-artifact %s: %d tensors%s%n", artifact, src.size(), net.hasPresence() && !from.hasPresence() ? "; the presence head starts fresh" : "");
     }
 
     /**
@@ -151,7 +202,7 @@ public final class DetectorTrainer {
         String labelSource = o.labels != null ? o.labels : data.resolve("labels.csv").toString();
         Map<String, List<float[]>> labels = labelSource.equals("teacher") ? TeacherLabels.read(data, "vtest")
                 : DetectorData.readBoxes(Path.of(labelSource));
-        List<Sample> train = new ArrayList<>(), val = new ArrayList<>();
+        List<Sample> train = new ArrayList<>(), val = new ArrayList<>(), presenceVal = new ArrayList<>();
         long tLoad = System.nanoTime();
         byte[][] vtest = loadAll(dd, "vtest", DetectorData.HOLDOUT_START);
         for (int f = 0; f < DetectorData.HOLDOUT_START; f++) {
@@ -162,13 +213,13 @@ public final class DetectorTrainer {
         }
         byte[][] tree = loadAll(dd, "tree", DetectorData.TREE_TRAIN_END);
         for (int f = 0; f < DetectorData.TREE_TRAIN_END; f++) train.add(new Sample("tree", f, tree[f], List.of()));
-        for (String clip : o.clips) addClip(o, dd, clip, train);
+        for (String clip : o.clips) addClip(o, dd, clip, train, presenceVal);
         System.out.printf(Locale.ROOT, "frames read and converted as the Flink frame operator does in %.0f s%n", (System.nanoTime() - tLoad) / 1e9);
         Path platePath = data.resolve("plate.pgm");
         byte[] plate = Files.exists(platePath) ? bytes(DetectorData.readPgm(platePath)) : TeacherLabels.medianPlate(dd, "vtest", VAL_START, 2);
         for (int k = 0; k < 24; k++) train.add(new Sample("plate", k, plate, List.of()));
         if (o.limit > 0) train = new ArrayList<>(train.subList(0, Math.min(o.limit, train.size())));
-        return new TrainingFrames(train, val, plate, labelSource);
+        return new TrainingFrames(train, val, presenceVal, plate, labelSource);
     }
 
     /**
@@ -177,14 +228,20 @@ public final class DetectorTrainer {
      * frames N times per epoch (there are far fewer of them than of vtest); --clip-weight C=N: that clip N times
      * instead (a photo set of a dozen pictures would hardly be seen).
      */
-    private static void addClip(DetectorTrainCommand o, DetectorData dd, String clip, List<Sample> train) throws java.io.IOException {
+    private static void addClip(DetectorTrainCommand o, DetectorData dd, String clip, List<Sample> train, List<Sample> presenceVal) throws java.io.IOException {
         Map<String, List<float[]>> clipLabels = TeacherLabels.read(o.data.data, clip);
         int before = train.size(), n = 0;
         while (Files.exists(dd.frame(clip, n))) n++;
         byte[][] frames = loadAll(dd, clip, n);
+        // --presence-val-every N (with a presence head): every Nth frame of a video clip (one without --clip-weight; a photo
+        // set is too small to split) validates the presence gate instead of training
+        int every = o.presenceHidden > 0 && !o.clipWeights.containsKey(clip) ? o.presenceValEvery : 0;
         for (int f = 0; f < n; f++) {
             List<float[]> boxes = clipLabels.get(clip + ":" + f);
-            if (boxes != null) train.add(new Sample(clip, f, frames[f], boxes));
+            if (boxes == null) continue;
+            Sample s = new Sample(clip, f, frames[f], boxes);
+            if (every > 0 && f % every == every - 1) presenceVal.add(s);
+            else train.add(s);
         }
         System.out.printf(Locale.ROOT, "clip %s: %d frames, %d with people%n", clip, train.size() - before,
                 train.subList(before, train.size()).stream().filter(s -> !s.boxes().isEmpty()).count());
@@ -263,14 +320,15 @@ public final class DetectorTrainer {
                                     Map<Integer, Integer> valCounts, DetectorTrainCommand o) throws Exception {
         OptimiserOptions opt = o.optimiser;
         TrainingLoop loop = TrainingLoop.builder(net).epochs(opt.epochs).batch(opt.batch).threads(opt.threads).learningRate((float) opt.lr)
-                .seed(opt.seed).zoom(o.zoom, o.enlarge).paste(paste).rounding(rounding).movingAverage(o.ema).build();
+                .seed(opt.seed).zoom(o.zoom, o.enlarge).paste(paste).rounding(rounding).movingAverage(o.ema).presenceWeight(o.presenceWeight)
+                .trainable(o.presenceOnly ? net.params().subList(net.backboneParams().size(), net.params().size()) : net.params()).build();
         String grids = rounding != null ? " (activations on int8 grids, float weights)" : "";
         long t0 = System.nanoTime();
-        loop.run(frames.train(), (epoch, scoreLoss, boxLoss) -> {
+        loop.run(frames.train(), (epoch, scoreLoss, boxLoss, presenceLoss) -> {
             double el = (System.nanoTime() - t0) / 1e9;
             double[] vm = validate(net, frames.val(), 0.5f, 0.3f, valCounts);
-            System.out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f (score %.4f, box %.4f)  val count MAE at 0.5%s: %.3f vs labels, %.3f vs hand counts  %.0f s, ETA %.0f s%n",
-                    epoch, opt.epochs, scoreLoss + boxLoss, scoreLoss, boxLoss, grids, vm[0], vm[1], el, el / epoch * (opt.epochs - epoch));
+            System.out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f (score %.4f, box %.4f, presence %.4f)  val count MAE at 0.5%s: %.3f vs labels, %.3f vs hand counts  %.0f s, ETA %.0f s%n",
+                    epoch, opt.epochs, scoreLoss + boxLoss + presenceLoss, scoreLoss, boxLoss, presenceLoss, grids, vm[0], vm[1], el, el / epoch * (opt.epochs - epoch));
         });
         if (loop.useAverage()) {
             double[] vm = validate(net, frames.val(), 0.5f, 0.3f, valCounts);
@@ -454,7 +512,7 @@ public final class DetectorTrainer {
      * {@code zoom} > 0, half the frames are shrunk by a factor in [1 − zoom, 1] and placed at a random
      * offset (the border pixels extended around them), so people appear smaller, as far people do.
      */
-    static double[] trainOne(DetectorNet net, Sample s, long seed, int worker, float zoom, float enlarge, CopyPaste paste) {
+    static double[] trainOne(DetectorNet net, Sample s, long seed, int worker, float zoom, float enlarge, CopyPaste paste, float presenceWeight) {
         List<float[]> boxes = new ArrayList<>();
         if (s.clip().equals(SYNTHETIC)) s = paste.scene(s, new Random(~seed));
         else if (s.clip().equals(PASTED)) s = paste.anywhere(s, new Random(~seed));
@@ -465,8 +523,10 @@ public final class DetectorTrainer {
         Tape t = new Tape(worker, true);
         DetectorNet.Output o = net.forward(t, new Tensor(H, W, 1, img));
         double[] l = DetectionLoss.apply(o.scores(), o.boxes(), boxes, net.cfg.anchorW(), net.cfg.anchorH(), net.cfg.subX());
+        // the frame-level label: the teacher boxed someone (after augmentation: a zoom-in can crop everyone out)
+        double pl = o.presence() != null ? PresenceHead.loss(o.presence(), !boxes.isEmpty(), presenceWeight) : 0;
         t.backward();
-        return l;
+        return new double[] {l[0], l[1], pl};
     }
 
     /** The augmented image of {@link #trainOne} without enlarging. */
@@ -620,8 +680,8 @@ public final class DetectorTrainer {
         // a shorter warm-up than from scratch: the weights are already trained, the moments are not
         TrainingLoop loop = TrainingLoop.builder(net).epochs(epochs).batch(batch).threads(threads).learningRate(lr).seed(seed)
                 .warmupSteps(10).build();
-        loop.run(train, (epoch, scoreLoss, boxLoss) -> {
-            if (progress != null) progress.accept(scoreLoss + boxLoss, epoch);
+        loop.run(train, (epoch, scoreLoss, boxLoss, presenceLoss) -> {
+            if (progress != null) progress.accept(scoreLoss + boxLoss + presenceLoss, epoch);
         });
     }
 }

@@ -25,13 +25,13 @@ import java.util.concurrent.Executors;
 final class TrainingLoop {
     /** Told after every epoch; may validate, print or stop the run by throwing. */
     interface EpochListener {
-        /** {@code epoch} counts from 1; the losses are means per frame of that epoch. */
-        void epochDone(int epoch, double scoreLoss, double boxLoss) throws Exception;
+        /** {@code epoch} counts from 1; the losses are means per frame of that epoch (presence: 0 without the head). */
+        void epochDone(int epoch, double scoreLoss, double boxLoss, double presenceLoss) throws Exception;
     }
 
     private final DetectorNet net;
     private final int epochs, batch, threads, warmupSteps;
-    private final float lr, zoom, enlarge, emaDecay;
+    private final float lr, zoom, enlarge, emaDecay, presenceWeight;
     private final long seed;
     private final CopyPaste paste;
     private final FilterRounding rounding;
@@ -50,7 +50,12 @@ final class TrainingLoop {
         paste = b.paste;
         rounding = b.rounding;
         emaDecay = b.emaDecay;
+        presenceWeight = b.presenceWeight;
+        trainable = b.trainable != null ? b.trainable : net.params();
     }
+
+    /** The parameters Adam moves; the others keep their values (their gradients are computed and never applied). */
+    private final List<dev.winnow.tools.nn.Param> trainable;
 
     static Builder builder(DetectorNet net) {
         return new Builder(net);
@@ -62,8 +67,8 @@ final class TrainingLoop {
      */
     void run(List<Sample> train, EpochListener afterEpoch) throws Exception {
         if (train.isEmpty() || epochs <= 0) return;
-        Adam adam = new Adam(net.params());
-        ema = emaDecay > 0 ? new WeightAverage(net.params(), emaDecay) : null;
+        Adam adam = new Adam(trainable);
+        ema = emaDecay > 0 ? new WeightAverage(trainable, emaDecay) : null;
         Random rnd = new Random(seed);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -71,17 +76,18 @@ final class TrainingLoop {
             for (int e = 0; e < epochs; e++) {
                 List<Sample> order = new ArrayList<>(train);
                 Collections.shuffle(order, rnd);
-                double scoreLoss = 0, boxLoss = 0;
+                double scoreLoss = 0, boxLoss = 0, presenceLoss = 0;
                 for (int s = 0; s < order.size(); s += batch) {
                     List<Sample> b = order.subList(s, Math.min(order.size(), s + batch));
                     double[] l = batchLoss(pool, b, rnd);
                     scoreLoss += l[0];
                     boxLoss += l[1];
+                    if (l.length > 2) presenceLoss += l[2];
                     adam.step(rate(step, total), 1f / b.size(), 1e-4f);
                     if (ema != null) ema.update();
                     step++;
                 }
-                if (afterEpoch != null) afterEpoch.epochDone(e + 1, scoreLoss / order.size(), boxLoss / order.size());
+                if (afterEpoch != null) afterEpoch.epochDone(e + 1, scoreLoss / order.size(), boxLoss / order.size(), presenceLoss / order.size());
             }
         } finally {
             pool.shutdown();
@@ -95,7 +101,7 @@ final class TrainingLoop {
             long[] seeds = new long[b.size()];
             for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
             return BatchWorkers.sum(pool, threads, 0, b.size(),
-                    (worker, i) -> DetectorTrainer.trainOne(net, b.get(i), seeds[i], worker, zoom, enlarge, paste));
+                    (worker, i) -> DetectorTrainer.trainOne(net, b.get(i), seeds[i], worker, zoom, enlarge, paste, presenceWeight));
         } finally {
             if (rounding != null) rounding.restore(); // the float weights back before the update, or on a failure
         }
@@ -119,7 +125,8 @@ final class TrainingLoop {
     static final class Builder {
         private final DetectorNet net;
         private int epochs = -1, batch = 8, threads = 1, warmupSteps = 30;
-        private float lr = Float.NaN, zoom, enlarge, emaDecay;
+        private float lr = Float.NaN, zoom, enlarge, emaDecay, presenceWeight = 1f;
+        private List<dev.winnow.tools.nn.Param> trainable;
         private long seed = 7;
         private CopyPaste paste;
         private FilterRounding rounding;
@@ -149,6 +156,12 @@ final class TrainingLoop {
         /** Keep a moving average of the weights with this decay per step; 0 = off. */
         Builder movingAverage(float decay) { this.emaDecay = decay; return this; }
 
+        /** Weight of the presence head's loss beside the anchor losses (default 1; ignored without the head). */
+        Builder presenceWeight(float w) { this.presenceWeight = w; return this; }
+
+        /** Only these parameters are trained (default: all of the network's). */
+        Builder trainable(List<dev.winnow.tools.nn.Param> params) { this.trainable = List.copyOf(params); return this; }
+
         TrainingLoop build() {
             if (net == null) throw new IllegalArgumentException("training loop: no network");
             if (epochs < 0) throw new IllegalArgumentException("training loop: epochs must be set and >= 0, not " + epochs);
@@ -158,6 +171,9 @@ final class TrainingLoop {
             if (!(zoom >= 0 && zoom <= 1)) throw new IllegalArgumentException("training loop: zoom must be in [0, 1], not " + zoom);
             if (enlarge != 0f && !(enlarge >= 1.2f)) throw new IllegalArgumentException("training loop: enlarge is 0 (off) or a largest factor of at least 1.2, not " + enlarge);
             if (emaDecay != 0f && !(emaDecay > 0f && emaDecay < 1f)) throw new IllegalArgumentException("training loop: the moving-average decay is 0 (off) or in (0, 1), not " + emaDecay);
+            if (trainable != null && (trainable.isEmpty() || !net.params().containsAll(trainable)))
+                throw new IllegalArgumentException("training loop: the trainable parameters must be a non-empty subset of the network's");
+            if (!(presenceWeight >= 0f)) throw new IllegalArgumentException("training loop: the presence loss weight must be >= 0, not " + presenceWeight);
             return new TrainingLoop(this);
         }
     }

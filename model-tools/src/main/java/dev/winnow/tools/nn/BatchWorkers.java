@@ -20,27 +20,26 @@ public final class BatchWorkers {
         double[] run(int worker, int index) throws Exception;
     }
 
-    /** Runs examples {@code from .. to - 1} on {@code threads} workers of {@code pool}; the sums of their two figures. */
+    /** Runs examples {@code from .. to - 1} on {@code threads} workers of {@code pool}; the sums of their figures (at least two). */
     public static double[] sum(ExecutorService pool, int threads, int from, int to, Example example) throws Exception {
         List<Future<double[]>> fs = new ArrayList<>();
         for (int w = 0; w < threads; w++) {
             final int worker = w;
             fs.add(pool.submit(() -> {
                 double[] acc = new double[2];
-                for (int i = from + worker; i < to; i += threads) {
-                    double[] r = example.run(worker, i);
-                    acc[0] += r[0];
-                    acc[1] += r[1];
-                }
+                for (int i = from + worker; i < to; i += threads) acc = accumulate(acc, example.run(worker, i));
                 return acc;
             }));
         }
         double[] total = new double[2];
-        for (Future<double[]> f : fs) {
-            double[] r = f.get();
-            total[0] += r[0];
-            total[1] += r[1];
-        }
+        for (Future<double[]> f : fs) total = accumulate(total, f.get());
         return total;
+    }
+
+    /** acc + r element by element; an example may report more terms than two (a detector's presence loss), so acc grows to fit. */
+    private static double[] accumulate(double[] acc, double[] r) {
+        if (r.length > acc.length) acc = java.util.Arrays.copyOf(acc, r.length);
+        for (int k = 0; k < r.length; k++) acc[k] += r[k];
+        return acc;
     }
 }

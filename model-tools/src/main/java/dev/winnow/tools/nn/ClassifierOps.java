@@ -124,6 +124,41 @@ public final class ClassifierOps {
         return y;
     }
 
+    /**
+     * Mean and maximum over H and W side by side: [H, W, C] → [1, 1, 2C], the means first (as the runtime's
+     * {@code avg_pool2d} and {@code max_pool2d} over the whole grid, then {@code concat}). The maximum's gradient
+     * goes to the first maximum of each channel.
+     */
+    public static Tensor globalAvgMaxPool(Tape t, Tensor x) {
+        final int c = x.c, n = x.h * x.w;
+        final float inv = 1f / n;
+        Tensor y = new Tensor(1, 1, 2 * c);
+        final int[] arg = new int[c];
+        for (int ch = 0; ch < c; ch++) {
+            double s = 0;
+            float m = Float.NEGATIVE_INFINITY;
+            for (int p = 0; p < n; p++) {
+                float v = x.data[p * c + ch];
+                s += v;
+                if (v > m) {
+                    m = v;
+                    arg[ch] = p * c + ch;
+                }
+            }
+            y.data[ch] = (float) (s * inv);
+            y.data[c + ch] = m;
+        }
+        t.record(() -> {
+            float[] gy = y.grad(), gx = x.grad();
+            for (int ch = 0; ch < c; ch++) {
+                float g = gy[ch] * inv;
+                if (g != 0f) for (int p = 0; p < n; p++) gx[p * c + ch] += g;
+                gx[arg[ch]] += gy[c + ch];
+            }
+        });
+        return y;
+    }
+
     /** Softmax probabilities of a logit vector (max-subtracted, in double). */
     public static float[] softmax(float[] logits) {
         double m = Double.NEGATIVE_INFINITY, s = 0;

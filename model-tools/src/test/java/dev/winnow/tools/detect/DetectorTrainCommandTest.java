@@ -32,6 +32,26 @@ class DetectorTrainCommandTest {
     }
 
     @Test
+    void presenceOptionsThatCannotWorkAreRefusedBeforeAnyFrameIsRead() {
+        for (String[] args : new String[][] {
+                {"--presence-only", "--init-artifact", "detector/person-detector-float.wnm"},      // no head to train
+                {"--presence-hidden", "16", "--presence-only"},                                      // no backbone to keep
+                {"--presence-hidden", "-1"},
+                {"--presence-hidden", "16", "--presence-val-every", "1"},                            // nothing left to train on
+                {"--init", "x.params", "--init-artifact", "detector/person-detector-float.wnm"}}) {
+            String[] full = new String[args.length + 4];
+            full[0] = "detector";
+            full[1] = "train";
+            full[2] = "--data";
+            full[3] = tmp.toString();
+            System.arraycopy(args, 0, full, 4, args.length);
+            CliRun.Result r = CliRun.winnow(full);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.out() + r.err());
+            assertTrue(r.err().contains("--presence") || r.err().contains("--init"), r.err());
+        }
+    }
+
+    @Test
     void trainingClipsComeFromTheManifest() throws Exception {
         Path manifest = tmp.resolve("sources.csv");
         Files.writeString(manifest, """
