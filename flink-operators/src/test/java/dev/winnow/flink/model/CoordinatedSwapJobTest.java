@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.frames.FrameScoring;
 import dev.winnow.flink.frames.HotSwapFrameScorer;
+import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.model.feed.RegistryFeedSource;
 import dev.winnow.flink.testing.FailOnceAfterCheckpoint;
 import dev.winnow.flink.testing.FlinkTests;
@@ -84,12 +85,15 @@ class CoordinatedSwapJobTest {
 
 
     /** Runs the job to its end, {@code driver} seeing the verdicts as they come; {@code fail} (may be null) fails a task once. */
-    private List<Verdict> run(RegistryConnection conn, HotSwapFrameScorer scorer, long stopAt, FailOnceAfterCheckpoint<ScoredFrame> fail,
+    private List<Verdict> run(RegistryConnection conn, HotSwapFrameScorer scorer, FailOnceAfterCheckpoint<ScoredFrame> fail,
                               Consumer<List<Verdict>> driver) throws Exception {
         StreamExecutionEnvironment env = FlinkTests.restartingEnv(PARALLELISM, 150, 2, Duration.ofMillis(100));
-        DataStream<Frame> frames = env.fromSource(new DataGeneratorSource<>(CoordinatedSwapJobTest::frame, FRAMES, RateLimiterStrategy.perSecond(700),
-                TypeInformation.of(Frame.class)), WatermarkStrategy.noWatermarks(), "frames").setParallelism(1).rebalance();
-        var updates = RegistryFeedSource.builder(conn).model("det").stopAtSequence(stopAt).pollWait(Duration.ofSeconds(1)).build().broadcast(env);
+        // the feed ends when the frames do, as in a bounded job with --registry: a feed that ended right after the promote
+        // would decline the checkpoints around the swap while its task closes
+        FeedStop stop = FeedStop.create();
+        DataStream<Frame> frames = env.fromSource(stop.watch(new DataGeneratorSource<>(CoordinatedSwapJobTest::frame, FRAMES, RateLimiterStrategy.perSecond(700),
+                TypeInformation.of(Frame.class))), WatermarkStrategy.noWatermarks(), "frames").setParallelism(1).rebalance();
+        var updates = RegistryFeedSource.builder(conn).model("det").stopWhen(stop).pollWait(Duration.ofSeconds(1)).build().broadcast(env);
         DataStream<ScoredFrame> scored = CoordinatedSwap.process(frames, updates, scorer, TypeInformation.of(ScoredFrame.class), "score").uid("score");
         if (fail != null) scored = scored.map(fail).uid("fail-once");
         DataStream<Verdict> verdicts = scored.map(s -> s.verdict).uid("verdicts");
@@ -136,7 +140,7 @@ class CoordinatedSwapJobTest {
         RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
         int[] v2Seen = {0};
         var fail = new FailOnceAfterCheckpoint<ScoredFrame>(failed, 0).armedBy(armed);
-        List<Verdict> out = run(conn, new HotSwapFrameScorer(conn, "det", "production", "a", true), 4, fail, o -> {
+        List<Verdict> out = run(conn, new HotSwapFrameScorer(conn, "det", "production", "a", true), fail, o -> {
             try {
                 if (o.size() == 400) {
                     registry.publish("det", new TinyCnn(2, 24, 32).float32Artifact(), "test", Map.of()); // event 3
@@ -160,7 +164,7 @@ class CoordinatedSwapJobTest {
         registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());   // event 1
         registry.setAlias("det", "production", 1, "test");                                    // event 2
         RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
-        List<Verdict> out = run(conn, new FailsV2OnOneSubtask(conn), 6, null, o -> {
+        List<Verdict> out = run(conn, new FailsV2OnOneSubtask(conn), null, o -> {
             try {
                 if (o.size() == 400) {
                     registry.publish("det", new TinyCnn(2, 24, 32).float32Artifact(), "test", Map.of()); // event 3
