@@ -1,5 +1,6 @@
 package dev.winnow.flink.frames;
 
+import dev.winnow.flink.model.AliasedModel;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.ServingGauges;
 import dev.winnow.flink.model.ServingVersions;
@@ -9,8 +10,6 @@ import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.ScoredFrame;
-import dev.winnow.registry.Names;
-import dev.winnow.registry.RegistryException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -250,31 +249,16 @@ public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, 
 
         public PerCameraFrameScorer build() {
             List<String> problems = new ArrayList<>(errors);
-            int at = model.indexOf('@');
-            if (at <= 0 || at == model.length() - 1) {
-                problems.add("the model must be name@alias, got '" + model + "'");
-            } else {
-                modelName = model.substring(0, at);
-                defaultAlias = model.substring(at + 1);
-                check(problems, () -> Names.model(modelName));
-                check(problems, () -> Names.alias(defaultAlias));
+            AliasedModel ref = AliasedModel.parse(model, problems);
+            if (ref != null) {
+                modelName = ref.name();
+                defaultAlias = ref.alias();
             }
-            for (String alias : cameraAliases.values()) check(problems, () -> Names.alias(alias));
+            AliasedModel.checkAliases(cameraAliases.values(), problems);
             if (maxPixels < 1) problems.add("maxPixels must be >= 1, got " + maxPixels);
             if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
             return new PerCameraFrameScorer(this);
         }
 
-        private interface NameCheck {
-            void run() throws RegistryException;
-        }
-
-        private static void check(List<String> problems, NameCheck c) {
-            try {
-                c.run();
-            } catch (RegistryException e) {
-                problems.add(e.getMessage());
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.winnow.flink.sensor;
 
 import dev.winnow.flink.inference.ServingInfo;
+import dev.winnow.flink.model.AliasedModel;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.ServingGauges;
 import dev.winnow.flink.model.ServingModel;
@@ -9,8 +10,6 @@ import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.RejectedReading;
 import dev.winnow.flink.types.SensorPrediction;
 import dev.winnow.flink.types.SensorReading;
-import dev.winnow.registry.Names;
-import dev.winnow.registry.RegistryException;
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.stream.FastGrnnStream;
 import java.util.ArrayList;
@@ -324,16 +323,12 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
         public PerGroupFastGrnn build() {
             List<String> problems = new ArrayList<>(errors);
-            int at = model.indexOf('@');
-            if (at <= 0 || at == model.length() - 1) {
-                problems.add("the model must be name@alias, got '" + model + "'");
-            } else {
-                modelName = model.substring(0, at);
-                defaultAlias = model.substring(at + 1);
-                check(problems, () -> Names.model(modelName));
-                check(problems, () -> Names.alias(defaultAlias));
+            AliasedModel ref = AliasedModel.parse(model, problems);
+            if (ref != null) {
+                modelName = ref.name();
+                defaultAlias = ref.alias();
             }
-            for (String alias : groupAliases.values()) check(problems, () -> Names.alias(alias));
+            AliasedModel.checkAliases(groupAliases.values(), problems);
             if (channels < 1) problems.add("channels must be at least 1, is " + channels);
             if (everyReadings < 1) problems.add("everyReadings must be at least 1, is " + everyReadings);
             if (maxAhead.isNegative()) problems.add("maxAhead must not be negative, is " + maxAhead);
@@ -341,16 +336,5 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
             return new PerGroupFastGrnn(this);
         }
 
-        private interface NameCheck {
-            void run() throws RegistryException;
-        }
-
-        private static void check(List<String> problems, NameCheck c) {
-            try {
-                c.run();
-            } catch (RegistryException e) {
-                problems.add(e.getMessage());
-            }
-        }
     }
 }

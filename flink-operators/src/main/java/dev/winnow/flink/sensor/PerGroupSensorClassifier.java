@@ -1,13 +1,12 @@
 package dev.winnow.flink.sensor;
 
+import dev.winnow.flink.model.AliasedModel;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.ServingGauges;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.FeatureVector;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.SensorEvent;
-import dev.winnow.registry.Names;
-import dev.winnow.registry.RegistryException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -251,32 +250,17 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
 
         public PerGroupSensorClassifier build() {
             List<String> problems = new ArrayList<>(errors);
-            int at = model.indexOf('@');
-            if (at <= 0 || at == model.length() - 1) {
-                problems.add("the model must be name@alias, got '" + model + "'");
-            } else {
-                modelName = model.substring(0, at);
-                defaultAlias = model.substring(at + 1);
-                check(problems, () -> Names.model(modelName));
-                check(problems, () -> Names.alias(defaultAlias));
+            AliasedModel ref = AliasedModel.parse(model, problems);
+            if (ref != null) {
+                modelName = ref.name();
+                defaultAlias = ref.alias();
             }
-            for (String alias : groupAliases.values()) check(problems, () -> Names.alias(alias));
+            AliasedModel.checkAliases(groupAliases.values(), problems);
             if (relevant == null || relevant.isEmpty()) problems.add("at least one relevant label is required");
             if (features < 1) problems.add("features must be >= 1, got " + features);
             if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
             return new PerGroupSensorClassifier(this);
         }
 
-        private interface NameCheck {
-            void run() throws RegistryException;
-        }
-
-        private static void check(List<String> problems, NameCheck c) {
-            try {
-                c.run();
-            } catch (RegistryException e) {
-                problems.add(e.getMessage());
-            }
-        }
     }
 }
