@@ -174,9 +174,11 @@ class StadiumDashboardBrowserTest {
                 }
             }
         }
-        long twice = flows.values().stream().filter(l -> l.size() > 1).count();
+        List<String> twice = flows.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
         System.out.printf(Locale.ROOT, "stadium-staffing dashboard: %d distinct zone windows, %d flow rows and %d camera rows shown, each equal to the job's "
-                + "output (%d of the job's flow windows were emitted twice)%n", windowsSeen.size(), flowRows, cameraRows, twice);
+                + "output%n", windowsSeen.size(), flowRows, cameraRows);
+        // TrackFlows emits each window once (a late frame counts in the next one)
+        assertEquals(List.of(), twice, "flow windows the job emitted more than once");
         assertTrue(windowsSeen.size() >= 4, "the page moved on with the job (several windows per zone): " + windowsSeen);
         assertTrue(flowRows > 0, "the gate and dwell rows were shown");
         assertTrue(cameraRows > 0, "the camera rows were shown");
