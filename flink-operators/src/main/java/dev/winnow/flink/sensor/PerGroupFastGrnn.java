@@ -23,7 +23,6 @@ import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -34,8 +33,6 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A streaming FastGRNN per sensor group: each sensor's hidden state in keyed state, advanced one
@@ -59,7 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String, SensorReading, ModelUpdate, SensorPrediction>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(PerGroupFastGrnn.class);
     private static final ListStateDescriptor<String> WARNED = new ListStateDescriptor<>("winnow-grnn-groups-warned", String.class);
 
     /** One sensor's state: the hidden vector and the version that computed it. */
@@ -103,11 +99,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
     private final int everyReadings;
     private final long maxAheadMillis;
 
-    private transient Map<String, SwappableModel<Serving>> byAlias;
-    private transient Map<String, SwappableModel<Serving>> byGroup;
-    private transient SwappableModel<Serving> fallback;
-    /** Sensor → its group ("" for none), so a reading costs one lookup, not a prefix cut. */
-    private transient Map<String, String> groupOf;
+    private transient GroupModels<Serving> models;
     private transient Set<String> warned;
     private transient ListState<String> warnedState;
     private transient ValueState<GroupSensorState> state;
@@ -138,22 +130,8 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         MetricGroup winnow = getRuntimeContext().getMetricGroup().addGroup("winnow");
         int width = channels;
         SwappableModel.Loader<Serving> loader = (m, version, serving) -> new Serving(m, version, width);
-        byAlias = new LinkedHashMap<>();
-        fallback = new SwappableModel<>(registry, modelName, defaultAlias, false, loader, winnow);
-        ServingGauges.register(winnow, fallback::current);
-        byAlias.put(defaultAlias, fallback);
-        byGroup = new HashMap<>();
-        for (Map.Entry<String, String> e : groupAliases.entrySet()) {
-            SwappableModel<Serving> m = byAlias.get(e.getValue());
-            if (m == null) {
-                MetricGroup g = winnow.addGroup("alias", e.getValue());
-                m = new SwappableModel<>(registry, modelName, e.getValue(), false, loader, g, true);
-                ServingGauges.register(g, m::current);
-                byAlias.put(e.getValue(), m);
-            }
-            byGroup.put(e.getKey(), m);
-        }
-        groupOf = new HashMap<>();
+        models = new GroupModels<>(registry, modelName, defaultAlias, groupAliases, groups, false, loader, winnow, warned);
+        ServingGauges.register(winnow, models.fallback()::current);
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("fastgrnn-group-sensor", TypeInformation.of(GroupSensorState.class)));
         applied = winnow.counter("readingsApplied");
         late = winnow.counter("readingsLate");
@@ -177,7 +155,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
                     "timestamp " + r.timestampMillis + " is before the sensor's last applied reading at " + s.lastMillis, ctx.currentWatermark()));
             return;
         }
-        Serving m = serving(r.sensorId, ctx.getBroadcastState(SwappableModel.VERSIONS));
+        Serving m = models.serving(r.sensorId, ctx.getBroadcastState(SwappableModel.VERSIONS));
         if (s == null) s = new GroupSensorState();
         if (s.hidden == null || s.version != m.version || s.hidden.length != m.stream.hidden()) {
             if (s.hidden != null) resets.inc();
@@ -190,27 +168,6 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         applied.inc();
         if (s.readings % everyReadings == 0) emit(r, s, m, out);
         state.update(s);
-    }
-
-    /** The model the sensor's group serves now, or the default one (warned about once per group). */
-    private Serving serving(String sensor, ReadOnlyBroadcastState<String, ModelUpdate> versions) throws Exception {
-        String group = groupOf.get(sensor);
-        if (group == null) {
-            String g = groups.group(sensor);
-            group = g == null ? "" : g;
-            groupOf.put(sensor, group);
-        }
-        SwappableModel<Serving> own = byGroup.get(group);
-        if (own != null) {
-            Serving s = own.servingOrNull(versions);
-            if (s != null) return s;
-            if (warned.add(group)) {
-                Exception why = own.openFailure();
-                LOG.warn("group {}: {} has no loadable version ({}); running its sensors on {}@{} until the alias has one",
-                        group, own.key(), why == null ? "none named yet" : why.getMessage(), modelName, defaultAlias);
-            }
-        }
-        return fallback.serving(versions);
     }
 
     private String problem(SensorReading r, long now) {
@@ -247,12 +204,12 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
     @Override
     public void processBroadcastElement(ModelUpdate u, Context ctx, Collector<SensorPrediction> out) throws Exception {
-        for (SwappableModel<Serving> m : byAlias.values()) m.onUpdate(ctx.getBroadcastState(SwappableModel.VERSIONS), u);
+        models.onUpdate(ctx.getBroadcastState(SwappableModel.VERSIONS), u);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
-        if (byAlias != null) for (SwappableModel<Serving> m : byAlias.values()) m.barrier(ctx.getCheckpointId());
+        if (models != null) models.barrier(ctx.getCheckpointId());
         warnedState.update(new ArrayList<>(warned));
     }
 
@@ -265,7 +222,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
     @Override
     public void close() throws Exception {
-        if (byAlias != null) for (SwappableModel<Serving> m : byAlias.values()) m.close();
+        if (models != null) models.close();
     }
 
     /** Validating builder: every mistake is refused at {@link #build} with one message. */

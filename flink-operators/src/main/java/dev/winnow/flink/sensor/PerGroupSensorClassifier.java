@@ -2,7 +2,6 @@ package dev.winnow.flink.sensor;
 
 import dev.winnow.flink.model.AliasedModel;
 import dev.winnow.flink.model.RegistryConnection;
-import dev.winnow.flink.model.ServingGauges;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.FeatureVector;
 import dev.winnow.flink.types.ModelUpdate;
@@ -18,15 +17,12 @@ import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Classifies feature windows with a model per sensor group: {@link SensorGroups} says which group
@@ -52,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PerGroupSensorClassifier extends BroadcastProcessFunction<FeatureVector, ModelUpdate, SensorEvent> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(PerGroupSensorClassifier.class);
     private static final ListStateDescriptor<String> WARNED = new ListStateDescriptor<>("winnow-groups-warned", String.class);
 
     private final RegistryConnection registry;
@@ -64,12 +59,8 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
     private final int features;
     private final boolean swapOnCheckpoint;
 
-    private transient Map<String, SwappableModel<SensorScoring>> byAlias;
-    private transient Map<String, SwappableModel<SensorScoring>> byGroup;
+    private transient GroupModels<SensorScoring> models;
     /** Sensor → its group's model (null value: no group of its own); so a record costs one lookup, not a prefix cut. */
-    private transient Map<String, SwappableModel<SensorScoring>> bySensor;
-    private transient Map<String, String> groupOfSensor;
-    private transient SwappableModel<SensorScoring> fallback;
     private transient Set<String> warned;
     private transient ListState<String> warnedState;
     private transient SensorMetrics metrics;
@@ -111,63 +102,26 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
         MetricGroup operator = getRuntimeContext().getMetricGroup();
         MetricGroup winnow = operator.addGroup("winnow");
         SwappableModel.Loader<SensorScoring> loader = loader(features, relevant);
-        byAlias = new LinkedHashMap<>();
-        fallback = new SwappableModel<>(registry, modelName, defaultAlias, swapOnCheckpoint, loader, winnow);
-        byAlias.put(defaultAlias, fallback);
-        byGroup = new HashMap<>();
-        for (Map.Entry<String, String> e : groupAliases.entrySet()) {
-            SwappableModel<SensorScoring> m = byAlias.get(e.getValue());
-            if (m == null) {
-                // each alias its own metric group: the counters would otherwise collide by name
-                MetricGroup g = winnow.addGroup("alias", e.getValue());
-                m = new SwappableModel<>(registry, modelName, e.getValue(), swapOnCheckpoint, loader, g, true);
-                ServingGauges.register(g, m::current);
-                byAlias.put(e.getValue(), m);
-            }
-            byGroup.put(e.getKey(), m);
-        }
-        bySensor = new HashMap<>();
-        groupOfSensor = new HashMap<>();
-        metrics = new SensorMetrics(operator, fallback::current);
+        models = new GroupModels<>(registry, modelName, defaultAlias, groupAliases, groups, swapOnCheckpoint, loader, winnow, warned);
+        metrics = new SensorMetrics(operator, models.fallback()::current);
     }
 
     @Override
     public void processElement(FeatureVector v, ReadOnlyContext ctx, Collector<SensorEvent> out) throws Exception {
-        ReadOnlyBroadcastState<String, ModelUpdate> state = ctx.getBroadcastState(SwappableModel.VERSIONS);
-        SwappableModel<SensorScoring> own = bySensor.get(v.sensorId);
-        if (own == null && !bySensor.containsKey(v.sensorId)) {
-            String group = groups.group(v.sensorId);
-            own = group == null ? null : byGroup.get(group);
-            bySensor.put(v.sensorId, own);
-            if (own != null) groupOfSensor.put(v.sensorId, group);
-        }
-        SensorScoring scoring = null;
-        if (own != null) {
-            scoring = own.servingOrNull(state);
-            if (scoring == null) {
-                String group = groupOfSensor.get(v.sensorId);
-                if (warned.add(group)) {
-                    Exception why = own.openFailure();
-                    LOG.warn("group {}: {} has no loadable version ({}); scoring its sensors with {}@{} until the alias has one",
-                            group, own.key(), why == null ? "none named yet" : why.getMessage(), modelName, defaultAlias);
-                }
-            }
-        }
-        if (scoring == null) scoring = fallback.serving(state);
+        SensorScoring scoring = models.serving(v.sensorId, ctx.getBroadcastState(SwappableModel.VERSIONS));
         SensorEvent e = metrics.score(scoring, v);
         if (e != null) out.collect(e);
     }
 
     @Override
     public void processBroadcastElement(ModelUpdate u, Context ctx, Collector<SensorEvent> out) throws Exception {
-        // each alias takes only its own updates (SwappableModel filters by name and alias)
-        for (SwappableModel<SensorScoring> m : byAlias.values()) m.onUpdate(ctx.getBroadcastState(SwappableModel.VERSIONS), u);
+        models.onUpdate(ctx.getBroadcastState(SwappableModel.VERSIONS), u);
     }
 
     /** The barrier: with swapOnCheckpoint, every alias whose update arrived since the last one switches here. */
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
-        if (byAlias != null) for (SwappableModel<SensorScoring> m : byAlias.values()) m.barrier(ctx.getCheckpointId());
+        if (models != null) models.barrier(ctx.getCheckpointId());
         warnedState.update(new ArrayList<>(warned));
     }
 
@@ -181,7 +135,7 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
 
     @Override
     public void close() throws Exception {
-        if (byAlias != null) for (SwappableModel<SensorScoring> m : byAlias.values()) m.close();
+        if (models != null) models.close();
     }
 
     /** Validating builder: every mistake is refused at {@link #build} with one message. */

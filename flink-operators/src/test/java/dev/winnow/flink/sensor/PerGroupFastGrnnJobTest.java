@@ -126,7 +126,7 @@ class PerGroupFastGrnnJobTest {
         List<Tagged> out = new ArrayList<>();
         boolean southMoved = false, widthMoved = false;
         Map<String, Integer> onV3 = new HashMap<>();
-        try (LogLines warnings = new LogLines(PerGroupFastGrnn.class);
+        try (LogLines warnings = new LogLines(GroupModels.class);
              LogLines loads = new LogLines(SwappableModel.class);
              CloseableIterator<Tagged> it = tagged.executeAndCollect("per-group fastgrnn")) {
             while (it.hasNext()) {

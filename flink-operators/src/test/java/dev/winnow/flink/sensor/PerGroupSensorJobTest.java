@@ -144,7 +144,7 @@ class PerGroupSensorJobTest {
         List<Tagged> out = new ArrayList<>();
         boolean southMoved = false, widthMoved = false;
         Map<String, Integer> onV3 = new HashMap<>();
-        try (LogLines warnings = new LogLines(PerGroupSensorClassifier.class);
+        try (LogLines warnings = new LogLines(GroupModels.class);
              LogLines loads = new LogLines(SwappableModel.class);
              CloseableIterator<Tagged> it = tagged.executeAndCollect("per-group swap")) {
             while (it.hasNext()) {
