@@ -257,6 +257,15 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
         private Path runDir;
         private long listOffset;
         private final Deque<Frame> markers = new ArrayDeque<>();
+        /**
+         * A file's segments that ffmpeg has listed but whose whole span the decoded frames have not reached yet,
+         * with their end in the file's seconds: ffmpeg copies packets into segments ahead of what it decodes, so
+         * a segment is announced only once its frames have come out (or the file ended cleanly). A file whose
+         * codec changes mid-way leaves the segments past the change here, and they are left out.
+         */
+        private final Deque<Held> held = new ArrayDeque<>();
+
+        private record Held(Segment segment, double endSeconds) {}
         private String rtspTransport = "tcp";
         /** Whether the http(s) input serves MJPEG parts; asked of the server at each start until it answers. */
         private Boolean multipart;
@@ -293,7 +302,10 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 if (ended) return null;
                 Positioned<Frame> f = nextFrame();
                 if (f != null) {
-                    if (runDir != null) pollSegments(false);
+                    if (runDir != null) {
+                        pollSegments(false);
+                        releaseCovered((f.record().seq + 1) / (double) fps);
+                    }
                     return f;
                 }
                 ended = true;
@@ -345,6 +357,7 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                     return null;
                 }
                 if (!liveInput && (why.contains("ended prematurely") || why.contains("partial file"))) {
+                    releaseCovered(Double.POSITIVE_INFINITY); // as before: what was copied of a truncated file is kept
                     fail("ended early after " + framesThisRun + " frames: " + why);
                     return null;
                 }
@@ -355,11 +368,12 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 if (!liveInput && exit == 0 && framesThisRun > 0) {
                     String cut = endedBeforeItsEnd();
                     if (cut != null) {
-                        leaveOutLastSegment();
+                        leaveOutHeld();
                         fail(cut);
                         return null;
                     }
                 }
+                releaseCovered(Double.POSITIVE_INFINITY); // a file that ended on its own: what ffmpeg copied, it decoded
                 if (!liveInput || !reconnect) return null;
                 if (framesThisRun > 0) {
                     gapStart = lastFrameWall;
@@ -407,16 +421,18 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                     + " (its codec may change mid-file, or the rest is damaged); the frames before were kept", reached, length);
         }
 
-        /** Leaves out the segment written last: it holds the packets ffmpeg could not decode, copied as they were. */
-        private void leaveOutLastSegment() throws IOException {
-            for (var it = markers.descendingIterator(); it.hasNext(); ) {
-                Frame m = it.next();
-                if (!m.isSegmentMarker()) continue;
-                it.remove();
-                LOG.warn("camera {}: leaving out segment {}: it holds what ffmpeg could not decode", cameraId, m.segment.path);
-                Files.deleteIfExists(Path.of(m.segment.path));
-                return;
+        /** Announces the held segments that end by {@code decodedSeconds} of the file (all, for infinity). */
+        private void releaseCovered(double decodedSeconds) {
+            while (!held.isEmpty() && held.peekFirst().endSeconds() <= decodedSeconds + 0.5 / (double) fps) markers.add(Frame.segmentMarker(held.pollFirst().segment()));
+        }
+
+        /** Leaves out the held segments: they hold packets ffmpeg could not decode, copied as they were. */
+        private void leaveOutHeld() throws IOException {
+            for (Held h : held) {
+                LOG.warn("camera {}: leaving out segment {}: it holds what ffmpeg could not decode", cameraId, h.segment().path);
+                Files.deleteIfExists(Path.of(h.segment().path));
             }
+            held.clear();
         }
 
         private void fail(String reason) {
@@ -565,7 +581,10 @@ public final class FfmpegCamera extends CameraSpec<FfmpegCamera> {
                 LOG.warn("camera {}: leaving out segment {}: the stream broke while it was written", cameraId, cut.path);
                 Files.deleteIfExists(Path.of(cut.path));
             }
-            for (Segment sg : found) markers.add(Frame.segmentMarker(sg));
+            for (Segment sg : found) {
+                if (liveInput) markers.add(Frame.segmentMarker(sg));
+                else held.add(new Held(sg, (sg.endMillis - startMillis) / 1000.0 - firstSegmentStart));
+            }
         }
 
         @Override
