@@ -105,23 +105,18 @@ public final class DetectorImport {
     private static void dense(Artifact a, Map<String, Map<String, Object>> tensors, Map<String, Map<String, Object>> nodes,
                               String name, Param w, Param b) throws ModelFormatException {
         copy(a, name + ".weights", w);
-        TensorData t = a.tensor(name + ".bias");
-        if (t.elementCount() != b.size()) throw new ModelFormatException(name + ".bias: " + t.elementCount() + " values, the network needs " + b.size());
-        if (t.dtype() != DType.INT32) {
-            System.arraycopy(t.toFloatArray(), 0, b.w, 0, b.size());
-            return;
-        }
-        int[] q = t.toInt32Array();
-        String input = (String) ((List<?>) nodes.get(name).get("inputs")).get(0);
-        Object s = tensors.get(input).get("scale");
-        if (!(s instanceof Number)) throw new ModelFormatException(name + ": int32 bias but input '" + input + "' has no scale");
-        TensorData f = a.tensor(name + ".weights");
-        for (int c = 0; c < q.length; c++) b.w[c] = (float) (q[c] * ((Number) s).doubleValue() * f.quantization().scale(c));
+        bias(a, tensors, nodes, name, name + ".weights", b);
     }
 
-    /** A float bias as stored; an int32 one times its scale, s_in·s_w[c]. */
+    /** A conv's bias: see {@link #bias(Artifact, Map, Map, String, String, Param)}, its weights being {@code name.filter}. */
     private static void bias(Artifact a, Map<String, Map<String, Object>> tensors, Map<String, Map<String, Object>> nodes,
                              String name, Param b) throws ModelFormatException {
+        bias(a, tensors, nodes, name, name + ".filter", b);
+    }
+
+    /** A float bias as stored; an int32 one times its scale, s_in·s_w[c], s_w from the {@code weights} tensor. */
+    private static void bias(Artifact a, Map<String, Map<String, Object>> tensors, Map<String, Map<String, Object>> nodes,
+                             String name, String weights, Param b) throws ModelFormatException {
         TensorData t = a.tensor(name + ".bias");
         if (t.elementCount() != b.size()) throw new ModelFormatException(name + ".bias: " + t.elementCount() + " values, the network needs " + b.size());
         if (t.dtype() != DType.INT32) {
@@ -133,7 +128,7 @@ public final class DetectorImport {
         Object s = tensors.get(input).get("scale");
         if (!(s instanceof Number)) throw new ModelFormatException(name + ": int32 bias but input '" + input + "' has no scale");
         double inScale = ((Number) s).doubleValue();
-        TensorData f = a.tensor(name + ".filter");
+        TensorData f = a.tensor(weights);
         for (int c = 0; c < q.length; c++) b.w[c] = (float) (q[c] * inScale * f.quantization().scale(c));
     }
 
