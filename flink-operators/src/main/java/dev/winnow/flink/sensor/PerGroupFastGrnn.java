@@ -1,6 +1,5 @@
 package dev.winnow.flink.sensor;
 
-import dev.winnow.flink.inference.ServingInfo;
 import dev.winnow.flink.model.AliasedModel;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.ServingGauges;
@@ -142,7 +141,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
     @Override
     public void processElement(SensorReading r, ReadOnlyContext ctx, Collector<SensorPrediction> out) throws Exception {
-        String problem = problem(r, ctx.currentProcessingTime());
+        String problem = FastGrnnReadings.problem(r, channels, ctx.currentProcessingTime(), maxAheadMillis);
         if (problem != null) {
             bad.inc();
             ctx.output(StreamingFastGrnn.BAD, new RejectedReading(r, RejectedReading.Kind.BAD, problem, ctx.currentWatermark()));
@@ -170,36 +169,9 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         state.update(s);
     }
 
-    private String problem(SensorReading r, long now) {
-        if (r.sensorId == null || r.sensorId.isEmpty()) return "no sensor id";
-        if (r.values == null) return "no values, the model reads " + channels + " channels";
-        if (r.values.length != channels) return r.values.length + " channels, the model reads " + channels;
-        for (int c = 0; c < channels; c++) {
-            float v = r.values[c];
-            if (v != v) return "channel " + c + " is NaN";
-            if (Float.isInfinite(v)) return "channel " + c + " is " + v;
-        }
-        if (r.timestampMillis - now > maxAheadMillis) {
-            return "timestamp " + r.timestampMillis + " is " + (r.timestampMillis - now) + " ms ahead of the clock (at most " + maxAheadMillis + " ms)";
-        }
-        return null;
-    }
-
     private void emit(SensorReading r, GroupSensorState s, Serving m, Collector<SensorPrediction> out) {
-        m.stream.scores(s.hidden, 0, m.scores, 0);
-        int best = ServingInfo.argmax(m.scores);
-        SensorPrediction p = new SensorPrediction();
-        p.sensorId = r.sensorId;
-        p.timestampMillis = r.timestampMillis;
-        p.readings = s.readings;
-        p.classIndex = best;
-        p.label = m.labels.get(best);
-        p.score = m.scores[best];
-        p.scores = m.scores.clone();
-        p.modelName = m.stream.modelName();
-        p.modelVersion = m.version;
         predictions.inc();
-        out.collect(p);
+        out.collect(FastGrnnReadings.predict(m.stream, m.version, m.labels, s.hidden, m.scores, r.sensorId, r.timestampMillis, s.readings));
     }
 
     @Override

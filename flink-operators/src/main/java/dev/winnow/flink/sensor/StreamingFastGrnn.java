@@ -1,6 +1,5 @@
 package dev.winnow.flink.sensor;
 
-import dev.winnow.flink.inference.ServingInfo;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.types.RejectedReading;
 import dev.winnow.flink.types.SensorPrediction;
@@ -144,7 +143,7 @@ public class StreamingFastGrnn extends KeyedProcessFunction<String, SensorReadin
     @Override
     public void processElement(SensorReading r, Context ctx, Collector<SensorPrediction> out) throws Exception {
         long wm = ctx.timerService().currentWatermark();
-        String problem = problem(r, ctx.timerService().currentProcessingTime());
+        String problem = FastGrnnReadings.problem(r, channels, ctx.timerService().currentProcessingTime(), maxAheadMillis);
         if (problem != null) {
             bad.inc();
             ctx.output(BAD, new RejectedReading(r, RejectedReading.Kind.BAD, problem, wm));
@@ -195,21 +194,6 @@ public class StreamingFastGrnn extends KeyedProcessFunction<String, SensorReadin
     }
 
     /** Why the reading cannot be used at all, or null. */
-    private String problem(SensorReading r, long now) {
-        if (r.sensorId == null || r.sensorId.isEmpty()) return "no sensor id";
-        if (r.values == null) return "no values, the model reads " + channels + " channels";
-        if (r.values.length != channels) return r.values.length + " channels, the model reads " + channels;
-        for (int c = 0; c < channels; c++) {
-            float v = r.values[c];
-            if (v != v) return "channel " + c + " is NaN";
-            if (v == Float.POSITIVE_INFINITY || v == Float.NEGATIVE_INFINITY) return "channel " + c + " is " + v;
-        }
-        if (r.timestampMillis - now > maxAheadMillis) {
-            return "timestamp " + r.timestampMillis + " is " + (r.timestampMillis - now) + " ms ahead of the clock (at most " + maxAheadMillis + " ms)";
-        }
-        return null;
-    }
-
     /** The event-time timer that closes the window ending at {@code end}: its last millisecond plus the lateness. */
     private long closeTimer(long end) {
         return end - 1 + latenessMillis;
@@ -245,20 +229,9 @@ public class StreamingFastGrnn extends KeyedProcessFunction<String, SensorReadin
     }
 
     private void emit(String sensor, long ts, long windowStart, long windowEnd, SensorState s, Collector<SensorPrediction> out) {
-        stream.scores(s.hidden, 0, scores, 0);
-        int best = ServingInfo.argmax(scores);
-        SensorPrediction p = new SensorPrediction();
-        p.sensorId = sensor;
-        p.timestampMillis = ts;
+        SensorPrediction p = FastGrnnReadings.predict(stream, source.version(), labels, s.hidden, scores, sensor, ts, s.readings);
         p.windowStartMillis = windowStart;
         p.windowEndMillis = windowEnd;
-        p.readings = s.readings;
-        p.classIndex = best;
-        p.label = labels.get(best);
-        p.score = scores[best];
-        p.scores = scores.clone();
-        p.modelName = stream.modelName();
-        p.modelVersion = source.version();
         predictions.inc();
         out.collect(p);
     }
