@@ -9,19 +9,24 @@ import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
 import dev.winnow.runtime.kernel.base.ConvGeometry;
 import dev.winnow.runtime.kernel.DepthwiseConv2d;
+import dev.winnow.runtime.kernel.DepthwiseConv2dInt8;
+import dev.winnow.runtime.kernel.KernelDispatch;
 
 /** The {@code depthwise_conv2d} node. */
 final class DepthwiseOp extends Op {
     private final ConvGeometry g;
     private final DepthwiseConv2d.Float32 f32;
-    private final DepthwiseConv2d.Int8 i8;
+    private final DepthwiseConv2dInt8 i8;
+    private final KernelDispatch.Choice choice;
     private final long params;
 
-    private DepthwiseOp(NodeContext n, TensorSpec in, TensorSpec out, ConvGeometry g, DepthwiseConv2d.Float32 f32, DepthwiseConv2d.Int8 i8, long params) {
+    private DepthwiseOp(NodeContext n, TensorSpec in, TensorSpec out, ConvGeometry g, DepthwiseConv2d.Float32 f32, DepthwiseConv2dInt8 i8,
+                        KernelDispatch.Choice choice, long params) {
         super(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out});
         this.g = g;
         this.f32 = f32;
         this.i8 = i8;
+        this.choice = choice;
         this.params = params;
     }
 
@@ -38,14 +43,17 @@ final class DepthwiseOp extends Op {
         n.expectType(out, in.type());
         long params = filter.elementCount() + oc;
         if (in.type() == ElementType.FLOAT32) {
-            return new DepthwiseOp(n, in, out, g, new DepthwiseConv2d.Float32(g, filter.toFloatArray(), Weights.floatBias(n, oc), ConvOp.parseActivation(n)), null, params);
+            return new DepthwiseOp(n, in, out, g, new DepthwiseConv2d.Float32(g, filter.toFloatArray(), Weights.floatBias(n, oc), ConvOp.parseActivation(n)), null,
+                    null, params);
         }
         float[] scales = Weights.channelScales(n, filter, oc);
-        return new DepthwiseOp(n, in, out, g, null, new DepthwiseConv2d.Int8(g, filter.toInt8Array(), scales,
-                Weights.int32Bias(n, oc, in.scale(), scales), Weights.params(in), Weights.params(out), ConvOp.parseActivation(n)), params);
+        var chosen = DepthwiseConv2dInt8.dispatch(n.name(), ConvOp.dispatchMode(n), g, filter.toInt8Array(), scales,
+                Weights.int32Bias(n, oc, in.scale(), scales), Weights.params(in), Weights.params(out), ConvOp.parseActivation(n));
+        return new DepthwiseOp(n, in, out, g, null, chosen.variant(), chosen.choice(), params);
     }
 
     @Override public String type() { return "depthwise_conv2d"; }
+    @Override public String kernel() { return choice == null ? super.kernel() : choice.toString(); }
     @Override public long macs() { return DepthwiseConv2d.macs(g); }
     @Override public long parameterCount() { return params; }
     @Override public int scratchInts() { return i8 == null ? 0 : i8.scratchInts(); }

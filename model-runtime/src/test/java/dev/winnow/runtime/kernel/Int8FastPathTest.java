@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
 import dev.winnow.runtime.quant.QuantParams;
 import java.util.Random;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The fast int8 conv paths (packed longs, Vector API) and the channel-vector int8 depthwise give the reference loops' bytes exactly. */
@@ -125,16 +127,46 @@ class Int8FastPathTest {
     }
 
     @Test
-    void depthwiseChannelVectorMatchesReference() {
-        int[][] cases = {{15, 20, 64, 1}, {60, 80, 16, 2}, {5, 7, 3, 1}};
+    void everyDepthwiseVariantMatchesTheReferenceBitForBit() {
+        // h, w, channels, stride, kernel: the detector's shapes, channel counts that are no multiple of a
+        // vector, fewer channels than a vector, stride 2 and a 5x5 filter whose windows overhang two sides
+        int[][] cases = {{15, 20, 64, 1, 3}, {60, 80, 16, 2, 3}, {5, 7, 3, 1, 3}, {9, 11, 20, 1, 3}, {8, 13, 72, 2, 3}, {11, 13, 24, 2, 5}, {1, 1, 32, 1, 3}};
+        QuantParams[][] params = {{new QuantParams(0.03f, 12), new QuantParams(0.04f, -20)},
+                                  {new QuantParams(0.5f, -128), new QuantParams(0.001f, 5)},      // multipliers above 1: left shifts, saturation
+                                  {new QuantParams(0.0001f, 0), new QuantParams(0.9f, 0)}};      // tiny multipliers: long right shifts
         for (int[] c : cases) {
-            ConvGeometry g = ConvGeometry.same(c[0], c[1], c[2], c[2], 3, 3, c[3], c[3]);
-            DepthwiseConv2d.Int8 k = new DepthwiseConv2d.Int8(g, bytes(9 * c[2]), scales(c[2]), bias(c[2]),
-                    new QuantParams(0.03f, 12), new QuantParams(0.04f, -20), Activation.NONE);
-            byte[] in = bytes(g.inputSize()), a = new byte[g.outputSize()], b = new byte[g.outputSize()];
-            k.run(in, 0, a, 0);
-            k.run(in, 0, b, 0, new int[k.scratchInts()], 0);
-            assertArrayEquals(a, b, java.util.Arrays.toString(c));
+            for (QuantParams[] q : params) {
+                ConvGeometry g = ConvGeometry.same(c[0], c[1], c[2], c[2], c[4], c[4], c[3], c[3]);
+                byte[] filter = bytes(c[4] * c[4] * c[2]), in = bytes(g.inputSize());
+                float[] sc = scales(c[2]);
+                int[] b = bias(c[2]);
+                byte[] expected = new byte[g.outputSize()];
+                DepthwiseConv2dInt8.reference(g, filter, sc, b, q[0], q[1], Activation.NONE).run(in, 0, expected, 0);
+                List<DepthwiseConv2dInt8> variants = new ArrayList<>(List.of(new DepthwiseInt8Channels(g, filter, sc, b, q[0], q[1], Activation.NONE)));
+                if (VectorSupport.modulepresent() && c[2] >= dev.winnow.runtime.kernel.simd.DepthwiseInt8Simd.lanes()) {
+                    variants.add(new DepthwiseInt8Vector(g, filter, sc, b, q[0], q[1], Activation.NONE, false));
+                    variants.add(new DepthwiseInt8Vector(g, filter, sc, b, q[0], q[1], Activation.NONE, true));
+                }
+                for (DepthwiseConv2dInt8 k : variants) {
+                    byte[] got = new byte[g.outputSize() + 5];
+                    java.util.Arrays.fill(got, (byte) 77);
+                    int[] s = new int[k.scratchInts() + 3];
+                    k.run(in, 0, got, 5, s, 3);
+                    assertArrayEquals(expected, java.util.Arrays.copyOfRange(got, 5, got.length), k.name() + " " + java.util.Arrays.toString(c) + " " + q[0] + " " + q[1]);
+                }
+            }
         }
+    }
+
+    @Test
+    void depthwiseDispatchNamesItsKernelAndFallsBackToTheReferenceForMultipliers() {
+        ConvGeometry g = ConvGeometry.same(15, 20, 64, 64, 3, 3, 1, 1);
+        QuantParams q = new QuantParams(0.03f, 12);
+        var chosen = DepthwiseConv2dInt8.dispatch("dw", KernelDispatch.Mode.SHAPE, g, bytes(9 * 64), scales(64), bias(64), q, q, Activation.RELU6);
+        assertEquals(!VectorSupport.fixedRegisterKernels() ? "int8-dw-channels" : VectorSupport.available() ? "int8-dw-vector-rq" : "int8-dw-vector",
+                chosen.choice().variant());
+        ConvGeometry m2 = ConvGeometry.same(6, 7, 8, 16, 3, 3, 1, 1);
+        assertEquals("int8-dw-reference", DepthwiseConv2dInt8.dispatch("dw2", KernelDispatch.Mode.TIMED, m2, bytes(9 * 16), scales(16), bias(16), q, q,
+                Activation.NONE).choice().variant());
     }
 }

@@ -103,7 +103,7 @@ class Int8KernelsTest {
             double[] exact = ReferenceOps.depthwise(xq.real, h, w, c, mult, fReal, null, 3, 3, s, s, g.padTop(), g.padLeft(), g.outH(), g.outW(), 0, 6);
             QuantParams out = QuantParams.forRange(0, 6);
             byte[] y = new byte[g.outputSize()];
-            new DepthwiseConv2d.Int8(g, fq, ws, null, in, out, Activation.RELU6).run(xq.q, 0, y, 0);
+            DepthwiseConv2dInt8.prepare(g, fq, ws, null, in, out, Activation.RELU6).run(xq.q, 0, y, 0);
             assertTrue(maxDiff(dequantize(y, 0, y.length, out), exact) <= out.scale() * (1 + 1e-6), "depthwise trial " + trial);
 
             int nIn = 1 + r.nextInt(200), nOut = 1 + r.nextInt(20);

@@ -56,6 +56,10 @@ class KernelAllocationTest {
         Conv2d.Float32 narrow = new Conv2d.Float32(ng, gaussian(r, 4 * 24, 1), null, Activation.NONE, VectorSupport.fixedRegisterKernels());
         float[] px = gaussian(r, pg.inputSize(), 1), py = new float[pg.outputSize()];
         float[] ps = new float[Math.max(1, Math.max(pointwise.scratchFloats(), narrow.scratchFloats()))];
+        ConvGeometry qg = ConvGeometry.same(15, 20, 64, 64, 3, 3, 1, 1);
+        DepthwiseConv2dInt8 dwQ = DepthwiseConv2dInt8.prepare(qg, new byte[9 * 64], new float[] {0.01f}, null, q, q, Activation.RELU6);
+        byte[] dqx = new byte[qg.inputSize()], dqy = new byte[qg.outputSize()];
+        int[] dqs = new int[dwQ.scratchInts()];
         Runnable[] kernels = {
             () -> convV.run(x, 0, y, 0, convVs, 0),
             () -> convS.run(x, 0, y, 0),
@@ -73,6 +77,7 @@ class KernelAllocationTest {
             () -> bonsaiQ.predict(x, 0, y, 0, bonsaiQf, 0, bonsaiQs, 0),
             () -> convQ.run(xq, 0, yq, 0, convQs, 0),
             () -> stem.run(sx, 0, sy, 0, stemS, 0),
+            () -> dwQ.run(dqx, 0, dqy, 0, dqs, 0),
             () -> cell.step(cx, 0, ch, 0, cs, 0),
             () -> {
                 cell.projectInput(cx, 0, cwx, 0, cs, 0);

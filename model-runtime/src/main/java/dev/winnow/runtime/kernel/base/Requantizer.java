@@ -36,6 +36,20 @@ public final class Requantizer {
         this.qmax = qmax;
     }
 
+    public int channels() { return mult.length; }
+
+    /** Channel {@code c}'s Q31 multiplier (never {@code Integer.MIN_VALUE}: {@link FixedPoint#quantizeMultiplier} stays below 2^31). */
+    public int multiplier(int c) { return mult[c]; }
+
+    /** Channel {@code c}'s power-of-two exponent: a left shift when positive, a rounding right shift when negative. */
+    public int shift(int c) { return shift[c]; }
+
+    public int outZeroPoint() { return outZp; }
+
+    public int qmin() { return qmin; }
+
+    public int qmax() { return qmax; }
+
     /** Channel {@code c}'s int32 accumulator as the output's int8. */
     public byte apply(int acc, int c) {
         int v = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[c], shift[c]) + outZp;

@@ -1,6 +1,7 @@
 package dev.winnow.runtime.kernel.simd;
 
 import dev.winnow.runtime.kernel.base.ConvGeometry;
+import dev.winnow.runtime.kernel.base.DepthwiseTaps;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -9,9 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the lanes, four neighbouring output pixels of a row together where their windows lie inside the
  * input (each filter vector loaded feeds four fused multiply-adds), single pixels at the edges.
  *
- * <p>The taps a pixel reads are one contiguous run of a tap table: the caller lists, for every
- * distinct range of filter columns that lies inside the input, the taps in (kh, kw) order with their
- * input and filter offsets; the filter rows inside the input are then a sub-range of it. So every
+ * <p>The taps a pixel reads are one contiguous run of a {@link DepthwiseTaps} table, so every
  * accumulator runs through one counted loop without branches, the shape C2 keeps in registers on
  * JDK 17 too (no allocation, KernelAllocationTest). Channels past the last whole vector are the vector
  * at {@code channels − L}, recomputed with the same sums (the same values stored twice). Stateless.
@@ -26,19 +25,12 @@ public final class DepthwiseSimd {
         return L;
     }
 
-    /**
-     * @param tapIn    input offset of each tap from the window's first value, {@code (kh·inW + kw)·C}
-     * @param tapW     filter offset of each tap, {@code (kh·kW + kw)·C}
-     * @param colCase  for each output column, the start of its columns' table in tapIn/tapW
-     * @param colTaps  for each output column, its taps per filter row
-     * @param fullFrom first output column whose window lies inside the input's columns
-     * @param fullTo   one past the last such column
-     */
-    public static void depthwise(ConvGeometry g, float[] w, float[] bias, float min, float max,
-                                 int[] tapIn, int[] tapW, int[] colCase, int[] colTaps, int fullFrom, int fullTo,
+    /** The whole convolution; {@code taps} tabulated for {@code g}. */
+    public static void depthwise(ConvGeometry g, float[] w, float[] bias, float min, float max, DepthwiseTaps taps,
                                  float[] in, int inOff, float[] out, int outOff) {
         final int c = g.outC(), inW = g.inW(), inH = g.inH(), kH = g.kH(), outW = g.outW();
-        final int nv = (c + L - 1) / L, ps = g.strideW() * c;
+        final int nv = (c + L - 1) / L, ps = g.strideW() * c, fullFrom = taps.fullFrom, fullTo = taps.fullTo;
+        final int[] tapIn = taps.in, tapW = taps.filter;
         for (int oh = 0; oh < g.outH(); oh++) {
             int ih0 = oh * g.strideH() - g.padTop();
             int kh0 = Math.max(0, -ih0), kh1 = Math.min(kH, inH - ih0);
@@ -46,11 +38,11 @@ public final class DepthwiseSimd {
             int ow = 0;
             for (; ow < outW; ow++) {
                 if (ow >= fullFrom && ow + 4 <= fullTo) break;
-                pixel(w, bias, min, max, tapIn, tapW, colCase[ow] + kh0 * colTaps[ow], colCase[ow] + kh1 * colTaps[ow],
+                pixel(w, bias, min, max, tapIn, tapW, taps.first(ow, kh0), taps.first(ow, kh1),
                         in, rowBase + (ow * g.strideW() - g.padLeft()) * c, out, o + ow * c, nv, c);
             }
             for (; ow + 4 <= fullTo; ow += 4) {
-                int t0 = colCase[ow] + kh0 * colTaps[ow], t1 = colCase[ow] + kh1 * colTaps[ow];
+                int t0 = taps.first(ow, kh0), t1 = taps.first(ow, kh1);
                 int base = rowBase + (ow * g.strideW() - g.padLeft()) * c, oo = o + ow * c;
                 for (int v = 0; v < nv; v++) {
                     int ch = Math.min(v * L, c - L);
@@ -58,7 +50,7 @@ public final class DepthwiseSimd {
                 }
             }
             for (; ow < outW; ow++) {
-                pixel(w, bias, min, max, tapIn, tapW, colCase[ow] + kh0 * colTaps[ow], colCase[ow] + kh1 * colTaps[ow],
+                pixel(w, bias, min, max, tapIn, tapW, taps.first(ow, kh0), taps.first(ow, kh1),
                         in, rowBase + (ow * g.strideW() - g.padLeft()) * c, out, o + ow * c, nv, c);
             }
         }
