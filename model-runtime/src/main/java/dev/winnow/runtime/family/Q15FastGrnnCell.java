@@ -122,7 +122,12 @@ public final class Q15FastGrnnCell {
 
     /** Integers of scratch (pre-activation and the low-rank temporary, as longs' worth of ints). */
     public int scratchSize() {
-        return hidden + Math.max(wRank, uRank) + (vectorGates ? Q15GrnnSimd.scratchInts() : 0);
+        return hidden + Math.max(wRank, uRank) + (vectorProducts ? Q15GrnnSimd.productScratchInts() : 0) + (vectorGates ? Q15GrnnSimd.scratchInts() : 0);
+    }
+
+    /** Where in the scratch from {@code sOff} the vector products keep their sums, after the pre-activation and the low-rank temporary. */
+    private int productScratch(int sOff) {
+        return sOff + hidden + Math.max(wRank, uRank);
     }
 
     /** sigmoid of a Q11 value, Q15 result. */
@@ -164,7 +169,7 @@ public final class Q15FastGrnnCell {
      */
     public void projectInput(short[] x, int xOff, int[] dst, int dstOff, int[] s, int sOff) {
         if (vectorProducts) {
-            Q15GrnnSimd.project(wCols, hidden, input, x, xOff, w1Frac + inFrac - PRE_FRAC, dst, dstOff, false);
+            Q15GrnnSimd.project(wCols, hidden, input, x, xOff, w1Frac + inFrac - PRE_FRAC, dst, dstOff, false, s, productScratch(sOff));
             return;
         }
         project(w1, w1Frac, w2, w2Frac, wRank, input, x, xOff, inFrac, dst, dstOff, s, sOff + hidden, false);
@@ -179,10 +184,11 @@ public final class Q15FastGrnnCell {
     /** The recurrent half and the gates, with W x already at s[sOff..]. */
     private void finishStep(short[] h, int hOff, int[] s, int sOff) {
         final int pre = sOff, tmp = sOff + hidden;
-        if (vectorProducts) Q15GrnnSimd.project(uCols, hidden, hidden, h, hOff, u1Frac + H_FRAC - PRE_FRAC, s, pre, true);
+        if (vectorProducts) Q15GrnnSimd.project(uCols, hidden, hidden, h, hOff, u1Frac + H_FRAC - PRE_FRAC, s, pre, true, s, productScratch(sOff));
         else project(u1, u1Frac, u2, u2Frac, uRank, hidden, h, hOff, H_FRAC, s, pre, s, tmp, true);
         if (vectorGates) {
-            Q15GrnnSimd.gates(s, pre, bgPre, bhPre, SIGMOID_INT, SIGMOID_TOP, zeta, nu, h, hOff, hidden, s, tmp + Math.max(wRank, uRank));
+            int idx = productScratch(sOff) + (vectorProducts ? Q15GrnnSimd.productScratchInts() : 0);
+            Q15GrnnSimd.gates(s, pre, bgPre, bhPre, SIGMOID_INT, SIGMOID_TOP, zeta, nu, h, hOff, hidden, s, idx);
             return;
         }
         for (int i = 0; i < hidden; i++) {

@@ -37,34 +37,40 @@ public final class Q15GrnnSimd {
         return 3 * LL;
     }
 
+    /** Int scratch {@link #project} needs: one long vector's worth. */
+    public static int productScratchInts() {
+        return 2 * LL;
+    }
+
     /**
      * dst[r] (+)= round(Σ_c m[c·hidden + r] · v[vOff + c] · 2^−shift) for r < hidden: the matrix stored
      * column-major and widened to long, rounding half up as {@code Q15.shift}, a negative shift a left shift.
+     * {@code tmp} holds {@link #productScratchInts} ints from {@code tmpOff}.
      */
-    public static void project(long[] m, int hidden, int n, short[] v, int vOff, int shift, int[] dst, int dstOff, boolean accumulate) {
-        // two loops, not one with a branch around a vector: C2 has been seen to box a vector that lives across one
+    public static void project(long[] m, int hidden, int n, short[] v, int vOff, int shift, int[] dst, int dstOff, boolean accumulate,
+                               int[] tmp, int tmpOff) {
         final long half = shift > 0 ? 1L << (shift - 1) : 0;
         final int right = Math.max(shift, 0), left = Math.max(-shift, 0);
-        if (accumulate) projectOnto(m, hidden, n, v, vOff, half, right, left, dst, dstOff);
-        else projectInto(m, hidden, n, v, vOff, half, right, left, dst, dstOff);
-    }
-
-    private static void projectInto(long[] m, int hidden, int n, short[] v, int vOff, long half, int right, int left, int[] dst, int dstOff) {
         for (int g = 0; g < hidden; g += LL) {
-            LongVector acc = LongVector.zero(LS);
-            for (int c = 0, k = g; c < n; c++, k += hidden) acc = LongVector.fromArray(LS, m, k).mul(v[vOff + c]).add(acc);
-            acc.add(half).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left)
-                    .convertShape(VectorOperators.L2I, IS, 0).reinterpretAsInts().intoArray(dst, dstOff + g);
+            sums(m, hidden, n, v, vOff, g, half, right, left, tmp, tmpOff);
+            // the sums fit in 32 bits; each long lane's low half is the even int lane of its reinterpretation
+            if (accumulate) {
+                for (int j = 0; j < LL; j++) dst[dstOff + g + j] += tmp[tmpOff + 2 * j];
+            } else {
+                for (int j = 0; j < LL; j++) dst[dstOff + g + j] = tmp[tmpOff + 2 * j];
+            }
         }
     }
 
-    private static void projectOnto(long[] m, int hidden, int n, short[] v, int vOff, long half, int right, int left, int[] dst, int dstOff) {
-        for (int g = 0; g < hidden; g += LL) {
-            LongVector acc = LongVector.zero(LS);
-            for (int c = 0, k = g; c < n; c++, k += hidden) acc = LongVector.fromArray(LS, m, k).mul(v[vOff + c]).add(acc);
-            ((IntVector) acc.add(half).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left)
-                    .convertShape(VectorOperators.L2I, IS, 0)).add(IntVector.fromArray(IS, dst, dstOff + g)).intoArray(dst, dstOff + g);
-        }
+    /**
+     * Rows g.. of the product, rounded and shifted, stored as the int reinterpretation of their long
+     * lanes. No narrowing conversion: on JDK 17 one to an int vector of another shape made C2 box every
+     * int kernel's vectors in the JVM, and one to the preferred shape ran on the slow fallback.
+     */
+    private static void sums(long[] m, int hidden, int n, short[] v, int vOff, int g, long half, int right, int left, int[] tmp, int tmpOff) {
+        LongVector acc = LongVector.zero(LS);
+        for (int c = 0, k = g; c < n; c++, k += hidden) acc = LongVector.fromArray(LS, m, k).mul(v[vOff + c]).add(acc);
+        acc.add(half).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left).reinterpretAsInts().intoArray(tmp, tmpOff);
     }
 
     /**
