@@ -42,14 +42,17 @@ public final class Int8RnnPoolLayer {
     public int outW() { return gridW + (padOutput ? 1 : 0); }
     public int outC() { return 4 * rnn2.hidden(); }
 
-    /** Shorts of scratch: one pixel in Q12, the summaries, and the four RNN2 results. */
+    /** Shorts of scratch: one pixel in Q12, RNN1's row and column states, and RNN2's four states. */
     public int scratchShorts() {
-        return channels + rnn1.hidden() * Math.max(rows, cols) + outC();
+        return channels + rnn1.hidden() * (rows + cols) + outC();
     }
 
-    /** Ints of scratch: the cells' own, then RNN1's input projection of every pixel of a patch. */
+    /**
+     * Ints of scratch: the cells' own; RNN1's input projection of every pixel of a patch; the
+     * pre-activations of a batched step; RNN2's input projection of every row and column summary.
+     */
     public int scratchInts() {
-        return cellInts() + rows * cols * rnn1.hidden();
+        return cellInts() + rows * cols * rnn1.hidden() + Math.max((rows + cols) * rnn1.hidden(), 4 * rnn2.hidden()) + (rows + cols) * rnn2.hidden();
     }
 
     /** Ints of scratch the cells share, at the start of the int scratch. */
@@ -57,11 +60,17 @@ public final class Int8RnnPoolLayer {
         return Math.max(rnn1.scratchSize(), rnn2.scratchSize());
     }
 
+    /**
+     * The layer over the whole map. Per patch the recurrences run side by side ({@link Q15FastGrnnCell#stepBatch}):
+     * RNN1's row passes and column passes (independent, each over its own pixels) step together, then
+     * RNN2's forward and backward passes over the row summaries and over the column summaries; so the
+     * gates of eight (then four) short sequences fill the vector lanes. Bit for bit the sequential passes.
+     */
     public void run(byte[] in, int inOff, byte[] out, int outOff, short[] s, int sOff, int[] is, int isOff) {
-        final int pixel = sOff, sum = sOff + channels, res = sum + rnn1.hidden() * Math.max(rows, cols);
-        final int h1 = rnn1.hidden(), h2 = rnn2.hidden(), oc = outC(), ow = outW();
+        final int h1 = rnn1.hidden(), h2 = rnn2.hidden(), oc = outC(), ow = outW(), seq1 = rows + cols;
+        final int pixel = sOff, sums = sOff + channels, res = sums + seq1 * h1;
         // RNN1 reads each pixel of a patch twice (its row pass and its column pass): W x is computed once per pixel
-        final int wx = isOff + cellInts();
+        final int wx = isOff + cellInts(), pre = wx + rows * cols * h1, w2x = pre + Math.max(seq1 * h1, 4 * h2);
         for (int i = 0; i < gridH; i++) {
             for (int j = 0; j < gridW; j++) {
                 int base = inOff + (i * stride * inW + j * stride) * channels;
@@ -72,12 +81,26 @@ public final class Int8RnnPoolLayer {
                         rnn1.projectInput(s, pixel, is, wx + (r * cols + c) * h1, is, isOff);
                     }
                 }
-                for (int r = 0; r < rows; r++) runProjected(rnn1, is, wx + r * cols * h1, cols, h1, s, sum + r * h1, is, isOff);
-                rnn2.run(s, sum, rows, h1, s, res, is, isOff);
-                runBackward(rnn2, s, sum, rows, h1, s, res + h2, is, isOff);
-                for (int c = 0; c < cols; c++) runProjected(rnn1, is, wx + c * h1, rows, cols * h1, s, sum + c * h1, is, isOff);
-                rnn2.run(s, sum, cols, h1, s, res + 2 * h2, is, isOff);
-                runBackward(rnn2, s, sum, cols, h1, s, res + 3 * h2, is, isOff);
+                summaries(is, wx, pre, s, sums, is, isOff);
+                // RNN2 reads each summary twice (forward and backward)
+                for (int k = 0; k < seq1; k++) rnn2.projectInput(s, sums + k * h1, is, w2x + k * h2, is, isOff);
+                java.util.Arrays.fill(s, res, res + 4 * h2, (short) 0);
+                if (rows == cols) {
+                    for (int t = 0; t < rows; t++) {
+                        bidirectional(is, w2x, rows, t, pre);
+                        bidirectional(is, w2x + rows * h2, cols, t, pre + 2 * h2);
+                        rnn2.stepBatch(is, pre, s, res, 4, is, isOff);
+                    }
+                } else {
+                    for (int t = 0; t < rows; t++) {
+                        bidirectional(is, w2x, rows, t, pre);
+                        rnn2.stepBatch(is, pre, s, res, 2, is, isOff);
+                    }
+                    for (int t = 0; t < cols; t++) {
+                        bidirectional(is, w2x + rows * h2, cols, t, pre);
+                        rnn2.stepBatch(is, pre, s, res + 2 * h2, 2, is, isOff);
+                    }
+                }
                 int o = outOff + (i * ow + j) * oc;
                 for (int k = 0; k < oc; k++) {
                     int v = FixedPoint.multiplyByQuantizedMultiplier(s[res + k], outMul, outShift) + outZp;
@@ -94,14 +117,36 @@ public final class Int8RnnPoolLayer {
         }
     }
 
-    /** A forward pass of the cell over projected inputs {@code steps} apart by {@code stride} ints. */
-    private static void runProjected(Q15FastGrnnCell cell, int[] wx, int wxOff, int steps, int stride, short[] h, int hOff, int[] s, int sOff) {
-        java.util.Arrays.fill(h, hOff, hOff + cell.hidden(), (short) 0);
-        for (int t = 0; t < steps; t++) cell.stepProjected(wx, wxOff + t * stride, h, hOff, s, sOff);
+    /** Step t's projected inputs of a forward and a backward pass over {@code n} summaries at {@code w2x}, into {@code pre}. */
+    private void bidirectional(int[] is, int w2x, int n, int t, int pre) {
+        final int h2 = rnn2.hidden();
+        System.arraycopy(is, w2x + t * h2, is, pre, h2);
+        System.arraycopy(is, w2x + (n - 1 - t) * h2, is, pre + h2, h2);
     }
 
-    private static void runBackward(Q15FastGrnnCell cell, short[] x, int xOff, int steps, int stride, short[] h, int hOff, int[] s, int sOff) {
-        java.util.Arrays.fill(h, hOff, hOff + cell.hidden(), (short) 0);
-        for (int t = steps - 1; t >= 0; t--) cell.step(x, xOff + t * stride, h, hOff, s, sOff);
+    /**
+     * RNN1 over each row of the patch (along its columns) and each column (along its rows), from the
+     * pixels' projections at {@code wx}; the final states land at {@code sums}, rows first. Passes of
+     * equal length step together; a non-square patch runs its rows, then its columns.
+     */
+    private void summaries(int[] is, int wx, int pre, short[] s, int sums, int[] cs, int csOff) {
+        final int h1 = rnn1.hidden();
+        java.util.Arrays.fill(s, sums, sums + (rows + cols) * h1, (short) 0);
+        if (rows == cols) {
+            for (int t = 0; t < cols; t++) {
+                for (int r = 0; r < rows; r++) System.arraycopy(is, wx + (r * cols + t) * h1, is, pre + r * h1, h1);
+                for (int c = 0; c < cols; c++) System.arraycopy(is, wx + (t * cols + c) * h1, is, pre + (rows + c) * h1, h1);
+                rnn1.stepBatch(is, pre, s, sums, rows + cols, cs, csOff);
+            }
+            return;
+        }
+        for (int t = 0; t < cols; t++) {
+            for (int r = 0; r < rows; r++) System.arraycopy(is, wx + (r * cols + t) * h1, is, pre + r * h1, h1);
+            rnn1.stepBatch(is, pre, s, sums, rows, cs, csOff);
+        }
+        for (int t = 0; t < rows; t++) {
+            for (int c = 0; c < cols; c++) System.arraycopy(is, wx + (t * cols + c) * h1, is, pre + c * h1, h1);
+            rnn1.stepBatch(is, pre, s, sums + rows * h1, cols, cs, csOff);
+        }
     }
 }

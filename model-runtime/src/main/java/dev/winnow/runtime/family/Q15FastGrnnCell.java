@@ -33,6 +33,8 @@ public final class Q15FastGrnnCell {
     private final short zeta, nu; // Q15
     private final boolean vectorProducts, vectorGates;
     private final long[] wCols, uCols;
+    private final boolean batchGates;
+    private final int[] bgRep, bhRep;   // the biases repeated to a multiple of hidden and of the batch gates' lanes
     /** {@link #SIGMOID} as ints with its last entry repeated (the vector path gathers idx and idx + 1), and σ at and past 8 (both paths). */
     private static final int[] SIGMOID_INT = new int[258];
     private static final int SIGMOID_TOP;
@@ -88,8 +90,29 @@ public final class Q15FastGrnnCell {
         boolean eligible = (vectorProducts || vectorGates) && VectorSupport.modulepresent() && gates == Gates.SMOOTH && w2 == null && u2 == null && Q15GrnnSimd.fits(hidden);
         this.vectorProducts = eligible && vectorProducts;
         this.vectorGates = eligible && vectorGates && Math.max(Math.abs(nu), Math.abs(zeta + nu)) <= 65534;
+        // the batched gates (stepBatch): the same bits on the preferred int shape, whatever the hidden size; like the
+        // per-sequence vector gates, JDK 21+ by default (JDK 17 compiled them to allocating code in the RNNPool layer)
+        this.batchGates = vectorGates && VectorSupport.modulepresent() && gates == Gates.SMOOTH
+                && Math.max(Math.abs(nu), Math.abs(zeta + nu)) <= 65534;
+        int reps = batchGates ? lcm(hidden, Q15GrnnSimd.batchLanes()) : 0;
+        this.bgRep = new int[reps];
+        this.bhRep = new int[reps];
+        for (int i = 0; i < reps; i++) {
+            bgRep[i] = bgPre[i % hidden];
+            bhRep[i] = bhPre[i % hidden];
+        }
         this.wCols = this.vectorProducts ? columns(w1, hidden, input) : null;
         this.uCols = this.vectorProducts ? columns(u1, hidden, hidden) : null;
+    }
+
+    private static int lcm(int a, int b) {
+        int x = a, y = b;
+        while (y != 0) {
+            int t = x % y;
+            x = y;
+            y = t;
+        }
+        return a / x * b;
     }
 
     /** A [rows][cols] matrix column-major, widened to long: the layout the vector path reads. */
@@ -122,7 +145,8 @@ public final class Q15FastGrnnCell {
 
     /** Integers of scratch (pre-activation and the low-rank temporary, as longs' worth of ints). */
     public int scratchSize() {
-        return hidden + Math.max(wRank, uRank) + (vectorProducts ? Q15GrnnSimd.productScratchInts() : 0) + (vectorGates ? Q15GrnnSimd.scratchInts() : 0);
+        return hidden + Math.max(wRank, uRank) + (vectorProducts ? Q15GrnnSimd.productScratchInts() : 0)
+                + Math.max(vectorGates ? Q15GrnnSimd.scratchInts() : 0, batchGates ? Q15GrnnSimd.batchScratchInts() : 0);
     }
 
     /** Where in the scratch from {@code sOff} the vector products keep their sums, after the pre-activation and the low-rank temporary. */
@@ -183,14 +207,43 @@ public final class Q15FastGrnnCell {
 
     /** The recurrent half and the gates, with W x already at s[sOff..]. */
     private void finishStep(short[] h, int hOff, int[] s, int sOff) {
-        final int pre = sOff, tmp = sOff + hidden;
-        if (vectorProducts) Q15GrnnSimd.project(uCols, hidden, hidden, h, hOff, u1Frac + H_FRAC - PRE_FRAC, s, pre, true, s, productScratch(sOff));
-        else project(u1, u1Frac, u2, u2Frac, uRank, hidden, h, hOff, H_FRAC, s, pre, s, tmp, true);
+        recurrent(s, sOff, h, hOff, s, sOff);
         if (vectorGates) {
-            int idx = productScratch(sOff) + (vectorProducts ? Q15GrnnSimd.productScratchInts() : 0);
-            Q15GrnnSimd.gates(s, pre, bgPre, bhPre, SIGMOID_INT, SIGMOID_TOP, zeta, nu, h, hOff, hidden, s, idx);
+            Q15GrnnSimd.gates(s, sOff, bgPre, bhPre, SIGMOID_INT, SIGMOID_TOP, zeta, nu, h, hOff, hidden, s, gateScratch(sOff));
             return;
         }
+        scalarGates(s, sOff, h, hOff);
+    }
+
+    /**
+     * {@link #stepProjected} for {@code batch} independent sequences at once: sequence b's W x (Q11) at
+     * {@code pre[preOff + b·hidden ..]} (overwritten), its state at {@code h[hOff + b·hidden ..]}, updated
+     * in place, bit for bit as stepping each alone. The gates of all of them run as one vector loop, so a
+     * small hidden size still fills the lanes (RNNPool's eight row and column passes of a patch).
+     */
+    public void stepBatch(int[] pre, int preOff, short[] h, int hOff, int batch, int[] s, int sOff) {
+        for (int b = 0; b < batch; b++) recurrent(pre, preOff + b * hidden, h, hOff + b * hidden, s, sOff);
+        int n = batch * hidden;
+        if (batchGates && n % Q15GrnnSimd.batchLanes() == 0) {
+            Q15GrnnSimd.gatesBatch(pre, preOff, bgRep, bhRep, bgRep.length, SIGMOID_INT, SIGMOID_TOP, zeta, nu, h, hOff, n, s, gateScratch(sOff));
+            return;
+        }
+        for (int b = 0; b < batch; b++) scalarGates(pre, preOff + b * hidden, h, hOff + b * hidden);
+    }
+
+    /** pre += U h in Q11 at {@code pre[preOff..]}; {@code s} from {@code sOff} is the cell's scratch. */
+    private void recurrent(int[] pre, int preOff, short[] h, int hOff, int[] s, int sOff) {
+        if (vectorProducts) Q15GrnnSimd.project(uCols, hidden, hidden, h, hOff, u1Frac + H_FRAC - PRE_FRAC, pre, preOff, true, s, productScratch(sOff));
+        else project(u1, u1Frac, u2, u2Frac, uRank, hidden, h, hOff, H_FRAC, pre, preOff, s, sOff + hidden, true);
+    }
+
+    /** Where the vector gates keep their indices and sigmoids: after the products' scratch. */
+    private int gateScratch(int sOff) {
+        return productScratch(sOff) + (vectorProducts ? Q15GrnnSimd.productScratchInts() : 0);
+    }
+
+    /** The gates and the state update of one sequence on plain loops. */
+    private void scalarGates(int[] s, int pre, short[] h, int hOff) {
         for (int i = 0; i < hidden; i++) {
             int p = s[pre + i];
             int z = sigmoidQ15(p + bgPre[i], gates);

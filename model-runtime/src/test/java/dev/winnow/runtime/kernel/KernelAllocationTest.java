@@ -60,6 +60,15 @@ class KernelAllocationTest {
         DepthwiseConv2dInt8 dwQ = DepthwiseConv2dInt8.prepare(qg, new byte[9 * 64], new float[] {0.01f}, null, q, q, Activation.RELU6);
         byte[] dqx = new byte[qg.inputSize()], dqy = new byte[qg.outputSize()];
         int[] dqs = new int[dwQ.scratchInts()];
+        Random rr = new Random(53);
+        dev.winnow.runtime.family.RnnPool pool = new dev.winnow.runtime.family.RnnPool(
+                new dev.winnow.runtime.family.FastGrnnCell(16, 8, gaussian(rr, 128, 0.3), null, null, gaussian(rr, 64, 0.3), null, null, gaussian(rr, 8, 0.3), gaussian(rr, 8, 0.3), 1f, 0f),
+                new dev.winnow.runtime.family.FastGrnnCell(8, 8, gaussian(rr, 64, 0.3), null, null, gaussian(rr, 64, 0.3), null, null, gaussian(rr, 8, 0.3), gaussian(rr, 8, 0.3), 1f, 0f), 4, 4);
+        dev.winnow.runtime.family.Int8RnnPoolLayer rnnPool = new dev.winnow.runtime.family.Int8RnnPoolLayer(
+                new dev.winnow.runtime.family.RnnPoolLayer(pool, 20, 24, 4, false), 20, 24, 4, false, q, q);
+        byte[] rx = new byte[20 * 24 * 16], ry = new byte[rnnPool.outH() * rnnPool.outW() * rnnPool.outC()];
+        short[] pss = new short[rnnPool.scratchShorts()];
+        int[] psi = new int[rnnPool.scratchInts()];
         Runnable[] kernels = {
             () -> convV.run(x, 0, y, 0, convVs, 0),
             () -> convS.run(x, 0, y, 0),
@@ -78,6 +87,7 @@ class KernelAllocationTest {
             () -> convQ.run(xq, 0, yq, 0, convQs, 0),
             () -> stem.run(sx, 0, sy, 0, stemS, 0),
             () -> dwQ.run(dqx, 0, dqy, 0, dqs, 0),
+            () -> rnnPool.run(rx, 0, ry, 0, pss, 0, psi, 0),
             () -> cell.step(cx, 0, ch, 0, cs, 0),
             () -> {
                 cell.projectInput(cx, 0, cwx, 0, cs, 0);

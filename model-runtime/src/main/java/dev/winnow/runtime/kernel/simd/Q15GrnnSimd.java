@@ -106,6 +106,61 @@ public final class Q15GrnnSimd {
         }
     }
 
+    private static final VectorSpecies<Integer> BI = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> BS = VectorSpecies.of(short.class, VectorShape.forBitSize(BI.length() * 16));
+    private static final int BL = BI.length();
+
+    /** Elements per vector of {@link #gatesBatch}: {@code n} must be a multiple of it. */
+    public static int batchLanes() {
+        return BL;
+    }
+
+    /** Int scratch {@link #gatesBatch} needs. */
+    public static int batchScratchInts() {
+        return 3 * BL;
+    }
+
+    /**
+     * {@link #gates} over {@code n} units of several sequences side by side (n a multiple of
+     * {@link #batchLanes}), on the preferred int shape, the one the other int kernels use (JDK 17
+     * boxes the vectors of every int kernel once a second int shape runs in the JVM). Unit i takes the
+     * biases at {@code i % reps} of {@code bg} and {@code bh}, which hold the cell's biases repeated to
+     * {@code reps} entries, a multiple of both the hidden size and the lanes.
+     */
+    public static void gatesBatch(int[] pre, int preOff, int[] bg, int[] bh, int reps, int[] sigmoid, int top, int zeta, int nu,
+                                  short[] h, int hOff, int n, int[] idx, int idxOff) {
+        final int zAt = idxOff + BL, cAt = idxOff + 2 * BL;
+        for (int i = 0; i < n; i += BL) {
+            int b = i % reps;
+            IntVector p = IntVector.fromArray(BI, pre, preOff + i);
+            p.add(IntVector.fromArray(BI, bg, b)).intoArray(idx, zAt);
+            p.add(IntVector.fromArray(BI, bh, b)).mul(2).intoArray(idx, cAt);
+            sigmoidBatch(idx, zAt, sigmoid, top, idx, idxOff);
+            sigmoidBatch(idx, cAt, sigmoid, top, idx, idxOff);
+            IntVector z = IntVector.fromArray(BI, idx, zAt);
+            IntVector c = IntVector.fromArray(BI, idx, cAt).mul(2).sub(1 << 15);
+            IntVector hv = (IntVector) ShortVector.fromArray(BS, h, hOff + i).convertShape(VectorOperators.S2I, BI, 0);
+            IntVector keep = z.mul(hv);                                                        // Q15 · Q14 = Q29
+            IntVector gate = z.neg().add(1 << 15).mul(zeta).add(1 << 14).lanewise(VectorOperators.ASHR, 15).add(nu); // Q15
+            IntVector update = gate.mul(c);                                                    // Q30
+            IntVector next = keep.add(1 << 14).lanewise(VectorOperators.ASHR, 15)
+                    .add(update.add(1 << 15).lanewise(VectorOperators.ASHR, 16))
+                    .max(Short.MIN_VALUE).min(Short.MAX_VALUE);
+            ((ShortVector) next.convertShape(VectorOperators.I2S, BS, 0)).intoArray(h, hOff + i);
+        }
+    }
+
+    private static void sigmoidBatch(int[] v, int vOff, int[] table, int top, int[] idx, int idxOff) {
+        IntVector x = IntVector.fromArray(BI, v, vOff);
+        IntVector pos = x.max(-(8 << PRE_FRAC)).min(8 << PRE_FRAC).add(8 << PRE_FRAC).lanewise(VectorOperators.LSHL, 4);
+        IntVector frac = pos.and((1 << PRE_FRAC) - 1);
+        pos.lanewise(VectorOperators.ASHR, PRE_FRAC).intoArray(idx, idxOff);
+        IntVector lo = IntVector.fromArray(BI, table, 0, idx, idxOff);
+        IntVector hi = IntVector.fromArray(BI, table, 1, idx, idxOff);
+        IntVector r = hi.sub(lo).mul(frac).add(1 << (PRE_FRAC - 1)).lanewise(VectorOperators.ASHR, PRE_FRAC).add(lo);
+        r.blend(top, x.compare(VectorOperators.GE, 8 << PRE_FRAC)).intoArray(v, vOff);
+    }
+
     /** σ in Q15 of the Q11 values at v[vOff..], in place: the table interpolated linearly, as the scalar cell does. */
     private static void sigmoid(int[] v, int vOff, int[] table, int top, int[] idx, int idxOff) {
         IntVector x = IntVector.fromArray(IS, v, vOff);
