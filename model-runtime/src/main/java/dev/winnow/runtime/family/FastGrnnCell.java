@@ -43,8 +43,10 @@ public final class FastGrnnCell {
 
     /**
      * With {@code vectorProducts}, the matrix products run on the Vector API, hidden units across the
-     * lanes; with {@code vectorGates} the gates too ({@link FastGrnnSimd}). Both are JDK 21+ by default
-     * (JDK 17 boxed the float accumulators here). Either way the states are the plain loops' bits.
+     * lanes; with {@code vectorGates} the gates too ({@link FastGrnnSimd}). Both are JDK 21+ by default:
+     * on JDK 17 the cell's vector step ran 81 against 324 ns a step (hidden 16) and allocated nothing
+     * beside every other kernel in KernelAllocationTest's JVM, but allocated 1.2 kB a reading in the
+     * JVM of the whole test suite. Either way the states are the plain loops' bits.
      */
     public FastGrnnCell(int input, int hidden, float[] w, float[] w1, float[] w2, float[] u, float[] u1, float[] u2,
                         float[] bg, float[] bh, float sigmoidZeta, float sigmoidNu, boolean vectorProducts, boolean vectorGates) {

@@ -89,12 +89,12 @@ public final class Q15FastGrnnCell {
         this.nu = Q15.quantize(f.nu(), 15);
         boolean eligible = (vectorProducts || vectorGates) && VectorSupport.modulepresent() && gates == Gates.SMOOTH && w2 == null && u2 == null && Q15GrnnSimd.fits(hidden);
         this.vectorProducts = eligible && vectorProducts;
-        this.vectorGates = eligible && vectorGates && Math.max(Math.abs(nu), Math.abs(zeta + nu)) <= 65534;
+        this.vectorGates = eligible && vectorGates && hidden % Q15GrnnSimd.gateLanes() == 0 && Math.max(Math.abs(nu), Math.abs(zeta + nu)) <= 65534;
         // the batched gates (stepBatch): the same bits on the preferred int shape, whatever the hidden size; like the
         // per-sequence vector gates, JDK 21+ by default (JDK 17 compiled them to allocating code in the RNNPool layer)
         this.batchGates = vectorGates && VectorSupport.modulepresent() && gates == Gates.SMOOTH
                 && Math.max(Math.abs(nu), Math.abs(zeta + nu)) <= 65534;
-        int reps = batchGates ? lcm(hidden, Q15GrnnSimd.batchLanes()) : 0;
+        int reps = batchGates ? lcm(hidden, Q15GrnnSimd.gateLanes()) : 0;
         this.bgRep = new int[reps];
         this.bhRep = new int[reps];
         for (int i = 0; i < reps; i++) {
@@ -146,7 +146,7 @@ public final class Q15FastGrnnCell {
     /** Integers of scratch (pre-activation and the low-rank temporary, as longs' worth of ints). */
     public int scratchSize() {
         return hidden + Math.max(wRank, uRank) + (vectorProducts ? Q15GrnnSimd.productScratchInts() : 0)
-                + Math.max(vectorGates ? Q15GrnnSimd.scratchInts() : 0, batchGates ? Q15GrnnSimd.batchScratchInts() : 0);
+                + (batchGates ? Q15GrnnSimd.gateScratchInts() : 0);
     }
 
     /** Where in the scratch from {@code sOff} the vector products keep their sums, after the pre-activation and the low-rank temporary. */
@@ -209,7 +209,7 @@ public final class Q15FastGrnnCell {
     private void finishStep(short[] h, int hOff, int[] s, int sOff) {
         recurrent(s, sOff, h, hOff, s, sOff);
         if (vectorGates) {
-            Q15GrnnSimd.gates(s, sOff, bgPre, bhPre, SIGMOID_INT, SIGMOID_TOP, zeta, nu, h, hOff, hidden, s, gateScratch(sOff));
+            Q15GrnnSimd.gates(s, sOff, bgRep, bhRep, bgRep.length, SIGMOID_INT, SIGMOID_TOP, zeta, nu, h, hOff, hidden, s, gateScratch(sOff));
             return;
         }
         scalarGates(s, sOff, h, hOff);
@@ -224,8 +224,8 @@ public final class Q15FastGrnnCell {
     public void stepBatch(int[] pre, int preOff, short[] h, int hOff, int batch, int[] s, int sOff) {
         for (int b = 0; b < batch; b++) recurrent(pre, preOff + b * hidden, h, hOff + b * hidden, s, sOff);
         int n = batch * hidden;
-        if (batchGates && n % Q15GrnnSimd.batchLanes() == 0) {
-            Q15GrnnSimd.gatesBatch(pre, preOff, bgRep, bhRep, bgRep.length, SIGMOID_INT, SIGMOID_TOP, zeta, nu, h, hOff, n, s, gateScratch(sOff));
+        if (batchGates && n % Q15GrnnSimd.gateLanes() == 0) {
+            Q15GrnnSimd.gates(pre, preOff, bgRep, bhRep, bgRep.length, SIGMOID_INT, SIGMOID_TOP, zeta, nu, h, hOff, n, s, gateScratch(sOff));
             return;
         }
         for (int b = 0; b < batch; b++) scalarGates(pre, preOff + b * hidden, h, hOff + b * hidden);

@@ -69,6 +69,10 @@ class KernelAllocationTest {
         byte[] rx = new byte[20 * 24 * 16], ry = new byte[rnnPool.outH() * rnnPool.outW() * rnnPool.outC()];
         short[] pss = new short[rnnPool.scratchShorts()];
         int[] psi = new int[rnnPool.scratchInts()];
+        dev.winnow.runtime.family.FastGrnnCell floatCell = new dev.winnow.runtime.family.FastGrnnCell(3, 16, gaussian(rr, 48, 0.3), null, null,
+                gaussian(rr, 256, 0.3), null, null, gaussian(rr, 16, 0.3), gaussian(rr, 16, 0.3), 1f, 0f,
+                VectorSupport.fixedRegisterKernels(), VectorSupport.fixedRegisterKernels());
+        float[] fcx = gaussian(rr, 3, 1), fch = new float[16], fcs = new float[floatCell.scratchSize()];
         Runnable[] kernels = {
             () -> convV.run(x, 0, y, 0, convVs, 0),
             () -> convS.run(x, 0, y, 0),
@@ -88,6 +92,7 @@ class KernelAllocationTest {
             () -> stem.run(sx, 0, sy, 0, stemS, 0),
             () -> dwQ.run(dqx, 0, dqy, 0, dqs, 0),
             () -> rnnPool.run(rx, 0, ry, 0, pss, 0, psi, 0),
+            () -> floatCell.step(fcx, 0, fch, 0, fcs, 0),
             () -> cell.step(cx, 0, ch, 0, cs, 0),
             () -> {
                 cell.projectInput(cx, 0, cwx, 0, cs, 0);

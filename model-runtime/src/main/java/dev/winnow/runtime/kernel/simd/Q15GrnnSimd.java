@@ -3,8 +3,6 @@ package dev.winnow.runtime.kernel.simd;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.Vector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -18,11 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Q15GrnnSimd {
     private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
     private static final int LL = LS.length();
-    // as many int and short lanes as long lanes; with 128-bit vectors (2 longs) there is no 32-bit short shape,
-    // so there the cell stays on plain loops (fits is false)
+    // 128-bit vectors (2 longs) leave the cell on plain loops (fits is false)
     private static final boolean USABLE = LL >= 4;
-    private static final VectorSpecies<Integer> IS = USABLE ? VectorSpecies.of(int.class, VectorShape.forBitSize(LL * 32)) : null;
-    private static final VectorSpecies<Short> SS = USABLE ? VectorSpecies.of(short.class, VectorShape.forBitSize(LL * 16)) : null;
     private static final int PRE_FRAC = 11;
 
     private Q15GrnnSimd() {}
@@ -30,11 +25,6 @@ public final class Q15GrnnSimd {
     /** Whether {@code hidden} units fill whole vectors of this JVM's preferred shape (of at least four longs). */
     public static boolean fits(int hidden) {
         return USABLE && hidden % LL == 0;
-    }
-
-    /** Int scratch {@link #gates} needs: the two gates' pre-activations and the gather indices. */
-    public static int scratchInts() {
-        return 3 * LL;
     }
 
     /** Int scratch {@link #project} needs: one long vector's worth. */
@@ -73,61 +63,33 @@ public final class Q15GrnnSimd {
         acc.add(half).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left).reinterpretAsInts().intoArray(tmp, tmpOff);
     }
 
-    /**
-     * The gates and the state update, pre-activations (Q11) at {@code pre[preOff..]}, state (Q14) updated
-     * in place: z = σ(pre + bg), c = tanh(pre + bh) = 2σ(2(pre + bh)) − 1, h = z·h + (ζ(1 − z) + ν)·c.
-     * {@code sigmoid} is the Q15 table over [−8, 8] in steps of 1/16 with one repeated entry past its
-     * end; {@code top} is σ's value at and beyond 8. The gate ζ(1 − z) + ν lies between ν and ζ + ν, so
-     * max(|ν|, |ζ + ν|) ≤ 65534 keeps the update, gate times c, within 32 bits: every Q15 ζ and ν but the
-     * most negative pair.
-     */
-    public static void gates(int[] pre, int preOff, int[] bg, int[] bh, int[] sigmoid, int top, int zeta, int nu,
-                             short[] h, int hOff, int hidden, int[] idx, int idxOff) {
-        // the two sigmoids go through int scratch, not vector arguments and results: a vector that crosses a call
-        // C2 did not inline is boxed
-        final int zAt = idxOff + LL, cAt = idxOff + 2 * LL;
-        for (int g = 0; g < hidden; g += LL) {
-            IntVector p = IntVector.fromArray(IS, pre, preOff + g);
-            p.add(IntVector.fromArray(IS, bg, g)).intoArray(idx, zAt);
-            p.add(IntVector.fromArray(IS, bh, g)).mul(2).intoArray(idx, cAt);
-            sigmoid(idx, zAt, sigmoid, top, idx, idxOff);
-            sigmoid(idx, cAt, sigmoid, top, idx, idxOff);
-            IntVector z = IntVector.fromArray(IS, idx, zAt);
-            IntVector c = IntVector.fromArray(IS, idx, cAt).mul(2).sub(1 << 15);
-            IntVector hv = (IntVector) ShortVector.fromArray(SS, h, hOff + g).convertShape(VectorOperators.S2I, IS, 0);
-            IntVector keep = z.mul(hv);                                                        // Q15 · Q14 = Q29
-            IntVector gate = z.neg().add(1 << 15).mul(zeta).add(1 << 14).lanewise(VectorOperators.ASHR, 15).add(nu); // Q15
-            IntVector update = gate.mul(c);                                                    // Q30
-            IntVector next = keep.add(1 << 14).lanewise(VectorOperators.ASHR, 15)
-                    .add(update.add(1 << 15).lanewise(VectorOperators.ASHR, 16))
-                    .max(Short.MIN_VALUE).min(Short.MAX_VALUE);
-            Vector<Short> s = next.convertShape(VectorOperators.I2S, SS, 0);
-            ((ShortVector) s).intoArray(h, hOff + g);
-        }
-    }
-
     private static final VectorSpecies<Integer> BI = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Short> BS = VectorSpecies.of(short.class, VectorShape.forBitSize(BI.length() * 16));
     private static final int BL = BI.length();
 
-    /** Elements per vector of {@link #gatesBatch}: {@code n} must be a multiple of it. */
-    public static int batchLanes() {
+    /** Units per vector of {@link #gates}: {@code n} must be a multiple of it. */
+    public static int gateLanes() {
         return BL;
     }
 
-    /** Int scratch {@link #gatesBatch} needs. */
-    public static int batchScratchInts() {
+    /** Int scratch {@link #gates} needs: the two gates' pre-activations and the gather indices. */
+    public static int gateScratchInts() {
         return 3 * BL;
     }
 
     /**
-     * {@link #gates} over {@code n} units of several sequences side by side (n a multiple of
-     * {@link #batchLanes}), on the preferred int shape, the one the other int kernels use (JDK 17
-     * boxes the vectors of every int kernel once a second int shape runs in the JVM). Unit i takes the
-     * biases at {@code i % reps} of {@code bg} and {@code bh}, which hold the cell's biases repeated to
-     * {@code reps} entries, a multiple of both the hidden size and the lanes.
+     * The gates and the state update of {@code n} units (n a multiple of {@link #gateLanes}), one
+     * sequence's or several sequences' side by side: pre-activations (Q11) at {@code pre[preOff..]},
+     * states (Q14) updated in place: z = σ(pre + bg), c = tanh(pre + bh) = 2σ(2(pre + bh)) − 1,
+     * h = z·h + (ζ(1 − z) + ν)·c. Unit i takes the biases at {@code i % reps} of {@code bg} and
+     * {@code bh}, which hold the cell's biases repeated to {@code reps} entries, a multiple of both the
+     * hidden size and the lanes. {@code sigmoid} is the Q15 table over [−8, 8] in steps of 1/16 with one
+     * repeated entry past its end; {@code top} is σ's value at and beyond 8. The gate ζ(1 − z) + ν lies
+     * between ν and ζ + ν, so max(|ν|, |ζ + ν|) ≤ 65534 keeps the update within 32 bits. On the
+     * preferred int shape, the one every int kernel uses: on JDK 17 a second int shape in the JVM made
+     * C2 box the vectors of both.
      */
-    public static void gatesBatch(int[] pre, int preOff, int[] bg, int[] bh, int reps, int[] sigmoid, int top, int zeta, int nu,
+    public static void gates(int[] pre, int preOff, int[] bg, int[] bh, int reps, int[] sigmoid, int top, int zeta, int nu,
                                   short[] h, int hOff, int n, int[] idx, int idxOff) {
         final int zAt = idxOff + BL, cAt = idxOff + 2 * BL;
         for (int i = 0; i < n; i += BL) {
@@ -135,8 +97,8 @@ public final class Q15GrnnSimd {
             IntVector p = IntVector.fromArray(BI, pre, preOff + i);
             p.add(IntVector.fromArray(BI, bg, b)).intoArray(idx, zAt);
             p.add(IntVector.fromArray(BI, bh, b)).mul(2).intoArray(idx, cAt);
-            sigmoidBatch(idx, zAt, sigmoid, top, idx, idxOff);
-            sigmoidBatch(idx, cAt, sigmoid, top, idx, idxOff);
+            sigmoid(idx, zAt, sigmoid, top, idx, idxOff);
+            sigmoid(idx, cAt, sigmoid, top, idx, idxOff);
             IntVector z = IntVector.fromArray(BI, idx, zAt);
             IntVector c = IntVector.fromArray(BI, idx, cAt).mul(2).sub(1 << 15);
             IntVector hv = (IntVector) ShortVector.fromArray(BS, h, hOff + i).convertShape(VectorOperators.S2I, BI, 0);
@@ -150,7 +112,7 @@ public final class Q15GrnnSimd {
         }
     }
 
-    private static void sigmoidBatch(int[] v, int vOff, int[] table, int top, int[] idx, int idxOff) {
+    private static void sigmoid(int[] v, int vOff, int[] table, int top, int[] idx, int idxOff) {
         IntVector x = IntVector.fromArray(BI, v, vOff);
         IntVector pos = x.max(-(8 << PRE_FRAC)).min(8 << PRE_FRAC).add(8 << PRE_FRAC).lanewise(VectorOperators.LSHL, 4);
         IntVector frac = pos.and((1 << PRE_FRAC) - 1);
@@ -161,17 +123,4 @@ public final class Q15GrnnSimd {
         r.blend(top, x.compare(VectorOperators.GE, 8 << PRE_FRAC)).intoArray(v, vOff);
     }
 
-    /** σ in Q15 of the Q11 values at v[vOff..], in place: the table interpolated linearly, as the scalar cell does. */
-    private static void sigmoid(int[] v, int vOff, int[] table, int top, int[] idx, int idxOff) {
-        IntVector x = IntVector.fromArray(IS, v, vOff);
-        IntVector pos = x.max(-(8 << PRE_FRAC)).min(8 << PRE_FRAC).add(8 << PRE_FRAC).lanewise(VectorOperators.LSHL, 4);
-        IntVector step = pos.lanewise(VectorOperators.ASHR, PRE_FRAC);
-        IntVector frac = pos.and((1 << PRE_FRAC) - 1);
-        step.intoArray(idx, idxOff);
-        IntVector lo = IntVector.fromArray(IS, table, 0, idx, idxOff);
-        IntVector hi = IntVector.fromArray(IS, table, 1, idx, idxOff);
-        IntVector r = hi.sub(lo).mul(frac).add(1 << (PRE_FRAC - 1)).lanewise(VectorOperators.ASHR, PRE_FRAC).add(lo);
-        VectorMask<Integer> beyond = x.compare(VectorOperators.GE, 8 << PRE_FRAC);
-        r.blend(top, beyond).intoArray(v, vOff);
-    }
 }
