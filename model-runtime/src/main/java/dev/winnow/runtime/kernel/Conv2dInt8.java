@@ -72,12 +72,9 @@ public abstract sealed class Conv2dInt8 implements KernelDispatch.Variant<byte[]
     public static KernelDispatch.Chosen<Conv2dInt8> dispatch(String op, KernelDispatch.Mode mode, ConvGeometry g, byte[] filterOhwi, float[] filterScales,
                                                              int[] bias, QuantParams in, QuantParams out, Activation act) {
         Conv2dInt8 reference = reference(g, filterOhwi, filterScales, bias, in, out, act);
-        List<Conv2dInt8> variants = new ArrayList<>();
-        Conv2dInt8 byShape = prepare(g, filterOhwi, filterScales, bias, in, out, act);
-        variants.add(byShape instanceof Conv2dInt8Reference ? reference : byShape);
+        List<Conv2dInt8> all = new ArrayList<>(List.of(reference));
         if (mode == KernelDispatch.Mode.TIMED) {
             boolean module = VectorSupport.modulepresent();
-            List<Conv2dInt8> all = new ArrayList<>(List.of(reference));
             if (Conv2dInt8ByRows.fits(g)) {
                 all.add(new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, false));
                 if (module) all.add(new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, true));
@@ -86,14 +83,8 @@ public abstract sealed class Conv2dInt8 implements KernelDispatch.Variant<byte[]
                 all.add(new Conv2dInt8Packed(g, filterOhwi, filterScales, bias, in, out, act));
                 if (module && ConvInt8Simd.fits(g.outC())) all.add(new Conv2dInt8Interior4(g, filterOhwi, filterScales, bias, in, out, act));
             }
-            for (Conv2dInt8 v : all) {
-                if (variants.stream().noneMatch(c -> c.name().equals(v.name()))) variants.add(v);
-            }
         }
-        byte[] input = KernelDispatch.pseudoRandomBytes(g.inH() * g.inW() * g.inC(), g.outC() * 31L + g.kH());
-        int outputs = g.outH() * g.outW() * g.outC();
-        return KernelDispatch.choose(op, mode, variants, reference, input, () -> new byte[outputs], g.outH(), g.outW() * g.outC(),
-                KernelDispatch::bitsDiffer);
+        return KernelDispatch.chooseInt8(op, mode, prepare(g, filterOhwi, filterScales, bias, in, out, act), reference, all, g, g.outC() * 31L + g.kH());
     }
 
     @Override

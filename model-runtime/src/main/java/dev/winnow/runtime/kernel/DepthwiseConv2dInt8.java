@@ -72,20 +72,12 @@ public abstract sealed class DepthwiseConv2dInt8 implements KernelDispatch.Varia
     public static KernelDispatch.Chosen<DepthwiseConv2dInt8> dispatch(String op, KernelDispatch.Mode mode, ConvGeometry g, byte[] filter, float[] filterScales,
                                                                       int[] bias, QuantParams in, QuantParams out, Activation act) {
         DepthwiseConv2dInt8 reference = reference(g, filter, filterScales, bias, in, out, act);
-        List<DepthwiseConv2dInt8> variants = new ArrayList<>();
-        DepthwiseConv2dInt8 byShape = prepare(g, filter, filterScales, bias, in, out, act);
-        variants.add(byShape instanceof DepthwiseInt8Reference ? reference : byShape);
+        List<DepthwiseConv2dInt8> all = new ArrayList<>(List.of(reference));
         if (mode == KernelDispatch.Mode.TIMED && g.outC() == g.inC()) {
-            List<DepthwiseConv2dInt8> all = new ArrayList<>(List.of(reference, new DepthwiseInt8Channels(g, filter, filterScales, bias, in, out, act)));
+            all.add(new DepthwiseInt8Channels(g, filter, filterScales, bias, in, out, act));
             if (VectorSupport.modulepresent() && g.outC() >= DepthwiseInt8Simd.lanes()) all.add(new DepthwiseInt8Vector(g, filter, filterScales, bias, in, out, act));
-            for (DepthwiseConv2dInt8 v : all) {
-                if (variants.stream().noneMatch(c -> c.name().equals(v.name()))) variants.add(v);
-            }
         }
-        byte[] input = KernelDispatch.pseudoRandomBytes(g.inH() * g.inW() * g.inC(), g.outC() * 37L + g.kH());
-        int outputs = g.outH() * g.outW() * g.outC();
-        return KernelDispatch.choose(op, mode, variants, reference, input, () -> new byte[outputs], g.outH(), g.outW() * g.outC(),
-                KernelDispatch::bitsDiffer);
+        return KernelDispatch.chooseInt8(op, mode, prepare(g, filter, filterScales, bias, in, out, act), reference, all, g, g.outC() * 37L + g.kH());
     }
 
     @Override

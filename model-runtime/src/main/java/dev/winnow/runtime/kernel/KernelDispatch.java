@@ -120,6 +120,26 @@ public final class KernelDispatch {
         return new Chosen<>(best, new Choice(best.name(), String.format(Locale.ROOT, "timed %.1f us, fastest of %d", bestNanos / 1e3, agreeing.size())));
     }
 
+    /**
+     * {@link #choose} for an int8 convolution of geometry {@code g}: its variants are {@code byShape}
+     * (the reference when that is what the shape rules chose) and, when timed, every one of
+     * {@code candidates} by a name not already listed; the self-check input is pseudo-random bytes
+     * from {@code seed}, and the outputs are compared bit for bit.
+     */
+    public static <V extends Variant<byte[]>> Chosen<V> chooseInt8(String op, Mode mode, V byShape, V reference, List<V> candidates,
+                                                                  dev.winnow.runtime.kernel.base.ConvGeometry g, long seed) {
+        List<V> variants = new ArrayList<>();
+        variants.add(byShape.name().equals(reference.name()) ? reference : byShape);
+        if (mode == Mode.TIMED) {
+            for (V v : candidates) {
+                if (variants.stream().noneMatch(c -> c.name().equals(v.name()))) variants.add(v);
+            }
+        }
+        byte[] input = pseudoRandomBytes(g.inH() * g.inW() * g.inC(), seed);
+        int outputs = g.outH() * g.outW() * g.outC();
+        return choose(op, mode, variants, reference, input, () -> new byte[outputs], g.outH(), g.outW() * g.outC(), KernelDispatch::bitsDiffer);
+    }
+
     /** Row bands [from, to) of the self-check: the first two rows, two in the middle, the last two. */
     static int[][] checkBands(int rows) {
         if (rows <= 6) return new int[][] {{0, rows}};
