@@ -1,5 +1,6 @@
 package dev.winnow.runtime.family;
 
+import static dev.winnow.runtime.testing.Tensors.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,12 +17,6 @@ import org.junit.jupiter.api.Test;
  * its row, column and bidirectional passes, gives what the sequential passes give.
  */
 class Q15BatchStepTest {
-    private static float[] gaussian(Random r, int n, double std) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * std);
-        return v;
-    }
-
     @Test
     void aBatchedStepEqualsEachSequenceSteppedAlone() {
         assertTrue(VectorSupport.modulepresent(), "the tests run with the Vector API module");
