@@ -71,7 +71,7 @@ class KernelAllocationTest {
         int[] psi = new int[rnnPool.scratchInts()];
         dev.winnow.runtime.family.FastGrnnCell floatCell = new dev.winnow.runtime.family.FastGrnnCell(3, 16, gaussian(rr, 48, 0.3), null, null,
                 gaussian(rr, 256, 0.3), null, null, gaussian(rr, 16, 0.3), gaussian(rr, 16, 0.3), 1f, 0f,
-                VectorSupport.fixedRegisterKernels(), VectorSupport.fixedRegisterKernels());
+                VectorSupport.available(), VectorSupport.available());   // the path each JDK takes by default
         float[] fcx = gaussian(rr, 3, 1), fch = new float[16], fcs = new float[floatCell.scratchSize()];
         Runnable[] kernels = {
             () -> convV.run(x, 0, y, 0, convVs, 0),

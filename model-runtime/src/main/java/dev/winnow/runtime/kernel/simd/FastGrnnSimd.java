@@ -15,10 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  * NaN) are redone by the scalar code.
  */
 public final class FastGrnnSimd {
-    // the preferred shape, the one the float convolutions use, and its int twin in exp: on JDK 17 a second float or
-    // int shape in the JVM made C2 box the vectors of every kernel of that type. So on AVX-512 a cell needs a
-    // hidden size that is a multiple of 16 for this path (8 lanes were chosen before for hidden sizes of 8, 24, ...)
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() >= 4 ? FloatVector.SPECIES_PREFERRED : null;
+    // one species for every cell, a constant, as the Vector API needs to compile to vector instructions: 8 lanes
+    // (hidden sizes are multiples of 8 far more often than of 16; RNNPool's cells have 8), 4 on 128-bit hardware.
+    // On AVX-512 that is a second float shape beside the convolutions' preferred one, which JDK 17 would compile
+    // to boxing code in both; the cells use this path on JDK 21+ only by default (FastGrnnCell), where it does not
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() >= 8 ? FloatVector.SPECIES_256
+            : FloatVector.SPECIES_PREFERRED.length() >= 4 ? FloatVector.SPECIES_128 : null;
     private static final int L = S == null ? 0 : S.length();
 
     private FastGrnnSimd() {}
