@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Records per second of the same Flink job with the model step and with an identity map in its place
 # (flink-operators' JobThroughputHarness on a local MiniCluster). Optional argument: a frame model .wnm.
-# --sensor-only skips the frame jobs, --runs N sets the paired runs (the first is warm-up).
+# --sensor-only skips the frame jobs, --runs N sets the paired runs (the first is warm-up), --parallelism P
+# the operators' parallelism (default 2).
 # With --hot-swap: how long an alias move takes to reach every subtask (HotSwapLatencyHarness).
 # With --fastgrnn [--runs N] [--sensors S] [--hidden H]: readings/s through StreamingFastGrnn against an
 # identity map after the keyBy (StreamingFastGrnnThroughputHarness).

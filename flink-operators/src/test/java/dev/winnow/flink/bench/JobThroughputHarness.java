@@ -33,12 +33,12 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Records per second of the same job with the model step and with an identity map in its place, on
- * a local MiniCluster (parallelism 2 on this 2-core machine): a Bonsai of Letter-26 shape (random
+ * a local MiniCluster (parallelism 2 on this 2-core machine, or {@code --parallelism P}): a Bonsai of Letter-26 shape (random
  * weights: speed does not depend on them) on sensor windows, and a frame model on 320x240 frames.
  * Prints a table of the best of several alternating runs and the ratio, and the median of the paired
  * ratios (more robust when something else loads the machine). Not a test: timings only.
  *
- * <pre>scripts/job-throughput.sh [--sensor-only] [--runs N] [frame-model.wnm]</pre>
+ * <pre>scripts/job-throughput.sh [--sensor-only] [--runs N] [--parallelism P] [frame-model.wnm]</pre>
  */
 public final class JobThroughputHarness {
     static final int CHANNELS = 2, BANDS = 4, SENSORS = 64;
@@ -46,11 +46,13 @@ public final class JobThroughputHarness {
 
     public static void main(String[] args) throws Exception {
         int runs = 5; // the first is warm-up for the JIT and the MiniCluster; the table takes the best of each
+        int parallelism = 2;
         boolean framesToo = true;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--sensor-only")) framesToo = false;
             else if (args[i].equals("--runs") && i + 1 < args.length) runs = Math.max(2, Integer.parseInt(args[++i]));
+            else if (args[i].equals("--parallelism") && i + 1 < args.length) parallelism = Math.max(1, Integer.parseInt(args[++i]));
             else rest.add(args[i]);
         }
         args = rest.toArray(new String[0]);
@@ -81,15 +83,15 @@ public final class JobThroughputHarness {
         for (int r = 0; r < runs; r++) {
             // alternate which of the pair goes first, so a drift in machine load favours neither
             if (r % 2 == 0) {
-                sensorIdentity[r] = sensorJob(null);
-                sensorModel[r] = sensorJob(bonsai);
+                sensorIdentity[r] = sensorJob(null, parallelism);
+                sensorModel[r] = sensorJob(bonsai, parallelism);
             } else {
-                sensorModel[r] = sensorJob(bonsai);
-                sensorIdentity[r] = sensorJob(null);
+                sensorModel[r] = sensorJob(bonsai, parallelism);
+                sensorIdentity[r] = sensorJob(null, parallelism);
             }
             if (framesToo) {
-                frameIdentity[r] = frameJob(null);
-                frameModelRate[r] = frameJob(frameModel);
+                frameIdentity[r] = frameJob(null, parallelism);
+                frameModelRate[r] = frameJob(frameModel, parallelism);
             }
             System.out.printf("run %d: sensors %,.0f / %,.0f readings/s, frames %,.0f / %,.0f frames/s (model / identity)%n",
                     r + 1, sensorModel[r], sensorIdentity[r], frameModelRate[r], frameIdentity[r]);
@@ -99,7 +101,7 @@ public final class JobThroughputHarness {
         Arrays.sort(paired);
         System.out.printf("Bonsai job / identity job, median of runs 2-%d: %.1f%%%n", runs, 100 * (paired[(runs - 2) / 2] + paired[(runs - 1) / 2]) / 2);
         System.out.println();
-        System.out.println("| job (parallelism 2, MiniCluster), best of runs 2-" + runs + " | with model | with identity map | ratio |");
+        System.out.println("| job (parallelism " + parallelism + ", MiniCluster), best of runs 2-" + runs + " | with model | with identity map | ratio |");
         System.out.println("|---|---|---|---|");
         row("Bonsai on sensor windows (readings/s)", best(sensorModel), best(sensorIdentity));
         if (framesToo) row("frame model on 320x240 frames (frames/s)", best(frameModelRate), best(frameIdentity));
@@ -113,14 +115,14 @@ public final class JobThroughputHarness {
         return Arrays.stream(a, 1, a.length).max().orElse(0);
     }
 
-    static StreamExecutionEnvironment env() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+    static StreamExecutionEnvironment env(int parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         env.getConfig().enableObjectReuse();
         return env;
     }
 
-    static double sensorJob(byte[] model) throws Exception {
-        StreamExecutionEnvironment env = env();
+    static double sensorJob(byte[] model, int parallelism) throws Exception {
+        StreamExecutionEnvironment env = env(parallelism);
         DataGeneratorSource<SensorReading> source = new DataGeneratorSource<>(i -> {
             float t = i / (float) SENSORS;
             return new SensorReading("s" + (i % SENSORS), i * 10, new float[] {(float) Math.sin(t * 0.3), (float) Math.cos(t * 0.7 + (i % 7))});
@@ -142,8 +144,8 @@ public final class JobThroughputHarness {
         return READINGS * 1000.0 / r.getNetRuntime();
     }
 
-    static double frameJob(byte[] model) throws Exception {
-        StreamExecutionEnvironment env = env();
+    static double frameJob(byte[] model, int parallelism) throws Exception {
+        StreamExecutionEnvironment env = env(parallelism);
         Random random = new Random(3);
         List<byte[]> pool = new ArrayList<>();
         for (int i = 0; i < 16; i++) {

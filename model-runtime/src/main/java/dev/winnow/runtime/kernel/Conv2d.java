@@ -2,6 +2,7 @@ package dev.winnow.runtime.kernel;
 
 import dev.winnow.runtime.kernel.base.ConvGeometry;
 
+import dev.winnow.runtime.kernel.simd.ConvPixelsSimd;
 import dev.winnow.runtime.kernel.simd.ConvSimd;
 
 /**
@@ -33,7 +34,9 @@ public final class Conv2d {
      * Float convolution. With the Vector API chosen, every geometry runs as a matrix product on
      * {@link ConvSimd}: a pointwise convolution directly over the HWC input (pixels × input channels), any
      * other one output row at a time over that row's receptive fields gathered into scratch (im2col, zeros in
-     * the padding). Those vector accumulators stay in registers on JDK 17 too, so the choice is
+     * the padding); a single-channel input with fewer output channels than a vector (a grayscale stem)
+     * runs on {@link ConvPixelsSimd} instead, output pixels across the lanes. Those vector accumulators
+     * stay in registers on JDK 17 too, so the choice is
      * {@link VectorSupport#fixedRegisterKernels()}: whenever the module is present. Otherwise plain loops.
      */
     public static final class Float32 implements KernelDispatch.Variant<float[]> {
@@ -44,6 +47,7 @@ public final class Conv2d {
         private final float max;
         private final boolean vector;
         private final boolean gathered;  // not pointwise: rows of receptive fields are gathered into scratch
+        private final boolean byPixels;  // one input channel, few output channels: output pixels across the lanes (ConvPixelsSimd)
         private final float[] packed;    // the filter packed for ConvSimd.gemm, or null
         private final float[] packedBias;
 
@@ -60,13 +64,14 @@ public final class Conv2d {
             this.max = act.max;
             this.vector = vector && VectorSupport.modulepresent();
             this.gathered = !g.isPointwise();
+            this.byPixels = this.vector && ConvPixelsSimd.fits(g.inC(), g.outC());
             this.packed = this.vector ? ConvSimd.pack(w, g.kH() * g.kW() * g.inC(), g.outC()) : null;
             this.packedBias = this.vector ? ConvSimd.packBias(this.bias, g.outC()) : null;
         }
 
         public ConvGeometry geometry() { return g; }
 
-        @Override public String name() { return vector ? "fp32-vector" : "fp32-scalar"; }
+        @Override public String name() { return byPixels ? "fp32-pixels-vector" : vector ? "fp32-vector" : "fp32-scalar"; }
 
         @Override public void runOnce(float[] in, float[] out) { run(in, 0, out, 0); }
 
@@ -89,6 +94,7 @@ public final class Conv2d {
         /** Float scratch {@link #run(float[], int, float[], int, float[], int)} needs: one row of receptive fields and a tile. */
         public int scratchFloats() {
             if (!vector) return 0;
+            if (byPixels) return (g.kH() * g.kW() + g.outC()) * g.outW();
             return (gathered ? g.outW() * g.kH() * g.kW() * g.inC() : 0) + ConvSimd.tileFloats(g.outC());
         }
 
@@ -106,6 +112,14 @@ public final class Conv2d {
                 return;
             }
             final int k = g.kH() * g.kW() * g.inC(), outC = g.outC();
+            if (byPixels) {
+                final int outW = g.outW(), planar = sOff + k * outW;
+                for (int oh = 0; oh < g.outH(); oh++) {
+                    tapRows(in, inOff, oh, s, sOff);
+                    ConvPixelsSimd.row(s, sOff, k, outW, w, bias, outC, min, max, s, planar, out, outOff + oh * outW * outC);
+                }
+                return;
+            }
             if (!gathered) {
                 ConvSimd.gemm(g.outH() * g.outW(), k, in, inOff, packed, packedBias, outC, min, max, out, outOff, s, sOff);
                 return;
@@ -137,6 +151,26 @@ public final class Conv2d {
                             else System.arraycopy(in, inOff + (ih * inW + iw) * inC, s, d + kw * inC, inC);
                         }
                     }
+                }
+            }
+        }
+
+        /**
+         * For each tap (kh, kw) of output row oh, the single-channel input value it reads at every output
+         * pixel of the row, one contiguous row per tap; zeros outside the input.
+         */
+        private void tapRows(float[] in, int inOff, int oh, float[] s, int sOff) {
+            final int inW = g.inW(), inH = g.inH(), kW = g.kW(), outW = g.outW(), sw = g.strideW(), pl = g.padLeft();
+            int ih0 = oh * g.strideH() - g.padTop();
+            for (int kh = 0, d = sOff; kh < g.kH(); kh++) {
+                int ih = ih0 + kh, rowAt = inOff + ih * inW;
+                boolean inside = ih >= 0 && ih < inH;
+                for (int kw = 0; kw < kW; kw++, d += outW) {
+                    if (!inside) {
+                        java.util.Arrays.fill(s, d, d + outW, 0f);
+                        continue;
+                    }
+                    for (int ow = 0, iw = kw - pl; ow < outW; ow++, iw += sw) s[d + ow] = iw >= 0 && iw < inW ? in[rowAt + iw] : 0f;
                 }
             }
         }

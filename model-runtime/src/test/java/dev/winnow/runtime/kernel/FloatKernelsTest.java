@@ -52,6 +52,28 @@ class FloatKernelsTest {
      * of four, wide inputs, and gathered (non-pointwise) geometries with padding and stride, run through
      * a scratch offset inside a larger array as an op does.
      */
+    @Test
+    void singleChannelNarrowConvsRunPixelsAcrossTheLanes() {
+        Random r = new Random(29);
+        // the detector's stem, and odd sizes, strides, filters and padding that leave tails and border pixels
+        int[][] cases = {{240, 320, 4, 3, 2, 1}, {13, 17, 7, 3, 1, 0}, {9, 11, 15, 5, 2, 1}, {1, 1, 3, 3, 1, 1}, {6, 40, 1, 3, 2, 0}};
+        for (int[] c : cases) {
+            ConvGeometry g = c[5] == 1 ? ConvGeometry.same(c[0], c[1], 1, c[2], c[3], c[3], c[4], c[4])
+                    : ConvGeometry.valid(c[0], c[1], 1, c[2], c[3], c[3], c[4], c[4]);
+            float[] x = gaussian(r, g.inputSize(), 1), f = gaussian(r, c[2] * c[3] * c[3], 0.5), b = gaussian(r, c[2], 0.5);
+            Conv2d.Float32 conv = new Conv2d.Float32(g, f, b, Activation.RELU6, true);
+            assertEquals(VectorSupport.modulepresent() ? "fp32-pixels-vector" : "fp32-scalar", conv.name(), java.util.Arrays.toString(c));
+            float[] arena = new float[4 + g.outputSize() + 2 + conv.scratchFloats()];
+            java.util.Arrays.fill(arena, Float.NaN);  // scratch must be written before it is read
+            conv.run(padded(x, 3), 3, arena, 4, arena, 4 + g.outputSize() + 2);
+            double[] ref = ReferenceOps.conv2d(toDouble(x), c[0], c[1], 1, toDouble(f), toDouble(b), c[2], c[3], c[3], c[4], c[4],
+                    g.padTop(), g.padLeft(), g.outH(), g.outW(), 0, 6);
+            assertTrue(maxAbsDiff(arena, 4, ref) < tol(c[3] * c[3], 1), java.util.Arrays.toString(c) + " " + g);
+            for (int i = 0; i < 4; i++) assertTrue(Float.isNaN(arena[i]), "wrote before the output");
+            for (int i = 4 + g.outputSize(); i < 6 + g.outputSize(); i++) assertTrue(Float.isNaN(arena[i]), "wrote past the output");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void convChannelCountsAndTails(boolean vector) {

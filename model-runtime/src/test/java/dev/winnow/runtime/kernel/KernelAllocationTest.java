@@ -73,6 +73,8 @@ class KernelAllocationTest {
                 gaussian(rr, 256, 0.3), null, null, gaussian(rr, 16, 0.3), gaussian(rr, 16, 0.3), 1f, 0f,
                 VectorSupport.available(), VectorSupport.available());   // the path each JDK takes by default
         float[] fcx = gaussian(rr, 3, 1), fch = new float[16], fcs = new float[floatCell.scratchSize()];
+        Conv2d.Float32 stemF = new Conv2d.Float32(sg, gaussian(rr, 4 * 9, 1), null, Activation.RELU6, VectorSupport.fixedRegisterKernels());
+        float[] sfx = gaussian(rr, sg.inputSize(), 1), sfy = new float[sg.outputSize()], sfs = new float[Math.max(1, stemF.scratchFloats())];
         Runnable[] kernels = {
             () -> convV.run(x, 0, y, 0, convVs, 0),
             () -> convS.run(x, 0, y, 0),
@@ -93,6 +95,7 @@ class KernelAllocationTest {
             () -> dwQ.run(dqx, 0, dqy, 0, dqs, 0),
             () -> rnnPool.run(rx, 0, ry, 0, pss, 0, psi, 0),
             () -> floatCell.step(fcx, 0, fch, 0, fcs, 0),
+            () -> stemF.run(sfx, 0, sfy, 0, sfs, 0),
             () -> cell.step(cx, 0, ch, 0, cs, 0),
             () -> {
                 cell.projectInput(cx, 0, cwx, 0, cs, 0);

@@ -1,0 +1,54 @@
+package dev.winnow.runtime.kernel.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API float convolution of a single-channel input into a few output channels (a grayscale
+ * stem: 1 → 4), output pixels across the lanes instead of output channels, which would fill a
+ * quarter of a vector. For each output row the caller lays out, per filter tap, the input values
+ * that tap reads for every output pixel of the row (zeros in the padding): a contiguous row per tap.
+ * Then each output channel is a sum over the taps of a broadcast weight times that row, one fused
+ * multiply-add per tap and vector of pixels, with the accumulator in a register; the channels are
+ * interleaved into HWC at the end. Stateless.
+ */
+public final class ConvPixelsSimd {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private ConvPixelsSimd() {}
+
+    /** True when the output channels would fill less than a vector: then pixels across the lanes pay. */
+    public static boolean fits(int inC, int outC) {
+        return inC == 1 && outC < L;
+    }
+
+    /**
+     * One output row: {@code taps} rows of {@code outW} values at {@code x[xOff + t·outW]}, filter
+     * {@code w[t·outC + oc]} (HWIO with one input channel), clamped to [min, max], written HWC at
+     * {@code out[o]}. {@code planar} holds {@code outC·outW} floats of scratch.
+     */
+    public static void row(float[] x, int xOff, int taps, int outW, float[] w, float[] bias, int outC, float min, float max,
+                           float[] planar, int pOff, float[] out, int o) {
+        final int whole = S.loopBound(outW);
+        for (int oc = 0; oc < outC; oc++) {
+            int p = pOff + oc * outW;
+            for (int ow = 0; ow < whole; ow += L) accumulate(x, xOff + ow, taps, outW, w, oc, outC, bias[oc], min, max, planar, p + ow);
+            for (int ow = whole; ow < outW; ow++) {
+                float a = bias[oc];
+                for (int t = 0; t < taps; t++) a += x[xOff + t * outW + ow] * w[t * outC + oc];
+                planar[p + ow] = Math.min(max, Math.max(min, a));
+            }
+        }
+        for (int ow = 0; ow < outW; ow++) {
+            for (int oc = 0; oc < outC; oc++) out[o + ow * outC + oc] = planar[pOff + oc * outW + ow];
+        }
+    }
+
+    private static void accumulate(float[] x, int xb, int taps, int outW, float[] w, int oc, int outC, float bias, float min, float max,
+                                   float[] planar, int at) {
+        FloatVector a = FloatVector.broadcast(S, bias);
+        for (int t = 0; t < taps; t++) a = FloatVector.fromArray(S, x, xb + t * outW).fma(FloatVector.broadcast(S, w[t * outC + oc]), a);
+        a.max(min).min(max).intoArray(planar, at);
+    }
+}
