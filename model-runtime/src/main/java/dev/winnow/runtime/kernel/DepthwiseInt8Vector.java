@@ -34,7 +34,7 @@ final class DepthwiseInt8Vector extends DepthwiseConv2dInt8 {
         this.rq = vectorRequantization ? new RequantizeSimd(requantizer) : null;
     }
 
-    /** Four pixels' accumulators and one output row's widened input rows. */
+    /** Four pixels' accumulators. */
     @Override
     public int scratchInts() { return DepthwiseInt8Simd.scratchInts(g); }
 

@@ -11,14 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API int8 depthwise convolution (multiplier 1, at least one vector of channels), the int8
- * twin of {@link DepthwiseSimd}: for each output row, the input rows its windows read are widened to
- * int with the zero point subtracted, once, into the caller's scratch; then channels run across int
- * lanes, and four neighbouring output pixels of a row share each filter vector where their windows
- * lie inside the input. Widening inside the tap loop instead made JDK 17's C2 box the accumulators
- * (a megabyte per call); over int rows the loops have the float kernel's shape, which it keeps in
- * registers. The int32 sums land in the scratch, and each pixel's channels become int8 through
- * {@link RequantizeSimd} or, where the caller passes none, the scalar {@link Requantizer}. Integer lanes wrap as Java's int arithmetic does, so the results are the
- * reference loops' bit for bit. Channels past the last whole vector are the vector at
+ * twin of {@link DepthwiseSimd}: channels across int lanes, each tap's input bytes widened by one
+ * conversion with the zero point subtracted, and four neighbouring output pixels of a row sharing
+ * each filter vector where their windows lie inside the input. The int32 sums land in the scratch,
+ * and each pixel's channels become int8 through {@link RequantizeSimd} or, where the caller passes
+ * none, the scalar {@link Requantizer}. Integer lanes wrap as Java's int arithmetic does, so the
+ * results are the reference loops' bit for bit. Channels past the last whole vector are the vector at
  * {@code channels − L}, recomputed with the same sums. Stateless.
  */
 public final class DepthwiseInt8Simd {
@@ -32,9 +30,9 @@ public final class DepthwiseInt8Simd {
         return L;
     }
 
-    /** Scratch ints {@link #depthwise} needs: four pixels' sums and the widened rows of one output row's windows. */
+    /** Scratch ints {@link #depthwise} needs: four pixels' sums. */
     public static int scratchInts(ConvGeometry g) {
-        return 4 * g.outC() + g.kH() * g.inW() * g.inC();
+        return 4 * g.outC();
     }
 
     /**
@@ -44,16 +42,15 @@ public final class DepthwiseInt8Simd {
     public static void depthwise(ConvGeometry g, int[] w, int[] bias, int zp, Requantizer scalar, RequantizeSimd rq, DepthwiseTaps taps,
                                  byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
         final int c = g.outC(), inW = g.inW(), inH = g.inH(), kH = g.kH(), outW = g.outW(), rowLen = inW * c;
-        final int nv = (c + L - 1) / L, ps = g.strideW() * c, fullTo = taps.fullTo, rows = sOff + 4 * c;
+        final int nv = (c + L - 1) / L, ps = g.strideW() * c, fullTo = taps.fullTo;
         for (int oh = 0; oh < g.outH(); oh++) {
             int ih0 = oh * g.strideH() - g.padTop();
-            int kh0 = Math.max(0, -ih0), kh1 = Math.min(kH, inH - ih0);
+            int kh0 = Math.max(0, -ih0), kh1 = Math.min(kH, inH - ih0), rows = inOff + ih0 * rowLen;
             // scratch row kh holds input row ih0 + kh, so the tap offsets apply unchanged
-            for (int kh = kh0; kh < kh1; kh++) widen(in, inOff + (ih0 + kh) * rowLen, rowLen, zp, s, rows + kh * rowLen);
             int o = outOff + oh * outW * c;
             int ow = 0;
             for (; ow < outW && !(ow >= taps.fullFrom && ow + 4 <= fullTo); ow++) {
-                pixel(w, bias, taps, taps.first(ow, kh0), taps.first(ow, kh1), s, rows + (ow * g.strideW() - g.padLeft()) * c, sOff, nv, c);
+                pixel(w, bias, zp, taps, taps.first(ow, kh0), taps.first(ow, kh1), in, s, rows + (ow * g.strideW() - g.padLeft()) * c, sOff, nv, c);
                 requantize(scalar, rq, s, sOff, c, out, o + ow * c);
             }
             for (; ow + 4 <= fullTo; ow += 4) {
@@ -61,12 +58,12 @@ public final class DepthwiseInt8Simd {
                 int base = rows + (ow * g.strideW() - g.padLeft()) * c;
                 for (int v = 0; v < nv; v++) {
                     int ch = Math.min(v * L, c - L);
-                    block4(w, bias, taps.in, taps.filter, t0, t1, s, base + ch, ps, sOff + ch, c, ch);
+                    block4(w, bias, zp, taps.in, taps.filter, t0, t1, in, s, base + ch, ps, sOff + ch, c, ch);
                 }
                 for (int p = 0; p < 4; p++) requantize(scalar, rq, s, sOff + p * c, c, out, o + (ow + p) * c);
             }
             for (; ow < outW; ow++) {
-                pixel(w, bias, taps, taps.first(ow, kh0), taps.first(ow, kh1), s, rows + (ow * g.strideW() - g.padLeft()) * c, sOff, nv, c);
+                pixel(w, bias, zp, taps, taps.first(ow, kh0), taps.first(ow, kh1), in, s, rows + (ow * g.strideW() - g.padLeft()) * c, sOff, nv, c);
                 requantize(scalar, rq, s, sOff, c, out, o + ow * c);
             }
         }
@@ -81,43 +78,35 @@ public final class DepthwiseInt8Simd {
         }
     }
 
-    /** {@code n} input bytes from {@code x} as ints less the zero point, into {@code s} from {@code o}. */
-    private static void widen(byte[] in, int x, int n, int zp, int[] s, int o) {
-        int k = 0;
-        for (int end = B.loopBound(n); k < end; k += L) {
-            ((IntVector) ByteVector.fromArray(B, in, x + k).convertShape(VectorOperators.B2I, S, 0)).sub(zp).intoArray(s, o + k);
-        }
-        for (; k < n; k++) s[o + k] = in[x + k] - zp;
+    /** The {@code L} input bytes from {@code x} as ints less the zero point. */
+    private static IntVector widened(byte[] in, int x, int zp) {
+        return ((IntVector) ByteVector.fromArray(B, in, x).convertShape(VectorOperators.B2I, S, 0)).sub(zp);
     }
 
-    private static void pixel(int[] w, int[] bias, DepthwiseTaps taps, int t0, int t1, int[] x, int base, int sOff, int nv, int c) {
+    private static void pixel(int[] w, int[] bias, int zp, DepthwiseTaps taps, int t0, int t1, byte[] in, int[] s, int base, int sOff, int nv, int c) {
         final int[] tapIn = taps.in, tapW = taps.filter;
         for (int v = 0; v < nv; v++) {
             int ch = Math.min(v * L, c - L);
             IntVector a = IntVector.fromArray(S, bias, ch);
-            for (int t = t0; t < t1; t++) {
-                a = IntVector.fromArray(S, x, base + tapIn[t] + ch).mul(IntVector.fromArray(S, w, tapW[t] + ch)).add(a);
-            }
-            a.intoArray(x, sOff + ch);
+            for (int t = t0; t < t1; t++) a = widened(in, base + tapIn[t] + ch, zp).mul(IntVector.fromArray(S, w, tapW[t] + ch)).add(a);
+            a.intoArray(s, sOff + ch);
         }
     }
 
-    /** Four pixels ps apart from xb (their windows' first widened values, channel ch); sums stored c apart from o. */
-    private static void block4(int[] w, int[] bias, int[] tapIn, int[] tapW, int t0, int t1, int[] x, int xb, int ps, int o, int c, int ch) {
-        // separate loads, not one shared value: C2 on JDK 17 boxes vectors that alias at a loop phi
+    private static void block4(int[] w, int[] bias, int zp, int[] tapIn, int[] tapW, int t0, int t1, byte[] in, int[] s, int xb, int ps, int o, int c, int ch) {
         IntVector a0 = IntVector.fromArray(S, bias, ch), a1 = IntVector.fromArray(S, bias, ch);
         IntVector a2 = IntVector.fromArray(S, bias, ch), a3 = IntVector.fromArray(S, bias, ch);
         for (int t = t0; t < t1; t++) {
             IntVector wv = IntVector.fromArray(S, w, tapW[t] + ch);
             int xi = xb + tapIn[t];
-            a0 = IntVector.fromArray(S, x, xi).mul(wv).add(a0);
-            a1 = IntVector.fromArray(S, x, xi + ps).mul(wv).add(a1);
-            a2 = IntVector.fromArray(S, x, xi + 2 * ps).mul(wv).add(a2);
-            a3 = IntVector.fromArray(S, x, xi + 3 * ps).mul(wv).add(a3);
+            a0 = widened(in, xi, zp).mul(wv).add(a0);
+            a1 = widened(in, xi + ps, zp).mul(wv).add(a1);
+            a2 = widened(in, xi + 2 * ps, zp).mul(wv).add(a2);
+            a3 = widened(in, xi + 3 * ps, zp).mul(wv).add(a3);
         }
-        a0.intoArray(x, o);
-        a1.intoArray(x, o + c);
-        a2.intoArray(x, o + 2 * c);
-        a3.intoArray(x, o + 3 * c);
+        a0.intoArray(s, o);
+        a1.intoArray(s, o + c);
+        a2.intoArray(s, o + 2 * c);
+        a3.intoArray(s, o + 3 * c);
     }
 }
