@@ -48,6 +48,8 @@ public final class Conv2d {
         private final boolean vector;
         private final boolean gathered;  // not pointwise: rows of receptive fields are gathered into scratch
         private final boolean byPixels;  // one input channel, few output channels: output pixels across the lanes (ConvPixelsSimd)
+        private final int phase;         // byPixels: values per stride phase of an input row (see phaseRows)
+        private final int[] tapAt;       // byPixels: where tap (kh, kw) reads its row of values in the phase rows
         private final float[] packed;    // the filter packed for ConvSimd.gemm, or null
         private final float[] packedBias;
 
@@ -65,6 +67,12 @@ public final class Conv2d {
             this.vector = vector && VectorSupport.modulepresent();
             this.gathered = !g.isPointwise();
             this.byPixels = this.vector && ConvPixelsSimd.fits(g.inC(), g.outC());
+            this.phase = g.outW() + (g.kW() - 1) / g.strideW();
+            this.tapAt = new int[byPixels ? g.kH() * g.kW() : 0];
+            for (int t = 0; t < tapAt.length; t++) {
+                int kh = t / g.kW(), kw = t % g.kW();
+                tapAt[t] = (kh * g.strideW() + kw % g.strideW()) * phase + kw / g.strideW();
+            }
             this.packed = this.vector ? ConvSimd.pack(w, g.kH() * g.kW() * g.inC(), g.outC()) : null;
             this.packedBias = this.vector ? ConvSimd.packBias(this.bias, g.outC()) : null;
         }
@@ -94,7 +102,7 @@ public final class Conv2d {
         /** Float scratch {@link #run(float[], int, float[], int, float[], int)} needs: one row of receptive fields and a tile. */
         public int scratchFloats() {
             if (!vector) return 0;
-            if (byPixels) return (g.kH() * g.kW() + g.outC()) * g.outW();
+            if (byPixels) return g.kH() * g.strideW() * phase + g.outC() * g.outW();
             return (gathered ? g.outW() * g.kH() * g.kW() * g.inC() : 0) + ConvSimd.tileFloats(g.outC());
         }
 
@@ -113,10 +121,10 @@ public final class Conv2d {
             }
             final int k = g.kH() * g.kW() * g.inC(), outC = g.outC();
             if (byPixels) {
-                final int outW = g.outW(), planar = sOff + k * outW;
+                final int outW = g.outW(), planar = sOff + g.kH() * g.strideW() * phase;
                 for (int oh = 0; oh < g.outH(); oh++) {
-                    tapRows(in, inOff, oh, s, sOff);
-                    ConvPixelsSimd.row(s, sOff, k, outW, w, bias, outC, min, max, s, planar, out, outOff + oh * outW * outC);
+                    phaseRows(in, inOff, oh, s, sOff);
+                    ConvPixelsSimd.row(s, sOff, tapAt, outW, w, bias, outC, min, max, s, planar, out, outOff + oh * outW * outC);
                 }
                 return;
             }
@@ -156,21 +164,23 @@ public final class Conv2d {
         }
 
         /**
-         * For each tap (kh, kw) of output row oh, the single-channel input value it reads at every output
-         * pixel of the row, one contiguous row per tap; zeros outside the input.
+         * The single-channel input rows output row oh reads, split by stride phase: for filter row kh and
+         * phase r, value j is input column j·strideW + r − padLeft (zero outside the input). Tap (kh, kw)
+         * then reads phase kw mod strideW from j = ow + kw / strideW: each tap's values are contiguous, and
+         * every input value is copied once per filter row instead of once per tap.
          */
-        private void tapRows(float[] in, int inOff, int oh, float[] s, int sOff) {
-            final int inW = g.inW(), inH = g.inH(), kW = g.kW(), outW = g.outW(), sw = g.strideW(), pl = g.padLeft();
+        private void phaseRows(float[] in, int inOff, int oh, float[] s, int sOff) {
+            final int inW = g.inW(), inH = g.inH(), sw = g.strideW(), pl = g.padLeft();
             int ih0 = oh * g.strideH() - g.padTop();
             for (int kh = 0, d = sOff; kh < g.kH(); kh++) {
                 int ih = ih0 + kh, rowAt = inOff + ih * inW;
                 boolean inside = ih >= 0 && ih < inH;
-                for (int kw = 0; kw < kW; kw++, d += outW) {
+                for (int r = 0; r < sw; r++, d += phase) {
                     if (!inside) {
-                        java.util.Arrays.fill(s, d, d + outW, 0f);
+                        java.util.Arrays.fill(s, d, d + phase, 0f);
                         continue;
                     }
-                    for (int ow = 0, iw = kw - pl; ow < outW; ow++, iw += sw) s[d + ow] = iw >= 0 && iw < inW ? in[rowAt + iw] : 0f;
+                    for (int j = 0, iw = r - pl; j < phase; j++, iw += sw) s[d + j] = iw >= 0 && iw < inW ? in[rowAt + iw] : 0f;
                 }
             }
         }

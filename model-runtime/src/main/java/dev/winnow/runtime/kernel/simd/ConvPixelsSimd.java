@@ -6,11 +6,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API float convolution of a single-channel input into a few output channels (a grayscale
  * stem: 1 → 4), output pixels across the lanes instead of output channels, which would fill a
- * quarter of a vector. For each output row the caller lays out, per filter tap, the input values
- * that tap reads for every output pixel of the row (zeros in the padding): a contiguous row per tap.
- * Then each output channel is a sum over the taps of a broadcast weight times that row, one fused
- * multiply-add per tap and vector of pixels, with the accumulator in a register; the channels are
- * interleaved into HWC at the end. Stateless.
+ * quarter of a vector. For each output row the caller lays out the input values every tap reads
+ * for every output pixel of the row (zeros in the padding) so that each tap's values are contiguous
+ * from its own offset. Then each output channel is a sum over the taps of a broadcast weight times
+ * those values, one fused multiply-add per tap and vector of pixels, with the accumulator in a
+ * register; the channels are interleaved into HWC at the end. Stateless.
  */
 public final class ConvPixelsSimd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -24,19 +24,19 @@ public final class ConvPixelsSimd {
     }
 
     /**
-     * One output row: {@code taps} rows of {@code outW} values at {@code x[xOff + t·outW]}, filter
+     * One output row: tap t's values for the row's {@code outW} pixels at {@code x[xOff + tapAt[t] ..]}, filter
      * {@code w[t·outC + oc]} (HWIO with one input channel), clamped to [min, max], written HWC at
      * {@code out[o]}. {@code planar} holds {@code outC·outW} floats of scratch.
      */
-    public static void row(float[] x, int xOff, int taps, int outW, float[] w, float[] bias, int outC, float min, float max,
+    public static void row(float[] x, int xOff, int[] tapAt, int outW, float[] w, float[] bias, int outC, float min, float max,
                            float[] planar, int pOff, float[] out, int o) {
-        final int whole = S.loopBound(outW);
+        final int whole = S.loopBound(outW), taps = tapAt.length;
         for (int oc = 0; oc < outC; oc++) {
             int p = pOff + oc * outW;
-            for (int ow = 0; ow < whole; ow += L) accumulate(x, xOff + ow, taps, outW, w, oc, outC, bias[oc], min, max, planar, p + ow);
+            for (int ow = 0; ow < whole; ow += L) accumulate(x, xOff + ow, tapAt, w, oc, outC, bias[oc], min, max, planar, p + ow);
             for (int ow = whole; ow < outW; ow++) {
                 float a = bias[oc];
-                for (int t = 0; t < taps; t++) a += x[xOff + t * outW + ow] * w[t * outC + oc];
+                for (int t = 0; t < taps; t++) a += x[xOff + tapAt[t] + ow] * w[t * outC + oc];
                 planar[p + ow] = Math.min(max, Math.max(min, a));
             }
         }
@@ -45,10 +45,10 @@ public final class ConvPixelsSimd {
         }
     }
 
-    private static void accumulate(float[] x, int xb, int taps, int outW, float[] w, int oc, int outC, float bias, float min, float max,
+    private static void accumulate(float[] x, int xb, int[] tapAt, float[] w, int oc, int outC, float bias, float min, float max,
                                    float[] planar, int at) {
         FloatVector a = FloatVector.broadcast(S, bias);
-        for (int t = 0; t < taps; t++) a = FloatVector.fromArray(S, x, xb + t * outW).fma(FloatVector.broadcast(S, w[t * outC + oc]), a);
+        for (int t = 0; t < tapAt.length; t++) a = FloatVector.fromArray(S, x, xb + tapAt[t]).fma(FloatVector.broadcast(S, w[t * outC + oc]), a);
         a.max(min).min(max).intoArray(planar, at);
     }
 }
