@@ -10,6 +10,13 @@ package dev.winnow.runtime.kernel;
  * JDK 17, against 0 B and 30 GMAC/s on JDK 25). {@code -Dwinnow.kernels.vector=true|false} overrides the choice.
  * Classes in {@code kernel.simd} are only touched when this says yes, so a JVM without the module
  * never loads them.
+ *
+ * <p>On JDK 17 a kernel that stays in registers alone can still be boxed in a full JVM: once vectors of
+ * a second shape of the same element type have run anywhere in it (say 256-bit ints beside the
+ * preferred 512-bit ones), C2 compiled the int kernels of both shapes to the allocating fallback. So
+ * the kernels that run on JDK 17 by default keep to {@code SPECIES_PREFERRED} and vectors of its width
+ * (benchmarks/README.md, "One vector shape per element type on JDK 17"), and KernelAllocationTest runs
+ * them all in one JVM.
  */
 public final class VectorSupport {
     private static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
