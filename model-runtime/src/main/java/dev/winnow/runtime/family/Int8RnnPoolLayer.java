@@ -134,19 +134,31 @@ public final class Int8RnnPoolLayer {
         java.util.Arrays.fill(s, sums, sums + (rows + cols) * h1, (short) 0);
         if (rows == cols) {
             for (int t = 0; t < cols; t++) {
-                for (int r = 0; r < rows; r++) System.arraycopy(is, wx + (r * cols + t) * h1, is, pre + r * h1, h1);
-                for (int c = 0; c < cols; c++) System.arraycopy(is, wx + (t * cols + c) * h1, is, pre + (rows + c) * h1, h1);
+                rowInputs(is, wx, t, pre);
+                columnInputs(is, wx, t, pre + rows * h1);
                 rnn1.stepBatch(is, pre, s, sums, rows + cols, cs, csOff);
             }
             return;
         }
         for (int t = 0; t < cols; t++) {
-            for (int r = 0; r < rows; r++) System.arraycopy(is, wx + (r * cols + t) * h1, is, pre + r * h1, h1);
+            rowInputs(is, wx, t, pre);
             rnn1.stepBatch(is, pre, s, sums, rows, cs, csOff);
         }
         for (int t = 0; t < rows; t++) {
-            for (int c = 0; c < cols; c++) System.arraycopy(is, wx + (t * cols + c) * h1, is, pre + c * h1, h1);
+            columnInputs(is, wx, t, pre);
             rnn1.stepBatch(is, pre, s, sums + rows * h1, cols, cs, csOff);
         }
+    }
+
+    /** Step t's projected inputs of the row passes (pixel (r, t) for row r), into {@code pre}. */
+    private void rowInputs(int[] is, int wx, int t, int pre) {
+        final int h1 = rnn1.hidden();
+        for (int r = 0; r < rows; r++) System.arraycopy(is, wx + (r * cols + t) * h1, is, pre + r * h1, h1);
+    }
+
+    /** Step t's projected inputs of the column passes (pixel (t, c) for column c), into {@code pre}. */
+    private void columnInputs(int[] is, int wx, int t, int pre) {
+        final int h1 = rnn1.hidden();
+        System.arraycopy(is, wx + t * cols * h1, is, pre, cols * h1);
     }
 }

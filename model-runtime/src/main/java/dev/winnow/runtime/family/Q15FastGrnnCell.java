@@ -89,11 +89,12 @@ public final class Q15FastGrnnCell {
         this.nu = Q15.quantize(f.nu(), 15);
         boolean eligible = (vectorProducts || vectorGates) && VectorSupport.modulepresent() && gates == Gates.SMOOTH && w2 == null && u2 == null && Q15GrnnSimd.fits(hidden);
         this.vectorProducts = eligible && vectorProducts;
-        this.vectorGates = eligible && vectorGates && hidden % Q15GrnnSimd.gateLanes() == 0 && Math.max(Math.abs(nu), Math.abs(zeta + nu)) <= 65534;
-        // the batched gates (stepBatch): the same bits on the preferred int shape, whatever the hidden size; like the
-        // per-sequence vector gates, JDK 21+ by default (JDK 17 compiled them to allocating code in the RNNPool layer)
+        // the batched gates (stepBatch): the same bits on the preferred int shape, whatever the hidden size; JDK 21+
+        // by default (JDK 17 compiled them to allocating code in the RNNPool layer). One sequence's step uses them
+        // too when its units fill whole vectors and the rest of the vector path applies.
         this.batchGates = vectorGates && VectorSupport.modulepresent() && gates == Gates.SMOOTH
                 && Math.max(Math.abs(nu), Math.abs(zeta + nu)) <= 65534;
+        this.vectorGates = eligible && batchGates && hidden % Q15GrnnSimd.gateLanes() == 0;
         int reps = batchGates ? lcm(hidden, Q15GrnnSimd.gateLanes()) : 0;
         this.bgRep = new int[reps];
         this.bhRep = new int[reps];

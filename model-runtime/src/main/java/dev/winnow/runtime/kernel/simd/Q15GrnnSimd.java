@@ -18,6 +18,10 @@ public final class Q15GrnnSimd {
     private static final int LL = LS.length();
     // 128-bit vectors (2 longs) leave the cell on plain loops (fits is false)
     private static final boolean USABLE = LL >= 4;
+    // the gates' int and short lanes: the preferred int shape (see gates)
+    private static final VectorSpecies<Integer> BI = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> BS = VectorSpecies.of(short.class, VectorShape.forBitSize(BI.length() * 16));
+    private static final int BL = BI.length();
     private static final int PRE_FRAC = 11;
 
     private Q15GrnnSimd() {}
@@ -63,10 +67,6 @@ public final class Q15GrnnSimd {
         acc.add(half).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left).reinterpretAsInts().intoArray(tmp, tmpOff);
     }
 
-    private static final VectorSpecies<Integer> BI = IntVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Short> BS = VectorSpecies.of(short.class, VectorShape.forBitSize(BI.length() * 16));
-    private static final int BL = BI.length();
-
     /** Units per vector of {@link #gates}: {@code n} must be a multiple of it. */
     public static int gateLanes() {
         return BL;
@@ -90,7 +90,9 @@ public final class Q15GrnnSimd {
      * C2 box the vectors of both.
      */
     public static void gates(int[] pre, int preOff, int[] bg, int[] bh, int reps, int[] sigmoid, int top, int zeta, int nu,
-                                  short[] h, int hOff, int n, int[] idx, int idxOff) {
+                             short[] h, int hOff, int n, int[] idx, int idxOff) {
+        // the two sigmoids go through int scratch, not vector arguments and results: a vector that crosses a call
+        // C2 did not inline is boxed
         final int zAt = idxOff + BL, cAt = idxOff + 2 * BL;
         for (int i = 0; i < n; i += BL) {
             int b = i % reps;
@@ -112,6 +114,7 @@ public final class Q15GrnnSimd {
         }
     }
 
+    /** σ in Q15 of the Q11 values at v[vOff..], in place: the table interpolated linearly, as the scalar cell does. */
     private static void sigmoid(int[] v, int vOff, int[] table, int top, int[] idx, int idxOff) {
         IntVector x = IntVector.fromArray(BI, v, vOff);
         IntVector pos = x.max(-(8 << PRE_FRAC)).min(8 << PRE_FRAC).add(8 << PRE_FRAC).lanewise(VectorOperators.LSHL, 4);
@@ -122,5 +125,4 @@ public final class Q15GrnnSimd {
         IntVector r = hi.sub(lo).mul(frac).add(1 << (PRE_FRAC - 1)).lanewise(VectorOperators.ASHR, PRE_FRAC).add(lo);
         r.blend(top, x.compare(VectorOperators.GE, 8 << PRE_FRAC)).intoArray(v, vOff);
     }
-
 }
