@@ -15,8 +15,8 @@ import java.util.List;
  * <ul>
  * <li>{@link DepthwiseInt8Channels}: multiplier 1, the channel loop innermost over an accumulator per
  * channel, plain Java;</li>
- * <li>{@link DepthwiseInt8Vector}: multiplier 1 and a whole vector of channels, on the Vector API with
- * vector requantization.</li>
+ * <li>{@link DepthwiseInt8Vector}: multiplier 1 and a whole vector of channels, on the Vector API (with
+ * vector requantization on JDK 21+).</li>
  * </ul>
  * Integer sums do not depend on their order, so every variant is bit-identical to the reference.
  * This class holds what they share, computed once. Running allocates nothing; instances are immutable.
@@ -24,8 +24,7 @@ import java.util.List;
 public abstract sealed class DepthwiseConv2dInt8 implements KernelDispatch.Variant<byte[]>
         permits DepthwiseInt8Reference, DepthwiseInt8Channels, DepthwiseInt8Vector {
     final ConvGeometry g;
-    final byte[] w;
-    final int[] wInt;      // the filter widened once: the channel loops multiply ints
+    final int[] wInt;      // the filter widened once: every variant multiplies ints
     final int[] bias;
     final int inZp;
     final int mult;
@@ -35,9 +34,8 @@ public abstract sealed class DepthwiseConv2dInt8 implements KernelDispatch.Varia
         this.g = g;
         this.mult = DepthwiseConv2d.multiplier(g);
         if (filter.length != g.kH() * g.kW() * g.outC()) throw new IllegalArgumentException("depthwise filter size does not match the geometry");
-        this.w = filter.clone();
-        this.wInt = new int[w.length];
-        for (int i = 0; i < w.length; i++) wInt[i] = w[i];
+        this.wInt = new int[filter.length];
+        for (int i = 0; i < filter.length; i++) wInt[i] = filter[i];
         this.bias = bias == null ? new int[g.outC()] : bias.clone();
         if (this.bias.length != g.outC()) throw new IllegalArgumentException("bias has " + this.bias.length + " values for " + g.outC() + " channels");
         this.requantizer = new Requantizer(g.outC(), in.scale(), filterScales, out.scale(), out.zeroPoint(), act.qmin(out), act.qmax(out));

@@ -39,7 +39,7 @@ final class DepthwiseInt8Reference extends DepthwiseConv2dInt8 {
                         int ih = ih0 + kh;
                         for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
                             int iw = iw0 + kw;
-                            acc += (in[inOff + (ih * inW + iw) * inC + ic] - inZp) * w[(kh * kW + kw) * outC + c];
+                            acc += (in[inOff + (ih * inW + iw) * inC + ic] - inZp) * wInt[(kh * kW + kw) * outC + c];
                         }
                     }
                     out[o + c] = requantizer.apply(acc, c);

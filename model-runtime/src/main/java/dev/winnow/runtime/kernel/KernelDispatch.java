@@ -1,5 +1,6 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.base.ConvGeometry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -127,7 +128,7 @@ public final class KernelDispatch {
      * from {@code seed}, and the outputs are compared bit for bit.
      */
     public static <V extends Variant<byte[]>> Chosen<V> chooseInt8(String op, Mode mode, V byShape, V reference, List<V> candidates,
-                                                                  dev.winnow.runtime.kernel.base.ConvGeometry g, long seed) {
+                                                                  ConvGeometry g, long seed) {
         List<V> variants = new ArrayList<>();
         variants.add(byShape.name().equals(reference.name()) ? reference : byShape);
         if (mode == Mode.TIMED) {
