@@ -33,16 +33,16 @@ final class BiasCorrection {
         Map<String, Integer> r = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
-            if (n.equals("pool") || n.endsWith(".out")) continue; // RNNPool and the residual add have no bias to move
+            if (n.equals("pool") || n.endsWith(".out") || n.equals("ctx.up")) continue; // RNNPool, the residual adds and the resize have no bias to move
             if (n.startsWith("presence")) continue; // one logit per frame: the mean shift is the head's threshold's business
             r.put(n, i);
         }
         return r;
     }
 
-    /** Clip limits of a layer's float output: ReLU6 for the hidden convolutions, none for project, score and box. */
+    /** Clip limits of a layer's float output: ReLU6 for the hidden convolutions, none for project, the context lift, score and box. */
     private static boolean relu6(String layer) {
-        return !(layer.endsWith(".project") || layer.equals("score") || layer.equals("box"));
+        return !(layer.endsWith(".project") || layer.equals("ctx.lift") || layer.equals("score") || layer.equals("box"));
     }
 
     /**

@@ -48,7 +48,7 @@ public final class DetectorExport {
 
     /**
      * Activation names in the order {@link DetectorNet#forward} lists them: stem, down, pool, then per
-     * block expand, dw, project, out; then score, box.
+     * block expand, dw, project, out; then the context branch's down1, down2, lift, up, out; then score, box.
      */
     static List<String> activationNames(DetectorNet net) {
         List<String> n = new ArrayList<>(List.of("stem", "down", "pool"));
@@ -58,6 +58,7 @@ public final class DetectorExport {
             n.add("mb" + b + ".project");
             n.add("mb" + b + ".out");
         }
+        if (net.context != null) n.addAll(List.of("ctx.down1", "ctx.down2", "ctx.lift", "ctx.up", "ctx.out"));
         n.add("score");
         n.add("box");
         if (net.hasPresence()) {
@@ -144,6 +145,14 @@ public final class DetectorExport {
             shapes.add(new int[] {gh, gw, f});
             shapes.add(new int[] {gh, gw, f});
         }
+        if (net.context != null) {
+            int[] g1 = c.contextGrid(1), g2 = c.contextGrid(2);
+            shapes.add(new int[] {g1[0], g1[1], c.context()});
+            shapes.add(new int[] {g2[0], g2[1], c.context()});
+            shapes.add(new int[] {g2[0], g2[1], f});
+            shapes.add(new int[] {gh, gw, f});
+            shapes.add(new int[] {gh, gw, f});
+        }
         shapes.add(new int[] {gh, gw, c.anchors()});
         shapes.add(new int[] {gh, gw, 4 * c.anchors()});
         if (net.hasPresence()) { // dense nodes write flat vectors
@@ -164,6 +173,9 @@ public final class DetectorExport {
         for (int i = 0; i < names.size(); i++) e.activation(names.get(i), shapes[i], ranges != null ? ranges[i] : null);
         int heads = names.indexOf("score");
         if (ranges != null) e.floatTensor("score_f", shapes[heads]).floatTensor("box_f", shapes[heads + 1]);
+        if (ranges != null && net.context != null) { // the resize runs in float between the lift's and the upsampled grids
+            e.floatTensor("ctx.lift_f", shapes[names.indexOf("ctx.lift")]).floatTensor("ctx.up_f", shapes[names.indexOf("ctx.up")]);
+        }
         if (net.hasPresence()) {
             String last = names.get(heads - 1); // the last feature map, which the presence head pools
             int f = net.cfg.features();
@@ -190,6 +202,7 @@ public final class DetectorExport {
                     .add(n + ".residual", x, n + ".project", n + ".out");
             x = n + ".out";
         }
+        if (net.context != null) x = addContext(e, net, x);
         e.conv("score", x, "score", net.scoreW, net.scoreB, 1, "none").conv("box", x, "box", net.boxW, net.boxB, 1, "none");
         if (net.hasPresence()) {
             List<Long> grid = List.of((long) c.gridH(), (long) c.gridW());
@@ -204,6 +217,30 @@ public final class DetectorExport {
             e.dense("presence.fc1", "presence.pool", "presence.hidden", net.presence.fc1W, net.presence.fc1B, "relu6")
                     .dense("presence.fc2", "presence.hidden", "presence", net.presence.fc2W, net.presence.fc2B, "none");
         }
+    }
+
+    /**
+     * The context branch on feature map {@code x}; returns the name of the features with the context added. In an int8
+     * graph the lift is dequantized, resized in float (the runtime's resize is float) and quantized onto the
+     * upsampled tensor's grid, as quantization-aware training rounds it.
+     */
+    private static String addContext(GraphExport e, DetectorNet net, String x) {
+        DetectorNet.Context c = net.context;
+        e.conv("ctx.down1", x, "ctx.down1", c.down1W(), c.down1B(), 2, "relu6")
+                .conv("ctx.down2", "ctx.down1", "ctx.down2", c.down2W(), c.down2B(), 2, "relu6")
+                .conv("ctx.lift", "ctx.down2", "ctx.lift", c.liftW(), c.liftB(), 1, "none");
+        Map<String, Object> resize = new LinkedHashMap<>();
+        resize.put("size", List.of((long) net.cfg.gridH(), (long) net.cfg.gridW()));
+        resize.put("half_pixel_centers", 1L);
+        if (e.int8()) {
+            e.node("dequantize", "ctx.lift.dq", "ctx.lift", "ctx.lift_f");
+            e.builder().node("resize_bilinear", "ctx.resize", List.of("ctx.lift_f"), List.of("ctx.up_f"), null, resize);
+            e.node("quantize", "ctx.up.q", "ctx.up_f", "ctx.up");
+        } else {
+            e.builder().node("resize_bilinear", "ctx.resize", List.of("ctx.lift"), List.of("ctx.up"), null, resize);
+        }
+        e.add("ctx.residual", x, "ctx.up", "ctx.out");
+        return "ctx.out";
     }
 
     /** The detect node's anchors, thresholds, suppression rule, input size and, with a presence head, its gate. */

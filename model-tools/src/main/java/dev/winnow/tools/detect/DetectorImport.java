@@ -53,8 +53,9 @@ public final class DetectorImport {
         while (a.hasTensor("mb" + blocks + ".expand.filter")) blocks++;
         int features = 4 * hidden;
         int expansion = blocks == 0 ? 1 : a.tensor("mb0.expand.filter").dim(0) / features;
+        int context = a.hasTensor("ctx.down1.filter") ? a.tensor("ctx.down1.filter").dim(0) : 0;
         DetectorNet.Config cfg = new DetectorNet.Config(c1, c2, hidden, patch, blocks, expansion,
-                ((Number) anchors.get(0)).floatValue(), ((Number) anchors.get(1)).floatValue(), layout[0], layout[1]);
+                ((Number) anchors.get(0)).floatValue(), ((Number) anchors.get(1)).floatValue(), layout[0], layout[1], context);
         int presenceHidden = a.hasTensor("presence.fc1.weights") ? a.tensor("presence.fc1.weights").dim(0) : 0;
         DetectorNet net = new DetectorNet(cfg, workers, 0L, presenceHidden);
 
@@ -75,6 +76,11 @@ public final class DetectorImport {
             copy(a, n + ".dw.filter", bl.dwW()); // depthwise filters are stored [kh, kw, ch], as trained
             bias(a, tensors, nodes, n + ".dw", bl.dwB());
             conv(a, tensors, nodes, n + ".project", bl.projectW(), bl.projectB());
+        }
+        if (net.context != null) {
+            conv(a, tensors, nodes, "ctx.down1", net.context.down1W(), net.context.down1B());
+            conv(a, tensors, nodes, "ctx.down2", net.context.down2W(), net.context.down2B());
+            conv(a, tensors, nodes, "ctx.lift", net.context.liftW(), net.context.liftB());
         }
         conv(a, tensors, nodes, "score", net.scoreW, net.scoreB);
         conv(a, tensors, nodes, "box", net.boxW, net.boxB);

@@ -19,6 +19,8 @@ import java.util.Random;
  *   down   conv 3x3/2, C1 → C2, relu6           60x80xC2
  *   pool   RNNPool patch P stride P, h1 = h2 = H   15x20x4H   (P = 4)
  *   B x    MBConv (1x1 expand ×E relu6, 3x3 depthwise relu6, 1x1 project, residual)
+ *   ctx    (with context K &gt; 0) conv 3x3/2 → K relu6, conv 3x3/2 → K relu6 (8x10, 4x5), 1x1 → 4H,
+ *          bilinear back to 15x20, added to the features
  *   score  conv 3x3, → 1 logit per anchor; box conv 1x1 → (dx, dy, tw, th) per anchor
  * </pre>
  * {@code subX}·{@code subY} anchors per 16x16 cell (standard: 2, the cell's left and right halves);
@@ -32,7 +34,21 @@ public final class DetectorNet {
      * people whose centre falls in that sub-cell, so two people side by side in one 16x16 cell get a
      * slot each. The box offsets stay relative to the cell centre, as the runtime's {@code detect} decodes.
      */
-    public record Config(int c1, int c2, int hidden, int patch, int blocks, int expansion, float anchorW, float anchorH, int subX, int subY) {
+    /**
+     * {@code context}: channels of the context branch (0: none). A score cell of the plain network sees about
+     * 7x7 cells (112 pixels) of the frame, less in effect, so a person taller than that is judged from a fragment;
+     * the branch brings each cell the features of a 4x5 grid over the whole frame, upsampled and added.
+     */
+    public record Config(int c1, int c2, int hidden, int patch, int blocks, int expansion, float anchorW, float anchorH, int subX, int subY,
+                         int context) {
+        public Config {
+            if (context < 0) throw new IllegalArgumentException("context channels must be >= 0, not " + context);
+        }
+
+        public Config(int c1, int c2, int hidden, int patch, int blocks, int expansion, float anchorW, float anchorH, int subX, int subY) {
+            this(c1, c2, hidden, patch, blocks, expansion, anchorW, anchorH, subX, subY, 0);
+        }
+
         public static Config standard() {
             return new Config(4, 16, 8, 4, 2, 2, 14f, 36f, 2, 1);
         }
@@ -44,12 +60,17 @@ public final class DetectorNet {
 
         /** The same network with {@code x} x {@code y} anchors per cell. */
         public Config withAnchors(int x, int y) {
-            return new Config(c1, c2, hidden, patch, blocks, expansion, anchorW, anchorH, x, y);
+            return new Config(c1, c2, hidden, patch, blocks, expansion, anchorW, anchorH, x, y, context);
         }
 
         /** The same network with {@code blocks} MBConv blocks of expansion {@code expansion}. */
         public Config withBlocks(int blocks, int expansion) {
-            return new Config(c1, c2, hidden, patch, blocks, expansion, anchorW, anchorH, subX, subY);
+            return new Config(c1, c2, hidden, patch, blocks, expansion, anchorW, anchorH, subX, subY, context);
+        }
+
+        /** The same network with a context branch of {@code channels} (0: without). */
+        public Config withContext(int channels) {
+            return new Config(c1, c2, hidden, patch, blocks, expansion, anchorW, anchorH, subX, subY, channels);
         }
 
         public int anchors() { return subX * subY; }
@@ -66,7 +87,20 @@ public final class DetectorNet {
         int gridH() { return IN_H / 4 / patch; }
         int gridW() { return IN_W / 4 / patch; }
         int features() { return 4 * hidden; }
+
+        /** The context branch's two grids: SAME padding halves each side, rounding up (15x20 → 8x10 → 4x5). */
+        int[] contextGrid(int halvings) {
+            int h = gridH(), w = gridW();
+            for (int k = 0; k < halvings; k++) {
+                h = (h + 1) / 2;
+                w = (w + 1) / 2;
+            }
+            return new int[] {h, w};
+        }
     }
+
+    /** The context branch's weights (see {@link Config}). */
+    public record Context(Param down1W, Param down1B, Param down2W, Param down2B, Param liftW, Param liftB) {}
 
     public record Block(Param expandW, Param expandB, Param dwW, Param dwB, Param projectW, Param projectB) {}
 
@@ -74,6 +108,8 @@ public final class DetectorNet {
     public final Param stemW, stemB, downW, downB, scoreW, scoreB, boxW, boxB;
     public final FastGrnn rnn1, rnn2;
     public final List<Block> blocks = new ArrayList<>();
+    /** The context branch, or null without one. */
+    public final Context context;
     /** The frame-level presence head ({@link PresenceHead}), or null without one. */
     final PresenceHead presence;
     private final ParamList params = new ParamList();
@@ -115,6 +151,16 @@ public final class DetectorNet {
         scoreB = params.add(new Param("score.bias", new int[] {a}, workers).fill(-4f)); // prior ≈ 2% of cells hold a person
         boxW = params.add(new Param("box.filter", new int[] {1, 1, f, 4 * a}, workers).init(r, f, 0.1));
         boxB = params.add(new Param("box.bias", new int[] {4 * a}, workers));
+        // drawn after the heads, so the rest of the network initialises as it does without the branch; the lift
+        // starts at zero, so the branch adds nothing until it has learned something (as a residual branch does)
+        int k = cfg.context();
+        context = k == 0 ? null : new Context(
+                params.add(new Param("ctx.down1.filter", new int[] {3, 3, f, k}, workers).init(r, 9 * f, Math.sqrt(2))),
+                params.add(new Param("ctx.down1.bias", new int[] {k}, workers)),
+                params.add(new Param("ctx.down2.filter", new int[] {3, 3, k, k}, workers).init(r, 9 * k, Math.sqrt(2))),
+                params.add(new Param("ctx.down2.bias", new int[] {k}, workers)),
+                params.add(new Param("ctx.lift.filter", new int[] {1, 1, k, f}, workers)),
+                params.add(new Param("ctx.lift.bias", new int[] {f}, workers)));
         backbone = params.all().size();
         // drawn after every other weight, so the rest of the network initialises as it does without the head
         presence = presenceHidden > 0 ? new PresenceHead(f, presenceHidden, workers, r) : null;
@@ -173,6 +219,14 @@ public final class DetectorNet {
             Tensor p = act(t, acts, Ops.conv2d(t, d, b.projectW(), b.projectB(), 1, 1));
             x = act(t, acts, Ops.add(t, x, p));
         }
+        if (context != null) {
+            Tensor c = act(t, acts, Ops.relu6(t, Ops.conv2d(t, x, context.down1W(), context.down1B(), 3, 2)));
+            c = act(t, acts, Ops.relu6(t, Ops.conv2d(t, c, context.down2W(), context.down2B(), 3, 2)));
+            // lifted to the feature width before upsampling: a 1x1 conv and a bilinear blend commute, and 4x5 is cheaper than 15x20
+            c = act(t, acts, Ops.conv2d(t, c, context.liftW(), context.liftB(), 1, 1));
+            c = act(t, acts, Ops.resizeBilinear(t, c, x.h, x.w));
+            x = act(t, acts, Ops.add(t, x, c));
+        }
         Tensor s = act(t, acts, Ops.conv2d(t, x, scoreW, scoreB, 3, 1));
         Tensor bx = act(t, acts, Ops.conv2d(t, x, boxW, boxB, 1, 1));
         Tensor pr = null;
@@ -187,6 +241,7 @@ public final class DetectorNet {
     public List<Param> convFilters() {
         List<Param> r = new ArrayList<>(List.of(stemW, downW));
         for (Block b : blocks) r.addAll(List.of(b.expandW(), b.dwW(), b.projectW()));
+        if (context != null) r.addAll(List.of(context.down1W(), context.down2W(), context.liftW()));
         r.add(scoreW);
         r.add(boxW);
         return r;

@@ -41,6 +41,7 @@ final class DetectorTrainCommand implements Callable<Integer> {
     @Option(names = "--anchors", description = "anchors per cell across x down, e.g. 2x2") String anchors;
     @Option(names = "--blocks", description = "MBConv blocks") Integer blocks;
     @Option(names = "--expansion", description = "MBConv expansion") Integer expansion;
+    @Option(names = "--context", defaultValue = "0", description = "channels of a context branch (two stride-2 convs to a 4x5 grid over the whole frame, upsampled and added before the heads), so large people are seen whole; 0 = none (default: ${DEFAULT-VALUE})") int context;
     @Option(names = "--presence-hidden", defaultValue = "0", description = "hidden units of a frame-level presence head (global average and max pool of the last feature map, dense, one logit); 0 = no head (default: ${DEFAULT-VALUE})") int presenceHidden;
     @Option(names = "--presence-weight", defaultValue = "1", description = "weight of the presence head's cross-entropy beside the anchor losses (default: ${DEFAULT-VALUE})") float presenceWeight;
     @Option(names = "--presence-val-every", defaultValue = "5", description = "with a presence head, every Nth frame of each training video (clips without --clip-weight) chooses the presence gate instead of training; 0 = none (default: ${DEFAULT-VALUE})") int presenceValEvery;
@@ -71,6 +72,7 @@ final class DetectorTrainCommand implements Callable<Integer> {
         if ((synthetic > 0 || pasted > 0) && paste <= 0) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--synthetic and --pasted need --paste");
         if (!List.of("iou", "center", "both").contains(nms)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--nms is iou, center or both, not " + nms);
         if (!List.of("float", "int8").contains(selectOn)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--select-on is float or int8, not " + selectOn);
+        if (context < 0 || context > 256) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--context is 0 (off) to 256, not " + context);
         if (presenceHidden < 0 || presenceHidden > 256) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-hidden is 0 (off) to 256, not " + presenceHidden);
         if (!(presenceWeight >= 0f)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-weight must be >= 0, not " + presenceWeight);
         if (presenceValEvery < 0 || presenceValEvery == 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--presence-val-every is 0 (off) or at least 2, not " + presenceValEvery);

@@ -147,19 +147,25 @@ public final class DetectorTrainer {
 
     /**
      * --init-artifact A: the weights of a detector artifact ({@link DetectorImport}; int8 weights dequantized), which
-     * must have this network's shape; a presence head in the artifact is taken too, else the head starts fresh.
+     * must have this network's shape, but for a context branch or presence head that this network adds: those start
+     * fresh (the context branch's lift at zero, so the network starts out computing what the artifact does). Tensors are
+     * matched by name.
      */
     private static void loadArtifact(DetectorNet net, Path artifact) throws Exception {
         DetectorNet from = DetectorImport.read(dev.winnow.runtime.Model.load(artifact).artifact(), 1).net();
-        List<dev.winnow.tools.nn.Param> src = from.hasPresence() && net.hasPresence() ? from.params() : from.backboneParams();
-        List<dev.winnow.tools.nn.Param> dst = net.params().subList(0, src.size());
-        if (!from.cfg.equals(net.cfg) || src.size() > net.params().size())
+        boolean addsContext = from.context == null && net.context != null;
+        if (!from.cfg.withContext(addsContext ? net.cfg.context() : from.cfg.context()).equals(net.cfg))
             throw new IllegalArgumentException("--init-artifact " + artifact + ": a " + from.cfg + " network, this one is " + net.cfg);
-        for (int k = 0; k < src.size(); k++) {
-            if (src.get(k).size() != dst.get(k).size()) throw new IllegalArgumentException("--init-artifact " + artifact + ": " + src.get(k).name + " has another shape");
-            System.arraycopy(src.get(k).w, 0, dst.get(k).w, 0, src.get(k).size());
+        List<dev.winnow.tools.nn.Param> src = from.hasPresence() && net.hasPresence() ? from.params() : from.backboneParams();
+        Map<String, dev.winnow.tools.nn.Param> dst = new java.util.HashMap<>();
+        for (dev.winnow.tools.nn.Param p : net.params()) dst.put(p.name, p);
+        for (dev.winnow.tools.nn.Param p : src) {
+            dev.winnow.tools.nn.Param d = dst.get(p.name);
+            if (d == null || d.size() != p.size()) throw new IllegalArgumentException("--init-artifact " + artifact + ": " + p.name + " has another shape");
+            System.arraycopy(p.w, 0, d.w, 0, p.size());
         }
-        System.out.printf(Locale.ROOT, "--init-artifact %s: %d tensors%s%n", artifact, src.size(), net.hasPresence() && !from.hasPresence() ? "; the presence head starts fresh" : "");
+        System.out.printf(Locale.ROOT, "--init-artifact %s: %d tensors%s%s%n", artifact, src.size(),
+                net.hasPresence() && !from.hasPresence() ? "; the presence head starts fresh" : "", addsContext ? "; the context branch starts fresh" : "");
     }
 
     /**
@@ -182,7 +188,10 @@ public final class DetectorTrainer {
         return valCounts;
     }
 
-    /** The standard student, with --anchors XxY (anchors per cell across and down) and --blocks N --expansion E (the MBConv stack). */
+    /**
+     * The standard student, with --anchors XxY (anchors per cell across and down), --blocks N --expansion E (the MBConv
+     * stack) and --context K (the context branch's channels).
+     */
     private static DetectorNet.Config netConfig(DetectorTrainCommand o) {
         DetectorNet.Config cfg = DetectorNet.Config.standard();
         if (o.anchors != null) {
@@ -191,7 +200,7 @@ public final class DetectorTrainer {
         }
         if (o.blocks != null || o.expansion != null)
             cfg = cfg.withBlocks(o.blocks != null ? o.blocks : cfg.blocks(), o.expansion != null ? o.expansion : cfg.expansion());
-        return cfg;
+        return cfg.withContext(o.context);
     }
 
     /** vtest (split into training and validation around the carve), tree, the other clips, and the plate; --limit applied last. */

@@ -166,4 +166,64 @@ public final class Ops {
         });
         return y;
     }
+
+    /**
+     * Bilinear resize to [outH, outW] with TensorFlow's half-pixel centres, computed as the runtime's
+     * {@link dev.winnow.runtime.kernel.ResizeBilinear} computes it (the same float operations in the same
+     * order, so the exported {@code resize_bilinear} node reproduces it exactly). Each output is a convex
+     * blend of four inputs, so the backward pass hands each its blend weight of the output's gradient.
+     */
+    public static Tensor resizeBilinear(Tape t, Tensor x, int outH, int outW) {
+        final int c = x.c;
+        final int[] y0 = new int[outH], y1 = new int[outH], x0 = new int[outW], x1 = new int[outW];
+        final float[] fy = new float[outH], fx = new float[outW];
+        halfPixelWeights(x.h, outH, y0, y1, fy);
+        halfPixelWeights(x.w, outW, x0, x1, fx);
+        Tensor y = new Tensor(outH, outW, c);
+        final float[] in = x.data, out = y.data;
+        for (int oy = 0; oy < outH; oy++) {
+            int r0 = y0[oy] * x.w * c, r1 = y1[oy] * x.w * c;
+            float dy = fy[oy];
+            for (int ox = 0; ox < outW; ox++) {
+                int a = x0[ox] * c, b = x1[ox] * c, o = (oy * outW + ox) * c;
+                float dx = fx[ox];
+                for (int k = 0; k < c; k++) {
+                    float tl = in[r0 + a + k], tr = in[r0 + b + k], bl = in[r1 + a + k], br = in[r1 + b + k];
+                    float top = tl + (tr - tl) * dx, bottom = bl + (br - bl) * dx;
+                    out[o + k] = top + (bottom - top) * dy;
+                }
+            }
+        }
+        t.record(() -> {
+            float[] gy = y.grad(), gx = x.grad();
+            for (int oy = 0; oy < outH; oy++) {
+                int r0 = y0[oy] * x.w * c, r1 = y1[oy] * x.w * c;
+                float dy = fy[oy];
+                for (int ox = 0; ox < outW; ox++) {
+                    int a = x0[ox] * c, b = x1[ox] * c, o = (oy * outW + ox) * c;
+                    float dx = fx[ox];
+                    for (int k = 0; k < c; k++) {
+                        float g = gy[o + k], top = g * (1f - dy), bottom = g * dy;
+                        gx[r0 + a + k] += top * (1f - dx);
+                        gx[r0 + b + k] += top * dx;
+                        gx[r1 + a + k] += bottom * (1f - dx);
+                        gx[r1 + b + k] += bottom * dx;
+                    }
+                }
+            }
+        });
+        return y;
+    }
+
+    /** Source rows (or columns) and blend weights of TensorFlow's half-pixel-centre resize from {@code in} to {@code out}. */
+    private static void halfPixelWeights(int in, int out, int[] lo, int[] hi, float[] frac) {
+        float scale = in / (float) out;
+        for (int o = 0; o < out; o++) {
+            float src = (o + 0.5f) * scale - 0.5f;
+            float fl = (float) Math.floor(src);
+            lo[o] = Math.max((int) fl, 0);
+            hi[o] = Math.min((int) Math.ceil(src), in - 1);
+            frac[o] = src - fl;
+        }
+    }
 }

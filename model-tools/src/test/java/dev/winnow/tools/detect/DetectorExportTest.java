@@ -22,8 +22,20 @@ class DetectorExportTest {
         matchesTrainerForward(DetectorNet.Config.standard().withAnchors(2, 2), new DetectorExport.Decode(0.3f, 0.5f, 0.7f));
     }
 
+    @Test
+    void aContextBranchMatchesTrainerForward() throws Exception {
+        matchesTrainerForward(DetectorNet.Config.standard().withAnchors(2, 2).withContext(8), new DetectorExport.Decode(0.3f, 0.5f, 0.7f));
+    }
+
+    /** A network whose context branch (if any) adds something: its lift starts at zero, so it is drawn here. */
+    static DetectorNet network(DetectorNet.Config cfg, long seed) {
+        DetectorNet net = new DetectorNet(cfg, 1, seed);
+        if (net.context != null) net.context.liftW().init(new java.util.Random(seed), cfg.context(), 1.0);
+        return net;
+    }
+
     private static void matchesTrainerForward(DetectorNet.Config cfg, DetectorExport.Decode decode) throws Exception {
-        DetectorNet net = new DetectorNet(cfg, 1, 3);
+        DetectorNet net = network(cfg, 3);
         java.util.Arrays.fill(net.scoreB.w, 0f); // make detections likely with random weights
         Model m = Model.load(DetectorExport.export(net, decode, null, null, null, true, true));
         for (long seed = 1; seed <= 3; seed++) {
@@ -51,13 +63,23 @@ class DetectorExportTest {
 
     @Test
     void int8ArtifactTracksTheFloatModel() throws Exception {
-        DetectorNet net = new DetectorNet(DetectorNet.Config.standard(), 1, 5);
+        int8TracksTheFloatModel(DetectorNet.Config.standard());
+    }
+
+    @Test
+    void int8ArtifactWithAContextBranchTracksTheFloatModel() throws Exception {
+        int8TracksTheFloatModel(DetectorNet.Config.standard().withAnchors(2, 2).withContext(16));
+    }
+
+    private static void int8TracksTheFloatModel(DetectorNet.Config cfg) throws Exception {
+        DetectorNet net = network(cfg, 5);
         float[][] ranges = DetectorTrainer.calibrate(net, List.of(new DetectorTrainer.Sample("x", 0, DetectorTrainer.bytes(Scenes.blobs(9)), List.of()),
                 new DetectorTrainer.Sample("x", 1, DetectorTrainer.bytes(Scenes.blobs(10)), List.of())), 2, 1);
         byte[] q = DetectorExport.export(net, new DetectorExport.Decode(0.5f, 0.3f), ranges, null, null, true);
         assertTrue(q.length < 160 * 1024, "int8 artifact " + q.length + " B");
         Model m = Model.load(q);
-        assertTrue(m.report().arenaBytes() <= 188 * 1024, "arena " + m.report().arenaBytes());
+        // the issue "Any camera" bounds the general student's peak arena at 320x240 by 256 KB
+        assertTrue(m.report().arenaBytes() <= 256 * 1024, "arena " + m.report().arenaBytes());
         Interpreter it = m.newInterpreter();
         float[] img = Scenes.blobs(9);
         it.setInput(0, img, 0);

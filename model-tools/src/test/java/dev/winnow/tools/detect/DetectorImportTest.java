@@ -52,6 +52,16 @@ class DetectorImportTest {
     }
 
     @Test
+    void aContextBranchReadsBack() throws Exception {
+        DetectorNet net = DetectorExportTest.network(DetectorNet.Config.standard().withAnchors(2, 2).withContext(8), 11);
+        DetectorExport.Decode decode = new DetectorExport.Decode(0.4f, 0.3f);
+        DetectorImport.Imported im = DetectorImport.read(Model.load(DetectorExport.export(net, decode, null, null, null)).artifact(), 1);
+        assertEquals(net.cfg, im.net().cfg);
+        for (int p = 0; p < net.params().size(); p++)
+            assertArrayEquals(net.params().get(p).w, im.net().params().get(p).w, 0f, net.params().get(p).name);
+    }
+
+    @Test
     void theInt8ArtifactReadsBackToItsDequantizedWeights() throws Exception {
         Model q = Model.load(INT8), f = Model.load(FLOAT);
         DetectorImport.Imported iq = DetectorImport.read(q.artifact(), 1), fl = DetectorImport.read(f.artifact(), 1);

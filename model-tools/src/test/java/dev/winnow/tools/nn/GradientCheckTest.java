@@ -86,4 +86,15 @@ class GradientCheckTest {
         check("rnnpool patch 4 stride 4", x, ps, t -> RnnPoolOp.apply(t, x, r1, r2, 4, 4));
         check("rnnpool patch 4 stride 2", x, ps, t -> RnnPoolOp.apply(t, x, r1, r2, 4, 2));
     }
+
+    @Test
+    void resizeBilinearUpsamplesAsTheRuntimeDoes() {
+        Tensor x = randomTensor(4, 5, 3, 1);
+        check("resize 4x5 to 15x20", x, List.of(), t -> Ops.resizeBilinear(t, x, 15, 20));
+        check("resize 4x5 to 3x7", x, List.of(), t -> Ops.resizeBilinear(t, x, 3, 7));
+        // the forward pass is the runtime kernel's, bit for bit, so the exported node computes what was trained
+        float[] runtime = new float[15 * 20 * 3];
+        new dev.winnow.runtime.kernel.ResizeBilinear(4, 5, 3, 15, 20, false, true).run(x.data, 0, runtime, 0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(runtime, Ops.resizeBilinear(Tape.inference(), x, 15, 20).data, 0f);
+    }
 }
