@@ -6,8 +6,10 @@ import java.util.List;
 /**
  * The detection loss on the head's per-anchor outputs. Score: CenterNet's focal loss (Law and Deng;
  * Zhou et al.) — the (sub-)cell holding a person's centre is positive, −(1−p)² log p; every other cell is
- * negative, −(1−Y)⁴ p² log(1−p), where Y is a Gaussian bump (σ = {@link #SIGMA} sub-cells) around each
- * centre, so near misses cost little. Box: L1 on (dx, dy, tw, th) of positive cells; dx, dy are the
+ * negative, −(1−Y)⁴ p² log(1−p), where Y is a Gaussian bump around each centre, so near misses cost
+ * little. The bump's σ is {@link #SIGMA} sub-cells, or CenterNet's size-adaptive σ when that is wider
+ * ({@link #sigma}): with a fixed σ, every cell of a person 150 pixels tall but the few at its centre was a
+ * full negative, and the student learned to call the body of a large person background. Box: L1 on (dx, dy, tw, th) of positive cells; dx, dy are the
  * centre's offset from the cell centre in cells, tw, th the log of the size over the anchor. Both
  * terms are divided by the number of positives (at least 1). Writes the gradients into the output
  * tensors and returns {score loss, box loss}.
@@ -47,10 +49,12 @@ public final class DetectionLoss {
                 owner[i * vw + j] = n;
                 ownerArea[i * vw + j] = b[2] * b[3];
             }
-            for (int y = Math.max(0, i - 3); y < Math.min(vh, i + 4); y++)
-                for (int x = Math.max(0, j - 3); x < Math.min(vw, j + 4); x++) {
+            float sigma = sigma(b[3] / vcH, b[2] / vcW);
+            int reach = Math.max(3, (int) Math.ceil(3 * sigma));
+            for (int y = Math.max(0, i - reach); y < Math.min(vh, i + reach + 1); y++)
+                for (int x = Math.max(0, j - reach); x < Math.min(vw, j + reach + 1); x++) {
                     float dy = y + 0.5f - cy, dx = x + 0.5f - cx;
-                    bump[y * vw + x] = Math.max(bump[y * vw + x], (float) Math.exp(-(dx * dx + dy * dy) / (2 * SIGMA * SIGMA)));
+                    bump[y * vw + x] = Math.max(bump[y * vw + x], (float) Math.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma)));
                 }
         }
         int npos = 0;
@@ -87,6 +91,25 @@ public final class DetectionLoss {
             }
         }
         return new double[] {sl, bl};
+    }
+
+    /**
+     * The bump's σ in sub-cells for a box {@code h} x {@code w} sub-cells: {@link #SIGMA}, or CenterNet's when wider.
+     * CenterNet (Zhou et al. 2019, after CornerNet's {@code gaussian_radius} with minimum overlap 0.7, as its reference
+     * code computes it) takes the radius r within which a shifted box keeps IoU 0.7 with the true one, the smallest of
+     * three cases' roots, truncates it, and draws the Gaussian with σ = (2r + 1) / 6. For the plaza's pedestrians
+     * (about 2 x 4 sub-cells) r is 0 and {@link #SIGMA} stays; a person 150 x 100 pixels gets σ = 1.5 sub-cells.
+     */
+    static float sigma(float h, float w) {
+        final double overlap = 0.7;
+        double b1 = h + w, c1 = w * h * (1 - overlap) / (1 + overlap);
+        double r1 = (b1 + Math.sqrt(b1 * b1 - 4 * c1)) / 2;
+        double b2 = 2 * (h + w), c2 = (1 - overlap) * w * h;
+        double r2 = (b2 + Math.sqrt(b2 * b2 - 16 * c2)) / 2;
+        double a3 = 4 * overlap, b3 = -2 * overlap * (h + w), c3 = (overlap - 1) * w * h;
+        double r3 = (b3 + Math.sqrt(b3 * b3 - 4 * a3 * c3)) / 2;
+        int r = (int) Math.max(0, Math.min(r1, Math.min(r2, r3)));
+        return Math.max(SIGMA, (2 * r + 1) / 6f);
     }
 
     static float sigmoid(float x) {

@@ -69,4 +69,25 @@ class DetectionLossTest {
             assertEquals((lp[0] + lp[1] - lm[0] - lm[1]) / (2 * eps), gs[i], 2e-3 + 0.02 * Math.abs(gs[i]), "score " + i);
         }
     }
+
+    @Test
+    void largePeopleGetCenterNetsWiderBump() {
+        // CenterNet's gaussian_radius(18.75, 12.5, 0.7) = 4.11 (its third case), truncated to 4: diameter 9, sigma 1.5
+        assertEquals(1.5f, DetectionLoss.sigma(18.75f, 12.5f), 1e-6f);
+        // a plaza pedestrian, 14 x 36 pixels = 1.75 x 4.5 sub-cells: radius 0.7 truncates to 0, the fixed sigma stays
+        assertEquals(DetectionLoss.SIGMA, DetectionLoss.sigma(4.5f, 1.75f), 0f);
+        // so a cell inside a large person, 2 sub-cells from its centre, is pushed down less than with the fixed sigma
+        Tensor s = new Tensor(15, 20, 4), b = new Tensor(15, 20, 16);
+        java.util.Arrays.fill(s.data, 0f);
+        DetectionLoss.apply(s, b, List.of(new float[] {100, 45, 100, 150}), 14, 36, 2);
+        // centre (150, 120) px = sub-cell (15, 18.75); the anchor two sub-cells above the centre's: virtual (13, 18)
+        int k = ((13 / 2) * 20 + 18 / 2) * 4 + (13 % 2) * 2 + 18 % 2;
+        float dy = 13.5f - 15f, dx = 18.5f - 18.75f;
+        double fixed = Math.pow(1 - Math.exp(-(dx * dx + dy * dy) / (2 * DetectionLoss.SIGMA * DetectionLoss.SIGMA)), 4);
+        double wide = Math.pow(1 - Math.exp(-(dx * dx + dy * dy) / (2 * 1.5 * 1.5)), 4);
+        // gradient of a negative at p = 0.5: w * (p^3 - 2 p^2 (1-p) log(1-p)) / npos, npos = 1
+        double unit = 0.125 - 2 * 0.25 * 0.5 * Math.log(0.5);
+        assertEquals(wide * unit, s.grad()[k], 1e-5);
+        assertTrue(wide < fixed / 5, "the wider bump weighs that negative " + wide + " against " + fixed);
+    }
 }
