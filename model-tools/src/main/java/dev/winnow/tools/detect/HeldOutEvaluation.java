@@ -33,7 +33,8 @@ public final class HeldOutEvaluation {
             String[] f = l.split(",");
             if (f.length < 8 || !f[6].equals(role)) continue;
             int first = 0, last = Integer.MAX_VALUE;
-            if (!f[5].equals("all")) {
+            // "all", or "all/N" (every Nth frame, which scripts/data/fetch-footage.sh decodes as frames 0, 1, 2...)
+            if (!f[5].equals("all") && !f[5].startsWith("all/")) {
                 first = Integer.parseInt(f[5].split("-")[0]);
                 last = Integer.parseInt(f[5].split("-")[1]);
             }
