@@ -1,6 +1,5 @@
 package dev.winnow.flink.sensor;
 
-import dev.winnow.flink.model.AliasedModel;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.ServingGauges;
 import dev.winnow.flink.model.ServingModel;
@@ -12,15 +11,9 @@ import dev.winnow.flink.types.SensorReading;
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.stream.FastGrnnStream;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -89,27 +82,18 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         @Override public int version() { return version; }
     }
 
-    private final RegistryConnection registry;
-    private final String modelName;
-    private final String defaultAlias;
-    private final SensorGroups groups;
-    private final HashMap<String, String> groupAliases;
+    private final GroupAliases aliases;
     private final int channels;
     private final int everyReadings;
     private final long maxAheadMillis;
 
     private transient GroupModels<Serving> models;
-    private transient Set<String> warned;
-    private transient ListState<String> warnedState;
+    private transient GroupAliases.WarnedGroups warned;
     private transient ValueState<GroupSensorState> state;
     private transient Counter applied, late, bad, resets, predictions;
 
-    private PerGroupFastGrnn(Builder b) {
-        this.registry = b.registry;
-        this.modelName = b.modelName;
-        this.defaultAlias = b.defaultAlias;
-        this.groups = b.groups;
-        this.groupAliases = new HashMap<>(b.groupAliases);
+    private PerGroupFastGrnn(Builder b, GroupAliases aliases) {
+        this.aliases = aliases;
         this.channels = b.channels;
         this.everyReadings = b.everyReadings;
         this.maxAheadMillis = b.maxAhead.toMillis();
@@ -121,7 +105,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
     }
 
     public String modelName() {
-        return modelName;
+        return aliases.modelName();
     }
 
     @Override
@@ -129,7 +113,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         MetricGroup winnow = getRuntimeContext().getMetricGroup().addGroup("winnow");
         int width = channels;
         SwappableModel.Loader<Serving> loader = (m, version, serving) -> new Serving(m, version, width);
-        models = new GroupModels<>(registry, modelName, defaultAlias, groupAliases, groups, false, loader, winnow, warned);
+        models = aliases.open(false, loader, winnow, warned.groups());
         ServingGauges.register(winnow, models.fallback()::current);
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("fastgrnn-group-sensor", TypeInformation.of(GroupSensorState.class)));
         applied = winnow.counter("readingsApplied");
@@ -182,14 +166,12 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
         if (models != null) models.barrier(ctx.getCheckpointId());
-        warnedState.update(new ArrayList<>(warned));
+        warned.snapshot();
     }
 
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
-        warnedState = ctx.getOperatorStateStore().getUnionListState(WARNED);
-        warned = new HashSet<>();
-        for (String group : warnedState.get()) warned.add(group);
+        warned = GroupAliases.WarnedGroups.restore(ctx, WARNED);
     }
 
     @Override
@@ -199,36 +181,24 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
     /** Validating builder: every mistake is refused at {@link #build} with one message. */
     public static final class Builder {
-        private final RegistryConnection registry;
-        private final String model;
-        private String modelName;
-        private String defaultAlias;
-        private SensorGroups groups = SensorGroups.none();
-        private final Map<String, String> groupAliases = new LinkedHashMap<>();
-        private final List<String> errors = new ArrayList<>();
+        private final GroupAliases.Builder aliases;
         private int channels;
         private int everyReadings = 1;
         private java.time.Duration maxAhead = java.time.Duration.ofMinutes(5);
 
         private Builder(RegistryConnection registry, String model) {
-            this.registry = Objects.requireNonNull(registry, "registry");
-            this.model = Objects.requireNonNull(model, "model");
+            this.aliases = new GroupAliases.Builder(registry, model);
         }
 
         /** Which group each sensor is in (default: none). */
         public Builder groups(SensorGroups groups) {
-            this.groups = Objects.requireNonNull(groups, "groups");
+            aliases.groups(groups);
             return this;
         }
 
         /** {@code group=alias} specs, as the jobs' {@code --group-alias} takes them. */
         public Builder groupAliases(List<String> specs) {
-            for (String spec : specs) {
-                int eq = spec.indexOf('=');
-                if (eq <= 0 || eq == spec.length() - 1) errors.add("--group-alias expects group=alias, got '" + spec + "'");
-                else if (groupAliases.containsKey(spec.substring(0, eq))) errors.add("group " + spec.substring(0, eq) + " has two aliases");
-                else groupAliases.put(spec.substring(0, eq), spec.substring(eq + 1));
-            }
+            aliases.groupAliases(specs);
             return this;
         }
 
@@ -251,18 +221,13 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         }
 
         public PerGroupFastGrnn build() {
-            List<String> problems = new ArrayList<>(errors);
-            AliasedModel ref = AliasedModel.parse(model, problems);
-            if (ref != null) {
-                modelName = ref.name();
-                defaultAlias = ref.alias();
-            }
-            AliasedModel.checkAliases(groupAliases.values(), problems);
+            List<String> problems = new ArrayList<>();
+            GroupAliases named = aliases.build(problems);
             if (channels < 1) problems.add("channels must be at least 1, is " + channels);
             if (everyReadings < 1) problems.add("everyReadings must be at least 1, is " + everyReadings);
             if (maxAhead.isNegative()) problems.add("maxAhead must not be negative, is " + maxAhead);
             if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
-            return new PerGroupFastGrnn(this);
+            return new PerGroupFastGrnn(this, named);
         }
 
     }
