@@ -2,14 +2,11 @@ package dev.winnow.flink.sensor;
 
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.ServingGauges;
-import dev.winnow.flink.model.ServingModel;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.RejectedReading;
 import dev.winnow.flink.types.SensorPrediction;
 import dev.winnow.flink.types.SensorReading;
-import dev.winnow.runtime.Model;
-import dev.winnow.runtime.stream.FastGrnnStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -60,37 +57,16 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         public GroupSensorState() {}
     }
 
-    /** One loaded version: its stream, labels, and the subtask's scratch for it. */
-    static final class Serving implements ServingModel {
-        final Model model;
-        final int version;
-        final FastGrnnStream stream;
-        final List<String> labels = new ArrayList<>();
-        final float[] scratch, scores;
-
-        Serving(Model model, int version, int channels) throws Exception {
-            this.model = model;
-            this.version = version;
-            this.stream = StreamingFastGrnn.load(model, channels);
-            List<String> l = model.metadata().labels();
-            for (int c = 0; c < stream.classes(); c++) labels.add(l.size() == stream.classes() ? l.get(c) : "class" + c);
-            scratch = new float[stream.scratchSize()];
-            scores = new float[stream.classes()];
-        }
-
-        @Override public Model model() { return model; }
-        @Override public int version() { return version; }
-    }
-
     private final GroupAliases aliases;
     private final int channels;
     private final int everyReadings;
     private final long maxAheadMillis;
 
-    private transient GroupModels<Serving> models;
+    private transient GroupModels<FastGrnnServing> models;
     private transient GroupAliases.WarnedGroups warned;
     private transient ValueState<GroupSensorState> state;
-    private transient Counter applied, late, bad, resets, predictions;
+    private transient ReadingCounters counters;
+    private transient Counter resets;
 
     private PerGroupFastGrnn(Builder b, GroupAliases aliases) {
         this.aliases = aliases;
@@ -112,50 +88,47 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
     public void open(OpenContext ctx) throws Exception {
         MetricGroup winnow = getRuntimeContext().getMetricGroup().addGroup("winnow");
         int width = channels;
-        SwappableModel.Loader<Serving> loader = (m, version, serving) -> new Serving(m, version, width);
+        SwappableModel.Loader<FastGrnnServing> loader = (m, version, serving) -> new FastGrnnServing(m, version, width);
         models = aliases.open(false, loader, winnow, warned.groups());
         ServingGauges.register(winnow, models.fallback()::current);
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("fastgrnn-group-sensor", TypeInformation.of(GroupSensorState.class)));
-        applied = winnow.counter("readingsApplied");
-        late = winnow.counter("readingsLate");
-        bad = winnow.counter("readingsBad");
+        counters = new ReadingCounters(winnow);
         resets = winnow.counter("stateResets");
-        predictions = winnow.counter("predictions");
     }
 
     @Override
     public void processElement(SensorReading r, ReadOnlyContext ctx, Collector<SensorPrediction> out) throws Exception {
         String problem = FastGrnnReadings.problem(r, channels, ctx.currentProcessingTime(), maxAheadMillis);
         if (problem != null) {
-            bad.inc();
+            counters.bad.inc();
             ctx.output(StreamingFastGrnn.BAD, new RejectedReading(r, RejectedReading.Kind.BAD, problem, ctx.currentWatermark()));
             return;
         }
         GroupSensorState s = state.value();
         if (s != null && r.timestampMillis < s.lastMillis) {
-            late.inc();
+            counters.late.inc();
             ctx.output(StreamingFastGrnn.LATE, new RejectedReading(r, RejectedReading.Kind.LATE,
                     "timestamp " + r.timestampMillis + " is before the sensor's last applied reading at " + s.lastMillis, ctx.currentWatermark()));
             return;
         }
-        Serving m = models.serving(r.sensorId, ctx.getBroadcastState(SwappableModel.VERSIONS));
+        FastGrnnServing m = models.serving(r.sensorId, ctx.getBroadcastState(SwappableModel.VERSIONS));
         if (s == null) s = new GroupSensorState();
         if (s.hidden == null || s.version != m.version || s.hidden.length != m.stream.hidden()) {
             if (s.hidden != null) resets.inc();
             s.hidden = new float[m.stream.hidden()];
             s.version = m.version;
         }
-        m.stream.step(r.values, 0, s.hidden, 0, m.scratch, 0);
+        m.step(r.values, s.hidden);
         s.lastMillis = r.timestampMillis;
         s.readings++;
-        applied.inc();
+        counters.applied.inc();
         if (s.readings % everyReadings == 0) emit(r, s, m, out);
         state.update(s);
     }
 
-    private void emit(SensorReading r, GroupSensorState s, Serving m, Collector<SensorPrediction> out) {
-        predictions.inc();
-        out.collect(FastGrnnReadings.predict(m.stream, m.version, m.labels, s.hidden, m.scores, r.sensorId, r.timestampMillis, s.readings));
+    private void emit(SensorReading r, GroupSensorState s, FastGrnnServing m, Collector<SensorPrediction> out) {
+        counters.predictions.inc();
+        out.collect(m.predict(s.hidden, r.sensorId, r.timestampMillis, s.readings));
     }
 
     @Override
