@@ -1,5 +1,6 @@
 package dev.winnow.flink.sensor;
 
+import dev.winnow.flink.model.KeyAliases;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.ServingGauges;
 import dev.winnow.flink.model.SwappableModel;
@@ -57,19 +58,21 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         public GroupSensorState() {}
     }
 
-    private final GroupAliases aliases;
+    private final KeyAliases aliases;
+    private final SensorGroups groups;
     private final int channels;
     private final int everyReadings;
     private final long maxAheadMillis;
 
     private transient GroupModels<FastGrnnServing> models;
-    private transient GroupAliases.WarnedGroups warned;
+    private transient KeyAliases.Warned warned;
     private transient ValueState<GroupSensorState> state;
     private transient ReadingCounters counters;
     private transient Counter resets;
 
-    private PerGroupFastGrnn(Builder b, GroupAliases aliases) {
+    private PerGroupFastGrnn(Builder b, KeyAliases aliases) {
         this.aliases = aliases;
+        this.groups = b.groups;
         this.channels = b.channels;
         this.everyReadings = b.everyReadings;
         this.maxAheadMillis = b.maxAhead.toMillis();
@@ -89,7 +92,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         MetricGroup winnow = getRuntimeContext().getMetricGroup().addGroup("winnow");
         int width = channels;
         SwappableModel.Loader<FastGrnnServing> loader = (m, version, serving) -> new FastGrnnServing(m, version, width);
-        models = aliases.open(false, loader, winnow, warned.groups());
+        models = new GroupModels<>(aliases, groups, false, loader, winnow, warned.keys());
         ServingGauges.register(winnow, models.fallback()::current);
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("fastgrnn-group-sensor", TypeInformation.of(GroupSensorState.class)));
         counters = new ReadingCounters(winnow);
@@ -144,7 +147,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
-        warned = GroupAliases.WarnedGroups.restore(ctx, WARNED);
+        warned = KeyAliases.Warned.restore(ctx, WARNED);
     }
 
     @Override
@@ -154,24 +157,25 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
     /** Validating builder: every mistake is refused at {@link #build} with one message. */
     public static final class Builder {
-        private final GroupAliases.Builder aliases;
+        private final KeyAliases.Builder aliases;
+        private SensorGroups groups = SensorGroups.none();
         private int channels;
         private int everyReadings = 1;
         private java.time.Duration maxAhead = java.time.Duration.ofMinutes(5);
 
         private Builder(RegistryConnection registry, String model) {
-            this.aliases = new GroupAliases.Builder(registry, model);
+            this.aliases = new KeyAliases.Builder(registry, model, "group");
         }
 
         /** Which group each sensor is in (default: none). */
         public Builder groups(SensorGroups groups) {
-            aliases.groups(groups);
+            this.groups = Objects.requireNonNull(groups, "groups");
             return this;
         }
 
         /** {@code group=alias} specs, as the jobs' {@code --group-alias} takes them. */
         public Builder groupAliases(List<String> specs) {
-            aliases.groupAliases(specs);
+            aliases.specs(specs);
             return this;
         }
 
@@ -195,7 +199,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
         public PerGroupFastGrnn build() {
             List<String> problems = new ArrayList<>();
-            GroupAliases named = aliases.build(problems);
+            KeyAliases named = aliases.build(problems);
             if (channels < 1) problems.add("channels must be at least 1, is " + channels);
             if (everyReadings < 1) problems.add("everyReadings must be at least 1, is " + everyReadings);
             if (maxAhead.isNegative()) problems.add("maxAhead must not be negative, is " + maxAhead);

@@ -1,5 +1,6 @@
 package dev.winnow.flink.sensor;
 
+import dev.winnow.flink.model.KeyAliases;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.FeatureVector;
@@ -7,6 +8,7 @@ import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.SensorEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -43,17 +45,19 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
     private static final long serialVersionUID = 1L;
     private static final ListStateDescriptor<String> WARNED = new ListStateDescriptor<>("winnow-groups-warned", String.class);
 
-    private final GroupAliases aliases;
+    private final KeyAliases aliases;
+    private final SensorGroups groups;
     private final Set<String> relevant;
     private final int features;
     private final boolean swapOnCheckpoint;
 
     private transient GroupModels<SensorScoring> models;
-    private transient GroupAliases.WarnedGroups warned;
+    private transient KeyAliases.Warned warned;
     private transient SensorMetrics metrics;
 
-    private PerGroupSensorClassifier(Builder b, GroupAliases aliases) {
+    private PerGroupSensorClassifier(Builder b, KeyAliases aliases) {
         this.aliases = aliases;
+        this.groups = b.groups;
         this.relevant = Set.copyOf(b.relevant);
         this.features = b.features;
         this.swapOnCheckpoint = b.swapOnCheckpoint;
@@ -85,7 +89,7 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
         MetricGroup operator = getRuntimeContext().getMetricGroup();
         MetricGroup winnow = operator.addGroup("winnow");
         SwappableModel.Loader<SensorScoring> loader = loader(features, relevant);
-        models = aliases.open(swapOnCheckpoint, loader, winnow, warned.groups());
+        models = new GroupModels<>(aliases, groups, swapOnCheckpoint, loader, winnow, warned.keys());
         metrics = new SensorMetrics(operator, models.fallback()::current);
     }
 
@@ -111,7 +115,7 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
     /** The models' state is the broadcast state, which the operator restores; here only the groups already warned about. */
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
-        warned = GroupAliases.WarnedGroups.restore(ctx, WARNED);
+        warned = KeyAliases.Warned.restore(ctx, WARNED);
     }
 
     @Override
@@ -121,30 +125,31 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
 
     /** Validating builder: every mistake is refused at {@link #build} with one message. */
     public static final class Builder {
-        private final GroupAliases.Builder aliases;
+        private final KeyAliases.Builder aliases;
+        private SensorGroups groups = SensorGroups.none();
         private Set<String> relevant;
         private int features;
         private boolean swapOnCheckpoint;
 
         private Builder(RegistryConnection registry, String model) {
-            this.aliases = new GroupAliases.Builder(registry, model);
+            this.aliases = new KeyAliases.Builder(registry, model, "group");
         }
 
         /** Which group each sensor is in (default: none, every sensor on the default alias). */
         public Builder groups(SensorGroups groups) {
-            aliases.groups(groups);
+            this.groups = Objects.requireNonNull(groups, "groups");
             return this;
         }
 
         /** Group {@code group} follows alias {@code alias} of the model. */
         public Builder group(String group, String alias) {
-            aliases.group(group, alias);
+            aliases.key(group, alias);
             return this;
         }
 
         /** {@code group=alias} specs, as the sensor job's {@code --group-alias} flag takes them. */
         public Builder groupAliases(List<String> specs) {
-            aliases.groupAliases(specs);
+            aliases.specs(specs);
             return this;
         }
 
@@ -168,7 +173,7 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
 
         public PerGroupSensorClassifier build() {
             List<String> problems = new ArrayList<>();
-            GroupAliases named = aliases.build(problems);
+            KeyAliases named = aliases.build(problems);
             if (relevant == null || relevant.isEmpty()) problems.add("at least one relevant label is required");
             if (features < 1) problems.add("features must be >= 1, got " + features);
             if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
