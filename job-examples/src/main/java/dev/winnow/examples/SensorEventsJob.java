@@ -1,6 +1,7 @@
 package dev.winnow.examples;
 
 import dev.winnow.examples.io.Samples;
+import dev.winnow.examples.io.SensorGroupOptions;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sensor.CsvSensorSource;
 import dev.winnow.examples.io.CsvFiles;
@@ -23,7 +24,6 @@ import dev.winnow.flink.sensor.PerGroupSensorClassifier;
 import dev.winnow.flink.sensor.SensorClassifier;
 import dev.winnow.flink.sensor.SensorFeatureWindow;
 import dev.winnow.flink.sensor.SensorFeatures;
-import dev.winnow.flink.sensor.SensorGroups;
 import dev.winnow.flink.types.FeatureVector;
 import dev.winnow.flink.types.SensorEvent;
 import dev.winnow.flink.types.SensorReading;
@@ -90,16 +90,7 @@ public final class SensorEventsJob implements Callable<Integer> {
     @Option(names = "--events-topic", description = "also write SensorEvent records to this Kafka topic (exactly once)")
     String eventsTopic;
 
-    @Option(names = "--group-alias", paramLabel = "group=alias", description = "with --registry: the sensors of this group follow their own alias of "
-            + "--model's model (repeatable; e.g. hall-a=hall-a); other sensors follow --model's alias. A group whose alias does not exist stays on --model's, with one warning")
-    List<String> groupAliases = new ArrayList<>();
-
-    @Option(names = "--groups", description = "CSV sensor,group: which group each sensor is in (for --group-alias)")
-    Path groupsCsv;
-
-    @Option(names = "--group-separator", description = "a sensor not in --groups is in the group named by its id up to the first occurrence of this "
-            + "separator (e.g. '/': pump-a/s1 is in pump-a); without it such a sensor has no group")
-    String groupSeparator;
+    @Mixin SensorGroupOptions groups = new SensorGroupOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -134,12 +125,6 @@ public final class SensorEventsJob implements Callable<Integer> {
         }
     }
 
-    /** The sensor → group map of --groups and --group-separator. */
-    SensorGroups groups() throws java.io.IOException {
-        SensorGroups g = groupsCsv == null ? SensorGroups.none() : SensorGroups.read(groupsCsv);
-        return groupSeparator == null ? g : g.withPrefixRule(groupSeparator);
-    }
-
     /** --status, or its default: 30 s when Kafka is read unbounded. */
     Duration statusPeriod() {
         if (status != null) return status.isZero() ? null : status;
@@ -152,12 +137,7 @@ public final class SensorEventsJob implements Callable<Integer> {
         output.clearLocal("windows", "events", "report.html");
         kafka.require("--readings-topic", readingsTopic);
         kafka.require("--events-topic", eventsTopic);
-        if ((!groupAliases.isEmpty() || groupsCsv != null || groupSeparator != null) && model.registry == null) {
-            throw new IllegalArgumentException("--group-alias, --groups and --group-separator apply to --registry");
-        }
-        if (!groupAliases.isEmpty() && groupsCsv == null && groupSeparator == null) {
-            throw new IllegalArgumentException("--group-alias needs --groups <csv> or --group-separator to say which sensors are in which group");
-        }
+        groups.check(model.registry != null);
         kafka.requireReachable();
         DataStream<SensorReading> rs;
         // before any source is built: --registry without --trust or --allow-unsigned stops here, in one line
@@ -186,11 +166,11 @@ public final class SensorEventsJob implements Callable<Integer> {
             RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(model.model.substring(0, at));
             if (stop != null) feed.stopWhen(stop);
             var updates = feed.build().stream(env).broadcast(SwappableModel.VERSIONS);
-            if (groupAliases.isEmpty()) {
+            if (groups.aliases().isEmpty()) {
                 events = windows.connect(updates).process(new HotSwapSensorClassifier(conn, model.model.substring(0, at), model.model.substring(at + 1), relevant, false))
                         .name("classifier " + model.model).uid("classifier");
             } else {
-                PerGroupSensorClassifier perGroup = PerGroupSensorClassifier.builder(conn, model.model).groups(groups()).groupAliases(groupAliases)
+                PerGroupSensorClassifier perGroup = PerGroupSensorClassifier.builder(conn, model.model).groups(groups.groups()).groupAliases(groups.aliases())
                         .relevant(relevant).features(features.size()).build();
                 // the same uid as the single-alias classifier: its broadcast state (the alias versions) carries over
                 events = windows.connect(updates).process(perGroup).name("classifier " + model.model + " per group").uid("classifier");

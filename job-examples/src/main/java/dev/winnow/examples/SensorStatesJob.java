@@ -4,12 +4,12 @@ import dev.winnow.connectors.sensor.CsvSensorSource;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameModels;
 import dev.winnow.examples.io.ModelOptions;
+import dev.winnow.examples.io.SensorGroupOptions;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.model.feed.RegistryFeedSource;
 import dev.winnow.flink.sensor.PerGroupFastGrnn;
-import dev.winnow.flink.sensor.SensorGroups;
 import dev.winnow.registry.ModelVersion;
 import dev.winnow.registry.RegistryClient;
 import dev.winnow.runtime.Model;
@@ -69,15 +69,7 @@ public final class SensorStatesJob implements Callable<Integer> {
     @Option(names = "--allow-unsigned", description = "with --registry and no --trust, load unsigned versions too (by default the job refuses to start)")
     boolean allowUnsigned;
 
-    @Option(names = "--group-alias", paramLabel = "group=alias", description = "with --registry: the sensors of this group follow their own alias of "
-            + "--model's model (repeatable); other sensors follow --model's alias. A group whose alias does not exist stays on --model's, with one warning")
-    List<String> groupAliases = new ArrayList<>();
-
-    @Option(names = "--groups", description = "CSV sensor,group: which group each sensor is in (for --group-alias)")
-    Path groupsCsv;
-
-    @Option(names = "--group-separator", description = "a sensor not in --groups is in the group named by its id up to the first occurrence of this separator")
-    String groupSeparator;
+    @Mixin SensorGroupOptions groups = new SensorGroupOptions();
 
     @Option(names = "--every", defaultValue = "1", description = "a prediction after every k-th reading of a sensor, 0 for none (default: ${DEFAULT-VALUE})")
     int every;
@@ -121,13 +113,8 @@ public final class SensorStatesJob implements Callable<Integer> {
         m.allowUnsigned = allowUnsigned;
         // before any source is built: --registry without --trust or --allow-unsigned stops here, in one line
         RegistryConnection conn = m.connection();
-        if (conn == null && (!groupAliases.isEmpty() || groupsCsv != null || groupSeparator != null)) {
-            throw new IllegalArgumentException("--group-alias, --groups and --group-separator apply to --registry");
-        }
+        groups.check(conn != null);
         if (conn != null && (window != null || silence != null)) throw new IllegalArgumentException("--window and --silence do not apply to --registry");
-        if (!groupAliases.isEmpty() && groupsCsv == null && groupSeparator == null) {
-            throw new IllegalArgumentException("--group-alias needs --groups <csv> or --group-separator to say which sensors are in which group");
-        }
         int at = model.indexOf('@');
         if (conn != null && at <= 0) throw new IllegalArgumentException("with --registry, --model must be name@alias, got " + model);
         FeedStop stop = conn != null ? FeedStop.create() : null;
@@ -146,9 +133,7 @@ public final class SensorStatesJob implements Callable<Integer> {
             if (silence != null) b.silenceAfter(silence);
             predictions = b.build().applyTo(rs, "fastgrnn");
         } else {
-            SensorGroups groups = groupsCsv == null ? SensorGroups.none() : SensorGroups.read(groupsCsv);
-            if (groupSeparator != null) groups = groups.withPrefixRule(groupSeparator);
-            PerGroupFastGrnn grnn = PerGroupFastGrnn.builder(conn, model).groups(groups).groupAliases(groupAliases).channels(channels).everyReadings(every).maxAhead(maxAhead).build();
+            PerGroupFastGrnn grnn = PerGroupFastGrnn.builder(conn, model).groups(groups.groups()).groupAliases(groups.aliases()).channels(channels).everyReadings(every).maxAhead(maxAhead).build();
             RegistryFeedSource.Builder feed = RegistryFeedSource.builder(conn).model(grnn.modelName()).stopWhen(stop);
             var updates = feed.build().stream(env).broadcast(SwappableModel.VERSIONS);
             predictions = rs.keyBy(r -> r.sensorId == null ? "" : r.sensorId).connect(updates).process(grnn).uid("fastgrnn").name("fastgrnn per group " + model);

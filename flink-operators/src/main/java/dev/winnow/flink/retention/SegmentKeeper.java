@@ -17,6 +17,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -66,7 +67,23 @@ public final class SegmentKeeper extends KeyedCoProcessFunction<String, Segment,
     private transient List<String> releasedFiles;
     private transient java.util.TreeMap<Long, List<String>> toDelete;
     private transient Counter spoolFilesDeleted;
-    private transient Counter segmentsKept, segmentsDropped, bytesKept, bytesDropped, clipsRequested, eventsWithoutSegments;
+    private transient Counter clipsRequested, eventsWithoutSegments;
+    private transient Tally kept, dropped;
+
+    /** Released segments of one fate: how many, and their bytes. */
+    private static final class Tally {
+        private final Counter segments, bytes;
+
+        Tally(MetricGroup g, String segmentsMetric, String bytesMetric) {
+            segments = g.counter(segmentsMetric);
+            bytes = g.counter(bytesMetric);
+        }
+
+        void add(Segment s) {
+            segments.inc();
+            bytes.inc(s.bytes);
+        }
+    }
 
     /** A segment in state with the last event whose clip holds it (0: none yet). A Flink POJO. */
     public static class HeldSegment {
@@ -94,10 +111,8 @@ public final class SegmentKeeper extends KeyedCoProcessFunction<String, Segment,
         releasedUpTo = rc.getState(new ValueStateDescriptor<>("released-up-to", Long.class));
         endTimer = rc.getState(new ValueStateDescriptor<>("end-timer", Long.class));
         var g = rc.getMetricGroup().addGroup("winnow");
-        segmentsKept = g.counter("segmentsKept");
-        segmentsDropped = g.counter("segmentsDropped");
-        bytesKept = g.counter("segmentBytesKept");
-        bytesDropped = g.counter("segmentBytesDropped");
+        kept = new Tally(g, "segmentsKept", "segmentBytesKept");
+        dropped = new Tally(g, "segmentsDropped", "segmentBytesDropped");
         clipsRequested = g.counter("clipsRequested");
         eventsWithoutSegments = g.counter("eventsWithoutSegments");
         spoolFilesDeleted = g.counter("spoolFilesDeleted");
@@ -214,13 +229,7 @@ public final class SegmentKeeper extends KeyedCoProcessFunction<String, Segment,
             Segment s = en.getValue().segment;
             if (s.endMillis > bound) continue;
             long event = en.getValue().eventId;
-            if (event > 0) {
-                segmentsKept.inc();
-                bytesKept.inc(s.bytes);
-            } else {
-                segmentsDropped.inc();
-                bytesDropped.inc(s.bytes);
-            }
+            (event > 0 ? kept : dropped).add(s);
             ctx.output(DECISIONS, new SegmentDecision(s, event));
             gone.add(en.getKey());
             if (releasedFiles != null) releasedFiles.add(s.path);

@@ -1,26 +1,17 @@
 package dev.winnow.flink.sensor;
 
-import dev.winnow.flink.model.AliasedModel;
+import dev.winnow.flink.model.KeyAliases;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.ServingGauges;
-import dev.winnow.flink.model.ServingModel;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.RejectedReading;
 import dev.winnow.flink.types.SensorPrediction;
 import dev.winnow.flink.types.SensorReading;
-import dev.winnow.runtime.Model;
-import dev.winnow.runtime.stream.FastGrnnStream;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -67,49 +58,21 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         public GroupSensorState() {}
     }
 
-    /** One loaded version: its stream, labels, and the subtask's scratch for it. */
-    static final class Serving implements ServingModel {
-        final Model model;
-        final int version;
-        final FastGrnnStream stream;
-        final List<String> labels = new ArrayList<>();
-        final float[] scratch, scores;
-
-        Serving(Model model, int version, int channels) throws Exception {
-            this.model = model;
-            this.version = version;
-            this.stream = StreamingFastGrnn.load(model, channels);
-            List<String> l = model.metadata().labels();
-            for (int c = 0; c < stream.classes(); c++) labels.add(l.size() == stream.classes() ? l.get(c) : "class" + c);
-            scratch = new float[stream.scratchSize()];
-            scores = new float[stream.classes()];
-        }
-
-        @Override public Model model() { return model; }
-        @Override public int version() { return version; }
-    }
-
-    private final RegistryConnection registry;
-    private final String modelName;
-    private final String defaultAlias;
+    private final KeyAliases aliases;
     private final SensorGroups groups;
-    private final HashMap<String, String> groupAliases;
     private final int channels;
     private final int everyReadings;
     private final long maxAheadMillis;
 
-    private transient GroupModels<Serving> models;
-    private transient Set<String> warned;
-    private transient ListState<String> warnedState;
+    private transient GroupModels<FastGrnnServing> models;
+    private transient KeyAliases.Warned warned;
     private transient ValueState<GroupSensorState> state;
-    private transient Counter applied, late, bad, resets, predictions;
+    private transient ReadingCounters counters;
+    private transient Counter resets;
 
-    private PerGroupFastGrnn(Builder b) {
-        this.registry = b.registry;
-        this.modelName = b.modelName;
-        this.defaultAlias = b.defaultAlias;
+    private PerGroupFastGrnn(Builder b, KeyAliases aliases) {
+        this.aliases = aliases;
         this.groups = b.groups;
-        this.groupAliases = new HashMap<>(b.groupAliases);
         this.channels = b.channels;
         this.everyReadings = b.everyReadings;
         this.maxAheadMillis = b.maxAhead.toMillis();
@@ -121,57 +84,54 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
     }
 
     public String modelName() {
-        return modelName;
+        return aliases.modelName();
     }
 
     @Override
     public void open(OpenContext ctx) throws Exception {
         MetricGroup winnow = getRuntimeContext().getMetricGroup().addGroup("winnow");
         int width = channels;
-        SwappableModel.Loader<Serving> loader = (m, version, serving) -> new Serving(m, version, width);
-        models = new GroupModels<>(registry, modelName, defaultAlias, groupAliases, groups, false, loader, winnow, warned);
+        SwappableModel.Loader<FastGrnnServing> loader = (m, version, serving) -> new FastGrnnServing(m, version, width);
+        models = new GroupModels<>(aliases, groups, false, loader, winnow, warned.keys());
         ServingGauges.register(winnow, models.fallback()::current);
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("fastgrnn-group-sensor", TypeInformation.of(GroupSensorState.class)));
-        applied = winnow.counter("readingsApplied");
-        late = winnow.counter("readingsLate");
-        bad = winnow.counter("readingsBad");
+        counters = new ReadingCounters(winnow);
         resets = winnow.counter("stateResets");
-        predictions = winnow.counter("predictions");
     }
 
     @Override
     public void processElement(SensorReading r, ReadOnlyContext ctx, Collector<SensorPrediction> out) throws Exception {
         String problem = FastGrnnReadings.problem(r, channels, ctx.currentProcessingTime(), maxAheadMillis);
         if (problem != null) {
-            bad.inc();
+            counters.bad.inc();
             ctx.output(StreamingFastGrnn.BAD, new RejectedReading(r, RejectedReading.Kind.BAD, problem, ctx.currentWatermark()));
             return;
         }
         GroupSensorState s = state.value();
         if (s != null && r.timestampMillis < s.lastMillis) {
-            late.inc();
+            counters.late.inc();
             ctx.output(StreamingFastGrnn.LATE, new RejectedReading(r, RejectedReading.Kind.LATE,
                     "timestamp " + r.timestampMillis + " is before the sensor's last applied reading at " + s.lastMillis, ctx.currentWatermark()));
             return;
         }
-        Serving m = models.serving(r.sensorId, ctx.getBroadcastState(SwappableModel.VERSIONS));
+        FastGrnnServing m = models.serving(r.sensorId, ctx.getBroadcastState(SwappableModel.VERSIONS));
         if (s == null) s = new GroupSensorState();
         if (s.hidden == null || s.version != m.version || s.hidden.length != m.stream.hidden()) {
             if (s.hidden != null) resets.inc();
             s.hidden = new float[m.stream.hidden()];
             s.version = m.version;
         }
-        m.stream.step(r.values, 0, s.hidden, 0, m.scratch, 0);
+        m.step(r.values, s.hidden);
         s.lastMillis = r.timestampMillis;
         s.readings++;
-        applied.inc();
+        counters.applied.inc();
         if (s.readings % everyReadings == 0) emit(r, s, m, out);
         state.update(s);
     }
 
-    private void emit(SensorReading r, GroupSensorState s, Serving m, Collector<SensorPrediction> out) {
-        predictions.inc();
-        out.collect(FastGrnnReadings.predict(m.stream, m.version, m.labels, s.hidden, m.scores, r.sensorId, r.timestampMillis, s.readings));
+    private void emit(SensorReading r, GroupSensorState s, FastGrnnServing m, Collector<SensorPrediction> out) {
+        counters.predictions.inc();
+        out.collect(m.predict(s.hidden, r.sensorId, r.timestampMillis, s.readings));
     }
 
     @Override
@@ -182,14 +142,12 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
         if (models != null) models.barrier(ctx.getCheckpointId());
-        warnedState.update(new ArrayList<>(warned));
+        warned.snapshot();
     }
 
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
-        warnedState = ctx.getOperatorStateStore().getUnionListState(WARNED);
-        warned = new HashSet<>();
-        for (String group : warnedState.get()) warned.add(group);
+        warned = KeyAliases.Warned.restore(ctx, WARNED);
     }
 
     @Override
@@ -199,20 +157,14 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
     /** Validating builder: every mistake is refused at {@link #build} with one message. */
     public static final class Builder {
-        private final RegistryConnection registry;
-        private final String model;
-        private String modelName;
-        private String defaultAlias;
+        private final KeyAliases.Builder aliases;
         private SensorGroups groups = SensorGroups.none();
-        private final Map<String, String> groupAliases = new LinkedHashMap<>();
-        private final List<String> errors = new ArrayList<>();
         private int channels;
         private int everyReadings = 1;
         private java.time.Duration maxAhead = java.time.Duration.ofMinutes(5);
 
         private Builder(RegistryConnection registry, String model) {
-            this.registry = Objects.requireNonNull(registry, "registry");
-            this.model = Objects.requireNonNull(model, "model");
+            this.aliases = new KeyAliases.Builder(registry, model, "group");
         }
 
         /** Which group each sensor is in (default: none). */
@@ -223,12 +175,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
         /** {@code group=alias} specs, as the jobs' {@code --group-alias} takes them. */
         public Builder groupAliases(List<String> specs) {
-            for (String spec : specs) {
-                int eq = spec.indexOf('=');
-                if (eq <= 0 || eq == spec.length() - 1) errors.add("--group-alias expects group=alias, got '" + spec + "'");
-                else if (groupAliases.containsKey(spec.substring(0, eq))) errors.add("group " + spec.substring(0, eq) + " has two aliases");
-                else groupAliases.put(spec.substring(0, eq), spec.substring(eq + 1));
-            }
+            aliases.specs(specs);
             return this;
         }
 
@@ -251,18 +198,13 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         }
 
         public PerGroupFastGrnn build() {
-            List<String> problems = new ArrayList<>(errors);
-            AliasedModel ref = AliasedModel.parse(model, problems);
-            if (ref != null) {
-                modelName = ref.name();
-                defaultAlias = ref.alias();
-            }
-            AliasedModel.checkAliases(groupAliases.values(), problems);
+            List<String> problems = new ArrayList<>();
+            KeyAliases named = aliases.build(problems);
             if (channels < 1) problems.add("channels must be at least 1, is " + channels);
             if (everyReadings < 1) problems.add("everyReadings must be at least 1, is " + everyReadings);
             if (maxAhead.isNegative()) problems.add("maxAhead must not be negative, is " + maxAhead);
             if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
-            return new PerGroupFastGrnn(this);
+            return new PerGroupFastGrnn(this, named);
         }
 
     }

@@ -1,21 +1,16 @@
 package dev.winnow.flink.sensor;
 
-import dev.winnow.flink.model.AliasedModel;
+import dev.winnow.flink.model.KeyAliases;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.FeatureVector;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.SensorEvent;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -50,27 +45,19 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
     private static final long serialVersionUID = 1L;
     private static final ListStateDescriptor<String> WARNED = new ListStateDescriptor<>("winnow-groups-warned", String.class);
 
-    private final RegistryConnection registry;
-    private final String modelName;
-    private final String defaultAlias;
+    private final KeyAliases aliases;
     private final SensorGroups groups;
-    private final HashMap<String, String> groupAliases;
     private final Set<String> relevant;
     private final int features;
     private final boolean swapOnCheckpoint;
 
     private transient GroupModels<SensorScoring> models;
-    /** Sensor → its group's model (null value: no group of its own); so a record costs one lookup, not a prefix cut. */
-    private transient Set<String> warned;
-    private transient ListState<String> warnedState;
+    private transient KeyAliases.Warned warned;
     private transient SensorMetrics metrics;
 
-    private PerGroupSensorClassifier(Builder b) {
-        this.registry = b.registry;
-        this.modelName = b.modelName;
-        this.defaultAlias = b.defaultAlias;
+    private PerGroupSensorClassifier(Builder b, KeyAliases aliases) {
+        this.aliases = aliases;
         this.groups = b.groups;
-        this.groupAliases = new HashMap<>(b.groupAliases);
         this.relevant = Set.copyOf(b.relevant);
         this.features = b.features;
         this.swapOnCheckpoint = b.swapOnCheckpoint;
@@ -83,7 +70,7 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
 
     /** The model name every alias belongs to (what the registry feed should be filtered to). */
     public String modelName() {
-        return modelName;
+        return aliases.modelName();
     }
 
     /** Refuses a version whose input width is not the windows' feature count, whatever serves now. */
@@ -102,7 +89,7 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
         MetricGroup operator = getRuntimeContext().getMetricGroup();
         MetricGroup winnow = operator.addGroup("winnow");
         SwappableModel.Loader<SensorScoring> loader = loader(features, relevant);
-        models = new GroupModels<>(registry, modelName, defaultAlias, groupAliases, groups, swapOnCheckpoint, loader, winnow, warned);
+        models = new GroupModels<>(aliases, groups, swapOnCheckpoint, loader, winnow, warned.keys());
         metrics = new SensorMetrics(operator, models.fallback()::current);
     }
 
@@ -122,15 +109,13 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
         if (models != null) models.barrier(ctx.getCheckpointId());
-        warnedState.update(new ArrayList<>(warned));
+        warned.snapshot();
     }
 
     /** The models' state is the broadcast state, which the operator restores; here only the groups already warned about. */
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
-        warnedState = ctx.getOperatorStateStore().getUnionListState(WARNED);
-        warned = new HashSet<>();
-        for (String group : warnedState.get()) warned.add(group);
+        warned = KeyAliases.Warned.restore(ctx, WARNED);
     }
 
     @Override
@@ -140,20 +125,14 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
 
     /** Validating builder: every mistake is refused at {@link #build} with one message. */
     public static final class Builder {
-        private final RegistryConnection registry;
-        private final String model;
-        private String modelName;
-        private String defaultAlias;
+        private final KeyAliases.Builder aliases;
         private SensorGroups groups = SensorGroups.none();
-        private final Map<String, String> groupAliases = new LinkedHashMap<>();
-        private final List<String> errors = new ArrayList<>();
         private Set<String> relevant;
         private int features;
         private boolean swapOnCheckpoint;
 
         private Builder(RegistryConnection registry, String model) {
-            this.registry = Objects.requireNonNull(registry, "registry");
-            this.model = Objects.requireNonNull(model, "model");
+            this.aliases = new KeyAliases.Builder(registry, model, "group");
         }
 
         /** Which group each sensor is in (default: none, every sensor on the default alias). */
@@ -164,23 +143,13 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
 
         /** Group {@code group} follows alias {@code alias} of the model. */
         public Builder group(String group, String alias) {
-            if (group == null || group.isBlank()) {
-                errors.add("a group alias needs a group, got '" + group + "'");
-            } else if (groupAliases.containsKey(group)) {
-                errors.add("group " + group + " has two aliases: " + groupAliases.get(group) + " and " + alias);
-            } else {
-                groupAliases.put(group, alias);
-            }
+            aliases.key(group, alias);
             return this;
         }
 
         /** {@code group=alias} specs, as the sensor job's {@code --group-alias} flag takes them. */
         public Builder groupAliases(List<String> specs) {
-            for (String spec : specs) {
-                int eq = spec.indexOf('=');
-                if (eq <= 0 || eq == spec.length() - 1) errors.add("--group-alias expects group=alias, got '" + spec + "'");
-                else group(spec.substring(0, eq), spec.substring(eq + 1));
-            }
+            aliases.specs(specs);
             return this;
         }
 
@@ -203,17 +172,12 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
         }
 
         public PerGroupSensorClassifier build() {
-            List<String> problems = new ArrayList<>(errors);
-            AliasedModel ref = AliasedModel.parse(model, problems);
-            if (ref != null) {
-                modelName = ref.name();
-                defaultAlias = ref.alias();
-            }
-            AliasedModel.checkAliases(groupAliases.values(), problems);
+            List<String> problems = new ArrayList<>();
+            KeyAliases named = aliases.build(problems);
             if (relevant == null || relevant.isEmpty()) problems.add("at least one relevant label is required");
             if (features < 1) problems.add("features must be >= 1, got " + features);
             if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
-            return new PerGroupSensorClassifier(this);
+            return new PerGroupSensorClassifier(this, named);
         }
 
     }

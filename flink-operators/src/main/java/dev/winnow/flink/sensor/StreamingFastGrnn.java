@@ -81,11 +81,10 @@ public class StreamingFastGrnn extends KeyedProcessFunction<String, SensorReadin
     private final long silenceMillis;
     private final long maxAheadMillis;
 
-    private transient FastGrnnStream stream;
-    private transient List<String> labels;
+    private transient FastGrnnServing model;
     private transient ValueState<SensorState> state;
-    private transient float[] scratch, scores;
-    private transient Counter applied, late, bad, silentSensors, predictions;
+    private transient ReadingCounters counters;
+    private transient Counter silentSensors;
 
     private StreamingFastGrnn(Builder b) {
         this.source = b.source;
@@ -124,20 +123,11 @@ public class StreamingFastGrnn extends KeyedProcessFunction<String, SensorReadin
 
     @Override
     public void open(OpenContext ctx) throws Exception {
-        Model m = source.load();
-        stream = load(m, channels);
-        List<String> l = m.metadata().labels();
-        labels = new ArrayList<>();
-        for (int c = 0; c < stream.classes(); c++) labels.add(l.size() == stream.classes() ? l.get(c) : "class" + c);
+        model = new FastGrnnServing(source.load(), source.version(), channels);
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("fastgrnn-sensor", TypeInformation.of(SensorState.class)));
-        scratch = new float[stream.scratchSize()];
-        scores = new float[stream.classes()];
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("winnow");
-        applied = g.counter("readingsApplied");
-        late = g.counter("readingsLate");
-        bad = g.counter("readingsBad");
+        counters = new ReadingCounters(g);
         silentSensors = g.counter("sensorsSilent");
-        predictions = g.counter("predictions");
     }
 
     @Override
@@ -145,7 +135,7 @@ public class StreamingFastGrnn extends KeyedProcessFunction<String, SensorReadin
         long wm = ctx.timerService().currentWatermark();
         String problem = FastGrnnReadings.problem(r, channels, ctx.timerService().currentProcessingTime(), maxAheadMillis);
         if (problem != null) {
-            bad.inc();
+            counters.bad.inc();
             ctx.output(BAD, new RejectedReading(r, RejectedReading.Kind.BAD, problem, wm));
             return;
         }
@@ -161,7 +151,7 @@ public class StreamingFastGrnn extends KeyedProcessFunction<String, SensorReadin
         }
         if (s == null) {
             s = new SensorState();
-            s.hidden = new float[stream.hidden()];
+            s.hidden = new float[model.stream.hidden()];
         }
         if (windowMillis > 0) {
             if (s.windowEnd != NONE && ts >= s.windowEnd) {
@@ -175,11 +165,11 @@ public class StreamingFastGrnn extends KeyedProcessFunction<String, SensorReadin
                 ctx.timerService().registerEventTimeTimer(closeTimer(s.windowEnd));
             }
         }
-        stream.step(r.values, 0, s.hidden, 0, scratch, 0);
+        model.step(r.values, s.hidden);
         s.lastMillis = ts;
         s.readings++;
         s.silent = false;
-        applied.inc();
+        counters.applied.inc();
         if (everyReadings > 0 && s.readings % everyReadings == 0) emit(r.sensorId, ts, -1, -1, s, out);
         if (silenceMillis > 0 && s.silenceTimer == NONE) {
             s.silenceTimer = ts + silenceMillis;
@@ -189,11 +179,10 @@ public class StreamingFastGrnn extends KeyedProcessFunction<String, SensorReadin
     }
 
     private void reject(Context ctx, SensorReading r, String reason, long wm) {
-        late.inc();
+        counters.late.inc();
         ctx.output(LATE, new RejectedReading(r, RejectedReading.Kind.LATE, reason, wm));
     }
 
-    /** Why the reading cannot be used at all, or null. */
     /** The event-time timer that closes the window ending at {@code end}: its last millisecond plus the lateness. */
     private long closeTimer(long end) {
         return end - 1 + latenessMillis;
@@ -229,10 +218,10 @@ public class StreamingFastGrnn extends KeyedProcessFunction<String, SensorReadin
     }
 
     private void emit(String sensor, long ts, long windowStart, long windowEnd, SensorState s, Collector<SensorPrediction> out) {
-        SensorPrediction p = FastGrnnReadings.predict(stream, source.version(), labels, s.hidden, scores, sensor, ts, s.readings);
+        SensorPrediction p = model.predict(s.hidden, sensor, ts, s.readings);
         p.windowStartMillis = windowStart;
         p.windowEndMillis = windowEnd;
-        predictions.inc();
+        counters.predictions.inc();
         out.collect(p);
     }
 

@@ -2,12 +2,11 @@ package dev.winnow.flink.frames;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.testing.DetRegistry;
 import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.ScoredFrame;
-import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.ModelVersion;
 import dev.winnow.runtime.testing.TinyCnn;
@@ -31,13 +30,11 @@ class HotSwapFrameScorerTest {
 
     @BeforeEach
     void registry() throws Exception {
-        registry = new ModelRegistry(new LocalDirectoryStore(dir));
-        registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());
-        registry.setAlias("det", "production", 1, "test");
+        registry = DetRegistry.onProduction(dir);
     }
 
     BroadcastOperatorTestHarness<Frame, ModelUpdate, ScoredFrame> harness(boolean onCheckpoint) throws Exception {
-        HotSwapFrameScorer fn = new HotSwapFrameScorer(RegistryConnection.directory(dir, List.of()).allowingUnsigned(), "det", "production", "a", onCheckpoint);
+        HotSwapFrameScorer fn = new HotSwapFrameScorer(DetRegistry.unsigned(dir), "det", "production", "a", onCheckpoint);
         return new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(fn, List.of(HotSwapFrameScorer.VERSIONS)), 1, 1, 0);
     }
 

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.feed.RegistryFeedSource;
 import dev.winnow.flink.testing.FailOnceAfterCheckpoint;
+import dev.winnow.flink.testing.DetRegistry;
 import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
-import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.ModelVersion;
 import dev.winnow.runtime.testing.TinyCnn;
@@ -55,10 +55,8 @@ class HotSwapJobTest {
     @Test
     void swapsMidStreamExactlyOnceAndRestoresOnTheNewVersion() throws Exception {
         Path armed = dir.resolve("armed"), failed = dir.resolve("failed");
-        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
-        registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());   // event 1
-        registry.setAlias("det", "production", 1, "test");                                    // event 2
-        RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
+        ModelRegistry registry = DetRegistry.onProduction(dir);                                // events 1-2
+        RegistryConnection conn = DetRegistry.unsigned(dir);
 
         StreamExecutionEnvironment env = FlinkTests.restartingEnv(2, 200, 2, Duration.ofMillis(100));
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.feed.RegistryFeedSource;
+import dev.winnow.flink.testing.FailOnceAfterCheckpoint;
 import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.testing.LogLines;
@@ -12,6 +13,7 @@ import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.runtime.testing.TinyCnn;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,10 +22,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -51,9 +51,6 @@ class PerCameraJobTest {
     static final MiniClusterExtension CLUSTER = FlinkTests.miniCluster();
 
     static final int FRAMES = 3000, CAMERAS = 6;
-    // test-only switches between the test thread and the job's tasks (same JVM on the MiniCluster)
-    static final AtomicBoolean ARMED = new AtomicBoolean();
-    static final AtomicBoolean FAILED = new AtomicBoolean();
 
     @TempDir Path dir;
 
@@ -71,14 +68,10 @@ class PerCameraJobTest {
         public boolean restored;
     }
 
-    /**
-     * Chained after the scorer: tags each verdict with its epoch, and fails its task once, at the
-     * first record after a checkpoint that completed once the test armed it.
-     */
-    static final class Epochs extends RichMapFunction<ScoredFrame, Tagged> implements CheckpointedFunction, CheckpointListener {
+    /** Chained after the scorer: tags each verdict with its epoch. */
+    static final class Epochs extends RichMapFunction<ScoredFrame, Tagged> implements CheckpointedFunction {
         private transient long epoch;
         private transient boolean restored;
-        private transient volatile boolean checkpointSinceArmed;
 
         @Override
         public void initializeState(FunctionInitializationContext ctx) {
@@ -92,13 +85,7 @@ class PerCameraJobTest {
         }
 
         @Override
-        public void notifyCheckpointComplete(long id) {
-            if (ARMED.get()) checkpointSinceArmed = true;
-        }
-
-        @Override
         public Tagged map(ScoredFrame s) {
-            if (checkpointSinceArmed && FAILED.compareAndSet(false, true)) throw new IllegalStateException("injected failure after the swap");
             Tagged t = new Tagged();
             t.camera = s.frame.cameraId;
             t.seq = s.frame.seq;
@@ -112,8 +99,7 @@ class PerCameraJobTest {
 
     @Test
     void aMovedAliasSwapsOnlyItsCamerasAtOneCheckpointAndARestoreKeepsEveryCameraOnItsVersion() throws Exception {
-        ARMED.set(false);
-        FAILED.set(false);
+        Path armed = dir.resolve("armed"), failed = dir.resolve("failed");
         ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
         for (int seed = 1; seed <= 3; seed++) registry.publish("det", new TinyCnn(seed, 24, 32).float32Artifact(), "test", Map.of()); // events 1-3
         registry.setAlias("det", "production", 1, "test");                                                                         // event 4
@@ -134,6 +120,8 @@ class PerCameraJobTest {
                 // camera i on subtask i % 2: each alias is served by both subtasks
                 .partitionCustom((camera, n) -> Integer.parseInt(camera.substring(3)) % n, f -> f.cameraId)
                 .connect(updates).process(scorer).uid("score")
+                // fails its task once, at the first record after a checkpoint that completed once the test armed it
+                .map(new FailOnceAfterCheckpoint<ScoredFrame>(failed, 0).armedBy(armed)).uid("fail-once")
                 .map(new Epochs()).uid("epochs");
 
         List<Tagged> out = new ArrayList<>();
@@ -152,14 +140,14 @@ class PerCameraJobTest {
                 if (!northMoved && onV3.getOrDefault("cam2", 0) >= 50 && onV3.getOrDefault("cam3", 0) >= 50) {
                     registry.setAlias("det", "north", 1, "test");                                                                  // event 8
                     northMoved = true;
-                    ARMED.set(true);
+                    Files.createFile(armed);
                 }
             }
             assertEquals(1, log.lines.stream().filter(l -> l.contains("camera cam4:")).count(), "one warning for cam4: " + log.lines);
             assertEquals(1, log.lines.size(), "no warning for cameras whose alias exists or that have none: " + log.lines);
         }
 
-        assertTrue(FAILED.get(), "the injected failure happened, so the job restored from a checkpoint");
+        assertTrue(Files.exists(failed), "the injected failure happened, so the job restored from a checkpoint");
         assertTrue(northMoved, "south reached v3 on both subtasks and north moved in the registry");
         assertEquals(FRAMES, out.size(), "every frame exactly once");
         Set<Long> seqs = new HashSet<>();

@@ -7,12 +7,12 @@ import dev.winnow.flink.frames.HotSwapFrameScorer;
 import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.model.feed.RegistryFeedSource;
 import dev.winnow.flink.testing.FailOnceAfterCheckpoint;
+import dev.winnow.flink.testing.DetRegistry;
 import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
-import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.runtime.testing.TinyCnn;
 import java.nio.file.Files;
@@ -134,10 +134,8 @@ class CoordinatedSwapJobTest {
     @Test
     void everySubtaskSwitchesAtOneBarrierAndRestoresOnTheCommittedVersion() throws Exception {
         Path armed = dir.resolve("armed"), failed = dir.resolve("failed");
-        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
-        registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());   // event 1
-        registry.setAlias("det", "production", 1, "test");                                    // event 2
-        RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
+        ModelRegistry registry = DetRegistry.onProduction(dir);                                // events 1-2
+        RegistryConnection conn = DetRegistry.unsigned(dir);
         int[] v2Seen = {0};
         var fail = new FailOnceAfterCheckpoint<ScoredFrame>(failed, 0).armedBy(armed);
         List<Verdict> out = run(conn, new HotSwapFrameScorer(conn, "det", "production", "a", true), fail, o -> {
@@ -160,10 +158,8 @@ class CoordinatedSwapJobTest {
 
     @Test
     void aVersionOneSubtaskCannotLoadServesNowhereAndTheNextOneSwitchesEverywhere() throws Exception {
-        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
-        registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());   // event 1
-        registry.setAlias("det", "production", 1, "test");                                    // event 2
-        RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
+        ModelRegistry registry = DetRegistry.onProduction(dir);                                // events 1-2
+        RegistryConnection conn = DetRegistry.unsigned(dir);
         List<Verdict> out = run(conn, new FailsV2OnOneSubtask(conn), null, o -> {
             try {
                 if (o.size() == 400) {

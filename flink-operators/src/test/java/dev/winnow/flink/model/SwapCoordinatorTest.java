@@ -60,17 +60,22 @@ class SwapCoordinatorTest {
                 });
     }
 
+    /** A started coordinator of one subtask per gateway, each subtask's first attempt ready. */
+    SwapCoordinator started(Gateway... ready) throws Exception {
+        SwapCoordinator c = new SwapCoordinator(context(ready.length), "score");
+        c.start();
+        for (Gateway g : ready) c.executionAttemptReady(g.subtask, 0, g);
+        return c;
+    }
+
     static SwapVote yes(int version, long sequence) {
         return new SwapVote("det@production", version, sequence, true, null);
     }
 
     @Test
     void commitsWhenEverySubtaskLoadedItNamingTheLastCheckpoint() throws Exception {
-        SwapCoordinator c = new SwapCoordinator(context(2), "score");
-        c.start();
         Gateway g0 = new Gateway(0), g1 = new Gateway(1);
-        c.executionAttemptReady(0, 0, g0);
-        c.executionAttemptReady(1, 0, g1);
+        SwapCoordinator c = started(g0, g1);
         c.checkpointCoordinator(7, new CompletableFuture<>());
         c.handleEventFromOperator(0, 0, yes(2, 4));
         assertTrue(g0.sent.isEmpty() && g1.sent.isEmpty(), "one subtask has not loaded it yet");
@@ -86,10 +91,8 @@ class SwapCoordinatorTest {
 
     @Test
     void oneRefusalAbortsEverywhereAtOnce() throws Exception {
-        SwapCoordinator c = new SwapCoordinator(context(3), "score");
-        c.start();
         List<Gateway> gs = List.of(new Gateway(0), new Gateway(1), new Gateway(2));
-        for (Gateway g : gs) c.executionAttemptReady(g.subtask, 0, g);
+        SwapCoordinator c = started(gs.toArray(new Gateway[0]));
         c.handleEventFromOperator(0, 0, yes(2, 4));
         c.handleEventFromOperator(2, 0, new SwapVote("det@production", 2, 4, false, "digest mismatch"));
         for (Gateway g : gs) {
@@ -103,11 +106,8 @@ class SwapCoordinatorTest {
 
     @Test
     void aVoteFromAFailedAttemptDoesNotCount() throws Exception {
-        SwapCoordinator c = new SwapCoordinator(context(2), "score");
-        c.start();
         Gateway g0 = new Gateway(0), g1 = new Gateway(1);
-        c.executionAttemptReady(0, 0, g0);
-        c.executionAttemptReady(1, 0, g1);
+        SwapCoordinator c = started(g0, g1);
         // subtask 0 fails; the job restores; its new attempt starts
         c.executionAttemptFailed(0, 0, new RuntimeException("killed"));
         c.resetToCheckpoint(5, null);
@@ -125,11 +125,8 @@ class SwapCoordinatorTest {
 
     @Test
     void aNewerUpdateReplacesTheOneBeingVotedOn() throws Exception {
-        SwapCoordinator c = new SwapCoordinator(context(2), "score");
-        c.start();
         Gateway g0 = new Gateway(0), g1 = new Gateway(1);
-        c.executionAttemptReady(0, 0, g0);
-        c.executionAttemptReady(1, 0, g1);
+        SwapCoordinator c = started(g0, g1);
         c.handleEventFromOperator(0, 0, yes(2, 4));
         c.handleEventFromOperator(0, 0, yes(3, 6));
         c.handleEventFromOperator(1, 0, yes(2, 4)); // for the replaced update: ignored

@@ -9,7 +9,6 @@ import dev.winnow.examples.io.Cameras;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.registry.cli.Exits;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,12 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -113,8 +109,7 @@ public final class ProduceFrames implements Callable<Integer> {
         };
         Map<String, RecordStream<Frame>> open = new LinkedHashMap<>();
         Map<String, Long> perCamera = new LinkedHashMap<>();
-        AtomicLong acked = new AtomicLong(), bytes = new AtomicLong();
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        Deliveries sent = new Deliveries();
         long t0 = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProperties())) {
             for (CameraSpec<?> s : specs) {
@@ -123,9 +118,9 @@ public final class ProduceFrames implements Callable<Integer> {
                 perCamera.put(s.cameraId(), 0L);
             }
             long tick = 0;
-            while (!open.isEmpty() && failure.get() == null) {
+            while (!open.isEmpty() && !sent.failed()) {
                 if (rate > 0) BrokerOptions.pace(t0, tick++, rate);
-                for (var it = open.entrySet().iterator(); it.hasNext() && failure.get() == null; ) {
+                for (var it = open.entrySet().iterator(); it.hasNext() && !sent.failed(); ) {
                     var e = it.next();
                     RecordStream.Positioned<Frame> next = e.getValue().next();
                     if (next == null) {
@@ -134,30 +129,19 @@ public final class ProduceFrames implements Callable<Integer> {
                         continue;
                     }
                     Frame f = next.record();
-                    byte[] value = AvroFormat.FRAME.encode(f);
-                    producer.send(new ProducerRecord<>(topic, null, f.timestampMillis, f.cameraId.getBytes(StandardCharsets.UTF_8), value),
-                            (meta, ex) -> {
-                                if (ex != null) failure.compareAndSet(null, ex);
-                                else { acked.incrementAndGet(); bytes.addAndGet(value.length); }
-                            });
+                    sent.send(producer, topic, f.timestampMillis, f.cameraId, AvroFormat.FRAME.encode(f));
                     perCamera.merge(f.cameraId, 1L, Long::sum);
                 }
             }
             producer.flush();
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            failure.compareAndSet(null, e);
+            sent.fail(e);
         } finally {
             for (RecordStream<Frame> s : open.values()) s.close();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        out.println(summary(acked.get(), bytes.get(), perCamera, malformed.count(), seconds));
-        if (failure.get() != null) {
-            Exception e = failure.get();
-            err.printf("produce frames: the broker at %s did not take a frame: %s%n", broker.bootstrap,
-                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-            return Exits.INPUT;
-        }
-        return Exits.OK;
+        out.println(summary(sent.acked(), sent.bytes(), perCamera, malformed.count(), seconds));
+        return sent.exit(err, "produce frames", broker.bootstrap, "a frame");
     }
 
 

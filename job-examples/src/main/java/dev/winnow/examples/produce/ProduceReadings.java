@@ -14,10 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -107,41 +104,30 @@ public final class ProduceReadings implements Callable<Integer> {
     }
 
     private Integer produce(List<SensorReading> values, Path file) throws Exception {
-        AtomicLong acked = new AtomicLong(), bytes = new AtomicLong();
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        Deliveries sent = new Deliveries();
         long periodMillis = rate > 0 ? Math.max(1, Math.round(1000 / rate)) : 1000;
         long start = System.currentTimeMillis(), t0 = System.nanoTime();
         String[] ids = new String[sensors];
         for (int s = 0; s < sensors; s++) ids[s] = String.format(Locale.ROOT, "sensor-%06d", s);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProperties())) {
-            for (long k = 0; k < readings && failure.get() == null; k++) {
+            for (long k = 0; k < readings && !sent.failed(); k++) {
                 if (rate > 0) BrokerOptions.pace(t0, k, rate);
-                for (int s = 0; s < sensors && failure.get() == null; s++) {
+                for (int s = 0; s < sensors && !sent.failed(); s++) {
                     // a stride coprime with most series lengths spreads the sensors' offsets over the series
                     SensorReading from = values.get((int) ((s * 7919L + k) % values.size()));
                     SensorReading r = new SensorReading(ids[s], start + k * periodMillis, from.values);
                     r.label = from.label;
-                    byte[] value = AvroFormat.SENSOR_READING.encode(r);
-                    producer.send(new ProducerRecord<>(topic, null, r.timestampMillis, ids[s].getBytes(StandardCharsets.UTF_8), value), (meta, ex) -> {
-                        if (ex != null) failure.compareAndSet(null, ex);
-                        else { acked.incrementAndGet(); bytes.addAndGet(value.length); }
-                    });
+                    sent.send(producer, topic, r.timestampMillis, ids[s], AvroFormat.SENSOR_READING.encode(r));
                 }
             }
             producer.flush();
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            failure.compareAndSet(null, e);
+            sent.fail(e);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.printf(Locale.ROOT, "produced %d readings (%.1f MB) of %d sensors to %s at %s in %.1f s (%.0f readings/s); series %s: %d readings of %d values%n",
-                acked.get(), bytes.get() / 1e6, sensors, topic, broker.bootstrap, seconds, seconds > 0 ? acked.get() / seconds : 0.0,
+                sent.acked(), sent.bytes() / 1e6, sensors, topic, broker.bootstrap, seconds, seconds > 0 ? sent.acked() / seconds : 0.0,
                 file.getFileName(), values.size(), values.get(0).values.length);
-        if (failure.get() != null) {
-            Exception e = failure.get();
-            err.printf("produce readings: the broker at %s did not take a reading: %s%n", broker.bootstrap,
-                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-            return Exits.INPUT;
-        }
-        return Exits.OK;
+        return sent.exit(err, "produce readings", broker.bootstrap, "a reading");
     }
 }

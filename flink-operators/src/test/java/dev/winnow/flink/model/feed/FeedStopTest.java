@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.frames.HotSwapFrameScorer;
 import dev.winnow.flink.model.RegistryConnection;
+import dev.winnow.flink.testing.DetRegistry;
 import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.Verdict;
-import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.runtime.testing.TinyCnn;
 import java.io.IOException;
@@ -51,10 +51,8 @@ class FeedStopTest {
 
     @Test
     void boundedDataEndsAJobThatFollowsAnAlias() throws Exception {
-        ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
-        registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "test", Map.of());
-        registry.setAlias("det", "production", 1, "test");
-        RegistryConnection conn = RegistryConnection.directory(dir, List.of()).allowingUnsigned();
+        ModelRegistry registry = DetRegistry.onProduction(dir);                                // events 1-2
+        RegistryConnection conn = DetRegistry.unsigned(dir);
 
         StreamExecutionEnvironment env = FlinkTests.env(2, 200);
         FeedStop stop = FeedStop.create();

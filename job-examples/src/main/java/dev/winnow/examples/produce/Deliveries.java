@@ -1,0 +1,60 @@
+package dev.winnow.examples.produce;
+
+import dev.winnow.registry.cli.Exits;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * What the broker made of one {@code produce} run's sends: the records and bytes it acknowledged, and
+ * the first send it refused, after which the commands stop sending. Counted in the producer's
+ * callbacks (its I/O thread) and read on the command's thread.
+ */
+final class Deliveries {
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+    /** Sends {@code value} keyed by {@code key} (UTF-8) with its event time. */
+    void send(KafkaProducer<byte[], byte[]> producer, String topic, long timestampMillis, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, null, timestampMillis, key.getBytes(StandardCharsets.UTF_8), value), (meta, ex) -> {
+            if (ex != null) failure.compareAndSet(null, ex);
+            else {
+                acked.incrementAndGet();
+                bytes.addAndGet(value.length);
+            }
+        });
+    }
+
+    /** A failure outside the callbacks (the producer timed out waiting for the broker). */
+    void fail(Exception e) {
+        failure.compareAndSet(null, e);
+    }
+
+    boolean failed() {
+        return failure.get() != null;
+    }
+
+    long acked() {
+        return acked.get();
+    }
+
+    long bytes() {
+        return bytes.get();
+    }
+
+    /**
+     * {@link Exits#OK}, or {@link Exits#INPUT} after one line on {@code err}: which broker did not take
+     * {@code what} ("a frame") and why.
+     */
+    int exit(PrintStream err, String command, String bootstrap, String what) {
+        Exception e = failure.get();
+        if (e == null) return Exits.OK;
+        err.printf("%s: the broker at %s did not take %s: %s%n", command, bootstrap, what,
+                e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        return Exits.INPUT;
+    }
+}
