@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idempotent: brings the real footage that model-tools/detector/training-sources.csv lists from Debian
+# Idempotent: brings the real footage that model-tools/detector/training-sources.csv (or $MANIFEST) lists from Debian
 # packages, without installing them (apt-get download + dpkg -x: only the files, none of their
 # dependencies), and from npm packages (package npm:<name>, files as the tarball holds them, package/...;
 # `npm pack`, no install) into data/footage/pkgs/ (git-ignored), and decodes every source into
@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/deb-extract.sh
-MANIFEST=model-tools/detector/training-sources.csv
+MANIFEST=${MANIFEST:-model-tools/detector/training-sources.csv}
 PKGS=data/footage/pkgs
 OUT=data/detector
 mkdir -p "$PKGS"

@@ -7,8 +7,8 @@ import java.util.List;
  * The detection loss on the head's per-anchor outputs. Score: CenterNet's focal loss (Law and Deng;
  * Zhou et al.) — the (sub-)cell holding a person's centre is positive, −(1−p)² log p; every other cell is
  * negative, −(1−Y)⁴ p² log(1−p), where Y is a Gaussian bump around each centre, so near misses cost
- * little. The bump's σ is {@link #SIGMA} sub-cells, or CenterNet's size-adaptive σ when that is wider
- * ({@link #sigma}): with a fixed σ, every cell of a person 150 pixels tall but the few at its centre was a
+ * little. The bump's σ is {@link #SIGMA} sub-cells, or (adaptive, {@code detector train --adaptive-sigma})
+ * CenterNet's size-adaptive σ when that is wider ({@link #sigma}): with a fixed σ, every cell of a person 150 pixels tall but the few at its centre was a
  * full negative, and the student learned to call the body of a large person background. Box: L1 on (dx, dy, tw, th) of positive cells; dx, dy are the
  * centre's offset from the cell centre in cells, tw, th the log of the size over the anchor. Both
  * terms are divided by the number of positives (at least 1). Writes the gradients into the output
@@ -32,6 +32,11 @@ public final class DetectionLoss {
      * the cell centre in cells (what the runtime's detect node decodes).
      */
     public static double[] apply(Tensor scores, Tensor boxes, List<float[]> truth, float anchorW, float anchorH, int subX) {
+        return apply(scores, boxes, truth, anchorW, anchorH, subX, false);
+    }
+
+    /** With {@code adaptiveSigma}, each person's bump takes {@link #sigma}; without, every bump has {@link #SIGMA}. */
+    public static double[] apply(Tensor scores, Tensor boxes, List<float[]> truth, float anchorW, float anchorH, int subX, boolean adaptiveSigma) {
         final int gh = scores.h, gw = scores.w, A = scores.c, subY = A / subX;
         if (subX * subY != A || boxes.c != 4 * A) throw new IllegalArgumentException("scores " + scores + " and boxes " + boxes + " do not fit " + subX + " anchors across");
         final float cellH = (float) DetectorNet.IN_H / gh, cellW = (float) DetectorNet.IN_W / gw;
@@ -49,7 +54,7 @@ public final class DetectionLoss {
                 owner[i * vw + j] = n;
                 ownerArea[i * vw + j] = b[2] * b[3];
             }
-            float sigma = sigma(b[3] / vcH, b[2] / vcW);
+            float sigma = adaptiveSigma ? sigma(b[3] / vcH, b[2] / vcW) : SIGMA;
             int reach = Math.max(3, (int) Math.ceil(3 * sigma));
             for (int y = Math.max(0, i - reach); y < Math.min(vh, i + reach + 1); y++)
                 for (int x = Math.max(0, j - reach); x < Math.min(vw, j + reach + 1); x++) {

@@ -42,6 +42,7 @@ final class DetectorTrainCommand implements Callable<Integer> {
     @Option(names = "--blocks", description = "MBConv blocks") Integer blocks;
     @Option(names = "--expansion", description = "MBConv expansion") Integer expansion;
     @Option(names = "--context", defaultValue = "0", description = "channels of a context branch (two stride-2 convs to a 4x5 grid over the whole frame, upsampled and added before the heads), so large people are seen whole; 0 = none (default: ${DEFAULT-VALUE})") int context;
+    @Option(names = "--adaptive-sigma", description = "score targets of large people with CenterNet's size-adaptive Gaussian (sigma from the box size) instead of one sigma for all; the shipped student was trained without") boolean adaptiveSigma;
     @Option(names = "--presence-hidden", defaultValue = "0", description = "hidden units of a frame-level presence head (global average and max pool of the last feature map, dense, one logit); 0 = no head (default: ${DEFAULT-VALUE})") int presenceHidden;
     @Option(names = "--presence-weight", defaultValue = "1", description = "weight of the presence head's cross-entropy beside the anchor losses (default: ${DEFAULT-VALUE})") float presenceWeight;
     @Option(names = "--presence-val-every", defaultValue = "5", description = "with a presence head, every Nth frame of each training video (clips without --clip-weight) chooses the presence gate instead of training; 0 = none (default: ${DEFAULT-VALUE})") int presenceValEvery;

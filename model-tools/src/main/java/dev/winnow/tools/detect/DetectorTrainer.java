@@ -329,7 +329,7 @@ public final class DetectorTrainer {
                                     Map<Integer, Integer> valCounts, DetectorTrainCommand o) throws Exception {
         OptimiserOptions opt = o.optimiser;
         TrainingLoop loop = TrainingLoop.builder(net).epochs(opt.epochs).batch(opt.batch).threads(opt.threads).learningRate((float) opt.lr)
-                .seed(opt.seed).zoom(o.zoom, o.enlarge).paste(paste).rounding(rounding).movingAverage(o.ema).presenceWeight(o.presenceWeight)
+                .seed(opt.seed).zoom(o.zoom, o.enlarge).paste(paste).rounding(rounding).movingAverage(o.ema).presenceWeight(o.presenceWeight).adaptiveSigma(o.adaptiveSigma)
                 .trainable(o.presenceOnly ? net.params().subList(net.backboneParams().size(), net.params().size()) : net.params()).build();
         String grids = rounding != null ? " (activations on int8 grids, float weights)" : "";
         long t0 = System.nanoTime();
@@ -521,7 +521,7 @@ public final class DetectorTrainer {
      * {@code zoom} > 0, half the frames are shrunk by a factor in [1 − zoom, 1] and placed at a random
      * offset (the border pixels extended around them), so people appear smaller, as far people do.
      */
-    static double[] trainOne(DetectorNet net, Sample s, long seed, int worker, float zoom, float enlarge, CopyPaste paste, float presenceWeight) {
+    static double[] trainOne(DetectorNet net, Sample s, long seed, int worker, float zoom, float enlarge, CopyPaste paste, LossSettings loss) {
         List<float[]> boxes = new ArrayList<>();
         if (s.clip().equals(SYNTHETIC)) s = paste.scene(s, new Random(~seed));
         else if (s.clip().equals(PASTED)) s = paste.anywhere(s, new Random(~seed));
@@ -531,12 +531,15 @@ public final class DetectorTrainer {
         int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
         Tape t = new Tape(worker, true);
         DetectorNet.Output o = net.forward(t, new Tensor(H, W, 1, img));
-        double[] l = DetectionLoss.apply(o.scores(), o.boxes(), boxes, net.cfg.anchorW(), net.cfg.anchorH(), net.cfg.subX());
+        double[] l = DetectionLoss.apply(o.scores(), o.boxes(), boxes, net.cfg.anchorW(), net.cfg.anchorH(), net.cfg.subX(), loss.adaptiveSigma());
         // the frame-level label: the teacher boxed someone (after augmentation: a zoom-in can crop everyone out)
-        double pl = o.presence() != null ? PresenceHead.loss(o.presence(), !boxes.isEmpty(), presenceWeight) : 0;
+        double pl = o.presence() != null ? PresenceHead.loss(o.presence(), !boxes.isEmpty(), loss.presenceWeight()) : 0;
         t.backward();
         return new double[] {l[0], l[1], pl};
     }
+
+    /** The loss's settings: the presence head's weight, and whether large people get CenterNet's wider bump ({@link DetectionLoss}). */
+    record LossSettings(float presenceWeight, boolean adaptiveSigma) {}
 
     /** The augmented image of {@link #trainOne} without enlarging. */
     static float[] augment(Sample s, long seed, float zoom, List<float[]> boxes) {

@@ -33,6 +33,7 @@ final class TrainingLoop {
     private final int epochs, batch, threads, warmupSteps;
     private final float lr, zoom, enlarge, emaDecay, presenceWeight;
     private final long seed;
+    private final DetectorTrainer.LossSettings loss;
     private final CopyPaste paste;
     private final FilterRounding rounding;
     private WeightAverage ema;
@@ -51,6 +52,7 @@ final class TrainingLoop {
         rounding = b.rounding;
         emaDecay = b.emaDecay;
         presenceWeight = b.presenceWeight;
+        loss = new DetectorTrainer.LossSettings(b.presenceWeight, b.adaptiveSigma);
         trainable = b.trainable != null ? b.trainable : net.params();
     }
 
@@ -101,7 +103,7 @@ final class TrainingLoop {
             long[] seeds = new long[b.size()];
             for (int i = 0; i < seeds.length; i++) seeds[i] = rnd.nextLong();
             return BatchWorkers.sum(pool, threads, 0, b.size(),
-                    (worker, i) -> DetectorTrainer.trainOne(net, b.get(i), seeds[i], worker, zoom, enlarge, paste, presenceWeight));
+                    (worker, i) -> DetectorTrainer.trainOne(net, b.get(i), seeds[i], worker, zoom, enlarge, paste, loss));
         } finally {
             if (rounding != null) rounding.restore(); // the float weights back before the update, or on a failure
         }
@@ -128,6 +130,7 @@ final class TrainingLoop {
         private float lr = Float.NaN, zoom, enlarge, emaDecay, presenceWeight = 1f;
         private List<dev.winnow.tools.nn.Param> trainable;
         private long seed = 7;
+        private boolean adaptiveSigma;
         private CopyPaste paste;
         private FilterRounding rounding;
 
@@ -158,6 +161,8 @@ final class TrainingLoop {
 
         /** Weight of the presence head's loss beside the anchor losses (default 1; ignored without the head). */
         Builder presenceWeight(float w) { this.presenceWeight = w; return this; }
+        /** Large people's score targets with CenterNet's size-adaptive bump ({@link DetectionLoss#sigma}); default off. */
+        Builder adaptiveSigma(boolean on) { this.adaptiveSigma = on; return this; }
 
         /** Only these parameters are trained (default: all of the network's). */
         Builder trainable(List<dev.winnow.tools.nn.Param> params) { this.trainable = List.copyOf(params); return this; }

@@ -79,7 +79,7 @@ class DetectionLossTest {
         // so a cell inside a large person, 2 sub-cells from its centre, is pushed down less than with the fixed sigma
         Tensor s = new Tensor(15, 20, 4), b = new Tensor(15, 20, 16);
         java.util.Arrays.fill(s.data, 0f);
-        DetectionLoss.apply(s, b, List.of(new float[] {100, 45, 100, 150}), 14, 36, 2);
+        DetectionLoss.apply(s, b, List.of(new float[] {100, 45, 100, 150}), 14, 36, 2, true);
         // centre (150, 120) px = sub-cell (15, 18.75); the anchor two sub-cells above the centre's: virtual (13, 18)
         int k = ((13 / 2) * 20 + 18 / 2) * 4 + (13 % 2) * 2 + 18 % 2;
         float dy = 13.5f - 15f, dx = 18.5f - 18.75f;
