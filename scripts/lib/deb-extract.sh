@@ -14,12 +14,18 @@ deb_extract() {
   fi
 }
 
+# npm_dir <pkgs dir> npm:<name>: <pkgs dir>/npm-<name>, a scope's slash made a dash (npm:@a/b: npm-@a-b)
+npm_dir() {
+  local name="${2#npm:}"
+  echo "$1/npm-${name//\//-}"
+}
+
 # npm_extract <pkgs dir> npm:<name> <version>: `npm pack` of that exact version (the registry's tarball, no install
 # and no install scripts) unpacked into <pkgs dir>/npm-<name>/x, so a file the tarball holds as package/a/b is
 # <pkgs dir>/npm-<name>/x/package/a/b. Exits the calling script with one line when npm or the package is missing.
 npm_extract() {
-  local name="${2#npm:}" root="$1/npm-${2#npm:}"
-  root="${root//\//-}"
+  local name="${2#npm:}" root
+  root=$(npm_dir "$1" "$2")
   if [ ! -f "$root/.done" ]; then
     command -v npm >/dev/null 2>&1 || { echo "$(basename "$0" .sh): npm is missing for $2 (scripts/install-deps.sh installs it)"; exit 1; }
     rm -rf "$root" && mkdir -p "$root/x"
@@ -33,8 +39,7 @@ npm_extract() {
 pkg_extract() {
   if [[ "$2" == npm:* ]]; then
     npm_extract "$@"
-    local root="$1/npm-${2#npm:}"
-    echo "${root//\//-}/x"
+    echo "$(npm_dir "$1" "$2")/x"
   else
     deb_extract "$@"
     echo "$1/$2/x"
