@@ -47,7 +47,7 @@ public final class TrackerConfig implements Serializable {
     public static final class Builder implements Serializable {
         private static final long serialVersionUID = 1L;
         private float highScore = 0.6f, lowScore = 0.1f;
-        private double matchIou = 0.2, lowMatchIou = 0.5, distanceGate = 0.6;
+        private double matchIou = 0.2, lowMatchIou = 0.5, distanceGate = 0.9;
         private int birthHits = 3, maxMisses = 10, maxTracks = 128, maxDetections = 128;
         private double positionNoise = 4, velocityNoise = 1, measurementNoise = 16, initialVelocityVariance = 100;
 

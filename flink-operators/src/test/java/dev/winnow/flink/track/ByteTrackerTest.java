@@ -42,7 +42,7 @@ class ByteTrackerTest {
      */
     @Test
     void aWalkerAtTwoFramesPerSecondKeepsOneId() {
-        for (double gate : new double[] {0.6, 0}) {
+        for (double gate : new double[] {TrackerConfig.defaults().distanceGate, 0}) {
             ByteTracker t = new ByteTracker(TrackerConfig.builder().distanceGate(gate).build());
             TrackTable table = t.newTable();
             List<Long> ids = new ArrayList<>();
@@ -61,8 +61,8 @@ class ByteTrackerTest {
         TrackTable table = t.newTable();
         for (int n = 0; n < 3; n++) t.step(table, frame(person(100, 100, 0.9f)));
         assertEquals(1, t.visible());
-        // 60 px right (0.75 heights, beyond the 0.6 gate): no match, id 1 coasts and a new tentative track starts
-        t.step(table, frame(person(160, 100, 0.9f)));
+        // 80 px right (1.0 heights, beyond the 0.9 gate): no match, id 1 coasts and a new tentative track starts
+        t.step(table, frame(person(180, 100, 0.9f)));
         assertEquals(0, t.visible());
         assertEquals(1, t.alive());
         // 28 px from the prediction but half the height (IoU 0.11): not the same person either
