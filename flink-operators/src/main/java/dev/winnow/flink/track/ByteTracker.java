@@ -4,6 +4,8 @@ package dev.winnow.flink.track;
  * One frame of ByteTrack-style tracking on a camera's {@link TrackTable}: predict every track with its
  * Kalman filter; match all tracks to the high-score detections by IoU; match the confirmed tracks left
  * over to the low-score detections (a person half hidden scores low but is still the same person);
+ * match the tracks still unmatched to the high-score detections left by centre distance within a
+ * box-height gate (a camera at 1-2 fps moves people past any overlap with their prediction);
  * correct the matched tracks; count a miss for the others (a tentative track dies at its first miss,
  * a confirmed one after {@code maxMisses} in a row, so an id survives a short occlusion); start a
  * tentative track from each high-score detection left unmatched.
@@ -78,6 +80,8 @@ public final class ByteTracker {
         int nc = 0;
         for (int s = 0; s < nt; s++) if (detOfTrack[s] < 0 && table.id[s] != 0) leftover[nc++] = s;
         association.match(trackBoxes, leftover, nc, boxes, low, nl, config.lowMatchIou, detOfTrack, trackOfDet);
+        // large motion (low frame rates): tracks still unmatched, new or confirmed, take the nearest high-score detection of similar size
+        association.matchByDistance(trackBoxes, all, nt, boxes, high, nh, config.distanceGate, detOfTrack, trackOfDet);
 
         for (int s = 0; s < nt; s++) {
             int d = detOfTrack[s];

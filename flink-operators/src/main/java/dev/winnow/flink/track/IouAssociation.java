@@ -61,6 +61,47 @@ public final class IouAssociation {
                 }
             }
         }
+        return take(pairs, n, tracks, dets, detOfTrack, trackOfDet);
+    }
+
+    /**
+     * The fallback for large motion (a camera at 1-2 fps, where a walker's box moves most of its width
+     * between frames and overlaps its prediction little or not at all): matches the tracks and detections
+     * still unmatched by centre distance, greedily, nearest first, when the distance is at most
+     * {@code gate} times the track box's height and the two heights differ by less than 1.5x. The gate
+     * scales with the box, so a person far from the camera (small box) is held to a smaller distance.
+     * Same arguments, marking and tie order as {@link #match}; returns the number of new matches.
+     */
+    public int matchByDistance(float[] trackBoxes, int[] tracks, int nt, float[] detBoxes, int[] dets, int nd, double gate,
+                               int[] detOfTrack, int[] trackOfDet) {
+        if (nt > maxTracks || nd > maxDetections) throw new IllegalArgumentException("association of " + nt + " tracks and " + nd + " detections exceeds its bounds");
+        if (!(gate > 0)) return 0;
+        int n = 0;
+        for (int i = 0; i < nt; i++) {
+            int t = tracks[i];
+            if (detOfTrack[t] >= 0) continue;
+            int tb = 4 * t;
+            float th = trackBoxes[tb + 3];
+            double tx = trackBoxes[tb] + trackBoxes[tb + 2] / 2.0, ty = trackBoxes[tb + 1] + th / 2.0, limit = gate * th;
+            for (int j = 0; j < nd; j++) {
+                int d = dets[j];
+                if (trackOfDet[d] >= 0) continue;
+                int db = 5 * d;
+                float dh = detBoxes[db + 3];
+                if (!(dh < 1.5f * th && th < 1.5f * dh)) continue;
+                double dx = detBoxes[db] + detBoxes[db + 2] / 2.0 - tx, dy = detBoxes[db + 1] + dh / 2.0 - ty;
+                double dist = Math.sqrt(dx * dx + dy * dy);
+                if (dist <= limit) {
+                    // closeness in (0, 1], ordered like match()'s IoU keys: nearest is largest
+                    float v = (float) (1.0 - dist / limit) + Float.MIN_NORMAL;
+                    pairs[n++] = ((long) Float.floatToIntBits(v) << 32) | ((long) (0xFFFF - i) << 16) | (0xFFFF - j);
+                }
+            }
+        }
+        return take(pairs, n, tracks, dets, detOfTrack, trackOfDet);
+    }
+
+    private static int take(long[] pairs, int n, int[] tracks, int[] dets, int[] detOfTrack, int[] trackOfDet) {
         Arrays.sort(pairs, 0, n);
         int matched = 0;
         for (int k = n - 1; k >= 0; k--) {

@@ -12,7 +12,7 @@ public final class TrackerConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public final float highScore, lowScore;
-    public final double matchIou, lowMatchIou;
+    public final double matchIou, lowMatchIou, distanceGate;
     public final int birthHits, maxMisses, maxTracks, maxDetections;
     public final double positionNoise, velocityNoise, measurementNoise, initialVelocityVariance;
 
@@ -21,6 +21,7 @@ public final class TrackerConfig implements Serializable {
         lowScore = b.lowScore;
         matchIou = b.matchIou;
         lowMatchIou = b.lowMatchIou;
+        distanceGate = b.distanceGate;
         birthHits = b.birthHits;
         maxMisses = b.maxMisses;
         maxTracks = b.maxTracks;
@@ -46,7 +47,7 @@ public final class TrackerConfig implements Serializable {
     public static final class Builder implements Serializable {
         private static final long serialVersionUID = 1L;
         private float highScore = 0.6f, lowScore = 0.1f;
-        private double matchIou = 0.2, lowMatchIou = 0.5;
+        private double matchIou = 0.2, lowMatchIou = 0.5, distanceGate = 0.9;
         private int birthHits = 3, maxMisses = 10, maxTracks = 128, maxDetections = 128;
         private double positionNoise = 4, velocityNoise = 1, measurementNoise = 16, initialVelocityVariance = 100;
 
@@ -54,6 +55,12 @@ public final class TrackerConfig implements Serializable {
         public Builder scores(float low, float high) { lowScore = low; highScore = high; return this; }
         /** Minimum IoU of a match in the first (high-score) and the second (low-score) pass. */
         public Builder matchIou(double first, double second) { matchIou = first; lowMatchIou = second; return this; }
+        /**
+         * Centre-distance fallback after the IoU passes, in track box heights (0 turns it off): a high-score
+         * detection left unmatched joins the nearest unmatched track of similar height within this distance.
+         * At 10 fps a walker moves ~0.1 heights a frame and IoU finds them; at 2 fps ~0.4, often with no overlap.
+         */
+        public Builder distanceGate(double heights) { distanceGate = heights; return this; }
         /** Matched frames before a track gets an id and is reported. */
         public Builder birthHits(int n) { birthHits = n; return this; }
         /** Consecutive missed frames a confirmed track survives (an occlusion this long keeps its id). */
@@ -69,6 +76,7 @@ public final class TrackerConfig implements Serializable {
         public TrackerConfig build() {
             if (!(lowScore >= 0 && lowScore <= highScore && highScore <= 1)) throw new IllegalArgumentException("tracker scores need 0 <= low <= high <= 1, got low " + lowScore + ", high " + highScore);
             if (!(matchIou > 0 && matchIou <= 1 && lowMatchIou > 0 && lowMatchIou <= 1)) throw new IllegalArgumentException("tracker match IoUs must be in (0, 1], got " + matchIou + ", " + lowMatchIou);
+            if (!(distanceGate >= 0 && distanceGate <= 10)) throw new IllegalArgumentException("tracker distance gate must be in [0, 10] box heights, got " + distanceGate);
             if (birthHits < 1) throw new IllegalArgumentException("tracker birth hits must be >= 1, got " + birthHits);
             if (maxMisses < 0) throw new IllegalArgumentException("tracker max misses must be >= 0, got " + maxMisses);
             if (maxTracks < 1 || maxTracks > 4096 || maxDetections < 1 || maxDetections > 4096) throw new IllegalArgumentException("tracker bounds must be in [1, 4096], got " + maxTracks + " tracks, " + maxDetections + " detections");

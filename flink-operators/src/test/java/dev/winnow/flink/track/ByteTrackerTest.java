@@ -35,6 +35,46 @@ class ByteTrackerTest {
         return best;
     }
 
+    /**
+     * 2 fps: a 40x80 walker moves 36 px a frame (0.45 box heights, 90 % of the width), so the box and
+     * its first predictions hardly overlap (IoU < 0.06). The distance fallback keeps one track; without it
+     * every frame starts a new tentative track and the walker never gets an id.
+     */
+    @Test
+    void aWalkerAtTwoFramesPerSecondKeepsOneId() {
+        for (double gate : new double[] {TrackerConfig.defaults().distanceGate, 0}) {
+            ByteTracker t = new ByteTracker(TrackerConfig.builder().distanceGate(gate).build());
+            TrackTable table = t.newTable();
+            List<Long> ids = new ArrayList<>();
+            for (int n = 0; n < 12; n++) {
+                t.step(table, frame(person(20 + 36 * n, 100, 0.9f)));
+                for (int i = 0; i < t.visible(); i++) ids.add(t.ids()[i]);
+            }
+            if (gate > 0) assertEquals(List.of(1L, 1L, 1L, 1L, 1L, 1L, 1L, 1L, 1L, 1L), ids, "one id from the third frame on");
+            else assertTrue(ids.isEmpty() || ids.size() < 10, "IoU alone loses the walker at 2 fps: " + ids);
+        }
+    }
+
+    @Test
+    void theDistanceFallbackNeedsASimilarSizeAndANearCentre() {
+        ByteTracker t = new ByteTracker(TrackerConfig.defaults());
+        TrackTable table = t.newTable();
+        for (int n = 0; n < 3; n++) t.step(table, frame(person(100, 100, 0.9f)));
+        assertEquals(1, t.visible());
+        // 80 px right (1.0 heights, beyond the 0.9 gate): no match, id 1 coasts and a new tentative track starts
+        t.step(table, frame(person(180, 100, 0.9f)));
+        assertEquals(0, t.visible());
+        assertEquals(1, t.alive());
+        // 28 px from the prediction but half the height (IoU 0.11): not the same person either
+        t.step(table, frame(new float[] {130, 140, 20, 40, 0.9f}));
+        assertEquals(0, t.visible());
+        // 30 px left of the prediction (IoU 0.14), same size: id 1 again
+        t.step(table, frame(person(70, 100, 0.9f)));
+        assertEquals(1, t.visible());
+        assertEquals(1L, t.ids()[0]);
+        assertThrows(IllegalArgumentException.class, () -> TrackerConfig.builder().distanceGate(-1).build());
+    }
+
     @Test
     void twoPeopleCrossingKeepTheirIds() {
         ByteTracker t = new ByteTracker(TrackerConfig.defaults());
@@ -150,7 +190,8 @@ class ByteTrackerTest {
             for (int p = 0; p < people.length; p++) people[p] = person((37 * p + 5 * n) % 700, 40 * p, (n + p) % 9 == 0 ? 0.3f : 0.9f);
             frames[n] = frame(people);
         }
-        for (int r = 0; r < 50; r++) for (float[] f : frames) t.step(table, f);
+        // long enough for the JIT to settle after other tests ran the tracker with other settings (a late recompile is not a per-step cost)
+        for (int r = 0; r < 150; r++) for (float[] f : frames) t.step(table, f);
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
         long before = mx.getThreadAllocatedBytes(id);
