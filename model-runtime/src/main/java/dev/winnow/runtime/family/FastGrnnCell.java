@@ -44,7 +44,8 @@ public final class FastGrnnCell {
     /**
      * With {@code vectorProducts}, the matrix products run on the Vector API, hidden units across the
      * lanes; with {@code vectorGates} the gates too ({@link FastGrnnSimd}). Both are JDK 21+ by default:
-     * on JDK 17 the cell's vector step ran 81 against 324 ns a step (hidden 16) and allocated nothing
+     * on JDK 17 the cell's vector step ran 79 against 228 ns a step (3 channels, hidden 16; FastGrnnStepTiming
+     * in the tests, whose plain loops' time is now mostly the gates' exp and division) and allocated nothing
      * beside every other kernel in KernelAllocationTest's JVM, but allocated 1.2 kB a reading in the
      * JVM of the whole test suite. Either way the states are the plain loops' bits.
      */
@@ -142,8 +143,12 @@ public final class FastGrnnCell {
     /** One step: reads x at {@code xOff}, updates the state at {@code hOff} in place. */
     public void step(float[] x, int xOff, float[] h, int hOff, float[] s, int sOff) {
         final int pre = sOff, tmp = sOff + hidden;
-        project(w1, wT, w2T, wRank, input, x, xOff, s, pre, tmp, false);
-        project(u1, uT, u2T, uRank, hidden, h, hOff, s, pre, tmp, true);
+        if (wT != null && uT != null && !vectorProducts) {
+            fullRank(x, xOff, h, hOff, s, pre);
+        } else {
+            project(w1, wT, w2T, wRank, input, x, xOff, s, pre, tmp, false);
+            project(u1, uT, u2T, uRank, hidden, h, hOff, s, pre, tmp, true);
+        }
         if (vectorGates) {
             FastGrnnSimd.gates(s, pre, bg, bh, zeta, nu, h, hOff, hidden, s, tmp + Math.max(wRank, uRank));
             return;
@@ -163,12 +168,7 @@ public final class FastGrnnCell {
             return;
         }
         if (mT != null) {
-            if (!accumulate) java.util.Arrays.fill(s, pre, pre + hidden, 0f);
-            for (int c = 0; c < cols; c++) {
-                float x = v[vOff + c];
-                int b = c * hidden;
-                for (int r = 0; r < hidden; r++) s[pre + r] += mT[b + r] * x;
-            }
+            columns(mT, hidden, cols, v, vOff, s, pre, accumulate);
             return;
         }
         for (int k = 0; k < rank; k++) {
@@ -181,11 +181,68 @@ public final class FastGrnnCell {
             FastGrnnSimd.columns(m2T, hidden, rank, s, tmp, s, pre, accumulate);
             return;
         }
-        if (!accumulate) java.util.Arrays.fill(s, pre, pre + hidden, 0f);
-        for (int k = 0; k < rank; k++) {
-            float t = s[tmp + k];
-            int b = k * hidden;
-            for (int r = 0; r < hidden; r++) s[pre + r] += m2T[b + r] * t;
+        columns(m2T, hidden, rank, s, tmp, s, pre, accumulate);
+    }
+
+    /**
+     * pre = W x + U h with both full rank, in one pass: each block of 8 hidden units keeps its sums in
+     * locals over W's columns and then U's. Per unit the sum starts at 0 and adds the products in the
+     * same order as {@link #columns} called for W and then for U, so the bits are the same; what
+     * changes is that the 16-unit rows no longer go through memory 19 times a step (C2 on JDK 17 does
+     * not vectorize a 16-trip column loop, so that loop was a load, multiply, add and store per MAC).
+     */
+    private void fullRank(float[] x, int xOff, float[] h, int hOff, float[] s, int pre) {
+        final float[] wT = this.wT, uT = this.uT;
+        final int hidden = this.hidden, input = this.input;
+        int r = 0;
+        for (; r + 8 <= hidden; r += 8) {
+            float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
+            for (int c = 0, b = r; c < input; c++, b += hidden) {
+                float v = x[xOff + c];
+                a0 += wT[b] * v; a1 += wT[b + 1] * v; a2 += wT[b + 2] * v; a3 += wT[b + 3] * v;
+                a4 += wT[b + 4] * v; a5 += wT[b + 5] * v; a6 += wT[b + 6] * v; a7 += wT[b + 7] * v;
+            }
+            for (int c = 0, b = r; c < hidden; c++, b += hidden) {
+                float v = h[hOff + c];
+                a0 += uT[b] * v; a1 += uT[b + 1] * v; a2 += uT[b + 2] * v; a3 += uT[b + 3] * v;
+                a4 += uT[b + 4] * v; a5 += uT[b + 5] * v; a6 += uT[b + 6] * v; a7 += uT[b + 7] * v;
+            }
+            s[pre + r] = a0; s[pre + r + 1] = a1; s[pre + r + 2] = a2; s[pre + r + 3] = a3;
+            s[pre + r + 4] = a4; s[pre + r + 5] = a5; s[pre + r + 6] = a6; s[pre + r + 7] = a7;
+        }
+        for (; r < hidden; r++) {
+            float a = 0f;
+            for (int c = 0; c < input; c++) a += wT[c * hidden + r] * x[xOff + c];
+            for (int c = 0; c < hidden; c++) a += uT[c * hidden + r] * h[hOff + c];
+            s[pre + r] = a;
+        }
+    }
+
+    /**
+     * s[out..out+rows) = (or +=) M v for M given transposed ([cols][rows]): per row, the products
+     * added in column order onto 0 (or onto what is there), in blocks of 8 rows summed in locals.
+     */
+    private static void columns(float[] mT, int rows, int cols, float[] v, int vOff, float[] s, int out, boolean accumulate) {
+        int r = 0;
+        for (; r + 8 <= rows; r += 8) {
+            int o = out + r;
+            float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
+            if (accumulate) {
+                a0 = s[o]; a1 = s[o + 1]; a2 = s[o + 2]; a3 = s[o + 3];
+                a4 = s[o + 4]; a5 = s[o + 5]; a6 = s[o + 6]; a7 = s[o + 7];
+            }
+            for (int c = 0, b = r; c < cols; c++, b += rows) {
+                float x = v[vOff + c];
+                a0 += mT[b] * x; a1 += mT[b + 1] * x; a2 += mT[b + 2] * x; a3 += mT[b + 3] * x;
+                a4 += mT[b + 4] * x; a5 += mT[b + 5] * x; a6 += mT[b + 6] * x; a7 += mT[b + 7] * x;
+            }
+            s[o] = a0; s[o + 1] = a1; s[o + 2] = a2; s[o + 3] = a3;
+            s[o + 4] = a4; s[o + 5] = a5; s[o + 6] = a6; s[o + 7] = a7;
+        }
+        for (; r < rows; r++) {
+            float a = accumulate ? s[out + r] : 0f;
+            for (int c = 0; c < cols; c++) a += mT[c * rows + r] * v[vOff + c];
+            s[out + r] = a;
         }
     }
 
