@@ -124,7 +124,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         // parsed before the job is built so a bad one fails at once
         ZoneFile.Loaded file = zones != null ? ZoneFile.load(zones) : null;
         FlowConfig flows = flow.flows(file) ? flow.config(config.windowMillis, file) : null;
-        TrackerConfig trackerConfig = flow.trackerConfig();
+        TrackerConfig trackerConfig = flow.trackerConfig(camera.frameRate());
         for (String c : flow.cameras()) if (!config.covers(c)) throw new IllegalArgumentException("--gate/--dwell-zone camera " + c + " is in no zone of " + zones);
         if (dashboardPort != 0) checkDashboard();
         kafka.require("--counts-topic", countsTopic);

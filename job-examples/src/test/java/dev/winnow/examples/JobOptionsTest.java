@@ -95,4 +95,25 @@ class JobOptionsTest {
         assertTrue(help.toString().contains("--difference=<difference>"), help.toString());
         assertTrue(help.toString().matches("(?s).*reuse the last verdict.*\\(default: 0\\.01\\).*"), help.toString());
     }
+
+    @Test
+    void theTrackersBirthAndOcclusionAreTimesOfTheCamerasFrames() {
+        StadiumStaffingJob sample = new StadiumStaffingJob();
+        new CommandLine(sample).parseArgs();
+        // the bundled sample replays folders at 2 frames/s of event time: birth 0.3 s -> 1 frame, occlusion 1 s -> 2
+        assertEquals(2.0, sample.camera.frameRate());
+        var at2 = sample.flow.trackerConfig(sample.camera.frameRate());
+        assertEquals(1, at2.birthHits);
+        assertEquals(2, at2.maxMisses);
+        // at 10 fps, ByteTrack's frame counts for 10 fps cameras
+        var at10 = sample.flow.trackerConfig(10);
+        assertEquals(3, at10.birthHits);
+        assertEquals(10, at10.maxMisses);
+        // frames given on the command line win
+        StadiumStaffingJob set = new StadiumStaffingJob();
+        new CommandLine(set).parseArgs("--track-birth-hits", "4", "--track-max-misses", "7");
+        assertEquals(4, set.flow.trackerConfig(2).birthHits);
+        assertEquals(7, set.flow.trackerConfig(2).maxMisses);
+        assertThrows(IllegalArgumentException.class, () -> set.flow.trackerConfig(0));
+    }
 }

@@ -29,7 +29,7 @@ class StadiumStaffingJobTest {
         StadiumStaffingJob job = new StadiumStaffingJob();
         new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
-                "--camera", "south-1=" + concourse.resolve("south-1"), "--track-birth-hits", "1", "--track-max-misses", "2");
+                "--camera", "south-1=" + concourse.resolve("south-1"));
         ZoneConfig zones = ZoneFile.read(job.zones);
         TestJobs.execute("stadium-staffing test", 2, env -> job.build(env, zones));
 
@@ -97,7 +97,7 @@ class StadiumStaffingJobTest {
         StadiumStaffingJob job = new StadiumStaffingJob();
         new CommandLine(job).parseArgs("--out", fromFile.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
-                "--camera", "south-1=" + concourse.resolve("south-1"), "--track-birth-hits", "1", "--track-max-misses", "2");
+                "--camera", "south-1=" + concourse.resolve("south-1"));
         ZoneConfig zones = ZoneFile.read(job.zones);
         TestJobs.execute("stadium-staffing flows test", 2, env -> job.build(env, zones));
 
@@ -107,7 +107,7 @@ class StadiumStaffingJobTest {
         StadiumStaffingJob options = new StadiumStaffingJob();
         new CommandLine(options).parseArgs("--out", fromOptions.toString(), "--zones", floorsOnly.toString(),
                 "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
-                "--camera", "south-1=" + concourse.resolve("south-1"), "--gate-hysteresis", "4", "--track-birth-hits", "1", "--track-max-misses", "2",
+                "--camera", "south-1=" + concourse.resolve("south-1"), "--gate-hysteresis", "4",
                 "--gate", "north-1=x200:83.3,0,83.3,240", "--gate", "north-2=x200:83.3,0,83.3,240", "--gate", "south-1=x200:83.3,0,83.3,240",
                 "--dwell-zone", "south-1=road:0,70,320,70,320,140,0,140");
         TestJobs.execute("stadium-staffing flows by options", 2, env -> options.build(env, ZoneFile.read(floorsOnly)));
@@ -127,7 +127,7 @@ class StadiumStaffingJobTest {
         }
         System.out.printf("stadium-staffing sample gate x=200: hand 5 (in 4, out 1), tracker %d (in %d, out %d); %d dwells on south-1's road%n",
                 in + outs, in, outs, dwells);
-        // the sample runs at 2 frames/s, with the tracker set for it (birth at the first detection, 1 s of misses);
+        // the sample runs at 2 frames/s; the tracker's birth (0.3 s) and occlusion (1 s) become 1 and 2 frames there;
         // the goal is 10 % of the hand count, which on 5 crossings means each one (docs/tracking.md).
         // At 10 fps flink-operators' VtestGateTest holds the defaults to 10 % of the whole clip's count.
         assertEquals(4, in, "gate crossings in, against 4 by hand");

@@ -7,6 +7,8 @@ import dev.winnow.connectors.kafka.DeadLetters;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.types.Frame;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,19 @@ public final class CameraOptions {
     /** {@code defaultEventFps}: the event-time frame rate of the job's bundled sample folders. */
     public CameraOptions(double defaultEventFps) {
         this.eventFps = defaultEventFps;
+    }
+
+    /**
+     * Frames per second the cameras deliver, for settings counted in frames (the tracker's): the event-time rate of
+     * replayed folders and of a frames topic (--event-fps), or the capture rate of video files and streams (--fps, else
+     * the 10 that ffmpeg cameras capture at) when any camera is one.
+     */
+    public double frameRate() {
+        boolean captured = framesTopic == null && cameras.stream().anyMatch(c -> {
+            int eq = c.indexOf('=');
+            return eq > 0 && !Files.isDirectory(Path.of(c.substring(eq + 1)));
+        });
+        return captured ? (fps > 0 ? fps : 10) : eventFps;
     }
 
     /** True when neither cameras nor a frames topic were given: the job runs on its bundled sample. */

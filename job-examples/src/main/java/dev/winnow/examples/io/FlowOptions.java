@@ -30,15 +30,25 @@ public final class FlowOptions {
     @Option(names = "--queue-alert", description = "queue alert when a dwell polygon's p90 in a window reaches this (default: the zone file's queue-alert, PT5M)")
     public Duration queueAlert;
 
-    @Option(names = "--track-birth-hits", defaultValue = "3", description = "frames a person must be detected in before getting a track id (default: ${DEFAULT-VALUE}; lower it for cameras under 10 fps)")
-    public int birthHits;
+    @Option(names = "--track-birth-hits", description = "frames a person must be detected in before getting a track id (default: 0.3 s of the cameras' frames, at least 1: 3 at 10 fps, 1 at 2 fps)")
+    public Integer birthHits;
 
-    @Option(names = "--track-max-misses", defaultValue = "10", description = "missed frames a track survives, e.g. behind a pillar (default: ${DEFAULT-VALUE}, 1 s at 10 fps)")
-    public int maxMisses;
+    @Option(names = "--track-max-misses", description = "missed frames a track survives, e.g. behind a pillar (default: 1 s of the cameras' frames, at least 1: 10 at 10 fps, 2 at 2 fps)")
+    public Integer maxMisses;
 
-    /** The tracker's settings: defaults with these options' birth and death. */
-    public dev.winnow.flink.track.TrackerConfig trackerConfig() {
-        return dev.winnow.flink.track.TrackerConfig.builder().birthHits(birthHits).maxMisses(maxMisses).build();
+    /** Seconds of frames a person must be seen before getting an id, and a track may go unseen, when not set in frames. */
+    static final double BIRTH_SECONDS = 0.3, OCCLUSION_SECONDS = 1.0;
+
+    /**
+     * The tracker's settings for cameras at {@code fps} frames per second: the options' birth and death in frames, or
+     * {@link #BIRTH_SECONDS} and {@link #OCCLUSION_SECONDS} of frames. A tracker counted in frames and tuned for 10 fps
+     * waits 1.5 s for an id at 2 fps, long enough for a walker to cross a gate unseen.
+     */
+    public dev.winnow.flink.track.TrackerConfig trackerConfig(double fps) {
+        if (!(fps > 0)) throw new IllegalArgumentException("camera frame rate must be > 0, is " + fps);
+        int birth = birthHits != null ? birthHits : Math.max(1, (int) Math.round(BIRTH_SECONDS * fps));
+        int misses = maxMisses != null ? maxMisses : Math.max(1, (int) Math.round(OCCLUSION_SECONDS * fps));
+        return dev.winnow.flink.track.TrackerConfig.builder().birthHits(birth).maxMisses(misses).build();
     }
 
     public boolean tracking(ZoneFile.Loaded file) {
