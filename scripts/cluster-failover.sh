@@ -92,7 +92,14 @@ say "job $JOB submitted"
 json() { curl -sf "$REST/$1" 2>/dev/null || true; }
 state() { json "jobs/$JOB" | grep -o '"state":"[A-Z]*"' | head -1 | cut -d'"' -f4; }
 completed() { json "jobs/$JOB/checkpoints" | grep -o '"completed":[0-9]*' | head -1 | cut -d: -f2; }
-restarts() { json "jobs/$JOB/metrics?get=numRestarts" | grep -o '"value":"[0-9]*"' | cut -d'"' -f4; }
+# restarts: the numRestarts metric, or the JobManager log's restores when more. The REST metric fetcher can lag a
+# restart by tens of seconds while it still waits on the killed TaskManager, and a short job then ends first.
+restarts() {
+  local m l
+  m=$(json "jobs/$JOB/metrics?get=numRestarts" | grep -o '"value":"[0-9]*"' | cut -d'"' -f4)
+  l=$(grep -c "Restoring job $JOB from Checkpoint" target/cluster/log/jobmanager.log 2>/dev/null || true)
+  echo $(( ${m:-0} > ${l:-0} ? ${m:-0} : ${l:-0} ))
+}
 
 while [ "$(completed)" = "" ] || [ "$(completed)" -lt 1 ]; do
   s=$(state); case "$s" in FINISHED|FAILED|CANCELED) die "job $s before its first checkpoint: too few frames to kill mid-run" ;; esac
