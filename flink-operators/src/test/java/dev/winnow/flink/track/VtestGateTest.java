@@ -4,21 +4,18 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.winnow.flink.frames.FrameScoring;
+import dev.winnow.flink.testing.VtestClip;
 import dev.winnow.flink.types.FlowWindow;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.TrackedFrame;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.runtime.Model;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -30,18 +27,9 @@ import org.junit.jupiter.api.Test;
  * was counted). Needs ffmpeg and opencv-doc's vtest.avi; skipped without them.
  */
 class VtestGateTest {
-    static final Path CLIP = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
-    static final int W = 768, H = 576, FRAMES = 795;
-
-    static Path root() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.exists(p.resolve("model-tools/detector"))) p = p.getParent();
-        return p;
-    }
-
     @Test
     void gateCrossingsAgreeWithTheHandCount() throws Exception {
-        assumeTrue(Files.isRegularFile(CLIP), "no " + CLIP + " (Debian opencv-doc)");
+        assumeTrue(Files.isRegularFile(VtestClip.CLIP), "no " + VtestClip.CLIP + " (Debian opencv-doc)");
         List<String[]> truth;
         try (InputStream in = VtestGateTest.class.getResourceAsStream("/vtest-gate/crossings.csv")) {
             truth = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#") && !l.startsWith("frame,"))
@@ -49,39 +37,28 @@ class VtestGateTest {
         }
         long handIn = truth.stream().filter(r -> r[1].equals("in")).count(), handOut = truth.size() - handIn;
 
-        FrameScoring detector = new FrameScoring(Model.load(root().resolve("model-tools/detector/person-detector-int8.wnm")), 1, "person");
+        FrameScoring detector = new FrameScoring(Model.load(VtestClip.root().resolve("model-tools/detector/person-detector-int8.wnm")), 1, "person");
         var tracker = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new PersonTracker(TrackerConfig.defaults())),
                 (Verdict v) -> v.cameraId, Types.STRING);
         FlowConfig gate = FlowConfig.builder().line("vtest", new GateLine("x200", 200, 0, 200, 576, 10)).window(Duration.ofMinutes(10)).build();
         var flows = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new TrackFlows(gate)), (TrackedFrame t) -> t.cameraId, Types.STRING);
         tracker.open();
         flows.open();
-        Process ff = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-i", CLIP.toString(), "-f", "rawvideo", "-pix_fmt", "gray", "-").start();
-        int n = 0, maxBoxes = 0;
-        try (DataInputStream in = new DataInputStream(ff.getInputStream())) {
-            while (true) {
-                byte[] px = new byte[W * H];
-                try {
-                    in.readFully(px);
-                } catch (EOFException end) {
-                    break;
-                }
-                Frame f = new Frame("vtest", n, 100L * n, FrameEncoding.GRAY8, W, H, px);
-                detector.prepare(f);
-                Verdict v = detector.score(f).verdict;
-                maxBoxes = Math.max(maxBoxes, v.count);
-                tracker.processElement(v, v.timestampMillis);
-                n++;
-            }
-        }
-        assertTrue(ff.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(FRAMES, n, "frames decoded");
+        int[] maxBoxes = {0};
+        int n = VtestClip.decode(0, VtestClip.FRAMES - 1, (frame, px) -> {
+            Frame f = new Frame("vtest", frame, 100L * frame, FrameEncoding.GRAY8, VtestClip.W, VtestClip.H, px);
+            detector.prepare(f);
+            Verdict v = detector.score(f).verdict;
+            maxBoxes[0] = Math.max(maxBoxes[0], v.count);
+            tracker.processElement(v, v.timestampMillis);
+        });
+        assertEquals(VtestClip.FRAMES, n, "frames decoded");
         for (TrackedFrame t : tracker.extractOutputValues()) flows.processElement(t, t.timestampMillis);
         flows.processWatermark(Long.MAX_VALUE);
         FlowWindow w = flows.extractOutputValues().get(0);
         int measured = w.in + w.out;
         System.out.printf("vtest gate x=200: hand %d (in %d, out %d), tracker %d (in %d, out %d), max detections per frame %d%n",
-                truth.size(), handIn, handOut, measured, w.in, w.out, maxBoxes);
+                truth.size(), handIn, handOut, measured, w.in, w.out, maxBoxes[0]);
         tracker.close();
         flows.close();
         // the goal: within 10 % of the hand count, rounded down (13 crossings: off by at most 1)

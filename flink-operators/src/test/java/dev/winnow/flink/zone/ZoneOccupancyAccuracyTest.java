@@ -5,19 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.winnow.flink.frames.FrameScoring;
+import dev.winnow.flink.testing.VtestClip;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.flink.types.ZoneCount;
 import dev.winnow.runtime.Model;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -31,54 +28,34 @@ import org.junit.jupiter.api.Test;
  * same detector's counts with the hand counts frame by frame. Needs ffmpeg and opencv-doc's vtest.avi.
  */
 class ZoneOccupancyAccuracyTest {
-    static final Path CLIP = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
-    static final int W = 768, H = 576, FIRST = 636, LAST = 794;
+    static final int FIRST = 636, LAST = 794;
     static final long FRAME_MILLIS = 100, WINDOW_MILLIS = 2_000;
-
-    static Path root() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.exists(p.resolve("model-tools/detector"))) p = p.getParent();
-        return p;
-    }
 
     @Test
     void zoneOccupancyErrsNoMoreThanTheDetectorPerFrame() throws Exception {
-        assumeTrue(Files.isRegularFile(CLIP), "no " + CLIP + " (Debian opencv-doc)");
+        assumeTrue(Files.isRegularFile(VtestClip.CLIP), "no " + VtestClip.CLIP + " (Debian opencv-doc)");
         Map<Integer, Integer> hand = new TreeMap<>();
-        for (String l : Files.readAllLines(root().resolve("model-tools/detector/holdout-labels.csv"))) {
+        for (String l : Files.readAllLines(VtestClip.root().resolve("model-tools/detector/holdout-labels.csv"))) {
             String[] f = l.split(",");
             if (f[0].matches("\\d+")) hand.put(Integer.parseInt(f[0]), Integer.parseInt(f[1].trim()));
         }
         assertEquals(64, hand.size(), "hand-counted frames");
 
-        FrameScoring detector = new FrameScoring(Model.load(root().resolve("model-tools/detector/person-detector-int8.wnm")), 1, "person");
+        FrameScoring detector = new FrameScoring(Model.load(VtestClip.root().resolve("model-tools/detector/person-detector-int8.wnm")), 1, "person");
         ZoneConfig zones = new ZoneConfig(Map.of("plaza", "plaza"), Map.of("plaza", new ZoneConfig.Zone(20, 4)), WINDOW_MILLIS, 60_000);
         var occupancy = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ZoneOccupancy(zones)),
                 (Verdict v) -> zones.zoneOf(v.cameraId), Types.STRING);
         occupancy.open();
-        Process ff = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-i", CLIP.toString(), "-vf",
-                "select=between(n\\," + FIRST + "\\," + LAST + ")", "-vsync", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray", "-").start();
         Map<Integer, Integer> detected = new TreeMap<>();
-        int frame = FIRST;
-        try (DataInputStream in = new DataInputStream(ff.getInputStream())) {
-            while (true) {
-                byte[] px = new byte[W * H];
-                try {
-                    in.readFully(px);
-                } catch (EOFException end) {
-                    break;
-                }
-                long t = (frame - FIRST) * FRAME_MILLIS;
-                Frame f = new Frame("plaza", frame, t, FrameEncoding.GRAY8, W, H, px);
-                detector.prepare(f);
-                Verdict v = detector.score(f).verdict;
-                detected.put(frame, v.count);
-                occupancy.processElement(v, t);
-                frame++;
-            }
-        }
-        assertTrue(ff.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(LAST + 1, frame, "frames decoded");
+        int decoded = VtestClip.decode(FIRST, LAST, (frame, px) -> {
+            long t = (frame - FIRST) * FRAME_MILLIS;
+            Frame f = new Frame("plaza", frame, t, FrameEncoding.GRAY8, VtestClip.W, VtestClip.H, px);
+            detector.prepare(f);
+            Verdict v = detector.score(f).verdict;
+            detected.put(frame, v.count);
+            occupancy.processElement(v, t);
+        });
+        assertEquals(LAST - FIRST + 1, decoded, "frames decoded");
         occupancy.processWatermark(Long.MAX_VALUE);
         List<ZoneCount> windows = occupancy.extractOutputValues();
         occupancy.close();
