@@ -31,7 +31,7 @@ final class TrainingLoop {
 
     private final DetectorNet net;
     private final int epochs, batch, threads, warmupSteps;
-    private final float lr, zoom, enlarge, emaDecay, presenceWeight;
+    private final float lr, zoom, enlarge, emaDecay;
     private final long seed;
     private final DetectorTrainer.LossSettings loss;
     private final CopyPaste paste;
@@ -51,7 +51,6 @@ final class TrainingLoop {
         paste = b.paste;
         rounding = b.rounding;
         emaDecay = b.emaDecay;
-        presenceWeight = b.presenceWeight;
         loss = new DetectorTrainer.LossSettings(b.presenceWeight, b.adaptiveSigma);
         trainable = b.trainable != null ? b.trainable : net.params();
     }
