@@ -7,8 +7,6 @@ import dev.winnow.connectors.kafka.DeadLetters;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.types.Frame;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,10 +61,7 @@ public final class CameraOptions {
      * the 10 that ffmpeg cameras capture at) when any camera is one.
      */
     public double frameRate() {
-        boolean captured = framesTopic == null && cameras.stream().anyMatch(c -> {
-            int eq = c.indexOf('=');
-            return eq > 0 && !Files.isDirectory(Path.of(c.substring(eq + 1)));
-        });
+        boolean captured = framesTopic == null && cameras.stream().anyMatch(c -> c.indexOf('=') > 0 && !Cameras.isFolder(c));
         return captured ? (fps > 0 ? fps : 10) : eventFps;
     }
 
