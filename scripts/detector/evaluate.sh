@@ -14,7 +14,7 @@ model=model-tools/detector/person-detector-int8.wnm
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do [ "${args[$i]}" = --model ] && model=${args[$((i + 1))]:-$model}; done
 
-if [ ! -f models/teacher/centernet.wnm ] && [ ! -f models/teacher/centernet/model.json ]; then
+if [ ! -f models/teacher/centernet.wnm ] && [ ! -f models/teacher/centernet/centernet.json ]; then
   echo "evaluate.sh: no teacher model under models/teacher (scripts/teacher/fetch-model.sh fetches it), so no teacher.csv:"
   echo "evaluate.sh: skipping the comparison with the teacher; evaluating the student $model on the 64 hand-counted held-out vtest frames only"
   exec scripts/run-demo.sh security-retention --model "$model" --out reports/detector-evaluate

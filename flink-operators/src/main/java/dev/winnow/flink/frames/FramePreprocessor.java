@@ -12,8 +12,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns a frame into the model's input tensor as the artifact's input spec says: decode (GRAY8,
@@ -23,7 +26,8 @@ import javax.imageio.stream.ImageInputStream;
  * {@code preprocess.fit = "letterbox"} the frame is scaled to fit with its aspect kept and centred,
  * the bands black (the CenterNet teacher is fed so); the default, {@code "stretch"}, fills the input.
  * Raw frames are
- * converted without allocating; JPEG decoding goes through ImageIO, which does allocate.
+ * converted without allocating; JPEG decoding goes through ImageIO, into an image reused while frames keep
+ * their size (ImageIO's decoder still allocates its own small buffers per frame).
  *
  * <p>Pixel budget: a frame whose size (for JPEG, the size its frame header claims, read before any
  * pixel is decoded) exceeds {@link #maxPixels()} is refused with an {@link OversizedFrameException}
@@ -51,6 +55,8 @@ public final class FramePreprocessor implements Serializable {
     private transient float[] plane;
     private transient byte[] rgb;
     private transient int[] row;
+    private transient ImageReader jpeg;
+    private transient BufferedImage decoded;
 
     public FramePreprocessor(InputSpec spec) {
         this(spec, DEFAULT_MAX_PIXELS);
@@ -123,54 +129,89 @@ public final class FramePreprocessor implements Serializable {
             case GRAY8:
                 checkBudget(f, f.width, f.height);
                 checkSize(f, 1);
-                resample(f.data, f.width, f.height, 1, out, off);
+                resample(f.data, f.width, f.height, 1, false, out, off);
                 break;
             case RGB24:
                 checkBudget(f, f.width, f.height);
                 checkSize(f, 3);
-                resample(f.data, f.width, f.height, 3, out, off);
+                resample(f.data, f.width, f.height, 3, false, out, off);
                 break;
             default:
                 decodeJpeg(f, out, off);
         }
     }
 
-    /** Reads the JPEG's frame header, checks the claimed size against the budget, then decodes. */
+    /**
+     * Reads the JPEG's frame header, checks the claimed size against the budget, then decodes into an
+     * image kept from the last frame of the same size and type. The reader is kept too: looking one up
+     * per frame walks ImageIO's registry, and {@code ImageIO.createImageInputStream} buffers through a
+     * temporary file when ImageIO's cache is on (its default), so the stream is an in-memory one.
+     */
     private void decodeJpeg(Frame f, float[] out, int off) throws MalformedFrameException {
         BufferedImage img;
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
-        if (!readers.hasNext()) throw new IllegalStateException("no ImageIO JPEG reader");
-        ImageReader reader = readers.next();
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(f.data))) {
+        ImageReader reader = jpegReader();
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(f.data))) {
             reader.setInput(in, true, true);
             int w = reader.getWidth(0), h = reader.getHeight(0);   // the frame header only
             checkBudget(f, w, h);
-            img = reader.read(0);
+            img = reader.read(0, readParam(reader, w, h));
+            reader.setInput(null);
         } catch (IOException | RuntimeException e) {
-            throw new MalformedFrameException("JPEG of " + f.cameraId + "#" + f.seq + " does not decode: " + e.getMessage());
-        } finally {
+            // A reader that failed mid-stream is not trusted with the next frame.
             reader.dispose();
+            jpeg = null;
+            decoded = null;
+            throw new MalformedFrameException("JPEG of " + f.cameraId + "#" + f.seq + " does not decode: " + e.getMessage());
         }
         if (img == null) throw new MalformedFrameException("JPEG of " + f.cameraId + "#" + f.seq + " is not an image");
         int w = img.getWidth(), h = img.getHeight();
         checkBudget(f, w, h);
-        if (img.getType() == BufferedImage.TYPE_BYTE_GRAY && img.getRaster().getDataBuffer() instanceof DataBufferByte
-                && ((DataBufferByte) img.getRaster().getDataBuffer()).getData().length == w * h) {
-            resample(((DataBufferByte) img.getRaster().getDataBuffer()).getData(), w, h, 1, out, off);
-            return;
-        }
-        if (rgb == null || rgb.length < w * h * 3) rgb = new byte[w * h * 3];
-        if (row == null || row.length < w) row = new int[w];
-        for (int y = 0; y < h; y++) {
-            img.getRGB(0, y, w, 1, row, 0, w);
-            for (int x = 0; x < w; x++) {
-                int p = row[x], i = 3 * (y * w + x);
-                rgb[i] = (byte) (p >> 16);
-                rgb[i + 1] = (byte) (p >> 8);
-                rgb[i + 2] = (byte) p;
+        byte[] pixels = img.getRaster().getDataBuffer() instanceof DataBufferByte
+                ? ((DataBufferByte) img.getRaster().getDataBuffer()).getData() : null;
+        if (img.getType() == BufferedImage.TYPE_BYTE_GRAY && pixels != null && pixels.length == w * h) {
+            resample(pixels, w, h, 1, false, out, off);
+        } else if (img.getType() == BufferedImage.TYPE_3BYTE_BGR && pixels != null && pixels.length == 3 * w * h) {
+            resample(pixels, w, h, 3, true, out, off);   // the raster's own bytes: what getRGB returns for sRGB
+        } else {
+            if (rgb == null || rgb.length < w * h * 3) rgb = new byte[w * h * 3];
+            if (row == null || row.length < w) row = new int[w];
+            for (int y = 0; y < h; y++) {
+                img.getRGB(0, y, w, 1, row, 0, w);
+                for (int x = 0; x < w; x++) {
+                    int p = row[x], i = 3 * (y * w + x);
+                    rgb[i] = (byte) (p >> 16);
+                    rgb[i + 1] = (byte) (p >> 8);
+                    rgb[i + 2] = (byte) p;
+                }
             }
+            resample(rgb, w, h, 3, false, out, off);
         }
-        resample(rgb, w, h, 3, out, off);
+    }
+
+    private ImageReader jpegReader() {
+        if (jpeg == null) {
+            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
+            if (!readers.hasNext()) throw new IllegalStateException("no ImageIO JPEG reader");
+            jpeg = readers.next();
+        }
+        return jpeg;
+    }
+
+    /** Decodes into the last frame's image when this frame has its size and standard type, else into a new one. */
+    private ImageReadParam readParam(ImageReader reader, int w, int h) throws IOException {
+        ImageTypeSpecifier type = reader.getImageTypes(0).next();
+        int t = type.getBufferedImageType();
+        boolean standard = t == BufferedImage.TYPE_3BYTE_BGR || t == BufferedImage.TYPE_BYTE_GRAY;
+        if (!standard) {
+            decoded = null;
+            return reader.getDefaultReadParam();
+        }
+        if (decoded == null || decoded.getWidth() != w || decoded.getHeight() != h || decoded.getType() != t) {
+            decoded = type.createBufferedImage(w, h);
+        }
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setDestination(decoded);
+        return param;
     }
 
     private void checkBudget(Frame f, long w, long h) throws OversizedFrameException {
@@ -188,10 +229,11 @@ public final class FramePreprocessor implements Serializable {
         }
     }
 
-    /** Gray (or RGB) plane of the source, bilinearly resampled into the output, normalised. */
-    private void resample(byte[] src, int w, int h, int srcC, float[] out, int off) {
+    /** Gray (or RGB) plane of the source (BGR-ordered when {@code bgr}), bilinearly resampled into the output, normalised. */
+    private void resample(byte[] src, int w, int h, int srcC, boolean bgr, float[] out, int off) {
         if (plane == null || plane.length < w * h * outC) plane = new float[w * h * outC];
-        FrameResize.toPlane(src, w, h, srcC, outC, plane);
+        if (bgr) bgrToPlane(src, w * h);
+        else FrameResize.toPlane(src, w, h, srcC, outC, plane);
         int fitW = outW, fitH = outH, offX = 0, offY = 0;
         if (letterbox) {
             double s = Math.min((double) outW / w, (double) outH / h);
@@ -209,5 +251,18 @@ public final class FramePreprocessor implements Serializable {
         lastOffX = offX;
         lastOffY = offY;
         FrameResize.resize(plane, w, h, outC, out, off, outW, fitW, fitH, offX, offY, scale, mean, invStd);
+    }
+
+    /** {@link FrameResize#toPlane} for samples stored blue, green, red (ImageIO's decoded JPEGs). */
+    private void bgrToPlane(byte[] bgr, int n) {
+        if (outC == 1) {
+            for (int i = 0; i < n; i++) plane[i] = FrameResize.luma(bgr[3 * i + 2] & 0xFF, bgr[3 * i + 1] & 0xFF, bgr[3 * i] & 0xFF);
+        } else {
+            for (int i = 0; i < n; i++) {
+                plane[3 * i] = bgr[3 * i + 2] & 0xFF;
+                plane[3 * i + 1] = bgr[3 * i + 1] & 0xFF;
+                plane[3 * i + 2] = bgr[3 * i] & 0xFF;
+            }
+        }
     }
 }
