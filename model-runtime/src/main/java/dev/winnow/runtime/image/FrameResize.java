@@ -37,9 +37,17 @@ public final class FrameResize {
      * Bilinear resize (half-pixel centres) of a w x h plane with {@code c} channels onto a fitW x fitH
      * area of an output that is {@code outW} pixels wide, placed at (offX, offY); every value is written
      * as {@code (v · scale − mean[c]) · invStd[c]}. Pixels outside the area are not touched.
+     *
+     * <p>When the area has the plane's own size every sample lands on a source pixel with weight 0 on
+     * its neighbours, so the bilinear sum is that pixel exactly (for finite samples); that case, a
+     * camera already sending the model's size, skips the interpolation and gives the same bits.
      */
     public static void resize(float[] plane, int w, int h, int c, float[] out, int off, int outW, int fitW, int fitH, int offX, int offY,
                               float scale, float[] mean, float[] invStd) {
+        if (fitW == w && fitH == h) {
+            copyNormalised(plane, w, h, c, out, off, outW, offX, offY, scale, mean, invStd);
+            return;
+        }
         float sy = (float) h / fitH, sx = (float) w / fitW;
         for (int y = 0; y < fitH; y++) {
             float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
@@ -55,6 +63,20 @@ public final class FrameResize {
                     float v = (a * (1 - wx) + b * wx) * (1 - wy) + (d * (1 - wx) + e * wx) * wy;
                     out[off + ((y + offY) * outW + x + offX) * c + k] = (v * scale - mean[k]) * invStd[k];
                 }
+            }
+        }
+    }
+
+    private static void copyNormalised(float[] plane, int w, int h, int c, float[] out, int off, int outW, int offX, int offY,
+                                       float scale, float[] mean, float[] invStd) {
+        int rowLen = w * c;
+        for (int y = 0; y < h; y++) {
+            int src = y * rowLen, dst = off + ((y + offY) * outW + offX) * c;
+            if (c == 1) {
+                float m = mean[0], is = invStd[0];
+                for (int i = 0; i < rowLen; i++) out[dst + i] = (plane[src + i] * scale - m) * is;
+            } else {
+                for (int i = 0; i < rowLen; i++) out[dst + i] = (plane[src + i] * scale - mean[i % c]) * invStd[i % c];
             }
         }
     }

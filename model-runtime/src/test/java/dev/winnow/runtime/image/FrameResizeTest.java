@@ -44,4 +44,47 @@ class FrameResizeTest {
         FrameResize.resize(plane, 2, 2, 1, out, 0, 3, 2, 2, 1, 1, 1f, new float[] {0f}, new float[] {1f});
         assertArrayEquals(new float[] {-1, -1, -1, -1, 10, 20, -1, 30, 40}, out, 1e-6f);
     }
+
+    /** The bilinear formula evaluated at every output pixel, as the general path does. */
+    static void bilinear(float[] plane, int w, int h, int c, float[] out, int off, int outW, int fitW, int fitH, int offX, int offY,
+                         float scale, float[] mean, float[] invStd) {
+        float sy = (float) h / fitH, sx = (float) w / fitW;
+        for (int y = 0; y < fitH; y++) {
+            float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
+            int y0 = Math.min((int) fy, h - 1), y1 = Math.min(y0 + 1, h - 1);
+            float wy = fy - y0;
+            for (int x = 0; x < fitW; x++) {
+                float fx = Math.max(0f, (x + 0.5f) * sx - 0.5f);
+                int x0 = Math.min((int) fx, w - 1), x1 = Math.min(x0 + 1, w - 1);
+                float wx = fx - x0;
+                for (int k = 0; k < c; k++) {
+                    float a = plane[(y0 * w + x0) * c + k], b = plane[(y0 * w + x1) * c + k];
+                    float d = plane[(y1 * w + x0) * c + k], e = plane[(y1 * w + x1) * c + k];
+                    float v = (a * (1 - wx) + b * wx) * (1 - wy) + (d * (1 - wx) + e * wx) * wy;
+                    out[off + ((y + offY) * outW + x + offX) * c + k] = (v * scale - mean[k]) * invStd[k];
+                }
+            }
+        }
+    }
+
+    @Test
+    void sameSizeCopyGivesTheBilinearSumsBits() {
+        Random r = new Random(11);
+        for (int c : new int[] {1, 3}) {
+            int w = 37, h = 23, outW = 41, outH = 27, offX = 2, offY = 3;
+            float[] plane = new float[w * h * c];
+            for (int i = 0; i < plane.length; i++) plane[i] = r.nextInt(256) + (c == 3 ? 0.25f * r.nextInt(4) : 0f);
+            float[] mean = new float[c], invStd = new float[c];
+            for (int k = 0; k < c; k++) {
+                mean[k] = 0.3f + 0.1f * k;
+                invStd[k] = 1f / (0.2f + 0.05f * k);
+            }
+            float[] fast = new float[5 + outW * outH * c], slow = new float[fast.length];
+            java.util.Arrays.fill(fast, -7f);
+            java.util.Arrays.fill(slow, -7f);
+            FrameResize.resize(plane, w, h, c, fast, 5, outW, w, h, offX, offY, 1f / 255, mean, invStd);
+            bilinear(plane, w, h, c, slow, 5, outW, w, h, offX, offY, 1f / 255, mean, invStd);
+            assertArrayEquals(slow, fast, 0f, c + " channels");
+        }
+    }
 }
