@@ -4,7 +4,7 @@
 # the int8 person detector's JMH frames/s on one thread (DetectorBenchmarks) times the job's parallelism.
 #   scripts/cluster-throughput.sh [cameras]     (default 12 cameras of vtest.avi, 795 frames each)
 # 1. JMH: the int8 detector on one vtest frame converted as the frame operator converts it (one thread);
-# 2. produce frames: the cameras' frames into a topic of 2 partitions, before the job starts;
+# 2. produce frames: the cameras' frames into a topic of 2 partitions, cameras spread evenly (--spread), before the job starts;
 # 3. security-retention with the int8 detector at parallelism 2 (bounded at the topic's end, exactly-once
 #    verdicts to Kafka, a checkpoint every 2 s), timed from RUNNING to FINISHED on the JobManager's clock;
 # 4. prints the table and `cluster throughput: <f> frames/s = <p> % of JMH x 2`.
@@ -38,7 +38,7 @@ scripts/cluster.sh start > "$WORK/cluster.log" 2>&1
 CP="job-examples/target/job-examples-0.1.0-SNAPSHOT-all.jar:$(cat target/cluster/lib.txt)"
 cams=()
 for i in $(seq 1 "$CAMERAS"); do cams+=(--camera "cam-$i=$VIDEO"); done
-java -cp "$CP" dev.winnow.examples.Main produce frames "${cams[@]}" --kafka "$BOOTSTRAP" --topic "frames-$RUN" --partitions 2 >&2
+java -cp "$CP" dev.winnow.examples.Main produce frames "${cams[@]}" --kafka "$BOOTSTRAP" --topic "frames-$RUN" --partitions 2 --spread >&2
 frames=$(( CAMERAS * 795 ))
 
 out=$(scripts/cluster.sh submit -d security-retention --kafka "$BOOTSTRAP" --kafka-bounded --frames-topic "frames-$RUN" \

@@ -19,6 +19,9 @@
 # Ports: JobManager RPC 16123, REST 18081, Prometheus 9249-9259 (one per JVM, in start order: the
 # JobManager 9249, the TaskManagers the next free ones). `start` refuses when a process it did not
 # start holds one of these ports.
+#
+# CLUSTER_JAVA_OPTS (environment, at start) adds JVM options to the TaskManagers, e.g. a flight recording of
+# a run: CLUSTER_JAVA_OPTS=-XX:StartFlightRecording=filename=target/cluster/jfr/ (one file per JVM).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/maven-classpath.sh
@@ -156,7 +159,7 @@ start() {
     # a fixed resource id: a restarted TaskManager replaces its dead registration at once instead of
     # waiting for the heartbeat timeout, and the REST API names it as this script does
     # shellcheck disable=SC2046 # the JVM options and dynamic properties are word lists by design
-    daemon "$name" $(echo "$params" | sed -n 1p) org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF_DIR" \
+    daemon "$name" $(echo "$params" | sed -n 1p) ${CLUSTER_JAVA_OPTS:-} org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF_DIR" \
       $(echo "$params" | sed -n 2p) -D "taskmanager.resource-id=$name"
     say "$name started (pid $(cat "$PIDS/$name.pid"))"
     started+=("$name")

@@ -18,9 +18,14 @@ final class Deliveries {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
-    /** Sends {@code value} keyed by {@code key} (UTF-8) with its event time. */
+    /** Sends {@code value} keyed by {@code key} (UTF-8) with its event time, to the partition the key hashes to. */
     void send(KafkaProducer<byte[], byte[]> producer, String topic, long timestampMillis, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, null, timestampMillis, key.getBytes(StandardCharsets.UTF_8), value), (meta, ex) -> {
+        send(producer, topic, null, timestampMillis, key, value);
+    }
+
+    /** As {@link #send(KafkaProducer, String, long, String, byte[])}, to {@code partition} when it is not null. */
+    void send(KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, long timestampMillis, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, partition, timestampMillis, key.getBytes(StandardCharsets.UTF_8), value), (meta, ex) -> {
             if (ex != null) failure.compareAndSet(null, ex);
             else {
                 acked.incrementAndGet();

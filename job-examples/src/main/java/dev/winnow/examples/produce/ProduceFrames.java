@@ -53,6 +53,11 @@ public final class ProduceFrames implements Callable<Integer> {
     double rate;
     @Option(names = "--max-frames", description = "at most this many frames per camera (default: all)")
     long maxFrames = Long.MAX_VALUE;
+    @Option(names = "--spread",
+            description = "put the cameras on the topic's partitions in turn, in the order given (camera i to partition i mod n), "
+                    + "instead of where their ids hash: a few ids often hash unevenly, and the job's readers then get unequal shares. "
+                    + "Each camera still stays in one partition, in order")
+    boolean spread;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -112,10 +117,13 @@ public final class ProduceFrames implements Callable<Integer> {
         Deliveries sent = new Deliveries();
         long t0 = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProperties())) {
+            Map<String, Integer> partitionOf = new LinkedHashMap<>();
+            int partitions = spread ? producer.partitionsFor(topic).size() : 0;
             for (CameraSpec<?> s : specs) {
                 @SuppressWarnings("unchecked") RecordStream<Frame> stream = (RecordStream<Frame>) s.open(0, context);
                 open.put(s.cameraId(), stream);
                 perCamera.put(s.cameraId(), 0L);
+                if (spread) partitionOf.put(s.cameraId(), partitionOf.size() % partitions);
             }
             long tick = 0;
             while (!open.isEmpty() && !sent.failed()) {
@@ -129,7 +137,7 @@ public final class ProduceFrames implements Callable<Integer> {
                         continue;
                     }
                     Frame f = next.record();
-                    sent.send(producer, topic, f.timestampMillis, f.cameraId, AvroFormat.FRAME.encode(f));
+                    sent.send(producer, topic, partitionOf.get(f.cameraId), f.timestampMillis, f.cameraId, AvroFormat.FRAME.encode(f));
                     perCamera.merge(f.cameraId, 1L, Long::sum);
                 }
             }

@@ -140,6 +140,36 @@ class ProduceFramesTest {
     }
 
     @Test
+    void spreadPutsTheCamerasOnThePartitionsInTurn() throws Exception {
+        String plaza = sampleFolder().toString();
+        CommandRun run = produce("--camera", "c0=" + plaza, "--camera", "c1=" + plaza, "--camera", "c2=" + plaza, "--camera", "c3=" + plaza,
+                "--max-frames", "3", "--spread", "--kafka", broker.bootstrap(), "--topic", "spread", "--partitions", "2");
+        assertEquals(Exits.OK, run.exit(), run.err());
+        Map<String, Set<Integer>> partitionsOf = new java.util.TreeMap<>();
+        Map<String, List<Long>> seqs = new java.util.TreeMap<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of("bootstrap.servers", broker.bootstrap(),
+                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName()))) {
+            List<org.apache.kafka.common.TopicPartition> tps = List.of(new org.apache.kafka.common.TopicPartition("spread", 0),
+                    new org.apache.kafka.common.TopicPartition("spread", 1));
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            int read = 0;
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (read < 12 && System.currentTimeMillis() < deadline) {
+                for (var r : consumer.poll(java.time.Duration.ofMillis(500))) {
+                    String camera = new String(r.key(), StandardCharsets.UTF_8);
+                    partitionsOf.computeIfAbsent(camera, k -> new java.util.TreeSet<>()).add(r.partition());
+                    seqs.computeIfAbsent(camera, k -> new ArrayList<>()).add(dev.winnow.connectors.avro.AvroFormat.FRAME.decode(r.value()).seq);
+                    read++;
+                }
+            }
+        }
+        assertEquals(Map.of("c0", Set.of(0), "c1", Set.of(1), "c2", Set.of(0), "c3", Set.of(1)), partitionsOf);
+        for (List<Long> s : seqs.values()) assertEquals(List.of(0L, 1L, 2L), s, "each camera in order in its partition");
+    }
+
+    @Test
     void badInputEndsWithOneLineAndWritesNothing() throws Exception {
         CommandRun missing = produce("--camera", tmp.resolve("no-such.mp4").toString(), "--kafka", broker.bootstrap(), "--topic", "never");
         assertEquals(Exits.INPUT, missing.exit());
@@ -165,7 +195,7 @@ class ProduceFramesTest {
     void helpNamesEveryOption() {
         CommandRun help = produce("--help");
         assertEquals(Exits.OK, help.exit());
-        for (String option : List.of("--camera", "--kafka", "--topic", "--rate", "--max-frames", "--partitions", "--timeout")) {
+        for (String option : List.of("--camera", "--kafka", "--topic", "--rate", "--max-frames", "--spread", "--partitions", "--timeout")) {
             assertTrue(help.out().contains(option), option + " in\n" + help.out());
         }
     }
