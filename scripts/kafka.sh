@@ -94,9 +94,11 @@ start() {
   fi
   ( exec java -Xmx512m -Dlog4j2.configurationFile="$WORK/log4j2.properties" -cp "$LIB" kafka.Kafka "$CONF" \
       > "$WORK/log/kafka.out" 2>&1 < /dev/null ) &
-  echo $! > "$PIDFILE"
+  local child=$!
+  echo "$child" > "$PIDFILE"
   for _ in $(seq 1 60); do
-    ours >/dev/null || die "the broker exited; see $WORK/log/kafka.out and server.log"
+    # alive is enough here: until the subshell has exec'ed java, the PID's command line is still bash's
+    kill -0 "$child" 2>/dev/null || { rm -f "$PIDFILE"; die "the broker exited; see $WORK/log/kafka.out and server.log"; }
     grep -q "Kafka Server started" "$WORK/log/server.log" 2>/dev/null && break
     sleep 1
   done
