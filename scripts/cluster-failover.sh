@@ -69,7 +69,7 @@ say "$(tail -1 "$WORK/cluster-start.log" | sed 's/^cluster.sh: //')"
 JAR=job-examples/target/job-examples-0.1.0-SNAPSHOT-all.jar
 CP="$JAR:$(cat target/cluster/lib.txt)"
 java -cp "$CP" dev.winnow.examples.Main produce frames --camera "cam-a=$VIDEO" --camera "cam-b=$VIDEO" \
-  --kafka "$BOOTSTRAP" --topic "$FRAMES" --partitions 2 2>"$WORK/produce.err" | sed 's/^/failover: /' \
+  --kafka "$BOOTSTRAP" --topic "$FRAMES" --partitions 2 --spread 2>"$WORK/produce.err" | sed 's/^/failover: /' \
   || die "produce frames failed: $(tail -3 "$WORK/produce.err")"
 
 winnow() { java -cp "$CP" dev.winnow.tools.cli.WinnowCli "$@"; }

@@ -386,6 +386,23 @@ class CentralTeacherJobTest {
     }
 
     @Test
+    void whicheverJobStartsFirstCreatesTheTeacherTopics(@TempDir Path out) throws Exception {
+        // the central job first: it makes its requests and answers topics
+        CentralTeacherJob central = new CentralTeacherJob();
+        new CommandLine(central).parseArgs("--kafka", broker.bootstrap(), "--requests-topic", "req-7", "--answers-topic", "ans-7",
+                "--teacher", teacher.toString(), "--out", out.resolve("central").toString());
+        central.build(env(1));
+        // the edge first: it makes them too, and its answers start at the new topic's beginning
+        SecurityRetentionJob edge = new SecurityRetentionJob();
+        new CommandLine(edge).parseArgs("--out", out.resolve("edge").toString(), "--camera", "plaza=" + Samples.dir().resolve("frames").resolve("plaza"),
+                "--kafka", broker.bootstrap(), "--teacher-topic", "req-8", "--teacher-answers-topic", "ans-8", "--teacher-band", "0.25:0.6");
+        edge.build(env(1));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+            assertTrue(admin.listTopics().names().get().containsAll(List.of("req-7", "ans-7", "req-8", "ans-8")), admin.listTopics().names().get().toString());
+        }
+    }
+
+    @Test
     void badOptionsAreRefusedWithOneClearLine(@TempDir Path out) {
         SecurityRetentionJob noKafka = new SecurityRetentionJob();
         String camera = "plaza=" + Samples.dir().resolve("frames").resolve("plaza");

@@ -76,6 +76,37 @@ public final class KafkaOptions {
         }
     }
 
+    /**
+     * Creates each topic that does not exist yet, with the broker's default partitions. The central
+     * teacher's requests and answers topics join jobs that start in either order: whichever starts
+     * first makes them, so neither reads a topic that is not there (a Kafka source then fails its
+     * partition discovery, and the edge cannot fix where its answers start).
+     */
+    public static void ensureTopics(String bootstrap, Duration timeout, String... topics) {
+        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms))) {
+            java.util.Set<String> have = admin.listTopics().names().get(ms + 1_000L, TimeUnit.MILLISECONDS);
+            for (String t : topics) {
+                if (have.contains(t)) continue;
+                try {
+                    admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(t, java.util.Optional.empty(), java.util.Optional.empty())))
+                            .all().get(ms + 1_000L, TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    // another job made it meanwhile: what we wanted
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) throw e;
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalArgumentException("cannot create the topics " + String.join(", ", topics) + " at " + bootstrap + ": " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalArgumentException("no Kafka broker answered at " + bootstrap + " within " + timeout + " (creating " + String.join(", ", topics) + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics at " + bootstrap, e);
+        }
+    }
+
     public void require(String option, String topic) {
         if (topic != null && bootstrap == null) throw new IllegalArgumentException(option + " needs --kafka");
     }
