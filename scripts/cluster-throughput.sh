@@ -7,8 +7,12 @@
 # 2. produce frames: the cameras' frames into a topic of 2 partitions, cameras spread evenly (--spread), before the job starts;
 # 3. security-retention with the int8 detector at parallelism 2 (bounded at the topic's end, exactly-once
 #    verdicts to Kafka, a checkpoint every 2 s), timed from RUNNING to FINISHED on the JobManager's clock;
-# 4. prints the table and `cluster throughput: <f> frames/s = <p> % of JMH x 2`.
-# The job's span includes task deployment, model loads and the last checkpoint, so the figure is a lower bound.
+# 4. prints the table and `cluster throughput: <f> frames/s = <p> % of JMH x 2`. The job's span includes task
+#    deployment, model loads, the JIT's warm-up and the last checkpoint, so that figure is a lower bound;
+# 5. the steady rate: frames through the detector per second (the TaskManagers' Prometheus endpoints, polled
+#    each second) from 20 % to 90 % of the frames, against JMH x 2;
+# 6. the CPU seconds each JVM used during the job (/proc) and per frame, against the detector's JMH time per
+#    frame, and how busy the machine was: CPU per frame does not depend on what else shares the cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD CAMERAS=${1:-12}
@@ -41,12 +45,28 @@ for i in $(seq 1 "$CAMERAS"); do cams+=(--camera "cam-$i=$VIDEO"); done
 java -cp "$CP" dev.winnow.examples.Main produce frames "${cams[@]}" --kafka "$BOOTSTRAP" --topic "frames-$RUN" --partitions 2 --spread >&2
 frames=$(( CAMERAS * 795 ))
 
+# CPU seconds each JVM used during the job (utime + stime from /proc), and the machine's busy share:
+# contention from other processes shows there, and the CPU per frame does not depend on it
+TICK=$(getconf CLK_TCK)
+cpu() { local f="$1" pid; pid=$(cat "$f" 2>/dev/null) && awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0; }
+cpus() { echo "$(cpu target/cluster/pids/taskmanager-1.pid) $(cpu target/cluster/pids/taskmanager-2.pid) $(cpu target/cluster/pids/jobmanager.pid) $(cpu "$WORK/kafka/kafka.pid")"; }
+machine() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat; }   # busy and idle ticks, all cores
+cpu0=$(cpus) machine0=$(machine)
 out=$(scripts/cluster.sh submit -d security-retention --kafka "$BOOTSTRAP" --kafka-bounded --frames-topic "frames-$RUN" \
   --verdicts-topic "verdicts-$RUN" --group "throughput-$RUN" --out "$WORK/out" --model "$ROOT/model-tools/detector/person-detector-int8.wnm" 2>&1)
 JOB=$(echo "$out" | grep -o 'JobID [0-9a-f]\{32\}' | head -1 | cut -d' ' -f2)
 [ -n "$JOB" ] || { note "submit failed: $out"; exit 1; }
 note "job $JOB: $frames frames"
-until curl -sf "$REST/jobs/$JOB" | grep -q '"state":"\(FINISHED\|FAILED\|CANCELED\)"'; do sleep 1; done
+# frames through the detector so far, from the TaskManagers' Prometheus endpoints (live; the REST API's
+# vertex metrics lag up to 10 s): "<ms> <frames>" per second, for the steady rate past start-up and JIT
+scored() { for p in $(seq 9250 9253); do curl -sf "localhost:$p/metrics" 2>/dev/null; done \
+  | awk '/^flink_taskmanager_job_task_operator_numRecordsIn\{/ && /operator_name="person_detector"/ { s += $NF } END { print s + 0 }'; }
+: > "$WORK/progress.txt"
+until curl -sf "$REST/jobs/$JOB" | grep -q '"state":"\(FINISHED\|FAILED\|CANCELED\)"'; do
+  echo "$(date +%s%3N) $(scored)" >> "$WORK/progress.txt"
+  sleep 1
+done
+cpu1=$(cpus) machine1=$(machine)
 info=$(curl -sf "$REST/jobs/$JOB")
 echo "$info" | grep -q '"state":"FINISHED"' || { note "the job did not finish: see target/cluster/log"; exit 1; }
 running=$(echo "$info" | grep -o '"RUNNING":[0-9]*' | head -1 | cut -d: -f2)
@@ -59,3 +79,13 @@ awk -v f="$frames" -v ms="$(( finished - running ))" -v j="$jmh" -v load="$(cut 
   printf "%-44s %12.1f\n", "edge job on the cluster, parallelism 2", fps
   printf "cluster throughput: %.1f frames/s = %.1f %% of JMH x 2 (%d frames in %.1f s; load average %s)\n", fps, 100 * fps / (2 * j), f, ms / 1000.0, load
 }'
+echo "$cpu0 $cpu1 $machine0 $machine1" | awk -v t="$TICK" -v f="$frames" -v j="$jmh" '{
+  tm = ($5 - $1 + $6 - $2) / t; jm = ($7 - $3) / t; broker = ($8 - $4) / t
+  busy = $11 - $9; idle = $12 - $10
+  printf "cpu during the job: taskmanagers %.1f s, jobmanager %.1f s, broker %.1f s; the machine was %.0f %% busy\n", tm, jm, broker, 100 * busy / (busy + idle)
+  printf "cpu per frame: %.2f ms in the taskmanagers, %.2f ms with the jobmanager and broker; the detector alone (JMH) %.2f ms\n", 1000 * tm / f, 1000 * (tm + jm + broker) / f, 1000 / j
+}'
+# the steady rate: from the first poll past 20 % of the frames to the first past 90 %
+awk -v f="$frames" -v j="$jmh" '$2 >= 0.2 * f && !a { a = 1; t0 = $1; n0 = $2 } $2 >= 0.9 * f && !b { b = 1; t1 = $1; n1 = $2 }
+  END { if (b && t1 > t0) printf "steady rate (20-90 %% of the frames): %.1f frames/s = %.1f %% of JMH x 2\n", (n1 - n0) / ((t1 - t0) / 1000), 100 * (n1 - n0) / ((t1 - t0) / 1000) / (2 * j)
+        else print "steady rate: too few progress samples (a longer run: more cameras)" }' "$WORK/progress.txt"
