@@ -8,6 +8,7 @@
 #   scripts/kafka.sh stop [--clean]
 #                              stop the broker this script started (and delete its data with --clean)
 #   scripts/kafka.sh status    the broker's PID and its topics (from its data dir)
+# KAFKA_JAVA_OPTS (environment, at start) adds JVM options to the broker, e.g. a flight recording.
 #
 # Single-node settings a transactional (exactly-once) sink needs: the transaction and offsets topics with
 # replication factor 1. New topics get 2 partitions, one per subtask of the example jobs' parallelism 2.
@@ -92,7 +93,8 @@ start() {
     kafka_java kafka.tools.StorageTool format --cluster-id "$id" --config "$CONF" >"$WORK/log/format.out" 2>&1 \
       || die "formatting $WORK/data failed: $(tail -3 "$WORK/log/format.out")"
   fi
-  ( exec java -Xmx512m -Dlog4j2.configurationFile="$WORK/log4j2.properties" -cp "$LIB" kafka.Kafka "$CONF" \
+  # shellcheck disable=SC2086 # KAFKA_JAVA_OPTS is a word list by design
+  ( exec java -Xmx512m ${KAFKA_JAVA_OPTS:-} -Dlog4j2.configurationFile="$WORK/log4j2.properties" -cp "$LIB" kafka.Kafka "$CONF" \
       > "$WORK/log/kafka.out" 2>&1 < /dev/null ) &
   local child=$!
   echo "$child" > "$PIDFILE"
