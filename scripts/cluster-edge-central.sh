@@ -13,8 +13,8 @@
 #   4. when the edge job has finished, the central job is stopped with a final savepoint (drained, so its
 #      recall files are committed) and the script prints both summaries and the bytes that crossed Kafka
 #      per camera-hour: the frames against what the edge sent on (teacher requests and verdicts).
-# Needs the teacher (models/teacher/centernet.wnm: scripts/teacher/fetch-model.sh, then any
-# `winnow teacher label` imports it). Bounded to 10 minutes (EDGE_CENTRAL_LIMIT seconds); on any exit it
+# The teacher is models/teacher/centernet.wnm; when it is missing the script fetches it
+# (scripts/teacher/fetch-model.sh) and imports it (winnow teacher import). Bounded to 10 minutes (EDGE_CENTRAL_LIMIT seconds); on any exit it
 # stops the cluster and the broker it started.
 #   scripts/cluster-edge-central.sh [--band low:high] [--drop-sample f]   (defaults 0.25:0.6 and 0.2)
 # The edge waits up to 5 s for an answer (--teacher-timeout PT5S, the job's default is 2 s): the central job's
@@ -42,7 +42,6 @@ T0=$(date +%s)
 say() { echo "edge-central [$(( $(date +%s) - T0 )) s]: $*"; }
 die() { echo "edge-central [$(( $(date +%s) - T0 )) s]: $*" >&2; exit 1; }
 
-[ -f "$TEACHER" ] || die "no teacher at $TEACHER: scripts/teacher/fetch-model.sh, then winnow teacher label imports it"
 PLAZA=$(scripts/data/fetch-footage.sh --path vtest) && NIGHT=$(scripts/data/fetch-footage.sh --path night-city) \
   && DOG=$(scripts/data/fetch-footage.sh --path dog) || die "the footage did not fetch (scripts/data/fetch-footage.sh)"
 if scripts/cluster.sh status >/dev/null 2>&1; then die "a cluster of scripts/cluster.sh is running: stop it first (scripts/cluster.sh stop)"; fi
@@ -72,6 +71,10 @@ scripts/cluster.sh start > "$WORK/cluster-start.log" 2>&1 || die "the cluster di
 
 JAR=job-examples/target/job-examples-0.1.0-SNAPSHOT-all.jar
 CP="$JAR:$(cat target/cluster/lib.txt)"
+if [ ! -f "$TEACHER" ]; then
+  scripts/teacher/fetch-model.sh > "$WORK/teacher.log" 2>&1 || die "the teacher did not fetch: $(tail -1 "$WORK/teacher.log")"
+  java -cp "$CP" dev.winnow.tools.cli.WinnowCli teacher import -o "$TEACHER" | sed 's/^/edge-central: /' || die "the teacher did not import"
+fi
 FRAMES=frames-$RUN VERDICTS=verdicts-$RUN REQUESTS=teacher-requests-$RUN ANSWERS=teacher-answers-$RUN
 produced=$(java -cp "$CP" dev.winnow.examples.Main produce frames --camera "plaza=$PLAZA" --camera "night=$NIGHT" --camera "dog=$DOG" \
   --kafka "$BOOTSTRAP" --topic "$FRAMES" --partitions 2 --spread 2>"$WORK/produce.err") || die "produce frames failed: $(tail -3 "$WORK/produce.err")"

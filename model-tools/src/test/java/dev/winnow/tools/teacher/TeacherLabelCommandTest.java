@@ -78,4 +78,20 @@ class TeacherLabelCommandTest {
         assertTrue(r.err().contains("nope"), r.err());
         assertFalse(Files.exists(tmp.resolve("x.csv")), "nothing written");
     }
+
+    @Test
+    void importWritesTheArtifactTheJobsReadAndAMissingSourceIsOneLine() throws Exception {
+        Path wnm = tmp.resolve("imported/teacher.wnm");
+        CliRun.Result r = CliRun.winnow("teacher", "import", "--from", GoldenFrames.repoRoot().resolve(TeacherModels.SOURCE).toString(), "-o", wnm.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("teacher import: " + wnm), r.out());
+        assertTrue(r.out().contains("input [512, 512, 3]"), r.out());
+        assertEquals(Files.size(model), Files.size(wnm), "the same artifact as label's first-use import");
+
+        CliRun.Result missing = CliRun.winnow("teacher", "import", "--from", tmp.resolve("nowhere").toString(), "-o", tmp.resolve("x.wnm").toString());
+        assertEquals(7, missing.code(), missing.err());   // the CLI's code for a missing or unreadable input
+        assertEquals(1, missing.err().strip().lines().count(), missing.err());
+        assertTrue(missing.err().contains("run scripts/teacher/fetch-model.sh"), missing.err());
+        assertFalse(Files.exists(tmp.resolve("x.wnm")));
+    }
 }
