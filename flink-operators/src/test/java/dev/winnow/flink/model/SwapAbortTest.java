@@ -3,6 +3,7 @@ package dev.winnow.flink.model;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.frames.HotSwapFrameScorer;
+import dev.winnow.flink.testing.NoiseFrames;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
@@ -74,9 +75,9 @@ class SwapAbortTest {
             s.scorer().checkpointAborted(3);
             s.scorer().decide(new SwapDecision("det@production", 2, 4, true, 5, null));
             s.scorer().checkpointAborted(6);
-            h.processElement(CoordinatedSwapJobTest.frame(1L), 10);
+            h.processElement(NoiseFrames.replayable(1L, CoordinatedSwapJobTest.CAMERAS), 10);
             h.snapshot(7, 10);
-            h.processElement(CoordinatedSwapJobTest.frame(2L), 11);
+            h.processElement(NoiseFrames.replayable(2L, CoordinatedSwapJobTest.CAMERAS), 11);
             var versions = h.extractOutputValues().stream().map(f -> f.verdict.modelVersion).toList();
             assertEquals(List.of(1, 2), versions, "v1 before barrier 7, v2 after it");
         }
