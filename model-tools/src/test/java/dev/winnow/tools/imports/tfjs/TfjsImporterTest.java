@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.graph.Interpreter;
 import dev.winnow.tools.cli.WinnowCli;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -118,6 +120,14 @@ class TfjsImporterTest {
     /** oneConst()'s node "k" as model.json spells it, for the tests that edit it. */
     static final String K_NODE = "\"name\":\"k\",\"op\":\"Const\",\"attr\":{\"dtype\":{\"type\":\"DT_FLOAT\"}}";
 
+    /** oneConst() written to {@code name} in the temporary directory, its model.json passed through {@code edit}. */
+    Path editedOneConst(String name, UnaryOperator<String> edit) throws IOException {
+        Path dir = oneConst().write(tmp.resolve(name));
+        Path json = dir.resolve("model.json");
+        Files.writeString(json, edit.apply(Files.readString(json)));
+        return dir;
+    }
+
     /** The message of the format error reading the model in {@code dir} gives. */
     static String readError(Path dir) {
         return assertThrows(TfjsFormatException.class, () -> TfjsModel.read(dir)).getMessage();
@@ -140,25 +150,17 @@ class TfjsImporterTest {
 
     @Test
     void aDtypeOrShapeDisagreeingWithTheManifestNamesTheTensor() throws Exception {
-        Path dir = oneConst().write(tmp.resolve("dtype"));
-        Path json = dir.resolve("model.json");
-        String text = Files.readString(json);
-        Files.writeString(json, text.replace(K_NODE, K_NODE.replace("DT_FLOAT", "DT_INT32")));
-        String dtype = readError(dir);
+        String dtype = readError(editedOneConst("dtype", t -> t.replace(K_NODE, K_NODE.replace("DT_FLOAT", "DT_INT32"))));
         assertTrue(dtype.startsWith("tensor 'k'") && dtype.contains("DT_INT32"), dtype);
 
-        Files.writeString(json, text.replace(K_NODE,
-                "\"name\":\"k\",\"op\":\"Const\",\"attr\":{\"dtype\":{\"type\":\"DT_FLOAT\"},\"value\":{\"tensor\":{\"dtype\":\"DT_FLOAT\",\"tensorShape\":{\"dim\":[{\"size\":\"2\"}]}}}}"));
-        String shape = readError(dir);
+        String shape = readError(editedOneConst("shape", t -> t.replace(K_NODE,
+                "\"name\":\"k\",\"op\":\"Const\",\"attr\":{\"dtype\":{\"type\":\"DT_FLOAT\"},\"value\":{\"tensor\":{\"dtype\":\"DT_FLOAT\",\"tensorShape\":{\"dim\":[{\"size\":\"2\"}]}}}}")));
         assertTrue(shape.startsWith("tensor 'k'") && shape.contains("[2]"), shape);
     }
 
     @Test
     void aShardPathMayNotLeaveTheModelDirectory() throws Exception {
-        Path dir = oneConst().write(tmp.resolve("escape"));
-        Path json = dir.resolve("model.json");
-        Files.writeString(json, Files.readString(json).replace("group1-shard1of1.bin", "../../etc/passwd"));
-        String escape = readError(dir);
+        String escape = readError(editedOneConst("escape", t -> t.replace("group1-shard1of1.bin", "../../etc/passwd")));
         assertTrue(escape.contains("leaves the model's directory"), escape);
     }
 
