@@ -3,7 +3,7 @@ package dev.winnow.examples;
 import dev.winnow.connectors.sensor.CsvSensorSource;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameModels;
-import dev.winnow.examples.io.ModelOptions;
+import dev.winnow.examples.io.RegistryTrustOptions;
 import dev.winnow.examples.io.SensorGroupOptions;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.SwappableModel;
@@ -26,7 +26,6 @@ import dev.winnow.runtime.stream.FastGrnnStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -63,11 +62,7 @@ public final class SensorStatesJob implements Callable<Integer> {
             + "predictions every --every readings (no --window or --silence)")
     String registry;
 
-    @Option(names = "--trust", description = "Ed25519 public key (PEM) whose signed versions the job loads from --registry; repeatable")
-    List<Path> trust = new ArrayList<>();
-
-    @Option(names = "--allow-unsigned", description = "with --registry and no --trust, load unsigned versions too (by default the job refuses to start)")
-    boolean allowUnsigned;
+    @Mixin RegistryTrustOptions trust = new RegistryTrustOptions();
 
     @Mixin SensorGroupOptions groups = new SensorGroupOptions();
 
@@ -106,13 +101,8 @@ public final class SensorStatesJob implements Callable<Integer> {
         OutputDir output = run.output();
         output.clearLocal("predictions", "late", "bad", "silent");
         for (Path p : readings) if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no readings file " + p);
-        ModelOptions m = new ModelOptions();
-        m.model = model;
-        m.registry = registry;
-        m.trust = trust;
-        m.allowUnsigned = allowUnsigned;
         // before any source is built: --registry without --trust or --allow-unsigned stops here, in one line
-        RegistryConnection conn = m.connection();
+        RegistryConnection conn = trust.connection(registry);
         groups.check(conn != null);
         if (conn != null && (window != null || silence != null)) throw new IllegalArgumentException("--window and --silence do not apply to --registry");
         int at = model.indexOf('@');

@@ -10,6 +10,8 @@ import dev.winnow.flink.zone.ZoneConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,15 +25,28 @@ class StadiumStaffingJobTest {
 
     @TempDir Path out;
 
+    /** The concourse sample's three cameras, as --camera options. */
+    static List<String> concourseCameras(Path concourse) {
+        return List.of("--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
+                "--camera", "south-1=" + concourse.resolve("south-1"));
+    }
+
+    /** Runs stadium-staffing on the concourse sample with its zone file, writing to {@code out}, with {@code more} options; returns the zones. */
+    static ZoneConfig runConcourse(String name, Path out, String... more) throws Exception {
+        Path concourse = Samples.dir().resolve("frames/concourse");
+        List<String> args = new ArrayList<>(List.of("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString()));
+        args.addAll(concourseCameras(concourse));
+        args.addAll(List.of(more));
+        StadiumStaffingJob job = new StadiumStaffingJob();
+        new CommandLine(job).parseArgs(args.toArray(String[]::new));
+        ZoneConfig zones = ZoneFile.read(job.zones);
+        TestJobs.execute(name, 2, env -> job.build(env, zones));
+        return zones;
+    }
+
     @Test
     void windowsPerZoneWithStaffingAndAChartEach() throws Exception {
-        Path concourse = Samples.dir().resolve("frames/concourse");
-        StadiumStaffingJob job = new StadiumStaffingJob();
-        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
-                "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
-                "--camera", "south-1=" + concourse.resolve("south-1"));
-        ZoneConfig zones = ZoneFile.read(job.zones);
-        TestJobs.execute("stadium-staffing test", 2, env -> job.build(env, zones));
+        ZoneConfig zones = runConcourse("stadium-staffing test", out);
 
         StaffingReport report = StaffingReport.read(out, zones);
         assertEquals(120, report.frames(), "40 frames from each of three cameras");
@@ -94,22 +109,18 @@ class StadiumStaffingJobTest {
     void gateCrossingsAndDwellFromTracks(@TempDir Path dir) throws Exception {
         Path concourse = Samples.dir().resolve("frames/concourse");
         Path fromFile = out.resolve("file"), fromOptions = out.resolve("options"), floorsOnly = dir.resolve("floors.yaml");
-        StadiumStaffingJob job = new StadiumStaffingJob();
-        new CommandLine(job).parseArgs("--out", fromFile.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
-                "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
-                "--camera", "south-1=" + concourse.resolve("south-1"));
-        ZoneConfig zones = ZoneFile.read(job.zones);
-        TestJobs.execute("stadium-staffing flows test", 2, env -> job.build(env, zones));
+        runConcourse("stadium-staffing flows test", fromFile);
 
         String sample = Files.readString(concourse.resolve("zones.yaml"));
         Files.writeString(floorsOnly, sample.replaceAll("(?m)^        - (gate|dwell):.*\\n(^          .*\\n)*", ""));
         assertFalse(ZoneFile.load(floorsOnly).hasFlows());
-        StadiumStaffingJob options = new StadiumStaffingJob();
-        new CommandLine(options).parseArgs("--out", fromOptions.toString(), "--zones", floorsOnly.toString(),
-                "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
-                "--camera", "south-1=" + concourse.resolve("south-1"), "--gate-hysteresis", "4",
+        List<String> args = new ArrayList<>(List.of("--out", fromOptions.toString(), "--zones", floorsOnly.toString()));
+        args.addAll(concourseCameras(concourse));
+        args.addAll(List.of("--gate-hysteresis", "4",
                 "--gate", "north-1=x200:83.3,0,83.3,240", "--gate", "north-2=x200:83.3,0,83.3,240", "--gate", "south-1=x200:83.3,0,83.3,240",
-                "--dwell-zone", "south-1=road:0,70,320,70,320,140,0,140");
+                "--dwell-zone", "south-1=road:0,70,320,70,320,140,0,140"));
+        StadiumStaffingJob options = new StadiumStaffingJob();
+        new CommandLine(options).parseArgs(args.toArray(String[]::new));
         TestJobs.execute("stadium-staffing flows by options", 2, env -> options.build(env, ZoneFile.read(floorsOnly)));
 
         java.util.List<String[]> flows = dev.winnow.examples.io.CsvFiles.read(fromFile.resolve("flows"));

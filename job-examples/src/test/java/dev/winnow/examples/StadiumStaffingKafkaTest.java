@@ -1,12 +1,10 @@
 package dev.winnow.examples;
 
-import dev.winnow.examples.io.Samples;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.testing.ClassResource;
 import dev.winnow.connectors.testing.KafkaBroker;
-import dev.winnow.examples.io.ZoneFile;
 import dev.winnow.examples.report.StaffingReport;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.flink.types.StaffingWindow;
@@ -20,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** stadium-staffing's schedule as Avro on a real in-process KRaft broker: the same lines as schedule.csv, each once. */
 class StadiumStaffingKafkaTest {
@@ -35,13 +32,7 @@ class StadiumStaffingKafkaTest {
     void theScheduleGoesToKafkaExactlyOnceAsInTheCsv() throws Exception {
         KafkaBroker broker = BROKER.get();
         broker.createTopic("schedule", 1);
-        Path concourse = Samples.dir().resolve("frames/concourse");
-        StadiumStaffingJob job = new StadiumStaffingJob();
-        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", concourse.resolve("zones.yaml").toString(),
-                "--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),
-                "--camera", "south-1=" + concourse.resolve("south-1"), "--kafka", broker.bootstrap(), "--schedule-topic", "schedule");
-        ZoneConfig zones = ZoneFile.read(job.zones);
-        TestJobs.execute("stadium-staffing schedule to kafka", 2, env -> job.build(env, zones));
+        ZoneConfig zones = StadiumStaffingJobTest.runConcourse("stadium-staffing schedule to kafka", out, "--kafka", broker.bootstrap(), "--schedule-topic", "schedule");
 
         List<StaffingReport.Scheduled> csv = StaffingReport.read(out, zones).schedule();
         assertEquals(20, csv.size(), "10 windows of 2 s in each of two zones");

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Test;
 
 class DetectionHeadTest {
@@ -38,6 +39,32 @@ class DetectionHeadTest {
         for (int i = 10; i < 25; i++) assertEquals(0f, out[i]);
     }
 
+    /**
+     * The reference trials' candidates in double precision: for each of the 6x8 cells (8 px) and its two
+     * anchors (10x20, 20x10), centre x, centre y, width, height and score, where the score is at least 0.3.
+     */
+    static List<double[]> candidates(float[] scores, float[] boxes) {
+        List<double[]> cands = new ArrayList<>();
+        for (int k = 0; k < 96; k++) {
+            double sc = 1 / (1 + Math.exp(-scores[k]));
+            if (sc < 0.3) continue;
+            int cell = k / 2, a = k % 2, i = cell / 8, j = cell % 8;
+            double w = (a == 0 ? 10 : 20) * Math.exp(boxes[4 * k + 2]), h = (a == 0 ? 20 : 10) * Math.exp(boxes[4 * k + 3]);
+            cands.add(new double[] {(j + 0.5 + boxes[4 * k]) * 8, (i + 0.5 + boxes[4 * k + 1]) * 8, w, h, sc});
+        }
+        return cands;
+    }
+
+    /** Greedy suppression over candidates sorted best first: at most 10 kept, each dropped that {@code clashes} with one already kept. */
+    static <T> List<T> greedy(List<T> sorted, BiPredicate<T, T> clashes) {
+        List<T> kept = new ArrayList<>();
+        for (T c : sorted) {
+            if (kept.size() == 10) break;
+            if (kept.stream().noneMatch(k -> clashes.test(c, k))) kept.add(c);
+        }
+        return kept;
+    }
+
     @Test
     void matchesAReferenceGreedyNms() {
         Random r = new Random(81);
@@ -47,21 +74,11 @@ class DetectionHeadTest {
             float[] out = new float[50];
             int n = det.run(scores, 0, boxes, 0, out, 0, new float[det.scratchSize()], 0);
             List<float[]> cands = new ArrayList<>();
-            for (int k = 0; k < 96; k++) {
-                double sc = 1 / (1 + Math.exp(-scores[k]));
-                if (sc < 0.3) continue;
-                int cell = k / 2, a = k % 2, i = cell / 8, j = cell % 8;
-                double w = (a == 0 ? 10 : 20) * Math.exp(boxes[4 * k + 2]), h = (a == 0 ? 20 : 10) * Math.exp(boxes[4 * k + 3]);
-                cands.add(new float[] {(float) ((j + 0.5 + boxes[4 * k]) * 8 - w / 2), (float) ((i + 0.5 + boxes[4 * k + 1]) * 8 - h / 2), (float) w, (float) h, (float) sc});
+            for (double[] c : candidates(scores, boxes)) {
+                cands.add(new float[] {(float) (c[0] - c[2] / 2), (float) (c[1] - c[3] / 2), (float) c[2], (float) c[3], (float) c[4]});
             }
             cands.sort(Comparator.comparingDouble((float[] c) -> -c[4]));
-            List<float[]> kept = new ArrayList<>();
-            for (float[] c : cands) {
-                if (kept.size() == 10) break;
-                boolean ok = true;
-                for (float[] k : kept) if (Detection.iou(c, 0, k, 0) >= 0.4f) ok = false;
-                if (ok) kept.add(c);
-            }
+            List<float[]> kept = greedy(cands, (c, k) -> Detection.iou(c, 0, k, 0) >= 0.4f);
             assertEquals(kept.size(), n, "trial " + trial);
             for (int q = 0; q < n; q++) for (int f = 0; f < 5; f++) assertEquals(kept.get(q)[f], out[5 * q + f], 1e-3, "trial " + trial);
         }
@@ -95,25 +112,9 @@ class DetectionHeadTest {
             float[] out = new float[50];
             int n = det.run(scores, 0, boxes, 0, out, 0, new float[det.scratchSize()], 0);
             // reference in double precision: centres and sizes straight from the head, greedy by score
-            List<double[]> cands = new ArrayList<>();
-            for (int k = 0; k < 96; k++) {
-                double sc = 1 / (1 + Math.exp(-scores[k]));
-                if (sc < 0.3) continue;
-                int cell = k / 2, a = k % 2, i = cell / 8, j = cell % 8;
-                double w = (a == 0 ? 10 : 20) * Math.exp(boxes[4 * k + 2]), h = (a == 0 ? 20 : 10) * Math.exp(boxes[4 * k + 3]);
-                cands.add(new double[] {(j + 0.5 + boxes[4 * k]) * 8, (i + 0.5 + boxes[4 * k + 1]) * 8, w, h, sc});
-            }
+            List<double[]> cands = candidates(scores, boxes);
             cands.sort(Comparator.comparingDouble((double[] c) -> -c[4]));
-            List<double[]> kept = new ArrayList<>();
-            for (double[] c : cands) {
-                if (kept.size() == 10) break;
-                boolean ok = true;
-                for (double[] k : kept) {
-                    double dx = (c[0] - k[0]) / ((c[2] + k[2]) / 2), dy = (c[1] - k[1]) / ((c[3] + k[3]) / 2);
-                    if (Math.hypot(dx, dy) < radius) ok = false;
-                }
-                if (ok) kept.add(c);
-            }
+            List<double[]> kept = greedy(cands, (c, k) -> Math.hypot((c[0] - k[0]) / ((c[2] + k[2]) / 2), (c[1] - k[1]) / ((c[3] + k[3]) / 2)) < radius);
             assertEquals(kept.size(), n, "trial " + trial);
             for (int q = 0; q < n; q++) {
                 double[] k = kept.get(q);

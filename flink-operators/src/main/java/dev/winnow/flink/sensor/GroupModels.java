@@ -7,31 +7,44 @@ import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.ModelUpdate;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One subtask's models of a per-group sensor operator ({@link PerGroupSensorClassifier},
- * {@link PerGroupFastGrnn}): the {@link AliasModels} of the group aliases, and which group each sensor
- * is in (looked up once per sensor). Built in the operator's {@code open()}; task thread only.
+ * {@link PerGroupFastGrnn}): the {@link AliasModels} of the group aliases, which group each sensor is
+ * in (looked up once per sensor), and the groups already warned about. The models' own state is the
+ * broadcast state, which the operator restores; the warned groups are operator state (a union list, so
+ * a restore or rescale does not repeat a warning). Restored in the operator's
+ * {@code initializeState()}, its models opened in {@code open()}; task thread only.
  */
 final class GroupModels<S extends ServingModel> {
     private static final Logger LOG = LoggerFactory.getLogger(GroupModels.class);
 
-    private final SensorGroups groups;
-    private final AliasModels<S> models;
+    private final KeyAliases.Warned warned;
+    private SensorGroups groups;
+    private AliasModels<S> models;
     /** Sensor → its group ("" for none), so a reading costs one lookup, not a prefix cut. */
     private final Map<String, String> groupOf = new HashMap<>();
 
-    /** {@code warned} is the operator's {@link KeyAliases.Warned#keys()}: the groups warned about. */
-    GroupModels(KeyAliases aliases, SensorGroups groups, boolean swapOnCheckpoint, SwappableModel.Loader<S> loader, MetricGroup winnow,
-                Set<String> warned) throws Exception {
+    private GroupModels(KeyAliases.Warned warned) {
+        this.warned = warned;
+    }
+
+    /** The groups already warned about, from the operator state under {@code warnedState}; no models yet. */
+    static <S extends ServingModel> GroupModels<S> restore(FunctionInitializationContext ctx, ListStateDescriptor<String> warnedState) throws Exception {
+        return new GroupModels<>(KeyAliases.Warned.restore(ctx, warnedState));
+    }
+
+    /** Opens the default alias's model and every group alias's. */
+    void open(KeyAliases aliases, SensorGroups groups, boolean swapOnCheckpoint, SwappableModel.Loader<S> loader, MetricGroup winnow) throws Exception {
         this.groups = groups;
-        this.models = new AliasModels<>(aliases, swapOnCheckpoint, loader, winnow, warned, LOG, "serving its sensors with");
+        this.models = new AliasModels<>(aliases, swapOnCheckpoint, loader, winnow, warned.keys(), LOG, "serving its sensors with");
     }
 
     /** The default alias's model (the one sensors without a group alias follow). */
@@ -57,11 +70,13 @@ final class GroupModels<S extends ServingModel> {
         models.onUpdate(state, u);
     }
 
-    void barrier(long checkpointId) throws InterruptedException {
-        models.barrier(checkpointId);
+    /** The checkpoint barrier: with swapOnCheckpoint every alias whose update arrived since the last one switches here; and the warned groups are saved. */
+    void snapshot(long checkpointId) throws Exception {
+        if (models != null) models.barrier(checkpointId);
+        warned.snapshot();
     }
 
     void close() {
-        models.close();
+        if (models != null) models.close();
     }
 }

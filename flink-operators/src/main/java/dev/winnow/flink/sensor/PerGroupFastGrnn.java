@@ -65,7 +65,6 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
     private final long maxAheadMillis;
 
     private transient GroupModels<FastGrnnServing> models;
-    private transient KeyAliases.Warned warned;
     private transient ValueState<GroupSensorState> state;
     private transient ReadingCounters counters;
     private transient Counter resets;
@@ -91,8 +90,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
     public void open(OpenContext ctx) throws Exception {
         MetricGroup winnow = getRuntimeContext().getMetricGroup().addGroup("winnow");
         int width = channels;
-        SwappableModel.Loader<FastGrnnServing> loader = (m, version, serving) -> new FastGrnnServing(m, version, width);
-        models = new GroupModels<>(aliases, groups, false, loader, winnow, warned.keys());
+        models.open(aliases, groups, false, (m, version, serving) -> new FastGrnnServing(m, version, width), winnow);
         ServingGauges.register(winnow, models.fallback()::current);
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("fastgrnn-group-sensor", TypeInformation.of(GroupSensorState.class)));
         counters = new ReadingCounters(winnow);
@@ -141,13 +139,12 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
-        if (models != null) models.barrier(ctx.getCheckpointId());
-        warned.snapshot();
+        models.snapshot(ctx.getCheckpointId());
     }
 
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
-        warned = KeyAliases.Warned.restore(ctx, WARNED);
+        models = GroupModels.restore(ctx, WARNED);
     }
 
     @Override
@@ -156,27 +153,13 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
     }
 
     /** Validating builder: every mistake is refused at {@link #build} with one message. */
-    public static final class Builder {
-        private final KeyAliases.Builder aliases;
-        private SensorGroups groups = SensorGroups.none();
+    public static final class Builder extends GroupBuilder<Builder> {
         private int channels;
         private int everyReadings = 1;
         private java.time.Duration maxAhead = java.time.Duration.ofMinutes(5);
 
         private Builder(RegistryConnection registry, String model) {
-            this.aliases = new KeyAliases.Builder(registry, model, "group");
-        }
-
-        /** Which group each sensor is in (default: none). */
-        public Builder groups(SensorGroups groups) {
-            this.groups = Objects.requireNonNull(groups, "groups");
-            return this;
-        }
-
-        /** {@code group=alias} specs, as the jobs' {@code --group-alias} takes them. */
-        public Builder groupAliases(List<String> specs) {
-            aliases.specs(specs);
-            return this;
+            super(registry, model);
         }
 
         /** Values per reading; every version's input width must be the same (required). */

@@ -8,7 +8,6 @@ import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.SensorEvent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -52,7 +51,6 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
     private final boolean swapOnCheckpoint;
 
     private transient GroupModels<SensorScoring> models;
-    private transient KeyAliases.Warned warned;
     private transient SensorMetrics metrics;
 
     private PerGroupSensorClassifier(Builder b, KeyAliases aliases) {
@@ -88,8 +86,7 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
     public void open(OpenContext ctx) throws Exception {
         MetricGroup operator = getRuntimeContext().getMetricGroup();
         MetricGroup winnow = operator.addGroup("winnow");
-        SwappableModel.Loader<SensorScoring> loader = loader(features, relevant);
-        models = new GroupModels<>(aliases, groups, swapOnCheckpoint, loader, winnow, warned.keys());
+        models.open(aliases, groups, swapOnCheckpoint, loader(features, relevant), winnow);
         metrics = new SensorMetrics(operator, models.fallback()::current);
     }
 
@@ -108,14 +105,12 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
     /** The barrier: with swapOnCheckpoint, every alias whose update arrived since the last one switches here. */
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
-        if (models != null) models.barrier(ctx.getCheckpointId());
-        warned.snapshot();
+        models.snapshot(ctx.getCheckpointId());
     }
 
-    /** The models' state is the broadcast state, which the operator restores; here only the groups already warned about. */
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
-        warned = KeyAliases.Warned.restore(ctx, WARNED);
+        models = GroupModels.restore(ctx, WARNED);
     }
 
     @Override
@@ -124,33 +119,13 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
     }
 
     /** Validating builder: every mistake is refused at {@link #build} with one message. */
-    public static final class Builder {
-        private final KeyAliases.Builder aliases;
-        private SensorGroups groups = SensorGroups.none();
+    public static final class Builder extends GroupBuilder<Builder> {
         private Set<String> relevant;
         private int features;
         private boolean swapOnCheckpoint;
 
         private Builder(RegistryConnection registry, String model) {
-            this.aliases = new KeyAliases.Builder(registry, model, "group");
-        }
-
-        /** Which group each sensor is in (default: none, every sensor on the default alias). */
-        public Builder groups(SensorGroups groups) {
-            this.groups = Objects.requireNonNull(groups, "groups");
-            return this;
-        }
-
-        /** Group {@code group} follows alias {@code alias} of the model. */
-        public Builder group(String group, String alias) {
-            aliases.key(group, alias);
-            return this;
-        }
-
-        /** {@code group=alias} specs, as the sensor job's {@code --group-alias} flag takes them. */
-        public Builder groupAliases(List<String> specs) {
-            aliases.specs(specs);
-            return this;
+            super(registry, model);
         }
 
         /** Labels whose windows travel on (required, at least one). */

@@ -22,9 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -47,11 +44,6 @@ class HotSwapJobTest {
 
     @TempDir Path dir;
 
-    static Frame frame(long seq) {
-        return NoiseFrames.replayable(seq, CAMERAS);
-    }
-
-
     @Test
     void swapsMidStreamExactlyOnceAndRestoresOnTheNewVersion() throws Exception {
         Path armed = dir.resolve("armed"), failed = dir.resolve("failed");
@@ -60,8 +52,7 @@ class HotSwapJobTest {
 
         StreamExecutionEnvironment env = FlinkTests.restartingEnv(2, 200, 2, Duration.ofMillis(100));
 
-        DataStream<Frame> frames = env.fromSource(new DataGeneratorSource<>(HotSwapJobTest::frame, FRAMES, RateLimiterStrategy.perSecond(600),
-                TypeInformation.of(Frame.class)), WatermarkStrategy.noWatermarks(), "frames")
+        DataStream<Frame> frames = env.fromSource(NoiseFrames.source(FRAMES, CAMERAS, 600), WatermarkStrategy.noWatermarks(), "frames")
                 .setParallelism(1); // one generator: frame order is sequence order
         var updates = RegistryFeedSource.builder(conn).model("det").stopAtSequence(6).pollWait(Duration.ofSeconds(1)).build().broadcast(env);
         DataStream<Verdict> verdicts = frames

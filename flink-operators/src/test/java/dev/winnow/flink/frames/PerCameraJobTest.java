@@ -24,9 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -53,10 +50,6 @@ class PerCameraJobTest {
     static final int FRAMES = 3000, CAMERAS = 6;
 
     @TempDir Path dir;
-
-    static Frame frame(long seq) {
-        return NoiseFrames.replayable(seq, CAMERAS);
-    }
 
     /** One verdict with the checkpoint epoch it was made in (the id of the last barrier its subtask passed). */
     public static class Tagged {
@@ -109,8 +102,7 @@ class PerCameraJobTest {
 
         StreamExecutionEnvironment env = FlinkTests.restartingEnv(2, 200, 2, Duration.ofMillis(100));
 
-        DataStream<Frame> frames = env.fromSource(new DataGeneratorSource<>(PerCameraJobTest::frame, FRAMES, RateLimiterStrategy.perSecond(600),
-                TypeInformation.of(Frame.class)), WatermarkStrategy.noWatermarks(), "frames").setParallelism(1);
+        DataStream<Frame> frames = env.fromSource(NoiseFrames.source(FRAMES, CAMERAS, 600), WatermarkStrategy.noWatermarks(), "frames").setParallelism(1);
         // the feed ends after the south move (event 7): the later north move reaches the registry, never the job
         var updates = RegistryFeedSource.builder(conn).model("det").stopAtSequence(7).pollWait(Duration.ofSeconds(1)).build().broadcast(env);
         PerCameraFrameScorer scorer = PerCameraFrameScorer.builder(conn, "det@production")

@@ -23,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -49,10 +46,6 @@ class UntrustedSwapJobTest {
 
     @TempDir Path dir;
 
-    static Frame frame(long seq) {
-        return dev.winnow.flink.testing.NoiseFrames.replayable(seq, CAMERAS);
-    }
-
     static final class ToVerdict implements org.apache.flink.api.common.functions.MapFunction<ScoredFrame, Verdict> {
         @Override
         public Verdict map(ScoredFrame s) {
@@ -72,8 +65,7 @@ class UntrustedSwapJobTest {
         RegistryConnection conn = RegistryConnection.directory(reg, List.of(pem));
 
         StreamExecutionEnvironment env = FlinkTests.restartingEnv(2, 200, 0, Duration.ofMillis(100));
-        DataStream<Frame> frames = env.fromSource(new DataGeneratorSource<>(UntrustedSwapJobTest::frame, FRAMES, RateLimiterStrategy.perSecond(600),
-                TypeInformation.of(Frame.class)), WatermarkStrategy.noWatermarks(), "frames").setParallelism(1);
+        DataStream<Frame> frames = env.fromSource(dev.winnow.flink.testing.NoiseFrames.source(FRAMES, CAMERAS, 600), WatermarkStrategy.noWatermarks(), "frames").setParallelism(1);
         var updates = RegistryFeedSource.builder(conn).model("det").stopAtSequence(6).pollWait(Duration.ofSeconds(1)).build().broadcast(env);
         DataStream<Verdict> verdicts = frames.connect(updates).process(new HotSwapFrameScorer(conn, "det", "production", "a", false))
                 .uid("scorer").map(new ToVerdict()).uid("verdicts");

@@ -26,9 +26,7 @@ import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -51,12 +49,7 @@ class CoordinatedSwapJobTest {
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setConfiguration(new Configuration()).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(PARALLELISM).build());
 
-
     @TempDir Path dir;
-
-    static Frame frame(long seq) {
-        return NoiseFrames.replayable(seq, CAMERAS);
-    }
 
     /** Refuses version 2 on subtask 2 only, as a subtask that cannot load what the others can. */
     static final class FailsV2OnOneSubtask extends HotSwapFrameScorer {
@@ -83,7 +76,6 @@ class CoordinatedSwapJobTest {
         }
     }
 
-
     /** Runs the job to its end, {@code driver} seeing the verdicts as they come; {@code fail} (may be null) fails a task once. */
     private List<Verdict> run(RegistryConnection conn, HotSwapFrameScorer scorer, FailOnceAfterCheckpoint<ScoredFrame> fail,
                               Consumer<List<Verdict>> driver) throws Exception {
@@ -91,8 +83,7 @@ class CoordinatedSwapJobTest {
         // the feed ends when the frames do, as in a bounded job with --registry: a feed that ended right after the promote
         // would decline the checkpoints around the swap while its task closes
         FeedStop stop = FeedStop.create();
-        DataStream<Frame> frames = env.fromSource(stop.watch(new DataGeneratorSource<>(CoordinatedSwapJobTest::frame, FRAMES, RateLimiterStrategy.perSecond(700),
-                TypeInformation.of(Frame.class))), WatermarkStrategy.noWatermarks(), "frames").setParallelism(1).rebalance();
+        DataStream<Frame> frames = env.fromSource(stop.watch(NoiseFrames.source(FRAMES, CAMERAS, 700)), WatermarkStrategy.noWatermarks(), "frames").setParallelism(1).rebalance();
         var updates = RegistryFeedSource.builder(conn).model("det").stopWhen(stop).pollWait(Duration.ofSeconds(1)).build().broadcast(env);
         DataStream<ScoredFrame> scored = CoordinatedSwap.process(frames, updates, scorer, TypeInformation.of(ScoredFrame.class), "score").uid("score");
         if (fail != null) scored = scored.map(fail).uid("fail-once");

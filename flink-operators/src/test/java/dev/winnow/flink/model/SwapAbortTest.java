@@ -3,7 +3,10 @@ package dev.winnow.flink.model;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.flink.frames.HotSwapFrameScorer;
+import dev.winnow.flink.testing.NoiseFrames;
+import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ModelUpdate;
+import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.ModelVersion;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +30,7 @@ class SwapAbortTest {
 
     private record Setup(HotSwapFrameScorer scorer, List<SwapVote> votes, ModelUpdate v2) {}
 
-    /** A subtask serving v1 that has loaded the staged v2 and voted for it. */
+    /** A subtask serving v1, and the update that stages v2. */
     private Setup staged() throws Exception {
         ModelRegistry registry = new ModelRegistry(new LocalDirectoryStore(dir));
         registry.publish("det", new TinyCnn(1, 24, 32).float32Artifact(), "t", Map.of());
@@ -39,18 +43,25 @@ class SwapAbortTest {
         return new Setup(scorer, votes, new ModelUpdate(4, "det", "production", 2, v2.sha256(), 0));
     }
 
-    private static void awaitVote(List<SwapVote> votes) throws InterruptedException {
-        for (int i = 0; i < 600 && votes.isEmpty(); i++) Thread.sleep(50);
-        assertEquals(1, votes.size(), "the subtask voted on the staged version");
-        assertTrue(votes.get(0).loaded());
+    /** {@code s}'s subtask in a harness, once it has loaded the staged v2 and voted for it. */
+    private static BroadcastOperatorTestHarness<Frame, ModelUpdate, ScoredFrame> voted(Setup s) throws Exception {
+        var h = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(s.scorer(), SwappableModel.VERSIONS);
+        try {
+            h.processBroadcastElement(s.v2(), 1);
+            for (int i = 0; i < 600 && s.votes().isEmpty(); i++) Thread.sleep(50);
+            assertEquals(1, s.votes().size(), "the subtask voted on the staged version");
+            assertTrue(s.votes().get(0).loaded());
+            return h;
+        } catch (Exception | AssertionError e) {
+            h.close();
+            throw e;
+        }
     }
 
     @Test
     void anAbortOfTheCheckpointASubtaskSwitchedAtFailsItAndACompletedOneDoesNot() throws Exception {
         Setup s = staged();
-        try (var h = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(s.scorer(), SwappableModel.VERSIONS)) {
-            h.processBroadcastElement(s.v2(), 1);
-            awaitVote(s.votes());
+        try (var h = voted(s)) {
             s.scorer().decide(new SwapDecision("det@production", 2, 4, true, 5, null));
             h.snapshot(6, 10); // the barrier after checkpoint 5: the switch
             s.scorer().checkpointAborted(5); // before the switch barrier
@@ -68,15 +79,13 @@ class SwapAbortTest {
     @Test
     void aSubtaskThatHasNotSwitchedGoesOnThroughAborts() throws Exception {
         Setup s = staged();
-        try (var h = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(s.scorer(), SwappableModel.VERSIONS)) {
-            h.processBroadcastElement(s.v2(), 1);
-            awaitVote(s.votes());
+        try (var h = voted(s)) {
             s.scorer().checkpointAborted(3);
             s.scorer().decide(new SwapDecision("det@production", 2, 4, true, 5, null));
             s.scorer().checkpointAborted(6);
-            h.processElement(CoordinatedSwapJobTest.frame(1L), 10);
+            h.processElement(NoiseFrames.replayable(1L, CoordinatedSwapJobTest.CAMERAS), 10);
             h.snapshot(7, 10);
-            h.processElement(CoordinatedSwapJobTest.frame(2L), 11);
+            h.processElement(NoiseFrames.replayable(2L, CoordinatedSwapJobTest.CAMERAS), 11);
             var versions = h.extractOutputValues().stream().map(f -> f.verdict.modelVersion).toList();
             assertEquals(List.of(1, 2), versions, "v1 before barrier 7, v2 after it");
         }

@@ -10,7 +10,6 @@ import dev.winnow.runtime.Model;
 import dev.winnow.runtime.format.Metadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,36 +165,33 @@ class MlPredictTest {
         return f;
     }
 
+    /**
+     * The failure ML_PREDICT reports (every cause's message) for a model {@code name} of the three
+     * readings columns, declared with OUTPUT {@code output} and, besides the provider and model, {@code with}.
+     */
+    String predictError(String name, String output, String with) {
+        tEnv.executeSql("CREATE TEMPORARY MODEL " + name + " INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (" + output + ") "
+                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', " + with + ")");
+        return rootMessage(assertThrows(Exception.class,
+                () -> tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE readings, MODEL " + name + ", DESCRIPTOR(x0, x1, x2))").await()));
+    }
+
     @Test
     void badDeclarationsFailTheStatementWithAClearMessage() {
-        List<String> messages = new ArrayList<>();
-        tEnv.executeSql("CREATE TEMPORARY MODEL typo INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (lable STRING) "
-                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '" + dir.resolve("registry") + "', "
-                + "'trusted-keys' = '" + dir.resolve("team.pub.pem") + "')");
-        messages.add(rootMessage(assertThrows(Exception.class,
-                () -> tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE readings, MODEL typo, DESCRIPTOR(x0, x1, x2))").await())));
-        assertTrue(messages.get(0).contains("unknown OUTPUT column lable"), messages.get(0));
+        String registry = "'registry' = '" + dir.resolve("registry") + "'", trusted = "'trusted-keys' = '" + dir.resolve("team.pub.pem") + "'";
+        String typo = predictError("typo", "lable STRING", registry + ", " + trusted);
+        assertTrue(typo.contains("unknown OUTPUT column lable"), typo);
 
-        tEnv.executeSql("CREATE TEMPORARY MODEL conflicting INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (label STRING) "
-                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '/r', 'artifact' = '/a.wnm')");
-        messages.add(rootMessage(assertThrows(Exception.class,
-                () -> tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE readings, MODEL conflicting, DESCRIPTOR(x0, x1, x2))").await())));
-        assertTrue(messages.get(1).contains("exactly one of 'registry' and 'artifact'"), messages.get(1));
+        String conflicting = predictError("conflicting", "label STRING", "'registry' = '/r', 'artifact' = '/a.wnm'");
+        assertTrue(conflicting.contains("exactly one of 'registry' and 'artifact'"), conflicting);
 
         // signed by default: a registry model without 'trusted-keys' or 'allow-unsigned' is refused
-        tEnv.executeSql("CREATE TEMPORARY MODEL untrusting INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (label STRING) "
-                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '" + dir.resolve("registry") + "')");
-        messages.add(rootMessage(assertThrows(Exception.class,
-                () -> tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE readings, MODEL untrusting, DESCRIPTOR(x0, x1, x2))").await())));
-        assertTrue(messages.get(2).contains("'registry' needs 'trusted-keys' (PEM files of the keys whose signed versions load) or 'allow-unsigned' = 'true'"),
-                messages.get(2));
+        String untrusting = predictError("untrusting", "label STRING", registry);
+        assertTrue(untrusting.contains("'registry' needs 'trusted-keys' (PEM files of the keys whose signed versions load) or 'allow-unsigned' = 'true'"),
+                untrusting);
 
-        tEnv.executeSql("CREATE TEMPORARY MODEL contradicting INPUT (x0 FLOAT, x1 FLOAT, x2 FLOAT) OUTPUT (label STRING) "
-                + "WITH ('provider' = 'winnow', 'model' = 'vib@production', 'registry' = '" + dir.resolve("registry") + "', "
-                + "'trusted-keys' = '" + dir.resolve("team.pub.pem") + "', 'allow-unsigned' = 'true')");
-        messages.add(rootMessage(assertThrows(Exception.class,
-                () -> tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE readings, MODEL contradicting, DESCRIPTOR(x0, x1, x2))").await())));
-        assertTrue(messages.get(3).contains("'trusted-keys' and 'allow-unsigned' contradict each other"), messages.get(3));
+        String contradicting = predictError("contradicting", "label STRING", registry + ", " + trusted + ", 'allow-unsigned' = 'true'");
+        assertTrue(contradicting.contains("'trusted-keys' and 'allow-unsigned' contradict each other"), contradicting);
     }
 
     @Test

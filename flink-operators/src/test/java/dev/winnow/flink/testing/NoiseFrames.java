@@ -3,6 +3,9 @@ package dev.winnow.flink.testing;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import java.util.Random;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 
 /**
  * GRAY8 frames of random pixels, 100 ms of event time apart, for tests that run frames through a
@@ -24,5 +27,13 @@ public final class NoiseFrames {
      */
     public static Frame replayable(long seq, int cameras) {
         return gray("cam" + (seq % cameras), seq, 64, 48, new Random(seq));
+    }
+
+    /**
+     * A source of the {@link #replayable} frames {@code 0 .. frames-1} over {@code cameras} cameras,
+     * {@code perSecond} frames a second: a data generator, so a restore replays the same frames.
+     */
+    public static DataGeneratorSource<Frame> source(long frames, int cameras, double perSecond) {
+        return new DataGeneratorSource<>(seq -> replayable(seq, cameras), frames, RateLimiterStrategy.perSecond(perSecond), TypeInformation.of(Frame.class));
     }
 }

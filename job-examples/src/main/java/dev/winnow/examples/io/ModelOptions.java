@@ -1,9 +1,7 @@
 package dev.winnow.examples.io;
 
 import dev.winnow.flink.model.RegistryConnection;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,27 +15,11 @@ public final class ModelOptions {
     @Option(names = "--registry", description = "registry directory or URL: follow --model's alias as it moves")
     public String registry;
 
-    @Option(names = "--trust", description = "Ed25519 public key (PEM) whose signed versions the job loads from --registry; repeatable")
-    public List<Path> trust = new ArrayList<>();
+    @Mixin public RegistryTrustOptions trust = new RegistryTrustOptions();
 
-    @Option(names = "--allow-unsigned", description = "with --registry and no --trust, load unsigned versions too (by default the job refuses to start)")
-    public boolean allowUnsigned;
-
-    /**
-     * The registry the job follows, null without --registry. Signed by default: a registry job needs
-     * --trust (versions not signed by one of those keys are never loaded: the serving version stays and
-     * the refusal is logged and counted in modelSwapsFailed) or an explicit --allow-unsigned.
-     */
+    /** The registry the job follows, null without --registry; see {@link RegistryTrustOptions#connection}. */
     public RegistryConnection connection() {
-        if (registry == null) {
-            if (!trust.isEmpty() || allowUnsigned) throw new IllegalArgumentException("--trust and --allow-unsigned apply to --registry");
-            return null;
-        }
-        if (!trust.isEmpty() && allowUnsigned) throw new IllegalArgumentException("--trust and --allow-unsigned contradict each other: give one");
-        if (trust.isEmpty() && !allowUnsigned) {
-            throw new IllegalArgumentException("--registry needs --trust <pem> (the keys whose signed versions the job loads) or --allow-unsigned");
-        }
-        return allowUnsigned ? RegistryConnection.of(registry, trust).allowingUnsigned() : RegistryConnection.of(registry, trust);
+        return trust.connection(registry);
     }
 
     /** True when the job follows a registry alias rather than a fixed artifact. */

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,6 +29,11 @@ public final class BrokerOptions {
     int partitions;
     @Option(names = "--timeout", defaultValue = "PT30S", description = "how long to wait for the broker (ISO-8601; default: ${DEFAULT-VALUE})")
     Duration timeout;
+
+    /** Refuses option values no command can use, as usage errors of {@code cl}. */
+    void validate(CommandLine cl) {
+        if (partitions <= 0) throw new CommandLine.ParameterException(cl, "--partitions " + partitions + ": must be positive");
+    }
 
     /** Creates {@code topic} when it is missing; false (with one line on {@code err}) when the broker does not answer. */
     boolean topicReady(String topic, PrintStream err, String command) throws InterruptedException {

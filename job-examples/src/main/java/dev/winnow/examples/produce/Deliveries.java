@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * What the broker made of one {@code produce} run's sends: the records and bytes it acknowledged, and
@@ -17,6 +18,24 @@ final class Deliveries {
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+    /** What a run sends, on the producer {@link #produce} opened. */
+    interface Sends {
+        void to(KafkaProducer<byte[], byte[]> producer) throws Exception;
+    }
+
+    /**
+     * Opens a producer on {@code broker}, runs {@code sends} on it and flushes it; a producer that times
+     * out waiting for the broker is this run's failure, as a refused send is.
+     */
+    void produce(BrokerOptions broker, Sends sends) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProperties())) {
+            sends.to(producer);
+            producer.flush();
+        } catch (TimeoutException e) {
+            fail(e);
+        }
+    }
 
     /** Sends {@code value} keyed by {@code key} (UTF-8) with its event time, to the partition the key hashes to. */
     void send(KafkaProducer<byte[], byte[]> producer, String topic, long timestampMillis, String key, byte[] value) {

@@ -15,11 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,7 +38,7 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all frames written", "2:usage error",
                 "7:camera missing or unreadable, or the broker not reachable or refusing frames (the summary says how many it took)"})
-public final class ProduceFrames implements Callable<Integer> {
+public final class ProduceFrames extends ProduceSubcommand {
     @Option(names = "--camera", required = true, paramLabel = "[id=]video|dir",
             description = "a video file ffmpeg opens, or a folder of images; the camera id defaults to the file or folder name (repeatable)")
     List<String> cameras = new ArrayList<>();
@@ -59,18 +57,12 @@ public final class ProduceFrames implements Callable<Integer> {
                     + "Each camera still stays in one partition, in order")
     boolean spread;
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    private final PrintStream out;
-    private final PrintStream err;
-
     public ProduceFrames() {
         this(System.out, System.err);
     }
 
     ProduceFrames(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
@@ -78,7 +70,7 @@ public final class ProduceFrames implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         if (rate < 0 || Double.isNaN(rate)) throw new CommandLine.ParameterException(cl, "--rate " + rate + ": must be 0 (as fast as possible) or more");
         if (maxFrames <= 0) throw new CommandLine.ParameterException(cl, "--max-frames " + maxFrames + ": must be positive");
-        if (broker.partitions <= 0) throw new CommandLine.ParameterException(cl, "--partitions " + broker.partitions + ": must be positive");
+        broker.validate(cl);
         long start = System.currentTimeMillis();
         List<CameraSpec<?>> specs = new ArrayList<>();
         for (String c : cameras) {
@@ -116,34 +108,33 @@ public final class ProduceFrames implements Callable<Integer> {
         Map<String, Long> perCamera = new LinkedHashMap<>();
         Deliveries sent = new Deliveries();
         long t0 = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProperties())) {
-            Map<String, Integer> partitionOf = new LinkedHashMap<>();
-            int partitions = spread ? producer.partitionsFor(topic).size() : 0;
-            for (CameraSpec<?> s : specs) {
-                @SuppressWarnings("unchecked") RecordStream<Frame> stream = (RecordStream<Frame>) s.open(0, context);
-                open.put(s.cameraId(), stream);
-                perCamera.put(s.cameraId(), 0L);
-                if (spread) partitionOf.put(s.cameraId(), partitionOf.size() % partitions);
-            }
-            long tick = 0;
-            while (!open.isEmpty() && !sent.failed()) {
-                if (rate > 0) BrokerOptions.pace(t0, tick++, rate);
-                for (var it = open.entrySet().iterator(); it.hasNext() && !sent.failed(); ) {
-                    var e = it.next();
-                    RecordStream.Positioned<Frame> next = e.getValue().next();
-                    if (next == null) {
-                        e.getValue().close();
-                        it.remove();
-                        continue;
-                    }
-                    Frame f = next.record();
-                    sent.send(producer, topic, partitionOf.get(f.cameraId), f.timestampMillis, f.cameraId, AvroFormat.FRAME.encode(f));
-                    perCamera.merge(f.cameraId, 1L, Long::sum);
+        try {
+            sent.produce(broker, producer -> {
+                Map<String, Integer> partitionOf = new LinkedHashMap<>();
+                int partitions = spread ? producer.partitionsFor(topic).size() : 0;
+                for (CameraSpec<?> s : specs) {
+                    @SuppressWarnings("unchecked") RecordStream<Frame> stream = (RecordStream<Frame>) s.open(0, context);
+                    open.put(s.cameraId(), stream);
+                    perCamera.put(s.cameraId(), 0L);
+                    if (spread) partitionOf.put(s.cameraId(), partitionOf.size() % partitions);
                 }
-            }
-            producer.flush();
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            sent.fail(e);
+                long tick = 0;
+                while (!open.isEmpty() && !sent.failed()) {
+                    if (rate > 0) BrokerOptions.pace(t0, tick++, rate);
+                    for (var it = open.entrySet().iterator(); it.hasNext() && !sent.failed(); ) {
+                        var e = it.next();
+                        RecordStream.Positioned<Frame> next = e.getValue().next();
+                        if (next == null) {
+                            e.getValue().close();
+                            it.remove();
+                            continue;
+                        }
+                        Frame f = next.record();
+                        sent.send(producer, topic, partitionOf.get(f.cameraId), f.timestampMillis, f.cameraId, AvroFormat.FRAME.encode(f));
+                        perCamera.merge(f.cameraId, 1L, Long::sum);
+                    }
+                }
+            });
         } finally {
             for (RecordStream<Frame> s : open.values()) s.close();
         }

@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +31,7 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all readings written", "2:usage error",
                 "7:the series missing or unreadable, or the broker not reachable or refusing readings (the summary says how many it took)"})
-public final class ProduceReadings implements Callable<Integer> {
+public final class ProduceReadings extends ProduceSubcommand {
     @Option(names = "--series", paramLabel = "csv",
             description = "readings in the jobs' CSV format, sensorId,timestampMillis,value1..valueN[,label] (default: the bundled beaver series)")
     Path series;
@@ -51,18 +49,12 @@ public final class ProduceReadings implements Callable<Integer> {
     String topic;
     @CommandLine.Mixin BrokerOptions broker = new BrokerOptions();
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    private final PrintStream out;
-    private final PrintStream err;
-
     public ProduceReadings() {
         this(System.out, System.err);
     }
 
     ProduceReadings(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
@@ -71,7 +63,7 @@ public final class ProduceReadings implements Callable<Integer> {
         if (sensors <= 0) throw new CommandLine.ParameterException(cl, "--sensors " + sensors + ": must be positive");
         if (readings <= 0) throw new CommandLine.ParameterException(cl, "--readings " + readings + ": must be positive");
         if (rate < 0 || Double.isNaN(rate)) throw new CommandLine.ParameterException(cl, "--rate " + rate + ": must be 0 (as fast as possible) or more");
-        if (broker.partitions <= 0) throw new CommandLine.ParameterException(cl, "--partitions " + broker.partitions + ": must be positive");
+        broker.validate(cl);
         Path file = null;
         List<SensorReading> values;
         try {
@@ -109,7 +101,7 @@ public final class ProduceReadings implements Callable<Integer> {
         long start = System.currentTimeMillis(), t0 = System.nanoTime();
         String[] ids = new String[sensors];
         for (int s = 0; s < sensors; s++) ids[s] = String.format(Locale.ROOT, "sensor-%06d", s);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProperties())) {
+        sent.produce(broker, producer -> {
             for (long k = 0; k < readings && !sent.failed(); k++) {
                 if (rate > 0) BrokerOptions.pace(t0, k, rate);
                 for (int s = 0; s < sensors && !sent.failed(); s++) {
@@ -120,10 +112,7 @@ public final class ProduceReadings implements Callable<Integer> {
                     sent.send(producer, topic, r.timestampMillis, ids[s], AvroFormat.SENSOR_READING.encode(r));
                 }
             }
-            producer.flush();
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            sent.fail(e);
-        }
+        });
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.printf(Locale.ROOT, "produced %d readings (%.1f MB) of %d sensors to %s at %s in %.1f s (%.0f readings/s); series %s: %d readings of %d values%n",
                 sent.acked(), sent.bytes() / 1e6, sensors, topic, broker.bootstrap, seconds, seconds > 0 ? sent.acked() / seconds : 0.0,

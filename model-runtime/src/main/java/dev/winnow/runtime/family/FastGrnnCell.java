@@ -53,30 +53,13 @@ public final class FastGrnnCell {
                         float[] bg, float[] bh, float sigmoidZeta, float sigmoidNu, boolean vectorProducts, boolean vectorGates) {
         this.input = input;
         this.hidden = hidden;
-        if (w != null) {
-            check(w, hidden * input, "W");
-            this.w1 = w.clone();
-            this.w2 = null;
-            this.wRank = 0;
-        } else {
-            this.wRank = w1.length / input;
-            check(w1, wRank * input, "W1");
-            check(w2, hidden * wRank, "W2");
-            this.w1 = w1.clone();
-            this.w2 = w2.clone();
-        }
-        if (u != null) {
-            check(u, hidden * hidden, "U");
-            this.u1 = u.clone();
-            this.u2 = null;
-            this.uRank = 0;
-        } else {
-            this.uRank = u1.length / hidden;
-            check(u1, uRank * hidden, "U1");
-            check(u2, hidden * uRank, "U2");
-            this.u1 = u1.clone();
-            this.u2 = u2.clone();
-        }
+        Factors wf = Factors.of("W", hidden, input, w, w1, w2), uf = Factors.of("U", hidden, hidden, u, u1, u2);
+        this.w1 = wf.m1();
+        this.w2 = wf.m2();
+        this.wRank = wf.rank();
+        this.u1 = uf.m1();
+        this.u2 = uf.m2();
+        this.uRank = uf.rank();
         this.w2T = transpose(this.w2, hidden, wRank);
         this.u2T = transpose(this.u2, hidden, uRank);
         this.wT = this.w2 == null ? transpose(this.w1, hidden, input) : null;
@@ -97,6 +80,28 @@ public final class FastGrnnCell {
 
     /** Whether the gates run on the Vector API. */
     public boolean vectorGates() { return vectorGates; }
+
+    /**
+     * W or U as given, checked and copied: full rank {@code m1} [rows][cols] ({@code m2} null, rank 0),
+     * or low rank {@code m1} [rank][cols] and {@code m2} [rows][rank].
+     */
+    private record Factors(float[] m1, float[] m2, int rank) {
+        static Factors of(String name, int rows, int cols, float[] full, float[] m1, float[] m2) {
+            if (full != null) {
+                check(full, rows * cols, name);
+                return new Factors(full.clone(), null, 0);
+            }
+            int rank = m1.length / cols;
+            check(m1, rank * cols, name + "1");
+            check(m2, rows * rank, name + "2");
+            return new Factors(m1.clone(), m2.clone(), rank);
+        }
+    }
+
+    /** Weights of W or U, which are also its multiply-adds per product: rows x cols, or rank x (cols + rows) in low rank. */
+    private static long size(float[] m2, int rank, int rows, int cols) {
+        return m2 == null ? (long) rows * cols : (long) rank * (cols + rows);
+    }
 
     private static float[] transpose(float[] m, int rows, int cols) {
         if (m == null) return null;
@@ -129,15 +134,11 @@ public final class FastGrnnCell {
     }
 
     public long parameters() {
-        long w = w2 == null ? (long) hidden * input : (long) wRank * (input + hidden);
-        long u = u2 == null ? (long) hidden * hidden : (long) uRank * 2 * hidden;
-        return w + u + 2L * hidden + 2;
+        return size(w2, wRank, hidden, input) + size(u2, uRank, hidden, hidden) + 2L * hidden + 2;
     }
 
     public long macsPerStep() {
-        long w = w2 == null ? (long) hidden * input : (long) wRank * (input + hidden);
-        long u = u2 == null ? (long) hidden * hidden : (long) uRank * 2 * hidden;
-        return w + u + 4L * hidden;
+        return size(w2, wRank, hidden, input) + size(u2, uRank, hidden, hidden) + 4L * hidden;
     }
 
     /** One step: reads x at {@code xOff}, updates the state at {@code hOff} in place. */

@@ -161,24 +161,29 @@ public final class KernelDispatch {
 
     /** Bytes in [-128, 127] from a fixed seed: the same self-check input on every load. */
     public static byte[] pseudoRandomBytes(int n, long seed) {
+        long[] s = pseudoRandomLongs(n, seed);
         byte[] b = new byte[n];
-        long s = seed * 0x9E3779B97F4A7C15L + 1;
-        for (int i = 0; i < n; i++) {
-            s = s * 6364136223846793005L + 1442695040888963407L;
-            b[i] = (byte) (s >>> 56);
-        }
+        for (int i = 0; i < n; i++) b[i] = (byte) (s[i] >>> 56);
         return b;
     }
 
     /** Floats in [-1, 1) from a fixed seed. */
     public static float[] pseudoRandomFloats(int n, long seed) {
+        long[] s = pseudoRandomLongs(n, seed);
         float[] f = new float[n];
+        for (int i = 0; i < n; i++) f[i] = (s[i] >>> 40) / (float) (1L << 23) - 1f;
+        return f;
+    }
+
+    /** The successive states of a 64-bit linear congruential generator (Knuth's MMIX constants) seeded from {@code seed}. */
+    private static long[] pseudoRandomLongs(int n, long seed) {
+        long[] out = new long[n];
         long s = seed * 0x9E3779B97F4A7C15L + 1;
         for (int i = 0; i < n; i++) {
             s = s * 6364136223846793005L + 1442695040888963407L;
-            f[i] = (s >>> 40) / (float) (1L << 23) - 1f;
+            out[i] = s;
         }
-        return f;
+        return out;
     }
 
     /** Int8 outputs must be identical: integer sums do not depend on their order. */

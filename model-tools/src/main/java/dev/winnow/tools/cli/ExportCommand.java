@@ -3,12 +3,11 @@ package dev.winnow.tools.cli;
 import dev.winnow.registry.cli.Exits;
 import dev.winnow.runtime.format.Artifact;
 import dev.winnow.runtime.format.ArtifactReader;
+import dev.winnow.tools.io.AtomicFiles;
 import dev.winnow.tools.onnx.GraphSlice;
 import dev.winnow.tools.onnx.OnnxExport;
 import dev.winnow.tools.onnx.OnnxExportException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,15 +51,7 @@ final class ExportCommand implements Runnable {
                 spec.commandLine().getErr().println("winnow: cannot export " + model + " to ONNX: " + e.getMessage());
                 return Exits.BAD_DATA;
             }
-            // a temporary file moved into place: a failed write leaves no partial model behind
-            Path abs = out.toAbsolutePath();
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".part");
-            try {
-                Files.write(tmp, onnx);
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(out, onnx);
             spec.commandLine().getOut().printf("wrote %s (%,d bytes, ONNX opset 17) from %s%n", out, onnx.length, a.metadata().name());
             return Exits.OK;
         }

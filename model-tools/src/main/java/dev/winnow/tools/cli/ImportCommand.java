@@ -4,6 +4,7 @@ import dev.winnow.runtime.Model;
 import dev.winnow.tools.imports.EdgeMlImporter;
 import dev.winnow.tools.imports.tfjs.TfjsImporter;
 import dev.winnow.tools.imports.tfjs.TfjsModel;
+import dev.winnow.tools.io.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,15 +66,7 @@ final class ImportCommand implements Callable<Integer> {
         if (labels != null) o.labels(Files.readAllLines(labels).stream().map(String::strip).filter(s -> !s.isEmpty()).toList());
         TfjsImporter.Result r = TfjsImporter.translate(tf, o);
         Model m = Model.load(r.artifact());
-        // write to a temporary file and move it into place: a failed write leaves no partial artifact
-        Path abs = output.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".part");
-        try {
-            Files.write(tmp, r.artifact());
-            Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(output, r.artifact());
         var out = spec.commandLine().getOut();
         out.print(m.report().toTable());
         out.printf("TF ops %s%nWinnow ops %s%nfused nodes %d, CenterNet decode tail %s%n", r.tfOps(), r.winnowOps(), r.fused(), r.decodeTail() ? "replaced by centernet_decode" : "none");

@@ -207,17 +207,7 @@ public final class CopyPaste {
             float cx1 = Math.min(W, sc.box()[0] + ix + bw), cy1 = Math.min(H, sc.box()[1] + iy + bh);
             float[] nb = {cx0, cy0, cx1 - cx0, cy1 - cy0};
             if (!fits(nb, boxes)) continue;
-            for (int y = 0; y < sc.h(); y++) {
-                int ty = sc.y0() + iy + y;
-                if (ty < 0 || ty >= H) continue;
-                for (int x = 0; x < sc.w(); x++) {
-                    int tx = sc.x0() + ix + x;
-                    float al = sc.alpha()[y * sc.w() + x];
-                    if (tx < 0 || tx >= W || al == 0f) continue;
-                    int i = ty * W + tx;
-                    px[i] = (byte) Math.round(al * (sc.pixels()[y * sc.w() + x] & 0xff) + (1 - al) * (px[i] & 0xff));
-                }
-            }
+            blend(px, sc, ix, iy, (x, y) -> true);
             boxes.add(nb);
             pasted++;
         }
@@ -313,23 +303,35 @@ public final class CopyPaste {
             if (!fits(nb, boxes)) continue;
             // whoever stands nearer the camera (feet lower in the frame) is in front; on the same row, either
             float foot = nb[1] + nb[3] + (r.nextBoolean() ? 0.25f : -0.25f);
-            for (int y = 0; y < c.h(); y++) {
-                int ty = c.y0() + iy + y;
-                if (ty < 0 || ty >= H) continue;
-                for (int x = 0; x < c.w(); x++) {
-                    int tx = c.x0() + ix + x;
-                    float al = c.alpha()[y * c.w() + x];
-                    if (tx < 0 || tx >= W || al == 0f) continue;
-                    int i = ty * W + tx;
-                    if (hiddenBy(tx, ty, foot, boxes)) continue;
-                    float v = al * (c.pixels()[y * c.w() + x] & 0xff) + (1 - al) * (px[i] & 0xff);
-                    px[i] = (byte) Math.round(v);
-                }
-            }
+            blend(px, c, ix, iy, (x, y) -> !hiddenBy(x, y, foot, boxes));
             boxes.add(nb);
             pasted++;
         }
         return new DetectorTrainer.Sample(s.clip(), s.frame(), px, boxes);
+    }
+
+    /** Whether a frame pixel shows the pasted person (is not hidden by someone in front). */
+    private interface Shows {
+        boolean at(int x, int y);
+    }
+
+    /**
+     * Alpha-blends cutout {@code c}, moved by ({@code ix}, {@code iy}), onto the frame's pixels {@code px},
+     * where it lies inside the frame and {@code shows} lets it through.
+     */
+    private static void blend(byte[] px, Cutout c, int ix, int iy, Shows shows) {
+        int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
+        for (int y = 0; y < c.h(); y++) {
+            int ty = c.y0() + iy + y;
+            if (ty < 0 || ty >= H) continue;
+            for (int x = 0; x < c.w(); x++) {
+                int tx = c.x0() + ix + x;
+                float al = c.alpha()[y * c.w() + x];
+                if (tx < 0 || tx >= W || al == 0f || !shows.at(tx, ty)) continue;
+                int i = ty * W + tx;
+                px[i] = (byte) Math.round(al * (c.pixels()[y * c.w() + x] & 0xff) + (1 - al) * (px[i] & 0xff));
+            }
+        }
     }
 
     /**

@@ -5,12 +5,12 @@ import dev.winnow.registry.cli.Exits;
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.format.ArtifactWriter;
 import dev.winnow.runtime.format.Ed25519Keys;
+import dev.winnow.tools.io.AtomicFiles;
 import dev.winnow.tools.teacher.PersonTeacher;
 import dev.winnow.tools.teacher.TeacherModels;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -308,16 +308,9 @@ final class DetectorAdaptCommand implements Callable<Integer> {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v).replaceAll("0+$", "");
     }
 
-    /** Written whole or not at all: a temporary file beside it, moved into place. */
+    /** Written whole or not at all ({@link AtomicFiles}), its directory created when missing. */
     private static void write(Path target, byte[] bytes) throws java.io.IOException {
-        Path abs = target.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".part");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        AtomicFiles.write(target, bytes);
     }
 }

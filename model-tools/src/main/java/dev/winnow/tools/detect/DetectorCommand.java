@@ -1,6 +1,7 @@
 package dev.winnow.tools.detect;
 
 import dev.winnow.runtime.Model;
+import dev.winnow.tools.teacher.FrameCsvOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,9 +32,7 @@ public final class DetectorCommand implements Runnable {
     static final class Score implements Callable<Integer> {
         @Spec CommandLine.Model.CommandSpec spec;
         @Mixin DetectorOptions.Student student;
-        @Option(names = "--frames", required = true, description = "a directory of frames (pgm, ppm, png, jpg, bmp), a video file or a stream URL") String frames;
-        @Option(names = "--out", required = true, description = "CSV to write") Path out;
-        @Option(names = "--fps", defaultValue = "0", description = "videos: resample to this rate (default: every frame)") double fps;
+        @Mixin FrameCsvOptions io;
 
         @Override
         public Integer call() throws Exception {
@@ -45,8 +44,8 @@ public final class DetectorCommand implements Runnable {
             float[] x = new float[in[0] * in[1]];
             long n = 0, present = 0, skipped = 0, t0 = System.nanoTime();
             var err = spec.commandLine().getErr();
-            try (java.io.PrintWriter csv = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(out));
-                 dev.winnow.tools.teacher.FrameStream s = dev.winnow.tools.teacher.FrameStream.open(frames, fps)) {
+            try (java.io.PrintWriter csv = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(io.out));
+                 dev.winnow.tools.teacher.FrameStream s = io.open()) {
                 csv.println("file,count,score_max,present");
                 for (dev.winnow.tools.teacher.FrameStream.Item it; (it = s.next()) != null; ) {
                     if (it.error() != null) {
@@ -65,7 +64,7 @@ public final class DetectorCommand implements Runnable {
             var o = spec.commandLine().getOut();
             o.printf(java.util.Locale.ROOT, "| frames | skipped | with people | kept | frames/s |%n|---|---|---|---|---|%n| %d | %d | %d | %.1f%% | %.1f |%n",
                     n, skipped, present, n == 0 ? 0 : 100.0 * present / n, n / Math.max(secs, 1e-9));
-            o.printf("wrote %s%n", out);
+            o.printf("wrote %s%n", io.out);
             return 0;
         }
     }

@@ -18,54 +18,32 @@ public final class Ops {
         ConvGeometry g = ConvGeometry.same(x.h, x.w, ic, oc, k, k, stride, stride);
         Tensor y = new Tensor(g.outH(), g.outW(), oc);
         final float[] in = x.data, out = y.data, W = w.w, B = b.w;
-        for (int oh = 0; oh < g.outH(); oh++) {
-            int ih0 = oh * stride - g.padTop();
-            for (int ow = 0; ow < g.outW(); ow++) {
-                int iw0 = ow * stride - g.padLeft();
-                int o = (oh * g.outW() + ow) * oc;
-                System.arraycopy(B, 0, out, o, oc);
-                for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
-                    int ih = ih0 + kh;
-                    for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
-                        int iw = iw0 + kw;
-                        int xb = (ih * x.w + iw) * ic, wb = (kh * k + kw) * ic * oc;
-                        for (int c = 0; c < ic; c++) {
-                            float v = in[xb + c];
-                            if (v == 0f) continue;
-                            int wr = wb + c * oc;
-                            for (int q = 0; q < oc; q++) out[o + q] += v * W[wr + q];
-                        }
-                    }
-                }
+        for (int o = 0; o < out.length; o += oc) System.arraycopy(B, 0, out, o, oc);
+        eachTap(g, (op, ip, tap) -> {
+            int o = op * oc, xb = ip * ic, wb = tap * ic * oc;
+            for (int c = 0; c < ic; c++) {
+                float v = in[xb + c];
+                if (v == 0f) continue;
+                int wr = wb + c * oc;
+                for (int q = 0; q < oc; q++) out[o + q] += v * W[wr + q];
             }
-        }
+        });
         t.record(() -> {
             final float[] gy = y.grad(), gx = x.grad(), gw = w.grad(t.worker), gb = b.grad(t.worker);
-            for (int oh = 0; oh < g.outH(); oh++) {
-                int ih0 = oh * stride - g.padTop();
-                for (int ow = 0; ow < g.outW(); ow++) {
-                    int iw0 = ow * stride - g.padLeft();
-                    int o = (oh * g.outW() + ow) * oc;
-                    for (int q = 0; q < oc; q++) gb[q] += gy[o + q];
-                    for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
-                        int ih = ih0 + kh;
-                        for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
-                            int iw = iw0 + kw;
-                            int xb = (ih * x.w + iw) * ic, wb = (kh * k + kw) * ic * oc;
-                            for (int c = 0; c < ic; c++) {
-                                float v = in[xb + c], d = 0f;
-                                int wr = wb + c * oc;
-                                for (int q = 0; q < oc; q++) {
-                                    float go = gy[o + q];
-                                    gw[wr + q] += v * go;
-                                    d += W[wr + q] * go;
-                                }
-                                gx[xb + c] += d;
-                            }
-                        }
+            for (int o = 0; o < gy.length; o += oc) for (int q = 0; q < oc; q++) gb[q] += gy[o + q];
+            eachTap(g, (op, ip, tap) -> {
+                int o = op * oc, xb = ip * ic, wb = tap * ic * oc;
+                for (int c = 0; c < ic; c++) {
+                    float v = in[xb + c], d = 0f;
+                    int wr = wb + c * oc;
+                    for (int q = 0; q < oc; q++) {
+                        float go = gy[o + q];
+                        gw[wr + q] += v * go;
+                        d += W[wr + q] * go;
                     }
+                    gx[xb + c] += d;
                 }
-            }
+            });
         });
         return y;
     }
@@ -76,45 +54,46 @@ public final class Ops {
         ConvGeometry g = ConvGeometry.same(x.h, x.w, ch, ch, k, k, stride, stride);
         Tensor y = new Tensor(g.outH(), g.outW(), ch);
         final float[] in = x.data, out = y.data, W = w.w, B = b.w;
+        for (int o = 0; o < out.length; o += ch) System.arraycopy(B, 0, out, o, ch);
+        eachTap(g, (op, ip, tap) -> {
+            int o = op * ch, xb = ip * ch, wb = tap * ch;
+            for (int c = 0; c < ch; c++) out[o + c] += in[xb + c] * W[wb + c];
+        });
+        t.record(() -> {
+            final float[] gy = y.grad(), gx = x.grad(), gw = w.grad(t.worker), gb = b.grad(t.worker);
+            for (int o = 0; o < gy.length; o += ch) for (int c = 0; c < ch; c++) gb[c] += gy[o + c];
+            eachTap(g, (op, ip, tap) -> {
+                int o = op * ch, xb = ip * ch, wb = tap * ch;
+                for (int c = 0; c < ch; c++) {
+                    gw[wb + c] += in[xb + c] * gy[o + c];
+                    gx[xb + c] += W[wb + c] * gy[o + c];
+                }
+            });
+        });
+        return y;
+    }
+
+    /** One filter tap of a convolution: output pixel {@code op} takes input pixel {@code ip} through filter tap {@code tap} (kh·k + kw). */
+    private interface Tap {
+        void at(int op, int ip, int tap);
+    }
+
+    /**
+     * Visits every filter tap of a SAME convolution that lands inside the input, output pixels in row-major
+     * order and each one's taps row by row: the forward pass and the backward pass walk the same taps in the
+     * same order, so each output's sum and each gradient's accumulation keep one fixed order.
+     */
+    private static void eachTap(ConvGeometry g, Tap tap) {
+        final int inW = g.inW(), outW = g.outW(), kW = g.kW();
         for (int oh = 0; oh < g.outH(); oh++) {
-            int ih0 = oh * stride - g.padTop();
-            for (int ow = 0; ow < g.outW(); ow++) {
-                int iw0 = ow * stride - g.padLeft();
-                int o = (oh * g.outW() + ow) * ch;
-                System.arraycopy(B, 0, out, o, ch);
+            int ih0 = oh * g.strideH() - g.padTop();
+            for (int ow = 0; ow < outW; ow++) {
+                int iw0 = ow * g.strideW() - g.padLeft(), op = oh * outW + ow;
                 for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
-                    int ih = ih0 + kh;
-                    for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
-                        int iw = iw0 + kw;
-                        int xb = (ih * x.w + iw) * ch, wb = (kh * k + kw) * ch;
-                        for (int c = 0; c < ch; c++) out[o + c] += in[xb + c] * W[wb + c];
-                    }
+                    for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) tap.at(op, (ih0 + kh) * inW + iw0 + kw, kh * kW + kw);
                 }
             }
         }
-        t.record(() -> {
-            final float[] gy = y.grad(), gx = x.grad(), gw = w.grad(t.worker), gb = b.grad(t.worker);
-            for (int oh = 0; oh < g.outH(); oh++) {
-                int ih0 = oh * stride - g.padTop();
-                for (int ow = 0; ow < g.outW(); ow++) {
-                    int iw0 = ow * stride - g.padLeft();
-                    int o = (oh * g.outW() + ow) * ch;
-                    for (int c = 0; c < ch; c++) gb[c] += gy[o + c];
-                    for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
-                        int ih = ih0 + kh;
-                        for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
-                            int iw = iw0 + kw;
-                            int xb = (ih * x.w + iw) * ch, wb = (kh * k + kw) * ch;
-                            for (int c = 0; c < ch; c++) {
-                                gw[wb + c] += in[xb + c] * gy[o + c];
-                                gx[xb + c] += W[wb + c] * gy[o + c];
-                            }
-                        }
-                    }
-                }
-            }
-        });
-        return y;
     }
 
     /** min(max(x, 0), cap); cap = +inf for relu. */
@@ -175,44 +154,49 @@ public final class Ops {
      */
     public static Tensor resizeBilinear(Tape t, Tensor x, int outH, int outW) {
         final int c = x.c;
+        Tensor y = new Tensor(outH, outW, c);
+        final float[] in = x.data, out = y.data;
+        eachBlend(x, outH, outW, (o, tl, tr, bl, br, dx, dy) -> {
+            for (int k = 0; k < c; k++) {
+                float vtl = in[tl + k], vtr = in[tr + k], vbl = in[bl + k], vbr = in[br + k];
+                float top = vtl + (vtr - vtl) * dx, bottom = vbl + (vbr - vbl) * dx;
+                out[o + k] = top + (bottom - top) * dy;
+            }
+        });
+        t.record(() -> {
+            float[] gy = y.grad(), gx = x.grad();
+            eachBlend(x, outH, outW, (o, tl, tr, bl, br, dx, dy) -> {
+                for (int k = 0; k < c; k++) {
+                    float g = gy[o + k], top = g * (1f - dy), bottom = g * dy;
+                    gx[tl + k] += top * (1f - dx);
+                    gx[tr + k] += top * dx;
+                    gx[bl + k] += bottom * (1f - dx);
+                    gx[br + k] += bottom * dx;
+                }
+            });
+        });
+        return y;
+    }
+
+    /** One output pixel of a bilinear resize: its offset, the offsets of its four source pixels, and the blend weights across and down. */
+    private interface Blend {
+        void at(int o, int topLeft, int topRight, int bottomLeft, int bottomRight, float dx, float dy);
+    }
+
+    /** Visits the output pixels of a resize of {@code x} to [outH, outW] in row-major order, the forward pass and the backward pass alike. */
+    private static void eachBlend(Tensor x, int outH, int outW, Blend blend) {
+        final int c = x.c;
         final int[] y0 = new int[outH], y1 = new int[outH], x0 = new int[outW], x1 = new int[outW];
         final float[] fy = new float[outH], fx = new float[outW];
         halfPixelWeights(x.h, outH, y0, y1, fy);
         halfPixelWeights(x.w, outW, x0, x1, fx);
-        Tensor y = new Tensor(outH, outW, c);
-        final float[] in = x.data, out = y.data;
         for (int oy = 0; oy < outH; oy++) {
             int r0 = y0[oy] * x.w * c, r1 = y1[oy] * x.w * c;
-            float dy = fy[oy];
             for (int ox = 0; ox < outW; ox++) {
-                int a = x0[ox] * c, b = x1[ox] * c, o = (oy * outW + ox) * c;
-                float dx = fx[ox];
-                for (int k = 0; k < c; k++) {
-                    float tl = in[r0 + a + k], tr = in[r0 + b + k], bl = in[r1 + a + k], br = in[r1 + b + k];
-                    float top = tl + (tr - tl) * dx, bottom = bl + (br - bl) * dx;
-                    out[o + k] = top + (bottom - top) * dy;
-                }
+                int a = x0[ox] * c, b = x1[ox] * c;
+                blend.at((oy * outW + ox) * c, r0 + a, r0 + b, r1 + a, r1 + b, fx[ox], fy[oy]);
             }
         }
-        t.record(() -> {
-            float[] gy = y.grad(), gx = x.grad();
-            for (int oy = 0; oy < outH; oy++) {
-                int r0 = y0[oy] * x.w * c, r1 = y1[oy] * x.w * c;
-                float dy = fy[oy];
-                for (int ox = 0; ox < outW; ox++) {
-                    int a = x0[ox] * c, b = x1[ox] * c, o = (oy * outW + ox) * c;
-                    float dx = fx[ox];
-                    for (int k = 0; k < c; k++) {
-                        float g = gy[o + k], top = g * (1f - dy), bottom = g * dy;
-                        gx[r0 + a + k] += top * (1f - dx);
-                        gx[r0 + b + k] += top * dx;
-                        gx[r1 + a + k] += bottom * (1f - dx);
-                        gx[r1 + b + k] += bottom * dx;
-                    }
-                }
-            }
-        });
-        return y;
     }
 
     /** Source rows (or columns) and blend weights of TensorFlow's half-pixel-centre resize from {@code in} to {@code out}. */

@@ -19,19 +19,19 @@ public final class OnnxLayout {
 
     /** {@code x} of Winnow shape {@code s} in ONNX order (a copy; reordered only for rank 3). */
     public static float[] toNchw(float[] x, int[] s) {
-        if (s.length != 3) return x.clone();
-        int hw = s[0] * s[1], c = s[2];
-        float[] r = new float[x.length];
-        for (int i = 0; i < hw; i++) for (int k = 0; k < c; k++) r[k * hw + i] = x[i * c + k];
-        return r;
+        // HWC is a matrix of H·W pixel rows by C channel columns; CHW is its transpose
+        return s.length == 3 ? transpose(x, s[0] * s[1], s[2]) : x.clone();
     }
 
     /** The inverse of {@link #toNchw}: ONNX values back in Winnow's order. */
     public static float[] toHwc(float[] x, int[] s) {
-        if (s.length != 3) return x.clone();
-        int hw = s[0] * s[1], c = s[2];
+        return s.length == 3 ? transpose(x, s[2], s[0] * s[1]) : x.clone();
+    }
+
+    /** The transpose of the row-major {@code rows} x {@code cols} matrix {@code x}, as a new array. */
+    private static float[] transpose(float[] x, int rows, int cols) {
         float[] r = new float[x.length];
-        for (int i = 0; i < hw; i++) for (int k = 0; k < c; k++) r[i * c + k] = x[k * hw + i];
+        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) r[j * rows + i] = x[i * cols + j];
         return r;
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -30,12 +31,10 @@ import picocli.CommandLine.Spec;
 public final class TeacherLabelCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Option(names = "--model", description = "teacher artifact (default: models/teacher/centernet.wnm, imported on first use)") Path model;
-    @Option(names = "--frames", required = true, description = "a directory of frames (pgm, ppm, png, jpg, bmp), a video file or a stream URL") String frames;
-    @Option(names = "--out", required = true, description = "CSV to write") Path out;
+    @Mixin FrameCsvOptions io;
     @Option(names = "--threshold", defaultValue = "0.35", description = "person score threshold (default ${DEFAULT-VALUE})") float threshold;
     @Option(names = "--boxes", description = "add a boxes column: x1:y1:x2:y2:score joined by ';'") boolean boxes;
     @Option(names = "--fit", defaultValue = "letterbox", description = "letterbox or stretch (default ${DEFAULT-VALUE})") String fit;
-    @Option(names = "--fps", defaultValue = "0", description = "videos: resample to this rate (default: every frame)") double fps;
     @Option(names = "--limit", defaultValue = "0", description = "stop after this many frames (default: all)") long limit;
     @Option(names = "--threads", description = "worker threads (default: the cores)") Integer threads;
 
@@ -66,10 +65,10 @@ public final class TeacherLabelCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        Path abs = out.toAbsolutePath();
+        Path abs = io.out.toAbsolutePath();
         if (abs.getParent() != null) Files.createDirectories(abs.getParent());
-        try (FrameStream supply = FrameStream.open(frames, fps);
-             PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out))) {
+        try (FrameStream supply = io.open();
+             PrintWriter csv = new PrintWriter(Files.newBufferedWriter(io.out))) {
             csv.println(boxes ? "file,count,score_max,boxes" : "file,count,score_max");
             long total = limit > 0 && supply.total() > 0 ? Math.min(limit, supply.total()) : limit > 0 ? limit : supply.total();
             boolean more = true;
@@ -116,7 +115,7 @@ public final class TeacherLabelCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "|--------|----------|---------|-------------|--------|----------|-----------|-----|%n");
         stdout.printf(Locale.ROOT, "| %d | %d | %d | %d | %d | %.2f | %.2f | %s |%n", done, done - skipped, skipped, withPeople, people,
                 done / Math.max(secs, 1e-9), threshold, f.name().toLowerCase(Locale.ROOT));
-        stdout.printf("wrote %s%n", out);
+        stdout.printf("wrote %s%n", io.out);
         stdout.flush();
         return done - skipped == 0 && done > 0 ? 1 : 0;
     }

@@ -4,11 +4,11 @@ import dev.winnow.runtime.Model;
 import dev.winnow.runtime.format.ModelFormatException;
 import dev.winnow.tools.imports.tfjs.TfjsImporter;
 import dev.winnow.tools.imports.tfjs.TfjsModel;
+import dev.winnow.tools.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -49,20 +49,8 @@ public final class TeacherModels {
                 .metadata("scoreThreshold", 0.35)
                 .description("MobileNetV3 CenterNet trained on COCO (@vladmandic/human 3.3.6, MIT), imported from TF.js; "
                         + "detections [100,6] = x1, y1, x2, y2, score, class (0 = person) in 512x512 input pixels"));
-        Path abs = wnm.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".part");
-        try {
-            Files.write(tmp, r.artifact());
-            try {
-                // a temporary file is private (0600); the model is not a secret
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: keep what it gives
-            }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Files.createDirectories(wnm.toAbsolutePath().getParent());
+        // the model is not a secret
+        AtomicFiles.writeShared(wnm, r.artifact());
     }
 }

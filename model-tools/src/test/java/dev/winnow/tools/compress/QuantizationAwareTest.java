@@ -41,39 +41,46 @@ class QuantizationAwareTest {
         return Compressor.accuracy(ModelExport.toArtifact(m, enc, INFO), TEST);
     }
 
+    /** Quantizes {@code m} to {@code encodings}: calibrated, validated and (as {@code mode} says) fine-tuned on samples of the training set. */
+    static Compressor.Quantized quantize(TrainableModel m, Map<String, TensorEncoding> encodings, Compressor.Qat mode, long seed) throws Exception {
+        return Compressor.quantize(m, encodings, TRAIN, TRAIN.sample(500, 1), TRAIN.sample(500, 2), mode, 0.01, qat(seed), INFO, null);
+    }
+
+    /** Test accuracy of the float model, after post-training quantization, and after quantization-aware fine-tuning. */
+    record Accuracies(double base, double ptq, double after) {
+        static Accuracies of(String what, TrainableModel m, Compressor.Quantized q) throws Exception {
+            Accuracies a = new Accuracies(acc(m, FamilyArtifacts.encodings()), acc(q.ptqModel(), q.encodings()), acc(q.model(), q.encodings()));
+            System.out.printf("%s: float %.2f%%, post-training %.2f%%, quantization-aware %.2f%%%n", what, 100 * a.base, 100 * a.ptq, 100 * a.after);
+            return a;
+        }
+    }
+
     @Test
     void threeBitProtoNnLosesPointsAfterTrainingAndQatWinsThemBack() throws Exception {
-        double base = acc(protoNn, FamilyArtifacts.encodings());
-        Compressor.Quantized q = Compressor.quantize(protoNn, Compressor.intBits(protoNn, 3), TRAIN, TRAIN.sample(500, 1), TRAIN.sample(500, 2),
-                Compressor.Qat.AUTO, 0.01, qat(23), INFO, null);
-        double ptq = acc(q.ptqModel(), q.encodings()), after = acc(q.model(), q.encodings());
-        System.out.printf("ProtoNN 3-bit: float %.2f%%, post-training %.2f%%, quantization-aware %.2f%%%n", 100 * base, 100 * ptq, 100 * after);
+        Compressor.Quantized q = quantize(protoNn, Compressor.intBits(protoNn, 3), Compressor.Qat.AUTO, 23);
+        Accuracies a = Accuracies.of("ProtoNN 3-bit", protoNn, q);
         assertTrue(q.qatRan(), "post-training lost " + (q.floatAccuracy() - q.ptqAccuracy()) + " > 1 point, so AUTO fine-tunes");
-        assertTrue(base - ptq > 0.03, "3-bit post-training should lose points here: " + base + " -> " + ptq);
-        assertTrue(after - ptq > 0.01, "QAT wins points back: " + ptq + " -> " + after + " (float " + base + ")");
+        assertTrue(a.base - a.ptq > 0.03, "3-bit post-training should lose points here: " + a.base + " -> " + a.ptq);
+        assertTrue(a.after - a.ptq > 0.01, "QAT wins points back: " + a.ptq + " -> " + a.after + " (float " + a.base + ")");
         // the artifact stores exactly what QAT trained with, and runs the integer kernel
-        Artifact a = ArtifactReader.read(ModelExport.toArtifact(q.model(), q.encodings(), INFO));
-        assertEquals(DType.INT8, a.tensor("B").dtype());
-        for (float v : a.tensor("B").toFloatArray()) assertEquals(0, Math.abs(v / a.tensor("B").quantization().scale(0)) % 1, 1e-3);
-        assertEquals("quantize", Model.fromArtifact(a).report().ops().get(0).type());
+        Artifact art = ArtifactReader.read(ModelExport.toArtifact(q.model(), q.encodings(), INFO));
+        assertEquals(DType.INT8, art.tensor("B").dtype());
+        for (float v : art.tensor("B").toFloatArray()) assertEquals(0, Math.abs(v / art.tensor("B").quantization().scale(0)) % 1, 1e-3);
+        assertEquals("quantize", Model.fromArtifact(art).report().ops().get(0).type());
     }
 
     @Test
     void threeBitBonsaiRecoversToo() throws Exception {
-        double base = acc(bonsai, FamilyArtifacts.encodings());
-        Compressor.Quantized q = Compressor.quantize(bonsai, Compressor.intBits(bonsai, 3), TRAIN, TRAIN.sample(500, 1), TRAIN.sample(500, 2),
-                Compressor.Qat.ALWAYS, 0.01, qat(24), INFO, null);
-        double ptq = acc(q.ptqModel(), q.encodings()), after = acc(q.model(), q.encodings());
-        System.out.printf("Bonsai 3-bit: float %.2f%%, post-training %.2f%%, quantization-aware %.2f%%%n", 100 * base, 100 * ptq, 100 * after);
+        Compressor.Quantized q = quantize(bonsai, Compressor.intBits(bonsai, 3), Compressor.Qat.ALWAYS, 24);
+        Accuracies a = Accuracies.of("Bonsai 3-bit", bonsai, q);
         assertTrue(q.qatRan());
-        assertTrue(after > ptq, "QAT recovers: " + ptq + " -> " + after);
-        assertTrue(after > base - 0.05, "3-bit Bonsai after QAT within 5 points of float: " + after + " vs " + base);
+        assertTrue(a.after > a.ptq, "QAT recovers: " + a.ptq + " -> " + a.after);
+        assertTrue(a.after > a.base - 0.05, "3-bit Bonsai after QAT within 5 points of float: " + a.after + " vs " + a.base);
     }
 
     @Test
     void autoSkipsFineTuningWhenPostTrainingIsGoodEnough() throws Exception {
-        Compressor.Quantized q = Compressor.quantize(protoNn, Compressor.int8(protoNn), TRAIN, TRAIN.sample(500, 1), TRAIN.sample(500, 2),
-                Compressor.Qat.AUTO, 0.01, qat(25), INFO, null);
+        Compressor.Quantized q = quantize(protoNn, Compressor.int8(protoNn), Compressor.Qat.AUTO, 25);
         assertFalse(q.qatRan(), "int8 loses " + (q.floatAccuracy() - q.ptqAccuracy()));
         assertSame(q.model(), q.ptqModel());
     }

@@ -16,15 +16,17 @@ class DetectionLossTest {
         return l[0] + l[1];
     }
 
-    @Test
-    void gradientsMatchFiniteDifferences() {
-        Random r = new Random(3);
-        Tensor s = new Tensor(15, 20, 1), b = new Tensor(15, 20, 4);
+    /** Random score logits [15, 20, anchors] and box offsets [15, 20, 4·anchors] from {@code seed}. */
+    static Tensor[] heads(long seed, int anchors) {
+        Random r = new Random(seed);
+        Tensor s = new Tensor(15, 20, anchors), b = new Tensor(15, 20, 4 * anchors);
         for (int i = 0; i < s.size(); i++) s.data[i] = (float) r.nextGaussian();
         for (int i = 0; i < b.size(); i++) b.data[i] = (float) r.nextGaussian() * 0.3f;
-        List<float[]> truth = List.of(new float[] {40, 50, 14, 35}, new float[] {200, 100, 18, 44}, new float[] {205, 108, 12, 30});
-        DetectionLoss.apply(s, b, truth, 14, 36);
-        float[] gs = s.grad().clone(), gb = b.grad().clone();
+        return new Tensor[] {s, b};
+    }
+
+    /** {@code gs}, the loss's gradient of the score logits {@code s}, against central differences of the whole loss, logit by logit. */
+    static void assertScoreGradient(Tensor s, Tensor b, List<float[]> truth, float[] gs) {
         double eps = 5e-3; // p is a float: keep logits moderate and steps large enough to resolve
         for (int i = 0; i < s.size(); i++) {
             float old = s.data[i];
@@ -33,8 +35,18 @@ class DetectionLossTest {
             s.data[i] = (float) (old - eps);
             double lm = total(s, b, truth);
             s.data[i] = old;
-            assertEquals((lp - lm) / (2 * eps), gs[i], 2e-3 + 0.02 * Math.abs(gs[i]), "score cell " + i);
+            assertEquals((lp - lm) / (2 * eps), gs[i], 2e-3 + 0.02 * Math.abs(gs[i]), "score " + i);
         }
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        Tensor[] heads = heads(3, 1);
+        Tensor s = heads[0], b = heads[1];
+        List<float[]> truth = List.of(new float[] {40, 50, 14, 35}, new float[] {200, 100, 18, 44}, new float[] {205, 108, 12, 30});
+        DetectionLoss.apply(s, b, truth, 14, 36);
+        float[] gs = s.grad().clone(), gb = b.grad().clone();
+        assertScoreGradient(s, b, truth, gs);
         int cell = (int) ((50 + 17.5f) / 16) * 20 + (int) ((40 + 7) / 16);
         for (int c = 0; c < 4; c++) assertTrue(Math.abs(gb[4 * cell + c]) > 0, "positive cell has a box gradient");
         assertEquals(0f, gb[0], "negative cells have none");
@@ -42,10 +54,8 @@ class DetectionLossTest {
 
     @Test
     void twoAnchorsGiveSideBySidePeopleASlotEach() {
-        Random r = new Random(4);
-        Tensor s = new Tensor(15, 20, 2), b = new Tensor(15, 20, 8);
-        for (int i = 0; i < s.size(); i++) s.data[i] = (float) r.nextGaussian();
-        for (int i = 0; i < b.size(); i++) b.data[i] = (float) r.nextGaussian() * 0.3f;
+        Tensor[] heads = heads(4, 2);
+        Tensor s = heads[0], b = heads[1];
         // two people 10 px apart with centres in the same 16x16 cell (row 3, column 6): x centres 98 and 108
         List<float[]> truth = List.of(new float[] {91, 40, 14, 36}, new float[] {101, 42, 14, 36});
         DetectionLoss.apply(s, b, truth, 14, 36, 2);
@@ -55,19 +65,7 @@ class DetectionLossTest {
         // box target of the right-hand person: dx = 108/16 - 6.5 = 0.25 cells
         float before = b.data[4 * (2 * cell + 1)];
         assertEquals(Math.signum(before - 0.25f), gb[4 * (2 * cell + 1)] * 2, 1e-6f);
-        double eps = 5e-3;
-        for (int i = 0; i < s.size(); i++) {
-            float old = s.data[i];
-            s.data[i] = (float) (old + eps);
-            Tensor s2 = new Tensor(s.h, s.w, s.c, s.data.clone()), b2 = new Tensor(b.h, b.w, b.c, b.data.clone());
-            double[] lp = DetectionLoss.apply(s2, b2, truth, 14, 36, 2);
-            s.data[i] = (float) (old - eps);
-            s2 = new Tensor(s.h, s.w, s.c, s.data.clone());
-            b2 = new Tensor(b.h, b.w, b.c, b.data.clone());
-            double[] lm = DetectionLoss.apply(s2, b2, truth, 14, 36, 2);
-            s.data[i] = old;
-            assertEquals((lp[0] + lp[1] - lm[0] - lm[1]) / (2 * eps), gs[i], 2e-3 + 0.02 * Math.abs(gs[i]), "score " + i);
-        }
+        assertScoreGradient(s, b, truth, gs);
     }
 
     @Test

@@ -7,9 +7,11 @@ import dev.winnow.runtime.format.Artifact;
 import dev.winnow.runtime.format.ArtifactReader;
 import dev.winnow.runtime.graph.ElementType;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -29,10 +31,20 @@ class OnnxExportTest {
         return x;
     }
 
+    /** The detector's conv layers, one of each kind: the stem, the downsampling conv, the first block's three, the heads. */
+    static List<String> layers() {
+        return List.of("stem", "down", "mb0.expand", "mb0.dw", "mb0.project", "score", "box");
+    }
+
+    /** Node {@code node} of the {@code kind} (float or int8) detector alone, in both runtimes. */
+    static OrtTwin layer(String kind, String node) throws Exception {
+        return new OrtTwin(GraphSlice.of(detector(kind), node, Set.of(node)::contains));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"stem", "down", "mb0.expand", "mb0.dw", "mb0.project", "score", "box"})
+    @MethodSource("layers")
     void floatLayersAgree(String node) throws Exception {
-        try (OrtTwin t = new OrtTwin(GraphSlice.of(detector("float"), node, Set.of(node)::contains))) {
+        try (OrtTwin t = layer("float", node)) {
             float[] x = input(t, 7);
             float[] w = t.winnow(x), o = t.ort(x);
             double tol = tolerance(t, w);
@@ -49,9 +61,9 @@ class OnnxExportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stem", "down", "mb0.expand", "mb0.dw", "mb0.project", "score", "box"})
+    @MethodSource("layers")
     void int8LayersAgreeWithinOneCode(String node) throws Exception {
-        try (OrtTwin t = new OrtTwin(GraphSlice.of(detector("int8"), node, Set.of(node)::contains))) {
+        try (OrtTwin t = layer("int8", node)) {
             float[] x = input(t, 11);
             float[] w = t.winnow(x), o = t.ort(x);
             int off = 0;
@@ -67,7 +79,7 @@ class OnnxExportTest {
     @ParameterizedTest
     @ValueSource(strings = {"float", "int8"})
     void rnnPoolAgrees(String kind) throws Exception {
-        try (OrtTwin t = new OrtTwin(GraphSlice.of(detector(kind), "pool", Set.of("pool")::contains))) {
+        try (OrtTwin t = layer(kind, "pool")) {
             float[] x = input(t, 13);
             compare(t, t.winnow(x), t.ort(x), kind.equals("int8") ? 2 : 1e-5);
         }

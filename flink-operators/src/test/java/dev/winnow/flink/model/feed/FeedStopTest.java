@@ -21,9 +21,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -45,10 +42,6 @@ class FeedStopTest {
 
     @TempDir Path dir;
 
-    static Frame frame(long seq) {
-        return NoiseFrames.replayable(seq, 2);
-    }
-
     @Test
     void boundedDataEndsAJobThatFollowsAnAlias() throws Exception {
         ModelRegistry registry = DetRegistry.onProduction(dir);                                // events 1-2
@@ -56,8 +49,7 @@ class FeedStopTest {
 
         StreamExecutionEnvironment env = FlinkTests.env(2, 200);
         FeedStop stop = FeedStop.create();
-        DataStream<Frame> frames = env.fromSource(stop.watch(new DataGeneratorSource<>(FeedStopTest::frame, FRAMES, RateLimiterStrategy.perSecond(200),
-                TypeInformation.of(Frame.class))), WatermarkStrategy.noWatermarks(), "frames");
+        DataStream<Frame> frames = env.fromSource(stop.watch(NoiseFrames.source(FRAMES, 2, 200)), WatermarkStrategy.noWatermarks(), "frames");
         // no stopAtSequence: without the stop this feed, and so the job, would run for ever
         var updates = RegistryFeedSource.builder(conn).model("det").stopWhen(stop).pollWait(Duration.ofSeconds(1)).build().broadcast(env);
         DataStream<Verdict> verdicts = frames.connect(updates).process(new HotSwapFrameScorer(conn, "det", "production", "a", false)).map(s -> s.verdict);

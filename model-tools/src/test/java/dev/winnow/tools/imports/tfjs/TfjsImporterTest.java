@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.graph.Interpreter;
 import dev.winnow.tools.cli.WinnowCli;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -115,6 +117,22 @@ class TfjsImporterTest {
                 .node("y", "Mul", List.of("x", "k"), null).output("y");
     }
 
+    /** oneConst()'s node "k" as model.json spells it, for the tests that edit it. */
+    static final String K_NODE = "\"name\":\"k\",\"op\":\"Const\",\"attr\":{\"dtype\":{\"type\":\"DT_FLOAT\"}}";
+
+    /** oneConst() written to {@code name} in the temporary directory, its model.json passed through {@code edit}. */
+    Path editedOneConst(String name, UnaryOperator<String> edit) throws IOException {
+        Path dir = oneConst().write(tmp.resolve(name));
+        Path json = dir.resolve("model.json");
+        Files.writeString(json, edit.apply(Files.readString(json)));
+        return dir;
+    }
+
+    /** The message of the format error reading the model in {@code dir} gives. */
+    static String readError(Path dir) {
+        return assertThrows(TfjsFormatException.class, () -> TfjsModel.read(dir)).getMessage();
+    }
+
     @Test
     void aShortShardNamesTheTensor() throws Exception {
         TinyTfjs t = new TinyTfjs().placeholder("x", 1, 2, 2, 1).constF("first", new int[] {2}, 1f, 2f).constF("second", new int[] {3}, 1f, 2f, 3f)
@@ -123,36 +141,27 @@ class TfjsImporterTest {
         Path shard = dir.resolve("group1-shard1of1.bin");
         byte[] b = Files.readAllBytes(shard);
         Files.write(shard, java.util.Arrays.copyOf(b, b.length - 4));
-        TfjsFormatException e = assertThrows(TfjsFormatException.class, () -> TfjsModel.read(dir));
-        assertTrue(e.getMessage().contains("'second'"), e.getMessage());
+        String shortShard = readError(dir);
+        assertTrue(shortShard.contains("'second'"), shortShard);
         Files.delete(shard);
-        e = assertThrows(TfjsFormatException.class, () -> TfjsModel.read(dir));
-        assertTrue(e.getMessage().contains("missing") && e.getMessage().contains("group1-shard1of1.bin"), e.getMessage());
+        String noShard = readError(dir);
+        assertTrue(noShard.contains("missing") && noShard.contains("group1-shard1of1.bin"), noShard);
     }
 
     @Test
     void aDtypeOrShapeDisagreeingWithTheManifestNamesTheTensor() throws Exception {
-        Path dir = oneConst().write(tmp.resolve("dtype"));
-        Path json = dir.resolve("model.json");
-        String text = Files.readString(json);
-        Files.writeString(json, text.replace("\"name\":\"k\",\"op\":\"Const\",\"attr\":{\"dtype\":{\"type\":\"DT_FLOAT\"}}",
-                "\"name\":\"k\",\"op\":\"Const\",\"attr\":{\"dtype\":{\"type\":\"DT_INT32\"}}"));
-        TfjsFormatException e = assertThrows(TfjsFormatException.class, () -> TfjsModel.read(dir));
-        assertTrue(e.getMessage().startsWith("tensor 'k'") && e.getMessage().contains("DT_INT32"), e.getMessage());
+        String dtype = readError(editedOneConst("dtype", t -> t.replace(K_NODE, K_NODE.replace("DT_FLOAT", "DT_INT32"))));
+        assertTrue(dtype.startsWith("tensor 'k'") && dtype.contains("DT_INT32"), dtype);
 
-        Files.writeString(json, text.replace("\"name\":\"k\",\"op\":\"Const\",\"attr\":{\"dtype\":{\"type\":\"DT_FLOAT\"}}",
-                "\"name\":\"k\",\"op\":\"Const\",\"attr\":{\"dtype\":{\"type\":\"DT_FLOAT\"},\"value\":{\"tensor\":{\"dtype\":\"DT_FLOAT\",\"tensorShape\":{\"dim\":[{\"size\":\"2\"}]}}}}"));
-        e = assertThrows(TfjsFormatException.class, () -> TfjsModel.read(dir));
-        assertTrue(e.getMessage().startsWith("tensor 'k'") && e.getMessage().contains("[2]"), e.getMessage());
+        String shape = readError(editedOneConst("shape", t -> t.replace(K_NODE,
+                "\"name\":\"k\",\"op\":\"Const\",\"attr\":{\"dtype\":{\"type\":\"DT_FLOAT\"},\"value\":{\"tensor\":{\"dtype\":\"DT_FLOAT\",\"tensorShape\":{\"dim\":[{\"size\":\"2\"}]}}}}")));
+        assertTrue(shape.startsWith("tensor 'k'") && shape.contains("[2]"), shape);
     }
 
     @Test
     void aShardPathMayNotLeaveTheModelDirectory() throws Exception {
-        Path dir = oneConst().write(tmp.resolve("escape"));
-        Path json = dir.resolve("model.json");
-        Files.writeString(json, Files.readString(json).replace("group1-shard1of1.bin", "../../etc/passwd"));
-        TfjsFormatException e = assertThrows(TfjsFormatException.class, () -> TfjsModel.read(dir));
-        assertTrue(e.getMessage().contains("leaves the model's directory"), e.getMessage());
+        String escape = readError(editedOneConst("escape", t -> t.replace("group1-shard1of1.bin", "../../etc/passwd")));
+        assertTrue(escape.contains("leaves the model's directory"), escape);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Writes small TF.js graph models (model.json + one shard) for the importer's tests. */
 final class TinyTfjs {
@@ -63,9 +64,16 @@ final class TinyTfjs {
     }
 
     TinyTfjs constF(String name, int[] shape, float... v) {
-        manifest(name, shape, "float32", null);
-        ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float x : v) bb.putFloat(x);
+        return const32(name, shape, "float32", v.length, bb -> {
+            for (float x : v) bb.putFloat(x);
+        });
+    }
+
+    /** A constant of {@code n} four-byte values, which {@code put} writes little-endian into the shard. */
+    private TinyTfjs const32(String name, int[] shape, String dtype, int n, Consumer<ByteBuffer> put) {
+        manifest(name, shape, dtype, null);
+        ByteBuffer bb = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        put.accept(bb);
         bin.writeBytes(bb.array());
         return this;
     }
@@ -78,11 +86,9 @@ final class TinyTfjs {
     }
 
     TinyTfjs constI(String name, int[] shape, int... v) {
-        manifest(name, shape, "int32", null);
-        ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int x : v) bb.putInt(x);
-        bin.writeBytes(bb.array());
-        return this;
+        return const32(name, shape, "int32", v.length, bb -> {
+            for (int x : v) bb.putInt(x);
+        });
     }
 
     TinyTfjs output(String name) {
