@@ -21,6 +21,7 @@
 # first teacher inferences run before the JIT has compiled the teacher, and these clips are short.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/cluster-run.sh
 ROOT=$PWD
 LIMIT=${EDGE_CENTRAL_LIMIT:-600}
 WORK=$ROOT/target/edge-central
@@ -57,13 +58,11 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'die "over the ${LIMIT} s limit"' USR1
-( sleep "$LIMIT"; kill -USR1 $$ ) &
-watchdog=$!
+time_limit "$LIMIT"
 
 mkdir -p "$WORK"
 rm -rf "$WORK/kafka" "$WORK/edge" "$WORK/central"
-scripts/cluster.sh build > "$WORK/build.log" 2>&1 || die "the cluster jar did not build: $(tail -5 "$WORK/build.log")"
+build_cluster_jar "$WORK"
 say "starting a broker on $BOOTSTRAP and a cluster (1 JobManager, 2 TaskManagers)"
 started=1
 scripts/kafka.sh start > "$WORK/kafka-start.log" 2>&1 || die "the broker did not start: $(tail -2 "$WORK/kafka-start.log")"

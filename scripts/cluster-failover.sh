@@ -21,6 +21,7 @@
 # (FAILOVER_LIMIT seconds); on any exit it stops the cluster and the broker it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/cluster-run.sh
 ROOT=$PWD
 LIMIT=${FAILOVER_LIMIT:-300}
 WORK=$ROOT/target/failover
@@ -48,13 +49,11 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'die "over the ${LIMIT} s limit"' USR1
-( sleep "$LIMIT"; kill -USR1 $$ ) &
-watchdog=$!
+time_limit "$LIMIT"
 
 mkdir -p "$WORK"
 rm -rf "$WORK/kafka" "$WORK/out"
-scripts/cluster.sh build > "$WORK/build.log" 2>&1 || die "the cluster jar did not build: $(tail -5 "$WORK/build.log")"
+build_cluster_jar "$WORK"
 say "starting a broker on $BOOTSTRAP and a cluster (1 JobManager, 2 TaskManagers)"
 started_kafka=1 started_cluster=1
 scripts/kafka.sh start > "$WORK/kafka-start.log" 2>&1 &
