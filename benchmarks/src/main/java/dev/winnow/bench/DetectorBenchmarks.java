@@ -45,13 +45,7 @@ public class DetectorBenchmarks {
             java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
             int w = img.getWidth(), h = img.getHeight();
             byte[] rgb = new byte[3 * w * h];
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++) {
-                    int p = img.getRGB(x, y), i = 3 * (y * w + x);
-                    rgb[i] = (byte) (p >> 16);
-                    rgb[i + 1] = (byte) (p >> 8);
-                    rgb[i + 2] = (byte) p;
-                }
+            dev.winnow.flink.frames.RgbPixels.toRgb24(img, rgb, new int[w]);
             dev.winnow.runtime.image.FrameResize.greyStretch(rgb, w, h, 3, 320, 240, f, new float[w * h]);
         } else {
             for (int y = 0; y < 240; y++) for (int x = 0; x < 320; x++) f[y * 320 + x] = ((x * 7 + y * 13) % 256) / 255f;

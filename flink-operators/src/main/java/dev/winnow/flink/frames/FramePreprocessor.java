@@ -175,15 +175,7 @@ public final class FramePreprocessor implements Serializable {
         } else {
             if (rgb == null || rgb.length < w * h * 3) rgb = new byte[w * h * 3];
             if (row == null || row.length < w) row = new int[w];
-            for (int y = 0; y < h; y++) {
-                img.getRGB(0, y, w, 1, row, 0, w);
-                for (int x = 0; x < w; x++) {
-                    int p = row[x], i = 3 * (y * w + x);
-                    rgb[i] = (byte) (p >> 16);
-                    rgb[i + 1] = (byte) (p >> 8);
-                    rgb[i + 2] = (byte) p;
-                }
-            }
+            RgbPixels.toRgb24(img, rgb, row);
             resample(rgb, w, h, 3, false, out, off);
         }
     }

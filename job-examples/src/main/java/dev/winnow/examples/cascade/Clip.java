@@ -73,16 +73,7 @@ public record Clip(String name, int first, int last, double fps) {
         if (img == null) throw new IOException("not a readable image: " + png);
         int w = img.getWidth(), h = img.getHeight();
         byte[] rgb = new byte[w * h * 3];
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            img.getRGB(0, y, w, 1, row, 0, w);
-            for (int x = 0; x < w; x++) {
-                int p = row[x], o = 3 * (y * w + x);
-                rgb[o] = (byte) (p >> 16);
-                rgb[o + 1] = (byte) (p >> 8);
-                rgb[o + 2] = (byte) p;
-            }
-        }
+        dev.winnow.flink.frames.RgbPixels.toRgb24(img, rgb, new int[w]);
         return new Frame(name, seq, Math.round(seq * 1000 / fps), FrameEncoding.RGB24, w, h, rgb);
     }
 
