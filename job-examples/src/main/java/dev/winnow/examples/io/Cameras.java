@@ -14,13 +14,13 @@ import java.nio.file.Path;
 public final class Cameras {
     private Cameras() {}
 
-    /** A live stream (an {@code rtsp://}, {@code http(s)://} or other URL), not a folder or file replayed. */
     /** Whether a camera spec (id=where) names a folder of frames, which is replayed rather than captured. */
     public static boolean isFolder(String spec) {
         int eq = spec.indexOf('=');
         return eq > 0 && Files.isDirectory(Path.of(spec.substring(eq + 1)));
     }
 
+    /** A live stream (an {@code rtsp://}, {@code http(s)://} or other URL), not a folder or file replayed. */
     public static boolean isLive(String spec) {
         int eq = spec.indexOf('=');
         return eq > 0 && spec.substring(eq + 1).contains("://");
