@@ -224,7 +224,7 @@ public final class FramePreprocessor implements Serializable {
     /** Gray (or RGB) plane of the source (BGR-ordered when {@code bgr}), bilinearly resampled into the output, normalised. */
     private void resample(byte[] src, int w, int h, int srcC, boolean bgr, float[] out, int off) {
         if (plane == null || plane.length < w * h * outC) plane = new float[w * h * outC];
-        if (bgr) bgrToPlane(src, w * h);
+        if (bgr) FrameResize.bgrToPlane(src, w * h, outC, plane);
         else FrameResize.toPlane(src, w, h, srcC, outC, plane);
         int fitW = outW, fitH = outH, offX = 0, offY = 0;
         if (letterbox) {
@@ -243,18 +243,5 @@ public final class FramePreprocessor implements Serializable {
         lastOffX = offX;
         lastOffY = offY;
         FrameResize.resize(plane, w, h, outC, out, off, outW, fitW, fitH, offX, offY, scale, mean, invStd);
-    }
-
-    /** {@link FrameResize#toPlane} for samples stored blue, green, red (ImageIO's decoded JPEGs). */
-    private void bgrToPlane(byte[] bgr, int n) {
-        if (outC == 1) {
-            for (int i = 0; i < n; i++) plane[i] = FrameResize.luma(bgr[3 * i + 2] & 0xFF, bgr[3 * i + 1] & 0xFF, bgr[3 * i] & 0xFF);
-        } else {
-            for (int i = 0; i < n; i++) {
-                plane[3 * i] = bgr[3 * i + 2] & 0xFF;
-                plane[3 * i + 1] = bgr[3 * i + 1] & 0xFF;
-                plane[3 * i + 2] = bgr[3 * i] & 0xFF;
-            }
-        }
     }
 }

@@ -34,6 +34,22 @@ public final class FrameResize {
     }
 
     /**
+     * {@link #toPlane} for 3-channel samples stored blue, green, red (ImageIO's decoded colour JPEGs):
+     * {@code n} pixels, luma when {@code outC} is 1, else red, green, blue.
+     */
+    public static void bgrToPlane(byte[] bgr, int n, int outC, float[] plane) {
+        if (outC == 1) {
+            for (int i = 0; i < n; i++) plane[i] = luma(bgr[3 * i + 2] & 0xFF, bgr[3 * i + 1] & 0xFF, bgr[3 * i] & 0xFF);
+        } else {
+            for (int i = 0; i < n; i++) {
+                plane[3 * i] = bgr[3 * i + 2] & 0xFF;
+                plane[3 * i + 1] = bgr[3 * i + 1] & 0xFF;
+                plane[3 * i + 2] = bgr[3 * i] & 0xFF;
+            }
+        }
+    }
+
+    /**
      * Bilinear resize (half-pixel centres) of a w x h plane with {@code c} channels onto a fitW x fitH
      * area of an output that is {@code outW} pixels wide, placed at (offX, offY); every value is written
      * as {@code (v · scale − mean[c]) · invStd[c]}. Pixels outside the area are not touched.
