@@ -134,7 +134,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
         if (!Files.isRegularFile(teacher)) throw new IllegalArgumentException("no teacher artifact " + teacher + " (run `winnow teacher label` once, or `winnow import tfjs`)");
         ZoneConfig zoneConfig = zoneConfig();
         kafka.requireReachable();
-        KafkaOptions.ensureTopics(kafka.bootstrap, kafka.timeout, requestsTopic, answersTopic);
+        KafkaOptions.ensureTopics(kafka.bootstrap, kafka.timeout, 0, requestsTopic, answersTopic);
         RecallMonitor monitor = new RecallMonitor(floor, rule());
         env.enableCheckpointing(2_000);
         OutputDir output = run.output();

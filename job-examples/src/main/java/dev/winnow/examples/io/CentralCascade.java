@@ -80,7 +80,7 @@ public final class CentralCascade {
 
     public static DataStream<ScoredFrame> resolve(StreamExecutionEnvironment env, DataStream<ScoredFrame> scored, String bootstrap, String group,
                                                   CentralTeacherOptions o, Duration sendTimeout, FeedStop stop) {
-        KafkaOptions.ensureTopics(bootstrap, Duration.ofSeconds(60), o.topic(), o.answersTopic());
+        KafkaOptions.ensureTopics(bootstrap, Duration.ofSeconds(60), 0, o.topic(), o.answersTopic());
         Source<Verdict, ?, ?> source = WinnowKafka.verdictSource(bootstrap, o.answersTopic(), group + "-teacher-answers")
                 .setStartingOffsets(answersStart(bootstrap, o.answersTopic())).build();
         // a bounded replay ends: the answers are read for one timeout (and a second) after the frames' source ended

@@ -1,7 +1,11 @@
 package dev.winnow.examples.io;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -10,7 +14,9 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine.Option;
 
 /** Kafka in and out for the example jobs (Avro records, exactly-once sinks). */
@@ -77,30 +83,36 @@ public final class KafkaOptions {
     }
 
     /**
-     * Creates each topic that does not exist yet, with the broker's default partitions. The central
-     * teacher's requests and answers topics join jobs that start in either order: whichever starts
-     * first makes them, so neither reads a topic that is not there (a Kafka source then fails its
-     * partition discovery, and the edge cannot fix where its answers start).
+     * Creates each topic that does not exist yet, with {@code partitions} partitions (0: the broker's
+     * default). The central teacher's requests and answers topics join jobs that start in either order:
+     * whichever starts first makes them, so neither reads a topic that is not there (a Kafka source then
+     * fails its partition discovery, and the edge cannot fix where its answers start); the produce
+     * commands make the topic they write. Failures are one line: the broker did not answer in
+     * {@code timeout}, or it refused.
      */
-    public static void ensureTopics(String bootstrap, Duration timeout, String... topics) {
+    public static void ensureTopics(String bootstrap, Duration timeout, int partitions, String... topics) {
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms))) {
-            java.util.Set<String> have = admin.listTopics().names().get(ms + 1_000L, TimeUnit.MILLISECONDS);
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(ms, 10_000)))) {
+            Set<String> have = admin.listTopics().names().get(ms + 1_000L, TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = new ArrayList<>();
             for (String t : topics) {
-                if (have.contains(t)) continue;
-                try {
-                    admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(t, java.util.Optional.empty(), java.util.Optional.empty())))
-                            .all().get(ms + 1_000L, TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    // another job made it meanwhile: what we wanted
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) throw e;
-                }
+                if (!have.contains(t)) missing.add(new NewTopic(t, partitions > 0 ? Optional.of(partitions) : Optional.empty(), Optional.empty()));
             }
-        } catch (ExecutionException e) {
-            throw new IllegalArgumentException("cannot create the topics " + String.join(", ", topics) + " at " + bootstrap + ": " + e.getCause().getMessage(), e);
-        } catch (TimeoutException e) {
-            throw new IllegalArgumentException("no Kafka broker answered at " + bootstrap + " within " + timeout + " (creating " + String.join(", ", topics) + ")");
+            if (missing.isEmpty()) return;
+            try {
+                admin.createTopics(missing).all().get(ms + 1_000L, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                // another job or command made it meanwhile: what we wanted
+                if (!(e.getCause() instanceof TopicExistsException)) throw e;
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            String why = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            if (cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new IllegalArgumentException("no Kafka broker answered at " + bootstrap + " within " + timeout + " (" + why + ")");
+            }
+            throw new IllegalArgumentException("the Kafka broker at " + bootstrap + " did not create " + String.join(", ", topics) + ": " + why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics at " + bootstrap, e);

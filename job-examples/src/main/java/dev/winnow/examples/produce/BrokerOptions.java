@@ -1,17 +1,10 @@
 package dev.winnow.examples.produce;
 
+import dev.winnow.examples.io.KafkaOptions;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
@@ -35,23 +28,13 @@ public final class BrokerOptions {
         if (partitions <= 0) throw new CommandLine.ParameterException(cl, "--partitions " + partitions + ": must be positive");
     }
 
-    /** Creates {@code topic} when it is missing; false (with one line on {@code err}) when the broker does not answer. */
-    boolean topicReady(String topic, PrintStream err, String command) throws InterruptedException {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 10_000));
-        try (Admin admin = Admin.create(p)) {
-            Set<String> topics = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!topics.contains(topic)) {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
+    /** Creates {@code topic} when it is missing; false (with one line on {@code err}) when the broker does not answer or refuses. */
+    boolean topicReady(String topic, PrintStream err, String command) {
+        try {
+            KafkaOptions.ensureTopics(bootstrap, timeout, partitions, topic);
             return true;
-        } catch (TimeoutException | ExecutionException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof org.apache.kafka.common.errors.TopicExistsException) return true; // created meanwhile
-            err.printf("%s: no Kafka broker answered at %s within %s (%s)%n", command, bootstrap, timeout,
-                    cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+        } catch (IllegalArgumentException e) {
+            err.printf("%s: %s%n", command, e.getMessage());
             return false;
         }
     }
