@@ -128,6 +128,7 @@ daemon() {
   ( exec java $OPENS -Dlog.file="$LOGS/$name.log" -Dlog4j.configurationFile="$CONF_DIR/log4j.properties" -cp "$LIB" "$@" \
       > "$LOGS/$name.out" 2>&1 < /dev/null ) &
   echo $! > "$PIDS/$name.pid"
+  await_exec $! "$CONF_DIR"
 }
 
 slots_total() { curl -sf "localhost:$REST_PORT/overview" 2>/dev/null | grep -o '"slots-total":[0-9]*' | cut -d: -f2; }

@@ -96,11 +96,10 @@ start() {
   # shellcheck disable=SC2086 # KAFKA_JAVA_OPTS is a word list by design
   ( exec java -Xmx512m ${KAFKA_JAVA_OPTS:-} -Dlog4j2.configurationFile="$WORK/log4j2.properties" -cp "$LIB" kafka.Kafka "$CONF" \
       > "$WORK/log/kafka.out" 2>&1 < /dev/null ) &
-  local child=$!
-  echo "$child" > "$PIDFILE"
+  echo $! > "$PIDFILE"
+  await_exec $! "$CONF"
   for _ in $(seq 1 60); do
-    # alive is enough here: until the subshell has exec'ed java, the PID's command line is still bash's
-    kill -0 "$child" 2>/dev/null || { rm -f "$PIDFILE"; die "the broker exited; see $WORK/log/kafka.out and server.log"; }
+    ours >/dev/null || die "the broker exited; see $WORK/log/kafka.out and server.log"
     grep -q "Kafka Server started" "$WORK/log/server.log" 2>/dev/null && break
     sleep 1
   done
