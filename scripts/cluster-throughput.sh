@@ -58,13 +58,13 @@ JOB=$(echo "$out" | grep -o 'JobID [0-9a-f]\{32\}' | head -1 | cut -d' ' -f2)
 [ -n "$JOB" ] || { note "submit failed: $out"; exit 1; }
 note "job $JOB: $frames frames"
 # frames through the detector so far, from the TaskManagers' Prometheus endpoints (live; the REST API's
-# vertex metrics lag up to 10 s): "<ms> <frames> <CPU ticks: taskmanagers, jobmanager, broker>" every 2 s, for the steady rate past
+# vertex metrics lag up to 10 s): "<ms> <frames> <CPU ticks: cpus()>" every 2 s, for the steady rate past
 # start-up and JIT
 scored() { for p in $(seq 9250 9253); do curl -sf "localhost:$p/metrics" 2>/dev/null; done \
   | awk '/^flink_taskmanager_job_task_operator_numRecordsIn\{/ && /operator_name="person_detector"/ { s += $NF } END { print s + 0 }'; }
 : > "$WORK/progress.txt"
 until curl -sf "$REST/jobs/$JOB" | grep -q '"state":"\(FINISHED\|FAILED\|CANCELED\)"'; do
-  echo "$(date +%s%3N) $(scored) $(( $(cpu target/cluster/pids/taskmanager-1.pid) + $(cpu target/cluster/pids/taskmanager-2.pid) )) $(cpu target/cluster/pids/jobmanager.pid) $(cpu "$WORK/kafka/kafka.pid")" >> "$WORK/progress.txt"
+  echo "$(date +%s%3N) $(scored) $(cpus)" >> "$WORK/progress.txt"
   sleep 2   # each scrape costs the TaskManagers CPU (JFR: 2.5 % of their samples at one a second)
 done
 cpu1=$(cpus) machine1=$(machine)
@@ -88,7 +88,7 @@ echo "$cpu0 $cpu1 $machine0 $machine1" | awk -v t="$TICK" -v f="$frames" -v j="$
 }'
 # the steady rate: from the first poll past 20 % of the frames to the first past 80 % (a subtask's metrics
 # vanish when it finishes, so the last polls undercount)
-awk -v f="$frames" -v j="$jmh" -v t="$TICK" '$2 >= 0.2 * f && !a { a = 1; t0 = $1; n0 = $2; c0 = $3; o0 = $4 + $5 } $2 >= 0.8 * f && !b { b = 1; t1 = $1; n1 = $2; c1 = $3; o1 = $4 + $5 }
+awk -v f="$frames" -v j="$jmh" -v t="$TICK" '$2 >= 0.2 * f && !a { a = 1; t0 = $1; n0 = $2; c0 = $3 + $4; o0 = $5 + $6 } $2 >= 0.8 * f && !b { b = 1; t1 = $1; n1 = $2; c1 = $3 + $4; o1 = $5 + $6 }
   END { if (b && t1 > t0 && n1 > n0) {
           r = (n1 - n0) / ((t1 - t0) / 1000)
           printf "steady rate (20-80 %% of the frames): %.1f frames/s = %.1f %% of JMH x 2; CPU per frame %.2f ms in the taskmanagers, %.2f ms in the jobmanager and broker\n", r, 100 * r / (2 * j), 1000 * (c1 - c0) / t / (n1 - n0), 1000 * (o1 - o0) / t / (n1 - n0)
