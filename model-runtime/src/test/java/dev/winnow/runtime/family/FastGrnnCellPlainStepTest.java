@@ -45,8 +45,9 @@ class FastGrnnCellPlainStepTest {
             for (int k = 0; k < w.uRank(); k++) for (int r = 0; r < hidden; r++) pre[r] += w.u2()[r * w.uRank() + k] * t[k];
         }
         for (int i = 0; i < hidden; i++) {
-            float z = FastMath.sigmoid(pre[i] + w.bg()[i]);
-            float c = FastMath.tanh(pre[i] + w.bh()[i]);
+            // the cell's gates: σ(x) as ½ + ½·tanh(x/2), tanh by the rational form (FloatKernelsTest bounds both)
+            float z = 0.5f + 0.5f * FastMath.tanhRational(0.5f * (pre[i] + w.bg()[i]));
+            float c = FastMath.tanhRational(pre[i] + w.bh()[i]);
             h[i] = z * hOld[i] + (w.zeta() * (1f - z) + w.nu()) * c;
         }
     }

@@ -5,9 +5,9 @@ import java.util.Random;
 
 /**
  * Nanoseconds per step of the float FastGRNN cell, full rank, on the plain loops and (when the module
- * is present) the Vector API path, one thread; the streaming operator's shape by default (3 channels,
+ * is present) the two Vector API paths (products only; products and gates, JDK 21+'s default), one thread; the streaming operator's shape by default (3 channels,
  * hidden 16). Not a test: timings only, best of 8 rounds of 2 M steps each, and the final states of the
- * two paths are compared so a path that diverged cannot pass as fast.
+ * paths are compared so a path that diverged cannot pass as fast.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp model-runtime/target/test-classes:model-runtime/target/classes \
  *     dev.winnow.runtime.family.FastGrnnStepTiming [input] [hidden]</pre>
@@ -19,14 +19,16 @@ public final class FastGrnnStepTiming {
         float[] w = gaussian(r, hidden * input, 0.5), u = gaussian(r, hidden * hidden, 0.5);
         float[] bg = gaussian(r, hidden, 0.5), bh = gaussian(r, hidden, 0.5), x = gaussian(r, 1000 * input, 1);
         FastGrnnCell plain = new FastGrnnCell(input, hidden, w, null, null, u, null, null, bg, bh, 0.3f, 0.05f, false, false);
+        FastGrnnCell products = new FastGrnnCell(input, hidden, w, null, null, u, null, null, bg, bh, 0.3f, 0.05f, true, false);
         FastGrnnCell vector = new FastGrnnCell(input, hidden, w, null, null, u, null, null, bg, bh, 0.3f, 0.05f, true, true);
-        float[] hp = time("plain loops", plain, x, input);
+        float[] hp = time("plain loops                     ", plain, x, input);
         if (!VectorSupport.modulepresent() || !vector.vectorProducts()) {
             System.out.println("vector path: not taken (module absent or hidden not a multiple of the lanes)");
             return;
         }
-        float[] hv = time("Vector API ", vector, x, input);
-        if (!java.util.Arrays.equals(hp, hv)) throw new IllegalStateException("the two paths' states differ");
+        float[] hpv = time("vector products, plain gates    ", products, x, input);
+        float[] hv = time("vector products and gates (21+)  ", vector, x, input);
+        if (!java.util.Arrays.equals(hp, hv) || !java.util.Arrays.equals(hp, hpv)) throw new IllegalStateException("the paths' states differ");
     }
 
     private static float[] time(String what, FastGrnnCell cell, float[] x, int input) {
