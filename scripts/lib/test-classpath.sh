@@ -14,3 +14,13 @@ module_test_classpath() {
   CP="$module/target/test-classes:$module/target/classes:$(cat "$cp_file")"
   rm -f "$cp_file"
 }
+
+# Runs a module's test-scope main class in place of the calling script, with the Vector API module the
+# runtime's kernels use:
+#   exec_test_main <module> <main class> [args...]
+exec_test_main() {
+  local module=$1 main=$2
+  shift 2
+  module_test_classpath "$module"
+  exec java --add-modules jdk.incubator.vector -cp "$CP" "$main" "$@"
+}

@@ -4,5 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/test-classpath.sh
-module_test_classpath job-examples
-exec java --add-modules jdk.incubator.vector -cp "$CP" dev.winnow.examples.samples.TrainSensorModel "$@"
+exec_test_main job-examples dev.winnow.examples.samples.TrainSensorModel "$@"

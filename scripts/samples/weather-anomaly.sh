@@ -7,5 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f data/sensors/seattle-weather.csv ] || scripts/data/fetch-sensor-series.sh
 . scripts/lib/test-classpath.sh
-module_test_classpath job-examples
-exec java --add-modules jdk.incubator.vector -cp "$CP" dev.winnow.examples.samples.WeatherAnomaly "$@"
+exec_test_main job-examples dev.winnow.examples.samples.WeatherAnomaly "$@"
