@@ -3,6 +3,7 @@ package dev.winnow.examples.produce;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.connectors.kafka.WinnowKafka;
+import dev.winnow.connectors.testing.ClassResource;
 import dev.winnow.connectors.testing.KafkaBroker;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.flink.types.Frame;
@@ -24,8 +25,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,17 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProduceFramesTest {
     @RegisterExtension static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
     @TempDir static Path tmp;
-    static KafkaBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = new KafkaBroker();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension static final ClassResource<KafkaBroker> BROKER = ClassResource.of(KafkaBroker::new);
 
     static CommandRun produce(String... args) {
         return CommandRun.of(ProduceFrames::new, args);
@@ -60,7 +49,7 @@ class ProduceFramesTest {
     static List<Frame> readWithTheJobsSource(String topic) throws Exception {
         StreamExecutionEnvironment env = TestJobs.env(2);
         List<Frame> frames = new ArrayList<>();
-        try (CloseableIterator<Frame> it = env.fromSource(WinnowKafka.frameSource(broker.bootstrap(), topic, "reader-" + topic)
+        try (CloseableIterator<Frame> it = env.fromSource(WinnowKafka.frameSource(BROKER.get().bootstrap(), topic, "reader-" + topic)
                         .setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest()).build(),
                 WatermarkStrategy.noWatermarks(), "kafka " + topic).uid("frames").executeAndCollect("read " + topic)) {
             it.forEachRemaining(frames::add);
@@ -80,10 +69,10 @@ class ProduceFramesTest {
         try (Stream<Path> s = Files.list(plaza)) {
             files = s.sorted(Comparator.comparing(Path::toString)).collect(Collectors.toList());
         }
-        CommandRun run = produce("--camera", plaza.toString(), "--kafka", broker.bootstrap(), "--topic", "plaza-frames");
+        CommandRun run = produce("--camera", plaza.toString(), "--kafka", BROKER.get().bootstrap(), "--topic", "plaza-frames");
         assertEquals(Exits.OK, run.exit(), run.err());
         assertTrue(run.out().startsWith("produced 64 frames ("), run.out());
-        assertTrue(run.out().contains("to plaza-frames at " + broker.bootstrap()), run.out());
+        assertTrue(run.out().contains("to plaza-frames at " + BROKER.get().bootstrap()), run.out());
         assertTrue(run.out().strip().endsWith(": plaza 64; 0 malformed skipped"), run.out());
 
         List<Frame> got = readWithTheJobsSource("plaza-frames");
@@ -115,7 +104,7 @@ class ProduceFramesTest {
         Files.write(door.resolve("0002.png"), "not an image".getBytes(StandardCharsets.UTF_8));
         Files.copy(jpegs.get(2), door.resolve("0003.jpg"));
 
-        CommandRun run = produce("--camera", clip.toString(), "--camera", "front-door=" + door, "--kafka", broker.bootstrap(),
+        CommandRun run = produce("--camera", clip.toString(), "--camera", "front-door=" + door, "--kafka", BROKER.get().bootstrap(),
                 "--topic", "mixed", "--rate", "10");
         assertEquals(Exits.OK, run.exit(), run.err());
         assertTrue(run.out().startsWith("produced 23 frames ("), run.out());
@@ -143,11 +132,11 @@ class ProduceFramesTest {
     void spreadPutsTheCamerasOnThePartitionsInTurn() throws Exception {
         String plaza = sampleFolder().toString();
         CommandRun run = produce("--camera", "c0=" + plaza, "--camera", "c1=" + plaza, "--camera", "c2=" + plaza, "--camera", "c3=" + plaza,
-                "--max-frames", "3", "--spread", "--kafka", broker.bootstrap(), "--topic", "spread", "--partitions", "2");
+                "--max-frames", "3", "--spread", "--kafka", BROKER.get().bootstrap(), "--topic", "spread", "--partitions", "2");
         assertEquals(Exits.OK, run.exit(), run.err());
         Map<String, Set<Integer>> partitionsOf = new java.util.TreeMap<>();
         Map<String, List<Long>> seqs = new java.util.TreeMap<>();
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of("bootstrap.servers", broker.bootstrap(),
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of("bootstrap.servers", BROKER.get().bootstrap(),
                 "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
                 "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName()))) {
             List<org.apache.kafka.common.TopicPartition> tps = List.of(new org.apache.kafka.common.TopicPartition("spread", 0),
@@ -171,13 +160,13 @@ class ProduceFramesTest {
 
     @Test
     void badInputEndsWithOneLineAndWritesNothing() throws Exception {
-        CommandRun missing = produce("--camera", tmp.resolve("no-such.mp4").toString(), "--kafka", broker.bootstrap(), "--topic", "never");
+        CommandRun missing = produce("--camera", tmp.resolve("no-such.mp4").toString(), "--kafka", BROKER.get().bootstrap(), "--topic", "never");
         assertEquals(Exits.INPUT, missing.exit());
         assertEquals("produce frames: camera no-such: " + tmp.resolve("no-such.mp4") + " is neither a folder, a video file nor a URL",
                 missing.err().strip());
         assertEquals("", missing.out());
 
-        CommandRun negative = produce("--camera", sampleFolder().toString(), "--kafka", broker.bootstrap(), "--topic", "never", "--rate", "-1");
+        CommandRun negative = produce("--camera", sampleFolder().toString(), "--kafka", BROKER.get().bootstrap(), "--topic", "never", "--rate", "-1");
         assertEquals(Exits.USAGE, negative.exit());
         assertTrue(negative.err().startsWith("--rate -1.0: must be 0 (as fast as possible) or more"), negative.err());
 
@@ -186,7 +175,7 @@ class ProduceFramesTest {
         assertTrue(noBroker.err().startsWith("produce frames: no Kafka broker answered at 127.0.0.1:1 within PT3S"), noBroker.err());
         assertEquals(1, noBroker.err().strip().lines().count(), noBroker.err());
 
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", BROKER.get().bootstrap()))) {
             assertFalse(admin.listTopics().names().get().contains("never"), "no topic was created for refused input");
         }
     }
