@@ -35,10 +35,14 @@ class ZoneFileTest {
                       polygon: [[100,0], [300,0], [300,200], [100,200], [100,0]]
             """;
 
-    ZoneConfig read(String text) throws IOException {
+    Path write(String text) throws IOException {
         Path f = dir.resolve("zones.yaml");
         Files.writeString(f, text);
-        return ZoneFile.read(f);
+        return f;
+    }
+
+    ZoneConfig read(String text) throws IOException {
+        return ZoneFile.read(write(text));
     }
 
     String error(String text) {
@@ -116,9 +120,7 @@ class ZoneFileTest {
 
     @Test
     void gatesAndDwellPolygons() throws IOException {
-        Path f = dir.resolve("zones.yaml");
-        Files.writeString(f, FLOWS);
-        ZoneFile.Loaded file = ZoneFile.load(f);
+        ZoneFile.Loaded file = ZoneFile.load(write(FLOWS));
         assertEquals(java.util.Set.of("cam2"), file.gates().keySet());
         var door = file.gates().get("cam2").get(0);
         assertEquals("door", door.name);
@@ -135,12 +137,6 @@ class ZoneFileTest {
         // in: right (the default) is the line as given
         var right = ZoneFile.load(write(FLOWS.replace("          in: left\n", ""))).gates().get("cam2").get(0);
         assertEquals(-1, right.side(160, 100));
-    }
-
-    Path write(String text) throws IOException {
-        Path f = dir.resolve("zones.yaml");
-        Files.writeString(f, text);
-        return f;
     }
 
     @Test
