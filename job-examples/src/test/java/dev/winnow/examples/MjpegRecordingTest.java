@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.winnow.connectors.clips.ClipIndex;
+import dev.winnow.connectors.clips.Videos;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.examples.testing.TestJobs;
 import java.io.OutputStream;
@@ -37,7 +38,7 @@ class MjpegRecordingTest {
     @Test
     void theClipHoldsTheJpegsTheCameraSent() throws Exception {
         Path pictures = Files.createDirectories(tmp.resolve("sent"));
-        RtspRecordingTest.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", "/usr/share/doc/opencv-doc/examples/data/vtest.avi",
+        Videos.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", Videos.vtest().toString(),
                 "-t", "14", "-vf", "fps=5,scale=384:288", "-q:v", "4", pictures.resolve("%03d.jpg").toString()));
         List<byte[]> sent = new ArrayList<>();
         try (var files = Files.list(pictures)) {
@@ -81,11 +82,11 @@ class MjpegRecordingTest {
             for (ClipIndex.Row c : clips) {
                 Path clip = out.resolve(c.clip());
                 assertTrue(c.clip().endsWith(".mkv"), "MJPEG is kept in Matroska: " + c.clip());
-                assertEquals("mjpeg", RtspRecordingTest.lastLine(RtspRecordingTest.run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0",
+                assertEquals("mjpeg", RtspRecordingTest.lastLine(Videos.run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0",
                         "-show_entries", "stream=codec_name", "-of", "csv=p=0", clip.toString()))));
                 RtspRecordingTest.assertPlayable(clip);
                 Path unpacked = Files.createDirectories(tmp.resolve("kept").resolve(clip.getFileName().toString()));
-                RtspRecordingTest.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i", clip.toString(), "-c", "copy", "-f", "image2",
+                Videos.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i", clip.toString(), "-c", "copy", "-f", "image2",
                         unpacked.resolve("%04d.jpg").toString()));
                 List<String> kept = new ArrayList<>();
                 try (var files = Files.list(unpacked)) {

@@ -1,15 +1,16 @@
 package dev.winnow.examples;
 
+import static dev.winnow.connectors.clips.Videos.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.connectors.camera.FfmpegCamera;
+import dev.winnow.connectors.clips.Videos;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.examples.testing.CountingReporter;
 import dev.winnow.flink.testing.LogLines;
 import dev.winnow.examples.testing.VlcRtspServer;
 import dev.winnow.flink.types.CameraStatus;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,19 +39,9 @@ class RtspRecordingTest {
     @TempDir Path tmp;
 
     static Path h264Clip(Path dir) throws Exception {
-        Path vtest = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
-        assertTrue(Files.isReadable(vtest), "apt-get install opencv-doc");
         Path out = dir.resolve("vtest-h264.mp4");
-        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", vtest.toString(), "-t", "40", "-c:v", "libx264", "-preset", "veryfast",
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", Videos.vtest().toString(), "-t", "40", "-c:v", "libx264", "-preset", "veryfast",
                 "-g", "10", "-keyint_min", "10", "-sc_threshold", "0", "-an", out.toString()));
-        return out;
-    }
-
-    static String run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timeout: " + cmd);
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
         return out;
     }
 
@@ -152,7 +143,7 @@ class RtspRecordingTest {
     void aServerThatComesBackInAnotherCodecIsRecordedInIt() throws Exception {
         Path out = tmp.resolve("out");
         Path mpeg4 = tmp.resolve("vtest-mpeg4.mp4");
-        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", "40", "-i", "/usr/share/doc/opencv-doc/examples/data/vtest.avi", "-t", "39",
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", "40", "-i", Videos.vtest().toString(), "-t", "39",
                 "-c:v", "mpeg4", "-q:v", "5", "-g", "10", "-an", mpeg4.toString()));
         try (VlcRtspServer server = new VlcRtspServer(h264Clip(tmp), tmp).start(); LogLines log = new LogLines(FfmpegCamera.class)) {
             SecurityRetentionJob job = new SecurityRetentionJob();
