@@ -106,16 +106,12 @@ final class ClipWriter implements CommittingSinkWriter<ClipRequest, ClipCommitta
         Path inProgress = new Path(target.getParent(), "." + name + ClipCommitter.IN_PROGRESS + UUID.randomUUID());
         FileSystem fs = target.getFileSystem();
         long bytes = Files.size(local);
-        try (InputStream in = Files.newInputStream(local); OutputStream out = fs.create(inProgress, FileSystem.WriteMode.NO_OVERWRITE)) {
-            in.transferTo(out);
-        } catch (IOException ex) {
-            try {
-                fs.delete(inProgress, false);
-            } catch (IOException ignored) {
-                // the original error is the one to report
-            }
-            throw new IOException("clip sink: cannot write clip " + target + " (" + bytes + " bytes): " + ex.getMessage()
-                    + "; failing instead of leaving a broken clip", ex);
+        try {
+            writeNew(fs, inProgress, out -> {
+                try (InputStream in = Files.newInputStream(local)) {
+                    in.transferTo(out);
+                }
+            }, "clip " + target + " (" + bytes + " bytes)", "; failing instead of leaving a broken clip");
         } finally {
             Files.deleteIfExists(local);
         }
@@ -140,15 +136,28 @@ final class ClipWriter implements CommittingSinkWriter<ClipRequest, ClipCommitta
 
     /** The event's thumbnail under its in-progress name, committed with the clip; fails like the clip does. */
     private static void writeThumbnail(FileSystem fs, Path inProgress, byte[] jpeg) throws IOException {
+        writeNew(fs, inProgress, out -> out.write(jpeg), "thumbnail " + inProgress + " (" + jpeg.length + " bytes)", "");
+    }
+
+    /** What goes into a new file. */
+    private interface Contents {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes a new file at {@code inProgress}. A write that fails deletes what it left, so no broken file
+     * can be committed, and fails with one message: "clip sink: cannot write {@code what}: the cause{@code more}".
+     */
+    private static void writeNew(FileSystem fs, Path inProgress, Contents contents, String what, String more) throws IOException {
         try (OutputStream out = fs.create(inProgress, FileSystem.WriteMode.NO_OVERWRITE)) {
-            out.write(jpeg);
+            contents.writeTo(out);
         } catch (IOException ex) {
             try {
                 fs.delete(inProgress, false);
             } catch (IOException ignored) {
                 // the original error is the one to report
             }
-            throw new IOException("clip sink: cannot write thumbnail " + inProgress + " (" + jpeg.length + " bytes): " + ex.getMessage(), ex);
+            throw new IOException("clip sink: cannot write " + what + ": " + ex.getMessage() + more, ex);
         }
     }
 
