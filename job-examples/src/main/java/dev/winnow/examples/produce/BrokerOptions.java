@@ -1,7 +1,7 @@
 package dev.winnow.examples.produce;
 
 import dev.winnow.examples.io.KafkaOptions;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +29,7 @@ public final class BrokerOptions {
     }
 
     /** Creates {@code topic} when it is missing; false (with one line on {@code err}) when the broker does not answer or refuses. */
-    boolean topicReady(String topic, PrintStream err, String command) {
+    boolean topicReady(String topic, PrintWriter err, String command) {
         try {
             KafkaOptions.ensureTopics(bootstrap, timeout, partitions, topic);
             return true;

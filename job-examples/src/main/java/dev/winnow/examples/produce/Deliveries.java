@@ -1,7 +1,7 @@
 package dev.winnow.examples.produce;
 
 import dev.winnow.registry.cli.Exits;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,7 +74,7 @@ final class Deliveries {
      * {@link Exits#OK}, or {@link Exits#INPUT} after one line on {@code err}: which broker did not take
      * {@code what} ("a frame") and why.
      */
-    int exit(PrintStream err, String command, String bootstrap, String what) {
+    int exit(PrintWriter err, String command, String bootstrap, String what) {
         Exception e = failure.get();
         if (e == null) return Exits.OK;
         err.printf("%s: the broker at %s did not take %s: %s%n", command, bootstrap, what,

@@ -8,7 +8,6 @@ import dev.winnow.connectors.source.StreamContext;
 import dev.winnow.examples.io.Cameras;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.registry.cli.Exits;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,14 +56,6 @@ public final class ProduceFrames extends ProduceSubcommand {
                     + "Each camera still stays in one partition, in order")
     boolean spread;
 
-    public ProduceFrames() {
-        this(System.out, System.err);
-    }
-
-    ProduceFrames(PrintStream out, PrintStream err) {
-        super(out, err);
-    }
-
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
@@ -77,11 +68,11 @@ public final class ProduceFrames extends ProduceSubcommand {
             try {
                 specs.add(Cameras.parse(withId(c), 0, rate > 0 ? rate : 10, start, 320, 240).maxFrames(maxFrames));
             } catch (IllegalArgumentException e) {
-                err.println("produce frames: " + e.getMessage());
+                err().println("produce frames: " + e.getMessage());
                 return Exits.INPUT;
             }
         }
-        if (!broker.topicReady(topic, err, "produce frames")) return Exits.INPUT;
+        if (!broker.topicReady(topic, err(), "produce frames")) return Exits.INPUT;
         return produce(specs);
     }
 
@@ -139,8 +130,8 @@ public final class ProduceFrames extends ProduceSubcommand {
             for (RecordStream<Frame> s : open.values()) s.close();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        out.println(summary(sent.acked(), sent.bytes(), perCamera, malformed.count(), seconds));
-        return sent.exit(err, "produce frames", broker.bootstrap, "a frame");
+        out().println(summary(sent.acked(), sent.bytes(), perCamera, malformed.count(), seconds));
+        return sent.exit(err(), "produce frames", broker.bootstrap, "a frame");
     }
 
 

@@ -6,7 +6,6 @@ import dev.winnow.examples.io.Samples;
 import dev.winnow.flink.types.SensorReading;
 import dev.winnow.registry.cli.Exits;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,14 +48,6 @@ public final class ProduceReadings extends ProduceSubcommand {
     String topic;
     @CommandLine.Mixin BrokerOptions broker = new BrokerOptions();
 
-    public ProduceReadings() {
-        this(System.out, System.err);
-    }
-
-    ProduceReadings(PrintStream out, PrintStream err) {
-        super(out, err);
-    }
-
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
@@ -70,10 +61,10 @@ public final class ProduceReadings extends ProduceSubcommand {
             file = series != null ? series : Samples.dir().resolve("sensors/beavers.csv");
             values = read(file, new SensorLineFormat(-1, labelled));
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            err.println("produce readings: " + (file == null ? "" : file + ": ") + e.getMessage());
+            err().println("produce readings: " + (file == null ? "" : file + ": ") + e.getMessage());
             return Exits.INPUT;
         }
-        if (!broker.topicReady(topic, err, "produce readings")) return Exits.INPUT;
+        if (!broker.topicReady(topic, err(), "produce readings")) return Exits.INPUT;
         return produce(values, file);
     }
 
@@ -114,9 +105,9 @@ public final class ProduceReadings extends ProduceSubcommand {
             }
         });
         double seconds = (System.nanoTime() - t0) / 1e9;
-        out.printf(Locale.ROOT, "produced %d readings (%.1f MB) of %d sensors to %s at %s in %.1f s (%.0f readings/s); series %s: %d readings of %d values%n",
+        out().printf(Locale.ROOT, "produced %d readings (%.1f MB) of %d sensors to %s at %s in %.1f s (%.0f readings/s); series %s: %d readings of %d values%n",
                 sent.acked(), sent.bytes() / 1e6, sensors, topic, broker.bootstrap, seconds, seconds > 0 ? sent.acked() / seconds : 0.0,
                 file.getFileName(), values.size(), values.get(0).values.length);
-        return sent.exit(err, "produce readings", broker.bootstrap, "a reading");
+        return sent.exit(err(), "produce readings", broker.bootstrap, "a reading");
     }
 }

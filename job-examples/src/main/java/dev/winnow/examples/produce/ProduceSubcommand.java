@@ -1,21 +1,21 @@
 package dev.winnow.examples.produce;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
 /**
- * What the {@code produce} subcommands share: the command line they were parsed from (for usage
- * errors) and where they print, the console or a test's streams.
+ * What the {@code produce} subcommands share: the command line they were parsed from, for usage
+ * errors and for where they print (its out and err streams: the console, or those a test sets).
  */
 abstract class ProduceSubcommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    final PrintStream out;
-    final PrintStream err;
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
 
-    ProduceSubcommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+    PrintWriter err() {
+        return spec.commandLine().getErr();
     }
 }

@@ -4,18 +4,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** One run of a {@code produce} command, with what it printed on each stream and its exit code. */
 record CommandRun(int exit, String out, String err) {
-    /** Runs the command {@code make} builds for the two streams, as the command line would. */
-    static CommandRun of(BiFunction<PrintStream, PrintStream, Object> make, String... args) {
+    /** Runs the command {@code make} builds, as the command line would, capturing its two streams. */
+    static CommandRun of(Supplier<Object> make, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8), e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        CommandLine cl = new CommandLine(make.apply(o, e));
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(e, true));
+        CommandLine cl = new CommandLine(make.get());
+        cl.setOut(new PrintWriter(new PrintStream(out, true, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true));
         int exit = cl.execute(args);
         return new CommandRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
