@@ -53,10 +53,17 @@ photos() { # package version pattern
 printf '%-14s %-22s %7s %-11s %s\n' source package frames size role
 # a file pattern ('*' or a ';' list) is a set of photos: each one frame of the clip, in name order
 stills() { # source dir files...
-  local source=$1 dir=$2 i; shift 2
+  local source=$1 dir=$2 i vf; shift 2
   i=$(ls "$dir/native" 2>/dev/null | wc -l)
   for f in $(printf '%s\n' "$@" | sort); do
-    ffmpeg -nostdin -loglevel error -y -i "$f" -vf format=rgb24 "$dir/native/$(printf %04d $i).png" </dev/null && i=$((i + 1)) || true
+    # a picture with an alpha channel or a palette (a stamp cut out of its photo) is laid on black: what its
+    # transparent pixels hold is leftover paint of the cut-out photo, not a background (opaque pixels keep their
+    # values); pictures without either are decoded as they are
+    vf=format=rgb24
+    case $(ffprobe -v error -select_streams v:0 -show_entries stream=pix_fmt -of csv=p=0 "$f" </dev/null) in
+      rgba | bgra | argb | abgr | ya8 | rgba64* | ya16* | pal8) vf=format=rgba,premultiply=inplace=1,format=rgb24 ;;
+    esac
+    ffmpeg -nostdin -loglevel error -y -i "$f" -vf "$vf" "$dir/native/$(printf %04d $i).png" </dev/null && i=$((i + 1)) || true
   done
   [ "$i" -gt 0 ] || { echo "fetch-footage: no picture decoded for $source"; exit 1; }
   echo $# >"$dir/.done-$source"
