@@ -214,6 +214,55 @@ public final class CopyPaste {
         return new DetectorTrainer.Sample(s.clip(), s.frame(), px, boxes);
     }
 
+    /** Pasted objects: their height, of the frame's, least and most (larger than the frame, they are clipped). */
+    static final float OBJECT_MIN = 0.5f, OBJECT_MAX = 1.25f;
+    /** An object picture is transparent where its grey is at most this: fetch-footage.sh lays stamps on black. */
+    static final int OBJECT_BLACK = 8;
+
+    private List<Cutout> objects = List.of();
+
+    /**
+     * The pictures of {@code clips} where the teacher boxed nobody, each once however often its clip is repeated: the
+     * whole frame, opaque where it is brighter than {@link #OBJECT_BLACK} (a stamp cut out of its photo and laid on black
+     * shows only the animal or thing; a photo without black is pasted whole).
+     */
+    static List<Cutout> objects(List<DetectorTrainer.Sample> samples, java.util.Collection<String> clips) {
+        int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
+        List<Cutout> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (DetectorTrainer.Sample s : samples) {
+            if (!clips.contains(s.clip()) || !s.boxes().isEmpty() || !seen.add(s.clip() + ":" + s.frame())) continue;
+            float[] alpha = new float[W * H];
+            for (int i = 0; i < alpha.length; i++) alpha[i] = (s.pixels()[i] & 0xff) > OBJECT_BLACK ? 1f : 0f;
+            out.add(new Cutout(0, 0, W, H, s.pixels(), alpha, new float[] {0, 0, W, H}));
+        }
+        return out;
+    }
+
+    /** The pictures {@link #objectScene} pastes ({@link #objects}). */
+    CopyPaste withObjects(List<Cutout> objects) {
+        this.objects = List.copyOf(objects);
+        return this;
+    }
+
+    int objects() { return objects.size(); }
+
+    /**
+     * One object picture pasted on a people-free frame, its height drawn in [{@link #OBJECT_MIN}, {@link #OBJECT_MAX}] of
+     * the frame's and its centre anywhere inside the frame; the labels stay as they were (a dog filling a phone's frame is
+     * nobody). Half of the scenes then get people pasted anywhere ({@link #anywhere}), so that a large animal or thing
+     * beside a person does not teach the student to miss the person.
+     */
+    DetectorTrainer.Sample objectScene(DetectorTrainer.Sample s, Random r) {
+        int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
+        Cutout c = objects.get(r.nextInt(objects.size())).scaled(OBJECT_MIN + (OBJECT_MAX - OBJECT_MIN) * r.nextFloat());
+        int ix = Math.round(W * r.nextFloat() - c.w() / 2f), iy = Math.round(H * r.nextFloat() - c.h() / 2f);
+        byte[] px = s.pixels().clone();
+        blend(px, c, ix, iy, (x, y) -> true);
+        DetectorTrainer.Sample out = new DetectorTrainer.Sample(s.clip(), s.frame(), px, s.boxes());
+        return r.nextBoolean() ? anywhere(out, r) : out;
+    }
+
     /** The top {@code fraction} of a cutout's box, its new lower edge faded out as the crops' edges are. */
     static Cutout upper(Cutout c, float fraction) {
         float[] b = c.box();

@@ -38,6 +38,8 @@ final class DetectorTrainCommand implements Callable<Integer> {
     @Option(names = "--paste-far", defaultValue = "0", description = "of the pastes placed alone, the fraction sent far away, shrunk (default: ${DEFAULT-VALUE})") float pasteFar;
     @Option(names = "--synthetic", defaultValue = "0", description = "synthetic crowd scenes per epoch on the plate and other cameras' empty frames (needs --paste)") int synthetic;
     @Option(names = "--pasted", defaultValue = "0", description = "scenes per epoch of people pasted at any size on other cameras' people-free frames (needs --paste)") int pasted;
+    @Option(names = "--paste-objects", split = ",", description = "clips of people-free pictures of animals and things (stamps laid on black) that --object-scenes pastes, e.g. animals,objects") List<String> pasteObjects = new java.util.ArrayList<>();
+    @Option(names = "--object-scenes", defaultValue = "0", description = "scenes per epoch of one --paste-objects picture pasted large (0.5 to 1.25 of the frame's height) on another camera's people-free frame, half of them with people pasted too (needs --paste); 0 = none (default: ${DEFAULT-VALUE})") int objectScenes;
     @Option(names = "--anchors", description = "anchors per cell across x down, e.g. 2x2") String anchors;
     @Option(names = "--blocks", description = "MBConv blocks") Integer blocks;
     @Option(names = "--expansion", description = "MBConv expansion") Integer expansion;
@@ -90,6 +92,10 @@ final class DetectorTrainCommand implements Callable<Integer> {
         if (clips == null) clips = "teacher".equals(labels) ? data.clips("train", "vtest", "tree") : List.of();
         for (String c : clipWeights.keySet())
             if (!clips.contains(c)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--clip-weight " + c + ": not one of the training clips " + clips);
+        if (objectScenes < 0 || (objectScenes > 0 && (paste <= 0 || pasteObjects.isEmpty())))
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--object-scenes is 0 (off) or N scenes with --paste and --paste-objects, not " + objectScenes);
+        for (String c : pasteObjects)
+            if (!clips.contains(c)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--paste-objects " + c + ": not one of the training clips " + clips);
         long t0 = System.nanoTime();
         DetectorTrainer.train(this);
         var o = spec.commandLine().getOut();

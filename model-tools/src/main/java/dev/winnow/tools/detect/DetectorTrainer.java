@@ -49,6 +49,8 @@ public final class DetectorTrainer {
     static final String SYNTHETIC = "synthetic";
     /** The clip name of a scene of people pasted anywhere, at any size, on another camera's people-free frame. */
     static final String PASTED = "pasted";
+    /** The clip name of a scene of one animal or thing (--paste-objects) pasted large on another camera's people-free frame. */
+    static final String OBJECT_SCENE = "object-scene";
 
     static boolean hard(Sample s) {
         if (s.boxes().size() >= CROWDED) return true;
@@ -87,7 +89,7 @@ public final class DetectorTrainer {
         // --init P: start from these weights (fine-tuning), instead of the seeded initialisation
         if (o.init != null) loadInit(net, o.init);
         if (o.initArtifact != null) loadArtifact(net, o.initArtifact);
-        List<Sample> real = train.stream().filter(s -> !s.clip().equals(SYNTHETIC) && !s.clip().equals(PASTED)).toList();
+        List<Sample> real = train.stream().filter(s -> !scene(s)).toList();
         boolean qat = o.qat == 1;
         if (qat && o.init == null && o.initArtifact == null) throw new IllegalArgumentException("--qat 1 fine-tunes trained weights: give them with --init");
         float[][] qatRanges = qat ? startQuantizationAware(net, real, o) : null;
@@ -292,9 +294,30 @@ public final class DetectorTrainer {
             System.out.printf(Locale.ROOT, "pasted scenes: %d per epoch on %d people-free frames of other cameras, from %d people (%d teacher-box crops)%n",
                     pastedScenes, empty.size(), paste.size() + paste.crops(), paste.crops());
         }
+        if (o.objectScenes > 0) addObjectScenes(o, train, paste);
         if (synthetic > 0 && backgrounds.size() > 1) System.out.printf(Locale.ROOT, "synthetic scenes on %d backgrounds (the plate and other cameras' empty frames)%n", backgrounds.size());
         if (synthetic > 0) System.out.printf(Locale.ROOT, "synthetic scenes: %d per epoch, %d-%d people pasted on the plate each%n", synthetic, CopyPaste.SCENE_MIN, CopyPaste.SCENE_MAX);
         return paste;
+    }
+
+    /** Whether a sample is a made-up scene (synthetic, pasted, object), not a camera's frame. */
+    static boolean scene(Sample s) {
+        return s.clip().equals(SYNTHETIC) || s.clip().equals(PASTED) || s.clip().equals(OBJECT_SCENE);
+    }
+
+    /**
+     * --object-scenes N with --paste-objects a,b: N scenes per epoch of one picture of those clips (animals and things,
+     * stamps laid on black) pasted large on another camera's people-free frame (not one of those clips'), half of them
+     * with people pasted too ({@link CopyPaste#objectScene}).
+     */
+    private static void addObjectScenes(DetectorTrainCommand o, List<Sample> train, CopyPaste paste) {
+        paste.withObjects(CopyPaste.objects(train, o.pasteObjects));
+        if (paste.objects() == 0) throw new IllegalArgumentException("--paste-objects " + o.pasteObjects + ": no people-free frame of those clips");
+        List<Sample> empty = train.stream().filter(s -> !s.clip().equals("vtest") && !scene(s) && !o.pasteObjects.contains(s.clip()) && s.boxes().isEmpty()).toList();
+        Random pick = new Random(o.optimiser.seed + 3);
+        for (int k = 0; k < o.objectScenes; k++) train.add(new Sample(OBJECT_SCENE, k, empty.get(pick.nextInt(empty.size())).pixels(), List.of()));
+        System.out.printf(Locale.ROOT, "object scenes: %d per epoch, one of %d pictures of %s on %d people-free frames of other cameras%n",
+                o.objectScenes, paste.objects(), String.join(",", o.pasteObjects), empty.size());
     }
 
     /** --oversample N: crowded frames and frames with small far people, the rare hard ones, N times per epoch. */
@@ -523,10 +546,11 @@ public final class DetectorTrainer {
      */
     static double[] trainOne(DetectorNet net, Sample s, long seed, int worker, float zoom, float enlarge, CopyPaste paste, LossSettings loss) {
         List<float[]> boxes = new ArrayList<>();
+        boolean real = !scene(s);
         if (s.clip().equals(SYNTHETIC)) s = paste.scene(s, new Random(~seed));
         else if (s.clip().equals(PASTED)) s = paste.anywhere(s, new Random(~seed));
+        else if (s.clip().equals(OBJECT_SCENE)) s = paste.objectScene(s, new Random(~seed));
         else if (paste != null) s = paste.apply(s, new Random(~seed));
-        boolean real = !s.clip().equals(SYNTHETIC) && !s.clip().equals(PASTED);
         float[] img = augment(s, seed, zoom, real ? enlarge : 0f, boxes);
         int W = DetectorNet.IN_W, H = DetectorNet.IN_H;
         Tape t = new Tape(worker, true);

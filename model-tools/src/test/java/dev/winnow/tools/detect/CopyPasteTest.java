@@ -211,4 +211,41 @@ class CopyPasteTest {
         }
         assertTrue(tallest > 150 && shortest < 30, "heights from " + shortest + " to " + tallest);
     }
+
+    @Test
+    void pastesObjectsLargeOnEmptyFramesWithoutBoxes() {
+        // a stamp laid on black: a bright disc of radius 100 in the middle of the frame
+        byte[] stamp = new byte[W * H];
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) if ((x - 160) * (x - 160) + (y - 120) * (y - 120) < 100 * 100) stamp[y * W + x] = (byte) 220;
+        DetectorTrainer.Sample animal = new DetectorTrainer.Sample("animals", 0, stamp, List.of());
+        DetectorTrainer.Sample boxed = frame("animals", new float[] {40, 60, 40, 100});
+        List<CopyPaste.Cutout> objects = CopyPaste.objects(List.of(animal, animal, boxed, new DetectorTrainer.Sample("ball", 0, stamp, List.of())), List.of("animals"));
+        assertEquals(1, objects.size(), "one picture, once however often its clip is repeated; not a frame with someone, not another clip");
+        assertEquals(0f, objects.get(0).alpha()[0], "the black around the stamp is transparent");
+        assertEquals(1f, objects.get(0).alpha()[120 * W + 160], "the stamp is opaque");
+
+        DetectorTrainer.Sample lone = frame("vtest", new float[] {100, 80, 14, 36});
+        CopyPaste cp = new CopyPaste(CopyPaste.cut(List.of(lone), plate()), 1f, 1).withObjects(objects);
+        DetectorTrainer.Sample empty = new DetectorTrainer.Sample(DetectorTrainer.OBJECT_SCENE, 0, plate(), List.of());
+        int withPeople = 0, smallest = Integer.MAX_VALUE, largest = 0;
+        for (int seed = 0; seed < 200; seed++) {
+            DetectorTrainer.Sample p = cp.objectScene(empty, new Random(seed));
+            int bright = 0, plate = 0;
+            for (byte v : p.pixels()) {
+                if (v == (byte) 220) bright++;
+                if (v == PLATE) plate++;
+            }
+            // the disc's centre lands inside the frame, so at least a quarter of it shows (less what a person covers)
+            assertTrue(bright > 0.2 * Math.PI * 50 * 50, "the object is pasted: " + bright + " pixels");
+            assertTrue(plate > 0, "the frame shows around it");
+            smallest = Math.min(smallest, bright);
+            largest = Math.max(largest, bright);
+            assertTrue(p.boxes().size() <= CopyPaste.ANY_MAX, "only pasted people are boxed: " + p.boxes().size());
+            if (!p.boxes().isEmpty()) withPeople++;
+        }
+        assertArrayEquals(plate(), empty.pixels(), "the source frame is left alone");
+        assertTrue(withPeople > 70 && withPeople < 130, "about half the scenes get people too: " + withPeople);
+        assertTrue(largest > 0.9 * Math.PI * 100 * 100 && smallest < 0.5 * Math.PI * 100 * 100, "sizes from " + smallest + " to " + largest + " pixels");
+    }
 }

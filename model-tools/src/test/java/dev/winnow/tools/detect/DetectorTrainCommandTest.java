@@ -52,6 +52,21 @@ class DetectorTrainCommandTest {
     }
 
     @Test
+    void objectScenesWithoutPicturesToPasteAreRefusedBeforeAnyFrameIsRead() {
+        for (String[] args : new String[][] {
+                {"--object-scenes", "100", "--paste", "0.5"},                                             // nothing to paste
+                {"--object-scenes", "100", "--paste-objects", "room"},                                    // no --paste
+                {"--object-scenes", "-1"},
+                {"--object-scenes", "100", "--paste", "0.5", "--paste-objects", "nosuchclip"}}) {        // not a training clip
+            List<String> full = new java.util.ArrayList<>(List.of("detector", "train", "--data", tmp.toString(), "--labels", "teacher", "--clips", "room"));
+            full.addAll(List.of(args));
+            CliRun.Result r = CliRun.winnow(full.toArray(String[]::new));
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.out() + r.err());
+            assertTrue(r.err().contains("--object-scenes") || r.err().contains("--paste-objects"), r.err());
+        }
+    }
+
+    @Test
     void trainingClipsComeFromTheManifest() throws Exception {
         Path manifest = tmp.resolve("sources.csv");
         Files.writeString(manifest, """
