@@ -2,7 +2,6 @@ package dev.winnow.tools.teacher;
 
 import dev.winnow.runtime.Model;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -25,10 +24,7 @@ public final class TeacherImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(from.resolve("centernet.json"))) {
-            throw new NoSuchFileException(from.resolve("centernet.json").toString(), null, "no teacher TF.js model: run scripts/teacher/fetch-model.sh");
-        }
-        TeacherModels.importTo(from, out);
+        TeacherModels.importTo(from, out);   // refuses a folder without the TF.js files, one line
         Model m = Model.load(out);   // read back: what the jobs will load
         spec.commandLine().getOut().printf("teacher import: %s (%,d bytes, input %s)%n", out, Files.size(out),
                 java.util.Arrays.toString(m.inputSpec().shape()));

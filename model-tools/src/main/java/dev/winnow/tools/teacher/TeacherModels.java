@@ -32,7 +32,7 @@ public final class TeacherModels {
     /** The artifact at {@code wnm}; the default one is imported from {@link #SOURCE} when missing. */
     public static Model load(Path wnm) throws IOException, ModelFormatException {
         if (!Files.exists(wnm) && wnm.equals(DEFAULT)) {
-            if (!Files.isDirectory(SOURCE)) {
+            if (!hasSource(SOURCE)) {
                 throw new NoSuchFileException(wnm.toString(), null, "no teacher model: run scripts/teacher/fetch-model.sh, or give --model");
             }
             importTo(SOURCE, wnm);
@@ -40,8 +40,19 @@ public final class TeacherModels {
         return Model.load(wnm);
     }
 
-    /** Imports the CenterNet TF.js model in {@code source} to {@code wnm}, written atomically. */
+    /** Whether {@code source} holds the TF.js files fetch-model.sh writes (their graph, centernet.json). */
+    private static boolean hasSource(Path source) {
+        return Files.isRegularFile(source.resolve("centernet.json"));
+    }
+
+    /**
+     * Imports the CenterNet TF.js model in {@code source} to {@code wnm}, written atomically;
+     * NoSuchFileException, one line, when {@code source} does not hold it.
+     */
     public static void importTo(Path source, Path wnm) throws IOException {
+        if (!hasSource(source)) {
+            throw new NoSuchFileException(source.resolve("centernet.json").toString(), null, "no teacher TF.js model: run scripts/teacher/fetch-model.sh");
+        }
         TfjsImporter.Result r = TfjsImporter.translate(TfjsModel.read(source), new TfjsImporter.Options()
                 .name("centernet-teacher").outputs(List.of(DETECTIONS))
                 .preprocess("fit", "letterbox")
