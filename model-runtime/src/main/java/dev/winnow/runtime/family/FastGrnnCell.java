@@ -151,11 +151,9 @@ public final class FastGrnnCell {
             project(w1, wT, w2T, wRank, input, x, xOff, s, pre, tmp, false);
             project(u1, uT, u2T, uRank, hidden, h, hOff, s, pre, tmp, true);
         }
-        if (vectorGates) {
-            FastGrnnSimd.gates(s, pre, bg, bh, zeta, nu, h, hOff, hidden, s, tmp + Math.max(wRank, uRank));
-            return;
-        }
-        gates(s, pre, h, hOff, tmp + Math.max(wRank, uRank));
+        final int g = tmp + Math.max(wRank, uRank);   // the gates' 2·hidden floats
+        if (vectorGates) FastGrnnSimd.gates(s, pre, bg, bh, zeta, nu, h, hOff, hidden, s, g);
+        else gates(s, pre, h, hOff, g);
     }
 
     /**

@@ -74,7 +74,7 @@ public final class FastGrnnSimd {
     }
 
     /** a[off..off+n) = {@link FastMath#tanhRational}(a[..]) in place, lane by lane, the rest by the scalar code. */
-    public static void tanhInPlace(float[] a, int off, int n) {
+    private static void tanhInPlace(float[] a, int off, int n) {
         int v = S.loopBound(n), i = 0;
         for (; i < v; i += L) {
             FloatVector y = FloatVector.fromArray(S, a, off + i).min(9f).max(-9f).mul(0.5f), y2 = y.mul(y);
