@@ -60,8 +60,8 @@ public final class CentralCascade {
      * and skip them; an offset fixed here cannot race. A partition added later is read from its start.
      */
     @SuppressWarnings("deprecation") // the connector 5.0.0-2.2 takes only Kafka's deprecated OffsetResetStrategy
-    static OffsetsInitializer answersStart(String bootstrap, String topic) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "default.api.timeout.ms", "30000", "request.timeout.ms", "30000"))) {
+    static OffsetsInitializer answersStart(Admin admin, String bootstrap, String topic) {
+        try {
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (TopicPartitionInfo p : d.partitions()) latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
@@ -80,9 +80,13 @@ public final class CentralCascade {
 
     public static DataStream<ScoredFrame> resolve(StreamExecutionEnvironment env, DataStream<ScoredFrame> scored, String bootstrap, String group,
                                                   CentralTeacherOptions o, Duration sendTimeout, FeedStop stop) {
-        KafkaOptions.ensureTopics(bootstrap, Duration.ofSeconds(60), 0, o.topic(), o.answersTopic());
+        OffsetsInitializer answersStart;
+        try (Admin admin = KafkaOptions.admin(bootstrap, Duration.ofSeconds(60))) {   // one client for both start-up calls
+            KafkaOptions.ensureTopics(admin, bootstrap, Duration.ofSeconds(60), 0, o.topic(), o.answersTopic());
+            answersStart = answersStart(admin, bootstrap, o.answersTopic());
+        }
         Source<Verdict, ?, ?> source = WinnowKafka.verdictSource(bootstrap, o.answersTopic(), group + "-teacher-answers")
-                .setStartingOffsets(answersStart(bootstrap, o.answersTopic())).build();
+                .setStartingOffsets(answersStart).build();
         // a bounded replay ends: the answers are read for one timeout (and a second) after the frames' source ended
         if (stop != null) source = stop.end(source, o.timeout().plusSeconds(1));
         DataStream<Verdict> answers = env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka " + o.answersTopic()).uid("teacher-answers");

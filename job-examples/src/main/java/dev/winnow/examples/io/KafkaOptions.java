@@ -91,9 +91,22 @@ public final class KafkaOptions {
      * {@code timeout}, or it refused.
      */
     public static void ensureTopics(String bootstrap, Duration timeout, int partitions, String... topics) {
+        try (Admin admin = admin(bootstrap, timeout)) {
+            ensureTopics(admin, bootstrap, timeout, partitions, topics);
+        }
+    }
+
+    /** An admin client whose calls give up after {@code timeout}, each request after at most 10 s of it. */
+    public static Admin admin(String bootstrap, Duration timeout) {
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(ms, 10_000)))) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(ms, 10_000)));
+    }
+
+    /** {@link #ensureTopics(String, Duration, int, String...)} through a client the caller holds (and closes). */
+    public static void ensureTopics(Admin admin, String bootstrap, Duration timeout, int partitions, String... topics) {
+        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        try {
             Set<String> have = admin.listTopics().names().get(ms + 1_000L, TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String t : topics) {
