@@ -21,6 +21,14 @@ public final class Q15FastGrnnCell {
     static final int H_FRAC = 14;
     private static final int LUT_FRAC = 4; // table step 1/16 over [-8, 8]
     private static final short[] SIGMOID = sigmoidTable();
+    /** Where the smooth σ saturates, in Q11: ±8. */
+    private static final int SAT = 8 << PRE_FRAC;
+    /**
+     * The smooth σ of every Q11 value in [−8, 8], interpolated once here ({@link #interpolated}): a gate
+     * is then a clamp and one load (the vector gates: one gather) instead of two loads, a multiply and
+     * branches. 128 KB of ints, shared by every cell and never written.
+     */
+    private static final int[] SIGMOID_Q11 = new int[2 * SAT + 1];
 
     private final int input, hidden, inFrac;
     private final Gates gates;
@@ -35,12 +43,11 @@ public final class Q15FastGrnnCell {
     private final long[] wCols, uCols;
     private final boolean batchGates;
     private final int[] bgRep, bhRep;   // the biases repeated to a multiple of hidden and of the batch gates' lanes
-    /** {@link #SIGMOID} as ints with its last entry repeated (the vector path gathers idx and idx + 1), and σ at and past 8 (both paths). */
-    private static final int[] SIGMOID_INT = new int[258];
+    /** σ at and past 8 in Q15: 1 << 15 where the table's last entry saturates a short. */
     private static final int SIGMOID_TOP;
     static {
-        for (int i = 0; i < 258; i++) SIGMOID_INT[i] = SIGMOID[Math.min(i, 256)];
         SIGMOID_TOP = SIGMOID[256] == Short.MAX_VALUE ? 1 << 15 : SIGMOID[256];
+        for (int i = 0; i <= 2 * SAT; i++) SIGMOID_Q11[i] = interpolated(i - SAT);
     }
 
     public Q15FastGrnnCell(FastGrnnCell.Weights f, int inFrac, Gates gates) {
@@ -162,6 +169,16 @@ public final class Q15FastGrnnCell {
             long v = ((long) pre << (15 - PRE_FRAC)) / 2 + (1 << 14);
             return (int) Math.max(0, Math.min(1 << 15, v)) ;
         }
+        return smooth(pre);
+    }
+
+    /** The smooth σ from the full table: bit for bit {@link #interpolated}. */
+    private static int smooth(int pre) {
+        return SIGMOID_Q11[Math.max(-SAT, Math.min(SAT, pre)) + SAT];
+    }
+
+    /** The smooth σ of a Q11 value from the 257-point table, interpolated linearly: the definition. */
+    static int interpolated(int pre) {
         // position in the table in Q(PRE_FRAC): (pre + 8) * 16
         long pos = ((long) pre + (8L << PRE_FRAC)) << LUT_FRAC; // Q11 units of table steps
         if (pos <= 0) return SIGMOID[0];
@@ -210,7 +227,7 @@ public final class Q15FastGrnnCell {
     private void finishStep(short[] h, int hOff, int[] s, int sOff) {
         recurrent(s, sOff, h, hOff, s, sOff);
         if (vectorGates) {
-            Q15GrnnSimd.gates(s, sOff, bgRep, bhRep, bgRep.length, SIGMOID_INT, SIGMOID_TOP, zeta, nu, h, hOff, hidden, s, gateScratch(sOff));
+            Q15GrnnSimd.gates(s, sOff, bgRep, bhRep, bgRep.length, SIGMOID_Q11, zeta, nu, h, hOff, hidden, s, gateScratch(sOff));
             return;
         }
         scalarGates(s, sOff, h, hOff);
@@ -226,7 +243,7 @@ public final class Q15FastGrnnCell {
         for (int b = 0; b < batch; b++) recurrent(pre, preOff + b * hidden, h, hOff + b * hidden, s, sOff);
         int n = batch * hidden;
         if (batchGates && n % Q15GrnnSimd.gateLanes() == 0) {
-            Q15GrnnSimd.gates(pre, preOff, bgRep, bhRep, bgRep.length, SIGMOID_INT, SIGMOID_TOP, zeta, nu, h, hOff, n, s, gateScratch(sOff));
+            Q15GrnnSimd.gates(pre, preOff, bgRep, bhRep, bgRep.length, SIGMOID_Q11, zeta, nu, h, hOff, n, s, gateScratch(sOff));
             return;
         }
         for (int b = 0; b < batch; b++) scalarGates(pre, preOff + b * hidden, h, hOff + b * hidden);

@@ -31,6 +31,17 @@ class Q15FastGrnnTest {
     }
 
     @Test
+    void theFullSmoothTableIsTheInterpolatedTableAtEveryQ11Value() {
+        // every Q11 pre-activation the clamp maps, and past it on both sides (the saturated ends)
+        for (int pre = -20000; pre <= 20000; pre++) {
+            assertEquals(Q15FastGrnnCell.interpolated(pre), Q15FastGrnnCell.sigmoidQ15(pre, Q15FastGrnnCell.Gates.SMOOTH), "pre " + pre);
+        }
+        for (int pre : new int[] {Integer.MIN_VALUE / 2, -1 << 20, 1 << 20, Integer.MAX_VALUE / 2}) {
+            assertEquals(Q15FastGrnnCell.interpolated(pre), Q15FastGrnnCell.sigmoidQ15(pre, Q15FastGrnnCell.Gates.SMOOTH), "pre " + pre);
+        }
+    }
+
+    @Test
     void uspsInQ15ClassifiesAllTenExamples() throws Exception {
         KnownAnswers k = new KnownAnswers("fastgrnn_lr_usps_float.json");
         FastGrnnCell cell = new FastGrnnCell(16, 32, null, k.floats("USPS_W1"), k.floats("USPS_W2"), null, k.floats("USPS_U1"),

@@ -72,9 +72,9 @@ public final class Q15GrnnSimd {
         return BL;
     }
 
-    /** Int scratch {@link #gates} needs: the two gates' pre-activations and the gather indices. */
+    /** Int scratch {@link #gates} needs: the two gates' gather indices. */
     public static int gateScratchInts() {
-        return 3 * BL;
+        return 2 * BL;
     }
 
     /**
@@ -83,46 +83,37 @@ public final class Q15GrnnSimd {
      * states (Q14) updated in place: z = σ(pre + bg), c = tanh(pre + bh) = 2σ(2(pre + bh)) − 1,
      * h = z·h + (ζ(1 − z) + ν)·c. Unit i takes the biases at {@code i % reps} of {@code bg} and
      * {@code bh}, which hold the cell's biases repeated to {@code reps} entries, a multiple of both the
-     * hidden size and the lanes. {@code sigmoid} is the Q15 table over [−8, 8] in steps of 1/16 with one
-     * repeated entry past its end; {@code top} is σ's value at and beyond 8. The gate ζ(1 − z) + ν lies
-     * between ν and ζ + ν, so max(|ν|, |ζ + ν|) ≤ 65534 keeps the update within 32 bits. On the
+     * hidden size and the lanes. {@code sigmoid} is σ in Q15 of every Q11 value in [−8, 8], from
+     * index 0 for −8 (the cell's full table), so a gate is a clamp and one gather. The gate ζ(1 − z) + ν
+     * lies between ν and ζ + ν, so max(|ν|, |ζ + ν|) ≤ 65534 keeps the update within 32 bits. On the
      * preferred int shape, the one every int kernel uses: on JDK 17 a second int shape in the JVM made
-     * C2 box the vectors of both.
+     * C2 box the vectors of both. The constants are vectors made once, before the loop.
      */
-    public static void gates(int[] pre, int preOff, int[] bg, int[] bh, int reps, int[] sigmoid, int top, int zeta, int nu,
+    public static void gates(int[] pre, int preOff, int[] bg, int[] bh, int reps, int[] sigmoid, int zeta, int nu,
                              short[] h, int hOff, int n, int[] idx, int idxOff) {
-        // the two sigmoids go through int scratch, not vector arguments and results: a vector that crosses a call
-        // C2 did not inline is boxed
-        final int zAt = idxOff + BL, cAt = idxOff + 2 * BL;
+        final int sat = 8 << PRE_FRAC;
+        final IntVector lo = IntVector.broadcast(BI, -sat), hi = IntVector.broadcast(BI, sat);
+        final IntVector one = IntVector.broadcast(BI, 1 << 15), halfQ15 = IntVector.broadcast(BI, 1 << 14);
+        final IntVector zetaV = IntVector.broadcast(BI, zeta), nuV = IntVector.broadcast(BI, nu);
+        final IntVector s15 = IntVector.broadcast(BI, 15), s16 = IntVector.broadcast(BI, 16), s1 = IntVector.broadcast(BI, 1);
+        final IntVector min = IntVector.broadcast(BI, Short.MIN_VALUE), max = IntVector.broadcast(BI, Short.MAX_VALUE);
+        final int zAt = idxOff, cAt = idxOff + BL;
         for (int i = 0; i < n; i += BL) {
             int b = i % reps;
             IntVector p = IntVector.fromArray(BI, pre, preOff + i);
-            p.add(IntVector.fromArray(BI, bg, b)).intoArray(idx, zAt);
-            p.add(IntVector.fromArray(BI, bh, b)).mul(2).intoArray(idx, cAt);
-            sigmoid(idx, zAt, sigmoid, top, idx, idxOff);
-            sigmoid(idx, cAt, sigmoid, top, idx, idxOff);
-            IntVector z = IntVector.fromArray(BI, idx, zAt);
-            IntVector c = IntVector.fromArray(BI, idx, cAt).mul(2).sub(1 << 15);
+            // the gather's indices go through int scratch: a vector that crosses a call C2 did not inline is boxed
+            p.add(IntVector.fromArray(BI, bg, b)).max(lo).min(hi).add(hi).intoArray(idx, zAt);
+            p.add(IntVector.fromArray(BI, bh, b)).lanewise(VectorOperators.LSHL, s1).max(lo).min(hi).add(hi).intoArray(idx, cAt);
+            IntVector z = IntVector.fromArray(BI, sigmoid, 0, idx, zAt);
+            IntVector c = IntVector.fromArray(BI, sigmoid, 0, idx, cAt).lanewise(VectorOperators.LSHL, s1).sub(one);
             IntVector hv = (IntVector) ShortVector.fromArray(BS, h, hOff + i).convertShape(VectorOperators.S2I, BI, 0);
             IntVector keep = z.mul(hv);                                                        // Q15 · Q14 = Q29
-            IntVector gate = z.neg().add(1 << 15).mul(zeta).add(1 << 14).lanewise(VectorOperators.ASHR, 15).add(nu); // Q15
+            IntVector gate = one.sub(z).mul(zetaV).add(halfQ15).lanewise(VectorOperators.ASHR, s15).add(nuV); // Q15
             IntVector update = gate.mul(c);                                                    // Q30
-            IntVector next = keep.add(1 << 14).lanewise(VectorOperators.ASHR, 15)
-                    .add(update.add(1 << 15).lanewise(VectorOperators.ASHR, 16))
-                    .max(Short.MIN_VALUE).min(Short.MAX_VALUE);
+            IntVector next = keep.add(halfQ15).lanewise(VectorOperators.ASHR, s15)
+                    .add(update.add(one).lanewise(VectorOperators.ASHR, s16))
+                    .max(min).min(max);
             ((ShortVector) next.convertShape(VectorOperators.I2S, BS, 0)).intoArray(h, hOff + i);
         }
-    }
-
-    /** σ in Q15 of the Q11 values at v[vOff..], in place: the table interpolated linearly, as the scalar cell does. */
-    private static void sigmoid(int[] v, int vOff, int[] table, int top, int[] idx, int idxOff) {
-        IntVector x = IntVector.fromArray(BI, v, vOff);
-        IntVector pos = x.max(-(8 << PRE_FRAC)).min(8 << PRE_FRAC).add(8 << PRE_FRAC).lanewise(VectorOperators.LSHL, 4);
-        IntVector frac = pos.and((1 << PRE_FRAC) - 1);
-        pos.lanewise(VectorOperators.ASHR, PRE_FRAC).intoArray(idx, idxOff);
-        IntVector lo = IntVector.fromArray(BI, table, 0, idx, idxOff);
-        IntVector hi = IntVector.fromArray(BI, table, 1, idx, idxOff);
-        IntVector r = hi.sub(lo).mul(frac).add(1 << (PRE_FRAC - 1)).lanewise(VectorOperators.ASHR, PRE_FRAC).add(lo);
-        r.blend(top, x.compare(VectorOperators.GE, 8 << PRE_FRAC)).intoArray(v, vOff);
     }
 }
