@@ -42,9 +42,9 @@ public final class Int8RnnPoolLayer {
     public int outW() { return gridW + (padOutput ? 1 : 0); }
     public int outC() { return 4 * rnn2.hidden(); }
 
-    /** Shorts of scratch: one pixel in Q12, RNN1's row and column states, and RNN2's four states. */
+    /** Shorts of scratch: a patch's pixels in Q12, RNN1's row and column states, and RNN2's four states. */
     public int scratchShorts() {
-        return channels + rnn1.hidden() * (rows + cols) + outC();
+        return rows * cols * channels + rnn1.hidden() * (rows + cols) + outC();
     }
 
     /**
@@ -68,7 +68,7 @@ public final class Int8RnnPoolLayer {
      */
     public void run(byte[] in, int inOff, byte[] out, int outOff, short[] s, int sOff, int[] is, int isOff) {
         final int h1 = rnn1.hidden(), h2 = rnn2.hidden(), oc = outC(), ow = outW(), seq1 = rows + cols;
-        final int pixel = sOff, sums = sOff + channels, res = sums + seq1 * h1;
+        final int pixels = sOff, sums = sOff + rows * cols * channels, res = sums + seq1 * h1;
         // RNN1 reads each pixel of a patch twice (its row pass and its column pass): W x is computed once per pixel
         final int wx = isOff + cellInts(), pre = wx + rows * cols * h1, w2x = pre + Math.max(seq1 * h1, 4 * h2);
         for (int i = 0; i < gridH; i++) {
@@ -76,11 +76,11 @@ public final class Int8RnnPoolLayer {
                 int base = inOff + (i * stride * inW + j * stride) * channels;
                 for (int r = 0; r < rows; r++) {
                     for (int c = 0; c < cols; c++) {
-                        int src = base + (r * inW + c) * channels;
-                        for (int k = 0; k < channels; k++) s[pixel + k] = toQ12[in[src + k] + 128];
-                        rnn1.projectInput(s, pixel, is, wx + (r * cols + c) * h1, is, isOff);
+                        int src = base + (r * inW + c) * channels, dst = pixels + (r * cols + c) * channels;
+                        for (int k = 0; k < channels; k++) s[dst + k] = toQ12[in[src + k] + 128];
                     }
                 }
+                rnn1.projectInputs(s, pixels, channels, rows * cols, is, wx, is, isOff);
                 summaries(is, wx, pre, s, sums, is, isOff);
                 // RNN2 reads each summary twice (forward and backward)
                 for (int k = 0; k < seq1; k++) rnn2.projectInput(s, sums + k * h1, is, w2x + k * h2, is, isOff);

@@ -217,6 +217,19 @@ public final class Q15FastGrnnCell {
         project(w1, w1Frac, w2, w2Frac, wRank, input, x, xOff, inFrac, dst, dstOff, s, sOff + hidden, false);
     }
 
+    /**
+     * {@link #projectInput} of {@code count} inputs, input k at {@code x[xOff + k·xStride ..]} and its
+     * projection at {@code dst[dstOff + k·hidden ..]}: on the vector path several inputs share each
+     * weight column's load (RNNPool's pixels of a patch).
+     */
+    public void projectInputs(short[] x, int xOff, int xStride, int count, int[] dst, int dstOff, int[] s, int sOff) {
+        if (vectorProducts) {
+            Q15GrnnSimd.projectBatch(wCols, hidden, input, x, xOff, xStride, count, w1Frac + inFrac - PRE_FRAC, dst, dstOff, false, s, productScratch(sOff));
+            return;
+        }
+        for (int k = 0; k < count; k++) projectInput(x, xOff + k * xStride, dst, dstOff + k * hidden, s, sOff);
+    }
+
     /** {@link #step} on an input already projected by {@link #projectInput}: the same state, bit for bit. */
     public void stepProjected(int[] wx, int wxOff, short[] h, int hOff, int[] s, int sOff) {
         System.arraycopy(wx, wxOff, s, sOff, hidden);
@@ -240,7 +253,11 @@ public final class Q15FastGrnnCell {
      * small hidden size still fills the lanes (RNNPool's eight row and column passes of a patch).
      */
     public void stepBatch(int[] pre, int preOff, short[] h, int hOff, int batch, int[] s, int sOff) {
-        for (int b = 0; b < batch; b++) recurrent(pre, preOff + b * hidden, h, hOff + b * hidden, s, sOff);
+        if (vectorProducts) {
+            Q15GrnnSimd.projectBatch(uCols, hidden, hidden, h, hOff, hidden, batch, u1Frac + H_FRAC - PRE_FRAC, pre, preOff, true, s, productScratch(sOff));
+        } else {
+            for (int b = 0; b < batch; b++) recurrent(pre, preOff + b * hidden, h, hOff + b * hidden, s, sOff);
+        }
         int n = batch * hidden;
         if (batchGates && n % Q15GrnnSimd.gateLanes() == 0) {
             Q15GrnnSimd.gates(pre, preOff, bgRep, bhRep, bgRep.length, SIGMOID_Q11, zeta, nu, h, hOff, n, s, gateScratch(sOff));

@@ -57,6 +57,47 @@ public final class Q15GrnnSimd {
     }
 
     /**
+     * {@link #project} of {@code batch} vectors at once, vector b at {@code v[vOff + b·vStride ..]} and its
+     * sums at {@code dst[dstOff + b·hidden ..]}, for a matrix of exactly one vector's rows
+     * ({@code hidden == } the long lanes; else each vector alone): four sequences share each column's
+     * load and keep four accumulators in registers, and one call replaces a call per sequence.
+     */
+    public static void projectBatch(long[] m, int hidden, int n, short[] v, int vOff, int vStride, int batch, int shift,
+                                    int[] dst, int dstOff, boolean accumulate, int[] tmp, int tmpOff) {
+        int b = 0;
+        if (hidden == LL) {
+            final long half = shift > 0 ? 1L << (shift - 1) : 0;
+            final int right = Math.max(shift, 0), left = Math.max(-shift, 0);
+            for (; b + 4 <= batch; b += 4) {
+                int v0 = vOff + b * vStride;
+                LongVector a0 = LongVector.zero(LS), a1 = a0, a2 = a0, a3 = a0;
+                for (int c = 0; c < n; c++) {
+                    LongVector col = LongVector.fromArray(LS, m, c * LL);
+                    a0 = col.mul(v[v0 + c]).add(a0);
+                    a1 = col.mul(v[v0 + vStride + c]).add(a1);
+                    a2 = col.mul(v[v0 + 2 * vStride + c]).add(a2);
+                    a3 = col.mul(v[v0 + 3 * vStride + c]).add(a3);
+                }
+                finish(a0, half, right, left, dst, dstOff + b * LL, accumulate, tmp, tmpOff);
+                finish(a1, half, right, left, dst, dstOff + (b + 1) * LL, accumulate, tmp, tmpOff);
+                finish(a2, half, right, left, dst, dstOff + (b + 2) * LL, accumulate, tmp, tmpOff);
+                finish(a3, half, right, left, dst, dstOff + (b + 3) * LL, accumulate, tmp, tmpOff);
+            }
+        }
+        for (; b < batch; b++) project(m, hidden, n, v, vOff + b * vStride, shift, dst, dstOff + b * hidden, accumulate, tmp, tmpOff);
+    }
+
+    /** One accumulator's LL sums rounded, shifted and written (or added) to {@code dst[dstOff ..]}, as {@link #project} does. */
+    private static void finish(LongVector acc, long half, int right, int left, int[] dst, int dstOff, boolean accumulate, int[] tmp, int tmpOff) {
+        acc.add(half).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left).reinterpretAsInts().intoArray(tmp, tmpOff);
+        if (accumulate) {
+            for (int j = 0; j < LL; j++) dst[dstOff + j] += tmp[tmpOff + 2 * j];
+        } else {
+            for (int j = 0; j < LL; j++) dst[dstOff + j] = tmp[tmpOff + 2 * j];
+        }
+    }
+
+    /**
      * Rows g.. of the product, rounded and shifted, stored as the int reinterpretation of their long
      * lanes. No narrowing conversion: on JDK 17 one to an int vector of another shape made C2 box every
      * int kernel's vectors in the JVM, and one to the preferred shape ran on the slow fallback.
