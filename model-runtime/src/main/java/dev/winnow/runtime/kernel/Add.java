@@ -1,5 +1,6 @@
 package dev.winnow.runtime.kernel;
 
+import dev.winnow.runtime.kernel.simd.RequantizeRunSimd;
 import dev.winnow.runtime.quant.FixedPoint;
 import dev.winnow.runtime.quant.QuantParams;
 
@@ -17,9 +18,19 @@ public final class Add {
      */
     public static final class Int8 {
         private static final int LEFT_SHIFT = 20;
+        /** Elements per chunk of the vector path. */
+        private static final int CHUNK = 64;
         private final int aZp, bZp, outZp, aMul, aShift, bMul, bShift, outMul, outShift, qmin, qmax;
 
+        private final boolean vectorRequantization;
+
         public Int8(QuantParams a, QuantParams b, QuantParams out, Activation act) {
+            this(a, b, out, act, VectorSupport.vectorRequantization());
+        }
+
+        /** {@code vectorRequantization}: the chunked path on vectors, whatever the JDK (the tests run both). */
+        public Int8(QuantParams a, QuantParams b, QuantParams out, Activation act, boolean vectorRequantization) {
+            this.vectorRequantization = vectorRequantization && VectorSupport.modulepresent() && RequantizeRunSimd.usable();
             double twiceMax = 2.0 * Math.max(a.scale(), b.scale());
             FixedPoint.Multiplier am = FixedPoint.quantizeMultiplier(a.scale() / twiceMax);
             FixedPoint.Multiplier bm = FixedPoint.quantizeMultiplier(b.scale() / twiceMax);
@@ -35,6 +46,40 @@ public final class Add {
             this.outShift = om.shift();
             this.qmin = act.qmin(out);
             this.qmax = act.qmax(out);
+        }
+
+        /**
+         * Ints of scratch {@link #run(int, byte[], int, byte[], int, byte[], int, int[], int)} needs: two
+         * chunks of widened inputs, or none where the elements run one at a time (no Vector API module).
+         */
+        public int scratchInts() {
+            return vectorRequantization ? 2 * CHUNK : 0;
+        }
+
+        /**
+         * {@link #run(int, byte[], int, byte[], int, byte[], int)}, bit for bit, in chunks: each input widened
+         * into the scratch, both rescaled, summed and requantized on vectors ({@link RequantizeRunSimd},
+         * whose constants are the same for every element here); a tail shorter than a vector runs alone.
+         */
+        public void run(int n, byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, int[] s, int sOff) {
+            if (!vectorRequantization) {
+                run(n, a, aOff, b, bOff, out, outOff);
+                return;
+            }
+            final int x = sOff, y = sOff + CHUNK;
+            for (int base = 0; base < n; base += CHUNK) {
+                final int m = Math.min(CHUNK, n - base), ai = aOff + base, bi = bOff + base;
+                for (int k = 0; k < m; k++) {
+                    s[x + k] = (a[ai + k] - aZp) << LEFT_SHIFT;
+                    s[y + k] = (b[bi + k] - bZp) << LEFT_SHIFT;
+                }
+                int done = RequantizeRunSimd.apply(s, x, m, aMul, aShift, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                RequantizeRunSimd.apply(s, y, m, bMul, bShift, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                for (int k = 0; k < done; k++) s[x + k] += s[y + k];
+                RequantizeRunSimd.apply(s, x, done, outMul, outShift, outZp, qmin, qmax);
+                for (int k = 0; k < done; k++) out[outOff + base + k] = (byte) s[x + k];
+                if (done < m) run(m - done, a, ai + done, b, bi + done, out, outOff + base + done);
+            }
         }
 
         public void run(int n, byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff) {

@@ -3,6 +3,7 @@ package dev.winnow.runtime.kernel;
 import dev.winnow.runtime.kernel.base.ConvGeometry;
 import dev.winnow.runtime.kernel.base.Requantizer;
 import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
+import dev.winnow.runtime.kernel.simd.RequantizeRunSimd;
 import dev.winnow.runtime.quant.QuantParams;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,10 +58,17 @@ public abstract sealed class Conv2dInt8 implements KernelDispatch.Variant<byte[]
      */
     public static Conv2dInt8 prepare(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
                                      boolean vector) {
+        return prepare(g, filterOhwi, filterScales, bias, in, out, act, vector, vector && VectorSupport.vectorRequantization());
+    }
+
+    /** {@link #prepare(ConvGeometry, byte[], float[], int[], QuantParams, QuantParams, Activation, boolean)} with the requantization chosen too (the tests run both). */
+    public static Conv2dInt8 prepare(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
+                                     boolean vector, boolean vectorRequantization) {
         vector &= VectorSupport.modulepresent();
-        if (Conv2dInt8ByRows.fits(g)) return new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, vector);
+        vectorRequantization &= vector;
+        if (Conv2dInt8ByRows.fits(g)) return new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, vector, vectorRequantization);
         if (!Conv2dInt8Packed.fits(g, bias)) return new Conv2dInt8Reference(g, filterOhwi, filterScales, bias, in, out, act);
-        if (vector && ConvInt8Simd.fits(g.outC())) return new Conv2dInt8Interior4(g, filterOhwi, filterScales, bias, in, out, act);
+        if (vector && ConvInt8Simd.fits(g.outC())) return new Conv2dInt8Interior4(g, filterOhwi, filterScales, bias, in, out, act, vectorRequantization);
         return new Conv2dInt8Packed(g, filterOhwi, filterScales, bias, in, out, act);
     }
 
@@ -113,8 +121,24 @@ public abstract sealed class Conv2dInt8 implements KernelDispatch.Variant<byte[]
 
     private static final int[] NO_SCRATCH = new int[0];
 
+    /** The per-channel requantization, for kernels that run it on vectors. */
+    final Requantizer requantizer() {
+        return requantizer;
+    }
+
     /** An int32 accumulator of output channel {@code oc} as the output's int8. */
     final byte requantize(int acc, int oc) {
         return requantizer.apply(acc, oc);
+    }
+
+    /**
+     * The first {@code n} accumulators at {@code s[off ..]}, all of output channel {@code oc}, requantized
+     * in place (each then holds its int8 value as an int): whole vectors on the Vector API, the rest one
+     * at a time. Only with the module present.
+     */
+    final void requantizeRun(int[] s, int off, int n, int oc) {
+        Requantizer r = requantizer;
+        int k = RequantizeRunSimd.usable() ? RequantizeRunSimd.apply(s, off, n, r.multiplier(oc), r.shift(oc), r.outZeroPoint(), r.qmin(), r.qmax()) : 0;
+        for (; k < n; k++) s[off + k] = r.apply(s[off + k], oc);
     }
 }

@@ -14,12 +14,19 @@ import dev.winnow.runtime.quant.QuantParams;
 final class Conv2dInt8ByRows extends Conv2dInt8 {
     @Override public String name() { return vector ? "int8-rows-vector" : "int8-rows"; }
 
-    private final boolean vector;
+    private final boolean vector, vectorRequantization;
 
     Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector) {
+        this(g, filterOhwi, filterScales, bias, in, out, act, vector, vector && VectorSupport.vectorRequantization());
+    }
+
+    /** {@code vectorRequantization}: each output row of a channel requantized on vectors ({@code RequantizeRunSimd}), whatever the JDK. */
+    Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector,
+                     boolean vectorRequantization) {
         super(g, filterOhwi, filterScales, bias, in, out, act);
         if (!fits(g)) throw new IllegalArgumentException("the by-rows kernel takes one input channel and output rows of at least 16");
         this.vector = vector;
+        this.vectorRequantization = vectorRequantization && VectorSupport.modulepresent();
     }
 
     /** One input channel and rows wide enough for a row to be worth a multiply-add of its own. */
@@ -55,7 +62,12 @@ final class Conv2dInt8ByRows extends Conv2dInt8 {
                         rowMultiplyAdd(s, acc, src, w[(oc * kH + kh) * kW + kw], outW);
                     }
                 }
-                for (int ow = 0; ow < outW; ow++) out[o + ow * outC + oc] = requantize(s[acc + ow], oc);
+                if (vectorRequantization) {
+                    requantizeRun(s, acc, outW, oc);
+                    for (int ow = 0; ow < outW; ow++) out[o + ow * outC + oc] = (byte) s[acc + ow];
+                } else {
+                    for (int ow = 0; ow < outW; ow++) out[o + ow * outC + oc] = requantize(s[acc + ow], oc);
+                }
             }
         }
     }

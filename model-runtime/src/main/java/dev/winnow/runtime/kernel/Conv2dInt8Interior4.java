@@ -2,6 +2,7 @@ package dev.winnow.runtime.kernel;
 
 import dev.winnow.runtime.kernel.base.ConvGeometry;
 import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
+import dev.winnow.runtime.kernel.simd.RequantizePixelsSimd;
 import dev.winnow.runtime.quant.QuantParams;
 
 /**
@@ -14,8 +15,15 @@ final class Conv2dInt8Interior4 extends Conv2dInt8Packed {
 
     private final int[] wHwio;     // the filter widened to int, HWIO
     private final int[] taps;      // input offset of each filter tap from the window's first value
+    private final RequantizePixelsSimd rq; // the four pixels' requantization on vectors, when the channels fill them
 
     Conv2dInt8Interior4(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
+        this(g, filterOhwi, filterScales, bias, in, out, act, VectorSupport.vectorRequantization());
+    }
+
+    /** {@code vectorRequantization}: the four pixels requantized on vectors where the channels fill them, whatever the JDK. */
+    Conv2dInt8Interior4(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
+                        boolean vectorRequantization) {
         super(g, filterOhwi, filterScales, bias, in, out, act);
         int per = g.kH() * g.kW() * g.inC();
         this.taps = new int[per];
@@ -24,6 +32,7 @@ final class Conv2dInt8Interior4 extends Conv2dInt8Packed {
                 for (int ic = 0; ic < g.inC(); ic++) taps[t++] = (kh * g.inW() + kw) * g.inC() + ic;
         this.wHwio = new int[w.length];
         for (int oc = 0; oc < g.outC(); oc++) for (int i = 0; i < per; i++) wHwio[i * g.outC() + oc] = w[oc * per + i];
+        this.rq = vectorRequantization && RequantizePixelsSimd.fits(g.outC()) ? new RequantizePixelsSimd(requantizer()) : null;
     }
 
     /** One receptive field, or four pixels' accumulators. */
@@ -45,7 +54,12 @@ final class Conv2dInt8Interior4 extends Conv2dInt8Packed {
                     }
                     ConvInt8Simd.interior4(wHwio, bias, outC, inZp, in, inOff + (ih0 * inW + iw0) * inC, sw * inC, taps, s, sOff);
                     int o = outOff + (oh * outW + ow) * outC;
-                    for (int p = 0, k = 0; p < 4; p++) for (int oc = 0; oc < outC; oc++, k++) out[o + k] = requantize(s[sOff + k], oc);
+                    if (rq != null) {
+                        rq.apply(s, sOff, 4);
+                        for (int k = 0; k < 4 * outC; k++) out[o + k] = (byte) s[sOff + k];
+                    } else {
+                        for (int p = 0, k = 0; p < 4; p++) for (int oc = 0; oc < outC; oc++, k++) out[o + k] = requantize(s[sOff + k], oc);
+                    }
                 }
             }
             for (; ow < outW; ow++) pixel(in, inOff, out, outOff, oh, ow, s, sOff);

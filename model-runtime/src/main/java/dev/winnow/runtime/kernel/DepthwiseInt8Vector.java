@@ -3,24 +3,28 @@ package dev.winnow.runtime.kernel;
 import dev.winnow.runtime.kernel.base.ConvGeometry;
 import dev.winnow.runtime.kernel.base.DepthwiseTaps;
 import dev.winnow.runtime.kernel.simd.DepthwiseInt8Simd;
+import dev.winnow.runtime.kernel.simd.RequantizePixelsSimd;
 import dev.winnow.runtime.kernel.simd.RequantizeSimd;
 import dev.winnow.runtime.quant.QuantParams;
 
 /**
  * The int8 depthwise convolution on the Vector API ({@link DepthwiseInt8Simd}: channels across the
- * lanes, four interior pixels per filter vector), with vector requantization ({@link RequantizeSimd})
- * where {@link VectorSupport#available()} says the deeper vector code is safe (JDK 21+): on JDK 17,
- * C2 compiled it inside this kernel to code that boxed vectors (345 kB per call at 15x20x64), while
- * the accumulation alone allocates nothing there. Multiplier 1 and at least one vector of channels.
+ * lanes, four interior pixels per filter vector), with vector requantization when asked: whole pixels
+ * at once ({@link RequantizePixelsSimd}) where the channels fill whole vectors, the general
+ * {@link RequantizeSimd} elsewhere. By default the first where {@link VectorSupport#vectorRequantization()}
+ * says so, the second where {@link VectorSupport#available()} does (both JDK 21+): on JDK 17 C2 compiled
+ * the second inside this kernel to code that boxed vectors (345 kB per call at 15x20x64), and the first
+ * in some JVMs. Multiplier 1 and at least one vector of channels.
  */
 final class DepthwiseInt8Vector extends DepthwiseConv2dInt8 {
-    @Override public String name() { return rq == null ? "int8-dw-vector" : "int8-dw-vector-rq"; }
+    @Override public String name() { return rq == null && rqPixels == null ? "int8-dw-vector" : "int8-dw-vector-rq"; }
 
     private final DepthwiseTaps taps;
     private final RequantizeSimd rq;
+    private final RequantizePixelsSimd rqPixels;
 
     DepthwiseInt8Vector(ConvGeometry g, byte[] filter, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
-        this(g, filter, filterScales, bias, in, out, act, VectorSupport.available());
+        this(g, filter, filterScales, bias, in, out, act, RequantizePixelsSimd.fits(g.outC()) ? VectorSupport.vectorRequantization() : VectorSupport.available());
     }
 
     /** With {@code vectorRequantization} set or not, whatever the JDK (the tests run both). */
@@ -31,7 +35,9 @@ final class DepthwiseInt8Vector extends DepthwiseConv2dInt8 {
             throw new IllegalArgumentException("the vector kernel needs multiplier 1 and at least " + DepthwiseInt8Simd.lanes() + " channels");
         }
         this.taps = new DepthwiseTaps(g);
-        this.rq = vectorRequantization ? new RequantizeSimd(requantizer) : null;
+        boolean pixels = vectorRequantization && RequantizePixelsSimd.fits(g.outC());
+        this.rqPixels = pixels ? new RequantizePixelsSimd(requantizer) : null;
+        this.rq = vectorRequantization && !pixels ? new RequantizeSimd(requantizer) : null;
     }
 
     /** Four pixels' accumulators. */
@@ -40,6 +46,6 @@ final class DepthwiseInt8Vector extends DepthwiseConv2dInt8 {
 
     @Override
     public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
-        DepthwiseInt8Simd.depthwise(g, wInt, bias, inZp, requantizer, rq, taps, in, inOff, out, outOff, s, sOff);
+        DepthwiseInt8Simd.depthwise(g, wInt, bias, inZp, requantizer, rq, rqPixels, taps, in, inOff, out, outOff, s, sOff);
     }
 }

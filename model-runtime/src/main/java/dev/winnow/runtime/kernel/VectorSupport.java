@@ -23,6 +23,8 @@ public final class VectorSupport {
     private static final String FORCED = System.getProperty("winnow.kernels.vector");
     private static final boolean AVAILABLE = decide(Runtime.version().feature() >= 21);
     private static final boolean FIXED_REGISTER = decide(true);
+    private static final String REQUANTIZE = System.getProperty("winnow.kernels.requantize");
+    private static final boolean REQUANTIZATION = MODULE && (REQUANTIZE == null ? AVAILABLE : REQUANTIZE.equals("vector"));
 
     private VectorSupport() {}
 
@@ -45,6 +47,17 @@ public final class VectorSupport {
      */
     public static boolean fixedRegisterKernels() {
         return FIXED_REGISTER;
+    }
+
+    /**
+     * True when int8 kernels requantize on vectors ({@code RequantizeRunSimd}, {@code RequantizePixelsSimd}):
+     * by default where {@link #available} says so (JDK 21+). On JDK 17 C2 boxed their vectors in some
+     * JVMs and not in others (KernelAllocationTest: 2 runs of 6; the detector's own JVM: none of 8), so
+     * {@code -Dwinnow.kernels.requantize=vector} is an opt-in there, for a JVM measured to stay at 0 B
+     * (JMH's {@code -prof gc}, or the job's allocation rate); {@code =scalar} turns it off anywhere.
+     */
+    public static boolean vectorRequantization() {
+        return REQUANTIZATION;
     }
 
     /** True when the vector kernels can be loaded at all (the module is present). */

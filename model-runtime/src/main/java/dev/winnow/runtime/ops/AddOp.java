@@ -38,10 +38,11 @@ final class AddOp extends Op {
     @Override public String type() { return "add"; }
     @Override public long macs() { return n; }
     @Override public long parameterCount() { return 0; }
+    @Override public int scratchInts() { return i8 == null ? 0 : i8.scratchInts(); }
 
     @Override
     public void invoke(Arena a) {
         if (i8 == null) Add.float32(n, a.f, in[0], a.f, in[1], a.f, out[0], act);
-        else i8.run(n, a.b, in[0], a.b, in[1], a.b, out[0]);
+        else i8.run(n, a.b, in[0], a.b, in[1], a.b, out[0], a.i, scratchI);
     }
 }

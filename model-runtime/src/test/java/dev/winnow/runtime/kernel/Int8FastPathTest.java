@@ -71,11 +71,13 @@ class Int8FastPathTest {
                 int[] bias = bias(c[3]);
                 byte[] in = bytes(g.inputSize() + 5), a = new byte[g.outputSize() + 2];
                 Conv2dInt8.reference(g, filter, scales, bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.RELU6).run(in, 5, a, 2);
-                for (boolean vector : VectorSupport.modulepresent() ? new boolean[] {false, true} : new boolean[] {false}) {
-                    Conv2dInt8 k = Conv2dInt8.prepare(g, filter, scales, bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.RELU6, vector);
+                // the vector kernels with plain and with vector requantization (RequantizeRunSimd, RequantizePixelsSimd)
+                for (int mode = 0; mode < (VectorSupport.modulepresent() ? 3 : 1); mode++) {
+                    boolean vector = mode > 0, rq = mode == 2;
+                    Conv2dInt8 k = Conv2dInt8.prepare(g, filter, scales, bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.RELU6, vector, rq);
                     byte[] b = new byte[g.outputSize() + 2];
                     k.run(in, 5, b, 2, new int[k.scratchInts() + 3], 3);
-                    assertArrayEquals(a, b, pad + " " + java.util.Arrays.toString(c) + (vector ? " vector" : " packed"));
+                    assertArrayEquals(a, b, pad + " " + java.util.Arrays.toString(c) + (vector ? " vector" : " packed") + (rq ? ", vector requantization" : ""));
                 }
             }
         }
@@ -163,7 +165,7 @@ class Int8FastPathTest {
         ConvGeometry g = ConvGeometry.same(15, 20, 64, 64, 3, 3, 1, 1);
         QuantParams q = new QuantParams(0.03f, 12);
         var chosen = DepthwiseConv2dInt8.dispatch("dw", KernelDispatch.Mode.SHAPE, g, bytes(9 * 64), scales(64), bias(64), q, q, Activation.RELU6);
-        assertEquals(!VectorSupport.fixedRegisterKernels() ? "int8-dw-channels" : VectorSupport.available() ? "int8-dw-vector-rq" : "int8-dw-vector",
+        assertEquals(!VectorSupport.fixedRegisterKernels() ? "int8-dw-channels" : VectorSupport.vectorRequantization() ? "int8-dw-vector-rq" : "int8-dw-vector",
                 chosen.choice().variant());
         ConvGeometry m2 = ConvGeometry.same(6, 7, 8, 16, 3, 3, 1, 1);
         assertEquals("int8-dw-reference", DepthwiseConv2dInt8.dispatch("dw2", KernelDispatch.Mode.TIMED, m2, bytes(9 * 16), scales(16), bias(16), q, q,

@@ -123,6 +123,32 @@ class Int8KernelsTest {
     }
 
     @Test
+    void theChunkedVectorAddEqualsTheScalarAddBitForBit() {
+        assertTrue(VectorSupport.modulepresent(), "the tests run with the Vector API module");
+        Random r = new Random(29);
+        QuantParams[][] params = {
+                {QuantParams.forRange(-1, 1), QuantParams.forRange(-4, 2), QuantParams.forRange(-5, 3)},
+                {QuantParams.forRange(-6, 6), QuantParams.forRange(-0.01, 0.02), QuantParams.forRange(-0.5, 0.5)},   // a saturating output
+                {QuantParams.forRange(0, 6), QuantParams.forRange(0, 6), QuantParams.forRange(0, 12)}};
+        for (QuantParams[] p : params) {
+            for (Activation act : new Activation[] {Activation.NONE, Activation.RELU6}) {
+                Add.Int8 add = new Add.Int8(p[0], p[1], p[2], act, true);
+                assertTrue(add.scratchInts() > 0, "the vector path is taken");
+                for (int n : new int[] {1, 15, 16, 17, 63, 64, 65, 300, 19200}) {
+                    byte[] a = new byte[n + 3], b = new byte[n + 1];
+                    r.nextBytes(a);
+                    r.nextBytes(b);
+                    byte[] expected = new byte[n], got = new byte[n + 2];
+                    add.run(n, a, 3, b, 1, expected, 0);
+                    int[] s = new int[add.scratchInts() + 5];
+                    add.run(n, a, 3, b, 1, got, 2, s, 5);
+                    assertArrayEquals(expected, java.util.Arrays.copyOfRange(got, 2, got.length), "n " + n + ", " + act);
+                }
+            }
+        }
+    }
+
+    @Test
     void addPoolsActivationsAndSoftmax() {
         Random r = new Random(23);
         QuantParams pa = QuantParams.forRange(-1, 1), pb = QuantParams.forRange(-4, 2), po = QuantParams.forRange(-5, 3);

@@ -37,9 +37,11 @@ public final class DepthwiseInt8Simd {
 
     /**
      * The whole convolution; {@code w} is the filter widened to int, {@code taps} tabulated for
-     * {@code g}; {@code rq} the vector requantizer or null; {@code s} needs {@link #scratchInts} ints from {@code sOff}.
+     * {@code g}; {@code rq} the general vector requantizer or null, {@code rqPixels} the whole-pixel one or null (used
+     * first); {@code s} needs {@link #scratchInts} ints from {@code sOff}.
      */
-    public static void depthwise(ConvGeometry g, int[] w, int[] bias, int zp, Requantizer scalar, RequantizeSimd rq, DepthwiseTaps taps,
+    public static void depthwise(ConvGeometry g, int[] w, int[] bias, int zp, Requantizer scalar, RequantizeSimd rq, RequantizePixelsSimd rqPixels,
+                                 DepthwiseTaps taps,
                                  byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
         final int c = g.outC(), inW = g.inW(), inH = g.inH(), kH = g.kH(), outW = g.outW(), rowLen = inW * c;
         final int nv = (c + L - 1) / L, ps = g.strideW() * c, fullTo = taps.fullTo;
@@ -51,7 +53,7 @@ public final class DepthwiseInt8Simd {
             int ow = 0;
             for (; ow < outW && !(ow >= taps.fullFrom && ow + 4 <= fullTo); ow++) {
                 pixel(w, bias, zp, taps, taps.first(ow, kh0), taps.first(ow, kh1), in, s, rows + (ow * g.strideW() - g.padLeft()) * c, sOff, nv, c);
-                requantize(scalar, rq, s, sOff, c, out, o + ow * c);
+                requantize(scalar, rq, rqPixels, s, sOff, 1, c, out, o + ow * c);
             }
             for (; ow + 4 <= fullTo; ow += 4) {
                 int t0 = taps.first(ow, kh0), t1 = taps.first(ow, kh1);
@@ -60,21 +62,29 @@ public final class DepthwiseInt8Simd {
                     int ch = Math.min(v * L, c - L);
                     block4(w, bias, zp, taps.in, taps.filter, t0, t1, in, s, base + ch, ps, sOff + ch, c, ch);
                 }
-                for (int p = 0; p < 4; p++) requantize(scalar, rq, s, sOff + p * c, c, out, o + (ow + p) * c);
+                requantize(scalar, rq, rqPixels, s, sOff, 4, c, out, o + ow * c);
             }
             for (; ow < outW; ow++) {
                 pixel(w, bias, zp, taps, taps.first(ow, kh0), taps.first(ow, kh1), in, s, rows + (ow * g.strideW() - g.padLeft()) * c, sOff, nv, c);
-                requantize(scalar, rq, s, sOff, c, out, o + ow * c);
+                requantize(scalar, rq, rqPixels, s, sOff, 1, c, out, o + ow * c);
             }
         }
     }
 
-    /** One pixel's c sums from {@code s[a]} as int8 at {@code out[o]}: on the vector requantizer when there is one. */
-    private static void requantize(Requantizer scalar, RequantizeSimd rq, int[] s, int a, int c, byte[] out, int o) {
-        if (rq != null) {
-            rq.apply(s, a, 0, c, out, o);
-        } else {
-            for (int k = 0; k < c; k++) out[o + k] = scalar.apply(s[a + k], k);
+    /** {@code pixels} pixels' c sums each from {@code s[a]} as int8 at {@code out[o]}: on a vector requantizer when there is one. */
+    private static void requantize(Requantizer scalar, RequantizeSimd rq, RequantizePixelsSimd rqPixels, int[] s, int a, int pixels, int c,
+                                   byte[] out, int o) {
+        if (rqPixels != null) {
+            rqPixels.apply(s, a, pixels);
+            for (int k = 0; k < pixels * c; k++) out[o + k] = (byte) s[a + k];
+            return;
+        }
+        for (int p = 0; p < pixels; p++) {
+            if (rq != null) {
+                rq.apply(s, a + p * c, 0, c, out, o + p * c);
+            } else {
+                for (int k = 0; k < c; k++) out[o + p * c + k] = scalar.apply(s[a + p * c + k], k);
+            }
         }
     }
 
