@@ -1,6 +1,6 @@
 package dev.winnow.runtime.kernel;
 
-import dev.winnow.runtime.kernel.simd.RequantizeRunSimd;
+import dev.winnow.runtime.kernel.simd.RequantizePixelsSimd;
 import dev.winnow.runtime.quant.FixedPoint;
 import dev.winnow.runtime.quant.QuantParams;
 
@@ -22,7 +22,7 @@ public final class Add {
         private static final int CHUNK = 64;
         private final int aZp, bZp, outZp, aMul, aShift, bMul, bShift, outMul, outShift, qmin, qmax;
 
-        private final boolean vectorRequantization;
+        private final RequantizePixelsSimd aRq, bRq, outRq; // the three rescalings on vectors, or null
 
         public Int8(QuantParams a, QuantParams b, QuantParams out, Activation act) {
             this(a, b, out, act, VectorSupport.vectorRequantization());
@@ -30,7 +30,7 @@ public final class Add {
 
         /** {@code vectorRequantization}: the chunked path on vectors, whatever the JDK (the tests run both). */
         public Int8(QuantParams a, QuantParams b, QuantParams out, Activation act, boolean vectorRequantization) {
-            this.vectorRequantization = vectorRequantization && VectorSupport.modulepresent() && RequantizeRunSimd.usable();
+            boolean v = vectorRequantization && VectorSupport.modulepresent() && RequantizePixelsSimd.fits(RequantizePixelsSimd.lanes());
             double twiceMax = 2.0 * Math.max(a.scale(), b.scale());
             FixedPoint.Multiplier am = FixedPoint.quantizeMultiplier(a.scale() / twiceMax);
             FixedPoint.Multiplier bm = FixedPoint.quantizeMultiplier(b.scale() / twiceMax);
@@ -46,6 +46,9 @@ public final class Add {
             this.outShift = om.shift();
             this.qmin = act.qmin(out);
             this.qmax = act.qmax(out);
+            this.aRq = v ? RequantizePixelsSimd.uniform(aMul, aShift, 0, Integer.MIN_VALUE, Integer.MAX_VALUE) : null;
+            this.bRq = v ? RequantizePixelsSimd.uniform(bMul, bShift, 0, Integer.MIN_VALUE, Integer.MAX_VALUE) : null;
+            this.outRq = v ? RequantizePixelsSimd.uniform(outMul, outShift, outZp, qmin, qmax) : null;
         }
 
         /**
@@ -53,16 +56,16 @@ public final class Add {
          * chunks of widened inputs, or none where the elements run one at a time (no Vector API module).
          */
         public int scratchInts() {
-            return vectorRequantization ? 2 * CHUNK : 0;
+            return outRq != null ? 2 * CHUNK : 0;
         }
 
         /**
          * {@link #run(int, byte[], int, byte[], int, byte[], int)}, bit for bit, in chunks: each input widened
-         * into the scratch, both rescaled, summed and requantized on vectors ({@link RequantizeRunSimd},
-         * whose constants are the same for every element here); a tail shorter than a vector runs alone.
+         * into the scratch, both rescaled, summed and requantized on vectors ({@link RequantizePixelsSimd#uniform}:
+         * each rescaling's constants are the same for every element); a tail shorter than a vector runs alone.
          */
         public void run(int n, byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, int[] s, int sOff) {
-            if (!vectorRequantization) {
+            if (outRq == null) {
                 run(n, a, aOff, b, bOff, out, outOff);
                 return;
             }
@@ -73,10 +76,10 @@ public final class Add {
                     s[x + k] = (a[ai + k] - aZp) << LEFT_SHIFT;
                     s[y + k] = (b[bi + k] - bZp) << LEFT_SHIFT;
                 }
-                int done = RequantizeRunSimd.apply(s, x, m, aMul, aShift, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
-                RequantizeRunSimd.apply(s, y, m, bMul, bShift, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                int done = aRq.applyRun(s, x, m);
+                bRq.applyRun(s, y, m);
                 for (int k = 0; k < done; k++) s[x + k] += s[y + k];
-                RequantizeRunSimd.apply(s, x, done, outMul, outShift, outZp, qmin, qmax);
+                outRq.applyRun(s, x, done);
                 for (int k = 0; k < done; k++) out[outOff + base + k] = (byte) s[x + k];
                 if (done < m) run(m - done, a, ai + done, b, bi + done, out, outOff + base + done);
             }

@@ -3,7 +3,6 @@ package dev.winnow.runtime.kernel;
 import dev.winnow.runtime.kernel.base.ConvGeometry;
 import dev.winnow.runtime.kernel.base.Requantizer;
 import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
-import dev.winnow.runtime.kernel.simd.RequantizeRunSimd;
 import dev.winnow.runtime.quant.QuantParams;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,16 +128,5 @@ public abstract sealed class Conv2dInt8 implements KernelDispatch.Variant<byte[]
     /** An int32 accumulator of output channel {@code oc} as the output's int8. */
     final byte requantize(int acc, int oc) {
         return requantizer.apply(acc, oc);
-    }
-
-    /**
-     * The first {@code n} accumulators at {@code s[off ..]}, all of output channel {@code oc}, requantized
-     * in place (each then holds its int8 value as an int): whole vectors on the Vector API, the rest one
-     * at a time. Only with the module present.
-     */
-    final void requantizeRun(int[] s, int off, int n, int oc) {
-        Requantizer r = requantizer;
-        int k = RequantizeRunSimd.usable() ? RequantizeRunSimd.apply(s, off, n, r.multiplier(oc), r.shift(oc), r.outZeroPoint(), r.qmin(), r.qmax()) : 0;
-        for (; k < n; k++) s[off + k] = r.apply(s[off + k], oc);
     }
 }

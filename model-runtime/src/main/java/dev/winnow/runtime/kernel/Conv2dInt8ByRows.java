@@ -1,7 +1,9 @@
 package dev.winnow.runtime.kernel;
 
 import dev.winnow.runtime.kernel.base.ConvGeometry;
+import dev.winnow.runtime.kernel.base.Requantizer;
 import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
+import dev.winnow.runtime.kernel.simd.RequantizePixelsSimd;
 import dev.winnow.runtime.quant.QuantParams;
 
 /**
@@ -12,21 +14,29 @@ import dev.winnow.runtime.quant.QuantParams;
  * accumulator crosses the loop, so it stays allocation-free on JDK 17 too).
  */
 final class Conv2dInt8ByRows extends Conv2dInt8 {
-    @Override public String name() { return vector ? "int8-rows-vector" : "int8-rows"; }
+    @Override public String name() { return !vector ? "int8-rows" : rowRq != null ? "int8-rows-vector-rq" : "int8-rows-vector"; }
 
-    private final boolean vector, vectorRequantization;
+    private final boolean vector;
+    private final RequantizePixelsSimd[] rowRq; // per output channel, every lane its constants; null without vector requantization
 
     Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector) {
         this(g, filterOhwi, filterScales, bias, in, out, act, vector, vector && VectorSupport.vectorRequantization());
     }
 
-    /** {@code vectorRequantization}: each output row of a channel requantized on vectors ({@code RequantizeRunSimd}), whatever the JDK. */
+    /** {@code vectorRequantization}: each output row of a channel requantized on vectors ({@link RequantizePixelsSimd#uniform}), whatever the JDK. */
     Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector,
                      boolean vectorRequantization) {
         super(g, filterOhwi, filterScales, bias, in, out, act);
         if (!fits(g)) throw new IllegalArgumentException("the by-rows kernel takes one input channel and output rows of at least 16");
         this.vector = vector;
-        this.vectorRequantization = vectorRequantization && VectorSupport.modulepresent();
+        this.rowRq = vectorRequantization && VectorSupport.modulepresent() && RequantizePixelsSimd.fits(RequantizePixelsSimd.lanes()) ? rowRequantizers() : null;
+    }
+
+    private RequantizePixelsSimd[] rowRequantizers() {
+        RequantizePixelsSimd[] r = new RequantizePixelsSimd[g.outC()];
+        Requantizer q = requantizer();
+        for (int oc = 0; oc < r.length; oc++) r[oc] = RequantizePixelsSimd.uniform(q.multiplier(oc), q.shift(oc), q.outZeroPoint(), q.qmin(), q.qmax());
+        return r;
     }
 
     /** One input channel and rows wide enough for a row to be worth a multiply-add of its own. */
@@ -62,9 +72,10 @@ final class Conv2dInt8ByRows extends Conv2dInt8 {
                         rowMultiplyAdd(s, acc, src, w[(oc * kH + kh) * kW + kw], outW);
                     }
                 }
-                if (vectorRequantization) {
-                    requantizeRun(s, acc, outW, oc);
-                    for (int ow = 0; ow < outW; ow++) out[o + ow * outC + oc] = (byte) s[acc + ow];
+                if (rowRq != null) {
+                    int done = rowRq[oc].applyRun(s, acc, outW);
+                    for (int ow = 0; ow < done; ow++) out[o + ow * outC + oc] = (byte) s[acc + ow];
+                    for (int ow = done; ow < outW; ow++) out[o + ow * outC + oc] = requantize(s[acc + ow], oc);
                 } else {
                     for (int ow = 0; ow < outW; ow++) out[o + ow * outC + oc] = requantize(s[acc + ow], oc);
                 }

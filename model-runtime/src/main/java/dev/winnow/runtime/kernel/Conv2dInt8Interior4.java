@@ -11,7 +11,7 @@ import dev.winnow.runtime.quant.QuantParams;
  * packed kernel. Chosen when there is a whole vector of output channels.
  */
 final class Conv2dInt8Interior4 extends Conv2dInt8Packed {
-    @Override public String name() { return "int8-interior4-vector"; }
+    @Override public String name() { return rq == null ? "int8-interior4-vector" : "int8-interior4-vector-rq"; }
 
     private final int[] wHwio;     // the filter widened to int, HWIO
     private final int[] taps;      // input offset of each filter tap from the window's first value

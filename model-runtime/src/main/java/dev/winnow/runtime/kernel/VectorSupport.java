@@ -50,7 +50,7 @@ public final class VectorSupport {
     }
 
     /**
-     * True when int8 kernels requantize on vectors ({@code RequantizeRunSimd}, {@code RequantizePixelsSimd}):
+     * True when int8 kernels requantize on vectors ({@code RequantizePixelsSimd}):
      * by default where {@link #available} says so (JDK 21+). On JDK 17 C2 boxed their vectors in some
      * JVMs and not in others (KernelAllocationTest: 2 runs of 6; the detector's own JVM: none of 8), so
      * {@code -Dwinnow.kernels.requantize=vector} is an opt-in there, for a JVM measured to stay at 0 B

@@ -71,7 +71,7 @@ class Int8FastPathTest {
                 int[] bias = bias(c[3]);
                 byte[] in = bytes(g.inputSize() + 5), a = new byte[g.outputSize() + 2];
                 Conv2dInt8.reference(g, filter, scales, bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.RELU6).run(in, 5, a, 2);
-                // the vector kernels with plain and with vector requantization (RequantizeRunSimd, RequantizePixelsSimd)
+                // the vector kernels with plain and with vector requantization (RequantizePixelsSimd: uniform by rows, per channel by pixels)
                 for (int mode = 0; mode < (VectorSupport.modulepresent() ? 3 : 1); mode++) {
                     boolean vector = mode > 0, rq = mode == 2;
                     Conv2dInt8 k = Conv2dInt8.prepare(g, filter, scales, bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.RELU6, vector, rq);

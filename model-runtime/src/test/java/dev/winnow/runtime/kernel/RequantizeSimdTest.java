@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.runtime.kernel.base.Requantizer;
 import dev.winnow.runtime.kernel.simd.RequantizePixelsSimd;
-import dev.winnow.runtime.kernel.simd.RequantizeRunSimd;
 import dev.winnow.runtime.kernel.simd.RequantizeSimd;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The vector requantizations ({@link RequantizeSimd}, {@link RequantizeRunSimd}, {@link RequantizePixelsSimd}) against {@link Requantizer#apply} (itself checked against TFLite's two
+ * The vector requantizations ({@link RequantizeSimd}, {@link RequantizePixelsSimd} per channel and uniform) against {@link Requantizer#apply} (itself checked against TFLite's two
  * calls in FixedPointTest), bit for bit: every accumulator extreme, multipliers from 2^10 down to
  * 2^-31 (left shifts, no shift, right shifts up to 31), zero points at both ends and clamps.
  */
@@ -73,7 +72,7 @@ class RequantizeSimdTest {
 
     @Test
     void oneChannelsRunEqualsTheScalarOneBitForBit() {
-        assertTrue(RequantizeRunSimd.usable(), "the tests run with the Vector API module on a JVM whose long and int vectors share a shape");
+        assertTrue(RequantizePixelsSimd.fits(RequantizePixelsSimd.lanes()), "the tests run with the Vector API module on a JVM whose long and int vectors share a shape");
         Random r = new Random(6);
         int checked = 0;
         for (double magnitude : MAGNITUDES) {
@@ -81,12 +80,12 @@ class RequantizeSimdTest {
                 for (int[] clamp : CLAMPS) {
                     Requantizer scalar = new Requantizer(1, 1f, new float[] {(float) (magnitude * (0.5 + r.nextDouble()))}, 1f, zp, clamp[0], clamp[1]);
                     for (int trial = 0; trial < 20; trial++) {
-                        int off = trial % 3, n = 5 * RequantizeRunSimd.lanes() + trial;   // whole vectors and a tail the caller keeps
+                        int off = trial % 3, n = 5 * RequantizePixelsSimd.lanes() + trial;   // whole vectors and a tail the caller keeps
                         int[] acc = new int[off + n];
                         for (int k = 0; k < acc.length; k++) acc[k] = accumulator(r, trial);
                         int[] original = acc.clone();
-                        int done = RequantizeRunSimd.apply(acc, off, n, scalar.multiplier(0), scalar.shift(0), zp, clamp[0], clamp[1]);
-                        assertTrue(done == n - n % RequantizeRunSimd.lanes(), done + " of " + n);
+                        int done = RequantizePixelsSimd.uniform(scalar.multiplier(0), scalar.shift(0), zp, clamp[0], clamp[1]).applyRun(acc, off, n);
+                        assertTrue(done == n - n % RequantizePixelsSimd.lanes(), done + " of " + n);
                         for (int k = 0; k < done; k++) {
                             assertTrue(acc[off + k] == scalar.apply(original[off + k], 0),
                                     "accumulator " + original[off + k] + ", scale near " + magnitude + ", zero point " + zp + ": " + acc[off + k] + " against " + scalar.apply(original[off + k], 0));
@@ -102,7 +101,7 @@ class RequantizeSimdTest {
 
     @Test
     void wholePixelsEqualTheScalarOneBitForBit() {
-        int lanes = RequantizeRunSimd.lanes();
+        int lanes = RequantizePixelsSimd.lanes();
         assertTrue(RequantizePixelsSimd.fits(2 * lanes), "the tests run with the Vector API module");
         Random r = new Random(7);
         int checked = 0;

@@ -7,15 +7,19 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * TFLite's per-channel requantization of whole pixels (every output channel of each, channels
- * innermost) on the Vector API, bit for bit {@link Requantizer#apply}: for a channel count that is a
- * multiple of the int lanes, each vector holds channels c0 .. c0 + lanes − 1 of one pixel, so the
- * channels' constants are vectors read from arrays laid out by lane. The arithmetic is
- * {@link RequantizeRunSimd}'s with per-lane constants: the Q31 product in long lanes (even and odd int
- * lanes apart), the rounding division, the offset and the clamp in int lanes, written out as
- * {@link RequantizeRunSimd}'s to stay under JDK 17's inlining limit.
+ * TFLite's per-channel requantization ({@link Requantizer#apply}: the fixed-point multiply, the rounding
+ * shift, the zero point and the clamp) on the Vector API, bit for bit, over whole pixels whose channels
+ * (innermost) fill whole vectors: each vector holds channels c0 .. c0 + lanes − 1 of one pixel, so the
+ * channels' constants are vectors read from arrays laid out by lane. The Q31 product runs in long lanes
+ * (the even and the odd int lanes apart, sign-extended by shifts), the rounding division, the offset and
+ * the clamp in int lanes. {@link #uniform} gives every lane one channel's constants, for a run of values
+ * that share them (a row of one output channel; the int8 add's rescalings).
  *
- * <p>Immutable after construction; {@link #apply} allocates nothing and any thread may call it.
+ * <p>Every constant is a vector made before the loop and every step a {@code lanewise} with a vector
+ * operand, written out in one method: on JDK 17 each shorthand (an {@code add(long)}, a helper taking
+ * vectors) is more levels of inlining, and past C2's limit the vectors are boxed (measured: 2.4 MB a
+ * frame in the detector). Immutable after construction; {@link #apply} allocates nothing and any thread
+ * may call it.
  */
 public final class RequantizePixelsSimd {
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
@@ -24,7 +28,7 @@ public final class RequantizePixelsSimd {
 
     private final int channels;
     private final int[] left, right, mask, halfMask;  // by channel
-    private final long[] multEven, multOdd;            // by chunk of L channels, H each: the even and the odd channels' multipliers
+    private final long[] multEven, multOdd;            // the even and the odd channels' multipliers, c / 2 each
     private final int zp, qmin, qmax;
 
     /** Whether whole pixels of {@code channels} channels fill whole vectors on this JVM (and long and int vectors share a shape). */
@@ -32,8 +36,41 @@ public final class RequantizePixelsSimd {
         return LS.vectorShape() == IS.vectorShape() && channels % L == 0;
     }
 
+    /** Int lanes per vector: a {@link #uniform} requantizer's pixel. */
+    public static int lanes() {
+        return L;
+    }
+
     public RequantizePixelsSimd(Requantizer r) {
-        int n = r.channels();
+        this(multipliers(r), shifts(r), r.outZeroPoint(), r.qmin(), r.qmax());
+    }
+
+    /**
+     * One channel's constants in every lane, for {@link #applyRun}: multiplier {@code mult} (not
+     * {@code Integer.MIN_VALUE}) and power-of-two {@code shift} as {@link Requantizer#multiplier} and
+     * {@link Requantizer#shift} give them.
+     */
+    public static RequantizePixelsSimd uniform(int mult, int shift, int zp, int qmin, int qmax) {
+        int[] m = new int[L], sh = new int[L];
+        java.util.Arrays.fill(m, mult);
+        java.util.Arrays.fill(sh, shift);
+        return new RequantizePixelsSimd(m, sh, zp, qmin, qmax);
+    }
+
+    private static int[] multipliers(Requantizer r) {
+        int[] m = new int[r.channels()];
+        for (int c = 0; c < m.length; c++) m[c] = r.multiplier(c);
+        return m;
+    }
+
+    private static int[] shifts(Requantizer r) {
+        int[] s = new int[r.channels()];
+        for (int c = 0; c < s.length; c++) s[c] = r.shift(c);
+        return s;
+    }
+
+    private RequantizePixelsSimd(int[] mult, int[] shift, int zp, int qmin, int qmax) {
+        int n = mult.length;
         if (!fits(n)) throw new IllegalArgumentException(n + " channels do not fill whole vectors of " + L + " lanes");
         this.channels = n;
         this.left = new int[n];
@@ -43,17 +80,27 @@ public final class RequantizePixelsSimd {
         this.multEven = new long[n / 2];
         this.multOdd = new long[n / 2];
         for (int c = 0; c < n; c++) {
-            int s = r.shift(c), rs = s > 0 ? 0 : -s;
+            int s = shift[c], rs = s > 0 ? 0 : -s;
             left[c] = s > 0 ? s : 0;
             right[c] = rs;
             mask[c] = (1 << rs) - 1;
             halfMask[c] = mask[c] >> 1;
-            // chunk c / L: its even lanes are channels c0, c0 + 2, …, stored at c0 / 2 + (c - c0) / 2
-            (c % 2 == 0 ? multEven : multOdd)[c / 2] = r.multiplier(c);
+            // the chunk from c0 (a multiple of L) takes its even lanes' multipliers from c0 / 2 of multEven, its odd lanes' from multOdd
+            (c % 2 == 0 ? multEven : multOdd)[c / 2] = mult[c];
         }
-        this.zp = r.outZeroPoint();
-        this.qmin = r.qmin();
-        this.qmax = r.qmax();
+        this.zp = zp;
+        this.qmin = qmin;
+        this.qmax = qmax;
+    }
+
+    /**
+     * A {@link #uniform} requantizer over a run: the first {@code n} values at {@code acc[off ..]}, whole
+     * vectors only, in place. Returns how many it did (n rounded down to the lanes); the caller finishes
+     * the rest with the scalar formula.
+     */
+    public int applyRun(int[] acc, int off, int n) {
+        apply(acc, off, n / L);
+        return n - n % L;
     }
 
     /** Requantizes {@code pixels} whole pixels of accumulators at {@code acc[off ..]} in place: each then holds its int8 value. */
