@@ -135,8 +135,15 @@ slots_total() { curl -sf "localhost:$REST_PORT/overview" 2>/dev/null | grep -o '
 
 start() {
   classpath
-  local holders
+  local holders i
   holders=$(foreign_holders)
+  # a JVM killed a moment ago (the failover test's kill -9) can still show its listening socket, with no
+  # process to name: give such sockets a few seconds to close before calling them another cluster's
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    [ -n "$holders" ] || break
+    sleep 0.5
+    holders=$(foreign_holders)
+  done
   if [ -n "$holders" ]; then
     echo "cluster.sh: refusing to start: ports of this cluster are held by processes it did not start:" >&2
     echo "$holders" | sed 's/^/  port /' >&2
