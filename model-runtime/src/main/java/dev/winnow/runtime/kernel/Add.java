@@ -53,7 +53,7 @@ public final class Add {
 
         /**
          * Ints of scratch {@link #run(int, byte[], int, byte[], int, byte[], int, int[], int)} needs: two
-         * chunks of widened inputs, or none where the elements run one at a time (no Vector API module).
+         * chunks of widened inputs, or none where the elements run one at a time (no vector requantization).
          */
         public int scratchInts() {
             return outRq != null ? 2 * CHUNK : 0;

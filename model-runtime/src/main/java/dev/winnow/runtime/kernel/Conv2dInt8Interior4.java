@@ -55,8 +55,7 @@ final class Conv2dInt8Interior4 extends Conv2dInt8Packed {
                     ConvInt8Simd.interior4(wHwio, bias, outC, inZp, in, inOff + (ih0 * inW + iw0) * inC, sw * inC, taps, s, sOff);
                     int o = outOff + (oh * outW + ow) * outC;
                     if (rq != null) {
-                        rq.apply(s, sOff, 4);
-                        for (int k = 0; k < 4 * outC; k++) out[o + k] = (byte) s[sOff + k];
+                        rq.applyTo(s, sOff, 4, out, o);
                     } else {
                         for (int p = 0, k = 0; p < 4; p++) for (int oc = 0; oc < outC; oc++, k++) out[o + k] = requantize(s[sOff + k], oc);
                     }

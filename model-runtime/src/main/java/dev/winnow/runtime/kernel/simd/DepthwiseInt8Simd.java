@@ -75,8 +75,7 @@ public final class DepthwiseInt8Simd {
     private static void requantize(Requantizer scalar, RequantizeSimd rq, RequantizePixelsSimd rqPixels, int[] s, int a, int pixels, int c,
                                    byte[] out, int o) {
         if (rqPixels != null) {
-            rqPixels.apply(s, a, pixels);
-            for (int k = 0; k < pixels * c; k++) out[o + k] = (byte) s[a + k];
+            rqPixels.applyTo(s, a, pixels, out, o);
             return;
         }
         for (int p = 0; p < pixels; p++) {

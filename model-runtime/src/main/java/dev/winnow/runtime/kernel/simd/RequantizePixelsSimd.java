@@ -103,6 +103,12 @@ public final class RequantizePixelsSimd {
         return n - n % L;
     }
 
+    /** {@link #apply}, then the int8 values written to {@code out[outOff ..]}, pixels in order (the accumulators are overwritten). */
+    public void applyTo(int[] acc, int off, int pixels, byte[] out, int outOff) {
+        apply(acc, off, pixels);
+        for (int k = 0, n = pixels * channels; k < n; k++) out[outOff + k] = (byte) acc[off + k];
+    }
+
     /** Requantizes {@code pixels} whole pixels of accumulators at {@code acc[off ..]} in place: each then holds its int8 value. */
     public void apply(int[] acc, int off, int pixels) {
         final LongVector s32 = LongVector.broadcast(LS, 32), s63 = LongVector.broadcast(LS, 63);
