@@ -26,10 +26,7 @@ public class AdaptRequest {
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) return true;
-        if (!(o instanceof AdaptRequest)) return false;
-        AdaptRequest a = (AdaptRequest) o;
-        return timestampMillis == a.timestampMillis && Double.compare(recall, a.recall) == 0 && Double.compare(lower, a.lower) == 0
+        return o instanceof AdaptRequest a && timestampMillis == a.timestampMillis && Double.compare(recall, a.recall) == 0 && Double.compare(lower, a.lower) == 0
                 && Double.compare(upper, a.upper) == 0 && Double.compare(floor, a.floor) == 0 && samples == a.samples && misses == a.misses
                 && Objects.equals(cameraId, a.cameraId) && Objects.equals(studentModel, a.studentModel) && Objects.equals(reason, a.reason);
     }

@@ -80,10 +80,7 @@ public class Frame {
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) return true;
-        if (!(o instanceof Frame)) return false;
-        Frame f = (Frame) o;
-        return seq == f.seq && timestampMillis == f.timestampMillis && width == f.width
+        return o instanceof Frame f && seq == f.seq && timestampMillis == f.timestampMillis && width == f.width
                 && height == f.height && labelCount == f.labelCount
                 && Objects.equals(cameraId, f.cameraId) && encoding == f.encoding && Objects.equals(segment, f.segment)
                 && Arrays.equals(data, f.data);

@@ -28,10 +28,7 @@ public class RecallEstimate extends Copyable<RecallEstimate> {
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) return true;
-        if (!(o instanceof RecallEstimate)) return false;
-        RecallEstimate r = (RecallEstimate) o;
-        return timestampMillis == r.timestampMillis && samples == r.samples && misses == r.misses && dropped == r.dropped && kept == r.kept
+        return o instanceof RecallEstimate r && timestampMillis == r.timestampMillis && samples == r.samples && misses == r.misses && dropped == r.dropped && kept == r.kept
                 && Double.compare(recall, r.recall) == 0 && Double.compare(lower, r.lower) == 0 && Double.compare(upper, r.upper) == 0
                 && flagged == r.flagged && Objects.equals(cameraId, r.cameraId);
     }

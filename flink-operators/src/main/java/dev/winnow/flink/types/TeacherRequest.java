@@ -43,10 +43,7 @@ public class TeacherRequest {
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) return true;
-        if (!(o instanceof TeacherRequest)) return false;
-        TeacherRequest r = (TeacherRequest) o;
-        return seq == r.seq && timestampMillis == r.timestampMillis && width == r.width && height == r.height && sample == r.sample
+        return o instanceof TeacherRequest r && seq == r.seq && timestampMillis == r.timestampMillis && width == r.width && height == r.height && sample == r.sample
                 && Float.compare(studentScore, r.studentScore) == 0 && studentCount == r.studentCount && studentVersion == r.studentVersion
                 && edgeDropped == r.edgeDropped && edgeKept == r.edgeKept && Objects.equals(cameraId, r.cameraId) && encoding == r.encoding
                 && Objects.equals(studentModel, r.studentModel) && Arrays.equals(data, r.data);

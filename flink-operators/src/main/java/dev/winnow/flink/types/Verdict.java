@@ -42,10 +42,7 @@ public class Verdict extends Copyable<Verdict> {
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) return true;
-        if (!(o instanceof Verdict)) return false;
-        Verdict v = (Verdict) o;
-        return seq == v.seq && timestampMillis == v.timestampMillis && Float.compare(score, v.score) == 0 && Float.compare(rawScore, v.rawScore) == 0
+        return o instanceof Verdict v && seq == v.seq && timestampMillis == v.timestampMillis && Float.compare(score, v.score) == 0 && Float.compare(rawScore, v.rawScore) == 0
                 && count == v.count && modelVersion == v.modelVersion && Objects.equals(cameraId, v.cameraId)
                 && Arrays.equals(boxes, v.boxes) && Objects.equals(modelName, v.modelName) && Objects.equals(decidedBy, v.decidedBy);
     }
