@@ -29,8 +29,7 @@ public class FrameScorer extends RichFlatMapFunction<Frame, ScoredFrame> {
 
     /** The pixel budget (default {@link FramePreprocessor#DEFAULT_MAX_PIXELS}); larger frames are counted in {@code framesOversized} and dropped. */
     public FrameScorer maxPixels(long maxPixels) {
-        if (maxPixels < 1) throw new IllegalArgumentException("maxPixels " + maxPixels);
-        this.maxPixels = maxPixels;
+        this.maxPixels = FrameScoring.checkedMaxPixels(maxPixels);
         return this;
     }
 

@@ -29,6 +29,12 @@ public final class FrameScoring implements ServingModel {
     private final float classThreshold;
     private final int positive;
 
+    /** A scorer's pixel budget as its {@code maxPixels(long)} setter takes it: refused at once when below 1, not at open. */
+    static long checkedMaxPixels(long maxPixels) {
+        if (maxPixels < 1) throw new IllegalArgumentException("maxPixels " + maxPixels);
+        return maxPixels;
+    }
+
     /**
      * Loads each version a hot-swapping scorer is told of, and refuses one whose input differs from the
      * serving model's: its frames are prepared for the serving model's input until the swap.

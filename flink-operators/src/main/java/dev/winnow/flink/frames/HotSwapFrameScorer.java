@@ -35,8 +35,7 @@ public class HotSwapFrameScorer extends HotSwapFunction<Frame, ScoredFrame, Fram
 
     /** The pixel budget (default {@link FramePreprocessor#DEFAULT_MAX_PIXELS}); larger frames are counted in {@code framesOversized} and dropped. */
     public HotSwapFrameScorer maxPixels(long maxPixels) {
-        if (maxPixels < 1) throw new IllegalArgumentException("maxPixels " + maxPixels);
-        this.maxPixels = maxPixels;
+        this.maxPixels = FrameScoring.checkedMaxPixels(maxPixels);
         return this;
     }
 
