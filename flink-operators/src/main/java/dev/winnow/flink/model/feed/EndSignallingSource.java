@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.api.connector.source.ReaderOutput;
@@ -81,16 +80,11 @@ public final class EndSignallingSource<T, S extends SourceSplit, E> extends Wrap
     }
 
     /** The wrapped enumerator; counts finished readers and fires the stop when all have finished. */
-    private static final class Enumerator<S extends SourceSplit, E> implements SplitEnumerator<S, Checkpoint<E>> {
-        private final SplitEnumerator<S, E> inner;
-        private final SplitEnumeratorContext<S> context;
-        private final FeedStop stop;
+    private static final class Enumerator<S extends SourceSplit, E> extends DelegatingEnumerator<S, E, Checkpoint<E>> {
         private final Set<Integer> finished;
 
         Enumerator(SplitEnumerator<S, E> inner, SplitEnumeratorContext<S> context, FeedStop stop, Set<Integer> finished) {
-            this.inner = inner;
-            this.context = context;
-            this.stop = stop;
+            super(inner, context, stop);
             this.finished = new TreeSet<>(finished);
         }
 
@@ -114,13 +108,10 @@ public final class EndSignallingSource<T, S extends SourceSplit, E> extends Wrap
             if (finished.size() >= context.currentParallelism()) stop.signal(context.metricGroup());
         }
 
-        @Override public void handleSplitRequest(int subtaskId, String host) { inner.handleSplitRequest(subtaskId, host); }
-        @Override public void addSplitsBack(List<S> splits, int subtaskId) { inner.addSplitsBack(splits, subtaskId); }
-        @Override public void addReader(int subtaskId) { inner.addReader(subtaskId); }
-        @Override public Checkpoint<E> snapshotState(long checkpointId) throws Exception { return new Checkpoint<>(inner.snapshotState(checkpointId), Set.copyOf(finished)); }
-        @Override public void notifyCheckpointComplete(long id) throws Exception { inner.notifyCheckpointComplete(id); }
-        @Override public void notifyCheckpointAborted(long id) throws Exception { inner.notifyCheckpointAborted(id); }
-        @Override public void close() throws IOException { inner.close(); }
+        @Override
+        public Checkpoint<E> snapshotState(long checkpointId) throws Exception {
+            return new Checkpoint<>(inner.snapshotState(checkpointId), Set.copyOf(finished));
+        }
     }
 
     /** Version 1: the wrapped serializer's version and bytes, then the finished subtasks. */

@@ -1,7 +1,5 @@
 package dev.winnow.flink.model.feed;
 
-import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.source.ReaderOutput;
@@ -87,17 +85,12 @@ public final class StopEndedSource<T, S extends SourceSplit, E> extends Wrapping
         }
     }
 
-    private static final class Enumerator<S extends SourceSplit, E> implements SplitEnumerator<S, E> {
-        private final SplitEnumerator<S, E> inner;
-        private final SplitEnumeratorContext<S> context;
-        private final FeedStop stop;
+    private static final class Enumerator<S extends SourceSplit, E> extends DelegatingEnumerator<S, E, E> {
         private final long graceMillis;
         private boolean ended;
 
         Enumerator(SplitEnumerator<S, E> inner, SplitEnumeratorContext<S> context, FeedStop stop, long graceMillis) {
-            this.inner = inner;
-            this.context = context;
-            this.stop = stop;
+            super(inner, context, stop);
             this.graceMillis = graceMillis;
         }
 
@@ -119,12 +112,9 @@ public final class StopEndedSource<T, S extends SourceSplit, E> extends Wrapping
             if (ended) context.sendEventToSourceReader(subtaskId, new EndNow());
         }
 
-        @Override public void handleSplitRequest(int subtaskId, String host) { inner.handleSplitRequest(subtaskId, host); }
-        @Override public void addSplitsBack(List<S> splits, int subtaskId) { inner.addSplitsBack(splits, subtaskId); }
-        @Override public void handleSourceEvent(int subtaskId, SourceEvent event) { inner.handleSourceEvent(subtaskId, event); }
-        @Override public E snapshotState(long checkpointId) throws Exception { return inner.snapshotState(checkpointId); }
-        @Override public void notifyCheckpointComplete(long id) throws Exception { inner.notifyCheckpointComplete(id); }
-        @Override public void notifyCheckpointAborted(long id) throws Exception { inner.notifyCheckpointAborted(id); }
-        @Override public void close() throws IOException { inner.close(); }
+        @Override
+        public E snapshotState(long checkpointId) throws Exception {
+            return inner.snapshotState(checkpointId);
+        }
     }
 }
