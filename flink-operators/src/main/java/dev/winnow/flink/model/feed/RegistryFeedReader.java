@@ -1,10 +1,8 @@
 package dev.winnow.flink.model.feed;
 
-import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.registry.RegistryClient;
 import dev.winnow.registry.RegistryEvent;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -29,10 +27,7 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
     private static final Logger LOG = LoggerFactory.getLogger(RegistryFeedReader.class);
 
     private final SourceReaderContext context;
-    private final RegistryConnection connection;
-    private final String modelName;
-    private final long stopAtSequence;
-    private final Duration pollWait;
+    private final FeedPoll poll;
 
     private final ConcurrentLinkedQueue<ModelUpdate> queue = new ConcurrentLinkedQueue<>();
     private final Object signal = new Object();
@@ -47,12 +42,9 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
     private volatile boolean pollerDone;
     private volatile boolean noMoreSplits;
 
-    RegistryFeedReader(SourceReaderContext context, RegistryConnection connection, String modelName, long stopAtSequence, Duration pollWait) {
+    RegistryFeedReader(SourceReaderContext context, FeedPoll poll) {
         this.context = context;
-        this.connection = connection;
-        this.modelName = modelName;
-        this.stopAtSequence = stopAtSequence;
-        this.pollWait = pollWait;
+        this.poll = poll;
     }
 
     @Override
@@ -123,14 +115,14 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
         long backoffMs = 100;
         RegistryClient client = null;
         try {
-            while (running && !endRequested && after < stopAtSequence) {
+            while (running && !endRequested && after < poll.stopAtSequence()) {
                 try {
-                    if (client == null) client = connection.open();
-                    int waitSeconds = (int) Math.max(1, pollWait.toSeconds());
+                    if (client == null) client = poll.connection().open();
+                    int waitSeconds = (int) Math.max(1, poll.pollWait().toSeconds());
                     for (RegistryEvent e : client.events(after, waitSeconds)) {
-                        if (e.sequence() > stopAtSequence) break;
+                        if (e.sequence() > poll.stopAtSequence()) break;
                         after = e.sequence();
-                        if (e.movesAlias() && (modelName == null || modelName.equals(e.model()))) {
+                        if (e.movesAlias() && poll.follows(e.model())) {
                             queue.add(new ModelUpdate(e.sequence(), e.model(), e.alias(), e.version(), e.sha256(), e.timeMillis()));
                             wake();
                         }
@@ -139,7 +131,7 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
                 } catch (Exception e) {
                     if (!running || endRequested) break;
                     errors.incrementAndGet();
-                    LOG.warn("registry feed of {} unreachable after event {}, retrying in {} ms: {}", connection, after, backoffMs, e.toString());
+                    LOG.warn("registry feed of {} unreachable after event {}, retrying in {} ms: {}", poll.connection(), after, backoffMs, e.toString());
                     if (client != null) client.close();
                     client = null;
                     Thread.sleep(backoffMs);

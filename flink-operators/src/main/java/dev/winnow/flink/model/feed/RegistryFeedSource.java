@@ -35,19 +35,13 @@ import dev.winnow.flink.model.SwappableModel;
 public final class RegistryFeedSource implements Source<ModelUpdate, RegistryFeedSplit, List<RegistryFeedSplit>> {
     private static final long serialVersionUID = 1L;
 
-    private final RegistryConnection connection;
-    private final String modelName;
+    private final FeedPoll poll;
     private final long startAfter;
-    private final long stopAtSequence;
-    private final Duration pollWait;
     private final List<FeedStop> stops;
 
     private RegistryFeedSource(Builder b) {
-        this.connection = b.connection;
-        this.modelName = b.modelName;
+        this.poll = new FeedPoll(b.connection, b.modelName, b.stopAtSequence, b.pollWait);
         this.startAfter = b.startAfter;
-        this.stopAtSequence = b.stopAtSequence;
-        this.pollWait = b.pollWait;
         this.stops = List.copyOf(b.stops);
     }
 
@@ -67,12 +61,12 @@ public final class RegistryFeedSource implements Source<ModelUpdate, RegistryFee
 
     @Override
     public Boundedness getBoundedness() {
-        return stopAtSequence == Long.MAX_VALUE ? Boundedness.CONTINUOUS_UNBOUNDED : Boundedness.BOUNDED;
+        return poll.stopAtSequence() == Long.MAX_VALUE ? Boundedness.CONTINUOUS_UNBOUNDED : Boundedness.BOUNDED;
     }
 
     @Override
     public SourceReader<ModelUpdate, RegistryFeedSplit> createReader(SourceReaderContext ctx) {
-        return new RegistryFeedReader(ctx, connection, modelName, stopAtSequence, pollWait);
+        return new RegistryFeedReader(ctx, poll);
     }
 
     @Override
