@@ -30,16 +30,18 @@ class ZoneOccupancyTest {
         return h;
     }
 
+    /** Feeds each count at its own time, then the watermark; every window out so far. */
+    static List<ZoneCount> feed(KeyedOneInputStreamOperatorTestHarness<String, Verdict, ZoneCount> h, long watermark, Verdict... counts) throws Exception {
+        for (Verdict c : counts) h.processElement(c, c.timestampMillis);
+        h.processWatermark(watermark);
+        return h.extractOutputValues();
+    }
+
     @Test
     void timeWeightedMeanMaxStaffingAndOvercrowding() throws Exception {
         try (var h = harness()) {
             // north: two cameras; occupancy 0 until 2 s, 3 until 4 s, 7 from 4 s to 8 s (above capacity 5 for 4 s), then 1
-            h.processElement(v("cam-n1", 2_000, 3), 2_000);
-            h.processElement(v("cam-n2", 4_000, 4), 4_000);
-            h.processElement(v("cam-n1", 8_000, 0), 8_000);
-            h.processElement(v("cam-n2", 8_000, 1), 8_000);
-            h.processWatermark(9_999);
-            List<ZoneCount> out = h.extractOutputValues();
+            List<ZoneCount> out = feed(h, 9_999, v("cam-n1", 2_000, 3), v("cam-n2", 4_000, 4), v("cam-n1", 8_000, 0), v("cam-n2", 8_000, 1));
             assertEquals(1, out.size());
             ZoneCount c = out.get(0);
             assertEquals("north", c.zone);
@@ -51,8 +53,7 @@ class ZoneOccupancyTest {
             assertTrue(c.overcrowded, "above 5 for 4 s >= 3 s");
             assertEquals(4, c.staffRecommended); // ceil(7 / 2)
             // next window: occupancy 1 all along, not overcrowded, one staff
-            h.processWatermark(19_999);
-            ZoneCount d = h.extractOutputValues().get(1);
+            ZoneCount d = feed(h, 19_999).get(1);
             assertEquals(1.0, d.meanCount, 1e-9);
             assertFalse(d.overcrowded);
             assertEquals(1, d.staffRecommended);
@@ -62,10 +63,8 @@ class ZoneOccupancyTest {
     @Test
     void aShortPeakIsNotOvercrowding() throws Exception {
         try (var h = harness()) {
-            h.processElement(v("cam-s1", 1_000, 12), 1_000);
-            h.processElement(v("cam-s1", 3_000, 4), 3_000); // 2 s above capacity 10, less than 3 s
-            h.processWatermark(9_999);
-            ZoneCount c = h.extractOutputValues().get(0);
+            // 2 s above capacity 10, less than 3 s
+            ZoneCount c = feed(h, 9_999, v("cam-s1", 1_000, 12), v("cam-s1", 3_000, 4)).get(0);
             assertFalse(c.overcrowded);
             assertEquals(12, c.maxCount);
             assertEquals(3, c.staffRecommended); // ceil(12 / 4)
@@ -75,10 +74,7 @@ class ZoneOccupancyTest {
     @Test
     void theEndOfInputClosesTheOpenWindowAndStops() throws Exception {
         try (var h = harness()) {
-            h.processElement(v("cam-s1", 1_000, 2), 1_000);
-            h.processElement(v("cam-s1", 12_500, 3), 12_500);
-            h.processWatermark(Long.MAX_VALUE);
-            List<ZoneCount> out = h.extractOutputValues();
+            List<ZoneCount> out = feed(h, Long.MAX_VALUE, v("cam-s1", 1_000, 2), v("cam-s1", 12_500, 3));
             // windows [0,10) and [10,20), then nothing more: not an endless run of empty windows
             assertEquals(2, out.size());
             assertEquals(10_000, out.get(1).windowStartMillis);
@@ -96,9 +92,7 @@ class ZoneOccupancyTest {
         }
         List<ZoneCount> inOrder, shuffled;
         try (var h = harness()) {
-            for (Verdict c : counts) h.processElement(c, c.timestampMillis);
-            h.processWatermark(Long.MAX_VALUE);
-            inOrder = h.extractOutputValues();
+            inOrder = feed(h, Long.MAX_VALUE, counts.toArray(Verdict[]::new));
         }
         // the two cameras' streams interleave differently, each still in its own order; the watermark trails by 5 s
         java.util.List<Verdict> n1 = counts.stream().filter(c -> c.cameraId.equals("cam-n1")).toList();
@@ -129,12 +123,7 @@ class ZoneOccupancyTest {
         try (var h = harness()) {
             // at 0: n1 4, n2 0; at 2 s the people walk from n1's floor to n2's: n1 0, n2 4. Half-way (n1 first: 0 + 0,
             // or n2 first: 4 + 4) is no instant at all: the occupancy is 4 throughout
-            h.processElement(v("cam-n1", 0, 4), 0);
-            h.processElement(v("cam-n2", 0, 0), 0);
-            h.processElement(v("cam-n2", 2_000, 4), 2_000);
-            h.processElement(v("cam-n1", 2_000, 0), 2_000);
-            h.processWatermark(9_999);
-            ZoneCount c = h.extractOutputValues().get(0);
+            ZoneCount c = feed(h, 9_999, v("cam-n1", 0, 4), v("cam-n2", 0, 0), v("cam-n2", 2_000, 4), v("cam-n1", 2_000, 0)).get(0);
             assertEquals(4, c.maxCount);
             assertEquals(4.0, c.meanCount, 1e-12);
             assertEquals(2, c.staffRecommended);
@@ -144,16 +133,10 @@ class ZoneOccupancyTest {
     @Test
     void aClockJumpingBackKeepsTheWindowsInOrder() throws Exception {
         try (var h = harness()) {
-            h.processElement(v("cam-s1", 1_000, 2), 1_000);
-            h.processElement(v("cam-s1", 9_000, 2), 9_000);
-            h.processWatermark(11_999);          // window [0, 10) is out
-            h.processElement(v("cam-s1", 12_000, 3), 12_000);
-            h.processWatermark(12_000);
+            feed(h, 11_999, v("cam-s1", 1_000, 2), v("cam-s1", 9_000, 2)); // window [0, 10) is out
+            feed(h, 12_000, v("cam-s1", 12_000, 3));
             // the camera's clock goes back 10 s: its counts are behind the watermark and take effect at 12 s
-            h.processElement(v("cam-s1", 2_000, 8), 2_000);
-            h.processElement(v("cam-s1", 3_000, 6), 3_000);
-            h.processWatermark(Long.MAX_VALUE);
-            List<ZoneCount> out = h.extractOutputValues();
+            List<ZoneCount> out = feed(h, Long.MAX_VALUE, v("cam-s1", 2_000, 8), v("cam-s1", 3_000, 6));
             assertEquals(List.of(0L, 10_000L), out.stream().map(c -> c.windowStartMillis).toList(), "each window once, in order");
             // [10, 20): 2 until 12 s, then 3, 8 and 6 at the same instant 12 s (late counts take effect now): 2·2 s + 6·8 s
             assertEquals((2 * 2 + 6 * 8) / 10.0, out.get(1).meanCount, 1e-12);
