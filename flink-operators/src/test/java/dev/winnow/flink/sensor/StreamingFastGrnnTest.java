@@ -96,10 +96,8 @@ class StreamingFastGrnnTest {
 
     @Test
     void restoreFromACheckpointGivesTheUninterruptedPredictionsBitForBit() throws Exception {
-        Path marker = dir.resolve("failed-once");
         TreeMap<String, SensorPrediction> uninterrupted = byKey(run(null));
-        TreeMap<String, SensorPrediction> restored = byKey(run(marker));
-        assertTrue(Files.exists(marker), "the injected failure happened after a checkpoint, so the second run restored");
+        TreeMap<String, SensorPrediction> restored = byKey(FailOnceAfterCheckpoint.restoredRun(dir, this::run));
 
         int windows = (int) (PER_SENSOR * 100L / 2000);
         assertEquals(SENSORS * (PER_SENSOR / K + windows), uninterrupted.size(), "every-k and window predictions of every sensor");

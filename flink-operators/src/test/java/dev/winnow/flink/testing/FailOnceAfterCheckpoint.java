@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.util.function.FunctionWithException;
 
 /**
  * A pass-through map that throws once, at the first record after a checkpoint of its subtask completed,
@@ -23,6 +24,17 @@ public final class FailOnceAfterCheckpoint<T> implements MapFunction<T, T>, Chec
     public FailOnceAfterCheckpoint(Path marker, long delayMillis) {
         this.marker = marker.toString();
         this.delayMillis = delayMillis;
+    }
+
+    /**
+     * Runs a test's job with the failure injected (marker {@code dir/failed-once}) and asserts that it
+     * happened, so what it returns is a restored run's. {@code job} is the test's {@code run(failMarker)}.
+     */
+    public static <R> R restoredRun(Path dir, FunctionWithException<Path, R, Exception> job) throws Exception {
+        Path marker = dir.resolve("failed-once");
+        R result = job.apply(marker);
+        if (!Files.exists(marker)) throw new AssertionError("no failure was injected: the run ended before a checkpoint completed, so it restored nothing");
+        return result;
     }
 
     /** Fails only after a checkpoint that completed once {@code file} exists. */

@@ -6,7 +6,6 @@ import dev.winnow.flink.testing.FailOnceAfterCheckpoint;
 import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.types.TrackedFrame;
 import dev.winnow.flink.types.Verdict;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -86,10 +85,8 @@ class PersonTrackerJobTest {
 
     @Test
     void aRestoreGivesTheUninterruptedTracksAndBothEqualAPlainLoop() throws Exception {
-        Path marker = dir.resolve("failed-once");
         TreeMap<String, TrackedFrame> uninterrupted = byFrame(run(null));
-        TreeMap<String, TrackedFrame> restored = byFrame(run(marker));
-        assertTrue(Files.exists(marker), "the injected failure happened after a checkpoint, so the second run restored");
+        TreeMap<String, TrackedFrame> restored = byFrame(FailOnceAfterCheckpoint.restoredRun(dir, this::run));
         assertEquals(CAMERAS * FRAMES, uninterrupted.size());
         assertEquals(uninterrupted, restored);
 

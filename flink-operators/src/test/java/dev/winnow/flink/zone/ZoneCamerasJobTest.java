@@ -7,7 +7,6 @@ import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.track.ZonePolygon;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.flink.types.ZoneCount;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,9 +159,6 @@ class ZoneCamerasJobTest {
         // cam-a does not own 250, cam-b does not own 50 and 150: 3 of 6 detections per frame pair, 60 frames
         assertEquals(180, counter(plain.job, "unownedDetections"));
 
-        Path marker = dir.resolve("failed-once");
-        Run restored = run(marker);
-        assertTrue(Files.exists(marker), "the injected failure happened after a checkpoint, so the second run restored");
-        check(restored.windows);
+        check(FailOnceAfterCheckpoint.restoredRun(dir, this::run).windows);
     }
 }
