@@ -38,6 +38,19 @@ class HotSwapFrameScorerTest {
         return new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(fn, List.of(HotSwapFrameScorer.VERSIONS)), 1, 1, 0);
     }
 
+    /** A harness on a fresh start (no restored state), opened. */
+    BroadcastOperatorTestHarness<Frame, ModelUpdate, ScoredFrame> opened(boolean onCheckpoint) throws Exception {
+        var h = harness(onCheckpoint);
+        h.open();
+        return h;
+    }
+
+    /** The version that scored the newest output. */
+    static int lastVersion(BroadcastOperatorTestHarness<Frame, ModelUpdate, ScoredFrame> h) {
+        List<ScoredFrame> out = h.extractOutputValues();
+        return out.get(out.size() - 1).verdict.modelVersion;
+    }
+
     Frame frame(long seq) {
         return NoiseFrames.gray("cam", seq, 64, 48, r);
     }
@@ -53,8 +66,7 @@ class HotSwapFrameScorerTest {
         for (int i = 0; i < 2000; i++) {
             h.processElement(t.frame(seq), seq * 100);
             seq++;
-            List<ScoredFrame> out = h.extractOutputValues();
-            if (out.get(out.size() - 1).verdict.modelVersion == version) return seq;
+            if (lastVersion(h) == version) return seq;
             Thread.sleep(5);
         }
         fail("never reached version " + version);
@@ -63,8 +75,7 @@ class HotSwapFrameScorerTest {
 
     @Test
     void swapsBetweenRecordsAndStampsEveryOutput() throws Exception {
-        try (var h = harness(false)) {
-            h.open();
+        try (var h = opened(false)) {
             long seq = 0;
             for (; seq < 5; seq++) h.processElement(frame(seq), seq * 100);
             h.processBroadcastElement(promote(2), 0);
@@ -84,8 +95,7 @@ class HotSwapFrameScorerTest {
     @Test
     void aRestoreAfterTheSwapResumesOnTheNewVersion() throws Exception {
         OperatorSubtaskState snapshot;
-        try (var h = harness(false)) {
-            h.open();
+        try (var h = opened(false)) {
             h.processBroadcastElement(promote(2), 0);
             feedUntil(h, this, 0, 2);
             snapshot = h.snapshot(1, 1000);
@@ -112,8 +122,7 @@ class HotSwapFrameScorerTest {
         // version 3 is intact, but the update claims another digest (a tampered feed)
         ModelUpdate forged = new ModelUpdate(intact.sequence + 10, "det", "production", 3, "ab".repeat(32), 0);
         ModelUpdate missing = new ModelUpdate(intact.sequence + 11, "det", "production", 9, "cd".repeat(32), 0);
-        try (var h = harness(false)) {
-            h.open();
+        try (var h = opened(false)) {
             for (ModelUpdate u : List.of(corrupted, forged, missing)) {
                 h.processBroadcastElement(u, 0);
                 for (long seq = 0; seq < 20; seq++) {
@@ -129,8 +138,7 @@ class HotSwapFrameScorerTest {
     @Test
     void swapOnCheckpointSwitchesAtTheNextBarrierAndARestoreFromItKeepsTheNewVersion() throws Exception {
         OperatorSubtaskState atBarrier;
-        try (var h = harness(true)) {
-            h.open();
+        try (var h = opened(true)) {
             h.processBroadcastElement(promote(2), 0);
             long seq = 0;
             for (; seq < 30; seq++) {
@@ -141,20 +149,17 @@ class HotSwapFrameScorerTest {
             atBarrier = h.snapshot(7, seq * 100);
             // the switch point is the barrier, not the notification that the checkpoint completed
             h.processElement(frame(seq), seq * 100);
-            List<ScoredFrame> out = h.extractOutputValues();
-            assertEquals(2, out.get(out.size() - 1).verdict.modelVersion);
+            assertEquals(2, lastVersion(h));
             // an update after barrier 7 waits for barrier 8
             h.processBroadcastElement(promote(3), 0);
             for (int i = 0; i < 10; i++, seq++) {
                 h.processElement(frame(seq), seq * 100);
                 Thread.sleep(5);
             }
-            out = h.extractOutputValues();
-            assertEquals(2, out.get(out.size() - 1).verdict.modelVersion, "v3 arrived after barrier 7");
+            assertEquals(2, lastVersion(h), "v3 arrived after barrier 7");
             h.snapshot(8, seq * 100);
             h.processElement(frame(seq), seq * 100);
-            out = h.extractOutputValues();
-            assertEquals(3, out.get(out.size() - 1).verdict.modelVersion, "v3 serves from barrier 8");
+            assertEquals(3, lastVersion(h), "v3 serves from barrier 8");
         }
         try (var h = harness(true)) {
             h.initializeState(atBarrier);
