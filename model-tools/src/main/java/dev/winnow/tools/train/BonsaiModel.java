@@ -72,30 +72,18 @@ public final class BonsaiModel extends SparseModel {
         this.v = v;
         this.theta = theta;
         this.sigmaI = sigmaI;
-        this.fz = z;
-        this.fw = w;
-        this.fv = v;
-        this.ft = theta;
+        forwardFrom(false);
     }
 
     @Override
-    public void setFakeQuant(java.util.Map<String, dev.winnow.tools.model.TensorEncoding> enc) {
-        if (enc == null || enc.isEmpty()) {
-            fakeQuant = null;
-            fz = z;
-            fw = w;
-            fv = v;
-            ft = theta;
-            return;
-        }
-        fakeQuant = new java.util.LinkedHashMap<>(enc);
-        fz = new double[z.length];
-        fw = new double[w.length];
-        fv = new double[v.length];
-        ft = new double[theta.length];
-        refreshFakeQuant();
+    void forwardFrom(boolean copies) {
+        fz = copies ? new double[z.length] : z;
+        fw = copies ? new double[w.length] : w;
+        fv = copies ? new double[v.length] : v;
+        ft = copies ? new double[theta.length] : theta;
     }
 
+    @Override
     void refreshFakeQuant() {
         if (fakeQuant == null) return;
         var f = dev.winnow.tools.model.TensorEncoding.FLOAT;

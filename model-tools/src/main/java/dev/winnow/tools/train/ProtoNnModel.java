@@ -67,9 +67,7 @@ public final class ProtoNnModel extends SparseModel {
         this.b = b;
         this.z = z;
         this.gamma = new double[] {gamma};
-        this.fw = w;
-        this.fb = b;
-        this.fz = z;
+        forwardFrom(false);
     }
 
     public float[] inputRange() { return inputRange == null ? null : inputRange.clone(); }
@@ -99,26 +97,24 @@ public final class ProtoNnModel extends SparseModel {
     }
 
     @Override
-    public void setFakeQuant(java.util.Map<String, TensorEncoding> enc) {
-        if (enc == null || enc.isEmpty()) {
-            fakeQuant = null;
-            fw = w;
-            fb = b;
-            fz = z;
+    void beforeFakeQuant() {
+        foldNormalization();
+    }
+
+    @Override
+    void forwardFrom(boolean copies) {
+        fw = copies ? new double[w.length] : w;
+        fb = copies ? new double[b.length] : b;
+        fz = copies ? new double[z.length] : z;
+    }
+
+    @Override
+    void refreshFakeQuant() {
+        if (fakeQuant == null) {
             pScale = 0;
             inQuant = null;
             return;
         }
-        foldNormalization();
-        fakeQuant = new java.util.LinkedHashMap<>(enc);
-        fw = new double[w.length];
-        fb = new double[b.length];
-        fz = new double[z.length];
-        refreshFakeQuant();
-    }
-
-    void refreshFakeQuant() {
-        if (fakeQuant == null) return;
         TensorEncoding f = TensorEncoding.FLOAT;
         FakeQuant.apply(w, fw, proj, fakeQuant.getOrDefault("W", f));
         double sb = FakeQuant.apply(b, fb, m, fakeQuant.getOrDefault("B", f));

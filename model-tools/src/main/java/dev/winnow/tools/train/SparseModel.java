@@ -1,6 +1,7 @@
 package dev.winnow.tools.train;
 
 import dev.winnow.tools.model.TensorEncoding;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -34,6 +35,28 @@ abstract sealed class SparseModel implements TrainableModel permits BonsaiModel,
     public final void setSoftTargets(SoftTargets t) {
         this.soft = t;
     }
+
+    /**
+     * Quantization-aware training on or off: the forward pass reads copies of the parameters kept
+     * fake-quantized after every step, or the parameters themselves.
+     */
+    @Override
+    public final void setFakeQuant(Map<String, TensorEncoding> enc) {
+        boolean on = enc != null && !enc.isEmpty();
+        if (on) beforeFakeQuant();
+        fakeQuant = on ? new LinkedHashMap<>(enc) : null;
+        forwardFrom(on);
+        refreshFakeQuant();
+    }
+
+    /** What a model changes in its own parameters before they are first fake-quantized (nothing by default). */
+    void beforeFakeQuant() {}
+
+    /** Points the forward pass at fresh copies of the parameters (to hold their fake-quantized values) or at the parameters themselves. */
+    abstract void forwardFrom(boolean copies);
+
+    /** Recomputes the fake-quantized copies from the parameters under {@link #fakeQuant}; with none, the state that goes with none. */
+    abstract void refreshFakeQuant();
 
     /** Gives a copy this model's supports, schedule and soft targets (its fake quantization is set last, on its own weights). */
     final void copyTrainingStateTo(SparseModel c) {
