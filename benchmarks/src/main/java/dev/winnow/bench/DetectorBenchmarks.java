@@ -55,9 +55,7 @@ public class DetectorBenchmarks {
 
     @Benchmark
     public float detect() {
-        it.setInput(0, frame, 0);
-        it.invoke();
-        it.getOutput(0, dets, 0);
+        it.predict(frame, dets);
         it.getOutput(1, count, 0);
         return count[0] + dets[4];
     }

@@ -51,9 +51,6 @@ public class TeacherBenchmarks {
 
     @Benchmark
     public float detect() {
-        it.setInput(0, input, 0);
-        it.invoke();
-        it.getOutput(0, dets, 0);
-        return dets[4];
+        return it.predict(input, dets)[4];
     }
 }

@@ -61,23 +61,10 @@ public final class Bonsai {
         this.mean = mean.clone();
         this.invStd = new float[dim];
         for (int i = 0; i < dim; i++) invStd[i] = 1f / (Math.abs(std[i]) < 1e-6f ? 1f : std[i]);
-        int nnz = 0;
-        for (float f : z) if (f != 0f) nnz++;
-        zRowStart = new int[projection + 1];
-        zCol = new int[nnz];
-        zVal = new float[nnz];
-        int k = 0;
-        for (int r = 0; r < projection; r++) {
-            zRowStart[r] = k;
-            for (int c = 0; c < dim; c++) {
-                float f = z[r * dim + c];
-                if (f != 0f) {
-                    zCol[k] = c;
-                    zVal[k++] = f;
-                }
-            }
-        }
-        zRowStart[projection] = k;
+        Csr cz = Csr.of(z, projection, dim);
+        zRowStart = cz.start();
+        zCol = cz.col();
+        zVal = cz.val();
         this.theta = theta.clone();
         this.half = padded(classes);
         this.wv = new float[nodes * projection * 2 * half];

@@ -13,6 +13,23 @@ import dev.winnow.runtime.quant.QuantParams;
 public final class FamilyOps {
     private FamilyOps() {}
 
+    /** A family node: one input, one output, and the type, MACs and parameters fixed when it loads. */
+    private abstract static class Node extends Op {
+        private final String type;
+        private final long macs, params;
+
+        Node(NodeContext n, TensorSpec in, TensorSpec out, String type, long macs, long params) {
+            super(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out});
+            this.type = type;
+            this.macs = macs;
+            this.params = params;
+        }
+
+        @Override public final String type() { return type; }
+        @Override public final long macs() { return macs; }
+        @Override public final long parameterCount() { return params; }
+    }
+
     private static float[] floats(NodeContext n, String role, long count) throws ModelFormatException {
         return n.weight(role, count).toFloatArray();
     }
@@ -42,19 +59,13 @@ public final class FamilyOps {
             } catch (IllegalArgumentException e) {
                 throw n.error(e.getMessage());
             }
-            return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
-                @Override public String type() { return "bonsai"; }
-                @Override public long macs() { return b.macs(); }
-                @Override public long parameterCount() { return b.parameters(); }
+            return new Node(n, in, out, "bonsai", b.macs(), b.parameters()) {
                 @Override public int scratchFloats() { return q.scratchFloats(); }
                 @Override public int scratchShorts() { return q.scratchInts(); }
                 @Override public void invoke(Arena a) { q.predict(a.f, in[0], a.f, out[0], a.f, scratchF, a.s, scratchS); }
             };
         }
-        return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
-            @Override public String type() { return "bonsai"; }
-            @Override public long macs() { return b.macs(); }
-            @Override public long parameterCount() { return b.parameters(); }
+        return new Node(n, in, out, "bonsai", b.macs(), b.parameters()) {
             @Override public int scratchFloats() { return b.scratchSize(); }
             @Override public void invoke(Arena a) { b.predict(a.f, in[0], a.f, out[0], a.f, scratchF); }
         };
@@ -126,20 +137,14 @@ public final class FamilyOps {
             } catch (IllegalArgumentException e) {
                 throw n.error(e.getMessage());
             }
-            return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
-                @Override public String type() { return "protonn"; }
-                @Override public long macs() { return p.macs(); }
-                @Override public long parameterCount() { return p.parameters(); }
+            return new Node(n, in, out, "protonn", p.macs(), p.parameters()) {
                 @Override public int scratchInts() { return p.scratchInts(); }
                 @Override public void invoke(Arena a) { p.predict(a.b, in[0], a.f, out[0], a.i, scratchI); }
             };
         }
         n.expectType(in, ElementType.FLOAT32);
         ProtoNn p = new ProtoNn(d, proj, m, classes, w.toFloatArray(), b.toFloatArray(), z.toFloatArray(), gamma);
-        return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
-            @Override public String type() { return "protonn"; }
-            @Override public long macs() { return p.macs(); }
-            @Override public long parameterCount() { return p.parameters(); }
+        return new Node(n, in, out, "protonn", p.macs(), p.parameters()) {
             @Override public int scratchFloats() { return p.scratchSize(); }
             @Override public void invoke(Arena a) { p.predict(a.f, in[0], a.f, out[0], a.f, scratchF); }
         };
@@ -186,10 +191,9 @@ public final class FamilyOps {
         n.expectShape(out, classes);
         final float[] mu = mean, is = invStd, w = fc;
         final int seqLen = steps * d;
-        return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
-            @Override public String type() { return "fastgrnn"; }
-            @Override public long macs() { return steps * cell.macsPerStep() + (w == null ? 0 : (long) classes * hidden); }
-            @Override public long parameterCount() { return cell.parameters() + (w == null ? 0 : (long) classes * (hidden + 1)); }
+        long macs = steps * cell.macsPerStep() + (w == null ? 0 : (long) classes * hidden);
+        long params = cell.parameters() + (w == null ? 0 : (long) classes * (hidden + 1));
+        return new Node(n, in, out, "fastgrnn", macs, params) {
             @Override public int scratchFloats() { return seqLen + hidden + cell.scratchSize(); }
 
             @Override
@@ -225,10 +229,7 @@ public final class FamilyOps {
         boolean backward = n.string("direction", "forward").equals("backward");
         GruCell cell = new GruCell(d, hidden, floats(n, "W", 3L * hidden * d), floats(n, "U", 3L * hidden * hidden), floats(n, "b", 3L * hidden));
         n.expectShape(out, hidden);
-        return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
-            @Override public String type() { return "gru"; }
-            @Override public long macs() { return steps * cell.macsPerStep(); }
-            @Override public long parameterCount() { return cell.parameters(); }
+        return new Node(n, in, out, "gru", steps * cell.macsPerStep(), cell.parameters()) {
             @Override public int scratchFloats() { return cell.scratchSize(); }
             @Override public void invoke(Arena a) { cell.run(a.f, in[0], steps, d, backward, a.f, out[0], a.f, scratchF); }
         };
@@ -256,19 +257,13 @@ public final class FamilyOps {
         if (in.type() == ElementType.INT8) {
             Int8RnnPoolLayer q = new Int8RnnPoolLayer(layer, in.dim(0), in.dim(1), stride, n.integer("pad_output", 0, 0, 1) == 1,
                     new QuantParams(in.scale(), in.zeroPoint()), new QuantParams(out.scale(), out.zeroPoint()));
-            return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
-                @Override public String type() { return "rnnpool"; }
-                @Override public long macs() { return layer.macs(); }
-                @Override public long parameterCount() { return pool.rnn1().parameters() + pool.rnn2().parameters(); }
+            return new Node(n, in, out, "rnnpool", layer.macs(), pool.rnn1().parameters() + pool.rnn2().parameters()) {
                 @Override public int scratchShorts() { return q.scratchShorts(); }
                 @Override public int scratchInts() { return q.scratchInts(); }
                 @Override public void invoke(Arena a) { q.run(a.b, in[0], a.b, out[0], a.s, scratchS, a.i, scratchI); }
             };
         }
-        return new Op(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out}) {
-            @Override public String type() { return "rnnpool"; }
-            @Override public long macs() { return layer.macs(); }
-            @Override public long parameterCount() { return pool.rnn1().parameters() + pool.rnn2().parameters(); }
+        return new Node(n, in, out, "rnnpool", layer.macs(), pool.rnn1().parameters() + pool.rnn2().parameters()) {
             @Override public int scratchFloats() { return layer.scratchSize(); }
             @Override public void invoke(Arena a) { layer.run(a.f, in[0], a.f, out[0], a.f, scratchF); }
         };

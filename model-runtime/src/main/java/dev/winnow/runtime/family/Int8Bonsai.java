@@ -70,23 +70,10 @@ public final class Int8Bonsai extends QuantizedBonsai {
         wvs = new float[nodes * width];
         interleaveWv(int8[1], int8[2], width);
         // Z as its non-zeros per row (Bonsai's Z is sparse by design)
-        byte[] z = int8[0].values();
-        int nnz = 0;
-        for (byte q : z) if (q != 0) nnz++;
-        zStart = new int[proj + 1];
-        zCol = new int[nnz];
-        zVal = new byte[nnz];
-        int k = 0;
-        for (int r = 0; r < proj; r++) {
-            zStart[r] = k;
-            for (int c = 0; c < dim; c++) {
-                if (z[r * dim + c] != 0) {
-                    zCol[k] = c;
-                    zVal[k++] = z[r * dim + c];
-                }
-            }
-        }
-        zStart[proj] = k;
+        Csr cz = Csr.of(int8[0].values(), proj, dim);
+        zStart = cz.start();
+        zCol = cz.col();
+        zVal = cz.int8Values();
         this.vector = Bonsai.vectorPath(vector, half);
     }
 

@@ -32,44 +32,16 @@ public final class ProtoNn {
         this.prototypes = prototypes;
         this.classes = classes;
         Csr cw = Csr.of(w, projection, features);
-        wStart = cw.start;
-        wCol = cw.col;
-        wVal = cw.val;
+        wStart = cw.start();
+        wCol = cw.col();
+        wVal = cw.val();
         this.b = b.clone();
         Csr cz = Csr.of(z, prototypes, classes);
-        zStart = cz.start;
-        zCol = cz.col;
-        zVal = cz.val;
-        bNonZeros = nonZeros(b);
+        zStart = cz.start();
+        zCol = cz.col();
+        zVal = cz.val();
+        bNonZeros = Csr.nonZeros(b);
         this.gamma2 = gamma * gamma;
-    }
-
-    /** Row-compressed non-zeros of a dense [rows][cols] matrix. */
-    record Csr(int[] start, int[] col, float[] val) {
-        static Csr of(float[] m, int rows, int cols) {
-            int nnz = nonZeros(m);
-            int[] start = new int[rows + 1], col = new int[nnz];
-            float[] val = new float[nnz];
-            int k = 0;
-            for (int r = 0; r < rows; r++) {
-                start[r] = k;
-                for (int c = 0; c < cols; c++) {
-                    float v = m[r * cols + c];
-                    if (v != 0f) {
-                        col[k] = c;
-                        val[k++] = v;
-                    }
-                }
-            }
-            start[rows] = k;
-            return new Csr(start, col, val);
-        }
-    }
-
-    static int nonZeros(float[] a) {
-        int n = 0;
-        for (float v : a) if (v != 0f) n++;
-        return n;
     }
 
     public int features() { return features; }
@@ -151,36 +123,25 @@ public final class ProtoNn {
             this.prototypes = prototypes;
             this.classes = classes;
             this.inZero = inZeroPoint;
-            int nnz = 0;
-            for (byte v : w8) if (v != 0) nnz++;
-            wStart = new int[projection + 1];
-            wCol = new int[nnz];
-            wVal = new byte[nnz];
+            Csr cw = Csr.of(w8, projection, features);
+            wStart = cw.start();
+            wCol = cw.col();
+            wVal = cw.int8Values();
             mult = new int[projection];
             rshift = new int[projection];
-            int k = 0;
             for (int r = 0; r < projection; r++) {
-                wStart[r] = k;
-                for (int c = 0; c < features; c++) {
-                    byte v = w8[r * features + c];
-                    if (v != 0) {
-                        wCol[k] = c;
-                        wVal[k++] = v;
-                    }
-                }
                 FixedPoint.Multiplier mq = FixedPoint.quantizeMultiplier((double) wScale[r] * inScale / bScale);
                 mult[r] = mq.multiplier();
                 rshift[r] = 31 - mq.shift(); // in [1, 62]: quantizeMultiplier keeps shift in [-31, 30]
             }
-            wStart[projection] = k;
             this.b = b8.clone();
             int bn = 0;
             for (byte v : b8) if (v != 0) bn++;
             bNonZeros = bn;
             Csr cz = Csr.of(z, prototypes, classes);
-            zStart = cz.start;
-            zCol = cz.col;
-            zVal = cz.val;
+            zStart = cz.start();
+            zCol = cz.col();
+            zVal = cz.val();
             kScale = (float) ((double) gamma * gamma * bScale * bScale);
         }
 

@@ -55,23 +55,15 @@ public final class ArtifactWriter {
 
     public ArtifactWriter addFloat32(String name, int[] shape, float[] values, boolean huffman) {
         checkCount(name, shape, values.length);
-        ByteBuffer bb = le(4 * values.length);
-        for (float v : values) {
-            if (!Float.isFinite(v)) throw new IllegalArgumentException(name + ": non-finite value");
-            bb.putFloat(v);
-        }
-        return add(name, DType.FLOAT32, Codec.RAW, huffman, shape, QuantizationInfo.NONE, bb.array());
+        for (float v : values) if (!Float.isFinite(v)) throw nonFinite(name);
+        return add(name, DType.FLOAT32, Codec.RAW, huffman, shape, QuantizationInfo.NONE, littleEndian(values));
     }
 
     /** float16 values, given as their binary16 bits ({@link Float16#fromFloat} makes them from floats). */
     public ArtifactWriter addFloat16(String name, int[] shape, short[] halfBits) {
         checkCount(name, shape, halfBits.length);
-        ByteBuffer bb = le(2 * halfBits.length);
-        for (short h : halfBits) {
-            if (!Float16.isFinite(h)) throw new IllegalArgumentException(name + ": non-finite value");
-            bb.putShort(h);
-        }
-        return add(name, DType.FLOAT16, Codec.RAW, false, shape, QuantizationInfo.NONE, bb.array());
+        for (short h : halfBits) if (!Float16.isFinite(h)) throw nonFinite(name);
+        return add(name, DType.FLOAT16, Codec.RAW, false, shape, QuantizationInfo.NONE, littleEndian(halfBits));
     }
 
     public ArtifactWriter addInt8(String name, int[] shape, byte[] values, QuantizationInfo quant) {
@@ -85,9 +77,7 @@ public final class ArtifactWriter {
 
     public ArtifactWriter addInt16(String name, int[] shape, short[] values, QuantizationInfo quant, boolean huffman) {
         checkCount(name, shape, values.length);
-        ByteBuffer bb = le(2 * values.length);
-        for (short v : values) bb.putShort(v);
-        return add(name, DType.INT16, Codec.RAW, huffman, shape, quant, bb.array());
+        return add(name, DType.INT16, Codec.RAW, huffman, shape, quant, littleEndian(values));
     }
 
     public ArtifactWriter addInt32(String name, int[] shape, int[] values) {
@@ -96,9 +86,7 @@ public final class ArtifactWriter {
 
     public ArtifactWriter addInt32(String name, int[] shape, int[] values, QuantizationInfo quant, boolean huffman) {
         checkCount(name, shape, values.length);
-        ByteBuffer bb = le(4 * values.length);
-        for (int v : values) bb.putInt(v);
-        return add(name, DType.INT32, Codec.RAW, huffman, shape, quant, bb.array());
+        return add(name, DType.INT32, Codec.RAW, huffman, shape, quant, littleEndian(values));
     }
 
     /**
@@ -108,10 +96,8 @@ public final class ArtifactWriter {
     public ArtifactWriter addBinary(String name, int[] shape, long[] packedRows, float[] alphaPerRow, boolean huffman) {
         long need = ArtifactReader.bitpackedBytes(shape) / 8;
         if (packedRows.length != need) throw new IllegalArgumentException(name + ": " + packedRows.length + " words, shape needs " + need);
-        ByteBuffer bb = le(8 * packedRows.length);
-        for (long w : packedRows) bb.putLong(w);
         QuantizationInfo q = alphaPerRow == null ? QuantizationInfo.NONE : QuantizationInfo.symmetric(0, alphaPerRow);
-        return add(name, DType.BINARY, Codec.BITPACKED, huffman, shape, q, bb.array());
+        return add(name, DType.BINARY, Codec.BITPACKED, huffman, shape, q, littleEndian(packedRows));
     }
 
     /** A weight-shared float tensor: k centroids and one index per element. */
@@ -163,6 +149,16 @@ public final class ArtifactWriter {
     private static ByteBuffer le(int n) {
         return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     }
+
+    private static IllegalArgumentException nonFinite(String name) {
+        return new IllegalArgumentException(name + ": non-finite value");
+    }
+
+    // raw payloads: the values little-endian, as every artifact stores them
+    private static byte[] littleEndian(float[] v) { ByteBuffer bb = le(4 * v.length); bb.asFloatBuffer().put(v); return bb.array(); }
+    private static byte[] littleEndian(short[] v) { ByteBuffer bb = le(2 * v.length); bb.asShortBuffer().put(v); return bb.array(); }
+    private static byte[] littleEndian(int[] v) { ByteBuffer bb = le(4 * v.length); bb.asIntBuffer().put(v); return bb.array(); }
+    private static byte[] littleEndian(long[] v) { ByteBuffer bb = le(8 * v.length); bb.asLongBuffer().put(v); return bb.array(); }
 
     /** The unsigned artifact. */
     public byte[] toBytes() {

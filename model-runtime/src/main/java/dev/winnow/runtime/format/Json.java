@@ -18,6 +18,11 @@ import java.util.Map;
 public final class Json {
     public static final int MAX_DEPTH = 64;
 
+    /** The one-letter escapes JSON reads (after a backslash) and the characters they stand for. */
+    private static final String ESCAPES = "\"\\/bfnrt", ESCAPED = "\"\\/\b\f\n\r\t";
+    /** The characters the writer escapes with one letter, and those letters; other control characters it writes as four hex digits. */
+    private static final String WRITTEN_ESCAPED = "\"\\\n\r\t", WRITTEN_ESCAPES = "\"\\nrt";
+
     private final String s;
     private int pos;
 
@@ -79,14 +84,9 @@ public final class Json {
     }
 
     private Map<String, Object> object(int depth) throws ModelFormatException {
-        pos++;
         Map<String, Object> m = new LinkedHashMap<>();
-        ws();
-        if (pos < s.length() && s.charAt(pos) == '}') {
-            pos++;
-            return m;
-        }
-        while (true) {
+        if (opensEmpty('}')) return m;
+        do {
             ws();
             if (pos >= s.length() || s.charAt(pos) != '"') throw error("expected a string key");
             String key = string();
@@ -96,31 +96,39 @@ public final class Json {
             Object v = value(depth + 1);
             if (m.containsKey(key)) throw error("duplicate key '" + key + "'");
             m.put(key, v);
-            ws();
-            if (pos >= s.length()) throw error("unterminated object");
-            char c = s.charAt(pos++);
-            if (c == '}') return m;
-            if (c != ',') throw error("expected ',' or '}'");
-        }
+        } while (another('}', "object"));
+        return m;
     }
 
     private List<Object> array(int depth) throws ModelFormatException {
-        pos++;
         List<Object> list = new ArrayList<>();
-        ws();
-        if (pos < s.length() && s.charAt(pos) == ']') {
-            pos++;
-            return list;
-        }
-        while (true) {
+        if (opensEmpty(']')) return list;
+        do {
             ws();
             list.add(value(depth + 1));
-            ws();
-            if (pos >= s.length()) throw error("unterminated array");
-            char c = s.charAt(pos++);
-            if (c == ']') return list;
-            if (c != ',') throw error("expected ',' or ']'");
+        } while (another(']', "array"));
+        return list;
+    }
+
+    /** Steps past an opening bracket and the white space after it; true, past {@code close} too, when nothing stands between them. */
+    private boolean opensEmpty(char close) {
+        pos++;
+        ws();
+        if (pos < s.length() && s.charAt(pos) == close) {
+            pos++;
+            return true;
         }
+        return false;
+    }
+
+    /** After an element: true past a ',' (another element follows), false past {@code close}; anything else is an error. */
+    private boolean another(char close, String container) throws ModelFormatException {
+        ws();
+        if (pos >= s.length()) throw error("unterminated " + container);
+        char c = s.charAt(pos++);
+        if (c == close) return false;
+        if (c != ',') throw error("expected ',' or '" + close + "'");
+        return true;
     }
 
     private void expect(char c) throws ModelFormatException {
@@ -142,26 +150,20 @@ public final class Json {
             }
             if (pos >= s.length()) throw error("unterminated escape");
             char e = s.charAt(pos++);
-            switch (e) {
-                case '"': sb.append('"'); break;
-                case '\\': sb.append('\\'); break;
-                case '/': sb.append('/'); break;
-                case 'b': sb.append('\b'); break;
-                case 'f': sb.append('\f'); break;
-                case 'n': sb.append('\n'); break;
-                case 'r': sb.append('\r'); break;
-                case 't': sb.append('\t'); break;
-                case 'u':
-                    if (pos + 4 > s.length()) throw error("short \\u escape");
-                    int cp = 0;
-                    for (int i = 0; i < 4; i++) {
-                        int d = Character.digit(s.charAt(pos++), 16);
-                        if (d < 0) throw error("bad hex digit in \\u escape");
-                        cp = cp * 16 + d;
-                    }
-                    sb.append((char) cp);
-                    break;
-                default: throw error("bad escape '\\" + e + "'");
+            int k = ESCAPES.indexOf(e);
+            if (k >= 0) {
+                sb.append(ESCAPED.charAt(k));
+            } else if (e == 'u') {
+                if (pos + 4 > s.length()) throw error("short \\u escape");
+                int cp = 0;
+                for (int i = 0; i < 4; i++) {
+                    int d = Character.digit(s.charAt(pos++), 16);
+                    if (d < 0) throw error("bad hex digit in \\u escape");
+                    cp = cp * 16 + d;
+                }
+                sb.append((char) cp);
+            } else {
+                throw error("bad escape '\\" + e + "'");
             }
         }
     }
@@ -255,16 +257,10 @@ public final class Json {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default:
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-            }
+            int k = WRITTEN_ESCAPED.indexOf(c);
+            if (k >= 0) sb.append('\\').append(WRITTEN_ESCAPES.charAt(k));
+            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
         }
         sb.append('"');
     }

@@ -76,7 +76,7 @@ public final class TensorData {
     public float[] toFloatArray() {
         int n = elementCount();
         float[] out = new float[n];
-        ByteBuffer bb = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bb = littleEndian();
         switch (codec) {
             case RAW:
                 switch (dtype) {
@@ -150,7 +150,7 @@ public final class TensorData {
         requireType(DType.INT8);
         if (codec == Codec.RAW) return payload.clone();
         byte[] out = new byte[elementCount()];
-        ByteBuffer bb = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bb = littleEndian();
         int nnz = bb.getInt(0);
         for (int j = 0; j < nnz; j++) out[bb.getInt(4 + 4 * j)] = payload[4 + 4 * nnz + j];
         return out;
@@ -158,23 +158,24 @@ public final class TensorData {
 
     /** The binary16 bits of a FLOAT16 tensor. */
     public short[] toFloat16Bits() {
-        requireType(DType.FLOAT16);
-        short[] out = new short[elementCount()];
-        ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
-        return out;
+        return shorts(DType.FLOAT16);
     }
 
     public short[] toInt16Array() {
-        requireType(DType.INT16);
+        return shorts(DType.INT16);
+    }
+
+    private short[] shorts(DType t) {
+        requireType(t);
         short[] out = new short[elementCount()];
-        ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
+        littleEndian().asShortBuffer().get(out);
         return out;
     }
 
     public int[] toInt32Array() {
         requireType(DType.INT32);
         int[] out = new int[elementCount()];
-        ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
+        littleEndian().asIntBuffer().get(out);
         return out;
     }
 
@@ -182,14 +183,19 @@ public final class TensorData {
     public long[] toBitPackedWords() {
         requireType(DType.BINARY);
         long[] out = new long[payload.length / 8];
-        ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out);
+        littleEndian().asLongBuffer().get(out);
         return out;
+    }
+
+    /** The payload as little-endian words, as every artifact stores them. */
+    private ByteBuffer littleEndian() {
+        return ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Centroids of a CODEBOOK tensor. */
     public float[] codebook() {
         if (codec != Codec.CODEBOOK) throw new IllegalStateException(name + " is not codebook-coded");
-        ByteBuffer bb = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bb = littleEndian();
         float[] c = new float[bb.getInt(0)];
         for (int i = 0; i < c.length; i++) c[i] = bb.getFloat(4 + 4 * i);
         return c;

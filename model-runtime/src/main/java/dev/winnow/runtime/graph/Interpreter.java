@@ -43,10 +43,7 @@ public final class Interpreter {
     /** Copies {@code src} into graph input {@code i}, quantizing when that input is int8. */
     public void setInput(int i, float[] src, int srcOffset) {
         TensorSpec t = graph.inputs().get(i);
-        int n = t.elementCount();
-        if (srcOffset < 0 || src.length - srcOffset < n) {
-            throw new IllegalArgumentException("input " + t + " needs " + n + " values, got " + (src.length - srcOffset));
-        }
+        int n = values(t, true, src.length, srcOffset);
         int off = graph.inputOffset(i);
         if (t.type() == ElementType.FLOAT32) {
             System.arraycopy(src, srcOffset, arena.f, off, n);
@@ -69,10 +66,7 @@ public final class Interpreter {
     /** Copies graph output {@code i} into {@code dst}, dequantizing when that output is int8. */
     public void getOutput(int i, float[] dst, int dstOffset) {
         TensorSpec t = graph.outputs().get(i);
-        int n = t.elementCount();
-        if (dstOffset < 0 || dst.length - dstOffset < n) {
-            throw new IllegalArgumentException("output " + t + " has " + n + " values, room for " + (dst.length - dstOffset));
-        }
+        int n = values(t, false, dst.length, dstOffset);
         int off = graph.outputOffset(i);
         if (t.type() == ElementType.FLOAT32) {
             System.arraycopy(arena.f, off, dst, dstOffset, n);
@@ -81,6 +75,16 @@ public final class Interpreter {
             int zp = t.zeroPoint();
             for (int k = 0; k < n; k++) dst[dstOffset + k] = (arena.b[off + k] - zp) * s;
         }
+    }
+
+    /** Graph input or output {@code t}'s element count, once an array of {@code length} holds that many from {@code offset}. */
+    private static int values(TensorSpec t, boolean input, int length, int offset) {
+        int n = t.elementCount();
+        if (offset < 0 || length - offset < n) {
+            throw new IllegalArgumentException(input ? "input " + t + " needs " + n + " values, got " + (length - offset)
+                    : "output " + t + " has " + n + " values, room for " + (length - offset));
+        }
+        return n;
     }
 
     /** Convenience for single-input, single-output models. */

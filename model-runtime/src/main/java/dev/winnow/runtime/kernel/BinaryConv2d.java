@@ -8,25 +8,18 @@ import dev.winnow.runtime.kernel.base.ConvGeometry;
  * the padding contribute nothing (neither +1 nor -1), so the count of valid taps is used per pixel.
  * One input scale beta = mean |x| over the whole input (XNOR-Net's per-position K averaged).
  */
-public final class BinaryConv2d {
+public final class BinaryConv2d extends BinaryLayer {
     private final ConvGeometry g;
     private final int wordsPerPixel;
-    private final long[] w;
-    private final float[] alpha;
-    private final float[] bias;
-    private final float min;
-    private final float max;
-    private final long tailMask;
 
     /** Binarizes a float OHWI filter: signs per (kh, kw) channel run, alpha = mean |W| per output channel. */
     public BinaryConv2d(ConvGeometry g, float[] filterOhwi, float[] bias, Activation act) {
+        super(new long[g.outC() * g.kH() * g.kW() * BinaryPacking.words(g.inC())], new float[g.outC()], bias, g.outC(), g.inC(), act);
         this.g = g;
         this.wordsPerPixel = BinaryPacking.words(g.inC());
         int taps = g.kH() * g.kW();
         int per = taps * g.inC();
         if (filterOhwi.length != per * g.outC()) throw new IllegalArgumentException("filter size does not match the geometry");
-        this.w = new long[g.outC() * taps * wordsPerPixel];
-        this.alpha = new float[g.outC()];
         for (int oc = 0; oc < g.outC(); oc++) {
             float sum = 0;
             for (int i = 0; i < per; i++) sum += Math.abs(filterOhwi[oc * per + i]);
@@ -35,10 +28,6 @@ public final class BinaryConv2d {
                 BinaryPacking.pack(filterOhwi, oc * per + t * g.inC(), g.inC(), w, (oc * taps + t) * wordsPerPixel);
             }
         }
-        this.bias = bias == null ? new float[g.outC()] : bias.clone();
-        this.min = act.min;
-        this.max = act.max;
-        this.tailMask = (g.inC() & 63) == 0 ? -1L : (1L << (g.inC() & 63)) - 1;
     }
 
     /** Words of packed input this layer needs as scratch: one run per input pixel. */

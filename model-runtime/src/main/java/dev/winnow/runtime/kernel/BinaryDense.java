@@ -4,30 +4,19 @@ package dev.winnow.runtime.kernel;
  * XNOR-Net fully connected layer on bit-packed signs: for ±1 vectors, w·x = 2·popcount(XNOR(w, x)) − n,
  * so 64 multiply-accumulates become one XOR and one POPCNT. out[o] = alpha[o]·beta·(w·x) + bias[o].
  */
-public final class BinaryDense {
+public final class BinaryDense extends BinaryLayer {
     private final int in;
     private final int outN;
     private final int words;
-    private final long[] w;
-    private final float[] alpha;
-    private final float[] bias;
-    private final float min;
-    private final float max;
-    private final long tailMask;
 
     /** From packed rows (ceil(in/64) words each) and alpha per row, as stored in an artifact. */
     public BinaryDense(int in, int out, long[] packedRows, float[] alpha, float[] bias, Activation act) {
+        super(packedRows.clone(), alpha.clone(), bias, out, in, act);
         this.in = in;
         this.outN = out;
         this.words = BinaryPacking.words(in);
         if (packedRows.length != words * out) throw new IllegalArgumentException("binary weights have " + packedRows.length + " words, expected " + words * out);
         if (alpha.length != out) throw new IllegalArgumentException("one alpha per output row expected");
-        this.w = packedRows.clone();
-        this.alpha = alpha.clone();
-        this.bias = bias == null ? new float[out] : bias.clone();
-        this.min = act.min;
-        this.max = act.max;
-        this.tailMask = (in & 63) == 0 ? -1L : (1L << (in & 63)) - 1;
     }
 
     /** Binarizes float weights [out][in]: signs packed, alpha = mean |W| per row. */

@@ -1,7 +1,6 @@
 package dev.winnow.runtime.kernel;
 
 import dev.winnow.runtime.kernel.base.ConvGeometry;
-import dev.winnow.runtime.kernel.base.Requantizer;
 import dev.winnow.runtime.kernel.simd.ConvInt8Simd;
 import dev.winnow.runtime.quant.QuantParams;
 import java.util.ArrayList;
@@ -21,25 +20,17 @@ import java.util.List;
  * Vector API.</li>
  * </ul>
  * Integer sums do not depend on their order, so every variant is bit-identical to the reference
- * (Int8FastPathTest checks it). This class holds what they share: the filter, the bias and the
- * requantization, computed once. Running allocates nothing; instances are immutable.
+ * (Int8FastPathTest checks it). This class holds the filter and the definition (the reference loops);
+ * {@link Int8ConvKernel} the bias and the requantization. Running allocates nothing; instances are immutable.
  */
-public abstract sealed class Conv2dInt8 implements KernelDispatch.Variant<byte[]> permits Conv2dInt8Reference, Conv2dInt8Packed, Conv2dInt8ByRows {
-    final ConvGeometry g;
+public abstract sealed class Conv2dInt8 extends Int8ConvKernel permits Conv2dInt8Reference, Conv2dInt8Packed, Conv2dInt8ByRows {
     final byte[] w;        // OHWI, as TFLite keeps it: the dot product runs over contiguous input channels
-    final int[] bias;
-    final int inZp;
-    private final Requantizer requantizer;
 
     Conv2dInt8(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
-        this.g = g;
+        super(g, filterScales, bias, in, out, act);
         if (filterOhwi.length != g.kH() * g.kW() * g.inC() * g.outC()) throw new IllegalArgumentException("filter size does not match the geometry");
         if (filterScales.length != g.outC()) throw new IllegalArgumentException("filter has " + filterScales.length + " scales for " + g.outC() + " channels");
         this.w = filterOhwi.clone();
-        this.bias = bias == null ? new int[g.outC()] : bias.clone();
-        if (this.bias.length != g.outC()) throw new IllegalArgumentException("bias has " + this.bias.length + " values for " + g.outC() + " channels");
-        this.requantizer = new Requantizer(g.outC(), in.scale(), filterScales, out.scale(), out.zeroPoint(), act.qmin(out), act.qmax(out));
-        this.inZp = in.zeroPoint();
     }
 
     /** The fastest kernel for this convolution on this JVM (see {@link #prepare(ConvGeometry, byte[], float[], int[], QuantParams, QuantParams, Activation, boolean)}). */
@@ -94,39 +85,37 @@ public abstract sealed class Conv2dInt8 implements KernelDispatch.Variant<byte[]
         return KernelDispatch.chooseInt8(op, mode, prepare(g, filterOhwi, filterScales, bias, in, out, act), reference, all, g, g.outC() * 31L + g.kH());
     }
 
-    @Override
-    public final void runOnce(byte[] in, byte[] out) {
-        run(in, 0, out, 0);
-    }
-
     /** The reference kernel alone: what the variants must equal bit for bit. */
     public static Conv2dInt8 reference(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
         return new Conv2dInt8Reference(g, filterOhwi, filterScales, bias, in, out, act);
     }
 
-    public ConvGeometry geometry() { return g; }
-
-    /** int32 scratch {@link #run(byte[], int, byte[], int, int[], int)} needs. */
-    public abstract int scratchInts();
-
-    /** Runs over the caller's scratch (the arena's), allocating nothing. */
-    public abstract void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff);
-
-    /** Runs with scratch of its own, allocated here when the kernel needs any (the reference needs none): for tests and one-off calls. */
-    public final void run(byte[] in, int inOff, byte[] out, int outOff) {
-        int n = scratchInts();
-        run(in, inOff, out, outOff, n == 0 ? NO_SCRATCH : new int[n], 0);
+    /** TFLite's definition: each output the dot product of its window with the channel's filter, requantized. */
+    @Override
+    final void referenceRows(byte[] in, int inOff, byte[] out, int outOff, int from, int to) {
+        final int outC = g.outC(), outW = g.outW();
+        for (int oh = from; oh < to; oh++) {
+            for (int ow = 0; ow < outW; ow++) {
+                int o = outOff + (oh * outW + ow) * outC;
+                for (int oc = 0; oc < outC; oc++) out[o + oc] = requantize(dot(in, inOff, oh, ow, oc), oc);
+            }
+        }
     }
 
-    private static final int[] NO_SCRATCH = new int[0];
-
-    /** The per-channel requantization, for kernels that run it on vectors. */
-    final Requantizer requantizer() {
-        return requantizer;
-    }
-
-    /** An int32 accumulator of output channel {@code oc} as the output's int8. */
-    final byte requantize(int acc, int oc) {
-        return requantizer.apply(acc, oc);
+    /** bias + Σ (x − zero point) · w over output pixel (oh, ow)'s window; the padding holds the zero point and adds nothing. */
+    private int dot(byte[] in, int inOff, int oh, int ow, int oc) {
+        final int inC = g.inC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH();
+        int ih0 = oh * g.strideH() - g.padTop(), iw0 = ow * g.strideW() - g.padLeft();
+        int acc = bias[oc], wo = oc * kH * kW * inC;
+        for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
+            int ih = ih0 + kh;
+            for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
+                int iw = iw0 + kw;
+                int xb = inOff + (ih * inW + iw) * inC;
+                int wb = wo + (kh * kW + kw) * inC;
+                for (int ic = 0; ic < inC; ic++) acc += (in[xb + ic] - inZp) * w[wb + ic];
+            }
+        }
+        return acc;
     }
 }

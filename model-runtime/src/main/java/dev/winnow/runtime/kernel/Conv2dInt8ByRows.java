@@ -34,7 +34,7 @@ final class Conv2dInt8ByRows extends Conv2dInt8 {
 
     private RequantizePixelsSimd[] rowRequantizers() {
         RequantizePixelsSimd[] r = new RequantizePixelsSimd[g.outC()];
-        Requantizer q = requantizer();
+        Requantizer q = requantizer;
         for (int oc = 0; oc < r.length; oc++) r[oc] = RequantizePixelsSimd.uniform(q.multiplier(oc), q.shift(oc), q.outZeroPoint(), q.qmin(), q.qmax());
         return r;
     }

@@ -32,7 +32,7 @@ final class Conv2dInt8Interior4 extends Conv2dInt8Packed {
                 for (int ic = 0; ic < g.inC(); ic++) taps[t++] = (kh * g.inW() + kw) * g.inC() + ic;
         this.wHwio = new int[w.length];
         for (int oc = 0; oc < g.outC(); oc++) for (int i = 0; i < per; i++) wHwio[i * g.outC() + oc] = w[oc * per + i];
-        this.rq = vectorRequantization && RequantizePixelsSimd.fits(g.outC()) ? new RequantizePixelsSimd(requantizer()) : null;
+        this.rq = vectorRequantization && RequantizePixelsSimd.fits(g.outC()) ? new RequantizePixelsSimd(requantizer) : null;
     }
 
     /** One receptive field, or four pixels' accumulators. */

@@ -1,7 +1,6 @@
 package dev.winnow.runtime.kernel;
 
 import dev.winnow.runtime.kernel.base.ConvGeometry;
-import dev.winnow.runtime.kernel.base.Requantizer;
 import dev.winnow.runtime.kernel.simd.DepthwiseInt8Simd;
 import dev.winnow.runtime.quant.QuantParams;
 import java.util.ArrayList;
@@ -19,27 +18,20 @@ import java.util.List;
  * vector requantization on JDK 21+).</li>
  * </ul>
  * Integer sums do not depend on their order, so every variant is bit-identical to the reference.
- * This class holds what they share, computed once. Running allocates nothing; instances are immutable.
+ * This class holds the widened filter and the definition (the reference loops); {@link Int8ConvKernel}
+ * the bias and the requantization. Running allocates nothing; instances are immutable.
  */
-public abstract sealed class DepthwiseConv2dInt8 implements KernelDispatch.Variant<byte[]>
+public abstract sealed class DepthwiseConv2dInt8 extends Int8ConvKernel
         permits DepthwiseInt8Reference, DepthwiseInt8Channels, DepthwiseInt8Vector {
-    final ConvGeometry g;
     final int[] wInt;      // the filter widened once: every variant multiplies ints
-    final int[] bias;
-    final int inZp;
     final int mult;
-    final Requantizer requantizer;
 
     DepthwiseConv2dInt8(ConvGeometry g, byte[] filter, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
-        this.g = g;
+        super(g, filterScales, bias, in, out, act);
         this.mult = DepthwiseConv2d.multiplier(g);
         if (filter.length != g.kH() * g.kW() * g.outC()) throw new IllegalArgumentException("depthwise filter size does not match the geometry");
         this.wInt = new int[filter.length];
         for (int i = 0; i < filter.length; i++) wInt[i] = filter[i];
-        this.bias = bias == null ? new int[g.outC()] : bias.clone();
-        if (this.bias.length != g.outC()) throw new IllegalArgumentException("bias has " + this.bias.length + " values for " + g.outC() + " channels");
-        this.requantizer = new Requantizer(g.outC(), in.scale(), filterScales, out.scale(), out.zeroPoint(), act.qmin(out), act.qmax(out));
-        this.inZp = in.zeroPoint();
     }
 
     /**
@@ -78,22 +70,28 @@ public abstract sealed class DepthwiseConv2dInt8 implements KernelDispatch.Varia
         return KernelDispatch.chooseInt8(op, mode, prepare(g, filter, filterScales, bias, in, out, act), reference, all, g, g.outC() * 37L + g.kH());
     }
 
+    /** TFLite's definition, any multiplier: output channel c sums input channel c / multiplier over its window. */
     @Override
-    public final void runOnce(byte[] in, byte[] out) {
-        run(in, 0, out, 0);
-    }
-
-    public ConvGeometry geometry() { return g; }
-
-    /** int32 scratch {@link #run(byte[], int, byte[], int, int[], int)} needs. */
-    public abstract int scratchInts();
-
-    /** Runs over the caller's scratch (the arena's), allocating nothing. */
-    public abstract void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff);
-
-    /** Runs with scratch of its own, allocated here when the kernel needs any: for tests and one-off calls. */
-    public final void run(byte[] in, int inOff, byte[] out, int outOff) {
-        int n = scratchInts();
-        run(in, inOff, out, outOff, new int[n], 0);
+    final void referenceRows(byte[] in, int inOff, byte[] out, int outOff, int from, int to) {
+        final int outC = g.outC(), inC = g.inC(), inW = g.inW(), kW = g.kW();
+        for (int oh = from; oh < to; oh++) {
+            int ih0 = oh * g.strideH() - g.padTop();
+            for (int ow = 0; ow < g.outW(); ow++) {
+                int iw0 = ow * g.strideW() - g.padLeft();
+                int o = outOff + (oh * g.outW() + ow) * outC;
+                for (int c = 0; c < outC; c++) {
+                    int acc = bias[c];
+                    int ic = c / mult;
+                    for (int kh = g.firstRow(oh); kh < g.endRow(oh); kh++) {
+                        int ih = ih0 + kh;
+                        for (int kw = g.firstColumn(ow); kw < g.endColumn(ow); kw++) {
+                            int iw = iw0 + kw;
+                            acc += (in[inOff + (ih * inW + iw) * inC + ic] - inZp) * wInt[(kh * kW + kw) * outC + c];
+                        }
+                    }
+                    out[o + c] = requantizer.apply(acc, c);
+                }
+            }
+        }
     }
 }

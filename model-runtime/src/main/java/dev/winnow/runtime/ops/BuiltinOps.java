@@ -20,11 +20,8 @@ public final class BuiltinOps {
         m.put("max_pool2d", n -> PoolOp.create(n, PoolOp.Kind.MAX));
         m.put("avg_pool2d", n -> PoolOp.create(n, PoolOp.Kind.AVG));
         m.put("global_avg_pool", n -> PoolOp.create(n, PoolOp.Kind.GLOBAL_AVG));
-        m.put("add", ArithmeticOp::create);
-        m.put("sub", ArithmeticOp::create);
-        m.put("mul", ArithmeticOp::create);
-        m.put("hard_swish", HardSwishOp::create);
-        m.put("hard_sigmoid", HardSwishOp::create);
+        for (String a : new String[] {"add", "sub", "mul"}) m.put(a, ArithmeticOp::create);
+        for (String a : new String[] {"hard_swish", "hard_sigmoid"}) m.put(a, HardSwishOp::create);
         m.put("mean", MeanOp::create);
         m.put("resize_bilinear", ResizeBilinearOp::create);
         m.put("centernet_decode", CenterNetDecodeOp::create);

@@ -14,20 +14,14 @@ import dev.winnow.runtime.kernel.KernelDispatch;
 import dev.winnow.runtime.kernel.base.ConvGeometry;
 
 /** The {@code conv2d} node: float32 or int8 by its input's type. */
-final class ConvOp extends Op {
-    private final ConvGeometry g;
+final class ConvOp extends WindowOp {
     private final Conv2d.Float32 f32;
     private final Conv2dInt8 i8;
-    private final long params;
-    private final KernelDispatch.Choice choice;
 
     private ConvOp(NodeContext n, TensorSpec in, TensorSpec out, ConvGeometry g, Conv2d.Float32 f32, Conv2dInt8 i8, KernelDispatch.Choice choice, long params) {
-        super(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out});
-        this.g = g;
+        super(n, in, out, g, choice, params);
         this.f32 = f32;
         this.i8 = i8;
-        this.choice = choice;
-        this.params = params;
     }
 
     /** Geometry of a conv-like node over an HWC input; attrs stride, padding and kernel size. */
@@ -80,9 +74,7 @@ final class ConvOp extends Op {
     }
 
     @Override public String type() { return "conv2d"; }
-    @Override public String kernel() { return choice.toString(); }
     @Override public long macs() { return Conv2d.macs(g); }
-    @Override public long parameterCount() { return params; }
     @Override public int scratchInts() { return i8 == null ? 0 : i8.scratchInts(); }
     @Override public int scratchFloats() { return f32 == null ? 0 : f32.scratchFloats(); }
 

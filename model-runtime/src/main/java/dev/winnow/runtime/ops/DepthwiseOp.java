@@ -13,21 +13,15 @@ import dev.winnow.runtime.kernel.DepthwiseConv2dInt8;
 import dev.winnow.runtime.kernel.KernelDispatch;
 
 /** The {@code depthwise_conv2d} node. */
-final class DepthwiseOp extends Op {
-    private final ConvGeometry g;
+final class DepthwiseOp extends WindowOp {
     private final DepthwiseConv2d.Float32 f32;
     private final DepthwiseConv2dInt8 i8;
-    private final KernelDispatch.Choice choice;
-    private final long params;
 
     private DepthwiseOp(NodeContext n, TensorSpec in, TensorSpec out, ConvGeometry g, DepthwiseConv2d.Float32 f32, DepthwiseConv2dInt8 i8,
                         KernelDispatch.Choice choice, long params) {
-        super(n.name(), new TensorSpec[] {in}, new TensorSpec[] {out});
-        this.g = g;
+        super(n, in, out, g, choice, params);
         this.f32 = f32;
         this.i8 = i8;
-        this.choice = choice;
-        this.params = params;
     }
 
     static Op create(NodeContext n) throws ModelFormatException {
@@ -53,9 +47,7 @@ final class DepthwiseOp extends Op {
     }
 
     @Override public String type() { return "depthwise_conv2d"; }
-    @Override public String kernel() { return choice == null ? super.kernel() : choice.toString(); }
     @Override public long macs() { return DepthwiseConv2d.macs(g); }
-    @Override public long parameterCount() { return params; }
     @Override public int scratchInts() { return i8 == null ? 0 : i8.scratchInts(); }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Random;
  * first third of training, hard thresholding after every step in the second, fixed support in the
  * last. Layouts are the runtime's: Z [D̂][D+1], W and V [(node·L + l)][D̂], θ [internal][D̂].
  */
-public final class BonsaiModel implements TrainableModel {
+public final class BonsaiModel extends SparseModel {
     /** Hyperparameters. Sparsities are the fraction of entries kept (1 = dense). */
     public record Config(int projection, int depth, double sigma, Loss loss, double sigmaIStart, double sigmaIEnd,
                          double keepZ, double keepW, double keepV, double keepTheta,
@@ -49,14 +49,8 @@ public final class BonsaiModel implements TrainableModel {
     final float[] mean, std;
     final double[] z, w, v, theta;
     double sigmaI;
-    /** Fixed supports (null: free); set by the last phase of IHT and by pruning. */
-    boolean[][] masks = new boolean[4][];
-    /** Whether {@link #afterStep} runs the IHT schedule (off when fine-tuning a pruned model). */
-    boolean ihtSchedule = true;
     /** Forward values of Z, W, V, θ: the parameters, or their fake-quantized copies (quantization-aware training). */
     double[] fz, fw, fv, ft;
-    java.util.Map<String, dev.winnow.tools.model.TensorEncoding> fakeQuant;
-    SoftTargets soft;
 
     public BonsaiModel(int features, int classes, Config cfg, float[] mean, float[] std, double[] z, double[] w, double[] v, double[] theta, double sigmaI) {
         this.cfg = cfg;
@@ -78,30 +72,18 @@ public final class BonsaiModel implements TrainableModel {
         this.v = v;
         this.theta = theta;
         this.sigmaI = sigmaI;
-        this.fz = z;
-        this.fw = w;
-        this.fv = v;
-        this.ft = theta;
+        forwardFrom(false);
     }
 
     @Override
-    public void setFakeQuant(java.util.Map<String, dev.winnow.tools.model.TensorEncoding> enc) {
-        if (enc == null || enc.isEmpty()) {
-            fakeQuant = null;
-            fz = z;
-            fw = w;
-            fv = v;
-            ft = theta;
-            return;
-        }
-        fakeQuant = new java.util.LinkedHashMap<>(enc);
-        fz = new double[z.length];
-        fw = new double[w.length];
-        fv = new double[v.length];
-        ft = new double[theta.length];
-        refreshFakeQuant();
+    void forwardFrom(boolean copies) {
+        fz = copies ? new double[z.length] : z;
+        fw = copies ? new double[w.length] : w;
+        fv = copies ? new double[v.length] : v;
+        ft = copies ? new double[theta.length] : theta;
     }
 
+    @Override
     void refreshFakeQuant() {
         if (fakeQuant == null) return;
         var f = dev.winnow.tools.model.TensorEncoding.FLOAT;
@@ -109,11 +91,6 @@ public final class BonsaiModel implements TrainableModel {
         FakeQuant.apply(w, fw, classes * nodes, fakeQuant.getOrDefault("W", f));
         FakeQuant.apply(v, fv, classes * nodes, fakeQuant.getOrDefault("V", f));
         FakeQuant.apply(theta, ft, Math.max(1, internal), fakeQuant.getOrDefault("T", f));
-    }
-
-    @Override
-    public void setSoftTargets(SoftTargets t) {
-        this.soft = t;
     }
 
     /** A fresh model: normalisation from the data, Gaussian weights from the seed (as EdgeML's randn init). */
@@ -156,19 +133,6 @@ public final class BonsaiModel implements TrainableModel {
     @Override public double[] l2() { return new double[] {cfg.l2Z(), cfg.l2W(), cfg.l2V(), cfg.l2Theta()}; }
     @Override public int features() { return d; }
     @Override public int classes() { return classes; }
-
-    /** Fixes the support of a block (0 Z, 1 W, 2 V, 3 θ) to its current non-zeros, for fine-tuning after pruning. */
-    public void fixSupport(int block) {
-        double[] p = params()[block];
-        boolean[] m = new boolean[p.length];
-        for (int i = 0; i < p.length; i++) m[i] = p[i] != 0;
-        masks[block] = m;
-    }
-
-    /** Stops the IHT schedule and σ_I annealing (fine-tuning keeps the current supports and σ_I). */
-    public void freezeSchedule() {
-        ihtSchedule = false;
-    }
 
     private final class Scratch {
         final double[] xn = new double[dim], p = new double[proj], a = new double[nodes * classes], b = new double[nodes * classes];
@@ -350,9 +314,7 @@ public final class BonsaiModel implements TrainableModel {
     /** A deep copy (for compression experiments that must not touch the original). */
     public BonsaiModel copy() {
         BonsaiModel m = new BonsaiModel(d, classes, cfg, mean.clone(), std.clone(), z.clone(), w.clone(), v.clone(), theta.clone(), sigmaI);
-        for (int b = 0; b < 4; b++) m.masks[b] = masks[b] == null ? null : masks[b].clone();
-        m.ihtSchedule = ihtSchedule;
-        m.soft = soft;
+        copyTrainingStateTo(m);
         m.setFakeQuant(fakeQuant);
         return m;
     }

@@ -16,7 +16,7 @@ import java.util.Random;
  * The runtime's op has no normalisation, so {@link #exportW()} and {@link #exportB()} fold μ and σ
  * into W and B.
  */
-public final class ProtoNnModel implements TrainableModel {
+public final class ProtoNnModel extends SparseModel {
     public record Config(int projection, int prototypes, double gammaScale, boolean learnGamma, Loss loss,
                          double keepW, double keepB, double keepZ, double l2) {
         public static Config defaults(int projection, int prototypes) {
@@ -44,17 +44,13 @@ public final class ProtoNnModel implements TrainableModel {
     final int d, proj, m, classes;
     final float[] mean, std;
     final double[] w, b, z, gamma;
-    final boolean[][] masks = new boolean[4][];
-    boolean ihtSchedule = true;
     /** {min, max} of the raw features, for the int8 input's parameters (null: unknown). */
     float[] inputRange;
     /** Forward values of W, B, Z: the parameters themselves, or their fake-quantized copies. */
     double[] fw, fb, fz;
-    java.util.Map<String, TensorEncoding> fakeQuant;
     /** B's scale when the projection is rounded to it (int8 arithmetic), else 0. */
     double pScale;
     dev.winnow.runtime.quant.QuantParams inQuant;
-    SoftTargets soft;
 
     public ProtoNnModel(int features, int classes, Config cfg, float[] mean, float[] std, double[] w, double[] b, double[] z, double gamma) {
         this.cfg = cfg;
@@ -71,9 +67,7 @@ public final class ProtoNnModel implements TrainableModel {
         this.b = b;
         this.z = z;
         this.gamma = new double[] {gamma};
-        this.fw = w;
-        this.fb = b;
-        this.fz = z;
+        forwardFrom(false);
     }
 
     public float[] inputRange() { return inputRange == null ? null : inputRange.clone(); }
@@ -103,26 +97,24 @@ public final class ProtoNnModel implements TrainableModel {
     }
 
     @Override
-    public void setFakeQuant(java.util.Map<String, TensorEncoding> enc) {
-        if (enc == null || enc.isEmpty()) {
-            fakeQuant = null;
-            fw = w;
-            fb = b;
-            fz = z;
+    void beforeFakeQuant() {
+        foldNormalization();
+    }
+
+    @Override
+    void forwardFrom(boolean copies) {
+        fw = copies ? new double[w.length] : w;
+        fb = copies ? new double[b.length] : b;
+        fz = copies ? new double[z.length] : z;
+    }
+
+    @Override
+    void refreshFakeQuant() {
+        if (fakeQuant == null) {
             pScale = 0;
             inQuant = null;
             return;
         }
-        foldNormalization();
-        fakeQuant = new java.util.LinkedHashMap<>(enc);
-        fw = new double[w.length];
-        fb = new double[b.length];
-        fz = new double[z.length];
-        refreshFakeQuant();
-    }
-
-    void refreshFakeQuant() {
-        if (fakeQuant == null) return;
         TensorEncoding f = TensorEncoding.FLOAT;
         FakeQuant.apply(w, fw, proj, fakeQuant.getOrDefault("W", f));
         double sb = FakeQuant.apply(b, fb, m, fakeQuant.getOrDefault("B", f));
@@ -134,11 +126,6 @@ public final class ProtoNnModel implements TrainableModel {
 
     private FamilyArtifacts.ProtoNnTensors tensorsShape() {
         return new FamilyArtifacts.ProtoNnTensors(d, proj, m, classes, null, null, null, gamma[0], inputRange);
-    }
-
-    @Override
-    public void setSoftTargets(SoftTargets t) {
-        this.soft = t;
     }
 
     public static ProtoNnModel init(Dataset train, Config cfg, long seed) {
@@ -313,17 +300,6 @@ public final class ProtoNnModel implements TrainableModel {
         refreshFakeQuant();
     }
 
-    public void fixSupport(int block) {
-        double[] p = params()[block];
-        boolean[] mk = new boolean[p.length];
-        for (int i = 0; i < p.length; i++) mk[i] = p[i] != 0;
-        masks[block] = mk;
-    }
-
-    public void freezeSchedule() {
-        ihtSchedule = false;
-    }
-
     @Override
     public String status() {
         return String.format(Locale.ROOT, "γ %.3f  nnz W %d B %d Z %d", gamma[0], Sparsity.nonZeros(w), Sparsity.nonZeros(b), Sparsity.nonZeros(z));
@@ -375,10 +351,8 @@ public final class ProtoNnModel implements TrainableModel {
 
     public ProtoNnModel copy() {
         ProtoNnModel c = new ProtoNnModel(d, classes, cfg, mean.clone(), std.clone(), w.clone(), b.clone(), z.clone(), gamma[0]);
-        for (int i = 0; i < 4; i++) c.masks[i] = masks[i] == null ? null : masks[i].clone();
-        c.ihtSchedule = ihtSchedule;
+        copyTrainingStateTo(c);
         c.inputRange = inputRange;
-        c.soft = soft;
         c.setFakeQuant(fakeQuant);
         return c;
     }

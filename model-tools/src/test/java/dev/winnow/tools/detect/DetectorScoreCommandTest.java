@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.tools.cli.CliRun;
+import dev.winnow.tools.cli.OpencvSamples;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,10 +17,7 @@ class DetectorScoreCommandTest {
 
     @Test
     void scoresEveryFrameAndSkipsWhatDoesNotDecode() throws Exception {
-        Path frames = Files.createDirectories(tmp.resolve("frames"));
-        Path data = Path.of("/usr/share/doc/opencv-doc/examples/data");
-        Files.copy(data.resolve("basketball1.png"), frames.resolve("a.png"));
-        Files.copy(data.resolve("building.jpg"), frames.resolve("b.jpg"));
+        Path frames = OpencvSamples.folder(tmp.resolve("frames"), "basketball1.png", "a.png", "building.jpg", "b.jpg");
         Files.writeString(frames.resolve("c.jpg"), "not a picture");
         Path csv = tmp.resolve("preds.csv");
         CliRun.Result r = CliRun.winnow("detector", "score", "--model", "detector/person-detector-int8.wnm", "--frames", frames.toString(), "--out", csv.toString());
@@ -35,7 +33,7 @@ class DetectorScoreCommandTest {
         assertTrue(r.out().contains("| 2 | 1 |"), r.out());
 
         Path video = tmp.resolve("video.csv");
-        r = CliRun.winnow("detector", "score", "--model", "detector/person-detector-int8.wnm", "--frames", data.resolve("vtest.avi").toString(),
+        r = CliRun.winnow("detector", "score", "--model", "detector/person-detector-int8.wnm", "--frames", OpencvSamples.VTEST.toString(),
                 "--fps", "1", "--out", video.toString());
         assertEquals(0, r.code(), r.err());
         List<String> v = Files.readAllLines(video);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.tools.cli.CliRun;
+import dev.winnow.tools.cli.OpencvSamples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +32,7 @@ class TeacherLabelCommandTest {
 
     @Test
     void labelsAFolderAndSkipsFramesThatDoNotDecode() throws Exception {
-        Path frames = Files.createDirectories(tmp.resolve("frames"));
-        Path data = Path.of("/usr/share/doc/opencv-doc/examples/data");
-        Files.copy(data.resolve("messi5.jpg"), frames.resolve("a-messi5.jpg"));
-        Files.copy(data.resolve("building.jpg"), frames.resolve("b-building.jpg"));
+        Path frames = OpencvSamples.folder(tmp.resolve("frames"), "messi5.jpg", "a-messi5.jpg", "building.jpg", "b-building.jpg");
         Files.write(frames.resolve("c-garbage.jpg"), "not a jpeg at all".getBytes());
         Files.writeString(frames.resolve("d-truncated.ppm"), "P6\n640 480\n255\nabc");
         Files.writeString(frames.resolve("e-huge.pgm"), "P5\n30000 30000\n255\n");
@@ -62,7 +60,7 @@ class TeacherLabelCommandTest {
     @Test
     void labelsAVideoThroughFfmpeg() throws Exception {
         Path csv = tmp.resolve("video.csv");
-        CliRun.Result r = CliRun.winnow("teacher", "label", "--model", model.toString(), "--frames", "/usr/share/doc/opencv-doc/examples/data/vtest.avi",
+        CliRun.Result r = CliRun.winnow("teacher", "label", "--model", model.toString(), "--frames", OpencvSamples.VTEST.toString(),
                 "--out", csv.toString(), "--limit", "3", "--threads", "1");
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(csv);
