@@ -22,11 +22,7 @@
 #
 # CLUSTER_JAVA_OPTS (environment, at start) adds JVM options to the TaskManagers, e.g. a flight recording of
 # a run: CLUSTER_JAVA_OPTS=-XX:StartFlightRecording=filename=target/cluster/jfr/ (one file per JVM).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-source scripts/lib/maven-classpath.sh
-source scripts/lib/daemons.sh
-ROOT=$PWD
+source "$(dirname "$0")/lib/daemons.sh"
 FLINK_VERSION=2.2.0
 TASKMANAGERS=2
 RPC_PORT=16123

@@ -12,11 +12,7 @@
 #
 # Single-node settings a transactional (exactly-once) sink needs: the transaction and offsets topics with
 # replication factor 1. New topics get 2 partitions, one per subtask of the example jobs' parallelism 2.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-source scripts/lib/maven-classpath.sh
-source scripts/lib/daemons.sh
-ROOT=$PWD
+source "$(dirname "$0")/lib/daemons.sh"
 KAFKA_VERSION=4.2.0
 PORT=${KAFKA_PORT:-9092}
 CONTROLLER_PORT=$((PORT + 1))

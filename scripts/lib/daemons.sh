@@ -1,4 +1,7 @@
-# Sourced by the scripts that run daemons of their own (cluster.sh, kafka.sh), after they define say():
+# Sourced first by the scripts that run daemons of their own (cluster.sh, kafka.sh), as
+#   source "$(dirname "$0")/lib/daemons.sh"
+# it sets the strict mode, moves to the repository root (ROOT) and brings in maven_classpath (the daemons
+# are JVMs from Maven Central jars). The functions below use the script's say():
 #   await_exec <pid> <text>
 # waits up to 10 s for a subshell just put in the background to exec its JVM, whose command line names
 # <text>: the scripts tell their own JVMs by it, and until the exec it is still the shell's, so a check
@@ -6,6 +9,11 @@
 #   await_exit <pid> <name>
 # waits up to 30 s for a process already sent SIGTERM to end, kills it with SIGKILL (saying so) if it has
 # not, then waits up to 5 s more, so that the next start finds its ports free.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+source scripts/lib/maven-classpath.sh
+
 await_exit() {
   local pid=$1 name=$2
   for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done

@@ -1,5 +1,6 @@
 package dev.winnow.examples;
 
+import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.KafkaOptions;
@@ -139,19 +140,19 @@ public final class CentralTeacherJob implements Callable<Integer> {
         env.enableCheckpointing(2_000);
         OutputDir output = run.output();
         output.clearLocal("recall", "adapt-requests", "zones", "zone-events", "zone-events-late", "report.html");
-        DataStream<TeacherRequest> requests = env.fromSource(kafka.bound(WinnowKafka.teacherRequestSource(kafka.bootstrap, requestsTopic, kafka.group)).build(),
+        DataStream<TeacherRequest> requests = env.fromSource(kafka.bound(WinnowKafka.source(kafka.bootstrap, requestsTopic, kafka.group, AvroFormat.TEACHER_REQUEST)).build(),
                 WatermarkStrategy.noWatermarks(), "kafka " + requestsTopic).uid("teacher-requests");
         DataStream<TeacherAnswer> answers = requests.flatMap(new CentralTeacher(ModelSource.ofPath(teacher.toAbsolutePath(), 1), "person"))
                 .name("teacher").uid("teacher");
         // answers at least once: a transaction would hold each answer until a checkpoint, past the edges' timeouts
         answers.filter(a -> !a.sample).name("band answers").uid("band-answers").map(a -> a.verdict).name("answer verdicts").uid("answer-verdicts")
-                .sinkTo(WinnowKafka.verdictSink(kafka.bootstrap, answersTopic).property("linger.ms", "0").build()).name("kafka " + answersTopic).uid("answers-kafka");
+                .sinkTo(WinnowKafka.sink(kafka.bootstrap, answersTopic, AvroFormat.VERDICT).property("linger.ms", "0").build()).name("kafka " + answersTopic).uid("answers-kafka");
         SingleOutputStreamOperator<RecallEstimate> recall = answers.filter(a -> a.sample).name("dropped-frame samples").uid("samples")
                 .keyBy(a -> a.verdict.cameraId).process(monitor).name("recall estimate").uid("recall");
         recall.sinkTo(CsvFiles.sink(output, "recall", CentralReport::recallLine, e -> e.timestampMillis)).name("recall csv").uid("recall-csv");
         DataStream<AdaptRequest> adapt = recall.getSideOutput(RecallMonitor.ADAPT_REQUESTS);
         adapt.sinkTo(CsvFiles.sink(output, "adapt-requests", CentralReport::adaptLine, a -> a.timestampMillis)).name("adapt csv").uid("adapt-csv");
-        adapt.sinkTo(WinnowKafka.adaptRequestSink(kafka.bootstrap, adaptTopic).exactlyOnce(kafka.transactions("central-teacher", "adapt")).build())
+        adapt.sinkTo(WinnowKafka.sink(kafka.bootstrap, adaptTopic, AvroFormat.ADAPT_REQUEST).exactlyOnce(kafka.transactions("central-teacher", "adapt")).build())
                 .name("kafka " + adaptTopic).uid("adapt-kafka");
         if (zoneConfig != null) zones(env, zoneConfig, output);
     }
@@ -182,7 +183,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
         Duration idle = edgeDelay.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : edgeDelay;
         if (edgeVerdictsTopic != null) {
             WatermarkStrategy<Verdict> w = WatermarkStrategy.<Verdict>forBoundedOutOfOrderness(edgeDelay).withTimestampAssigner((v, t) -> v.timestampMillis).withIdleness(idle);
-            DataStream<Verdict> verdicts = env.fromSource(kafka.bound(WinnowKafka.verdictSource(kafka.bootstrap, edgeVerdictsTopic, kafka.group)).build(),
+            DataStream<Verdict> verdicts = env.fromSource(kafka.bound(WinnowKafka.source(kafka.bootstrap, edgeVerdictsTopic, kafka.group, AvroFormat.VERDICT)).build(),
                     w, "kafka " + edgeVerdictsTopic).uid("edge-verdicts");
             // each camera counts only the floor it owns, so overlapping views count nobody twice
             DataStream<ZoneCount> occupancy = verdicts.filter(new InZones<>(config, v -> v.cameraId)).name("verdicts in a zone").uid("verdicts-in-a-zone")
@@ -190,7 +191,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
                     .keyBy(v -> config.zoneOf(v.cameraId)).process(new ZoneOccupancy(config)).name("zone occupancy").uid("zone-occupancy");
             occupancy.sinkTo(CsvFiles.sink(output, "zones", StaffingReport::windowLine, c -> c.windowStartMillis)).name("zones csv").uid("zones-csv");
             if (zoneCountsTopic != null) {
-                occupancy.sinkTo(WinnowKafka.zoneCountSink(kafka.bootstrap, zoneCountsTopic).exactlyOnce(kafka.transactions("central-teacher", "zone-counts")).build())
+                occupancy.sinkTo(WinnowKafka.sink(kafka.bootstrap, zoneCountsTopic, AvroFormat.ZONE_COUNT).exactlyOnce(kafka.transactions("central-teacher", "zone-counts")).build())
                         .name("kafka " + zoneCountsTopic).uid("zone-counts-kafka");
             }
         }
@@ -198,14 +199,14 @@ public final class CentralTeacherJob implements Callable<Integer> {
             // an event is the edge's record of its end: it counts in the window where it ended
             WatermarkStrategy<RetentionEvent> w = WatermarkStrategy.<RetentionEvent>forBoundedOutOfOrderness(edgeDelay).withTimestampAssigner((e, t) -> e.endMillis)
                     .withIdleness(idle);
-            DataStream<RetentionEvent> events = env.fromSource(kafka.bound(WinnowKafka.retentionEventSource(kafka.bootstrap, edgeEventsTopic, kafka.group)).build(),
+            DataStream<RetentionEvent> events = env.fromSource(kafka.bound(WinnowKafka.source(kafka.bootstrap, edgeEventsTopic, kafka.group, AvroFormat.RETENTION_EVENT)).build(),
                     w, "kafka " + edgeEventsTopic).uid("edge-events");
             SingleOutputStreamOperator<ZoneEvents> perZone = zoneEvents(events, config);
             perZone.sinkTo(CsvFiles.sink(output, "zone-events", CentralReport::zoneEventsLine, z -> z.windowStartMillis)).name("zone events csv").uid("zone-events-csv");
             perZone.getSideOutput(LATE_EVENTS).sinkTo(CsvFiles.sink(output, "zone-events-late", e -> e.cameraId + "," + e.eventId + "," + e.startMillis + "," + e.endMillis,
                     e -> e.endMillis)).name("late zone events csv").uid("zone-events-late-csv");
             if (zoneEventsTopic != null) {
-                perZone.sinkTo(WinnowKafka.zoneEventsSink(kafka.bootstrap, zoneEventsTopic).exactlyOnce(kafka.transactions("central-teacher", "zone-events")).build())
+                perZone.sinkTo(WinnowKafka.sink(kafka.bootstrap, zoneEventsTopic, AvroFormat.ZONE_EVENTS).exactlyOnce(kafka.transactions("central-teacher", "zone-events")).build())
                         .name("kafka " + zoneEventsTopic).uid("zone-events-kafka");
             }
         }

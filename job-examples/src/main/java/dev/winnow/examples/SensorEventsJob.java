@@ -2,6 +2,7 @@ package dev.winnow.examples;
 
 import dev.winnow.examples.io.Samples;
 import dev.winnow.examples.io.SensorGroupOptions;
+import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sensor.CsvSensorSource;
 import dev.winnow.examples.io.CsvFiles;
@@ -144,7 +145,7 @@ public final class SensorEventsJob implements Callable<Integer> {
         RegistryConnection registry = model.connection();
         FeedStop stop = model.registry != null ? FeedStop.create() : null;
         if (readingsTopic != null) {
-            rs = env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.sensorReadingSource(kafka.bootstrap, readingsTopic, kafka.group)).build(), stop),
+            rs = env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.source(kafka.bootstrap, readingsTopic, kafka.group, AvroFormat.SENSOR_READING)).build(), stop),
                     WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(Duration.ofSeconds(5)).withTimestampAssigner((r, t) -> r.timestampMillis),
                     "kafka " + readingsTopic).uid("readings");
         } else {
@@ -191,7 +192,7 @@ public final class SensorEventsJob implements Callable<Integer> {
         Duration every = statusPeriod();
         if (every != null) LiveStatus.log(stamps, every, "events");
         if (eventsTopic != null) {
-            events.sinkTo(WinnowKafka.sensorEventSink(kafka.bootstrap, eventsTopic).exactlyOnce(kafka.transactions("sensor-events", "events")).build())
+            events.sinkTo(WinnowKafka.sink(kafka.bootstrap, eventsTopic, AvroFormat.SENSOR_EVENT).exactlyOnce(kafka.transactions("sensor-events", "events")).build())
                     .name("kafka " + eventsTopic).uid("events-kafka");
         }
     }

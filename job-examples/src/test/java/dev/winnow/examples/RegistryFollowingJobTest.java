@@ -4,6 +4,7 @@ import dev.winnow.examples.io.Samples;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.examples.testing.ConsoleCapture;
+import dev.winnow.examples.testing.JobTest;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.flink.frames.PerCameraFrameScorer;
 import dev.winnow.flink.testing.LogLines;
@@ -11,9 +12,7 @@ import dev.winnow.registry.ModelRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -25,12 +24,8 @@ import picocli.CommandLine;
  * moves mid-run: only north-1 prints a swap line; south-1 stays on the default model with one warning
  * for the whole run.
  */
-class RegistryFollowingJobTest {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
-
+class RegistryFollowingJobTest extends JobTest {
     @TempDir Path registryDir;
-    @TempDir Path out;
     @TempDir Path keys;
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 
+import dev.winnow.examples.testing.JobTest;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.flink.types.Verdict;
@@ -13,18 +14,12 @@ import dev.winnow.tools.teacher.TeacherModels;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** security-retention through the cascade: the teacher takes the unsure frames, no person frame is lost. */
-class SecurityRetentionCascadeTest {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
-
-    @TempDir Path out;
+class SecurityRetentionCascadeTest extends JobTest {
     @TempDir Path models;
 
     @Test

@@ -3,6 +3,7 @@ package dev.winnow.examples;
 import dev.winnow.examples.io.Samples;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.examples.testing.JobTest;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.connectors.sink.FrameFiles;
 import dev.winnow.examples.report.RetentionReport;
@@ -11,10 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -23,12 +21,7 @@ import picocli.CommandLine;
  * retained frames on disk (--keep-frames) are exactly the frames the job says it kept. And on
  * vtest.avi: the camera's own DivX 3 stream kept as playable clips with an index.
  */
-class SecurityRetentionJobTest {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
-
-    @TempDir Path out;
-
+class SecurityRetentionJobTest extends JobTest {
     @Test
     void keepsThePeopleDropsTheRestAndReportsTheSaving() throws Exception {
         SecurityRetentionJob job = new SecurityRetentionJob();

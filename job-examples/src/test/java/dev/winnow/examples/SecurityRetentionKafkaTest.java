@@ -6,20 +6,15 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.testing.KafkaBroker;
 import dev.winnow.examples.produce.ProduceFrames;
+import dev.winnow.examples.testing.KafkaJobTest;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.flink.types.Verdict;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -28,25 +23,11 @@ import picocli.CommandLine;
  * verdicts topic (read_committed); a record among them that is not a frame goes to the dead-letter topic
  * with its reason. A verdicts topic without a broker is refused before the job starts.
  */
-class SecurityRetentionKafkaTest {
-    @RegisterExtension static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
-    static KafkaBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = new KafkaBroker();
-        broker.createTopic("verdicts", 2);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) broker.close();
-    }
-
-    @TempDir Path out;
-
+class SecurityRetentionKafkaTest extends KafkaJobTest {
     @Test
     void everyFramesVerdictLandsOnceInTheVerdictsTopic() throws Exception {
+        KafkaBroker broker = BROKER.get();
+        broker.createTopic("verdicts", 2);
         int produced = new CommandLine(new ProduceFrames()).execute("--camera", "plaza=" + Samples.dir().resolve("frames/plaza"),
                 "--kafka", broker.bootstrap(), "--topic", "frames");
         assertEquals(0, produced);

@@ -3,6 +3,7 @@ package dev.winnow.examples;
 import dev.winnow.examples.io.Samples;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.examples.testing.JobTest;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.examples.report.SensorReport;
 import java.nio.file.Files;
@@ -21,19 +22,11 @@ import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.runtime.format.ArtifactWriter;
 import dev.winnow.runtime.format.Ed25519Keys;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The sensor-events job on the bundled beaver sample and model, on a MiniCluster, alone and following a signed registry per sensor group. */
-class SensorEventsJobTest {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
-
-    @TempDir Path out;
-
+class SensorEventsJobTest extends JobTest {
     @Test
     void onlyActiveWindowsTravelOnAndTheReportSaysSo() throws Exception {
         SensorEventsJob job = new SensorEventsJob();

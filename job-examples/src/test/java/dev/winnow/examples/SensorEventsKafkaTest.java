@@ -3,6 +3,7 @@ package dev.winnow.examples;
 import dev.winnow.examples.io.Samples;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.examples.testing.KafkaJobTest;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.testing.KafkaBroker;
@@ -10,20 +11,14 @@ import dev.winnow.examples.report.SensorReport;
 import dev.winnow.flink.types.SensorEvent;
 import dev.winnow.flink.types.SensorReading;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -31,28 +26,12 @@ import picocli.CommandLine;
  * Avro, the job reads them (bounded replay), and its events land exactly once in another topic, the
  * same events as in its CSV output.
  */
-class SensorEventsKafkaTest {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
-
-    static KafkaBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = new KafkaBroker();
-        broker.createTopic("readings", 2);
-        broker.createTopic("sensor-events", 1);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) broker.close();
-    }
-
-    @TempDir Path out;
-
+class SensorEventsKafkaTest extends KafkaJobTest {
     @Test
     void readingsFromKafkaEventsToKafkaExactlyOnce() throws Exception {
+        KafkaBroker broker = BROKER.get();
+        broker.createTopic("readings", 2);
+        broker.createTopic("sensor-events", 1);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (String line : Files.readAllLines(Samples.dir().resolve("sensors/beavers.csv"))) {
             if (line.startsWith("#")) continue;

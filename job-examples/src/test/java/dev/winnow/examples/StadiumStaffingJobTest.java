@@ -3,6 +3,7 @@ package dev.winnow.examples;
 import dev.winnow.examples.io.Samples;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.examples.testing.JobTest;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.examples.io.ZoneFile;
 import dev.winnow.examples.report.StaffingReport;
@@ -12,19 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** stadium-staffing on the bundled concourse cameras and detector, on a MiniCluster. */
-class StadiumStaffingJobTest {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
-
-    @TempDir Path out;
-
+class StadiumStaffingJobTest extends JobTest {
     /** The concourse sample's three cameras, as --camera options. */
     static List<String> concourseCameras(Path concourse) {
         return List.of("--camera", "north-1=" + concourse.resolve("north-1"), "--camera", "north-2=" + concourse.resolve("north-2"),

@@ -3,31 +3,20 @@ package dev.winnow.examples;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.connectors.avro.AvroFormat;
-import dev.winnow.connectors.testing.ClassResource;
 import dev.winnow.connectors.testing.KafkaBroker;
 import dev.winnow.examples.report.StaffingReport;
+import dev.winnow.examples.testing.KafkaJobTest;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.flink.types.StaffingWindow;
 import dev.winnow.flink.zone.ZoneConfig;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** stadium-staffing's schedule as Avro on a real in-process KRaft broker: the same lines as schedule.csv, each once. */
-class StadiumStaffingKafkaTest {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER = TestJobs.cluster(2);
-
-    @RegisterExtension static final ClassResource<KafkaBroker> BROKER = ClassResource.of(KafkaBroker::new);
-
-    @TempDir Path out;
-
+class StadiumStaffingKafkaTest extends KafkaJobTest {
     @Test
     void theScheduleGoesToKafkaExactlyOnceAsInTheCsv() throws Exception {
         KafkaBroker broker = BROKER.get();

@@ -22,6 +22,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * One POJO type and its Avro record: raw Avro binary (no single-object header, no schema registry
@@ -41,31 +42,33 @@ public final class AvroFormat<P, A extends SpecificRecord> implements Serializab
     private static final long serialVersionUID = 1L;
 
     public static final AvroFormat<Frame, CameraFrame> FRAME =
-            new AvroFormat<>(Frame.class, CameraFrame.class, FrameValidation::validate);
+            new AvroFormat<>(Frame.class, CameraFrame.class, FrameValidation::validate, f -> f.cameraId, f -> f.timestampMillis);
     public static final AvroFormat<SensorReading, dev.winnow.connectors.avro.SensorReading> SENSOR_READING =
-            new AvroFormat<>(SensorReading.class, dev.winnow.connectors.avro.SensorReading.class, r -> r);
+            new AvroFormat<>(SensorReading.class, dev.winnow.connectors.avro.SensorReading.class, r -> r, r -> r.sensorId, r -> r.timestampMillis);
     public static final AvroFormat<Verdict, dev.winnow.connectors.avro.Verdict> VERDICT =
-            new AvroFormat<>(Verdict.class, dev.winnow.connectors.avro.Verdict.class, v -> v);
+            new AvroFormat<>(Verdict.class, dev.winnow.connectors.avro.Verdict.class, v -> v, v -> v.cameraId, v -> v.timestampMillis);
     public static final AvroFormat<RetentionEvent, dev.winnow.connectors.avro.RetentionEvent> RETENTION_EVENT =
-            new AvroFormat<>(RetentionEvent.class, dev.winnow.connectors.avro.RetentionEvent.class, e -> e);
+            new AvroFormat<>(RetentionEvent.class, dev.winnow.connectors.avro.RetentionEvent.class, e -> e, e -> e.cameraId, e -> e.endMillis);
     public static final AvroFormat<ZoneCount, dev.winnow.connectors.avro.ZoneCount> ZONE_COUNT =
-            new AvroFormat<>(ZoneCount.class, dev.winnow.connectors.avro.ZoneCount.class, z -> z);
+            new AvroFormat<>(ZoneCount.class, dev.winnow.connectors.avro.ZoneCount.class, z -> z, z -> z.zone, z -> z.windowEndMillis);
     public static final AvroFormat<ZoneEvents, dev.winnow.connectors.avro.ZoneEvents> ZONE_EVENTS =
-            new AvroFormat<>(ZoneEvents.class, dev.winnow.connectors.avro.ZoneEvents.class, z -> z);
+            new AvroFormat<>(ZoneEvents.class, dev.winnow.connectors.avro.ZoneEvents.class, z -> z, z -> z.zone, z -> z.windowEndMillis);
     public static final AvroFormat<StaffingWindow, dev.winnow.connectors.avro.StaffingWindow> STAFFING_WINDOW =
-            new AvroFormat<>(StaffingWindow.class, dev.winnow.connectors.avro.StaffingWindow.class, w -> w);
+            new AvroFormat<>(StaffingWindow.class, dev.winnow.connectors.avro.StaffingWindow.class, w -> w, w -> w.zone, w -> w.windowEndMillis);
     public static final AvroFormat<ModelUpdate, dev.winnow.connectors.avro.ModelUpdate> MODEL_UPDATE =
-            new AvroFormat<>(ModelUpdate.class, dev.winnow.connectors.avro.ModelUpdate.class, u -> u);
+            new AvroFormat<>(ModelUpdate.class, dev.winnow.connectors.avro.ModelUpdate.class, u -> u, u -> u.modelName, u -> u.timestampMillis);
     public static final AvroFormat<SensorEvent, dev.winnow.connectors.avro.SensorEvent> SENSOR_EVENT =
-            new AvroFormat<>(SensorEvent.class, dev.winnow.connectors.avro.SensorEvent.class, e -> e);
+            new AvroFormat<>(SensorEvent.class, dev.winnow.connectors.avro.SensorEvent.class, e -> e, e -> e.sensorId, e -> e.windowEndMillis);
     public static final AvroFormat<TeacherRequest, dev.winnow.connectors.avro.TeacherRequest> TEACHER_REQUEST =
-            new AvroFormat<>(TeacherRequest.class, dev.winnow.connectors.avro.TeacherRequest.class, r -> r);
+            new AvroFormat<>(TeacherRequest.class, dev.winnow.connectors.avro.TeacherRequest.class, r -> r, r -> r.cameraId, r -> r.timestampMillis);
     public static final AvroFormat<AdaptRequest, dev.winnow.connectors.avro.AdaptRequest> ADAPT_REQUEST =
-            new AvroFormat<>(AdaptRequest.class, dev.winnow.connectors.avro.AdaptRequest.class, r -> r);
+            new AvroFormat<>(AdaptRequest.class, dev.winnow.connectors.avro.AdaptRequest.class, r -> r, r -> r.cameraId, r -> r.timestampMillis);
 
     private final Class<P> pojoClass;
     private final Class<A> avroClass;
     private final SerializableUnaryOperator<P> validate;
+    private final SerializableFunction<P, String> key;
+    private final SerializableFunction<P, Long> eventTime;
     /** Built from the two classes on first use (reflection objects do not serialize). */
     private transient RecordMapping<P, A> mapping;
 
@@ -75,11 +78,17 @@ public final class AvroFormat<P, A extends SpecificRecord> implements Serializab
     /**
      * A format whose fields map by name (see {@link RecordMapping} for the rules); the mapping is checked
      * here, so a POJO that does not fit the schema fails at once with the field named.
+     *
+     * @param key       the Kafka record key (camera, sensor, zone or model name), so one key stays in one partition, in order
+     * @param eventTime the record's own time, written as the Kafka record timestamp
      */
-    public AvroFormat(Class<P> pojoClass, Class<A> avroClass, SerializableUnaryOperator<P> validate) {
+    public AvroFormat(Class<P> pojoClass, Class<A> avroClass, SerializableUnaryOperator<P> validate,
+                      SerializableFunction<P, String> key, SerializableFunction<P, Long> eventTime) {
         this.pojoClass = pojoClass;
         this.avroClass = avroClass;
         this.validate = validate;
+        this.key = key;
+        this.eventTime = eventTime;
         this.mapping = new RecordMapping<>(pojoClass, avroClass);
     }
 
@@ -94,6 +103,16 @@ public final class AvroFormat<P, A extends SpecificRecord> implements Serializab
 
     public Class<A> avroClass() {
         return avroClass;
+    }
+
+    /** The Kafka record key of a value. */
+    public SerializableFunction<P, String> key() {
+        return key;
+    }
+
+    /** The Kafka record timestamp of a value: its own event time. */
+    public SerializableFunction<P, Long> eventTime() {
+        return eventTime;
     }
 
     public A toAvro(P pojo) {

@@ -4,7 +4,6 @@ import dev.winnow.connectors.source.KafkaValueDecoder;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,33 +13,25 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * or foreign-schema record, an empty value, one that decodes but fails validation) into a
  * {@link DeadLetter} instead of failing the job: {@code Left} the decoded value, {@code Right} the dead
  * letter. {@link DeadLetters#split} then sends the dead letters to a side output, and from there to a
- * dead-letter topic. Each one is also logged (one line) and counted in {@value #METRIC}.
+ * dead-letter topic. Each one is also logged (one line) and counted in {@value KafkaValueDecoder#METRIC}.
  */
-public final class DeadLetterDeserializationSchema<T> implements KafkaRecordDeserializationSchema<Either<T, DeadLetter>> {
+public final class DeadLetterDeserializationSchema<T> extends KafkaValueDecoder<T, Either<T, DeadLetter>> {
     private static final long serialVersionUID = 1L;
-    public static final String METRIC = "malformedRecords";
-
-    private final KafkaValueDecoder<T> values;
 
     public DeadLetterDeserializationSchema(DeserializationSchema<T> inner) {
-        this.values = new KafkaValueDecoder<>(inner, METRIC, DeadLetterDeserializationSchema.class);
-    }
-
-    @Override
-    public void open(DeserializationSchema.InitializationContext context) throws Exception {
-        values.open(context);
+        super(inner);
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Either<T, DeadLetter>> out) {
-        T decoded = values.decode(record);
-        String reason = values.failure();
+        T decoded = decode(record);
+        String reason = failure();
         if (reason == null) {
             // collect outside decode(): a failure downstream (chained operators run inside collect) is the job's, not the record's
             if (decoded != null) out.collect(Either.Left(decoded));
             return;
         }
-        values.skip(record, "; sent to the dead-letter topic");
+        skip(record, "; sent to the dead-letter topic");
         DeadLetter d = new DeadLetter();
         d.topic = record.topic();
         d.partition = record.partition();
@@ -54,6 +45,6 @@ public final class DeadLetterDeserializationSchema<T> implements KafkaRecordDese
 
     @Override
     public TypeInformation<Either<T, DeadLetter>> getProducedType() {
-        return new EitherTypeInfo<>(values.valueType(), TypeInformation.of(DeadLetter.class));
+        return new EitherTypeInfo<>(valueType(), TypeInformation.of(DeadLetter.class));
     }
 }

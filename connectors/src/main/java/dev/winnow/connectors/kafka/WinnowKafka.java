@@ -2,17 +2,6 @@ package dev.winnow.connectors.kafka;
 
 import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.avro.SkipMalformedDeserializationSchema;
-import dev.winnow.flink.types.AdaptRequest;
-import dev.winnow.flink.types.Frame;
-import dev.winnow.flink.types.ModelUpdate;
-import dev.winnow.flink.types.RetentionEvent;
-import dev.winnow.flink.types.SensorEvent;
-import dev.winnow.flink.types.SensorReading;
-import dev.winnow.flink.types.TeacherRequest;
-import dev.winnow.flink.types.Verdict;
-import dev.winnow.flink.types.StaffingWindow;
-import dev.winnow.flink.types.ZoneCount;
-import dev.winnow.flink.types.ZoneEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -39,12 +28,13 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * group has none; they are unbounded unless the returned builder is made bounded:
  *
  * <pre>{@code
- * KafkaSource<Frame> frames = WinnowKafka.frameSource("localhost:9092", "frames", "scorer").build();
- * KafkaSink<Verdict> sink = WinnowKafka.verdictSink("localhost:9092", "verdicts")
+ * KafkaSource<Frame> frames = WinnowKafka.source("localhost:9092", "frames", "scorer", AvroFormat.FRAME).build();
+ * KafkaSink<Verdict> sink = WinnowKafka.sink("localhost:9092", "verdicts", AvroFormat.VERDICT)
  *         .exactlyOnce("scorer-verdicts").build();
  * }</pre>
  *
- * Records are keyed by camera, sensor, zone or model name so one key stays in one partition, in order.
+ * Records are keyed by camera, sensor, zone or model name so one key stays in one partition, in order
+ * ({@link AvroFormat#key}).
  */
 public final class WinnowKafka {
     private WinnowKafka() {}
@@ -54,36 +44,9 @@ public final class WinnowKafka {
 
     // ---- sources ----
 
-    public static KafkaSourceBuilder<Frame> frameSource(String bootstrap, String topic, String groupId) {
-        return source(bootstrap, topic, groupId, AvroFormat.FRAME.deserializer());
-    }
-
-    public static KafkaSourceBuilder<SensorReading> sensorReadingSource(String bootstrap, String topic, String groupId) {
-        return source(bootstrap, topic, groupId, AvroFormat.SENSOR_READING.deserializer());
-    }
-
-    public static KafkaSourceBuilder<Verdict> verdictSource(String bootstrap, String topic, String groupId) {
-        return source(bootstrap, topic, groupId, AvroFormat.VERDICT.deserializer());
-    }
-
-    public static KafkaSourceBuilder<RetentionEvent> retentionEventSource(String bootstrap, String topic, String groupId) {
-        return source(bootstrap, topic, groupId, AvroFormat.RETENTION_EVENT.deserializer());
-    }
-
-    public static KafkaSourceBuilder<ZoneCount> zoneCountSource(String bootstrap, String topic, String groupId) {
-        return source(bootstrap, topic, groupId, AvroFormat.ZONE_COUNT.deserializer());
-    }
-
-    public static KafkaSourceBuilder<ModelUpdate> modelUpdateSource(String bootstrap, String topic, String groupId) {
-        return source(bootstrap, topic, groupId, AvroFormat.MODEL_UPDATE.deserializer());
-    }
-
-    public static KafkaSourceBuilder<SensorEvent> sensorEventSource(String bootstrap, String topic, String groupId) {
-        return source(bootstrap, topic, groupId, AvroFormat.SENSOR_EVENT.deserializer());
-    }
-
-    public static KafkaSourceBuilder<TeacherRequest> teacherRequestSource(String bootstrap, String topic, String groupId) {
-        return source(bootstrap, topic, groupId, AvroFormat.TEACHER_REQUEST.deserializer());
+    /** A source of one of Winnow's types; malformed values are counted and skipped. */
+    public static <T> KafkaSourceBuilder<T> source(String bootstrap, String topic, String groupId, AvroFormat<T, ?> format) {
+        return source(bootstrap, topic, groupId, format.deserializer());
     }
 
     /** A source for any value format; malformed values are counted and skipped. */
@@ -119,48 +82,9 @@ public final class WinnowKafka {
         return new SinkBuilder<>(bootstrap, topic, DeadLetters.records(topic));
     }
 
-    public static SinkBuilder<Frame> frameSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.FRAME.serializer(), f -> f.cameraId, f -> f.timestampMillis);
-    }
-
-    public static SinkBuilder<SensorReading> sensorReadingSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.SENSOR_READING.serializer(), r -> r.sensorId, r -> r.timestampMillis);
-    }
-
-    public static SinkBuilder<Verdict> verdictSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.VERDICT.serializer(), v -> v.cameraId, v -> v.timestampMillis);
-    }
-
-    public static SinkBuilder<RetentionEvent> retentionEventSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.RETENTION_EVENT.serializer(), e -> e.cameraId, e -> e.endMillis);
-    }
-
-    public static SinkBuilder<ZoneCount> zoneCountSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.ZONE_COUNT.serializer(), z -> z.zone, z -> z.windowEndMillis);
-    }
-
-    public static SinkBuilder<ZoneEvents> zoneEventsSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.ZONE_EVENTS.serializer(), z -> z.zone, z -> z.windowEndMillis);
-    }
-
-    public static SinkBuilder<StaffingWindow> staffingWindowSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.STAFFING_WINDOW.serializer(), w -> w.zone, w -> w.windowEndMillis);
-    }
-
-    public static SinkBuilder<ModelUpdate> modelUpdateSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.MODEL_UPDATE.serializer(), u -> u.modelName, u -> u.timestampMillis);
-    }
-
-    public static SinkBuilder<SensorEvent> sensorEventSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.SENSOR_EVENT.serializer(), e -> e.sensorId, e -> e.windowEndMillis);
-    }
-
-    public static SinkBuilder<TeacherRequest> teacherRequestSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.TEACHER_REQUEST.serializer(), r -> r.cameraId, r -> r.timestampMillis);
-    }
-
-    public static SinkBuilder<AdaptRequest> adaptRequestSink(String bootstrap, String topic) {
-        return new SinkBuilder<>(bootstrap, topic, AvroFormat.ADAPT_REQUEST.serializer(), r -> r.cameraId, r -> r.timestampMillis);
+    /** A sink of one of Winnow's types, keyed and timestamped as its format says. */
+    public static <T> SinkBuilder<T> sink(String bootstrap, String topic, AvroFormat<T, ?> format) {
+        return new SinkBuilder<>(bootstrap, topic, format.serializer(), format.key(), format.eventTime());
     }
 
     /**
@@ -172,11 +96,7 @@ public final class WinnowKafka {
      */
     public static final class SinkBuilder<T> {
         private final String bootstrap;
-        private final String topic;
-        private final SerializationSchema<T> value;
-        private final SerializableFunction<T, String> key;
-        private final SerializableFunction<T, Long> eventTime;
-        private final KafkaRecordSerializationSchema<T> fullRecords;
+        private final KafkaRecordSerializationSchema<T> records;
         private DeliveryGuarantee guarantee = DeliveryGuarantee.AT_LEAST_ONCE;
         private String transactionalIdPrefix;
         private Duration transactionTimeout = MAX_TRANSACTION_TIMEOUT;
@@ -187,22 +107,14 @@ public final class WinnowKafka {
          *     timestamp may be none, or Long.MAX_VALUE after a count window, which brokers refuse)
          */
         SinkBuilder(String bootstrap, String topic, SerializationSchema<T> value, SerializableFunction<T, String> key, SerializableFunction<T, Long> eventTime) {
-            this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
-            this.topic = Objects.requireNonNull(topic, "topic");
-            this.value = value;
-            this.key = key;
-            this.eventTime = eventTime;
-            this.fullRecords = null;
+            this(bootstrap, topic, records(topic, value, key, eventTime));
         }
 
         /** A sink whose records (key, value, timestamp, headers) {@code records} makes whole. */
         SinkBuilder(String bootstrap, String topic, KafkaRecordSerializationSchema<T> records) {
             this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
-            this.topic = Objects.requireNonNull(topic, "topic");
-            this.value = null;
-            this.key = null;
-            this.eventTime = null;
-            this.fullRecords = records;
+            Objects.requireNonNull(topic, "topic");
+            this.records = records;
         }
 
         public SinkBuilder<T> deliveryGuarantee(DeliveryGuarantee guarantee) {
@@ -237,21 +149,21 @@ public final class WinnowKafka {
         public KafkaSink<T> build() {
             KafkaSinkBuilder<T> b = KafkaSink.<T>builder()
                     .setBootstrapServers(bootstrap)
-                    .setRecordSerializer(fullRecords != null ? fullRecords : records())
+                    .setRecordSerializer(records)
                     .setDeliveryGuarantee(guarantee)
                     .setKafkaProducerConfig(properties);
             return guarantee(b).build();
         }
 
-        private KafkaRecordSerializationSchema<T> records() {
+        private static <T> KafkaRecordSerializationSchema<T> records(String topic, SerializationSchema<T> value,
+                                                                     SerializableFunction<T, String> key, SerializableFunction<T, Long> eventTime) {
             KafkaRecordSerializationSchemaBuilder<T> records = KafkaRecordSerializationSchema.<T>builder()
-                    .setTopic(topic)
+                    .setTopic(Objects.requireNonNull(topic, "topic"))
                     .setValueSerializationSchema(value);
             if (key != null) {
-                SerializableFunction<T, String> k = key;
                 records = records.setKeySerializationSchema(
                         (SerializationSchema<T>) element -> {
-                            String s = k.apply(element);
+                            String s = key.apply(element);
                             return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
                         });
             }

@@ -79,11 +79,11 @@ class WinnowKafkaTest {
         BROKER.get().send(in, records);
 
         StreamExecutionEnvironment env = failMarker == null ? FlinkTests.env(2, 300) : FlinkTests.restartingEnv(2, 300, 2, Duration.ofMillis(200));
-        KafkaSource<Frame> source = WinnowKafka.frameSource(BROKER.get().bootstrap(), in, name + "-group")
+        KafkaSource<Frame> source = WinnowKafka.source(BROKER.get().bootstrap(), in, name + "-group", AvroFormat.FRAME)
                 .setBounded(OffsetsInitializer.latest()).build();
         DataStream<Frame> kept = env.fromSource(source, WatermarkStrategy.noWatermarks(), "frames").filter(f -> f.seq % 10 == 0);
         if (failMarker != null) kept = kept.map(new FailOnceAfterCheckpoint<Frame>(failMarker, 5));
-        kept.sinkTo(WinnowKafka.frameSink(BROKER.get().bootstrap(), outTopic)
+        kept.sinkTo(WinnowKafka.sink(BROKER.get().bootstrap(), outTopic, AvroFormat.FRAME)
                 .exactlyOnce("winnow-" + name)
                 .transactionTimeout(Duration.ofMinutes(1))
                 .build());
@@ -124,7 +124,7 @@ class WinnowKafkaTest {
         BROKER.get().send("verdicts-dirty", records);
 
         StreamExecutionEnvironment env = FlinkTests.env(1, 0);
-        KafkaSource<Verdict> source = WinnowKafka.verdictSource(BROKER.get().bootstrap(), "verdicts-dirty", "dirty-test")
+        KafkaSource<Verdict> source = WinnowKafka.source(BROKER.get().bootstrap(), "verdicts-dirty", "dirty-test", AvroFormat.VERDICT)
                 .setBounded(OffsetsInitializer.latest()).build();
         FlinkTests.Run<Verdict> run = FlinkTests.runToEnd(env.fromSource(source, WatermarkStrategy.noWatermarks(), "verdicts"), "dirty");
         List<Verdict> got = run.records();
@@ -167,8 +167,8 @@ class WinnowKafkaTest {
             events.add(e);
         }
         StreamExecutionEnvironment env = FlinkTests.env(2, 300);
-        env.fromData(counts).sinkTo(WinnowKafka.zoneCountSink(BROKER.get().bootstrap(), "zone-counts").build());
-        env.fromData(events).sinkTo(WinnowKafka.retentionEventSink(BROKER.get().bootstrap(), "retention-events")
+        env.fromData(counts).sinkTo(WinnowKafka.sink(BROKER.get().bootstrap(), "zone-counts", AvroFormat.ZONE_COUNT).build());
+        env.fromData(events).sinkTo(WinnowKafka.sink(BROKER.get().bootstrap(), "retention-events", AvroFormat.RETENTION_EVENT)
                 .exactlyOnce("winnow-events-test").build());
         env.execute("events-and-counts");
 
@@ -222,7 +222,7 @@ class WinnowKafkaTest {
                 org.apache.flink.api.common.typeinfo.TypeInformation.of(Frame.class)).uid("dead-letter-split");
         frames.getSideOutput(DeadLetters.TAG).sinkTo(WinnowKafka.deadLetterSink(BROKER.get().bootstrap(), dead)
                 .exactlyOnce("winnow-dl-dead").transactionTimeout(Duration.ofMinutes(1)).build()).uid("dead-letters");
-        frames.map(new FailOnceAfterCheckpoint<Frame>(marker, 5)).sinkTo(WinnowKafka.frameSink(BROKER.get().bootstrap(), out)
+        frames.map(new FailOnceAfterCheckpoint<Frame>(marker, 5)).sinkTo(WinnowKafka.sink(BROKER.get().bootstrap(), out, AvroFormat.FRAME)
                 .exactlyOnce("winnow-dl-out").transactionTimeout(Duration.ofMinutes(1)).build()).uid("frames-out");
         env.execute("dead letters");
         assertTrue(Files.exists(marker), "the job failed once, after a checkpoint, and recovered");
@@ -258,12 +258,12 @@ class WinnowKafkaTest {
     @Test
     void exactlyOnceNeedsAPrefixAndABrokerAcceptableTimeout() {
         assertThrows(IllegalArgumentException.class,
-                () -> WinnowKafka.verdictSink("localhost:1", "t").deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).build());
+                () -> WinnowKafka.sink("localhost:1", "t", AvroFormat.VERDICT).deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> WinnowKafka.verdictSink("localhost:1", "t").exactlyOnce("p").transactionTimeout(Duration.ofHours(1)).build());
+                () -> WinnowKafka.sink("localhost:1", "t", AvroFormat.VERDICT).exactlyOnce("p").transactionTimeout(Duration.ofHours(1)).build());
         assertTrue(e.getMessage().contains("transaction.max.timeout.ms"), e.getMessage());
-        WinnowKafka.verdictSink("localhost:1", "t").deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
-        WinnowKafka.zoneCountSink("localhost:1", "t").exactlyOnce("p").build();
+        WinnowKafka.sink("localhost:1", "t", AvroFormat.VERDICT).deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+        WinnowKafka.sink("localhost:1", "t", AvroFormat.ZONE_COUNT).exactlyOnce("p").build();
     }
 
     static Verdict verdict(int i) {

@@ -1,5 +1,6 @@
 package dev.winnow.examples.io;
 
+import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.flink.central.PendingVerdicts;
 import dev.winnow.flink.model.feed.FeedStop;
@@ -85,7 +86,7 @@ public final class CentralCascade {
             KafkaOptions.ensureTopics(admin, bootstrap, Duration.ofSeconds(60), 0, o.topic(), o.answersTopic());
             answersStart = answersStart(admin, bootstrap, o.answersTopic());
         }
-        Source<Verdict, ?, ?> source = WinnowKafka.verdictSource(bootstrap, o.answersTopic(), group + "-teacher-answers")
+        Source<Verdict, ?, ?> source = WinnowKafka.source(bootstrap, o.answersTopic(), group + "-teacher-answers", AvroFormat.VERDICT)
                 .setStartingOffsets(answersStart).build();
         // a bounded replay ends: the answers are read for one timeout (and a second) after the frames' source ended
         if (stop != null) source = stop.end(source, o.timeout().plusSeconds(1));
@@ -96,7 +97,7 @@ public final class CentralCascade {
                 .name("pending teacher verdicts").uid("pending-verdicts");
         String ms = Long.toString(sendTimeout.toMillis());
         resolved.getSideOutput(PendingVerdicts.REQUESTS)
-                .sinkTo(WinnowKafka.teacherRequestSink(bootstrap, o.topic())
+                .sinkTo(WinnowKafka.sink(bootstrap, o.topic(), AvroFormat.TEACHER_REQUEST)
                         .property("delivery.timeout.ms", ms).property("request.timeout.ms", ms).property("max.block.ms", ms).property("linger.ms", "0")
                         .build())
                 .name("kafka " + o.topic()).uid("teacher-requests-kafka");

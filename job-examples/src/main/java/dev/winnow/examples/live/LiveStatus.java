@@ -47,10 +47,10 @@ public final class LiveStatus extends KeyedProcessFunction<Integer, ModelStamp, 
 
     @Override
     public void processElement(ModelStamp s, Context ctx, Collector<Void> out) {
-        long[] c = counts.computeIfAbsent(s.key, k -> new long[2]);
+        long[] c = counts.computeIfAbsent(s.key(), k -> new long[2]);
         c[0]++;
-        if (s.positive) c[1]++;
-        models.put(s.key, s.model + " v" + s.version);
+        if (s.positive()) c[1]++;
+        models.put(s.key(), s.model() + " v" + s.version());
         if (nextLine == 0) {
             nextLine = ctx.timerService().currentProcessingTime() + periodMillis;
             ctx.timerService().registerProcessingTimeTimer(nextLine);

@@ -25,7 +25,7 @@ public final class ModelSwaps {
     /** Adds the swap log for {@code stamps}; {@code kind} names the key in the line ("camera", "sensor"). */
     public static void log(DataStream<ModelStamp> stamps, String kind) {
         stamps.flatMap(new Changes()).name("model changes").uid("model-changes")
-                .keyBy(s -> s.key).process(new Print(kind)).name("model swap log").uid("model-swap-log")
+                .keyBy(s -> s.key()).process(new Print(kind)).name("model swap log").uid("model-swap-log")
                 .sinkTo(new DiscardingSink<>()).name("model swap log sink").uid("model-swap-log-sink");
     }
 
@@ -40,8 +40,8 @@ public final class ModelSwaps {
 
         @Override
         public void flatMap(ModelStamp s, Collector<ModelStamp> out) {
-            String v = s.model + "#" + s.version;
-            if (!v.equals(last.put(s.key, v))) out.collect(s);
+            String v = s.model() + "#" + s.version();
+            if (!v.equals(last.put(s.key(), v))) out.collect(s);
         }
     }
 
@@ -61,8 +61,8 @@ public final class ModelSwaps {
         @Override
         public void processElement(ModelStamp s, Context ctx, Collector<Void> out) throws Exception {
             ModelStamp before = last.value();
-            if (before != null && before.version == s.version && before.model.equals(s.model)) return;
-            if (before != null && s.timeMillis < before.timeMillis) return; // a late stamp from a subtask that swapped later
+            if (before != null && before.version() == s.version() && before.model().equals(s.model())) return;
+            if (before != null && s.timeMillis() < before.timeMillis()) return; // a late stamp from a subtask that swapped later
             last.update(s);
             if (before != null) print(System.out, kind, before, s);
         }
@@ -74,7 +74,7 @@ public final class ModelSwaps {
 
     /** The swap line, e.g. {@code camera plaza: person-detector v3 → v4 at 12:03:41}. */
     public static String line(String kind, ModelStamp before, ModelStamp now) {
-        String to = before.model.equals(now.model) ? "v" + now.version : now.model + " v" + now.version;
-        return kind + " " + now.key + ": " + before.model + " v" + before.version + " → " + to + " at " + Clock.time(now.timeMillis);
+        String to = before.model().equals(now.model()) ? "v" + now.version() : now.model() + " v" + now.version();
+        return kind + " " + now.key() + ": " + before.model() + " v" + before.version() + " → " + to + " at " + Clock.time(now.timeMillis());
     }
 }

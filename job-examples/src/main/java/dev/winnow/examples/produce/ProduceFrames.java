@@ -31,10 +31,9 @@ import picocli.CommandLine.Option;
  * takes them). The producer is idempotent with {@code acks=all}, so a retried send is not written twice.
  * Ends with one summary line; a frame the camera cannot decode is skipped and counted in it.
  */
-@Command(name = "frames", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "frames",
         description = {"Write a camera's frames to a Kafka topic as CameraFrame Avro records, what the jobs read with",
                 "--kafka host:port --frames-topic <topic>. Ends with one summary line."},
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all frames written", "2:usage error",
                 "7:camera missing or unreadable, or the broker not reachable or refusing frames (the summary says how many it took)"})
 public final class ProduceFrames extends ProduceSubcommand {

@@ -24,10 +24,9 @@ import picocli.CommandLine.Option;
  * so the sensors differ while every value is one a real sensor gave. Event time starts now and advances
  * one reading period per reading. Ends with one summary line.
  */
-@Command(name = "readings", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "readings",
         description = {"Write N sensors' readings at R Hz to a Kafka topic as SensorReading Avro records, replaying a real",
                 "recorded series from a different offset per sensor. Ends with one summary line."},
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all readings written", "2:usage error",
                 "7:the series missing or unreadable, or the broker not reachable or refusing readings (the summary says how many it took)"})
 public final class ProduceReadings extends ProduceSubcommand {

@@ -6,8 +6,12 @@ import dev.winnow.flink.zone.ZoneConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ZoneFileTest {
     @TempDir Path dir;
@@ -139,32 +143,37 @@ class ZoneFileTest {
         assertEquals(-1, right.side(160, 100));
     }
 
+    /** A mistake in FLOWS's cam2 entries: the line the error names, the text replaced, its replacement, the error after the camera. */
+    static Arguments bad(int line, String text, String replacement, String error) {
+        return Arguments.of(line, text, replacement, error);
+    }
+
+    static Stream<Arguments> badGatesAndDwellPolygons() {
+        return Stream.of(
+                bad(21, "line: [[150,0], [150,200]]", "line: [[150,0]]", "gate \"door\": line must be two points [[x1, y1], [x2, y2]]"),
+                bad(21, "line: [[150,0], [150,200]]", "line: [[150,0], [150,0]]", "gate \"door\": line's two ends are the same point (150, 0)"),
+                bad(21, "[150,200]]", "[wide,200]]", "gate \"door\": line point 2: 'wide' is not a number"),
+                bad(22, "in: left", "in: up", "gate \"door\": in must be right or left (the side of first→second point that is inside), is 'up'"),
+                bad(23, "hysteresis: 4", "hysteresis: -1", "gate \"door\": hysteresis must be >= 0 pixels, is -1"),
+                bad(25, "[100,200], [100,100]]", "[100,200]]", "dwell \"till\": polygon does not close: its last point must repeat the first (100, 100)"),
+                bad(24, "dwell: till", "dwell: door", "dwell \"door\": the camera already has a gate or dwell polygon of that name (line 20)"),
+                bad(20, "in: left", "floor: lobby", "an entry needs exactly one of floor, gate, dwell; it has floor and gate"),
+                bad(22, "in: left", "polygon: left", "field \"polygon\" does not belong to a gate entry (its fields: gate, hysteresis, in, line)"),
+                bad(22, "in: left", "inn: left", "unknown field \"inn\" (known: dwell, floor, gate, hysteresis, in, line, polygon)"),
+                bad(20, "          line: [[150,0], [150,200]]\n", "", "gate \"door\": missing field \"line\""),
+                // a camera with gates but no floor counts nothing: a mistake, not a silent zero
+                bad(18, "        - floor: east\n          polygon: [[100,0], [300,0], [300,200], [100,200], [100,0]]\n", "",
+                        "owns no floor: add a {floor, polygon} entry"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badGatesAndDwellPolygons")
+    void badGatesAndDwellPolygonsNameTheirLine(int line, String text, String replacement, String error) {
+        assertEquals("zones.yaml:" + line + ": zone \"north\" camera \"cam2\": " + error, error(FLOWS.replace(text, replacement)));
+    }
+
     @Test
-    void badGatesAndDwellPolygonsNameTheirLine() {
-        String cam2 = "zones.yaml:%d: zone \"north\" camera \"cam2\": ";
-        assertEquals(cam2.formatted(21) + "gate \"door\": line must be two points [[x1, y1], [x2, y2]]",
-                error(FLOWS.replace("line: [[150,0], [150,200]]", "line: [[150,0]]")));
-        assertEquals(cam2.formatted(21) + "gate \"door\": line's two ends are the same point (150, 0)",
-                error(FLOWS.replace("line: [[150,0], [150,200]]", "line: [[150,0], [150,0]]")));
-        assertEquals(cam2.formatted(21) + "gate \"door\": line point 2: 'wide' is not a number",
-                error(FLOWS.replace("[150,200]]", "[wide,200]]")));
-        assertEquals(cam2.formatted(22) + "gate \"door\": in must be right or left (the side of first→second point that is inside), is 'up'",
-                error(FLOWS.replace("in: left", "in: up")));
-        assertEquals(cam2.formatted(23) + "gate \"door\": hysteresis must be >= 0 pixels, is -1", error(FLOWS.replace("hysteresis: 4", "hysteresis: -1")));
-        assertEquals(cam2.formatted(25) + "dwell \"till\": polygon does not close: its last point must repeat the first (100, 100)",
-                error(FLOWS.replace("[100,200], [100,100]]", "[100,200]]")));
-        assertEquals(cam2.formatted(24) + "dwell \"door\": the camera already has a gate or dwell polygon of that name (line 20)",
-                error(FLOWS.replace("dwell: till", "dwell: door")));
-        assertEquals(cam2.formatted(20) + "an entry needs exactly one of floor, gate, dwell; it has floor and gate",
-                error(FLOWS.replace("in: left", "floor: lobby")));
-        assertEquals(cam2.formatted(22) + "field \"polygon\" does not belong to a gate entry (its fields: gate, hysteresis, in, line)",
-                error(FLOWS.replace("in: left", "polygon: left")));
-        assertEquals(cam2.formatted(22) + "unknown field \"inn\" (known: dwell, floor, gate, hysteresis, in, line, polygon)",
-                error(FLOWS.replace("in: left", "inn: left")));
-        assertEquals(cam2.formatted(20) + "gate \"door\": missing field \"line\"", error(FLOWS.replace("          line: [[150,0], [150,200]]\n", "")));
+    void aQueueAlertOfZeroNamesItsLine() {
         assertEquals("zones.yaml:26: queue-alert must be longer than 0, like PT5M", error(FLOWS.replace("PT90S", "PT0S")));
-        // a camera with gates but no floor counts nothing: a mistake, not a silent zero
-        assertEquals(cam2.formatted(18) + "owns no floor: add a {floor, polygon} entry",
-                error(FLOWS.replace("        - floor: east\n          polygon: [[100,0], [300,0], [300,200], [100,200], [100,0]]\n", "")));
     }
 }

@@ -2,6 +2,7 @@ package dev.winnow.examples.produce;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.testing.ClassResource;
 import dev.winnow.connectors.testing.KafkaBroker;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code winnow-examples produce frames} against a real in-process KRaft broker: what it writes is read back
- * by the jobs' own Kafka source ({@link WinnowKafka#frameSource}) on a MiniCluster, frame for frame; a
+ * by the jobs' own Kafka source ({@link WinnowKafka#source}) on a MiniCluster, frame for frame; a
  * frame a camera cannot decode is skipped and counted while the others are written; a missing camera, a
  * negative rate and a broker that is not there each end the command with one line and its exit code,
  * writing nothing.
@@ -49,7 +50,7 @@ class ProduceFramesTest {
     static List<Frame> readWithTheJobsSource(String topic) throws Exception {
         StreamExecutionEnvironment env = TestJobs.env(2);
         List<Frame> frames = new ArrayList<>();
-        try (CloseableIterator<Frame> it = env.fromSource(WinnowKafka.frameSource(BROKER.get().bootstrap(), topic, "reader-" + topic)
+        try (CloseableIterator<Frame> it = env.fromSource(WinnowKafka.source(BROKER.get().bootstrap(), topic, "reader-" + topic, AvroFormat.FRAME)
                         .setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest()).build(),
                 WatermarkStrategy.noWatermarks(), "kafka " + topic).uid("frames").executeAndCollect("read " + topic)) {
             it.forEachRemaining(frames::add);

@@ -62,6 +62,11 @@ public final class RegistryCommand implements Runnable {
         abstract int execute() throws Exception;
     }
 
+    /** A subcommand on a registry: a directory, or a server's URL with its token. */
+    abstract static class OnRegistry extends Sub {
+        @Mixin RegistryTarget target;
+    }
+
     static String row(ModelVersion v, Map<String, Integer> aliases) {
         List<String> names = new ArrayList<>();
         aliases.forEach((a, n) -> { if (n == v.version()) names.add(a); });
@@ -122,8 +127,7 @@ public final class RegistryCommand implements Runnable {
     }
 
     @Command(name = "publish", mixinStandardHelpOptions = true, description = "Publish an artifact as the next version of a model.")
-    static final class Publish extends Sub {
-        @Mixin RegistryTarget target;
+    static final class Publish extends OnRegistry {
         @Parameters(index = "0", description = "model name") String model;
         @Parameters(index = "1", description = "artifact (.wnm)") Path file;
         @Option(names = "--tag", description = "key=value, repeatable") Map<String, String> tags = new LinkedHashMap<>();
@@ -143,8 +147,7 @@ public final class RegistryCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the models.")
-    static final class ListModels extends Sub {
-        @Mixin RegistryTarget target;
+    static final class ListModels extends OnRegistry {
 
         @Override
         int execute() throws Exception {
@@ -156,8 +159,7 @@ public final class RegistryCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a model's versions and aliases.")
-    static final class Show extends Sub {
-        @Mixin RegistryTarget target;
+    static final class Show extends OnRegistry {
         @Parameters(description = "model name") String model;
 
         @Override
@@ -171,8 +173,7 @@ public final class RegistryCommand implements Runnable {
     }
 
     @Command(name = "alias", mixinStandardHelpOptions = true, description = "Point an alias at a version, or remove it.")
-    static final class Alias extends Sub {
-        @Mixin RegistryTarget target;
+    static final class Alias extends OnRegistry {
         @Parameters(index = "0") String model;
         @Parameters(index = "1") String alias;
         @Parameters(index = "2", arity = "0..1", description = "version (omit with --remove)") Integer version;
@@ -190,8 +191,7 @@ public final class RegistryCommand implements Runnable {
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Move an alias back to the version it had before its last move.")
-    static final class Rollback extends Sub {
-        @Mixin RegistryTarget target;
+    static final class Rollback extends OnRegistry {
         @Parameters(index = "0") String model;
         @Parameters(index = "1") String alias;
 
@@ -204,8 +204,7 @@ public final class RegistryCommand implements Runnable {
     }
 
     @Command(name = "events", mixinStandardHelpOptions = true, description = "Print the change feed.")
-    static final class Events extends Sub {
-        @Mixin RegistryTarget target;
+    static final class Events extends OnRegistry {
         @Option(names = "--after", defaultValue = "0", description = "print the events after this sequence number (default: ${DEFAULT-VALUE}, from the first)") long after;
         @Option(names = "--follow", description = "keep waiting for new events") boolean follow;
 
