@@ -47,12 +47,7 @@ public final class Q15GrnnSimd {
         final int right = Math.max(shift, 0), left = Math.max(-shift, 0);
         for (int g = 0; g < hidden; g += LL) {
             sums(m, hidden, n, v, vOff, g, half, right, left, tmp, tmpOff);
-            // the sums fit in 32 bits; each long lane's low half is the even int lane of its reinterpretation
-            if (accumulate) {
-                for (int j = 0; j < LL; j++) dst[dstOff + g + j] += tmp[tmpOff + 2 * j];
-            } else {
-                for (int j = 0; j < LL; j++) dst[dstOff + g + j] = tmp[tmpOff + 2 * j];
-            }
+            evenLanes(tmp, tmpOff, dst, dstOff + g, accumulate);
         }
     }
 
@@ -70,26 +65,38 @@ public final class Q15GrnnSimd {
             final int right = Math.max(shift, 0), left = Math.max(-shift, 0);
             for (; b + 4 <= batch; b += 4) {
                 int v0 = vOff + b * vStride;
-                LongVector a0 = LongVector.zero(LS), a1 = a0, a2 = a0, a3 = a0;
+                // four accumulators made apart, every step a lanewise with a vector operand, and the epilogue
+                // written out here rather than in a helper taking a vector: in a Flink TaskManager's JVM on
+                // JDK 17 the shorter form (one zero shared by four names, mul(long), a finish(vector, ..)
+                // helper) compiled to boxing code, 60 KB a frame of the person detector
+                LongVector a0 = LongVector.zero(LS), a1 = LongVector.zero(LS), a2 = LongVector.zero(LS), a3 = LongVector.zero(LS);
                 for (int c = 0; c < n; c++) {
                     LongVector col = LongVector.fromArray(LS, m, c * LL);
-                    a0 = col.mul(v[v0 + c]).add(a0);
-                    a1 = col.mul(v[v0 + vStride + c]).add(a1);
-                    a2 = col.mul(v[v0 + 2 * vStride + c]).add(a2);
-                    a3 = col.mul(v[v0 + 3 * vStride + c]).add(a3);
+                    a0 = a0.lanewise(VectorOperators.ADD, col.lanewise(VectorOperators.MUL, LongVector.broadcast(LS, v[v0 + c])));
+                    a1 = a1.lanewise(VectorOperators.ADD, col.lanewise(VectorOperators.MUL, LongVector.broadcast(LS, v[v0 + vStride + c])));
+                    a2 = a2.lanewise(VectorOperators.ADD, col.lanewise(VectorOperators.MUL, LongVector.broadcast(LS, v[v0 + 2 * vStride + c])));
+                    a3 = a3.lanewise(VectorOperators.ADD, col.lanewise(VectorOperators.MUL, LongVector.broadcast(LS, v[v0 + 3 * vStride + c])));
                 }
-                finish(a0, half, right, left, dst, dstOff + b * LL, accumulate, tmp, tmpOff);
-                finish(a1, half, right, left, dst, dstOff + (b + 1) * LL, accumulate, tmp, tmpOff);
-                finish(a2, half, right, left, dst, dstOff + (b + 2) * LL, accumulate, tmp, tmpOff);
-                finish(a3, half, right, left, dst, dstOff + (b + 3) * LL, accumulate, tmp, tmpOff);
+                LongVector h = LongVector.broadcast(LS, half);
+                a0.lanewise(VectorOperators.ADD, h).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left).reinterpretAsInts().intoArray(tmp, tmpOff);
+                evenLanes(tmp, tmpOff, dst, dstOff + b * LL, accumulate);
+                a1.lanewise(VectorOperators.ADD, h).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left).reinterpretAsInts().intoArray(tmp, tmpOff);
+                evenLanes(tmp, tmpOff, dst, dstOff + (b + 1) * LL, accumulate);
+                a2.lanewise(VectorOperators.ADD, h).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left).reinterpretAsInts().intoArray(tmp, tmpOff);
+                evenLanes(tmp, tmpOff, dst, dstOff + (b + 2) * LL, accumulate);
+                a3.lanewise(VectorOperators.ADD, h).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left).reinterpretAsInts().intoArray(tmp, tmpOff);
+                evenLanes(tmp, tmpOff, dst, dstOff + (b + 3) * LL, accumulate);
             }
         }
         for (; b < batch; b++) project(m, hidden, n, v, vOff + b * vStride, shift, dst, dstOff + b * hidden, accumulate, tmp, tmpOff);
     }
 
-    /** One accumulator's LL sums rounded, shifted and written (or added) to {@code dst[dstOff ..]}, as {@link #project} does. */
-    private static void finish(LongVector acc, long half, int right, int left, int[] dst, int dstOff, boolean accumulate, int[] tmp, int tmpOff) {
-        acc.add(half).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left).reinterpretAsInts().intoArray(tmp, tmpOff);
+    /**
+     * One long vector's sums, stored at {@code tmp[tmpOff ..]} as the int reinterpretation of its lanes,
+     * written (or added) to {@code dst[dstOff .. + LL)}: the sums fit in 32 bits, and each long lane's low
+     * half is the even int lane.
+     */
+    private static void evenLanes(int[] tmp, int tmpOff, int[] dst, int dstOff, boolean accumulate) {
         if (accumulate) {
             for (int j = 0; j < LL; j++) dst[dstOff + j] += tmp[tmpOff + 2 * j];
         } else {
