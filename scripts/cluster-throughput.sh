@@ -2,7 +2,8 @@
 # Frames per second of the edge job on the standalone cluster (scripts/cluster.sh: a JobManager and two
 # TaskManagers as separate JVMs) with the broker on the same machine (scripts/kafka.sh, port 9292), against
 # the int8 person detector's JMH frames/s on one thread (DetectorBenchmarks) times the job's parallelism.
-#   scripts/cluster-throughput.sh [cameras]     (default 12 cameras of vtest.avi, 795 frames each)
+#   scripts/cluster-throughput.sh [cameras]     (default 36 cameras of vtest.avi, 795 frames each: a run long enough that
+#   the JIT has settled for most of it; with 12 the TaskManagers spend a fifth of their CPU compiling throughout)
 # 1. JMH: the int8 detector on one vtest frame converted as the frame operator converts it (one thread);
 # 2. produce frames: the cameras' frames into a topic of 2 partitions, cameras spread evenly (--spread), before the job starts;
 # 3. security-retention with the int8 detector at parallelism 2 (bounded at the topic's end, exactly-once
@@ -15,7 +16,7 @@
 #    frame, and how busy the machine was: CPU per frame does not depend on what else shares the cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD CAMERAS=${1:-12}
+ROOT=$PWD CAMERAS=${1:-36}
 WORK=$ROOT/target/throughput
 export KAFKA_PORT=9292 KAFKA_WORK=$WORK/kafka
 BOOTSTRAP=localhost:$KAFKA_PORT REST=localhost:18081 RUN=$(date +%s)
