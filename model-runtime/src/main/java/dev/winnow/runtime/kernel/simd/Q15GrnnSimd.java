@@ -110,9 +110,13 @@ public final class Q15GrnnSimd {
      * int kernel's vectors in the JVM, and one to the preferred shape ran on the slow fallback.
      */
     private static void sums(long[] m, int hidden, int n, short[] v, int vOff, int g, long half, int right, int left, int[] tmp, int tmpOff) {
+        // the form of projectBatch's loop (lanewise with vector operands), which JDK 17 keeps unboxed where the shorthand was not
         LongVector acc = LongVector.zero(LS);
-        for (int c = 0, k = g; c < n; c++, k += hidden) acc = LongVector.fromArray(LS, m, k).mul(v[vOff + c]).add(acc);
-        acc.add(half).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left).reinterpretAsInts().intoArray(tmp, tmpOff);
+        for (int c = 0, k = g; c < n; c++, k += hidden) {
+            acc = acc.lanewise(VectorOperators.ADD, LongVector.fromArray(LS, m, k).lanewise(VectorOperators.MUL, LongVector.broadcast(LS, v[vOff + c])));
+        }
+        acc.lanewise(VectorOperators.ADD, LongVector.broadcast(LS, half)).lanewise(VectorOperators.ASHR, right).lanewise(VectorOperators.LSHL, left)
+                .reinterpretAsInts().intoArray(tmp, tmpOff);
     }
 
     /** Units per vector of {@link #gates}: {@code n} must be a multiple of it. */
