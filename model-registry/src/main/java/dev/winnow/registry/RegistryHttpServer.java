@@ -312,9 +312,16 @@ public final class RegistryHttpServer implements AutoCloseable {
         return workers.getActiveCount();
     }
 
-    /** Takes all of the artifact memory that is free and returns how much (KiB); tests use it to fill the budget. */
-    int takeArtifactMemory() {
-        return artifactMemory.drainPermits();
+    /**
+     * Takes the whole artifact memory budget and returns how much (KiB); tests use it to fill the
+     * budget. It waits for downloads still streaming to give their share back: taking only what is
+     * free at the moment would leave their share to the next request once they finish.
+     */
+    int takeArtifactMemory() throws InterruptedException {
+        if (!artifactMemory.tryAcquire(memoryPermits, 10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("artifact memory still held by downloads after 10 s");
+        }
+        return memoryPermits;
     }
 
     /** Gives back what {@link #takeArtifactMemory} took. */
