@@ -1,6 +1,7 @@
 package dev.winnow.flink.frames;
 
 import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.runtime.format.InputSpec;
 import dev.winnow.runtime.image.FrameResize;
 import java.awt.image.BufferedImage;
@@ -120,6 +121,34 @@ public final class FramePreprocessor implements Serializable {
 
     public int inputSize() {
         return outH * outW * outC;
+    }
+
+    /**
+     * Whether {@link #apply} maps each pixel of {@code f} on its own, by its grey level alone: a GRAY8
+     * frame of exactly the input's size, for a one-channel input (no resampling, no band). Such a frame's
+     * input can be written through a 256-entry table ({@link #greyLevels}).
+     */
+    public boolean unscaledGrey(Frame f) {
+        return f.encoding == FrameEncoding.GRAY8 && f.width == outW && f.height == outH && outC == 1
+                && f.data != null && f.data.length == outW * outH;
+    }
+
+    /**
+     * What {@link #apply} writes for each grey level 0..255 of an {@link #unscaledGrey} frame, taken from
+     * {@link #apply} itself on a frame of all 256 levels, so a table made from it gives the same bits; null
+     * when the input is not one channel or has fewer than 256 pixels.
+     */
+    public float[] greyLevels() {
+        if (outC != 1 || outW * outH < 256) return null;
+        byte[] levels = new byte[outW * outH];
+        for (int i = 0; i < levels.length; i++) levels[i] = (byte) i;
+        float[] input = new float[inputSize()];
+        try {
+            apply(new Frame("levels", 0, 0, FrameEncoding.GRAY8, outW, outH, levels), input, 0);
+        } catch (MalformedFrameException e) {
+            throw new IllegalStateException("a frame of the input's own size was refused", e);
+        }
+        return java.util.Arrays.copyOf(input, 256);
     }
 
     /** Writes the model input for {@code f} into {@code out} at {@code off}. */

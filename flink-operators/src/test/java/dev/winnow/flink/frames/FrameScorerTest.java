@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.testing.FlinkTests;
 import dev.winnow.flink.testing.NoiseFrames;
+import dev.winnow.flink.testing.VtestClip;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.ScoredFrame;
+import dev.winnow.flink.types.Verdict;
 import dev.winnow.runtime.Model;
+import dev.winnow.runtime.graph.Interpreter;
 import dev.winnow.runtime.testing.TinyCnn;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -82,6 +87,57 @@ class FrameScorerTest {
             // JPEG is lossy: the decoded frame scores close to the raw one
             assertEquals(out.get(0).verdict.score, out.get(1).verdict.score, 0.05);
         }
+    }
+
+    /**
+     * A grey frame of the int8 detector's own size goes into the arena through a table of the 256 grey
+     * levels instead of a float rounding per pixel: every output must be the one the float path gives.
+     * Frames of another size, and a second score of one prepared frame, take the float path.
+     */
+    @Test
+    void int8GreyFramesOfTheInputSizeScoreAsTheFloatPathDoes() throws Exception {
+        Model m = Model.load(VtestClip.root().resolve("model-tools/detector/person-detector-int8.wnm"));
+        int w = m.inputSpec().shape()[1], h = m.inputSpec().shape()[0];
+        List<Frame> frames = new ArrayList<>();
+        VtestClip.decode(300, 303, (i, grey) -> {
+            frames.add(new Frame("vtest", i, i, FrameEncoding.GRAY8, w, h, nearest(grey, VtestClip.W, VtestClip.H, w, h)));
+            if (i == 303) frames.add(new Frame("vtest-native", i, i, FrameEncoding.GRAY8, VtestClip.W, VtestClip.H, grey));
+        });
+        byte[] noise = new byte[w * h];
+        new Random(5).nextBytes(noise);   // every grey level, many times
+        frames.add(new Frame("noise", 0, 0, FrameEncoding.GRAY8, w, h, noise));
+
+        FrameScoring scoring = new FrameScoring(m, 1, "person");
+        Interpreter reference = m.newInterpreter();
+        FramePreprocessor p = new FramePreprocessor(m.inputSpec());
+        float[] x = new float[p.inputSize()], dets = new float[m.output(0).elementCount()], count = new float[1], best = new float[1];
+        int people = 0;
+        for (Frame f : frames) {
+            p.apply(f, x, 0);
+            reference.setInput(0, x, 0);
+            reference.invoke();
+            reference.getOutput(0, dets, 0);
+            reference.getOutput(1, count, 0);
+            reference.getOutput(2, best, 0);
+            scoring.prepare(f);
+            for (int again = 0; again < 2; again++) {
+                Verdict v = scoring.score(f).verdict;
+                String what = f.cameraId + "#" + f.seq + (again == 1 ? ", scored again" : "");
+                assertEquals((int) count[0], v.count, what);
+                assertEquals(v.count > 0 ? dets[4] : 0f, v.score, 0f, what);
+                assertEquals(best[0], v.rawScore, 0f, what);
+            }
+            people += (int) count[0];
+        }
+        assertTrue(people > 0, "the vtest frames have people in them: " + people);
+    }
+
+    /** {@code src} (sw x sh) sampled at the nearest pixel to dw x dh. */
+    private static byte[] nearest(byte[] src, int sw, int sh, int dw, int dh) {
+        byte[] out = new byte[dw * dh];
+        for (int y = 0; y < dh; y++)
+            for (int x = 0; x < dw; x++) out[y * dw + x] = src[(y * sh / dh) * sw + x * sw / dw];
+        return out;
     }
 
     @Test

@@ -51,11 +51,23 @@ public final class Interpreter {
             float inv = 1f / t.scale();
             int zp = t.zeroPoint();
             byte[] b = arena.b;
-            for (int k = 0; k < n; k++) {
-                int q = Math.round(src[srcOffset + k] * inv) + zp;
-                b[off + k] = (byte) Math.max(-128, Math.min(127, q));
-            }
+            for (int k = 0; k < n; k++) b[off + k] = quantize(src[srcOffset + k], inv, zp);
         }
+    }
+
+    /**
+     * The int8 value {@link #setInput} writes for {@code v} into int8 input {@code i}. An input whose values
+     * come from a few levels (a grey frame's 256) can then be written through a table of them, straight
+     * into the arena at {@link #inputOffset}, without a float rounding per value.
+     */
+    public byte quantizeInput(int i, float v) {
+        TensorSpec t = graph.inputs().get(i);
+        if (t.type() != ElementType.INT8) throw new IllegalArgumentException("input " + t + " is not int8");
+        return quantize(v, 1f / t.scale(), t.zeroPoint());
+    }
+
+    private static byte quantize(float v, float inv, int zp) {
+        return (byte) Math.max(-128, Math.min(127, Math.round(v * inv) + zp));
     }
 
     /** Runs every op once, in order. */
