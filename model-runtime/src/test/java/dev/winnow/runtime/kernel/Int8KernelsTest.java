@@ -5,6 +5,7 @@ import dev.winnow.runtime.kernel.base.ConvGeometry;
 import static dev.winnow.runtime.testing.Tensors.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.runtime.quant.FixedPoint;
 import dev.winnow.runtime.quant.QuantParams;
 import dev.winnow.runtime.testing.ReferenceOps;
 import java.util.Random;
@@ -144,6 +145,47 @@ class Int8KernelsTest {
                     add.run(n, a, 3, b, 1, got, 2, s, 5);
                     assertArrayEquals(expected, java.util.Arrays.copyOfRange(got, 2, got.length), "n " + n + ", " + act);
                 }
+            }
+        }
+    }
+
+    /**
+     * Every pair of int8 inputs against TFLite's add written out here, three fixed-point multiplies an
+     * element, on the scalar path and the vector path: the kernel reads the inputs' rescaled values from
+     * tables, which must change no bit.
+     */
+    @Test
+    void theAddGivesTfliteArithmeticOnEveryPairOfInputs() {
+        QuantParams[][] params = {
+                {QuantParams.forRange(-1, 1), QuantParams.forRange(-4, 2), QuantParams.forRange(-5, 3)},
+                {QuantParams.forRange(-6, 6), QuantParams.forRange(-0.01, 0.02), QuantParams.forRange(-0.5, 0.5)},
+                {QuantParams.forRange(0, 6), QuantParams.forRange(0, 6), QuantParams.forRange(0, 12)},
+                {QuantParams.forRange(-0.3, 7.1), QuantParams.forRange(-2.5, 0.2), QuantParams.forRange(-1.7, 6.4)}};
+        int n = 1 << 16;
+        byte[] a = new byte[n], b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (byte) (i >> 8);
+            b[i] = (byte) i;
+        }
+        for (QuantParams[] p : params) {
+            for (Activation act : new Activation[] {Activation.NONE, Activation.RELU6}) {
+                double twiceMax = 2.0 * Math.max(p[0].scale(), p[1].scale());
+                FixedPoint.Multiplier am = FixedPoint.quantizeMultiplier(p[0].scale() / twiceMax);
+                FixedPoint.Multiplier bm = FixedPoint.quantizeMultiplier(p[1].scale() / twiceMax);
+                FixedPoint.Multiplier om = FixedPoint.quantizeMultiplier(twiceMax / ((1 << 20) * (double) p[2].scale()));
+                byte[] expected = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    int x = FixedPoint.multiplyByQuantizedMultiplier((a[i] - p[0].zeroPoint()) << 20, am.multiplier(), am.shift());
+                    int y = FixedPoint.multiplyByQuantizedMultiplier((b[i] - p[1].zeroPoint()) << 20, bm.multiplier(), bm.shift());
+                    int v = FixedPoint.multiplyByQuantizedMultiplier(x + y, om.multiplier(), om.shift()) + p[2].zeroPoint();
+                    expected[i] = (byte) Math.max(act.qmin(p[2]), Math.min(act.qmax(p[2]), v));
+                }
+                byte[] scalar = new byte[n], vector = new byte[n];
+                new Add.Int8(p[0], p[1], p[2], act, false).run(n, a, 0, b, 0, scalar, 0);
+                Add.Int8 v = new Add.Int8(p[0], p[1], p[2], act, true);
+                v.run(n, a, 0, b, 0, vector, 0, new int[v.scratchInts()], 0);
+                assertArrayEquals(expected, scalar, "scalar, " + act);
+                assertArrayEquals(expected, vector, "vector, " + act);
             }
         }
     }
