@@ -13,7 +13,9 @@
 # 5. the steady rate: frames through the detector per second (the TaskManagers' Prometheus endpoints, polled
 #    every 2 s) from 20 % to 80 % of the frames, against JMH x 2;
 # 6. the CPU seconds each JVM used during the job (/proc) and per frame, against the detector's JMH time per
-#    frame, and how busy the machine was: CPU per frame does not depend on what else shares the cores.
+#    frame, and how busy the machine was: CPU per frame does not depend on what else shares the cores;
+# 7. the CPU of each kind of thread of every JVM from 20 % to 80 % of the frames, per frame, the largest first
+#    (/proc/<pid>/task/*/stat): what shares the cores with the detector's threads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD CAMERAS=${1:-36}
@@ -63,9 +65,27 @@ note "job $JOB: $frames frames"
 # start-up and JIT
 scored() { for p in $(seq 9250 9253); do curl -sf "localhost:$p/metrics" 2>/dev/null; done \
   | awk '/^flink_taskmanager_job_task_operator_numRecordsIn\{/ && /operator_name="person_detector"/ { s += $NF } END { print s + 0 }'; }
+# every thread's CPU ticks in each JVM, "<jvm> <tid> <name> <ticks>", taken when 20 % and when 80 % of the
+# frames have been scored: where the CPU of the steady rate goes (the name is /proc's, 15 characters)
+threads() {
+  local f pid t st rest
+  for f in target/cluster/pids/taskmanager-1.pid target/cluster/pids/taskmanager-2.pid target/cluster/pids/jobmanager.pid "$WORK/kafka/kafka.pid"; do
+    pid=$(cat "$f" 2>/dev/null) || continue
+    for t in /proc/"$pid"/task/*; do
+      st=$(cat "$t/stat" 2>/dev/null) || continue
+      rest=${st##*) }   # the fields after the name, which may hold spaces and parentheses
+      set -- $rest
+      echo "$(basename "$f" .pid | sed 's/^kafka$/broker/') ${t##*/} $(tr ' ' '_' < "$t/comm" 2>/dev/null) $(( ${12} + ${13} ))"
+    done
+  done
+}
 : > "$WORK/progress.txt"
+rm -f "$WORK/threads-20.txt" "$WORK/threads-80.txt"
 until curl -sf "$REST/jobs/$JOB" | grep -q '"state":"\(FINISHED\|FAILED\|CANCELED\)"'; do
-  echo "$(date +%s%3N) $(scored) $(cpus)" >> "$WORK/progress.txt"
+  n=$(scored) || true   # an endpoint not up yet: curl fails, the sum of the others stands
+  echo "$(date +%s%3N) $n $(cpus)" >> "$WORK/progress.txt"
+  if [ ! -f "$WORK/threads-20.txt" ] && [ "$n" -ge $(( frames / 5 )) ]; then threads > "$WORK/threads-20.txt"; echo "$n" > "$WORK/threads-20.n"; fi
+  if [ ! -f "$WORK/threads-80.txt" ] && [ "$n" -ge $(( frames * 4 / 5 )) ]; then threads > "$WORK/threads-80.txt"; echo "$n" > "$WORK/threads-80.n"; fi
   sleep 2   # each scrape costs the TaskManagers CPU (JFR: 2.5 % of their samples at one a second)
 done
 cpu1=$(cpus) machine1=$(machine)
@@ -94,3 +114,16 @@ awk -v f="$frames" -v j="$jmh" -v t="$TICK" '$2 >= 0.2 * f && !a { a = 1; t0 = $
           r = (n1 - n0) / ((t1 - t0) / 1000)
           printf "steady rate (20-80 %% of the frames): %.1f frames/s = %.1f %% of JMH x 2; CPU per frame %.2f ms in the taskmanagers, %.2f ms in the jobmanager and broker\n", r, 100 * r / (2 * j), 1000 * (c1 - c0) / t / (n1 - n0), 1000 * (o1 - o0) / t / (n1 - n0)
         } else print "steady rate: too few progress samples (a longer run: more cameras)" }' "$WORK/progress.txt"
+# per thread between the two snapshots: threads of one kind summed (digits in names as #), the largest first
+if [ -f "$WORK/threads-20.txt" ] && [ -f "$WORK/threads-80.txt" ]; then
+  scored_between=$(( $(cat "$WORK/threads-80.n") - $(cat "$WORK/threads-20.n") ))
+  echo "cpu per thread from 20 to 80 % of the frames ($scored_between frames):"
+  awk 'FNR == NR { before[$1 " " $2] = $4; next }
+       { name = $3; gsub(/[0-9]+/, "#", name); d[$1 " " name] += $4 - before[$1 " " $2] }
+       END { for (k in d) if (d[k] > 0) print d[k], k }' "$WORK/threads-20.txt" "$WORK/threads-80.txt" \
+    | sort -rn | awk -v t="$TICK" -v n="$scored_between" '
+      { ticks[NR] = $1; jvm[NR] = $2; name[NR] = $3; all += $1 }
+      END { printf "  %-14s %-18s %8s %7s %9s\n", "jvm", "thread", "cpu s", "share", "ms/frame"
+            for (i = 1; i <= NR && i <= 12; i++)
+              printf "  %-14s %-18s %8.2f %6.1f%% %9.3f\n", jvm[i], name[i], ticks[i] / t, 100 * ticks[i] / all, 1000 * ticks[i] / t / n }'
+fi
