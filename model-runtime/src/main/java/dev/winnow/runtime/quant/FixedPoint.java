@@ -58,12 +58,14 @@ public final class FixedPoint {
         int a = x << left;
         if (a == Integer.MIN_VALUE && multiplier == Integer.MIN_VALUE) return roundingDivideByPot(Integer.MAX_VALUE, right);
         long ab = (long) a * multiplier;
-        long nudge = (1L << 30) - ((ab >> 63) & ((1L << 31) - 1));   // 2^30, or 1 - 2^30 when ab < 0
-        long t = ab + nudge;
-        int high = (int) ((t + ((t >> 63) >>> 33)) >> 31);          // t / 2^31 rounded toward zero
-        int mask = (1 << right) - 1;
-        int threshold = (mask >> 1) + (high >>> 31);
-        return (high >> right) + ((threshold - (high & mask)) >>> 31);
+        // Both roundings are symmetric about zero, so they run on the magnitude and the sign goes back on
+        // at the end: the high multiply's nudge rounds |ab| / 2^31 half up (half toward zero when ab < 0),
+        // and the rounding shift rounds half up in magnitude, which is half away from zero. Fewer steps in
+        // a row than the signed form, the same bits.
+        long neg = ab >> 63;                                        // -1 when ab < 0, else 0
+        long q = (((ab ^ neg) - neg) + (1L << 30) + neg) >> 31;     // |high|
+        long r = (q + ((1L << right) >> 1)) >> right;               // |high| / 2^right, half up
+        return (int) ((r ^ neg) - neg);
     }
 
     public static int clamp(int v, int lo, int hi) {
