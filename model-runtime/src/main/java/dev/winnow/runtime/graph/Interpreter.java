@@ -1,5 +1,7 @@
 package dev.winnow.runtime.graph;
 
+import dev.winnow.runtime.quant.QuantParams;
+
 /**
  * Runs a graph on its own arena. One interpreter per thread (a Flink subtask holds one); after
  * construction, {@link #invoke()} and the input/output copies allocate nothing.
@@ -51,7 +53,7 @@ public final class Interpreter {
             float inv = 1f / t.scale();
             int zp = t.zeroPoint();
             byte[] b = arena.b;
-            for (int k = 0; k < n; k++) b[off + k] = quantize(src[srcOffset + k], inv, zp);
+            for (int k = 0; k < n; k++) b[off + k] = QuantParams.quantize(src[srcOffset + k], inv, zp);
         }
     }
 
@@ -63,11 +65,7 @@ public final class Interpreter {
     public byte quantizeInput(int i, float v) {
         TensorSpec t = graph.inputs().get(i);
         if (t.type() != ElementType.INT8) throw new IllegalArgumentException("input " + t + " is not int8");
-        return quantize(v, 1f / t.scale(), t.zeroPoint());
-    }
-
-    private static byte quantize(float v, float inv, int zp) {
-        return (byte) Math.max(-128, Math.min(127, Math.round(v * inv) + zp));
+        return QuantParams.quantize(v, 1f / t.scale(), t.zeroPoint());
     }
 
     /** Runs every op once, in order. */

@@ -6,6 +6,7 @@ import dev.winnow.runtime.graph.ElementType;
 import dev.winnow.runtime.graph.NodeContext;
 import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
+import dev.winnow.runtime.quant.QuantParams;
 
 /** {@code quantize} (float32 → int8 with the output's parameters) and {@code dequantize}. */
 final class QuantizeOp extends Op {
@@ -41,10 +42,7 @@ final class QuantizeOp extends Op {
     @Override
     public void invoke(Arena a) {
         if (toInt8) {
-            for (int i = 0; i < n; i++) {
-                int q = Math.round(a.f[in[0] + i] * invScale) + zp;
-                a.b[out[0] + i] = (byte) (q < -128 ? -128 : (q > 127 ? 127 : q));
-            }
+            for (int i = 0; i < n; i++) a.b[out[0] + i] = QuantParams.quantize(a.f[in[0] + i], invScale, zp);
         } else {
             for (int i = 0; i < n; i++) a.f[out[0] + i] = (a.b[in[0] + i] - zp) * scale;
         }

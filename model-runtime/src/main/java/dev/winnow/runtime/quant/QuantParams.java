@@ -17,6 +17,14 @@ public record QuantParams(float scale, int zeroPoint) {
         return new QuantParams((float) scale, (int) Math.max(-128, Math.min(127, zp)));
     }
 
+    /**
+     * {@code v} as int8 with the scale's inverse (multiplied, not divided: what the graph's float-to-int8
+     * steps use, the model's input and its quantize ops), rounded half up and clamped.
+     */
+    public static byte quantize(float v, float invScale, int zeroPoint) {
+        return (byte) FixedPoint.clamp(Math.round(v * invScale) + zeroPoint, -128, 127);
+    }
+
     public byte quantize(float real) {
         return (byte) FixedPoint.clamp(Math.round(real / scale) + zeroPoint, -128, 127);
     }
