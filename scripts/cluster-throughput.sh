@@ -68,14 +68,15 @@ scored() { for p in $(seq 9250 9253); do curl -sf "localhost:$p/metrics" 2>/dev/
 # every thread's CPU ticks in each JVM, "<jvm> <tid> <name> <ticks>", taken when 20 % and when 80 % of the
 # frames have been scored: where the CPU of the steady rate goes (the name is /proc's, 15 characters)
 threads() {
-  local f pid t st rest
-  for f in target/cluster/pids/taskmanager-1.pid target/cluster/pids/taskmanager-2.pid target/cluster/pids/jobmanager.pid "$WORK/kafka/kafka.pid"; do
-    pid=$(cat "$f" 2>/dev/null) || continue
+  local jvm pid t st rest
+  for jvm in taskmanager-1 taskmanager-2 jobmanager broker; do
+    if [ "$jvm" = broker ]; then pid=$(cat "$WORK/kafka/kafka.pid" 2>/dev/null) || continue
+    else pid=$(cat "target/cluster/pids/$jvm.pid" 2>/dev/null) || continue; fi
     for t in /proc/"$pid"/task/*; do
       st=$(cat "$t/stat" 2>/dev/null) || continue
       rest=${st##*) }   # the fields after the name, which may hold spaces and parentheses
       set -- $rest
-      echo "$(basename "$f" .pid | sed 's/^kafka$/broker/') ${t##*/} $(tr ' ' '_' < "$t/comm" 2>/dev/null) $(( ${12} + ${13} ))"
+      echo "$jvm ${t##*/} $(tr ' ' '_' < "$t/comm" 2>/dev/null) $(( ${12} + ${13} ))"
     done
   done
 }
