@@ -1,20 +1,45 @@
 package dev.winnow.runtime.graph;
 
+import dev.winnow.runtime.kernel.RequantizationGuard;
 import dev.winnow.runtime.quant.QuantParams;
+import java.util.function.LongSupplier;
 
 /**
  * Runs a graph on its own arena. One interpreter per thread (a Flink subtask holds one); after
  * construction, {@link #invoke()} and the input/output copies allocate nothing.
+ *
+ * <p>At a few invoke counts ({@link RequantizationGuard#probeAt}: the 64th, the 256th, ...) while
+ * vector requantization is on, one invoke is measured for what it allocates on this thread (two in a
+ * row when the first allocates) and the figure goes to {@link RequantizationGuard}, which turns vector
+ * requantization off in a JVM whose compiled kernels box their vectors.
  */
 public final class Interpreter {
+    /** Hears what one measured invoke allocated; returns whether it acted on it. */
+    @FunctionalInterface
+    interface AllocationObserver {
+        boolean observe(long bytes, String what);
+    }
+
     private final Graph graph;
     private final Arena arena;
     private final Op[] ops;
+    private final LongSupplier allocatedBytes;
+    private final AllocationObserver observer;
+    private long invokes;
+    private long nextProbe = RequantizationGuard.probeAt(0);
+    private long suspected = -1; // what the last measured invoke allocated, when that was over the limit
 
     public Interpreter(Graph graph) {
+        this(graph, RequantizationGuard::allocatedBytes, RequantizationGuard::observe);
+    }
+
+    /** With a meter and an observer of its own: for tests of the probe. */
+    Interpreter(Graph graph, LongSupplier allocatedBytes, AllocationObserver observer) {
         this.graph = graph;
         this.arena = graph.plan().newArena();
         this.ops = graph.ops().toArray(new Op[0]);
+        this.allocatedBytes = allocatedBytes;
+        this.observer = observer;
     }
 
     public Graph graph() {
@@ -70,7 +95,37 @@ public final class Interpreter {
 
     /** Runs every op once, in order. */
     public void invoke() {
+        if (++invokes == nextProbe) {
+            probe();
+            return;
+        }
         for (Op op : ops) op.invoke(arena);
+    }
+
+    /**
+     * One invoke measured, when the guard can still act on what it sees. A single invoke can allocate
+     * once for reasons of the JIT's own (192 B at an on-stack replacement, seen in a test JVM), so an
+     * invoke that allocates has the next one measured too, and the guard hears the smaller figure:
+     * boxed vectors allocate on every invoke.
+     */
+    private void probe() {
+        long before = RequantizationGuard.armed() ? allocatedBytes.getAsLong() : -1;
+        for (Op op : ops) op.invoke(arena);
+        long after = before < 0 ? -1 : allocatedBytes.getAsLong();
+        if (before < 0 || after < 0) {
+            nextProbe = RequantizationGuard.probeAt(invokes);
+            return;
+        }
+        long bytes = after - before;
+        if (suspected < 0 && bytes > RequantizationGuard.LIMIT_BYTES) {
+            suspected = bytes;
+            nextProbe = invokes + 1;
+            return;
+        }
+        long seen = suspected < 0 ? bytes : Math.min(suspected, bytes);
+        suspected = -1;
+        nextProbe = RequantizationGuard.probeAt(invokes);
+        observer.observe(seen, "a graph of " + ops.length + " ops");
     }
 
     /** Copies graph output {@code i} into {@code dst}, dequantizing when that output is int8. */

@@ -30,13 +30,20 @@ public final class Add {
         private final int[] aRescaled, bRescaled;
 
         private final RequantizePixelsSimd outRq; // the output's requantization on vectors, or null
+        private final boolean guarded; // chosen by default: scalar once RequantizationGuard trips
 
+        /** Vector requantization where {@link VectorSupport#vectorRequantization()} says so, under {@link RequantizationGuard}. */
         public Int8(QuantParams a, QuantParams b, QuantParams out, Activation act) {
-            this(a, b, out, act, VectorSupport.vectorRequantization());
+            this(a, b, out, act, VectorSupport.vectorRequantization(), true);
         }
 
         /** {@code vectorRequantization}: the chunked path on vectors, whatever the JDK (the tests run both). */
         public Int8(QuantParams a, QuantParams b, QuantParams out, Activation act, boolean vectorRequantization) {
+            this(a, b, out, act, vectorRequantization, false);
+        }
+
+        private Int8(QuantParams a, QuantParams b, QuantParams out, Activation act, boolean vectorRequantization, boolean guarded) {
+            this.guarded = guarded;
             boolean v = vectorRequantization && VectorSupport.modulepresent() && RequantizePixelsSimd.fits(RequantizePixelsSimd.lanes());
             double twiceMax = 2.0 * Math.max(a.scale(), b.scale());
             FixedPoint.Multiplier om = FixedPoint.quantizeMultiplier(twiceMax / ((1 << LEFT_SHIFT) * (double) out.scale()));
@@ -48,6 +55,11 @@ public final class Add {
             this.qmin = act.qmin(out);
             this.qmax = act.qmax(out);
             this.outRq = v ? RequantizePixelsSimd.uniform(outMul, outShift, outZp, qmin, qmax) : null;
+        }
+
+        /** Whether a call of the chunked {@code run} now requantizes on vectors: chosen so, and not turned off since by {@link RequantizationGuard}. */
+        public boolean requantizesOnVectors() {
+            return outRq != null && !(guarded && RequantizationGuard.tripped());
         }
 
         private static int[] rescaled(int zp, FixedPoint.Multiplier m) {
@@ -70,7 +82,7 @@ public final class Add {
          * the constants are the same for every element); a tail shorter than a vector runs alone.
          */
         public void run(int n, byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, int[] s, int sOff) {
-            if (outRq == null) {
+            if (!requantizesOnVectors()) {
                 run(n, a, aOff, b, bOff, out, outOff);
                 return;
             }

@@ -48,17 +48,25 @@ public abstract sealed class Conv2dInt8 extends Int8ConvKernel permits Conv2dInt
      */
     public static Conv2dInt8 prepare(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
                                      boolean vector) {
-        return prepare(g, filterOhwi, filterScales, bias, in, out, act, vector, vector && VectorSupport.vectorRequantization());
+        return choose(g, filterOhwi, filterScales, bias, in, out, act, vector, vector && VectorSupport.vectorRequantization(), true);
     }
 
-    /** {@link #prepare(ConvGeometry, byte[], float[], int[], QuantParams, QuantParams, Activation, boolean)} with the requantization chosen too (the tests run both). */
+    /**
+     * {@link #prepare(ConvGeometry, byte[], float[], int[], QuantParams, QuantParams, Activation, boolean)} with the requantization
+     * chosen too, and kept whatever {@link RequantizationGuard} sees (the tests run both).
+     */
     public static Conv2dInt8 prepare(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
                                      boolean vector, boolean vectorRequantization) {
+        return choose(g, filterOhwi, filterScales, bias, in, out, act, vector, vectorRequantization, false);
+    }
+
+    private static Conv2dInt8 choose(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
+                                     boolean vector, boolean vectorRequantization, boolean guarded) {
         vector &= VectorSupport.modulepresent();
         vectorRequantization &= vector;
-        if (Conv2dInt8ByRows.fits(g)) return new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, vector, vectorRequantization);
+        if (Conv2dInt8ByRows.fits(g)) return new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, vector, vectorRequantization, guarded);
         if (!Conv2dInt8Packed.fits(g, bias)) return new Conv2dInt8Reference(g, filterOhwi, filterScales, bias, in, out, act);
-        if (vector && ConvInt8Simd.fits(g.outC())) return new Conv2dInt8Interior4(g, filterOhwi, filterScales, bias, in, out, act, vectorRequantization);
+        if (vector && ConvInt8Simd.fits(g.outC())) return new Conv2dInt8Interior4(g, filterOhwi, filterScales, bias, in, out, act, vectorRequantization, guarded);
         return new Conv2dInt8Packed(g, filterOhwi, filterScales, bias, in, out, act);
     }
 

@@ -14,19 +14,32 @@ import dev.winnow.runtime.quant.QuantParams;
  * accumulator crosses the loop, so it stays allocation-free on JDK 17 too).
  */
 final class Conv2dInt8ByRows extends Conv2dInt8 {
-    @Override public String name() { return !vector ? "int8-rows" : rowRq != null ? "int8-rows-vector-rq" : "int8-rows-vector"; }
+    @Override public String name() { return !vector ? "int8-rows" : requantizesOnVectors() ? "int8-rows-vector-rq" : "int8-rows-vector"; }
+
+    /** Whether a call now requantizes on vectors: chosen so, and not turned off since by {@link RequantizationGuard}. */
+    boolean requantizesOnVectors() {
+        return rowRq != null && !(guarded && RequantizationGuard.tripped());
+    }
 
     private final boolean vector;
     private final RequantizePixelsSimd[] rowRq; // per output channel, every lane its constants; null without vector requantization
+    private final boolean guarded; // chosen by default: scalar once RequantizationGuard trips
 
     Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector) {
-        this(g, filterOhwi, filterScales, bias, in, out, act, vector, vector && VectorSupport.vectorRequantization());
+        this(g, filterOhwi, filterScales, bias, in, out, act, vector, vector && VectorSupport.vectorRequantization(), true);
     }
 
     /** {@code vectorRequantization}: each output row of a channel requantized on vectors ({@link RequantizePixelsSimd#uniform}), whatever the JDK. */
     Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector,
                      boolean vectorRequantization) {
+        this(g, filterOhwi, filterScales, bias, in, out, act, vector, vectorRequantization, false);
+    }
+
+    /** {@code guarded}: the requantization was chosen by default, and turns scalar once {@link RequantizationGuard} trips. */
+    Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector,
+                     boolean vectorRequantization, boolean guarded) {
         super(g, filterOhwi, filterScales, bias, in, out, act);
+        this.guarded = guarded;
         if (!fits(g)) throw new IllegalArgumentException("the by-rows kernel takes one input channel and output rows of at least 16");
         this.vector = vector;
         this.rowRq = vectorRequantization && VectorSupport.modulepresent() && RequantizePixelsSimd.fits(RequantizePixelsSimd.lanes()) ? rowRequantizers() : null;
@@ -58,6 +71,7 @@ final class Conv2dInt8ByRows extends Conv2dInt8 {
         final int outC = g.outC(), inH = g.inH(), kW = g.kW(), kH = g.kH(), outW = g.outW();
         final int sw = g.strideW(), phase = outW + kW, rowInts = phaseInts();
         final int acc = sOff + kH * rowInts;
+        final RequantizePixelsSimd[] rowRq = requantizesOnVectors() ? this.rowRq : null;
         for (int oh = 0; oh < g.outH(); oh++) {
             int ih0 = oh * g.strideH() - g.padTop();
             splitRows(in, inOff, ih0, s, sOff);

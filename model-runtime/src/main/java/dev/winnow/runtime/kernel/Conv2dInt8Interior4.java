@@ -11,20 +11,33 @@ import dev.winnow.runtime.quant.QuantParams;
  * packed kernel. Chosen when there is a whole vector of output channels.
  */
 final class Conv2dInt8Interior4 extends Conv2dInt8Packed {
-    @Override public String name() { return rq == null ? "int8-interior4-vector" : "int8-interior4-vector-rq"; }
+    @Override public String name() { return requantizesOnVectors() ? "int8-interior4-vector-rq" : "int8-interior4-vector"; }
+
+    /** Whether a call now requantizes on vectors: chosen so, and not turned off since by {@link RequantizationGuard}. */
+    boolean requantizesOnVectors() {
+        return rq != null && !(guarded && RequantizationGuard.tripped());
+    }
 
     private final int[] wHwio;     // the filter widened to int, HWIO
     private final int[] taps;      // input offset of each filter tap from the window's first value
     private final RequantizePixelsSimd rq; // the four pixels' requantization on vectors, when the channels fill them
+    private final boolean guarded; // chosen by default: scalar once RequantizationGuard trips
 
     Conv2dInt8Interior4(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
-        this(g, filterOhwi, filterScales, bias, in, out, act, VectorSupport.vectorRequantization());
+        this(g, filterOhwi, filterScales, bias, in, out, act, VectorSupport.vectorRequantization(), true);
     }
 
     /** {@code vectorRequantization}: the four pixels requantized on vectors where the channels fill them, whatever the JDK. */
     Conv2dInt8Interior4(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
                         boolean vectorRequantization) {
+        this(g, filterOhwi, filterScales, bias, in, out, act, vectorRequantization, false);
+    }
+
+    /** {@code guarded}: the requantization was chosen by default, and turns scalar once {@link RequantizationGuard} trips. */
+    Conv2dInt8Interior4(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
+                        boolean vectorRequantization, boolean guarded) {
         super(g, filterOhwi, filterScales, bias, in, out, act);
+        this.guarded = guarded;
         int per = g.kH() * g.kW() * g.inC();
         this.taps = new int[per];
         for (int kh = 0, t = 0; kh < g.kH(); kh++)
@@ -43,6 +56,7 @@ final class Conv2dInt8Interior4 extends Conv2dInt8Packed {
     public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
         final int outC = g.outC(), inC = g.inC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH(), outW = g.outW();
         final int sh = g.strideH(), sw = g.strideW(), pt = g.padTop(), pl = g.padLeft();
+        final RequantizePixelsSimd rq = requantizesOnVectors() ? this.rq : null;
         for (int oh = 0; oh < g.outH(); oh++) {
             int ih0 = oh * sh - pt, ow = 0;
             if (ih0 >= 0 && ih0 + kH <= inH) {

@@ -17,20 +17,32 @@ import dev.winnow.runtime.quant.QuantParams;
  * in some JVMs. Multiplier 1 and at least one vector of channels.
  */
 final class DepthwiseInt8Vector extends DepthwiseConv2dInt8 {
-    @Override public String name() { return rq == null && rqPixels == null ? "int8-dw-vector" : "int8-dw-vector-rq"; }
+    @Override public String name() { return requantizesOnVectors() ? "int8-dw-vector-rq" : "int8-dw-vector"; }
+
+    /** Whether a call now requantizes on vectors: chosen so, and not turned off since by {@link RequantizationGuard}. */
+    boolean requantizesOnVectors() {
+        return (rq != null || rqPixels != null) && !(guarded && RequantizationGuard.tripped());
+    }
 
     private final DepthwiseTaps taps;
     private final RequantizeSimd rq;
     private final RequantizePixelsSimd rqPixels;
+    private final boolean guarded; // chosen by default: scalar once RequantizationGuard trips
 
     DepthwiseInt8Vector(ConvGeometry g, byte[] filter, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
-        this(g, filter, filterScales, bias, in, out, act, RequantizePixelsSimd.fits(g.outC()) ? VectorSupport.vectorRequantization() : VectorSupport.available());
+        this(g, filter, filterScales, bias, in, out, act, RequantizePixelsSimd.fits(g.outC()) ? VectorSupport.vectorRequantization() : VectorSupport.available(), true);
     }
 
     /** With {@code vectorRequantization} set or not, whatever the JDK (the tests run both). */
     DepthwiseInt8Vector(ConvGeometry g, byte[] filter, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
                         boolean vectorRequantization) {
+        this(g, filter, filterScales, bias, in, out, act, vectorRequantization, false);
+    }
+
+    private DepthwiseInt8Vector(ConvGeometry g, byte[] filter, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
+                                boolean vectorRequantization, boolean guarded) {
         super(g, filter, filterScales, bias, in, out, act);
+        this.guarded = guarded;
         if (mult != 1 || g.outC() < DepthwiseInt8Simd.lanes()) {
             throw new IllegalArgumentException("the vector kernel needs multiplier 1 and at least " + DepthwiseInt8Simd.lanes() + " channels");
         }
@@ -46,6 +58,7 @@ final class DepthwiseInt8Vector extends DepthwiseConv2dInt8 {
 
     @Override
     public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
-        DepthwiseInt8Simd.depthwise(g, wInt, bias, inZp, requantizer, rq, rqPixels, taps, in, inOff, out, outOff, s, sOff);
+        boolean vectors = requantizesOnVectors();
+        DepthwiseInt8Simd.depthwise(g, wInt, bias, inZp, requantizer, vectors ? rq : null, vectors ? rqPixels : null, taps, in, inOff, out, outOff, s, sOff);
     }
 }

@@ -24,7 +24,9 @@ public final class VectorSupport {
     private static final boolean AVAILABLE = decide(Runtime.version().feature() >= 21);
     private static final boolean FIXED_REGISTER = decide(true);
     private static final String REQUANTIZE = System.getProperty("winnow.kernels.requantize");
-    private static final boolean REQUANTIZATION = MODULE && (REQUANTIZE == null ? AVAILABLE : REQUANTIZE.equals("vector"));
+    private static final boolean REQUANTIZATION = MODULE && (REQUANTIZE == null
+            ? AVAILABLE || FIXED_REGISTER && RequantizationGuard.canMeasure()
+            : REQUANTIZE.equals("vector"));
 
     private VectorSupport() {}
 
@@ -50,11 +52,12 @@ public final class VectorSupport {
     }
 
     /**
-     * True when int8 kernels requantize on vectors ({@code RequantizePixelsSimd}):
-     * by default where {@link #available} says so (JDK 21+). On JDK 17 C2 boxed their vectors in some
-     * JVMs and not in others (KernelAllocationTest: 2 runs of 6; the detector's own JVM: none of 8), so
-     * {@code -Dwinnow.kernels.requantize=vector} is an opt-in there, for a JVM measured to stay at 0 B
-     * (JMH's {@code -prof gc}, or the job's allocation rate); {@code =scalar} turns it off anywhere.
+     * True when int8 kernels requantize on vectors ({@code RequantizePixelsSimd}) by default: on JDK 21+,
+     * and on JDK 17 where {@link RequantizationGuard} can measure what an invoke allocates. On JDK 17 C2
+     * boxed their vectors in some JVMs and not in others (KernelAllocationTest: 2 runs of 6; the
+     * detector's own JVM: none of 8), so there the guard watches the first invokes and turns them off in
+     * a JVM where they allocate. {@code -Dwinnow.kernels.requantize=vector} turns them on wherever the
+     * module is (still guarded), {@code =scalar} off anywhere; {@code -Dwinnow.kernels.vector=false} too.
      */
     public static boolean vectorRequantization() {
         return REQUANTIZATION;

@@ -9,7 +9,10 @@ import dev.winnow.runtime.quant.QuantParams;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** After warm-up the hot kernels, on the path this JVM chooses (see VectorSupport), allocate nothing per call. */
+/**
+ * After warm-up the hot kernels, on the path this JVM chooses (see VectorSupport and RequantizationGuard),
+ * allocate nothing per call.
+ */
 class KernelAllocationTest {
 
     @Test
@@ -105,8 +108,14 @@ class KernelAllocationTest {
         StringBuilder report = new StringBuilder();
         for (int k = 0; k < kernels.length; k++) {
             long bytes = allocationAfterWarmUp(kernels[k], 200);
+            if (bytes != 0 && RequantizationGuard.observe(bytes, "kernel " + k)) {
+                // as an interpreter's probe would: C2 boxed the vector requantization in this JVM, and the
+                // guard sends the default kernels to scalar requantization, which must then allocate nothing
+                System.out.println("kernel " + k + " allocated " + bytes + " B in 200 calls with vector requantization; the guard turned it off");
+                bytes = allocationAfterWarmUp(kernels[k], 200);
+            }
             if (bytes != 0) report.append("kernel ").append(k).append(": ").append(bytes).append(" B; ");
         }
-        assertEquals("", report.toString(), "bytes allocated by 200 calls after warm-up");
+        assertEquals("", report.toString(), "bytes allocated by 200 calls after warm-up (and after the requantization guard)");
     }
 }
