@@ -31,6 +31,7 @@ public final class RequantizationGuard {
 
     private static final System.Logger LOG = System.getLogger(RequantizationGuard.class.getName());
     private static volatile boolean tripped;
+    private static volatile long trippedBytes;
     private static volatile com.sun.management.ThreadMXBean meter;
     private static volatile boolean meterLooked;
 
@@ -100,11 +101,24 @@ public final class RequantizationGuard {
         if (bytes <= LIMIT_BYTES || !armed()) return false;
         synchronized (RequantizationGuard.class) {
             if (tripped) return false;
+            trippedBytes = bytes;
             tripped = true;
         }
         LOG.log(System.Logger.Level.WARNING, "winnow: one invoke of " + what + " allocated " + bytes
                 + " B with vector requantization on (the JIT boxed its vectors); requantizing with scalar code from now on, same results");
         return true;
+    }
+
+    /** One line for reports ({@code winnow inspect --bench}): whether int8 kernels requantize on vectors now, and why. */
+    public static String describe() {
+        if (!VectorSupport.modulepresent()) return "scalar (no Vector API module)";
+        if (!VectorSupport.vectorRequantization()) {
+            return System.getProperty("winnow.kernels.requantize") != null || System.getProperty("winnow.kernels.vector") != null
+                    ? "scalar (set by -Dwinnow.kernels.requantize or -Dwinnow.kernels.vector)"
+                    : "scalar (this JVM cannot measure what a thread allocates, so nothing would catch boxed vectors)";
+        }
+        return tripped ? "scalar since an invoke allocated " + trippedBytes + " B on vectors (the JIT boxed them)"
+                : "vectors, watched for allocation at invokes 64, 256, 1024, ...";
     }
 
     /** Turns vector requantization back on: for tests that trip the guard on purpose. */

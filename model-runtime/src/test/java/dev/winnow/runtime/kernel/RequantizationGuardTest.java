@@ -82,6 +82,7 @@ class RequantizationGuardTest {
         byte[][] before = runAll(stem, conv, dw, add, stemG, convG, dwG);
         assertTrue(stem.requantizesOnVectors() && conv.requantizesOnVectors() && dw.requantizesOnVectors() && add.requantizesOnVectors());
         assertEquals("int8-rows-vector-rq", stem.name());
+        assertTrue(RequantizationGuard.describe().startsWith("vectors, watched"), RequantizationGuard.describe());
 
         assertFalse(RequantizationGuard.observe(0, "a graph that allocates nothing"));
         assertFalse(RequantizationGuard.observe(RequantizationGuard.LIMIT_BYTES, "a graph at the limit"));
@@ -92,6 +93,7 @@ class RequantizationGuardTest {
 
         assertFalse(stem.requantizesOnVectors() || conv.requantizesOnVectors() || dw.requantizesOnVectors() || add.requantizesOnVectors());
         assertEquals("int8-rows-vector", stem.name());
+        assertEquals("scalar since an invoke allocated 4096 B on vectors (the JIT boxed them)", RequantizationGuard.describe());
         assertTrue(pinned.requantizesOnVectors(), "a kernel built with an explicit choice keeps it");
         byte[][] after = runAll(stem, conv, dw, add, stemG, convG, dwG);
         for (int k = 0; k < before.length; k++) assertArrayEquals(before[k], after[k], "kernel " + k);
