@@ -20,8 +20,9 @@ public final class Int8RnnPoolLayer {
 
     public Int8RnnPoolLayer(RnnPoolLayer floatLayer, int inH, int inW, int stride, boolean padOutput, QuantParams in, QuantParams out) {
         RnnPool p = floatLayer.pool();
-        this.rnn1 = new Q15FastGrnnCell(p.rnn1().weights(), IN_FRAC, Q15FastGrnnCell.Gates.SMOOTH);
-        this.rnn2 = new Q15FastGrnnCell(p.rnn2().weights(), Q15FastGrnnCell.stateFrac(), Q15FastGrnnCell.Gates.SMOOTH);
+        // a graph op, so an interpreter's probes watch the cells' vector gates on JDK 17 (VectorGuard)
+        this.rnn1 = Q15FastGrnnCell.guarded(p.rnn1().weights(), IN_FRAC, Q15FastGrnnCell.Gates.SMOOTH);
+        this.rnn2 = Q15FastGrnnCell.guarded(p.rnn2().weights(), Q15FastGrnnCell.stateFrac(), Q15FastGrnnCell.Gates.SMOOTH);
         this.rows = p.rows();
         this.cols = p.cols();
         this.channels = p.channels();
@@ -36,6 +37,11 @@ public final class Int8RnnPoolLayer {
         this.outMul = m.multiplier();
         this.outShift = m.shift();
         this.outZp = out.zeroPoint();
+    }
+
+    /** Whether both cells' batched gates run on vectors now (see {@link Q15FastGrnnCell#vectorGates()}). */
+    boolean vectorGates() {
+        return rnn1.batchGates() && rnn2.batchGates();
     }
 
     public int outH() { return gridH + (padOutput ? 1 : 0); }

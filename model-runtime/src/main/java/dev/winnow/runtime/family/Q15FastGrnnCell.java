@@ -1,5 +1,6 @@
 package dev.winnow.runtime.family;
 
+import dev.winnow.runtime.kernel.VectorGuard;
 import dev.winnow.runtime.kernel.VectorSupport;
 import dev.winnow.runtime.kernel.simd.Q15GrnnSimd;
 import dev.winnow.runtime.quant.Q15;
@@ -42,6 +43,7 @@ public final class Q15FastGrnnCell {
     private final boolean vectorProducts, vectorGates;
     private final long[] wCols, uCols;
     private final boolean batchGates;
+    private final boolean guarded;      // the gates' vector path was chosen by default under VectorGuard
     private final int[] bgRep, bhRep;   // the biases repeated to a multiple of hidden and of the batch gates' lanes
     /** σ at and past 8 in Q15: 1 << 15 where the table's last entry saturates a short. */
     private static final int SIGMOID_TOP;
@@ -66,6 +68,19 @@ public final class Q15FastGrnnCell {
      * with {@code vectorGates} (JDK 21+ by default: JDK 17 boxes their vectors).
      */
     public Q15FastGrnnCell(FastGrnnCell.Weights f, int inFrac, Gates gates, boolean vectorProducts, boolean vectorGates) {
+        this(f, inFrac, gates, vectorProducts, vectorGates, false);
+    }
+
+    /**
+     * A cell for a graph op: its gates on vectors where {@link VectorSupport#guardedVectorGates()} says so,
+     * and on scalar code from the call after {@link VectorGuard} trips (the same bits).
+     */
+    static Q15FastGrnnCell guarded(FastGrnnCell.Weights f, int inFrac, Gates gates) {
+        return new Q15FastGrnnCell(f, inFrac, gates, VectorSupport.fixedRegisterKernels(), VectorSupport.guardedVectorGates(), true);
+    }
+
+    private Q15FastGrnnCell(FastGrnnCell.Weights f, int inFrac, Gates gates, boolean vectorProducts, boolean vectorGates, boolean guarded) {
+        this.guarded = guarded;
         this.input = f.input();
         this.hidden = f.hidden();
         this.inFrac = inFrac;
@@ -135,9 +150,14 @@ public final class Q15FastGrnnCell {
         return vectorProducts;
     }
 
-    /** Whether this cell's gates run on the Vector API. */
+    /** Whether this cell's gates run on the Vector API now: chosen so, and not turned off since by {@link VectorGuard}. */
     public boolean vectorGates() {
-        return vectorGates;
+        return vectorGates && !(guarded && VectorGuard.tripped());
+    }
+
+    /** Whether a batch of steps runs its gates on the Vector API now, as {@link #vectorGates()}. */
+    boolean batchGates() {
+        return batchGates && !(guarded && VectorGuard.tripped());
     }
 
     private static short[] sigmoidTable() {
@@ -239,7 +259,7 @@ public final class Q15FastGrnnCell {
     /** The recurrent half and the gates, with W x already at s[sOff..]. */
     private void finishStep(short[] h, int hOff, int[] s, int sOff) {
         recurrent(s, sOff, h, hOff, s, sOff);
-        if (vectorGates) {
+        if (vectorGates()) {
             Q15GrnnSimd.gates(s, sOff, bgRep, bhRep, bgRep.length, SIGMOID_Q11, zeta, nu, h, hOff, hidden, s, gateScratch(sOff));
             return;
         }
@@ -259,7 +279,7 @@ public final class Q15FastGrnnCell {
             for (int b = 0; b < batch; b++) recurrent(pre, preOff + b * hidden, h, hOff + b * hidden, s, sOff);
         }
         int n = batch * hidden;
-        if (batchGates && n % Q15GrnnSimd.gateLanes() == 0) {
+        if (batchGates() && n % Q15GrnnSimd.gateLanes() == 0) {
             Q15GrnnSimd.gates(pre, preOff, bgRep, bhRep, bgRep.length, SIGMOID_Q11, zeta, nu, h, hOff, n, s, gateScratch(sOff));
             return;
         }

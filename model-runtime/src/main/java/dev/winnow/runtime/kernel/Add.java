@@ -30,9 +30,9 @@ public final class Add {
         private final int[] aRescaled, bRescaled;
 
         private final RequantizePixelsSimd outRq; // the output's requantization on vectors, or null
-        private final boolean guarded; // chosen by default: scalar once RequantizationGuard trips
+        private final boolean guarded; // chosen by default: scalar once VectorGuard trips
 
-        /** Vector requantization where {@link VectorSupport#vectorRequantization()} says so, under {@link RequantizationGuard}. */
+        /** Vector requantization where {@link VectorSupport#vectorRequantization()} says so, under {@link VectorGuard}. */
         public Int8(QuantParams a, QuantParams b, QuantParams out, Activation act) {
             this(a, b, out, act, VectorSupport.vectorRequantization(), true);
         }
@@ -57,9 +57,9 @@ public final class Add {
             this.outRq = v ? RequantizePixelsSimd.uniform(outMul, outShift, outZp, qmin, qmax) : null;
         }
 
-        /** Whether a call of the chunked {@code run} now requantizes on vectors: chosen so, and not turned off since by {@link RequantizationGuard}. */
+        /** Whether a call of the chunked {@code run} now requantizes on vectors: chosen so, and not turned off since by {@link VectorGuard}. */
         public boolean requantizesOnVectors() {
-            return outRq != null && !(guarded && RequantizationGuard.tripped());
+            return outRq != null && !(guarded && VectorGuard.tripped());
         }
 
         private static int[] rescaled(int zp, FixedPoint.Multiplier m) {

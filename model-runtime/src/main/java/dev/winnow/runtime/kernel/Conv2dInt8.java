@@ -53,7 +53,7 @@ public abstract sealed class Conv2dInt8 extends Int8ConvKernel permits Conv2dInt
 
     /**
      * {@link #prepare(ConvGeometry, byte[], float[], int[], QuantParams, QuantParams, Activation, boolean)} with the requantization
-     * chosen too, and kept whatever {@link RequantizationGuard} sees (the tests run both).
+     * chosen too, and kept whatever {@link VectorGuard} sees (the tests run both).
      */
     public static Conv2dInt8 prepare(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
                                      boolean vector, boolean vectorRequantization) {

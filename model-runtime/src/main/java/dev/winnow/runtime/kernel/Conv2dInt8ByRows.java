@@ -16,14 +16,14 @@ import dev.winnow.runtime.quant.QuantParams;
 final class Conv2dInt8ByRows extends Conv2dInt8 {
     @Override public String name() { return !vector ? "int8-rows" : requantizesOnVectors() ? "int8-rows-vector-rq" : "int8-rows-vector"; }
 
-    /** Whether a call now requantizes on vectors: chosen so, and not turned off since by {@link RequantizationGuard}. */
+    /** Whether a call now requantizes on vectors: chosen so, and not turned off since by {@link VectorGuard}. */
     boolean requantizesOnVectors() {
-        return rowRq != null && !(guarded && RequantizationGuard.tripped());
+        return rowRq != null && !(guarded && VectorGuard.tripped());
     }
 
     private final boolean vector;
     private final RequantizePixelsSimd[] rowRq; // per output channel, every lane its constants; null without vector requantization
-    private final boolean guarded; // chosen by default: scalar once RequantizationGuard trips
+    private final boolean guarded; // chosen by default: scalar once VectorGuard trips
 
     Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector) {
         this(g, filterOhwi, filterScales, bias, in, out, act, vector, vector && VectorSupport.vectorRequantization(), true);
@@ -35,7 +35,7 @@ final class Conv2dInt8ByRows extends Conv2dInt8 {
         this(g, filterOhwi, filterScales, bias, in, out, act, vector, vectorRequantization, false);
     }
 
-    /** {@code guarded}: the requantization was chosen by default, and turns scalar once {@link RequantizationGuard} trips. */
+    /** {@code guarded}: the requantization was chosen by default, and turns scalar once {@link VectorGuard} trips. */
     Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector,
                      boolean vectorRequantization, boolean guarded) {
         super(g, filterOhwi, filterScales, bias, in, out, act);

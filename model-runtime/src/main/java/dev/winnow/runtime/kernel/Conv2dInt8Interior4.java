@@ -13,15 +13,15 @@ import dev.winnow.runtime.quant.QuantParams;
 final class Conv2dInt8Interior4 extends Conv2dInt8Packed {
     @Override public String name() { return requantizesOnVectors() ? "int8-interior4-vector-rq" : "int8-interior4-vector"; }
 
-    /** Whether a call now requantizes on vectors: chosen so, and not turned off since by {@link RequantizationGuard}. */
+    /** Whether a call now requantizes on vectors: chosen so, and not turned off since by {@link VectorGuard}. */
     boolean requantizesOnVectors() {
-        return rq != null && !(guarded && RequantizationGuard.tripped());
+        return rq != null && !(guarded && VectorGuard.tripped());
     }
 
     private final int[] wHwio;     // the filter widened to int, HWIO
     private final int[] taps;      // input offset of each filter tap from the window's first value
     private final RequantizePixelsSimd rq; // the four pixels' requantization on vectors, when the channels fill them
-    private final boolean guarded; // chosen by default: scalar once RequantizationGuard trips
+    private final boolean guarded; // chosen by default: scalar once VectorGuard trips
 
     Conv2dInt8Interior4(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
         this(g, filterOhwi, filterScales, bias, in, out, act, VectorSupport.vectorRequantization(), true);
@@ -33,7 +33,7 @@ final class Conv2dInt8Interior4 extends Conv2dInt8Packed {
         this(g, filterOhwi, filterScales, bias, in, out, act, vectorRequantization, false);
     }
 
-    /** {@code guarded}: the requantization was chosen by default, and turns scalar once {@link RequantizationGuard} trips. */
+    /** {@code guarded}: the requantization was chosen by default, and turns scalar once {@link VectorGuard} trips. */
     Conv2dInt8Interior4(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
                         boolean vectorRequantization, boolean guarded) {
         super(g, filterOhwi, filterScales, bias, in, out, act);

@@ -19,15 +19,15 @@ import dev.winnow.runtime.quant.QuantParams;
 final class DepthwiseInt8Vector extends DepthwiseConv2dInt8 {
     @Override public String name() { return requantizesOnVectors() ? "int8-dw-vector-rq" : "int8-dw-vector"; }
 
-    /** Whether a call now requantizes on vectors: chosen so, and not turned off since by {@link RequantizationGuard}. */
+    /** Whether a call now requantizes on vectors: chosen so, and not turned off since by {@link VectorGuard}. */
     boolean requantizesOnVectors() {
-        return (rq != null || rqPixels != null) && !(guarded && RequantizationGuard.tripped());
+        return (rq != null || rqPixels != null) && !(guarded && VectorGuard.tripped());
     }
 
     private final DepthwiseTaps taps;
     private final RequantizeSimd rq;
     private final RequantizePixelsSimd rqPixels;
-    private final boolean guarded; // chosen by default: scalar once RequantizationGuard trips
+    private final boolean guarded; // chosen by default: scalar once VectorGuard trips
 
     DepthwiseInt8Vector(ConvGeometry g, byte[] filter, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
         this(g, filter, filterScales, bias, in, out, act, RequantizePixelsSimd.fits(g.outC()) ? VectorSupport.vectorRequantization() : VectorSupport.available(), true);

@@ -25,8 +25,9 @@ public final class VectorSupport {
     private static final boolean FIXED_REGISTER = decide(true);
     private static final String REQUANTIZE = System.getProperty("winnow.kernels.requantize");
     private static final boolean REQUANTIZATION = MODULE && (REQUANTIZE == null
-            ? AVAILABLE || FIXED_REGISTER && RequantizationGuard.canMeasure()
+            ? AVAILABLE || FIXED_REGISTER && VectorGuard.canMeasure()
             : REQUANTIZE.equals("vector"));
+    private static final boolean GUARDED_GATES = AVAILABLE || FIXED_REGISTER && VectorGuard.canMeasure();
 
     private VectorSupport() {}
 
@@ -53,14 +54,23 @@ public final class VectorSupport {
 
     /**
      * True when int8 kernels requantize on vectors ({@code RequantizePixelsSimd}) by default: on JDK 21+,
-     * and on JDK 17 where {@link RequantizationGuard} can measure what an invoke allocates. On JDK 17 C2
+     * and on JDK 17 where {@link VectorGuard} can measure what an invoke allocates. On JDK 17 C2
      * boxed their vectors in some JVMs and not in others (KernelAllocationTest: 2 runs of 6; the
-     * detector's own JVM: none of 8), so there the guard watches the first invokes and turns them off in
-     * a JVM where they allocate. {@code -Dwinnow.kernels.requantize=vector} turns them on wherever the
+     * detector's own JVM: none of 8), so there the guard watches invokes and turns them off in a JVM
+     * where they keep allocating. {@code -Dwinnow.kernels.requantize=vector} turns them on wherever the
      * module is (still guarded), {@code =scalar} off anywhere; {@code -Dwinnow.kernels.vector=false} too.
      */
     public static boolean vectorRequantization() {
         return REQUANTIZATION;
+    }
+
+    /**
+     * True when the int8 RNNPool layer's Q15 cells run their batched gates on vectors by default: on
+     * JDK 21+, and on JDK 17 under {@link VectorGuard} (C2 there boxed them in some JVMs). Elsewhere the
+     * Q15 cells keep {@link #available()}: outside a graph nothing would probe them.
+     */
+    public static boolean guardedVectorGates() {
+        return GUARDED_GATES;
     }
 
     /** True when the vector kernels can be loaded at all (the module is present). */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.winnow.runtime.Model;
-import dev.winnow.runtime.kernel.RequantizationGuard;
+import dev.winnow.runtime.kernel.VectorGuard;
 import dev.winnow.runtime.testing.Tensors;
 import dev.winnow.runtime.testing.TinyCnn;
 import java.util.ArrayList;
@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The interpreter measures one invoke at the 64th, the 256th, ... (and the next one too when the
- * first allocates), hands the figure to the guard, and the measured invokes still compute the output.
+ * The interpreter measures one invoke at the 256th, the 1024th, ... (and the next one too when the
+ * first allocates), tells the guard when three probes in a row found allocation, and the measured
+ * invokes still compute the output.
  */
 class InterpreterProbeTest {
     private Graph graph;
@@ -25,7 +26,7 @@ class InterpreterProbeTest {
 
     @BeforeEach
     void tinyInt8Cnn() throws Exception {
-        assumeTrue(RequantizationGuard.armed(), "vector requantization is not on by default in this JVM");
+        assumeTrue(VectorGuard.armed(), "vector requantization is not on by default in this JVM");
         TinyCnn cnn = new TinyCnn(3, 24, 32);
         Random r = new Random(5);
         images = new ArrayList<>();
@@ -48,11 +49,16 @@ class InterpreterProbeTest {
         };
     }
 
-    /** Invokes {@code n} times beside an unprobed interpreter; returns the figures the guard heard, by invoke. */
+    /** Invokes {@code n} times beside an unprobed interpreter, the clock moving 3 s a reading; returns the figures the guard heard. */
     private List<String> run(LongSupplier meter, int n) {
+        long[] clock = {0};
+        return run(meter, n, () -> clock[0] += 3_000_000_000L);
+    }
+
+    private List<String> run(LongSupplier meter, int n, LongSupplier nanoTime) {
         List<String> heard = new ArrayList<>();
-        Interpreter probed = new Interpreter(graph, meter, (bytes, what) -> heard.add(bytes + " B") && false);
-        Interpreter plain = new Interpreter(graph, () -> 0, (bytes, what) -> false);
+        Interpreter probed = new Interpreter(graph, meter, (bytes, what) -> heard.add(bytes + " B") && false, nanoTime);
+        Interpreter plain = new Interpreter(graph, () -> 0, (bytes, what) -> false, nanoTime);
         float[] expected = new float[TinyCnn.CLASSES], actual = new float[TinyCnn.CLASSES];
         for (int i = 1; i <= n; i++) {
             float[] image = images.get(i % images.size());
@@ -64,13 +70,33 @@ class InterpreterProbeTest {
     }
 
     @Test
-    void invokes64And256AreMeasured() {
-        assertEquals(List.of("100 B", "100 B"), run(meter(100, 100, 100), 300));
+    void threeProbesInARowThatAllocateReachTheGuard() {
+        // probes at 256 (and 257), 1028 (and 1029), 4116 (and 4117): each pair allocates; the guard hears the third pair's smaller figure
+        assertEquals(List.of("3000 B"), run(meter(5000, 4000, 6000, 2000, 3000, 7000), 4200));
     }
 
     @Test
-    void anInvokeThatAllocatesHasTheNextOneMeasuredAndTheGuardHearsTheSmaller() {
-        // at 64 a one-off 5000 B, 65 clean: the guard hears 0; at 260 and 261 both allocate: it hears the smaller
-        assertEquals(List.of("0 B", "3000 B"), run(meter(5000, 0, 4000, 3000), 300));
+    void allocationThatStopsIsWarmUpAndNeverReachesTheGuard() {
+        // code C2 has not compiled yet allocates at 256 and 1028, then stops: nothing is reported
+        assertEquals(List.of(), run(meter(5000, 5000, 4000, 4000, 0), 4200));
+    }
+
+    @Test
+    void aOneOffAllocationIsConfirmedByTheNextInvokeOrDropped() {
+        // 256 allocates once, 257 does not: the run of allocating probes starts again from nothing
+        assertEquals(List.of(), run(meter(5000, 0, 4000, 4000, 4000, 4000), 4200));
+    }
+
+    @Test
+    void probesThatComeSoonerThanTheGapAfterTheLastDoNotCount() {
+        // a model so fast that every probe comes within a second of the first invoke: C2 may not be done
+        long[] clock = {0};
+        assertEquals(List.of(), run(meter(5000, 4000, 6000, 2000, 3000, 7000), 4200, () -> clock[0] += 1000));
+    }
+
+    @Test
+    void probesThatFindNothingCostOneMeasurementEach() {
+        // 256, 1024 and 4096: two readings each, no second invoke measured
+        assertEquals(List.of(), run(meter(100, 100, 100), 4200));
     }
 }

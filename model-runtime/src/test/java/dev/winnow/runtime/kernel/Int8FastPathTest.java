@@ -165,7 +165,7 @@ class Int8FastPathTest {
         ConvGeometry g = ConvGeometry.same(15, 20, 64, 64, 3, 3, 1, 1);
         QuantParams q = new QuantParams(0.03f, 12);
         var chosen = DepthwiseConv2dInt8.dispatch("dw", KernelDispatch.Mode.SHAPE, g, bytes(9 * 64), scales(64), bias(64), q, q, Activation.RELU6);
-        assertEquals(!VectorSupport.fixedRegisterKernels() ? "int8-dw-channels" : RequantizationGuard.armed() ? "int8-dw-vector-rq" : "int8-dw-vector",
+        assertEquals(!VectorSupport.fixedRegisterKernels() ? "int8-dw-channels" : VectorGuard.armed() ? "int8-dw-vector-rq" : "int8-dw-vector",
                 chosen.choice().variant());
         ConvGeometry m2 = ConvGeometry.same(6, 7, 8, 16, 3, 3, 1, 1);
         assertEquals("int8-dw-reference", DepthwiseConv2dInt8.dispatch("dw2", KernelDispatch.Mode.TIMED, m2, bytes(9 * 16), scales(16), bias(16), q, q,

@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * After warm-up the hot kernels, on the path this JVM chooses (see VectorSupport and RequantizationGuard),
+ * After warm-up the hot kernels, on the path this JVM chooses (see VectorSupport and VectorGuard),
  * allocate nothing per call.
  */
 class KernelAllocationTest {
@@ -108,7 +108,7 @@ class KernelAllocationTest {
         StringBuilder report = new StringBuilder();
         for (int k = 0; k < kernels.length; k++) {
             long bytes = allocationAfterWarmUp(kernels[k], 200);
-            if (bytes != 0 && RequantizationGuard.observe(bytes, "kernel " + k)) {
+            if (bytes != 0 && VectorGuard.observe(bytes, "kernel " + k)) {
                 // as an interpreter's probe would: C2 boxed the vector requantization in this JVM, and the
                 // guard sends the default kernels to scalar requantization, which must then allocate nothing
                 System.out.println("kernel " + k + " allocated " + bytes + " B in 200 calls with vector requantization; the guard turned it off");

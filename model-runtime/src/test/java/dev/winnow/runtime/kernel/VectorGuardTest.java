@@ -18,56 +18,57 @@ import org.junit.jupiter.api.Test;
  * trips, the kernels built by default requantize with scalar code, giving the same bits; kernels built
  * with an explicit choice keep it; and the meter it trips on counts this thread's allocations exactly.
  */
-class RequantizationGuardTest {
+class VectorGuardTest {
     private static volatile Object sink;
 
     @AfterEach
     void turnItBackOn() {
-        RequantizationGuard.resetForTests();
+        VectorGuard.resetForTests();
     }
 
     @Test
-    void probesComeAtSixtyFourThenEachFourTimesTheLast() {
-        assertEquals(64, RequantizationGuard.probeAt(0));
-        assertEquals(64, RequantizationGuard.probeAt(63));
-        assertEquals(256, RequantizationGuard.probeAt(64));
-        assertEquals(1024, RequantizationGuard.probeAt(256));
-        assertEquals(Long.MAX_VALUE, RequantizationGuard.probeAt(Long.MAX_VALUE / 2));
+    void probesComeAt256ThenEachFourTimesTheLast() {
+        assertEquals(256, VectorGuard.probeAt(0));
+        assertEquals(256, VectorGuard.probeAt(255));
+        assertEquals(1024, VectorGuard.probeAt(256));
+        assertEquals(4096, VectorGuard.probeAt(1024));
+        assertEquals(Long.MAX_VALUE, VectorGuard.probeAt(Long.MAX_VALUE / 2));
     }
 
     @Test
     void theMeterCountsWhatThisThreadAllocatesAndNothingOfItsOwn() {
-        assumeTrue(RequantizationGuard.canMeasure(), "this JVM does not count allocated bytes per thread");
+        assumeTrue(VectorGuard.canMeasure(), "this JVM does not count allocated bytes per thread");
         // a probe reads the meter twice around an invoke; with nothing between, the two agree but for a
         // rare event of the JIT's own (192 B once in 20,000 here), never twice in a row, and never over the limit
         int allocating = 0, inARow = 0, most = 0;
         long largest = 0;
         for (int i = 0; i < 20_000; i++) {
-            long before = RequantizationGuard.allocatedBytes();
-            long d = RequantizationGuard.allocatedBytes() - before;
+            long before = VectorGuard.allocatedBytes();
+            long d = VectorGuard.allocatedBytes() - before;
             inARow = d != 0 ? inARow + 1 : 0;
             most = Math.max(most, inARow);
             if (d != 0) allocating++;
             largest = Math.max(largest, d);
         }
-        assertTrue(allocating <= 3 && most <= 1 && largest <= RequantizationGuard.LIMIT_BYTES,
+        assertTrue(allocating <= 3 && most <= 1 && largest <= VectorGuard.LIMIT_BYTES,
                 allocating + " of 20,000 empty readings allocated, up to " + largest + " B, " + most + " in a row");
-        long before = RequantizationGuard.allocatedBytes();
+        long before = VectorGuard.allocatedBytes();
         sink = new byte[4096];
-        long bytes = RequantizationGuard.allocatedBytes() - before;
+        long bytes = VectorGuard.allocatedBytes() - before;
         assertTrue(bytes >= 4096 && bytes < 8192, bytes + " B for a 4 kB array");
     }
 
     @Test
-    void onTheJdk17DefaultVectorRequantizationIsOnWhenTheGuardCanMeasure() {
+    void onTheJdk17DefaultTheGuardedPathsAreOnWhenTheGuardCanMeasure() {
         assumeTrue(VectorSupport.modulepresent() && System.getProperty("winnow.kernels.requantize") == null
                 && System.getProperty("winnow.kernels.vector") == null);
-        assertEquals(RequantizationGuard.canMeasure() || VectorSupport.available(), VectorSupport.vectorRequantization());
+        assertEquals(VectorGuard.canMeasure() || VectorSupport.available(), VectorSupport.vectorRequantization());
+        assertEquals(VectorGuard.canMeasure() || VectorSupport.available(), VectorSupport.guardedVectorGates());
     }
 
     @Test
     void aTrippedGuardSendsTheDefaultKernelsToScalarCodeWithTheSameBits() {
-        assumeTrue(RequantizationGuard.armed(), "vector requantization is not on by default in this JVM");
+        assumeTrue(VectorGuard.armed(), "vector requantization is not on by default in this JVM");
         Random r = new Random(7);
         QuantParams in = QuantParams.forRange(-3, 3), out = QuantParams.forRange(-6, 6);
         ConvGeometry stemG = ConvGeometry.same(24, 40, 1, 4, 3, 3, 2, 2);
@@ -82,18 +83,18 @@ class RequantizationGuardTest {
         byte[][] before = runAll(stem, conv, dw, add, stemG, convG, dwG);
         assertTrue(stem.requantizesOnVectors() && conv.requantizesOnVectors() && dw.requantizesOnVectors() && add.requantizesOnVectors());
         assertEquals("int8-rows-vector-rq", stem.name());
-        assertTrue(RequantizationGuard.describe().startsWith("vectors, watched"), RequantizationGuard.describe());
+        assertTrue(VectorGuard.describe().startsWith("vectors, watched"), VectorGuard.describe());
 
-        assertFalse(RequantizationGuard.observe(0, "a graph that allocates nothing"));
-        assertFalse(RequantizationGuard.observe(RequantizationGuard.LIMIT_BYTES, "a graph at the limit"));
-        assertFalse(RequantizationGuard.tripped());
-        assertTrue(RequantizationGuard.observe(4096, "a graph that boxes"));
-        assertFalse(RequantizationGuard.observe(4096, "the same graph again"), "only the first turns it off");
-        assertTrue(RequantizationGuard.tripped() && !RequantizationGuard.armed());
+        assertFalse(VectorGuard.observe(0, "a graph that allocates nothing"));
+        assertFalse(VectorGuard.observe(VectorGuard.LIMIT_BYTES, "a graph at the limit"));
+        assertFalse(VectorGuard.tripped());
+        assertTrue(VectorGuard.observe(4096, "a graph that boxes"));
+        assertFalse(VectorGuard.observe(4096, "the same graph again"), "only the first turns it off");
+        assertTrue(VectorGuard.tripped() && !VectorGuard.armed());
 
         assertFalse(stem.requantizesOnVectors() || conv.requantizesOnVectors() || dw.requantizesOnVectors() || add.requantizesOnVectors());
         assertEquals("int8-rows-vector", stem.name());
-        assertEquals("scalar since an invoke allocated 4096 B on vectors (the JIT boxed them)", RequantizationGuard.describe());
+        assertEquals("scalar since invokes kept allocating 4096 B on vectors (the JIT boxed them)", VectorGuard.describe());
         assertTrue(pinned.requantizesOnVectors(), "a kernel built with an explicit choice keeps it");
         byte[][] after = runAll(stem, conv, dw, add, stemG, convG, dwG);
         for (int k = 0; k < before.length; k++) assertArrayEquals(before[k], after[k], "kernel " + k);
