@@ -65,7 +65,8 @@ public final class Q15FastGrnnCell {
      * A full-rank cell with smooth gates whose hidden units fill whole vectors can run on the Vector API
      * ({@link Q15GrnnSimd}; the same bits, hidden units across the lanes): the matrix products with
      * {@code vectorProducts} (one accumulator per lane group: JDK 17 keeps it in registers), the gates
-     * with {@code vectorGates} (JDK 21+ by default: JDK 17 boxes their vectors).
+     * with {@code vectorGates} (JDK 21+ by default: JDK 17 boxes their vectors in some JVMs; the RNNPool
+     * layer's cells, {@link #guarded}, use them there under {@code VectorGuard}).
      */
     public Q15FastGrnnCell(FastGrnnCell.Weights f, int inFrac, Gates gates, boolean vectorProducts, boolean vectorGates) {
         this(f, inFrac, gates, vectorProducts, vectorGates, false);
@@ -112,7 +113,7 @@ public final class Q15FastGrnnCell {
         boolean eligible = (vectorProducts || vectorGates) && VectorSupport.modulepresent() && gates == Gates.SMOOTH && w2 == null && u2 == null && Q15GrnnSimd.fits(hidden);
         this.vectorProducts = eligible && vectorProducts;
         // the batched gates (stepBatch): the same bits on the preferred int shape, whatever the hidden size; JDK 21+
-        // by default (JDK 17 compiled them to allocating code in the RNNPool layer). One sequence's step uses them
+        // by default, and on JDK 17 in the RNNPool layer under VectorGuard (C2 there boxed them in some JVMs). One sequence's step uses them
         // too when its units fill whole vectors and the rest of the vector path applies.
         this.batchGates = vectorGates && VectorSupport.modulepresent() && gates == Gates.SMOOTH
                 && Math.max(Math.abs(nu), Math.abs(zeta + nu)) <= 65534;
