@@ -17,13 +17,15 @@ import java.util.List;
  * <li>{@link Conv2dInt8Packed}: a gathered receptive field and two output channels per 64-bit
  * multiply-add;</li>
  * <li>{@link Conv2dInt8Interior4}: the packed kernel with blocks of four interior pixels on the
- * Vector API.</li>
+ * Vector API;</li>
+ * <li>{@link Conv2dInt8Planes}: stride 1 with too few output channels for a vector, the output pixels
+ * across the lanes, one input channel's plane at a time.</li>
  * </ul>
  * Integer sums do not depend on their order, so every variant is bit-identical to the reference
  * (Int8FastPathTest checks it). This class holds the filter and the definition (the reference loops);
  * {@link Int8ConvKernel} the bias and the requantization. Running allocates nothing; instances are immutable.
  */
-public abstract sealed class Conv2dInt8 extends Int8ConvKernel permits Conv2dInt8Reference, Conv2dInt8Packed, Conv2dInt8ByRows {
+public abstract sealed class Conv2dInt8 extends Int8ConvKernel permits Conv2dInt8Reference, Conv2dInt8Packed, Conv2dInt8ByRows, Conv2dInt8Planes {
     final byte[] w;        // OHWI, as TFLite keeps it: the dot product runs over contiguous input channels
 
     Conv2dInt8(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
@@ -67,6 +69,7 @@ public abstract sealed class Conv2dInt8 extends Int8ConvKernel permits Conv2dInt
         if (Conv2dInt8ByRows.fits(g)) return new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, vector, vectorRequantization, guarded);
         if (!Conv2dInt8Packed.fits(g, bias)) return new Conv2dInt8Reference(g, filterOhwi, filterScales, bias, in, out, act);
         if (vector && ConvInt8Simd.fits(g.outC())) return new Conv2dInt8Interior4(g, filterOhwi, filterScales, bias, in, out, act, vectorRequantization, guarded);
+        if (vector && Conv2dInt8Planes.fits(g)) return new Conv2dInt8Planes(g, filterOhwi, filterScales, bias, in, out, act, guarded);
         return new Conv2dInt8Packed(g, filterOhwi, filterScales, bias, in, out, act);
     }
 
@@ -88,6 +91,7 @@ public abstract sealed class Conv2dInt8 extends Int8ConvKernel permits Conv2dInt
             if (Conv2dInt8Packed.fits(g, bias)) {
                 all.add(new Conv2dInt8Packed(g, filterOhwi, filterScales, bias, in, out, act));
                 if (module && ConvInt8Simd.fits(g.outC())) all.add(new Conv2dInt8Interior4(g, filterOhwi, filterScales, bias, in, out, act));
+                if (module && Conv2dInt8Planes.fits(g)) all.add(new Conv2dInt8Planes(g, filterOhwi, filterScales, bias, in, out, act, true));
             }
         }
         return KernelDispatch.chooseInt8(op, mode, prepare(g, filterOhwi, filterScales, bias, in, out, act), reference, all, g, g.outC() * 31L + g.kH());

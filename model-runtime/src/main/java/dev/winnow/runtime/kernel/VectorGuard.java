@@ -5,8 +5,8 @@ import java.lang.management.ThreadMXBean;
 
 /**
  * The run-time check that lets the vector paths JDK 17's C2 sometimes boxes run there by default:
- * int8 requantization ({@code RequantizePixelsSimd}) and the Q15 cells' batched gates in the int8
- * RNNPool layer.
+ * int8 requantization ({@code RequantizePixelsSimd}), the Q15 cells' batched gates in the int8
+ * RNNPool layer, and the multiply-adds of {@code Conv2dInt8Planes}.
  *
  * <p>Both give the scalar loops' bits at a fraction of their time, but on JDK 17 C2 compiles them in
  * some JVMs to code that boxes vectors (the int8 kernels: 2 of 6 runs of a JVM that runs every kernel,

@@ -48,6 +48,9 @@ class Int8FastPathTest {
         if (VectorSupport.modulepresent() && ConvInt8Simd.fits(32)) {
             assertEquals(Conv2dInt8Interior4.class, Conv2dInt8.prepare(g, filter, scales(32), bias(32), q, q, Activation.NONE, true).getClass());
         }
+        ConvGeometry score = ConvGeometry.of("same", 15, 20, 32, 4, 3, 3, 1, 1);   // a detection head: few output channels
+        assertEquals(VectorSupport.modulepresent() ? Conv2dInt8Planes.class : Conv2dInt8Packed.class,
+                Conv2dInt8.prepare(score, bytes(4 * 9 * 32), scales(4), bias(4), q, q, Activation.NONE, true).getClass());
         int[] huge = new int[32];
         huge[5] = Integer.MAX_VALUE - 1000; // a packed lane could overflow: only the reference is exact
         assertEquals(Conv2dInt8Reference.class, Conv2dInt8.prepare(g, filter, scales(32), huge, q, q, Activation.NONE, true).getClass());
@@ -62,7 +65,8 @@ class Int8FastPathTest {
     void convFastPathsMatchReference() {
         int[][] cases = {{240, 320, 1, 4, 3, 2}, {120, 160, 4, 16, 3, 2}, {15, 20, 32, 64, 1, 1}, {15, 20, 32, 1, 3, 1}, {7, 9, 3, 5, 5, 1},
             {8, 8, 2, 3, 3, 3}, {9, 13, 5, 17, 3, 1}, {6, 11, 3, 33, 3, 2}, {5, 6, 2, 16, 5, 1},
-            {33, 41, 1, 5, 3, 1}, {30, 37, 1, 8, 5, 2}, {12, 70, 1, 3, 3, 3}};
+            {33, 41, 1, 5, 3, 1}, {30, 37, 1, 8, 5, 2}, {12, 70, 1, 3, 3, 3},
+            {15, 20, 32, 4, 3, 1}, {10, 9, 6, 3, 4, 1}, {3, 40, 7, 15, 3, 1}};   // the planes kernel: stride 1, few output channels
         for (String pad : new String[] {"same", "valid"}) {
             for (int[] c : cases) {
                 ConvGeometry g = ConvGeometry.of(pad, c[0], c[1], c[2], c[3], c[4], c[4], c[5], c[5]);

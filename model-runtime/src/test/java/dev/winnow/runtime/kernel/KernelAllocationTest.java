@@ -63,6 +63,12 @@ class KernelAllocationTest {
         DepthwiseConv2dInt8 dwQ = DepthwiseConv2dInt8.prepare(qg, new byte[9 * 64], new float[] {0.01f}, null, q, q, Activation.RELU6);
         byte[] dqx = new byte[qg.inputSize()], dqy = new byte[qg.outputSize()];
         int[] dqs = new int[dwQ.scratchInts()];
+        ConvGeometry hg = ConvGeometry.same(15, 20, 32, 4, 3, 3, 1, 1);   // a detection head's score conv: the planes kernel
+        byte[] hw = new byte[4 * 9 * 32];
+        r.nextBytes(hw);
+        Conv2dInt8 head = Conv2dInt8.prepare(hg, hw, new float[] {0.01f, 0.01f, 0.01f, 0.01f}, null, q, q, Activation.NONE);
+        byte[] hx = new byte[hg.inputSize()], hy = new byte[hg.outputSize()];
+        int[] hs = new int[head.scratchInts()];
         Random rr = new Random(53);
         dev.winnow.runtime.family.RnnPool pool = new dev.winnow.runtime.family.RnnPool(
                 new dev.winnow.runtime.family.FastGrnnCell(16, 8, gaussian(rr, 128, 0.3), null, null, gaussian(rr, 64, 0.3), null, null, gaussian(rr, 8, 0.3), gaussian(rr, 8, 0.3), 1f, 0f),
@@ -100,6 +106,7 @@ class KernelAllocationTest {
             () -> floatCell.step(fcx, 0, fch, 0, fcs, 0),
             () -> stemF.run(sfx, 0, sfy, 0, sfs, 0),
             () -> cell.step(cx, 0, ch, 0, cs, 0),
+            () -> head.run(hx, 0, hy, 0, hs, 0),
             () -> {
                 cell.projectInput(cx, 0, cwx, 0, cs, 0);
                 cell.stepProjected(cwx, 0, ch, 0, cs, 0);

@@ -78,6 +78,10 @@ class VectorGuardTest {
         Conv2dInt8Interior4 conv = (Conv2dInt8Interior4) Conv2dInt8.prepare(convG, bytes(r, 32 * 9 * 16), scales(r, 32), null, in, out, Activation.NONE);
         DepthwiseInt8Vector dw = (DepthwiseInt8Vector) DepthwiseConv2dInt8.prepare(dwG, bytes(r, 9 * 64), scales(r, 64), null, in, out, Activation.RELU6);
         Add.Int8 add = new Add.Int8(in, out, out, Activation.NONE);
+        ConvGeometry headG = ConvGeometry.same(15, 20, 32, 4, 3, 3, 1, 1);
+        Conv2dInt8Planes head = (Conv2dInt8Planes) Conv2dInt8.prepare(headG, bytes(r, 4 * 9 * 32), scales(r, 4), null, in, out, Activation.NONE);
+        byte[] headX = bytes(r, headG.inputSize()), headBefore = new byte[headG.outputSize()], headAfter = new byte[headG.outputSize()];
+        head.run(headX, 0, headBefore, 0, new int[head.scratchInts()], 0);
         Conv2dInt8ByRows pinned = new Conv2dInt8ByRows(stemG, bytes(r, 36), scales(r, 4), null, in, out, Activation.RELU6, true, true);
 
         byte[][] before = runAll(stem, conv, dw, add, stemG, convG, dwG);
@@ -97,6 +101,8 @@ class VectorGuardTest {
         assertEquals("scalar since invokes kept allocating 4096 B on vectors (the JIT boxed them)", VectorGuard.describe());
         assertTrue(pinned.requantizesOnVectors(), "a kernel built with an explicit choice keeps it");
         byte[][] after = runAll(stem, conv, dw, add, stemG, convG, dwG);
+        head.run(headX, 0, headAfter, 0, new int[head.scratchInts()], 0);
+        assertArrayEquals(headBefore, headAfter, "the planes conv");
         for (int k = 0; k < before.length; k++) assertArrayEquals(before[k], after[k], "kernel " + k);
     }
 
