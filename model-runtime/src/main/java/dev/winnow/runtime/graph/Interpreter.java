@@ -1,5 +1,6 @@
 package dev.winnow.runtime.graph;
 
+import dev.winnow.runtime.kernel.Quantize;
 import dev.winnow.runtime.kernel.VectorGuard;
 import dev.winnow.runtime.quant.QuantParams;
 import java.util.function.LongSupplier;
@@ -30,6 +31,7 @@ public final class Interpreter {
     private final LongSupplier allocatedBytes;
     private final AllocationObserver observer;
     private final LongSupplier nanoTime;
+    private final int[] quantizeScratch = new int[Quantize.scratchInts()];
     private long lastAllocatingProbe; // when the last probe that counted found allocation (or construction)
     private long invokes;
     private long nextProbe = VectorGuard.probeAt(0);
@@ -84,10 +86,7 @@ public final class Interpreter {
         if (t.type() == ElementType.FLOAT32) {
             System.arraycopy(src, srcOffset, arena.f, off, n);
         } else if (t.type() == ElementType.INT8) {
-            float inv = 1f / t.scale();
-            int zp = t.zeroPoint();
-            byte[] b = arena.b;
-            for (int k = 0; k < n; k++) b[off + k] = QuantParams.quantize(src[srcOffset + k], inv, zp);
+            Quantize.floats(src, srcOffset, n, 1f / t.scale(), t.zeroPoint(), arena.b, off, quantizeScratch, 0);
         }
     }
 

@@ -22,11 +22,12 @@ public record QuantParams(float scale, int zeroPoint) {
      * steps use, the model's input and its quantize ops), rounded half up and clamped.
      */
     public static byte quantize(float v, float invScale, int zeroPoint) {
-        return (byte) FixedPoint.clamp(Math.round(v * invScale) + zeroPoint, -128, 127);
+        // the sum in long: Math.round saturates at the int range, and a zero point added there would wrap (-∞ to 127)
+        return (byte) Math.max(-128, Math.min(127, (long) Math.round(v * invScale) + zeroPoint));
     }
 
     public byte quantize(float real) {
-        return (byte) FixedPoint.clamp(Math.round(real / scale) + zeroPoint, -128, 127);
+        return (byte) Math.max(-128, Math.min(127, (long) Math.round(real / scale) + zeroPoint));
     }
 
     public float dequantize(int q) {
