@@ -69,6 +69,9 @@ class KernelAllocationTest {
         Conv2dInt8 head = Conv2dInt8.prepare(hg, hw, new float[] {0.01f, 0.01f, 0.01f, 0.01f}, null, q, q, Activation.NONE);
         byte[] hx = new byte[hg.inputSize()], hy = new byte[hg.outputSize()];
         int[] hs = new int[head.scratchInts()];
+        float[] qx = gaussian(r, 320 * 24, 100);
+        byte[] qy = new byte[qx.length];
+        int[] qs = new int[Quantize.scratchInts()];
         Random rr = new Random(53);
         dev.winnow.runtime.family.RnnPool pool = new dev.winnow.runtime.family.RnnPool(
                 new dev.winnow.runtime.family.FastGrnnCell(16, 8, gaussian(rr, 128, 0.3), null, null, gaussian(rr, 64, 0.3), null, null, gaussian(rr, 8, 0.3), gaussian(rr, 8, 0.3), 1f, 0f),
@@ -107,6 +110,7 @@ class KernelAllocationTest {
             () -> stemF.run(sfx, 0, sfy, 0, sfs, 0),
             () -> cell.step(cx, 0, ch, 0, cs, 0),
             () -> head.run(hx, 0, hy, 0, hs, 0),
+            () -> Quantize.floats(qx, 0, qx.length, 0.7f, -3, qy, 0, qs, 0),
             () -> {
                 cell.projectInput(cx, 0, cwx, 0, cs, 0);
                 cell.stepProjected(cwx, 0, ch, 0, cs, 0);
