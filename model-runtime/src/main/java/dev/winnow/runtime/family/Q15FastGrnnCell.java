@@ -153,12 +153,12 @@ public final class Q15FastGrnnCell {
 
     /** Whether this cell's gates run on the Vector API now: chosen so, and not turned off since by {@link VectorGuard}. */
     public boolean vectorGates() {
-        return vectorGates && !(guarded && VectorGuard.tripped());
+        return vectorGates && VectorGuard.allows(guarded);
     }
 
     /** Whether a batch of steps runs its gates on the Vector API now, as {@link #vectorGates()}. */
     boolean batchGates() {
-        return batchGates && !(guarded && VectorGuard.tripped());
+        return batchGates && VectorGuard.allows(guarded);
     }
 
     private static short[] sigmoidTable() {

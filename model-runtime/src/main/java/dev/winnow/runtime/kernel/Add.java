@@ -59,7 +59,7 @@ public final class Add {
 
         /** Whether a call of the chunked {@code run} now requantizes on vectors: chosen so, and not turned off since by {@link VectorGuard}. */
         public boolean requantizesOnVectors() {
-            return outRq != null && !(guarded && VectorGuard.tripped());
+            return outRq != null && VectorGuard.allows(guarded);
         }
 
         private static int[] rescaled(int zp, FixedPoint.Multiplier m) {

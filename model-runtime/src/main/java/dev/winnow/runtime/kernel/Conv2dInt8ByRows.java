@@ -18,7 +18,7 @@ final class Conv2dInt8ByRows extends Conv2dInt8 {
 
     /** Whether a call now requantizes on vectors: chosen so, and not turned off since by {@link VectorGuard}. */
     boolean requantizesOnVectors() {
-        return rowRq != null && !(guarded && VectorGuard.tripped());
+        return rowRq != null && VectorGuard.allows(guarded);
     }
 
     private final boolean vector;
@@ -29,13 +29,10 @@ final class Conv2dInt8ByRows extends Conv2dInt8 {
         this(g, filterOhwi, filterScales, bias, in, out, act, vector, vector && VectorSupport.vectorRequantization(), true);
     }
 
-    /** {@code vectorRequantization}: each output row of a channel requantized on vectors ({@link RequantizePixelsSimd#uniform}), whatever the JDK. */
-    Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector,
-                     boolean vectorRequantization) {
-        this(g, filterOhwi, filterScales, bias, in, out, act, vector, vectorRequantization, false);
-    }
-
-    /** {@code guarded}: the requantization was chosen by default, and turns scalar once {@link VectorGuard} trips. */
+    /**
+     * {@code vectorRequantization}: each output row of a channel requantized on vectors ({@link RequantizePixelsSimd#uniform}),
+     * whatever the JDK; {@code guarded}: that was chosen by default, and turns scalar once {@link VectorGuard} trips.
+     */
     Conv2dInt8ByRows(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act, boolean vector,
                      boolean vectorRequantization, boolean guarded) {
         super(g, filterOhwi, filterScales, bias, in, out, act);

@@ -15,7 +15,7 @@ final class Conv2dInt8Interior4 extends Conv2dInt8Packed {
 
     /** Whether a call now requantizes on vectors: chosen so, and not turned off since by {@link VectorGuard}. */
     boolean requantizesOnVectors() {
-        return rq != null && !(guarded && VectorGuard.tripped());
+        return rq != null && VectorGuard.allows(guarded);
     }
 
     private final int[] wHwio;     // the filter widened to int, HWIO
@@ -27,13 +27,10 @@ final class Conv2dInt8Interior4 extends Conv2dInt8Packed {
         this(g, filterOhwi, filterScales, bias, in, out, act, VectorSupport.vectorRequantization(), true);
     }
 
-    /** {@code vectorRequantization}: the four pixels requantized on vectors where the channels fill them, whatever the JDK. */
-    Conv2dInt8Interior4(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
-                        boolean vectorRequantization) {
-        this(g, filterOhwi, filterScales, bias, in, out, act, vectorRequantization, false);
-    }
-
-    /** {@code guarded}: the requantization was chosen by default, and turns scalar once {@link VectorGuard} trips. */
+    /**
+     * {@code vectorRequantization}: the four pixels requantized on vectors where the channels fill them, whatever the JDK;
+     * {@code guarded}: that was chosen by default, and turns scalar once {@link VectorGuard} trips.
+     */
     Conv2dInt8Interior4(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act,
                         boolean vectorRequantization, boolean guarded) {
         super(g, filterOhwi, filterScales, bias, in, out, act);

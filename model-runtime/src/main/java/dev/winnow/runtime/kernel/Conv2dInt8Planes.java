@@ -53,7 +53,7 @@ final class Conv2dInt8Planes extends Conv2dInt8 {
     public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
         final int outC = g.outC(), inC = g.inC(), kH = g.kH(), kW = g.kW();
         final int acc = sOff + planeInts;
-        final boolean vectors = !(guarded && VectorGuard.tripped());
+        final boolean vectors = VectorGuard.allows(guarded);
         for (int oc = 0; oc < outC; oc++) java.util.Arrays.fill(s, acc + oc * run, acc + (oc + 1) * run, bias[oc]);
         for (int ic = 0; ic < inC; ic++) {
             plane(in, inOff, ic, s, sOff);

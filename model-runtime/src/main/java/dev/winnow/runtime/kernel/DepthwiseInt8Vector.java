@@ -21,7 +21,7 @@ final class DepthwiseInt8Vector extends DepthwiseConv2dInt8 {
 
     /** Whether a call now requantizes on vectors: chosen so, and not turned off since by {@link VectorGuard}. */
     boolean requantizesOnVectors() {
-        return (rq != null || rqPixels != null) && !(guarded && VectorGuard.tripped());
+        return (rq != null || rqPixels != null) && VectorGuard.allows(guarded);
     }
 
     private final DepthwiseTaps taps;

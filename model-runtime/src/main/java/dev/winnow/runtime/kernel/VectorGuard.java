@@ -8,7 +8,7 @@ import java.lang.management.ThreadMXBean;
  * int8 requantization ({@code RequantizePixelsSimd}), the Q15 cells' batched gates in the int8
  * RNNPool layer, and the multiply-adds of {@code Conv2dInt8Planes}.
  *
- * <p>Both give the scalar loops' bits at a fraction of their time, but on JDK 17 C2 compiles them in
+ * <p>Each gives the scalar loops' bits at a fraction of their time, but on JDK 17 C2 compiles them in
  * some JVMs to code that boxes vectors (the int8 kernels: 2 of 6 runs of a JVM that runs every kernel,
  * none of 8 of the detector alone). Which JVM it will be is known only once C2 has compiled them, so
  * the check comes after: an {@code Interpreter} measures what an invoke allocates on its thread at a few
@@ -50,6 +50,14 @@ public final class VectorGuard {
     /** True once invokes were seen allocating with the guarded paths on: their kernels run scalar code. */
     public static boolean tripped() {
         return tripped;
+    }
+
+    /**
+     * Whether a kernel may take its guarded vector path now: always when it was built with an explicit
+     * choice ({@code guarded} false), else until the guard trips. Kernels ask at every call.
+     */
+    public static boolean allows(boolean guarded) {
+        return !guarded || !tripped;
     }
 
     /** True while a probe can still change anything: a guarded path is on by default and has not been turned off. */

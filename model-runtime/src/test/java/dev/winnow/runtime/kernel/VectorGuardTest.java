@@ -82,7 +82,7 @@ class VectorGuardTest {
         Conv2dInt8Planes head = (Conv2dInt8Planes) Conv2dInt8.prepare(headG, bytes(r, 4 * 9 * 32), scales(r, 4), null, in, out, Activation.NONE);
         byte[] headX = bytes(r, headG.inputSize()), headBefore = new byte[headG.outputSize()], headAfter = new byte[headG.outputSize()];
         head.run(headX, 0, headBefore, 0, new int[head.scratchInts()], 0);
-        Conv2dInt8ByRows pinned = new Conv2dInt8ByRows(stemG, bytes(r, 36), scales(r, 4), null, in, out, Activation.RELU6, true, true);
+        Conv2dInt8ByRows pinned = new Conv2dInt8ByRows(stemG, bytes(r, 36), scales(r, 4), null, in, out, Activation.RELU6, true, true, false);
 
         byte[][] before = runAll(stem, conv, dw, add, stemG, convG, dwG);
         assertTrue(stem.requantizesOnVectors() && conv.requantizesOnVectors() && dw.requantizesOnVectors() && add.requantizesOnVectors());
