@@ -6,7 +6,7 @@ import dev.winnow.runtime.graph.ElementType;
 import dev.winnow.runtime.graph.NodeContext;
 import dev.winnow.runtime.graph.Op;
 import dev.winnow.runtime.graph.TensorSpec;
-import dev.winnow.runtime.quant.QuantParams;
+import dev.winnow.runtime.kernel.Quantize;
 
 /** {@code quantize} (float32 → int8 with the output's parameters) and {@code dequantize}. */
 final class QuantizeOp extends Op {
@@ -38,11 +38,12 @@ final class QuantizeOp extends Op {
     @Override public String type() { return toInt8 ? "quantize" : "dequantize"; }
     @Override public long macs() { return n; }
     @Override public long parameterCount() { return 0; }
+    @Override public int scratchInts() { return toInt8 ? Quantize.scratchInts() : 0; }
 
     @Override
     public void invoke(Arena a) {
         if (toInt8) {
-            for (int i = 0; i < n; i++) a.b[out[0] + i] = QuantParams.quantize(a.f[in[0] + i], invScale, zp);
+            Quantize.floats(a.f, in[0], n, invScale, zp, a.b, out[0], a.i, scratchI);
         } else {
             for (int i = 0; i < n; i++) a.f[out[0] + i] = (a.b[in[0] + i] - zp) * scale;
         }
