@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Exactly-once through a TaskManager crash, on a real standalone cluster (scripts/cluster.sh) and a real
 # broker (scripts/kafka.sh, its own on port 9192 with data under target/failover/kafka):
-#   1. two cameras of vtest.avi frames (2 x 795, 10 frames/s of video) go to a frames topic (produce frames);
+#   1. four cameras of vtest.avi frames (4 x 795, 10 frames/s of video; enough that the job is still running through both kills now that the int8 detector does over 550 frames/s a core) go to a frames topic (produce frames);
 #   2. security-retention with the int8 person detector reads it (bounded at the topic's end, parallelism 2,
 #      a checkpoint every 2 s) and writes every frame's verdict to a verdicts topic with an exactly-once
 #      (transactional) KafkaSink;
@@ -67,7 +67,7 @@ say "$(tail -1 "$WORK/cluster-start.log" | sed 's/^cluster.sh: //')"
 # the cluster jar runs produce frames and the check on Flink's own lib (the jar has Flink 'provided')
 JAR=job-examples/target/job-examples-0.1.0-SNAPSHOT-all.jar
 CP="$JAR:$(cat target/cluster/lib.txt)"
-java -cp "$CP" dev.winnow.examples.Main produce frames --camera "cam-a=$VIDEO" --camera "cam-b=$VIDEO" \
+java -cp "$CP" dev.winnow.examples.Main produce frames --camera "cam-a=$VIDEO" --camera "cam-b=$VIDEO" --camera "cam-c=$VIDEO" --camera "cam-d=$VIDEO" \
   --kafka "$BOOTSTRAP" --topic "$FRAMES" --partitions 2 --spread 2>"$WORK/produce.err" | sed 's/^/failover: /' \
   || die "produce frames failed: $(tail -3 "$WORK/produce.err")"
 
