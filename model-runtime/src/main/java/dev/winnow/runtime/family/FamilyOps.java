@@ -161,7 +161,8 @@ public final class FamilyOps {
         float[] u2 = lowU ? n.weight(prefix + "U2").toFloatArray() : null;
         float zeta = sigmoid(floats(n, prefix + "zeta", 1)[0]);
         float nu = sigmoid(floats(n, prefix + "nu", 1)[0]);
-        return new FastGrnnCell(input, hidden, w, w1, w2, u, u1, u2, floats(n, prefix + "bg", hidden), floats(n, prefix + "bh", hidden), zeta, nu);
+        // a graph's cells run under its interpreter's allocation probe, a stream's under its stepper's: guarded vectors
+        return FastGrnnCell.guarded(input, hidden, w, w1, w2, u, u1, u2, floats(n, prefix + "bg", hidden), floats(n, prefix + "bh", hidden), zeta, nu);
     }
 
     private static float sigmoid(float x) {

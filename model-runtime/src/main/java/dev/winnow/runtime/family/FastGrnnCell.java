@@ -1,6 +1,7 @@
 package dev.winnow.runtime.family;
 
 import dev.winnow.runtime.kernel.base.FastMath;
+import dev.winnow.runtime.kernel.VectorGuard;
 import dev.winnow.runtime.kernel.VectorSupport;
 import dev.winnow.runtime.kernel.simd.FastGrnnSimd;
 
@@ -31,6 +32,7 @@ public final class FastGrnnCell {
     private final float zeta;
     private final float nu;
     private final boolean vectorProducts, vectorGates;
+    private final boolean guarded;      // the vector paths were chosen by default under VectorGuard
 
     /**
      * @param w full-rank W [hidden][input], or null when {@code w1}/{@code w2} give it in low rank
@@ -43,15 +45,35 @@ public final class FastGrnnCell {
 
     /**
      * With {@code vectorProducts}, the matrix products run on the Vector API, hidden units across the
-     * lanes; with {@code vectorGates} the gates too ({@link FastGrnnSimd}). Both are JDK 21+ by default
+     * lanes; with {@code vectorGates} the gates too ({@link FastGrnnSimd}). Either way the states are the
+     * plain loops' bits. By default ({@link #FastGrnnCell(int, int, float[], float[], float[], float[],
+     * float[], float[], float[], float[], float, float) the short constructor}) both are JDK 21+
      * ({@link VectorSupport#available}): on JDK 17 either allocated in some JVMs and not in others (the
      * products' accumulators carried round the column loop: 96 B a reading in the flink-operators test
-     * suite's JVM, none in model-runtime's; the gates: 656 B a step in model-runtime's, none beside the
-     * kernels alone), while the plain gates are a loop C2 vectorizes itself. FastGrnnStepTiming in the
-     * tests times the paths. Either way the states are the plain loops' bits.
+     * suite's JVM, none in model-runtime's; the gates: 656 B a step in model-runtime's). A cell whose
+     * steps are probed takes them on JDK 17 too ({@link #guarded}). FastGrnnStepTiming in the tests
+     * times the paths.
      */
     public FastGrnnCell(int input, int hidden, float[] w, float[] w1, float[] w2, float[] u, float[] u1, float[] u2,
                         float[] bg, float[] bh, float sigmoidZeta, float sigmoidNu, boolean vectorProducts, boolean vectorGates) {
+        this(input, hidden, w, w1, w2, u, u1, u2, bg, bh, sigmoidZeta, sigmoidNu, vectorProducts, vectorGates, false);
+    }
+
+    /**
+     * A cell whose steps something probes for allocation (an {@code Interpreter}'s invokes, a
+     * {@code FastGrnnStream} stepper's steps): on vectors where {@link VectorSupport#guardedVectorCells()}
+     * says so (JDK 21+, and JDK 17 where a thread's allocation can be measured), and on the plain loops
+     * from the step after {@link VectorGuard} trips (the same bits).
+     */
+    public static FastGrnnCell guarded(int input, int hidden, float[] w, float[] w1, float[] w2, float[] u, float[] u1, float[] u2,
+                                       float[] bg, float[] bh, float sigmoidZeta, float sigmoidNu) {
+        boolean vector = VectorSupport.guardedVectorCells();
+        return new FastGrnnCell(input, hidden, w, w1, w2, u, u1, u2, bg, bh, sigmoidZeta, sigmoidNu, vector, vector, true);
+    }
+
+    private FastGrnnCell(int input, int hidden, float[] w, float[] w1, float[] w2, float[] u, float[] u1, float[] u2,
+                         float[] bg, float[] bh, float sigmoidZeta, float sigmoidNu, boolean vectorProducts, boolean vectorGates, boolean guarded) {
+        this.guarded = guarded;
         this.input = input;
         this.hidden = hidden;
         Factors wf = Factors.of("W", hidden, input, w, w1, w2), uf = Factors.of("U", hidden, hidden, u, u1, u2);
@@ -76,11 +98,11 @@ public final class FastGrnnCell {
         this.vectorGates = eligible && vectorGates;
     }
 
-    /** Whether the matrix products run on the Vector API. */
-    public boolean vectorProducts() { return vectorProducts; }
+    /** Whether the matrix products run on the Vector API now: chosen so, and not turned off since by {@link VectorGuard}. */
+    public boolean vectorProducts() { return vectorProducts && VectorGuard.allows(guarded); }
 
-    /** Whether the gates run on the Vector API. */
-    public boolean vectorGates() { return vectorGates; }
+    /** Whether the gates run on the Vector API now. */
+    public boolean vectorGates() { return vectorGates && VectorGuard.allows(guarded); }
 
     /**
      * W or U as given, checked and copied: full rank {@code m1} [rows][cols] ({@code m2} null, rank 0),
@@ -145,14 +167,17 @@ public final class FastGrnnCell {
     /** One step: reads x at {@code xOff}, updates the state at {@code hOff} in place. */
     public void step(float[] x, int xOff, float[] h, int hOff, float[] s, int sOff) {
         final int pre = sOff, tmp = sOff + hidden;
-        if (wT != null && uT != null && !vectorProducts) {
+        final boolean vp = vectorProducts(), vg = vectorGates();
+        if (wT != null && uT != null && vp) {
+            FastGrnnSimd.fullRank(wT, uT, input, hidden, x, xOff, h, hOff, s, pre);
+        } else if (wT != null && uT != null) {
             fullRank(x, xOff, h, hOff, s, pre);
         } else {
-            project(w1, wT, w2T, wRank, input, x, xOff, s, pre, tmp, false);
-            project(u1, uT, u2T, uRank, hidden, h, hOff, s, pre, tmp, true);
+            project(w1, wT, w2T, wRank, input, x, xOff, s, pre, tmp, false, vp);
+            project(u1, uT, u2T, uRank, hidden, h, hOff, s, pre, tmp, true, vp);
         }
         final int g = tmp + Math.max(wRank, uRank);   // the gates' 2·hidden floats
-        if (vectorGates) FastGrnnSimd.gates(s, pre, bg, bh, zeta, nu, h, hOff, hidden, s, g);
+        if (vg) FastGrnnSimd.gates(s, pre, bg, bh, zeta, nu, h, hOff, hidden, s, g);
         else gates(s, pre, h, hOff, g);
     }
 
@@ -179,7 +204,8 @@ public final class FastGrnnCell {
     }
 
     /** s[pre..] (+)= M v, with M full rank (mT, M transposed) or low rank (M = M2 M1; m2T is M2 transposed). */
-    private void project(float[] m1, float[] mT, float[] m2T, int rank, int cols, float[] v, int vOff, float[] s, int pre, int tmp, boolean accumulate) {
+    private void project(float[] m1, float[] mT, float[] m2T, int rank, int cols, float[] v, int vOff, float[] s, int pre, int tmp,
+                         boolean accumulate, boolean vectorProducts) {
         if (mT != null && vectorProducts) {
             FastGrnnSimd.columns(mT, hidden, cols, v, vOff, s, pre, accumulate);
             return;

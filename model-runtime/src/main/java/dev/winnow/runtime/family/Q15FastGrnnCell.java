@@ -73,11 +73,11 @@ public final class Q15FastGrnnCell {
     }
 
     /**
-     * A cell for a graph op: its gates on vectors where {@link VectorSupport#guardedVectorGates()} says so,
+     * A cell for a graph op: its gates on vectors where {@link VectorSupport#guardedVectorCells()} says so,
      * and on scalar code from the call after {@link VectorGuard} trips (the same bits).
      */
     static Q15FastGrnnCell guarded(FastGrnnCell.Weights f, int inFrac, Gates gates) {
-        return new Q15FastGrnnCell(f, inFrac, gates, VectorSupport.fixedRegisterKernels(), VectorSupport.guardedVectorGates(), true);
+        return new Q15FastGrnnCell(f, inFrac, gates, VectorSupport.fixedRegisterKernels(), VectorSupport.guardedVectorCells(), true);
     }
 
     private Q15FastGrnnCell(FastGrnnCell.Weights f, int inFrac, Gates gates, boolean vectorProducts, boolean vectorGates, boolean guarded) {

@@ -1,5 +1,6 @@
 package dev.winnow.runtime.graph;
 
+import dev.winnow.runtime.kernel.AllocationProbe;
 import dev.winnow.runtime.kernel.Quantize;
 import dev.winnow.runtime.kernel.VectorGuard;
 import dev.winnow.runtime.quant.QuantParams;
@@ -9,48 +10,28 @@ import java.util.function.LongSupplier;
  * Runs a graph on its own arena. One interpreter per thread (a Flink subtask holds one); after
  * construction, {@link #invoke()} and the input/output copies allocate nothing.
  *
- * <p>At a few invoke counts ({@link VectorGuard#probeAt}: the 256th, the 1024th, ...) while a
- * guarded vector path is on, one invoke is measured for what it allocates on this thread (and the
- * next one when it allocates, since the JIT can allocate once on its own). When
- * {@value VectorGuard#PROBES_IN_A_ROW} probes in a row, each at least {@link VectorGuard#PROBE_GAP_NANOS}
- * after the one before, found allocation, the figure goes to {@link VectorGuard}, which turns the
- * guarded paths off in a JVM whose compiled kernels box their vectors. Code C2 has not compiled yet
- * allocates too, and stops; the gap is what tells the two apart for a model so small that thousands
- * of invokes pass before C2 is done.
+ * <p>Every invoke is counted by an {@link AllocationProbe}, which at a few invoke counts measures one
+ * invoke's allocation on this thread while a guarded vector path is on, and tells {@link VectorGuard}
+ * when invokes keep allocating over {@link VectorGuard#LIMIT_BYTES}: a JVM whose compiled kernels box
+ * their vectors then runs their scalar code.
  */
 public final class Interpreter {
-    /** Hears what one measured invoke allocated; returns whether it acted on it. */
-    @FunctionalInterface
-    interface AllocationObserver {
-        boolean observe(long bytes, String what);
-    }
-
     private final Graph graph;
     private final Arena arena;
     private final Op[] ops;
-    private final LongSupplier allocatedBytes;
-    private final AllocationObserver observer;
-    private final LongSupplier nanoTime;
+    private final AllocationProbe probe;
     private final int[] quantizeScratch = new int[Quantize.scratchInts()];
-    private long lastAllocatingProbe; // when the last probe that counted found allocation (or construction)
-    private long invokes;
-    private long nextProbe = VectorGuard.probeAt(0);
-    private long suspected = -1; // what the last measured invoke allocated, when that was over the limit
-    private int allocatingProbes; // probes in a row that found allocation
 
     public Interpreter(Graph graph) {
         this(graph, VectorGuard::allocatedBytes, VectorGuard::observe, System::nanoTime);
     }
 
     /** With a meter, an observer and a clock of its own: for tests of the probe. */
-    Interpreter(Graph graph, LongSupplier allocatedBytes, AllocationObserver observer, LongSupplier nanoTime) {
+    Interpreter(Graph graph, LongSupplier allocatedBytes, AllocationProbe.Observer observer, LongSupplier nanoTime) {
         this.graph = graph;
         this.arena = graph.plan().newArena();
         this.ops = graph.ops().toArray(new Op[0]);
-        this.allocatedBytes = allocatedBytes;
-        this.observer = observer;
-        this.nanoTime = nanoTime;
-        this.lastAllocatingProbe = nanoTime.getAsLong();
+        this.probe = new AllocationProbe("invokes of a graph of " + ops.length + " ops", VectorGuard.LIMIT_BYTES, allocatedBytes, observer, nanoTime);
     }
 
     public Graph graph() {
@@ -103,44 +84,17 @@ public final class Interpreter {
 
     /** Runs every op once, in order. */
     public void invoke() {
-        if (++invokes == nextProbe) {
-            probe();
+        if (probe.due()) {
+            long before = probe.start();
+            run();
+            probe.finish(before);
             return;
         }
-        for (Op op : ops) op.invoke(arena);
+        run();
     }
 
-    /**
-     * One invoke measured, when the guard can still act on what it sees. A single invoke can allocate
-     * once for reasons of the JIT's own (192 B at an on-stack replacement, seen in a test JVM), so an
-     * invoke that allocates has the next one measured too, and the smaller figure counts: boxed
-     * vectors allocate on every invoke.
-     */
-    private void probe() {
-        long before = VectorGuard.armed() ? allocatedBytes.getAsLong() : -1;
+    private void run() {
         for (Op op : ops) op.invoke(arena);
-        long after = before < 0 ? -1 : allocatedBytes.getAsLong();
-        if (before < 0 || after < 0) {
-            nextProbe = VectorGuard.probeAt(invokes);
-            return;
-        }
-        long bytes = after - before;
-        if (suspected < 0 && bytes > VectorGuard.LIMIT_BYTES) {
-            suspected = bytes;
-            nextProbe = invokes + 1;
-            return;
-        }
-        long seen = suspected < 0 ? bytes : Math.min(suspected, bytes);
-        suspected = -1;
-        nextProbe = VectorGuard.probeAt(invokes);
-        if (seen <= VectorGuard.LIMIT_BYTES) {
-            allocatingProbes = 0;
-            return;
-        }
-        long now = nanoTime.getAsLong();
-        if (now - lastAllocatingProbe < VectorGuard.PROBE_GAP_NANOS) return; // too soon to tell C2's warm-up from boxing
-        lastAllocatingProbe = now;
-        if (++allocatingProbes >= VectorGuard.PROBES_IN_A_ROW) observer.observe(seen, "a graph of " + ops.length + " ops");
     }
 
     /** Copies graph output {@code i} into {@code dst}, dequantizing when that output is int8. */

@@ -6,24 +6,26 @@ import java.lang.management.ThreadMXBean;
 /**
  * The run-time check that lets the vector paths JDK 17's C2 sometimes boxes run there by default:
  * int8 requantization ({@code RequantizePixelsSimd}), the Q15 cells' batched gates in the int8
- * RNNPool layer, and the multiply-adds of {@code Conv2dInt8Planes}.
+ * RNNPool layer, the multiply-adds of {@code Conv2dInt8Planes}, and the float FastGRNN cells of graph
+ * ops and streams ({@code FastGrnnSimd}).
  *
  * <p>Each gives the scalar loops' bits at a fraction of their time, but on JDK 17 C2 compiles them in
  * some JVMs to code that boxes vectors (the int8 kernels: 2 of 6 runs of a JVM that runs every kernel,
  * none of 8 of the detector alone). Which JVM it will be is known only once C2 has compiled them, so
- * the check comes after: an {@code Interpreter} measures what an invoke allocates on its thread at a few
- * invoke counts ({@link #probeAt}). Before C2 has compiled them, vector kernels allocate on every call
+ * the check comes after: an {@link AllocationProbe} measures what a call allocates on its thread at a
+ * few call counts ({@link #probeAt}); an {@code Interpreter} probes its invokes, a FastGRNN stream's
+ * stepper its steps. Before C2 has compiled them, vector kernels allocate on every call
  * (megabytes an invoke for the detector's first 50 or so; a Bonsai graph of one op runs thousands of
- * invokes in that time), so one allocating probe proves nothing: the interpreter reports to
+ * invokes in that time), so one allocating probe proves nothing: the probe reports to
  * {@link #observe} only when {@value #PROBES_IN_A_ROW} probes in a row, each at least
- * {@link #PROBE_GAP_NANOS} after the one before, found an invoke, and the one after it, each allocating
- * over {@value #LIMIT_BYTES} bytes. Then the guarded paths
+ * {@link #PROBE_GAP_NANOS} after the one before, found a call, and the one after it, each allocating
+ * over the probe's limit ({@value #LIMIT_BYTES} bytes for a graph invoke). Then the guarded paths
  * are off for this JVM, with one warning: the kernels built by default read {@link #tripped()} at every
  * call and take their scalar code from then on, the same output without the allocation. A kernel built
  * with an explicit choice (the tests build both paths) is not guarded.
  *
- * <p>Only a graph run by an {@code Interpreter} is probed, so only kernels that are graph ops are
- * guarded. The switch goes one way, on to off, once per JVM, like a CPU-feature dispatch: a JVM whose
+ * <p>Only graphs run by an {@code Interpreter} and streams stepped by a stepper are probed, so only
+ * their kernels are guarded. The switch goes one way, on to off, once per JVM, like a CPU-feature dispatch: a JVM whose
  * compiled code boxes vectors is not expected to stop doing so. Any thread may call any method.
  */
 public final class VectorGuard {
@@ -62,7 +64,7 @@ public final class VectorGuard {
 
     /** True while a probe can still change anything: a guarded path is on by default and has not been turned off. */
     public static boolean armed() {
-        return (VectorSupport.vectorRequantization() || VectorSupport.guardedVectorGates()) && !tripped;
+        return (VectorSupport.vectorRequantization() || VectorSupport.guardedVectorCells()) && !tripped;
     }
 
     /**
@@ -115,27 +117,35 @@ public final class VectorGuard {
      * JVM from now on, and one warning says so. Returns whether this call turned them off.
      */
     public static boolean observe(long bytes, String what) {
-        if (bytes <= LIMIT_BYTES || !armed()) return false;
+        return observe(bytes, LIMIT_BYTES, what);
+    }
+
+    /**
+     * The same with a limit of the caller's: an {@link AllocationProbe} of a path smaller than a graph
+     * invoke (one recurrent step allocates about a hundred bytes when its vectors are boxed).
+     */
+    public static boolean observe(long bytes, long limitBytes, String what) {
+        if (bytes <= limitBytes || !armed()) return false;
         synchronized (VectorGuard.class) {
             if (tripped) return false;
             trippedBytes = bytes;
             tripped = true;
         }
-        LOG.log(System.Logger.Level.WARNING, "winnow: invokes of " + what + " kept allocating (" + bytes
-                + " B each) with vector requantization and gates on (the JIT boxed their vectors); scalar code from now on, same results");
+        LOG.log(System.Logger.Level.WARNING, "winnow: " + what + " kept allocating (" + bytes
+                + " B each) with guarded vector code on (the JIT boxed their vectors); scalar code from now on, same results");
         return true;
     }
 
     /** One line for reports ({@code winnow inspect --bench}): whether the guarded paths run on vectors now, and why. */
     public static String describe() {
         if (!VectorSupport.modulepresent()) return "scalar (no Vector API module)";
-        if (!VectorSupport.vectorRequantization() && !VectorSupport.guardedVectorGates()) {
+        if (!VectorSupport.vectorRequantization() && !VectorSupport.guardedVectorCells()) {
             return System.getProperty("winnow.kernels.requantize") != null || System.getProperty("winnow.kernels.vector") != null
                     ? "scalar (set by -Dwinnow.kernels.requantize or -Dwinnow.kernels.vector)"
                     : "scalar (this JVM cannot measure what a thread allocates, so nothing would catch boxed vectors)";
         }
-        return tripped ? "scalar since invokes kept allocating " + trippedBytes + " B on vectors (the JIT boxed them)"
-                : "vectors, watched for allocation at invokes 256, 1024, 4096, ...";
+        return tripped ? "scalar since calls kept allocating " + trippedBytes + " B on vectors (the JIT boxed them)"
+                : "vectors, watched for allocation at calls 256, 1024, 4096, ... of each graph and stream";
     }
 
     /** Turns the guarded paths back on: for tests that trip the guard on purpose. */

@@ -65,11 +65,13 @@ public final class VectorSupport {
     }
 
     /**
-     * True when the int8 RNNPool layer's Q15 cells run their batched gates on vectors by default: on
-     * JDK 21+, and on JDK 17 under {@link VectorGuard} (C2 there boxed them in some JVMs). Elsewhere the
-     * Q15 cells keep {@link #available()}: outside a graph nothing would probe them.
+     * True when the recurrent cells of graph ops and streams run on vectors by default: the int8 RNNPool
+     * layer's Q15 cells (their batched gates) and the float FastGRNN cells of {@code fastgrnn} nodes and
+     * {@code FastGrnnStream}s. On JDK 21+, and on JDK 17 under {@link VectorGuard}, where C2 boxed them
+     * in some JVMs: interpreters probe the graphs' invokes, a stream's stepper its steps. Elsewhere (a
+     * cell built by hand) the cells keep {@link #available()}: nothing would probe them.
      */
-    public static boolean guardedVectorGates() {
+    public static boolean guardedVectorCells() {
         return GUARDED_GATES;
     }
 

@@ -5,6 +5,7 @@ import dev.winnow.runtime.family.FamilyOps;
 import dev.winnow.runtime.family.FastGrnnCell;
 import dev.winnow.runtime.format.ModelFormatException;
 import dev.winnow.runtime.graph.NodeContext;
+import dev.winnow.runtime.kernel.AllocationProbe;
 import dev.winnow.runtime.graph.TensorSpec;
 import dev.winnow.runtime.ops.BuiltinOps;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.List;
  * fed the T readings of a window from a zero state ends in the same bits as the graph node.
  *
  * <p>Immutable and shareable; the state and scratch are the caller's arrays, so stepping and scoring
- * allocate nothing.
+ * allocate nothing. A thread that steps a stream many times takes a {@link #stepper()}: its cell runs
+ * on vectors under {@code VectorGuard} (JDK 17 included), and the stepper is what watches it.
  */
 public final class FastGrnnStream {
     private final String modelName;
@@ -62,8 +64,7 @@ public final class FastGrnnStream {
         if (!n.string("direction", "forward").equals("forward")) throw n.error("a backward FastGRNN cannot run one reading at a time");
         int steps = in.dim(0), d = in.dim(1);
         int hidden = n.integer("hidden", 0, 1, 4096);
-        // the graph node's own choice of path: on JDK 17 the Vector API cell allocated 8 KB a reading once other
-        // models' cells had run in the same JVM (C2 stops scalar-replacing its vectors), so it is taken from JDK 21
+        // the graph node's own cell: on vectors under VectorGuard (FastGrnnCell.guarded), probed by a stepper
         FastGrnnCell cell = FamilyOps.cell(n, "", d, hidden);
         float[] mean = n.hasWeight("mean") ? perChannel(n, "mean", steps, d) : null;
         float[] invStd = null;
@@ -104,6 +105,11 @@ public final class FastGrnnStream {
     public FastGrnnCell cell() { return cell; }
     /** Floats of scratch {@link #step} needs. */
     public int scratchSize() { return cell.input() + cell.scratchSize(); }
+
+    /** A stepper for one thread, with its scratch and the allocation probe of the guarded vector cell. */
+    public FastGrnnStepper stepper() {
+        return new FastGrnnStepper(this, new AllocationProbe("steps of FastGRNN model '" + modelName + "'", FastGrnnStepper.STEP_LIMIT_BYTES));
+    }
 
     /**
      * Advances the state at {@code h[hOff..]} by one reading {@code x[xOff..xOff+channels)}: the

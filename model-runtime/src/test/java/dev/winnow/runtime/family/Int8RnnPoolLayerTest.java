@@ -42,7 +42,7 @@ class Int8RnnPoolLayerTest {
 
     @Test
     void aTrippedVectorGuardSendsTheGatesToScalarCodeWithTheSameBits() throws Exception {
-        assumeTrue(VectorGuard.armed() && VectorSupport.guardedVectorGates(), "the gates are not guarded vectors in this JVM");
+        assumeTrue(VectorGuard.armed() && VectorSupport.guardedVectorCells(), "the gates are not guarded vectors in this JVM");
         int h = 22, w = 26, c = 8;
         RnnPoolLayer f = new RnnPoolLayer(RnnPoolKnownAnswerTest.vww(), h, w, 4, true);
         QuantParams in = QuantParams.forRange(-1, 1), out = QuantParams.forRange(-1.5, 1.5);

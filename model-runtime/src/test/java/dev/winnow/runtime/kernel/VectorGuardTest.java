@@ -63,7 +63,7 @@ class VectorGuardTest {
         assumeTrue(VectorSupport.modulepresent() && System.getProperty("winnow.kernels.requantize") == null
                 && System.getProperty("winnow.kernels.vector") == null);
         assertEquals(VectorGuard.canMeasure() || VectorSupport.available(), VectorSupport.vectorRequantization());
-        assertEquals(VectorGuard.canMeasure() || VectorSupport.available(), VectorSupport.guardedVectorGates());
+        assertEquals(VectorGuard.canMeasure() || VectorSupport.available(), VectorSupport.guardedVectorCells());
     }
 
     @Test
@@ -98,7 +98,7 @@ class VectorGuardTest {
 
         assertFalse(stem.requantizesOnVectors() || conv.requantizesOnVectors() || dw.requantizesOnVectors() || add.requantizesOnVectors());
         assertEquals("int8-rows-vector", stem.name());
-        assertEquals("scalar since invokes kept allocating 4096 B on vectors (the JIT boxed them)", VectorGuard.describe());
+        assertEquals("scalar since calls kept allocating 4096 B on vectors (the JIT boxed them)", VectorGuard.describe());
         assertTrue(pinned.requantizesOnVectors(), "a kernel built with an explicit choice keeps it");
         byte[][] after = runAll(stem, conv, dw, add, stemG, convG, dwG);
         head.run(headX, 0, headAfter, 0, new int[head.scratchInts()], 0);

@@ -56,7 +56,7 @@ final class OpTimings {
         out.append(String.format(Locale.ROOT, "whole model: %.1f us per invoke (%.0f per second on one core); ops one by one: %.1f us; "
                 + "kernels chosen by winnow.kernels=%s, %d runs%n", whole / 1e3, 1e9 / whole, sum / 1e3,
                 KernelDispatch.mode().name().toLowerCase(Locale.ROOT), runs));
-        out.append("vector requantization and RNNPool gates: ").append(VectorGuard.describe()).append(System.lineSeparator());
+        out.append("guarded vector paths (int8 requantization, recurrent cells): ").append(VectorGuard.describe()).append(System.lineSeparator());
         return out.toString();
     }
 }

@@ -57,7 +57,7 @@ class WinnowCliTest {
         assertFalse(convRows.isEmpty(), table);
         for (String row : convRows) assertTrue(row.matches(".* int8-[a-z0-9-]+ \\(by shape, self-checked\\) +[0-9.]+ +[0-9.]+%"), row);
         assertTrue(table.contains("whole model: ") && table.contains("kernels chosen by winnow.kernels=shape, 5 runs"), table);
-        assertTrue(table.contains("vector requantization and RNNPool gates: "), table);
+        assertTrue(table.contains("guarded vector paths (int8 requantization, recurrent cells): "), table);
 
         CliRun.Result zero = run("inspect", "--bench", "--runs", "0", model.toString());
         assertEquals(2, zero.code());

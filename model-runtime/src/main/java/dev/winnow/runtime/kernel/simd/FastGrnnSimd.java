@@ -10,15 +10,35 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-add), so the states are the scalar cell's bit for bit.
  */
 public final class FastGrnnSimd {
-    // one species for every cell, a constant, as the Vector API needs to compile to vector instructions: 8 lanes
-    // (hidden sizes are multiples of 8 far more often than of 16; RNNPool's cells have 8), 4 on 128-bit hardware.
-    // On AVX-512 that is a second float shape beside the convolutions' preferred one, which JDK 17 would compile
-    // to boxing code in both; the cells use this path on JDK 21+ only by default (FastGrnnCell), where it does not
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() >= 8 ? FloatVector.SPECIES_256
-            : FloatVector.SPECIES_PREFERRED.length() >= 4 ? FloatVector.SPECIES_128 : null;
+    // one species for every cell, a constant, as the Vector API needs to compile to vector instructions. On JDK 21+
+    // 8 lanes (hidden sizes are multiples of 8 far more often than of 16; RNNPool's cells have 8), 4 on 128-bit
+    // hardware. On JDK 17 the preferred species: a second float shape beside the convolutions' preferred one would
+    // make C2 there compile both to boxing code (VectorSupport), so hidden sizes of 8 stay on the plain loops there
+    private static final VectorSpecies<Float> S = species();
     private static final int L = S == null ? 0 : S.length();
 
     private FastGrnnSimd() {}
+
+    private static VectorSpecies<Float> species() {
+        if (FloatVector.SPECIES_PREFERRED.length() < 4) return null;
+        if (Runtime.version().feature() < 21) return FloatVector.SPECIES_PREFERRED;
+        return FloatVector.SPECIES_PREFERRED.length() >= 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    }
+
+    /**
+     * s[pre..pre+hidden) = W x + U h, both full rank and given transposed ([in][hidden]), per lane the
+     * products added onto zero in the order of W's columns and then U's, as the scalar cell's fullRank.
+     * One pass, the sum in a register: with hidden units of one vector (16 on AVX-512, JDK 17) the
+     * state is read once and the sums never go through memory.
+     */
+    public static void fullRank(float[] wT, float[] uT, int input, int hidden, float[] x, int xOff, float[] h, int hOff, float[] s, int pre) {
+        for (int g = 0; g < hidden; g += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = 0, k = g; c < input; c++, k += hidden) acc = acc.add(FloatVector.fromArray(S, wT, k).mul(x[xOff + c]));
+            for (int c = 0, k = g; c < hidden; c++, k += hidden) acc = acc.add(FloatVector.fromArray(S, uT, k).mul(h[hOff + c]));
+            acc.intoArray(s, pre + g);
+        }
+    }
 
     /** Whether {@code hidden} units fill whole vectors. */
     public static boolean fits(int hidden) {
