@@ -3,14 +3,16 @@ package dev.winnow.flink.sensor;
 import dev.winnow.flink.model.ServingModel;
 import dev.winnow.flink.types.SensorPrediction;
 import dev.winnow.runtime.Model;
+import dev.winnow.runtime.stream.FastGrnnStepper;
 import dev.winnow.runtime.stream.FastGrnnStream;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One loaded FastGRNN version in a streaming operator ({@link StreamingFastGrnn}, {@link PerGroupFastGrnn}):
- * its stream, its class labels (the model's, or {@code class<i>} when it names none or too few) and the
- * subtask's scratch and score buffers, so a reading allocates nothing until a prediction is made.
+ * its stream, its class labels (the model's, or {@code class<i>} when it names none or too few), the
+ * subtask's stepper (scratch, and the allocation probe of the vector cell) and score buffer, so a
+ * reading allocates nothing until a prediction is made.
  * Not thread safe: one per subtask, task thread only.
  */
 final class FastGrnnServing implements ServingModel {
@@ -18,7 +20,8 @@ final class FastGrnnServing implements ServingModel {
     final int version;
     final FastGrnnStream stream;
     final List<String> labels = new ArrayList<>();
-    private final float[] scratch, scores;
+    private final FastGrnnStepper stepper;
+    private final float[] scores;
 
     /** Refuses a model whose input width is not {@code channels}. */
     FastGrnnServing(Model model, int version, int channels) throws Exception {
@@ -27,7 +30,7 @@ final class FastGrnnServing implements ServingModel {
         this.stream = StreamingFastGrnn.load(model, channels);
         List<String> l = model.metadata().labels();
         for (int c = 0; c < stream.classes(); c++) labels.add(l.size() == stream.classes() ? l.get(c) : "class" + c);
-        scratch = new float[stream.scratchSize()];
+        stepper = stream.stepper();
         scores = new float[stream.classes()];
     }
 
@@ -36,7 +39,7 @@ final class FastGrnnServing implements ServingModel {
 
     /** Advances a sensor's hidden state by one reading. */
     void step(float[] values, float[] hidden) {
-        stream.step(values, 0, hidden, 0, scratch, 0);
+        stepper.step(values, 0, hidden, 0);
     }
 
     /** The prediction from a sensor's hidden state after {@code readings} readings ({@link FastGrnnReadings#predict}). */
