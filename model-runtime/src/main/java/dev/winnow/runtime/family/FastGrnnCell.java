@@ -32,6 +32,7 @@ public final class FastGrnnCell {
     private final float zeta;
     private final float nu;
     private final boolean vectorProducts, vectorGates;
+    private final boolean vectorLanes;  // stepLanes may run: vectors chosen, the module present, full rank
     private final boolean guarded;      // the vector paths were chosen by default under VectorGuard
 
     /**
@@ -96,6 +97,8 @@ public final class FastGrnnCell {
         boolean eligible = (vectorProducts || vectorGates) && VectorSupport.modulepresent() && FastGrnnSimd.fits(hidden);
         this.vectorProducts = eligible && vectorProducts;
         this.vectorGates = eligible && vectorGates;
+        this.vectorLanes = (vectorProducts || vectorGates) && VectorSupport.modulepresent() && FastGrnnSimd.lanes() >= 4
+                && this.w2 == null && this.u2 == null;
     }
 
     /** Whether the matrix products run on the Vector API now: chosen so, and not turned off since by {@link VectorGuard}. */
@@ -103,6 +106,27 @@ public final class FastGrnnCell {
 
     /** Whether the gates run on the Vector API now. */
     public boolean vectorGates() { return vectorGates && VectorGuard.allows(guarded); }
+
+    /**
+     * Whether {@link #stepLanes} may run now: a full-rank cell with its vector paths chosen (hidden sizes
+     * that fill no vector included), not turned off since by {@link VectorGuard}.
+     */
+    public boolean vectorLanes() { return vectorLanes && VectorGuard.allows(guarded); }
+
+    /** Whether {@link #stepLanes} was chosen, whatever the guard says now: for sizing scratch. */
+    boolean lanesChosen() { return vectorLanes; }
+
+    /** Sequences {@link #stepLanes} steps at once. */
+    public static int lanes() { return VectorSupport.modulepresent() ? FastGrnnSimd.lanes() : 0; }
+
+    /**
+     * One step of {@link #lanes()} sequences at once, sequence i in lane i ({@link FastGrnnSimd#stepLanes}):
+     * x [input][lanes], h [hidden][lanes], t 2·hidden·lanes floats of scratch. Each sequence ends in
+     * {@link #step}'s bits. Only when {@link #vectorLanes()}.
+     */
+    public void stepLanes(float[] x, int xOff, float[] h, int hOff, float[] t, int tOff) {
+        FastGrnnSimd.stepLanes(w1, u1, bg, bh, zeta, nu, input, hidden, x, xOff, h, hOff, t, tOff);
+    }
 
     /**
      * W or U as given, checked and copied: full rank {@code m1} [rows][cols] ({@code m2} null, rank 0),

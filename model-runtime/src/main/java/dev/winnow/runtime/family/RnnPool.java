@@ -5,12 +5,18 @@ package dev.winnow.runtime.family;
  * summarises every row and every column, RNN2 runs forwards and backwards over the row summaries
  * and over the column summaries; the output is [row-fwd, row-bwd, col-fwd, col-bwd], 4·h2 values.
  * RNN1 and RNN2 are shared by all rows, columns, directions and patches; states start at zero.
+ *
+ * <p>With a square patch and full-rank cells on the Vector API ({@link FastGrnnCell#vectorLanes}), the
+ * 2·r sequences of RNN1 run side by side across the vector lanes, and so do the four of RNN2
+ * ({@link FastGrnnCell#stepLanes}): a step then costs a vector operation where it cost one per
+ * sequence, and each sequence ends in the same bits as run alone.
  */
 public final class RnnPool {
     private final FastGrnnCell rnn1;
     private final FastGrnnCell rnn2;
     private final int rows;
     private final int cols;
+    private final boolean acrossLanes; // the sequences may run across the vector lanes (the guard can still say no)
 
     public RnnPool(FastGrnnCell rnn1, FastGrnnCell rnn2, int rows, int cols) {
         if (rnn2.input() != rnn1.hidden()) throw new IllegalArgumentException("RNN2 must read RNN1's hidden state");
@@ -18,6 +24,7 @@ public final class RnnPool {
         this.rnn2 = rnn2;
         this.rows = rows;
         this.cols = cols;
+        this.acrossLanes = rows == cols && FastGrnnCell.lanes() >= 4 && rnn1.lanesChosen() && rnn2.lanesChosen();
     }
 
     public int channels() { return rnn1.input(); }
@@ -27,9 +34,19 @@ public final class RnnPool {
     public FastGrnnCell rnn1() { return rnn1; }
     public FastGrnnCell rnn2() { return rnn2; }
 
-    /** Floats of scratch one patch needs: the summaries of all rows (or columns), plus a cell's. */
+    /**
+     * Floats of scratch one patch needs: the summaries of all rows (or columns), plus a cell's; when the
+     * sequences can run across the lanes, what that needs if it is more.
+     */
     public int scratchSize() {
-        return rnn1.hidden() * Math.max(rows, cols) + Math.max(rnn1.scratchSize(), rnn2.scratchSize());
+        int one = rnn1.hidden() * Math.max(rows, cols) + Math.max(rnn1.scratchSize(), rnn2.scratchSize());
+        return acrossLanes ? Math.max(one, lanesScratch()) : one;
+    }
+
+    /** Row and column summaries [2r][h1], the inputs of a lane group [r][max(k, h1)][lanes], its states and the gates' scratch. */
+    private int lanesScratch() {
+        int lanes = FastGrnnCell.lanes(), h = Math.max(rnn1.hidden(), rnn2.hidden());
+        return 2 * rows * rnn1.hidden() + rows * Math.max(rnn1.input(), rnn1.hidden()) * lanes + 3 * h * lanes;
     }
 
     public long macsPerPatch() {
@@ -41,6 +58,10 @@ public final class RnnPool {
      * floats between image rows (W·C for an HWC map). Writes 4·h2 floats at {@code outOff}.
      */
     public void pool(float[] in, int off, int rowStride, float[] out, int outOff, float[] s, int sOff) {
+        if (acrossLanes && rnn1.vectorLanes() && rnn2.vectorLanes()) {
+            poolAcrossLanes(in, off, rowStride, out, outOff, s, sOff);
+            return;
+        }
         final int h1 = rnn1.hidden(), h2 = rnn2.hidden(), c = rnn1.input();
         final int cell = sOff + h1 * Math.max(rows, cols);
         for (int r = 0; r < rows; r++) {
@@ -53,5 +74,45 @@ public final class RnnPool {
         }
         rnn2.run(s, sOff, cols, h1, false, out, outOff + 2 * h2, s, cell);
         rnn2.run(s, sOff, cols, h1, true, out, outOff + 3 * h2, s, cell);
+    }
+
+    /**
+     * {@link #pool} with the sequences across the lanes: RNN1 over lane groups of the r rows and r
+     * columns (sequence q < r is row q, else column q − r), their summaries kept side by side, then
+     * RNN2's four sequences (rows forwards, backwards, columns forwards, backwards) in one group.
+     * Unused lanes run on whatever the scratch held (lanes do not mix) and are not read.
+     */
+    private void poolAcrossLanes(float[] in, int off, int rowStride, float[] out, int outOff, float[] s, int sOff) {
+        final int n = rows, c = rnn1.input(), h1 = rnn1.hidden(), h2 = rnn2.hidden(), lanes = FastGrnnCell.lanes();
+        final int sums = sOff, xs = sums + 2 * n * h1, width = Math.max(c, h1);
+        final int hs = xs + n * width * lanes, pre = hs + Math.max(h1, h2) * lanes;
+        for (int g = 0; g < 2 * n; g += lanes) {
+            for (int lane = 0; lane < lanes && g + lane < 2 * n; lane++) {
+                int q = g + lane;
+                for (int t = 0; t < n; t++) {
+                    int at = q < n ? off + q * rowStride + t * c : off + t * rowStride + (q - n) * c;
+                    for (int k = 0; k < c; k++) s[xs + (t * width + k) * lanes + lane] = in[at + k];
+                }
+            }
+            java.util.Arrays.fill(s, hs, hs + h1 * lanes, 0f);
+            for (int t = 0; t < n; t++) rnn1.stepLanes(s, xs + t * width * lanes, s, hs, s, pre);
+            for (int lane = 0; lane < lanes && g + lane < 2 * n; lane++) {
+                for (int k = 0; k < h1; k++) s[sums + (g + lane) * h1 + k] = s[hs + k * lanes + lane];
+            }
+        }
+        for (int t = 0; t < n; t++) {
+            int b = xs + t * width * lanes;
+            for (int k = 0; k < h1; k++) {
+                s[b + k * lanes] = s[sums + t * h1 + k];
+                s[b + k * lanes + 1] = s[sums + (n - 1 - t) * h1 + k];
+                s[b + k * lanes + 2] = s[sums + (n + t) * h1 + k];
+                s[b + k * lanes + 3] = s[sums + (2 * n - 1 - t) * h1 + k];
+            }
+        }
+        java.util.Arrays.fill(s, hs, hs + h2 * lanes, 0f);
+        for (int t = 0; t < n; t++) rnn2.stepLanes(s, xs + t * width * lanes, s, hs, s, pre);
+        for (int d = 0; d < 4; d++) {
+            for (int k = 0; k < h2; k++) out[outOff + d * h2 + k] = s[hs + k * lanes + d];
+        }
     }
 }
