@@ -152,8 +152,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
         recall.sinkTo(CsvFiles.sink(output, "recall", CentralReport::recallLine, e -> e.timestampMillis)).name("recall csv").uid("recall-csv");
         DataStream<AdaptRequest> adapt = recall.getSideOutput(RecallMonitor.ADAPT_REQUESTS);
         adapt.sinkTo(CsvFiles.sink(output, "adapt-requests", CentralReport::adaptLine, a -> a.timestampMillis)).name("adapt csv").uid("adapt-csv");
-        adapt.sinkTo(WinnowKafka.sink(kafka.bootstrap, adaptTopic, AvroFormat.ADAPT_REQUEST).exactlyOnce(kafka.transactions("central-teacher", "adapt")).build())
-                .name("kafka " + adaptTopic).uid("adapt-kafka");
+        kafka.exactlyOnce(adapt, adaptTopic, AvroFormat.ADAPT_REQUEST, "central-teacher", "adapt");
         if (zoneConfig != null) zones(env, zoneConfig, output);
     }
 
@@ -191,8 +190,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
                     .keyBy(v -> config.zoneOf(v.cameraId)).process(new ZoneOccupancy(config)).name("zone occupancy").uid("zone-occupancy");
             occupancy.sinkTo(CsvFiles.sink(output, "zones", StaffingReport::windowLine, c -> c.windowStartMillis)).name("zones csv").uid("zones-csv");
             if (zoneCountsTopic != null) {
-                occupancy.sinkTo(WinnowKafka.sink(kafka.bootstrap, zoneCountsTopic, AvroFormat.ZONE_COUNT).exactlyOnce(kafka.transactions("central-teacher", "zone-counts")).build())
-                        .name("kafka " + zoneCountsTopic).uid("zone-counts-kafka");
+                kafka.exactlyOnce(occupancy, zoneCountsTopic, AvroFormat.ZONE_COUNT, "central-teacher", "zone-counts");
             }
         }
         if (edgeEventsTopic != null) {
@@ -206,8 +204,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
             perZone.getSideOutput(LATE_EVENTS).sinkTo(CsvFiles.sink(output, "zone-events-late", e -> e.cameraId + "," + e.eventId + "," + e.startMillis + "," + e.endMillis,
                     e -> e.endMillis)).name("late zone events csv").uid("zone-events-late-csv");
             if (zoneEventsTopic != null) {
-                perZone.sinkTo(WinnowKafka.sink(kafka.bootstrap, zoneEventsTopic, AvroFormat.ZONE_EVENTS).exactlyOnce(kafka.transactions("central-teacher", "zone-events")).build())
-                        .name("kafka " + zoneEventsTopic).uid("zone-events-kafka");
+                kafka.exactlyOnce(perZone, zoneEventsTopic, AvroFormat.ZONE_EVENTS, "central-teacher", "zone-events");
             }
         }
     }

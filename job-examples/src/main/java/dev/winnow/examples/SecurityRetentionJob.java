@@ -5,7 +5,6 @@ import dev.winnow.connectors.camera.FfmpegCamera;
 import dev.winnow.connectors.camera.SegmentMarkers;
 import dev.winnow.connectors.clips.ClipSink;
 import dev.winnow.connectors.avro.AvroFormat;
-import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sink.RetainedFrameSink;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameLabels;
@@ -170,9 +169,8 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         if (every != null) LiveStatus.log(stamps, every, "frames");
         scored.sinkTo(CsvFiles.sink(output, "verdicts", RetentionReport::verdictLine, s -> s.frame.timestampMillis)).name("verdicts csv").uid("verdicts-csv");
         if (verdictsTopic != null) {
-            scored.map(s -> s.verdict).returns(Verdict.class).name("verdicts").uid("verdicts")
-                    .sinkTo(WinnowKafka.sink(kafka.bootstrap, verdictsTopic, AvroFormat.VERDICT).exactlyOnce(kafka.transactions("security-retention", "verdicts")).build())
-                    .name("kafka " + verdictsTopic).uid("verdicts-kafka");
+            DataStream<Verdict> verdicts = scored.map(s -> s.verdict).returns(Verdict.class).name("verdicts").uid("verdicts");
+            kafka.exactlyOnce(verdicts, verdictsTopic, AvroFormat.VERDICT, "security-retention", "verdicts");
         }
         SingleOutputStreamOperator<ScoredFrame> kept = scored.keyBy(s -> s.frame.cameraId).process(new RetentionFilter(retention())).name("retention").uid("retention");
         if (keepFrames) {
@@ -190,8 +188,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         kept.getSideOutput(RetentionFilter.EVENTS).sinkTo(CsvFiles.sink(output, "events", RetentionReport::eventLine, e -> e.startMillis))
                 .name("events csv").uid("events-csv");
         if (eventsTopic != null) {
-            kept.getSideOutput(RetentionFilter.EVENTS).sinkTo(WinnowKafka.sink(kafka.bootstrap, eventsTopic, AvroFormat.RETENTION_EVENT)
-                    .exactlyOnce(kafka.transactions("security-retention", "events")).build()).name("kafka " + eventsTopic).uid("events-kafka");
+            kafka.exactlyOnce(kept.getSideOutput(RetentionFilter.EVENTS), eventsTopic, AvroFormat.RETENTION_EVENT, "security-retention", "events");
         }
     }
 }

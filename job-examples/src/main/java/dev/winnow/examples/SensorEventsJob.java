@@ -192,8 +192,7 @@ public final class SensorEventsJob implements Callable<Integer> {
         Duration every = statusPeriod();
         if (every != null) LiveStatus.log(stamps, every, "events");
         if (eventsTopic != null) {
-            events.sinkTo(WinnowKafka.sink(kafka.bootstrap, eventsTopic, AvroFormat.SENSOR_EVENT).exactlyOnce(kafka.transactions("sensor-events", "events")).build())
-                    .name("kafka " + eventsTopic).uid("events-kafka");
+            kafka.exactlyOnce(events, eventsTopic, AvroFormat.SENSOR_EVENT, "sensor-events", "events");
         }
     }
 }

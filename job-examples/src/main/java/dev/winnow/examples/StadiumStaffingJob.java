@@ -2,7 +2,6 @@ package dev.winnow.examples;
 
 import dev.winnow.examples.io.Samples;
 import dev.winnow.connectors.avro.AvroFormat;
-import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameModels;
 import dev.winnow.examples.io.CameraOptions;
@@ -170,8 +169,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         DataStream<StaffingWindow> schedule = schedule(windows, flowWindows, config, output);
         if (dashboardPort != 0) dashboard(schedule, flowWindows, counts, config, flow.queueAlert(file).toMillis());
         if (countsTopic != null) {
-            windows.sinkTo(WinnowKafka.sink(kafka.bootstrap, countsTopic, AvroFormat.ZONE_COUNT).exactlyOnce(kafka.transactions("stadium-staffing", "counts")).build())
-                    .name("kafka " + countsTopic).uid("counts-kafka");
+            kafka.exactlyOnce(windows, countsTopic, AvroFormat.ZONE_COUNT, "stadium-staffing", "counts");
         }
     }
 
@@ -200,8 +198,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
                 .process(new StaffingSchedule(config)).name("staffing schedule").uid("staffing-schedule");
         schedule.sinkTo(CsvFiles.sink(output, "schedule", StaffingReport::scheduleLine, s -> s.windowStartMillis)).name("schedule csv").uid("schedule-csv");
         if (scheduleTopic != null) {
-            schedule.sinkTo(WinnowKafka.sink(kafka.bootstrap, scheduleTopic, AvroFormat.STAFFING_WINDOW).exactlyOnce(kafka.transactions("stadium-staffing", "schedule")).build())
-                    .name("kafka " + scheduleTopic).uid("schedule-kafka");
+            kafka.exactlyOnce(schedule, scheduleTopic, AvroFormat.STAFFING_WINDOW, "stadium-staffing", "schedule");
         }
         return schedule;
     }
