@@ -140,7 +140,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
         env.enableCheckpointing(2_000);
         OutputDir output = run.output();
         output.clearLocal("recall", "adapt-requests", "zones", "zone-events", "zone-events-late", "report.html");
-        DataStream<TeacherRequest> requests = env.fromSource(kafka.bound(WinnowKafka.source(kafka.bootstrap, requestsTopic, kafka.group, AvroFormat.TEACHER_REQUEST)).build(),
+        DataStream<TeacherRequest> requests = env.fromSource(kafka.source(requestsTopic, AvroFormat.TEACHER_REQUEST),
                 WatermarkStrategy.noWatermarks(), "kafka " + requestsTopic).uid("teacher-requests");
         DataStream<TeacherAnswer> answers = requests.flatMap(new CentralTeacher(ModelSource.ofPath(teacher.toAbsolutePath(), 1), "person"))
                 .name("teacher").uid("teacher");
@@ -182,7 +182,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
         Duration idle = edgeDelay.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : edgeDelay;
         if (edgeVerdictsTopic != null) {
             WatermarkStrategy<Verdict> w = WatermarkStrategy.<Verdict>forBoundedOutOfOrderness(edgeDelay).withTimestampAssigner((v, t) -> v.timestampMillis).withIdleness(idle);
-            DataStream<Verdict> verdicts = env.fromSource(kafka.bound(WinnowKafka.source(kafka.bootstrap, edgeVerdictsTopic, kafka.group, AvroFormat.VERDICT)).build(),
+            DataStream<Verdict> verdicts = env.fromSource(kafka.source(edgeVerdictsTopic, AvroFormat.VERDICT),
                     w, "kafka " + edgeVerdictsTopic).uid("edge-verdicts");
             // each camera counts only the floor it owns, so overlapping views count nobody twice
             DataStream<ZoneCount> occupancy = verdicts.filter(new InZones<>(config, v -> v.cameraId)).name("verdicts in a zone").uid("verdicts-in-a-zone")
@@ -197,7 +197,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
             // an event is the edge's record of its end: it counts in the window where it ended
             WatermarkStrategy<RetentionEvent> w = WatermarkStrategy.<RetentionEvent>forBoundedOutOfOrderness(edgeDelay).withTimestampAssigner((e, t) -> e.endMillis)
                     .withIdleness(idle);
-            DataStream<RetentionEvent> events = env.fromSource(kafka.bound(WinnowKafka.source(kafka.bootstrap, edgeEventsTopic, kafka.group, AvroFormat.RETENTION_EVENT)).build(),
+            DataStream<RetentionEvent> events = env.fromSource(kafka.source(edgeEventsTopic, AvroFormat.RETENTION_EVENT),
                     w, "kafka " + edgeEventsTopic).uid("edge-events");
             SingleOutputStreamOperator<ZoneEvents> perZone = zoneEvents(events, config);
             perZone.sinkTo(CsvFiles.sink(output, "zone-events", CentralReport::zoneEventsLine, z -> z.windowStartMillis)).name("zone events csv").uid("zone-events-csv");

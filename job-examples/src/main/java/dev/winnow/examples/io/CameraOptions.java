@@ -101,7 +101,7 @@ public final class CameraOptions {
             return frames;
         }
         if (framesTopic != null) {
-            return env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.source(kafka.bootstrap, framesTopic, kafka.group, AvroFormat.FRAME)).build(), stop),
+            return env.fromSource(FrameModels.watched(kafka.source(framesTopic, AvroFormat.FRAME), stop),
                     watermarks, "kafka " + framesTopic).uid("cameras");
         }
         List<CameraSpec<?>> specs = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -44,6 +45,15 @@ public final class KafkaOptions {
 
     public <T> KafkaSourceBuilder<T> bound(KafkaSourceBuilder<T> b) {
         return bounded ? b.setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest()) : b;
+    }
+
+    /**
+     * The Avro records of {@code topic}, read as --group, and with --kafka-bounded only up to the end
+     * offsets at start: the one way the example jobs read a topic of records. Called on the thread
+     * that builds the job graph, with --kafka given.
+     */
+    public <T> KafkaSource<T> source(String topic, AvroFormat<T, ?> format) {
+        return bound(WinnowKafka.source(bootstrap, topic, group, format)).build();
     }
 
     /** A transactional id prefix unique to a job and a sink. */
