@@ -112,11 +112,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (camera.none()) {
-            Path samples = Samples.dir().resolve("frames");
-            camera.cameras = List.of("plaza=" + samples.resolve("plaza"), "garden=" + samples.resolve("garden"), "skyline=" + samples.resolve("skyline"));
-            if (labels == null) labels = samples.resolve("labels.csv");
-        }
+        useSamplesIfNoCamera();
         RunOptions.Finished done = run.run("security-retention", this::build);
         if (done.local() == null) return 0;
         RetentionReport.writeMergedIndex(done.local());
@@ -127,6 +123,18 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         report.writeHtml(done.reportPage());
         System.out.println("report: " + done.reportPage());
         return 0;
+    }
+
+    /**
+     * Without --camera (and --frames-topic), the bundled sample's three cameras, with its hand labels
+     * unless --labels names others: what a bare {@code security-retention} runs, and what the tests run.
+     * Called on the parsing thread, before {@link #build}.
+     */
+    void useSamplesIfNoCamera() {
+        if (!camera.none()) return;
+        Path samples = Samples.dir().resolve("frames");
+        camera.cameras = List.of("plaza=" + samples.resolve("plaza"), "garden=" + samples.resolve("garden"), "skyline=" + samples.resolve("skyline"));
+        if (labels == null) labels = samples.resolve("labels.csv");
     }
 
     RetentionConfig retention() {

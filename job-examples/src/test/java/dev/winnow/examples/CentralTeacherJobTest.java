@@ -354,12 +354,10 @@ class CentralTeacherJobTest {
         JobClient centralJob = startCentral("5");
         try {
             SecurityRetentionJob job = new SecurityRetentionJob();
-            Path samples = Samples.dir().resolve("frames");
-            new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + samples.resolve("plaza"),
-                    "--camera", "garden=" + samples.resolve("garden"), "--camera", "skyline=" + samples.resolve("skyline"),
-                    "--labels", samples.resolve("labels.csv").toString(),
+            new CommandLine(job).parseArgs("--out", out.toString(),
                     "--bootstrap", broker.bootstrap(), "--group", "edge-5", "--teacher-topic", "req-5", "--teacher-answers-topic", "ans-5",
                     "--teacher-band", "0.3:0.9", "--teacher-timeout", "PT60S", "--drop-sample", "0.1");
+            job.useSamplesIfNoCamera();
             StreamExecutionEnvironment env = env(2);
             job.build(env);
             env.execute("security-retention central");   // ends by itself: the answers source ends after the cameras

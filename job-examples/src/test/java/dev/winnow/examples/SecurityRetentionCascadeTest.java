@@ -1,6 +1,5 @@
 package dev.winnow.examples;
 
-import dev.winnow.examples.io.Samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,11 +26,8 @@ class SecurityRetentionCascadeTest extends JobTest {
         Path teacher = models.resolve("teacher.wnm");
         TeacherModels.importTo(dev.winnow.examples.cascade.CascadeScorerTest.root().resolve(TeacherModels.SOURCE), teacher);
         SecurityRetentionJob job = new SecurityRetentionJob();
-        Path samples = Samples.dir().resolve("frames");
-        new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + samples.resolve("plaza"),
-                "--camera", "garden=" + samples.resolve("garden"), "--camera", "skyline=" + samples.resolve("skyline"),
-                "--labels", samples.resolve("labels.csv").toString(),
-                "--teacher", teacher.toString(), "--teacher-band", "0.3:0.9");
+        new CommandLine(job).parseArgs("--out", out.toString(), "--teacher", teacher.toString(), "--teacher-band", "0.3:0.9");
+        job.useSamplesIfNoCamera();
         TestJobs.execute("security-retention cascade test", 2, job::build);
 
         RetentionReport report = RetentionReport.read(out, job.retention());
