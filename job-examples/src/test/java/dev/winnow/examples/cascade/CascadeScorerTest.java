@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.flink.frames.CascadeScorer;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.types.Frame;
@@ -19,9 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -37,8 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 public class CascadeScorerTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(1);
 
     @TempDir static Path tmp;
     static ModelSource student, teacher;
@@ -76,10 +73,7 @@ public class CascadeScorerTest {
     }
 
     static List<Verdict> run(CascadeScorer scorer, List<Frame> frames) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
+        StreamExecutionEnvironment env = TestJobs.env(1);
         List<Verdict> out = new ArrayList<>();
         try (CloseableIterator<ScoredFrame> it = env.fromData(TypeInformation.of(Frame.class), frames.toArray(new Frame[0])).uid("frames")
                 .flatMap(scorer).uid("cascade").executeAndCollect()) {
