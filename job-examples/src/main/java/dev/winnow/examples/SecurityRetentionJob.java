@@ -15,9 +15,6 @@ import dev.winnow.examples.io.KafkaOptions;
 import dev.winnow.examples.io.ModelOptions;
 import dev.winnow.examples.io.OutputDir;
 import dev.winnow.examples.io.RunOptions;
-import dev.winnow.examples.live.LiveStatus;
-import dev.winnow.examples.live.ModelStamp;
-import dev.winnow.examples.live.ModelSwaps;
 import dev.winnow.examples.report.FrameSummary;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.flink.model.feed.FeedStop;
@@ -171,10 +168,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         // every frame that reached the scorer, so the summary can count the ones it dropped (malformed, oversized)
         frames.sinkTo(CsvFiles.sink(output, "received", f -> f.cameraId + "," + f.seq, f -> f.timestampMillis)).name("received csv").uid("received-csv");
         DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model.model, model.connection(), stop, cascade.withKafka(kafka), camera.cameraAliases);
-        DataStream<ModelStamp> stamps = FrameModels.stamps(scored);
-        ModelSwaps.log(stamps, "camera");
-        Duration every = camera.statusPeriod(kafka);
-        if (every != null) LiveStatus.log(stamps, every, "frames");
+        camera.logServing(scored, kafka);
         scored.sinkTo(CsvFiles.sink(output, "verdicts", RetentionReport::verdictLine, s -> s.frame.timestampMillis)).name("verdicts csv").uid("verdicts-csv");
         if (verdictsTopic != null) {
             DataStream<Verdict> verdicts = scored.map(s -> s.verdict).returns(Verdict.class).name("verdicts").uid("verdicts");

@@ -14,9 +14,6 @@ import dev.winnow.examples.io.ZoneFile;
 import dev.winnow.examples.dashboard.BoardUpdate;
 import dev.winnow.examples.dashboard.DashboardSink;
 import dev.winnow.examples.report.StaffingReport;
-import dev.winnow.examples.live.LiveStatus;
-import dev.winnow.examples.live.ModelStamp;
-import dev.winnow.examples.live.ModelSwaps;
 import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.track.FlowConfig;
 import dev.winnow.flink.track.PersonTracker;
@@ -142,10 +139,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         // every frame that reached the scorer, so the summary can count the ones it dropped (malformed, oversized)
         frames.sinkTo(CsvFiles.sink(output, "received", f -> f.cameraId + "," + f.seq, f -> f.timestampMillis)).name("received csv").uid("received-csv");
         DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model.model, model.connection(), stop, camera.cameraAliases);
-        DataStream<ModelStamp> stamps = FrameModels.stamps(scored);
-        ModelSwaps.log(stamps, "camera");
-        Duration every = camera.statusPeriod(kafka);
-        if (every != null) LiveStatus.log(stamps, every, "frames");
+        camera.logServing(scored, kafka);
         DataStream<Verdict> counts = scored.map(s -> s.verdict).name("counts").uid("counts");
         counts.sinkTo(CsvFiles.sink(output, "counts",
                 v -> String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%d,%s", v.cameraId, v.seq, v.timestampMillis, v.count, v.score, v.modelVersion, v.modelName), v -> v.timestampMillis))
