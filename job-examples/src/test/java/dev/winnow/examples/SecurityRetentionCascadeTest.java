@@ -9,6 +9,7 @@ import dev.winnow.examples.testing.JobTest;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.flink.types.Verdict;
+import dev.winnow.runtime.testing.RepoRoot;
 import dev.winnow.tools.teacher.TeacherModels;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,7 +25,7 @@ class SecurityRetentionCascadeTest extends JobTest {
     @Test
     void theTeacherDecidesUnsureFramesAndEveryPersonFrameIsKept() throws Exception {
         Path teacher = models.resolve("teacher.wnm");
-        TeacherModels.importTo(dev.winnow.examples.cascade.CascadeScorerTest.root().resolve(TeacherModels.SOURCE), teacher);
+        TeacherModels.importTo(RepoRoot.path().resolve(TeacherModels.SOURCE), teacher);
         SecurityRetentionJob job = new SecurityRetentionJob();
         new CommandLine(job).parseArgs("--out", out.toString(), "--teacher", teacher.toString(), "--teacher-band", "0.3:0.9");
         job.useSamplesIfNoCamera();

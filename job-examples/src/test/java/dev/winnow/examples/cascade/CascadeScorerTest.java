@@ -11,8 +11,8 @@ import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
+import dev.winnow.runtime.testing.RepoRoot;
 import dev.winnow.tools.teacher.TeacherModels;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,15 +41,9 @@ public class CascadeScorerTest {
     static ModelSource student, teacher;
     static List<Frame> vtest;
 
-    public static Path root() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.exists(p.resolve("scripts/install-deps.sh"))) p = p.getParent();
-        return p;
-    }
-
     @BeforeAll
     static void models() throws Exception {
-        Path root = root();
+        Path root = RepoRoot.path();
         student = ModelSource.ofPath(root.resolve("model-tools/detector/person-detector-int8.wnm"), 1);
         Path t = tmp.resolve("teacher.wnm");
         TeacherModels.importTo(root.resolve(TeacherModels.SOURCE), t);
