@@ -140,7 +140,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
         env.enableCheckpointing(2_000);
         OutputDir output = run.output();
         output.clearLocal("recall", "adapt-requests", "zones", "zone-events", "zone-events-late", "report.html");
-        DataStream<TeacherRequest> requests = env.fromSource(kafka.bound(WinnowKafka.source(kafka.bootstrap, requestsTopic, kafka.group, AvroFormat.TEACHER_REQUEST)).build(),
+        DataStream<TeacherRequest> requests = env.fromSource(kafka.source(requestsTopic, AvroFormat.TEACHER_REQUEST),
                 WatermarkStrategy.noWatermarks(), "kafka " + requestsTopic).uid("teacher-requests");
         DataStream<TeacherAnswer> answers = requests.flatMap(new CentralTeacher(ModelSource.ofPath(teacher.toAbsolutePath(), 1), "person"))
                 .name("teacher").uid("teacher");
@@ -152,8 +152,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
         recall.sinkTo(CsvFiles.sink(output, "recall", CentralReport::recallLine, e -> e.timestampMillis)).name("recall csv").uid("recall-csv");
         DataStream<AdaptRequest> adapt = recall.getSideOutput(RecallMonitor.ADAPT_REQUESTS);
         adapt.sinkTo(CsvFiles.sink(output, "adapt-requests", CentralReport::adaptLine, a -> a.timestampMillis)).name("adapt csv").uid("adapt-csv");
-        adapt.sinkTo(WinnowKafka.sink(kafka.bootstrap, adaptTopic, AvroFormat.ADAPT_REQUEST).exactlyOnce(kafka.transactions("central-teacher", "adapt")).build())
-                .name("kafka " + adaptTopic).uid("adapt-kafka");
+        kafka.exactlyOnce(adapt, adaptTopic, AvroFormat.ADAPT_REQUEST, "central-teacher", "adapt");
         if (zoneConfig != null) zones(env, zoneConfig, output);
     }
 
@@ -183,7 +182,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
         Duration idle = edgeDelay.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : edgeDelay;
         if (edgeVerdictsTopic != null) {
             WatermarkStrategy<Verdict> w = WatermarkStrategy.<Verdict>forBoundedOutOfOrderness(edgeDelay).withTimestampAssigner((v, t) -> v.timestampMillis).withIdleness(idle);
-            DataStream<Verdict> verdicts = env.fromSource(kafka.bound(WinnowKafka.source(kafka.bootstrap, edgeVerdictsTopic, kafka.group, AvroFormat.VERDICT)).build(),
+            DataStream<Verdict> verdicts = env.fromSource(kafka.source(edgeVerdictsTopic, AvroFormat.VERDICT),
                     w, "kafka " + edgeVerdictsTopic).uid("edge-verdicts");
             // each camera counts only the floor it owns, so overlapping views count nobody twice
             DataStream<ZoneCount> occupancy = verdicts.filter(new InZones<>(config, v -> v.cameraId)).name("verdicts in a zone").uid("verdicts-in-a-zone")
@@ -191,23 +190,21 @@ public final class CentralTeacherJob implements Callable<Integer> {
                     .keyBy(v -> config.zoneOf(v.cameraId)).process(new ZoneOccupancy(config)).name("zone occupancy").uid("zone-occupancy");
             occupancy.sinkTo(CsvFiles.sink(output, "zones", StaffingReport::windowLine, c -> c.windowStartMillis)).name("zones csv").uid("zones-csv");
             if (zoneCountsTopic != null) {
-                occupancy.sinkTo(WinnowKafka.sink(kafka.bootstrap, zoneCountsTopic, AvroFormat.ZONE_COUNT).exactlyOnce(kafka.transactions("central-teacher", "zone-counts")).build())
-                        .name("kafka " + zoneCountsTopic).uid("zone-counts-kafka");
+                kafka.exactlyOnce(occupancy, zoneCountsTopic, AvroFormat.ZONE_COUNT, "central-teacher", "zone-counts");
             }
         }
         if (edgeEventsTopic != null) {
             // an event is the edge's record of its end: it counts in the window where it ended
             WatermarkStrategy<RetentionEvent> w = WatermarkStrategy.<RetentionEvent>forBoundedOutOfOrderness(edgeDelay).withTimestampAssigner((e, t) -> e.endMillis)
                     .withIdleness(idle);
-            DataStream<RetentionEvent> events = env.fromSource(kafka.bound(WinnowKafka.source(kafka.bootstrap, edgeEventsTopic, kafka.group, AvroFormat.RETENTION_EVENT)).build(),
+            DataStream<RetentionEvent> events = env.fromSource(kafka.source(edgeEventsTopic, AvroFormat.RETENTION_EVENT),
                     w, "kafka " + edgeEventsTopic).uid("edge-events");
             SingleOutputStreamOperator<ZoneEvents> perZone = zoneEvents(events, config);
             perZone.sinkTo(CsvFiles.sink(output, "zone-events", CentralReport::zoneEventsLine, z -> z.windowStartMillis)).name("zone events csv").uid("zone-events-csv");
             perZone.getSideOutput(LATE_EVENTS).sinkTo(CsvFiles.sink(output, "zone-events-late", e -> e.cameraId + "," + e.eventId + "," + e.startMillis + "," + e.endMillis,
                     e -> e.endMillis)).name("late zone events csv").uid("zone-events-late-csv");
             if (zoneEventsTopic != null) {
-                perZone.sinkTo(WinnowKafka.sink(kafka.bootstrap, zoneEventsTopic, AvroFormat.ZONE_EVENTS).exactlyOnce(kafka.transactions("central-teacher", "zone-events")).build())
-                        .name("kafka " + zoneEventsTopic).uid("zone-events-kafka");
+                kafka.exactlyOnce(perZone, zoneEventsTopic, AvroFormat.ZONE_EVENTS, "central-teacher", "zone-events");
             }
         }
     }

@@ -5,7 +5,6 @@ import dev.winnow.connectors.camera.FfmpegCamera;
 import dev.winnow.connectors.camera.SegmentMarkers;
 import dev.winnow.connectors.clips.ClipSink;
 import dev.winnow.connectors.avro.AvroFormat;
-import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sink.RetainedFrameSink;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameLabels;
@@ -16,9 +15,6 @@ import dev.winnow.examples.io.KafkaOptions;
 import dev.winnow.examples.io.ModelOptions;
 import dev.winnow.examples.io.OutputDir;
 import dev.winnow.examples.io.RunOptions;
-import dev.winnow.examples.live.LiveStatus;
-import dev.winnow.examples.live.ModelStamp;
-import dev.winnow.examples.live.ModelSwaps;
 import dev.winnow.examples.report.FrameSummary;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.flink.model.feed.FeedStop;
@@ -113,11 +109,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (camera.none()) {
-            Path samples = Samples.dir().resolve("frames");
-            camera.cameras = List.of("plaza=" + samples.resolve("plaza"), "garden=" + samples.resolve("garden"), "skyline=" + samples.resolve("skyline"));
-            if (labels == null) labels = samples.resolve("labels.csv");
-        }
+        useSamplesIfNoCamera();
         RunOptions.Finished done = run.run("security-retention", this::build);
         if (done.local() == null) return 0;
         RetentionReport.writeMergedIndex(done.local());
@@ -128,6 +120,18 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         report.writeHtml(done.reportPage());
         System.out.println("report: " + done.reportPage());
         return 0;
+    }
+
+    /**
+     * Without --camera (and --frames-topic), the bundled sample's three cameras, with its hand labels
+     * unless --labels names others: what a bare {@code security-retention} runs, and what the tests run.
+     * Called on the parsing thread, before {@link #build}.
+     */
+    void useSamplesIfNoCamera() {
+        if (!camera.none()) return;
+        Path samples = Samples.dir().resolve("frames");
+        camera.cameras = List.of("plaza=" + samples.resolve("plaza"), "garden=" + samples.resolve("garden"), "skyline=" + samples.resolve("skyline"));
+        if (labels == null) labels = samples.resolve("labels.csv");
     }
 
     RetentionConfig retention() {
@@ -164,15 +168,11 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         // every frame that reached the scorer, so the summary can count the ones it dropped (malformed, oversized)
         frames.sinkTo(CsvFiles.sink(output, "received", f -> f.cameraId + "," + f.seq, f -> f.timestampMillis)).name("received csv").uid("received-csv");
         DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model.model, model.connection(), stop, cascade.withKafka(kafka), camera.cameraAliases);
-        DataStream<ModelStamp> stamps = FrameModels.stamps(scored);
-        ModelSwaps.log(stamps, "camera");
-        Duration every = camera.statusPeriod(kafka);
-        if (every != null) LiveStatus.log(stamps, every, "frames");
+        camera.logServing(scored, kafka);
         scored.sinkTo(CsvFiles.sink(output, "verdicts", RetentionReport::verdictLine, s -> s.frame.timestampMillis)).name("verdicts csv").uid("verdicts-csv");
         if (verdictsTopic != null) {
-            scored.map(s -> s.verdict).returns(Verdict.class).name("verdicts").uid("verdicts")
-                    .sinkTo(WinnowKafka.sink(kafka.bootstrap, verdictsTopic, AvroFormat.VERDICT).exactlyOnce(kafka.transactions("security-retention", "verdicts")).build())
-                    .name("kafka " + verdictsTopic).uid("verdicts-kafka");
+            DataStream<Verdict> verdicts = scored.map(s -> s.verdict).returns(Verdict.class).name("verdicts").uid("verdicts");
+            kafka.exactlyOnce(verdicts, verdictsTopic, AvroFormat.VERDICT, "security-retention", "verdicts");
         }
         SingleOutputStreamOperator<ScoredFrame> kept = scored.keyBy(s -> s.frame.cameraId).process(new RetentionFilter(retention())).name("retention").uid("retention");
         if (keepFrames) {
@@ -190,8 +190,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
         kept.getSideOutput(RetentionFilter.EVENTS).sinkTo(CsvFiles.sink(output, "events", RetentionReport::eventLine, e -> e.startMillis))
                 .name("events csv").uid("events-csv");
         if (eventsTopic != null) {
-            kept.getSideOutput(RetentionFilter.EVENTS).sinkTo(WinnowKafka.sink(kafka.bootstrap, eventsTopic, AvroFormat.RETENTION_EVENT)
-                    .exactlyOnce(kafka.transactions("security-retention", "events")).build()).name("kafka " + eventsTopic).uid("events-kafka");
+            kafka.exactlyOnce(kept.getSideOutput(RetentionFilter.EVENTS), eventsTopic, AvroFormat.RETENTION_EVENT, "security-retention", "events");
         }
     }
 }

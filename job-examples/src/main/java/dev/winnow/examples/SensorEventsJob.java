@@ -3,7 +3,6 @@ package dev.winnow.examples;
 import dev.winnow.examples.io.Samples;
 import dev.winnow.examples.io.SensorGroupOptions;
 import dev.winnow.connectors.avro.AvroFormat;
-import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.connectors.sensor.CsvSensorSource;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameModels;
@@ -145,7 +144,7 @@ public final class SensorEventsJob implements Callable<Integer> {
         RegistryConnection registry = model.connection();
         FeedStop stop = model.registry != null ? FeedStop.create() : null;
         if (readingsTopic != null) {
-            rs = env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.source(kafka.bootstrap, readingsTopic, kafka.group, AvroFormat.SENSOR_READING)).build(), stop),
+            rs = env.fromSource(FrameModels.watched(kafka.source(readingsTopic, AvroFormat.SENSOR_READING), stop),
                     WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(Duration.ofSeconds(5)).withTimestampAssigner((r, t) -> r.timestampMillis),
                     "kafka " + readingsTopic).uid("readings");
         } else {
@@ -192,8 +191,7 @@ public final class SensorEventsJob implements Callable<Integer> {
         Duration every = statusPeriod();
         if (every != null) LiveStatus.log(stamps, every, "events");
         if (eventsTopic != null) {
-            events.sinkTo(WinnowKafka.sink(kafka.bootstrap, eventsTopic, AvroFormat.SENSOR_EVENT).exactlyOnce(kafka.transactions("sensor-events", "events")).build())
-                    .name("kafka " + eventsTopic).uid("events-kafka");
+            kafka.exactlyOnce(events, eventsTopic, AvroFormat.SENSOR_EVENT, "sensor-events", "events");
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.winnow.examples;
 
 import dev.winnow.examples.io.Samples;
 import dev.winnow.connectors.avro.AvroFormat;
-import dev.winnow.connectors.kafka.WinnowKafka;
 import dev.winnow.examples.io.CsvFiles;
 import dev.winnow.examples.io.FrameModels;
 import dev.winnow.examples.io.CameraOptions;
@@ -15,9 +14,6 @@ import dev.winnow.examples.io.ZoneFile;
 import dev.winnow.examples.dashboard.BoardUpdate;
 import dev.winnow.examples.dashboard.DashboardSink;
 import dev.winnow.examples.report.StaffingReport;
-import dev.winnow.examples.live.LiveStatus;
-import dev.winnow.examples.live.ModelStamp;
-import dev.winnow.examples.live.ModelSwaps;
 import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.track.FlowConfig;
 import dev.winnow.flink.track.PersonTracker;
@@ -143,10 +139,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         // every frame that reached the scorer, so the summary can count the ones it dropped (malformed, oversized)
         frames.sinkTo(CsvFiles.sink(output, "received", f -> f.cameraId + "," + f.seq, f -> f.timestampMillis)).name("received csv").uid("received-csv");
         DataStream<ScoredFrame> scored = FrameModels.score(env, frames, model.model, model.connection(), stop, camera.cameraAliases);
-        DataStream<ModelStamp> stamps = FrameModels.stamps(scored);
-        ModelSwaps.log(stamps, "camera");
-        Duration every = camera.statusPeriod(kafka);
-        if (every != null) LiveStatus.log(stamps, every, "frames");
+        camera.logServing(scored, kafka);
         DataStream<Verdict> counts = scored.map(s -> s.verdict).name("counts").uid("counts");
         counts.sinkTo(CsvFiles.sink(output, "counts",
                 v -> String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%d,%s", v.cameraId, v.seq, v.timestampMillis, v.count, v.score, v.modelVersion, v.modelName), v -> v.timestampMillis))
@@ -170,8 +163,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
         DataStream<StaffingWindow> schedule = schedule(windows, flowWindows, config, output);
         if (dashboardPort != 0) dashboard(schedule, flowWindows, counts, config, flow.queueAlert(file).toMillis());
         if (countsTopic != null) {
-            windows.sinkTo(WinnowKafka.sink(kafka.bootstrap, countsTopic, AvroFormat.ZONE_COUNT).exactlyOnce(kafka.transactions("stadium-staffing", "counts")).build())
-                    .name("kafka " + countsTopic).uid("counts-kafka");
+            kafka.exactlyOnce(windows, countsTopic, AvroFormat.ZONE_COUNT, "stadium-staffing", "counts");
         }
     }
 
@@ -200,8 +192,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
                 .process(new StaffingSchedule(config)).name("staffing schedule").uid("staffing-schedule");
         schedule.sinkTo(CsvFiles.sink(output, "schedule", StaffingReport::scheduleLine, s -> s.windowStartMillis)).name("schedule csv").uid("schedule-csv");
         if (scheduleTopic != null) {
-            schedule.sinkTo(WinnowKafka.sink(kafka.bootstrap, scheduleTopic, AvroFormat.STAFFING_WINDOW).exactlyOnce(kafka.transactions("stadium-staffing", "schedule")).build())
-                    .name("kafka " + scheduleTopic).uid("schedule-kafka");
+            kafka.exactlyOnce(schedule, scheduleTopic, AvroFormat.STAFFING_WINDOW, "stadium-staffing", "schedule");
         }
         return schedule;
     }

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.testing.KafkaBroker;
-import dev.winnow.examples.cascade.CascadeScorerTest;
 import dev.winnow.examples.report.CentralReport;
 import dev.winnow.examples.io.CentralCascade;
 import dev.winnow.examples.io.CentralTeacherOptions;
@@ -25,6 +24,7 @@ import dev.winnow.flink.types.RetentionEvent;
 import dev.winnow.flink.types.ZoneEvents;
 import dev.winnow.flink.zone.ZoneConfig;
 import dev.winnow.examples.io.ZoneFile;
+import dev.winnow.runtime.testing.RepoRoot;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -88,8 +88,8 @@ class CentralTeacherJobTest {
     static void start() throws Exception {
         broker = new KafkaBroker();
         teacher = tmp.resolve("teacher.wnm");
-        TeacherModels.importTo(CascadeScorerTest.root().resolve(TeacherModels.SOURCE), teacher);
-        shippedStudent = ModelSource.ofPath(CascadeScorerTest.root().resolve("model-tools/detector/person-detector-int8.wnm"), 1);
+        TeacherModels.importTo(RepoRoot.path().resolve(TeacherModels.SOURCE), teacher);
+        shippedStudent = ModelSource.ofPath(RepoRoot.path().resolve("model-tools/detector/person-detector-int8.wnm"), 1);
         // a real CNN with random weights whose label "a" stands in for "person": it disagrees with the teacher
         tinyStudent = ModelSource.ofBytes(new TinyCnn(1, 24, 32).float32Artifact(), 3);
         vtest = frames();
@@ -354,12 +354,10 @@ class CentralTeacherJobTest {
         JobClient centralJob = startCentral("5");
         try {
             SecurityRetentionJob job = new SecurityRetentionJob();
-            Path samples = Samples.dir().resolve("frames");
-            new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + samples.resolve("plaza"),
-                    "--camera", "garden=" + samples.resolve("garden"), "--camera", "skyline=" + samples.resolve("skyline"),
-                    "--labels", samples.resolve("labels.csv").toString(),
+            new CommandLine(job).parseArgs("--out", out.toString(),
                     "--bootstrap", broker.bootstrap(), "--group", "edge-5", "--teacher-topic", "req-5", "--teacher-answers-topic", "ans-5",
                     "--teacher-band", "0.3:0.9", "--teacher-timeout", "PT60S", "--drop-sample", "0.1");
+            job.useSamplesIfNoCamera();
             StreamExecutionEnvironment env = env(2);
             job.build(env);
             env.execute("security-retention central");   // ends by itself: the answers source ends after the cameras

@@ -3,6 +3,7 @@ package dev.winnow.examples;
 import dev.winnow.examples.io.Samples;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.winnow.examples.testing.TestJobs;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,9 +16,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -36,8 +35,7 @@ class PrometheusMetricsTest {
     static final int PORT = freePort();
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(prometheus()).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(prometheus(), 2);
 
     @TempDir Path out;
 
@@ -62,10 +60,7 @@ class PrometheusMetricsTest {
         Path plaza = Samples.dir().resolve("frames").resolve("plaza");
         // replayed at 10 frames/s so that the job runs long enough to be scraped a few times
         new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + plaza, "--fps", "10");
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
+        StreamExecutionEnvironment env = TestJobs.env(1);
         job.build(env);
         JobClient running = env.executeAsync("security-retention prometheus");
 

@@ -1,6 +1,5 @@
 package dev.winnow.examples;
 
-import dev.winnow.examples.io.Samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import dev.winnow.examples.testing.JobTest;
 import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.examples.report.RetentionReport;
 import dev.winnow.flink.types.Verdict;
+import dev.winnow.runtime.testing.RepoRoot;
 import dev.winnow.tools.teacher.TeacherModels;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,13 +25,10 @@ class SecurityRetentionCascadeTest extends JobTest {
     @Test
     void theTeacherDecidesUnsureFramesAndEveryPersonFrameIsKept() throws Exception {
         Path teacher = models.resolve("teacher.wnm");
-        TeacherModels.importTo(dev.winnow.examples.cascade.CascadeScorerTest.root().resolve(TeacherModels.SOURCE), teacher);
+        TeacherModels.importTo(RepoRoot.path().resolve(TeacherModels.SOURCE), teacher);
         SecurityRetentionJob job = new SecurityRetentionJob();
-        Path samples = Samples.dir().resolve("frames");
-        new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + samples.resolve("plaza"),
-                "--camera", "garden=" + samples.resolve("garden"), "--camera", "skyline=" + samples.resolve("skyline"),
-                "--labels", samples.resolve("labels.csv").toString(),
-                "--teacher", teacher.toString(), "--teacher-band", "0.3:0.9");
+        new CommandLine(job).parseArgs("--out", out.toString(), "--teacher", teacher.toString(), "--teacher-band", "0.3:0.9");
+        job.useSamplesIfNoCamera();
         TestJobs.execute("security-retention cascade test", 2, job::build);
 
         RetentionReport report = RetentionReport.read(out, job.retention());

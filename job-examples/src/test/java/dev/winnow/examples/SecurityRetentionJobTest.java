@@ -1,6 +1,5 @@
 package dev.winnow.examples;
 
-import dev.winnow.examples.io.Samples;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.examples.testing.JobTest;
@@ -25,10 +24,8 @@ class SecurityRetentionJobTest extends JobTest {
     @Test
     void keepsThePeopleDropsTheRestAndReportsTheSaving() throws Exception {
         SecurityRetentionJob job = new SecurityRetentionJob();
-        Path samples = Samples.dir().resolve("frames");
-        new CommandLine(job).parseArgs("--out", out.toString(), "--camera", "plaza=" + samples.resolve("plaza"),
-                "--camera", "garden=" + samples.resolve("garden"), "--camera", "skyline=" + samples.resolve("skyline"),
-                "--labels", samples.resolve("labels.csv").toString(), "--keep-frames");
+        new CommandLine(job).parseArgs("--out", out.toString(), "--keep-frames");
+        job.useSamplesIfNoCamera();
         TestJobs.execute("security-retention test", 2, job::build);
 
         RetentionReport report = RetentionReport.read(out, job.retention());

@@ -3,9 +3,6 @@ package dev.winnow.connectors.camera;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What a camera's input is, asked before ffmpeg decodes it. Called from the camera's reader thread when it
@@ -43,17 +40,10 @@ final class MediaProbe {
      */
     static double videoSeconds(String ffprobe, String file) {
         try {
-            Process p = new ProcessBuilder(List.of(ffprobe, "-v", "error", "-select_streams", "v:0",
-                    "-show_entries", "stream=duration:format=duration", "-of", "default=nw=1:nk=1", file))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return Double.NaN;
-            }
-            if (p.exitValue() != 0) return Double.NaN;
+            Ffprobe.Result r = Ffprobe.videoStream(ffprobe, "stream=duration:format=duration", "default=nw=1:nk=1", file);
+            if (!r.ok()) return Double.NaN;
             // the stream's line comes first; "N/A" where the container keeps the length (Matroska)
-            for (String line : out.strip().split("\\R")) {
+            for (String line : r.output().strip().split("\\R")) {
                 try {
                     double d = Double.parseDouble(line.trim());
                     if (d > 0) return d;

@@ -74,8 +74,7 @@ public final class CsvSensorSource extends StreamSource<SensorReading> {
         }
 
         public Builder maxOutOfOrderness(Duration d) {
-            if (d.isNegative()) throw new IllegalArgumentException("negative out-of-orderness");
-            this.maxOutOfOrderness = d;
+            this.maxOutOfOrderness = SensorWatermarks.checkOutOfOrderness(d);
             return this;
         }
 

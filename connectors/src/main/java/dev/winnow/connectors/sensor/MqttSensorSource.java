@@ -122,9 +122,7 @@ public final class MqttSensorSource extends StreamSource<SensorReading> {
         }
 
         public Builder maxOutOfOrderness(Duration d) {
-            // as CsvSensorSource: a negative bound would put the watermark ahead of readings not yet seen
-            if (d == null || d.isNegative()) throw new IllegalArgumentException("negative out-of-orderness: " + d);
-            this.maxOutOfOrderness = d;
+            this.maxOutOfOrderness = SensorWatermarks.checkOutOfOrderness(d);
             return this;
         }
 

@@ -22,4 +22,14 @@ public final class SensorWatermarks {
     public static WatermarkStrategy<SensorReading> boundedOutOfOrderness(Duration maxOutOfOrderness) {
         return boundedOutOfOrderness(maxOutOfOrderness, null);
     }
+
+    /**
+     * {@code d}, refused when it cannot bound a source's out-of-orderness: a negative bound would put
+     * the watermark ahead of readings not yet seen. The one rule of the sensor sources' builders (CSV
+     * and MQTT); any thread.
+     */
+    public static Duration checkOutOfOrderness(Duration d) {
+        if (d == null || d.isNegative()) throw new IllegalArgumentException("negative out-of-orderness: " + d);
+        return d;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.winnow.connectors.source;
 
+import dev.winnow.flink.source.ReaderAvailability;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,7 +85,7 @@ final class StreamSourceReader<T> implements SourceReader<T, StreamSplit<T>> {
             try {
                 while (running()) {
                     if (queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
-                        signal();
+                        availability.signal();
                         return true;
                     }
                 }
@@ -100,8 +101,7 @@ final class StreamSourceReader<T> implements SourceReader<T, StreamSplit<T>> {
     private final String threadPrefix;
     private final BlockingQueue<Item<T>> queue;
     private final Map<String, Active> active = new LinkedHashMap<>();
-    private final Object lock = new Object();
-    private CompletableFuture<Void> available = new CompletableFuture<>();
+    private final ReaderAvailability availability = new ReaderAvailability();
     private volatile boolean noMoreSplits;
     private volatile boolean closed;
 
@@ -144,19 +144,9 @@ final class StreamSourceReader<T> implements SourceReader<T, StreamSplit<T>> {
         return noMoreSplits && active.isEmpty() && queue.isEmpty() ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
     }
 
-    private void signal() {
-        synchronized (lock) {
-            available.complete(null);
-        }
-    }
-
     @Override
     public CompletableFuture<Void> isAvailable() {
-        synchronized (lock) {
-            if (!queue.isEmpty() || (noMoreSplits && active.isEmpty())) return CompletableFuture.completedFuture(null);
-            if (available.isDone()) available = new CompletableFuture<>();
-            return available;
-        }
+        return availability.future(() -> !queue.isEmpty() || (noMoreSplits && active.isEmpty()));
     }
 
     @Override
@@ -181,7 +171,7 @@ final class StreamSourceReader<T> implements SourceReader<T, StreamSplit<T>> {
     @Override
     public void notifyNoMoreSplits() {
         noMoreSplits = true;
-        signal();
+        availability.signal();
     }
 
     @Override

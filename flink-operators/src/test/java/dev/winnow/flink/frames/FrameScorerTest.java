@@ -12,6 +12,7 @@ import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.graph.Interpreter;
+import dev.winnow.runtime.testing.RepoRoot;
 import dev.winnow.runtime.testing.TinyCnn;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -96,7 +97,7 @@ class FrameScorerTest {
      */
     @Test
     void int8GreyFramesOfTheInputSizeScoreAsTheFloatPathDoes() throws Exception {
-        Model m = Model.load(VtestClip.root().resolve("model-tools/detector/person-detector-int8.wnm"));
+        Model m = Model.load(RepoRoot.path().resolve("model-tools/detector/person-detector-int8.wnm"));
         int w = m.inputSpec().shape()[1], h = m.inputSpec().shape()[0];
         List<Frame> frames = new ArrayList<>();
         VtestClip.decode(300, 303, (i, grey) -> {

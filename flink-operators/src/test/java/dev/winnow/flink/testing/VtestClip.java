@@ -3,7 +3,6 @@ package dev.winnow.flink.testing;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -16,13 +15,6 @@ public final class VtestClip {
     public static final int W = 768, H = 576, FRAMES = 795;
 
     private VtestClip() {}
-
-    /** The repository root (the first parent holding model-tools/detector). */
-    public static Path root() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.exists(p.resolve("model-tools/detector"))) p = p.getParent();
-        return p;
-    }
 
     /** What a test does with one frame: its index in the clip and its W·H grey pixels (a new array per frame). */
     public interface FrameConsumer {

@@ -11,6 +11,7 @@ import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.TrackedFrame;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.runtime.Model;
+import dev.winnow.runtime.testing.RepoRoot;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class VtestGateTest {
         }
         long handIn = truth.stream().filter(r -> r[1].equals("in")).count(), handOut = truth.size() - handIn;
 
-        FrameScoring detector = new FrameScoring(Model.load(VtestClip.root().resolve("model-tools/detector/person-detector-int8.wnm")), 1, "person");
+        FrameScoring detector = new FrameScoring(Model.load(RepoRoot.path().resolve("model-tools/detector/person-detector-int8.wnm")), 1, "person");
         var tracker = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new PersonTracker(TrackerConfig.defaults())),
                 (Verdict v) -> v.cameraId, Types.STRING);
         FlowConfig gate = FlowConfig.builder().line("vtest", new GateLine("x200", 200, 0, 200, 576, 10)).window(Duration.ofMinutes(10)).build();

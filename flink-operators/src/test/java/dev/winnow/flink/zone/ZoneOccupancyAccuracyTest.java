@@ -11,6 +11,7 @@ import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.Verdict;
 import dev.winnow.flink.types.ZoneCount;
 import dev.winnow.runtime.Model;
+import dev.winnow.runtime.testing.RepoRoot;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +36,13 @@ class ZoneOccupancyAccuracyTest {
     void zoneOccupancyErrsNoMoreThanTheDetectorPerFrame() throws Exception {
         assumeTrue(Files.isRegularFile(VtestClip.CLIP), "no " + VtestClip.CLIP + " (Debian opencv-doc)");
         Map<Integer, Integer> hand = new TreeMap<>();
-        for (String l : Files.readAllLines(VtestClip.root().resolve("model-tools/detector/holdout-labels.csv"))) {
+        for (String l : Files.readAllLines(RepoRoot.path().resolve("model-tools/detector/holdout-labels.csv"))) {
             String[] f = l.split(",");
             if (f[0].matches("\\d+")) hand.put(Integer.parseInt(f[0]), Integer.parseInt(f[1].trim()));
         }
         assertEquals(64, hand.size(), "hand-counted frames");
 
-        FrameScoring detector = new FrameScoring(Model.load(VtestClip.root().resolve("model-tools/detector/person-detector-int8.wnm")), 1, "person");
+        FrameScoring detector = new FrameScoring(Model.load(RepoRoot.path().resolve("model-tools/detector/person-detector-int8.wnm")), 1, "person");
         ZoneConfig zones = new ZoneConfig(Map.of("plaza", "plaza"), Map.of("plaza", new ZoneConfig.Zone(20, 4)), WINDOW_MILLIS, 60_000);
         var occupancy = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ZoneOccupancy(zones)),
                 (Verdict v) -> zones.zoneOf(v.cameraId), Types.STRING);

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import dev.winnow.tools.detect.FootageOptions;
+import dev.winnow.tools.detect.SigningOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,8 +62,7 @@ public final class AdaptWorker implements Callable<Integer> {
     @Option(names = "--registry", required = true, description = "registry directory or server URL: the zoo adapt starts from and where it publishes") String registry;
     @Option(names = "--name", defaultValue = "person-detector", description = "model name in the registry (default: ${DEFAULT-VALUE})") String name;
     @Option(names = "--base", description = "the general student (.wnm) beside the zoo (default: the bundled person detector)") Path base;
-    @Option(names = "--key", description = "signing key prefix as 'winnow keygen' writes it (default: $WINNOW_SIGNING_KEY)") String key = System.getenv("WINNOW_SIGNING_KEY");
-    @Option(names = "--trust", description = "Ed25519 public key (PEM) the registry requires signatures from; repeatable") List<Path> trust = new ArrayList<>();
+    @Mixin SigningOptions signing;
     @Option(names = "--teacher", description = "teacher artifact (default: adapt's, models/teacher/centernet.wnm)") Path teacher;
     @Mixin FootageOptions footage;
     @Option(names = "--threads", defaultValue = "1", description = "threads for one adapt (default: ${DEFAULT-VALUE})") int threads;
@@ -96,7 +96,7 @@ public final class AdaptWorker implements Callable<Integer> {
             if (eq <= 0 || eq == c.length() - 1) throw new CommandLine.ParameterException(new CommandLine(this), "--camera '" + c + "': expected id=footage");
             sources.put(c.substring(0, eq), c.substring(eq + 1));
         }
-        if (key == null || key.isBlank()) throw new CommandLine.ParameterException(new CommandLine(this), "adapt-worker publishes signed students: give --key PREFIX or set WINNOW_SIGNING_KEY");
+        if (!signing.hasKey()) throw new CommandLine.ParameterException(new CommandLine(this), "adapt-worker publishes signed students: give --key PREFIX or set WINNOW_SIGNING_KEY");
         footage.validate(new CommandLine(this));  // at start, not on the first request minutes later
         Path basePath = base != null ? base : bundledBase();
         Files.createDirectories(work);
@@ -179,10 +179,10 @@ public final class AdaptWorker implements Callable<Integer> {
 
     String[] adaptArgs(Path basePath, String source, String alias, Path artifact) {
         List<String> a = new ArrayList<>(List.of("detector", "adapt", "--base", basePath.toString(), "--camera", source,
-                "--threads", Integer.toString(threads), "--out", artifact.toString(), "--publish", registry, "--zoo", registry, "--name", name, "--alias", alias, "--key", key));
+                "--threads", Integer.toString(threads), "--out", artifact.toString(), "--publish", registry, "--zoo", registry, "--name", name, "--alias", alias));
         a.addAll(footage.arguments());
+        a.addAll(signing.arguments());
         if (teacher != null) a.addAll(List.of("--teacher", teacher.toString()));
-        for (Path t : trust) a.addAll(List.of("--trust", t.toString()));
         return a.toArray(String[]::new);
     }
 

@@ -5,8 +5,12 @@ import dev.winnow.connectors.camera.CameraSource;
 import dev.winnow.connectors.camera.CameraSpec;
 import dev.winnow.connectors.kafka.DeadLetters;
 import dev.winnow.connectors.kafka.WinnowKafka;
+import dev.winnow.examples.live.LiveStatus;
+import dev.winnow.examples.live.ModelStamp;
+import dev.winnow.examples.live.ModelSwaps;
 import dev.winnow.flink.model.feed.FeedStop;
 import dev.winnow.flink.types.Frame;
+import dev.winnow.flink.types.ScoredFrame;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +74,18 @@ public final class CameraOptions {
         return cameras.isEmpty() && framesTopic == null;
     }
 
+    /**
+     * What a camera job tells its operator while it runs: a line per model change of a camera
+     * ({@link ModelSwaps}) and, every {@link #statusPeriod}, a status line of every camera
+     * ({@link LiveStatus}). Called on the thread that builds the job graph.
+     */
+    public void logServing(DataStream<ScoredFrame> scored, KafkaOptions kafka) {
+        DataStream<ModelStamp> stamps = FrameModels.stamps(scored);
+        ModelSwaps.log(stamps, "camera");
+        Duration every = statusPeriod(kafka);
+        if (every != null) LiveStatus.log(stamps, every, "frames");
+    }
+
     /** --status, or its default: 30 s when a camera is live (a stream URL) or Kafka is read unbounded; null for none. */
     public Duration statusPeriod(KafkaOptions kafka) {
         if (status != null) return status.isZero() ? null : status;
@@ -101,7 +117,7 @@ public final class CameraOptions {
             return frames;
         }
         if (framesTopic != null) {
-            return env.fromSource(FrameModels.watched(kafka.bound(WinnowKafka.source(kafka.bootstrap, framesTopic, kafka.group, AvroFormat.FRAME)).build(), stop),
+            return env.fromSource(FrameModels.watched(kafka.source(framesTopic, AvroFormat.FRAME), stop),
                     watermarks, "kafka " + framesTopic).uid("cameras");
         }
         List<CameraSpec<?>> specs = new ArrayList<>();

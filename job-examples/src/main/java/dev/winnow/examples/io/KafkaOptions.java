@@ -1,5 +1,7 @@
 package dev.winnow.examples.io;
 
+import dev.winnow.connectors.avro.AvroFormat;
+import dev.winnow.connectors.kafka.WinnowKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +11,11 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -42,9 +47,29 @@ public final class KafkaOptions {
         return bounded ? b.setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest()) : b;
     }
 
+    /**
+     * The Avro records of {@code topic}, read as --group, and with --kafka-bounded only up to the end
+     * offsets at start: the one way the example jobs read a topic of records. Called on the thread
+     * that builds the job graph, with --kafka given.
+     */
+    public <T> KafkaSource<T> source(String topic, AvroFormat<T, ?> format) {
+        return bound(WinnowKafka.source(bootstrap, topic, group, format)).build();
+    }
+
     /** A transactional id prefix unique to a job and a sink. */
     public String transactions(String job, String sink) {
         return "winnow-" + job + "-" + sink;
+    }
+
+    /**
+     * Writes {@code records} to {@code topic} as Avro, exactly once, with the transactional ids of
+     * {@link #transactions}; the sink is named {@code kafka <topic>} and its uid is {@code <sink>-kafka},
+     * the uid the jobs' savepoints know it by. The one way the example jobs write a record stream to
+     * Kafka; called on the thread that builds the job graph, with --kafka given.
+     */
+    public <T> DataStreamSink<T> exactlyOnce(DataStream<T> records, String topic, AvroFormat<T, ?> format, String job, String sink) {
+        return records.sinkTo(WinnowKafka.sink(bootstrap, topic, format).exactlyOnce(transactions(job, sink)).build())
+                .name("kafka " + topic).uid(sink + "-kafka");
     }
 
     /**

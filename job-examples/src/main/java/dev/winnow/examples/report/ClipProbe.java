@@ -1,11 +1,10 @@
 package dev.winnow.examples.report;
 
+import dev.winnow.connectors.camera.Ffprobe;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What a kept clip holds, asked of ffprobe, so the report offers a player only where a browser can
@@ -38,13 +37,9 @@ public record ClipProbe(String codec, double seconds, String problem) {
     /** Runs {@code ffprobe} on one clip; a missing tool or an unreadable clip is a probe with a problem, not an exception. */
     public static ClipProbe of(String ffprobe, Path clip) {
         try {
-            Process p = new ProcessBuilder(ffprobe, "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name:format=duration",
-                    "-of", "default=noprint_wrappers=1", clip.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new ClipProbe("", 0, "ffprobe did not finish in 30 s");
-            }
+            Ffprobe.Result r = Ffprobe.videoStream(ffprobe, "stream=codec_name:format=duration", "default=noprint_wrappers=1", clip.toString());
+            if (!r.finished()) return new ClipProbe("", 0, "ffprobe did not finish in " + Ffprobe.TIMEOUT_SECONDS + " s");
+            String out = r.output();
             String codec = "";
             double seconds = 0;
             for (String line : out.split("\n")) {
@@ -52,7 +47,7 @@ public record ClipProbe(String codec, double seconds, String problem) {
                 if (line.startsWith("codec_name=")) codec = line.substring(11).toLowerCase(Locale.ROOT);
                 else if (line.startsWith("duration=") && !line.endsWith("N/A")) seconds = Double.parseDouble(line.substring(9));
             }
-            if (p.exitValue() != 0 || codec.isEmpty()) return new ClipProbe(codec, seconds, "ffprobe: " + out.trim().lines().findFirst().orElse("exit " + p.exitValue()));
+            if (!r.ok() || codec.isEmpty()) return new ClipProbe(codec, seconds, "ffprobe: " + out.trim().lines().findFirst().orElse("exit " + r.exitCode()));
             return new ClipProbe(codec, seconds, null);
         } catch (IOException | NumberFormatException e) {
             return new ClipProbe("", 0, "cannot run " + ffprobe + ": " + e.getMessage());

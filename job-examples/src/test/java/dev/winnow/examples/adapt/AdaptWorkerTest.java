@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.connectors.avro.AvroFormat;
 import dev.winnow.connectors.testing.KafkaBroker;
-import dev.winnow.examples.cascade.CascadeScorerTest;
 import dev.winnow.flink.types.AdaptRequest;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
 import dev.winnow.registry.cli.Exits;
 import dev.winnow.runtime.format.Ed25519Keys;
+import dev.winnow.runtime.testing.RepoRoot;
 import dev.winnow.tools.teacher.TeacherModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -46,7 +46,7 @@ class AdaptWorkerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        root = CascadeScorerTest.root();
+        root = RepoRoot.path();
         if (!Files.isDirectory(root.resolve("data/detector/dog/native"))) fail("no frames of the dog clip: run scripts/data/fetch-footage.sh");
         teacher = tmp.resolve("teacher.wnm");
         TeacherModels.importTo(root.resolve(TeacherModels.SOURCE), teacher);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.winnow.runtime.testing.RepoRoot;
 import dev.winnow.tools.teacher.TeacherModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -33,7 +34,7 @@ class CascadeEvalTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        root = CascadeScorerTest.root();
+        root = RepoRoot.path();
         data = root.resolve("data/detector");
         if (!Files.isDirectory(data.resolve("webcam/native"))) fail("no frames in " + data.resolve("webcam/native") + ": run scripts/data/fetch-footage.sh (install-deps runs it)");
         teacher = root.resolve("models/teacher/centernet.wnm");

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winnow.examples.testing.TestJobs;
 import dev.winnow.flink.frames.CascadeScorer;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.FrameEncoding;
 import dev.winnow.flink.types.ScoredFrame;
 import dev.winnow.flink.types.Verdict;
+import dev.winnow.runtime.testing.RepoRoot;
 import dev.winnow.tools.teacher.TeacherModels;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -37,22 +35,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 public class CascadeScorerTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+    static final MiniClusterExtension CLUSTER = TestJobs.cluster(1);
 
     @TempDir static Path tmp;
     static ModelSource student, teacher;
     static List<Frame> vtest;
 
-    public static Path root() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.exists(p.resolve("scripts/install-deps.sh"))) p = p.getParent();
-        return p;
-    }
-
     @BeforeAll
     static void models() throws Exception {
-        Path root = root();
+        Path root = RepoRoot.path();
         student = ModelSource.ofPath(root.resolve("model-tools/detector/person-detector-int8.wnm"), 1);
         Path t = tmp.resolve("teacher.wnm");
         TeacherModels.importTo(root.resolve(TeacherModels.SOURCE), t);
@@ -76,10 +67,7 @@ public class CascadeScorerTest {
     }
 
     static List<Verdict> run(CascadeScorer scorer, List<Frame> frames) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
+        StreamExecutionEnvironment env = TestJobs.env(1);
         List<Verdict> out = new ArrayList<>();
         try (CloseableIterator<ScoredFrame> it = env.fromData(TypeInformation.of(Frame.class), frames.toArray(new Frame[0])).uid("frames")
                 .flatMap(scorer).uid("cascade").executeAndCollect()) {

@@ -114,13 +114,7 @@ public final class Int8RnnPoolLayer {
                 }
             }
         }
-        if (padOutput) {
-            for (int i = 0; i < gridH; i++) {
-                int row = outOff + i * ow * oc;
-                System.arraycopy(out, row + (gridW - 1) * oc, out, row + gridW * oc, oc);
-            }
-            System.arraycopy(out, outOff + (gridH - 1) * ow * oc, out, outOff + gridH * ow * oc, ow * oc);
-        }
+        if (padOutput) RnnPoolLayer.padLastRowAndColumn(out, outOff, gridH, gridW, oc);
     }
 
     /** Step t's projected inputs of a forward and a backward pass over {@code n} summaries at {@code w2x}, into {@code pre}. */

@@ -38,12 +38,20 @@ public final class RnnPoolLayer {
                 pool.pool(in, inOff + (i * stride * inW + j * stride) * c, rowStride, out, outOff + (i * ow + j) * oc, s, sOff);
             }
         }
-        if (padOutput) {
-            for (int i = 0; i < gridH; i++) {
-                int row = outOff + i * ow * oc;
-                System.arraycopy(out, row + (gridW - 1) * oc, out, row + gridW * oc, oc);
-            }
-            System.arraycopy(out, outOff + (gridH - 1) * ow * oc, out, outOff + gridH * ow * oc, ow * oc);
+        if (padOutput) padLastRowAndColumn(out, outOff, gridH, gridW, oc);
+    }
+
+    /**
+     * Fills the padding row and column of a (gridH+1) x (gridW+1) x oc output whose gridH x gridW
+     * part is written, by replicating its last column and then its last row. {@code out} is the
+     * float or the int8 layer's output array ({@code float[]} or {@code byte[]}). The caller's thread, on its own output.
+     */
+    static void padLastRowAndColumn(Object out, int outOff, int gridH, int gridW, int oc) {
+        int ow = gridW + 1;
+        for (int i = 0; i < gridH; i++) {
+            int row = outOff + i * ow * oc;
+            System.arraycopy(out, row + (gridW - 1) * oc, out, row + gridW * oc, oc);
         }
+        System.arraycopy(out, outOff + (gridH - 1) * ow * oc, out, outOff + gridH * ow * oc, ow * oc);
     }
 }

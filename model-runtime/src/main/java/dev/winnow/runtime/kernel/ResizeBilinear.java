@@ -31,7 +31,13 @@ public final class ResizeBilinear {
         weights(inW, outW, alignCorners, halfPixelCenters, x0, x1, fx);
     }
 
-    private static void weights(int in, int out, boolean align, boolean half, int[] lo, int[] hi, float[] frac) {
+    /**
+     * The source rows (or columns) and blend weights of a resize of one axis from {@code in} to
+     * {@code out}, by the rules above: {@code lo[o]} and {@code hi[o]} the two source indices of output
+     * {@code o}, {@code frac[o]} the weight of {@code hi}. Also what the trainer's resize uses, so a
+     * trained model's resize is the runtime's to the bit. Pure: any thread, on arrays it owns.
+     */
+    public static void weights(int in, int out, boolean align, boolean half, int[] lo, int[] hi, float[] frac) {
         float scale = align && out > 1 ? (in - 1) / (float) (out - 1) : in / (float) out;
         for (int o = 0; o < out; o++) {
             float src = half ? (o + 0.5f) * scale - 0.5f : o * scale;

@@ -1,5 +1,6 @@
 package dev.winnow.runtime.family;
 
+import static dev.winnow.runtime.testing.Tensors.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.winnow.runtime.kernel.base.FastMath;
@@ -14,12 +15,6 @@ import org.junit.jupiter.api.Test;
  * NaN reading included.
  */
 class FastGrnnCellPlainStepTest {
-    private static float[] gaussian(Random r, int n, double std) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * std);
-        return v;
-    }
-
     /** M v for M [rows][cols] given low rank (m2 [rows][rank] · m1 [rank][cols]) or full (m2 null), in the order the cell's Javadoc fixes. */
     private static void addProduct(float[] m1, float[] m2, int rank, int rows, int cols, float[] v, int vOff, float[] pre) {
         if (m2 == null) {

@@ -1,5 +1,7 @@
 package dev.winnow.runtime.family;
 
+import static dev.winnow.runtime.testing.Tensors.gaussian;
+
 import dev.winnow.runtime.kernel.VectorSupport;
 import java.util.Random;
 
@@ -43,11 +45,5 @@ public final class FastGrnnStepTiming {
         }
         System.out.printf("%s: %.1f ns a step (input %d, hidden %d, best of 8 rounds of %,d steps)%n", what, best, input, cell.hidden(), 2000 * steps);
         return h;
-    }
-
-    private static float[] gaussian(Random r, int n, double std) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * std);
-        return v;
     }
 }

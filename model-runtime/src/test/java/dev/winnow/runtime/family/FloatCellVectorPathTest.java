@@ -1,5 +1,6 @@
 package dev.winnow.runtime.family;
 
+import static dev.winnow.runtime.testing.Tensors.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,12 +11,6 @@ import org.junit.jupiter.api.Test;
 
 /** The float FastGRNN cell's Vector API step gives the plain loops' states bit for bit, full and low rank, saturated gates included. */
 class FloatCellVectorPathTest {
-    private static float[] gaussian(Random r, int n, double std) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * std);
-        return v;
-    }
-
     private static FastGrnnCell cell(Random r, int input, int hidden, int rank, double std, long seed, boolean products, boolean gates) {
         Random w = new Random(seed);
         float zeta = w.nextFloat(), nu = w.nextFloat() * 0.1f;

@@ -1,5 +1,6 @@
 package dev.winnow.runtime.family;
 
+import static dev.winnow.runtime.testing.Tensors.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,12 +11,6 @@ import org.junit.jupiter.api.Test;
 
 /** The Vector API step of the Q15 cell gives the scalar step's states bit for bit, saturation included. */
 class Q15CellVectorPathTest {
-    private static float[] gaussian(Random r, int n, double std) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * std);
-        return v;
-    }
-
     @Test
     void vectorStepsMatchScalarSteps() {
         Assumptions.assumeTrue(VectorSupport.modulepresent(), "tests run with --add-modules jdk.incubator.vector");

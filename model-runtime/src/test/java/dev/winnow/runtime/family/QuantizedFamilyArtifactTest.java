@@ -17,17 +17,10 @@ import org.junit.jupiter.api.Test;
 /** int8 and Q15 family nodes: shippable as artifacts, same answers as the kernels, reported, allocation-free. */
 class QuantizedFamilyArtifactTest {
 
+    /** {@code m} [rows][cols] as an int8 weight with a scale per row, quantized as the int8 families quantize theirs. */
     private static void int8Rows(GraphBuilder g, String name, int[] shape, float[] m, int cols) {
-        int rows = m.length / cols;
-        float[] s = new float[rows];
-        byte[] q = new byte[m.length];
-        for (int r = 0; r < rows; r++) {
-            float mx = 0;
-            for (int c = 0; c < cols; c++) mx = Math.max(mx, Math.abs(m[r * cols + c]));
-            s[r] = mx > 0 ? mx / 127 : 1;
-            for (int c = 0; c < cols; c++) q[r * cols + c] = (byte) Math.round(m[r * cols + c] / s[r]);
-        }
-        g.weight(w -> w.addInt8(name, shape, q, QuantizationInfo.symmetric(0, s), true));
+        Int8Rows q = Int8Rows.quantize(m, m.length / cols, cols);
+        g.weight(w -> w.addInt8(name, shape, q.values(), QuantizationInfo.symmetric(0, q.scales()), true));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.Random;
 public final class Tensors {
     private Tensors() {}
 
+    /** {@code n} values drawn from N(0, sigma²) by {@code r}, in order: the same seed gives the same tensor. Any thread that owns {@code r}. */
     public static float[] gaussian(Random r, int n, double sigma) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) (r.nextGaussian() * sigma);

@@ -48,10 +48,8 @@ final class DetectorAdaptCommand implements Callable<Integer> {
     @Option(names = "--publish", description = "also publish it, signed, to this registry (a directory or a server URL)") String publish;
     @Option(names = "--name", defaultValue = "person-detector", description = "model name in the registry (default: ${DEFAULT-VALUE})") String name;
     @Option(names = "--alias", description = "the camera's alias, pointed at the published version (needed with --publish)") String alias;
-    @Option(names = "--key", description = "signing key prefix as 'winnow keygen' writes it (PREFIX.key.pem, PREFIX.pub.pem) (default: $WINNOW_SIGNING_KEY)")
-    String key = System.getenv("WINNOW_SIGNING_KEY");
+    @Mixin SigningOptions signing;
     @Option(names = "--zoo", description = "registry whose aliased versions of --name are candidate starting points beside --base") String zoo;
-    @Option(names = "--trust", description = "Ed25519 public key (PEM) the registries require signatures from; repeatable") List<Path> trust = new ArrayList<>();
     @Option(names = "--token", description = "bearer token for a registry server (default: $WINNOW_REGISTRY_TOKEN)") String token = System.getenv("WINNOW_REGISTRY_TOKEN");
     @Option(names = "--teacher", description = "teacher artifact (default: models/teacher/centernet.wnm)") Path teacherPath;
     @Option(names = "--teacher-threshold", defaultValue = "0.35", description = "teacher person score threshold (default: ${DEFAULT-VALUE})") float teacherThreshold;
@@ -152,14 +150,15 @@ final class DetectorAdaptCommand implements Callable<Integer> {
             if (!(t > 0 && t < 1)) throw new CommandLine.ParameterException(cl, "--threshold must be auto, base or a number in (0, 1): " + threshold);
         }
         if (publish != null && alias == null) throw new CommandLine.ParameterException(cl, "--publish needs --alias: the camera's alias is how the zoo finds the student");
-        if (publish != null && (key == null || key.isBlank()))
+        if (publish != null && !signing.hasKey())
             throw new CommandLine.ParameterException(cl, "--publish signs the artifact: give --key PREFIX (winnow keygen PREFIX) or set WINNOW_SIGNING_KEY");
     }
 
     private Keys readKeys() throws Exception {
         List<PublicKey> trusted = new ArrayList<>();
-        for (Path p : trust) trusted.add(Ed25519Keys.readPublicPem(p));
+        for (Path p : signing.trust) trusted.add(Ed25519Keys.readPublicPem(p));
         if (publish == null) return new Keys(trusted, null, null);
+        String key = signing.key;
         return new Keys(trusted, Ed25519Keys.readPrivatePem(Path.of(key + ".key.pem")), Ed25519Keys.readPublicPem(Path.of(key + ".pub.pem")));
     }
 

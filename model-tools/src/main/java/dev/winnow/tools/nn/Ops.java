@@ -1,5 +1,6 @@
 package dev.winnow.tools.nn;
 
+import dev.winnow.runtime.kernel.ResizeBilinear;
 import dev.winnow.runtime.kernel.base.ConvGeometry;
 
 /**
@@ -188,26 +189,14 @@ public final class Ops {
         final int c = x.c;
         final int[] y0 = new int[outH], y1 = new int[outH], x0 = new int[outW], x1 = new int[outW];
         final float[] fy = new float[outH], fx = new float[outW];
-        halfPixelWeights(x.h, outH, y0, y1, fy);
-        halfPixelWeights(x.w, outW, x0, x1, fx);
+        ResizeBilinear.weights(x.h, outH, false, true, y0, y1, fy);
+        ResizeBilinear.weights(x.w, outW, false, true, x0, x1, fx);
         for (int oy = 0; oy < outH; oy++) {
             int r0 = y0[oy] * x.w * c, r1 = y1[oy] * x.w * c;
             for (int ox = 0; ox < outW; ox++) {
                 int a = x0[ox] * c, b = x1[ox] * c;
                 blend.at((oy * outW + ox) * c, r0 + a, r0 + b, r1 + a, r1 + b, fx[ox], fy[oy]);
             }
-        }
-    }
-
-    /** Source rows (or columns) and blend weights of TensorFlow's half-pixel-centre resize from {@code in} to {@code out}. */
-    private static void halfPixelWeights(int in, int out, int[] lo, int[] hi, float[] frac) {
-        float scale = in / (float) out;
-        for (int o = 0; o < out; o++) {
-            float src = (o + 0.5f) * scale - 0.5f;
-            float fl = (float) Math.floor(src);
-            lo[o] = Math.max((int) fl, 0);
-            hi[o] = Math.min((int) Math.ceil(src), in - 1);
-            frac[o] = src - fl;
         }
     }
 }

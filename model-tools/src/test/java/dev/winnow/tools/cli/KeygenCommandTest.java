@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.winnow.registry.cli.Exits;
 import dev.winnow.runtime.format.Ed25519Keys;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -13,24 +11,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class KeygenCommandTest {
     @TempDir Path tmp;
 
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = WinnowCli.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        return new Result(cl.execute(args), out.toString(), err.toString());
-    }
-
     @Test
     void thePrivateKeyIsReadableByItsOwnerOnly() throws Exception {
-        assertEquals(0, run("keygen", tmp.resolve("team").toString()).code());
+        assertEquals(0, CliRun.winnow("keygen", tmp.resolve("team").toString()).code());
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(tmp.resolve("team.key.pem"));
         assertEquals(PosixFilePermissions.fromString("rw-------"), perms);
         assertNotNull(Ed25519Keys.readPrivatePem(tmp.resolve("team.key.pem")));
@@ -39,10 +26,10 @@ class KeygenCommandTest {
     @Test
     void anExistingKeyIsKeptUnlessForced() throws Exception {
         Path priv = tmp.resolve("team.key.pem"), pub = tmp.resolve("team.pub.pem");
-        assertEquals(0, run("keygen", tmp.resolve("team").toString()).code());
+        assertEquals(0, CliRun.winnow("keygen", tmp.resolve("team").toString()).code());
         String oldPriv = Files.readString(priv), oldPub = Files.readString(pub);
 
-        Result again = run("keygen", tmp.resolve("team").toString());
+        CliRun.Result again = CliRun.winnow("keygen", tmp.resolve("team").toString());
         assertEquals(Exits.USAGE, again.code());
         assertEquals(1, again.err().strip().lines().count(), again.err());
         assertTrue(again.err().contains("already exists") && again.err().contains("--force"), again.err());
@@ -51,13 +38,13 @@ class KeygenCommandTest {
 
         // a stray public key alone also blocks: the pair would not match
         Files.delete(priv);
-        assertEquals(Exits.USAGE, run("keygen", tmp.resolve("team").toString()).code());
+        assertEquals(Exits.USAGE, CliRun.winnow("keygen", tmp.resolve("team").toString()).code());
         assertFalse(Files.exists(priv));
 
         // --force replaces both, and a world-readable old file does not keep its permissions
         Files.writeString(priv, oldPriv);
         Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-r--r--"));
-        assertEquals(0, run("keygen", "--force", tmp.resolve("team").toString()).code());
+        assertEquals(0, CliRun.winnow("keygen", "--force", tmp.resolve("team").toString()).code());
         assertNotEquals(oldPriv, Files.readString(priv));
         assertNotEquals(oldPub, Files.readString(pub));
         assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(priv));

@@ -2,9 +2,7 @@ package dev.winnow.tools.clips;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.winnow.tools.cli.WinnowCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.winnow.tools.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,14 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClipsCommandTest {
     static final String HEADER = "camera,event_id,start,end,peak_count,model_version,clip,bytes,source_bytes,"
             + "start_millis,end_millis,event_start_millis,event_end_millis,peak_seq,peak_millis";
-
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = WinnowCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     static Path sample(Path dir) throws Exception {
         Path out = dir.resolve("out");
@@ -49,22 +39,22 @@ class ClipsCommandTest {
     @Test
     void listFiltersByCameraAndClockTime(@TempDir Path tmp) throws Exception {
         Path out = sample(tmp);
-        Result all = run("clips", "list", out.toString());
-        assertEquals(0, all.code, all.err);
-        assertTrue(all.out.contains("3 clips, 33 bytes"), all.out);
-        Result door = run("clips", "list", out.toString(), "--camera", "door", "--from", "2023-11-14T23:00", "--to", "2023-11-15");
-        assertEquals(0, door.code, door.err);
-        assertTrue(door.out.contains("camera=door/2023-11-14/23-59-50_2.mp4") && door.out.contains("1 clips"), door.out);
-        Result night = run("clips", "list", out.toString(), "--from", "2023-11-15T00:00:05");
-        assertTrue(night.out.contains("2 clips"), "a clip running past midnight overlaps: " + night.out);
+        CliRun.Result all = CliRun.winnow("clips", "list", out.toString());
+        assertEquals(0, all.code(), all.err());
+        assertTrue(all.out().contains("3 clips, 33 bytes"), all.out());
+        CliRun.Result door = CliRun.winnow("clips", "list", out.toString(), "--camera", "door", "--from", "2023-11-14T23:00", "--to", "2023-11-15");
+        assertEquals(0, door.code(), door.err());
+        assertTrue(door.out().contains("camera=door/2023-11-14/23-59-50_2.mp4") && door.out().contains("1 clips"), door.out());
+        CliRun.Result night = CliRun.winnow("clips", "list", out.toString(), "--from", "2023-11-15T00:00:05");
+        assertTrue(night.out().contains("2 clips"), "a clip running past midnight overlaps: " + night.out());
     }
 
     @Test
     void exportCopiesTheClipsTheirThumbnailsAndTheirIndexRows(@TempDir Path tmp) throws Exception {
         Path out = sample(tmp), dest = tmp.resolve("export");
-        Result r = run("clips", "export", out.toString(), "--camera", "door", "--into", dest.toString());
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.startsWith("exported 2 clips and 1 thumbnails (30 bytes) and index.csv to "), r.out);
+        CliRun.Result r = CliRun.winnow("clips", "export", out.toString(), "--camera", "door", "--into", dest.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("exported 2 clips and 1 thumbnails (30 bytes) and index.csv to "), r.out());
         List<String> index = Files.readAllLines(dest.resolve("index.csv"));
         assertEquals(HEADER, index.get(0));
         assertEquals(3, index.size(), index.toString());
@@ -75,30 +65,30 @@ class ClipsCommandTest {
         assertFalse(Files.exists(dest.resolve("camera=yard")));
         // only the selected clips' thumbnails: the yard's stays behind, and an export by time takes the thumbnail with its clip
         Path night = tmp.resolve("night");
-        Result t = run("clips", "export", out.toString(), "--from", "2023-11-15T06:00", "--into", night.toString());
-        assertEquals(0, t.code, t.err);
-        assertTrue(Files.exists(night.resolve("camera=yard/2023-11-15/08-00-00_1.jpg")) && !Files.exists(night.resolve("camera=door")), t.out);
+        CliRun.Result t = CliRun.winnow("clips", "export", out.toString(), "--from", "2023-11-15T06:00", "--into", night.toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(Files.exists(night.resolve("camera=yard/2023-11-15/08-00-00_1.jpg")) && !Files.exists(night.resolve("camera=door")), t.out());
     }
 
     @Test
     void badInputIsOneLineAndEverySubcommandHasHelp(@TempDir Path tmp) throws Exception {
         Path out = sample(tmp);
         for (String[] help : List.of(new String[] {"clips", "--help"}, new String[] {"clips", "list", "--help"}, new String[] {"clips", "export", "--help"})) {
-            Result h = run(help);
-            assertEquals(0, h.code, String.join(" ", help) + ": " + h.err);
-            assertTrue(h.out.contains("Usage: winnow clips"), h.out);
+            CliRun.Result h = CliRun.winnow(help);
+            assertEquals(0, h.code(), String.join(" ", help) + ": " + h.err());
+            assertTrue(h.out().contains("Usage: winnow clips"), h.out());
         }
-        Result bad = run("clips", "list", out.toString(), "--from", "yesterday");
-        assertEquals(2, bad.code);
-        assertTrue(bad.err.contains("--from 'yesterday': expected yyyy-MM-ddTHH:mm[:ss] or yyyy-MM-dd"), bad.err);
-        Result none = run("clips", "list", tmp.resolve("nothing").toString());
-        assertNotEquals(0, none.code);
-        assertTrue(none.err.contains("is not a directory") && !none.err.contains("\tat "), none.err);
+        CliRun.Result bad = CliRun.winnow("clips", "list", out.toString(), "--from", "yesterday");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--from 'yesterday': expected yyyy-MM-ddTHH:mm[:ss] or yyyy-MM-dd"), bad.err());
+        CliRun.Result none = CliRun.winnow("clips", "list", tmp.resolve("nothing").toString());
+        assertNotEquals(0, none.code());
+        assertTrue(none.err().contains("is not a directory") && !none.err().contains("\tat "), none.err());
         Files.writeString(out.resolve("camera=door/index.csv"), "camera,event_id\ndoor,1\n");
-        Result broken = run("clips", "list", out.toString());
-        assertNotEquals(0, broken.code);
-        assertTrue(broken.err.contains("has no column 'start'"), broken.err);
-        Result missing = run("clips", "export", out.toString());
-        assertEquals(2, missing.code, "--into is required");
+        CliRun.Result broken = CliRun.winnow("clips", "list", out.toString());
+        assertNotEquals(0, broken.code());
+        assertTrue(broken.err().contains("has no column 'start'"), broken.err());
+        CliRun.Result missing = CliRun.winnow("clips", "export", out.toString());
+        assertEquals(2, missing.code(), "--into is required");
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.winnow.runtime.testing.RepoRoot;
 import dev.winnow.tools.cli.CliRun;
 import dev.winnow.registry.LocalDirectoryStore;
 import dev.winnow.registry.ModelRegistry;
@@ -39,8 +40,7 @@ class DetectorAdaptCommandTest {
 
     @BeforeAll
     static void locate() throws Exception {
-        root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("scripts/install-deps.sh"))) root = root.getParent();
+        root = RepoRoot.path();
         data = root.resolve("data/detector");
         for (String clip : List.of("dog", "webcam"))
             if (!Files.isDirectory(data.resolve(clip).resolve("native"))) fail("no frames of " + clip + " in " + data + ": run scripts/data/fetch-footage.sh");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.winnow.runtime.Model;
+import dev.winnow.runtime.testing.RepoRoot;
 import dev.winnow.tools.teacher.FrameFiles;
 import dev.winnow.tools.teacher.PersonTeacher;
 import dev.winnow.tools.teacher.TeacherModels;
@@ -31,8 +32,7 @@ class ShippedStudentHeldOutTest {
 
     @BeforeAll
     static void evaluate() throws Exception {
-        root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("scripts/install-deps.sh"))) root = root.getParent();
+        root = RepoRoot.path();
         data = root.resolve("data/detector");
         Path manifest = root.resolve("model-tools/detector/training-sources.csv");
         List<HeldOutEvaluation.Source> sources = HeldOutEvaluation.sources(manifest, "holdout");

@@ -1,5 +1,6 @@
 package dev.winnow.tools.teacher;
 
+import dev.winnow.runtime.testing.RepoRoot;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,13 +18,6 @@ final class GoldenFrames {
 
     private GoldenFrames() {}
 
-    static Path repoRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.exists(p.resolve("scripts/install-deps.sh"))) p = p.getParent();
-        if (p == null) throw new IllegalStateException("not inside the Winnow repository");
-        return p;
-    }
-
     static List<Frame> list() throws IOException {
         List<Frame> out = new ArrayList<>();
         try (InputStream in = GoldenFrames.class.getResourceAsStream("/teacher/golden-frames.csv")) {
@@ -33,7 +27,7 @@ final class GoldenFrames {
                 String[] f = line.split(",", 4);
                 Path file = Path.of(f[1]);
                 // a relative path is a frame scripts/data/fetch-footage.sh decoded under the repository
-                out.add(new Frame(f[0], file.isAbsolute() ? file : repoRoot().resolve(file), Integer.parseInt(f[2]), f[3]));
+                out.add(new Frame(f[0], file.isAbsolute() ? file : RepoRoot.path().resolve(file), Integer.parseInt(f[2]), f[3]));
             }
         }
         return out;

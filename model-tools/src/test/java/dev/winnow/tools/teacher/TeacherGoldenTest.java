@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.graph.Interpreter;
 import dev.winnow.runtime.graph.TensorSpec;
+import dev.winnow.runtime.testing.RepoRoot;
 import dev.winnow.tools.imports.tfjs.TfjsImporter;
 import dev.winnow.tools.imports.tfjs.TfjsModel;
 import java.io.IOException;
@@ -51,7 +52,7 @@ class TeacherGoldenTest {
 
     @BeforeAll
     static void prepare() throws Exception {
-        root = GoldenFrames.repoRoot();
+        root = RepoRoot.path();
         source = root.resolve(TeacherModels.SOURCE);
         if (!Files.isRegularFile(source.resolve("centernet.json"))) {
             fail("the teacher model is missing from " + source + ": run scripts/install-deps.sh (it runs scripts/teacher/fetch-model.sh)");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.winnow.runtime.testing.RepoRoot;
 import dev.winnow.tools.cli.CliRun;
 import dev.winnow.tools.cli.OpencvSamples;
 import java.io.IOException;
@@ -22,7 +23,7 @@ class TeacherLabelCommandTest {
 
     @BeforeAll
     static void importTeacher() throws IOException {
-        Path source = GoldenFrames.repoRoot().resolve(TeacherModels.SOURCE);
+        Path source = RepoRoot.path().resolve(TeacherModels.SOURCE);
         if (!Files.isRegularFile(source.resolve("centernet.json"))) {
             throw new IllegalStateException("the teacher model is missing from " + source + ": run scripts/install-deps.sh");
         }
@@ -80,7 +81,7 @@ class TeacherLabelCommandTest {
     @Test
     void importWritesTheArtifactTheJobsReadAndAMissingSourceIsOneLine() throws Exception {
         Path wnm = tmp.resolve("imported/teacher.wnm");
-        CliRun.Result r = CliRun.winnow("teacher", "import", "--from", GoldenFrames.repoRoot().resolve(TeacherModels.SOURCE).toString(), "-o", wnm.toString());
+        CliRun.Result r = CliRun.winnow("teacher", "import", "--from", RepoRoot.path().resolve(TeacherModels.SOURCE).toString(), "-o", wnm.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("teacher import: " + wnm), r.out());
         assertTrue(r.out().contains("input [512, 512, 3]"), r.out());

@@ -1,7 +1,5 @@
 package dev.winnow.flink.model.feed;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -115,45 +113,34 @@ public final class EndSignallingSource<T, S extends SourceSplit, E> extends Wrap
     }
 
     /** Version 1: the wrapped serializer's version and bytes, then the finished subtasks. */
-    static final class CheckpointSerializer<E> implements SimpleVersionedSerializer<Checkpoint<E>> {
+    static final class CheckpointSerializer<E> extends DataSerializer<Checkpoint<E>> {
         private final SimpleVersionedSerializer<E> inner;
 
         CheckpointSerializer(SimpleVersionedSerializer<E> inner) {
+            super("end-signalling enumerator");
             this.inner = inner;
         }
 
         @Override
-        public int getVersion() {
-            return 1;
+        void write(Checkpoint<E> c, DataOutputStream out) throws IOException {
+            byte[] b = inner.serialize(c.inner());
+            out.writeInt(inner.getVersion());
+            out.writeInt(b.length);
+            out.write(b);
+            out.writeInt(c.finished().size());
+            for (int s : c.finished()) out.writeInt(s);
         }
 
         @Override
-        public byte[] serialize(Checkpoint<E> c) throws IOException {
-            var bytes = new ByteArrayOutputStream();
-            try (var out = new DataOutputStream(bytes)) {
-                byte[] b = inner.serialize(c.inner());
-                out.writeInt(inner.getVersion());
-                out.writeInt(b.length);
-                out.write(b);
-                out.writeInt(c.finished().size());
-                for (int s : c.finished()) out.writeInt(s);
-            }
-            return bytes.toByteArray();
-        }
-
-        @Override
-        public Checkpoint<E> deserialize(int version, byte[] b) throws IOException {
-            if (version != 1) throw new IOException("unknown end-signalling enumerator format v" + version);
-            try (var in = new DataInputStream(new ByteArrayInputStream(b))) {
-                int innerVersion = in.readInt(), n = in.readInt();
-                if (n < 0 || n > b.length) throw new IOException("bad end-signalling enumerator state: " + n + " inner bytes");
-                byte[] ib = in.readNBytes(n);
-                int k = in.readInt();
-                if (k < 0 || k > 1 << 16) throw new IOException("bad end-signalling enumerator state: " + k + " finished readers");
-                Set<Integer> finished = new TreeSet<>();
-                for (int i = 0; i < k; i++) finished.add(in.readInt());
-                return new Checkpoint<>(inner.deserialize(innerVersion, ib), finished);
-            }
+        Checkpoint<E> read(DataInputStream in, int length) throws IOException {
+            int innerVersion = in.readInt(), n = in.readInt();
+            if (n < 0 || n > length) throw new IOException("bad end-signalling enumerator state: " + n + " inner bytes");
+            byte[] ib = in.readNBytes(n);
+            int k = in.readInt();
+            if (k < 0 || k > 1 << 16) throw new IOException("bad end-signalling enumerator state: " + k + " finished readers");
+            Set<Integer> finished = new TreeSet<>();
+            for (int i = 0; i < k; i++) finished.add(in.readInt());
+            return new Checkpoint<>(inner.deserialize(innerVersion, ib), finished);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.winnow.flink.model.feed;
 
+import dev.winnow.flink.source.ReaderAvailability;
 import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.registry.RegistryClient;
 import dev.winnow.registry.RegistryEvent;
@@ -30,8 +31,7 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
     private final FeedPoll poll;
 
     private final ConcurrentLinkedQueue<ModelUpdate> queue = new ConcurrentLinkedQueue<>();
-    private final Object signal = new Object();
-    private CompletableFuture<Void> available = new CompletableFuture<>();
+    private final ReaderAvailability availability = new ReaderAvailability();
     private final AtomicLong errors = new AtomicLong();
 
     private RegistryFeedSplit split;
@@ -69,17 +69,7 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
 
     @Override
     public CompletableFuture<Void> isAvailable() {
-        synchronized (signal) {
-            if (!queue.isEmpty() || pollerDone || (split == null && noMoreSplits)) return CompletableFuture.completedFuture(null);
-            if (available.isDone()) available = new CompletableFuture<>();
-            return available;
-        }
-    }
-
-    private void wake() {
-        synchronized (signal) {
-            available.complete(null);
-        }
+        return availability.future(() -> !queue.isEmpty() || pollerDone || (split == null && noMoreSplits));
     }
 
     @Override
@@ -108,7 +98,7 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
     @Override
     public void notifyNoMoreSplits() {
         noMoreSplits = true;
-        wake();
+        availability.signal();
     }
 
     private void follow(long after) {
@@ -124,7 +114,7 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
                         after = e.sequence();
                         if (e.movesAlias() && poll.follows(e.model())) {
                             queue.add(new ModelUpdate(e.sequence(), e.model(), e.alias(), e.version(), e.sha256(), e.timeMillis()));
-                            wake();
+                            availability.signal();
                         }
                     }
                     backoffMs = 100;
@@ -143,7 +133,7 @@ final class RegistryFeedReader implements SourceReader<ModelUpdate, RegistryFeed
         } finally {
             if (client != null) client.close();
             pollerDone = running;
-            wake();
+            availability.signal();
         }
     }
 
