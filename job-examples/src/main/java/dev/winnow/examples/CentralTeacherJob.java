@@ -77,7 +77,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
     @Option(names = "--recall-floor", defaultValue = "0.95", description = "flag a camera whose recall is under this (default: ${DEFAULT-VALUE})")
     double floor;
 
-    @Option(names = "--flag-on", defaultValue = "upper", description = "which figure is compared with the floor: upper (the 95 % interval's "
+    @Option(names = "--flag-on", defaultValue = "upper", description = "which figure is compared with the floor: upper (the 95 %% interval's "
             + "upper bound: flagged only when the samples show the recall is under the floor) or point (default: ${DEFAULT-VALUE})")
     String flagOn;
 
