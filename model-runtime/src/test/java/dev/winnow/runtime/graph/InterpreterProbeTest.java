@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.winnow.runtime.Model;
 import dev.winnow.runtime.kernel.VectorGuard;
+import dev.winnow.runtime.testing.ProbeMeters;
 import dev.winnow.runtime.testing.Tensors;
 import dev.winnow.runtime.testing.TinyCnn;
 import java.util.ArrayList;
@@ -34,21 +35,6 @@ class InterpreterProbeTest {
         graph = Model.load(cnn.int8Artifact(images)).newInterpreter().graph();
     }
 
-    /** A meter whose k-th measured invoke allocates {@code bytes[k]} (0 past the end): every second reading moves it. */
-    private static LongSupplier meter(long... bytes) {
-        return new LongSupplier() {
-            long total;
-            int readings;
-
-            @Override
-            public long getAsLong() {
-                int k = readings++;
-                if (k % 2 == 1 && k / 2 < bytes.length) total += bytes[k / 2];
-                return total;
-            }
-        };
-    }
-
     /** Invokes {@code n} times beside an unprobed interpreter, the clock moving 3 s a reading; returns the figures the guard heard. */
     private List<String> run(LongSupplier meter, int n) {
         long[] clock = {0};
@@ -72,31 +58,31 @@ class InterpreterProbeTest {
     @Test
     void threeProbesInARowThatAllocateReachTheGuard() {
         // probes at 256 (and 257), 1028 (and 1029), 4116 (and 4117): each pair allocates; the guard hears the third pair's smaller figure
-        assertEquals(List.of("3000 B"), run(meter(5000, 4000, 6000, 2000, 3000, 7000), 4200));
+        assertEquals(List.of("3000 B"), run(ProbeMeters.allocating(5000, 4000, 6000, 2000, 3000, 7000), 4200));
     }
 
     @Test
     void allocationThatStopsIsWarmUpAndNeverReachesTheGuard() {
         // code C2 has not compiled yet allocates at 256 and 1028, then stops: nothing is reported
-        assertEquals(List.of(), run(meter(5000, 5000, 4000, 4000, 0), 4200));
+        assertEquals(List.of(), run(ProbeMeters.allocating(5000, 5000, 4000, 4000, 0), 4200));
     }
 
     @Test
     void aOneOffAllocationIsConfirmedByTheNextInvokeOrDropped() {
         // 256 allocates once, 257 does not: the run of allocating probes starts again from nothing
-        assertEquals(List.of(), run(meter(5000, 0, 4000, 4000, 4000, 4000), 4200));
+        assertEquals(List.of(), run(ProbeMeters.allocating(5000, 0, 4000, 4000, 4000, 4000), 4200));
     }
 
     @Test
     void probesThatComeSoonerThanTheGapAfterTheLastDoNotCount() {
         // a model so fast that every probe comes within a second of the first invoke: C2 may not be done
         long[] clock = {0};
-        assertEquals(List.of(), run(meter(5000, 4000, 6000, 2000, 3000, 7000), 4200, () -> clock[0] += 1000));
+        assertEquals(List.of(), run(ProbeMeters.allocating(5000, 4000, 6000, 2000, 3000, 7000), 4200, () -> clock[0] += 1000));
     }
 
     @Test
     void probesThatFindNothingCostOneMeasurementEach() {
         // 256, 1024 and 4096: two readings each, no second invoke measured
-        assertEquals(List.of(), run(meter(100, 100, 100), 4200));
+        assertEquals(List.of(), run(ProbeMeters.allocating(100, 100, 100), 4200));
     }
 }

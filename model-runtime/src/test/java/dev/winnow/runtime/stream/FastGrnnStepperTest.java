@@ -11,6 +11,7 @@ import dev.winnow.runtime.kernel.AllocationProbe;
 import dev.winnow.runtime.kernel.VectorGuard;
 import dev.winnow.runtime.kernel.VectorGuardTesting;
 import dev.winnow.runtime.kernel.VectorSupport;
+import dev.winnow.runtime.testing.ProbeMeters;
 import dev.winnow.runtime.testing.RandomFastGrnn;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,21 +46,6 @@ class FastGrnnStepperTest {
         assertArrayEquals(onVectors, onLoops);
     }
 
-    /** A meter whose k-th measured step allocates {@code bytes[k]} (0 past the end): every second reading moves it. */
-    private static LongSupplier meter(long... bytes) {
-        return new LongSupplier() {
-            long total;
-            int readings;
-
-            @Override
-            public long getAsLong() {
-                int k = readings++;
-                if (k % 2 == 1 && k / 2 < bytes.length) total += bytes[k / 2];
-                return total;
-            }
-        };
-    }
-
     /** Steps {@code n} readings through a stepper whose probe has the given meter and a clock moving 3 s a reading. */
     private static List<String> heard(LongSupplier meter, int n) throws Exception {
         assumeTrue(VectorGuard.armed(), "no guarded vector path is on in this JVM: nothing would be measured");
@@ -81,12 +67,12 @@ class FastGrnnStepperTest {
     @Test
     void stepsThatKeepAllocatingReachTheGuard() throws Exception {
         // probes at 256 (and 257), 1028 (and 1029), 4116 (and 4117), as a boxed 16-float vector would allocate
-        assertEquals(List.of("96 B steps"), heard(meter(112, 96, 96, 128, 96, 160), 4200));
+        assertEquals(List.of("96 B steps"), heard(ProbeMeters.allocating(112, 96, 96, 128, 96, 160), 4200));
     }
 
     @Test
     void stepsUnderTheLimitOrThatStopAllocatingDoNot() throws Exception {
-        assertEquals(List.of(), heard(meter(48, 48, 48), 4200));
-        assertEquals(List.of(), heard(meter(5000, 5000, 4000, 4000, 0), 4200));
+        assertEquals(List.of(), heard(ProbeMeters.allocating(48, 48, 48), 4200));
+        assertEquals(List.of(), heard(ProbeMeters.allocating(5000, 5000, 4000, 4000, 0), 4200));
     }
 }
