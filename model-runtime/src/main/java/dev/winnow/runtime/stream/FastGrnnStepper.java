@@ -18,7 +18,7 @@ public final class FastGrnnStepper {
      * A step whose vectors are boxed allocates about a hundred bytes (a 16-float vector and its
      * payload), a plain step nothing: anything over this counts.
      */
-    static final long STEP_LIMIT_BYTES = 64;
+    public static final long STEP_LIMIT_BYTES = 64;
 
     private final FastGrnnStream stream;
     private final float[] scratch;
