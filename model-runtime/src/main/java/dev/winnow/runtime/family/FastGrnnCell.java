@@ -33,6 +33,7 @@ public final class FastGrnnCell {
     private final float nu;
     private final boolean vectorProducts, vectorGates;
     private final boolean vectorLanes;  // stepLanes may run: vectors chosen, the module present, full rank
+    private final float[] wu;           // [W | U] row by row for stepLanes, null when it cannot run
     private final boolean guarded;      // the vector paths were chosen by default under VectorGuard
 
     /**
@@ -99,6 +100,7 @@ public final class FastGrnnCell {
         this.vectorGates = eligible && vectorGates;
         this.vectorLanes = (vectorProducts || vectorGates) && VectorSupport.modulepresent() && FastGrnnSimd.lanes() >= 4
                 && this.w2 == null && this.u2 == null;
+        this.wu = vectorLanes ? concatenateRows(this.w1, input, this.u1, hidden, hidden) : null;
     }
 
     /** Whether the matrix products run on the Vector API now: chosen so, and not turned off since by {@link VectorGuard}. */
@@ -121,11 +123,12 @@ public final class FastGrnnCell {
 
     /**
      * One step of {@link #lanes()} sequences at once, sequence i in lane i ({@link FastGrnnSimd#stepLanes}):
-     * x [input][lanes], h [hidden][lanes], t 2·hidden·lanes floats of scratch. Each sequence ends in
-     * {@link #step}'s bits. Only when {@link #vectorLanes()}.
+     * xh holds the step's inputs and then the states, [input + hidden][lanes], and the states are updated
+     * in place; t is 2·hidden·lanes floats of scratch. Each sequence ends in {@link #step}'s bits. Only
+     * when {@link #vectorLanes()}.
      */
-    public void stepLanes(float[] x, int xOff, float[] h, int hOff, float[] t, int tOff) {
-        FastGrnnSimd.stepLanes(w1, u1, bg, bh, zeta, nu, input, hidden, x, xOff, h, hOff, t, tOff);
+    public void stepLanes(float[] xh, int xhOff, float[] t, int tOff) {
+        FastGrnnSimd.stepLanes(wu, bg, bh, zeta, nu, input, hidden, xh, xhOff, t, tOff);
     }
 
     /**
@@ -148,6 +151,16 @@ public final class FastGrnnCell {
     /** Weights of W or U, which are also its multiply-adds per product: rows x cols, or rank x (cols + rows) in low rank. */
     private static long size(float[] m2, int rank, int rows, int cols) {
         return m2 == null ? (long) rows * cols : (long) rank * (cols + rows);
+    }
+
+    /** [A | B]: row r is A's row r (aCols values), then B's (bCols). */
+    private static float[] concatenateRows(float[] a, int aCols, float[] b, int bCols, int rows) {
+        float[] m = new float[rows * (aCols + bCols)];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(a, r * aCols, m, r * (aCols + bCols), aCols);
+            System.arraycopy(b, r * bCols, m, r * (aCols + bCols) + aCols, bCols);
+        }
+        return m;
     }
 
     private static float[] transpose(float[] m, int rows, int cols) {

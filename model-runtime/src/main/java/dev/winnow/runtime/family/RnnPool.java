@@ -43,10 +43,10 @@ public final class RnnPool {
         return acrossLanes ? Math.max(one, lanesScratch()) : one;
     }
 
-    /** Row and column summaries [2r][h1], the inputs of a lane group [r][max(k, h1)][lanes], its states and the gates' scratch. */
+    /** Row and column summaries [2r][h1], a lane group's inputs and states [max(k + h1, h1 + h2)][lanes], the gates' scratch. */
     private int lanesScratch() {
-        int lanes = FastGrnnCell.lanes(), h = Math.max(rnn1.hidden(), rnn2.hidden());
-        return 2 * rows * rnn1.hidden() + rows * Math.max(rnn1.input(), rnn1.hidden()) * lanes + 3 * h * lanes;
+        int lanes = FastGrnnCell.lanes(), h1 = rnn1.hidden(), h2 = rnn2.hidden();
+        return 2 * rows * h1 + Math.max(rnn1.input() + h1, h1 + h2) * lanes + 2 * Math.max(h1, h2) * lanes;
     }
 
     public long macsPerPatch() {
@@ -84,35 +84,33 @@ public final class RnnPool {
      */
     private void poolAcrossLanes(float[] in, int off, int rowStride, float[] out, int outOff, float[] s, int sOff) {
         final int n = rows, c = rnn1.input(), h1 = rnn1.hidden(), h2 = rnn2.hidden(), lanes = FastGrnnCell.lanes();
-        final int sums = sOff, xs = sums + 2 * n * h1, width = Math.max(c, h1);
-        final int hs = xs + n * width * lanes, pre = hs + Math.max(h1, h2) * lanes;
+        final int sums = sOff, xh = sums + 2 * n * h1, gates = xh + Math.max(c + h1, h1 + h2) * lanes;
         for (int g = 0; g < 2 * n; g += lanes) {
-            for (int lane = 0; lane < lanes && g + lane < 2 * n; lane++) {
-                int q = g + lane;
-                for (int t = 0; t < n; t++) {
-                    int at = q < n ? off + q * rowStride + t * c : off + t * rowStride + (q - n) * c;
-                    for (int k = 0; k < c; k++) s[xs + (t * width + k) * lanes + lane] = in[at + k];
+            java.util.Arrays.fill(s, xh + c * lanes, xh + (c + h1) * lanes, 0f);
+            for (int t = 0; t < n; t++) {
+                for (int lane = 0; lane < lanes && g + lane < 2 * n; lane++) {
+                    int q = g + lane, at = q < n ? off + q * rowStride + t * c : off + t * rowStride + (q - n) * c;
+                    for (int k = 0; k < c; k++) s[xh + k * lanes + lane] = in[at + k];
                 }
+                rnn1.stepLanes(s, xh, s, gates);
             }
-            java.util.Arrays.fill(s, hs, hs + h1 * lanes, 0f);
-            for (int t = 0; t < n; t++) rnn1.stepLanes(s, xs + t * width * lanes, s, hs, s, pre);
             for (int lane = 0; lane < lanes && g + lane < 2 * n; lane++) {
-                for (int k = 0; k < h1; k++) s[sums + (g + lane) * h1 + k] = s[hs + k * lanes + lane];
+                for (int k = 0; k < h1; k++) s[sums + (g + lane) * h1 + k] = s[xh + (c + k) * lanes + lane];
             }
         }
+        java.util.Arrays.fill(s, xh + h1 * lanes, xh + (h1 + h2) * lanes, 0f);
         for (int t = 0; t < n; t++) {
-            int b = xs + t * width * lanes;
             for (int k = 0; k < h1; k++) {
-                s[b + k * lanes] = s[sums + t * h1 + k];
-                s[b + k * lanes + 1] = s[sums + (n - 1 - t) * h1 + k];
-                s[b + k * lanes + 2] = s[sums + (n + t) * h1 + k];
-                s[b + k * lanes + 3] = s[sums + (2 * n - 1 - t) * h1 + k];
+                int b = xh + k * lanes;
+                s[b] = s[sums + t * h1 + k];
+                s[b + 1] = s[sums + (n - 1 - t) * h1 + k];
+                s[b + 2] = s[sums + (n + t) * h1 + k];
+                s[b + 3] = s[sums + (2 * n - 1 - t) * h1 + k];
             }
+            rnn2.stepLanes(s, xh, s, gates);
         }
-        java.util.Arrays.fill(s, hs, hs + h2 * lanes, 0f);
-        for (int t = 0; t < n; t++) rnn2.stepLanes(s, xs + t * width * lanes, s, hs, s, pre);
         for (int d = 0; d < 4; d++) {
-            for (int k = 0; k < h2; k++) out[outOff + d * h2 + k] = s[hs + k * lanes + d];
+            for (int k = 0; k < h2; k++) out[outOff + d * h2 + k] = s[xh + (h1 + k) * lanes + d];
         }
     }
 }

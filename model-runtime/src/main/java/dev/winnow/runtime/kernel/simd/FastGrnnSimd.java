@@ -46,34 +46,28 @@ public final class FastGrnnSimd {
     }
 
     /**
-     * One step of {@link #lanes()} sequences of a full-rank cell at once, sequence i in lane i: x is
-     * [input][lanes], the states h [hidden][lanes], and t 2·hidden x lanes floats of scratch; W
-     * [hidden][input] and U [hidden][hidden] row-major. Per lane, every float operation of the scalar
-     * cell's full-rank step and gates in the same order, so each sequence ends in the scalar cell's
-     * bits. The weights are scalars broadcast against a vector of sequences, so hidden sizes need not
-     * fill a vector: RNNPool runs the rows and columns of a patch this way. The three passes keep every
-     * vector within one loop body, as {@link #gates} does: a vector handed between methods is boxed.
+     * One step of {@link #lanes()} sequences of a full-rank cell at once, sequence i in lane i. {@code xh}
+     * holds the step's inputs and then the states, [input + hidden][lanes]; {@code wu} is [W | U] row by
+     * row, [hidden][input + hidden]; t is 2·hidden x lanes floats of scratch. The states are updated in
+     * place. Per lane, every float operation of the scalar cell's full-rank step and gates in the same
+     * order (W's columns, then U's), so each sequence ends in the scalar cell's bits. The weights are
+     * scalars broadcast against a vector of sequences, so hidden sizes need not fill a vector: RNNPool
+     * runs the rows and columns of a patch this way. The three passes keep every vector within one loop
+     * body, as {@link #gates} does: a vector handed between methods is boxed.
      */
-    public static void stepLanes(float[] w, float[] u, float[] bg, float[] bh, float zeta, float nu, int input, int hidden,
-                                 float[] x, int xOff, float[] h, int hOff, float[] t, int tOff) {
-        final int c2 = tOff + hidden * L;
+    public static void stepLanes(float[] wu, float[] bg, float[] bh, float zeta, float nu, int input, int hidden,
+                                 float[] xh, int xhOff, float[] t, int tOff) {
+        final int width = input + hidden, c2 = tOff + hidden * L, h = xhOff + input * L;
         int j = 0;
         // four hidden units at a time: four independent sums, so the adds of one do not wait on the last
         for (; j + 4 <= hidden; j += 4) {
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            for (int c = 0, w0 = j * input; c < input; c++) {
-                FloatVector v = FloatVector.fromArray(S, x, xOff + c * L);
-                a0 = a0.add(v.mul(w[w0 + c]));
-                a1 = a1.add(v.mul(w[w0 + input + c]));
-                a2 = a2.add(v.mul(w[w0 + 2 * input + c]));
-                a3 = a3.add(v.mul(w[w0 + 3 * input + c]));
-            }
-            for (int k = 0, u0 = j * hidden; k < hidden; k++) {
-                FloatVector v = FloatVector.fromArray(S, h, hOff + k * L);
-                a0 = a0.add(v.mul(u[u0 + k]));
-                a1 = a1.add(v.mul(u[u0 + hidden + k]));
-                a2 = a2.add(v.mul(u[u0 + 2 * hidden + k]));
-                a3 = a3.add(v.mul(u[u0 + 3 * hidden + k]));
+            for (int c = 0, w0 = j * width; c < width; c++, w0++) {
+                FloatVector v = FloatVector.fromArray(S, xh, xhOff + c * L);
+                a0 = a0.add(v.mul(wu[w0]));
+                a1 = a1.add(v.mul(wu[w0 + width]));
+                a2 = a2.add(v.mul(wu[w0 + 2 * width]));
+                a3 = a3.add(v.mul(wu[w0 + 3 * width]));
             }
             a0.add(bg[j]).mul(0.5f).intoArray(t, tOff + j * L);
             a1.add(bg[j + 1]).mul(0.5f).intoArray(t, tOff + (j + 1) * L);
@@ -86,8 +80,7 @@ public final class FastGrnnSimd {
         }
         for (; j < hidden; j++) {
             FloatVector acc = FloatVector.zero(S);
-            for (int c = 0, wj = j * input; c < input; c++) acc = acc.add(FloatVector.fromArray(S, x, xOff + c * L).mul(w[wj + c]));
-            for (int k = 0, uj = j * hidden; k < hidden; k++) acc = acc.add(FloatVector.fromArray(S, h, hOff + k * L).mul(u[uj + k]));
+            for (int c = 0, w0 = j * width; c < width; c++) acc = acc.add(FloatVector.fromArray(S, xh, xhOff + c * L).mul(wu[w0 + c]));
             acc.add(bg[j]).mul(0.5f).intoArray(t, tOff + j * L);
             acc.add(bh[j]).intoArray(t, c2 + j * L);
         }
@@ -95,8 +88,8 @@ public final class FastGrnnSimd {
         for (j = 0; j < hidden; j++) {
             FloatVector z = FloatVector.fromArray(S, t, tOff + j * L).mul(0.5f).add(0.5f);
             FloatVector c = FloatVector.fromArray(S, t, c2 + j * L);
-            FloatVector hv = FloatVector.fromArray(S, h, hOff + j * L);
-            z.mul(hv).add(FloatVector.broadcast(S, 1f).sub(z).mul(zeta).add(nu).mul(c)).intoArray(h, hOff + j * L);
+            FloatVector hv = FloatVector.fromArray(S, xh, h + j * L);
+            z.mul(hv).add(FloatVector.broadcast(S, 1f).sub(z).mul(zeta).add(nu).mul(c)).intoArray(xh, h + j * L);
         }
     }
 
