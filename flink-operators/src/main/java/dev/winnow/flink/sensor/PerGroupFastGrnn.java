@@ -68,6 +68,7 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
     private transient ValueState<GroupSensorState> state;
     private transient ReadingCounters counters;
     private transient Counter resets;
+    private transient long clockMillis; // the task's clock when last read (see StreamingFastGrnn.processElement)
 
     private PerGroupFastGrnn(Builder b, KeyAliases aliases) {
         this.aliases = aliases;
@@ -99,7 +100,8 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
 
     @Override
     public void processElement(SensorReading r, ReadOnlyContext ctx, Collector<SensorPrediction> out) throws Exception {
-        String problem = FastGrnnReadings.problem(r, channels, ctx.currentProcessingTime(), maxAheadMillis);
+        if (r.timestampMillis - clockMillis > maxAheadMillis) clockMillis = ctx.currentProcessingTime(); // only when it could matter
+        String problem = FastGrnnReadings.problem(r, channels, clockMillis, maxAheadMillis);
         if (problem != null) {
             counters.bad.inc();
             ctx.output(StreamingFastGrnn.BAD, new RejectedReading(r, RejectedReading.Kind.BAD, problem, ctx.currentWatermark()));
