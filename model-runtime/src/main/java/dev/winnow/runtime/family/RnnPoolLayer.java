@@ -34,9 +34,12 @@ public final class RnnPoolLayer {
     public void run(float[] in, int inOff, float[] out, int outOff, float[] s, int sOff) {
         final int c = pool.channels(), oc = outC(), ow = outW(), rowStride = inW * c;
         for (int i = 0; i < gridH; i++) {
-            for (int j = 0; j < gridW; j++) {
-                pool.pool(in, inOff + (i * stride * inW + j * stride) * c, rowStride, out, outOff + (i * ow + j) * oc, s, sOff);
+            int j = 0;
+            for (; j + 1 < gridW; j += 2) { // two patches at a time: their sequences share the vector lanes
+                int a = inOff + (i * stride * inW + j * stride) * c, o = outOff + (i * ow + j) * oc;
+                pool.poolTwo(in, a, a + stride * c, rowStride, out, o, o + oc, s, sOff);
             }
+            if (j < gridW) pool.pool(in, inOff + (i * stride * inW + j * stride) * c, rowStride, out, outOff + (i * ow + j) * oc, s, sOff);
         }
         if (padOutput) padLastRowAndColumn(out, outOff, gridH, gridW, oc);
     }

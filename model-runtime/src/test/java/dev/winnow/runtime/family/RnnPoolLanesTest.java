@@ -51,4 +51,31 @@ class RnnPoolLanesTest {
         }
         assertTrue(checked == 24);
     }
+
+    @Test
+    void twoPatchesAtOnceAndALayerOfThemGiveTheSameBits() {
+        assumeTrue(FastGrnnCell.lanes() >= 4, "tests run with --add-modules jdk.incubator.vector");
+        Random r = new Random(43);
+        for (int trial = 0; trial < 8; trial++) {
+            int patch = new int[] {4, 3, 6, 2}[trial % 4], c = new int[] {16, 3}[trial % 2], h1 = 8, h2 = trial % 3 == 0 ? 4 : 8;
+            long s1 = r.nextLong(), s2 = r.nextLong();
+            RnnPool plain = new RnnPool(cell(s1, c, h1, 1, false), cell(s2, h1, h2, 1, false), patch, patch);
+            RnnPool lanes = new RnnPool(cell(s1, c, h1, 1, true), cell(s2, h1, h2, 1, true), patch, patch);
+            int h = patch * 3 + 1, w = patch * 4 + trial % 3; // a grid of odd and even widths: the last patch of a row alone
+            float[] in = gaussian(r, h * w * c, 2);
+            RnnPoolLayer a = new RnnPoolLayer(plain, h, w, patch / 2 + 1, trial % 2 == 0), b = new RnnPoolLayer(lanes, h, w, patch / 2 + 1, trial % 2 == 0);
+            float[] outA = new float[a.outH() * a.outW() * a.outC()], outB = new float[outA.length];
+            float[] sb = new float[b.scratchSize()];
+            java.util.Arrays.fill(sb, -3f);
+            a.run(in, 0, outA, 0, new float[a.scratchSize()], 0);
+            b.run(in, 0, outB, 0, sb, 0);
+            assertArrayEquals(outA, outB, "trial " + trial + ": patch " + patch + ", channels " + c + ", h2 " + h2 + ", map " + h + "x" + w);
+            // two patches that overlap, in either order
+            float[] one = new float[8 * h2], two = new float[8 * h2];
+            plain.pool(in, c, w * c, one, 0, new float[plain.scratchSize()], 0);
+            plain.pool(in, (w + 1) * c, w * c, one, 4 * h2, new float[plain.scratchSize()], 0);
+            lanes.poolTwo(in, c, (w + 1) * c, w * c, two, 0, 4 * h2, sb, 0);
+            assertArrayEquals(one, two, "trial " + trial + ": two patches");
+        }
+    }
 }
