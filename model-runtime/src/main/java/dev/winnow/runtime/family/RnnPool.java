@@ -9,7 +9,10 @@ package dev.winnow.runtime.family;
  * <p>With a square patch and full-rank cells on the Vector API ({@link FastGrnnCell#vectorLanes}), the
  * 2·r sequences of RNN1 run side by side across the vector lanes, and so do the four of RNN2
  * ({@link FastGrnnCell#stepLanes}): a step then costs a vector operation where it cost one per
- * sequence, and each sequence ends in the same bits as run alone.
+ * sequence, and each sequence ends in the same bits as run alone. {@link #poolTwo} puts two patches'
+ * sequences side by side, so that small patches fill the lanes.
+ *
+ * <p>Immutable: any thread may pool, each with scratch of its own.
  */
 public final class RnnPool {
     private final FastGrnnCell rnn1;
