@@ -73,14 +73,7 @@ final class Conv2dInt8ByRows extends Conv2dInt8 {
             int ih0 = oh * g.strideH() - g.padTop();
             splitRows(in, inOff, ih0, s, sOff);
             int o = outOff + oh * outW * outC;
-            boolean allRows = ih0 >= 0 && ih0 + kH <= inH;
             for (int oc = 0; oc < outC; oc++) {
-                if (vector && allRows && kH * kW == 9) {
-                    // every tap over the row at once, the sums in registers (padding rows need the loop below)
-                    ConvInt8Simd.taps3x3(s, acc, sOff, rowInts, phase, sw, w, oc * 9, bias[oc], outW);
-                    requantizeRow(s, acc, out, o, oc, rowRq);
-                    continue;
-                }
                 java.util.Arrays.fill(s, acc, acc + outW, bias[oc]);
                 for (int kh = 0; kh < kH; kh++) {
                     int ih = ih0 + kh;
@@ -90,20 +83,14 @@ final class Conv2dInt8ByRows extends Conv2dInt8 {
                         rowMultiplyAdd(s, acc, src, w[(oc * kH + kh) * kW + kw], outW);
                     }
                 }
-                requantizeRow(s, acc, out, o, oc, rowRq);
+                if (rowRq != null) {
+                    int done = rowRq[oc].applyRun(s, acc, outW);
+                    for (int ow = 0; ow < done; ow++) out[o + ow * outC + oc] = (byte) s[acc + ow];
+                    for (int ow = done; ow < outW; ow++) out[o + ow * outC + oc] = requantize(s[acc + ow], oc);
+                } else {
+                    for (int ow = 0; ow < outW; ow++) out[o + ow * outC + oc] = requantize(s[acc + ow], oc);
+                }
             }
-        }
-    }
-
-    /** Output row {@code o}'s channel oc from its sums at {@code acc}: on vectors with {@code rowRq}, else one by one. */
-    private void requantizeRow(int[] s, int acc, byte[] out, int o, int oc, RequantizePixelsSimd[] rowRq) {
-        final int outW = g.outW(), outC = g.outC();
-        if (rowRq != null) {
-            int done = rowRq[oc].applyRun(s, acc, outW);
-            for (int ow = 0; ow < done; ow++) out[o + ow * outC + oc] = (byte) s[acc + ow];
-            for (int ow = done; ow < outW; ow++) out[o + ow * outC + oc] = requantize(s[acc + ow], oc);
-        } else {
-            for (int ow = 0; ow < outW; ow++) out[o + ow * outC + oc] = requantize(s[acc + ow], oc);
         }
     }
 

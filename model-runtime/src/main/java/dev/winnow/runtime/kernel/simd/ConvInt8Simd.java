@@ -66,33 +66,4 @@ public final class ConvInt8Simd {
         }
         for (; j < n; j++) a[acc + j] += w * a[src + j];
     }
-
-    /**
-     * a[acc + j] = bias + Σ_t w[wAt + t] · a[o_t + j] for j < n over the nine taps t = 3·kh + kw of a 3x3
-     * window, where input row kh of the window lies at {@code base + kh·rowInts} split into phases of
-     * {@code phase} ints by the stride {@code sw} (tap kw reads phase kw mod sw from kw / sw on). Each
-     * vector of outputs keeps its sum in a register over the taps and is stored once, where
-     * {@link #multiplyAdd} loads and stores it per tap. The taps are written out, so no accumulator is
-     * carried round a loop (JDK 17 keeps it in a register). Integer sums: the same values in any order.
-     */
-    public static void taps3x3(int[] a, int acc, int base, int rowInts, int phase, int sw, byte[] w, int wAt, int bias, int n) {
-        final int o0 = base, o1 = base + (1 % sw) * phase + 1 / sw, o2 = base + (2 % sw) * phase + 2 / sw;
-        final int o3 = o0 + rowInts, o4 = o1 + rowInts, o5 = o2 + rowInts, o6 = o3 + rowInts, o7 = o4 + rowInts, o8 = o5 + rowInts;
-        final int w0 = w[wAt], w1 = w[wAt + 1], w2 = w[wAt + 2], w3 = w[wAt + 3], w4 = w[wAt + 4];
-        final int w5 = w[wAt + 5], w6 = w[wAt + 6], w7 = w[wAt + 7], w8 = w[wAt + 8];
-        int j = 0;
-        for (int bound = S.loopBound(n); j < bound; j += L) {
-            IntVector.broadcast(S, bias)
-                    .add(IntVector.fromArray(S, a, o0 + j).mul(w0)).add(IntVector.fromArray(S, a, o1 + j).mul(w1))
-                    .add(IntVector.fromArray(S, a, o2 + j).mul(w2)).add(IntVector.fromArray(S, a, o3 + j).mul(w3))
-                    .add(IntVector.fromArray(S, a, o4 + j).mul(w4)).add(IntVector.fromArray(S, a, o5 + j).mul(w5))
-                    .add(IntVector.fromArray(S, a, o6 + j).mul(w6)).add(IntVector.fromArray(S, a, o7 + j).mul(w7))
-                    .add(IntVector.fromArray(S, a, o8 + j).mul(w8))
-                    .intoArray(a, acc + j);
-        }
-        for (; j < n; j++) {
-            a[acc + j] = bias + w0 * a[o0 + j] + w1 * a[o1 + j] + w2 * a[o2 + j] + w3 * a[o3 + j] + w4 * a[o4 + j]
-                    + w5 * a[o5 + j] + w6 * a[o6 + j] + w7 * a[o7 + j] + w8 * a[o8 + j];
-        }
-    }
 }
