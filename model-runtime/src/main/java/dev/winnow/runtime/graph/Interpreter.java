@@ -4,7 +4,6 @@ import dev.winnow.runtime.kernel.AllocationProbe;
 import dev.winnow.runtime.kernel.Quantize;
 import dev.winnow.runtime.kernel.VectorGuard;
 import dev.winnow.runtime.quant.QuantParams;
-import java.util.function.LongSupplier;
 
 /**
  * Runs a graph on its own arena. One interpreter per thread (a Flink subtask holds one); after
@@ -23,15 +22,20 @@ public final class Interpreter {
     private final int[] quantizeScratch = new int[Quantize.scratchInts()];
 
     public Interpreter(Graph graph) {
-        this(graph, VectorGuard::allocatedBytes, VectorGuard::observe, System::nanoTime);
+        this(graph, new AllocationProbe(probed(graph), VectorGuard.LIMIT_BYTES));
     }
 
-    /** With a meter, an observer and a clock of its own: for tests of the probe. */
-    Interpreter(Graph graph, LongSupplier allocatedBytes, AllocationProbe.Observer observer, LongSupplier nanoTime) {
+    /** With a probe of its own (a meter, an observer and a clock of the test's): for tests of the probe. */
+    Interpreter(Graph graph, AllocationProbe probe) {
         this.graph = graph;
         this.arena = graph.plan().newArena();
         this.ops = graph.ops().toArray(new Op[0]);
-        this.probe = new AllocationProbe("invokes of a graph of " + ops.length + " ops", VectorGuard.LIMIT_BYTES, allocatedBytes, observer, nanoTime);
+        this.probe = probe;
+    }
+
+    /** What the probe's warning calls this interpreter's calls. */
+    static String probed(Graph graph) {
+        return "invokes of a graph of " + graph.ops().size() + " ops";
     }
 
     public Graph graph() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.winnow.runtime.Model;
+import dev.winnow.runtime.kernel.AllocationProbe;
 import dev.winnow.runtime.kernel.VectorGuard;
 import dev.winnow.runtime.testing.ProbeMeters;
 import dev.winnow.runtime.testing.Tensors;
@@ -43,8 +44,9 @@ class InterpreterProbeTest {
 
     private List<String> run(LongSupplier meter, int n, LongSupplier nanoTime) {
         List<String> heard = new ArrayList<>();
-        Interpreter probed = new Interpreter(graph, meter, (bytes, what) -> heard.add(bytes + " B") && false, nanoTime);
-        Interpreter plain = new Interpreter(graph, () -> 0, (bytes, what) -> false, nanoTime);
+        Interpreter probed = new Interpreter(graph, new AllocationProbe(Interpreter.probed(graph), VectorGuard.LIMIT_BYTES, meter,
+                (bytes, what) -> heard.add(bytes + " B") && false, nanoTime));
+        Interpreter plain = new Interpreter(graph, new AllocationProbe(Interpreter.probed(graph), VectorGuard.LIMIT_BYTES, () -> 0, (bytes, what) -> false, nanoTime));
         float[] expected = new float[TinyCnn.CLASSES], actual = new float[TinyCnn.CLASSES];
         for (int i = 1; i <= n; i++) {
             float[] image = images.get(i % images.size());
