@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.winnow.flink.model.ModelSource;
 import dev.winnow.flink.types.SensorPrediction;
 import dev.winnow.flink.types.SensorReading;
-import dev.winnow.runtime.kernel.VectorGuard;
-import dev.winnow.runtime.kernel.VectorGuardTesting;
 import dev.winnow.runtime.stream.FastGrnnStepper;
 import dev.winnow.runtime.testing.RandomFastGrnn;
 import dev.winnow.runtime.testing.Tensors;
@@ -65,21 +63,15 @@ class StreamingFastGrnnAllocationTest {
     @Test
     void aReadingAllocatesNothingBeyondTheHarness() throws Exception {
         long harness = bytesPerRound(new Nothing());
-        long operator = bytesPerRound(operator());
-        System.out.printf("bytes allocated over 1000 readings: operator %d, keyed function that does nothing %d%n", operator, harness);
-        boolean tripped = false;
-        try {
-            if (operator > harness && VectorGuard.armed()) {
-                // a JVM whose JIT boxed the cell's vectors: over seconds of steps the stepper's probe hands that to
-                // the guard, which sends the cell to its plain loops; here at once
-                tripped = VectorGuard.observe((operator - harness) / 1000, FastGrnnStepper.STEP_LIMIT_BYTES, "the steps of this test");
-                operator = bytesPerRound(operator());
-                System.out.printf("with the guard tripped (%b): operator %d%n", tripped, operator);
+        long beyond = Tensors.allocationUnderGuard(() -> {
+            try {
+                long operator = bytesPerRound(operator());
+                System.out.printf("bytes allocated over 1000 readings: operator %d, keyed function that does nothing %d%n", operator, harness);
+                return operator - harness;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-        } finally {
-            if (tripped) VectorGuardTesting.reset();
-        }
-        assertTrue(operator <= harness, "1000 readings allocated " + operator + " bytes through the operator, "
-                + harness + " through a keyed function that does nothing");
+        }, 1000, FastGrnnStepper.STEP_LIMIT_BYTES, "the FastGRNN steps of this test");
+        assertTrue(beyond <= 0, "1000 readings allocated " + beyond + " bytes more through the operator than through a keyed function that does nothing");
     }
 }

@@ -7,8 +7,6 @@ import dev.winnow.runtime.Model;
 import dev.winnow.runtime.format.Metadata;
 import dev.winnow.runtime.format.ModelFormatException;
 import dev.winnow.runtime.graph.Interpreter;
-import dev.winnow.runtime.kernel.VectorGuard;
-import dev.winnow.runtime.kernel.VectorGuardTesting;
 import dev.winnow.runtime.testing.RandomFastGrnn;
 import dev.winnow.runtime.testing.Tensors;
 import java.util.List;
@@ -187,18 +185,8 @@ class FastGrnnStreamTest {
             stepper.step(x, (t[0]++ & 63) * 6, h, 0);
             s.scores(h, 0, out, 0);
         };
-        long bytes = Tensors.allocationAfterWarmUp(reading, 200);
-        boolean tripped = false;
-        try {
-            // in a job the stepper's probe sees what this sees over seconds of steps, and hands it to the guard: here at once
-            if (bytes != 0 && s.cell().vectorProducts()) {
-                tripped = VectorGuard.observe(bytes / 200, FastGrnnStepper.STEP_LIMIT_BYTES, "the steps of this test");
-                System.out.println("FastGRNN steps allocated " + bytes + " B in 200 on vectors" + (tripped ? "; the guard turned them off" : ""));
-                bytes = Tensors.allocationAfterWarmUp(reading, 200);
-            }
-        } finally {
-            if (tripped) VectorGuardTesting.reset();
-        }
+        long bytes = Tensors.allocationUnderGuard(() -> Tensors.allocationAfterWarmUp(reading, 200), 200,
+                FastGrnnStepper.STEP_LIMIT_BYTES, "the FastGRNN steps of this test");
         assertEquals(0, bytes, "bytes allocated over 200 readings after warm-up");
     }
 

@@ -1,6 +1,9 @@
 package dev.winnow.runtime.testing;
 
+import dev.winnow.runtime.kernel.VectorGuard;
+import dev.winnow.runtime.kernel.VectorGuardTesting;
 import java.util.Random;
+import java.util.function.LongSupplier;
 
 /** Random tensors and conversions between float and double arrays for kernel tests. */
 public final class Tensors {
@@ -63,5 +66,23 @@ public final class Tensors {
             bytes = allocatedBytes() - before - overhead;
         }
         return bytes;
+    }
+
+    /**
+     * What {@code measure} reports {@code calls} calls of a guarded hot path to allocate, with the guard
+     * given its say first: when they allocate, the guard hears it at once, as that path's allocation probe
+     * would over seconds of calls in a job (per call, against {@code limitBytes}); when that turns the
+     * guarded vector paths off, the path is measured again on its scalar code, and the guard is reset
+     * afterwards so that later tests in the JVM find the vectors on. For tests that then require 0 B.
+     */
+    public static long allocationUnderGuard(LongSupplier measure, int calls, long limitBytes, String what) {
+        long bytes = measure.getAsLong();
+        if (bytes <= 0 || !VectorGuard.observe(bytes / calls, limitBytes, what)) return bytes;
+        try {
+            System.out.println(what + " allocated " + bytes + " B in " + calls + " calls on vectors; the guard turned them off");
+            return measure.getAsLong();
+        } finally {
+            VectorGuardTesting.reset();
+        }
     }
 }
