@@ -98,8 +98,7 @@ public final class FastGrnnCell {
         boolean eligible = (vectorProducts || vectorGates) && VectorSupport.modulepresent() && FastGrnnSimd.fits(hidden);
         this.vectorProducts = eligible && vectorProducts;
         this.vectorGates = eligible && vectorGates;
-        this.vectorLanes = (vectorProducts || vectorGates) && VectorSupport.modulepresent() && FastGrnnSimd.lanes() >= 4
-                && this.w2 == null && this.u2 == null;
+        this.vectorLanes = (vectorProducts || vectorGates) && lanes() >= 4 && this.w2 == null && this.u2 == null;
         this.wu = vectorLanes ? concatenateRows(this.w1, input, this.u1, hidden, hidden) : null;
     }
 

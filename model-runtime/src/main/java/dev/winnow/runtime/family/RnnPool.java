@@ -27,7 +27,7 @@ public final class RnnPool {
         this.rnn2 = rnn2;
         this.rows = rows;
         this.cols = cols;
-        this.acrossLanes = rows == cols && FastGrnnCell.lanes() >= 4 && rnn1.lanesChosen() && rnn2.lanesChosen();
+        this.acrossLanes = rows == cols && rnn1.lanesChosen() && rnn2.lanesChosen();
     }
 
     public int channels() { return rnn1.input(); }
