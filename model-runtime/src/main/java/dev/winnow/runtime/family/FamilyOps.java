@@ -261,6 +261,7 @@ public final class FamilyOps {
             return new Node(n, in, out, "rnnpool", layer.macs(), pool.rnn1().parameters() + pool.rnn2().parameters()) {
                 @Override public int scratchShorts() { return q.scratchShorts(); }
                 @Override public int scratchInts() { return q.scratchInts(); }
+                @Override public String kernel() { return q.kernel(); }
                 @Override public void invoke(Arena a) { q.run(a.b, in[0], a.b, out[0], a.s, scratchS, a.i, scratchI); }
             };
         }

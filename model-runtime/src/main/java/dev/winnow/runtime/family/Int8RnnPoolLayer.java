@@ -1,5 +1,8 @@
 package dev.winnow.runtime.family;
 
+import dev.winnow.runtime.kernel.KernelDispatch;
+import dev.winnow.runtime.kernel.VectorGuard;
+import dev.winnow.runtime.kernel.VectorSupport;
 import dev.winnow.runtime.quant.FixedPoint;
 import dev.winnow.runtime.quant.Q15;
 import dev.winnow.runtime.quant.QuantParams;
@@ -9,6 +12,12 @@ import dev.winnow.runtime.quant.QuantParams;
  * Inside, both RNNs run in 16-bit fixed point ({@link Q15FastGrnnCell}, smooth gates): each patch is
  * converted to Q12 through a 256-entry table (no multiply per pixel), RNN1's Q14 states feed RNN2,
  * and RNN2's Q14 states are requantized to the output with TFLite's fixed-point multiplier.
+ *
+ * <p>Two ways to run it, the same bits, one chosen at construction by {@link KernelDispatch}
+ * (self-checked against the patch-by-patch loops, the reference): {@code int8-rnnpool-lanes}, a group
+ * of patches across the Vector API's int lanes ({@link Int8RnnPoolLanes}; on JDK 17 under
+ * {@link VectorGuard}, and one patch at a time once it trips); {@code int8-rnnpool-patches}, one patch
+ * at a time with its sequences side by side.
  */
 public final class Int8RnnPoolLayer {
     private static final int IN_FRAC = 12;
@@ -17,6 +26,19 @@ public final class Int8RnnPoolLayer {
     private final boolean padOutput;
     private final short[] toQ12 = new short[256];
     private final int outMul, outShift, outZp;
+    private final Int8RnnPoolLanes lanes;   // null where the cells do not fit the lanes, or without the module
+    private final Path path;
+    private final KernelDispatch.Choice choice;
+
+    enum Path {
+        PATCHES("int8-rnnpool-patches"), LANES("int8-rnnpool-lanes");
+
+        final String kernel;
+
+        Path(String kernel) {
+            this.kernel = kernel;
+        }
+    }
 
     public Int8RnnPoolLayer(RnnPoolLayer floatLayer, int inH, int inW, int stride, boolean padOutput, QuantParams in, QuantParams out) {
         RnnPool p = floatLayer.pool();
@@ -37,6 +59,48 @@ public final class Int8RnnPoolLayer {
         this.outMul = m.multiplier();
         this.outShift = m.shift();
         this.outZp = out.zeroPoint();
+        Int8RnnPoolLanes.Cell l1 = rnn1.laneCell(), l2 = rnn2.laneCell();
+        this.lanes = l1 != null && l2 != null && VectorSupport.modulepresent()
+                ? new Int8RnnPoolLanes(l1, l2, Q15FastGrnnCell.sigmoidPairs(), toQ12, rows, cols, channels, inH, inW, stride, padOutput, outMul, outShift, outZp)
+                : null;
+        KernelDispatch.Chosen<Variant> chosen = dispatch(KernelDispatch.mode());
+        this.path = chosen.variant().path;
+        this.choice = chosen.choice();
+    }
+
+    /**
+     * By shape: the lanes where the recurrent cells run on vectors ({@link VectorSupport#guardedVectorCells()}),
+     * else the patches; timed: the faster of the two.
+     */
+    private KernelDispatch.Chosen<Variant> dispatch(KernelDispatch.Mode mode) {
+        Variant reference = new Variant(Path.PATCHES);
+        java.util.List<Variant> fitting = new java.util.ArrayList<>();
+        if (lanes != null && (VectorSupport.guardedVectorCells() || mode == KernelDispatch.Mode.TIMED)) fitting.add(new Variant(Path.LANES));
+        fitting.add(reference);
+        byte[] input = KernelDispatch.pseudoRandomBytes(inH * inW * channels, channels * 31L + rows);
+        int outputs = outH() * outW() * outC();
+        return KernelDispatch.choose("rnnpool", mode, fitting, reference, input, () -> new byte[outputs], outH(), outW() * outC(),
+                KernelDispatch::bitsDiffer);
+    }
+
+    /** One way to run the layer, as {@link KernelDispatch} sees it. */
+    private final class Variant implements KernelDispatch.Variant<byte[]> {
+        final Path path;
+
+        Variant(Path path) {
+            this.path = path;
+        }
+
+        @Override public String name() { return path.kernel; }
+
+        @Override public void runOnce(byte[] in, byte[] out) {
+            run(path, in, 0, out, 0, new short[scratchShorts()], 0, new int[scratchInts()], 0);
+        }
+    }
+
+    /** The kernel this layer runs and how it was chosen, as {@code winnow inspect --bench} shows it. */
+    public String kernel() {
+        return choice.toString();
     }
 
     /** Whether both cells' batched gates run on vectors now (see {@link Q15FastGrnnCell#vectorGates()}). */
@@ -58,6 +122,10 @@ public final class Int8RnnPoolLayer {
      * pre-activations of a batched step; RNN2's input projection of every row and column summary.
      */
     public int scratchInts() {
+        return Math.max(lanes == null ? 0 : lanes.scratchInts(), patchInts());
+    }
+
+    private int patchInts() {
         return cellInts() + rows * cols * rnn1.hidden() + Math.max((rows + cols) * rnn1.hidden(), 4 * rnn2.hidden()) + (rows + cols) * rnn2.hidden();
     }
 
@@ -67,12 +135,29 @@ public final class Int8RnnPoolLayer {
     }
 
     /**
-     * The layer over the whole map. Per patch the recurrences run side by side ({@link Q15FastGrnnCell#stepBatch}):
-     * RNN1's row passes and column passes (independent, each over its own pixels) step together, then
-     * RNN2's forward and backward passes over the row summaries and over the column summaries; so the
-     * gates of eight (then four) short sequences fill the vector lanes. Bit for bit the sequential passes.
+     * The layer over the whole map, on the path chosen at construction ({@link #kernel()}). {@code s}
+     * and {@code is} hold {@link #scratchShorts()} shorts and {@link #scratchInts()} ints; nothing is allocated.
      */
     public void run(byte[] in, int inOff, byte[] out, int outOff, short[] s, int sOff, int[] is, int isOff) {
+        run(path, in, inOff, out, outOff, s, sOff, is, isOff);
+    }
+
+    void run(Path p, byte[] in, int inOff, byte[] out, int outOff, short[] s, int sOff, int[] is, int isOff) {
+        if (p == Path.LANES && VectorGuard.allows(true)) {
+            lanes.run(in, inOff, out, outOff, is, isOff);
+        } else {
+            runPatches(in, inOff, out, outOff, s, sOff, is, isOff);
+        }
+    }
+
+    /**
+     * One patch at a time, the reference the lanes must equal. Per patch the recurrences run side by
+     * side ({@link Q15FastGrnnCell#stepBatch}): RNN1's row passes and column passes (independent, each
+     * over its own pixels) step together, then RNN2's forward and backward passes over the row summaries
+     * and over the column summaries; so the gates of eight (then four) short sequences fill the vector
+     * lanes. Bit for bit the sequential passes.
+     */
+    private void runPatches(byte[] in, int inOff, byte[] out, int outOff, short[] s, int sOff, int[] is, int isOff) {
         final int h1 = rnn1.hidden(), h2 = rnn2.hidden(), oc = outC(), ow = outW(), seq1 = rows + cols;
         final int pixels = sOff, sums = sOff + rows * cols * channels, res = sums + seq1 * h1;
         // RNN1 reads each pixel of a patch twice (its row pass and its column pass): W x is computed once per pixel

@@ -30,6 +30,7 @@ public final class Q15FastGrnnCell {
      * branches. 128 KB of ints, shared by every cell and never written.
      */
     private static final int[] SIGMOID_Q11 = new int[2 * SAT + 1];
+    private static final int[] SIGMOID_PAIRS = new int[257];
 
     private final int input, hidden, inFrac;
     private final Gates gates;
@@ -50,6 +51,8 @@ public final class Q15FastGrnnCell {
     static {
         SIGMOID_TOP = SIGMOID[256] == Short.MAX_VALUE ? 1 << 15 : SIGMOID[256];
         for (int i = 0; i <= 2 * SAT; i++) SIGMOID_Q11[i] = interpolated(i - SAT);
+        for (int i = 0; i < 256; i++) SIGMOID_PAIRS[i] = SIGMOID[i] | (SIGMOID[i + 1] - SIGMOID[i]) << 16;
+        SIGMOID_PAIRS[256] = SIGMOID_TOP;
     }
 
     public Q15FastGrnnCell(FastGrnnCell.Weights f, int inFrac, Gates gates) {
@@ -144,6 +147,33 @@ public final class Q15FastGrnnCell {
         long[] c = new long[m.length];
         for (int r = 0; r < rows; r++) for (int k = 0; k < cols; k++) c[k * rows + r] = m[r * cols + k];
         return c;
+    }
+
+    /**
+     * This cell's parameters as {@link Int8RnnPoolLanes} reads them, or null when it cannot run there
+     * (low rank, piecewise gates, or beyond {@link Int8RnnPoolLanes#fits}).
+     */
+    Int8RnnPoolLanes.Cell laneCell() {
+        if (w2 != null || u2 != null || gates != Gates.SMOOTH) return null;
+        Int8RnnPoolLanes.Cell c = new Int8RnnPoolLanes.Cell(input, hidden, widen(w1), w1Frac + inFrac - PRE_FRAC, widen(u1), u1Frac + H_FRAC - PRE_FRAC,
+                bgPre.clone(), bhPre.clone(), zeta, nu);
+        return Int8RnnPoolLanes.fits(c) ? c : null;
+    }
+
+    private static int[] widen(short[] m) {
+        int[] w = new int[m.length];
+        for (int i = 0; i < m.length; i++) w[i] = m[i];
+        return w;
+    }
+
+    /**
+     * The smooth σ's 257-point table with each entry's step to the next, entry i = σ_i | (σ_{i+1} − σ_i) << 16
+     * (the last: σ at 8 and no step): σ of a Q11 value p in [−8, 8] is, with j = p + 8·2^11,
+     * a + ((d · (j & 127) + 64) >> 7) for entry j >> 7 = a | d << 16, bit for bit {@link #interpolated}.
+     * Shared and never written; the lanes' gathers read it.
+     */
+    static int[] sigmoidPairs() {
+        return SIGMOID_PAIRS;
     }
 
     /** Whether this cell's matrix products run on the Vector API. */
