@@ -8,7 +8,7 @@ import dev.winnow.runtime.quant.FixedPoint;
  * l of the group, so each step of each of a patch's sequences (RNN1's row and column passes, RNN2's
  * four) is a handful of whole-vector operations whatever the hidden size, and a weight is one
  * broadcast for all the patches. The arithmetic is the Q15 cells' (products and rounding shifts of
- * {@link Q15FastGrnnCell}, values kept split as 256·hi + lo, see {@link Q15LanesSimd}): the same bits
+ * {@link Q15FastGrnnCell}, in 32-bit lanes, see {@link Q15LanesSimd}): the same bits
  * as {@link Int8RnnPoolLayer}'s patch-by-patch loops.
  * Only built where the Vector API module is present ({@link Q15LanesSimd}, the preferred int shape's
  * lanes: 16 patches on AVX-512).
@@ -22,15 +22,16 @@ final class Int8RnnPoolLanes {
     record Cell(int input, int hidden, int[] w, int wShift, int[] u, int uShift, int[] bg, int[] bh, int zeta, int nu) {}
 
     private final Cell c1, c2;
-    private final int lanes, rows, cols, channels, inH, inW, stride, gridH, gridW;
+    private final int lanes, rows, cols, channels, inW, stride, gridH, gridW;
     private final boolean padOutput;
     private final int[] toQ12 = new int[256];
     private final int[] sigmoid;   // Q15FastGrnnCell.sigmoidPairs
     private final int outMul, outShift, outZp;
-    // scratch layout (ints), lane-major: where each lane's patch starts in the input, one pixel's input in Q12 and split, every pixel's W x, a step's pre-activations,
-    // RNN1's row and column states (split; the summaries), RNN2's W x of each summary, RNN2's four states (split),
-    // and the gates' gather indices
-    private final int bases, x, xHi, xLo, wx, pre, h1Hi, h1Lo, w2x, h2Hi, h2Lo, idx, size;
+    // Scratch (ints), lane-major, kept small because it is arena RAM beside the maps (the detector's arena
+    // peak is bounded): where each lane's patch starts in the input; one pixel's input in Q12, then a step's
+    // pre-activations in the same place; one pixel's (or summary's) W x; RNN1's row and column states (at the
+    // end, the summaries); RNN2's four states; the sigmoid table's indices.
+    private final int bases, pre, wx, states1, states2, idx, size;
 
     Int8RnnPoolLanes(Cell c1, Cell c2, int[] sigmoid, short[] toQ12, int rows, int cols, int channels, int inH, int inW, int stride,
                      boolean padOutput, int outMul, int outShift, int outZp) {
@@ -41,7 +42,6 @@ final class Int8RnnPoolLanes {
         this.rows = rows;
         this.cols = cols;
         this.channels = channels;
-        this.inH = inH;
         this.inW = inW;
         this.stride = stride;
         this.padOutput = padOutput;
@@ -51,19 +51,13 @@ final class Int8RnnPoolLanes {
         this.outMul = outMul;
         this.outShift = outShift;
         this.outZp = outZp;
-        final int h1 = c1.hidden(), h2 = c2.hidden(), seq1 = rows + cols, l = lanes;
+        final int h1 = c1.hidden(), h2 = c2.hidden(), l = lanes;
         bases = 0;
-        x = bases + l;
-        xHi = x + channels * l;
-        xLo = xHi + channels * l;
-        wx = xLo + channels * l;
-        pre = wx + rows * cols * h1 * l;
-        h1Hi = pre + Math.max(Math.max(rows, cols) * h1, 2 * h2) * l;
-        h1Lo = h1Hi + seq1 * h1 * l;
-        w2x = h1Lo + seq1 * h1 * l;
-        h2Hi = w2x + seq1 * h2 * l;
-        h2Lo = h2Hi + 4 * h2 * l;
-        idx = h2Lo + 4 * h2 * l;
+        pre = bases + l;
+        wx = pre + Math.max(channels, Math.max(h1, h2)) * l;
+        states1 = wx + Math.max(h1, h2) * l;
+        states2 = states1 + (rows + cols) * h1 * l;
+        idx = states2 + 4 * h2 * l;
         size = idx + 2 * l;
     }
 
@@ -87,13 +81,13 @@ final class Int8RnnPoolLanes {
         final int patches = gridH * gridW, oc = 4 * c2.hidden();
         for (int first = 0; first < patches; first += lanes) {
             pool(in, inOff, first, patches, s, sOff);
+            // RNN2's states in the output's order: forward over the rows, backward, then the columns
             // lanes past the last patch ran a copy of it and are not written
             for (int l = 0; l < lanes && first + l < patches; l++) {
                 int p = first + l, i = p / gridW, j = p % gridW;
                 int o = outOff + (i * (gridW + (padOutput ? 1 : 0)) + j) * oc;
                 for (int k = 0; k < oc; k++) {
-                    int at = sOff + k * lanes + l;
-                    int h = (s[h2Hi + at] << 8) + s[h2Lo + at];
+                    int h = s[sOff + states2 + k * lanes + l];
                     int v = FixedPoint.multiplyByQuantizedMultiplier(h, outMul, outShift) + outZp;
                     out[o + k] = (byte) FixedPoint.clamp(v, -128, 127);
                 }
@@ -102,76 +96,52 @@ final class Int8RnnPoolLanes {
         if (padOutput) RnnPoolLayer.padLastRowAndColumn(out, outOff, gridH, gridW, oc);
     }
 
-    /** RNN1 and RNN2 over patches first .. first + lanes (the last patch again past the end); RNN2's states end at h2Hi/h2Lo. */
+    /**
+     * RNN1 and RNN2 over patches first .. first + lanes (the last patch again past the end); RNN2's states
+     * end at states2. The pixels go in raster order: pixel (r, c) is step c of row r's pass and step r of
+     * column c's, so its W x serves both at once and nothing holds the patch's pixels.
+     */
     private void pool(byte[] in, int inOff, int first, int patches, int[] s, int sOff) {
-        final int h1 = c1.hidden(), h2 = c2.hidden(), l = lanes, seq1 = rows + cols;
+        final int h1 = c1.hidden(), h2 = c2.hidden(), l = lanes;
         for (int lane = 0; lane < l; lane++) {
             int p = Math.min(first + lane, patches - 1);
             s[sOff + bases + lane] = inOff + (p / gridW * stride * inW + p % gridW * stride) * channels;
         }
+        java.util.Arrays.fill(s, sOff + states1, sOff + idx, 0);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 int pixel = (r * inW + c) * channels;
                 for (int k = 0; k < channels; k++) {
-                    for (int lane = 0, at = sOff + x + k * l; lane < l; lane++) s[at + lane] = toQ12[in[s[sOff + bases + lane] + pixel + k] + 128];
+                    for (int lane = 0, at = sOff + pre + k * l; lane < l; lane++) s[at + lane] = toQ12[in[s[sOff + bases + lane] + pixel + k] + 128];
                 }
-                split(s, sOff + x, channels * l, sOff + xHi, sOff + xLo);
-                // RNN1 reads each pixel twice (its row pass and its column pass): W x once per pixel
-                project(c1.w(), h1, channels, s, sOff + xHi, sOff + xLo, c1.wShift(), sOff + wx + (r * cols + c) * h1 * l, false);
+                Q15LanesSimd.project(c1.w(), h1, channels, s, sOff + pre, c1.wShift(), null, 0, s, sOff + wx);
+                step(c1, sOff + states1 + r * h1 * l, s, sOff);             // row r, step c
+                step(c1, sOff + states1 + (rows + c) * h1 * l, s, sOff);    // column c, step r
             }
         }
-        java.util.Arrays.fill(s, sOff + h1Hi, sOff + w2x, 0);
-        for (int t = 0; t < cols; t++) {     // the rows, along their columns
-            for (int r = 0; r < rows; r++) System.arraycopy(s, sOff + wx + (r * cols + t) * h1 * l, s, sOff + pre + r * h1 * l, h1 * l);
-            step(c1, rows, 0, s, sOff);
-        }
-        for (int t = 0; t < rows; t++) {     // the columns, along their rows
-            System.arraycopy(s, sOff + wx + t * cols * h1 * l, s, sOff + pre, cols * h1 * l);
-            step(c1, cols, rows * h1 * l, s, sOff);
-        }
-        // RNN2 reads each summary twice (forward and backward)
-        for (int k = 0; k < seq1; k++) {
-            project(c2.w(), h2, h1, s, sOff + h1Hi + k * h1 * l, sOff + h1Lo + k * h1 * l, c2.wShift(), sOff + w2x + k * h2 * l, false);
-        }
-        java.util.Arrays.fill(s, sOff + h2Hi, sOff + idx, 0);
         bidirectional(rows, 0, 0, s, sOff);
-        bidirectional(cols, rows, 2 * h2 * l, s, sOff);
+        bidirectional(cols, rows, 2, s, sOff);
     }
 
-    /** RNN2 forward and backward over the n summaries from summary {@code from}; the two states at {@code state} past h2Hi/h2Lo. */
+    /**
+     * RNN2 forward and backward over the n summaries from summary {@code from}, into RNN2's states
+     * {@code state} and {@code state + 1}; each summary's W x is taken at each of its two uses, so no
+     * scratch holds them all.
+     */
     private void bidirectional(int n, int from, int state, int[] s, int sOff) {
-        final int h2 = c2.hidden(), l = lanes;
+        final int h1 = c1.hidden(), h2 = c2.hidden(), l = lanes;
         for (int t = 0; t < n; t++) {
-            System.arraycopy(s, sOff + w2x + (from + t) * h2 * l, s, sOff + pre, h2 * l);
-            System.arraycopy(s, sOff + w2x + (from + n - 1 - t) * h2 * l, s, sOff + pre + h2 * l, h2 * l);
             for (int q = 0; q < 2; q++) {
-                int st = state + q * h2 * l;
-                project(c2.u(), h2, h2, s, sOff + h2Hi + st, sOff + h2Lo + st, c2.uShift(), sOff + pre + q * h2 * l, true);
+                int summary = from + (q == 0 ? t : n - 1 - t);
+                Q15LanesSimd.project(c2.w(), h2, h1, s, sOff + states1 + summary * h1 * l, c2.wShift(), null, 0, s, sOff + wx);
+                step(c2, sOff + states2 + (state + q) * h2 * l, s, sOff);
             }
-            gates(c2, 2, sOff + pre, sOff + h2Hi + state, sOff + h2Lo + state, s, sOff);
         }
     }
 
-    /** One step of {@code seqs} RNN1 sequences whose W x is at pre; their states from {@code state} past h1Hi/h1Lo. */
-    private void step(Cell c, int seqs, int state, int[] s, int sOff) {
-        final int h = c.hidden(), l = lanes;
-        for (int q = 0; q < seqs; q++) {
-            int st = state + q * h * l;
-            project(c.u(), h, h, s, sOff + h1Hi + st, sOff + h1Lo + st, c.uShift(), sOff + pre + q * h * l, true);
-        }
-        gates(c, seqs, sOff + pre, sOff + h1Hi + state, sOff + h1Lo + state, s, sOff);
-    }
-
-    /** hi = v >> 8 and lo = v & 255 of the n ints from {@code from}: the split the products read. */
-    private static void split(int[] s, int from, int n, int hiAt, int loAt) {
-        Q15LanesSimd.split(s, from, n, s, hiAt, s, loAt);
-    }
-
-    private static void project(int[] m, int rowsOut, int n, int[] s, int hiAt, int loAt, int shift, int dstAt, boolean accumulate) {
-        Q15LanesSimd.project(m, rowsOut, n, s, hiAt, s, loAt, shift, s, dstAt, accumulate);
-    }
-
-    private void gates(Cell c, int seqs, int preAt, int hiAt, int loAt, int[] s, int sOff) {
-        Q15LanesSimd.gates(s, preAt, c.bg(), c.bh(), c.hidden(), seqs, sigmoid, c.zeta(), c.nu(), s, hiAt, s, loAt, s, sOff + idx);
+    /** One step of one sequence of cell c whose W x is at wx: pre = W x + U h, then the gates update h at {@code h}. */
+    private void step(Cell c, int h, int[] s, int sOff) {
+        Q15LanesSimd.project(c.u(), c.hidden(), c.hidden(), s, h, c.uShift(), s, sOff + wx, s, sOff + pre);
+        Q15LanesSimd.gates(s, sOff + pre, c.bg(), c.bh(), c.hidden(), 1, sigmoid, c.zeta(), c.nu(), s, h, s, sOff + idx);
     }
 }
