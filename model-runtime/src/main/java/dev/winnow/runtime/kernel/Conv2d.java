@@ -33,8 +33,8 @@ public final class Conv2d {
     /**
      * Float convolution. With the Vector API chosen, every geometry runs as a matrix product on
      * {@link ConvSimd}: a pointwise convolution directly over the HWC input (pixels × input channels), any
-     * other one output row at a time over that row's receptive fields gathered into scratch (im2col, zeros in
-     * the padding); a single-channel input with fewer output channels than a vector (a grayscale stem)
+     * other one output row at a time, its interior pixels' receptive fields read in place through per-tap
+     * offsets and its border pixels' gathered into scratch (im2col, zeros in the padding); a single-channel input with fewer output channels than a vector (a grayscale stem)
      * runs on {@link ConvPixelsSimd} instead, output pixels across the lanes. Those vector accumulators
      * stay in registers on JDK 17 too, so the choice is
      * {@link VectorSupport#fixedRegisterKernels()}: whenever the module is present. Otherwise plain loops.
@@ -52,6 +52,9 @@ public final class Conv2d {
         private final int[] tapAt;       // byPixels: where tap (kh, kw) reads its row of values in the phase rows
         private final float[] packed;    // the filter packed for ConvSimd.gemm, or null
         private final float[] packedBias;
+        private final int[] contiguous;  // gemm's offsets into a row of gathered receptive fields (or a pointwise pixel): 0 .. k-1
+        private final int[] taps;        // gemm's offsets of an interior pixel's receptive field in the input: (kh·inW + kw)·inC + ic
+        private final int firstInside, endInside; // output columns whose receptive field lies inside the input's columns
 
         public Float32(ConvGeometry g, float[] filterOhwi, float[] bias, Activation act) {
             this(g, filterOhwi, bias, act, VectorSupport.fixedRegisterKernels());
@@ -75,6 +78,16 @@ public final class Conv2d {
             }
             this.packed = this.vector ? ConvSimd.pack(w, g.kH() * g.kW() * g.inC(), g.outC()) : null;
             this.packedBias = this.vector ? ConvSimd.packBias(this.bias, g.outC()) : null;
+            int k = g.kH() * g.kW() * g.inC();
+            this.contiguous = new int[k];
+            this.taps = new int[k];
+            for (int i = 0; i < k; i++) {
+                int kh = i / (g.kW() * g.inC()), kw = i / g.inC() % g.kW(), ic = i % g.inC();
+                contiguous[i] = i;
+                taps[i] = (kh * g.inW() + kw) * g.inC() + ic;
+            }
+            this.firstInside = Math.min(g.outW(), (g.padLeft() + g.strideW() - 1) / g.strideW());
+            this.endInside = Math.max(firstInside, Math.min(g.outW(), Math.floorDiv(g.inW() - g.kW() + g.padLeft(), g.strideW()) + 1));
         }
 
         public ConvGeometry geometry() { return g; }
@@ -129,21 +142,42 @@ public final class Conv2d {
                 return;
             }
             if (!gathered) {
-                ConvSimd.gemm(g.outH() * g.outW(), k, in, inOff, packed, packedBias, outC, min, max, out, outOff, s, sOff);
+                ConvSimd.gemm(g.outH() * g.outW(), k, in, inOff, k, contiguous, packed, packedBias, outC, min, max, out, outOff, s, sOff);
                 return;
             }
-            final int outW = g.outW(), tile = sOff + outW * k;
-            for (int oh = 0; oh < g.outH(); oh++) {
-                gatherRow(in, inOff, oh, s, sOff);
-                ConvSimd.gemm(outW, k, s, sOff, packed, packedBias, outC, min, max, out, outOff + oh * outW * outC, s, tile);
+            for (int oh = 0; oh < g.outH(); oh++) row(in, inOff, oh, out, outOff, s, sOff);
+        }
+
+        /**
+         * Output row oh: where its receptive fields lie inside the input, the product reads them in place
+         * through the tap offsets; the border pixels' are gathered into scratch first (zeros in the padding).
+         */
+        private void row(float[] in, int inOff, int oh, float[] out, int outOff, float[] s, int sOff) {
+            final int outW = g.outW(), outC = g.outC(), k = g.kH() * g.kW() * g.inC(), tile = sOff + outW * k;
+            final int ih0 = oh * g.strideH() - g.padTop(), o = outOff + oh * outW * outC;
+            if (ih0 < 0 || ih0 + g.kH() > g.inH() || endInside == firstInside) {
+                gatherPixels(in, inOff, oh, 0, outW, s, sOff);
+                ConvSimd.gemm(outW, k, s, sOff, k, contiguous, packed, packedBias, outC, min, max, out, o, s, tile);
+                return;
+            }
+            if (firstInside > 0) {
+                gatherPixels(in, inOff, oh, 0, firstInside, s, sOff);
+                ConvSimd.gemm(firstInside, k, s, sOff, k, contiguous, packed, packedBias, outC, min, max, out, o, s, tile);
+            }
+            int x0 = inOff + (ih0 * g.inW() + firstInside * g.strideW() - g.padLeft()) * g.inC();
+            ConvSimd.gemm(endInside - firstInside, k, in, x0, g.strideW() * g.inC(), taps, packed, packedBias, outC, min, max,
+                    out, o + firstInside * outC, s, tile);
+            if (endInside < outW) {
+                gatherPixels(in, inOff, oh, endInside, outW, s, sOff);
+                ConvSimd.gemm(outW - endInside, k, s, sOff, k, contiguous, packed, packedBias, outC, min, max, out, o + endInside * outC, s, tile);
             }
         }
 
-        /** The receptive fields of output row oh, one after another, in HWIO's (kh, kw, ic) order; zeros outside the input. */
-        private void gatherRow(float[] in, int inOff, int oh, float[] s, int sOff) {
+        /** The receptive fields of output pixels [from, to) of row oh, one after another, in HWIO's (kh, kw, ic) order; zeros outside the input. */
+        private void gatherPixels(float[] in, int inOff, int oh, int from, int to, float[] s, int sOff) {
             final int inC = g.inC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH(), run = kW * inC;
             int ih0 = oh * g.strideH() - g.padTop(), d = sOff;
-            for (int ow = 0; ow < g.outW(); ow++) {
+            for (int ow = from; ow < to; ow++) {
                 int iw0 = ow * g.strideW() - g.padLeft();
                 boolean colsInside = iw0 >= 0 && iw0 + kW <= inW;
                 for (int kh = 0; kh < kH; kh++, d += run) {

@@ -102,6 +102,33 @@ class FloatKernelsTest {
         }
     }
 
+    /**
+     * Rows wide enough that the product reads interior pixels in place (eight-row blocks, then fours and
+     * ones) between gathered border pixels: the detector's second conv, odd widths, 5x5 and 3x1 filters,
+     * strides 1 and 2, SAME and VALID, output channels under, at and past one vector.
+     */
+    @Test
+    void wideConvsReadInteriorPixelsInPlace() {
+        Random r = new Random(41);
+        // {inH, inW, inC, outC, kH, kW, stride, same}
+        int[][] cases = {{120, 160, 4, 16, 3, 3, 2, 1}, {9, 45, 3, 17, 3, 3, 1, 1}, {11, 38, 5, 40, 5, 5, 2, 1}, {7, 29, 8, 4, 3, 3, 1, 0},
+                {6, 33, 2, 24, 3, 1, 1, 1}, {5, 21, 6, 32, 5, 5, 1, 0}};
+        for (int[] c : cases) {
+            ConvGeometry g = c[7] == 1 ? ConvGeometry.same(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[6])
+                    : ConvGeometry.valid(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[6]);
+            float[] x = gaussian(r, g.inputSize(), 1), f = gaussian(r, c[3] * c[4] * c[5] * c[2], 0.5), b = gaussian(r, c[3], 0.5);
+            Conv2d.Float32 conv = new Conv2d.Float32(g, f, b, Activation.RELU6, true);
+            float[] arena = new float[3 + g.outputSize() + 2 + conv.scratchFloats()];
+            java.util.Arrays.fill(arena, Float.NaN);
+            conv.run(padded(x, 5), 5, arena, 3, arena, 3 + g.outputSize() + 2);
+            double[] ref = ReferenceOps.conv2d(toDouble(x), c[0], c[1], c[2], toDouble(f), toDouble(b), c[3], c[4], c[5], c[6], c[6],
+                    g.padTop(), g.padLeft(), g.outH(), g.outW(), 0, 6);
+            assertTrue(maxAbsDiff(arena, 3, ref) < tol(c[4] * c[5] * c[2], 1), java.util.Arrays.toString(c) + " " + g);
+            for (int i = 0; i < 3; i++) assertTrue(Float.isNaN(arena[i]), "wrote before the output");
+            for (int i = 3 + g.outputSize(); i < 5 + g.outputSize(); i++) assertTrue(Float.isNaN(arena[i]), "wrote past the output");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void depthwiseMatchesReference(boolean vector) {
