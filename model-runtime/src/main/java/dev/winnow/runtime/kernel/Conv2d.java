@@ -116,7 +116,8 @@ public final class Conv2d {
         public int scratchFloats() {
             if (!vector) return 0;
             if (byPixels) return g.kH() * g.strideW() * phase + g.outC() * g.outW();
-            return (gathered ? g.outW() * g.kH() * g.kW() * g.inC() : 0) + ConvSimd.tileFloats(g.outC());
+            // a row of gathered receptive fields, the tile, and the product of a row's gathered pixels
+            return (gathered ? g.outW() * g.kH() * g.kW() * g.inC() + g.outW() * g.outC() : 0) + ConvSimd.tileFloats(g.outC());
         }
 
         /** Runs with scratch of its own, allocated here when the path needs any: for tests and one-off calls. */
@@ -150,27 +151,29 @@ public final class Conv2d {
 
         /**
          * Output row oh: where its receptive fields lie inside the input, the product reads them in place
-         * through the tap offsets; the border pixels' are gathered into scratch first (zeros in the padding).
+         * through the tap offsets, in whole blocks of four pixels; the rest of the row (the border pixels and
+         * the interior's last few) is gathered into scratch as one group (zeros in the padding), its product
+         * written to scratch and copied out. So no pixel runs alone: the one-row kernels, which C2 compiled
+         * to boxing code in some JVMs, run only where a whole row has fewer than four pixels left over.
          */
         private void row(float[] in, int inOff, int oh, float[] out, int outOff, float[] s, int sOff) {
             final int outW = g.outW(), outC = g.outC(), k = g.kH() * g.kW() * g.inC(), tile = sOff + outW * k;
             final int ih0 = oh * g.strideH() - g.padTop(), o = outOff + oh * outW * outC;
-            if (ih0 < 0 || ih0 + g.kH() > g.inH() || endInside == firstInside) {
+            final int inPlace = ih0 < 0 || ih0 + g.kH() > g.inH() ? 0 : (endInside - firstInside) / 4 * 4;
+            if (inPlace == 0) {
                 gatherPixels(in, inOff, oh, 0, outW, s, sOff);
                 ConvSimd.gemm(outW, k, s, sOff, k, contiguous, packed, packedBias, outC, min, max, out, o, s, tile);
                 return;
             }
-            if (firstInside > 0) {
-                gatherPixels(in, inOff, oh, 0, firstInside, s, sOff);
-                ConvSimd.gemm(firstInside, k, s, sOff, k, contiguous, packed, packedBias, outC, min, max, out, o, s, tile);
-            }
-            int x0 = inOff + (ih0 * g.inW() + firstInside * g.strideW() - g.padLeft()) * g.inC();
-            ConvSimd.gemm(endInside - firstInside, k, in, x0, g.strideW() * g.inC(), taps, packed, packedBias, outC, min, max,
-                    out, o + firstInside * outC, s, tile);
-            if (endInside < outW) {
-                gatherPixels(in, inOff, oh, endInside, outW, s, sOff);
-                ConvSimd.gemm(outW - endInside, k, s, sOff, k, contiguous, packed, packedBias, outC, min, max, out, o + endInside * outC, s, tile);
-            }
+            int x0 = inOff + (ih0 * g.inW() + firstInside * g.strideW() - g.padLeft()) * g.inC(), end = firstInside + inPlace;
+            ConvSimd.gemm(inPlace, k, in, x0, g.strideW() * g.inC(), taps, packed, packedBias, outC, min, max, out, o + firstInside * outC, s, tile);
+            int rest = firstInside + outW - end, restOut = tile + ConvSimd.tileFloats(outC);
+            if (rest == 0) return;
+            gatherPixels(in, inOff, oh, 0, firstInside, s, sOff);
+            gatherPixels(in, inOff, oh, end, outW, s, sOff + firstInside * k);
+            ConvSimd.gemm(rest, k, s, sOff, k, contiguous, packed, packedBias, outC, min, max, s, restOut, s, tile);
+            System.arraycopy(s, restOut, out, o, firstInside * outC);
+            System.arraycopy(s, restOut + firstInside * outC, out, o + end * outC, (outW - end) * outC);
         }
 
         /** The receptive fields of output pixels [from, to) of row oh, one after another, in HWIO's (kh, kw, ic) order; zeros outside the input. */
