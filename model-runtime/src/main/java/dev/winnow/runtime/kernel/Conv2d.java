@@ -33,8 +33,8 @@ public final class Conv2d {
     /**
      * Float convolution. With the Vector API chosen, every geometry runs as a matrix product on
      * {@link ConvSimd}: a pointwise convolution directly over the HWC input (pixels × input channels), any
-     * other one output row at a time, its interior pixels' receptive fields read in place through per-tap
-     * offsets and its border pixels' gathered into scratch (im2col, zeros in the padding); a single-channel input with fewer output channels than a vector (a grayscale stem)
+     * other one output row at a time over that row's receptive fields gathered into scratch (im2col, zeros in
+     * the padding); a single-channel input with fewer output channels than a vector (a grayscale stem)
      * runs on {@link ConvPixelsSimd} instead, output pixels across the lanes. Those vector accumulators
      * stay in registers on JDK 17 too, so the choice is
      * {@link VectorSupport#fixedRegisterKernels()}: whenever the module is present. Otherwise plain loops.
@@ -52,9 +52,6 @@ public final class Conv2d {
         private final int[] tapAt;       // byPixels: where tap (kh, kw) reads its row of values in the phase rows
         private final float[] packed;    // the filter packed for ConvSimd.gemm, or null
         private final float[] packedBias;
-        private final int[] contiguous;  // gemm's offsets into a row of gathered receptive fields (or a pointwise pixel): 0 .. k-1
-        private final int[] taps;        // gemm's offsets of an interior pixel's receptive field in the input: (kh·inW + kw)·inC + ic
-        private final int firstInside, endInside; // output columns whose receptive field lies inside the input's columns
 
         public Float32(ConvGeometry g, float[] filterOhwi, float[] bias, Activation act) {
             this(g, filterOhwi, bias, act, VectorSupport.fixedRegisterKernels());
@@ -78,16 +75,6 @@ public final class Conv2d {
             }
             this.packed = this.vector ? ConvSimd.pack(w, g.kH() * g.kW() * g.inC(), g.outC()) : null;
             this.packedBias = this.vector ? ConvSimd.packBias(this.bias, g.outC()) : null;
-            int k = g.kH() * g.kW() * g.inC();
-            this.contiguous = new int[k];
-            this.taps = new int[k];
-            for (int i = 0; i < k; i++) {
-                int kh = i / (g.kW() * g.inC()), kw = i / g.inC() % g.kW(), ic = i % g.inC();
-                contiguous[i] = i;
-                taps[i] = (kh * g.inW() + kw) * g.inC() + ic;
-            }
-            this.firstInside = Math.min(g.outW(), (g.padLeft() + g.strideW() - 1) / g.strideW());
-            this.endInside = Math.max(firstInside, Math.min(g.outW(), Math.floorDiv(g.inW() - g.kW() + g.padLeft(), g.strideW()) + 1));
         }
 
         public ConvGeometry geometry() { return g; }
@@ -116,8 +103,7 @@ public final class Conv2d {
         public int scratchFloats() {
             if (!vector) return 0;
             if (byPixels) return g.kH() * g.strideW() * phase + g.outC() * g.outW();
-            // a row of gathered receptive fields, the tile, and the product of a row's gathered pixels
-            return (gathered ? g.outW() * g.kH() * g.kW() * g.inC() + g.outW() * g.outC() : 0) + ConvSimd.tileFloats(g.outC());
+            return (gathered ? g.outW() * g.kH() * g.kW() * g.inC() : 0) + ConvSimd.tileFloats(g.outC());
         }
 
         /** Runs with scratch of its own, allocated here when the path needs any: for tests and one-off calls. */
@@ -143,44 +129,21 @@ public final class Conv2d {
                 return;
             }
             if (!gathered) {
-                ConvSimd.gemm(g.outH() * g.outW(), k, in, inOff, k, contiguous, packed, packedBias, outC, min, max, out, outOff, s, sOff);
+                ConvSimd.gemm(g.outH() * g.outW(), k, in, inOff, packed, packedBias, outC, min, max, out, outOff, s, sOff);
                 return;
             }
-            for (int oh = 0; oh < g.outH(); oh++) row(in, inOff, oh, out, outOff, s, sOff);
-        }
-
-        /**
-         * Output row oh: where its receptive fields lie inside the input, the product reads them in place
-         * through the tap offsets, in whole blocks of four pixels; the rest of the row (the border pixels and
-         * the interior's last few) is gathered into scratch as one group (zeros in the padding), its product
-         * written to scratch and copied out. So no pixel runs alone: the one-row kernels, which C2 compiled
-         * to boxing code in some JVMs, run only where a whole row has fewer than four pixels left over.
-         */
-        private void row(float[] in, int inOff, int oh, float[] out, int outOff, float[] s, int sOff) {
-            final int outW = g.outW(), outC = g.outC(), k = g.kH() * g.kW() * g.inC(), tile = sOff + outW * k;
-            final int ih0 = oh * g.strideH() - g.padTop(), o = outOff + oh * outW * outC;
-            final int inPlace = ih0 < 0 || ih0 + g.kH() > g.inH() ? 0 : (endInside - firstInside) / 4 * 4;
-            if (inPlace == 0) {
-                gatherPixels(in, inOff, oh, 0, outW, s, sOff);
-                ConvSimd.gemm(outW, k, s, sOff, k, contiguous, packed, packedBias, outC, min, max, out, o, s, tile);
-                return;
+            final int outW = g.outW(), tile = sOff + outW * k;
+            for (int oh = 0; oh < g.outH(); oh++) {
+                gatherRow(in, inOff, oh, s, sOff);
+                ConvSimd.gemm(outW, k, s, sOff, packed, packedBias, outC, min, max, out, outOff + oh * outW * outC, s, tile);
             }
-            int x0 = inOff + (ih0 * g.inW() + firstInside * g.strideW() - g.padLeft()) * g.inC(), end = firstInside + inPlace;
-            ConvSimd.gemm(inPlace, k, in, x0, g.strideW() * g.inC(), taps, packed, packedBias, outC, min, max, out, o + firstInside * outC, s, tile);
-            int rest = firstInside + outW - end, restOut = tile + ConvSimd.tileFloats(outC);
-            if (rest == 0) return;
-            gatherPixels(in, inOff, oh, 0, firstInside, s, sOff);
-            gatherPixels(in, inOff, oh, end, outW, s, sOff + firstInside * k);
-            ConvSimd.gemm(rest, k, s, sOff, k, contiguous, packed, packedBias, outC, min, max, s, restOut, s, tile);
-            System.arraycopy(s, restOut, out, o, firstInside * outC);
-            System.arraycopy(s, restOut + firstInside * outC, out, o + end * outC, (outW - end) * outC);
         }
 
-        /** The receptive fields of output pixels [from, to) of row oh, one after another, in HWIO's (kh, kw, ic) order; zeros outside the input. */
-        private void gatherPixels(float[] in, int inOff, int oh, int from, int to, float[] s, int sOff) {
+        /** The receptive fields of output row oh, one after another, in HWIO's (kh, kw, ic) order; zeros outside the input. */
+        private void gatherRow(float[] in, int inOff, int oh, float[] s, int sOff) {
             final int inC = g.inC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH(), run = kW * inC;
             int ih0 = oh * g.strideH() - g.padTop(), d = sOff;
-            for (int ow = from; ow < to; ow++) {
+            for (int ow = 0; ow < g.outW(); ow++) {
                 int iw0 = ow * g.strideW() - g.padLeft();
                 boolean colsInside = iw0 >= 0 && iw0 + kW <= inW;
                 for (int kh = 0; kh < kH; kh++, d += run) {

@@ -6,8 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Float convolution as a matrix product on the Vector API: {@code Out[rows × oc] = X[rows × k] · W[k × oc] + bias},
  * clamped. For a pointwise (1x1) convolution over HWC the rows are the pixels and X is the input itself; any
- * other convolution reads its interior pixels' receptive fields straight from the input through per-tap
- * offsets, and gathers only the border pixels' into scratch ({@code Conv2d}).
+ * other convolution gathers one output row's receptive fields into scratch first ({@code Conv2d}).
  *
  * <p>Register blocking: four rows times two vectors of output channels are eight accumulators that
  * stay in registers across one counted loop over k; each filter vector loaded feeds four fused
@@ -39,9 +38,9 @@ public final class ConvSimd {
         return oc < L ? 0 : Math.min(j * L, oc - L);
     }
 
-    /** Scratch floats {@link #gemm} needs for {@code oc} output channels: an 8-row tile when oc < L. */
+    /** Scratch floats {@link #gemm} needs for {@code oc} output channels: a 4-row tile when oc < L. */
     public static int tileFloats(int oc) {
-        return oc < L ? 8 * L : 0;
+        return oc < L ? 4 * L : 0;
     }
 
     /**
@@ -69,51 +68,38 @@ public final class ConvSimd {
     }
 
     /**
-     * out[outOff + r·oc + c] = clamp(bias[c] + Σ_i x[xOff + r·ps + at[i]] · W[i][c]) for r < rows, c < oc,
-     * with W packed by {@link #pack} and bias by {@link #packBias}. Row r of X is read through the offsets
-     * {@code at} (k of them) from {@code xOff + r·ps}: contiguous rows of receptive fields gathered into
-     * scratch (at[i] = i, ps = k), or a convolution's interior pixels read straight from the HWC input
-     * (at[i] = (kh·inW + kw)·inC + ic for tap i, ps = strideW·inC), with no copy.
+     * out[outOff + r·oc + c] = clamp(bias[c] + Σ_i x[xOff + r·k + i] · W[i][c]) for r < rows, c < oc,
+     * with W packed by {@link #pack} and bias by {@link #packBias}.
      */
-    public static void gemm(int rows, int k, float[] x, int xOff, int ps, int[] at, float[] w, float[] bias, int oc, float min, float max,
+    public static void gemm(int rows, int k, float[] x, int xOff, float[] w, float[] bias, int oc, float min, float max,
                             float[] out, int outOff, float[] tile, int tileOff) {
         final int nv = vectors(oc);
         int r = 0;
         if (oc < L) {
-            for (; r + 8 <= rows; r += 8) {
-                rows8x1(x, xOff + r * ps, ps, at, k, w, 0, bias, 0, min, max, tile, tileOff, L);
-                for (int p = 0; p < 8; p++) System.arraycopy(tile, tileOff + p * L, out, outOff + (r + p) * oc, oc);
+            for (; r + 4 <= rows; r += 4) {
+                rows4x1(x, xOff + r * k, k, w, 0, bias, 0, min, max, tile, tileOff, L);
+                for (int p = 0; p < 4; p++) System.arraycopy(tile, tileOff + p * L, out, outOff + (r + p) * oc, oc);
             }
             for (; r < rows; r++) {
-                rows1x1(x, xOff + r * ps, at, k, w, 0, bias, 0, min, max, tile, tileOff);
+                rows1x1(x, xOff + r * k, k, w, 0, bias, 0, min, max, tile, tileOff);
                 System.arraycopy(tile, tileOff, out, outOff + r * oc, oc);
             }
             return;
         }
-        // eight rows at a time: two 4x2 blocks a pair of vectors, and an odd last vector as eight accumulators of
-        // its own (four would leave the multiply-add units waiting on each other's latency)
-        for (; r + 8 <= rows; r += 8) {
-            int xr = xOff + r * ps, o = outOff + r * oc, j = 0;
-            for (; j + 2 <= nv; j += 2) {
-                rows4x2(x, xr, ps, at, k, w, j * L * k, bias, position(j, oc), position(j + 1, oc), min, max, out, o, oc);
-                rows4x2(x, xr + 4 * ps, ps, at, k, w, j * L * k, bias, position(j, oc), position(j + 1, oc), min, max, out, o + 4 * oc, oc);
-            }
-            if (j < nv) rows8x1(x, xr, ps, at, k, w, j * L * k, bias, position(j, oc), min, max, out, o, oc);
-        }
         for (; r + 4 <= rows; r += 4) {
-            int xr = xOff + r * ps, o = outOff + r * oc, j = 0;
-            for (; j + 2 <= nv; j += 2) rows4x2(x, xr, ps, at, k, w, j * L * k, bias, position(j, oc), position(j + 1, oc), min, max, out, o, oc);
-            if (j < nv) rows4x1(x, xr, ps, at, k, w, j * L * k, bias, position(j, oc), min, max, out, o, oc);
+            int xr = xOff + r * k, o = outOff + r * oc, j = 0;
+            for (; j + 2 <= nv; j += 2) rows4x2(x, xr, k, w, j * L * k, bias, position(j, oc), position(j + 1, oc), min, max, out, o, oc);
+            if (j < nv) rows4x1(x, xr, k, w, j * L * k, bias, position(j, oc), min, max, out, o, oc);
         }
         for (; r < rows; r++) {
-            int xr = xOff + r * ps, o = outOff + r * oc, j = 0;
-            for (; j + 2 <= nv; j += 2) rows1x2(x, xr, at, k, w, j * L * k, bias, position(j, oc), position(j + 1, oc), min, max, out, o);
-            if (j < nv) rows1x1(x, xr, at, k, w, j * L * k, bias, position(j, oc), min, max, out, o);
+            int xr = xOff + r * k, o = outOff + r * oc, j = 0;
+            for (; j + 2 <= nv; j += 2) rows1x2(x, xr, k, w, j * L * k, bias, position(j, oc), position(j + 1, oc), min, max, out, o);
+            if (j < nv) rows1x1(x, xr, k, w, j * L * k, bias, position(j, oc), min, max, out, o);
         }
     }
 
     /** Four rows × output channels [a, a+L) and [b, b+L); row p's are stored at o + p·stride. */
-    private static void rows4x2(float[] x, int xr, int ps, int[] at, int k, float[] w, int wo, float[] bias, int a, int b,
+    private static void rows4x2(float[] x, int xr, int k, float[] w, int wo, float[] bias, int a, int b,
                                 float min, float max, float[] out, int o, int stride) {
         // separate loads, not one shared value: C2 on JDK 17 boxes vectors that alias at a loop phi
         FloatVector a0 = FloatVector.fromArray(S, bias, a), b0 = FloatVector.fromArray(S, bias, b);
@@ -121,18 +107,18 @@ public final class ConvSimd {
         FloatVector a2 = FloatVector.fromArray(S, bias, a), b2 = FloatVector.fromArray(S, bias, b);
         FloatVector a3 = FloatVector.fromArray(S, bias, a), b3 = FloatVector.fromArray(S, bias, b);
         for (int i = 0; i < k; i++) {
-            int wi = wo + 2 * L * i, xi = xr + at[i];
+            int wi = wo + 2 * L * i;
             FloatVector wa = FloatVector.fromArray(S, w, wi), wb = FloatVector.fromArray(S, w, wi + L);
-            FloatVector p = FloatVector.broadcast(S, x[xi]);
+            FloatVector p = FloatVector.broadcast(S, x[xr + i]);
             a0 = p.fma(wa, a0);
             b0 = p.fma(wb, b0);
-            p = FloatVector.broadcast(S, x[xi + ps]);
+            p = FloatVector.broadcast(S, x[xr + k + i]);
             a1 = p.fma(wa, a1);
             b1 = p.fma(wb, b1);
-            p = FloatVector.broadcast(S, x[xi + 2 * ps]);
+            p = FloatVector.broadcast(S, x[xr + 2 * k + i]);
             a2 = p.fma(wa, a2);
             b2 = p.fma(wb, b2);
-            p = FloatVector.broadcast(S, x[xi + 3 * ps]);
+            p = FloatVector.broadcast(S, x[xr + 3 * k + i]);
             a3 = p.fma(wa, a3);
             b3 = p.fma(wb, b3);
         }
@@ -147,17 +133,16 @@ public final class ConvSimd {
     }
 
     /** Four rows × output channels [a, a+L). */
-    private static void rows4x1(float[] x, int xr, int ps, int[] at, int k, float[] w, int wo, float[] bias, int a,
+    private static void rows4x1(float[] x, int xr, int k, float[] w, int wo, float[] bias, int a,
                                 float min, float max, float[] out, int o, int stride) {
         FloatVector a0 = FloatVector.fromArray(S, bias, a), a1 = FloatVector.fromArray(S, bias, a);
         FloatVector a2 = FloatVector.fromArray(S, bias, a), a3 = FloatVector.fromArray(S, bias, a);
         for (int i = 0; i < k; i++) {
-            int xi = xr + at[i];
             FloatVector wa = FloatVector.fromArray(S, w, wo + L * i);
-            a0 = FloatVector.broadcast(S, x[xi]).fma(wa, a0);
-            a1 = FloatVector.broadcast(S, x[xi + ps]).fma(wa, a1);
-            a2 = FloatVector.broadcast(S, x[xi + 2 * ps]).fma(wa, a2);
-            a3 = FloatVector.broadcast(S, x[xi + 3 * ps]).fma(wa, a3);
+            a0 = FloatVector.broadcast(S, x[xr + i]).fma(wa, a0);
+            a1 = FloatVector.broadcast(S, x[xr + k + i]).fma(wa, a1);
+            a2 = FloatVector.broadcast(S, x[xr + 2 * k + i]).fma(wa, a2);
+            a3 = FloatVector.broadcast(S, x[xr + 3 * k + i]).fma(wa, a3);
         }
         a0.max(min).min(max).intoArray(out, o + a);
         a1.max(min).min(max).intoArray(out, o + stride + a);
@@ -165,41 +150,12 @@ public final class ConvSimd {
         a3.max(min).min(max).intoArray(out, o + 3 * stride + a);
     }
 
-    /** Eight rows × output channels [a, a+L): eight independent multiply-add chains. */
-    private static void rows8x1(float[] x, int xr, int ps, int[] at, int k, float[] w, int wo, float[] bias, int a,
-                                float min, float max, float[] out, int o, int stride) {
-        FloatVector a0 = FloatVector.fromArray(S, bias, a), a1 = FloatVector.fromArray(S, bias, a);
-        FloatVector a2 = FloatVector.fromArray(S, bias, a), a3 = FloatVector.fromArray(S, bias, a);
-        FloatVector a4 = FloatVector.fromArray(S, bias, a), a5 = FloatVector.fromArray(S, bias, a);
-        FloatVector a6 = FloatVector.fromArray(S, bias, a), a7 = FloatVector.fromArray(S, bias, a);
-        for (int i = 0; i < k; i++) {
-            int xi = xr + at[i];
-            FloatVector wa = FloatVector.fromArray(S, w, wo + L * i);
-            a0 = FloatVector.broadcast(S, x[xi]).fma(wa, a0);
-            a1 = FloatVector.broadcast(S, x[xi + ps]).fma(wa, a1);
-            a2 = FloatVector.broadcast(S, x[xi + 2 * ps]).fma(wa, a2);
-            a3 = FloatVector.broadcast(S, x[xi + 3 * ps]).fma(wa, a3);
-            a4 = FloatVector.broadcast(S, x[xi + 4 * ps]).fma(wa, a4);
-            a5 = FloatVector.broadcast(S, x[xi + 5 * ps]).fma(wa, a5);
-            a6 = FloatVector.broadcast(S, x[xi + 6 * ps]).fma(wa, a6);
-            a7 = FloatVector.broadcast(S, x[xi + 7 * ps]).fma(wa, a7);
-        }
-        a0.max(min).min(max).intoArray(out, o + a);
-        a1.max(min).min(max).intoArray(out, o + stride + a);
-        a2.max(min).min(max).intoArray(out, o + 2 * stride + a);
-        a3.max(min).min(max).intoArray(out, o + 3 * stride + a);
-        a4.max(min).min(max).intoArray(out, o + 4 * stride + a);
-        a5.max(min).min(max).intoArray(out, o + 5 * stride + a);
-        a6.max(min).min(max).intoArray(out, o + 6 * stride + a);
-        a7.max(min).min(max).intoArray(out, o + 7 * stride + a);
-    }
-
-    private static void rows1x2(float[] x, int xr, int[] at, int k, float[] w, int wo, float[] bias, int a, int b,
+    private static void rows1x2(float[] x, int xr, int k, float[] w, int wo, float[] bias, int a, int b,
                                 float min, float max, float[] out, int o) {
         FloatVector a0 = FloatVector.fromArray(S, bias, a), b0 = FloatVector.fromArray(S, bias, b);
         for (int i = 0; i < k; i++) {
             int wi = wo + 2 * L * i;
-            FloatVector p = FloatVector.broadcast(S, x[xr + at[i]]);
+            FloatVector p = FloatVector.broadcast(S, x[xr + i]);
             a0 = p.fma(FloatVector.fromArray(S, w, wi), a0);
             b0 = p.fma(FloatVector.fromArray(S, w, wi + L), b0);
         }
@@ -207,10 +163,10 @@ public final class ConvSimd {
         a0.max(min).min(max).intoArray(out, o + a);
     }
 
-    private static void rows1x1(float[] x, int xr, int[] at, int k, float[] w, int wo, float[] bias, int a,
+    private static void rows1x1(float[] x, int xr, int k, float[] w, int wo, float[] bias, int a,
                                 float min, float max, float[] out, int o) {
         FloatVector a0 = FloatVector.fromArray(S, bias, a);
-        for (int i = 0; i < k; i++) a0 = FloatVector.broadcast(S, x[xr + at[i]]).fma(FloatVector.fromArray(S, w, wo + L * i), a0);
+        for (int i = 0; i < k; i++) a0 = FloatVector.broadcast(S, x[xr + i]).fma(FloatVector.fromArray(S, w, wo + L * i), a0);
         a0.max(min).min(max).intoArray(out, o + a);
     }
 }
