@@ -118,8 +118,10 @@ public final class Int8RnnPoolLayer {
     }
 
     /**
-     * Ints of scratch: the cells' own; RNN1's input projection of every pixel of a patch; the
-     * pre-activations of a batched step; RNN2's input projection of every row and column summary.
+     * Ints of scratch: the more of the two paths' needs, since a tripped guard can move the lanes to the
+     * patch loops in the same arena. The lanes: a group of patches' states ({@link Int8RnnPoolLanes}). The
+     * patches: the cells' own; RNN1's input projection of every pixel of a patch; the pre-activations of a
+     * batched step; RNN2's input projection of every row and column summary.
      */
     public int scratchInts() {
         return Math.max(lanes == null ? 0 : lanes.scratchInts(), patchInts());
