@@ -1,7 +1,6 @@
 package dev.winnow.runtime.family;
 
 import dev.winnow.runtime.kernel.simd.Q15LanesSimd;
-import dev.winnow.runtime.quant.FixedPoint;
 
 /**
  * The int8 RNNPool layer with a group of patches across the lanes: lane l of every array is patch
@@ -21,42 +20,27 @@ final class Int8RnnPoolLanes {
     /** One cell's parameters as the lanes read them: weights widened to int, shifts to Q11, biases in Q11. */
     record Cell(int input, int hidden, int[] w, int wShift, int[] u, int uShift, int[] bg, int[] bh, int zeta, int nu) {}
 
+    private final Int8RnnPoolLayer layer;   // its geometry, its input table and its output requantization
     private final Cell c1, c2;
-    private final int lanes, rows, cols, channels, inW, stride, gridH, gridW;
-    private final boolean padOutput;
-    private final int[] toQ12 = new int[256];
-    private final int[] sigmoid;   // Q15FastGrnnCell.sigmoidPairs
-    private final int outMul, outShift, outZp;
+    private final int lanes;
+    private final int[] sigmoid = Q15FastGrnnCell.sigmoidPairs();
     // Scratch (ints), lane-major, kept small because it is arena RAM beside the maps (the detector's arena
     // peak is bounded): where each lane's patch starts in the input; one pixel's input in Q12, then a step's
     // pre-activations in the same place; one pixel's (or summary's) W x; RNN1's row and column states (at the
     // end, the summaries); RNN2's four states; the sigmoid table's indices.
     private final int bases, pre, wx, states1, states2, idx, size;
 
-    Int8RnnPoolLanes(Cell c1, Cell c2, int[] sigmoid, short[] toQ12, int rows, int cols, int channels, int inH, int inW, int stride,
-                     boolean padOutput, int outMul, int outShift, int outZp) {
+    Int8RnnPoolLanes(Int8RnnPoolLayer layer, Cell c1, Cell c2) {
+        this.layer = layer;
         this.c1 = c1;
         this.c2 = c2;
-        this.sigmoid = sigmoid;
         this.lanes = Q15LanesSimd.lanes();
-        this.rows = rows;
-        this.cols = cols;
-        this.channels = channels;
-        this.inW = inW;
-        this.stride = stride;
-        this.padOutput = padOutput;
-        this.gridH = (inH - rows) / stride + 1;
-        this.gridW = (inW - cols) / stride + 1;
-        for (int q = 0; q < 256; q++) this.toQ12[q] = toQ12[q];
-        this.outMul = outMul;
-        this.outShift = outShift;
-        this.outZp = outZp;
         final int h1 = c1.hidden(), h2 = c2.hidden(), l = lanes;
         bases = 0;
         pre = bases + l;
-        wx = pre + Math.max(channels, Math.max(h1, h2)) * l;
+        wx = pre + Math.max(layer.channels, Math.max(h1, h2)) * l;
         states1 = wx + Math.max(h1, h2) * l;
-        states2 = states1 + (rows + cols) * h1 * l;
+        states2 = states1 + (layer.rows + layer.cols) * h1 * l;
         idx = states2 + 4 * h2 * l;
         size = idx + 2 * l;
     }
@@ -67,7 +51,7 @@ final class Int8RnnPoolLanes {
      * shifts of at most 20 bits (the rounding's bound).
      */
     static boolean fits(Cell c) {
-        return c != null && c.input() <= 256 && c.hidden() <= 256 && c.wShift() <= 20 && c.uShift() <= 20
+        return c.input() <= 256 && c.hidden() <= 256 && c.wShift() <= 20 && c.uShift() <= 20
                 && Math.max(Math.abs(c.nu()), Math.abs(c.zeta() + c.nu())) <= 65534;
     }
 
@@ -76,24 +60,21 @@ final class Int8RnnPoolLanes {
         return size;
     }
 
-    /** The layer over the whole map, as {@link Int8RnnPoolLayer#run}; {@code s} holds {@link #scratchInts()} ints from {@code sOff}. */
+    /**
+     * The layer over the whole map, as {@link Int8RnnPoolLayer#run} but for the padding row and column,
+     * which the layer adds; {@code s} holds {@link #scratchInts()} ints from {@code sOff}.
+     */
     void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
-        final int patches = gridH * gridW, oc = 4 * c2.hidden();
+        final int gridW = layer.gridW, patches = layer.gridH * gridW, oc = 4 * c2.hidden(), ow = layer.outW();
         for (int first = 0; first < patches; first += lanes) {
             pool(in, inOff, first, patches, s, sOff);
-            // RNN2's states in the output's order: forward over the rows, backward, then the columns
+            // RNN2's states in the output's order: forward over the rows, backward, then the columns;
             // lanes past the last patch ran a copy of it and are not written
             for (int l = 0; l < lanes && first + l < patches; l++) {
-                int p = first + l, i = p / gridW, j = p % gridW;
-                int o = outOff + (i * (gridW + (padOutput ? 1 : 0)) + j) * oc;
-                for (int k = 0; k < oc; k++) {
-                    int h = s[sOff + states2 + k * lanes + l];
-                    int v = FixedPoint.multiplyByQuantizedMultiplier(h, outMul, outShift) + outZp;
-                    out[o + k] = (byte) FixedPoint.clamp(v, -128, 127);
-                }
+                int p = first + l, o = outOff + (p / gridW * ow + p % gridW) * oc;
+                for (int k = 0; k < oc; k++) out[o + k] = layer.requantize(s[sOff + states2 + k * lanes + l]);
             }
         }
-        if (padOutput) RnnPoolLayer.padLastRowAndColumn(out, outOff, gridH, gridW, oc);
     }
 
     /**
@@ -102,7 +83,9 @@ final class Int8RnnPoolLanes {
      * column c's, so its W x serves both at once and nothing holds the patch's pixels.
      */
     private void pool(byte[] in, int inOff, int first, int patches, int[] s, int sOff) {
-        final int h1 = c1.hidden(), h2 = c2.hidden(), l = lanes;
+        final int h1 = c1.hidden(), l = lanes, rows = layer.rows, cols = layer.cols, channels = layer.channels;
+        final int inW = layer.inW, stride = layer.stride, gridW = layer.gridW;
+        final short[] toQ12 = layer.toQ12;
         for (int lane = 0; lane < l; lane++) {
             int p = Math.min(first + lane, patches - 1);
             s[sOff + bases + lane] = inOff + (p / gridW * stride * inW + p % gridW * stride) * channels;

@@ -22,9 +22,11 @@ import dev.winnow.runtime.quant.QuantParams;
 public final class Int8RnnPoolLayer {
     private static final int IN_FRAC = 12;
     private final Q15FastGrnnCell rnn1, rnn2;
-    private final int rows, cols, channels, inH, inW, stride, gridH, gridW;
+    // the geometry and the input table, read by Int8RnnPoolLanes too
+    final int rows, cols, channels, inW, stride, gridH, gridW;
+    private final int inH;
     private final boolean padOutput;
-    private final short[] toQ12 = new short[256];
+    final short[] toQ12 = new short[256];
     private final int outMul, outShift, outZp;
     private final Int8RnnPoolLanes lanes;   // null where the cells do not fit the lanes, or without the module
     private final Path path;
@@ -61,7 +63,7 @@ public final class Int8RnnPoolLayer {
         this.outZp = out.zeroPoint();
         Int8RnnPoolLanes.Cell l1 = rnn1.laneCell(), l2 = rnn2.laneCell();
         this.lanes = l1 != null && l2 != null && VectorSupport.modulepresent()
-                ? new Int8RnnPoolLanes(l1, l2, Q15FastGrnnCell.sigmoidPairs(), toQ12, rows, cols, channels, inH, inW, stride, padOutput, outMul, outShift, outZp)
+                ? new Int8RnnPoolLanes(this, l1, l2)
                 : null;
         KernelDispatch.Chosen<Variant> chosen = dispatch(KernelDispatch.mode());
         this.path = chosen.variant().path;
@@ -150,6 +152,12 @@ public final class Int8RnnPoolLayer {
         } else {
             runPatches(in, inOff, out, outOff, s, sOff, is, isOff);
         }
+        if (padOutput) RnnPoolLayer.padLastRowAndColumn(out, outOff, gridH, gridW, outC());
+    }
+
+    /** A Q14 state of RNN2 as the int8 output: TFLite's fixed-point multiply, the zero point, the clamp. */
+    byte requantize(int state) {
+        return (byte) FixedPoint.clamp(FixedPoint.multiplyByQuantizedMultiplier(state, outMul, outShift) + outZp, -128, 127);
     }
 
     /**
@@ -195,13 +203,9 @@ public final class Int8RnnPoolLayer {
                     }
                 }
                 int o = outOff + (i * ow + j) * oc;
-                for (int k = 0; k < oc; k++) {
-                    int v = FixedPoint.multiplyByQuantizedMultiplier(s[res + k], outMul, outShift) + outZp;
-                    out[o + k] = (byte) FixedPoint.clamp(v, -128, 127);
-                }
+                for (int k = 0; k < oc; k++) out[o + k] = requantize(s[res + k]);
             }
         }
-        if (padOutput) RnnPoolLayer.padLastRowAndColumn(out, outOff, gridH, gridW, oc);
     }
 
     /** Step t's projected inputs of a forward and a backward pass over {@code n} summaries at {@code w2x}, into {@code pre}. */

@@ -170,7 +170,7 @@ public final class Q15FastGrnnCell {
      * The smooth σ's 257-point table with each entry's step to the next, entry i = σ_i | (σ_{i+1} − σ_i) << 16
      * (the last: σ at 8 and no step): σ of a Q11 value p in [−8, 8] is, with j = p + 8·2^11,
      * a + ((d · (j & 127) + 64) >> 7) for entry j >> 7 = a | d << 16, bit for bit {@link #interpolated}.
-     * Shared and never written; the lanes' gathers read it.
+     * Shared and never written; the lanes read it lane by lane.
      */
     static int[] sigmoidPairs() {
         return SIGMOID_PAIRS;
