@@ -12,7 +12,6 @@ import dev.winnow.flink.model.SwapVoting;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.Frame;
 import dev.winnow.flink.types.ScoredFrame;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -166,10 +165,9 @@ public final class PerCameraFrameScorer extends PerKeyFunction<Frame, ScoredFram
         }
 
         public PerCameraFrameScorer build() {
-            List<String> problems = new ArrayList<>();
-            KeyAliases named = aliases.build(problems);
-            if (maxPixels < 1) problems.add("maxPixels must be >= 1, got " + maxPixels);
-            if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+            KeyAliases named = aliases.build(problems -> {
+                if (maxPixels < 1) problems.add("maxPixels must be >= 1, got " + maxPixels);
+            });
             return new PerCameraFrameScorer(this, named);
         }
 

@@ -8,8 +8,6 @@ import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.FeatureVector;
 import dev.winnow.flink.types.SensorEvent;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -125,11 +123,10 @@ public final class PerGroupSensorClassifier extends PerKeyFunction<FeatureVector
         }
 
         public PerGroupSensorClassifier build() {
-            List<String> problems = new ArrayList<>();
-            KeyAliases named = aliases.build(problems);
-            if (relevant == null || relevant.isEmpty()) problems.add("at least one relevant label is required");
-            if (features < 1) problems.add("features must be >= 1, got " + features);
-            if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+            KeyAliases named = aliases.build(problems -> {
+                if (relevant == null || relevant.isEmpty()) problems.add("at least one relevant label is required");
+                if (features < 1) problems.add("features must be >= 1, got " + features);
+            });
             return new PerGroupSensorClassifier(this, named);
         }
 
