@@ -103,7 +103,11 @@ public final class LocalDirectoryStore implements BlobStore {
         }
     }
 
-    private Path writeTemp(Path target, byte[] data) throws IOException {
+    /**
+     * Writes {@code data} to a synced temporary file beside {@code target}, then passes the
+     * "temp-written" step, which every write has, so a test can cut any of them off there.
+     */
+    private Path writeTemp(String key, Path target, byte[] data) throws IOException {
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempFile(target.getParent(), TEMP_PREFIX, TEMP_SUFFIX);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -113,6 +117,7 @@ public final class LocalDirectoryStore implements BlobStore {
             Files.deleteIfExists(tmp);
             throw e;
         }
+        fault.at("temp-written", key);
         return tmp;
     }
 
@@ -127,8 +132,7 @@ public final class LocalDirectoryStore implements BlobStore {
     @Override
     public void put(String key, byte[] data) throws IOException {
         Path target = path(key);
-        Path tmp = writeTemp(target, data);
-        fault.at("temp-written", key);
+        Path tmp = writeTemp(key, target, data);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -142,8 +146,7 @@ public final class LocalDirectoryStore implements BlobStore {
     @Override
     public boolean putIfAbsent(String key, byte[] data) throws IOException {
         Path target = path(key);
-        Path tmp = writeTemp(target, data);
-        fault.at("temp-written", key);
+        Path tmp = writeTemp(key, target, data);
         // not a finally: a crash (a fault hook's exception) must leave the temporary behind, as a real one would
         try {
             Files.createLink(target, tmp);

@@ -1,6 +1,7 @@
 package dev.winnow.flink.frames;
 
 import dev.winnow.flink.model.HotSwapFunction;
+import dev.winnow.flink.model.RecordScorer;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.Frame;
@@ -45,7 +46,7 @@ public class HotSwapFrameScorer extends HotSwapFunction<Frame, ScoredFrame, Fram
     }
 
     @Override
-    protected Scorer<FrameScoring, Frame, ScoredFrame> scorer(MetricGroup operatorGroup, Supplier<FrameScoring> serving) {
+    protected RecordScorer<FrameScoring, Frame, ScoredFrame> scorer(MetricGroup operatorGroup, Supplier<FrameScoring> serving) {
         return new FrameMetrics(operatorGroup, serving)::score;
     }
 }

@@ -2,25 +2,23 @@ package dev.winnow.flink.frames;
 
 import dev.winnow.flink.model.AliasModels;
 import dev.winnow.flink.model.KeyAliases;
+import dev.winnow.flink.model.PerKeyFunction;
+import dev.winnow.flink.model.PerKeyModels;
+import dev.winnow.flink.model.RecordScorer;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.ServingVersions;
 import dev.winnow.flink.model.SwapDecision;
 import dev.winnow.flink.model.SwapVoting;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.Frame;
-import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.ScoredFrame;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.apache.flink.api.common.functions.OpenContext;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
-import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,24 +45,22 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread safe: one per subtask, called on the task thread (loads run on each alias's loader
  * thread, see {@link SwappableModel}).
  */
-public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, ModelUpdate, ScoredFrame> implements CheckpointedFunction, SwapVoting {
+public final class PerCameraFrameScorer extends PerKeyFunction<Frame, ScoredFrame, FrameScoring> implements SwapVoting {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PerCameraFrameScorer.class);
     private static final ListStateDescriptor<String> WARNED = new ListStateDescriptor<>("winnow-cameras-warned", String.class);
 
-    private final KeyAliases aliases;
     private final String positiveLabel;
     private final boolean swapOnCheckpoint;
     private final long maxPixels;
 
     private transient AliasModels<FrameScoring> models;
     private transient KeyAliases.Warned warned;
-    private transient FrameMetrics metrics;
     private transient Ballot ballot;
     private transient ServingVersions servingVersions;
 
     private PerCameraFrameScorer(Builder b, KeyAliases aliases) {
-        this.aliases = aliases;
+        super(aliases, f -> f.cameraId);
         this.positiveLabel = b.positiveLabel;
         this.swapOnCheckpoint = b.swapOnCheckpoint;
         this.maxPixels = b.maxPixels;
@@ -75,19 +71,17 @@ public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, 
         return new Builder(registry, model);
     }
 
-    /** The model name every alias belongs to (what the registry feed should be filtered to). */
-    public String modelName() {
-        return aliases.modelName();
+    @Override
+    protected PerKeyModels<FrameScoring> openModels(MetricGroup winnow) throws Exception {
+        SwappableModel.Loader<FrameScoring> loader = FrameScoring.swappableLoader(positiveLabel, maxPixels);
+        models = new AliasModels<>(aliases, swapOnCheckpoint, loader, winnow, warned.keys(), LOG, "scoring it with");
+        if (ballot != null) for (SwappableModel<FrameScoring> m : models.all()) m.coordinate(ballot, servingVersions.restored(m));
+        return models;
     }
 
     @Override
-    public void open(OpenContext ctx) throws Exception {
-        MetricGroup operator = getRuntimeContext().getMetricGroup();
-        MetricGroup winnow = operator.addGroup("winnow");
-        SwappableModel.Loader<FrameScoring> loader = FrameScoring.swappableLoader(positiveLabel, maxPixels);
-        models = new AliasModels<>(aliases, swapOnCheckpoint, loader, winnow, warned.keys(), LOG, "scoring it with");
-        metrics = new FrameMetrics(operator, models.fallback()::current);
-        if (ballot != null) for (SwappableModel<FrameScoring> m : models.all()) m.coordinate(ballot, servingVersions.restored(m));
+    protected RecordScorer<FrameScoring, Frame, ScoredFrame> scorer(MetricGroup operatorGroup, Supplier<FrameScoring> fallback) {
+        return new FrameMetrics(operatorGroup, fallback)::score;
     }
 
     /** Under {@link dev.winnow.flink.model.CoordinatedSwap}: each alias switches when the coordinator says so. */
@@ -112,18 +106,6 @@ public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, 
     }
 
 
-    @Override
-    public void processElement(Frame f, ReadOnlyContext ctx, Collector<ScoredFrame> out) throws Exception {
-        FrameScoring scoring = models.serving(f.cameraId, ctx.getBroadcastState(SwappableModel.VERSIONS));
-        ScoredFrame s = metrics.score(scoring, f);
-        if (s != null) out.collect(s);
-    }
-
-    @Override
-    public void processBroadcastElement(ModelUpdate u, Context ctx, Collector<ScoredFrame> out) throws Exception {
-        models.onUpdate(ctx.getBroadcastState(SwappableModel.VERSIONS), u);
-    }
-
     /** The barrier: with swapOnCheckpoint, every alias whose update arrived since the last one switches here. */
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
@@ -139,11 +121,6 @@ public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, 
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
         warned = KeyAliases.Warned.restore(ctx, WARNED);
         servingVersions = new ServingVersions(ctx);
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (models != null) models.close();
     }
 
     /** Validating builder: every mistake is refused at {@link #build} with one message. */
@@ -188,10 +165,9 @@ public final class PerCameraFrameScorer extends BroadcastProcessFunction<Frame, 
         }
 
         public PerCameraFrameScorer build() {
-            List<String> problems = new ArrayList<>();
-            KeyAliases named = aliases.build(problems);
-            if (maxPixels < 1) problems.add("maxPixels must be >= 1, got " + maxPixels);
-            if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+            KeyAliases named = aliases.build(problems -> {
+                if (maxPixels < 1) problems.add("maxPixels must be >= 1, got " + maxPixels);
+            });
             return new PerCameraFrameScorer(this, named);
         }
 

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
  * operator's {@link KeyAliases.Warned}, so the warning survives a restore. Built in the operator's
  * {@code open()}; task thread only.
  */
-public final class AliasModels<S extends ServingModel> {
+public final class AliasModels<S extends ServingModel> implements PerKeyModels<S> {
     private final String defaultKey;
     private final String noun;
     private final String instead;
@@ -60,6 +60,7 @@ public final class AliasModels<S extends ServingModel> {
     }
 
     /** The default alias's model (the one keys without an alias of their own follow). */
+    @Override
     public SwappableModel<S> fallback() {
         return fallback;
     }
@@ -73,6 +74,7 @@ public final class AliasModels<S extends ServingModel> {
      * The model {@code key}'s alias serves now, or the default one when the key has no alias of its
      * own or its alias has no loadable version yet (that is warned about once per key).
      */
+    @Override
     public S serving(String key, ReadOnlyBroadcastState<String, ModelUpdate> versions) throws Exception {
         SwappableModel<S> own = byKey.get(key);
         if (own != null) {
@@ -88,6 +90,7 @@ public final class AliasModels<S extends ServingModel> {
     }
 
     /** An update from the registry feed: each alias takes only its own (SwappableModel filters by name and alias). */
+    @Override
     public void onUpdate(BroadcastState<String, ModelUpdate> state, ModelUpdate u) throws Exception {
         for (SwappableModel<S> m : byAlias.values()) m.onUpdate(state, u);
     }
@@ -97,6 +100,7 @@ public final class AliasModels<S extends ServingModel> {
         for (SwappableModel<S> m : byAlias.values()) m.barrier(checkpointId);
     }
 
+    @Override
     public void close() {
         for (SwappableModel<S> m : byAlias.values()) m.close();
     }

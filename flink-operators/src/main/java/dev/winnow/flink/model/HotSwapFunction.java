@@ -27,7 +27,7 @@ public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends B
     protected final boolean swapOnCheckpoint;
 
     private transient SwappableModel<S> model;
-    private transient Scorer<S, IN, OUT> scorer;
+    private transient RecordScorer<S, IN, OUT> scorer;
     private transient Ballot ballot;
     private transient ServingVersions servingVersions;
 
@@ -41,17 +41,11 @@ public abstract class HotSwapFunction<IN, OUT, S extends ServingModel> extends B
     /** How a loaded model becomes what serves; throws to refuse a version the records do not fit. */
     protected abstract SwappableModel.Loader<S> loader();
 
-    /** Scores one record with the serving model; null when the record yields nothing (dropped, counted). */
-    @FunctionalInterface
-    protected interface Scorer<S, IN, OUT> {
-        OUT score(S serving, IN record) throws Exception;
-    }
-
     /**
      * Called in {@code open()}: registers the function's metrics and returns how it scores a record;
      * {@code serving} is the model serving now (null before the first record).
      */
-    protected abstract Scorer<S, IN, OUT> scorer(MetricGroup operatorGroup, Supplier<S> serving);
+    protected abstract RecordScorer<S, IN, OUT> scorer(MetricGroup operatorGroup, Supplier<S> serving);
 
     @Override
     public void open(OpenContext ctx) throws Exception {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -125,8 +126,21 @@ public final class KeyAliases implements Serializable {
             }
         }
 
+        /**
+         * The aliases, or one IllegalArgumentException naming every mistake ("; " between them): the
+         * aliases' first, then those {@code operatorChecks} adds for the operator's own settings, so an
+         * operator's builder reports all of them at once.
+         */
+        public KeyAliases build(Consumer<List<String>> operatorChecks) {
+            List<String> problems = new ArrayList<>();
+            KeyAliases named = build(problems);
+            operatorChecks.accept(problems);
+            if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+            return named;
+        }
+
         /** Adds every mistake to {@code problems}; null when there is one. */
-        public KeyAliases build(List<String> problems) {
+        private KeyAliases build(List<String> problems) {
             int before = problems.size();
             problems.addAll(errors);
             AliasedModel ref = AliasedModel.parse(model, problems);

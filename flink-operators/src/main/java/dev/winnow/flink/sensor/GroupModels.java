@@ -2,6 +2,7 @@ package dev.winnow.flink.sensor;
 
 import dev.winnow.flink.model.AliasModels;
 import dev.winnow.flink.model.KeyAliases;
+import dev.winnow.flink.model.PerKeyModels;
 import dev.winnow.flink.model.ServingModel;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.ModelUpdate;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * a restore or rescale does not repeat a warning). Restored in the operator's
  * {@code initializeState()}, its models opened in {@code open()}; task thread only.
  */
-final class GroupModels<S extends ServingModel> {
+final class GroupModels<S extends ServingModel> implements PerKeyModels<S> {
     private static final Logger LOG = LoggerFactory.getLogger(GroupModels.class);
 
     private final KeyAliases.Warned warned;
@@ -48,7 +49,8 @@ final class GroupModels<S extends ServingModel> {
     }
 
     /** The default alias's model (the one sensors without a group alias follow). */
-    SwappableModel<S> fallback() {
+    @Override
+    public SwappableModel<S> fallback() {
         return models.fallback();
     }
 
@@ -56,7 +58,8 @@ final class GroupModels<S extends ServingModel> {
      * The model the sensor's group serves now, or the default one when the group has no alias or its
      * alias has no loadable version yet (that is warned about once per group).
      */
-    S serving(String sensor, ReadOnlyBroadcastState<String, ModelUpdate> versions) throws Exception {
+    @Override
+    public S serving(String sensor, ReadOnlyBroadcastState<String, ModelUpdate> versions) throws Exception {
         String group = groupOf.get(sensor);
         if (group == null) {
             String g = groups.group(sensor);
@@ -66,7 +69,8 @@ final class GroupModels<S extends ServingModel> {
         return models.serving(group, versions);
     }
 
-    void onUpdate(BroadcastState<String, ModelUpdate> state, ModelUpdate u) throws Exception {
+    @Override
+    public void onUpdate(BroadcastState<String, ModelUpdate> state, ModelUpdate u) throws Exception {
         models.onUpdate(state, u);
     }
 
@@ -76,7 +80,8 @@ final class GroupModels<S extends ServingModel> {
         warned.snapshot();
     }
 
-    void close() {
+    @Override
+    public void close() {
         if (models != null) models.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.winnow.flink.sensor;
 
 import dev.winnow.flink.model.HotSwapFunction;
+import dev.winnow.flink.model.RecordScorer;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.FeatureVector;
@@ -38,7 +39,7 @@ public class HotSwapSensorClassifier extends HotSwapFunction<FeatureVector, Sens
     }
 
     @Override
-    protected Scorer<SensorScoring, FeatureVector, SensorEvent> scorer(MetricGroup operatorGroup, Supplier<SensorScoring> serving) {
+    protected RecordScorer<SensorScoring, FeatureVector, SensorEvent> scorer(MetricGroup operatorGroup, Supplier<SensorScoring> serving) {
         return new SensorMetrics(operatorGroup, serving)::score;
     }
 }

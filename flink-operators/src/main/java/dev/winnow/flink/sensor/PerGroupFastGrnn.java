@@ -8,8 +8,6 @@ import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.RejectedReading;
 import dev.winnow.flink.types.SensorPrediction;
 import dev.winnow.flink.types.SensorReading;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -183,12 +181,11 @@ public final class PerGroupFastGrnn extends KeyedBroadcastProcessFunction<String
         }
 
         public PerGroupFastGrnn build() {
-            List<String> problems = new ArrayList<>();
-            KeyAliases named = aliases.build(problems);
-            if (channels < 1) problems.add("channels must be at least 1, is " + channels);
-            if (everyReadings < 1) problems.add("everyReadings must be at least 1, is " + everyReadings);
-            if (maxAhead.isNegative()) problems.add("maxAhead must not be negative, is " + maxAhead);
-            if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+            KeyAliases named = aliases.build(problems -> {
+                if (channels < 1) problems.add("channels must be at least 1, is " + channels);
+                if (everyReadings < 1) problems.add("everyReadings must be at least 1, is " + everyReadings);
+                if (maxAhead.isNegative()) problems.add("maxAhead must not be negative, is " + maxAhead);
+            });
             return new PerGroupFastGrnn(this, named);
         }
 

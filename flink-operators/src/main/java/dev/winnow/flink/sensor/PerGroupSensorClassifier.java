@@ -1,22 +1,19 @@
 package dev.winnow.flink.sensor;
 
 import dev.winnow.flink.model.KeyAliases;
+import dev.winnow.flink.model.PerKeyFunction;
+import dev.winnow.flink.model.PerKeyModels;
+import dev.winnow.flink.model.RecordScorer;
 import dev.winnow.flink.model.RegistryConnection;
 import dev.winnow.flink.model.SwappableModel;
 import dev.winnow.flink.types.FeatureVector;
-import dev.winnow.flink.types.ModelUpdate;
 import dev.winnow.flink.types.SensorEvent;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import org.apache.flink.api.common.functions.OpenContext;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
-import org.apache.flink.util.Collector;
 
 /**
  * Classifies feature windows with a model per sensor group: {@link SensorGroups} says which group
@@ -40,21 +37,19 @@ import org.apache.flink.util.Collector;
  *
  * <p>Not thread safe: one per subtask, called on the task thread.
  */
-public final class PerGroupSensorClassifier extends BroadcastProcessFunction<FeatureVector, ModelUpdate, SensorEvent> implements CheckpointedFunction {
+public final class PerGroupSensorClassifier extends PerKeyFunction<FeatureVector, SensorEvent, SensorScoring> {
     private static final long serialVersionUID = 1L;
     private static final ListStateDescriptor<String> WARNED = new ListStateDescriptor<>("winnow-groups-warned", String.class);
 
-    private final KeyAliases aliases;
     private final SensorGroups groups;
     private final Set<String> relevant;
     private final int features;
     private final boolean swapOnCheckpoint;
 
     private transient GroupModels<SensorScoring> models;
-    private transient SensorMetrics metrics;
 
     private PerGroupSensorClassifier(Builder b, KeyAliases aliases) {
-        this.aliases = aliases;
+        super(aliases, v -> v.sensorId);
         this.groups = b.groups;
         this.relevant = Set.copyOf(b.relevant);
         this.features = b.features;
@@ -64,11 +59,6 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
     /** @param model the default reference, {@code name@alias}: what sensors without a group alias follow */
     public static Builder builder(RegistryConnection registry, String model) {
         return new Builder(registry, model);
-    }
-
-    /** The model name every alias belongs to (what the registry feed should be filtered to). */
-    public String modelName() {
-        return aliases.modelName();
     }
 
     /** Refuses a version whose input width is not the windows' feature count, whatever serves now. */
@@ -83,23 +73,14 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
     }
 
     @Override
-    public void open(OpenContext ctx) throws Exception {
-        MetricGroup operator = getRuntimeContext().getMetricGroup();
-        MetricGroup winnow = operator.addGroup("winnow");
+    protected PerKeyModels<SensorScoring> openModels(MetricGroup winnow) throws Exception {
         models.open(aliases, groups, swapOnCheckpoint, loader(features, relevant), winnow);
-        metrics = new SensorMetrics(operator, models.fallback()::current);
+        return models;
     }
 
     @Override
-    public void processElement(FeatureVector v, ReadOnlyContext ctx, Collector<SensorEvent> out) throws Exception {
-        SensorScoring scoring = models.serving(v.sensorId, ctx.getBroadcastState(SwappableModel.VERSIONS));
-        SensorEvent e = metrics.score(scoring, v);
-        if (e != null) out.collect(e);
-    }
-
-    @Override
-    public void processBroadcastElement(ModelUpdate u, Context ctx, Collector<SensorEvent> out) throws Exception {
-        models.onUpdate(ctx.getBroadcastState(SwappableModel.VERSIONS), u);
+    protected RecordScorer<SensorScoring, FeatureVector, SensorEvent> scorer(MetricGroup operatorGroup, Supplier<SensorScoring> fallback) {
+        return new SensorMetrics(operatorGroup, fallback)::score;
     }
 
     /** The barrier: with swapOnCheckpoint, every alias whose update arrived since the last one switches here. */
@@ -111,11 +92,6 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
         models = GroupModels.restore(ctx, WARNED);
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (models != null) models.close();
     }
 
     /** Validating builder: every mistake is refused at {@link #build} with one message. */
@@ -147,11 +123,10 @@ public final class PerGroupSensorClassifier extends BroadcastProcessFunction<Fea
         }
 
         public PerGroupSensorClassifier build() {
-            List<String> problems = new ArrayList<>();
-            KeyAliases named = aliases.build(problems);
-            if (relevant == null || relevant.isEmpty()) problems.add("at least one relevant label is required");
-            if (features < 1) problems.add("features must be >= 1, got " + features);
-            if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+            KeyAliases named = aliases.build(problems -> {
+                if (relevant == null || relevant.isEmpty()) problems.add("at least one relevant label is required");
+                if (features < 1) problems.add("features must be >= 1, got " + features);
+            });
             return new PerGroupSensorClassifier(this, named);
         }
 
