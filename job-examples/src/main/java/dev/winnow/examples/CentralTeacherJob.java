@@ -137,9 +137,7 @@ public final class CentralTeacherJob implements Callable<Integer> {
         kafka.requireReachable();
         KafkaOptions.ensureTopics(kafka.bootstrap, kafka.timeout, 0, requestsTopic, answersTopic);
         RecallMonitor monitor = new RecallMonitor(floor, rule());
-        env.enableCheckpointing(2_000);
-        OutputDir output = run.output();
-        output.clearLocal("recall", "adapt-requests", "zones", "zone-events", "zone-events-late", "report.html");
+        OutputDir output = run.begin(env, "recall", "adapt-requests", "zones", "zone-events", "zone-events-late", "report.html");
         DataStream<TeacherRequest> requests = env.fromSource(kafka.source(requestsTopic, AvroFormat.TEACHER_REQUEST),
                 WatermarkStrategy.noWatermarks(), "kafka " + requestsTopic).uid("teacher-requests");
         DataStream<TeacherAnswer> answers = requests.flatMap(new CentralTeacher(ModelSource.ofPath(teacher.toAbsolutePath(), 1), "person"))

@@ -141,9 +141,7 @@ public final class SecurityRetentionJob implements Callable<Integer> {
 
     /** The job graph, for {@link #call} and tests. */
     void build(StreamExecutionEnvironment env) throws Exception {
-        env.enableCheckpointing(2_000);
-        OutputDir output = run.output();
-        output.clearLocal("verdicts", "received", "camera-status", "kept", "events", "segments", "frames", "retained", "report.html", "index.csv", ".spool");
+        OutputDir output = run.begin(env, "verdicts", "received", "camera-status", "kept", "events", "segments", "frames", "retained", "report.html", "index.csv", ".spool");
         output.clearLocalMatching("camera=");
         Path spoolDir = spool != null ? spool : output.local() != null ? output.local().resolve(".spool")
                 : Path.of(System.getProperty("java.io.tmpdir"), "winnow-spool");

@@ -132,9 +132,7 @@ public final class SensorEventsJob implements Callable<Integer> {
     }
 
     void build(StreamExecutionEnvironment env) throws Exception {
-        env.enableCheckpointing(2_000);
-        OutputDir output = run.output();
-        output.clearLocal("windows", "events", "report.html");
+        OutputDir output = run.begin(env, "windows", "events", "report.html");
         kafka.require("--readings-topic", readingsTopic);
         kafka.require("--events-topic", eventsTopic);
         groups.check(model.registry != null);

@@ -97,9 +97,7 @@ public final class SensorStatesJob implements Callable<Integer> {
     }
 
     void build(StreamExecutionEnvironment env) throws Exception {
-        env.enableCheckpointing(2_000);
-        OutputDir output = run.output();
-        output.clearLocal("predictions", "late", "bad", "silent");
+        OutputDir output = run.begin(env, "predictions", "late", "bad", "silent");
         for (Path p : readings) if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no readings file " + p);
         // before any source is built: --registry without --trust or --allow-unsigned stops here, in one line
         RegistryConnection conn = trust.connection(registry);

@@ -114,9 +114,7 @@ public final class StadiumStaffingJob implements Callable<Integer> {
     }
 
     void build(StreamExecutionEnvironment env, ZoneConfig config) throws Exception {
-        env.enableCheckpointing(2_000);
-        OutputDir output = run.output();
-        output.clearLocal("counts", "received", "zones", "tracks", "flows", "schedule", "schedule.csv", "forecast.csv", "report.html");
+        OutputDir output = run.begin(env, "counts", "received", "zones", "tracks", "flows", "schedule", "schedule.csv", "forecast.csv", "report.html");
         // the zone file's gates and dwell polygons (validated with the zones), and any --gate/--dwell-zone,
         // parsed before the job is built so a bad one fails at once
         ZoneFile.Loaded file = zones != null ? ZoneFile.load(zones) : null;

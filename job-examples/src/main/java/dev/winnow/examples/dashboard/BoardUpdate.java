@@ -32,4 +32,14 @@ public class BoardUpdate {
         u.flow = f;
         return u;
     }
+
+    /** Camera {@code camera}'s frames in the window from {@code start}: how many, and when the last one was. */
+    public static BoardUpdate pulse(String camera, long start, int frames, long lastFrameMillis) {
+        BoardUpdate u = new BoardUpdate();
+        u.camera = camera;
+        u.cameraWindowStart = start;
+        u.frames = frames;
+        u.lastFrameMillis = lastFrameMillis;
+        return u;
+    }
 }

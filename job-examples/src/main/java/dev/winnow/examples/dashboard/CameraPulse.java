@@ -68,11 +68,6 @@ public final class CameraPulse extends KeyedProcessFunction<String, Verdict, Boa
     }
 
     private void emit(String camera, Pulse p, Collector<BoardUpdate> out) {
-        BoardUpdate u = new BoardUpdate();
-        u.camera = camera;
-        u.cameraWindowStart = p.start;
-        u.lastFrameMillis = p.last;
-        u.frames = p.frames;
-        out.collect(u);
+        out.collect(BoardUpdate.pulse(camera, p.start, p.frames, p.last));
     }
 }

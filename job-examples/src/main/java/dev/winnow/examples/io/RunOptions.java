@@ -12,6 +12,9 @@ import picocli.CommandLine.Option;
  * the job's report is written from. Each job gives its own defaults.
  */
 public final class RunOptions {
+    /** How often the jobs checkpoint, so also about how long their outputs wait to be committed. */
+    public static final long CHECKPOINT_MILLIS = 2_000;
+
     @Option(names = "--out", description = "output directory (its previous outputs are replaced) or file system URI (s3://, hdfs://) "
             + "(default: ${DEFAULT-VALUE})")
     public String out;
@@ -39,6 +42,18 @@ public final class RunOptions {
 
     public OutputDir output() {
         return OutputDir.of(out);
+    }
+
+    /**
+     * The start of every job's graph: a checkpoint every {@link #CHECKPOINT_MILLIS}, which the jobs'
+     * exactly-once sinks (CSV part files, Kafka transactions) commit on, and the output directory with
+     * the previous run's {@code outputs} deleted from a local one, so the report reads this run's only.
+     */
+    public OutputDir begin(StreamExecutionEnvironment env, String... outputs) throws java.io.IOException {
+        env.enableCheckpointing(CHECKPOINT_MILLIS);
+        OutputDir output = output();
+        output.clearLocal(outputs);
+        return output;
     }
 
     /**

@@ -148,24 +148,15 @@ class DashboardServerTest {
         }
     }
 
-    static BoardUpdate pulse(String camera, long start, int frames, long last) {
-        BoardUpdate u = new BoardUpdate();
-        u.camera = camera;
-        u.cameraWindowStart = start;
-        u.frames = frames;
-        u.lastFrameMillis = last;
-        return u;
-    }
-
     /** The sample's degraded-after is PT5S: a camera whose last frame is 5 s or more before the zone's newest window end is named. */
     @Test
     void aSilentCameraIsNamed() throws Exception {
         ZoneBoard board = new ZoneBoard(sample(), 300_000);
         long t0 = 1_700_000_000_000L;
-        board.add(pulse("north-2", t0, 4, t0 + 1_500));
-        board.add(pulse("north-2", t0 + 4_000, 2, t0 + 4_500));
-        board.add(pulse("north-1", t0 + 10_000, 4, t0 + 11_500));
-        board.add(pulse("north-1", t0 + 8_000, 3, t0 + 9_500)); // an older window arriving late changes nothing shown
+        board.add(BoardUpdate.pulse("north-2", t0, 4, t0 + 1_500));
+        board.add(BoardUpdate.pulse("north-2", t0 + 4_000, 2, t0 + 4_500));
+        board.add(BoardUpdate.pulse("north-1", t0 + 10_000, 4, t0 + 11_500));
+        board.add(BoardUpdate.pulse("north-1", t0 + 8_000, 3, t0 + 9_500)); // an older window arriving late changes nothing shown
         board.add(BoardUpdate.of(window("concourse-north", t0 + 10_000, 2, 3, true)));
         JsonNode zones = JSON.readTree(board.json(0)).get("zones");
         JsonNode north = zones.get(0).get("camera_status"), south = zones.get(1).get("camera_status");

@@ -20,6 +20,22 @@ class FloatKernelsTest {
         return 1e-5 * Math.max(1, scale) * Math.sqrt(k) + 1e-6;
     }
 
+    /**
+     * Runs {@code conv} as an op does: the input {@code xOff} elements into a larger array, the output
+     * {@code before} elements into an arena of NaNs with {@code after} guard elements behind it, the
+     * scratch behind those (NaN, so it must be written before it is read). Fails if anything outside
+     * the output was written; returns the arena, the output at {@code before}.
+     */
+    private static float[] runInArena(Conv2d.Float32 conv, ConvGeometry g, float[] x, int xOff, int before, int after, String where) {
+        int end = before + g.outputSize();
+        float[] arena = new float[end + after + conv.scratchFloats()];
+        java.util.Arrays.fill(arena, Float.NaN);
+        conv.run(padded(x, xOff), xOff, arena, before, arena, end + after);
+        for (int i = 0; i < before; i++) assertTrue(Float.isNaN(arena[i]), "wrote before the output" + where);
+        for (int i = end; i < end + after; i++) assertTrue(Float.isNaN(arena[i]), "wrote past the output" + where);
+        return arena;
+    }
+
     @Test
     void vectorPathIsPresentInTests() {
         assertTrue(VectorSupport.modulepresent(), "tests run with --add-modules jdk.incubator.vector");
@@ -66,14 +82,10 @@ class FloatKernelsTest {
             String expected = !VectorSupport.modulepresent() ? "fp32-scalar"
                     : dev.winnow.runtime.kernel.simd.ConvPixelsSimd.fits(1, c[2]) ? "fp32-pixels-vector" : "fp32-vector";
             assertEquals(expected, conv.name(), java.util.Arrays.toString(c));
-            float[] arena = new float[4 + g.outputSize() + 2 + conv.scratchFloats()];
-            java.util.Arrays.fill(arena, Float.NaN);  // scratch must be written before it is read
-            conv.run(padded(x, 3), 3, arena, 4, arena, 4 + g.outputSize() + 2);
+            float[] arena = runInArena(conv, g, x, 3, 4, 2, "");
             double[] ref = ReferenceOps.conv2d(toDouble(x), c[0], c[1], 1, toDouble(f), toDouble(b), c[2], c[3], c[3], c[4], c[4],
                     g.padTop(), g.padLeft(), g.outH(), g.outW(), 0, 6);
             assertTrue(maxAbsDiff(arena, 4, ref) < tol(c[3] * c[3], 1), java.util.Arrays.toString(c) + " " + g);
-            for (int i = 0; i < 4; i++) assertTrue(Float.isNaN(arena[i]), "wrote before the output");
-            for (int i = 4 + g.outputSize(); i < 6 + g.outputSize(); i++) assertTrue(Float.isNaN(arena[i]), "wrote past the output");
         }
     }
 
@@ -92,14 +104,10 @@ class FloatKernelsTest {
                 Activation act = Activation.values()[trial % 3];
                 float[] x = gaussian(r, g.inputSize(), 1), f = gaussian(r, oc * k * k * c, 0.5), b = gaussian(r, oc, 0.5);
                 Conv2d.Float32 conv = new Conv2d.Float32(g, f, b, act, vector);
-                float[] arena = new float[5 + g.outputSize() + 3 + conv.scratchFloats()];
-                java.util.Arrays.fill(arena, Float.NaN);  // scratch must be written before it is read
-                conv.run(padded(x, 2), 2, arena, 5, arena, 5 + g.outputSize() + 3);
+                float[] arena = runInArena(conv, g, x, 2, 5, 3, ", trial " + trial);
                 double[] ref = ReferenceOps.conv2d(toDouble(x), hw[0], hw[1], c, toDouble(f), toDouble(b), oc, k, k, s, s,
                         g.padTop(), g.padLeft(), g.outH(), g.outW(), act.min, act.max);
                 assertTrue(maxAbsDiff(arena, 5, ref) < tol(k * k * c, 1), "trial " + trial + " " + g);
-                for (int i = 5 + g.outputSize(); i < 5 + g.outputSize() + 3; i++) assertTrue(Float.isNaN(arena[i]), "wrote past the output, trial " + trial);
-                for (int i = 0; i < 5; i++) assertTrue(Float.isNaN(arena[i]), "wrote before the output, trial " + trial);
                 trial++;
             }
         }
@@ -121,14 +129,10 @@ class FloatKernelsTest {
                     : ConvGeometry.valid(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[6]);
             float[] x = gaussian(r, g.inputSize(), 1), f = gaussian(r, c[3] * c[4] * c[5] * c[2], 0.5), b = gaussian(r, c[3], 0.5);
             Conv2d.Float32 conv = new Conv2d.Float32(g, f, b, Activation.RELU6, true);
-            float[] arena = new float[3 + g.outputSize() + 2 + conv.scratchFloats()];
-            java.util.Arrays.fill(arena, Float.NaN);
-            conv.run(padded(x, 5), 5, arena, 3, arena, 3 + g.outputSize() + 2);
+            float[] arena = runInArena(conv, g, x, 5, 3, 2, "");
             double[] ref = ReferenceOps.conv2d(toDouble(x), c[0], c[1], c[2], toDouble(f), toDouble(b), c[3], c[4], c[5], c[6], c[6],
                     g.padTop(), g.padLeft(), g.outH(), g.outW(), 0, 6);
             assertTrue(maxAbsDiff(arena, 3, ref) < tol(c[4] * c[5] * c[2], 1), java.util.Arrays.toString(c) + " " + g);
-            for (int i = 0; i < 3; i++) assertTrue(Float.isNaN(arena[i]), "wrote before the output");
-            for (int i = 3 + g.outputSize(); i < 5 + g.outputSize(); i++) assertTrue(Float.isNaN(arena[i]), "wrote past the output");
         }
     }
 
