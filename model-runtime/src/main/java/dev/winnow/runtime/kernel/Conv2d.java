@@ -33,8 +33,9 @@ public final class Conv2d {
     /**
      * Float convolution. With the Vector API chosen, every geometry runs as a matrix product on
      * {@link ConvSimd}: a pointwise convolution directly over the HWC input (pixels × input channels), any
-     * other one output row at a time over that row's receptive fields gathered into scratch (im2col, zeros in
-     * the padding); a single-channel input with fewer output channels than a vector (a grayscale stem)
+     * other one output row at a time, reading the input in place where the filter lies inside it (one pass
+     * per filter row, when the output channels fill whole vectors) and over receptive fields
+     * gathered into scratch elsewhere (im2col, zeros in the padding); a single-channel input with fewer output channels than a vector (a grayscale stem)
      * runs on {@link ConvPixelsSimd} instead, output pixels across the lanes. Those vector accumulators
      * stay in registers on JDK 17 too, so the choice is
      * {@link VectorSupport#fixedRegisterKernels()}: whenever the module is present. Otherwise plain loops.
@@ -52,6 +53,9 @@ public final class Conv2d {
         private final int[] tapAt;       // byPixels: where tap (kh, kw) reads its row of values in the phase rows
         private final float[] packed;    // the filter packed for ConvSimd.gemm, or null
         private final float[] packedBias;
+        // gathered on vectors with whole vectors of output channels: output columns [firstInside, endInside)
+        // of a row whose filter rows all lie inside the input read it in place (ConvSimd.pass); empty otherwise
+        private final int firstInside, endInside;
 
         public Float32(ConvGeometry g, float[] filterOhwi, float[] bias, Activation act) {
             this(g, filterOhwi, bias, act, VectorSupport.fixedRegisterKernels());
@@ -75,6 +79,11 @@ public final class Conv2d {
             }
             this.packed = this.vector ? ConvSimd.pack(w, g.kH() * g.kW() * g.inC(), g.outC()) : null;
             this.packedBias = this.vector ? ConvSimd.packBias(this.bias, g.outC()) : null;
+            // whole vectors only: an overlapping last vector would start a pass from sums its neighbour has already advanced
+            boolean inPlace = this.vector && gathered && !byPixels && g.outC() % ConvSimd.lanes() == 0;
+            int span = g.inW() - g.kW() + g.padLeft();
+            this.firstInside = (g.padLeft() + g.strideW() - 1) / g.strideW();
+            this.endInside = inPlace && span >= 0 ? Math.max(firstInside, Math.min(g.outW(), span / g.strideW() + 1)) : firstInside;
         }
 
         public ConvGeometry geometry() { return g; }
@@ -134,16 +143,50 @@ public final class Conv2d {
             }
             final int outW = g.outW(), tile = sOff + outW * k;
             for (int oh = 0; oh < g.outH(); oh++) {
-                gatherRow(in, inOff, oh, s, sOff);
-                ConvSimd.gemm(outW, k, s, sOff, packed, packedBias, outC, min, max, out, outOff + oh * outW * outC, s, tile);
+                int ih0 = oh * g.strideH() - g.padTop(), o = outOff + oh * outW * outC;
+                if (endInside > firstInside && ih0 >= 0 && ih0 + g.kH() <= g.inH()) {
+                    rowInPlace(in, inOff, ih0, out, o);
+                    gathered(in, inOff, oh, 0, firstInside, out, o, s, sOff, tile);
+                    gathered(in, inOff, oh, endInside, outW, out, o, s, sOff, tile);
+                } else {
+                    gathered(in, inOff, oh, 0, outW, out, o, s, sOff, tile);
+                }
             }
         }
 
-        /** The receptive fields of output row oh, one after another, in HWIO's (kh, kw, ic) order; zeros outside the input. */
-        private void gatherRow(float[] in, int inOff, int oh, float[] s, int sOff) {
+        /**
+         * Output columns [firstInside, endInside) of the row whose filter rows start at input row ih0, read in
+         * place: one {@link ConvSimd#pass} per filter row over the receptive fields' runs of kW·inC values,
+         * which neighbouring pixels' runs overlap (strideW·inC apart), so nothing is copied. The bits of the
+         * gathered product: the same multiply-adds in the same order, with the bias first and the clamp last.
+         */
+        private void rowInPlace(float[] in, int inOff, int ih0, float[] out, int o) {
+            final int inC = g.inC(), outC = g.outC(), run = g.kW() * inC, k = g.kH() * run, n = endInside - firstInside;
+            final int first = o + firstInside * outC, col = firstInside * g.strideW() - g.padLeft();
+            for (int kh = 0; kh < g.kH(); kh++) {
+                boolean start = kh == 0, last = kh == g.kH() - 1;
+                ConvSimd.pass(n, k, kh * run, run, in, inOff + ((ih0 + kh) * g.inW() + col) * inC, g.strideW() * inC, packed,
+                        start ? packedBias : out, start ? 0 : first, start ? 0 : outC, outC,
+                        last ? min : Float.NEGATIVE_INFINITY, last ? max : Float.POSITIVE_INFINITY, out, first);
+            }
+        }
+
+        /** Output columns [from, to) of row oh through their receptive fields gathered into scratch at sOff. */
+        private void gathered(float[] in, int inOff, int oh, int from, int to, float[] out, int o, float[] s, int sOff, int tile) {
+            if (from >= to) return;
+            final int k = g.kH() * g.kW() * g.inC();
+            gatherRow(in, inOff, oh, from, to, s, sOff);
+            ConvSimd.gemm(to - from, k, s, sOff, packed, packedBias, g.outC(), min, max, out, o + from * g.outC(), s, tile);
+        }
+
+        /**
+         * The receptive fields of output columns [from, to) of row oh, one after another, in HWIO's (kh, kw, ic)
+         * order; zeros outside the input.
+         */
+        private void gatherRow(float[] in, int inOff, int oh, int from, int to, float[] s, int sOff) {
             final int inC = g.inC(), inW = g.inW(), inH = g.inH(), kW = g.kW(), kH = g.kH(), run = kW * inC;
             int ih0 = oh * g.strideH() - g.padTop(), d = sOff;
-            for (int ow = 0; ow < g.outW(); ow++) {
+            for (int ow = from; ow < to; ow++) {
                 int iw0 = ow * g.strideW() - g.padLeft();
                 boolean colsInside = iw0 >= 0 && iw0 + kW <= inW;
                 for (int kh = 0; kh < kH; kh++, d += run) {

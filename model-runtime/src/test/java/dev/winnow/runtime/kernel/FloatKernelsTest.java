@@ -114,6 +114,44 @@ class FloatKernelsTest {
     }
 
     /**
+     * Rows whose filter lies inside the input are read in place, one pass per filter row: the same bits as
+     * the product over receptive fields gathered here, by the test, into one im2col matrix (zeros outside).
+     * The detector's second conv, strides 1 to 3, SAME and VALID, 3x3, 5x5 and 3x1 filters, an input with
+     * a single column inside; 16 and 32 output channels are whole vectors at every width.
+     */
+    @Test
+    void inPlaceRowsGiveTheGatheredBits() {
+        Random r = new Random(41);
+        int[][] cases = {{120, 160, 4, 16, 3, 3, 2, 1}, {13, 17, 3, 32, 3, 3, 1, 1}, {11, 19, 5, 16, 5, 5, 2, 0}, {7, 30, 2, 16, 3, 3, 3, 1},
+                {9, 4, 3, 16, 3, 3, 1, 1}, {10, 12, 6, 32, 3, 1, 1, 0}};
+        for (int[] c : cases) {
+            ConvGeometry g = c[7] == 1 ? ConvGeometry.same(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[6])
+                    : ConvGeometry.valid(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[6]);
+            int k = g.kH() * g.kW() * g.inC(), oc = g.outC(), n = g.outH() * g.outW();
+            float[] x = gaussian(r, g.inputSize(), 1), ohwi = gaussian(r, oc * k, 0.5), b = gaussian(r, oc, 0.5);
+            float[] arena = runInArena(new Conv2d.Float32(g, ohwi, b, Activation.RELU6, true), g, x, 3, 4, 2, " " + g);
+            float[] hwio = new float[k * oc], cols = new float[n * k], expected = new float[n * oc];
+            for (int o = 0; o < oc; o++) for (int i = 0; i < k; i++) hwio[i * oc + o] = ohwi[o * k + i];
+            for (int oh = 0; oh < g.outH(); oh++) {
+                for (int ow = 0; ow < g.outW(); ow++) {
+                    for (int kh = 0; kh < g.kH(); kh++) {
+                        for (int kw = 0; kw < g.kW(); kw++) {
+                            int ih = oh * g.strideH() - g.padTop() + kh, iw = ow * g.strideW() - g.padLeft() + kw;
+                            if (ih < 0 || ih >= g.inH() || iw < 0 || iw >= g.inW()) continue;
+                            System.arraycopy(x, (ih * g.inW() + iw) * g.inC(), cols, ((oh * g.outW() + ow) * g.kH() * g.kW() + kh * g.kW() + kw) * g.inC(), g.inC());
+                        }
+                    }
+                }
+            }
+            dev.winnow.runtime.kernel.simd.ConvSimd.gemm(n, k, cols, 0, dev.winnow.runtime.kernel.simd.ConvSimd.pack(hwio, k, oc),
+                    dev.winnow.runtime.kernel.simd.ConvSimd.packBias(b, oc), oc, 0f, 6f, expected, 0, new float[64], 0);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(arena[4 + i]), "output " + i + " " + g);
+            }
+        }
+    }
+
+    /**
      * Rows far wider than a block of the product, with border pixels on both sides: the detector's second
      * conv, odd widths, 5x5 and 3x1 filters, strides 1 and 2, SAME and VALID, output channels under, at and
      * past one vector.

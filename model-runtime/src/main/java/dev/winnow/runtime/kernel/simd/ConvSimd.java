@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Float convolution as a matrix product on the Vector API: {@code Out[rows × oc] = X[rows × k] · W[k × oc] + bias},
  * clamped. For a pointwise (1x1) convolution over HWC the rows are the pixels and X is the input itself; any
- * other convolution gathers one output row's receptive fields into scratch first ({@code Conv2d}).
+ * other convolution reads the input in place where the filter lies inside it, one filter row per
+ * {@link #pass}, and gathers the receptive fields of border pixels into scratch ({@code Conv2d}).
  *
  * <p>Register blocking: four rows times two vectors of output channels are eight accumulators that
  * stay in registers across one counted loop over k; each filter vector loaded feeds four fused
@@ -27,6 +28,11 @@ public final class ConvSimd {
     private static final int L = S.length();
 
     private ConvSimd() {}
+
+    /** Floats per vector: {@link #pass} needs a multiple of this many output channels. */
+    public static int lanes() {
+        return L;
+    }
 
     /** Vectors of output channels: ⌈oc / L⌉. */
     private static int vectors(int oc) {
@@ -73,52 +79,74 @@ public final class ConvSimd {
      */
     public static void gemm(int rows, int k, float[] x, int xOff, float[] w, float[] bias, int oc, float min, float max,
                             float[] out, int outOff, float[] tile, int tileOff) {
-        final int nv = vectors(oc);
         int r = 0;
         if (oc < L) {
             for (; r + 4 <= rows; r += 4) {
-                rows4x1(x, xOff + r * k, k, w, 0, bias, 0, min, max, tile, tileOff, L);
+                rows4x1(x, xOff + r * k, k, k, w, 0, bias, 0, 0, 0, min, max, tile, tileOff, L);
                 for (int p = 0; p < 4; p++) System.arraycopy(tile, tileOff + p * L, out, outOff + (r + p) * oc, oc);
             }
             for (; r < rows; r++) {
-                rows1x1(x, xOff + r * k, k, w, 0, bias, 0, min, max, tile, tileOff);
+                rows1x1(x, xOff + r * k, k, w, 0, bias, 0, 0, min, max, tile, tileOff);
                 System.arraycopy(tile, tileOff, out, outOff + r * oc, oc);
             }
             return;
         }
+        pass(rows, k, 0, k, x, xOff, k, w, bias, 0, 0, oc, min, max, out, outOff);
+    }
+
+    /**
+     * One pass of a product split along k, for a convolution that reads its input in place: rows r of X
+     * are {@code x[xOff + r·ld ..]} ({@code ld} apart, so the receptive fields of one filter row of
+     * neighbouring output pixels, which overlap, need no gathering), and the pass adds filter rows
+     * [kFrom, kFrom + kLen) of the packed filter (of {@code k} rows in all) to {@code init}: the
+     * bias ({@code initStride} 0) on the first pass, the output itself ({@code initStride} oc) after.
+     * Passes over consecutive ranges of k give the bits of one {@link #gemm}: each accumulator runs the
+     * same fused multiply-adds in the same order, stored and reloaded exactly between passes. Clamp
+     * with [min, max] on the last pass only (±∞ before it). Needs oc a multiple of L: an overlapping last
+     * vector (see the class comment) would start a later pass from sums its neighbour has already advanced.
+     */
+    public static void pass(int rows, int k, int kFrom, int kLen, float[] x, int xOff, int ld, float[] w, float[] init, int initOff,
+                            int initStride, int oc, float min, float max, float[] out, int outOff) {
+        final int nv = vectors(oc);
+        int r = 0;
         for (; r + 4 <= rows; r += 4) {
-            int xr = xOff + r * k, o = outOff + r * oc, j = 0;
-            for (; j + 2 <= nv; j += 2) rows4x2(x, xr, k, w, j * L * k, bias, position(j, oc), position(j + 1, oc), min, max, out, o, oc);
-            if (j < nv) rows4x1(x, xr, k, w, j * L * k, bias, position(j, oc), min, max, out, o, oc);
+            int xr = xOff + r * ld, o = outOff + r * oc, io = initOff + r * initStride, j = 0;
+            for (; j + 2 <= nv; j += 2) {
+                rows4x2(x, xr, ld, kLen, w, j * L * k + 2 * L * kFrom, init, io, initStride, position(j, oc), position(j + 1, oc), min, max, out, o, oc);
+            }
+            if (j < nv) rows4x1(x, xr, ld, kLen, w, j * L * k + L * kFrom, init, io, initStride, position(j, oc), min, max, out, o, oc);
         }
         for (; r < rows; r++) {
-            int xr = xOff + r * k, o = outOff + r * oc, j = 0;
-            for (; j + 2 <= nv; j += 2) rows1x2(x, xr, k, w, j * L * k, bias, position(j, oc), position(j + 1, oc), min, max, out, o);
-            if (j < nv) rows1x1(x, xr, k, w, j * L * k, bias, position(j, oc), min, max, out, o);
+            int xr = xOff + r * ld, o = outOff + r * oc, io = initOff + r * initStride, j = 0;
+            for (; j + 2 <= nv; j += 2) rows1x2(x, xr, kLen, w, j * L * k + 2 * L * kFrom, init, io, position(j, oc), position(j + 1, oc), min, max, out, o);
+            if (j < nv) rows1x1(x, xr, kLen, w, j * L * k + L * kFrom, init, io, position(j, oc), min, max, out, o);
         }
     }
 
-    /** Four rows × output channels [a, a+L) and [b, b+L); row p's are stored at o + p·stride. */
-    private static void rows4x2(float[] x, int xr, int k, float[] w, int wo, float[] bias, int a, int b,
+    /**
+     * Four rows × output channels [a, a+L) and [b, b+L): row p reads {@code x[xr + p·ld ..]} for k values
+     * and starts from {@code init[io + p·is + a]} (and b); it is stored at o + p·stride.
+     */
+    private static void rows4x2(float[] x, int xr, int ld, int k, float[] w, int wo, float[] init, int io, int is, int a, int b,
                                 float min, float max, float[] out, int o, int stride) {
         // separate loads, not one shared value: C2 on JDK 17 boxes vectors that alias at a loop phi
-        FloatVector a0 = FloatVector.fromArray(S, bias, a), b0 = FloatVector.fromArray(S, bias, b);
-        FloatVector a1 = FloatVector.fromArray(S, bias, a), b1 = FloatVector.fromArray(S, bias, b);
-        FloatVector a2 = FloatVector.fromArray(S, bias, a), b2 = FloatVector.fromArray(S, bias, b);
-        FloatVector a3 = FloatVector.fromArray(S, bias, a), b3 = FloatVector.fromArray(S, bias, b);
+        FloatVector a0 = FloatVector.fromArray(S, init, io + a), b0 = FloatVector.fromArray(S, init, io + b);
+        FloatVector a1 = FloatVector.fromArray(S, init, io + is + a), b1 = FloatVector.fromArray(S, init, io + is + b);
+        FloatVector a2 = FloatVector.fromArray(S, init, io + 2 * is + a), b2 = FloatVector.fromArray(S, init, io + 2 * is + b);
+        FloatVector a3 = FloatVector.fromArray(S, init, io + 3 * is + a), b3 = FloatVector.fromArray(S, init, io + 3 * is + b);
         for (int i = 0; i < k; i++) {
             int wi = wo + 2 * L * i;
             FloatVector wa = FloatVector.fromArray(S, w, wi), wb = FloatVector.fromArray(S, w, wi + L);
             FloatVector p = FloatVector.broadcast(S, x[xr + i]);
             a0 = p.fma(wa, a0);
             b0 = p.fma(wb, b0);
-            p = FloatVector.broadcast(S, x[xr + k + i]);
+            p = FloatVector.broadcast(S, x[xr + ld + i]);
             a1 = p.fma(wa, a1);
             b1 = p.fma(wb, b1);
-            p = FloatVector.broadcast(S, x[xr + 2 * k + i]);
+            p = FloatVector.broadcast(S, x[xr + 2 * ld + i]);
             a2 = p.fma(wa, a2);
             b2 = p.fma(wb, b2);
-            p = FloatVector.broadcast(S, x[xr + 3 * k + i]);
+            p = FloatVector.broadcast(S, x[xr + 3 * ld + i]);
             a3 = p.fma(wa, a3);
             b3 = p.fma(wb, b3);
         }
@@ -132,17 +160,17 @@ public final class ConvSimd {
         a3.max(min).min(max).intoArray(out, o + 3 * stride + a);
     }
 
-    /** Four rows × output channels [a, a+L). */
-    private static void rows4x1(float[] x, int xr, int k, float[] w, int wo, float[] bias, int a,
+    /** Four rows × output channels [a, a+L), as {@link #rows4x2}. */
+    private static void rows4x1(float[] x, int xr, int ld, int k, float[] w, int wo, float[] init, int io, int is, int a,
                                 float min, float max, float[] out, int o, int stride) {
-        FloatVector a0 = FloatVector.fromArray(S, bias, a), a1 = FloatVector.fromArray(S, bias, a);
-        FloatVector a2 = FloatVector.fromArray(S, bias, a), a3 = FloatVector.fromArray(S, bias, a);
+        FloatVector a0 = FloatVector.fromArray(S, init, io + a), a1 = FloatVector.fromArray(S, init, io + is + a);
+        FloatVector a2 = FloatVector.fromArray(S, init, io + 2 * is + a), a3 = FloatVector.fromArray(S, init, io + 3 * is + a);
         for (int i = 0; i < k; i++) {
             FloatVector wa = FloatVector.fromArray(S, w, wo + L * i);
             a0 = FloatVector.broadcast(S, x[xr + i]).fma(wa, a0);
-            a1 = FloatVector.broadcast(S, x[xr + k + i]).fma(wa, a1);
-            a2 = FloatVector.broadcast(S, x[xr + 2 * k + i]).fma(wa, a2);
-            a3 = FloatVector.broadcast(S, x[xr + 3 * k + i]).fma(wa, a3);
+            a1 = FloatVector.broadcast(S, x[xr + ld + i]).fma(wa, a1);
+            a2 = FloatVector.broadcast(S, x[xr + 2 * ld + i]).fma(wa, a2);
+            a3 = FloatVector.broadcast(S, x[xr + 3 * ld + i]).fma(wa, a3);
         }
         a0.max(min).min(max).intoArray(out, o + a);
         a1.max(min).min(max).intoArray(out, o + stride + a);
@@ -150,9 +178,9 @@ public final class ConvSimd {
         a3.max(min).min(max).intoArray(out, o + 3 * stride + a);
     }
 
-    private static void rows1x2(float[] x, int xr, int k, float[] w, int wo, float[] bias, int a, int b,
+    private static void rows1x2(float[] x, int xr, int k, float[] w, int wo, float[] init, int io, int a, int b,
                                 float min, float max, float[] out, int o) {
-        FloatVector a0 = FloatVector.fromArray(S, bias, a), b0 = FloatVector.fromArray(S, bias, b);
+        FloatVector a0 = FloatVector.fromArray(S, init, io + a), b0 = FloatVector.fromArray(S, init, io + b);
         for (int i = 0; i < k; i++) {
             int wi = wo + 2 * L * i;
             FloatVector p = FloatVector.broadcast(S, x[xr + i]);
@@ -163,9 +191,9 @@ public final class ConvSimd {
         a0.max(min).min(max).intoArray(out, o + a);
     }
 
-    private static void rows1x1(float[] x, int xr, int k, float[] w, int wo, float[] bias, int a,
+    private static void rows1x1(float[] x, int xr, int k, float[] w, int wo, float[] init, int io, int a,
                                 float min, float max, float[] out, int o) {
-        FloatVector a0 = FloatVector.fromArray(S, bias, a);
+        FloatVector a0 = FloatVector.fromArray(S, init, io + a);
         for (int i = 0; i < k; i++) a0 = FloatVector.broadcast(S, x[xr + i]).fma(FloatVector.fromArray(S, w, wo + L * i), a0);
         a0.max(min).min(max).intoArray(out, o + a);
     }
