@@ -113,6 +113,12 @@ class FloatKernelsTest {
         }
     }
 
+    /** {inH, inW, inC, outC, kH, kW, stride, same}: SAME padding when same is 1, else VALID. */
+    private static ConvGeometry caseGeometry(int[] c) {
+        return c[7] == 1 ? ConvGeometry.same(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[6])
+                : ConvGeometry.valid(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[6]);
+    }
+
     /**
      * Rows whose filter lies inside the input are read in place, one pass per filter row: the same bits as
      * the product over receptive fields gathered here, by the test, into one im2col matrix (zeros outside).
@@ -125,8 +131,7 @@ class FloatKernelsTest {
         int[][] cases = {{120, 160, 4, 16, 3, 3, 2, 1}, {13, 17, 3, 32, 3, 3, 1, 1}, {11, 19, 5, 16, 5, 5, 2, 0}, {7, 30, 2, 16, 3, 3, 3, 1},
                 {9, 4, 3, 16, 3, 3, 1, 1}, {10, 12, 6, 32, 3, 1, 1, 0}};
         for (int[] c : cases) {
-            ConvGeometry g = c[7] == 1 ? ConvGeometry.same(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[6])
-                    : ConvGeometry.valid(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[6]);
+            ConvGeometry g = caseGeometry(c);
             int k = g.kH() * g.kW() * g.inC(), oc = g.outC(), n = g.outH() * g.outW();
             float[] x = gaussian(r, g.inputSize(), 1), ohwi = gaussian(r, oc * k, 0.5), b = gaussian(r, oc, 0.5);
             float[] arena = runInArena(new Conv2d.Float32(g, ohwi, b, Activation.RELU6, true), g, x, 3, 4, 2, " " + g);
@@ -163,8 +168,7 @@ class FloatKernelsTest {
         int[][] cases = {{120, 160, 4, 16, 3, 3, 2, 1}, {9, 45, 3, 17, 3, 3, 1, 1}, {11, 38, 5, 40, 5, 5, 2, 1}, {7, 29, 8, 4, 3, 3, 1, 0},
                 {6, 33, 2, 24, 3, 1, 1, 1}, {5, 21, 6, 32, 5, 5, 1, 0}};
         for (int[] c : cases) {
-            ConvGeometry g = c[7] == 1 ? ConvGeometry.same(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[6])
-                    : ConvGeometry.valid(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[6]);
+            ConvGeometry g = caseGeometry(c);
             float[] x = gaussian(r, g.inputSize(), 1), f = gaussian(r, c[3] * c[4] * c[5] * c[2], 0.5), b = gaussian(r, c[3], 0.5);
             Conv2d.Float32 conv = new Conv2d.Float32(g, f, b, Activation.RELU6, true);
             float[] arena = runInArena(conv, g, x, 5, 3, 2, "");
