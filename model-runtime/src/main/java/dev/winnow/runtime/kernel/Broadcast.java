@@ -168,8 +168,13 @@ public final class Broadcast {
                 else for (int i = 0; i < len; i++) out[oo + i] = x[xo + i] + y;
                 break;
             case SUB:
-                if (scalarFirst) for (int i = 0; i < len; i++) out[oo + i] = Math.min(hi, Math.max(lo, y - x[xo + i]));
-                else for (int i = 0; i < len; i++) out[oo + i] = Math.min(hi, Math.max(lo, x[xo + i] - y));
+                if (scalarFirst) {
+                    if (clamp) for (int i = 0; i < len; i++) out[oo + i] = Math.min(hi, Math.max(lo, y - x[xo + i]));
+                    else for (int i = 0; i < len; i++) out[oo + i] = y - x[xo + i];
+                } else {
+                    if (clamp) for (int i = 0; i < len; i++) out[oo + i] = Math.min(hi, Math.max(lo, x[xo + i] - y));
+                    else for (int i = 0; i < len; i++) out[oo + i] = x[xo + i] - y;
+                }
                 break;
             default:
                 if (clamp) for (int i = 0; i < len; i++) out[oo + i] = Math.min(hi, Math.max(lo, x[xo + i] * y));
