@@ -81,9 +81,8 @@ public final class Conv2d {
             this.packedBias = this.vector ? ConvSimd.packBias(this.bias, g.outC()) : null;
             // whole vectors only: an overlapping last vector would start a pass from sums its neighbour has already advanced
             boolean inPlace = this.vector && gathered && !byPixels && g.outC() % ConvSimd.lanes() == 0;
-            int span = g.inW() - g.kW() + g.padLeft();
-            this.firstInside = (g.padLeft() + g.strideW() - 1) / g.strideW();
-            this.endInside = inPlace && span >= 0 ? Math.max(firstInside, Math.min(g.outW(), span / g.strideW() + 1)) : firstInside;
+            this.firstInside = g.firstWholeColumn();
+            this.endInside = inPlace ? g.endWholeColumn() : firstInside;
         }
 
         public ConvGeometry geometry() { return g; }
@@ -143,9 +142,9 @@ public final class Conv2d {
             }
             final int outW = g.outW(), tile = sOff + outW * k;
             for (int oh = 0; oh < g.outH(); oh++) {
-                int ih0 = oh * g.strideH() - g.padTop(), o = outOff + oh * outW * outC;
-                if (endInside > firstInside && ih0 >= 0 && ih0 + g.kH() <= g.inH()) {
-                    rowInPlace(in, inOff, ih0, out, o);
+                int o = outOff + oh * outW * outC;
+                if (endInside > firstInside && g.firstRow(oh) == 0 && g.endRow(oh) == g.kH()) {
+                    rowInPlace(in, inOff, oh * g.strideH() - g.padTop(), out, o);
                     gathered(in, inOff, oh, 0, firstInside, out, o, s, sOff, tile);
                     gathered(in, inOff, oh, endInside, outW, out, o, s, sOff, tile);
                 } else {

@@ -113,6 +113,31 @@ class FloatKernelsTest {
         }
     }
 
+    /**
+     * ConvGeometry's whole columns (where the float conv reads in place and the depthwise kernels run their
+     * interior blocks) are exactly the output columns whose every filter column lies inside the input, by
+     * brute force over widths, filters, strides and both paddings, with none inside at all among them.
+     */
+    @Test
+    void wholeColumnsAreTheColumnsWhoseFilterLiesInside() {
+        for (int inW = 1; inW <= 12; inW++) {
+            for (int kW = 1; kW <= 5; kW++) {
+                for (int sw = 1; sw <= 3; sw++) {
+                    for (boolean same : new boolean[] {true, false}) {
+                        if (!same && kW > inW) continue;
+                        ConvGeometry g = same ? ConvGeometry.same(3, inW, 2, 4, 1, kW, 1, sw) : ConvGeometry.valid(3, inW, 2, 4, 1, kW, 1, sw);
+                        int from = g.firstWholeColumn(), to = g.endWholeColumn();
+                        assertTrue(0 <= from && from <= to && to <= g.outW(), g + ": [" + from + ", " + to + ")");
+                        for (int ow = 0; ow < g.outW(); ow++) {
+                            boolean whole = g.firstColumn(ow) == 0 && g.endColumn(ow) == kW;
+                            assertEquals(whole, ow >= from && ow < to, g + " column " + ow);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** {inH, inW, inC, outC, kH, kW, stride, same}: SAME padding when same is 1, else VALID. */
     private static ConvGeometry caseGeometry(int[] c) {
         return c[7] == 1 ? ConvGeometry.same(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[6])

@@ -53,5 +53,17 @@ public record ConvGeometry(int inH, int inW, int inC, int outH, int outW, int ou
     /** One past the last filter column whose input column lies inside the input, for output column {@code ow}. */
     public int endColumn(int ow) { return Math.min(kW, inW + padLeft - ow * strideW); }
 
+    /**
+     * The first output column whose filter columns all lie inside the input. With {@link #endWholeColumn()}
+     * the range of such columns, contiguous because the window moves right by the stride; empty when none.
+     */
+    public int firstWholeColumn() { return Math.min(outW, (padLeft + strideW - 1) / strideW); }
+
+    /** One past the last output column whose filter columns all lie inside the input (see {@link #firstWholeColumn()}). */
+    public int endWholeColumn() {
+        int span = inW - kW + padLeft;  // the last whole window's first input column, shifted by the padding
+        return span < 0 ? firstWholeColumn() : Math.max(firstWholeColumn(), Math.min(outW, span / strideW + 1));
+    }
+
     public boolean isPointwise() { return kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0; }
 }

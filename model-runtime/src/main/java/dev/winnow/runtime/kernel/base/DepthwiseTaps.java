@@ -20,7 +20,7 @@ public final class DepthwiseTaps {
     public final int[] colCase;
     /** For each output column, its taps per filter row. */
     public final int[] colTaps;
-    /** First output column whose window lies inside the input's columns, and one past the last. */
+    /** First output column whose window lies inside the input's columns, and one past the last (ConvGeometry's). */
     public final int fullFrom, fullTo;
 
     public DepthwiseTaps(ConvGeometry g) {
@@ -29,14 +29,10 @@ public final class DepthwiseTaps {
         colTaps = new int[outW];
         Map<Integer, Integer> cases = new HashMap<>();
         int[] inOff = new int[kH * kW * outW], wOff = new int[inOff.length];
-        int used = 0, from = outW, to = 0;
+        int used = 0;
         for (int ow = 0; ow < outW; ow++) {
             int iw0 = ow * g.strideW() - g.padLeft();
             int a = Math.max(0, -iw0), b = Math.max(a, Math.min(kW, g.inW() - iw0));
-            if (a == 0 && b == kW) {
-                from = Math.min(from, ow);
-                to = ow + 1;
-            }
             Integer start = cases.get(a * (kW + 1) + b);
             if (start == null) {
                 start = used;
@@ -53,8 +49,8 @@ public final class DepthwiseTaps {
         }
         this.in = Arrays.copyOf(inOff, used);
         this.filter = Arrays.copyOf(wOff, used);
-        this.fullFrom = from;
-        this.fullTo = Math.max(from, to);
+        this.fullFrom = g.firstWholeColumn();
+        this.fullTo = g.endWholeColumn();
     }
 
     /** The first tap of output column {@code ow} in filter row {@code kh} (its taps run on to {@code first(ow, kh1)}). */
