@@ -56,6 +56,9 @@ public final class Conv2d {
         // gathered on vectors with whole vectors of output channels: output columns [firstInside, endInside)
         // of a row whose filter rows all lie inside the input read it in place (ConvSimd.pass); empty otherwise
         private final int firstInside, endInside;
+        // a 3-row filter read in place in one call per block (ConvSimd.rows3) instead of a pass per row: JDK 21+ only,
+        // where it is faster (on JDK 17 C2 compiles its loop to slower code than the passes')
+        private final boolean threeRows;
 
         public Float32(ConvGeometry g, float[] filterOhwi, float[] bias, Activation act) {
             this(g, filterOhwi, bias, act, VectorSupport.fixedRegisterKernels());
@@ -83,6 +86,7 @@ public final class Conv2d {
             boolean inPlace = this.vector && gathered && !byPixels && g.outC() % ConvSimd.lanes() == 0;
             this.firstInside = g.firstWholeColumn();
             this.endInside = inPlace ? g.endWholeColumn() : firstInside;
+            this.threeRows = inPlace && g.kH() == 3 && VectorSupport.available() && ConvSimd.fusesThreeRows(g.kW() * g.inC());
         }
 
         public ConvGeometry geometry() { return g; }
@@ -162,6 +166,11 @@ public final class Conv2d {
         private void rowInPlace(float[] in, int inOff, int ih0, float[] out, int o) {
             final int inC = g.inC(), outC = g.outC(), run = g.kW() * inC, k = g.kH() * run, n = endInside - firstInside;
             final int first = o + firstInside * outC, col = firstInside * g.strideW() - g.padLeft();
+            if (threeRows) {
+                ConvSimd.rows3(n, run, in, inOff + (ih0 * g.inW() + col) * inC, g.strideW() * inC, g.inW() * inC, packed, packedBias, outC,
+                        min, max, out, first);
+                return;
+            }
             for (int kh = 0; kh < g.kH(); kh++) {
                 boolean start = kh == 0, last = kh == g.kH() - 1;
                 ConvSimd.pass(n, k, kh * run, run, in, inOff + ((ih0 + kh) * g.inW() + col) * inC, g.strideW() * inC, packed,

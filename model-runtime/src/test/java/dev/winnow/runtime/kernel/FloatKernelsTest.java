@@ -154,7 +154,7 @@ class FloatKernelsTest {
     void inPlaceRowsGiveTheGatheredBits() {
         Random r = new Random(41);
         int[][] cases = {{120, 160, 4, 16, 3, 3, 2, 1}, {13, 17, 3, 32, 3, 3, 1, 1}, {11, 19, 5, 16, 5, 5, 2, 0}, {7, 30, 2, 16, 3, 3, 3, 1},
-                {9, 4, 3, 16, 3, 3, 1, 1}, {10, 12, 6, 32, 3, 1, 1, 0}};
+                {9, 4, 3, 16, 3, 3, 1, 1}, {10, 12, 6, 32, 3, 1, 1, 0}, {8, 23, 3, 24, 3, 3, 1, 1}, {6, 26, 2, 48, 3, 3, 1, 1}};
         for (int[] c : cases) {
             ConvGeometry g = caseGeometry(c);
             int k = g.kH() * g.kW() * g.inC(), oc = g.outC(), n = g.outH() * g.outW();
@@ -179,6 +179,35 @@ class FloatKernelsTest {
                 assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(arena[4 + i]), "output " + i + " " + g);
             }
         }
+    }
+
+    /**
+     * A 3-row filter in one call ({@code ConvSimd.rows3}, which Conv2d takes on JDK 21+) gives the bits of a
+     * pass per filter row, on every JDK: blocks of four rows and the rows after them, pairs of vectors and an
+     * odd last vector, and a run too long for its exact division (all rows by passes).
+     */
+    @Test
+    void threeFilterRowsInOneCallGiveThePassesBits() {
+        Random r = new Random(43);
+        int lanes = dev.winnow.runtime.kernel.simd.ConvSimd.lanes();
+        // {rows, run, vectors of output channels}
+        int[][] cases = {{19, 12, 2}, {8, 9, 1}, {3, 6, 3}, {13, 24, 3}, {5, 615, 2}};
+        for (int[] c : cases) {
+            int rows = c[0], run = c[1], oc = c[2] * lanes, ld = 2 * run / 3 + 1, rowLd = rows * ld + run + 5, k = 3 * run;
+            float[] x = gaussian(r, 3 * rowLd, 1), w = dev.winnow.runtime.kernel.simd.ConvSimd.pack(gaussian(r, k * oc, 0.5), k, oc);
+            float[] b = dev.winnow.runtime.kernel.simd.ConvSimd.packBias(gaussian(r, oc, 0.5), oc);
+            float[] fused = new float[rows * oc + 3], passes = new float[rows * oc + 3];
+            dev.winnow.runtime.kernel.simd.ConvSimd.rows3(rows, run, x, 2, ld, rowLd, w, b, oc, 0f, 6f, fused, 3);
+            for (int h = 0; h < 3; h++) {
+                dev.winnow.runtime.kernel.simd.ConvSimd.pass(rows, k, h * run, run, x, 2 + h * rowLd, ld, w, h == 0 ? b : passes, h == 0 ? 0 : 3,
+                        h == 0 ? 0 : oc, oc, h == 2 ? 0f : Float.NEGATIVE_INFINITY, h == 2 ? 6f : Float.POSITIVE_INFINITY, passes, 3);
+            }
+            for (int i = 0; i < fused.length; i++) {
+                assertEquals(Float.floatToIntBits(passes[i]), Float.floatToIntBits(fused[i]), "output " + i + " of case " + java.util.Arrays.toString(c));
+            }
+        }
+        assertTrue(dev.winnow.runtime.kernel.simd.ConvSimd.fusesThreeRows(12));
+        assertFalse(dev.winnow.runtime.kernel.simd.ConvSimd.fusesThreeRows(615));
     }
 
     /**
