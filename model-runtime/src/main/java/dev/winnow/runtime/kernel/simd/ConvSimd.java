@@ -135,11 +135,14 @@ public final class ConvSimd {
      * to the clamp instead of going through the output twice. Filter row h of row r reads
      * {@code x[xOff + h·rowLd + r·ld ..]} for {@code run} values; the packed filter has {@code 3·run} rows.
      * The same bits as the three passes: each accumulator runs the same multiply-adds in the same order.
-     * The rows and vectors no block covers go through {@link #pass}. Needs oc a multiple of L, as pass.
+     * The rows after the last block run one at a time the same way; an odd last vector of output channels,
+     * or a run too long for {@link #fusesThreeRows}, goes through {@link #pass}es. Needs oc a multiple of L,
+     * as pass.
      */
     public static void rows3(int rows, int run, float[] x, int xOff, int ld, int rowLd, float[] w, float[] bias, int oc,
                              float min, float max, float[] out, int outOff) {
-        final int nv = vectors(oc), k = 3 * run, blocks = fusesThreeRows(run) ? rows & ~3 : 0, pairs = nv & ~1, recip = ((1 << 20) + run - 1) / run;
+        final boolean fused = fusesThreeRows(run);
+        final int nv = vectors(oc), k = 3 * run, blocks = fused ? rows & ~3 : 0, pairs = nv & ~1, recip = ((1 << 20) + run - 1) / run;
         for (int r = 0; r < blocks; r += 4) {
             int xr = xOff + r * ld, o = outOff + r * oc;
             for (int j = 0; j < pairs; j += 2) {
@@ -147,6 +150,14 @@ public final class ConvSimd {
             }
         }
         if (pairs < nv && blocks > 0) passes3(blocks, run, x, xOff, ld, rowLd, w, bias, oc, min, max, out, outOff, pairs);
+        if (fused && pairs == nv) {
+            for (int r = blocks; r < rows; r++) {
+                for (int j = 0; j < pairs; j += 2) {
+                    rows1x2x3(x, xOff + r * ld, rowLd, run, recip, w, j * L * k, bias, j * L, (j + 1) * L, min, max, out, outOff + r * oc);
+                }
+            }
+            return;
+        }
         if (blocks < rows) passes3(rows - blocks, run, x, xOff + blocks * ld, ld, rowLd, w, bias, oc, min, max, out, outOff + blocks * oc, 0);
     }
 
@@ -206,6 +217,21 @@ public final class ConvSimd {
         a2.max(min).min(max).intoArray(out, o + 2 * stride + a);
         b3.max(min).min(max).intoArray(out, o + 3 * stride + b);
         a3.max(min).min(max).intoArray(out, o + 3 * stride + a);
+    }
+
+    /** One row of {@link #rows4x2x3}. */
+    private static void rows1x2x3(float[] x, int xr, int rowLd, int run, int recip, float[] w, int wo, float[] bias, int a, int b,
+                                  float min, float max, float[] out, int o) {
+        FloatVector a0 = FloatVector.fromArray(S, bias, a), b0 = FloatVector.fromArray(S, bias, b);
+        final int skip = rowLd - run, k = 3 * run;
+        for (int i = 0; i < k; i++) {
+            int wi = wo + 2 * L * i;
+            FloatVector p = FloatVector.broadcast(S, x[xr + i + ((i * recip) >>> 20) * skip]);
+            a0 = p.fma(FloatVector.fromArray(S, w, wi), a0);
+            b0 = p.fma(FloatVector.fromArray(S, w, wi + L), b0);
+        }
+        b0.max(min).min(max).intoArray(out, o + b);
+        a0.max(min).min(max).intoArray(out, o + a);
     }
 
     /**
