@@ -56,8 +56,8 @@ public final class Conv2d {
         // gathered on vectors with whole vectors of output channels: output columns [firstInside, endInside)
         // of a row whose filter rows all lie inside the input read it in place (ConvSimd.pass); empty otherwise
         private final int firstInside, endInside;
-        // a 3-row filter read in place in one call per block (ConvSimd.rows3) instead of a pass per row: JDK 21+ only,
-        // where it is faster (on JDK 17 C2 compiles its loop to slower code than the passes')
+        // a 3-row filter read in place in one call per block (ConvSimd.rows3) instead of a pass per row: JDK 21+ only
+        // (on JDK 17 C2 compiled its loop to slower code than the passes' in 4 JVMs of 7)
         private final boolean threeRows;
 
         public Float32(ConvGeometry g, float[] filterOhwi, float[] bias, Activation act) {

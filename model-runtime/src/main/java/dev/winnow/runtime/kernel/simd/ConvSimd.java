@@ -183,8 +183,9 @@ public final class ConvSimd {
      * filter row h = i / run, read at {@code xr + h·rowLd + i mod run}. The division is a multiply and a
      * shift ({@code recip} = ⌈2^20 / run⌉, exact while 3·run·(run − 1) < 2^20). One loop: three loops in a
      * row, each carrying the accumulators into the next, were as fast on JDK 25 and boxed them on JDK 17.
-     * On JDK 17 this loop runs slower than three passes (12.0 against 17.1 GMAC/s on the detector's second
-     * conv, AVX2), so Conv2d takes it on JDK 21+ only.
+     * On JDK 17 C2 compiles this loop well in some JVMs and badly in others (the detector's second conv on
+     * AVX2: 20.5–20.6 GMAC/s in 3 JVMs of 7, 12.4–13.1 in 4, against 16.5–17.1 for three passes), so Conv2d
+     * takes it on JDK 21+ only.
      */
     private static void rows4x2x3(float[] x, int xr, int ld, int rowLd, int run, int recip, float[] w, int wo, float[] bias, int a, int b,
                                   float min, float max, float[] out, int o, int stride) {
