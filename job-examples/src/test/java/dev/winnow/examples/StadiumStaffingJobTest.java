@@ -189,7 +189,8 @@ class StadiumStaffingJobTest extends JobTest {
                           polygon: [[0,0], [321,0], [321,241], [0,241], [0,0]]
                 """);
         StadiumStaffingJob job = new StadiumStaffingJob();
-        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", yaml.toString(),
+        // every frame's own count: the median of a sum (the whole view) is not the sum of the halves' medians
+        new CommandLine(job).parseArgs("--out", out.toString(), "--zones", yaml.toString(), "--count-frames", "1",
                 "--camera", "left=" + frames, "--camera", "right=" + frames, "--camera", "whole=" + frames);
         ZoneConfig zones = ZoneFile.read(job.zones);
         TestJobs.execute("stadium-staffing overlap test", 2, env -> job.build(env, zones));
@@ -225,6 +226,17 @@ class StadiumStaffingJobTest extends JobTest {
         assertEquals(java.util.Set.of("north-1", "north-2", "south-1"), file.gates().keySet(), "gate x200 on each camera");
         assertEquals("road", file.dwell().get("south-1").get(0).name);
         assertEquals(java.time.Duration.ofMinutes(5), file.queueAlert(), "the default");
+    }
+
+    @Test
+    void aCountWindowItCannotHoldIsAUsageErrorBeforeTheJobStarts() {
+        for (String frames : new String[] {"0", "256"}) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            CommandLine cl = new CommandLine(new StadiumStaffingJob()).setErr(new java.io.PrintWriter(err));
+            assertEquals(2, cl.execute("--out", out.toString(), "--count-frames", frames), "usage error");
+            assertTrue(err.toString().startsWith("--count-frames " + frames + ": it must be 1 to 255"), err.toString());
+            assertFalse(Files.exists(out.resolve("zones")), "nothing ran");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.winnow.tools.detect;
 
 import dev.winnow.runtime.Model;
+import dev.winnow.runtime.stream.TrailingMedian;
 import dev.winnow.tools.teacher.FrameCsvOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,13 +81,18 @@ public final class DetectorCommand implements Runnable {
         @Option(names = "--role", defaultValue = "holdout", description = "which sources: holdout or validation (default: ${DEFAULT-VALUE})") String role;
         @Option(names = "--hand-counts", defaultValue = "model-tools/detector/holdout-labels.csv", description = "vtest hand counts, frame,count (default: ${DEFAULT-VALUE})") Path hand;
         @Option(names = "--step", defaultValue = "1", description = "every n-th frame (default: ${DEFAULT-VALUE})") int step;
+        @Option(names = "--count-frames", defaultValue = "17", description = {"the hand counts also against the median of each frame's last N counts,",
+                "as stadium-staffing counts (1 to 255; default: ${DEFAULT-VALUE})"}) int countFrames;
 
         @Override
         public Integer call() throws Exception {
+            if (countFrames < 1 || countFrames > TrailingMedian.MAX_WINDOW) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--count-frames " + countFrames + ": it must be 1 to " + TrailingMedian.MAX_WINDOW);
+            }
             Path model = student.model;
             Model m = Model.load(model);
             List<HeldOutEvaluation.Row> rows = HeldOutEvaluation.evaluate(m, data.data, HeldOutEvaluation.sources(data.manifest, role),
-                    DetectorData.readCounts(hand), Math.max(1, step));
+                    DetectorData.readCounts(hand), Math.max(1, step), countFrames);
             spec.commandLine().getOut().printf("%s (%s) on the %s videos%n", m.name(), model, role);
             spec.commandLine().getOut().print(HeldOutEvaluation.table(rows));
             return 0;
