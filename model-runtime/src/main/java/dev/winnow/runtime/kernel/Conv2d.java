@@ -57,8 +57,8 @@ public final class Conv2d {
         // of a row whose filter rows all lie inside the input read it in place (ConvSimd.pass); empty otherwise
         private final int firstInside, endInside;
         // a 3-row filter read in place in one call per block (ConvSimd.rows3) instead of a pass per row: JDK 21+ only
-        // (on JDK 17 C2 compiled its loop to slower code than the passes' in 4 JVMs of 7)
-        private final boolean threeRows;
+        // (on JDK 17 C2 compiled its loop to slower code than the passes' in most JVMs: benchmarks/README.md)
+        private final int[] threeRows;  // ConvSimd.threeRowOffsets of this geometry when it takes that path, else null
 
         public Float32(ConvGeometry g, float[] filterOhwi, float[] bias, Activation act) {
             this(g, filterOhwi, bias, act, VectorSupport.fixedRegisterKernels());
@@ -86,7 +86,8 @@ public final class Conv2d {
             boolean inPlace = this.vector && gathered && !byPixels && g.outC() % ConvSimd.lanes() == 0;
             this.firstInside = g.firstWholeColumn();
             this.endInside = inPlace ? g.endWholeColumn() : firstInside;
-            this.threeRows = inPlace && g.kH() == 3 && VectorSupport.available() && ConvSimd.fusesThreeRows(g.kW() * g.inC());
+            this.threeRows = inPlace && g.kH() == 3 && VectorSupport.available()
+                    ? ConvSimd.threeRowOffsets(g.kW() * g.inC(), g.inW() * g.inC()) : null;
         }
 
         public ConvGeometry geometry() { return g; }
@@ -166,8 +167,8 @@ public final class Conv2d {
         private void rowInPlace(float[] in, int inOff, int ih0, float[] out, int o) {
             final int inC = g.inC(), outC = g.outC(), run = g.kW() * inC, k = g.kH() * run, n = endInside - firstInside;
             final int first = o + firstInside * outC, col = firstInside * g.strideW() - g.padLeft();
-            if (threeRows) {
-                ConvSimd.rows3(n, run, in, inOff + (ih0 * g.inW() + col) * inC, g.strideW() * inC, g.inW() * inC, packed, packedBias, outC,
+            if (threeRows != null) {
+                ConvSimd.rows3(n, run, in, inOff + (ih0 * g.inW() + col) * inC, g.strideW() * inC, g.inW() * inC, threeRows, packed, packedBias, outC,
                         min, max, out, first);
                 return;
             }

@@ -133,27 +133,26 @@ public final class ConvSimd {
      * A whole 3-row filter in place: the three {@link #pass}es of a filter of height 3 in one, for the rows
      * and output channels a 4 × 2-vector block covers, so the accumulators stay in registers from the bias
      * to the clamp instead of going through the output twice. Filter row h of row r reads
-     * {@code x[xOff + h·rowLd + r·ld ..]} for {@code run} values; the packed filter has {@code 3·run} rows.
+     * {@code x[xOff + h·rowLd + r·ld ..]} for {@code run} values; the packed filter has {@code 3·run} rows,
+     * and {@code offsets} is {@link #threeRowOffsets}{@code (run, rowLd)}.
      * The same bits as the three passes: each accumulator runs the same multiply-adds in the same order.
-     * The rows after the last block run one at a time the same way; an odd last vector of output channels,
-     * or a run too long for {@link #fusesThreeRows}, goes through {@link #pass}es. Needs oc a multiple of L,
-     * as pass.
+     * The rows after the last block run one at a time the same way; an odd last vector of output channels
+     * goes through {@link #pass}es. Needs oc a multiple of L, as pass.
      */
-    public static void rows3(int rows, int run, float[] x, int xOff, int ld, int rowLd, float[] w, float[] bias, int oc,
+    public static void rows3(int rows, int run, float[] x, int xOff, int ld, int rowLd, int[] offsets, float[] w, float[] bias, int oc,
                              float min, float max, float[] out, int outOff) {
-        final boolean fused = fusesThreeRows(run);
-        final int nv = vectors(oc), k = 3 * run, blocks = fused ? rows & ~3 : 0, pairs = nv & ~1, recip = ((1 << 20) + run - 1) / run;
+        final int nv = vectors(oc), k = 3 * run, blocks = rows & ~3, pairs = nv & ~1;
         for (int r = 0; r < blocks; r += 4) {
             int xr = xOff + r * ld, o = outOff + r * oc;
             for (int j = 0; j < pairs; j += 2) {
-                rows4x2x3(x, xr, ld, rowLd, run, recip, w, j * L * k, bias, j * L, (j + 1) * L, min, max, out, o, oc);
+                rows4x2x3(x, xr, ld, offsets, w, j * L * k, bias, j * L, (j + 1) * L, min, max, out, o, oc);
             }
         }
         if (pairs < nv && blocks > 0) passes3(blocks, run, x, xOff, ld, rowLd, w, bias, oc, min, max, out, outOff, pairs);
-        if (fused && pairs == nv) {
+        if (pairs == nv) {
             for (int r = blocks; r < rows; r++) {
                 for (int j = 0; j < pairs; j += 2) {
-                    rows1x2x3(x, xOff + r * ld, rowLd, run, recip, w, j * L * k, bias, j * L, (j + 1) * L, min, max, out, outOff + r * oc);
+                    rows1x2x3(x, xOff + r * ld, offsets, w, j * L * k, bias, j * L, (j + 1) * L, min, max, out, outOff + r * oc);
                 }
             }
             return;
@@ -161,10 +160,15 @@ public final class ConvSimd {
         if (blocks < rows) passes3(rows - blocks, run, x, xOff + blocks * ld, ld, rowLd, w, bias, oc, min, max, out, outOff + blocks * oc, 0);
     }
 
-    /** Whether {@link #rows4x2x3}'s division by run is exact for every value of the filter. */
-    public static boolean fusesThreeRows(int run) {
-        long recip = ((1L << 20) + run - 1) / run;
-        return run >= 1 && (3L * run - 1) * (recip * run - (1L << 20)) < (1L << 20);
+    /**
+     * Where value i of a 3-row filter's {@code 3·run} values lies, from the first value of its first row:
+     * {@code i mod run} into filter row {@code i / run}, which starts {@code rowLd} after the one before. A
+     * table, because the loop that reads it keeps fewer values in registers than one that computes them.
+     */
+    public static int[] threeRowOffsets(int run, int rowLd) {
+        int[] off = new int[3 * run];
+        for (int i = 0; i < off.length; i++) off[i] = i % run + i / run * rowLd;
+        return off;
     }
 
     /** Vectors [fromVector, nv) of {@code rows} rows by three {@link #pass}es. */
@@ -179,23 +183,20 @@ public final class ConvSimd {
     }
 
     /**
-     * {@link #rows4x2} over the three filter rows in one counted loop over their 3·run values: value i is
-     * filter row h = i / run, read at {@code xr + h·rowLd + i mod run}. The division is a multiply and a
-     * shift ({@code recip} = ⌈2^20 / run⌉, exact while 3·run·(run − 1) < 2^20). One loop: three loops in a
-     * row, each carrying the accumulators into the next, were as fast on JDK 25 and boxed them on JDK 17.
-     * On JDK 17 C2 compiles this loop well in some JVMs and badly in others (the detector's second conv on
-     * AVX2: 20.5–20.6 GMAC/s in 3 JVMs of 7, 12.4–13.1 in 4, against 16.5–17.1 for three passes), so Conv2d
-     * takes it on JDK 21+ only.
+     * {@link #rows4x2} over the three filter rows in one counted loop over their 3·run values, value i read at
+     * {@code xr + offsets[i]} ({@link #threeRowOffsets}): on JDK 25 about 10 % faster than computing i / run in
+     * the loop. Conv2d takes this kernel on JDK 21+ only. On JDK 17 C2 compiles it well in some JVMs and in others
+     * spills an accumulator to the stack on every iteration (seen in the disassembly), slower than the three
+     * passes; three loops in a row, each carrying the accumulators into the next, boxed them there.
      */
-    private static void rows4x2x3(float[] x, int xr, int ld, int rowLd, int run, int recip, float[] w, int wo, float[] bias, int a, int b,
+    private static void rows4x2x3(float[] x, int xr, int ld, int[] offsets, float[] w, int wo, float[] bias, int a, int b,
                                   float min, float max, float[] out, int o, int stride) {
         FloatVector a0 = FloatVector.fromArray(S, bias, a), b0 = FloatVector.fromArray(S, bias, b);
         FloatVector a1 = FloatVector.fromArray(S, bias, a), b1 = FloatVector.fromArray(S, bias, b);
         FloatVector a2 = FloatVector.fromArray(S, bias, a), b2 = FloatVector.fromArray(S, bias, b);
         FloatVector a3 = FloatVector.fromArray(S, bias, a), b3 = FloatVector.fromArray(S, bias, b);
-        final int skip = rowLd - run, k = 3 * run;
-        for (int i = 0; i < k; i++) {
-            int wi = wo + 2 * L * i, xi = xr + i + ((i * recip) >>> 20) * skip;
+        for (int i = 0; i < offsets.length; i++) {
+            int wi = wo + 2 * L * i, xi = xr + offsets[i];
             FloatVector wa = FloatVector.fromArray(S, w, wi), wb = FloatVector.fromArray(S, w, wi + L);
             FloatVector p = FloatVector.broadcast(S, x[xi]);
             a0 = p.fma(wa, a0);
@@ -221,13 +222,12 @@ public final class ConvSimd {
     }
 
     /** One row of {@link #rows4x2x3}. */
-    private static void rows1x2x3(float[] x, int xr, int rowLd, int run, int recip, float[] w, int wo, float[] bias, int a, int b,
+    private static void rows1x2x3(float[] x, int xr, int[] offsets, float[] w, int wo, float[] bias, int a, int b,
                                   float min, float max, float[] out, int o) {
         FloatVector a0 = FloatVector.fromArray(S, bias, a), b0 = FloatVector.fromArray(S, bias, b);
-        final int skip = rowLd - run, k = 3 * run;
-        for (int i = 0; i < k; i++) {
+        for (int i = 0; i < offsets.length; i++) {
             int wi = wo + 2 * L * i;
-            FloatVector p = FloatVector.broadcast(S, x[xr + i + ((i * recip) >>> 20) * skip]);
+            FloatVector p = FloatVector.broadcast(S, x[xr + offsets[i]]);
             a0 = p.fma(FloatVector.fromArray(S, w, wi), a0);
             b0 = p.fma(FloatVector.fromArray(S, w, wi + L), b0);
         }
