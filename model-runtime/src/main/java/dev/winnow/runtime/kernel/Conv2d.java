@@ -168,7 +168,7 @@ public final class Conv2d {
             final int inC = g.inC(), outC = g.outC(), run = g.kW() * inC, k = g.kH() * run, n = endInside - firstInside;
             final int first = o + firstInside * outC, col = firstInside * g.strideW() - g.padLeft();
             if (threeRows != null) {
-                ConvSimd.rows3(n, run, in, inOff + (ih0 * g.inW() + col) * inC, g.strideW() * inC, g.inW() * inC, threeRows, packed, packedBias, outC,
+                ConvSimd.rows3(n, in, inOff + (ih0 * g.inW() + col) * inC, g.strideW() * inC, threeRows, packed, packedBias, outC,
                         min, max, out, first);
                 return;
             }

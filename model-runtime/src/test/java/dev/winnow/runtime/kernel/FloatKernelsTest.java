@@ -197,7 +197,7 @@ class FloatKernelsTest {
             float[] x = gaussian(r, 3 * rowLd, 1), w = dev.winnow.runtime.kernel.simd.ConvSimd.pack(gaussian(r, k * oc, 0.5), k, oc);
             float[] b = dev.winnow.runtime.kernel.simd.ConvSimd.packBias(gaussian(r, oc, 0.5), oc);
             float[] fused = new float[rows * oc + 3], passes = new float[rows * oc + 3];
-            dev.winnow.runtime.kernel.simd.ConvSimd.rows3(rows, run, x, 2, ld, rowLd, dev.winnow.runtime.kernel.simd.ConvSimd.threeRowOffsets(run, rowLd),
+            dev.winnow.runtime.kernel.simd.ConvSimd.rows3(rows, x, 2, ld, dev.winnow.runtime.kernel.simd.ConvSimd.threeRowOffsets(run, rowLd),
                     w, b, oc, 0f, 6f, fused, 3);
             for (int h = 0; h < 3; h++) {
                 dev.winnow.runtime.kernel.simd.ConvSimd.pass(rows, k, h * run, run, x, 2 + h * rowLd, ld, w, h == 0 ? b : passes, h == 0 ? 0 : 3,

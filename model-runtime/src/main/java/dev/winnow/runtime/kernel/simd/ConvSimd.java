@@ -133,15 +133,16 @@ public final class ConvSimd {
      * A whole 3-row filter in place: the three {@link #pass}es of a filter of height 3 in one, for the rows
      * and output channels a 4 × 2-vector block covers, so the accumulators stay in registers from the bias
      * to the clamp instead of going through the output twice. Filter row h of row r reads
-     * {@code x[xOff + h·rowLd + r·ld ..]} for {@code run} values; the packed filter has {@code 3·run} rows,
-     * and {@code offsets} is {@link #threeRowOffsets}{@code (run, rowLd)}.
+     * {@code x[xOff + h·rowLd + r·ld ..]} for {@code run} values, as {@code offsets} =
+     * {@link #threeRowOffsets}{@code (run, rowLd)} says (both are read from it); the packed filter has {@code 3·run} rows.
      * The same bits as the three passes: each accumulator runs the same multiply-adds in the same order.
      * The rows after the last block run one at a time the same way; an odd last vector of output channels
      * goes through {@link #pass}es. Needs oc a multiple of L, as pass.
      */
-    public static void rows3(int rows, int run, float[] x, int xOff, int ld, int rowLd, int[] offsets, float[] w, float[] bias, int oc,
+    public static void rows3(int rows, float[] x, int xOff, int ld, int[] offsets, float[] w, float[] bias, int oc,
                              float min, float max, float[] out, int outOff) {
-        final int nv = vectors(oc), k = 3 * run, blocks = rows & ~3, pairs = nv & ~1;
+        // the table is 3·run long, and value run is the first of the second filter row: rowLd
+        final int k = offsets.length, run = k / 3, rowLd = offsets[run], nv = vectors(oc), blocks = rows & ~3, pairs = nv & ~1;
         for (int r = 0; r < blocks; r += 4) {
             int xr = xOff + r * ld, o = outOff + r * oc;
             for (int j = 0; j < pairs; j += 2) {
