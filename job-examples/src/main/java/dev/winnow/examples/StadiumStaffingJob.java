@@ -93,9 +93,8 @@ public final class StadiumStaffingJob implements Callable<Integer> {
             if (zones == null) zones = samples.resolve("concourse/zones.yaml");
         }
         if (zones == null) throw new CommandLine.ParameterException(spec.commandLine(), "--zones is required with --camera or --frames-topic");
-        if (countFrames < 1 || countFrames > TrailingMedian.MAX_WINDOW) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--count-frames " + countFrames + ": it must be 1 to " + TrailingMedian.MAX_WINDOW);
-        }
+        String countRefusal = TrailingMedian.refusal(countFrames);
+        if (countRefusal != null) throw new CommandLine.ParameterException(spec.commandLine(), "--count-frames " + countFrames + ": " + countRefusal);
         ZoneConfig config;
         try {
             config = ZoneFile.read(zones);

@@ -18,9 +18,15 @@ public final class TrailingMedian {
 
     private TrailingMedian() {}
 
-    /** An empty window of {@code n} frames; IllegalArgumentException outside 1..{@value #MAX_WINDOW}. */
+    /** Why a window of {@code n} frames cannot be kept, or null when it can: the one rule, for callers that report it their way. */
+    public static String refusal(int n) {
+        return n < 1 || n > MAX_WINDOW ? "it must be 1 to " + MAX_WINDOW : null;
+    }
+
+    /** An empty window of {@code n} frames; IllegalArgumentException when {@link #refusal} says why not. */
     public static int[] state(int n) {
-        if (n < 1 || n > MAX_WINDOW) throw new IllegalArgumentException("a count window of " + n + " frames: it must be 1 to " + MAX_WINDOW);
+        String why = refusal(n);
+        if (why != null) throw new IllegalArgumentException("a count window of " + n + " frames: " + why);
         return new int[n + 2];
     }
 

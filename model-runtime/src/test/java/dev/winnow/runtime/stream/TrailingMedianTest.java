@@ -41,5 +41,7 @@ class TrailingMedianTest {
         assertThrows(IllegalArgumentException.class, () -> TrailingMedian.state(0));
         assertThrows(IllegalArgumentException.class, () -> TrailingMedian.state(TrailingMedian.MAX_WINDOW + 1));
         assertEquals(TrailingMedian.MAX_WINDOW, TrailingMedian.window(TrailingMedian.state(TrailingMedian.MAX_WINDOW)));
+        assertNull(TrailingMedian.refusal(1));
+        assertEquals("it must be 1 to 255", TrailingMedian.refusal(256));
     }
 }

@@ -86,9 +86,8 @@ public final class DetectorCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (countFrames < 1 || countFrames > TrailingMedian.MAX_WINDOW) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--count-frames " + countFrames + ": it must be 1 to " + TrailingMedian.MAX_WINDOW);
-            }
+            String countRefusal = TrailingMedian.refusal(countFrames);
+            if (countRefusal != null) throw new CommandLine.ParameterException(spec.commandLine(), "--count-frames " + countFrames + ": " + countRefusal);
             Path model = student.model;
             Model m = Model.load(model);
             List<HeldOutEvaluation.Row> rows = HeldOutEvaluation.evaluate(m, data.data, HeldOutEvaluation.sources(data.manifest, role),
