@@ -56,8 +56,8 @@ public final class Conv2d {
         // gathered on vectors with whole vectors of output channels: output columns [firstInside, endInside)
         // of a row whose filter rows all lie inside the input read it in place (ConvSimd.pass); empty otherwise
         private final int firstInside, endInside;
-        // a 3-row filter read in place in one call per block (ConvSimd.rows3) instead of a pass per row: JDK 21+ only
-        // (on JDK 17 C2 compiled its loop to slower code than the passes' in most JVMs: benchmarks/README.md)
+        // a 3-row filter read in place in one call per block (ConvSimd.rows3) instead of a pass per row, where
+        // ConvSimd.threeRowsInRegisters says C2 keeps its accumulators in registers
         private final int[] threeRows;  // ConvSimd.threeRowOffsets of this geometry when it takes that path, else null
 
         public Float32(ConvGeometry g, float[] filterOhwi, float[] bias, Activation act) {
@@ -86,7 +86,7 @@ public final class Conv2d {
             boolean inPlace = this.vector && gathered && !byPixels && g.outC() % ConvSimd.lanes() == 0;
             this.firstInside = g.firstWholeColumn();
             this.endInside = inPlace ? g.endWholeColumn() : firstInside;
-            this.threeRows = inPlace && g.kH() == 3 && VectorSupport.available()
+            this.threeRows = inPlace && g.kH() == 3 && ConvSimd.threeRowsInRegisters(VectorSupport.available())
                     ? ConvSimd.threeRowOffsets(g.kW() * g.inC(), g.inW() * g.inC()) : null;
         }
 

@@ -183,15 +183,16 @@ class FloatKernelsTest {
 
     /**
      * A 3-row filter in one call ({@code ConvSimd.rows3}, which Conv2d takes on JDK 21+) gives the bits of a
-     * pass per filter row, on every JDK: blocks of four rows, the rows after them and fewer rows than a block, pairs of
-     * vectors and an odd last vector, short and long runs.
+     * pass per filter row, on every JDK: pairs of vectors in blocks of four rows and the rows after them, an odd
+     * last vector in blocks of eight with the last block overlapping the one before, fewer rows than a block,
+     * short and long runs.
      */
     @Test
     void threeFilterRowsInOneCallGiveThePassesBits() {
         Random r = new Random(43);
         int lanes = dev.winnow.runtime.kernel.simd.ConvSimd.lanes();
         // {rows, run, vectors of output channels}
-        int[][] cases = {{19, 12, 2}, {8, 9, 1}, {3, 6, 3}, {13, 24, 3}, {2, 8, 2}, {5, 615, 2}};
+        int[][] cases = {{19, 12, 2}, {8, 9, 1}, {3, 6, 3}, {13, 24, 3}, {2, 8, 2}, {5, 615, 2}, {78, 12, 1}, {7, 12, 1}, {16, 5, 1}, {9, 30, 3}};
         for (int[] c : cases) {
             int rows = c[0], run = c[1], oc = c[2] * lanes, ld = 2 * run / 3 + 1, rowLd = rows * ld + run + 5, k = 3 * run;
             float[] x = gaussian(r, 3 * rowLd, 1), w = dev.winnow.runtime.kernel.simd.ConvSimd.pack(gaussian(r, k * oc, 0.5), k, oc);

@@ -107,58 +107,79 @@ public final class ConvSimd {
      */
     public static void pass(int rows, int k, int kFrom, int kLen, float[] x, int xOff, int ld, float[] w, float[] init, int initOff,
                             int initStride, int oc, float min, float max, float[] out, int outOff) {
-        passFrom(rows, k, kFrom, kLen, x, xOff, ld, w, init, initOff, initStride, oc, min, max, out, outOff, 0);
-    }
-
-    /** {@link #pass} for the output channel vectors from {@code fromVector} on. */
-    private static void passFrom(int rows, int k, int kFrom, int kLen, float[] x, int xOff, int ld, float[] w, float[] init, int initOff,
-                                 int initStride, int oc, float min, float max, float[] out, int outOff, int fromVector) {
         final int nv = vectors(oc);
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
-            int xr = xOff + r * ld, o = outOff + r * oc, io = initOff + r * initStride, j = fromVector;
+            int xr = xOff + r * ld, o = outOff + r * oc, io = initOff + r * initStride, j = 0;
             for (; j + 2 <= nv; j += 2) {
                 rows4x2(x, xr, ld, kLen, w, j * L * k + 2 * L * kFrom, init, io, initStride, position(j, oc), position(j + 1, oc), min, max, out, o, oc);
             }
             if (j < nv) rows4x1(x, xr, ld, kLen, w, j * L * k + L * kFrom, init, io, initStride, position(j, oc), min, max, out, o, oc);
         }
         for (; r < rows; r++) {
-            int xr = xOff + r * ld, o = outOff + r * oc, io = initOff + r * initStride, j = fromVector;
+            int xr = xOff + r * ld, o = outOff + r * oc, io = initOff + r * initStride, j = 0;
             for (; j + 2 <= nv; j += 2) rows1x2(x, xr, kLen, w, j * L * k + 2 * L * kFrom, init, io, position(j, oc), position(j + 1, oc), min, max, out, o);
             if (j < nv) rows1x1(x, xr, kLen, w, j * L * k + L * kFrom, init, io, position(j, oc), min, max, out, o);
         }
     }
 
     /**
-     * A whole 3-row filter in place: the three {@link #pass}es of a filter of height 3 in one, for the rows
-     * and output channels a 4 × 2-vector block covers, so the accumulators stay in registers from the bias
-     * to the clamp instead of going through the output twice. Filter row h of row r reads
-     * {@code x[xOff + h·rowLd + r·ld ..]} for {@code run} values, as {@code offsets} =
-     * {@link #threeRowOffsets}{@code (run, rowLd)} says (both are read from it); the packed filter has {@code 3·run} rows.
+     * A whole 3-row filter in place: the three {@link #pass}es of a filter of height 3 in one, so the
+     * accumulators stay in registers from the bias to the clamp instead of going through the output twice.
+     * Filter row h of row r reads {@code x[xOff + h·rowLd + r·ld ..]} for {@code run} values, as {@code offsets} =
+     * {@link #threeRowOffsets}{@code (run, rowLd)} says; the packed filter has {@code 3·run} rows.
      * The same bits as the three passes: each accumulator runs the same multiply-adds in the same order.
-     * The rows after the last block run one at a time the same way; an odd last vector of output channels
-     * goes through {@link #pass}es. Needs oc a multiple of L, as pass.
+     * Pairs of output channel vectors go in blocks of 4 rows, the rows after the last block one at a time; an
+     * odd last vector (the only one when oc = L, as for 16 channels on AVX-512) in blocks of 8 rows
+     * ({@link #lastVector3}). Needs oc a multiple of L, as pass.
      */
     public static void rows3(int rows, float[] x, int xOff, int ld, int[] offsets, float[] w, float[] bias, int oc,
                              float min, float max, float[] out, int outOff) {
-        // the table is 3·run long, and value run is the first of the second filter row: rowLd
-        final int k = offsets.length, run = k / 3, rowLd = offsets[run], nv = vectors(oc), blocks = rows & ~3, pairs = nv & ~1;
+        final int k = offsets.length, nv = vectors(oc), blocks = rows & ~3, pairs = nv & ~1;
         for (int r = 0; r < blocks; r += 4) {
             int xr = xOff + r * ld, o = outOff + r * oc;
             for (int j = 0; j < pairs; j += 2) {
                 rows4x2x3(x, xr, ld, offsets, w, j * L * k, bias, j * L, (j + 1) * L, min, max, out, o, oc);
             }
         }
-        if (pairs < nv && blocks > 0) passes3(blocks, run, x, xOff, ld, rowLd, w, bias, oc, min, max, out, outOff, pairs);
-        if (pairs == nv) {
-            for (int r = blocks; r < rows; r++) {
-                for (int j = 0; j < pairs; j += 2) {
-                    rows1x2x3(x, xOff + r * ld, offsets, w, j * L * k, bias, j * L, (j + 1) * L, min, max, out, outOff + r * oc);
-                }
+        for (int r = blocks; r < rows; r++) {
+            for (int j = 0; j < pairs; j += 2) {
+                rows1x2x3(x, xOff + r * ld, offsets, w, j * L * k, bias, j * L, (j + 1) * L, min, max, out, outOff + r * oc);
             }
+        }
+        if (pairs < nv) lastVector3(rows, x, xOff, ld, offsets, w, pairs * L * k, bias, pairs * L, min, max, out, outOff, oc);
+    }
+
+    /**
+     * Output channels [a, a + L) of every row, in blocks of 8 rows: eight accumulators are what keeps both
+     * FMA pipes busy through their latency when each filter vector feeds one vector of channels. When
+     * rows is not a multiple of 8 the last block starts at rows − 8 and overlaps the one before: it
+     * recomputes those rows with the same multiply-adds in the same order and stores the same values
+     * again, which costs less than running the leftover rows with fewer accumulators. Fewer than 8 rows
+     * go one at a time.
+     */
+    private static void lastVector3(int rows, float[] x, int xOff, int ld, int[] offsets, float[] w, int wo, float[] bias, int a,
+                                    float min, float max, float[] out, int outOff, int oc) {
+        final int run = offsets.length / 3, rowLd = offsets[run];
+        if (rows < 8) {
+            for (int r = 0; r < rows; r++) rows1x1x3(x, xOff + r * ld, offsets, w, wo, bias, a, min, max, out, outOff + r * oc);
             return;
         }
-        if (blocks < rows) passes3(rows - blocks, run, x, xOff + blocks * ld, ld, rowLd, w, bias, oc, min, max, out, outOff + blocks * oc, 0);
+        for (int r = 0; r < rows; r += 8) {
+            int at = Math.min(r, rows - 8);
+            rows8x1x3(x, xOff + at * ld, ld, run, rowLd, w, wo, bias, a, min, max, out, outOff + at * oc, oc);
+        }
+    }
+
+    /**
+     * Whether {@link #rows3} is the faster way on this JVM ({@code jdk21} when it is JDK 21 or later): always on
+     * JDK 21+, and on JDK 17 with 16-lane floats (AVX-512, 32 vector registers), where its blocks ran at 1.2–2.4x
+     * the passes in every JVM measured. With 8-lane floats (AVX2, 16 registers) JDK 17's C2 spilled one of
+     * {@link #rows4x2x3}'s accumulators to the stack in most JVMs and the passes were faster
+     * (benchmarks/README.md).
+     */
+    public static boolean threeRowsInRegisters(boolean jdk21) {
+        return jdk21 || L >= 16;
     }
 
     /**
@@ -172,23 +193,12 @@ public final class ConvSimd {
         return off;
     }
 
-    /** Vectors [fromVector, nv) of {@code rows} rows by three {@link #pass}es. */
-    private static void passes3(int rows, int run, float[] x, int xOff, int ld, int rowLd, float[] w, float[] bias, int oc,
-                                float min, float max, float[] out, int outOff, int fromVector) {
-        final int k = 3 * run;
-        for (int h = 0; h < 3; h++) {
-            boolean start = h == 0, last = h == 2;
-            passFrom(rows, k, h * run, run, x, xOff + h * rowLd, ld, w, start ? bias : out, start ? 0 : outOff, start ? 0 : oc, oc,
-                    last ? min : Float.NEGATIVE_INFINITY, last ? max : Float.POSITIVE_INFINITY, out, outOff, fromVector);
-        }
-    }
-
     /**
      * {@link #rows4x2} over the three filter rows in one counted loop over their 3·run values, value i read at
      * {@code xr + offsets[i]} ({@link #threeRowOffsets}): on JDK 25 about 10 % faster than computing i / run in
-     * the loop. Conv2d takes this kernel on JDK 21+ only. On JDK 17 C2 compiles it well in some JVMs and in others
-     * spills an accumulator to the stack on every iteration (seen in the disassembly), slower than the three
-     * passes; three loops in a row, each carrying the accumulators into the next, boxed them there.
+     * the loop. With 8-lane floats (AVX2), JDK 17's C2 compiles it well in some JVMs and in others spills an
+     * accumulator to the stack on every iteration (seen in the disassembly), slower than the three passes; three
+     * loops in a row, each carrying the accumulators into the next, boxed them there ({@link #threeRowsInRegisters}).
      */
     private static void rows4x2x3(float[] x, int xr, int ld, int[] offsets, float[] w, int wo, float[] bias, int a, int b,
                                   float min, float max, float[] out, int o, int stride) {
@@ -220,6 +230,77 @@ public final class ConvSimd {
         a2.max(min).min(max).intoArray(out, o + 2 * stride + a);
         b3.max(min).min(max).intoArray(out, o + 3 * stride + b);
         a3.max(min).min(max).intoArray(out, o + 3 * stride + a);
+    }
+
+    /**
+     * Eight rows × output channels [a, a + L) over the three filter rows, as {@link #rows4x2x3} but in three
+     * loops, one per filter row, each over its {@code run} values ({@code rowLd} apart): the indices are affine in
+     * the loop counter, so C2 checks the bounds of all eight rows' reads once before each loop instead of on
+     * every read (through the offset table, the detector's second conv ran 8–20 % slower: benchmarks/README.md). Three loops written out,
+     * not a loop over the filter rows around one: JDK 17 boxed the accumulators carried through that nest
+     * (180 MB in 200 calls of KernelAllocationTest's conv).
+     */
+    private static void rows8x1x3(float[] x, int xr, int ld, int run, int rowLd, float[] w, int wo, float[] bias, int a,
+                                  float min, float max, float[] out, int o, int stride) {
+        FloatVector a0 = FloatVector.fromArray(S, bias, a), a1 = FloatVector.fromArray(S, bias, a);
+        FloatVector a2 = FloatVector.fromArray(S, bias, a), a3 = FloatVector.fromArray(S, bias, a);
+        FloatVector a4 = FloatVector.fromArray(S, bias, a), a5 = FloatVector.fromArray(S, bias, a);
+        FloatVector a6 = FloatVector.fromArray(S, bias, a), a7 = FloatVector.fromArray(S, bias, a);
+        final int l2 = 2 * ld, l3 = 3 * ld, l4 = 4 * ld, l5 = 5 * ld, l6 = 6 * ld, l7 = 7 * ld;
+        for (int i = 0; i < run; i++) {
+            FloatVector wa = FloatVector.fromArray(S, w, wo + L * i);
+            int xi = xr + i;
+            a0 = FloatVector.broadcast(S, x[xi]).fma(wa, a0);
+            a1 = FloatVector.broadcast(S, x[xi + ld]).fma(wa, a1);
+            a2 = FloatVector.broadcast(S, x[xi + l2]).fma(wa, a2);
+            a3 = FloatVector.broadcast(S, x[xi + l3]).fma(wa, a3);
+            a4 = FloatVector.broadcast(S, x[xi + l4]).fma(wa, a4);
+            a5 = FloatVector.broadcast(S, x[xi + l5]).fma(wa, a5);
+            a6 = FloatVector.broadcast(S, x[xi + l6]).fma(wa, a6);
+            a7 = FloatVector.broadcast(S, x[xi + l7]).fma(wa, a7);
+        }
+        for (int i = 0; i < run; i++) {
+            FloatVector wa = FloatVector.fromArray(S, w, wo + L * (run + i));
+            int xi = xr + rowLd + i;
+            a0 = FloatVector.broadcast(S, x[xi]).fma(wa, a0);
+            a1 = FloatVector.broadcast(S, x[xi + ld]).fma(wa, a1);
+            a2 = FloatVector.broadcast(S, x[xi + l2]).fma(wa, a2);
+            a3 = FloatVector.broadcast(S, x[xi + l3]).fma(wa, a3);
+            a4 = FloatVector.broadcast(S, x[xi + l4]).fma(wa, a4);
+            a5 = FloatVector.broadcast(S, x[xi + l5]).fma(wa, a5);
+            a6 = FloatVector.broadcast(S, x[xi + l6]).fma(wa, a6);
+            a7 = FloatVector.broadcast(S, x[xi + l7]).fma(wa, a7);
+        }
+        for (int i = 0; i < run; i++) {
+            FloatVector wa = FloatVector.fromArray(S, w, wo + L * (2 * run + i));
+            int xi = xr + 2 * rowLd + i;
+            a0 = FloatVector.broadcast(S, x[xi]).fma(wa, a0);
+            a1 = FloatVector.broadcast(S, x[xi + ld]).fma(wa, a1);
+            a2 = FloatVector.broadcast(S, x[xi + l2]).fma(wa, a2);
+            a3 = FloatVector.broadcast(S, x[xi + l3]).fma(wa, a3);
+            a4 = FloatVector.broadcast(S, x[xi + l4]).fma(wa, a4);
+            a5 = FloatVector.broadcast(S, x[xi + l5]).fma(wa, a5);
+            a6 = FloatVector.broadcast(S, x[xi + l6]).fma(wa, a6);
+            a7 = FloatVector.broadcast(S, x[xi + l7]).fma(wa, a7);
+        }
+        a0.max(min).min(max).intoArray(out, o + a);
+        a1.max(min).min(max).intoArray(out, o + stride + a);
+        a2.max(min).min(max).intoArray(out, o + 2 * stride + a);
+        a3.max(min).min(max).intoArray(out, o + 3 * stride + a);
+        a4.max(min).min(max).intoArray(out, o + 4 * stride + a);
+        a5.max(min).min(max).intoArray(out, o + 5 * stride + a);
+        a6.max(min).min(max).intoArray(out, o + 6 * stride + a);
+        a7.max(min).min(max).intoArray(out, o + 7 * stride + a);
+    }
+
+    /** One row of {@link #rows8x1x3}. */
+    private static void rows1x1x3(float[] x, int xr, int[] offsets, float[] w, int wo, float[] bias, int a,
+                                  float min, float max, float[] out, int o) {
+        FloatVector a0 = FloatVector.fromArray(S, bias, a);
+        for (int i = 0; i < offsets.length; i++) {
+            a0 = FloatVector.broadcast(S, x[xr + offsets[i]]).fma(FloatVector.fromArray(S, w, wo + L * i), a0);
+        }
+        a0.max(min).min(max).intoArray(out, o + a);
     }
 
     /** One row of {@link #rows4x2x3}. */
