@@ -22,6 +22,10 @@ class KernelAllocationTest {
         float[] x = gaussian(r, g.inputSize(), 1), y = new float[g.outputSize()];
         Conv2d.Float32 convV = new Conv2d.Float32(g, gaussian(r, 16 * 9 * 8, 1), null, Activation.RELU, VectorSupport.fixedRegisterKernels());
         Conv2d.Float32 convS = new Conv2d.Float32(g, gaussian(r, 16 * 9 * 8, 1), null, Activation.RELU, false);
+        // two vectors of output channels on 16 lanes (one vector of 16 is convV's): ConvSimd.rows3's 4-row blocks
+        ConvGeometry g32 = ConvGeometry.same(10, 12, 8, 32, 3, 3, 1, 1);
+        Conv2d.Float32 conv32 = new Conv2d.Float32(g32, gaussian(r, 32 * 9 * 8, 1), null, Activation.RELU, VectorSupport.fixedRegisterKernels());
+        float[] y32 = new float[g32.outputSize()], conv32s = new float[Math.max(1, conv32.scratchFloats())];
         ConvGeometry dg = ConvGeometry.same(10, 12, 8, 8, 3, 3, 1, 1);
         DepthwiseConv2d.Float32 dw = new DepthwiseConv2d.Float32(dg, gaussian(r, 9 * 8, 1), null, Activation.NONE, VectorSupport.fixedRegisterKernels());
         ConvGeometry dg5 = ConvGeometry.same(11, 13, 24, 24, 5, 5, 2, 2), dg3 = ConvGeometry.same(10, 12, 40, 40, 3, 3, 1, 1);
@@ -103,6 +107,7 @@ class KernelAllocationTest {
             () -> bonsaiV.predict(x, 0, y, 0, bonsaiScratch, 0),
             () -> bonsaiQ.predict(x, 0, y, 0, bonsaiQf, 0, bonsaiQs, 0),
             () -> convQ.run(xq, 0, yq, 0, convQs, 0),
+            () -> conv32.run(x, 0, y32, 0, conv32s, 0),
             () -> stem.run(sx, 0, sy, 0, stemS, 0),
             () -> dwQ.run(dqx, 0, dqy, 0, dqs, 0),
             () -> rnnPool.run(rx, 0, ry, 0, pss, 0, psi, 0),

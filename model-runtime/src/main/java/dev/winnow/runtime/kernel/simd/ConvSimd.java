@@ -135,11 +135,11 @@ public final class ConvSimd {
      */
     public static void rows3(int rows, float[] x, int xOff, int ld, int[] offsets, float[] w, float[] bias, int oc,
                              float min, float max, float[] out, int outOff) {
-        final int k = offsets.length, nv = vectors(oc), blocks = rows & ~3, pairs = nv & ~1;
+        final int k = offsets.length, run = k / 3, rowLd = offsets[run], nv = vectors(oc), blocks = rows & ~3, pairs = nv & ~1;
         for (int r = 0; r < blocks; r += 4) {
             int xr = xOff + r * ld, o = outOff + r * oc;
             for (int j = 0; j < pairs; j += 2) {
-                rows4x2x3(x, xr, ld, offsets, w, j * L * k, bias, j * L, (j + 1) * L, min, max, out, o, oc);
+                rows4x2x3(x, xr, ld, run, rowLd, w, j * L * k, bias, j * L, (j + 1) * L, min, max, out, o, oc);
             }
         }
         for (int r = blocks; r < rows; r++) {
@@ -184,8 +184,9 @@ public final class ConvSimd {
 
     /**
      * Where value i of a 3-row filter's {@code 3·run} values lies, from the first value of its first row:
-     * {@code i mod run} into filter row {@code i / run}, which starts {@code rowLd} after the one before. A
-     * table, because the loop that reads it keeps fewer values in registers than one that computes them.
+     * {@code i mod run} into filter row {@code i / run}, which starts {@code rowLd} after the one before. The
+     * single rows read through it (one loop over all 3·run values); the blocks read run and rowLd from it and
+     * run a loop per filter row.
      */
     public static int[] threeRowOffsets(int run, int rowLd) {
         int[] off = new int[3 * run];
@@ -194,20 +195,21 @@ public final class ConvSimd {
     }
 
     /**
-     * {@link #rows4x2} over the three filter rows in one counted loop over their 3·run values, value i read at
-     * {@code xr + offsets[i]} ({@link #threeRowOffsets}): on JDK 25 about 10 % faster than computing i / run in
-     * the loop. With 8-lane floats (AVX2), JDK 17's C2 compiles it well in some JVMs and in others spills an
-     * accumulator to the stack on every iteration (seen in the disassembly), slower than the three passes; three
-     * loops in a row, each carrying the accumulators into the next, boxed them there ({@link #threeRowsInRegisters}).
+     * {@link #rows4x2} over the three filter rows, one loop per filter row as {@link #rows8x1x3} (with 8-lane
+     * floats on JDK 25, 16 % faster than one loop over the 3·run values read through the offset table). With
+     * 8-lane floats (AVX2), JDK 17's C2 spilled an accumulator of the one-loop form to the stack in most JVMs
+     * (seen in the disassembly) and boxed the accumulators of three loops in a row, so JDK 17 runs the passes
+     * there ({@link #threeRowsInRegisters}); with 16 lanes it kept them in registers in every JVM measured.
      */
-    private static void rows4x2x3(float[] x, int xr, int ld, int[] offsets, float[] w, int wo, float[] bias, int a, int b,
+    private static void rows4x2x3(float[] x, int xr, int ld, int run, int rowLd, float[] w, int wo, float[] bias, int a, int b,
                                   float min, float max, float[] out, int o, int stride) {
         FloatVector a0 = FloatVector.fromArray(S, bias, a), b0 = FloatVector.fromArray(S, bias, b);
         FloatVector a1 = FloatVector.fromArray(S, bias, a), b1 = FloatVector.fromArray(S, bias, b);
         FloatVector a2 = FloatVector.fromArray(S, bias, a), b2 = FloatVector.fromArray(S, bias, b);
         FloatVector a3 = FloatVector.fromArray(S, bias, a), b3 = FloatVector.fromArray(S, bias, b);
-        for (int i = 0; i < offsets.length; i++) {
-            int wi = wo + 2 * L * i, xi = xr + offsets[i];
+        final int l2 = 2 * ld, l3 = 3 * ld;
+        for (int i = 0; i < run; i++) {
+            int wi = wo + 2 * L * i, xi = xr + i;
             FloatVector wa = FloatVector.fromArray(S, w, wi), wb = FloatVector.fromArray(S, w, wi + L);
             FloatVector p = FloatVector.broadcast(S, x[xi]);
             a0 = p.fma(wa, a0);
@@ -215,10 +217,42 @@ public final class ConvSimd {
             p = FloatVector.broadcast(S, x[xi + ld]);
             a1 = p.fma(wa, a1);
             b1 = p.fma(wb, b1);
-            p = FloatVector.broadcast(S, x[xi + 2 * ld]);
+            p = FloatVector.broadcast(S, x[xi + l2]);
             a2 = p.fma(wa, a2);
             b2 = p.fma(wb, b2);
-            p = FloatVector.broadcast(S, x[xi + 3 * ld]);
+            p = FloatVector.broadcast(S, x[xi + l3]);
+            a3 = p.fma(wa, a3);
+            b3 = p.fma(wb, b3);
+        }
+        for (int i = 0; i < run; i++) {
+            int wi = wo + 2 * L * (run + i), xi = xr + rowLd + i;
+            FloatVector wa = FloatVector.fromArray(S, w, wi), wb = FloatVector.fromArray(S, w, wi + L);
+            FloatVector p = FloatVector.broadcast(S, x[xi]);
+            a0 = p.fma(wa, a0);
+            b0 = p.fma(wb, b0);
+            p = FloatVector.broadcast(S, x[xi + ld]);
+            a1 = p.fma(wa, a1);
+            b1 = p.fma(wb, b1);
+            p = FloatVector.broadcast(S, x[xi + l2]);
+            a2 = p.fma(wa, a2);
+            b2 = p.fma(wb, b2);
+            p = FloatVector.broadcast(S, x[xi + l3]);
+            a3 = p.fma(wa, a3);
+            b3 = p.fma(wb, b3);
+        }
+        for (int i = 0; i < run; i++) {
+            int wi = wo + 2 * L * (2 * run + i), xi = xr + 2 * rowLd + i;
+            FloatVector wa = FloatVector.fromArray(S, w, wi), wb = FloatVector.fromArray(S, w, wi + L);
+            FloatVector p = FloatVector.broadcast(S, x[xi]);
+            a0 = p.fma(wa, a0);
+            b0 = p.fma(wb, b0);
+            p = FloatVector.broadcast(S, x[xi + ld]);
+            a1 = p.fma(wa, a1);
+            b1 = p.fma(wb, b1);
+            p = FloatVector.broadcast(S, x[xi + l2]);
+            a2 = p.fma(wa, a2);
+            b2 = p.fma(wb, b2);
+            p = FloatVector.broadcast(S, x[xi + l3]);
             a3 = p.fma(wa, a3);
             b3 = p.fma(wb, b3);
         }
