@@ -34,7 +34,8 @@ public final class Conv2d {
      * Float convolution. With the Vector API chosen, every geometry runs as a matrix product on
      * {@link ConvSimd}: a pointwise convolution directly over the HWC input (pixels × input channels), any
      * other one output row at a time, reading the input in place where the filter lies inside it (one pass
-     * per filter row, when the output channels fill whole vectors) and over receptive fields
+     * per filter row, or a filter of height 3 in one call where {@link ConvSimd#threeRowsInRegisters} says so, when
+     * the output channels fill whole vectors) and over receptive fields
      * gathered into scratch elsewhere (im2col, zeros in the padding); a single-channel input with fewer output channels than a vector (a grayscale stem)
      * runs on {@link ConvPixelsSimd} instead, output pixels across the lanes. Those vector accumulators
      * stay in registers on JDK 17 too, so the choice is
@@ -57,7 +58,7 @@ public final class Conv2d {
         // of a row whose filter rows all lie inside the input read it in place (ConvSimd.pass); empty otherwise
         private final int firstInside, endInside;
         // a 3-row filter read in place in one call per block (ConvSimd.rows3) instead of a pass per row, where
-        // ConvSimd.threeRowsInRegisters says C2 keeps its accumulators in registers
+        // ConvSimd.threeRowsInRegisters says that is the faster way on this JVM
         private final int[] threeRows;  // ConvSimd.threeRowOffsets of this geometry when it takes that path, else null
 
         public Float32(ConvGeometry g, float[] filterOhwi, float[] bias, Activation act) {

@@ -145,7 +145,8 @@ class FloatKernelsTest {
     }
 
     /**
-     * Rows whose filter lies inside the input are read in place, one pass per filter row: the same bits as
+     * Rows whose filter lies inside the input are read in place, a pass per filter row or a 3-row filter in one
+     * call: the same bits as
      * the product over receptive fields gathered here, by the test, into one im2col matrix (zeros outside).
      * The detector's second conv, strides 1 to 3, SAME and VALID, 3x3, 5x5 and 3x1 filters, an input with
      * a single column inside; 16 and 32 output channels are whole vectors at every width.
@@ -182,7 +183,7 @@ class FloatKernelsTest {
     }
 
     /**
-     * A 3-row filter in one call ({@code ConvSimd.rows3}, which Conv2d takes on JDK 21+) gives the bits of a
+     * A 3-row filter in one call ({@code ConvSimd.rows3}, which Conv2d takes where {@code ConvSimd.threeRowsInRegisters} says) gives the bits of a
      * pass per filter row, on every JDK: pairs of vectors in blocks of four rows and the rows after them, an odd
      * last vector in blocks of eight with the last block overlapping the one before, fewer rows than a block,
      * short and long runs.
@@ -192,7 +193,7 @@ class FloatKernelsTest {
         Random r = new Random(43);
         int lanes = dev.winnow.runtime.kernel.simd.ConvSimd.lanes();
         // {rows, run, vectors of output channels}
-        int[][] cases = {{19, 12, 2}, {8, 9, 1}, {3, 6, 3}, {13, 24, 3}, {2, 8, 2}, {5, 615, 2}, {78, 12, 1}, {7, 12, 1}, {16, 5, 1}, {9, 30, 3}};
+        int[][] cases = {{19, 12, 2}, {8, 9, 1}, {3, 6, 3}, {13, 24, 3}, {2, 8, 2}, {5, 615, 2}, {78, 12, 1}, {7, 12, 1}, {16, 5, 1}, {9, 30, 3}, {17, 200, 1}, {6, 12, 3}, {0, 12, 1}};
         for (int[] c : cases) {
             int rows = c[0], run = c[1], oc = c[2] * lanes, ld = 2 * run / 3 + 1, rowLd = rows * ld + run + 5, k = 3 * run;
             float[] x = gaussian(r, 3 * rowLd, 1), w = dev.winnow.runtime.kernel.simd.ConvSimd.pack(gaussian(r, k * oc, 0.5), k, oc);

@@ -155,8 +155,7 @@ public final class ConvSimd {
      * FMA pipes busy through their latency when each filter vector feeds one vector of channels. When
      * rows is not a multiple of 8 the last block starts at rows − 8 and overlaps the one before: it
      * recomputes those rows with the same multiply-adds in the same order and stores the same values
-     * again, which costs less than running the leftover rows with fewer accumulators. Fewer than 8 rows
-     * go one at a time.
+     * again, so no row runs in a block of fewer accumulators. Fewer than 8 rows go one at a time.
      */
     private static void lastVector3(int rows, float[] x, int xOff, int ld, int[] offsets, float[] w, int wo, float[] bias, int a,
                                     float min, float max, float[] out, int outOff, int oc) {
@@ -172,14 +171,16 @@ public final class ConvSimd {
     }
 
     /**
-     * Whether {@link #rows3} is the faster way on this JVM ({@code jdk21} when it is JDK 21 or later): always on
-     * JDK 21+, and on JDK 17 with 16-lane floats (AVX-512, 32 vector registers), where its blocks ran at 1.2–2.4x
-     * the passes in every JVM measured. With 8-lane floats (AVX2, 16 registers) JDK 17's C2 spilled one of
-     * {@link #rows4x2x3}'s accumulators to the stack in most JVMs and the passes were faster
-     * (benchmarks/README.md).
+     * Whether {@link #rows3} is the faster way on this JVM. {@code deepVectorLoops}: whether the vector kernels
+     * with deeper loop nests run here ({@code VectorSupport.available()}: JDK 21+, or forced by
+     * {@code -Dwinnow.kernels.vector=true}); then always. On JDK 17 with 16-lane floats (AVX-512, 32 vector
+     * registers) too: there the 8-row blocks ran at 2.1–2.5x the passes on the detector's second conv in ten
+     * JVMs, and the 4-row blocks at 1.2–1.4x with 32 and 48 output channels. With 8-lane floats (AVX2, 16
+     * registers) JDK 17's C2 spilled an accumulator of the 4-row blocks' one-loop form to the stack in most
+     * JVMs and boxed the accumulators of their three-loop form, so the passes run there (benchmarks/README.md).
      */
-    public static boolean threeRowsInRegisters(boolean jdk21) {
-        return jdk21 || L >= 16;
+    public static boolean threeRowsInRegisters(boolean deepVectorLoops) {
+        return deepVectorLoops || L >= 16;
     }
 
     /**
@@ -199,7 +200,8 @@ public final class ConvSimd {
      * floats on JDK 25, 16 % faster than one loop over the 3·run values read through the offset table). With
      * 8-lane floats (AVX2), JDK 17's C2 spilled an accumulator of the one-loop form to the stack in most JVMs
      * (seen in the disassembly) and boxed the accumulators of three loops in a row, so JDK 17 runs the passes
-     * there ({@link #threeRowsInRegisters}); with 16 lanes it kept them in registers in every JVM measured.
+     * there ({@link #threeRowsInRegisters}); with 16 lanes it kept them in registers in the eight JVMs measured
+     * and in KernelAllocationTest's.
      */
     private static void rows4x2x3(float[] x, int xr, int ld, int run, int rowLd, float[] w, int wo, float[] bias, int a, int b,
                                   float min, float max, float[] out, int o, int stride) {
