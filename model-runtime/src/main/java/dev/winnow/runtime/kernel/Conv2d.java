@@ -233,7 +233,13 @@ public final class Conv2d {
                         java.util.Arrays.fill(s, d, d + phase, 0f);
                         continue;
                     }
-                    for (int j = 0, iw = r - pl; j < phase; j++, iw += sw) s[d + j] = iw >= 0 && iw < inW ? in[rowAt + iw] : 0f;
+                    // value j reads column j·sw + r − pl: zeros before column 0 and from column inW on, the
+                    // columns between copied without a test per value
+                    int first = Math.min(phase, Math.max(0, Math.floorDiv(pl - r + sw - 1, sw)));
+                    int end = Math.max(first, Math.min(phase, Math.floorDiv(inW - 1 - r + pl, sw) + 1));
+                    java.util.Arrays.fill(s, d, d + first, 0f);
+                    for (int j = first, at = rowAt + first * sw + r - pl; j < end; j++, at += sw) s[d + j] = in[at];
+                    java.util.Arrays.fill(s, d + end, d + phase, 0f);
                 }
             }
         }

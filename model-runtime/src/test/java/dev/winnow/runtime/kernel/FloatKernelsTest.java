@@ -72,7 +72,8 @@ class FloatKernelsTest {
     void singleChannelNarrowConvsRunPixelsAcrossTheLanes() {
         Random r = new Random(29);
         // the detector's stem, and odd sizes, strides, filters and padding that leave tails and border pixels
-        int[][] cases = {{240, 320, 4, 3, 2, 1}, {13, 17, 7, 3, 1, 0}, {9, 11, 15, 5, 2, 1}, {1, 1, 3, 3, 1, 1}, {6, 40, 1, 3, 2, 0}};
+        int[][] cases = {{240, 320, 4, 3, 2, 1}, {13, 17, 7, 3, 1, 0}, {9, 11, 15, 5, 2, 1}, {1, 1, 3, 3, 1, 1}, {6, 40, 1, 3, 2, 0},
+                {10, 23, 4, 5, 3, 1}, {8, 14, 3, 3, 3, 0}, {7, 2, 4, 5, 2, 1}};
         for (int[] c : cases) {
             ConvGeometry g = c[5] == 1 ? ConvGeometry.same(c[0], c[1], 1, c[2], c[3], c[3], c[4], c[4])
                     : ConvGeometry.valid(c[0], c[1], 1, c[2], c[3], c[3], c[4], c[4]);
