@@ -63,17 +63,17 @@ class FloatKernelsTest {
     }
 
     /**
-     * The matrix-product path's corners: output channels below, at and between whole vectors (4, 18, 24
-     * as in the teacher's heads, up to several vectors), row counts that leave 1–3 rows after the blocks
-     * of four, wide inputs, and gathered (non-pointwise) geometries with padding and stride, run through
-     * a scratch offset inside a larger array as an op does.
+     * A single-channel input with fewer output channels than a vector (a grayscale stem) runs with output
+     * pixels across the lanes: the detector's stem, channels in fours and after the last four, rows wider
+     * than a vector of pixels and narrower, strides 1 to 3 with padding (the phase rows' bounds), and an
+     * input narrower than the filter, through a scratch offset inside a larger array as an op does.
      */
     @Test
     void singleChannelNarrowConvsRunPixelsAcrossTheLanes() {
         Random r = new Random(29);
         // the detector's stem, and odd sizes, strides, filters and padding that leave tails and border pixels
         int[][] cases = {{240, 320, 4, 3, 2, 1}, {13, 17, 7, 3, 1, 0}, {9, 11, 15, 5, 2, 1}, {1, 1, 3, 3, 1, 1}, {6, 40, 1, 3, 2, 0},
-                {10, 23, 4, 5, 3, 1}, {8, 14, 3, 3, 3, 0}, {7, 2, 4, 5, 2, 1}};
+                {10, 23, 4, 5, 3, 1}, {8, 14, 3, 3, 3, 0}, {7, 2, 4, 5, 2, 1}, {4, 40, 13, 3, 2, 1}, {5, 70, 6, 3, 1, 1}};
         for (int[] c : cases) {
             ConvGeometry g = c[5] == 1 ? ConvGeometry.same(c[0], c[1], 1, c[2], c[3], c[3], c[4], c[4])
                     : ConvGeometry.valid(c[0], c[1], 1, c[2], c[3], c[3], c[4], c[4]);

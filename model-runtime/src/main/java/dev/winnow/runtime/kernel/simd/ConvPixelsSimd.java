@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * for every output pixel of the row (zeros in the padding) so that each tap's values are contiguous
  * from its own offset. Then each output channel is a sum over the taps of a broadcast weight times
  * those values, one fused multiply-add per tap and vector of pixels, four channels at a time with their
- * accumulators in registers; the channels are interleaved into HWC at the end. Stateless.
+ * accumulators in registers (the channels after the last four one at a time); the channels are interleaved into HWC at the end. Stateless.
  */
 public final class ConvPixelsSimd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
