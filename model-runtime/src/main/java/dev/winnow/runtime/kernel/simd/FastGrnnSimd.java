@@ -10,19 +10,18 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-add), so the states are the scalar cell's bit for bit.
  */
 public final class FastGrnnSimd {
-    // one species for every cell, a constant, as the Vector API needs to compile to vector instructions. On JDK 21+
-    // 8 lanes (hidden sizes are multiples of 8 far more often than of 16; RNNPool's cells have 8), 4 on 128-bit
-    // hardware. On JDK 17 the preferred species: a second float shape beside the convolutions' preferred one would
-    // make C2 there compile both to boxing code (VectorSupport), so hidden sizes of 8 stay on the plain loops there
+    // one species for every cell, a constant, as the Vector API needs to compile to vector instructions: the
+    // preferred one, the convolutions' shape. A second float shape beside it made C2 compile both to boxing code on
+    // JDK 17 in most JVMs and on JDK 25 in some (KernelAllocationTest's JVM on AVX-512: the float stem and this cell,
+    // 42 kB and 2.5 kB a call). So on 16 lanes, hidden sizes of 8 step on the plain loops one sequence at a time;
+    // RNNPool's cells (hidden 8) step 16 sequences across the lanes (stepLanes) instead.
     private static final VectorSpecies<Float> S = species();
     private static final int L = S == null ? 0 : S.length();
 
     private FastGrnnSimd() {}
 
     private static VectorSpecies<Float> species() {
-        if (FloatVector.SPECIES_PREFERRED.length() < 4) return null;
-        if (Runtime.version().feature() < 21) return FloatVector.SPECIES_PREFERRED;
-        return FloatVector.SPECIES_PREFERRED.length() >= 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+        return FloatVector.SPECIES_PREFERRED.length() < 4 ? null : FloatVector.SPECIES_PREFERRED;
     }
 
     /**
