@@ -153,7 +153,7 @@ public final class HttpRegistryClient implements RegistryClient {
      */
     private static ModelVersion versionAnswer(Map<String, Object> m) throws RegistryException {
         Object sha = m.get("sha256");
-        if (!(sha instanceof String) || !SHA256.matcher((String) sha).matches()) {
+        if (!(sha instanceof String) || !Digests.isHex64((String) sha)) {
             throw new RegistryException(RegistryException.Kind.STORAGE, "registry sent a version whose sha256 is not 64 lowercase hex digits: "
                     + Names.abbreviate(String.valueOf(sha)));
         }
@@ -164,11 +164,9 @@ public final class HttpRegistryClient implements RegistryClient {
         }
     }
 
-    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
-
     @Override
     public byte[] fetch(ModelVersion v) throws IOException, RegistryException {
-        if (!SHA256.matcher(v.sha256()).matches() || (v.signer() != null && !SHA256.matcher(v.signer()).matches())) {
+        if (!Digests.isHex64(v.sha256()) || (v.signer() != null && !Digests.isHex64(v.signer()))) {
             throw new RegistryException(RegistryException.Kind.BAD_REQUEST, "sha256 or signer is not 64 lowercase hex digits");
         }
         // the signer is part of the name: the unsigned and a signed copy of the same weights share a digest

@@ -15,12 +15,8 @@ public record ModelVersion(String model, int version, String sha256, String sign
     public ModelVersion {
         if (model == null || model.isBlank()) throw new IllegalArgumentException("model version: model name is missing");
         if (version < 1) throw new IllegalArgumentException("model version " + model + ": version must be >= 1, is " + version);
-        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("model version " + model + ":" + version + ": sha256 must be 64 lowercase hex digits, is " + sha256);
-        }
-        if (signer != null && !signer.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("model version " + model + ":" + version + ": signer must be 64 lowercase hex digits, is " + signer);
-        }
+        Digests.requireHex64(sha256, "sha256", "model version " + model + ":" + version);
+        if (signer != null) Digests.requireHex64(signer, "signer", "model version " + model + ":" + version);
         if (size < 0) throw new IllegalArgumentException("model version " + model + ":" + version + ": size must be >= 0, is " + size);
         if (publishedMillis < 0) throw new IllegalArgumentException("model version " + model + ":" + version + ": publish time must be >= 0, is " + publishedMillis);
         // insertion order is kept: the CLI and the HTTP API print metrics and tags as they were published

@@ -27,12 +27,8 @@ public record RegistryEvent(long sequence, Type type, String model, int version,
             throw new IllegalArgumentException("registry event " + sequence + ": " + type + " needs an alias");
         }
         if (type == Type.PUBLISH && sha256 == null) throw new IllegalArgumentException("registry event " + sequence + ": PUBLISH needs the artifact's sha256");
-        if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("registry event " + sequence + ": sha256 must be 64 lowercase hex digits, is " + sha256);
-        }
-        if (signer != null && !signer.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("registry event " + sequence + ": signer must be 64 lowercase hex digits, is " + signer);
-        }
+        if (sha256 != null) Digests.requireHex64(sha256, "sha256", "registry event " + sequence);
+        if (signer != null) Digests.requireHex64(signer, "signer", "registry event " + sequence);
         if (previousVersion < 0 || size < 0 || timeMillis < 0) {
             throw new IllegalArgumentException("registry event " + sequence + ": previous version, size and time must be >= 0");
         }
