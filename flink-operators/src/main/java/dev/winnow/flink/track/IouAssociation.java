@@ -42,7 +42,7 @@ public final class IouAssociation {
      */
     public int match(float[] trackBoxes, int[] tracks, int nt, float[] detBoxes, int[] dets, int nd, double minIou,
                      int[] detOfTrack, int[] trackOfDet) {
-        if (nt > maxTracks || nd > maxDetections) throw new IllegalArgumentException("association of " + nt + " tracks and " + nd + " detections exceeds its bounds");
+        checkBounds(nt, nd);
         int n = 0;
         for (int i = 0; i < nt; i++) {
             int t = tracks[i];
@@ -54,11 +54,7 @@ public final class IouAssociation {
                 int db = 5 * d;
                 double v = iou(trackBoxes[tb], trackBoxes[tb + 1], trackBoxes[tb + 2], trackBoxes[tb + 3],
                         detBoxes[db], detBoxes[db + 1], detBoxes[db + 2], detBoxes[db + 3]);
-                if (v >= minIou && v > 0) {
-                    // IoU in (0, 1] as float bits orders like the value; the complement of the indices puts lower indices first among ties
-                    long key = ((long) Float.floatToIntBits((float) v) << 32) | ((long) (0xFFFF - i) << 16) | (0xFFFF - j);
-                    pairs[n++] = key;
-                }
+                if (v >= minIou && v > 0) pairs[n++] = pairKey((float) v, i, j);
             }
         }
         return take(pairs, n, tracks, dets, detOfTrack, trackOfDet);
@@ -74,7 +70,7 @@ public final class IouAssociation {
      */
     public int matchByDistance(float[] trackBoxes, int[] tracks, int nt, float[] detBoxes, int[] dets, int nd, double gate,
                                int[] detOfTrack, int[] trackOfDet) {
-        if (nt > maxTracks || nd > maxDetections) throw new IllegalArgumentException("association of " + nt + " tracks and " + nd + " detections exceeds its bounds");
+        checkBounds(nt, nd);
         if (!(gate > 0)) return 0;
         int n = 0;
         for (int i = 0; i < nt; i++) {
@@ -94,13 +90,27 @@ public final class IouAssociation {
                 if (dist <= limit) {
                     // closeness in (0, 1], ordered like match()'s IoU keys: nearest is largest
                     float v = (float) (1.0 - dist / limit) + Float.MIN_NORMAL;
-                    pairs[n++] = ((long) Float.floatToIntBits(v) << 32) | ((long) (0xFFFF - i) << 16) | (0xFFFF - j);
+                    pairs[n++] = pairKey(v, i, j);
                 }
             }
         }
         return take(pairs, n, tracks, dets, detOfTrack, trackOfDet);
     }
 
+    private void checkBounds(int nt, int nd) {
+        if (nt > maxTracks || nd > maxDetections) throw new IllegalArgumentException("association of " + nt + " tracks and " + nd + " detections exceeds its bounds");
+    }
+
+    /**
+     * A candidate pair as one sortable long, the form {@link #take} reads back: a score in (0, 1] as
+     * float bits (which order like the value), then the complements of the track and detection
+     * positions, so that among equal scores the lower positions sort higher and are taken first.
+     */
+    private static long pairKey(float score, int i, int j) {
+        return ((long) Float.floatToIntBits(score) << 32) | ((long) (0xFFFF - i) << 16) | (0xFFFF - j);
+    }
+
+    /** Takes the pairs best first, skipping any whose track or detection is already matched. */
     private static int take(long[] pairs, int n, int[] tracks, int[] dets, int[] detOfTrack, int[] trackOfDet) {
         Arrays.sort(pairs, 0, n);
         int matched = 0;
