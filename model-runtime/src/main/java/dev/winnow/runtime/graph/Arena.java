@@ -20,6 +20,12 @@ public final class Arena {
     public final short[] s;
     /** int32 bank for fixed-point accumulators. */
     public final int[] i;
+    /**
+     * Float planes, each its own array from index 0, for kernels that rely on C2's auto-vectorizer: on JDK
+     * 17 it vectorizes {@code o[i] += w * x[i]} but not the same loop at offsets into one bank, which could
+     * overlap. Shared by every op (each uses them only while it runs).
+     */
+    public final float[][] planes;
 
     Arena(MemoryPlan plan) {
         this.f = new float[plan.bankElements(ElementType.FLOAT32)];
@@ -27,9 +33,11 @@ public final class Arena {
         this.l = new long[plan.bankElements(ElementType.BITS64)];
         this.s = new short[plan.bankElements(ElementType.INT16)];
         this.i = new int[plan.bankElements(ElementType.INT32)];
+        this.planes = new float[plan.planes()][plan.planeFloats()];
     }
 
     public long bytes() {
-        return 4L * f.length + b.length + 8L * l.length + 2L * s.length + 4L * i.length;
+        long planeBytes = planes.length == 0 ? 0 : 4L * planes.length * planes[0].length;
+        return 4L * f.length + b.length + 8L * l.length + 2L * s.length + 4L * i.length + planeBytes;
     }
 }

@@ -84,7 +84,14 @@ public final class Graph {
                 scratchRequest[i][bank.ordinal()] = n > 0 ? addScratch(requests, op, bank, n, i) : -1;
             }
         }
-        MemoryPlan plan = MemoryPlanner.plan(requests);
+        int planes = 0, planeFloats = 0;
+        long unplannedPlaneFloats = 0;
+        for (Op op : ops) {
+            planes = Math.max(planes, op.scratchPlanes());
+            planeFloats = Math.max(planeFloats, op.scratchPlaneFloats());
+            unplannedPlaneFloats += (long) op.scratchPlanes() * op.scratchPlaneFloats();
+        }
+        MemoryPlan plan = MemoryPlanner.plan(requests).withPlanes(planes, planeFloats, unplannedPlaneFloats);
 
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);

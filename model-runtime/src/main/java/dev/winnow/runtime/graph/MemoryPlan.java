@@ -7,11 +7,38 @@ public final class MemoryPlan {
     private final List<BufferRequest> requests;
     private final int[] offsets;
     private final int[] bankElements;
+    private final int planes, planeFloats;
+    private final long unplannedPlaneFloats;
 
     MemoryPlan(List<BufferRequest> requests, int[] offsets, int[] bankElements) {
+        this(requests, offsets, bankElements, 0, 0, 0);
+    }
+
+    private MemoryPlan(List<BufferRequest> requests, int[] offsets, int[] bankElements, int planes, int planeFloats, long unplannedPlaneFloats) {
         this.requests = List.copyOf(requests);
         this.offsets = offsets.clone();
         this.bankElements = bankElements.clone();
+        this.planes = planes;
+        this.planeFloats = planeFloats;
+        this.unplannedPlaneFloats = unplannedPlaneFloats;
+    }
+
+    /**
+     * This plan with {@code planes} float planes of {@code planeFloats} each (the most any op asks for: ops run one
+     * at a time, so they share them); {@code unplannedFloats} is what the ops' planes add up to.
+     */
+    MemoryPlan withPlanes(int planes, int planeFloats, long unplannedFloats) {
+        return new MemoryPlan(requests, offsets, bankElements, planes, planeFloats, unplannedFloats);
+    }
+
+    /** How many float planes the arena holds ({@link Arena#planes}). */
+    public int planes() {
+        return planes;
+    }
+
+    /** The length of each float plane. */
+    public int planeFloats() {
+        return planeFloats;
     }
 
     /** Size of one bank, in its elements. */
@@ -44,14 +71,14 @@ public final class MemoryPlan {
     public long arenaBytes() {
         long sum = 0;
         for (ElementType t : ElementType.values()) sum += (long) bankElements[t.ordinal()] * t.bytes();
-        return sum;
+        return sum + 4L * planes * planeFloats;
     }
 
     /** What the same buffers would need if none shared memory; the planner's saving is the difference. */
     public long unplannedBytes() {
         long sum = 0;
         for (BufferRequest r : requests) sum += (long) r.elements() * r.bank().bytes();
-        return sum;
+        return sum + 4L * unplannedPlaneFloats;
     }
 
     public Arena newArena() {

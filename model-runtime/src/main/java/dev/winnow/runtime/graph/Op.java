@@ -71,6 +71,19 @@ public abstract class Op {
         return 0;
     }
 
+    /**
+     * Float planes needed during {@link #invoke}, each an array of its own that starts at index 0 (see
+     * {@link Arena#planes}); live only while this op runs, so every op shares the same planes.
+     */
+    public int scratchPlanes() {
+        return 0;
+    }
+
+    /** The length of each of the {@link #scratchPlanes()}. */
+    public int scratchPlaneFloats() {
+        return 0;
+    }
+
     /** Scratch in one bank, for the planner. */
     public final int scratch(ElementType bank) {
         switch (bank) {

@@ -19,13 +19,15 @@ import java.util.List;
  * <li>{@link Conv2dInt8Interior4}: the packed kernel with blocks of four interior pixels on the
  * Vector API;</li>
  * <li>{@link Conv2dInt8Planes}: stride 1 with too few output channels for a vector, the output pixels
- * across the lanes, one input channel's plane at a time.</li>
+ * across the lanes, one input channel's plane at a time;</li>
+ * <li>{@link Conv2dInt8Bands}: without vector kernels, exact float sums over bands of output rows in
+ * planes that C2's auto-vectorizer vectorizes on JDK 17.</li>
  * </ul>
  * Integer sums do not depend on their order, so every variant is bit-identical to the reference
  * (Int8FastPathTest checks it). This class holds the filter and the definition (the reference loops);
  * {@link Int8ConvKernel} the bias and the requantization. Running allocates nothing; instances are immutable.
  */
-public abstract sealed class Conv2dInt8 extends Int8ConvKernel permits Conv2dInt8Reference, Conv2dInt8Packed, Conv2dInt8ByRows, Conv2dInt8Planes {
+public abstract sealed class Conv2dInt8 extends Int8ConvKernel permits Conv2dInt8Reference, Conv2dInt8Packed, Conv2dInt8ByRows, Conv2dInt8Planes, Conv2dInt8Bands {
     final byte[] w;        // OHWI, as TFLite keeps it: the dot product runs over contiguous input channels
 
     Conv2dInt8(ConvGeometry g, byte[] filterOhwi, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
@@ -66,6 +68,8 @@ public abstract sealed class Conv2dInt8 extends Int8ConvKernel permits Conv2dInt
                                      boolean vector, boolean vectorRequantization, boolean guarded) {
         vector &= VectorSupport.modulepresent();
         vectorRequantization &= vector;
+        // without vector kernels, the float bands are the one kernel C2 vectorizes (2-5x the packed and by-rows loops)
+        if (!vector && Conv2dInt8Bands.fits(g)) return new Conv2dInt8Bands(g, filterOhwi, filterScales, bias, in, out, act);
         if (Conv2dInt8ByRows.fits(g)) return new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, vector, vectorRequantization, guarded);
         if (!Conv2dInt8Packed.fits(g, bias)) return new Conv2dInt8Reference(g, filterOhwi, filterScales, bias, in, out, act);
         if (vector && ConvInt8Simd.fits(g.outC())) return new Conv2dInt8Interior4(g, filterOhwi, filterScales, bias, in, out, act, vectorRequantization, guarded);
@@ -84,6 +88,7 @@ public abstract sealed class Conv2dInt8 extends Int8ConvKernel permits Conv2dInt
         List<Conv2dInt8> all = new ArrayList<>(List.of(reference));
         if (mode == KernelDispatch.Mode.TIMED) {
             boolean module = VectorSupport.modulepresent();
+            if (Conv2dInt8Bands.fits(g)) all.add(new Conv2dInt8Bands(g, filterOhwi, filterScales, bias, in, out, act));
             if (Conv2dInt8ByRows.fits(g)) {
                 all.add(new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, false));
                 if (module) all.add(new Conv2dInt8ByRows(g, filterOhwi, filterScales, bias, in, out, act, true));

@@ -15,14 +15,16 @@ import java.util.List;
  * <li>{@link DepthwiseInt8Channels}: multiplier 1, the channel loop innermost over an accumulator per
  * channel, plain Java;</li>
  * <li>{@link DepthwiseInt8Vector}: multiplier 1 and a whole vector of channels, on the Vector API (with
- * vector requantization on JDK 21+).</li>
+ * vector requantization on JDK 21+);</li>
+ * <li>{@link DepthwiseInt8Bands}: multiplier 1 without vector kernels, exact float sums over bands of output
+ * rows that C2's auto-vectorizer vectorizes on JDK 17.</li>
  * </ul>
  * Integer sums do not depend on their order, so every variant is bit-identical to the reference.
  * This class holds the widened filter and the definition (the reference loops); {@link Int8ConvKernel}
  * the bias and the requantization. Running allocates nothing; instances are immutable.
  */
 public abstract sealed class DepthwiseConv2dInt8 extends Int8ConvKernel
-        permits DepthwiseInt8Reference, DepthwiseInt8Channels, DepthwiseInt8Vector {
+        permits DepthwiseInt8Reference, DepthwiseInt8Channels, DepthwiseInt8Vector, DepthwiseInt8Bands {
     final int[] wInt;      // the filter widened once: every variant multiplies ints
     final int mult;
 
@@ -37,14 +39,15 @@ public abstract sealed class DepthwiseConv2dInt8 extends Int8ConvKernel
     /**
      * The kernel by shape: the vector one with multiplier 1, a whole vector of channels and the module
      * present (its accumulators are a fixed handful of registers in one counted loop, the shape JDK 17's
-     * C2 keeps in registers: {@link VectorSupport#fixedRegisterKernels()}); else the channel loops for
-     * multiplier 1; else the reference.
+     * C2 keeps in registers: {@link VectorSupport#fixedRegisterKernels()}); else, without vector kernels, the
+     * float bands; else the channel loops for multiplier 1; else the reference.
      */
     public static DepthwiseConv2dInt8 prepare(ConvGeometry g, byte[] filter, float[] filterScales, int[] bias, QuantParams in, QuantParams out, Activation act) {
         boolean one = g.outC() == g.inC();
         if (one && VectorSupport.fixedRegisterKernels() && g.outC() >= DepthwiseInt8Simd.lanes()) {
             return new DepthwiseInt8Vector(g, filter, filterScales, bias, in, out, act);
         }
+        if (!VectorSupport.fixedRegisterKernels() && DepthwiseInt8Bands.fits(g)) return new DepthwiseInt8Bands(g, filter, filterScales, bias, in, out, act);
         if (one) return new DepthwiseInt8Channels(g, filter, filterScales, bias, in, out, act);
         return reference(g, filter, filterScales, bias, in, out, act);
     }
@@ -65,6 +68,7 @@ public abstract sealed class DepthwiseConv2dInt8 extends Int8ConvKernel
         List<DepthwiseConv2dInt8> all = new ArrayList<>(List.of(reference));
         if (mode == KernelDispatch.Mode.TIMED && g.outC() == g.inC()) {
             all.add(new DepthwiseInt8Channels(g, filter, filterScales, bias, in, out, act));
+            if (DepthwiseInt8Bands.fits(g)) all.add(new DepthwiseInt8Bands(g, filter, filterScales, bias, in, out, act));
             if (VectorSupport.modulepresent() && g.outC() >= DepthwiseInt8Simd.lanes()) all.add(new DepthwiseInt8Vector(g, filter, filterScales, bias, in, out, act));
         }
         return KernelDispatch.chooseInt8(op, mode, prepare(g, filter, filterScales, bias, in, out, act), reference, all, g, g.outC() * 37L + g.kH());

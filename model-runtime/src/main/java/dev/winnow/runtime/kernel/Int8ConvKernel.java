@@ -33,18 +33,33 @@ abstract sealed class Int8ConvKernel implements KernelDispatch.Variant<byte[]> p
     /** int32 scratch {@link #run(byte[], int, byte[], int, int[], int)} needs: none for the reference loops. */
     public int scratchInts() { return 0; }
 
+    /**
+     * Float planes {@link #run(byte[], int, byte[], int, int[], int, float[][])} needs, each of {@link #planeFloats()}
+     * floats and each its own array: none but for {@link Conv2dInt8Bands}.
+     */
+    public int planes() { return 0; }
+
+    /** The length of each of the {@link #planes()}. */
+    public int planeFloats() { return 0; }
+
     /** Runs over the caller's scratch (the arena's), allocating nothing: the reference loops unless a variant overrides it. */
     public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
         referenceRows(in, inOff, out, outOff, 0, g.outH());
     }
 
+    /** Runs over the caller's int scratch and float planes (the arena's): the variants that take no planes ignore them. */
+    public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff, float[][] planes) {
+        run(in, inOff, out, outOff, s, sOff);
+    }
+
     /** Runs with scratch of its own, allocated here when the kernel needs any (the reference needs none): for tests and one-off calls. */
     public final void run(byte[] in, int inOff, byte[] out, int outOff) {
         int n = scratchInts();
-        run(in, inOff, out, outOff, n == 0 ? NO_SCRATCH : new int[n], 0);
+        run(in, inOff, out, outOff, n == 0 ? NO_SCRATCH : new int[n], 0, planes() == 0 ? NO_PLANES : new float[planes()][planeFloats()]);
     }
 
     private static final int[] NO_SCRATCH = new int[0];
+    private static final float[][] NO_PLANES = new float[0][];
 
     @Override
     public final void runOnce(byte[] in, byte[] out) {

@@ -77,10 +77,12 @@ final class ConvOp extends WindowOp {
     @Override public long macs() { return Conv2d.macs(g); }
     @Override public int scratchInts() { return i8 == null ? 0 : i8.scratchInts(); }
     @Override public int scratchFloats() { return f32 == null ? 0 : f32.scratchFloats(); }
+    @Override public int scratchPlanes() { return i8 == null ? 0 : i8.planes(); }
+    @Override public int scratchPlaneFloats() { return i8 == null ? 0 : i8.planeFloats(); }
 
     @Override
     public void invoke(Arena a) {
         if (f32 != null) f32.run(a.f, in[0], a.f, out[0], a.f, scratchF);
-        else i8.run(a.b, in[0], a.b, out[0], a.i, scratchI);
+        else i8.run(a.b, in[0], a.b, out[0], a.i, scratchI, a.planes);
     }
 }

@@ -29,6 +29,21 @@ class MemoryPlannerTest {
         assertEquals(4L * 7600, plan.unplannedBytes());
     }
 
+    /** Float planes are shared by every op (each uses them only while it runs): the most planes, the longest, counted in the peak. */
+    @Test
+    void planesAreSharedByTheOpsAndCounted() {
+        List<BufferRequest> reqs = List.of(new BufferRequest("x", ElementType.FLOAT32, 100, 0, 1));
+        MemoryPlan plan = MemoryPlanner.plan(reqs).withPlanes(18, 649, 6L * 645 + 18L * 649 + 3L * 330);
+        assertEquals(4L * 100 + 4L * 18 * 649, plan.arenaBytes());
+        assertEquals(4L * 100 + 4L * (6L * 645 + 18L * 649 + 3L * 330), plan.unplannedBytes());
+        Arena a = plan.newArena();
+        assertEquals(18, a.planes.length);
+        for (float[] p : a.planes) assertEquals(649, p.length);
+        assertTrue(a.planes[0] != a.planes[1], "each plane its own array");
+        assertEquals(plan.arenaBytes(), a.bytes());
+        assertEquals(0, MemoryPlanner.plan(reqs).newArena().planes.length);
+    }
+
     @Test
     void banksArePlannedSeparately() {
         List<BufferRequest> reqs = List.of(

@@ -4,6 +4,7 @@ import dev.winnow.runtime.kernel.base.ConvGeometry;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,10 +42,16 @@ class Int8FastPathTest {
     void prepareChoosesTheKernelForTheConvolution() {
         QuantParams q = new QuantParams(0.02f, 0);
         ConvGeometry stem = ConvGeometry.of("same", 64, 64, 1, 8, 3, 3, 2, 2);
-        assertEquals(Conv2dInt8ByRows.class, Conv2dInt8.prepare(stem, bytes(8 * 9), scales(8), null, q, q, Activation.NONE, false).getClass());
+        // without vector kernels: the float bands wherever floats hold the sums exactly, else the packed loops
+        assertEquals(Conv2dInt8Bands.class, Conv2dInt8.prepare(stem, bytes(8 * 9), scales(8), null, q, q, Activation.NONE, false).getClass());
+        if (VectorSupport.modulepresent()) {
+            assertEquals(Conv2dInt8ByRows.class, Conv2dInt8.prepare(stem, bytes(8 * 9), scales(8), null, q, q, Activation.NONE, true).getClass());
+        }
         ConvGeometry g = ConvGeometry.of("same", 8, 8, 16, 32, 3, 3, 1, 1);
         byte[] filter = bytes(32 * 9 * 16);
-        assertEquals(Conv2dInt8Packed.class, Conv2dInt8.prepare(g, filter, scales(32), bias(32), q, q, Activation.NONE, false).getClass());
+        assertEquals(Conv2dInt8Bands.class, Conv2dInt8.prepare(g, filter, scales(32), bias(32), q, q, Activation.NONE, false).getClass());
+        ConvGeometry wide = ConvGeometry.of("same", 8, 8, 64, 32, 3, 3, 1, 1); // fan-in 576: float sums could round
+        assertEquals(Conv2dInt8Packed.class, Conv2dInt8.prepare(wide, bytes(32 * 9 * 64), scales(32), bias(32), q, q, Activation.NONE, false).getClass());
         if (VectorSupport.modulepresent() && ConvInt8Simd.fits(32)) {
             assertEquals(Conv2dInt8Interior4.class, Conv2dInt8.prepare(g, filter, scales(32), bias(32), q, q, Activation.NONE, true).getClass());
         }
@@ -80,7 +87,7 @@ class Int8FastPathTest {
                     boolean vector = mode > 0, rq = mode == 2;
                     Conv2dInt8 k = Conv2dInt8.prepare(g, filter, scales, bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.RELU6, vector, rq);
                     byte[] b = new byte[g.outputSize() + 2];
-                    k.run(in, 5, b, 2, new int[k.scratchInts() + 3], 3);
+                    k.run(in, 5, b, 2, new int[k.scratchInts() + 3], 3, new float[k.planes()][k.planeFloats()]);
                     assertArrayEquals(a, b, pad + " " + java.util.Arrays.toString(c) + (vector ? " vector" : " packed") + (rq ? ", vector requantization" : ""));
                 }
             }
@@ -126,8 +133,58 @@ class Int8FastPathTest {
             for (boolean vector : VectorSupport.modulepresent() ? new boolean[] {false, true} : new boolean[] {false}) {
                 Conv2dInt8 k = Conv2dInt8.prepare(g, filter, scales, bias, inQ, outQ, Activation.NONE, vector);
                 byte[] got = new byte[g.outputSize()];
-                k.run(in, 0, got, 0, new int[k.scratchInts()], 0);
+                k.run(in, 0, got, 0, new int[k.scratchInts()], 0, new float[k.planes()][k.planeFloats()]);
                 assertArrayEquals(expected, got, "trial " + trial + (trial < 3 ? " (inside the bound)" : " (past it)") + (vector ? " vector" : " scalar"));
+            }
+        }
+    }
+
+    /**
+     * The float bands at the fan-in where floats stop holding the sums exactly: 514 input channels all 255
+     * from the zero point, through weights of −128, sum to −16,776,960, just inside 2^24; random inputs
+     * beside them. A fan-in of 515 is refused. Multipliers of 1 and a wide output range show every unit
+     * of the sum's low bits.
+     */
+    @Test
+    void floatBandsAreExactAtTheirFanInLimit() {
+        int inC = Conv2dInt8Bands.MAX_FAN_IN, outC = 6;
+        assertEquals(514, inC);
+        assertFalse(Conv2dInt8Bands.fits(ConvGeometry.same(3, 4, inC + 1, outC, 1, 1, 1, 1)));
+        ConvGeometry g = ConvGeometry.same(3, 4, inC, outC, 1, 1, 1, 1);
+        byte[] in = new byte[g.inputSize()], filter = new byte[outC * inC];
+        for (int i = 0; i < in.length; i++) in[i] = (byte) (i < inC ? 127 : R.nextInt(256) - 128);
+        for (int i = 0; i < filter.length; i++) filter[i] = (byte) (i < inC ? -128 : R.nextInt(256) - 128);
+        float[] scales = new float[outC];
+        java.util.Arrays.fill(scales, 1e-6f);
+        int[] bias = new int[outC];
+        bias[0] = 16_776_960 + 5; // channel 0 at pixel 0: the extreme sum, brought back to 5
+        scales[0] = 1f;
+        QuantParams inQ = new QuantParams(1f, -128), outQ = new QuantParams(1f, 0);
+        byte[] expected = new byte[g.outputSize()], got = new byte[g.outputSize()];
+        Conv2dInt8.reference(g, filter, scales, bias, inQ, outQ, Activation.NONE).run(in, 0, expected, 0);
+        assertEquals(5, expected[0]);
+        Conv2dInt8Bands k = new Conv2dInt8Bands(g, filter, scales, bias, inQ, outQ, Activation.NONE);
+        k.run(in, 0, got, 0, new int[0], 0, new float[k.planes()][k.planeFloats()]);
+        assertArrayEquals(expected, got);
+    }
+
+    /** Bands of a few rows each (the last one short in most of these), over every stride and padding of a 5x5 filter. */
+    @Test
+    void floatBandsSplitTheOutputIntoBands() {
+        for (int stride = 1; stride <= 3; stride++) {
+            for (String pad : new String[] {"same", "valid"}) {
+                ConvGeometry g = ConvGeometry.of(pad, 151, 190, 3, 7, 5, 5, stride, stride);
+                byte[] filter = bytes(7 * 25 * 3), in = bytes(g.inputSize());
+                float[] scales = scales(7);
+                int[] bias = bias(7);
+                QuantParams inQ = new QuantParams(0.02f, 9), outQ = new QuantParams(0.04f, -3);
+                Conv2dInt8Bands k = new Conv2dInt8Bands(g, filter, scales, bias, inQ, outQ, Activation.RELU6);
+                assertTrue(k.bandRows() < g.outH(), "several bands: " + k.bandRows() + " rows of " + g.outH());
+                assertTrue((long) k.planes() * k.planeFloats() <= FloatBands.PLANE_BUDGET, "planes within the budget");
+                byte[] expected = new byte[g.outputSize()], got = new byte[g.outputSize()];
+                Conv2dInt8.reference(g, filter, scales, bias, inQ, outQ, Activation.RELU6).run(in, 0, expected, 0);
+                k.run(in, 0, got, 0, new int[0], 0, new float[k.planes()][k.planeFloats()]);
+                assertArrayEquals(expected, got, pad + " stride " + stride);
             }
         }
     }
@@ -148,7 +205,8 @@ class Int8FastPathTest {
                 int[] b = bias(c[2]);
                 byte[] expected = new byte[g.outputSize()];
                 DepthwiseConv2dInt8.reference(g, filter, sc, b, q[0], q[1], Activation.NONE).run(in, 0, expected, 0);
-                List<DepthwiseConv2dInt8> variants = new ArrayList<>(List.of(new DepthwiseInt8Channels(g, filter, sc, b, q[0], q[1], Activation.NONE)));
+                List<DepthwiseConv2dInt8> variants = new ArrayList<>(List.of(new DepthwiseInt8Channels(g, filter, sc, b, q[0], q[1], Activation.NONE),
+                        new DepthwiseInt8Bands(g, filter, sc, b, q[0], q[1], Activation.NONE)));
                 if (VectorSupport.modulepresent() && c[2] >= dev.winnow.runtime.kernel.simd.DepthwiseInt8Simd.lanes()) {
                     variants.add(new DepthwiseInt8Vector(g, filter, sc, b, q[0], q[1], Activation.NONE, false));
                     variants.add(new DepthwiseInt8Vector(g, filter, sc, b, q[0], q[1], Activation.NONE, true));
@@ -157,7 +215,7 @@ class Int8FastPathTest {
                     byte[] got = new byte[g.outputSize() + 5];
                     java.util.Arrays.fill(got, (byte) 77);
                     int[] s = new int[k.scratchInts() + 3];
-                    k.run(in, 0, got, 5, s, 3);
+                    k.run(in, 0, got, 5, s, 3, new float[k.planes()][k.planeFloats()]);
                     assertArrayEquals(expected, java.util.Arrays.copyOfRange(got, 5, got.length), k.name() + " " + java.util.Arrays.toString(c) + " " + q[0] + " " + q[1]);
                 }
             }
@@ -169,7 +227,7 @@ class Int8FastPathTest {
         ConvGeometry g = ConvGeometry.same(15, 20, 64, 64, 3, 3, 1, 1);
         QuantParams q = new QuantParams(0.03f, 12);
         var chosen = DepthwiseConv2dInt8.dispatch("dw", KernelDispatch.Mode.SHAPE, g, bytes(9 * 64), scales(64), bias(64), q, q, Activation.RELU6);
-        assertEquals(!VectorSupport.fixedRegisterKernels() ? "int8-dw-channels" : VectorGuard.armed() ? "int8-dw-vector-rq" : "int8-dw-vector",
+        assertEquals(!VectorSupport.fixedRegisterKernels() ? "int8-dw-float-bands" : VectorGuard.armed() ? "int8-dw-vector-rq" : "int8-dw-vector",
                 chosen.choice().variant());
         ConvGeometry m2 = ConvGeometry.same(6, 7, 8, 16, 3, 3, 1, 1);
         assertEquals("int8-dw-reference", DepthwiseConv2dInt8.dispatch("dw2", KernelDispatch.Mode.TIMED, m2, bytes(9 * 16), scales(16), bias(16), q, q,

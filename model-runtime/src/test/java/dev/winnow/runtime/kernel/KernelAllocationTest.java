@@ -51,6 +51,10 @@ class KernelAllocationTest {
         Conv2dInt8 stem = Conv2dInt8.prepare(sg, new byte[4 * 9], new float[] {0.01f, 0.01f, 0.01f, 0.01f}, null, q, q, Activation.RELU6);
         byte[] sx = new byte[sg.inputSize()], sy = new byte[sg.outputSize()];
         int[] stemS = new int[stem.scratchInts()];
+        // the kernel a JVM without vector kernels takes for both: float planes an arena would hold
+        Conv2dInt8Bands bands = new Conv2dInt8Bands(g, new byte[16 * 9 * 8], ws, null, q, q, Activation.NONE);
+        Conv2dInt8Bands stemBands = new Conv2dInt8Bands(sg, new byte[4 * 9], new float[] {0.01f, 0.01f, 0.01f, 0.01f}, null, q, q, Activation.RELU6);
+        float[][] bandPlanes = new float[bands.planes()][bands.planeFloats()], stemPlanes = new float[stemBands.planes()][stemBands.planeFloats()];
         float[] cw = gaussian(r, 8 * 16, 0.3), cu = gaussian(r, 64, 0.3);
         dev.winnow.runtime.family.Q15FastGrnnCell cell = new dev.winnow.runtime.family.Q15FastGrnnCell(
                 new dev.winnow.runtime.family.FastGrnnCell.Weights(16, 8, 0, 0, cw, null, cu, null, new float[8], new float[8], 1f, 0f),
@@ -67,6 +71,8 @@ class KernelAllocationTest {
         DepthwiseConv2dInt8 dwQ = DepthwiseConv2dInt8.prepare(qg, new byte[9 * 64], new float[] {0.01f}, null, q, q, Activation.RELU6);
         byte[] dqx = new byte[qg.inputSize()], dqy = new byte[qg.outputSize()];
         int[] dqs = new int[dwQ.scratchInts()];
+        DepthwiseInt8Bands dwBands = new DepthwiseInt8Bands(qg, new byte[9 * 64], new float[] {0.01f}, null, q, q, Activation.RELU6);
+        float[][] dwPlanes = new float[dwBands.planes()][dwBands.planeFloats()];
         ConvGeometry hg = ConvGeometry.same(15, 20, 32, 4, 3, 3, 1, 1);   // a detection head's score conv: the planes kernel
         byte[] hw = new byte[4 * 9 * 32];
         r.nextBytes(hw);
@@ -116,6 +122,9 @@ class KernelAllocationTest {
             () -> cell.step(cx, 0, ch, 0, cs, 0),
             () -> head.run(hx, 0, hy, 0, hs, 0),
             () -> Quantize.floats(qx, 0, qx.length, 0.7f, -3, qy, 0, qs, 0),
+            () -> bands.run(xq, 0, yq, 0, convQs, 0, bandPlanes),
+            () -> stemBands.run(sx, 0, sy, 0, stemS, 0, stemPlanes),
+            () -> dwBands.run(dqx, 0, dqy, 0, dqs, 0, dwPlanes),
             () -> {
                 cell.projectInput(cx, 0, cwx, 0, cs, 0);
                 cell.stepProjected(cwx, 0, ch, 0, cs, 0);
