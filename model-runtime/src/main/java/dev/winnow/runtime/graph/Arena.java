@@ -23,7 +23,8 @@ public final class Arena {
     /**
      * Float planes, each its own array from index 0, for kernels that rely on C2's auto-vectorizer: on JDK
      * 17 it vectorizes {@code o[i] += w * x[i]} but not the same loop at offsets into one bank, which could
-     * overlap. Shared by every op (each uses them only while it runs).
+     * overlap. Shared by every op (each uses them only while it runs): plane k is as long as the longest of
+     * the ops that use more than k planes.
      */
     public final float[][] planes;
 
@@ -33,11 +34,13 @@ public final class Arena {
         this.l = new long[plan.bankElements(ElementType.BITS64)];
         this.s = new short[plan.bankElements(ElementType.INT16)];
         this.i = new int[plan.bankElements(ElementType.INT32)];
-        this.planes = new float[plan.planes()][plan.planeFloats()];
+        this.planes = new float[plan.planes()][];
+        for (int k = 0; k < planes.length; k++) planes[k] = new float[plan.planeFloats(k)];
     }
 
     public long bytes() {
-        long planeBytes = planes.length == 0 ? 0 : 4L * planes.length * planes[0].length;
+        long planeBytes = 0;
+        for (float[] p : planes) planeBytes += 4L * p.length;
         return 4L * f.length + b.length + 8L * l.length + 2L * s.length + 4L * i.length + planeBytes;
     }
 }

@@ -84,14 +84,12 @@ public final class Graph {
                 scratchRequest[i][bank.ordinal()] = n > 0 ? addScratch(requests, op, bank, n, i) : -1;
             }
         }
-        int planes = 0, planeFloats = 0;
-        long unplannedPlaneFloats = 0;
-        for (Op op : ops) {
-            planes = Math.max(planes, op.scratchPlanes());
-            planeFloats = Math.max(planeFloats, op.scratchPlaneFloats());
-            unplannedPlaneFloats += (long) op.scratchPlanes() * op.scratchPlaneFloats();
+        int[] planes = new int[ops.size()], planeFloats = new int[ops.size()];
+        for (int i = 0; i < ops.size(); i++) {
+            planes[i] = ops.get(i).scratchPlanes();
+            planeFloats[i] = ops.get(i).scratchPlaneFloats();
         }
-        MemoryPlan plan = MemoryPlanner.plan(requests).withPlanes(planes, planeFloats, unplannedPlaneFloats);
+        MemoryPlan plan = MemoryPlanner.plan(requests).withPlanes(planes, planeFloats);
 
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);

@@ -7,38 +7,53 @@ public final class MemoryPlan {
     private final List<BufferRequest> requests;
     private final int[] offsets;
     private final int[] bankElements;
-    private final int planes, planeFloats;
+    private final int[] planeLengths;
     private final long unplannedPlaneFloats;
 
     MemoryPlan(List<BufferRequest> requests, int[] offsets, int[] bankElements) {
-        this(requests, offsets, bankElements, 0, 0, 0);
+        this(requests, offsets, bankElements, new int[0], 0);
     }
 
-    private MemoryPlan(List<BufferRequest> requests, int[] offsets, int[] bankElements, int planes, int planeFloats, long unplannedPlaneFloats) {
+    private MemoryPlan(List<BufferRequest> requests, int[] offsets, int[] bankElements, int[] planeLengths, long unplannedPlaneFloats) {
         this.requests = List.copyOf(requests);
         this.offsets = offsets.clone();
         this.bankElements = bankElements.clone();
-        this.planes = planes;
-        this.planeFloats = planeFloats;
+        this.planeLengths = planeLengths.clone();
         this.unplannedPlaneFloats = unplannedPlaneFloats;
     }
 
     /**
-     * This plan with {@code planes} float planes of {@code planeFloats} each (the most any op asks for: ops run one
-     * at a time, so they share them); {@code unplannedFloats} is what the ops' planes add up to.
+     * This plan with float planes for ops that ask for {@code planes[i]} planes of {@code floats[i]} each: ops run one at
+     * a time and share them, so plane k is as long as the longest of the ops that use more than k planes.
      */
-    MemoryPlan withPlanes(int planes, int planeFloats, long unplannedFloats) {
-        return new MemoryPlan(requests, offsets, bankElements, planes, planeFloats, unplannedFloats);
+    MemoryPlan withPlanes(int[] planes, int[] floats) {
+        int count = 0;
+        long unplanned = 0;
+        for (int i = 0; i < planes.length; i++) {
+            count = Math.max(count, planes[i]);
+            unplanned += (long) planes[i] * floats[i];
+        }
+        int[] lengths = new int[count];
+        for (int i = 0; i < planes.length; i++) {
+            for (int k = 0; k < planes[i]; k++) lengths[k] = Math.max(lengths[k], floats[i]);
+        }
+        return new MemoryPlan(requests, offsets, bankElements, lengths, unplanned);
     }
 
     /** How many float planes the arena holds ({@link Arena#planes}). */
     public int planes() {
-        return planes;
+        return planeLengths.length;
     }
 
-    /** The length of each float plane. */
-    public int planeFloats() {
-        return planeFloats;
+    /** The length of float plane {@code k}. */
+    public int planeFloats(int k) {
+        return planeLengths[k];
+    }
+
+    private long planeFloatsInAll() {
+        long sum = 0;
+        for (int n : planeLengths) sum += n;
+        return sum;
     }
 
     /** Size of one bank, in its elements. */
@@ -71,7 +86,7 @@ public final class MemoryPlan {
     public long arenaBytes() {
         long sum = 0;
         for (ElementType t : ElementType.values()) sum += (long) bankElements[t.ordinal()] * t.bytes();
-        return sum + 4L * planes * planeFloats;
+        return sum + 4L * planeFloatsInAll();
     }
 
     /** What the same buffers would need if none shared memory; the planner's saving is the difference. */

@@ -35,14 +35,17 @@ abstract sealed class Int8ConvKernel implements KernelDispatch.Variant<byte[]> p
 
     /**
      * Float planes {@link #run(byte[], int, byte[], int, int[], int, float[][])} needs, each of {@link #planeFloats()}
-     * floats and each its own array: none but for {@link Conv2dInt8Bands}.
+     * floats and each its own array: none but for the float-band kernels ({@link Conv2dInt8Bands}, {@link DepthwiseInt8Bands}).
      */
     public int planes() { return 0; }
 
     /** The length of each of the {@link #planes()}. */
     public int planeFloats() { return 0; }
 
-    /** Runs over the caller's scratch (the arena's), allocating nothing: the reference loops unless a variant overrides it. */
+    /**
+     * Runs over the caller's scratch (the arena's), allocating nothing: the reference loops unless a variant overrides it.
+     * A kernel that needs {@link #planes()} refuses it ({@link IllegalStateException}): call the form with planes.
+     */
     public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
         referenceRows(in, inOff, out, outOff, 0, g.outH());
     }

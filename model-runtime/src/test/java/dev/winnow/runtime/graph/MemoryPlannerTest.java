@@ -29,16 +29,23 @@ class MemoryPlannerTest {
         assertEquals(4L * 7600, plan.unplannedBytes());
     }
 
-    /** Float planes are shared by every op (each uses them only while it runs): the most planes, the longest, counted in the peak. */
+    /**
+     * Float planes are shared by every op (each uses them only while it runs): plane k as long as the longest of the
+     * ops that use more than k planes, counted in the peak; unplanned, each op's own.
+     */
     @Test
     void planesAreSharedByTheOpsAndCounted() {
         List<BufferRequest> reqs = List.of(new BufferRequest("x", ElementType.FLOAT32, 100, 0, 1));
-        MemoryPlan plan = MemoryPlanner.plan(reqs).withPlanes(18, 649, 6L * 645 + 18L * 649 + 3L * 330);
-        assertEquals(4L * 100 + 4L * 18 * 649, plan.arenaBytes());
-        assertEquals(4L * 100 + 4L * (6L * 645 + 18L * 649 + 3L * 330), plan.unplannedBytes());
+        // a stem (6 planes of 645), a conv (18 of 649), a depthwise (3 of 4,000), an op with none
+        MemoryPlan plan = MemoryPlanner.plan(reqs).withPlanes(new int[] {6, 18, 3, 0}, new int[] {645, 649, 4000, 0});
+        long planeFloats = 3L * 4000 + 15L * 649;
+        assertEquals(4L * 100 + 4L * planeFloats, plan.arenaBytes());
+        assertEquals(4L * 100 + 4L * (6L * 645 + 18L * 649 + 3L * 4000), plan.unplannedBytes());
         Arena a = plan.newArena();
         assertEquals(18, a.planes.length);
-        for (float[] p : a.planes) assertEquals(649, p.length);
+        assertEquals(4000, a.planes[2].length);
+        assertEquals(649, a.planes[3].length);
+        assertEquals(649, a.planes[17].length);
         assertTrue(a.planes[0] != a.planes[1], "each plane its own array");
         assertEquals(plan.arenaBytes(), a.bytes());
         assertEquals(0, MemoryPlanner.plan(reqs).newArena().planes.length);

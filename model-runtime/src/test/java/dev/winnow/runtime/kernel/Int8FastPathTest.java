@@ -56,7 +56,7 @@ class Int8FastPathTest {
             assertEquals(Conv2dInt8Interior4.class, Conv2dInt8.prepare(g, filter, scales(32), bias(32), q, q, Activation.NONE, true).getClass());
         }
         ConvGeometry score = ConvGeometry.of("same", 15, 20, 32, 4, 3, 3, 1, 1);   // a detection head: few output channels
-        assertEquals(VectorSupport.modulepresent() ? Conv2dInt8Planes.class : Conv2dInt8Packed.class,
+        assertEquals(VectorSupport.modulepresent() ? Conv2dInt8Planes.class : Conv2dInt8Bands.class,
                 Conv2dInt8.prepare(score, bytes(4 * 9 * 32), scales(4), bias(4), q, q, Activation.NONE, true).getClass());
         int[] huge = new int[32];
         huge[5] = Integer.MAX_VALUE - 1000; // a packed lane could overflow: only the reference is exact
@@ -83,12 +83,18 @@ class Int8FastPathTest {
                 byte[] in = bytes(g.inputSize() + 5), a = new byte[g.outputSize() + 2];
                 Conv2dInt8.reference(g, filter, scales, bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.RELU6).run(in, 5, a, 2);
                 // the vector kernels with plain and with vector requantization (RequantizePixelsSimd: uniform by rows, per channel by pixels)
+                QuantParams inQ = new QuantParams(0.02f, -7), outQ = new QuantParams(0.05f, 3);
+                List<Conv2dInt8> kernels = new ArrayList<>();
                 for (int mode = 0; mode < (VectorSupport.modulepresent() ? 3 : 1); mode++) {
-                    boolean vector = mode > 0, rq = mode == 2;
-                    Conv2dInt8 k = Conv2dInt8.prepare(g, filter, scales, bias, new QuantParams(0.02f, -7), new QuantParams(0.05f, 3), Activation.RELU6, vector, rq);
+                    kernels.add(Conv2dInt8.prepare(g, filter, scales, bias, inQ, outQ, Activation.RELU6, mode > 0, mode == 2));
+                }
+                // the scalar kernels the float bands displace where they fit: still the fallback, and timed dispatch's candidates
+                kernels.add(new Conv2dInt8Packed(g, filter, scales, bias, inQ, outQ, Activation.RELU6));
+                if (Conv2dInt8ByRows.fits(g)) kernels.add(new Conv2dInt8ByRows(g, filter, scales, bias, inQ, outQ, Activation.RELU6, false));
+                for (Conv2dInt8 k : kernels) {
                     byte[] b = new byte[g.outputSize() + 2];
                     k.run(in, 5, b, 2, new int[k.scratchInts() + 3], 3, new float[k.planes()][k.planeFloats()]);
-                    assertArrayEquals(a, b, pad + " " + java.util.Arrays.toString(c) + (vector ? " vector" : " packed") + (rq ? ", vector requantization" : ""));
+                    assertArrayEquals(a, b, pad + " " + java.util.Arrays.toString(c) + " " + k.name());
                 }
             }
         }
@@ -130,11 +136,16 @@ class Int8FastPathTest {
             java.util.Set<Byte> odd = new java.util.HashSet<>();
             for (int i = 1; i < expected.length; i += 2) odd.add(expected[i]);
             assertTrue(odd.size() > 50, "the high lanes' sums reach the output: " + odd.size() + " distinct bytes");
+            List<Conv2dInt8> kernels = new ArrayList<>();
             for (boolean vector : VectorSupport.modulepresent() ? new boolean[] {false, true} : new boolean[] {false}) {
-                Conv2dInt8 k = Conv2dInt8.prepare(g, filter, scales, bias, inQ, outQ, Activation.NONE, vector);
+                kernels.add(Conv2dInt8.prepare(g, filter, scales, bias, inQ, outQ, Activation.NONE, vector));
+            }
+            assertEquals(trial < 3, Conv2dInt8Packed.fits(g, bias));
+            if (trial < 3) kernels.add(new Conv2dInt8Packed(g, filter, scales, bias, inQ, outQ, Activation.NONE));   // the lanes at their bound
+            for (Conv2dInt8 k : kernels) {
                 byte[] got = new byte[g.outputSize()];
                 k.run(in, 0, got, 0, new int[k.scratchInts()], 0, new float[k.planes()][k.planeFloats()]);
-                assertArrayEquals(expected, got, "trial " + trial + (trial < 3 ? " (inside the bound)" : " (past it)") + (vector ? " vector" : " scalar"));
+                assertArrayEquals(expected, got, "trial " + trial + (trial < 3 ? " (inside the bound)" : " (past it)") + " " + k.name());
             }
         }
     }
@@ -168,6 +179,38 @@ class Int8FastPathTest {
         assertArrayEquals(expected, got);
     }
 
+    /**
+     * The float bands' requantization against {@link dev.winnow.runtime.kernel.base.Requantizer#apply}: random sums and
+     * biases over every shift a multiplier can take (left shifts to 30, right shifts to 31), a multiplier of 0 (a scale
+     * below 2^-32), and clamps at both ends.
+     */
+    @Test
+    void floatBandsRequantizeAsTheReference() {
+        ConvGeometry g = ConvGeometry.same(3, 40, 1, 1, 1, 1, 1, 1);
+        FloatBands bands = new FloatBands(g, 3, 1);
+        float[] acc = new float[bands.planeFloats];
+        byte[] got = new byte[g.outputSize()];
+        int checked = 0;
+        for (int e = -40; e <= 29; e++) {
+            float scale = (float) Math.scalb(0.75 + R.nextDouble() * 0.2, e);
+            for (int[] clamp : new int[][] {{-128, 127}, {-20, 90}}) {
+                dev.winnow.runtime.kernel.base.Requantizer rq = new dev.winnow.runtime.kernel.base.Requantizer(1, 1f, new float[] {scale}, 1f, R.nextInt(21) - 10,
+                        clamp[0], clamp[1]);
+                int bias = R.nextInt(2_000_001) - 1_000_000;
+                for (int i = 0; i < acc.length; i++) acc[i] = R.nextInt(1 << 24) - (1 << 23);
+                bands.requantize(acc, bias, rq, 0, got, 0, 0, g.outH());
+                for (int r = 0; r < g.outH(); r++) {
+                    for (int c = 0; c < g.outW(); c++) {
+                        assertEquals(rq.apply((int) acc[r * bands.wp + c] + bias, 0), got[r * g.outW() + c], "scale 2^" + e + " row " + r + " col " + c);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertEquals(0, new dev.winnow.runtime.kernel.base.Requantizer(1, 1f, new float[] {1e-12f}, 1f, 0, -128, 127).multiplier(0), "a multiplier of 0 was tried");
+        assertTrue(checked > 10_000);
+    }
+
     /** Bands of a few rows each (the last one short in most of these), over every stride and padding of a 5x5 filter. */
     @Test
     void floatBandsSplitTheOutputIntoBands() {
@@ -193,13 +236,15 @@ class Int8FastPathTest {
     void everyDepthwiseVariantMatchesTheReferenceBitForBit() {
         // h, w, channels, stride, kernel: the detector's shapes, channel counts that are no multiple of a
         // vector, fewer channels than a vector, stride 2 and a 5x5 filter whose windows overhang two sides
-        int[][] cases = {{15, 20, 64, 1, 3}, {60, 80, 16, 2, 3}, {5, 7, 3, 1, 3}, {9, 11, 20, 1, 3}, {8, 13, 72, 2, 3}, {11, 13, 24, 2, 5}, {1, 1, 32, 1, 3}};
+        // and for the float bands: several bands with a short last one, stride 3
+        int[][] cases = {{15, 20, 64, 1, 3}, {60, 80, 16, 2, 3}, {5, 7, 3, 1, 3}, {9, 11, 20, 1, 3}, {8, 13, 72, 2, 3}, {11, 13, 24, 2, 5}, {1, 1, 32, 1, 3},
+            {61, 83, 5, 1, 3}, {40, 50, 7, 3, 5}};
         QuantParams[][] params = {{new QuantParams(0.03f, 12), new QuantParams(0.04f, -20)},
                                   {new QuantParams(0.5f, -128), new QuantParams(0.001f, 5)},      // multipliers above 1: left shifts, saturation
                                   {new QuantParams(0.0001f, 0), new QuantParams(0.9f, 0)}};      // tiny multipliers: long right shifts
         for (int[] c : cases) {
             for (QuantParams[] q : params) {
-                ConvGeometry g = ConvGeometry.same(c[0], c[1], c[2], c[2], c[4], c[4], c[3], c[3]);
+                ConvGeometry g = ConvGeometry.of(c[0] > 30 && q == params[1] ? "valid" : "same", c[0], c[1], c[2], c[2], c[4], c[4], c[3], c[3]);
                 byte[] filter = bytes(c[4] * c[4] * c[2]), in = bytes(g.inputSize());
                 float[] sc = scales(c[2]);
                 int[] b = bias(c[2]);
