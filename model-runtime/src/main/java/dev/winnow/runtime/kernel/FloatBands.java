@@ -107,25 +107,14 @@ final class FloatBands {
 
     /**
      * Output channel oc of the band's rows from r0: its accumulators plus {@code bias}, requantized into the
-     * output (HWC) with {@link dev.winnow.runtime.quant.FixedPoint#multiplyByQuantizedMultiplier}'s steps, the
-     * channel's multiplier and shifts held in registers through the band (the same bits; {@code
-     * Int8FastPathTest} checks them against the reference).
+     * output (HWC) by {@link Requantizer#apply}, a channel at a time so that its constants stay in registers
+     * through the band.
      */
     void requantize(float[] acc, int bias, Requantizer rq, int oc, byte[] out, int outOff, int r0, int rows) {
         final int outC = g.outC(), outW = g.outW();
-        final int zp = rq.outZeroPoint(), qmin = rq.qmin(), qmax = rq.qmax();
-        final int shift = rq.shift(oc), left = Math.max(shift, 0), right = Math.max(-shift, 0);
-        final long m = rq.multiplier(oc), half = (1L << right) >> 1;
         for (int q = 0; q < rows; q++) {
             int o = outOff + (r0 + q) * outW * outC + oc, p = q * wp;
-            for (int c = 0; c < outW; c++, o += outC) {
-                // the multiplier is below 2^31, so the one saturating case of the high multiply (MIN · MIN) cannot occur
-                long ab = (long) (((int) acc[p + c] + bias) << left) * m;
-                long neg = ab >> 63;
-                long hi = (((ab ^ neg) - neg) + (1L << 30) + neg) >> 31;
-                int v = (int) ((((hi + half) >> right) ^ neg) - neg) + zp;
-                out[o] = (byte) (v < qmin ? qmin : (v > qmax ? qmax : v));
-            }
+            for (int c = 0; c < outW; c++, o += outC) out[o] = rq.apply((int) acc[p + c] + bias, oc);
         }
     }
 }
