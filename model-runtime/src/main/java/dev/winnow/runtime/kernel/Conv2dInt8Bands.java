@@ -51,11 +51,6 @@ final class Conv2dInt8Bands extends Conv2dInt8 {
     int bandRows() { return bands.bandRows; }
 
     @Override
-    public void run(byte[] in, int inOff, byte[] out, int outOff, int[] scratch, int sOff) {
-        throw new IllegalStateException("int8-float-bands runs on the arena's planes: call run(..., planes)");
-    }
-
-    @Override
     public void run(byte[] in, int inOff, byte[] out, int outOff, int[] scratch, int sOff, float[][] planes) {
         final int outC = g.outC(), outH = g.outH(), group = Math.min(outC, GROUP), s = bands.s;
         float[] phase = planes[group], tap = planes[group + 1];

@@ -34,11 +34,6 @@ final class DepthwiseInt8Bands extends DepthwiseConv2dInt8 {
     @Override public int planeFloats() { return bands.planeFloats; }
 
     @Override
-    public void run(byte[] in, int inOff, byte[] out, int outOff, int[] scratch, int sOff) {
-        throw new IllegalStateException("int8-dw-float-bands runs on the arena's planes: call run(..., planes)");
-    }
-
-    @Override
     public void run(byte[] in, int inOff, byte[] out, int outOff, int[] scratch, int sOff, float[][] planes) {
         final int ch = g.outC(), outH = g.outH(), kH = g.kH(), kW = g.kW(), s = bands.s;
         float[] acc = planes[0], phase = planes[1], tap = planes[2];

@@ -47,6 +47,7 @@ abstract sealed class Int8ConvKernel implements KernelDispatch.Variant<byte[]> p
      * A kernel that needs {@link #planes()} refuses it ({@link IllegalStateException}): call the form with planes.
      */
     public void run(byte[] in, int inOff, byte[] out, int outOff, int[] s, int sOff) {
+        if (planes() > 0) throw new IllegalStateException(name() + " runs on the arena's planes: call run(..., planes)");
         referenceRows(in, inOff, out, outOff, 0, g.outH());
     }
 

@@ -177,6 +177,7 @@ class Int8FastPathTest {
         Conv2dInt8Bands k = new Conv2dInt8Bands(g, filter, scales, bias, inQ, outQ, Activation.NONE);
         k.run(in, 0, got, 0, new int[0], 0, new float[k.planes()][k.planeFloats()]);
         assertArrayEquals(expected, got);
+        assertThrows(IllegalStateException.class, () -> k.run(in, 0, got, 0, new int[0], 0), "the form without planes is refused");
     }
 
     /**
