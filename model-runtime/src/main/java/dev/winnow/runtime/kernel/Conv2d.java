@@ -60,6 +60,9 @@ public final class Conv2d {
         // a 3-row filter read in place in one call per block (ConvSimd.rows3) instead of a pass per row, where
         // ConvSimd.threeRowsInRegisters says that is the faster way on this JVM
         private final int[] threeRows;  // ConvSimd.threeRowOffsets of this geometry when it takes that path, else null
+        // taken on JDK 17 for its 16 float lanes, where C2 boxed the blocks' accumulators in some JVMs (KernelAllocationTest
+        // on an Intel AVX-512 host: about 110 kB a call in 2 JVMs of 9), so under VectorGuard: the passes once it trips
+        private final boolean threeRowsGuarded;
 
         public Float32(ConvGeometry g, float[] filterOhwi, float[] bias, Activation act) {
             this(g, filterOhwi, bias, act, VectorSupport.fixedRegisterKernels());
@@ -89,6 +92,7 @@ public final class Conv2d {
             this.endInside = inPlace ? g.endWholeColumn() : firstInside;
             this.threeRows = inPlace && g.kH() == 3 && ConvSimd.threeRowsInRegisters(VectorSupport.available())
                     ? ConvSimd.threeRowOffsets(g.kW() * g.inC(), g.inW() * g.inC()) : null;
+            this.threeRowsGuarded = threeRows != null && !VectorSupport.available();
         }
 
         public ConvGeometry geometry() { return g; }
@@ -168,7 +172,7 @@ public final class Conv2d {
         private void rowInPlace(float[] in, int inOff, int ih0, float[] out, int o) {
             final int inC = g.inC(), outC = g.outC(), run = g.kW() * inC, k = g.kH() * run, n = endInside - firstInside;
             final int first = o + firstInside * outC, col = firstInside * g.strideW() - g.padLeft();
-            if (threeRows != null) {
+            if (threeRows != null && VectorGuard.allows(threeRowsGuarded)) {
                 ConvSimd.rows3(n, in, inOff + (ih0 * g.inW() + col) * inC, g.strideW() * inC, threeRows, packed, packedBias, outC,
                         min, max, out, first);
                 return;

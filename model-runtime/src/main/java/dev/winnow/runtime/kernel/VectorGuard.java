@@ -6,8 +6,9 @@ import java.lang.management.ThreadMXBean;
 /**
  * The run-time check that lets the vector paths JDK 17's C2 sometimes boxes run there by default:
  * int8 requantization ({@code RequantizePixelsSimd}), the Q15 cells' batched gates in the int8
- * RNNPool layer, the multiply-adds of {@code Conv2dInt8Planes}, and the float FastGRNN cells of graph
- * ops and streams ({@code FastGrnnSimd}).
+ * RNNPool layer, the multiply-adds of {@code Conv2dInt8Planes}, the float FastGRNN cells of graph
+ * ops and streams ({@code FastGrnnSimd}), and the float convolution's three-row blocks, which JDK 17 takes
+ * with 16 float lanes ({@code ConvSimd.rows3}; one pass per filter row once tripped).
  *
  * <p>Each gives the scalar loops' bits at a fraction of their time, but on JDK 17 C2 compiles them in
  * some JVMs to code that boxes vectors (the int8 kernels: 2 of 6 runs of a JVM that runs every kernel,
@@ -22,7 +23,8 @@ import java.lang.management.ThreadMXBean;
  * over the probe's limit ({@value #LIMIT_BYTES} bytes for a graph invoke). Then the guarded paths
  * are off for this JVM, with one warning: the kernels built by default read {@link #tripped()} at every
  * call and take their scalar code from then on, the same output without the allocation. A kernel built
- * with an explicit choice (the tests build both paths) is not guarded.
+ * with an explicit choice (the tests build both paths) is not guarded; the float convolution's choice of
+ * three-row blocks is the JVM's, not the caller's, so it is guarded however the kernel was built.
  *
  * <p>Only graphs run by an {@code Interpreter} and streams stepped by a stepper are probed, so only
  * their kernels are guarded. The switch goes one way, on to off, once per JVM, like a CPU-feature dispatch: a JVM whose

@@ -83,6 +83,11 @@ class VectorGuardTest {
         byte[] headX = bytes(r, headG.inputSize()), headBefore = new byte[headG.outputSize()], headAfter = new byte[headG.outputSize()];
         head.run(headX, 0, headBefore, 0, new int[head.scratchInts()], 0);
         Conv2dInt8ByRows pinned = new Conv2dInt8ByRows(stemG, bytes(r, 36), scales(r, 4), null, in, out, Activation.RELU6, true, true, false);
+        // a float 3x3 conv whose 16 output channels JDK 17 runs in three-row blocks on 16 lanes: the passes once tripped, same bits
+        ConvGeometry floatG = ConvGeometry.same(10, 12, 8, 16, 3, 3, 1, 1);
+        Conv2d.Float32 floatConv = new Conv2d.Float32(floatG, gaussian(r, 16 * 9 * 8, 1), null, Activation.RELU);
+        float[] floatX = gaussian(r, floatG.inputSize(), 1), floatBefore = new float[floatG.outputSize()], floatAfter = new float[floatG.outputSize()];
+        floatConv.run(floatX, 0, floatBefore, 0);
 
         byte[][] before = runAll(stem, conv, dw, add, stemG, convG, dwG);
         assertTrue(stem.requantizesOnVectors() && conv.requantizesOnVectors() && dw.requantizesOnVectors() && add.requantizesOnVectors());
@@ -103,6 +108,8 @@ class VectorGuardTest {
         byte[][] after = runAll(stem, conv, dw, add, stemG, convG, dwG);
         head.run(headX, 0, headAfter, 0, new int[head.scratchInts()], 0);
         assertArrayEquals(headBefore, headAfter, "the planes conv");
+        floatConv.run(floatX, 0, floatAfter, 0);
+        assertArrayEquals(floatBefore, floatAfter, "the float conv");
         for (int k = 0; k < before.length; k++) assertArrayEquals(before[k], after[k], "kernel " + k);
     }
 
